@@ -1,0 +1,57 @@
+/**
+ * The one place where the database engine is chosen. SQLite (a file in the data folder) is the
+ * default; a `postgres://` DATABASE_URL switches the same knex code to PostgreSQL.
+ */
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+
+export type DbConfig = { kind: 'sqlite'; file: string } | { kind: 'pg'; url: string };
+
+export type Dialect = DbConfig['kind'];
+
+export function resolveDbConfig(options: { dataDir: string; databaseUrl?: string | undefined }): DbConfig {
+  const url = options.databaseUrl?.trim();
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      throw new Error(`DATABASE_URL must be a postgres:// URL (got "${url.split(':')[0]}:…")`);
+    }
+    return { kind: 'pg', url };
+  }
+  return { kind: 'sqlite', file: path.join(options.dataDir, 'stockfeed.sqlite') };
+}
+
+type SqliteConnection = { exec(sql: string, cb: (err: Error | null) => void): void };
+
+export function createKnex(config: DbConfig): Knex {
+  if (config.kind === 'pg') {
+    return knexFactory({
+      client: 'pg',
+      connection: config.url,
+      pool: { min: 0, max: 10 },
+    });
+  }
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename: config.file },
+    useNullAsDefault: true,
+    // node-sqlite3 runs one statement at a time per connection; a single connection makes every
+    // transaction exclusive within the process, which the group-commit writer relies on.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
+        // synchronous=FULL: an acknowledged movement survives a power cut. Group commit keeps
+        // the fsync cost per batch, not per movement.
+        conn.exec(
+          'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+          (err) => done(err, conn),
+        );
+      },
+    },
+  });
+}
+
+export function dialectOf(db: Knex): Dialect {
+  const client = (db.client as { config: { client: unknown } }).config.client;
+  return client === 'pg' ? 'pg' : 'sqlite';
+}

@@ -1,0 +1,29 @@
+import type { Knex } from 'knex';
+import { MIGRATIONS, migrationSource } from './migrations/index';
+
+export type Logger = { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+const MIGRATION_TABLE = 'knex_migrations';
+
+/**
+ * Brings the schema up to date at start. Refuses a database that has migrations this build does
+ * not ship (written by a newer Stockfeed): opening it could corrupt data the newer version relies on.
+ */
+export async function migrateToLatest(db: Knex, log: Logger): Promise<string[]> {
+  if (await db.schema.hasTable(MIGRATION_TABLE)) {
+    const applied: Array<{ name: string }> = await db(MIGRATION_TABLE).select('name').orderBy('id');
+    const known = new Set(MIGRATIONS.map(([name]) => name));
+    const unknown = applied.map((r) => r.name).filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      throw new Error(
+        `This database has migrations this version of Stockfeed does not know (${unknown.join(', ')}); ` +
+          'it was probably written by a newer version. Refusing to open it: upgrade Stockfeed.',
+      );
+    }
+  }
+  const [, ran] = (await db.migrate.latest({ migrationSource, tableName: MIGRATION_TABLE })) as [number, string[]];
+  for (const name of ran) log.info(`migration applied: ${name}`);
+  return ran;
+}

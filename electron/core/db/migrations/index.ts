@@ -1,0 +1,24 @@
+import type { Knex } from 'knex';
+import * as initialSchema from './20261126120000_initial_schema';
+import * as defaultLocation from './20261126120100_default_location';
+
+type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
+
+/**
+ * Every migration, in order, bundled into the build (no glob of the disk at run time). Append new
+ * ones at the end; never edit or reorder merged ones.
+ */
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
+  ['20261126120000_initial_schema', initialSchema],
+  ['20261126120100_default_location', defaultLocation],
+];
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => MIGRATIONS.map(([name]) => name),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const found = MIGRATIONS.find(([n]) => n === name);
+    if (!found) throw new Error(`unknown migration ${name}`);
+    return found[1];
+  },
+};

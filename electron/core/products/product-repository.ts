@@ -1,0 +1,83 @@
+import type { Product, ProductCondition, ProductStatus } from '../../../shared/schemas/product';
+import type { StockFigures } from '../../../shared/schemas/stock';
+import { fromMinorUnits } from '../../../shared/domain/money';
+import { bool, num, type Db } from '../util/db-helpers';
+
+export type ProductRow = {
+  id: string;
+  sku: string;
+  title: string;
+  description: string;
+  brand: string;
+  gtin: string | null;
+  mpn: string | null;
+  condition: string;
+  price_minor: number;
+  sale_price_minor: number | null;
+  currency: string;
+  slug: string;
+  image_url: string | null;
+  additional_image_urls: string;
+  status: string;
+  item_group_id: string | null;
+  allow_backorder: boolean | number;
+  preorder_date: string | null;
+  buffer_stock: number | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function toProduct(row: ProductRow, stock: StockFigures): Product {
+  return {
+    id: row.id,
+    sku: row.sku,
+    title: row.title,
+    description: row.description,
+    brand: row.brand,
+    gtin: row.gtin,
+    mpn: row.mpn,
+    condition: row.condition as ProductCondition,
+    price: fromMinorUnits(num(row.price_minor), row.currency),
+    salePrice: row.sale_price_minor === null ? null : fromMinorUnits(num(row.sale_price_minor), row.currency),
+    currency: row.currency,
+    slug: row.slug,
+    imageUrl: row.image_url,
+    additionalImageUrls: JSON.parse(row.additional_image_urls) as string[],
+    status: row.status as ProductStatus,
+    itemGroupId: row.item_group_id,
+    allowBackorder: bool(row.allow_backorder),
+    preorderDate: row.preorder_date,
+    bufferStock: row.buffer_stock === null ? null : num(row.buffer_stock),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    stock,
+  };
+}
+
+export async function findProductRow(db: Db, idOrSku: string): Promise<ProductRow | undefined> {
+  const trimmed = idOrSku.trim();
+  if (UUID_PATTERN.test(trimmed)) {
+    const byId = (await db('products').where({ id: trimmed.toLowerCase() }).first()) as ProductRow | undefined;
+    if (byId) return byId;
+  }
+  return (await db('products').where({ sku: trimmed.toUpperCase() }).first()) as ProductRow | undefined;
+}
+
+/** A slug not yet taken: the wanted one, or the wanted one with -2, -3, … appended. */
+export async function freeSlug(db: Db, wanted: string, exceptId?: string): Promise<string> {
+  const taken = new Set(
+    ((await db('products')
+      .select('slug')
+      .where((q) => q.where('slug', wanted).orWhere('slug', 'like', `${wanted}-%`))
+      .modify((q) => {
+        if (exceptId) q.whereNot('id', exceptId);
+      })) as Array<{ slug: string }>).map((r) => r.slug),
+  );
+  if (!taken.has(wanted)) return wanted;
+  for (let i = 2; ; i++) {
+    const candidate = `${wanted.slice(0, 190)}-${i}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import type { ParsedInput, Output } from '../../../shared/contract';
+import { AppError, type FieldIssue } from '../../../shared/errors';
+import { amountProblem, toMinorUnits } from '../../../shared/domain/money';
+import { slugify } from '../../../shared/domain/slug';
+import type { Product } from '../../../shared/schemas/product';
+import { withIdempotency } from '../idempotency';
+import type { StockService } from '../stock/stock-service';
+import { ZERO_STOCK } from '../stock/stock-service';
+import { likeEscape, type Db } from '../util/db-helpers';
+import type { WriteContext, WriteQueue } from '../write-queue';
+import { findProductRow, freeSlug, toProduct, type ProductRow } from './product-repository';
+import type { StockOp } from '../stock/stock-ops';
+
+type MoneyFields = { price?: string | undefined; salePrice?: string | null | undefined };
+
+/** Checks the amounts against the currency's minor unit (JPY has none, KWD has three). */
+export function moneyIssues(fields: MoneyFields, currency: string): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (fields.price !== undefined) {
+    const problem = amountProblem(fields.price, currency);
+    if (problem) issues.push({ path: 'price', message: problem });
+  }
+  if (fields.salePrice) {
+    const problem = amountProblem(fields.salePrice, currency);
+    if (problem) issues.push({ path: 'salePrice', message: problem });
+  }
+  if (issues.length === 0 && fields.price !== undefined && fields.salePrice) {
+    if (toMinorUnits(fields.salePrice, currency) >= toMinorUnits(fields.price, currency)) {
+      issues.push({ path: 'salePrice', message: 'sale price must be lower than the price' });
+    }
+  }
+  return issues;
+}
+
+function failIf(issues: FieldIssue[]): void {
+  if (issues.length === 0) return;
+  const first = issues[0] as FieldIssue;
+  throw new AppError('validation_failed', `${first.path}: ${first.message}`, { issues });
+}
+
+type Cursor = { sku: string };
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(raw: string): Cursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    if (typeof parsed.sku !== 'string') throw new Error('bad');
+    return parsed;
+  } catch {
+    throw new AppError('validation_failed', 'cursor is not one this API returned', {
+      issues: [{ path: 'cursor', message: 'pass the `next` value of the previous page unchanged' }],
+    });
+  }
+}
+
+export class ProductService {
+  constructor(
+    private readonly db: Db,
+    private readonly queue: WriteQueue<StockOp, unknown>,
+    private readonly stock: StockService,
+    private readonly defaultCurrency: () => string,
+  ) {}
+
+  private async withStock(row: ProductRow): Promise<Product> {
+    const totals = await this.stock.totals([row.id]);
+    return toProduct(row, totals.get(row.id) ?? ZERO_STOCK);
+  }
+
+  async get(idOrSku: string): Promise<Product> {
+    const row = await findProductRow(this.db, idOrSku);
+    if (!row) throw new AppError('not_found', `No product with id or SKU "${idOrSku}"`);
+    return this.withStock(row);
+  }
+
+  async list(input: ParsedInput<'products.list'>): Promise<Output<'products.list'>> {
+    let q = this.db('products').select('*').orderBy('sku').limit(input.limit + 1);
+    if (input.status) q = q.where('status', input.status);
+    if (input.cursor) q = q.where('sku', '>', decodeCursor(input.cursor).sku);
+    const term = input.query?.trim();
+    if (term) {
+      const upper = likeEscape(term.toUpperCase());
+      const lower = likeEscape(term.toLowerCase());
+      q = q.where((w) =>
+        w
+          .whereRaw("sku like ? escape '\\'", [`${upper}%`])
+          .orWhereRaw("lower(title) like ? escape '\\'", [`%${lower}%`])
+          .orWhere('gtin', term.replace(/[\s-]/g, '')),
+      );
+    }
+    const rows = (await q) as ProductRow[];
+    const page = rows.slice(0, input.limit);
+    const totals = await this.stock.totals(page.map((r) => r.id));
+    const last = page[page.length - 1];
+    return {
+      products: page.map((r) => toProduct(r, totals.get(r.id) ?? ZERO_STOCK)),
+      next: rows.length > input.limit && last ? encodeCursor({ sku: last.sku }) : null,
+    };
+  }
+
+  create(input: ParsedInput<'products.create'>): Promise<Product> {
+    return this.queue.exclusive((ctx) => withIdempotency(ctx, 'products.create', input, () => this.insert(ctx, input)));
+  }
+
+  /** Inserts inside the caller's transaction (the CSV import uses this for its all-or-nothing batch). */
+  async insert(ctx: WriteContext, input: ParsedInput<'products.create'>): Promise<Product> {
+    const currency = input.currency ?? this.defaultCurrency();
+    failIf(moneyIssues(input, currency));
+    const { trx, now } = ctx;
+    if (await trx('products').where({ sku: input.sku }).first()) {
+      throw new AppError('conflict', `A product with SKU ${input.sku} already exists`, { field: 'sku', sku: input.sku });
+    }
+    let slug: string;
+    if (input.slug) {
+      if (await trx('products').where({ slug: input.slug }).first()) {
+        throw new AppError('conflict', `The slug "${input.slug}" is already used by another product`, { field: 'slug' });
+      }
+      slug = input.slug;
+    } else {
+      slug = await freeSlug(trx, slugify(input.title) || slugify(input.sku) || 'product');
+    }
+    const row: ProductRow = {
+      id: randomUUID(),
+      sku: input.sku,
+      title: input.title,
+      description: input.description,
+      brand: input.brand,
+      gtin: input.gtin,
+      mpn: input.mpn,
+      condition: input.condition,
+      price_minor: toMinorUnits(input.price, currency),
+      sale_price_minor: input.salePrice ? toMinorUnits(input.salePrice, currency) : null,
+      currency,
+      slug,
+      image_url: input.imageUrl,
+      additional_image_urls: JSON.stringify(input.additionalImageUrls),
+      status: input.status,
+      item_group_id: input.itemGroupId,
+      allow_backorder: input.allowBackorder,
+      preorder_date: input.preorderDate,
+      buffer_stock: input.bufferStock,
+      created_at: now,
+      updated_at: now,
+    };
+    await trx('products').insert(row);
+    const product = toProduct(row, ZERO_STOCK);
+    const { stock: _stock, ...payload } = product;
+    await ctx.append([{ type: 'product.created', productId: row.id, sku: row.sku, payload }]);
+    return product;
+  }
+
+  update(input: ParsedInput<'products.update'>): Promise<Product> {
+    return this.queue.exclusive((ctx) => withIdempotency(ctx, 'products.update', input, () => this.patch(ctx, input)));
+  }
+
+  async patch(ctx: WriteContext, input: ParsedInput<'products.update'>): Promise<Product> {
+    const { trx, now } = ctx;
+    const row = await findProductRow(trx, input.idOrSku);
+    if (!row) throw new AppError('not_found', `No product with id or SKU "${input.idOrSku}"`);
+    const current = toProduct(row, ZERO_STOCK);
+    const currency = input.currency ?? row.currency;
+    const price = input.price ?? (input.currency ? current.price : undefined);
+    const salePrice = input.salePrice !== undefined ? input.salePrice : input.currency || input.price ? current.salePrice : undefined;
+    failIf(moneyIssues({ price, salePrice }, currency));
+
+    const next: ProductRow = { ...row };
+    if (input.sku !== undefined && input.sku !== row.sku) {
+      if (await trx('products').where({ sku: input.sku }).first()) {
+        throw new AppError('conflict', `A product with SKU ${input.sku} already exists`, { field: 'sku', sku: input.sku });
+      }
+      next.sku = input.sku;
+    }
+    if (input.slug !== undefined && input.slug !== row.slug) {
+      if (await trx('products').where({ slug: input.slug }).whereNot({ id: row.id }).first()) {
+        throw new AppError('conflict', `The slug "${input.slug}" is already used by another product`, { field: 'slug' });
+      }
+      next.slug = input.slug;
+    }
+    if (input.title !== undefined) next.title = input.title;
+    if (input.description !== undefined) next.description = input.description;
+    if (input.brand !== undefined) next.brand = input.brand;
+    if (input.gtin !== undefined) next.gtin = input.gtin;
+    if (input.mpn !== undefined) next.mpn = input.mpn;
+    if (input.condition !== undefined) next.condition = input.condition;
+    if (input.imageUrl !== undefined) next.image_url = input.imageUrl;
+    if (input.additionalImageUrls !== undefined) next.additional_image_urls = JSON.stringify(input.additionalImageUrls);
+    if (input.status !== undefined) next.status = input.status;
+    if (input.itemGroupId !== undefined) next.item_group_id = input.itemGroupId;
+    if (input.allowBackorder !== undefined) next.allow_backorder = input.allowBackorder;
+    if (input.preorderDate !== undefined) next.preorder_date = input.preorderDate;
+    if (input.bufferStock !== undefined) next.buffer_stock = input.bufferStock;
+    next.currency = currency;
+    if (price !== undefined) next.price_minor = toMinorUnits(price, currency);
+    if (salePrice !== undefined) next.sale_price_minor = salePrice ? toMinorUnits(salePrice, currency) : null;
+
+    const before = toProduct(row, ZERO_STOCK) as Record<string, unknown>;
+    const after = toProduct(next, ZERO_STOCK) as Record<string, unknown>;
+    const changed = Object.keys(after).filter(
+      (k) => k !== 'stock' && k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+    );
+    if (changed.length === 0) return this.withStockIn(trx, row);
+
+    next.updated_at = now;
+    const { id: _id, ...updates } = next;
+    await trx('products').where({ id: row.id }).update(updates);
+    await ctx.append([
+      {
+        type: 'product.updated',
+        productId: row.id,
+        sku: next.sku,
+        payload: { changed, before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, after[k]])) },
+      },
+    ]);
+    return this.withStockIn(trx, next);
+  }
+
+  private async withStockIn(db: Db, row: ProductRow): Promise<Product> {
+    const sums = (await db('stock_levels')
+      .sum({ on_hand: 'on_hand', committed: 'committed', incoming: 'incoming' })
+      .where({ product_id: row.id })
+      .first()) as { on_hand: unknown; committed: unknown; incoming: unknown } | undefined;
+    const onHand = Number(sums?.on_hand ?? 0);
+    const committed = Number(sums?.committed ?? 0);
+    return toProduct(row, { onHand, committed, incoming: Number(sums?.incoming ?? 0), available: onHand - committed });
+  }
+}

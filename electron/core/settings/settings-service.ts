@@ -1,0 +1,94 @@
+import type { ParsedInput } from '../../../shared/contract';
+import { settingsInput, type Settings } from '../../../shared/schemas/settings';
+import type { Db } from '../util/db-helpers';
+import type { WriteQueue } from '../write-queue';
+import type { StockOp } from '../stock/stock-ops';
+import { withIdempotency } from '../idempotency';
+
+type Stored = ParsedInput<'settings.update'>;
+
+const KEY = 'shop';
+
+/**
+ * Shop settings, one JSON document. Secrets (SFTP password and key) are stored but never returned:
+ * GET shows them as null with `has*` flags, and a PUT that sends null keeps the stored value.
+ */
+export class SettingsService {
+  private cache: Stored | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly queue: WriteQueue<StockOp, unknown>,
+  ) {}
+
+  /** Loads the stored settings, filling defaults for fields added since they were saved. */
+  async load(): Promise<Stored> {
+    const row = (await this.db('settings').where({ key: KEY }).first()) as { value: string } | undefined;
+    const stored = row ? (JSON.parse(row.value) as Record<string, unknown>) : {};
+    const parsed = settingsInput.safeParse(stored);
+    this.cache = parsed.success ? parsed.data : settingsInput.parse({});
+    return this.cache;
+  }
+
+  /** The settings as last loaded or saved; services read this on hot paths (no query per write). */
+  current(): Stored {
+    if (!this.cache) throw new Error('settings not loaded');
+    return this.cache;
+  }
+
+  async get(): Promise<Settings> {
+    return redact(await this.load());
+  }
+
+  update(input: ParsedInput<'settings.update'>): Promise<Settings> {
+    return this.queue.exclusive((ctx) =>
+      withIdempotency(ctx, 'settings.update', input, async () => {
+        const row = (await ctx.trx('settings').where({ key: KEY }).first()) as { value: string } | undefined;
+        const previous = row ? settingsInput.parse(JSON.parse(row.value)) : settingsInput.parse({});
+        const { idempotencyKey: _key, ...rest } = input;
+        const next: Stored = {
+          ...rest,
+          sftp: {
+            ...rest.sftp,
+            // null or absent keeps the stored secret; an empty string clears it.
+            password: rest.sftp.password ?? previous.sftp.password ?? null,
+            privateKey: rest.sftp.privateKey ?? previous.sftp.privateKey ?? null,
+            hasPassword: undefined,
+            hasPrivateKey: undefined,
+          },
+        };
+        if (next.sftp.password === '') next.sftp.password = null;
+        if (next.sftp.privateKey === '') next.sftp.privateKey = null;
+        const value = JSON.stringify(next);
+        if (row) await ctx.trx('settings').where({ key: KEY }).update({ value, updated_at: ctx.now });
+        else await ctx.trx('settings').insert({ key: KEY, value, updated_at: ctx.now });
+        const before = redact(previous) as Record<string, unknown>;
+        const after = redact(next) as Record<string, unknown>;
+        const changed = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+        if (changed.length > 0) {
+          await ctx.append([{ type: 'settings.updated', productId: null, sku: null, payload: { changed } }]);
+        }
+        this.cache = next;
+        return redact(next);
+      }),
+    );
+  }
+}
+
+export function redact(s: Stored): Settings {
+  const { idempotencyKey: _key, ...rest } = s;
+  return {
+    ...rest,
+    sftp: {
+      enabled: s.sftp.enabled,
+      host: s.sftp.host,
+      port: s.sftp.port,
+      username: s.sftp.username,
+      remoteDir: s.sftp.remoteDir,
+      password: null,
+      privateKey: null,
+      hasPassword: Boolean(s.sftp.password),
+      hasPrivateKey: Boolean(s.sftp.privateKey),
+    },
+  };
+}

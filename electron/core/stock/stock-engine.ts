@@ -1,0 +1,519 @@
+/**
+ * The stock engine: applies a batch of stock operations inside one transaction with a fixed number
+ * of statements (a few reads, then one multi-row write per table), however many operations the
+ * batch holds. Each operation is checked against the state left by the ones before it, so the
+ * batch behaves exactly as if the operations had run one after another.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../../shared/errors';
+import type { Movement, MovementKind, Reservation, StockSnapshot } from '../../../shared/schemas/stock';
+import type { NewChange } from '../changes/change-log';
+import { findKeys, replay, requestHash } from '../idempotency';
+import type { LocationDirectory, LocationRecord } from '../locations/locations';
+import { bool, chunkRows, chunkValues, num } from '../util/db-helpers';
+import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
+import { OPERATION_OF, type LevelRow, type MovementRow, type ReservationRow, type StockOp } from './stock-ops';
+
+type ProductLite = { id: string; sku: string; allowBackorder: boolean; status: string };
+
+type Plan = {
+  change: NewChange;
+  movements: Array<Omit<MovementRow, 'seq'>>;
+  finish(seq: number): unknown;
+  idempotency?: { key: string; operation: string; hash: string };
+};
+
+type Step = { kind: 'error'; error: Error } | { kind: 'value'; value: unknown } | { kind: 'plan'; plan: Plan } | { kind: 'same-as'; index: number };
+
+const levelKey = (productId: string, locationId: string) => `${productId}|${locationId}`;
+
+export type StockEngineDeps = {
+  locations: LocationDirectory;
+  /** The location used when an operation names none (a setting). */
+  defaultLocation(): string;
+};
+
+export function createStockBatchHandler(deps: StockEngineDeps): BatchHandler<StockOp, unknown> {
+  return async (ctx, ops) => new Batch(ctx, deps, ops).run();
+}
+
+class Batch {
+  private products = new Map<string, ProductLite>();
+  private productsById = new Map<string, ProductLite>();
+  private reservations = new Map<string, ReservationRow>();
+  private levels = new Map<string, LevelRow>();
+  private locationsOf = new Map<string, Set<string>>();
+  private dirtyLevels = new Set<string>();
+  private dirtyReservations = new Set<string>();
+
+  constructor(
+    private readonly ctx: WriteContext,
+    private readonly deps: StockEngineDeps,
+    private readonly ops: StockOp[],
+  ) {}
+
+  async run(): Promise<Outcome<unknown>[]> {
+    await this.load();
+    const steps = await this.plan();
+    return this.write(steps);
+  }
+
+  // ---- reads: a fixed number of statements per batch ------------------------------------------
+
+  private async load(): Promise<void> {
+    const { trx } = this.ctx;
+    const reservationIds = this.ops.flatMap((op) =>
+      op.type === 'fulfil' || op.type === 'release' || op.type === 'expire' ? [op.input.id] : [],
+    );
+    for (const chunk of chunkValues([...new Set(reservationIds)])) {
+      const rows = (await trx('reservations').whereIn('id', chunk)) as ReservationRow[];
+      for (const row of rows) this.reservations.set(row.id, { ...row, quantity: num(row.quantity) });
+    }
+
+    const skus = new Set<string>();
+    for (const op of this.ops) if ('sku' in op.input) skus.add(op.input.sku);
+    const productIds = new Set([...this.reservations.values()].map((r) => r.product_id));
+    const rows: Array<{ id: string; sku: string; allow_backorder: unknown; status: string }> = [];
+    for (const chunk of chunkValues([...skus])) {
+      rows.push(...(await trx('products').select('id', 'sku', 'allow_backorder', 'status').whereIn('sku', chunk)));
+    }
+    for (const chunk of chunkValues([...productIds])) {
+      rows.push(...(await trx('products').select('id', 'sku', 'allow_backorder', 'status').whereIn('id', chunk)));
+    }
+    for (const row of rows) {
+      const p: ProductLite = { id: row.id, sku: row.sku, allowBackorder: bool(row.allow_backorder), status: row.status };
+      this.products.set(p.sku, p);
+      this.productsById.set(p.id, p);
+    }
+
+    for (const chunk of chunkValues([...this.productsById.keys()])) {
+      const levels = (await trx('stock_levels').whereIn('product_id', chunk)) as LevelRow[];
+      for (const level of levels) {
+        this.putLevel({
+          ...level,
+          on_hand: num(level.on_hand),
+          committed: num(level.committed),
+          incoming: num(level.incoming),
+        });
+      }
+    }
+  }
+
+  private putLevel(level: LevelRow): LevelRow {
+    this.levels.set(levelKey(level.product_id, level.location_id), level);
+    let set = this.locationsOf.get(level.product_id);
+    if (!set) this.locationsOf.set(level.product_id, (set = new Set()));
+    set.add(level.location_id);
+    return level;
+  }
+
+  private level(productId: string, locationId: string): LevelRow {
+    return (
+      this.levels.get(levelKey(productId, locationId)) ??
+      this.putLevel({ product_id: productId, location_id: locationId, on_hand: 0, committed: 0, incoming: 0, updated_at: this.ctx.now })
+    );
+  }
+
+  // ---- planning: pure, in memory ------------------------------------------------------------
+
+  private async plan(): Promise<Step[]> {
+    const keys = this.ops.flatMap((op) => (op.input.idempotencyKey ? [op.input.idempotencyKey] : []));
+    const stored = keys.length > 0 ? await findKeys(this.ctx.trx, keys) : new Map();
+    const seenInBatch = new Map<string, { index: number; operation: string; hash: string }>();
+    const steps: Step[] = [];
+
+    for (const [index, op] of this.ops.entries()) {
+      const operation = OPERATION_OF[op.type];
+      const key = op.input.idempotencyKey;
+      try {
+        if (key) {
+          const hash = requestHash(operation, op.input);
+          const row = stored.get(key);
+          if (row) {
+            steps.push({ kind: 'value', value: replay(row, operation, hash) });
+            continue;
+          }
+          const earlier = seenInBatch.get(key);
+          if (earlier) {
+            replay({ key, operation: earlier.operation, request_hash: earlier.hash, response: 'null' }, operation, hash);
+            steps.push({ kind: 'same-as', index: earlier.index });
+            continue;
+          }
+          const plan = await this.planOne(op);
+          plan.idempotency = { key, operation, hash };
+          seenInBatch.set(key, { index, operation, hash });
+          steps.push({ kind: 'plan', plan });
+        } else {
+          steps.push({ kind: 'plan', plan: await this.planOne(op) });
+        }
+      } catch (error) {
+        steps.push({ kind: 'error', error: error as Error });
+      }
+    }
+    return steps;
+  }
+
+  private product(sku: string): ProductLite {
+    const product = this.products.get(sku);
+    if (!product) throw new AppError('not_found', `No product with SKU ${sku}`, { field: 'sku', sku });
+    return product;
+  }
+
+  private async location(code: string | undefined, field = 'location'): Promise<LocationRecord> {
+    const wanted = code ?? this.deps.defaultLocation();
+    const found = await this.deps.locations.byCodeOrLoad(this.ctx.trx, wanted);
+    if (!found) throw new AppError('not_found', `No location with code "${wanted}"`, { field, location: wanted });
+    return found;
+  }
+
+  private reservation(id: string): ReservationRow {
+    const found = this.reservations.get(id);
+    if (!found) throw new AppError('not_found', `No reservation with id ${id}`, { field: 'id' });
+    return found;
+  }
+
+  private async planOne(op: StockOp): Promise<Plan> {
+    switch (op.type) {
+      case 'receive':
+      case 'return':
+      case 'adjust':
+        return this.planDelta(op.type, op.input, op.input.quantity);
+      case 'count': {
+        const product = this.product(op.input.sku);
+        const location = await this.location(op.input.location);
+        const level = this.level(product.id, location.id);
+        return this.planDelta('count', op.input, op.input.quantity - level.on_hand);
+      }
+      case 'transfer':
+        return this.planTransfer(op.input);
+      case 'reserve':
+        return this.planReserve(op.input);
+      case 'fulfil':
+      case 'release':
+      case 'expire':
+        return this.planSettle(op.type, op.input.id);
+    }
+  }
+
+  /** Refuses a change that would leave on-hand stock negative or oversell. */
+  private guard(product: ProductLite, location: LocationRecord, level: LevelRow, onHand: number, committed: number, action: string): void {
+    const before = level.on_hand - level.committed;
+    const after = onHand - committed;
+    const details = {
+      sku: product.sku,
+      location: location.code,
+      onHand: level.on_hand,
+      committed: level.committed,
+      available: before,
+    };
+    if (onHand < 0 && onHand < level.on_hand) {
+      throw new AppError(
+        'insufficient_stock',
+        `Cannot ${action}: only ${level.on_hand} of ${product.sku} on hand at ${location.code}`,
+        details,
+      );
+    }
+    if (after < 0 && after < before && !product.allowBackorder) {
+      throw new AppError(
+        'insufficient_stock',
+        `Cannot ${action}: only ${Math.max(0, before)} of ${product.sku} available at ${location.code} ` +
+          `(${level.on_hand} on hand, ${level.committed} reserved for orders)`,
+        details,
+      );
+    }
+  }
+
+  private async planDelta(
+    kind: 'receive' | 'return' | 'adjust' | 'count',
+    input: { sku: string; location?: string | undefined; reason?: string | undefined; reference?: string | undefined; idempotencyKey?: string | undefined; quantity: number },
+    delta: number,
+  ): Promise<Plan> {
+    const product = this.product(input.sku);
+    const location = await this.location(input.location);
+    const level = this.level(product.id, location.id);
+    const verb = kind === 'count' ? `record a count of ${input.quantity}` : `${kind} ${delta}`;
+    this.guard(product, location, level, level.on_hand + delta, level.committed, verb);
+    level.on_hand += delta;
+    this.touch(level);
+    const movement = this.movement(product, location, delta, kind, input, null, null);
+    return this.stockPlan(product, [movement], { cause: kind, counted: kind === 'count' ? input.quantity : undefined });
+  }
+
+  private async planTransfer(input: {
+    sku: string;
+    location?: string | undefined;
+    toLocation: string;
+    quantity: number;
+    reason?: string | undefined;
+    reference?: string | undefined;
+    idempotencyKey?: string | undefined;
+  }): Promise<Plan> {
+    const product = this.product(input.sku);
+    const from = await this.location(input.location);
+    const to = await this.location(input.toLocation, 'toLocation');
+    if (from.id === to.id) {
+      throw new AppError('validation_failed', 'A transfer needs two different locations', {
+        issues: [{ path: 'toLocation', message: 'is the same as the source location' }],
+      });
+    }
+    const source = this.level(product.id, from.id);
+    const target = this.level(product.id, to.id);
+    // A transfer moves physical units, so backorders never allow it to dip into reserved stock.
+    if (source.on_hand - source.committed < input.quantity) {
+      throw new AppError(
+        'insufficient_stock',
+        `Cannot transfer ${input.quantity}: only ${Math.max(0, source.on_hand - source.committed)} of ${product.sku} available at ${from.code}`,
+        { sku: product.sku, location: from.code, onHand: source.on_hand, committed: source.committed },
+      );
+    }
+    source.on_hand -= input.quantity;
+    target.on_hand += input.quantity;
+    this.touch(source);
+    this.touch(target);
+    const transferId = randomUUID();
+    return this.stockPlan(
+      product,
+      [
+        this.movement(product, from, -input.quantity, 'transfer', input, null, transferId),
+        this.movement(product, to, input.quantity, 'transfer', input, null, transferId),
+      ],
+      { cause: 'transfer', from: from.code, to: to.code },
+    );
+  }
+
+  private async planReserve(input: {
+    sku: string;
+    location?: string | undefined;
+    quantity: number;
+    reference: string;
+    expiresAt?: string | undefined;
+  }): Promise<Plan> {
+    const product = this.product(input.sku);
+    if (product.status !== 'active') {
+      throw new AppError('conflict', `${product.sku} is ${product.status}; it cannot be reserved`, { sku: product.sku });
+    }
+    const location = await this.location(input.location);
+    const level = this.level(product.id, location.id);
+    this.guard(product, location, level, level.on_hand, level.committed + input.quantity, `reserve ${input.quantity}`);
+    let expiresAt: string | null = null;
+    if (input.expiresAt) {
+      expiresAt = new Date(input.expiresAt).toISOString();
+      if (expiresAt <= this.ctx.now) {
+        throw new AppError('validation_failed', 'expiresAt is in the past', {
+          issues: [{ path: 'expiresAt', message: 'must be in the future' }],
+        });
+      }
+    }
+    level.committed += input.quantity;
+    this.touch(level);
+    const row: ReservationRow = {
+      id: randomUUID(),
+      product_id: product.id,
+      location_id: location.id,
+      quantity: input.quantity,
+      reference: input.reference,
+      status: 'held',
+      expires_at: expiresAt,
+      created_at: this.ctx.now,
+      updated_at: this.ctx.now,
+    };
+    this.reservations.set(row.id, row);
+    this.dirtyReservations.add(row.id);
+    return this.reservationPlan(product, location, row, [], 'reserve');
+  }
+
+  private async planSettle(action: 'fulfil' | 'release' | 'expire', id: string): Promise<Plan> {
+    const reservation = this.reservation(id);
+    const product = this.productsById.get(reservation.product_id) as ProductLite;
+    const location = (await this.deps.locations.byIdOrLoad(this.ctx.trx, reservation.location_id)) as LocationRecord;
+    if (reservation.status !== 'held') {
+      throw new AppError('conflict', `Reservation ${id} is already ${reservation.status}`, {
+        id,
+        status: reservation.status,
+      });
+    }
+    const level = this.level(product.id, location.id);
+    const movements: Array<Omit<MovementRow, 'seq'>> = [];
+    if (action === 'fulfil') {
+      if (level.on_hand < reservation.quantity) {
+        throw new AppError(
+          'insufficient_stock',
+          `Cannot ship ${reservation.quantity} of ${product.sku}: only ${level.on_hand} on hand at ${location.code}`,
+          { sku: product.sku, location: location.code, onHand: level.on_hand },
+        );
+      }
+      level.on_hand -= reservation.quantity;
+      movements.push(
+        this.movement(product, location, -reservation.quantity, 'sale', { reference: reservation.reference }, reservation.id, null),
+      );
+    }
+    level.committed -= reservation.quantity;
+    this.touch(level);
+    reservation.status = action === 'fulfil' ? 'fulfilled' : action === 'release' ? 'released' : 'expired';
+    reservation.updated_at = this.ctx.now;
+    this.dirtyReservations.add(reservation.id);
+    return this.reservationPlan(product, location, reservation, movements, action);
+  }
+
+  // ---- building rows and results --------------------------------------------------------------
+
+  private touch(level: LevelRow): void {
+    level.updated_at = this.ctx.now;
+    this.dirtyLevels.add(levelKey(level.product_id, level.location_id));
+  }
+
+  private movement(
+    product: ProductLite,
+    location: LocationRecord,
+    quantity: number,
+    kind: MovementKind,
+    input: { reason?: string | undefined; reference?: string | undefined; idempotencyKey?: string | undefined },
+    reservationId: string | null,
+    transferId: string | null,
+  ): Omit<MovementRow, 'seq'> {
+    return {
+      id: randomUUID(),
+      product_id: product.id,
+      location_id: location.id,
+      quantity,
+      kind,
+      reason: input.reason || null,
+      reference: input.reference || null,
+      idempotency_key: input.idempotencyKey ?? null,
+      reservation_id: reservationId,
+      transfer_id: transferId,
+      created_at: this.ctx.now,
+    };
+  }
+
+  /** The product's stock as it stands after the operations planned so far. */
+  private snapshot(product: ProductLite): StockSnapshot {
+    const byLocation = [...(this.locationsOf.get(product.id) ?? [])]
+      .map((locationId) => {
+        const level = this.levels.get(levelKey(product.id, locationId)) as LevelRow;
+        const code = this.deps.locations.cachedById(locationId)?.code ?? locationId;
+        return {
+          location: code,
+          onHand: level.on_hand,
+          committed: level.committed,
+          incoming: level.incoming,
+          available: level.on_hand - level.committed,
+        };
+      })
+      .sort((a, b) => (a.location < b.location ? -1 : 1));
+    const total = (k: 'onHand' | 'committed' | 'incoming') => byLocation.reduce((s, l) => s + l[k], 0);
+    const onHand = total('onHand');
+    const committed = total('committed');
+    return { sku: product.sku, onHand, committed, incoming: total('incoming'), available: onHand - committed, byLocation };
+  }
+
+  private toMovement(row: Omit<MovementRow, 'seq'>, seq: number, sku: string): Movement {
+    return {
+      id: row.id,
+      seq,
+      sku,
+      location: this.deps.locations.cachedById(row.location_id)?.code ?? row.location_id,
+      quantity: row.quantity,
+      kind: row.kind as MovementKind,
+      reason: row.reason,
+      reference: row.reference,
+      reservationId: row.reservation_id,
+      transferId: row.transfer_id,
+      createdAt: row.created_at,
+    };
+  }
+
+  private stockPlan(product: ProductLite, movements: Array<Omit<MovementRow, 'seq'>>, cause: Record<string, unknown>): Plan {
+    const stock = this.snapshot(product);
+    return {
+      change: {
+        type: 'stock.changed',
+        productId: product.id,
+        sku: product.sku,
+        payload: { ...cause, movementIds: movements.map((m) => m.id), stock },
+      },
+      movements,
+      finish: (seq) => ({ seq, movements: movements.map((m) => this.toMovement(m, seq, product.sku)), stock }),
+    };
+  }
+
+  private reservationPlan(
+    product: ProductLite,
+    location: LocationRecord,
+    row: ReservationRow,
+    movements: Array<Omit<MovementRow, 'seq'>>,
+    cause: string,
+  ): Plan {
+    const stock = this.snapshot(product);
+    const reservation: Reservation = {
+      id: row.id,
+      sku: product.sku,
+      location: location.code,
+      quantity: row.quantity,
+      reference: row.reference,
+      status: row.status as Reservation['status'],
+      expiresAt: row.expires_at,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+    return {
+      change: {
+        type: 'stock.changed',
+        productId: product.id,
+        sku: product.sku,
+        payload: { cause, reservation, movementIds: movements.map((m) => m.id), stock },
+      },
+      movements,
+      finish: (seq) => ({ ...reservation, seq, stock }),
+    };
+  }
+
+  // ---- writes: one multi-row statement per table ----------------------------------------------
+
+  private async write(steps: Step[]): Promise<Outcome<unknown>[]> {
+    const { trx, now } = this.ctx;
+    const plans = steps.flatMap((s) => (s.kind === 'plan' ? [s.plan] : []));
+    const changes = await this.ctx.append(plans.map((p) => p.change));
+    const seqOf = new Map<Plan, number>(plans.map((p, i) => [p, (changes[i] as { seq: number }).seq]));
+
+    const levelRows = [...this.dirtyLevels].map((k) => this.levels.get(k) as LevelRow);
+    for (const chunk of chunkRows(levelRows)) {
+      await trx('stock_levels')
+        .insert(chunk)
+        .onConflict(['product_id', 'location_id'])
+        .merge(['on_hand', 'committed', 'incoming', 'updated_at']);
+    }
+    const reservationRows = [...this.dirtyReservations].map((id) => this.reservations.get(id) as ReservationRow);
+    for (const chunk of chunkRows(reservationRows)) {
+      await trx('reservations').insert(chunk).onConflict('id').merge(['status', 'updated_at']);
+    }
+    const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
+    for (const chunk of chunkRows(movementRows)) await trx('movements').insert(chunk);
+
+    const values = new Map<number, unknown>();
+    const keyRows: Array<Record<string, string>> = [];
+    steps.forEach((step, i) => {
+      if (step.kind !== 'plan') return;
+      const value = step.plan.finish(seqOf.get(step.plan) as number);
+      values.set(i, value);
+      const idem = step.plan.idempotency;
+      if (idem) {
+        keyRows.push({ key: idem.key, operation: idem.operation, request_hash: idem.hash, response: JSON.stringify(value), created_at: now });
+      }
+    });
+    for (const chunk of chunkRows(keyRows)) await trx('idempotency_keys').insert(chunk);
+
+    return steps.map((step, i): Outcome<unknown> => {
+      switch (step.kind) {
+        case 'error':
+          return { ok: false, error: step.error };
+        case 'value':
+          return { ok: true, value: step.value };
+        case 'plan':
+          return { ok: true, value: values.get(i) };
+        case 'same-as':
+          return { ok: true, value: values.get(step.index) };
+      }
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import type { Knex } from 'knex';
+
+/** SQLite allows 32,766 bound parameters per statement; stay well below it on both engines. */
+const MAX_PARAMS = 30_000;
+
+export type Db = Knex | Knex.Transaction;
+
+export function chunkRows<T extends object>(rows: T[]): T[][] {
+  if (rows.length === 0) return [];
+  const columns = Object.keys(rows[0] as object).length || 1;
+  const size = Math.max(1, Math.floor(MAX_PARAMS / columns));
+  const chunks: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
+  return chunks;
+}
+
+/** One multi-row INSERT per chunk: statement count, not row count, bounds write speed here. */
+export async function insertRows<T extends object>(db: Db, table: string, rows: T[]): Promise<void> {
+  for (const chunk of chunkRows(rows)) await db(table).insert(chunk);
+}
+
+/** Values for `whereIn` split so a large list never exceeds the parameter limit. */
+export function chunkValues<T>(values: T[], size = 10_000): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < values.length; i += size) chunks.push(values.slice(i, i + size));
+  return chunks;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** Counts and sums come back as strings from PostgreSQL (bigint) and numbers from SQLite. */
+export function num(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === 'number' ? value : Number(value);
+}
+
+export function bool(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 't';
+}
+
+/** Escapes LIKE wildcards so a search for "50%" finds "50%", used with `ESCAPE '\'`. */
+export function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

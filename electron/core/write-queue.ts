@@ -1,0 +1,151 @@
+import type { Knex } from 'knex';
+import type { Change } from '../../shared/schemas/changes';
+import { appendChanges, type ChangeBus, type NewChange } from './changes/change-log';
+import { dialectOf, type Dialect } from './db/connection';
+import { nowIso } from './util/db-helpers';
+
+/** What a write sees inside its transaction. */
+export type WriteContext = {
+  trx: Knex.Transaction;
+  dialect: Dialect;
+  /** One timestamp per transaction: every row a batch writes carries the same time. */
+  now: string;
+  /** Appends to the change log; the entries are emitted on the bus after the commit. */
+  append(entries: NewChange[]): Promise<Change[]>;
+};
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error };
+
+/** Applies many operations in one transaction; a business failure is an outcome, not a throw. */
+export type BatchHandler<Op, R> = (ctx: WriteContext, ops: Op[]) => Promise<Outcome<R>[]>;
+
+type Pending<T> = { resolve(value: T): void; reject(error: unknown): void };
+type Job<Op, R> =
+  | ({ kind: 'batch'; op: Op } & Pending<R>)
+  | ({ kind: 'exclusive'; run(ctx: WriteContext): Promise<unknown> } & Pending<unknown>);
+
+/** Key for pg_advisory_xact_lock: serialises writers across processes sharing one PostgreSQL. */
+const WRITER_LOCK_KEY = 0x5f0c_feed;
+
+/**
+ * The single write path. Every write is queued here; consecutive batchable operations that arrive
+ * while a transaction is in flight share the next one (group commit), so many concurrent callers
+ * cost one commit, and a handful of multi-row statements, per batch instead of per call.
+ */
+export class WriteQueue<Op, R> {
+  private queue: Array<Job<Op, R>> = [];
+  private running = false;
+  private idle: Array<() => void> = [];
+  private readonly dialect: Dialect;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly bus: ChangeBus,
+    private readonly handleBatch: BatchHandler<Op, R>,
+    private readonly maxBatch = 256,
+  ) {
+    this.dialect = dialectOf(db);
+  }
+
+  submit(op: Op): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ kind: 'batch', op, resolve, reject });
+      this.kick();
+    });
+  }
+
+  exclusive<T>(run: (ctx: WriteContext) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ kind: 'exclusive', run, resolve: resolve as (v: unknown) => void, reject });
+      this.kick();
+    });
+  }
+
+  /** Resolves once every queued write has committed or failed. */
+  drain(): Promise<void> {
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = true;
+    // Let callers that are already on their way join the first batch.
+    setImmediate(() => void this.loop());
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const head = this.queue[0] as Job<Op, R>;
+        if (head.kind === 'exclusive') {
+          this.queue.shift();
+          await this.runExclusive(head);
+          continue;
+        }
+        let n = 0;
+        while (n < this.queue.length && n < this.maxBatch && (this.queue[n] as Job<Op, R>).kind === 'batch') n++;
+        const jobs = this.queue.splice(0, n) as Array<Extract<Job<Op, R>, { kind: 'batch' }>>;
+        await this.runBatch(jobs);
+      }
+    } finally {
+      this.running = false;
+      const waiters = this.idle.splice(0);
+      for (const w of waiters) w();
+      if (this.queue.length > 0) this.kick();
+    }
+  }
+
+  private async transaction<T>(work: (ctx: WriteContext) => Promise<T>): Promise<{ value: T; changes: Change[] }> {
+    const changes: Change[] = [];
+    const value = await this.db.transaction(async (trx) => {
+      if (this.dialect === 'pg') await trx.raw('SELECT pg_advisory_xact_lock(?)', [WRITER_LOCK_KEY]);
+      const now = nowIso();
+      const ctx: WriteContext = {
+        trx,
+        dialect: this.dialect,
+        now,
+        append: async (entries) => {
+          const added = await appendChanges(trx, entries, now);
+          changes.push(...added);
+          return added;
+        },
+      };
+      return work(ctx);
+    });
+    return { value, changes };
+  }
+
+  private async runExclusive(job: Extract<Job<Op, R>, { kind: 'exclusive' }>): Promise<void> {
+    try {
+      const { value, changes } = await this.transaction(job.run);
+      this.bus.emit(changes);
+      job.resolve(value);
+    } catch (error) {
+      job.reject(error);
+    }
+  }
+
+  private async runBatch(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>): Promise<void> {
+    let outcomes: Outcome<R>[];
+    let changes: Change[];
+    try {
+      ({ value: outcomes, changes } = await this.transaction((ctx) => this.handleBatch(ctx, jobs.map((j) => j.op))));
+    } catch (error) {
+      // An unexpected database error rolled back the whole batch. Retry each operation alone so
+      // one bad operation cannot fail the others that shared its transaction.
+      if (jobs.length === 1) {
+        (jobs[0] as (typeof jobs)[number]).reject(error);
+        return;
+      }
+      for (const job of jobs) await this.runBatch([job]);
+      return;
+    }
+    this.bus.emit(changes);
+    jobs.forEach((job, i) => {
+      const outcome = outcomes[i] as Outcome<R>;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Money is kept as integer minor units (cents) with an ISO 4217 code, and travels as a decimal
+ * string ("12.50"). Floats never carry money: 0.1 + 0.2 is not 0.3.
+ */
+
+let knownCurrencies: Set<string> | undefined;
+
+/** Whether the code is an ISO 4217 currency the runtime knows (Intl's list, no table of our own). */
+export function isCurrencyCode(code: string): boolean {
+  knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
+  return knownCurrencies.has(code);
+}
+
+/** How many digits after the decimal point the currency uses: 2 for EUR, 0 for JPY, 3 for KWD. */
+export function currencyDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+export const DECIMAL_PATTERN = /^\d{1,12}(\.\d{1,6})?$/;
+
+/** Why a decimal string is not a valid amount in the currency, or null when it is. */
+export function amountProblem(value: string, currency: string): string | null {
+  if (!DECIMAL_PATTERN.test(value)) return `"${value}" is not an amount; write it like 12.50`;
+  const digits = currencyDigits(currency);
+  const fraction = value.split('.')[1] ?? '';
+  if (fraction.replace(/0+$/, '').length > digits) {
+    return digits === 0
+      ? `${currency} has no minor unit; write ${value.split('.')[0]} without decimals`
+      : `${currency} has ${digits} decimals at most; "${value}" has ${fraction.length}`;
+  }
+  return null;
+}
+
+/** "12.5" in EUR → 1250. The caller has checked the value with amountProblem. */
+export function toMinorUnits(value: string, currency: string): number {
+  const digits = currencyDigits(currency);
+  const [whole = '0', fraction = ''] = value.split('.');
+  const padded = (fraction + '0'.repeat(digits)).slice(0, digits);
+  return Number(whole) * 10 ** digits + (digits > 0 ? Number(padded) : 0);
+}
+
+/** 1250 in EUR → "12.50"; 1250 in JPY → "1250". */
+export function fromMinorUnits(minor: number, currency: string): string {
+  const digits = currencyDigits(currency);
+  if (digits === 0) return String(minor);
+  const sign = minor < 0 ? '-' : '';
+  const abs = Math.abs(minor);
+  const scale = 10 ** digits;
+  return `${sign}${Math.floor(abs / scale)}.${String(abs % scale).padStart(digits, '0')}`;
+}

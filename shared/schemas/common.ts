@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { normaliseSku, skuProblem } from '../domain/sku';
+import { gtinProblem, normaliseGtin } from '../domain/gtin';
+import { DECIMAL_PATTERN, isCurrencyCode } from '../domain/money';
+import { slugProblem } from '../domain/slug';
+
+/** Empty strings from forms and CSV cells mean "no value". */
+export function emptyToNull<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? null : v), schema.nullable());
+}
+
+function fromProblem<T>(problem: (v: T) => string | null) {
+  return (value: T, ctx: z.RefinementCtx) => {
+    const message = problem(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  };
+}
+
+export const skuSchema = z
+  .string({ error: 'SKU is required' })
+  .transform(normaliseSku)
+  .superRefine(fromProblem(skuProblem));
+
+export const gtinSchema = z.string().transform(normaliseGtin).superRefine(fromProblem(gtinProblem));
+
+export const slugSchema = z.string().trim().superRefine(fromProblem(slugProblem));
+
+export const currencySchema = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .refine(isCurrencyCode, { message: 'currency must be an ISO 4217 code such as EUR, USD or GBP' });
+
+/** Money as a decimal string; floats are refused so that no rounding happens on the way in. */
+export const amountSchema = z
+  .string({ error: 'amount must be a decimal string such as "12.50", not a number' })
+  .trim()
+  .regex(DECIMAL_PATTERN, { message: 'amount must be a non-negative decimal such as "12.50"' });
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export const httpUrlSchema = z
+  .string()
+  .trim()
+  .max(2000, { message: 'URL is longer than 2,000 characters' })
+  .refine(isHttpUrl, { message: 'must be an absolute http:// or https:// URL' });
+
+export const locationCodeSchema = z
+  .string()
+  .trim()
+  .transform((s) => s.toLowerCase())
+  .pipe(
+    z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, {
+      message: 'location code is 1–32 letters, digits, "-" or "_", starting with a letter or digit',
+    }),
+  );
+
+export const quantitySchema = z
+  .number({ error: 'quantity must be a number' })
+  .int({ message: 'quantity must be a whole number' })
+  .min(-1_000_000_000)
+  .max(1_000_000_000);
+
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255, { message: 'Idempotency-Key is at most 255 characters' })
+  .regex(/^[\x21-\x7e]+$/, { message: 'Idempotency-Key must be printable ASCII without spaces' });
+
+export const uuidSchema = z.uuid({ message: 'must be a UUID' });
+
+export const timestampSchema = z.string();
+
+export const limitSchema = (max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'limit must be a number' })
+    .int({ message: 'limit must be a whole number' })
+    .min(1, { message: 'limit must be at least 1' })
+    .max(max, { message: `limit is at most ${max}` })
+    .default(fallback);

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import {
+  amountSchema,
+  currencySchema,
+  emptyToNull,
+  gtinSchema,
+  httpUrlSchema,
+  idempotencyKeySchema,
+  limitSchema,
+  skuSchema,
+  slugSchema,
+  timestampSchema,
+  uuidSchema,
+} from './common';
+import { stockTotalsSchema } from './stock';
+
+export const PRODUCT_STATUSES = ['active', 'archived', 'discontinued'] as const;
+export const PRODUCT_CONDITIONS = ['new', 'refurbished', 'used'] as const;
+
+export const TITLE_MAX = 500;
+export const DESCRIPTION_MAX = 20_000;
+
+const productFields = {
+  sku: skuSchema,
+  title: z.string({ error: 'title is required' }).trim().min(1, { message: 'title is required' }).max(TITLE_MAX),
+  description: z.string().max(DESCRIPTION_MAX),
+  brand: z.string().trim().max(150),
+  gtin: emptyToNull(gtinSchema),
+  mpn: emptyToNull(z.string().trim().max(70)),
+  condition: z.enum(PRODUCT_CONDITIONS, { message: 'condition is new, refurbished or used' }),
+  price: amountSchema,
+  salePrice: emptyToNull(amountSchema),
+  currency: currencySchema,
+  slug: slugSchema,
+  imageUrl: emptyToNull(httpUrlSchema),
+  additionalImageUrls: z.array(httpUrlSchema).max(10, { message: 'at most 10 additional images' }),
+  status: z.enum(PRODUCT_STATUSES, { message: 'status is active, archived or discontinued' }),
+  itemGroupId: emptyToNull(z.string().trim().min(1).max(50)),
+  allowBackorder: z.boolean(),
+  preorderDate: emptyToNull(z.iso.date({ message: 'preorder date must be a date like 2026-12-24' })),
+  bufferStock: emptyToNull(z.number().int().min(0).max(1_000_000)),
+};
+
+export const productCreateInput = z.strictObject({
+  ...productFields,
+  description: productFields.description.default(''),
+  brand: productFields.brand.default(''),
+  gtin: productFields.gtin.default(null),
+  mpn: productFields.mpn.default(null),
+  condition: productFields.condition.default('new'),
+  salePrice: productFields.salePrice.default(null),
+  currency: productFields.currency.optional(),
+  slug: productFields.slug.optional(),
+  imageUrl: productFields.imageUrl.default(null),
+  additionalImageUrls: productFields.additionalImageUrls.default([]),
+  status: productFields.status.default('active'),
+  itemGroupId: productFields.itemGroupId.default(null),
+  allowBackorder: productFields.allowBackorder.default(false),
+  preorderDate: productFields.preorderDate.default(null),
+  bufferStock: productFields.bufferStock.default(null),
+  idempotencyKey: idempotencyKeySchema.optional(),
+});
+
+/** Read-only fields a client may send back unchanged after a GET; they are ignored. */
+const readOnlyEcho = {
+  id: z.unknown().optional(),
+  createdAt: z.unknown().optional(),
+  updatedAt: z.unknown().optional(),
+  stock: z.unknown().optional(),
+};
+
+export const productUpdateInput = z.strictObject({
+  idOrSku: z.string().min(1),
+  ...readOnlyEcho,
+  sku: productFields.sku.optional(),
+  title: productFields.title.optional(),
+  description: productFields.description.optional(),
+  brand: productFields.brand.optional(),
+  gtin: productFields.gtin.optional(),
+  mpn: productFields.mpn.optional(),
+  condition: productFields.condition.optional(),
+  price: productFields.price.optional(),
+  salePrice: productFields.salePrice.optional(),
+  currency: productFields.currency.optional(),
+  slug: productFields.slug.optional(),
+  imageUrl: productFields.imageUrl.optional(),
+  additionalImageUrls: productFields.additionalImageUrls.optional(),
+  status: productFields.status.optional(),
+  itemGroupId: productFields.itemGroupId.optional(),
+  allowBackorder: productFields.allowBackorder.optional(),
+  preorderDate: productFields.preorderDate.optional(),
+  bufferStock: productFields.bufferStock.optional(),
+  idempotencyKey: idempotencyKeySchema.optional(),
+});
+
+export const productGetInput = z.strictObject({ idOrSku: z.string().min(1) });
+
+export const productListInput = z.strictObject({
+  query: z.string().trim().max(200).optional(),
+  status: z.enum(PRODUCT_STATUSES).optional(),
+  limit: limitSchema(500, 50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const productSchema = z.object({
+  id: uuidSchema,
+  sku: z.string(),
+  title: z.string(),
+  description: z.string(),
+  brand: z.string(),
+  gtin: z.string().nullable(),
+  mpn: z.string().nullable(),
+  condition: z.enum(PRODUCT_CONDITIONS),
+  price: z.string(),
+  salePrice: z.string().nullable(),
+  currency: z.string(),
+  slug: z.string(),
+  imageUrl: z.string().nullable(),
+  additionalImageUrls: z.array(z.string()),
+  status: z.enum(PRODUCT_STATUSES),
+  itemGroupId: z.string().nullable(),
+  allowBackorder: z.boolean(),
+  preorderDate: z.string().nullable(),
+  bufferStock: z.number().nullable(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+  stock: stockTotalsSchema,
+});
+
+export const productPageSchema = z.object({
+  products: z.array(productSchema),
+  next: z.string().nullable(),
+});
+
+export type Product = z.output<typeof productSchema>;
+export type ProductCreateInput = z.output<typeof productCreateInput>;
+export type ProductUpdateInput = z.output<typeof productUpdateInput>;
+export type ProductListInput = z.output<typeof productListInput>;
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+export type ProductCondition = (typeof PRODUCT_CONDITIONS)[number];

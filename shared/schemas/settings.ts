@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { currencySchema, httpUrlSchema, locationCodeSchema } from './common';
+
+/**
+ * Product page URL template: must contain {slug} or {sku}, which the publishers fill in.
+ */
+const urlTemplateSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((t) => t === '' || /\{(slug|sku)\}/.test(t), {
+    message: 'the product URL template must contain {slug} or {sku}, e.g. https://shop.example.com/products/{slug}',
+  })
+  .refine((t) => t === '' || /^https?:\/\/[^/{}]+/.test(t), {
+    message: 'the product URL template must start with http:// or https:// and a host name',
+  });
+
+/** A secret is never returned in clear: GET shows `null` with `has*` true; PUT with null keeps it. */
+const secretInput = z.string().max(10_000).nullable().optional();
+
+export const settingsShape = {
+  shopName: z.string().trim().max(150).default('My shop'),
+  shopUrl: z.union([z.literal(''), httpUrlSchema]).default(''),
+  productUrlTemplate: urlTemplateSchema.default(''),
+  currency: currencySchema.default('USD'),
+  defaultBrand: z.string().trim().max(150).default(''),
+  /** null means `<data folder>/publish`. */
+  publishDir: z.string().trim().min(1).max(1000).nullable().default(null),
+  artifacts: z
+    .strictObject({
+      merchantXml: z.boolean().default(true),
+      merchantTsv: z.boolean().default(true),
+      sitemap: z.boolean().default(true),
+      jsonLd: z.boolean().default(true),
+    })
+    .default({ merchantXml: true, merchantTsv: true, sitemap: true, jsonLd: true }),
+  bufferStock: z.number().int().min(0).max(1_000_000).default(0),
+  keepOutOfStockInSitemap: z.boolean().default(true),
+  gzip: z.boolean().default(false),
+  defaultLocation: locationCodeSchema.default('main'),
+  indexNow: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      key: z.union([z.literal(''), z.string().regex(/^[a-zA-Z0-9-]{8,128}$/, { message: 'IndexNow key is 8–128 letters, digits or "-"' })]).default(''),
+      engine: z.string().trim().max(200).default('api.indexnow.org'),
+    })
+    .default({ enabled: false, key: '', engine: 'api.indexnow.org' }),
+  sftp: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      host: z.string().trim().max(255).default(''),
+      port: z.number().int().min(1).max(65535).default(22),
+      username: z.string().trim().max(255).default(''),
+      password: secretInput,
+      privateKey: secretInput,
+      hasPassword: z.boolean().optional(),
+      hasPrivateKey: z.boolean().optional(),
+      remoteDir: z.string().trim().max(1000).default(''),
+    })
+    .default({ enabled: false, host: '', port: 22, username: '', remoteDir: '' }),
+};
+
+export const settingsInput = z.strictObject({
+  ...settingsShape,
+  idempotencyKey: z.string().max(255).optional(),
+});
+
+export const settingsSchema = z.object({
+  shopName: z.string(),
+  shopUrl: z.string(),
+  productUrlTemplate: z.string(),
+  currency: z.string(),
+  defaultBrand: z.string(),
+  publishDir: z.string().nullable(),
+  artifacts: z.object({ merchantXml: z.boolean(), merchantTsv: z.boolean(), sitemap: z.boolean(), jsonLd: z.boolean() }),
+  bufferStock: z.number(),
+  keepOutOfStockInSitemap: z.boolean(),
+  gzip: z.boolean(),
+  defaultLocation: z.string(),
+  indexNow: z.object({ enabled: z.boolean(), key: z.string(), engine: z.string() }),
+  sftp: z.object({
+    enabled: z.boolean(),
+    host: z.string(),
+    port: z.number(),
+    username: z.string(),
+    password: z.null(),
+    privateKey: z.null(),
+    hasPassword: z.boolean(),
+    hasPrivateKey: z.boolean(),
+    remoteDir: z.string(),
+  }),
+});
+
+export type Settings = z.output<typeof settingsSchema>;
+export type SettingsInput = z.output<typeof settingsInput>;

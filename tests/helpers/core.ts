@@ -1,0 +1,73 @@
+/**
+ * Opens a real core on a temporary data folder: SQLite by default, or PostgreSQL on a fresh
+ * database created for the test file when the engine is 'pg'.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory from 'knex';
+import { openCore, type Core, type CoreOptions } from '../../electron/core/core';
+import { contract, type Input, type OperationName, type Output } from '../../shared/contract';
+import { parseInput } from '../../shared/validation';
+
+export type Engine = 'sqlite' | 'pg';
+
+/** Admin URL of the test PostgreSQL server (CI starts one on 127.0.0.1). */
+export const PG_ADMIN_URL = process.env.STOCKFEED_TEST_PG_URL ?? '';
+
+/** Engines the integration suites run on. In CI the PostgreSQL run is mandatory. */
+export function engines(): Engine[] {
+  if (PG_ADMIN_URL) return ['sqlite', 'pg'];
+  if (process.env.CI === 'true') {
+    throw new Error('CI=true but STOCKFEED_TEST_PG_URL is not set: the PostgreSQL run of the integration tests is mandatory in CI');
+  }
+  return ['sqlite'];
+}
+
+export function tempDir(prefix = 'stockfeed-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `stockfeed_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = knexFactory({ client: 'pg', connection: PG_ADMIN_URL, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  await admin.destroy();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const a = knexFactory({ client: 'pg', connection: PG_ADMIN_URL, pool: { min: 0, max: 1 } });
+      await a.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.destroy();
+    },
+  };
+}
+
+export type TestCore = Core & {
+  /** Calls an operation the way every host does: input parsed by the contract first. */
+  call<K extends OperationName>(op: K, input: Input<K>): Promise<Output<K>>;
+  cleanup(): Promise<void>;
+};
+
+export async function startCore(engine: Engine, options: Partial<CoreOptions> = {}): Promise<TestCore> {
+  const dataDir = options.dataDir ?? tempDir();
+  const pg = engine === 'pg' ? await createPgDatabase() : undefined;
+  const core = await openCore({ dataDir, databaseUrl: pg?.url, expirySweepMs: 0, ...options });
+  const call = <K extends OperationName>(op: K, input: Input<K>) =>
+    (core.handlers[op] as (i: unknown) => Promise<Output<K>>)(parseInput(contract[op].input, input));
+  return Object.assign(core, {
+    call,
+    async cleanup() {
+      await core.close();
+      await pg?.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** A minimal valid product for tests that only care about stock. */
+export function productInput(sku: string, extra: Partial<Input<'products.create'>> = {}): Input<'products.create'> {
+  return { sku, title: `Product ${sku}`, price: '9.99', ...extra };
+}
