@@ -55,7 +55,7 @@ export async function startCore(engine: Engine, options: Partial<CoreOptions> = 
   const dataDir = options.dataDir ?? tempDir();
   const pg = engine === 'pg' ? await createPgDatabase() : undefined;
   const core = await openCore({ dataDir, databaseUrl: pg?.url, expirySweepMs: 0, ...options });
-  const call = <K extends OperationName>(op: K, input: Input<K>) =>
+  const call = async <K extends OperationName>(op: K, input: Input<K>) =>
     (core.handlers[op] as (i: unknown) => Promise<Output<K>>)(parseInput(contract[op].input, input));
   return Object.assign(core, {
     call,

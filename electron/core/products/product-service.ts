@@ -11,6 +11,7 @@ import { likeEscape, type Db } from '../util/db-helpers';
 import type { WriteContext, WriteQueue } from '../write-queue';
 import { findProductRow, freeSlug, toProduct, type ProductRow } from './product-repository';
 import type { StockOp } from '../stock/stock-ops';
+import type { NewChange } from '../changes/change-log';
 
 type MoneyFields = { price?: string | undefined; salePrice?: string | null | undefined };
 
@@ -31,6 +32,112 @@ export function moneyIssues(fields: MoneyFields, currency: string): FieldIssue[]
     }
   }
   return issues;
+}
+
+/** The fields of a create input that end up in the products row. */
+export type NewProductFields = Omit<ParsedInput<'products.create'>, 'slug' | 'currency' | 'idempotencyKey'>;
+
+/**
+ * The products row for a new product. The caller has chosen a free slug, resolved the currency
+ * and checked the amounts with `moneyIssues` (the CSV import builds thousands of rows this way).
+ */
+export function newProductRow(
+  input: NewProductFields,
+  meta: { id: string; currency: string; slug: string; now: string },
+): ProductRow {
+  return {
+    id: meta.id,
+    sku: input.sku,
+    title: input.title,
+    description: input.description,
+    brand: input.brand,
+    gtin: input.gtin,
+    mpn: input.mpn,
+    condition: input.condition,
+    price_minor: toMinorUnits(input.price, meta.currency),
+    sale_price_minor: input.salePrice ? toMinorUnits(input.salePrice, meta.currency) : null,
+    currency: meta.currency,
+    slug: meta.slug,
+    image_url: input.imageUrl,
+    additional_image_urls: JSON.stringify(input.additionalImageUrls),
+    status: input.status,
+    item_group_id: input.itemGroupId,
+    allow_backorder: input.allowBackorder,
+    preorder_date: input.preorderDate,
+    buffer_stock: input.bufferStock,
+    created_at: meta.now,
+    updated_at: meta.now,
+  };
+}
+
+export function productCreatedChange(row: ProductRow): NewChange {
+  const { stock: _stock, ...payload } = toProduct(row, ZERO_STOCK);
+  return { type: 'product.created', productId: row.id, sku: row.sku, payload };
+}
+
+export type ProductPatchFields = Omit<ParsedInput<'products.update'>, 'idOrSku' | 'id' | 'createdAt' | 'updatedAt' | 'stock' | 'idempotencyKey'>;
+
+export type ProductPatch = {
+  /** Money problems (amounts against the currency, sale price below price); nothing else is checked. */
+  issues: FieldIssue[];
+  next: ProductRow;
+  /** The product.updated entry, or null when the update changes nothing. */
+  change: NewChange | null;
+};
+
+/**
+ * Applies an update's fields to a stored row in memory. SKU and slug uniqueness need the database
+ * and are the caller's to check; a changed currency re-checks the amounts it keeps.
+ */
+export function patchProductRow(row: ProductRow, input: ProductPatchFields, now: string): ProductPatch {
+  const current = toProduct(row, ZERO_STOCK);
+  const currency = input.currency ?? row.currency;
+  const price = input.price ?? (input.currency ? current.price : undefined);
+  const salePrice = input.salePrice !== undefined ? input.salePrice : input.currency || input.price ? current.salePrice : undefined;
+  const issues = moneyIssues({ price, salePrice }, currency);
+  if (issues.length > 0) return { issues, next: row, change: null };
+
+  const next: ProductRow = { ...row };
+  if (input.sku !== undefined) next.sku = input.sku;
+  if (input.slug !== undefined) next.slug = input.slug;
+  if (input.title !== undefined) next.title = input.title;
+  if (input.description !== undefined) next.description = input.description;
+  if (input.brand !== undefined) next.brand = input.brand;
+  if (input.gtin !== undefined) next.gtin = input.gtin;
+  if (input.mpn !== undefined) next.mpn = input.mpn;
+  if (input.condition !== undefined) next.condition = input.condition;
+  if (input.imageUrl !== undefined) next.image_url = input.imageUrl;
+  if (input.additionalImageUrls !== undefined) next.additional_image_urls = JSON.stringify(input.additionalImageUrls);
+  if (input.status !== undefined) next.status = input.status;
+  if (input.itemGroupId !== undefined) next.item_group_id = input.itemGroupId;
+  if (input.allowBackorder !== undefined) next.allow_backorder = input.allowBackorder;
+  if (input.preorderDate !== undefined) next.preorder_date = input.preorderDate;
+  if (input.bufferStock !== undefined) next.buffer_stock = input.bufferStock;
+  next.currency = currency;
+  if (price !== undefined) next.price_minor = toMinorUnits(price, currency);
+  if (salePrice !== undefined) next.sale_price_minor = salePrice ? toMinorUnits(salePrice, currency) : null;
+
+  const before = current as Record<string, unknown>;
+  const after = toProduct(next, ZERO_STOCK) as Record<string, unknown>;
+  const changed = Object.keys(after).filter(
+    (k) => k !== 'stock' && k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
+  if (changed.length === 0) return { issues: [], next: row, change: null };
+  next.updated_at = now;
+  return {
+    issues: [],
+    next,
+    change: {
+      type: 'product.updated',
+      productId: row.id,
+      sku: next.sku,
+      payload: {
+        changed,
+        before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+        after: Object.fromEntries(changed.map((k) => [k, after[k]])),
+      },
+    },
+  };
 }
 
 function failIf(issues: FieldIssue[]): void {
@@ -122,34 +229,10 @@ export class ProductService {
     } else {
       slug = await freeSlug(trx, slugify(input.title) || slugify(input.sku) || 'product');
     }
-    const row: ProductRow = {
-      id: randomUUID(),
-      sku: input.sku,
-      title: input.title,
-      description: input.description,
-      brand: input.brand,
-      gtin: input.gtin,
-      mpn: input.mpn,
-      condition: input.condition,
-      price_minor: toMinorUnits(input.price, currency),
-      sale_price_minor: input.salePrice ? toMinorUnits(input.salePrice, currency) : null,
-      currency,
-      slug,
-      image_url: input.imageUrl,
-      additional_image_urls: JSON.stringify(input.additionalImageUrls),
-      status: input.status,
-      item_group_id: input.itemGroupId,
-      allow_backorder: input.allowBackorder,
-      preorder_date: input.preorderDate,
-      buffer_stock: input.bufferStock,
-      created_at: now,
-      updated_at: now,
-    };
+    const row = newProductRow(input, { id: randomUUID(), currency, slug, now });
     await trx('products').insert(row);
-    const product = toProduct(row, ZERO_STOCK);
-    const { stock: _stock, ...payload } = product;
-    await ctx.append([{ type: 'product.created', productId: row.id, sku: row.sku, payload }]);
-    return product;
+    await ctx.append([productCreatedChange(row)]);
+    return toProduct(row, ZERO_STOCK);
   }
 
   update(input: ParsedInput<'products.update'>): Promise<Product> {
@@ -160,61 +243,24 @@ export class ProductService {
     const { trx, now } = ctx;
     const row = await findProductRow(trx, input.idOrSku);
     if (!row) throw new AppError('not_found', `No product with id or SKU "${input.idOrSku}"`);
-    const current = toProduct(row, ZERO_STOCK);
-    const currency = input.currency ?? row.currency;
-    const price = input.price ?? (input.currency ? current.price : undefined);
-    const salePrice = input.salePrice !== undefined ? input.salePrice : input.currency || input.price ? current.salePrice : undefined;
-    failIf(moneyIssues({ price, salePrice }, currency));
-
-    const next: ProductRow = { ...row };
+    const patch = patchProductRow(row, input, now);
+    failIf(patch.issues);
     if (input.sku !== undefined && input.sku !== row.sku) {
       if (await trx('products').where({ sku: input.sku }).first()) {
         throw new AppError('conflict', `A product with SKU ${input.sku} already exists`, { field: 'sku', sku: input.sku });
       }
-      next.sku = input.sku;
     }
     if (input.slug !== undefined && input.slug !== row.slug) {
       if (await trx('products').where({ slug: input.slug }).whereNot({ id: row.id }).first()) {
         throw new AppError('conflict', `The slug "${input.slug}" is already used by another product`, { field: 'slug' });
       }
-      next.slug = input.slug;
     }
-    if (input.title !== undefined) next.title = input.title;
-    if (input.description !== undefined) next.description = input.description;
-    if (input.brand !== undefined) next.brand = input.brand;
-    if (input.gtin !== undefined) next.gtin = input.gtin;
-    if (input.mpn !== undefined) next.mpn = input.mpn;
-    if (input.condition !== undefined) next.condition = input.condition;
-    if (input.imageUrl !== undefined) next.image_url = input.imageUrl;
-    if (input.additionalImageUrls !== undefined) next.additional_image_urls = JSON.stringify(input.additionalImageUrls);
-    if (input.status !== undefined) next.status = input.status;
-    if (input.itemGroupId !== undefined) next.item_group_id = input.itemGroupId;
-    if (input.allowBackorder !== undefined) next.allow_backorder = input.allowBackorder;
-    if (input.preorderDate !== undefined) next.preorder_date = input.preorderDate;
-    if (input.bufferStock !== undefined) next.buffer_stock = input.bufferStock;
-    next.currency = currency;
-    if (price !== undefined) next.price_minor = toMinorUnits(price, currency);
-    if (salePrice !== undefined) next.sale_price_minor = salePrice ? toMinorUnits(salePrice, currency) : null;
+    if (!patch.change) return this.withStockIn(trx, row);
 
-    const before = toProduct(row, ZERO_STOCK) as Record<string, unknown>;
-    const after = toProduct(next, ZERO_STOCK) as Record<string, unknown>;
-    const changed = Object.keys(after).filter(
-      (k) => k !== 'stock' && k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
-    );
-    if (changed.length === 0) return this.withStockIn(trx, row);
-
-    next.updated_at = now;
-    const { id: _id, ...updates } = next;
+    const { id: _id, ...updates } = patch.next;
     await trx('products').where({ id: row.id }).update(updates);
-    await ctx.append([
-      {
-        type: 'product.updated',
-        productId: row.id,
-        sku: next.sku,
-        payload: { changed, before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, after[k]])) },
-      },
-    ]);
-    return this.withStockIn(trx, next);
+    await ctx.append([patch.change]);
+    return this.withStockIn(trx, patch.next);
   }
 
   private async withStockIn(db: Db, row: ProductRow): Promise<Product> {

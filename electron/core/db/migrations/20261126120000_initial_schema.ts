@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('products', (t) => {
-    t.string('id', 36).primary();
+    t.string('id', 36).notNullable().primary();
     t.string('sku', 50).notNullable().unique();
     t.text('title').notNullable();
     t.text('description').notNullable();
@@ -29,7 +29,7 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await knex.schema.createTable('locations', (t) => {
-    t.string('id', 36).primary();
+    t.string('id', 36).notNullable().primary();
     t.string('code', 32).notNullable().unique();
     t.string('name', 150).notNullable();
     t.boolean('sells_online').notNullable();
@@ -58,7 +58,7 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await knex.schema.createTable('reservations', (t) => {
-    t.string('id', 36).primary();
+    t.string('id', 36).notNullable().primary();
     t.string('product_id', 36).notNullable().references('id').inTable('products');
     t.string('location_id', 36).notNullable().references('id').inTable('locations');
     t.integer('quantity').notNullable();
@@ -72,7 +72,7 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await knex.schema.createTable('movements', (t) => {
-    t.string('id', 36).primary();
+    t.string('id', 36).notNullable().primary();
     t.integer('seq').notNullable().references('seq').inTable('changes');
     t.string('product_id', 36).notNullable().references('id').inTable('products');
     t.string('location_id', 36).notNullable().references('id').inTable('locations');
@@ -89,7 +89,7 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await knex.schema.createTable('idempotency_keys', (t) => {
-    t.string('key', 255).primary();
+    t.string('key', 255).notNullable().primary();
     t.string('operation', 64).notNullable();
     t.string('request_hash', 64).notNullable();
     t.text('response').notNullable();
@@ -97,7 +97,7 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await knex.schema.createTable('settings', (t) => {
-    t.string('key', 64).primary();
+    t.string('key', 64).notNullable().primary();
     t.text('value').notNullable();
     t.string('updated_at', 32).notNullable();
   });

@@ -1,0 +1,98 @@
+/**
+ * The REST API and the static UI, as a Fastify instance. The headless server listens with it; the
+ * tests inject requests into it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { AppError } from '../../../shared/errors';
+import type { Core } from '../core';
+import type { Logger } from '../db/migrate';
+import { API_PREFIX, registerContractRoutes } from './routes';
+import { bearerToken, tokensMatch } from './token';
+
+export type ApiOptions = {
+  core: Core;
+  token: string;
+  version: string;
+  /** The built renderer (out/renderer); the UI is served from `/` when it exists. */
+  staticDir?: string | undefined;
+  logger: Logger;
+  bodyLimit?: number;
+};
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' https: data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+const PUBLIC_PATHS = new Set([`${API_PREFIX}/health`]);
+
+export async function createApiServer(options: ApiOptions): Promise<FastifyInstance> {
+  const { core, token, logger } = options;
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024, trustProxy: false });
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('Content-Security-Policy', CSP);
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const url = request.url.split('?')[0] as string;
+    if (!url.startsWith(`${API_PREFIX}/`) || PUBLIC_PATHS.has(url)) return;
+    const presented = bearerToken(request.headers.authorization);
+    if (!presented || !tokensMatch(presented, token)) {
+      throw new AppError('unauthorized', presented ? 'The API token is not valid' : 'Send the API token as "Authorization: Bearer <token>"');
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.code === 'unauthorized') reply.header('WWW-Authenticate', 'Bearer');
+      return reply.code(error.status).send({ error: error.toBody() });
+    }
+    const fastifyError = error as FastifyError;
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: { code: 'payload_too_large', message: `The request body is larger than ${app.initialConfig.bodyLimit} bytes` } });
+    }
+    if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      const message =
+        fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? 'Send the body as JSON with "Content-Type: application/json"'
+          : fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+            ? 'The body is empty but Content-Type says JSON; send {} or no Content-Type'
+            : `The request could not be read: ${fastifyError.message}`;
+      return reply.code(400).send({ error: { code: 'bad_request', message } });
+    }
+    logger.error(`${request.method} ${request.url.split('?')[0]} failed: ${error.stack ?? error.message}`);
+    return reply.code(500).send({ error: { code: 'internal', message: 'Something went wrong inside Stockfeed; the error was logged' } });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0];
+    reply.code(404).send({ error: { code: 'not_found', message: `No such endpoint: ${request.method} ${url}` } });
+  });
+
+  app.get(`${API_PREFIX}/health`, async () => ({ ok: true, version: options.version }));
+  registerContractRoutes(app, core.handlers);
+
+  const staticDir = options.staticDir;
+  if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: path.resolve(staticDir), prefix: '/', index: ['index.html'] });
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .send('The Stockfeed UI is not built. Run `npm run build` (or start with `npm run serve`, which builds it).\nThe API is at /api/v1.'),
+    );
+  }
+  return app;
+}

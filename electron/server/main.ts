@@ -1,0 +1,96 @@
+/**
+ * The headless host: the same core as the desktop app, with the REST API and the built UI over
+ * HTTP. `npm run serve -- --data DIR [--port N] [--host 127.0.0.1]`
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createApiServer } from '../core/api/server';
+import { loadOrCreateToken } from '../core/api/token';
+import { openCore } from '../core/core';
+import { defaultDataDir } from '../core/data-dir';
+import { VERSION } from '../core/version';
+import { consoleLogger } from '../core/logger';
+
+const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host ADDRESS]
+
+Runs Stockfeed without Electron: the REST API under /api/v1 and the UI in your browser.
+  --data DIR     data folder (default: ${defaultDataDir()})
+  --port N       port to listen on (default 4780; 0 picks a free one)
+  --host ADDR    address to bind (default 127.0.0.1; anything else exposes the API to your network)
+Environment: DATABASE_URL=postgres://… uses PostgreSQL instead of the SQLite file in the data folder;
+             STOCKFEED_API_TOKEN sets the API token (otherwise one is generated and kept in DIR/api-token).`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${HELP}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        data: { type: 'string' },
+        port: { type: 'string', default: '4780' },
+        host: { type: 'string', default: '127.0.0.1' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535 (got "${values.port}")`);
+  const dataDir = path.resolve(values.data ?? defaultDataDir());
+  const host = values.host;
+  const log = consoleLogger;
+
+  const core = await openCore({ dataDir, databaseUrl: process.env.DATABASE_URL, logger: log });
+  const token = loadOrCreateToken(dataDir);
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const staticDir = path.resolve(here, '../../out/renderer');
+  const app = await createApiServer({ core, token, version: VERSION, staticDir, logger: log });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info(`${signal}: shutting down`);
+    await app.close();
+    await core.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port, host });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const base = `http://${shown}:${actualPort}`;
+  const engine = core.config.kind === 'pg' ? 'PostgreSQL' : `SQLite (${core.config.file})`;
+  process.stdout.write(
+    [
+      `Stockfeed ${VERSION} listening on ${base}`,
+      `Data folder: ${dataDir}`,
+      `Database: ${engine}`,
+      `API: ${base}/api/v1 (Authorization: Bearer <token from ${path.join(dataDir, 'api-token')}>)`,
+      `Open the app, signed in: ${base}/#token=${token}`,
+      '',
+    ].join('\n'),
+  );
+  if (!/^(127\.|::1$|localhost$)/.test(host)) {
+    log.warn(`listening on ${host}: anyone who can reach this address and has the token can change your stock`);
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`Stockfeed could not start: ${error.message}\n`);
+  process.exit(1);
+});
