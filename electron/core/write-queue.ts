@@ -99,14 +99,8 @@ export class WriteQueue<Op, R> {
   private async transaction<T>(work: (ctx: WriteContext) => Promise<T>): Promise<{ value: T; changes: Change[] }> {
     const changes: Change[] = [];
     const value = await this.db.transaction(async (trx) => {
-      if (this.dialect === 'pg') {
-        await trx.raw('SELECT pg_advisory_xact_lock(?)', [WRITER_LOCK_KEY]);
-      } else {
-        // A write as the first statement takes SQLite's write lock now, waiting (busy_timeout) if
-        // another process holds it, as BEGIN IMMEDIATE would. Without it, a transaction that reads
-        // first can fail with SQLITE_BUSY when it later tries to write after another process did.
-        await trx.raw('UPDATE settings SET key = key WHERE 0 = 1');
-      }
+      // SQLite transactions begin IMMEDIATE (db/sqlite-client.ts); PostgreSQL needs the lock here.
+      if (this.dialect === 'pg') await trx.raw('SELECT pg_advisory_xact_lock(?)', [WRITER_LOCK_KEY]);
       const now = nowIso();
       const ctx: WriteContext = {
         trx,

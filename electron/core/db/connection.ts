@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { SqliteImmediateClient } from './sqlite-client';
 
 export type DbConfig = { kind: 'sqlite'; file: string } | { kind: 'pg'; url: string };
 
@@ -31,7 +32,7 @@ export function createKnex(config: DbConfig): Knex {
     });
   }
   return knexFactory({
-    client: 'sqlite3',
+    client: SqliteImmediateClient as unknown as typeof Knex.Client,
     connection: { filename: config.file },
     useNullAsDefault: true,
     // node-sqlite3 runs one statement at a time per connection; a single connection makes every
@@ -52,6 +53,5 @@ export function createKnex(config: DbConfig): Knex {
 }
 
 export function dialectOf(db: Knex): Dialect {
-  const client = (db.client as { config: { client: unknown } }).config.client;
-  return client === 'pg' ? 'pg' : 'sqlite';
+  return (db.client as { dialect: string }).dialect === 'postgresql' ? 'pg' : 'sqlite';
 }

@@ -16,6 +16,18 @@ import { OPERATION_OF, type LevelRow, type MovementRow, type ReservationRow, typ
 
 type ProductLite = { id: string; sku: string; allowBackorder: boolean; status: string };
 
+type JoinedRow = {
+  id: string;
+  sku: string;
+  allow_backorder: unknown;
+  status: string;
+  location_id: string | null;
+  on_hand: unknown;
+  committed: unknown;
+  incoming: unknown;
+  updated_at: string | null;
+};
+
 type Plan = {
   change: NewChange;
   movements: Array<Omit<MovementRow, 'seq'>>;
@@ -73,27 +85,28 @@ class Batch {
     const skus = new Set<string>();
     for (const op of this.ops) if ('sku' in op.input) skus.add(op.input.sku);
     const productIds = new Set([...this.reservations.values()].map((r) => r.product_id));
-    const rows: Array<{ id: string; sku: string; allow_backorder: unknown; status: string }> = [];
-    for (const chunk of chunkValues([...skus])) {
-      rows.push(...(await trx('products').select('id', 'sku', 'allow_backorder', 'status').whereIn('sku', chunk)));
-    }
-    for (const chunk of chunkValues([...productIds])) {
-      rows.push(...(await trx('products').select('id', 'sku', 'allow_backorder', 'status').whereIn('id', chunk)));
-    }
+    // Products and their stock rows in one statement: statements, not rows, bound the write rate.
+    const select = () =>
+      trx('products as p')
+        .leftJoin('stock_levels as s', 's.product_id', 'p.id')
+        .select('p.id', 'p.sku', 'p.allow_backorder', 'p.status', 's.location_id', 's.on_hand', 's.committed', 's.incoming', 's.updated_at');
+    const rows: JoinedRow[] = [];
+    for (const chunk of chunkValues([...skus])) rows.push(...((await select().whereIn('p.sku', chunk)) as JoinedRow[]));
+    for (const chunk of chunkValues([...productIds])) rows.push(...((await select().whereIn('p.id', chunk)) as JoinedRow[]));
     for (const row of rows) {
-      const p: ProductLite = { id: row.id, sku: row.sku, allowBackorder: bool(row.allow_backorder), status: row.status };
-      this.products.set(p.sku, p);
-      this.productsById.set(p.id, p);
-    }
-
-    for (const chunk of chunkValues([...this.productsById.keys()])) {
-      const levels = (await trx('stock_levels').whereIn('product_id', chunk)) as LevelRow[];
-      for (const level of levels) {
+      if (!this.productsById.has(row.id)) {
+        const p: ProductLite = { id: row.id, sku: row.sku, allowBackorder: bool(row.allow_backorder), status: row.status };
+        this.products.set(p.sku, p);
+        this.productsById.set(p.id, p);
+      }
+      if (row.location_id !== null && !this.levels.has(levelKey(row.id, row.location_id))) {
         this.putLevel({
-          ...level,
-          on_hand: num(level.on_hand),
-          committed: num(level.committed),
-          incoming: num(level.incoming),
+          product_id: row.id,
+          location_id: row.location_id,
+          on_hand: num(row.on_hand),
+          committed: num(row.committed),
+          incoming: num(row.incoming),
+          updated_at: row.updated_at ?? this.ctx.now,
         });
       }
     }

@@ -1,0 +1,92 @@
+/**
+ * The catalogue CSV format, shared by import and export. Columns may come in any order; a file
+ * needs at least sku, title and price.
+ */
+
+export const CSV_COLUMNS = [
+  'sku',
+  'title',
+  'description',
+  'brand',
+  'gtin',
+  'mpn',
+  'condition',
+  'price',
+  'currency',
+  'sale_price',
+  'slug',
+  'image_url',
+  'status',
+  'item_group_id',
+  'location',
+  'on_hand',
+] as const;
+
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+export const REQUIRED_COLUMNS: readonly CsvColumn[] = ['sku', 'title', 'price'];
+
+/** The product field (contract name) each product column fills; location and on_hand are stock. */
+export const FIELD_OF_COLUMN = {
+  sku: 'sku',
+  title: 'title',
+  description: 'description',
+  brand: 'brand',
+  gtin: 'gtin',
+  mpn: 'mpn',
+  condition: 'condition',
+  price: 'price',
+  currency: 'currency',
+  sale_price: 'salePrice',
+  slug: 'slug',
+  image_url: 'imageUrl',
+  status: 'status',
+  item_group_id: 'itemGroupId',
+} as const;
+
+export type ProductColumn = keyof typeof FIELD_OF_COLUMN;
+export type ProductField = (typeof FIELD_OF_COLUMN)[ProductColumn];
+
+const COLUMN_OF_FIELD = new Map<string, string>(Object.entries(FIELD_OF_COLUMN).map(([column, field]) => [field, column]));
+
+/** The CSV column a schema issue belongs to, so an error points at a cell the user can find. */
+export function columnOfField(field: string): string {
+  return COLUMN_OF_FIELD.get(field) ?? field;
+}
+
+export function isProductColumn(column: CsvColumn): column is ProductColumn {
+  return column in FIELD_OF_COLUMN;
+}
+
+/**
+ * Columns whose field can never be empty but has a sensible fallback: an empty cell takes the
+ * default for a new product (condition new, status active, the shop currency, a slug from the
+ * title) and keeps the stored value for an existing one. Other empty cells clear the field.
+ */
+export const KEEP_WHEN_EMPTY: ReadonlySet<CsvColumn> = new Set<CsvColumn>(['condition', 'status', 'currency', 'slug']);
+
+export type HeaderIssue = { column: string; message: string };
+
+/** Checks a header row: every name known, none twice, the required ones present. */
+export function readHeader(cells: string[]): { columns: CsvColumn[]; issues: HeaderIssue[] } {
+  const known = new Set<string>(CSV_COLUMNS);
+  const seen = new Set<string>();
+  const columns: CsvColumn[] = [];
+  const issues: HeaderIssue[] = [];
+  cells.forEach((cell, i) => {
+    const name = cell.trim().toLowerCase();
+    if (name === '') {
+      issues.push({ column: `(column ${i + 1})`, message: 'the header has an empty column name' });
+    } else if (!known.has(name)) {
+      issues.push({ column: cell.trim(), message: `unknown column; the known columns are ${CSV_COLUMNS.join(', ')}` });
+    } else if (seen.has(name)) {
+      issues.push({ column: name, message: 'the column appears twice in the header' });
+    }
+    seen.add(name);
+    columns.push(name as CsvColumn);
+  });
+  for (const required of REQUIRED_COLUMNS) {
+    if (!seen.has(required)) issues.push({ column: required, message: 'required column is missing from the header' });
+  }
+  return { columns, issues };
+}

@@ -1,0 +1,142 @@
+/**
+ * CSV import of the catalogue, all or nothing: every row is checked first (schema, then the
+ * database), and only a file without a single problem is written, in one transaction through the
+ * write queue. The CLI calls this; the UI and the API can hand it any readable stream.
+ */
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import type { Core } from '../core';
+import { createStockBatchHandler } from '../stock/stock-engine';
+import { nowIso } from '../util/db-helpers';
+import { CSV_COLUMNS, readHeader } from './csv-columns';
+import { planImport, type ImportPlan, type PlanContext } from './import-plan';
+import { parseRecord, type ImportIssue, type ParsedRow } from './import-rows';
+import { ImportRejected, writeImport } from './import-write';
+
+export type { ImportIssue } from './import-rows';
+
+export type CatalogDeps = Pick<Core, 'db' | 'queue' | 'locations' | 'settings'>;
+
+export type ImportOptions = {
+  /** Check everything, including against the database, and write nothing. */
+  dryRun?: boolean;
+  /** The file's name, recorded as the reference of each count movement. */
+  name?: string;
+};
+
+export type ImportReport = {
+  ok: boolean;
+  dryRun: boolean;
+  /** Data rows read (the header not included). */
+  rows: number;
+  created: number;
+  updated: number;
+  /** Existing products whose row matched what is stored. */
+  unchanged: number;
+  /** Count movements recorded (or, in a dry run, that would be). */
+  counts: number;
+  /** Counts whose figure differed from the stock on hand. */
+  stockChanges: number;
+  /** Every problem found, by row; when there is any, nothing was written. */
+  issues: ImportIssue[];
+  elapsedMs: number;
+};
+
+type Record_ = { record: string[]; info: { lines: number } };
+
+/** Reads and checks every record; the rows that parse, and the problems of those that do not. */
+async function readRows(source: Readable): Promise<{ rows: ParsedRow[]; issues: ImportIssue[]; records: number }> {
+  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+
+  const rows: ParsedRow[] = [];
+  const issues: ImportIssue[] = [];
+  let columns: ReturnType<typeof readHeader>['columns'] | undefined;
+  let records = 0;
+  try {
+    for await (const item of parser as AsyncIterable<Record_>) {
+      // csv-parse reports the line a record ends on; a quoted cell may span several lines, and
+      // the user looks for the line it starts on.
+      const inner = item.record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+      const row = item.info.lines - inner;
+      if (!columns) {
+        const header = readHeader(item.record);
+        if (header.issues.length > 0) {
+          return { rows, issues: header.issues.map((i) => ({ row, ...i })), records };
+        }
+        columns = header.columns;
+        continue;
+      }
+      records++;
+      const parsed = parseRecord(columns, item.record, row);
+      if (parsed.row) rows.push(parsed.row);
+      else issues.push(...parsed.issues);
+    }
+  } catch (error) {
+    const e = error as Error & { code?: unknown; lines?: unknown };
+    if (typeof e.code !== 'string' || !e.code.startsWith('CSV_')) throw error;
+    const line = typeof e.lines === 'number' ? e.lines : records + 1;
+    issues.push({ row: line, column: null, message: `the file is not valid CSV: ${e.message}` });
+    return { rows, issues, records };
+  }
+  if (!columns) {
+    issues.push({ row: 1, column: null, message: `the file is empty; its first row must be the header: ${CSV_COLUMNS.join(',')}` });
+  }
+  return { rows, issues, records };
+}
+
+function sortIssues(issues: ImportIssue[]): ImportIssue[] {
+  return issues.map((issue, i) => ({ issue, i })).sort((a, b) => a.issue.row - b.issue.row || a.i - b.i).map((x) => x.issue);
+}
+
+/** Imports a catalogue CSV (see CSV_COLUMNS); never throws for a problem in the file, reports it. */
+export async function importCatalogCsv(deps: CatalogDeps, source: Readable, options: ImportOptions = {}): Promise<ImportReport> {
+  const started = performance.now();
+  const dryRun = options.dryRun ?? false;
+  const { rows, issues: readIssues, records } = await readRows(source);
+  const settings = deps.settings.current();
+  const planContext = (db: PlanContext['db'], now: string): PlanContext => ({
+    db,
+    now,
+    locations: deps.locations,
+    defaultLocation: settings.defaultLocation,
+    defaultCurrency: settings.currency,
+    reference: (options.name ?? 'CSV import').slice(0, 200),
+  });
+  const report = (plan: ImportPlan | null, issues: ImportIssue[], stockChanges?: number): ImportReport => ({
+    ok: issues.length === 0,
+    dryRun,
+    rows: records,
+    created: plan?.creates.length ?? 0,
+    updated: plan?.updates.length ?? 0,
+    unchanged: plan?.unchanged ?? 0,
+    counts: plan?.counts.length ?? 0,
+    stockChanges: stockChanges ?? plan?.stockChanges ?? 0,
+    issues: sortIssues(issues),
+    elapsedMs: performance.now() - started,
+  });
+
+  const unreadable = readIssues.some((i) => i.row === 1 || i.column === null);
+  if (unreadable && rows.length === 0) return report(null, readIssues);
+  if (dryRun || readIssues.length > 0) {
+    // Still check the good rows against the database, so one run lists every problem.
+    const plan = await planImport(planContext(deps.db, nowIso()), rows);
+    return report(plan, [...readIssues, ...plan.issues]);
+  }
+
+  const engine = createStockBatchHandler({ locations: deps.locations, defaultLocation: () => settings.defaultLocation });
+  try {
+    return await deps.queue.exclusive(async (ctx) => {
+      // Planned inside the write transaction: no other writer can take a SKU or slug between
+      // the checks and the writes.
+      const plan = await planImport(planContext(ctx.trx, ctx.now), rows);
+      if (plan.issues.length > 0) return report(plan, plan.issues);
+      const { stockChanges } = await writeImport(ctx, plan, engine);
+      return report(plan, [], stockChanges);
+    });
+  } catch (error) {
+    if (error instanceof ImportRejected) return report(null, error.issues);
+    throw error;
+  }
+}

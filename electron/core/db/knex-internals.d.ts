@@ -1,0 +1,15 @@
+// Types for the two knex internals that sqlite-client.ts extends (knex ships no types for them).
+declare module 'knex/lib/dialects/sqlite3/index.js' {
+  export default class ClientSqlite3 {
+    constructor(config: unknown);
+    transaction(...args: unknown[]): unknown;
+  }
+}
+
+declare module 'knex/lib/dialects/sqlite3/execution/sqlite-transaction.js' {
+  export default class TransactionSqlite {
+    constructor(client: unknown, ...args: unknown[]);
+    begin(conn: unknown): Promise<unknown>;
+    query(conn: unknown, sql: string): Promise<unknown>;
+  }
+}
