@@ -1,0 +1,52 @@
+/**
+ * The one window factory. Every window gets the enforced web preferences, starts hidden until its
+ * first paint is ready, may not navigate away from the app's page, and may not open new windows
+ * (links meant for a new window go to the system browser through openExternal instead).
+ */
+import { BrowserWindow, type BrowserWindowConstructorOptions, type WebContents } from 'electron';
+import { consoleLogger } from '../core/logger';
+import { openExternal } from './external-links';
+import { isAppPageUrl, type AppPage } from './url-policy';
+import { secureWebPreferences } from './web-preferences';
+
+function denyNavigation(contents: WebContents, page: AppPage): void {
+  const guard = (event: { url: string; preventDefault(): void }) => {
+    if (isAppPageUrl(page, event.url)) return;
+    event.preventDefault();
+    consoleLogger.warn(`blocked navigation to ${event.url}`);
+  };
+  contents.on('will-navigate', guard);
+  contents.on('will-redirect', guard);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    void openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+export function createSecureWindow(page: AppPage, options: BrowserWindowConstructorOptions = {}): BrowserWindow {
+  const window = new BrowserWindow({
+    ...options,
+    show: false,
+    webPreferences: secureWebPreferences(options.webPreferences),
+  });
+  denyNavigation(window.webContents, page);
+  window.once('ready-to-show', () => window.show());
+  return window;
+}
+
+/** The main window, showing the app's page with the preload bridge. */
+export function createMainWindow(page: AppPage, preload: string): BrowserWindow {
+  const window = createSecureWindow(page, {
+    title: 'Stockfeed',
+    width: 1280,
+    height: 820,
+    minWidth: 800,
+    minHeight: 560,
+    autoHideMenuBar: true,
+    webPreferences: { preload },
+  });
+  const loaded = page.kind === 'dev-server' ? window.loadURL(page.url) : window.loadFile(page.file);
+  loaded.catch((error: Error) => consoleLogger.error(`could not load the app's page: ${error.message}`));
+  return window;
+}

@@ -1,0 +1,203 @@
+/**
+ * Lint rules, including the folder boundaries of STYLE.md ("folders by runtime, enforced by
+ * tooling"). tests/unit/import-boundaries.test.ts proves each boundary reports a violation.
+ */
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import pluginVue from 'eslint-plugin-vue';
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS = new Set(builtinModules);
+const SOURCE_EXTENSION = /\.(?:ts|mts|cts|js|mjs|cjs|vue)$/;
+
+/**
+ * What an import specifier points at: a repository path (relative specifiers resolved against the
+ * importing file, so `../../main/x` and `../main/x` are judged by where they land, which
+ * `no-restricted-imports` patterns cannot do) or a package name.
+ */
+function importTarget(specifier, filename, root) {
+  const bare = specifier.replace(/[?#].*$/, '');
+  if (bare.startsWith('.') || bare.startsWith('/')) {
+    const absolute = path.resolve(path.dirname(filename), bare);
+    const relative = path.relative(root, absolute).split(path.sep).join('/');
+    return { kind: 'path', path: relative.replace(SOURCE_EXTENSION, '') };
+  }
+  const parts = bare.split('/');
+  const name = bare.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  const builtin = bare.startsWith('node:') || NODE_BUILTINS.has(name);
+  return { kind: 'package', name: builtin ? 'node:builtin' : name };
+}
+
+/** `entry` names a folder (`shared`) or a module (`shared/operation-names`). */
+function pathMatches(target, entry) {
+  return target === entry || target.startsWith(`${entry}/`);
+}
+
+function packageMatches(name, entry) {
+  return name === entry || name.startsWith(`${entry}/`);
+}
+
+/**
+ * stockfeed/import-boundaries: per folder, either an allow-list (`allow`: only these packages and
+ * repository paths) or a deny-list (`deny`). Package `node:builtin` stands for every Node built-in
+ * module, with or without the `node:` prefix.
+ */
+const importBoundaries = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Which folder may import which (folders are sorted by the runtime they need).' },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          folder: { type: 'string' },
+          why: { type: 'string' },
+          allow: {
+            type: 'object',
+            properties: { packages: { type: 'array', items: { type: 'string' } }, paths: { type: 'array', items: { type: 'string' } } },
+            additionalProperties: false,
+          },
+          deny: {
+            type: 'object',
+            properties: { packages: { type: 'array', items: { type: 'string' } }, paths: { type: 'array', items: { type: 'string' } } },
+            additionalProperties: false,
+          },
+        },
+        required: ['folder', 'why'],
+        additionalProperties: false,
+      },
+    ],
+    messages: { forbidden: "'{{specifier}}' may not be imported in {{folder}}: {{why}}" },
+  },
+  create(context) {
+    const { folder, why, allow, deny } = context.options[0];
+    const root = context.cwd;
+
+    function isForbidden(target) {
+      if (allow) {
+        const allowed =
+          target.kind === 'package'
+            ? (allow.packages ?? []).some((entry) => packageMatches(target.name, entry))
+            : (allow.paths ?? []).some((entry) => pathMatches(target.path, entry));
+        if (!allowed) return true;
+      }
+      if (deny) {
+        return target.kind === 'package'
+          ? (deny.packages ?? []).some((entry) => packageMatches(target.name, entry))
+          : (deny.paths ?? []).some((entry) => pathMatches(target.path, entry));
+      }
+      return false;
+    }
+
+    function check(node, source) {
+      if (!source || source.type !== 'Literal' || typeof source.value !== 'string') return;
+      if (isForbidden(importTarget(source.value, context.filename, root))) {
+        context.report({ node: source, messageId: 'forbidden', data: { specifier: source.value, folder, why } });
+      }
+    }
+
+    return {
+      ImportDeclaration: (node) => check(node, node.source),
+      ExportNamedDeclaration: (node) => check(node, node.source),
+      ExportAllDeclaration: (node) => check(node, node.source),
+      ImportExpression: (node) => check(node, node.source),
+      TSImportEqualsDeclaration: (node) => check(node, node.moduleReference.expression),
+      CallExpression: (node) => {
+        if (node.callee.type === 'Identifier' && node.callee.name === 'require') check(node, node.arguments[0]);
+      },
+    };
+  },
+};
+
+const stockfeedPlugin = { rules: { 'import-boundaries': importBoundaries } };
+
+function boundary(files, options) {
+  return {
+    files,
+    plugins: { stockfeed: stockfeedPlugin },
+    rules: { 'stockfeed/import-boundaries': ['error', options] },
+  };
+}
+
+const sourceFiles = (folder) => [`${folder}/**/*.ts`, `${folder}/**/*.vue`];
+
+export default defineConfig(
+  globalIgnores(['out/', 'dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'coverage/', '.tmp/']),
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  // TypeScript already checks what these core rules check; the TS parser also reads <script lang="ts">.
+  { ...tseslint.configs.eslintRecommended, files: ['**/*.vue'] },
+  pluginVue.configs['flat/recommended'],
+  // Template layout (line breaks, attributes per line) is a formatter's job, not a lint finding.
+  pluginVue.configs['no-layout-rules'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
+  },
+  {
+    rules: {
+      // TypeScript resolves names (with the right lib for each side); the plain .mjs scripts use
+      // Node globals that no-undef, without a globals list, would flag.
+      'no-undef': 'off',
+      // Playwright reads a fixture's dependencies from its first parameter, so `async ({}, use)` is the idiom.
+      'no-empty-pattern': ['error', { allowObjectPatternsAsParameters: true }],
+      // House style: `type` over `interface` unless declaration merging is needed.
+      '@typescript-eslint/consistent-type-definitions': ['error', 'type'],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
+      // A variable bound late on purpose (read by a closure created before the assignment) stays `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      '@typescript-eslint/ban-ts-comment': ['error', { 'ts-expect-error': 'allow-with-description', 'ts-ignore': true }],
+    },
+  },
+
+  // Folder boundaries. The zones do not overlap, so no block overrides another's options.
+  boundary(sourceFiles('shared'), {
+    folder: 'shared/',
+    why: 'shared/ runs in Node and in the browser alike; it may import only zod and other shared/ files.',
+    allow: { packages: ['zod'], paths: ['shared'] },
+  }),
+  boundary(sourceFiles('renderer'), {
+    folder: 'renderer/',
+    why: 'the renderer is a web page; it reaches the core only through its client (IPC or HTTP), never electron/, Electron or Node built-ins.',
+    deny: { packages: ['electron', 'node:builtin'], paths: ['electron'] },
+  }),
+  boundary([...sourceFiles('electron/core'), ...sourceFiles('electron/server'), ...sourceFiles('electron/cli')], {
+    folder: 'the core, the server and the CLI',
+    why: 'they run under plain Node; Electron and its hosts (electron/main, electron/preload) and the renderer are off limits.',
+    deny: { packages: ['electron', 'electron-updater'], paths: ['electron/main', 'electron/preload', 'renderer'] },
+  }),
+  boundary(sourceFiles('electron/preload'), {
+    folder: 'electron/preload/',
+    why: "the sandboxed preload may import only 'electron' and shared/operation-names.",
+    allow: { packages: ['electron'], paths: ['shared/operation-names'] },
+  }),
+  boundary(sourceFiles('electron/main'), {
+    folder: 'electron/main/',
+    why: 'the main process talks to the renderer and the preload only over IPC, and does not start the other hosts.',
+    deny: { paths: ['renderer', 'electron/preload', 'electron/server', 'electron/cli'] },
+  }),
+
+  // Opening links: exactly one entry point (electron/main/external-links.ts), which allows http(s) only.
+  {
+    files: ['electron/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.vue', 'shared/**/*.ts', 'scripts/**/*.{js,mjs}'],
+    ignores: ['electron/main/external-links.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='openExternal'], MemberExpression[property.value='openExternal']",
+          message: 'Open links only through openExternal() in electron/main/external-links.ts (it allows http and https only).',
+        },
+        {
+          selector: "ObjectPattern > Property[key.name='openExternal']",
+          message: 'Open links only through openExternal() in electron/main/external-links.ts (it allows http and https only).',
+        },
+      ],
+    },
+  },
+);

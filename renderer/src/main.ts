@@ -1,0 +1,42 @@
+import { createPinia } from 'pinia';
+import { createApp } from 'vue';
+import { BRIDGE_GLOBAL, type StockfeedBridge } from '../../shared/bridge';
+import App from './App.vue';
+import { APP_API, createAppApi } from './api/app-api';
+import { createTokenStore, tokenFromHash, type StorageLike } from './api/token';
+import { createAppRouter } from './router';
+import { useSessionStore } from './stores/session';
+import './styles/main.css';
+
+function storage(kind: 'sessionStorage' | 'localStorage'): StorageLike | null {
+  try {
+    return window[kind];
+  } catch {
+    return null;
+  }
+}
+
+const tokens = createTokenStore(storage('sessionStorage'), storage('localStorage'));
+
+// The server's link carries the token in the hash (#token=…). Take it before the router reads the
+// hash, and replace the address so the token stays out of the address bar and the history.
+const linked = tokenFromHash(window.location.hash);
+if (linked) {
+  tokens.set(linked, tokens.remembered());
+  window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/`);
+}
+
+const bridge = (globalThis as Record<string, unknown>)[BRIDGE_GLOBAL] as StockfeedBridge | undefined;
+const pinia = createPinia();
+const api = createAppApi({
+  bridge,
+  tokens,
+  fetch: (url, init) => window.fetch(url, init),
+  onUnauthorized: () => useSessionStore(pinia).tokenRejected(),
+});
+
+const app = createApp(App);
+app.provide(APP_API, api);
+app.use(pinia);
+app.use(createAppRouter(pinia));
+app.mount('#app');

@@ -1,0 +1,98 @@
+/**
+ * Playwright fixtures for the end-to-end tests: `server` is the real headless server (the same
+ * core, REST API and built UI a user runs with `npm run serve`), started on a fresh data folder and
+ * a free port for each test, and stopped after it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test as base } from '@playwright/test';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const START_TIMEOUT_MS = 45_000;
+
+export type StockfeedServer = {
+  /** `http://127.0.0.1:PORT` */
+  origin: string;
+  /** The link the server prints, which opens the UI signed in. */
+  signedInUrl: string;
+  token: string;
+  dataDir: string;
+};
+
+/** Resolves with the first `…/#token=…` URL the server prints, or rejects with its output. */
+function waitForLink(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => fail(`the server printed no #token= link within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+    function fail(why: string): void {
+      clearTimeout(timer);
+      reject(new Error(`Stockfeed server did not start: ${why}\n--- server output ---\n${output}`));
+    }
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+      const match = /http:\/\/\S+#token=\S+/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('error', (error) => fail(error.message));
+    child.once('exit', (code, signal) => fail(`it exited (${signal ?? `status ${code}`})`));
+  });
+}
+
+/** Stops the server and everything it started (npx → tsx → node share its process group). */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  signalGroup('SIGTERM');
+  const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 5_000))]);
+  if (timedOut) {
+    signalGroup('SIGKILL');
+    await exited;
+  }
+}
+
+export const test = base.extend<{ server: StockfeedServer }>({
+  // Playwright reads which fixtures a fixture needs from this pattern; the server needs none.
+  server: async ({}, use) => {
+    if (!fs.existsSync(path.join(root, 'out/renderer/index.html'))) {
+      throw new Error('out/renderer is not built: run `npx electron-vite build` (npm test builds it first)');
+    }
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockfeed-e2e-'));
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    // A fresh SQLite file in the temp folder, and the token the server generates there.
+    delete env.DATABASE_URL;
+    delete env.STOCKFEED_API_TOKEN;
+    const child = spawn('npx', ['tsx', 'electron/server/main.ts', '--data', dataDir, '--port', '0', '--host', '127.0.0.1'], {
+      cwd: root,
+      env,
+      // Its own process group, so stopping it also stops the node process tsx starts.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const signedInUrl = await waitForLink(child);
+      const url = new URL(signedInUrl);
+      const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
+      await use({ origin: url.origin, signedInUrl, token, dataDir });
+    } finally {
+      await stop(child);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+});
+
+export { expect } from '@playwright/test';

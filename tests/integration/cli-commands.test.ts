@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../electron/cli/run';
+import { defaultDataDir } from '../../electron/core/data-dir';
+import { tempDir } from '../helpers/core';
+
+async function cli(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t) }, {});
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('CLI arguments and errors', () => {
+  const dirs: string[] = [];
+  const dir = () => {
+    const d = tempDir('stockfeed-cli-');
+    dirs.push(d);
+    return d;
+  };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('prints help for the CLI and for each command', async () => {
+    const general = await cli('--help');
+    expect(general.code).toBe(0);
+    expect(general.out).toContain('import <file.csv>');
+    expect(general.out).toContain('check');
+    for (const command of ['import', 'export', 'check']) {
+      const viaFlag = await cli(command, '--help');
+      expect(viaFlag.code).toBe(0);
+      expect(viaFlag.out).toContain(`Usage: npm run cli -- ${command}`);
+      expect((await cli('help', command)).out).toBe(viaFlag.out);
+    }
+    expect((await cli('import', '-h')).out).toContain('--dry-run');
+  });
+
+  it('exits 2 with a pointer to the help on wrong usage', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [[], /Usage: npm run cli/],
+      [['frobnicate'], /There is no command "frobnicate"; the commands are import, export, check/],
+      [['import'], /import needs exactly one file name \(got none\)/],
+      [['import', 'a.csv', 'b.csv'], /import needs exactly one file name/],
+      [['check', 'extra'], /check takes no file/],
+      [['export', 'x.csv', '--dry-run'], /--dry-run applies only to import/],
+      [['import', 'x.csv', '--bogus'], /Unknown option '--bogus'/],
+      [['import', 'x.csv', '--data'], /--data/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await cli(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.err).toMatch(message);
+      expect(result.out).toBe('');
+    }
+  });
+
+  it('exits 1 with one clear sentence, never a stack trace, for a failure', async () => {
+    const data = dir();
+    const missing = await cli('import', path.join(data, 'nope.csv'), '--data', data);
+    expect(missing).toMatchObject({ code: 1, out: '' });
+    expect(missing.err).toMatch(/^error: Cannot import .*nope\.csv: there is no such file\.$/);
+
+    // export and check do not create a database where there is none: a mistyped --data says so.
+    const empty = path.join(dir(), 'typo');
+    for (const args of [['check'], ['export', path.join(data, 'out.csv')]]) {
+      const result = await cli(...args, '--data', empty);
+      expect(result.code).toBe(1);
+      expect(result.err).toContain(`There is no Stockfeed database in ${empty}`);
+      expect(result.err).not.toMatch(/\n\s+at /);
+    }
+    expect(fs.existsSync(empty)).toBe(false);
+
+    const noFolder = await cli('export', path.join(data, 'missing-folder', 'out.csv'), '--data', data);
+    expect(noFolder.code).toBe(1);
+    expect(noFolder.err).toContain('does not exist');
+
+    const badUrl = await runCli(['check', '--data', data], { out: () => {}, err: (t) => expect(t).toContain('DATABASE_URL must be a postgres:// URL') }, { DATABASE_URL: 'mysql://x' });
+    expect(badUrl).toBe(1);
+  });
+
+  it('defaults the data folder to XDG_DATA_HOME/stockfeed or ~/.local/share/stockfeed', () => {
+    expect(defaultDataDir({ XDG_DATA_HOME: '/srv/data' }, '/home/ann')).toBe('/srv/data/stockfeed');
+    expect(defaultDataDir({}, '/home/ann')).toBe('/home/ann/.local/share/stockfeed');
+    // The XDG spec says to ignore a relative path.
+    expect(defaultDataDir({ XDG_DATA_HOME: 'relative' }, '/home/ann')).toBe('/home/ann/.local/share/stockfeed');
+  });
+});

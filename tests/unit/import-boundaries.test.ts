@@ -1,0 +1,133 @@
+/**
+ * Proves the folder boundaries in eslint.config.js bite: each snippet is linted as if it lived in
+ * the named folder, through ESLint's own Node API and the repository's real config.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let eslint: ESLint;
+
+beforeAll(() => {
+  eslint = new ESLint({ cwd: root });
+});
+
+/** The messages of one rule for `code` placed at `file` (a repository path; it need not exist). */
+async function problems(file: string, code: string, ruleId = 'stockfeed/import-boundaries'): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  if (!result) throw new Error(`ESLint returned no result for ${file}`);
+  const fatal = result.messages.filter((m) => m.fatal);
+  if (fatal.length > 0) throw new Error(`could not parse the snippet for ${file}: ${fatal[0]?.message}`);
+  return result.messages.filter((m) => m.ruleId === ruleId).map((m) => m.message);
+}
+
+describe('shared/ imports only zod and shared/', () => {
+  it.each([
+    ["import fs from 'node:fs';", 'node:fs'],
+    ["import path from 'path';", 'path'],
+    ["import { app } from 'electron';", 'electron'],
+    ["import { ref } from 'vue';", 'vue'],
+    ["import { openCore } from '../../electron/core/core';", '../../electron/core/core'],
+    ["export { createClient } from '../../renderer/src/api/client';", '../../renderer/src/api/client'],
+  ])('reports %s', async (code, specifier) => {
+    const found = await problems('shared/schemas/example.ts', code);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(`'${specifier}' may not be imported in shared/`);
+  });
+
+  it('accepts zod and other shared files', async () => {
+    expect(await problems('shared/schemas/example.ts', "import { z } from 'zod';\nimport { AppError } from '../errors';\nimport { sku } from '../domain/sku';\n")).toEqual([]);
+  });
+});
+
+describe('renderer/ never imports electron/, Electron or Node built-ins', () => {
+  it.each([
+    "import { ipcRenderer } from 'electron';",
+    "import fs from 'fs';",
+    "import { readFile } from 'node:fs/promises';",
+    "import { openCore } from '../../../electron/core/core';",
+    "import { registerIpc } from '../../../electron/main/ipc';",
+    "const core = await import('../../../electron/core/core');",
+  ])('reports %s', async (code) => {
+    expect(await problems('renderer/src/stores/example.ts', code)).toHaveLength(1);
+  });
+
+  it('checks the script block of single-file components too', async () => {
+    const sfc = `<script setup lang="ts">\nimport fs from 'node:fs';\nconst size = fs.statSync('x').size;\n</script>\n<template><p>{{ size }}</p></template>\n`;
+    expect(await problems('renderer/src/components/ExampleWidget.vue', sfc)).toHaveLength(1);
+  });
+
+  it('accepts shared/, its own files and web packages', async () => {
+    const code = "import { contract } from '../../shared/contract';\nimport { createClient } from './api/client';\nimport { defineStore } from 'pinia';\n";
+    expect(await problems('renderer/src/example.ts', code)).toEqual([]);
+  });
+});
+
+describe('the core, the server and the CLI never import Electron or its hosts', () => {
+  it.each([
+    ['electron/core/example.ts', "import { app } from 'electron';"],
+    ['electron/core/example.ts', "import type { WebPreferences } from 'electron';"],
+    ['electron/core/example.ts', "const { app } = require('electron');"],
+    ['electron/core/stock/example.ts', "import { registerIpc } from '../../main/ipc';"],
+    ['electron/core/db/example.ts', "import { createMainWindow } from '../../../electron/main/window';"],
+    ['electron/core/example.ts', "export * from '../preload/index';"],
+    ['electron/core/example.ts', "import { createClient } from '../../renderer/src/api/client';"],
+    ['electron/server/example.ts', "import { app } from 'electron';"],
+    ['electron/server/example.ts', "import { autoUpdater } from 'electron-updater';"],
+    ['electron/cli/example.ts', "const { dialog } = await import('electron');"],
+    ['electron/cli/example.ts', "import { openExternal } from '../main/external-links';"],
+  ])('%s: reports %s', async (file, code) => {
+    expect(await problems(file, code)).toHaveLength(1);
+  });
+
+  it('accepts Node built-ins, packages, shared/ and the core', async () => {
+    const code = "import fs from 'node:fs';\nimport knex from 'knex';\nimport { contract } from '../../shared/contract';\nimport { openCore } from '../core/core';\n";
+    expect(await problems('electron/server/example.ts', code)).toEqual([]);
+  });
+});
+
+describe('electron/preload/ imports only electron and shared/operation-names', () => {
+  it.each([
+    "import { contract } from '../../shared/contract';",
+    "import type { StockfeedBridge } from '../../shared/bridge';",
+    "import { z } from 'zod';",
+    "import fs from 'node:fs';",
+    "import { openCore } from '../core/core';",
+  ])('reports %s', async (code) => {
+    expect(await problems('electron/preload/index.ts', code)).toHaveLength(1);
+  });
+
+  it('accepts electron and the operation names', async () => {
+    const code = "import { contextBridge, ipcRenderer } from 'electron';\nimport { ipcChannel, OPERATION_NAMES } from '../../shared/operation-names';\n";
+    expect(await problems('electron/preload/index.ts', code)).toEqual([]);
+  });
+});
+
+describe('electron/main/ reaches the page only over IPC', () => {
+  it('reports an import of the renderer', async () => {
+    expect(await problems('electron/main/example.ts', "import { createClient } from '../../renderer/src/api/client';")).toHaveLength(1);
+  });
+
+  it('accepts Electron, the core and shared/', async () => {
+    const code = "import { app } from 'electron';\nimport { openCore } from '../core/core';\nimport { contract } from '../../shared/contract';\n";
+    expect(await problems('electron/main/example.ts', code)).toEqual([]);
+  });
+});
+
+describe('links leave the app only through electron/main/external-links.ts', () => {
+  it.each([
+    ['electron/main/window.ts', "import { shell } from 'electron';\nvoid shell.openExternal('https://example.com');\n"],
+    ['electron/main/example.ts', "import { shell } from 'electron';\nconst { openExternal } = shell;\nvoid openExternal('file:///etc/passwd');\n"],
+    ['electron/main/example.ts', "import electron from 'electron';\nvoid electron.shell['openExternal']('https://example.com');\n"],
+    ['renderer/src/example.ts', "declare const shell: { openExternal(url: string): void };\nshell.openExternal('https://example.com');\n"],
+  ])('%s: reports a raw openExternal call', async (file, code) => {
+    expect(await problems(file, code, 'no-restricted-syntax')).toHaveLength(1);
+  });
+
+  it('allows the call inside the helper itself', async () => {
+    const code = "import { shell } from 'electron';\nexport async function openExternal(url: string) { await shell.openExternal(url); }\n";
+    expect(await problems('electron/main/external-links.ts', code, 'no-restricted-syntax')).toEqual([]);
+  });
+});
