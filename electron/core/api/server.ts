@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { HTTP_CONTENT_SECURITY_POLICY } from '../../../shared/csp';
 import { AppError } from '../../../shared/errors';
 import type { Core } from '../core';
 import type { Logger } from '../db/migrate';
@@ -22,16 +23,7 @@ export type ApiOptions = {
   bodyLimit?: number;
 };
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' https: data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+
 
 const PUBLIC_PATHS = new Set([`${API_PREFIX}/health`]);
 
@@ -42,7 +34,7 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
   app.addHook('onSend', async (_request, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
-    reply.header('Content-Security-Policy', CSP);
+    reply.header('Content-Security-Policy', HTTP_CONTENT_SECURITY_POLICY);
   });
 
   app.addHook('onRequest', async (request) => {
