@@ -57,7 +57,7 @@ for (const engine of engines()) {
 
       const dry = await cli(core, 'import', file, '--dry-run');
       expect(dry.code).toBe(0);
-      expect(dry.out).toContain('Would create 0, update 0 (4 unchanged) and record 3 counts (0 changing stock). Nothing was written.');
+      expect(dry.out).toContain('Would create 0, update 0 (4 unchanged) and record 0 stock counts (3 skipped as unchanged). Nothing was written.');
 
       const bad = await cli(core, 'import', path.join(FIXTURES, 'bad-rows.csv'));
       expect(bad.code).toBe(1);

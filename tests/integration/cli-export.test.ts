@@ -109,9 +109,9 @@ for (const engine of engines()) {
       await exportCatalogCsv(copy.db, second);
       expect(fs.readFileSync(second, 'utf8')).toBe(fs.readFileSync(first, 'utf8'));
 
-      // Importing the export back into the catalogue it came from changes no product.
+      // Importing the export back into the catalogue it came from changes no product and no stock.
       const again = await importCatalogCsv(core, fs.createReadStream(first), { name: 'first.csv' });
-      expect(again).toMatchObject({ ok: true, created: 0, updated: 0, unchanged: 2304, stockChanges: 0 });
+      expect(again).toMatchObject({ ok: true, created: 0, updated: 0, unchanged: 2304, counts: 0, countsUnchanged: 2300 + 575 + 3 });
     });
   });
 }

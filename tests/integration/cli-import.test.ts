@@ -43,7 +43,7 @@ for (const engine of engines()) {
 
       const report = await importFixture(core, 'good.csv');
 
-      expect(report).toMatchObject({ ok: true, dryRun: false, rows: 4, created: 4, updated: 0, unchanged: 0, counts: 3, stockChanges: 2, issues: [] });
+      expect(report).toMatchObject({ ok: true, dryRun: false, rows: 4, created: 4, updated: 0, unchanged: 0, counts: 3, countsUnchanged: 0, issues: [] });
       const red = await core.call('products.get', { idOrSku: 'TEE-RED-M' });
       expect(red).toMatchObject({
         title: 'Red T-Shirt M',
@@ -108,7 +108,7 @@ for (const engine of engines()) {
 
     it('dry run reports what would happen and writes nothing', async () => {
       const report = await importFixture(core, 'good.csv', { dryRun: true });
-      expect(report).toMatchObject({ ok: true, dryRun: true, created: 4, updated: 0, counts: 3, stockChanges: 2 });
+      expect(report).toMatchObject({ ok: true, dryRun: true, created: 4, updated: 0, counts: 3, countsUnchanged: 0 });
       expect(await countRows(core, 'products')).toBe(0);
       expect(await countRows(core, 'changes')).toBe(0);
       expect(await countRows(core, 'stock_levels')).toBe(0);
@@ -131,7 +131,7 @@ for (const engine of engines()) {
 
       const report = await importFixture(core, 'update.csv');
 
-      expect(report).toMatchObject({ ok: true, created: 1, updated: 1, unchanged: 1, counts: 2, stockChanges: 2 });
+      expect(report).toMatchObject({ ok: true, created: 1, updated: 1, unchanged: 1, counts: 2, countsUnchanged: 0 });
       const red = await core.call('products.get', { idOrSku: 'TEE-RED-M' });
       // Price and stock changed; the columns the file does not have kept their values.
       expect(red).toMatchObject({ price: '21.00', salePrice: '14.99', gtin: before.gtin, description: before.description, slug: before.slug });
@@ -145,6 +145,12 @@ for (const engine of engines()) {
       expect(updated).toMatchObject({ sku: 'TEE-RED-M', payload: { changed: ['price'], before: { price: '19.99' }, after: { price: '21.00' } } });
       expect(after.changes.map((c) => c.type).sort()).toEqual(['product.created', 'product.updated', 'stock.changed', 'stock.changed']);
       expect(await core.checkLedger()).toMatchObject({ ok: true });
+
+      // The same file again: nothing to change, so no movement and no change-log entry.
+      const seqAfter = (await core.call('changes.list', { since: 0, limit: 1000 })).next;
+      const again = await importFixture(core, 'update.csv');
+      expect(again).toMatchObject({ ok: true, created: 0, updated: 0, unchanged: 3, counts: 0, countsUnchanged: 2 });
+      expect((await core.call('changes.list', { since: seqAfter, limit: 10 })).changes).toEqual([]);
     });
 
     it('refuses an update that breaks a money rule of the stored product', async () => {
@@ -214,9 +220,13 @@ for (const engine of engines()) {
       const multiline = await importText(core, 'sku,title,description,price\nA-1,"Title","line one\nline two",1.00\nA-2,Title,x,oops\n');
       expect(places(multiline.issues)).toEqual([[4, 'price']]);
 
-      const broken = await importText(core, 'sku,title,price\nA-1,"unclosed,1.00\n');
+      // Windows line endings, a byte-order mark and a blank line count as an editor counts them.
+      const windows = await importText(core, '\ufeffsku,title,description,price\r\nA-1,T,"one\r\ntwo",1.00\r\n\r\nA-2,T,x,oops\r\n');
+      expect(places(windows.issues)).toEqual([[5, 'price']]);
+
+      const broken = await importText(core, 'sku,title,price\nA-1,T,1.00\nA-2,"unclosed,1.00\n');
       expect(broken.ok).toBe(false);
-      expect(broken.issues[0]?.message).toContain('not valid CSV');
+      expect(broken.issues).toEqual([{ row: 3, column: null, message: expect.stringContaining('not valid CSV') }]);
 
       const ragged = await importText(core, 'sku,title,price\nA-1,Title,1.00,extra\n');
       expect(ragged.issues).toEqual([{ row: 2, column: null, message: 'the row has 4 cells but the header has 3 columns' }]);

@@ -22,7 +22,7 @@ describe('CLI process', () => {
     const good = runCliProcess('import', 'tests/fixtures/csv/good.csv', '--data', data);
     expect(good.stderr).toBe('');
     expect(good.code).toBe(0);
-    expect(good.stdout).toMatch(/^Imported good\.csv: 4 created, 0 updated, 0 unchanged; 3 counts recorded \(2 changed stock\)\. Time taken: \d+\.\d+ s\.\n$/);
+    expect(good.stdout).toMatch(/^Imported good\.csv: 4 created, 0 updated, 0 unchanged; 3 stock counts recorded, 0 skipped as unchanged\. Time taken: \d+\.\d+ s\.\n$/);
     expect(fs.existsSync(path.join(data, 'stockfeed.sqlite'))).toBe(true);
 
     const bad = runCliProcess('import', 'tests/fixtures/csv/duplicate-sku.csv', '--data', data);

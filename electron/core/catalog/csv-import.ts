@@ -35,14 +35,14 @@ export type ImportReport = {
   unchanged: number;
   /** Count movements recorded (or, in a dry run, that would be). */
   counts: number;
-  /** Counts whose figure differed from the stock on hand. */
-  stockChanges: number;
+  /** Counts left out because the stock at that location already had the counted figure. */
+  countsUnchanged: number;
   /** Every problem found, by row; when there is any, nothing was written. */
   issues: ImportIssue[];
   elapsedMs: number;
 };
 
-type Record_ = { record: string[]; info: { lines: number } };
+type Record_ = { record: string[]; info: { empty_lines: number } };
 
 /** Reads and checks every record; the rows that parse, and the problems of those that do not. */
 async function readRows(source: Readable): Promise<{ rows: ParsedRow[]; issues: ImportIssue[]; records: number }> {
@@ -54,12 +54,15 @@ async function readRows(source: Readable): Promise<{ rows: ParsedRow[]; issues: 
   const issues: ImportIssue[] = [];
   let columns: ReturnType<typeof readHeader>['columns'] | undefined;
   let records = 0;
+  let lastLine = 0;
+  let emptyLines = 0;
   try {
     for await (const item of parser as AsyncIterable<Record_>) {
-      // csv-parse reports the line a record ends on; a quoted cell may span several lines, and
-      // the user looks for the line it starts on.
-      const inner = item.record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
-      const row = item.info.lines - inner;
+      // Rows are numbered by the line they start on, as an editor shows them. Counted here
+      // rather than taken from csv-parse's `lines`, which counts a CRLF inside a quoted cell twice.
+      const row = lastLine + 1 + (item.info.empty_lines - emptyLines);
+      lastLine = row + item.record.reduce((n, cell) => n + (cell.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+      emptyLines = item.info.empty_lines;
       if (!columns) {
         const header = readHeader(item.record);
         if (header.issues.length > 0) {
@@ -76,8 +79,9 @@ async function readRows(source: Readable): Promise<{ rows: ParsedRow[]; issues: 
   } catch (error) {
     const e = error as Error & { code?: unknown; lines?: unknown };
     if (typeof e.code !== 'string' || !e.code.startsWith('CSV_')) throw error;
-    const line = typeof e.lines === 'number' ? e.lines : records + 1;
-    issues.push({ row: line, column: null, message: `the file is not valid CSV: ${e.message}` });
+    // csv-parse knows the line it stopped on; records parsed just before may not have reached us.
+    const row = typeof e.lines === 'number' ? e.lines : lastLine + 1;
+    issues.push({ row, column: null, message: `the file is not valid CSV: ${e.message}` });
     return { rows, issues, records };
   }
   if (!columns) {
@@ -104,7 +108,7 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
     defaultCurrency: settings.currency,
     reference: (options.name ?? 'CSV import').slice(0, 200),
   });
-  const report = (plan: ImportPlan | null, issues: ImportIssue[], stockChanges?: number): ImportReport => ({
+  const report = (plan: ImportPlan | null, issues: ImportIssue[]): ImportReport => ({
     ok: issues.length === 0,
     dryRun,
     rows: records,
@@ -112,13 +116,12 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
     updated: plan?.updates.length ?? 0,
     unchanged: plan?.unchanged ?? 0,
     counts: plan?.counts.length ?? 0,
-    stockChanges: stockChanges ?? plan?.stockChanges ?? 0,
+    countsUnchanged: plan?.countsUnchanged ?? 0,
     issues: sortIssues(issues),
     elapsedMs: performance.now() - started,
   });
 
-  const unreadable = readIssues.some((i) => i.row === 1 || i.column === null);
-  if (unreadable && rows.length === 0) return report(null, readIssues);
+  if (rows.length === 0 && readIssues.length > 0) return report(null, readIssues);
   if (dryRun || readIssues.length > 0) {
     // Still check the good rows against the database, so one run lists every problem.
     const plan = await planImport(planContext(deps.db, nowIso()), rows);
@@ -132,8 +135,8 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
       // the checks and the writes.
       const plan = await planImport(planContext(ctx.trx, ctx.now), rows);
       if (plan.issues.length > 0) return report(plan, plan.issues);
-      const { stockChanges } = await writeImport(ctx, plan, engine);
-      return report(plan, [], stockChanges);
+      await writeImport(ctx, plan, engine);
+      return report(plan, []);
     });
   } catch (error) {
     if (error instanceof ImportRejected) return report(null, error.issues);

@@ -21,8 +21,8 @@ export type ImportPlan = {
   updates: Array<{ row: ProductRow; change: NewChange }>;
   unchanged: number;
   counts: CountPlan[];
-  /** Counts whose figure differs from the on-hand stock they replace. */
-  stockChanges: number;
+  /** Counts left out because the stock row already holds that figure. */
+  countsUnchanged: number;
   issues: ImportIssue[];
 };
 
@@ -112,14 +112,14 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
   const plannedUpdates = updates.filter((u) => !bad.has(u.parsed.row));
   const changed = plannedUpdates.flatMap((u) => (u.patch.change ? [{ row: u.patch.next, change: u.patch.change }] : []));
 
-  const { counts, stockChanges } = await planCounts(ctx, countRows, existing, products, bad, fail);
+  const { counts, countsUnchanged } = await planCounts(ctx, countRows, existing, products, bad, fail);
   return {
     creates: creatingRows,
     updates: changed,
     unchanged: plannedUpdates.length - changed.length,
     counts,
-    stockChanges,
-    issues: issues.sort((a, b) => a.row - b.row),
+    countsUnchanged,
+    issues,
   };
 }
 
@@ -218,7 +218,10 @@ async function allocateSlugs(
 
 /**
  * The count movements to record. A count below the units reserved for orders would oversell, so
- * it is refused here (as the stock engine would) and reported against its row.
+ * it is refused here (as the stock engine would) and reported against its row. A count equal to
+ * an existing stock row is left out: re-importing the same file (a nightly sync, say) would
+ * otherwise add a movement and a stock.changed entry per product for nothing. A count of 0 for a
+ * product without stock at that location is kept, so the location appears in its stock.
  */
 async function planCounts(
   ctx: PlanContext,
@@ -227,7 +230,7 @@ async function planCounts(
   products: Map<string, ParsedRow>,
   bad: Set<number>,
   fail: Fail,
-): Promise<{ counts: CountPlan[]; stockChanges: number }> {
+): Promise<{ counts: CountPlan[]; countsUnchanged: number }> {
   const usable = countRows.filter((c) => !bad.has(c.parsed.row) && !bad.has((products.get(c.parsed.sku) as ParsedRow).row));
   const existingIds = [...new Set(usable.flatMap((c) => existing.get(c.parsed.sku)?.id ?? []))];
   const levels = new Map<string, { onHand: number; committed: number }>();
@@ -241,11 +244,12 @@ async function planCounts(
   }
 
   const counts: CountPlan[] = [];
-  let stockChanges = 0;
+  let countsUnchanged = 0;
   for (const { parsed, code, locationId } of usable) {
     const quantity = (parsed.count as { quantity: number }).quantity;
     const stored = existing.get(parsed.sku);
-    const level = (stored && levels.get(`${stored.id}|${locationId}`)) || { onHand: 0, committed: 0 };
+    const existingLevel = stored && levels.get(`${stored.id}|${locationId}`);
+    const level = existingLevel || { onHand: 0, committed: 0 };
     const shortBy = level.committed - quantity;
     if (stored && shortBy > 0 && quantity - level.committed < level.onHand - level.committed && !bool(stored.allow_backorder)) {
       fail(
@@ -256,11 +260,14 @@ async function planCounts(
       );
       continue;
     }
-    if (quantity !== level.onHand) stockChanges++;
+    if (existingLevel && quantity === existingLevel.onHand) {
+      countsUnchanged++;
+      continue;
+    }
     counts.push({
       row: parsed.row,
       input: { sku: parsed.sku, location: code, quantity, reason: COUNT_REASON, reference: ctx.reference },
     });
   }
-  return { counts, stockChanges };
+  return { counts, countsUnchanged };
 }

@@ -3,7 +3,6 @@
  * products, the stock engine's own batch logic for the counts. Statement count, not row count,
  * bounds write speed with node-sqlite3 (~100 µs per statement), so nothing here runs per row.
  */
-import type { Output } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { productCreatedChange } from '../products/product-service';
 import type { ProductRow } from '../products/product-repository';
@@ -46,9 +45,7 @@ export class ImportRejected extends AppError {
   }
 }
 
-export type WriteResult = { stockChanges: number };
-
-export async function writeImport(ctx: WriteContext, plan: ImportPlan, engine: BatchHandler<StockOp, unknown>): Promise<WriteResult> {
+export async function writeImport(ctx: WriteContext, plan: ImportPlan, engine: BatchHandler<StockOp, unknown>): Promise<void> {
   const { trx } = ctx;
   await insertRows(trx, 'products', plan.creates);
   await ctx.append(plan.creates.map(productCreatedChange));
@@ -59,7 +56,6 @@ export async function writeImport(ctx: WriteContext, plan: ImportPlan, engine: B
   }
   await ctx.append(plan.updates.map((u) => u.change));
 
-  let stockChanges = 0;
   const refused: ImportIssue[] = [];
   for (let i = 0; i < plan.counts.length; i += COUNT_CHUNK) {
     const chunk = plan.counts.slice(i, i + COUNT_CHUNK);
@@ -68,14 +64,8 @@ export async function writeImport(ctx: WriteContext, plan: ImportPlan, engine: B
       chunk.map((c): StockOp => ({ type: 'count', input: c.input })),
     );
     outcomes.forEach((outcome, j) => {
-      if (!outcome.ok) {
-        refused.push({ row: (chunk[j] as (typeof chunk)[number]).row, column: 'on_hand', message: outcome.error.message });
-        return;
-      }
-      const { movements } = outcome.value as Output<'stock.count'>;
-      if (movements.some((m) => m.quantity !== 0)) stockChanges++;
+      if (!outcome.ok) refused.push({ row: (chunk[j] as (typeof chunk)[number]).row, column: 'on_hand', message: outcome.error.message });
     });
   }
   if (refused.length > 0) throw new ImportRejected(refused);
-  return { stockChanges };
 }

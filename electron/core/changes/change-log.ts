@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Change, ChangeType } from '../../../shared/schemas/changes';
 import type { ParsedInput } from '../../../shared/contract';
 import type { Db } from '../util/db-helpers';
-import { num } from '../util/db-helpers';
+import { MAX_ROWS_PER_INSERT, num } from '../util/db-helpers';
 
 export type NewChange = {
   type: ChangeType;
@@ -47,8 +47,8 @@ export async function appendChanges(trx: Knex.Transaction, entries: NewChange[],
   }));
   const out: Change[] = [];
   // Chunked to stay under the parameter limit; RETURNING gives the sequence numbers in insert order.
-  for (let i = 0; i < rows.length; i += 5000) {
-    const chunk = rows.slice(i, i + 5000);
+  for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) {
+    const chunk = rows.slice(i, i + MAX_ROWS_PER_INSERT);
     const returned: Array<{ seq: number | string }> = await trx('changes').insert(chunk).returning(['seq']);
     const seqs = returned.map((r) => num(r.seq));
     for (let j = 1; j < seqs.length; j++) {

@@ -2,13 +2,18 @@ import type { Knex } from 'knex';
 
 /** SQLite allows 32,766 bound parameters per statement; stay well below it on both engines. */
 const MAX_PARAMS = 30_000;
+/**
+ * knex writes a multi-row insert on SQLite as `INSERT … SELECT … UNION ALL SELECT …`, and SQLite
+ * allows at most 500 terms in a compound SELECT (SQLITE_MAX_COMPOUND_SELECT).
+ */
+export const MAX_ROWS_PER_INSERT = 500;
 
 export type Db = Knex | Knex.Transaction;
 
 export function chunkRows<T extends object>(rows: T[]): T[][] {
   if (rows.length === 0) return [];
   const columns = Object.keys(rows[0] as object).length || 1;
-  const size = Math.max(1, Math.floor(MAX_PARAMS / columns));
+  const size = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS / columns)));
   const chunks: T[][] = [];
   for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
   return chunks;

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openCore, type Core } from '../core/core';
+import { exportCatalogCsv } from '../core/catalog/csv-export';
+import { importCatalogCsv, type ImportReport } from '../core/catalog/csv-import';
+import { resolveDbConfig } from '../core/db/connection';
+
+export type CliIo = { out(text: string): void; err(text: string): void };
+
+export type CliEnv = { dataDir: string; databaseUrl: string | undefined };
+
+/** A failure the user can act on: its message is printed as is and the exit code is 1. */
+export class CommandFailed extends Error {}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+}
+
+/**
+ * Opens the core for one command. Export and check refuse a data folder without a database, so a
+ * mistyped --data reports the mistake instead of quietly showing an empty, new catalogue.
+ */
+async function withCore<T>(env: CliEnv, io: CliIo, mustExist: boolean, run: (core: Core) => Promise<T>): Promise<T> {
+  const config = resolveDbConfig(env);
+  if (mustExist && config.kind === 'sqlite' && !fs.existsSync(config.file)) {
+    throw new CommandFailed(`There is no Stockfeed database in ${env.dataDir} (no ${path.basename(config.file)}); check --data.`);
+  }
+  const core = await openCore({
+    dataDir: env.dataDir,
+    databaseUrl: env.databaseUrl,
+    expirySweepMs: 0,
+    logger: { info() {}, warn: (m) => io.err(`warning: ${m}`), error: (m) => io.err(`error: ${m}`) },
+  });
+  try {
+    return await run(core);
+  } finally {
+    await core.close();
+  }
+}
+
+function printIssues(io: CliIo, name: string, report: ImportReport): void {
+  const what = report.dryRun ? 'nothing would be imported' : 'nothing was imported';
+  io.err(`${name}: ${plural(report.issues.length, 'problem')} found; ${what}.`);
+  for (const issue of report.issues) {
+    io.err(issue.column ? `  row ${issue.row}, ${issue.column}: ${issue.message}` : `  row ${issue.row}: ${issue.message}`);
+  }
+}
+
+export async function importCommand(env: CliEnv, io: CliIo, file: string, dryRun: boolean): Promise<number> {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat) throw new CommandFailed(`Cannot import ${file}: there is no such file.`);
+  if (!stat.isFile()) throw new CommandFailed(`Cannot import ${file}: it is not a file.`);
+  const name = path.basename(file);
+  const report = await withCore(env, io, false, (core) =>
+    importCatalogCsv(core, fs.createReadStream(file), { dryRun, name }),
+  );
+  if (!report.ok) {
+    printIssues(io, name, report);
+    return 1;
+  }
+  const n = (value: number) => value.toLocaleString('en');
+  if (dryRun) {
+    io.out(
+      `Dry run of ${name}: ${plural(report.rows, 'row')}, no problems. Would create ${n(report.created)}, ` +
+        `update ${n(report.updated)} (${n(report.unchanged)} unchanged) and record ${plural(report.counts, 'stock count')} ` +
+        `(${n(report.countsUnchanged)} skipped as unchanged). Nothing was written. Time taken: ${seconds(report.elapsedMs)}.`,
+    );
+  } else {
+    io.out(
+      `Imported ${name}: ${n(report.created)} created, ${n(report.updated)} updated, ${n(report.unchanged)} unchanged; ` +
+        `${plural(report.counts, 'stock count')} recorded, ${n(report.countsUnchanged)} skipped as unchanged. Time taken: ${seconds(report.elapsedMs)}.`,
+    );
+  }
+  return 0;
+}
+
+export async function exportCommand(env: CliEnv, io: CliIo, file: string): Promise<number> {
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new CommandFailed(`Cannot export to ${file}: the folder ${dir} does not exist.`);
+  }
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new CommandFailed(`Cannot export to ${file}: it is a folder; give a file name.`);
+  }
+  const started = performance.now();
+  const report = await withCore(env, io, true, (core) => exportCatalogCsv(core.db, file));
+  io.out(
+    `Exported ${plural(report.products, 'product')} (${plural(report.rows, 'row')}) to ${file}. ` +
+      `Time taken: ${seconds(performance.now() - started)}.`,
+  );
+  return 0;
+}
+
+export async function checkCommand(env: CliEnv, io: CliIo): Promise<number> {
+  const report = await withCore(env, io, true, (core) => core.checkLedger());
+  if (report.ok) {
+    io.out(`OK: ${plural(report.levelsChecked, 'stock level')} checked; each equals its ledger.`);
+    return 0;
+  }
+  io.out(`${plural(report.mismatches.length, 'mismatch', 'mismatches')} between stock levels and the ledger (${plural(report.levelsChecked, 'stock level')} checked):`);
+  for (const m of report.mismatches) {
+    io.out(`  ${m.sku} at ${m.location}: ${m.field} is ${m.stored}, the ledger says ${m.expected}`);
+  }
+  return 1;
+}

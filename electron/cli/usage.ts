@@ -1,0 +1,62 @@
+import { CSV_COLUMNS } from '../core/catalog/csv-columns';
+
+export const COMMANDS = ['import', 'export', 'check'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+const DATA_OPTION = `  --data DIR     data folder (default: $XDG_DATA_HOME/stockfeed or ~/.local/share/stockfeed);
+                 with DATABASE_URL=postgres://… set, the database is PostgreSQL instead`;
+
+export const GENERAL_HELP = `Stockfeed command line
+
+Usage: npm run cli -- <command> [options]
+
+Commands:
+  import <file.csv>   add and update products and set their stock from a CSV file
+  export <file.csv>   write every product and its stock per location to a CSV file
+  check               verify that every stock level equals the sum of its ledger
+
+Options:
+${DATA_OPTION}
+  -h, --help     show help (also: npm run cli -- <command> --help)
+
+Exit codes: 0 done, 1 the command failed (the reason is printed), 2 wrong usage.
+`;
+
+export const COMMAND_HELP: Record<CommandName, string> = {
+  import: `Usage: npm run cli -- import <file.csv> [--dry-run] [--data DIR]
+
+Adds new products and updates existing ones (matched by SKU), and sets their stock by recording a
+stocktake count. All or nothing: every row is checked first, and if any row has a problem, each
+problem is listed by row and column and nothing is written.
+
+Columns (header row required, any order; sku, title and price are required):
+  ${CSV_COLUMNS.join(',')}
+
+  price, sale_price  decimal amounts such as 12.50, in the row's currency (default: the shop's)
+  location, on_hand  the counted stock at that location (default location: the shop's); a SKU may
+                     repeat on further rows to give its stock at other locations
+  Empty cells: condition, status, currency and slug keep their default (new product) or their
+  stored value (existing product); other empty cells clear the field. An empty on_hand leaves
+  the stock as it is.
+
+Options:
+  --dry-run      check the file against the database and report what would change; write nothing
+${DATA_OPTION}
+`,
+  export: `Usage: npm run cli -- export <file.csv> [--data DIR]
+
+Writes every product, in SKU order, one row per stock location (products without stock get one
+row with empty location and on_hand). The file can be imported again as it is.
+
+Options:
+${DATA_OPTION}
+`,
+  check: `Usage: npm run cli -- check [--data DIR]
+
+Verifies that every stock level equals its ledger: on hand = the sum of its movements, committed
+= the units held by open reservations. Prints OK, or each mismatch, and then exits with 1.
+
+Options:
+${DATA_OPTION}
+`,
+};

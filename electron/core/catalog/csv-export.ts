@@ -1,0 +1,116 @@
+/**
+ * CSV export of the catalogue in the import's format: one row per product and stock location, in
+ * SKU order, read a page at a time and streamed, so a large catalogue never sits in memory.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import { fromMinorUnits } from '../../../shared/domain/money';
+import { num, type Db } from '../util/db-helpers';
+import { CSV_COLUMNS, type CsvColumn } from './csv-columns';
+
+const PAGE_SIZE = 1000;
+
+type ExportProduct = {
+  id: string;
+  sku: string;
+  title: string;
+  description: string;
+  brand: string;
+  gtin: string | null;
+  mpn: string | null;
+  condition: string;
+  price_minor: unknown;
+  sale_price_minor: unknown;
+  currency: string;
+  slug: string;
+  image_url: string | null;
+  status: string;
+  item_group_id: string | null;
+};
+
+export type ExportReport = { products: number; rows: number };
+
+function productCells(p: ExportProduct): Record<Exclude<CsvColumn, 'location' | 'on_hand'>, string> {
+  return {
+    sku: p.sku,
+    title: p.title,
+    description: p.description,
+    brand: p.brand,
+    gtin: p.gtin ?? '',
+    mpn: p.mpn ?? '',
+    condition: p.condition,
+    price: fromMinorUnits(num(p.price_minor), p.currency),
+    currency: p.currency,
+    sale_price: p.sale_price_minor === null ? '' : fromMinorUnits(num(p.sale_price_minor), p.currency),
+    slug: p.slug,
+    image_url: p.image_url ?? '',
+    status: p.status,
+    item_group_id: p.item_group_id ?? '',
+  };
+}
+
+async function* catalogRecords(db: Db, report: ExportReport): AsyncGenerator<string[]> {
+  let after: string | null = null;
+  for (;;) {
+    const page = (await db('products')
+      .select('id', 'sku', 'title', 'description', 'brand', 'gtin', 'mpn', 'condition', 'price_minor', 'sale_price_minor')
+      .select('currency', 'slug', 'image_url', 'status', 'item_group_id')
+      .modify((q) => {
+        if (after !== null) q.where('sku', '>', after);
+      })
+      .orderBy('sku')
+      .limit(PAGE_SIZE)) as ExportProduct[];
+    if (page.length === 0) return;
+    const levels = (await db('stock_levels as s')
+      .join('locations as l', 'l.id', 's.location_id')
+      .select('s.product_id', 'l.code', 's.on_hand')
+      .whereIn(
+        's.product_id',
+        page.map((p) => p.id),
+      )
+      .orderBy('l.code')) as Array<{ product_id: string; code: string; on_hand: unknown }>;
+    const byProduct = new Map<string, Array<{ code: string; onHand: number }>>();
+    for (const level of levels) {
+      const list = byProduct.get(level.product_id) ?? [];
+      list.push({ code: level.code, onHand: num(level.on_hand) });
+      byProduct.set(level.product_id, list);
+    }
+    for (const product of page) {
+      const cells = productCells(product);
+      const stock = byProduct.get(product.id) ?? [{ code: '', onHand: null }];
+      report.products++;
+      for (const { code, onHand } of stock) {
+        report.rows++;
+        const row: Record<CsvColumn, string> = { ...cells, location: code, on_hand: onHand === null ? '' : String(onHand) };
+        yield CSV_COLUMNS.map((c) => row[c]);
+      }
+    }
+    after = (page[page.length - 1] as ExportProduct).sku;
+  }
+}
+
+/** Streams the catalogue as CSV into `target` (a file, an HTTP response, …). */
+export async function writeCatalogCsv(db: Db, target: Writable): Promise<ExportReport> {
+  const report: ExportReport = { products: 0, rows: 0 };
+  await pipeline(Readable.from(catalogRecords(db, report)), stringify({ header: true, columns: [...CSV_COLUMNS] }), target);
+  return report;
+}
+
+/**
+ * Exports to a file. It is written beside the target and renamed into place at the end, so a
+ * failed export never leaves half a file where a good one was.
+ */
+export async function exportCatalogCsv(db: Db, file: string): Promise<ExportReport> {
+  const partial = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`);
+  try {
+    const report = await writeCatalogCsv(db, fs.createWriteStream(partial));
+    fs.renameSync(partial, file);
+    return report;
+  } catch (error) {
+    fs.rmSync(partial, { force: true });
+    throw error;
+  }
+}
