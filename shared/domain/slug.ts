@@ -1,9 +1,16 @@
 export const SLUG_MAX_LENGTH = 200;
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** A URL-safe slug from a title: "Café Crème 250 g" → "cafe-creme-250-g". */
+/** Latin letters that Unicode does not decompose into a base letter plus accents. */
+const TRANSLITERATE: Record<string, string> = {
+  ß: 'ss', ẞ: 'ss', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ø: 'o', Ø: 'o',
+  ł: 'l', Ł: 'l', đ: 'd', Đ: 'd', ð: 'd', Ð: 'd', þ: 'th', Þ: 'th', ı: 'i',
+};
+
+/** A URL-safe slug from a title: "Café Crème 250 g" → "cafe-creme-250-g", "Straße" → "strasse". */
 export function slugify(text: string): string {
   const slug = text
+    .replace(/[ßẞæÆœŒøØłŁđĐðÐþÞı]/g, (c) => TRANSLITERATE[c] ?? c)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()

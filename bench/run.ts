@@ -1,0 +1,96 @@
+/**
+ * `npm run bench [-- FILTER...] [--seconds N] [--callers N] [--products N] [--dir PATH]`
+ *
+ * Runs every benchmark section whose name starts with one of the filters (all when none is
+ * given) and prints one report. Later features add a section to SECTIONS.
+ * The temporary data folder is under --dir (default: the OS temp folder); put it on the disk
+ * you want to measure, since fsync cost is most of a durable write.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { filesystemOf, loadAverage, tempDir } from './measure';
+import { benchStockPg, benchStockSqlite, type StockBenchOptions } from './stock';
+
+type Context = { dir: string; stock: StockBenchOptions; pgUrl: string };
+
+type Section = {
+  name: string;
+  /** Why the section cannot run here, or null. */
+  unavailable(ctx: Context): string | null;
+  run(ctx: Context): Promise<unknown>;
+};
+
+const SECTIONS: Section[] = [
+  { name: 'stock:sqlite', unavailable: () => null, run: (ctx) => benchStockSqlite(ctx.dir, ctx.stock) },
+  {
+    name: 'stock:pg',
+    unavailable: (ctx) => (ctx.pgUrl ? null : 'STOCKFEED_TEST_PG_URL is not set'),
+    run: (ctx) => benchStockPg(ctx.dir, ctx.pgUrl, ctx.stock),
+  },
+];
+
+function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number (got "${raw}")`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      seconds: { type: 'string' },
+      callers: { type: 'string' },
+      products: { type: 'string' },
+      dir: { type: 'string' },
+    },
+  });
+  const seconds = positiveNumber('seconds', values.seconds, 8);
+  const stock: StockBenchOptions = {
+    products: Math.round(positiveNumber('products', values.products, 1_000)),
+    callers: Math.round(positiveNumber('callers', values.callers, 16)),
+    warmupMs: 1_000,
+    durationMs: seconds * 1_000,
+    referenceMs: Math.min(seconds, 5) * 1_000,
+  };
+  const selected = SECTIONS.filter((s) => positionals.length === 0 || positionals.some((f) => s.name.startsWith(f)));
+  if (selected.length === 0) {
+    throw new Error(`no benchmark section matches ${positionals.join(', ')}; sections: ${SECTIONS.map((s) => s.name).join(', ')}`);
+  }
+
+  const dir = tempDir(values.dir ?? os.tmpdir(), 'stockfeed-bench-');
+  const ctx: Context = { dir, stock, pgUrl: process.env.STOCKFEED_TEST_PG_URL ?? '' };
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  console.log(`Stockfeed benchmark, ${new Date().toISOString()}`);
+  console.log(`machine: ${os.cpus().length} × ${cpu}; ${os.type()} ${os.release()}; Node ${process.version}`);
+  console.log(`load average (1/5/15 min) at start: ${loadAverage()}  — other work on the machine skews every figure`);
+  console.log(`data folder: ${dir} on ${filesystemOf(dir)}`);
+
+  let failed = false;
+  try {
+    for (const section of selected) {
+      const reason = section.unavailable(ctx);
+      if (reason) {
+        console.log(`\n[${section.name}] skipped: ${reason}`);
+        continue;
+      }
+      try {
+        await section.run(ctx);
+      } catch (error) {
+        failed = true;
+        console.log(`\n[${section.name}] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`\nload average (1/5/15 min) at end: ${loadAverage()}`);
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
