@@ -62,12 +62,16 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const queue = new WriteQueue<StockOp, unknown>(
     db,
     bus,
-    createStockBatchHandler({ locations, defaultLocation: () => settings?.current().defaultLocation ?? 'main' }),
+    createStockBatchHandler({
+      locations,
+      defaultLocation: () => settings?.current().defaultLocation ?? 'main',
+      shopBufferStock: () => settings?.current().bufferStock ?? 0,
+    }),
   );
   settings = new SettingsService(db, queue);
   await settings.load();
   const settingsService = settings;
-  const stock = new StockService(db, queue, locations);
+  const stock = new StockService(db, queue, locations, { locations, shopBufferStock: () => settingsService.current().bufferStock });
   const products = new ProductService(db, queue, stock, () => settingsService.current().currency);
 
   const sweepMs = options.expirySweepMs ?? 30_000;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AVAILABILITIES } from '../domain/availability';
 import {
   idempotencyKeySchema,
   limitSchema,
@@ -74,11 +75,18 @@ export const stockFiguresSchema = z.object({
   available: z.number(),
 });
 
-export const stockTotalsSchema = stockFiguresSchema;
+/** Totals plus the availability every host shows (shared/domain/availability.ts decides it). */
+export const stockSummarySchema = stockFiguresSchema.extend({
+  availability: z.enum(AVAILABILITIES),
+  /** Merchant availability_date for preorder and backorder; null otherwise. */
+  availabilityDate: z.string().nullable(),
+});
+
+export const stockTotalsSchema = stockSummarySchema;
 
 export const locationStockSchema = stockFiguresSchema.extend({ location: z.string() });
 
-export const stockSnapshotSchema = stockFiguresSchema.extend({
+export const stockSnapshotSchema = stockSummarySchema.extend({
   sku: z.string(),
   byLocation: z.array(locationStockSchema),
 });
@@ -126,6 +134,7 @@ export const movementPageSchema = z.object({
 });
 
 export type StockFigures = z.output<typeof stockFiguresSchema>;
+export type StockSummary = z.output<typeof stockSummarySchema>;
 export type StockSnapshot = z.output<typeof stockSnapshotSchema>;
 export type Movement = z.output<typeof movementSchema>;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];

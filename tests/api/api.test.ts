@@ -122,6 +122,8 @@ describe('REST API /api/v1', () => {
       committed: 0,
       incoming: 0,
       available: 8,
+      availability: 'in_stock',
+      availabilityDate: null,
       byLocation: [
         { location: 'main', onHand: 5, committed: 0, incoming: 0, available: 5 },
         { location: 'shop', onHand: 3, committed: 0, incoming: 0, available: 3 },

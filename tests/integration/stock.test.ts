@@ -174,6 +174,30 @@ describe.each(engines())('stock ledger on %s', (engine) => {
     }
   });
 
+  it('reports one availability, from locations that sell online, with the buffer applied', async () => {
+    await core.call('locations.create', { code: 'backroom', name: 'Back room (not online)', sellsOnline: false });
+    await core.call('products.create', productInput('AVAIL-1', { bufferStock: 2 }));
+    const none = await core.call('stock.get', { sku: 'AVAIL-1' });
+    expect(none).toMatchObject({ availability: 'out_of_stock', availabilityDate: null });
+    await core.call('stock.receive', { sku: 'AVAIL-1', location: 'backroom', quantity: 50 });
+    expect((await core.call('stock.get', { sku: 'AVAIL-1' })).availability).toBe('out_of_stock');
+    const two = await core.call('stock.receive', { sku: 'AVAIL-1', quantity: 2 });
+    expect(two.stock.availability).toBe('out_of_stock');
+    const three = await core.call('stock.receive', { sku: 'AVAIL-1', quantity: 1 });
+    expect(three.stock.availability).toBe('in_stock');
+    const reserved = await core.call('reservations.create', { sku: 'AVAIL-1', quantity: 1, reference: 'O-AV' });
+    expect(reserved.stock.availability).toBe('out_of_stock');
+    expect((await core.call('products.get', { idOrSku: 'AVAIL-1' })).stock.availability).toBe('out_of_stock');
+    const updated = await core.call('products.update', { idOrSku: 'AVAIL-1', bufferStock: 0 });
+    expect(updated.stock.availability).toBe('in_stock');
+    const [listed] = (await core.call('products.list', { query: 'AVAIL-1' })).products;
+    expect(listed?.stock).toMatchObject({ availability: 'in_stock', onHand: 53, committed: 1, available: 52 });
+    const preorder = await core.call('products.update', { idOrSku: 'AVAIL-1', preorderDate: '2099-01-01' });
+    expect(preorder.stock).toMatchObject({ availability: 'preorder', availabilityDate: '2099-01-01' });
+    const archived = await core.call('products.update', { idOrSku: 'AVAIL-1', status: 'archived' });
+    expect(archived.stock.availability).toBe('discontinued');
+  });
+
   it('keeps the change log strictly increasing, one entry per committed write', async () => {
     const before = await core.call('changes.list', { since: 0, limit: 1000 });
     const start = before.next;

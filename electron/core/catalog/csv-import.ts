@@ -128,7 +128,11 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
     return report(plan, [...readIssues, ...plan.issues]);
   }
 
-  const engine = createStockBatchHandler({ locations: deps.locations, defaultLocation: () => settings.defaultLocation });
+  const engine = createStockBatchHandler({
+    locations: deps.locations,
+    defaultLocation: () => settings.defaultLocation,
+    shopBufferStock: () => settings.bufferStock,
+  });
   try {
     return await deps.queue.exclusive(async (ctx) => {
       // Planned inside the write transaction: no other writer can take a SKU or slug between

@@ -3,7 +3,7 @@
  * slugs, locations, reserved stock) and turned into the rows and stock counts to write. It only
  * reads, so a dry run uses it as is and a real import runs it inside its write transaction.
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../util/uuid7';
 import type { ParsedInput } from '../../../shared/contract';
 import { slugify } from '../../../shared/domain/slug';
 import type { NewChange } from '../changes/change-log';
@@ -108,7 +108,7 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
 
   const creatingRows = creates
     .filter((c) => !bad.has(c.parsed.row))
-    .map((c) => newProductRow(c.parsed.fields, { id: randomUUID(), currency: c.currency, slug: c.slug as string, now: ctx.now }));
+    .map((c) => newProductRow(c.parsed.fields, { id: uuid7(), currency: c.currency, slug: c.slug as string, now: ctx.now }));
   const plannedUpdates = updates.filter((u) => !bad.has(u.parsed.row));
   const changed = plannedUpdates.flatMap((u) => (u.patch.change ? [{ row: u.patch.next, change: u.patch.change }] : []));
 

@@ -1,5 +1,5 @@
 import type { Product, ProductCondition, ProductStatus } from '../../../shared/schemas/product';
-import type { StockFigures } from '../../../shared/schemas/stock';
+import type { StockSummary } from '../../../shared/schemas/stock';
 import { fromMinorUnits } from '../../../shared/domain/money';
 import { bool, num, type Db } from '../util/db-helpers';
 
@@ -29,7 +29,8 @@ export type ProductRow = {
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function toProduct(row: ProductRow, stock: StockFigures): Product {
+/** The product's own fields, without stock (change-log payloads, comparisons). */
+export function toProductFields(row: ProductRow): Omit<Product, 'stock'> {
   return {
     id: row.id,
     sku: row.sku,
@@ -52,8 +53,11 @@ export function toProduct(row: ProductRow, stock: StockFigures): Product {
     bufferStock: row.buffer_stock === null ? null : num(row.buffer_stock),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    stock,
   };
+}
+
+export function toProduct(row: ProductRow, stock: StockSummary): Product {
+  return { ...toProductFields(row), stock };
 }
 
 export async function findProductRow(db: Db, idOrSku: string): Promise<ProductRow | undefined> {

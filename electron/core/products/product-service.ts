@@ -1,15 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../util/uuid7';
 import type { ParsedInput, Output } from '../../../shared/contract';
 import { AppError, type FieldIssue } from '../../../shared/errors';
 import { amountProblem, toMinorUnits } from '../../../shared/domain/money';
 import { slugify } from '../../../shared/domain/slug';
 import type { Product } from '../../../shared/schemas/product';
+import type { StockSummary } from '../../../shared/schemas/stock';
 import { withIdempotency } from '../idempotency';
 import type { StockService } from '../stock/stock-service';
-import { ZERO_STOCK } from '../stock/stock-service';
 import { likeEscape, type Db } from '../util/db-helpers';
 import type { WriteContext, WriteQueue } from '../write-queue';
-import { findProductRow, freeSlug, toProduct, type ProductRow } from './product-repository';
+import { findProductRow, freeSlug, toProduct, toProductFields, type ProductRow } from './product-repository';
 import type { StockOp } from '../stock/stock-ops';
 import type { NewChange } from '../changes/change-log';
 
@@ -71,7 +71,7 @@ export function newProductRow(
 }
 
 export function productCreatedChange(row: ProductRow): NewChange {
-  const { stock: _stock, ...payload } = toProduct(row, ZERO_STOCK);
+  const payload = toProductFields(row);
   return { type: 'product.created', productId: row.id, sku: row.sku, payload };
 }
 
@@ -90,7 +90,7 @@ export type ProductPatch = {
  * and are the caller's to check; a changed currency re-checks the amounts it keeps.
  */
 export function patchProductRow(row: ProductRow, input: ProductPatchFields, now: string): ProductPatch {
-  const current = toProduct(row, ZERO_STOCK);
+  const current = toProductFields(row);
   const currency = input.currency ?? row.currency;
   const price = input.price ?? (input.currency ? current.price : undefined);
   const salePrice = input.salePrice !== undefined ? input.salePrice : input.currency || input.price ? current.salePrice : undefined;
@@ -118,7 +118,7 @@ export function patchProductRow(row: ProductRow, input: ProductPatchFields, now:
   if (salePrice !== undefined) next.sale_price_minor = salePrice ? toMinorUnits(salePrice, currency) : null;
 
   const before = current as Record<string, unknown>;
-  const after = toProduct(next, ZERO_STOCK) as Record<string, unknown>;
+  const after = toProductFields(next) as Record<string, unknown>;
   const changed = Object.keys(after).filter(
     (k) => k !== 'stock' && k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
   );
@@ -172,9 +172,9 @@ export class ProductService {
     private readonly defaultCurrency: () => string,
   ) {}
 
-  private async withStock(row: ProductRow): Promise<Product> {
-    const totals = await this.stock.totals([row.id]);
-    return toProduct(row, totals.get(row.id) ?? ZERO_STOCK);
+  private async withStock(row: ProductRow, db: Db = this.db): Promise<Product> {
+    const summaries = await this.stock.summaries([row], db);
+    return toProduct(row, summaries.get(row.id) as StockSummary);
   }
 
   async get(idOrSku: string): Promise<Product> {
@@ -200,10 +200,10 @@ export class ProductService {
     }
     const rows = (await q) as ProductRow[];
     const page = rows.slice(0, input.limit);
-    const totals = await this.stock.totals(page.map((r) => r.id));
+    const summaries = await this.stock.summaries(page);
     const last = page[page.length - 1];
     return {
-      products: page.map((r) => toProduct(r, totals.get(r.id) ?? ZERO_STOCK)),
+      products: page.map((r) => toProduct(r, summaries.get(r.id) as StockSummary)),
       next: rows.length > input.limit && last ? encodeCursor({ sku: last.sku }) : null,
     };
   }
@@ -229,10 +229,10 @@ export class ProductService {
     } else {
       slug = await freeSlug(trx, slugify(input.title) || slugify(input.sku) || 'product');
     }
-    const row = newProductRow(input, { id: randomUUID(), currency, slug, now });
+    const row = newProductRow(input, { id: uuid7(), currency, slug, now });
     await trx('products').insert(row);
     await ctx.append([productCreatedChange(row)]);
-    return toProduct(row, ZERO_STOCK);
+    return this.withStock(row, trx);
   }
 
   update(input: ParsedInput<'products.update'>): Promise<Product> {
@@ -255,21 +255,12 @@ export class ProductService {
         throw new AppError('conflict', `The slug "${input.slug}" is already used by another product`, { field: 'slug' });
       }
     }
-    if (!patch.change) return this.withStockIn(trx, row);
+    if (!patch.change) return this.withStock(row, trx);
 
     const { id: _id, ...updates } = patch.next;
     await trx('products').where({ id: row.id }).update(updates);
     await ctx.append([patch.change]);
-    return this.withStockIn(trx, patch.next);
+    return this.withStock(patch.next, trx);
   }
 
-  private async withStockIn(db: Db, row: ProductRow): Promise<Product> {
-    const sums = (await db('stock_levels')
-      .sum({ on_hand: 'on_hand', committed: 'committed', incoming: 'incoming' })
-      .where({ product_id: row.id })
-      .first()) as { on_hand: unknown; committed: unknown; incoming: unknown } | undefined;
-    const onHand = Number(sums?.on_hand ?? 0);
-    const committed = Number(sums?.committed ?? 0);
-    return toProduct(row, { onHand, committed, incoming: Number(sums?.incoming ?? 0), available: onHand - committed });
-  }
 }

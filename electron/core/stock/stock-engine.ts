@@ -4,7 +4,7 @@
  * batch holds. Each operation is checked against the state left by the ones before it, so the
  * batch behaves exactly as if the operations had run one after another.
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../util/uuid7';
 import { AppError } from '../../../shared/errors';
 import type { Movement, MovementKind, Reservation, StockSnapshot } from '../../../shared/schemas/stock';
 import type { NewChange } from '../changes/change-log';
@@ -12,15 +12,18 @@ import { findKeys, replay, requestHash } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkRows, chunkValues, num } from '../util/db-helpers';
 import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
+import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
 import { OPERATION_OF, type LevelRow, type MovementRow, type ReservationRow, type StockOp } from './stock-ops';
 
-type ProductLite = { id: string; sku: string; allowBackorder: boolean; status: string };
+type ProductLite = { id: string; sku: string; allowBackorder: boolean; status: string; facts: ProductFacts };
 
 type JoinedRow = {
   id: string;
   sku: string;
   allow_backorder: unknown;
   status: string;
+  preorder_date: string | null;
+  buffer_stock: number | null;
   location_id: string | null;
   on_hand: unknown;
   committed: unknown;
@@ -39,7 +42,7 @@ type Step = { kind: 'error'; error: Error } | { kind: 'value'; value: unknown } 
 
 const levelKey = (productId: string, locationId: string) => `${productId}|${locationId}`;
 
-export type StockEngineDeps = {
+export type StockEngineDeps = SummaryContext & {
   locations: LocationDirectory;
   /** The location used when an operation names none (a setting). */
   defaultLocation(): string;
@@ -89,13 +92,19 @@ class Batch {
     const select = () =>
       trx('products as p')
         .leftJoin('stock_levels as s', 's.product_id', 'p.id')
-        .select('p.id', 'p.sku', 'p.allow_backorder', 'p.status', 's.location_id', 's.on_hand', 's.committed', 's.incoming', 's.updated_at');
+        .select('p.id', 'p.sku', 'p.allow_backorder', 'p.status', 'p.preorder_date', 'p.buffer_stock', 's.location_id', 's.on_hand', 's.committed', 's.incoming', 's.updated_at');
     const rows: JoinedRow[] = [];
     for (const chunk of chunkValues([...skus])) rows.push(...((await select().whereIn('p.sku', chunk)) as JoinedRow[]));
     for (const chunk of chunkValues([...productIds])) rows.push(...((await select().whereIn('p.id', chunk)) as JoinedRow[]));
     for (const row of rows) {
       if (!this.productsById.has(row.id)) {
-        const p: ProductLite = { id: row.id, sku: row.sku, allowBackorder: bool(row.allow_backorder), status: row.status };
+        const p: ProductLite = {
+          id: row.id,
+          sku: row.sku,
+          allowBackorder: bool(row.allow_backorder),
+          status: row.status,
+          facts: { id: row.id, status: row.status, allow_backorder: row.allow_backorder, preorder_date: row.preorder_date, buffer_stock: row.buffer_stock },
+        };
         this.products.set(p.sku, p);
         this.productsById.set(p.id, p);
       }
@@ -283,7 +292,7 @@ class Batch {
     target.on_hand += input.quantity;
     this.touch(source);
     this.touch(target);
-    const transferId = randomUUID();
+    const transferId = uuid7();
     return this.stockPlan(
       product,
       [
@@ -320,7 +329,7 @@ class Batch {
     level.committed += input.quantity;
     this.touch(level);
     const row: ReservationRow = {
-      id: randomUUID(),
+      id: uuid7(),
       product_id: product.id,
       location_id: location.id,
       quantity: input.quantity,
@@ -385,7 +394,7 @@ class Batch {
     transferId: string | null,
   ): Omit<MovementRow, 'seq'> {
     return {
-      id: randomUUID(),
+      id: uuid7(),
       product_id: product.id,
       location_id: location.id,
       quantity,
@@ -401,23 +410,17 @@ class Batch {
 
   /** The product's stock as it stands after the operations planned so far. */
   private snapshot(product: ProductLite): StockSnapshot {
-    const byLocation = [...(this.locationsOf.get(product.id) ?? [])]
-      .map((locationId) => {
-        const level = this.levels.get(levelKey(product.id, locationId)) as LevelRow;
-        const code = this.deps.locations.cachedById(locationId)?.code ?? locationId;
-        return {
-          location: code,
-          onHand: level.on_hand,
-          committed: level.committed,
-          incoming: level.incoming,
-          available: level.on_hand - level.committed,
-        };
-      })
+    const levels = [...(this.locationsOf.get(product.id) ?? [])].map((locationId) => this.levels.get(levelKey(product.id, locationId)) as LevelRow);
+    const byLocation = levels
+      .map((level) => ({
+        location: this.deps.locations.cachedById(level.location_id)?.code ?? level.location_id,
+        onHand: level.on_hand,
+        committed: level.committed,
+        incoming: level.incoming,
+        available: level.on_hand - level.committed,
+      }))
       .sort((a, b) => (a.location < b.location ? -1 : 1));
-    const total = (k: 'onHand' | 'committed' | 'incoming') => byLocation.reduce((s, l) => s + l[k], 0);
-    const onHand = total('onHand');
-    const committed = total('committed');
-    return { sku: product.sku, onHand, committed, incoming: total('incoming'), available: onHand - committed, byLocation };
+    return { sku: product.sku, ...summarise(product.facts, levels, this.deps), byLocation };
   }
 
   private toMovement(row: Omit<MovementRow, 'seq'>, seq: number, sku: string): Movement {

@@ -1,14 +1,12 @@
 import type { ParsedInput, Output } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import type { Movement, MovementKind, Reservation, ReservationStatus, StockFigures, StockSnapshot } from '../../../shared/schemas/stock';
+import type { Movement, MovementKind, Reservation, ReservationStatus, StockSnapshot, StockSummary } from '../../../shared/schemas/stock';
+import { loadSummaries, summarise, type LevelFigures, type ProductFacts, type SummaryContext } from './stock-summary';
 import type { LocationDirectory } from '../locations/locations';
-import { chunkValues, num, type Db } from '../util/db-helpers';
+import { num, type Db } from '../util/db-helpers';
 import type { WriteQueue } from '../write-queue';
 import type { StockOp } from './stock-ops';
 
-type LevelJoinRow = { location_id: string; on_hand: unknown; committed: unknown; incoming: unknown };
-
-export const ZERO_STOCK: StockFigures = { onHand: 0, committed: 0, incoming: 0, available: 0 };
 
 /** Stock reads, and stock writes funnelled through the write queue (the only path that writes stock). */
 export class StockService {
@@ -16,6 +14,7 @@ export class StockService {
     private readonly db: Db,
     private readonly queue: WriteQueue<StockOp, unknown>,
     private readonly locations: LocationDirectory,
+    private readonly summaryContext: SummaryContext,
   ) {}
 
   receive(input: ParsedInput<'stock.receive'>) {
@@ -56,39 +55,30 @@ export class StockService {
   }
 
   async get(sku: string): Promise<StockSnapshot> {
-    const product = (await this.db('products').select('id').where({ sku }).first()) as { id: string } | undefined;
+    const product = (await this.db('products').select('id', 'status', 'allow_backorder', 'preorder_date', 'buffer_stock').where({ sku }).first()) as
+      | ProductFacts
+      | undefined;
     if (!product) throw new AppError('not_found', `No product with SKU ${sku}`, { field: 'sku', sku });
-    const rows = (await this.db('stock_levels').where({ product_id: product.id })) as LevelJoinRow[];
+    const rows = (await this.db('stock_levels').where({ product_id: product.id })) as LevelFigures[];
+    const levels = rows.map((r) => ({ location_id: r.location_id, on_hand: num(r.on_hand), committed: num(r.committed), incoming: num(r.incoming) }));
     const byLocation = [];
-    for (const row of rows) {
-      const location = await this.locations.byIdOrLoad(this.db, row.location_id);
-      const onHand = num(row.on_hand);
-      const committed = num(row.committed);
-      byLocation.push({ location: location?.code ?? row.location_id, onHand, committed, incoming: num(row.incoming), available: onHand - committed });
+    for (const level of levels) {
+      const location = await this.locations.byIdOrLoad(this.db, level.location_id);
+      byLocation.push({
+        location: location?.code ?? level.location_id,
+        onHand: level.on_hand,
+        committed: level.committed,
+        incoming: level.incoming,
+        available: level.on_hand - level.committed,
+      });
     }
     byLocation.sort((a, b) => (a.location < b.location ? -1 : 1));
-    const onHand = byLocation.reduce((s, l) => s + l.onHand, 0);
-    const committed = byLocation.reduce((s, l) => s + l.committed, 0);
-    const incoming = byLocation.reduce((s, l) => s + l.incoming, 0);
-    return { sku, onHand, committed, incoming, available: onHand - committed, byLocation };
+    return { sku, ...summarise(product, levels, this.summaryContext), byLocation };
   }
 
-  /** Totals per product for a page of products: one grouped query, not one per product. */
-  async totals(productIds: string[]): Promise<Map<string, StockFigures>> {
-    const out = new Map<string, StockFigures>();
-    for (const chunk of chunkValues(productIds)) {
-      const rows = (await this.db('stock_levels')
-        .select('product_id')
-        .sum({ on_hand: 'on_hand', committed: 'committed', incoming: 'incoming' })
-        .whereIn('product_id', chunk)
-        .groupBy('product_id')) as Array<{ product_id: string; on_hand: unknown; committed: unknown; incoming: unknown }>;
-      for (const r of rows) {
-        const onHand = num(r.on_hand);
-        const committed = num(r.committed);
-        out.set(r.product_id, { onHand, committed, incoming: num(r.incoming), available: onHand - committed });
-      }
-    }
-    return out;
+  /** Stock summaries for a page of products (one query), read through `db` (a transaction when inside one). */
+  summaries(products: ProductFacts[], db: Db = this.db): Promise<Map<string, StockSummary>> {
+    return loadSummaries(db, products, this.summaryContext);
   }
 
   async movements(input: ParsedInput<'movements.list'>): Promise<Output<'movements.list'>> {

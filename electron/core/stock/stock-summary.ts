@@ -1,0 +1,72 @@
+import { decideAvailability, utcToday } from '../../../shared/domain/availability';
+import type { StockSummary } from '../../../shared/schemas/stock';
+import type { LocationDirectory } from '../locations/locations';
+import { bool, chunkValues, num, type Db } from '../util/db-helpers';
+
+/** The product fields the availability rule reads. */
+export type ProductFacts = {
+  id: string;
+  status: string;
+  allow_backorder: unknown;
+  preorder_date: string | null;
+  buffer_stock: number | null;
+};
+
+export type LevelFigures = { location_id: string; on_hand: number; committed: number; incoming: number };
+
+export type SummaryContext = {
+  locations: LocationDirectory;
+  /** The shop-wide buffer stock (a setting). */
+  shopBufferStock(): number;
+};
+
+/**
+ * Totals over all locations, and availability from the locations that sell online: the figures
+ * every host shows for a product, computed in one place.
+ */
+export function summarise(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext): StockSummary {
+  let onHand = 0;
+  let committed = 0;
+  let incoming = 0;
+  let onlineAvailable = 0;
+  for (const level of levels) {
+    onHand += level.on_hand;
+    committed += level.committed;
+    incoming += level.incoming;
+    // An unknown location (added by another process a moment ago) counts as selling online, the default.
+    if (ctx.locations.cachedById(level.location_id)?.sellsOnline ?? true) onlineAvailable += level.on_hand - level.committed;
+  }
+  const verdict = decideAvailability({
+    status: product.status as 'active' | 'archived' | 'discontinued',
+    allowBackorder: bool(product.allow_backorder),
+    preorderDate: product.preorder_date,
+    bufferStock: product.buffer_stock === null ? null : num(product.buffer_stock),
+    onlineAvailable,
+    shopBufferStock: ctx.shopBufferStock(),
+    today: utcToday(),
+  });
+  return {
+    onHand,
+    committed,
+    incoming,
+    available: onHand - committed,
+    availability: verdict.availability,
+    availabilityDate: verdict.availabilityDate,
+  };
+}
+
+/** Summaries for a page of products: one query for all their stock rows. */
+export async function loadSummaries(db: Db, products: ProductFacts[], ctx: SummaryContext): Promise<Map<string, StockSummary>> {
+  const levelsOf = new Map<string, LevelFigures[]>();
+  for (const chunk of chunkValues(products.map((p) => p.id))) {
+    const rows = (await db('stock_levels')
+      .select('product_id', 'location_id', 'on_hand', 'committed', 'incoming')
+      .whereIn('product_id', chunk)) as Array<LevelFigures & { product_id: string }>;
+    for (const r of rows) {
+      const list = levelsOf.get(r.product_id) ?? [];
+      list.push({ location_id: r.location_id, on_hand: num(r.on_hand), committed: num(r.committed), incoming: num(r.incoming) });
+      levelsOf.set(r.product_id, list);
+    }
+  }
+  return new Map(products.map((p) => [p.id, summarise(p, levelsOf.get(p.id) ?? [], ctx)]));
+}
