@@ -28,7 +28,7 @@ const saved: Product = {
   bufferStock: null,
   createdAt: '2026-11-26T12:00:00.000Z',
   updatedAt: '2026-11-26T12:00:00.000Z',
-  stock: { onHand: 3, committed: 1, incoming: 0, available: 2 },
+  stock: { onHand: 3, committed: 1, incoming: 0, available: 2, availability: 'in_stock', availabilityDate: null },
 };
 
 describe('product draft', () => {

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Input } from '../../../shared/contract';
 import type { Product } from '../../../shared/schemas/product';
-import type { StockFigures } from '../../../shared/schemas/stock';
+import type { StockSummary } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
 import { describeError } from '../api/errors';
 
@@ -79,8 +79,9 @@ export const useProductsStore = defineStore('products', () => {
   }
 
   /** New stock figures for a SKU, from the result of a stock action. */
-  function applyStock(sku: string, figures: StockFigures): void {
-    const stock = { onHand: figures.onHand, committed: figures.committed, incoming: figures.incoming, available: figures.available };
+  function applyStock(sku: string, figures: StockSummary): void {
+    const { onHand, committed, incoming, available, availability, availabilityDate } = figures;
+    const stock = { onHand, committed, incoming, available, availability, availabilityDate };
     if (current.value?.sku === sku) current.value = { ...current.value, stock };
     const index = items.value.findIndex((p) => p.sku === sku);
     const listed = items.value[index];
