@@ -9,27 +9,16 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { fromMinorUnits } from '../../../shared/domain/money';
 import { num, type Db } from '../util/db-helpers';
+import type { ProductRow } from '../products/product-repository';
 import { CSV_COLUMNS, type CsvColumn } from './csv-columns';
 
 const PAGE_SIZE = 1000;
 
-type ExportProduct = {
-  id: string;
-  sku: string;
-  title: string;
-  description: string;
-  brand: string;
-  gtin: string | null;
-  mpn: string | null;
-  condition: string;
-  price_minor: unknown;
-  sale_price_minor: unknown;
-  currency: string;
-  slug: string;
-  image_url: string | null;
-  status: string;
-  item_group_id: string | null;
-};
+type ExportProduct = Pick<
+  ProductRow,
+  | 'id' | 'sku' | 'title' | 'description' | 'brand' | 'gtin' | 'mpn' | 'condition' | 'price_minor'
+  | 'sale_price_minor' | 'currency' | 'slug' | 'image_url' | 'status' | 'item_group_id'
+>;
 
 export type ExportReport = { products: number; rows: number };
 
