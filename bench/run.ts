@@ -11,6 +11,10 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { filesystemOf, loadAverage, tempDir } from './measure';
 import { benchStockPg, benchStockSqlite, type StockBenchOptions } from './stock';
+import { benchWebhooks } from './webhooks';
+import { benchOrders } from './orders';
+import { benchPublish } from './publish';
+import { benchProductList } from './product-list';
 
 type Context = { dir: string; stock: StockBenchOptions; pgUrl: string };
 
@@ -27,6 +31,21 @@ const SECTIONS: Section[] = [
     name: 'stock:pg',
     unavailable: (ctx) => (ctx.pgUrl ? null : 'STOCKFEED_TEST_PG_URL is not set'),
     run: (ctx) => benchStockPg(ctx.dir, ctx.pgUrl, ctx.stock),
+  },
+  { name: 'webhooks', unavailable: () => null, run: (ctx) => benchWebhooks(ctx.dir, ctx.stock) },
+  { name: 'orders', unavailable: () => null, run: (ctx) => benchOrders(ctx.dir, ctx.stock) },
+  {
+    name: 'publish',
+    unavailable: () => null,
+    // STOCKFEED_BENCH_PUBLISH_PRODUCTS shrinks the catalogue for a quick look (the targets are for 100,000).
+    run: (ctx) =>
+      benchPublish(ctx.dir, { products: Number(process.env.STOCKFEED_BENCH_PUBLISH_PRODUCTS ?? 100_000), smallProducts: 10_000, changes: 200 }),
+  },
+  {
+    name: 'products:list',
+    unavailable: () => null,
+    // STOCKFEED_BENCH_LIST_PRODUCTS shrinks the catalogue for a quick look (the targets are for 100,000).
+    run: (ctx) => benchProductList(ctx.dir, Number(process.env.STOCKFEED_BENCH_LIST_PRODUCTS ?? 100_000)),
   },
 ];
 

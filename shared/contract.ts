@@ -9,6 +9,8 @@ import type { OperationName } from './operation-names';
 import {
   productCreateInput,
   productGetInput,
+  productBulkInput,
+  productBulkResultSchema,
   productListInput,
   productPageSchema,
   productSchema,
@@ -32,10 +34,37 @@ import {
   transferInput,
 } from './schemas/stock';
 import { locationCreateInput, locationSchema } from './schemas/location';
-import { changePageSchema, changesInput } from './schemas/changes';
+import { changeHeadSchema, changePageSchema, changesInput } from './schemas/changes';
+import { publishPreviewInput, publishPreviewSchema } from './schemas/publish-preview';
+import {
+  movementsPerDayInput,
+  movementsPerDaySchema,
+  statsOverviewInput,
+  statsOverviewSchema,
+  stockHistoryInput,
+  stockHistorySchema,
+} from './schemas/stats';
 import { settingsInput, settingsSchema } from './schemas/settings';
+import { publishIssuesInput, publishIssuesSchema, publishRunInput, publishStatusSchema } from './schemas/publish';
+import {
+  deliveryListInput,
+  deliveryPageSchema,
+  deliveryRetryInput,
+  deliverySchema,
+  webhookCreatedSchema,
+  webhookCreateInput,
+  webhookDeletedSchema,
+  webhookIdInput,
+  webhookListSchema,
+  webhookSchema,
+  webhookUpdateInput,
+} from './schemas/webhooks';
+import { catalogExportSchema, catalogImportInput, importReportSchema, sampleLoadInput, sampleLoadSchema } from './schemas/catalog';
+import { orderExceptionListInput, orderExceptionResolveInput, orderExceptionSchema } from './schemas/channels';
+import { countBatchInput, countBatchResultSchema } from './schemas/counts';
+import { rotateTokenInput, rotateTokenSchema } from './schemas/auth';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export type OperationSpec = {
   method: HttpMethod;
@@ -77,6 +106,13 @@ export const contract = {
     input: productUpdateInput,
     output: productSchema,
     summary: 'Change some fields of a product.',
+  },
+  'products.bulk': {
+    method: 'POST',
+    path: '/products/bulk',
+    input: productBulkInput,
+    output: productBulkResultSchema,
+    summary: 'Archive products, or set their buffer stock, in one all-or-nothing step.',
   },
   'stock.get': {
     method: 'GET',
@@ -178,6 +214,34 @@ export const contract = {
     output: changePageSchema,
     summary: 'Change-log entries after a sequence number, oldest first.',
   },
+  'changes.latest': {
+    method: 'GET',
+    path: '/changes/latest',
+    input: z.strictObject({}),
+    output: changeHeadSchema,
+    summary: 'The newest sequence number in the change log, where a follower of the log starts.',
+  },
+  'stats.overview': {
+    method: 'GET',
+    path: '/stats/overview',
+    input: statsOverviewInput,
+    output: statsOverviewSchema,
+    summary: 'Dashboard figures: stock value at retail price per currency, items at or below buffer, out of stock, incoming.',
+  },
+  'stats.stockHistory': {
+    method: 'GET',
+    path: '/stats/stock-history',
+    input: stockHistoryInput,
+    output: stockHistorySchema,
+    summary: 'On hand at the end of each recent day, for one SKU or the whole shop, rebuilt from the ledger.',
+  },
+  'stats.movementsPerDay': {
+    method: 'GET',
+    path: '/stats/movements-per-day',
+    input: movementsPerDayInput,
+    output: movementsPerDaySchema,
+    summary: 'Ledger movements per recent day, by kind, with units in and out.',
+  },
   'settings.get': {
     method: 'GET',
     path: '/settings',
@@ -191,6 +255,129 @@ export const contract = {
     input: settingsInput,
     output: settingsSchema,
     summary: 'Replace the shop settings (send the whole object as GET returns it).',
+  },
+  'publish.status': {
+    method: 'GET',
+    path: '/publish/status',
+    input: z.strictObject({}),
+    output: publishStatusSchema,
+    summary: 'Publishing status per artifact (last sequence, time, duration, counts, errors) and per delivery target.',
+  },
+  'publish.issues': {
+    method: 'GET',
+    path: '/publish/issues',
+    input: publishIssuesInput,
+    output: publishIssuesSchema,
+    summary: 'Products left out of the feed, the sitemap or the JSON-LD, each problem with the field and how to fix it.',
+  },
+  'publish.run': {
+    method: 'POST',
+    path: '/publish',
+    input: publishRunInput,
+    output: publishStatusSchema,
+    summary: 'Publish now (full: rewrite every file from the database) and return the status.',
+  },
+  'publish.preview': {
+    method: 'GET',
+    path: '/publish/preview/:sku',
+    input: publishPreviewInput,
+    output: publishPreviewSchema,
+    summary: "One product's feed item, JSON-LD and sitemap entry as the publisher builds them, with its problems and how to fix each.",
+  },
+  'catalog.import': {
+    method: 'POST',
+    path: '/catalog/import',
+    input: catalogImportInput,
+    output: importReportSchema,
+    summary:
+      'Import a catalogue CSV given as text, all or nothing; with dryRun, only check it. Large files: POST the raw text/csv body to /catalog/import.csv.',
+  },
+  'catalog.export': {
+    method: 'GET',
+    path: '/catalog/export',
+    input: z.strictObject({}),
+    output: catalogExportSchema,
+    summary: 'The catalogue and its stock per location as CSV text (streamed as a file from /catalog/export.csv).',
+  },
+  'catalog.loadSample': {
+    method: 'POST',
+    path: '/catalog/sample',
+    input: sampleLoadInput,
+    output: sampleLoadSchema,
+    status: 201,
+    summary: 'Load a sample catalogue (products with variants, stock at two locations) to try Stockfeed out.',
+  },
+  'webhooks.list': {
+    method: 'GET',
+    path: '/webhooks',
+    input: z.strictObject({}),
+    output: webhookListSchema,
+    summary: 'Webhook subscriptions, with their pending and parked delivery counts; secrets are never returned.',
+  },
+  'webhooks.create': {
+    method: 'POST',
+    path: '/webhooks',
+    input: webhookCreateInput,
+    output: webhookCreatedSchema,
+    status: 201,
+    summary: 'Subscribe a URL to change types (empty: all). The answer shows the signing secret, once; it is generated when not given.',
+  },
+  'webhooks.update': {
+    method: 'PATCH',
+    path: '/webhooks/:id',
+    input: webhookUpdateInput,
+    output: webhookSchema,
+    summary: 'Change a subscription: URL, event types, secret, on/off, attempts before parking, timeout.',
+  },
+  'webhooks.delete': {
+    method: 'DELETE',
+    path: '/webhooks/:id',
+    input: webhookIdInput,
+    output: webhookDeletedSchema,
+    summary: 'Remove a subscription and its deliveries (to pause it instead, set enabled to false).',
+  },
+  'webhooks.deliveries': {
+    method: 'GET',
+    path: '/webhooks/deliveries',
+    input: deliveryListInput,
+    output: deliveryPageSchema,
+    summary: 'The delivery log, newest first: status, attempts, response code, duration and error.',
+  },
+  'webhooks.retry': {
+    method: 'POST',
+    path: '/webhooks/deliveries/:id/retry',
+    input: deliveryRetryInput,
+    output: deliverySchema,
+    summary: 'Send a parked delivery again, with a fresh set of attempts, in its place in the queue.',
+  },
+  'stock.counts': {
+    method: 'POST',
+    path: '/stock/counts',
+    input: countBatchInput,
+    output: countBatchResultSchema,
+    summary:
+      'Apply a batch of warehouse (3PL) counts, validated as a whole; a count older than the last one applied for its SKU and location is ignored and reported; a count below committed stock is refused and reported.',
+  },
+  'orders.exceptions': {
+    method: 'GET',
+    path: '/orders/exceptions',
+    input: orderExceptionListInput,
+    output: z.object({ exceptions: z.array(orderExceptionSchema) }),
+    summary: 'Channel orders that could not be applied (unknown SKU, not enough stock), newest first.',
+  },
+  'orders.exceptions.resolve': {
+    method: 'POST',
+    path: '/orders/exceptions/:id/resolve',
+    input: orderExceptionResolveInput,
+    output: orderExceptionSchema,
+    summary: 'Close an order exception: "retry" applies the order again (409 when it still cannot), "dismiss" just closes it.',
+  },
+  'auth.rotateToken': {
+    method: 'POST',
+    path: '/auth/rotate-token',
+    input: rotateTokenInput,
+    output: rotateTokenSchema,
+    summary: 'Replace the API token; the old one stops working at once. Refused when the token comes from STOCKFEED_API_TOKEN.',
   },
 } as const satisfies Record<OperationName, OperationSpec>;
 

@@ -7,6 +7,7 @@ export const OPERATION_NAMES = [
   'products.get',
   'products.create',
   'products.update',
+  'products.bulk',
   'stock.get',
   'stock.receive',
   'stock.adjust',
@@ -21,8 +22,29 @@ export const OPERATION_NAMES = [
   'locations.list',
   'locations.create',
   'changes.list',
+  'changes.latest',
+  'stats.overview',
+  'stats.stockHistory',
+  'stats.movementsPerDay',
   'settings.get',
   'settings.update',
+  'publish.status',
+  'publish.issues',
+  'publish.run',
+  'publish.preview',
+  'catalog.import',
+  'catalog.export',
+  'catalog.loadSample',
+  'webhooks.list',
+  'webhooks.create',
+  'webhooks.update',
+  'webhooks.delete',
+  'webhooks.deliveries',
+  'webhooks.retry',
+  'stock.counts',
+  'orders.exceptions',
+  'orders.exceptions.resolve',
+  'auth.rotateToken',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
@@ -31,3 +53,16 @@ export type OperationName = (typeof OPERATION_NAMES)[number];
 export function ipcChannel(name: OperationName): string {
   return `stockfeed:${name}`;
 }
+
+/**
+ * The desktop shell's few channels that are not contract operations, each with one fixed purpose
+ * (the preload exposes a named function for each, never the channel itself).
+ */
+export const SHELL_CHANNELS = {
+  /** main → page: change-log entries, pushed as they are committed. */
+  changes: 'stockfeed-shell:changes',
+  /** main → page: the app menu asks for one of a fixed list of screens. */
+  navigate: 'stockfeed-shell:navigate',
+  /** page → main: open the configured publish folder in the file manager. */
+  openPublishFolder: 'stockfeed-shell:open-publish-folder',
+} as const;

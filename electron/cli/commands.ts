@@ -12,11 +12,11 @@ export type CliEnv = { dataDir: string; databaseUrl: string | undefined };
 /** A failure the user can act on: its message is printed as is and the exit code is 1. */
 export class CommandFailed extends Error {}
 
-function seconds(ms: number): string {
+export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 }
 
@@ -24,7 +24,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
  * Opens the core for one command. Export and check refuse a data folder without a database, so a
  * mistyped --data reports the mistake instead of quietly showing an empty, new catalogue.
  */
-async function withCore<T>(env: CliEnv, io: CliIo, mustExist: boolean, run: (core: Core) => Promise<T>): Promise<T> {
+export async function withCore<T>(env: CliEnv, io: CliIo, mustExist: boolean, run: (core: Core) => Promise<T>): Promise<T> {
   const config = resolveDbConfig(env);
   if (mustExist && config.kind === 'sqlite' && !fs.existsSync(config.file)) {
     throw new CommandFailed(`There is no Stockfeed database in ${env.dataDir} (no ${path.basename(config.file)}); check --data.`);
@@ -33,6 +33,8 @@ async function withCore<T>(env: CliEnv, io: CliIo, mustExist: boolean, run: (cor
     dataDir: env.dataDir,
     databaseUrl: env.databaseUrl,
     expirySweepMs: 0,
+    // A short-lived command queues webhook deliveries; the app or server that runs next sends them.
+    webhooks: { worker: false },
     logger: { info() {}, warn: (m) => io.err(`warning: ${m}`), error: (m) => io.err(`error: ${m}`) },
   });
   try {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../../shared/errors';
 import { defaultDataDir } from '../core/data-dir';
 import { CommandFailed, checkCommand, exportCommand, importCommand, type CliEnv, type CliIo } from './commands';
+import { publishCommand } from './publish-command';
 import { COMMANDS, COMMAND_HELP, GENERAL_HELP, type CommandName } from './usage';
 
 /** Wrong arguments: exit code 2 and a pointer to the help. */
@@ -18,6 +19,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   data: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  full: { type: 'boolean' },
 } as const;
 
 function isCommand(name: string | undefined): name is CommandName {
@@ -69,13 +71,14 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
     return 0;
   }
   if (values['dry-run'] && command !== 'import') throw new UsageError('--dry-run applies only to import.', command);
+  if (values.full && command !== 'publish') throw new UsageError('--full applies only to publish.', command);
   if (values.data !== undefined && values.data.trim() === '') throw new UsageError('--data needs a folder.', command);
   const env: CliEnv = {
     dataDir: values.data ?? defaultDataDir(processEnv),
     databaseUrl: processEnv.DATABASE_URL || undefined,
   };
 
-  const expected = command === 'check' ? 0 : 1;
+  const expected = command === 'check' || command === 'publish' ? 0 : 1;
   if (rest.length !== expected) {
     const what = expected === 0 ? 'takes no file' : 'needs exactly one file name';
     throw new UsageError(`${command} ${what} (got ${rest.length === 0 ? 'none' : rest.map((a) => `"${a}"`).join(', ')}).`, command);
@@ -88,6 +91,8 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
       return exportCommand(env, io, file);
     case 'check':
       return checkCommand(env, io);
+    case 'publish':
+      return publishCommand(env, io, values.full ?? false);
   }
 }
 

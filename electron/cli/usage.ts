@@ -1,6 +1,6 @@
 import { CSV_COLUMNS } from '../core/catalog/csv-columns';
 
-export const COMMANDS = ['import', 'export', 'check'] as const;
+export const COMMANDS = ['import', 'export', 'check', 'publish'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const DATA_OPTION = `  --data DIR     data folder (default: $XDG_DATA_HOME/stockfeed or ~/.local/share/stockfeed);
@@ -14,6 +14,7 @@ Commands:
   import <file.csv>   add and update products and set their stock from a CSV file
   export <file.csv>   write every product and its stock per location to a CSV file
   check               verify that every stock level equals the sum of its ledger
+  publish [--full]    write the Merchant feed, the sitemap and the JSON-LD into the publish folder
 
 Options:
 ${DATA_OPTION}
@@ -57,6 +58,18 @@ Verifies that every stock level equals its ledger: on hand = the sum of its move
 = the units held by open reservations. Prints OK, or each mismatch, and then exits with 1.
 
 Options:
+${DATA_OPTION}
+`,
+  publish: `Usage: npm run cli -- publish [--full] [--data DIR]
+
+Publishes once and exits: google-merchant.xml and .tsv, sitemap.xml, jsonld/<slug>.json and
+manifest.json in the publish folder (Settings; default DIR/publish). Files whose content has not
+changed are left alone, and a product's lastmod changes only when its published content does.
+Prints what it wrote and how many products were left out for a problem, then waits for the
+delivery targets (SFTP, IndexNow) that are on.
+
+Options:
+  --full         rewrite every file from the database, even those that look up to date
 ${DATA_OPTION}
 `,
 };

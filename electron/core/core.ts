@@ -16,6 +16,15 @@ import { createStockBatchHandler } from './stock/stock-engine';
 import type { StockOp } from './stock/stock-ops';
 import { StockService } from './stock/stock-service';
 import { WriteQueue } from './write-queue';
+import { VERSION } from './version';
+import { Webhooks, type WebhookOptions } from './webhooks/webhooks';
+import { TokenStore } from './api/token-store';
+import { CountService } from './channels/count-service';
+import { OrderService } from './channels/order-service';
+import { OrderStock } from './channels/order-stock';
+import { connectDelivery } from './publish/delivery/connect';
+import { Publisher, resolvePublishDir } from './publish/publisher';
+import { createDeliveryRunner, type DeliveryRunner, type DeliveryRunnerOptions } from './publish/delivery/runner';
 import type { Handlers } from '../../shared/contract';
 
 export type CoreOptions = {
@@ -26,6 +35,10 @@ export type CoreOptions = {
   logger?: Logger;
   /** How often held reservations past their expiry are released; 0 turns the sweep off. */
   expirySweepMs?: number;
+  /** Outgoing webhooks: whether this process delivers them, and the retry schedule. */
+  webhooks?: WebhookOptions;
+  /** Delivery timing (backoff, timeouts); tests shorten it. */
+  delivery?: Pick<DeliveryRunnerOptions, 'retry' | 'sftpConnectTimeoutMs' | 'indexNowTimeoutMs'>;
 };
 
 export type Core = {
@@ -38,6 +51,17 @@ export type Core = {
   settings: SettingsService;
   stock: StockService;
   products: ProductService;
+  webhooks: Webhooks;
+  /** Orders from sales channels (Shopify, WooCommerce) and their exceptions. */
+  orders: OrderService;
+  /** Warehouse (3PL) counts. */
+  counts: CountService;
+  /** The API token the HTTP server checks; rotated through the contract. */
+  tokens: TokenStore;
+  /** SFTP upload and IndexNow after each publish; `status()` feeds publish.status. */
+  delivery: DeliveryRunner;
+  /** Merchant feed, sitemap and JSON-LD; the hosts call `publisher.start()` (tests and one-shot CLI commands need not). */
+  publisher: Publisher;
   handlers: Handlers;
   checkLedger(): ReturnType<typeof checkLedger>;
   close(): Promise<void>;
@@ -72,7 +96,40 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   await settings.load();
   const settingsService = settings;
   const stock = new StockService(db, queue, locations, { locations, shopBufferStock: () => settingsService.current().bufferStock });
-  const products = new ProductService(db, queue, stock, () => settingsService.current().currency);
+  const products = new ProductService(db, queue, stock, () => settingsService.current().currency, {
+    locations,
+    shopBufferStock: () => settingsService.current().bufferStock,
+  });
+
+  const webhooks = new Webhooks(db, queue, bus, log, VERSION, options.webhooks);
+  // Channel orders and counts run the stock engine inside their own transactions (all-or-nothing orders).
+  const stockBatch = createStockBatchHandler({
+    locations,
+    defaultLocation: () => settingsService.current().defaultLocation,
+    shopBufferStock: () => settingsService.current().bufferStock,
+  });
+  const orders = new OrderService(db, queue, new OrderStock(stockBatch, { locations, defaultLocation: () => settingsService.current().defaultLocation }));
+  const counts = new CountService(queue, locations, stockBatch);
+
+  const delivery = createDeliveryRunner({
+    ...options.delivery,
+    settings: () => settingsService.current(),
+    logger: log,
+    publishDir: () => resolvePublishDir(options.dataDir, settingsService.current().publishDir),
+  });
+  const publisher = new Publisher(
+    {
+      db,
+      bus,
+      queue,
+      summary: { locations, shopBufferStock: () => settingsService.current().bufferStock },
+      settings: () => settingsService.current(),
+      publishDir: () => resolvePublishDir(options.dataDir, settingsService.current().publishDir),
+      log,
+    },
+    { targets: () => delivery.status() },
+  );
+  const disconnectDelivery = connectDelivery({ bus, delivery }, publisher);
 
   const sweepMs = options.expirySweepMs ?? 30_000;
   const sweep =
@@ -93,15 +150,27 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     settings: settingsService,
     stock,
     products,
+    webhooks,
+    orders,
+    counts,
+    tokens: new TokenStore(options.dataDir),
+    delivery,
+    publisher,
     handlers: undefined as unknown as Handlers,
     checkLedger: () => checkLedger(db),
     async close() {
       if (sweep) clearInterval(sweep);
+      await webhooks.stop();
+      await publisher.stop();
+      disconnectDelivery();
+      await delivery.close();
       await queue.drain();
       await db.destroy();
     },
   };
   core.handlers = createHandlers(core);
+  // After everything is wired: resumes deliveries committed before the last stop or crash.
+  await webhooks.start();
   return core;
 }
 

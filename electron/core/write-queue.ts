@@ -14,6 +14,12 @@ export type WriteContext = {
   append(entries: NewChange[]): Promise<Change[]>;
 };
 
+/**
+ * Runs inside the transaction right after change-log entries are appended, so an outbox writer
+ * (webhook deliveries) commits its rows with the change or not at all. Hooks must not append.
+ */
+export type AppendHook = (trx: Knex.Transaction, now: string, changes: Change[]) => Promise<void>;
+
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error };
 
 /** Applies many operations in one transaction; a business failure is an outcome, not a throw. */
@@ -37,6 +43,7 @@ export class WriteQueue<Op, R> {
   private running = false;
   private idle: Array<() => void> = [];
   private readonly dialect: Dialect;
+  private readonly appendHooks: AppendHook[] = [];
 
   constructor(
     private readonly db: Knex,
@@ -59,6 +66,11 @@ export class WriteQueue<Op, R> {
       this.queue.push({ kind: 'exclusive', run, resolve: resolve as (v: unknown) => void, reject });
       this.kick();
     });
+  }
+
+  /** Adds an outbox writer; see AppendHook. */
+  addAppendHook(hook: AppendHook): void {
+    this.appendHooks.push(hook);
   }
 
   /** Resolves once every queued write has committed or failed. */
@@ -109,6 +121,7 @@ export class WriteQueue<Op, R> {
         append: async (entries) => {
           const added = await appendChanges(trx, entries, now);
           changes.push(...added);
+          for (const hook of this.appendHooks) await hook(trx, now, added);
           return added;
         },
       };

@@ -3,15 +3,21 @@
  * work, window.ts owns the window's security settings, ipc.ts owns the bridge to the page.
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, screen, session, shell } from 'electron';
+import { SHELL_CHANNELS } from '../../shared/operation-names';
 import { openCore, type Core } from '../core/core';
 import { consoleLogger } from '../core/logger';
+import { resolvePublishDir } from '../core/publish/publisher';
 import { dataDirFromArgv } from './app-args';
+import { notifyStockOuts } from './desktop-notifications';
 import { withCsp } from './csp';
-import { registerIpc } from './ipc';
+import { openExternal } from './external-links';
+import { pushChanges, registerIpc, registerShellIpc } from './ipc';
+import { HELP_URL, menuTemplate, type MenuRoute } from './menu';
 import { checkForUpdates } from './updates';
 import { isAppPageUrl, resolveAppPage } from './url-policy';
 import { createMainWindow } from './window';
+import { clampToDisplays, readWindowState, writeWindowState } from './window-state';
 
 const log = consoleLogger;
 const here = import.meta.dirname;
@@ -56,20 +62,62 @@ async function start(): Promise<void> {
     return;
   }
   log.info(`data folder: ${dataDir}`);
-  registerIpc(core.handlers, page, log);
+  const opened = core;
+  registerIpc(opened.handlers, page, log);
+  registerShellIpc({
+    page,
+    log,
+    publishFolder: () => resolvePublishDir(dataDir, opened.settings.current().publishDir),
+    openPath: (folder) => shell.openPath(folder),
+  });
+  pushChanges(opened.bus, () => mainWindow?.webContents ?? null);
+  // Merchant feed, sitemap and JSON-LD: catches up with the database, then follows every change.
+  opened.publisher.start().catch((error: Error) => log.error(`publishing failed: ${error.message}`));
+  notifyStockOuts(opened, () => showScreen('/products'));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate({
+        appName: app.name,
+        isMac: process.platform === 'darwin',
+        isDev: !app.isPackaged,
+        show: (route) => showScreen(route),
+        openHelp: () => void openExternal(HELP_URL),
+      }),
+    ),
+  );
 
   const preload = path.join(here, '../preload/index.cjs');
   const openWindow = () => {
-    mainWindow = createMainWindow(page, preload);
-    mainWindow.on('closed', () => {
+    const saved = readWindowState(dataDir);
+    const bounds = clampToDisplays(saved.bounds, [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((d) => d.workArea));
+    const window = createMainWindow(page, preload, bounds);
+    if (saved.maximized) window.maximize();
+    // Saved on close only: the normal bounds (not the maximised ones) are what to restore to.
+    window.on('close', () => {
+      try {
+        writeWindowState(dataDir, { bounds: window.getNormalBounds(), maximized: window.isMaximized() });
+      } catch (error) {
+        log.warn(`could not save the window's position: ${(error as Error).message}`);
+      }
+    });
+    window.on('closed', () => {
       mainWindow = null;
     });
+    mainWindow = window;
   };
   openWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
   void checkForUpdates(log);
+}
+
+/** Brings the window forward on one of the menu's fixed screens. */
+function showScreen(route: MenuRoute | '/products'): void {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+  mainWindow.webContents.send(SHELL_CHANNELS.navigate, route);
 }
 
 if (!chooseDataDir()) {

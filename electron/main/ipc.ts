@@ -1,11 +1,15 @@
 /**
  * IPC for the contract: one `ipcMain.handle` per operation, on that operation's own channel.
  * Channels that are not in the contract have no handler, so the renderer's call to them fails.
+ * Besides, the shell's fixed channels: committed changes pushed to the page, and opening the
+ * publish folder.
  */
+import fs from 'node:fs/promises';
 import { ipcMain } from 'electron';
 import type { IpcResult } from '../../shared/bridge';
 import type { Handlers } from '../../shared/contract';
-import { ipcChannel, OPERATION_NAMES } from '../../shared/operation-names';
+import { ipcChannel, OPERATION_NAMES, SHELL_CHANNELS } from '../../shared/operation-names';
+import type { ChangeBus } from '../core/changes/change-log';
 import type { Logger } from '../core/db/migrate';
 import { dispatchOperation } from './ipc-dispatch';
 import { isTrustedSender, type AppPage } from './url-policy';
@@ -29,4 +33,63 @@ export function registerIpc(handlers: Handlers, page: AppPage, log: Logger): () 
   return () => {
     for (const name of OPERATION_NAMES) ipcMain.removeHandler(ipcChannel(name));
   };
+}
+
+/** The part of a window's webContents that changes are pushed through. */
+export type PushTarget = { send(channel: string, payload: unknown): void; isDestroyed(): boolean };
+
+/** At most this many changes per message: a big import must not become one giant IPC message. */
+export const PUSH_CHUNK = 1000;
+
+/**
+ * Forwards every committed change to the page on the one changes channel. The page's change
+ * stream catches up from the log on its own after a reload, so a push that finds no page is
+ * simply dropped.
+ */
+export function pushChanges(bus: Pick<ChangeBus, 'subscribe'>, target: () => PushTarget | null): () => void {
+  return bus.subscribe((changes) => {
+    const contents = target();
+    if (!contents || contents.isDestroyed()) return;
+    for (let i = 0; i < changes.length; i += PUSH_CHUNK) {
+      contents.send(SHELL_CHANNELS.changes, changes.slice(i, i + PUSH_CHUNK));
+    }
+  });
+}
+
+export type ShellIpcOptions = {
+  page: AppPage;
+  log: Logger;
+  /** The publish folder from the settings now (never a path from the page). */
+  publishFolder(): string;
+  /** Electron's shell.openPath: '' on success, else the reason. */
+  openPath(folder: string): Promise<string>;
+};
+
+/** The shell's invoke channel: open the publish folder. Returns the function that removes it. */
+export function registerShellIpc(options: ShellIpcOptions): () => void {
+  const { page, log } = options;
+  ipcMain.handle(SHELL_CHANNELS.openPublishFolder, async (event): Promise<IpcResult<{ path: string }>> => {
+    if (!isTrustedSender(page, event.senderFrame)) {
+      log.warn(`rejected open-publish-folder from ${event.senderFrame?.url ?? 'a frame that is gone'}`);
+      return UNTRUSTED;
+    }
+    return openPublishFolder(options);
+  });
+  return () => ipcMain.removeHandler(SHELL_CHANNELS.openPublishFolder);
+}
+
+/** Creates the folder when no publish has run yet, so the file manager opens on something. */
+export async function openPublishFolder(options: Pick<ShellIpcOptions, 'publishFolder' | 'openPath' | 'log'>): Promise<IpcResult<{ path: string }>> {
+  const folder = options.publishFolder();
+  try {
+    await fs.mkdir(folder, { recursive: true });
+  } catch (error) {
+    return { ok: false, error: { code: 'internal', message: `The publish folder ${folder} could not be created: ${(error as Error).message}` } };
+  }
+  const problem = await options.openPath(folder);
+  if (problem) {
+    options.log.warn(`could not open ${folder}: ${problem}`);
+    return { ok: false, error: { code: 'internal', message: `The publish folder ${folder} could not be opened: ${problem}` } };
+  }
+  return { ok: true, value: { path: folder } };
 }

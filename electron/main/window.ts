@@ -8,6 +8,7 @@ import { consoleLogger } from '../core/logger';
 import { openExternal } from './external-links';
 import { isAppPageUrl, type AppPage } from './url-policy';
 import { secureWebPreferences } from './web-preferences';
+import { MIN_SIZE, type Rect } from './window-state';
 
 function denyNavigation(contents: WebContents, page: AppPage): void {
   const guard = (event: { url: string; preventDefault(): void }) => {
@@ -35,14 +36,13 @@ export function createSecureWindow(page: AppPage, options: BrowserWindowConstruc
   return window;
 }
 
-/** The main window, showing the app's page with the preload bridge. */
-export function createMainWindow(page: AppPage, preload: string): BrowserWindow {
+/** The main window, showing the app's page with the preload bridge, where it was last time. */
+export function createMainWindow(page: AppPage, preload: string, bounds: Partial<Rect> & { width: number; height: number }): BrowserWindow {
   const window = createSecureWindow(page, {
     title: 'Stockfeed',
-    width: 1280,
-    height: 820,
-    minWidth: 800,
-    minHeight: 560,
+    ...bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     autoHideMenuBar: true,
     webPreferences: { preload },
   });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApiServer } from '../core/api/server';
-import { loadOrCreateToken } from '../core/api/token';
+import { rateLimitFromEnv } from '../core/api/hardening';
 import { openCore } from '../core/core';
 import { defaultDataDir } from '../core/data-dir';
 import { VERSION } from '../core/version';
@@ -19,7 +19,8 @@ Runs Stockfeed without Electron: the REST API under /api/v1 and the UI in your b
   --port N       port to listen on (default 4780; 0 picks a free one)
   --host ADDR    address to bind (default 127.0.0.1; anything else exposes the API to your network)
 Environment: DATABASE_URL=postgres://… uses PostgreSQL instead of the SQLite file in the data folder;
-             STOCKFEED_API_TOKEN sets the API token (otherwise one is generated and kept in DIR/api-token).`;
+             STOCKFEED_API_TOKEN sets the API token (otherwise one is generated and kept in DIR/api-token);
+             STOCKFEED_RATE_LIMIT sets the requests per minute per token (default 1200; 0 for no limit).`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${HELP}\n`);
@@ -52,10 +53,11 @@ async function main(): Promise<void> {
   const log = consoleLogger;
 
   const core = await openCore({ dataDir, databaseUrl: process.env.DATABASE_URL, logger: log });
-  const token = loadOrCreateToken(dataDir);
+  // The server reads the token through core.tokens on every request, so a rotation takes effect at once.
+  const token = core.tokens.current();
   const here = path.dirname(fileURLToPath(import.meta.url));
   const staticDir = path.resolve(here, '../../out/renderer');
-  const app = await createApiServer({ core, token, version: VERSION, staticDir, logger: log });
+  const app = await createApiServer({ core, version: VERSION, staticDir, logger: log, rateLimit: rateLimitFromEnv() });
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -82,9 +84,12 @@ async function main(): Promise<void> {
       `Database: ${engine}`,
       `API: ${base}/api/v1 (Authorization: Bearer <token from ${path.join(dataDir, 'api-token')}>)`,
       `Open the app, signed in: ${base}/#token=${token}`,
+      `Published files (read-only): ${base}/feeds/google-merchant.xml, ${base}/feeds/sitemap.xml (folder: ${core.publisher.publishDir()})`,
       '',
     ].join('\n'),
   );
+  // Catches up with the database (a full pass over the catalogue), then follows every change.
+  core.publisher.start().catch((error: Error) => log.error(`publishing failed: ${error.message}`));
   if (!/^(127\.|::1$|localhost$)/.test(host)) {
     log.warn(`listening on ${host}: anyone who can reach this address and has the token can change your stock`);
   }

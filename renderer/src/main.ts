@@ -25,6 +25,15 @@ if (linked) {
   tokens.set(linked, tokens.remembered());
   window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/`);
 }
+// A sign-in link pasted into a tab that already shows the app changes only the hash: take that
+// token too, and start afresh with it (the router would otherwise treat it as an unknown route).
+window.addEventListener('hashchange', () => {
+  const pasted = tokenFromHash(window.location.hash);
+  if (!pasted) return;
+  tokens.set(pasted, tokens.remembered());
+  window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/`);
+  window.location.reload();
+});
 
 const bridge = (globalThis as Record<string, unknown>)[BRIDGE_GLOBAL] as StockfeedBridge | undefined;
 const pinia = createPinia();

@@ -1,6 +1,7 @@
 import type { Pinia } from 'pinia';
 import { createRouter, createWebHashHistory, type Router } from 'vue-router';
 import { useSessionStore } from './stores/session';
+import { useSettingsStore } from './stores/settings';
 
 /**
  * Hash history: the UI is served as static files (by the headless server, or from disk inside
@@ -14,7 +15,14 @@ export function createAppRouter(pinia: Pinia): Router {
       { path: '/products', name: 'products', component: () => import('./views/ProductListView.vue') },
       { path: '/products/new', name: 'product-new', component: () => import('./views/ProductEditView.vue') },
       { path: '/products/:id', name: 'product', component: () => import('./views/ProductEditView.vue'), props: true },
+      { path: '/dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue') },
+      { path: '/stock-entry', name: 'stock-entry', component: () => import('./views/StockEntryView.vue') },
+      { path: '/reservations', name: 'reservations', component: () => import('./views/ReservationsView.vue') },
       { path: '/sign-in', name: 'sign-in', component: () => import('./views/SignInView.vue') },
+      { path: '/welcome', name: 'first-run', component: () => import('./views/FirstRunView.vue') },
+      { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
+      { path: '/import', name: 'import-export', component: () => import('./views/ImportExportView.vue') },
+      { path: '/publishing', name: 'publishing', component: () => import('./views/PublishingView.vue') },
       { path: '/:unknown(.*)*', redirect: { name: 'products' } },
     ],
   });
@@ -26,6 +34,15 @@ export function createAppRouter(pinia: Pinia): Router {
     }
     if (to.name === 'sign-in' && !session.needsToken) return { name: 'products' };
     return true;
+  });
+
+  // A shop that has not been set up starts on the first-run screen (whatever link opened the app).
+  router.beforeEach(async (to) => {
+    if (to.name === 'sign-in' || useSessionStore(pinia).needsToken) return true;
+    const settings = useSettingsStore(pinia);
+    await settings.load();
+    if (to.name === 'first-run') return settings.setupDone ? { name: 'products' } : true;
+    return settings.setupDone ? true : { name: 'first-run' };
   });
 
   return router;

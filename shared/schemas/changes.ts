@@ -8,6 +8,12 @@ export const CHANGE_TYPES = [
   'product.updated',
   'location.created',
   'settings.updated',
+  'order.changed',
+  'order.exception',
+  'availability.changed',
+  'webhook.changed',
+  /** The publisher wrote the publish folder (payload: seq, counts); the publisher ignores its own entries. */
+  'published',
 ] as const;
 
 export const changesInput = z.strictObject({
@@ -31,6 +37,9 @@ export const changePageSchema = z.object({
   /** Pass as `since` next time; equals `since` when there was nothing new. */
   next: z.number(),
 });
+
+/** The newest sequence number in the log (0 when empty): where a follower starts. */
+export const changeHeadSchema = z.object({ seq: z.number() });
 
 export type Change = z.output<typeof changeSchema>;
 export type ChangeType = (typeof CHANGE_TYPES)[number];

@@ -95,11 +95,27 @@ export const productUpdateInput = z.strictObject({
 
 export const productGetInput = z.strictObject({ idOrSku: z.string().min(1) });
 
+export const PRODUCT_SORTS = ['sku', 'title', 'price', 'onHand', 'available'] as const;
+/**
+ * Stock states to filter by, from the stock figures (all locations, or the chosen location):
+ * `in_stock` available above the buffer; `low` above zero but at or below the buffer;
+ * `out_of_stock` nothing available; `incoming` stock on its way.
+ */
+export const STOCK_FILTERS = ['in_stock', 'low', 'out_of_stock', 'incoming'] as const;
+
 export const productListInput = z.strictObject({
   query: z.string().trim().max(200).optional(),
   status: z.enum(PRODUCT_STATUSES).optional(),
   limit: limitSchema(500, 50),
   cursor: z.string().max(500).optional(),
+  sort: z.enum(PRODUCT_SORTS, { message: `sort is one of ${PRODUCT_SORTS.join(', ')}` }).default('sku'),
+  direction: z.enum(['asc', 'desc'], { message: 'direction is asc or desc' }).default('asc'),
+  stock: z.enum(STOCK_FILTERS, { message: `stock is one of ${STOCK_FILTERS.join(', ')}` }).optional(),
+  /** A location code: only products with stock (on hand, committed or incoming) there. */
+  location: z.string().trim().min(1).max(32).optional(),
+  itemGroupId: z.string().trim().min(1).max(50).optional(),
+  /** Offset paging (for a scrolled list): the answer then carries `total` and no cursor. */
+  offset: z.coerce.number({ error: 'offset must be a number' }).int().min(0, { message: 'offset is at least 0' }).optional(),
 });
 
 export const productSchema = z.object({
@@ -130,7 +146,19 @@ export const productSchema = z.object({
 export const productPageSchema = z.object({
   products: z.array(productSchema),
   next: z.string().nullable(),
+  /** How many products match, in all pages; given with offset paging. */
+  total: z.number().optional(),
 });
+
+export const productBulkInput = z.strictObject({
+  skus: z.array(skuSchema).min(1, { message: 'choose at least one product' }).max(1000, { message: 'at most 1,000 products at a time' }),
+  /** `archive` sets status archived; `buffer` sets the buffer stock (null: the shop-wide buffer). */
+  action: z.enum(['archive', 'buffer'], { message: 'action is archive or buffer' }),
+  bufferStock: z.number().int().min(0, { message: 'buffer stock is 0 or more' }).max(1_000_000).nullable().optional(),
+  idempotencyKey: idempotencyKeySchema.optional(),
+});
+
+export const productBulkResultSchema = z.object({ updated: z.number(), unchanged: z.number() });
 
 export type Product = z.output<typeof productSchema>;
 export type ProductCreateInput = z.output<typeof productCreateInput>;

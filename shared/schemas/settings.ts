@@ -19,6 +19,8 @@ const urlTemplateSchema = z
 const secretInput = z.string().max(10_000).nullable().optional();
 
 export const settingsShape = {
+  /** Set by the first-run screen; once true it stays true (a PUT without it keeps it). */
+  setupDone: z.boolean().default(false),
   shopName: z.string().trim().max(150).default('My shop'),
   shopUrl: z.union([z.literal(''), httpUrlSchema]).default(''),
   productUrlTemplate: urlTemplateSchema.default(''),
@@ -42,7 +44,14 @@ export const settingsShape = {
     .strictObject({
       enabled: z.boolean().default(false),
       key: z.union([z.literal(''), z.string().regex(/^[a-zA-Z0-9-]{8,128}$/, { message: 'IndexNow key is 8–128 letters, digits or "-"' })]).default(''),
-      engine: z.string().trim().max(200).default('api.indexnow.org'),
+      engine: z
+        .string()
+        .trim()
+        .max(200)
+        .refine((e) => e === '' || /^(?:https?:\/\/[^\s/?#@]+(?:\/[^\s?#]*)?|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d{1,5})?)$/.test(e), {
+          message: 'IndexNow engine must be a host name (e.g. api.indexnow.org) or an http(s) URL',
+        })
+        .default('api.indexnow.org'),
     })
     .default({ enabled: false, key: '', engine: 'api.indexnow.org' }),
   sftp: z
@@ -58,6 +67,13 @@ export const settingsShape = {
       remoteDir: z.string().trim().max(1000).default(''),
     })
     .default({ enabled: false, host: '', port: 22, username: '', remoteDir: '' }),
+  /** Shared secrets of the sales-channel webhooks (Shopify app secret, WooCommerce webhook secret). */
+  channels: z
+    .strictObject({
+      shopify: z.strictObject({ secret: secretInput, hasSecret: z.boolean().optional() }).default({}),
+      woocommerce: z.strictObject({ secret: secretInput, hasSecret: z.boolean().optional() }).default({}),
+    })
+    .default({ shopify: {}, woocommerce: {} }),
 };
 
 export const settingsInput = z.strictObject({
@@ -66,6 +82,7 @@ export const settingsInput = z.strictObject({
 });
 
 export const settingsSchema = z.object({
+  setupDone: z.boolean(),
   shopName: z.string(),
   shopUrl: z.string(),
   productUrlTemplate: z.string(),
@@ -88,6 +105,10 @@ export const settingsSchema = z.object({
     hasPassword: z.boolean(),
     hasPrivateKey: z.boolean(),
     remoteDir: z.string(),
+  }),
+  channels: z.object({
+    shopify: z.object({ secret: z.null(), hasSecret: z.boolean() }),
+    woocommerce: z.object({ secret: z.null(), hasSecret: z.boolean() }),
   }),
 });
 

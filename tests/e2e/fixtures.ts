@@ -65,9 +65,28 @@ async function stop(child: ChildProcess): Promise<void> {
   }
 }
 
-export const test = base.extend<{ server: StockfeedServer }>({
-  // Playwright reads which fixtures a fixture needs from this pattern; the server needs none.
-  server: async ({}, use) => {
+/**
+ * Marks the shop as set up (as the first-run screen does), so a test starts on the screen it opens
+ * rather than on first run; the first-run tests set `shopSetUp: false`.
+ */
+async function completeSetup(origin: string, token: string): Promise<void> {
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const current = (await (await fetch(`${origin}/api/v1/settings`, { headers })).json()) as Record<string, unknown>;
+  const saved = await fetch(`${origin}/api/v1/settings`, { method: 'PUT', headers, body: JSON.stringify({ ...current, setupDone: true }) });
+  if (!saved.ok) throw new Error(`could not complete the shop's setup: ${saved.status} ${await saved.text()}`);
+}
+
+/**
+ * Fills the fresh data folder before the server starts (the 100,000-product benchmark imports a
+ * CSV). An object, because Playwright would take a bare function in `test.use` for a fixture.
+ */
+export type SeedDataDir = { run(dataDir: string): Promise<void> } | null;
+
+export const test = base.extend<{ server: StockfeedServer; shopSetUp: boolean; seedDataDir: SeedDataDir }>({
+  shopSetUp: [true, { option: true }],
+  seedDataDir: [null, { option: true }],
+  // Playwright reads which fixtures a fixture needs from this pattern.
+  server: async ({ shopSetUp, seedDataDir }, use) => {
     if (!fs.existsSync(path.join(root, 'out/renderer/index.html'))) {
       throw new Error('out/renderer is not built: run `npx electron-vite build` (npm test builds it first)');
     }
@@ -76,6 +95,7 @@ export const test = base.extend<{ server: StockfeedServer }>({
     // A fresh SQLite file in the temp folder, and the token the server generates there.
     delete env.DATABASE_URL;
     delete env.STOCKFEED_API_TOKEN;
+    if (seedDataDir) await seedDataDir.run(dataDir);
     const child = spawn('npx', ['tsx', 'electron/server/main.ts', '--data', dataDir, '--port', '0', '--host', '127.0.0.1'], {
       cwd: root,
       env,
@@ -87,6 +107,7 @@ export const test = base.extend<{ server: StockfeedServer }>({
       const signedInUrl = await waitForLink(child);
       const url = new URL(signedInUrl);
       const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
+      if (shopSetUp) await completeSetup(url.origin, token);
       await use({ origin: url.origin, signedInUrl, token, dataDir });
     } finally {
       await stop(child);

@@ -1,7 +1,8 @@
 /**
  * Smoke test of the real desktop app through Playwright's `_electron`: the built app starts on an
- * empty data folder (`--data`), shows its window with the product list, and the page talks to the
- * core over the preload bridge, without Node in the page.
+ * empty data folder (`--data`), shows its window on the first-run screen, then the product list; the
+ * page talks to the core over the preload bridge, without Node in the page, and receives committed
+ * changes pushed by the main process.
  *
  * Skips, with the reason, where Electron cannot run: without its binary (its download is blocked
  * on machines like the one this project is built on) or without a display (use `xvfb-run -a`).
@@ -51,12 +52,37 @@ test.afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('the window opens with the product list', async () => {
+test('the window opens on first run, then the product list', async () => {
   const page = await app.firstWindow();
   await expect(page).toHaveTitle('Stockfeed');
+  await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Stockfeed' })).toBeVisible();
+  await page.getByRole('button', { name: 'Start using Stockfeed' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
   const visible = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => w.isVisible()));
   expect(visible).toEqual([true]);
+});
+
+test('the app menu has File, Edit, View and Help', async () => {
+  const labels = await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.items.map((item) => item.label.replace('&', '')) ?? []);
+  expect(labels).toEqual(expect.arrayContaining(['File', 'Edit', 'View', 'Help']));
+});
+
+test('committed changes are pushed to the page over the bridge', async () => {
+  const page = await app.firstWindow();
+  const received = await page.evaluate(async () => {
+    type Bridge = Record<string, (input: unknown) => Promise<unknown>> & {
+      onChanges(callback: (changes: Array<{ type: string; sku: string | null }>) => void): () => void;
+    };
+    const bridge = (globalThis as unknown as { stockfeed: Bridge }).stockfeed;
+    const seen: Array<{ type: string; sku: string | null }> = [];
+    const stop = bridge.onChanges((changes) => seen.push(...changes));
+    await bridge['products.create']?.({ sku: 'push-1', title: 'Pushed mug', price: '1.00' });
+    for (let i = 0; i < 50 && !seen.some((c) => c.sku === 'PUSH-1'); i++) await new Promise((r) => setTimeout(r, 100));
+    stop();
+    return seen.filter((c) => c.sku === 'PUSH-1').map((c) => c.type);
+  });
+  expect(received).toContain('product.created');
 });
 
 test('the page has the bridge but no Node', async () => {

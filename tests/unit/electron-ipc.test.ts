@@ -6,8 +6,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Handlers } from '../../shared/contract';
-import { BRIDGE_GLOBAL } from '../../shared/bridge';
-import { ipcChannel, OPERATION_NAMES } from '../../shared/operation-names';
+import { BRIDGE_GLOBAL, SHELL_BRIDGE_NAMES } from '../../shared/bridge';
+import { ipcChannel, OPERATION_NAMES, SHELL_CHANNELS } from '../../shared/operation-names';
+import type { Change } from '../../shared/schemas/changes';
+import { ChangeBus } from '../../electron/core/changes/change-log';
 import { dispatchOperation, INTERNAL_ERROR } from '../../electron/main/ipc-dispatch';
 import { resolveAppPage } from '../../electron/main/url-policy';
 import type { Logger } from '../../electron/core/db/migrate';
@@ -19,6 +21,7 @@ const electron = vi.hoisted(() => ({
   handlers: new Map<string, InvokeHandler>(),
   exposed: new Map<string, unknown>(),
   invoked: [] as Array<{ channel: string; input: unknown }>,
+  listeners: new Map<string, Set<(event: unknown, payload: unknown) => void>>(),
 }));
 
 vi.mock('electron', () => ({
@@ -34,6 +37,14 @@ vi.mock('electron', () => ({
     invoke: async (channel: string, input: unknown) => {
       electron.invoked.push({ channel, input });
       return { ok: true, value: channel };
+    },
+    on: (channel: string, listener: (event: unknown, payload: unknown) => void) => {
+      const set = electron.listeners.get(channel) ?? new Set();
+      set.add(listener);
+      electron.listeners.set(channel, set);
+    },
+    removeListener: (channel: string, listener: (event: unknown, payload: unknown) => void) => {
+      electron.listeners.get(channel)?.delete(listener);
     },
   },
 }));
@@ -144,11 +155,13 @@ describe('registerIpc', () => {
 });
 
 describe('preload bridge', () => {
-  it(`exposes window.${BRIDGE_GLOBAL} with one function per operation and nothing else`, async () => {
+  it(`exposes window.${BRIDGE_GLOBAL} with one function per operation, the shell's fixed calls and nothing else`, async () => {
     await import('../../electron/preload/index');
     const bridge = electron.exposed.get(BRIDGE_GLOBAL) as Record<string, (input: unknown) => Promise<unknown>>;
     expect([...electron.exposed.keys()]).toEqual([BRIDGE_GLOBAL]);
-    expect(Object.keys(bridge).sort()).toEqual([...OPERATION_NAMES].sort());
+    expect(Object.keys(bridge).sort()).toEqual([...OPERATION_NAMES, ...SHELL_BRIDGE_NAMES].sort());
+    expect(bridge).not.toHaveProperty('on');
+    expect(bridge).not.toHaveProperty('send');
     expect(Object.isFrozen(bridge)).toBe(true);
     expect(bridge).not.toHaveProperty('invoke');
   });
@@ -158,5 +171,106 @@ describe('preload bridge', () => {
     electron.invoked.length = 0;
     for (const name of OPERATION_NAMES) await bridge[name]?.({ probe: name });
     expect(electron.invoked).toEqual(OPERATION_NAMES.map((name) => ({ channel: ipcChannel(name), input: { probe: name } })));
+  });
+});
+
+describe('preload shell calls', () => {
+  type ShellBridge = {
+    onChanges(callback: unknown): () => void;
+    onNavigate(callback: unknown): () => void;
+    openPublishFolder(): Promise<unknown>;
+  };
+  const bridge = () => electron.exposed.get(BRIDGE_GLOBAL) as unknown as ShellBridge;
+
+  it('onChanges listens on the one changes channel, hands over only the payload, and unsubscribes', () => {
+    const received: unknown[] = [];
+    const stop = bridge().onChanges((payload: unknown) => received.push(payload));
+    const listeners = [...(electron.listeners.get(SHELL_CHANNELS.changes) ?? [])];
+    expect(listeners).toHaveLength(1);
+    const fakeEvent = { sender: { secret: 'ipcRenderer' } };
+    listeners[0]?.(fakeEvent, [{ seq: 1 }]);
+    expect(received).toEqual([[{ seq: 1 }]]);
+    stop();
+    expect(electron.listeners.get(SHELL_CHANNELS.changes)?.size).toBe(0);
+  });
+
+  it('onNavigate listens on the navigate channel only', () => {
+    const stop = bridge().onNavigate(() => undefined);
+    expect(electron.listeners.get(SHELL_CHANNELS.navigate)?.size).toBe(1);
+    expect(electron.listeners.get(SHELL_CHANNELS.changes)?.size ?? 0).toBe(0);
+    stop();
+  });
+
+  it('refuses a callback that is not a function', () => {
+    expect(() => bridge().onChanges('alert(1)')).toThrow(TypeError);
+  });
+
+  it('openPublishFolder invokes its fixed channel with no argument the page could choose', async () => {
+    electron.invoked.length = 0;
+    await bridge().openPublishFolder();
+    expect(electron.invoked).toEqual([{ channel: SHELL_CHANNELS.openPublishFolder, input: undefined }]);
+  });
+});
+
+describe('shell IPC in main', () => {
+  const change = (seq: number): Change => ({ seq, type: 'stock.changed', sku: 'A', productId: null, payload: {}, createdAt: '2026-11-26T00:00:00.000Z' });
+
+  it('pushes committed changes to the page on the changes channel, in chunks, and stops', async () => {
+    const { pushChanges, PUSH_CHUNK } = await import('../../electron/main/ipc');
+    const bus = new ChangeBus();
+    const sent: Array<{ channel: string; payload: unknown }> = [];
+    const contents = { send: (channel: string, payload: unknown) => sent.push({ channel, payload }), isDestroyed: () => false };
+    const stop = pushChanges(bus, () => contents);
+    bus.emit([change(1), change(2)]);
+    expect(sent).toEqual([{ channel: SHELL_CHANNELS.changes, payload: [change(1), change(2)] }]);
+    sent.length = 0;
+    bus.emit(Array.from({ length: PUSH_CHUNK + 1 }, (_, i) => change(10 + i)));
+    expect(sent.map((m) => (m.payload as Change[]).length)).toEqual([PUSH_CHUNK, 1]);
+    stop();
+    sent.length = 0;
+    bus.emit([change(5000)]);
+    expect(sent).toEqual([]);
+  });
+
+  it('drops a push when there is no page (the page catches up from the log itself)', async () => {
+    const { pushChanges } = await import('../../electron/main/ipc');
+    const bus = new ChangeBus();
+    pushChanges(bus, () => null);
+    const destroyed = { send: () => { throw new Error('sent to a destroyed page'); }, isDestroyed: () => true };
+    pushChanges(bus, () => destroyed);
+    expect(() => bus.emit([change(1)])).not.toThrow();
+  });
+
+  it('opens the configured publish folder (created first), never one from the page', async () => {
+    const { registerShellIpc } = await import('../../electron/main/ipc');
+    const folder = path.join(core.dataDir, 'publish-here');
+    const opened: string[] = [];
+    const remove = registerShellIpc({
+      page,
+      log: recordingLogger(),
+      publishFolder: () => folder,
+      openPath: async (dir) => {
+        opened.push(dir);
+        return '';
+      },
+    });
+    const handler = electron.handlers.get(SHELL_CHANNELS.openPublishFolder);
+    const result = await handler?.({ senderFrame: appFrame }, '/etc');
+    expect(result).toEqual({ ok: true, value: { path: folder } });
+    expect(opened).toEqual([folder]);
+    const fs = await import('node:fs');
+    expect(fs.existsSync(folder)).toBe(true);
+
+    const refused = await handler?.({ senderFrame: { url: 'https://attacker.example/', parent: null } }, undefined);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(opened).toHaveLength(1);
+    remove();
+    expect(electron.handlers.has(SHELL_CHANNELS.openPublishFolder)).toBe(false);
+  });
+
+  it("says why when the file manager cannot open the folder", async () => {
+    const { openPublishFolder } = await import('../../electron/main/ipc');
+    const result = await openPublishFolder({ publishFolder: () => core.dataDir, openPath: async () => 'No application is registered', log: recordingLogger() });
+    expect(result).toMatchObject({ ok: false, error: { message: expect.stringContaining('No application is registered') } });
   });
 });

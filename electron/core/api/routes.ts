@@ -21,7 +21,10 @@ function inputOf(spec: OperationSpec, request: FastifyRequest): Record<string, u
     base = { ...(request.query as Record<string, unknown>) };
   } else {
     const body = request.body;
-    if (body === undefined || body === null || body === '') base = {};
+    // No body means no fields; a JSON `null` or `""` is a body, and not an object (it must not
+    // reset a whole settings document to its defaults).
+    const json = String(request.headers['content-type'] ?? '').includes('json');
+    if (body === undefined || (body === '' && !json)) base = {};
     else if (typeof body === 'object' && !Array.isArray(body)) base = { ...(body as Record<string, unknown>) };
     else throw new AppError('bad_request', 'The request body must be a JSON object');
   }

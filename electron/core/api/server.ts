@@ -11,25 +11,48 @@ import { AppError } from '../../../shared/errors';
 import type { Core } from '../core';
 import type { Logger } from '../db/migrate';
 import { API_PREFIX, registerContractRoutes } from './routes';
+import { registerCatalogRoutes } from './catalog-routes';
 import { bearerToken, tokensMatch } from './token';
+import { registerFeedsRoute } from './feeds-route';
+import { EVENTS_PATH, registerEventsRoute } from './events-route';
+import { OPENAPI_PATH, registerOpenApiRoute } from './openapi';
+import { CHANNEL_PATHS, registerChannelRoutes } from './channel-routes';
+import { DEFAULT_RATE_LIMIT, frameworkErrorReply, registerRateLimit, type RateLimitOptions } from './hardening';
 
 export type ApiOptions = {
   core: Core;
-  token: string;
+  /** A fixed token, or a getter read on every request; default: the core's rotatable token. */
+  token?: string | (() => string);
   version: string;
   /** The built renderer (out/renderer); the UI is served from `/` when it exists. */
   staticDir?: string | undefined;
   logger: Logger;
   bodyLimit?: number;
+  /** Per-token and per-channel request limits; false turns them off. */
+  rateLimit?: RateLimitOptions | false;
 };
 
 
 
-const PUBLIC_PATHS = new Set([`${API_PREFIX}/health`]);
+const PUBLIC_PATHS = new Set([`${API_PREFIX}/health`, OPENAPI_PATH]);
+
+/** EventSource cannot send headers, so the events stream alone also takes the token as ?token=. */
+function queryToken(url: string, query: unknown): string | null {
+  if (url !== EVENTS_PATH) return null;
+  const value = (query as Record<string, unknown> | undefined)?.token;
+  return typeof value === 'string' && value !== '' ? value : null;
+}
 
 export async function createApiServer(options: ApiOptions): Promise<FastifyInstance> {
-  const { core, token, logger } = options;
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024, trustProxy: false });
+  const { core, logger } = options;
+  const token = options.token;
+  const expectedToken = typeof token === 'function' ? token : () => token ?? core.tokens.current();
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: false,
+    frameworkErrors: frameworkErrorReply,
+  });
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
@@ -39,9 +62,10 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
 
   app.addHook('onRequest', async (request) => {
     const url = request.url.split('?')[0] as string;
-    if (!url.startsWith(`${API_PREFIX}/`) || PUBLIC_PATHS.has(url)) return;
-    const presented = bearerToken(request.headers.authorization);
-    if (!presented || !tokensMatch(presented, token)) {
+    // Channel webhooks authenticate by their signature alone (checked in channel-routes.ts).
+    if (!url.startsWith(`${API_PREFIX}/`) || PUBLIC_PATHS.has(url) || CHANNEL_PATHS.has(url)) return;
+    const presented = bearerToken(request.headers.authorization) ?? queryToken(url, request.query);
+    if (!presented || !tokensMatch(presented, expectedToken())) {
       throw new AppError('unauthorized', presented ? 'The API token is not valid' : 'Send the API token as "Authorization: Bearer <token>"');
     }
   });
@@ -53,7 +77,7 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ error: { code: 'payload_too_large', message: `The request body is larger than ${app.initialConfig.bodyLimit} bytes` } });
+      return reply.code(413).send({ error: { code: 'payload_too_large', message: `The request body is larger than ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes` } });
     }
     if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       const message =
@@ -73,8 +97,15 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
     reply.code(404).send({ error: { code: 'not_found', message: `No such endpoint: ${request.method} ${url}` } });
   });
 
+  const limits = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  await registerRateLimit(app, limits);
   app.get(`${API_PREFIX}/health`, async () => ({ ok: true, version: options.version }));
   registerContractRoutes(app, core.handlers);
+  registerEventsRoute(app, core);
+  registerOpenApiRoute(app, options.version);
+  await registerCatalogRoutes(app, core, logger);
+  await registerChannelRoutes(app, core, limits);
+  registerFeedsRoute(app, () => core.publisher.publishDir());
 
   const staticDir = options.staticDir;
   if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {

@@ -7,7 +7,10 @@ import type { Product } from '../../../shared/schemas/product';
 import type { StockSummary } from '../../../shared/schemas/stock';
 import { withIdempotency } from '../idempotency';
 import type { StockService } from '../stock/stock-service';
-import { likeEscape, type Db } from '../util/db-helpers';
+import type { Db } from '../util/db-helpers';
+import type { LocationDirectory } from '../locations/locations';
+import { listProductRows } from './product-list';
+import { productCrossings } from '../events/availability-events';
 import type { WriteContext, WriteQueue } from '../write-queue';
 import { findProductRow, freeSlug, toProduct, toProductFields, type ProductRow } from './product-repository';
 import type { StockOp } from '../stock/stock-ops';
@@ -146,30 +149,13 @@ function failIf(issues: FieldIssue[]): void {
   throw new AppError('validation_failed', `${first.path}: ${first.message}`, { issues });
 }
 
-type Cursor = { sku: string };
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(raw: string): Cursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (typeof parsed.sku !== 'string') throw new Error('bad');
-    return parsed;
-  } catch {
-    throw new AppError('validation_failed', 'cursor is not one this API returned', {
-      issues: [{ path: 'cursor', message: 'pass the `next` value of the previous page unchanged' }],
-    });
-  }
-}
-
 export class ProductService {
   constructor(
     private readonly db: Db,
     private readonly queue: WriteQueue<StockOp, unknown>,
     private readonly stock: StockService,
     private readonly defaultCurrency: () => string,
+    private readonly listContext: { locations: LocationDirectory; shopBufferStock: () => number },
   ) {}
 
   private async withStock(row: ProductRow, db: Db = this.db): Promise<Product> {
@@ -184,28 +170,36 @@ export class ProductService {
   }
 
   async list(input: ParsedInput<'products.list'>): Promise<Output<'products.list'>> {
-    let q = this.db('products').select('*').orderBy('sku').limit(input.limit + 1);
-    if (input.status) q = q.where('status', input.status);
-    if (input.cursor) q = q.where('sku', '>', decodeCursor(input.cursor).sku);
-    const term = input.query?.trim();
-    if (term) {
-      const upper = likeEscape(term.toUpperCase());
-      const lower = likeEscape(term.toLowerCase());
-      q = q.where((w) =>
-        w
-          .whereRaw("sku like ? escape '\\'", [`${upper}%`])
-          .orWhereRaw("lower(title) like ? escape '\\'", [`%${lower}%`])
-          .orWhere('gtin', term.replace(/[\s-]/g, '')),
-      );
+    const deps = { db: this.db, locations: this.listContext.locations, shopBufferStock: this.listContext.shopBufferStock() };
+    const { rows, next, total } = await listProductRows(deps, input);
+    const summaries = await this.stock.summaries(rows);
+    const products = rows.map((r) => toProduct(r, summaries.get(r.id) as StockSummary));
+    return total === undefined ? { products, next } : { products, next, total };
+  }
+
+  /** Archives products or sets their buffer stock, all in one transaction (all or nothing). */
+  bulk(input: ParsedInput<'products.bulk'>): Promise<Output<'products.bulk'>> {
+    if (input.action === 'buffer' && input.bufferStock === undefined) {
+      throw new AppError('validation_failed', 'bufferStock is required to set the buffer (null for the shop-wide buffer)', {
+        issues: [{ path: 'bufferStock', message: 'enter the buffer stock' }],
+      });
     }
-    const rows = (await q) as ProductRow[];
-    const page = rows.slice(0, input.limit);
-    const summaries = await this.stock.summaries(page);
-    const last = page[page.length - 1];
-    return {
-      products: page.map((r) => toProduct(r, summaries.get(r.id) as StockSummary)),
-      next: rows.length > input.limit && last ? encodeCursor({ sku: last.sku }) : null,
-    };
+    const fields = input.action === 'archive' ? { status: 'archived' as const } : { bufferStock: input.bufferStock ?? null };
+    return this.queue.exclusive((ctx) =>
+      withIdempotency(ctx, 'products.bulk', input, async () => {
+        let updated = 0;
+        for (const sku of new Set(input.skus)) {
+          const before = await findProductRow(ctx.trx, sku);
+          if (!before) throw new AppError('not_found', `No product with SKU "${sku}"`, { field: 'skus', sku });
+          const patch = patchProductRow(before, fields, ctx.now);
+          if (!patch.change) continue;
+          await ctx.trx('products').where({ id: before.id }).update({ status: patch.next.status, buffer_stock: patch.next.buffer_stock, updated_at: patch.next.updated_at });
+          await ctx.append([patch.change, ...(await productCrossings(ctx.trx, [{ before, after: patch.next }], this.listContext))]);
+          updated++;
+        }
+        return { updated, unchanged: new Set(input.skus).size - updated };
+      }),
+    );
   }
 
   create(input: ParsedInput<'products.create'>): Promise<Product> {
@@ -259,7 +253,8 @@ export class ProductService {
 
     const { id: _id, ...updates } = patch.next;
     await trx('products').where({ id: row.id }).update(updates);
-    await ctx.append([patch.change]);
+    const crossings = await productCrossings(trx, [{ before: row, after: patch.next }], this.listContext);
+    await ctx.append([patch.change, ...crossings]);
     return this.withStock(patch.next, trx);
   }
 

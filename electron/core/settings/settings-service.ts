@@ -48,6 +48,8 @@ export class SettingsService {
         const { idempotencyKey: _key, ...rest } = input;
         const next: Stored = {
           ...rest,
+          // First run happens once: a client that does not know the flag must not bring it back.
+          setupDone: rest.setupDone || previous.setupDone,
           sftp: {
             ...rest.sftp,
             // null or absent keeps the stored secret; an empty string clears it.
@@ -56,6 +58,10 @@ export class SettingsService {
             hasPassword: undefined,
             hasPrivateKey: undefined,
           },
+        };
+        next.channels = {
+          shopify: { secret: keepSecret(rest.channels.shopify.secret, previous.channels.shopify.secret) },
+          woocommerce: { secret: keepSecret(rest.channels.woocommerce.secret, previous.channels.woocommerce.secret) },
         };
         if (next.sftp.password === '') next.sftp.password = null;
         if (next.sftp.privateKey === '') next.sftp.privateKey = null;
@@ -75,6 +81,12 @@ export class SettingsService {
   }
 }
 
+/** null or absent keeps the stored secret; an empty string clears it. */
+function keepSecret(sent: string | null | undefined, stored: string | null | undefined): string | null {
+  const value = sent ?? stored ?? null;
+  return value === '' ? null : value;
+}
+
 export function redact(s: Stored): Settings {
   const { idempotencyKey: _key, ...rest } = s;
   return {
@@ -89,6 +101,10 @@ export function redact(s: Stored): Settings {
       privateKey: null,
       hasPassword: Boolean(s.sftp.password),
       hasPrivateKey: Boolean(s.sftp.privateKey),
+    },
+    channels: {
+      shopify: { secret: null, hasSecret: Boolean(s.channels.shopify.secret) },
+      woocommerce: { secret: null, hasSecret: Boolean(s.channels.woocommerce.secret) },
     },
   };
 }

@@ -8,6 +8,7 @@ import { uuid7 } from '../util/uuid7';
 import { AppError } from '../../../shared/errors';
 import type { Movement, MovementKind, Reservation, StockSnapshot } from '../../../shared/schemas/stock';
 import type { NewChange } from '../changes/change-log';
+import { AvailabilityTracker } from '../events/availability-events';
 import { findKeys, replay, requestHash } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkRows, chunkValues, num } from '../util/db-helpers';
@@ -33,6 +34,8 @@ type JoinedRow = {
 
 type Plan = {
   change: NewChange;
+  /** availability.changed when this operation moved the product across a verdict. */
+  followUps: NewChange[];
   movements: Array<Omit<MovementRow, 'seq'>>;
   finish(seq: number): unknown;
   idempotency?: { key: string; operation: string; hash: string };
@@ -60,6 +63,7 @@ class Batch {
   private locationsOf = new Map<string, Set<string>>();
   private dirtyLevels = new Set<string>();
   private dirtyReservations = new Set<string>();
+  private availability: AvailabilityTracker | null = null;
 
   constructor(
     private readonly ctx: WriteContext,
@@ -119,6 +123,18 @@ class Batch {
         });
       }
     }
+    this.availability = new AvailabilityTracker(this.deps);
+    for (const product of this.productsById.values()) this.availability.start(product.facts, this.levelsOf(product.id));
+  }
+
+  private levelsOf(productId: string): LevelRow[] {
+    return [...(this.locationsOf.get(productId) ?? [])].map((locationId) => this.levels.get(levelKey(productId, locationId)) as LevelRow);
+  }
+
+  /** The availability.changed entry when the operation just planned moved the product's verdict. */
+  private crossings(product: ProductLite): NewChange[] {
+    const change = this.availability?.after({ ...product.facts, sku: product.sku }, this.levelsOf(product.id));
+    return change ? [change] : [];
   }
 
   private putLevel(level: LevelRow): LevelRow {
@@ -410,7 +426,7 @@ class Batch {
 
   /** The product's stock as it stands after the operations planned so far. */
   private snapshot(product: ProductLite): StockSnapshot {
-    const levels = [...(this.locationsOf.get(product.id) ?? [])].map((locationId) => this.levels.get(levelKey(product.id, locationId)) as LevelRow);
+    const levels = this.levelsOf(product.id);
     const byLocation = levels
       .map((level) => ({
         location: this.deps.locations.cachedById(level.location_id)?.code ?? level.location_id,
@@ -448,6 +464,7 @@ class Batch {
         sku: product.sku,
         payload: { ...cause, movementIds: movements.map((m) => m.id), stock },
       },
+      followUps: this.crossings(product),
       movements,
       finish: (seq) => ({ seq, movements: movements.map((m) => this.toMovement(m, seq, product.sku)), stock }),
     };
@@ -479,6 +496,7 @@ class Batch {
         sku: product.sku,
         payload: { cause, reservation, movementIds: movements.map((m) => m.id), stock },
       },
+      followUps: this.crossings(product),
       movements,
       finish: (seq) => ({ ...reservation, seq, stock }),
     };
@@ -489,8 +507,14 @@ class Batch {
   private async write(steps: Step[]): Promise<Outcome<unknown>[]> {
     const { trx, now } = this.ctx;
     const plans = steps.flatMap((s) => (s.kind === 'plan' ? [s.plan] : []));
-    const changes = await this.ctx.append(plans.map((p) => p.change));
-    const seqOf = new Map<Plan, number>(plans.map((p, i) => [p, (changes[i] as { seq: number }).seq]));
+    // One append (one multi-row insert) for the operations' entries and their crossings.
+    const changes = await this.ctx.append(plans.flatMap((p) => [p.change, ...p.followUps]));
+    const seqOf = new Map<Plan, number>();
+    let at = 0;
+    for (const plan of plans) {
+      seqOf.set(plan, (changes[at] as { seq: number }).seq);
+      at += 1 + plan.followUps.length;
+    }
 
     const levelRows = [...this.dirtyLevels].map((k) => this.levels.get(k) as LevelRow);
     for (const chunk of chunkRows(levelRows)) {

@@ -20,6 +20,14 @@ export type SummaryContext = {
   shopBufferStock(): number;
 };
 
+/** Available stock (on hand − committed) summed over the locations that sell online. */
+export function onlineAvailableOf(levels: LevelFigures[], ctx: SummaryContext): number {
+  let total = 0;
+  // An unknown location (added by another process a moment ago) counts as selling online, the default.
+  for (const level of levels) if (ctx.locations.cachedById(level.location_id)?.sellsOnline ?? true) total += level.on_hand - level.committed;
+  return total;
+}
+
 /**
  * Totals over all locations, and availability from the locations that sell online: the figures
  * every host shows for a product, computed in one place.
@@ -28,14 +36,12 @@ export function summarise(product: ProductFacts, levels: LevelFigures[], ctx: Su
   let onHand = 0;
   let committed = 0;
   let incoming = 0;
-  let onlineAvailable = 0;
   for (const level of levels) {
     onHand += level.on_hand;
     committed += level.committed;
     incoming += level.incoming;
-    // An unknown location (added by another process a moment ago) counts as selling online, the default.
-    if (ctx.locations.cachedById(level.location_id)?.sellsOnline ?? true) onlineAvailable += level.on_hand - level.committed;
   }
+  const onlineAvailable = onlineAvailableOf(levels, ctx);
   const verdict = decideAvailability({
     status: product.status as 'active' | 'archived' | 'discontinued',
     allowBackorder: bool(product.allow_backorder),

@@ -4,60 +4,27 @@ import type { Input } from '../../../shared/contract';
 import type { Product } from '../../../shared/schemas/product';
 import type { StockSummary } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
-import { describeError } from '../api/errors';
+import { useChangesStore } from './changes';
+import { applyChange, stockTotals } from '../product-changes';
+import { useProductListStore } from './product-list';
 
-const PAGE_SIZE = 50;
-
-/** The product list (search and paging) and the product open on its own page. */
+/** The product open on its own page, creating and saving products, and keeping both live. */
 export const useProductsStore = defineStore('products', () => {
   const client = useClient();
-  const query = ref('');
-  const items = ref<Product[]>([]);
-  const next = ref<string | null>(null);
-  const loading = ref(false);
-  const error = ref<string | null>(null);
+  const list = useProductListStore();
   const current = ref<Product | null>(null);
-  // Answers can arrive out of order while the user types; only the newest search may land.
-  let generation = 0;
 
-  async function search(text: string): Promise<void> {
-    query.value = text;
-    const mine = ++generation;
-    loading.value = true;
-    try {
-      const page = await client['products.list']({ query: text.trim() || undefined, limit: PAGE_SIZE });
-      if (mine !== generation) return;
-      items.value = page.products;
-      next.value = page.next;
-      error.value = null;
-    } catch (failure) {
-      if (mine === generation) error.value = describeError(failure);
-    } finally {
-      if (mine === generation) loading.value = false;
-    }
-  }
-
-  async function loadMore(): Promise<void> {
-    if (!next.value || loading.value) return;
-    const mine = generation;
-    loading.value = true;
-    try {
-      const page = await client['products.list']({ query: query.value.trim() || undefined, limit: PAGE_SIZE, cursor: next.value });
-      if (mine !== generation) return;
-      items.value = [...items.value, ...page.products];
-      next.value = page.next;
-      error.value = null;
-    } catch (failure) {
-      if (mine === generation) error.value = describeError(failure);
-    } finally {
-      if (mine === generation) loading.value = false;
-    }
-  }
+  useChangesStore().on(['stock.changed', 'product.updated'], (changes) => {
+    const open = current.value;
+    if (!open) return;
+    let next = open;
+    for (const change of changes) if (change.productId === next.id) next = applyChange(next, change);
+    if (next !== open) current.value = next;
+  });
 
   function remember(product: Product): void {
     current.value = product;
-    const index = items.value.findIndex((p) => p.id === product.id);
-    if (index >= 0) items.value.splice(index, 1, product);
+    list.replace(product);
   }
 
   async function open(idOrSku: string): Promise<Product> {
@@ -78,15 +45,12 @@ export const useProductsStore = defineStore('products', () => {
     return product;
   }
 
-  /** New stock figures for a SKU, from the result of a stock action. */
+  /** New stock figures for a SKU, from the result of a stock action (before its change arrives). */
   function applyStock(sku: string, figures: StockSummary): void {
-    const { onHand, committed, incoming, available, availability, availabilityDate } = figures;
-    const stock = { onHand, committed, incoming, available, availability, availabilityDate };
+    const stock = stockTotals(figures);
     if (current.value?.sku === sku) current.value = { ...current.value, stock };
-    const index = items.value.findIndex((p) => p.sku === sku);
-    const listed = items.value[index];
-    if (listed) items.value.splice(index, 1, { ...listed, stock });
+    list.applyStock(sku, stock);
   }
 
-  return { query, items, next, loading, error, current, search, loadMore, open, create, update, applyStock };
+  return { current, open, create, update, applyStock };
 });

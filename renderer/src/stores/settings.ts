@@ -1,19 +1,50 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import type { Input, ParsedInput } from '../../../shared/contract';
+import type { Location } from '../../../shared/schemas/location';
 import type { Settings } from '../../../shared/schemas/settings';
 import { useClient } from '../api/app-api';
 import { describeError } from '../api/errors';
+import { useChangesStore } from './changes';
 
-/** Shop settings the screens need: the shop's name, its currency, its default location. */
+export type SettingsInput = Input<'settings.update'>;
+/** The settings being edited: every field present, as a form needs them. */
+export type SettingsDraft = ParsedInput<'settings.update'>;
+
+/**
+ * The settings as a PUT body: what GET returned, with the secrets left out (null keeps the stored
+ * secret) and the read-only `has*` flags dropped.
+ */
+export function settingsToInput(settings: Settings): SettingsDraft {
+  const { sftp, channels: _channels, ...rest } = settings;
+  const { hasPassword: _p, hasPrivateKey: _k, ...sftpRest } = sftp;
+  return {
+    ...rest,
+    sftp: { ...sftpRest, password: null, privateKey: null },
+    channels: { shopify: { secret: null }, woocommerce: { secret: null } },
+  };
+}
+
+/** Shop settings the screens need, the locations, and saving both. */
 export const useSettingsStore = defineStore('settings', () => {
   const client = useClient();
   const settings = ref<Settings | null>(null);
+  const locations = ref<Location[]>([]);
   const error = ref<string | null>(null);
   let pending: Promise<void> | null = null;
+
+  // Settings saved elsewhere (another window, a script through the API) show up here at once.
+  useChangesStore().on(['settings.updated', 'location.created'], (changes) => {
+    if (!settings.value) return;
+    if (changes.some((c) => c.type === 'settings.updated')) void reload().catch(() => undefined);
+    if (changes.some((c) => c.type === 'location.created') && locations.value.length > 0) void loadLocations().catch(() => undefined);
+  });
 
   const shopName = computed(() => settings.value?.shopName ?? '');
   const currency = computed(() => settings.value?.currency ?? 'USD');
   const defaultLocation = computed(() => settings.value?.defaultLocation ?? 'main');
+  /** False until the first-run screen has been completed. */
+  const setupDone = computed(() => settings.value?.setupDone ?? true);
 
   /** Loads once; later calls share the first request. */
   function load(): Promise<void> {
@@ -30,10 +61,53 @@ export const useSettingsStore = defineStore('settings', () => {
     return pending;
   }
 
+  /** Fresh from the server (another window or a script may have changed them). */
+  async function reload(): Promise<Settings> {
+    const value = await client['settings.get']({});
+    settings.value = value;
+    pending = Promise.resolve();
+    return value;
+  }
+
+  /** Saves the whole settings object; throws the API's error (with field issues) on failure. */
+  async function save(input: SettingsInput): Promise<Settings> {
+    const value = await client['settings.update'](input);
+    settings.value = value;
+    pending = Promise.resolve();
+    return value;
+  }
+
+  async function loadLocations(): Promise<Location[]> {
+    const result = await client['locations.list']({});
+    locations.value = result.locations;
+    return result.locations;
+  }
+
+  async function addLocation(input: Input<'locations.create'>): Promise<Location> {
+    const created = await client['locations.create'](input);
+    locations.value = [...locations.value.filter((l) => l.code !== created.code), created].sort((a, b) => a.code.localeCompare(b.code));
+    return created;
+  }
+
   function reset(): void {
     settings.value = null;
+    locations.value = [];
     pending = null;
   }
 
-  return { settings, error, shopName, currency, defaultLocation, load, reset };
+  return {
+    settings,
+    locations,
+    error,
+    shopName,
+    currency,
+    defaultLocation,
+    setupDone,
+    load,
+    reload,
+    save,
+    loadLocations,
+    addLocation,
+    reset,
+  };
 });

@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import * as initialSchema from './20261126120000_initial_schema';
 import * as defaultLocation from './20261126120100_default_location';
+import * as publishState from './20261126130000_publish_state';
+import * as webhooks from './20261126140000_webhooks';
+import * as channelOrders from './20261126150000_channel_orders';
+import * as productSearch from './20261126160000_product_search';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -11,6 +15,10 @@ type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['20261126120000_initial_schema', initialSchema],
   ['20261126120100_default_location', defaultLocation],
+  ['20261126130000_publish_state', publishState],
+  ['20261126140000_webhooks', webhooks],
+  ['20261126150000_channel_orders', channelOrders],
+  ['20261126160000_product_search', productSearch],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

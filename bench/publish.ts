@@ -1,0 +1,334 @@
+/**
+ * Publishing speed with 100,000 products: a full publish (feed XML + TSV + sitemap, then with the
+ * JSON-LD files) against the file-system floor and against the way peers do it (the `sitemap`
+ * package, node-product-catalog-feed, JSON.stringify + writeFileSync per product), and the time
+ * from one committed stock change to every affected file replaced (100,000 and 10,000 products).
+ *
+ * Each measurement runs in its own child process so that its peak memory is its own.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { SitemapAndIndexStream, SitemapStream } from 'sitemap';
+import { openCore, type Core } from '../electron/core/core';
+import { newProductRow } from '../electron/core/products/product-service';
+import { insertRows } from '../electron/core/util/db-helpers';
+import { uuid7 } from '../electron/core/util/uuid7';
+import { gtinCheckDigit } from '../shared/domain/gtin';
+import { contract } from '../shared/contract';
+import { parseInput } from '../shared/validation';
+import { line, ms, summarise } from './measure';
+
+const HERE = fileURLToPath(import.meta.url);
+const SHOP = 'https://shop.example.com';
+const TARGET = { feedSeconds: 3, feedPeakMb: 200, floorRatio: 1.5, peerRatio: 3, p95Ms100k: 300, p95Ms10k: 50 };
+
+type PhaseResult = { seconds: number; peakMb: number; extra?: Record<string, number | string> };
+
+function open(dataDir: string): Promise<Core> {
+  return openCore({ dataDir, expirySweepMs: 0, webhooks: { worker: false } });
+}
+
+/** A catalogue like a real shop's: some variants, sale prices, GTINs; two thirds in stock. */
+async function seed(dataDir: string, count: number): Promise<void> {
+  const core = await open(dataDir);
+  try {
+    const settings = await core.handlers['settings.get']({});
+    await core.handlers['settings.update'](
+      parseInput(contract['settings.update'].input, {
+        ...settings,
+        shopName: 'Bench Shop',
+        shopUrl: SHOP,
+        productUrlTemplate: `${SHOP}/products/{slug}`,
+        defaultBrand: 'Acme',
+      }),
+    );
+    await core.queue.exclusive(async (ctx) => {
+      const rows = [];
+      for (let i = 0; i < count; i++) {
+        const body = `400${String(i).padStart(9, '0')}`;
+        rows.push(
+          newProductRow(
+            {
+              sku: `SKU-${String(i).padStart(6, '0')}`,
+              title: `Stoneware mug ${i}, hand glazed, 350 ml`,
+              description: `A sturdy stoneware mug (${i}) with a hand-applied glaze & a comfortable handle. Dishwasher safe; 350 ml.`,
+              brand: i % 3 === 0 ? 'Potter & Sons' : '',
+              gtin: i % 2 === 0 ? `${body}${gtinCheckDigit(body)}` : null,
+              mpn: i % 2 === 0 ? null : `MPN-${i}`,
+              condition: 'new',
+              price: '24.90',
+              salePrice: i % 20 === 0 ? '19.90' : null,
+              imageUrl: `https://cdn.example.com/img/${i}.jpg`,
+              additionalImageUrls: [`https://cdn.example.com/img/${i}-b.jpg`],
+              status: 'active',
+              itemGroupId: i % 10 < 4 ? `GROUP-${Math.floor(i / 10)}` : null,
+              allowBackorder: false,
+              preorderDate: null,
+              bufferStock: null,
+            },
+            { id: uuid7(), currency: 'EUR', slug: `mug-${i}`, now: ctx.now },
+          ),
+        );
+      }
+      await insertRows(ctx.trx, 'products', rows);
+    });
+    const counts = [];
+    for (let i = 0; i < count; i++) if (i % 3 !== 0) counts.push(core.stock.count(parseInput(contract['stock.count'].input, { sku: `SKU-${String(i).padStart(6, '0')}`, quantity: 5 + (i % 7) })));
+    await Promise.all(counts);
+  } finally {
+    await core.close();
+  }
+}
+
+function peakMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+/** Our full publish into a fresh folder, with or without the JSON-LD files. */
+async function phaseOurs(dataDir: string, out: string, jsonLd: boolean): Promise<PhaseResult> {
+  const core = await open(dataDir);
+  try {
+    const settings = await core.handlers['settings.get']({});
+    await core.handlers['settings.update'](
+      parseInput(contract['settings.update'].input, { ...settings, publishDir: out, artifacts: { ...settings.artifacts, jsonLd } }),
+    );
+    const t0 = performance.now();
+    await core.publisher.runNow(true);
+    const seconds = (performance.now() - t0) / 1000;
+    const status = await core.publisher.status();
+    const bytes = status.artifacts.filter((a) => a.artifact !== 'jsonLd').reduce((n, a) => n + a.counts.bytes, 0);
+    return { seconds, peakMb: peakMb(), extra: { files: fs.readdirSync(out).length + (jsonLd ? fs.readdirSync(path.join(out, 'jsonld')).length : 0), mb: bytes / 1e6 } };
+  } finally {
+    await core.close();
+  }
+}
+
+/** The floor: 100,000 small files written from one ready buffer. */
+function phaseFloor(out: string, count: number): PhaseResult {
+  const buffer = Buffer.alloc(1_600, 'x');
+  fs.mkdirSync(out, { recursive: true });
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) fs.writeFileSync(path.join(out, `mug-${i}.json`), buffer);
+  return { seconds: (performance.now() - t0) / 1000, peakMb: peakMb() };
+}
+
+type PeerRow = { sku: string; title: string; description: string; brand: string; gtin: string | null; mpn: string | null; slug: string; image_url: string; price_minor: number; currency: string };
+
+type FeedProduct = Record<string, unknown>;
+type FeedBuilderLike = { withTitle(t: string): FeedBuilderLike; withLink(l: string): FeedBuilderLike; withDescription(d: string): FeedBuilderLike; withProduct(p: FeedProduct): FeedBuilderLike; buildXml(): string };
+type CatalogFeed = {
+  FeedBuilder: new () => FeedBuilderLike;
+  Product: new () => FeedProduct;
+  ProductPrice: new (price: number, currency: string) => unknown;
+};
+
+/** What peers do: the same rows from the database, each output written with the usual npm tools. */
+async function phasePeers(dataDir: string, out: string): Promise<PhaseResult> {
+  const core = await open(dataDir);
+  const feed = createRequire(import.meta.url)('node-product-catalog-feed') as CatalogFeed;
+  fs.mkdirSync(path.join(out, 'jsonld'), { recursive: true });
+  try {
+    const t0 = performance.now();
+    const rows = (await core.db('products').select('sku', 'title', 'description', 'brand', 'gtin', 'mpn', 'slug', 'image_url', 'price_minor', 'currency').orderBy('sku')) as PeerRow[];
+    const levels = (await core.db('stock_levels').select('product_id', 'on_hand', 'committed')) as Array<{ product_id: string; on_hand: number; committed: number }>;
+    const tRead = performance.now();
+    void levels;
+
+    // Sitemap: the `sitemap` package, index + parts.
+    let part = 0;
+    const partsWritten: Array<Promise<void>> = [];
+    const sms = new SitemapAndIndexStream({
+      limit: 50_000,
+      getSitemapStream: (i: number) => {
+        part = i;
+        const stream = new SitemapStream({ hostname: SHOP });
+        const ws = stream.pipe(fs.createWriteStream(path.join(out, `sitemap-${i}.xml`)));
+        partsWritten.push(new Promise((resolve) => ws.on('finish', () => resolve())));
+        return [`${SHOP}/sitemap-${i}.xml`, stream, ws];
+      },
+    });
+    const indexDone = new Promise<void>((resolve, reject) => {
+      const ws = fs.createWriteStream(path.join(out, 'sitemap.xml'));
+      sms.pipe(ws).on('finish', () => resolve()).on('error', reject);
+    });
+    for (const r of rows) sms.write({ url: `${SHOP}/products/${r.slug}`, lastmod: new Date().toISOString() });
+    sms.end();
+    await indexDone;
+    await Promise.all(partsWritten);
+    const tSitemap = performance.now();
+
+    // Feed: node-product-catalog-feed, built in memory and written at once.
+    const builder = new feed.FeedBuilder().withTitle('Bench Shop').withLink(SHOP).withDescription('Feed');
+    for (const r of rows) {
+      const p = new feed.Product();
+      Object.assign(p, {
+        id: r.sku,
+        title: r.title,
+        description: r.description,
+        link: `${SHOP}/products/${r.slug}`,
+        imageLink: r.image_url,
+        availability: 'in stock',
+        price: new feed.ProductPrice(r.price_minor / 100, r.currency),
+        brand: r.brand || 'Acme',
+        condition: 'new',
+      });
+      if (r.gtin) p.gtin = r.gtin;
+      if (r.mpn) p.mpn = r.mpn;
+      builder.withProduct(p);
+    }
+    fs.writeFileSync(path.join(out, 'google-merchant.xml'), builder.buildXml());
+    const tFeed = performance.now();
+
+    // JSON-LD: JSON.stringify + writeFileSync per product.
+    for (const r of rows) {
+      const doc = {
+        '@context': 'https://schema.org',
+        '@type': 'Product',
+        name: r.title,
+        description: r.description,
+        sku: r.sku,
+        image: [r.image_url],
+        offers: { '@type': 'Offer', price: (r.price_minor / 100).toFixed(2), priceCurrency: r.currency, availability: 'https://schema.org/InStock', url: `${SHOP}/products/${r.slug}` },
+      };
+      fs.writeFileSync(path.join(out, 'jsonld', `${r.slug}.json`), JSON.stringify(doc, null, 2));
+    }
+    const tLd = performance.now();
+    return {
+      seconds: (tLd - t0) / 1000,
+      peakMb: peakMb(),
+      extra: { read: (tRead - t0) / 1000, sitemap: (tSitemap - tRead) / 1000, feed: (tFeed - tSitemap) / 1000, jsonld: (tLd - tFeed) / 1000, parts: part + 1 },
+    };
+  } finally {
+    await core.close();
+  }
+}
+
+/** 200 stock changes, each flipping a product between in stock and out of stock; time from commit to files replaced. */
+async function phaseIncremental(dataDir: string, out: string, changes: number): Promise<PhaseResult> {
+  const core = await open(dataDir);
+  try {
+    const settings = await core.handlers['settings.get']({});
+    await core.handlers['settings.update'](parseInput(contract['settings.update'].input, { ...settings, publishDir: out, artifacts: { ...settings.artifacts, jsonLd: true } }));
+    const t0 = performance.now();
+    await core.publisher.start();
+    const startSeconds = (performance.now() - t0) / 1000;
+    const startPeak = peakMb();
+    let committedAt = 0;
+    core.bus.subscribe((c) => {
+      if (c.some((x) => x.type === 'stock.changed')) committedAt = performance.now();
+    });
+    const total = Number(((await core.db('products').count({ n: '*' }).first()) as { n: number }).n);
+    const flips: number[] = [];
+    const quiet: number[] = [];
+    const files: number[] = [];
+    for (let i = 0; i < changes; i++) {
+      const n = (i * 7919) % total;
+      const sku = `SKU-${String(n).padStart(6, '0')}`;
+      const now = (await core.stock.get(sku)).onHand;
+      // Out of stock ↔ in stock: the product's feed item, JSON-LD and lastmod all change.
+      await core.stock.count(parseInput(contract['stock.count'].input, { sku, quantity: now > 0 ? 0 : 4 }));
+      await core.publisher.idle();
+      flips.push((core.publisher.lastRun?.filesDoneAt ?? Number.NaN) - committedAt);
+      files.push(core.publisher.lastRun?.outcome.changedFiles.length ?? 0);
+      if (now === 0 && quiet.length < 50) {
+        // 4 → 5 units: still in stock, so nothing published changes; checked, nothing rewritten.
+        await core.stock.receive(parseInput(contract['stock.receive'].input, { sku, quantity: 1 }));
+        const tq = committedAt;
+        await core.publisher.idle();
+        quiet.push(performance.now() - tq);
+      }
+    }
+    const s = summarise(flips);
+    const q = summarise(quiet);
+    return {
+      seconds: startSeconds,
+      peakMb: peakMb(),
+      extra: { p50: s.p50, p95: s.p95, max: s.max, quietP50: q.p50, quietP95: q.p95, filesPerChange: files.reduce((a, b) => a + b, 0) / files.length, startPeakMb: startPeak },
+    };
+  } finally {
+    await core.close();
+  }
+}
+
+/** Runs one phase in a child process (same loader as this one) and returns what it measured. */
+function inChild(args: string[]): Promise<PhaseResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, HERE, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', (code) => {
+      const last = output.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !last.startsWith('{')) reject(new Error(`bench phase ${args[0]} failed (exit ${code}): ${output.slice(-500)}`));
+      else resolve(JSON.parse(last) as PhaseResult);
+    });
+  });
+}
+
+const s2 = (n: number) => `${n.toFixed(2)} s`;
+const mb = (n: number) => `${Math.round(n)} MB`;
+const verdict = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
+
+export type PublishBenchOptions = { products: number; smallProducts: number; changes: number };
+
+export async function benchPublish(root: string, options: PublishBenchOptions): Promise<void> {
+  const big = path.join(root, 'publish-big');
+  const small = path.join(root, 'publish-small');
+  console.log(`\n[publish] ${options.products.toLocaleString('en')} products (one third without stock, 40% in variant groups)`);
+  const t0 = performance.now();
+  await seed(big, options.products);
+  console.log(`  (catalogue set up in ${s2((performance.now() - t0) / 1000)})`);
+
+  const feed = await inChild(['ours', big, path.join(root, 'out-feed'), 'false']);
+  line('feed XML + TSV + sitemap, full', `${s2(feed.seconds)}, peak ${mb(feed.peakMb)} (${Number(feed.extra?.mb).toFixed(0)} MB written) — target < ${TARGET.feedSeconds} s and < ${TARGET.feedPeakMb} MB: ${verdict(feed.seconds < TARGET.feedSeconds && feed.peakMb < TARGET.feedPeakMb)}`);
+  const floor = await inChild(['floor', path.join(root, 'out-floor'), String(options.products)]);
+  line('FS floor: 100k small files, ready buffer', s2(floor.seconds));
+  const all = await inChild(['ours', big, path.join(root, 'out-all'), 'true']);
+  const ratio = all.seconds / floor.seconds;
+  line('whole publish incl. JSON-LD, full', `${s2(all.seconds)}, peak ${mb(all.peakMb)}; ${ratio.toFixed(2)}× the floor — target ≤ ${TARGET.floorRatio}×: ${verdict(ratio <= TARGET.floorRatio)}`);
+  const peers = await inChild(['peers', big, path.join(root, 'out-peers')]);
+  const e = peers.extra ?? {};
+  line('peers (sitemap pkg, catalog-feed, stringify)', `${s2(peers.seconds)}, peak ${mb(peers.peakMb)} (read ${s2(Number(e.read))}, sitemap ${s2(Number(e.sitemap))}, feed ${s2(Number(e.feed))}, JSON-LD ${s2(Number(e.jsonld))})`);
+  const speedup = peers.seconds / all.seconds;
+  line('speed-up over peers', `${speedup.toFixed(1)}× — target ≥ ${TARGET.peerRatio}×: ${verdict(speedup >= TARGET.peerRatio)}`);
+  for (const d of ['out-feed', 'out-floor', 'out-all', 'out-peers']) fs.rmSync(path.join(root, d), { recursive: true, force: true });
+
+  await seed(small, options.smallProducts);
+  for (const [name, dataDir, target] of [
+    [`${options.products.toLocaleString('en')} products`, big, TARGET.p95Ms100k],
+    [`${options.smallProducts.toLocaleString('en')} products`, small, TARGET.p95Ms10k],
+  ] as const) {
+    const r = await inChild(['incremental', dataDir, path.join(root, 'out-inc'), String(options.changes)]);
+    const x = r.extra ?? {};
+    line(`one stock change, ${name}`, `commit → files replaced p50 ${ms(Number(x.p50))} ms, p95 ${ms(Number(x.p95))} ms, max ${ms(Number(x.max))} ms over ${options.changes} changes (${Number(x.filesPerChange).toFixed(1)} files each) — target p95 < ${target} ms: ${verdict(Number(x.p95) < target)}`);
+    line('  a change that alters nothing published', `p50 ${ms(Number(x.quietP50))} ms, p95 ${ms(Number(x.quietP95))} ms (checked, nothing rewritten)`);
+    line('  publisher start (cache built)', `${s2(r.seconds)}, peak ${mb(Number(x.startPeakMb))}`);
+    fs.rmSync(path.join(root, 'out-inc'), { recursive: true, force: true });
+  }
+}
+
+async function child(argv: string[]): Promise<void> {
+  const [phase, a = '', b = '', c = ''] = argv;
+  let result: PhaseResult;
+  if (phase === 'ours') result = await phaseOurs(a, b, c === 'true');
+  else if (phase === 'floor') result = phaseFloor(a, Number(b));
+  else if (phase === 'peers') result = await phasePeers(a, b);
+  else if (phase === 'incremental') result = await phaseIncremental(a, b, Number(c));
+  else if (phase === 'seed') {
+    const t0 = performance.now();
+    await seed(a, Number(b));
+    result = { seconds: (performance.now() - t0) / 1000, peakMb: peakMb() };
+  }
+  else throw new Error(`unknown phase ${phase}`);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === HERE) {
+  child(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

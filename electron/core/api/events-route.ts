@@ -1,0 +1,74 @@
+/**
+ * `GET /api/v1/events`: the change log as Server-Sent Events (see events/change-stream.ts). It is
+ * not a contract operation because it streams; its query is parsed by a shared schema all the same.
+ */
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../../shared/errors';
+import { eventsQuery } from '../../../shared/schemas/webhooks';
+import { parseInput } from '../../../shared/validation';
+import type { Core } from '../core';
+import { ChangeStream } from '../events/change-stream';
+import { API_PREFIX } from './routes';
+import { HTTP_CONTENT_SECURITY_POLICY } from '../../../shared/csp';
+
+export const EVENTS_PATH = `${API_PREFIX}/events`;
+
+export type EventsRouteOptions = {
+  /** A comment line this often keeps proxies and idle timeouts from closing a quiet stream. */
+  heartbeatMs?: number;
+  maxBuffered?: number;
+};
+
+function lastEventId(header: string | string[] | undefined): number | null {
+  if (header === undefined) return null;
+  const raw = Array.isArray(header) ? header[header.length - 1] : header;
+  if (raw === undefined || raw.trim() === '') return null;
+  if (!/^\d{1,15}$/.test(raw.trim())) {
+    throw new AppError('validation_failed', 'Last-Event-ID must be a change sequence number (the id of the last event received)', {
+      issues: [{ path: 'Last-Event-ID', message: 'must be a whole number' }],
+    });
+  }
+  return Number(raw.trim());
+}
+
+export function registerEventsRoute(app: FastifyInstance, core: Pick<Core, 'db' | 'bus'>, options: EventsRouteOptions = {}): void {
+  const streams = new Set<ChangeStream>();
+  // Open streams would keep the server from closing; end them first.
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.close();
+  });
+
+  app.get(EVENTS_PATH, async (request, reply) => {
+    const query = parseInput(eventsQuery, request.query);
+    // EventSource resends the original URL on reconnection, so the header wins over ?since=.
+    const since = lastEventId(request.headers['last-event-id']) ?? query.since ?? null;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Content-Security-Policy': HTTP_CONTENT_SECURITY_POLICY,
+    });
+    const stream = new ChangeStream(res, {
+      db: core.db,
+      bus: core.bus,
+      since,
+      filter: { types: query.type && query.type.length > 0 ? query.type : null, sku: query.sku ?? null },
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      maxBuffered: options.maxBuffered ?? 10_000,
+    });
+    streams.add(stream);
+    try {
+      await stream.run();
+    } catch {
+      // The client went away mid-write, or the database closed under a backfill: nothing to answer.
+    } finally {
+      streams.delete(stream);
+      stream.close();
+    }
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * Request rate limits. Contract routes are limited per API token (keyed by a hash of the token, so
+ * the limiter's memory never holds a secret); channel webhook routes, which carry no token, per
+ * channel and client address. Over the limit is 429 in the API's error shape.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { AppError } from '../../../shared/errors';
+import { bearerToken } from './token';
+import { API_PREFIX } from './routes';
+
+export type RateLimitOptions = {
+  /** Requests per minute per API token. */
+  perMinute: number;
+  /** Requests per minute per channel endpoint and client address. */
+  channelPerMinute: number;
+};
+
+/** Generous for a person in the UI (which shares the token in a browser) and for scripts; it stops a runaway loop. */
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perMinute: 1200, channelPerMinute: 600 };
+
+/**
+ * The limits from STOCKFEED_RATE_LIMIT (requests per minute per token; 0 turns every limit off),
+ * or the defaults. A value that is not a whole number is refused, so a typo cannot disable them.
+ */
+export function rateLimitFromEnv(raw: string | undefined = process.env.STOCKFEED_RATE_LIMIT): RateLimitOptions | false {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_RATE_LIMIT;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`STOCKFEED_RATE_LIMIT must be a whole number of requests per minute, or 0 for no limit (got "${raw}")`);
+  return value === 0 ? false : { ...DEFAULT_RATE_LIMIT, perMinute: value };
+}
+
+const WINDOW_MS = 60_000;
+
+function tokenKey(request: FastifyRequest): string {
+  const token = bearerToken(request.headers.authorization);
+  return token ? `token:${createHash('sha256').update(token).digest('base64url')}` : `ip:${request.ip}`;
+}
+
+function tooMany(max: number, after: string): AppError {
+  return new AppError('rate_limited', `Too many requests: the limit is ${max} per minute; try again in ${after}`, { limit: max, retryAfter: after });
+}
+
+/** Registers the limiter; must run before the routes are declared (it hooks each route as it is added). */
+export async function registerRateLimit(app: FastifyInstance, options: RateLimitOptions | false): Promise<void> {
+  if (options === false) return;
+  await app.register(rateLimit, {
+    global: true,
+    max: options.perMinute,
+    timeWindow: WINDOW_MS,
+    keyGenerator: tokenKey,
+    // Health checks and the static UI are not API calls.
+    allowList: (request) => {
+      const url = request.url.split('?')[0] as string;
+      return !url.startsWith(`${API_PREFIX}/`) || url === `${API_PREFIX}/health`;
+    },
+    errorResponseBuilder: (_request, context) => tooMany(context.max, context.after),
+  });
+}
+
+/** Route config for a channel endpoint: its own budget per channel and client address. */
+export function channelRateLimit(options: RateLimitOptions | false, channel: string): FastifyContextConfig {
+  if (options === false) return {};
+  return {
+    rateLimit: {
+      max: options.channelPerMinute,
+      timeWindow: WINDOW_MS,
+      keyGenerator: (request: FastifyRequest) => `channel:${channel}:${request.ip}`,
+    },
+  };
+}
+
+/**
+ * Errors Fastify raises before routing (a URL that does not decode, a path parameter past the
+ * length limit) answered in the API's error shape instead of Fastify's own.
+ */
+export function frameworkErrorReply(error: { code?: string; message: string }, _request: FastifyRequest, reply: FastifyReply): void {
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'A path segment is too long (at most 100 characters)'
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'The URL is not valid: a path segment does not decode (check its %-escapes)'
+        : `The request could not be read: ${error.message}`;
+  void reply.code(400).send({ error: new AppError('bad_request', message).toBody() });
+}

@@ -1,0 +1,130 @@
+/**
+ * The routes under /api/v1 that are not contract operations, described for the OpenAPI document.
+ * tests/api/openapi-document.test.ts fails when the server registers a route missing here or in
+ * the contract, so a new stream or file route cannot go undocumented.
+ */
+import { CHANGE_TYPES } from '../../../shared/schemas/changes';
+import { API_PREFIX } from './routes';
+
+export type RouteDoc = {
+  method: 'GET' | 'POST';
+  /** Fastify style, `:name` for path parameters. */
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  /** bearer: the API token; bearer-or-query: also `?token=`; signature: the channel's HMAC; none. */
+  auth: 'bearer' | 'bearer-or-query' | 'signature' | 'none';
+  operation: Record<string, unknown>;
+};
+
+const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+const json = (schema: Record<string, unknown>) => ({ content: { 'application/json': { schema } } });
+
+const channelRoute = (channel: 'shopify' | 'woocommerce', label: string, signatureHeader: string, topicHeader: string): RouteDoc => ({
+  method: 'POST',
+  path: `${API_PREFIX}/channels/${channel}/orders`,
+  operationId: `channels.${channel}.orders`,
+  tag: 'channels',
+  summary: `${label} order webhooks. Authenticated by the ${signatureHeader} signature (base64 HMAC-SHA256 of the raw body with the shared secret in settings.channels.${channel}.secret), not by the API token.`,
+  auth: 'signature',
+  operation: {
+    parameters: [
+      { name: signatureHeader, in: 'header', required: true, schema: { type: 'string' } },
+      { name: topicHeader, in: 'header', required: true, schema: { type: 'string' } },
+    ],
+    requestBody: { required: true, ...json({ type: 'object', description: `The ${label} order payload, as ${label} sends it.` }) },
+    responses: {
+      '200': { description: 'Applied, or recognised as a redelivery (nothing changed).', ...json({ type: 'object' }) },
+      '400': { description: 'The body is not JSON or not an order.', ...errorRef },
+      '401': { description: 'Missing or wrong signature, or the channel has no secret yet.', ...errorRef },
+    },
+  },
+});
+
+export const EXTRA_ROUTES: RouteDoc[] = [
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/health`,
+    operationId: 'health',
+    tag: 'server',
+    summary: 'Liveness and version; needs no token.',
+    auth: 'none',
+    operation: {
+      responses: { '200': { description: 'Running.', ...json({ type: 'object', properties: { ok: { const: true }, version: { type: 'string' } } }) } },
+    },
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/openapi.json`,
+    operationId: 'openapi',
+    tag: 'server',
+    summary: 'This document (OpenAPI 3.1), generated from the contract; needs no token.',
+    auth: 'none',
+    operation: { responses: { '200': { description: 'The document.', ...json({ type: 'object' }) } } },
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/events`,
+    operationId: 'events.stream',
+    tag: 'changes',
+    summary:
+      'The change log as Server-Sent Events: `id:` is the sequence number, `event:` the change type, `data:` the change JSON. ' +
+      'With Last-Event-ID (or ?since=) it first sends every entry after it, in order, then live entries; a comment line every 15 s keeps it open. ' +
+      'The token may be sent as ?token= here only, because EventSource cannot send headers.',
+    auth: 'bearer-or-query',
+    operation: {
+      parameters: [
+        { name: 'Last-Event-ID', in: 'header', required: false, description: 'Resume after this sequence number (wins over since).', schema: { type: 'integer', minimum: 0 } },
+        { name: 'since', in: 'query', required: false, description: 'Start after this sequence number; without it, only new entries.', schema: { type: 'integer', minimum: 0 } },
+        {
+          name: 'type',
+          in: 'query',
+          required: false,
+          description: 'Only these change types; repeat the parameter or give a comma list.',
+          style: 'form',
+          explode: true,
+          schema: { type: 'array', items: { type: 'string', enum: [...CHANGE_TYPES] } },
+        },
+        { name: 'sku', in: 'query', required: false, description: 'Only entries about this SKU.', schema: { type: 'string' } },
+        { name: 'token', in: 'query', required: false, description: 'The API token, for EventSource.', schema: { type: 'string' } },
+      ],
+      responses: {
+        '200': { description: 'An endless text/event-stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+        '401': { description: 'No or wrong token.', ...errorRef },
+        '422': { description: 'A bad since, type, sku or Last-Event-ID.', ...errorRef },
+      },
+    },
+  },
+  {
+    method: 'POST',
+    path: `${API_PREFIX}/catalog/import.csv`,
+    operationId: 'catalog.importFile',
+    tag: 'catalog',
+    summary: 'Import a catalogue CSV sent as the raw request body (up to 100 MB), all or nothing; ?dryRun=true only checks it.',
+    auth: 'bearer',
+    operation: {
+      parameters: [
+        { name: 'dryRun', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } },
+        { name: 'name', in: 'query', required: false, description: 'The file name, for the report.', schema: { type: 'string', maxLength: 200 } },
+      ],
+      requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+      responses: {
+        '200': { description: 'The import report (rows, created, updated, errors).', ...json({ type: 'object' }) },
+        '413': { description: 'Larger than 100 MB.', ...errorRef },
+        '422': { description: 'Bad rows, each listed with its row and column; nothing was imported.', ...errorRef },
+      },
+    },
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/catalog/export.csv`,
+    operationId: 'catalog.exportFile',
+    tag: 'catalog',
+    summary: 'The catalogue and its stock per location as a streamed CSV attachment.',
+    auth: 'bearer',
+    operation: { responses: { '200': { description: 'The CSV file.', content: { 'text/csv': { schema: { type: 'string' } } } } } },
+  },
+  channelRoute('shopify', 'Shopify', 'X-Shopify-Hmac-Sha256', 'X-Shopify-Topic'),
+  channelRoute('woocommerce', 'WooCommerce', 'X-WC-Webhook-Signature', 'X-WC-Webhook-Topic'),
+];

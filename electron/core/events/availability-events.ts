@@ -1,0 +1,93 @@
+/**
+ * `availability.changed`: appended to the change log, in the same transaction, whenever a product's
+ * availability verdict changes (in stock → out of stock at its buffer, back in stock, into
+ * backorder, discontinued …), so an automation can pause ad spend or start a purchase.
+ */
+import { decideAvailability, utcToday, type Availability } from '../../../shared/domain/availability';
+import type { NewChange } from '../changes/change-log';
+import { onlineAvailableOf, type LevelFigures, type ProductFacts, type SummaryContext } from '../stock/stock-summary';
+import { bool, chunkValues, num, type Db } from '../util/db-helpers';
+
+export type AvailabilityState = { availability: Availability; onlineAvailable: number; buffer: number };
+
+/** The verdict of the one availability rule, with the figures it was decided on. */
+export function availabilityState(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext, today = utcToday()): AvailabilityState {
+  const onlineAvailable = onlineAvailableOf(levels, ctx);
+  const verdict = decideAvailability({
+    status: product.status as 'active' | 'archived' | 'discontinued',
+    allowBackorder: bool(product.allow_backorder),
+    preorderDate: product.preorder_date,
+    bufferStock: product.buffer_stock === null ? null : num(product.buffer_stock),
+    onlineAvailable,
+    shopBufferStock: ctx.shopBufferStock(),
+    today,
+  });
+  return { availability: verdict.availability, onlineAvailable, buffer: verdict.buffer };
+}
+
+/** The change-log entry for a crossing, or null when the verdict stayed the same. */
+export function availabilityChange(product: { id: string; sku: string }, from: AvailabilityState, to: AvailabilityState): NewChange | null {
+  if (from.availability === to.availability) return null;
+  return {
+    type: 'availability.changed',
+    productId: product.id,
+    sku: product.sku,
+    payload: { sku: product.sku, from: from.availability, to: to.availability, onlineAvailable: to.onlineAvailable, buffer: to.buffer },
+  };
+}
+
+/**
+ * Follows the products of one stock batch: the state before the batch's first operation, then
+ * after each operation, so every crossing is reported once and in order, however many operations
+ * the batch holds. Pure memory: the engine's statement count per batch does not change.
+ */
+export class AvailabilityTracker {
+  private last = new Map<string, AvailabilityState>();
+  private readonly today = utcToday();
+
+  constructor(private readonly ctx: SummaryContext) {}
+
+  /** Records a product's state as loaded, before any operation of the batch touched it. */
+  start(product: ProductFacts, levels: LevelFigures[]): void {
+    if (!this.last.has(product.id)) this.last.set(product.id, availabilityState(product, levels, this.ctx, this.today));
+  }
+
+  /** The product's state after an operation; an entry when it crossed since the previous one. */
+  after(product: ProductFacts & { sku: string }, levels: LevelFigures[]): NewChange | null {
+    const next = availabilityState(product, levels, this.ctx, this.today);
+    const previous = this.last.get(product.id);
+    this.last.set(product.id, next);
+    return previous ? availabilityChange(product, previous, next) : null;
+  }
+}
+
+type ProductState = ProductFacts & { sku: string };
+
+const VERDICT_FIELDS = ['status', 'allow_backorder', 'preorder_date', 'buffer_stock'] as const;
+
+/**
+ * Crossings caused by product edits (status, buffer, backorder, preorder date), for the caller to
+ * append with its product.updated entries. Reads the edited products' stock rows in one statement,
+ * and nothing at all when no edit touched a field the availability rule reads.
+ */
+export async function productCrossings(db: Db, edits: Array<{ before: ProductState; after: ProductState }>, ctx: SummaryContext): Promise<NewChange[]> {
+  const relevant = edits.filter(({ before, after }) => VERDICT_FIELDS.some((f) => String(before[f]) !== String(after[f])));
+  if (relevant.length === 0) return [];
+  const levelsOf = new Map<string, LevelFigures[]>();
+  for (const chunk of chunkValues(relevant.map((e) => e.after.id))) {
+    const rows = (await db('stock_levels').select('product_id', 'location_id', 'on_hand', 'committed', 'incoming').whereIn('product_id', chunk)) as Array<
+      LevelFigures & { product_id: string }
+    >;
+    for (const r of rows) {
+      const list = levelsOf.get(r.product_id) ?? [];
+      list.push({ location_id: r.location_id, on_hand: num(r.on_hand), committed: num(r.committed), incoming: num(r.incoming) });
+      levelsOf.set(r.product_id, list);
+    }
+  }
+  const today = utcToday();
+  return relevant.flatMap(({ before, after }) => {
+    const levels = levelsOf.get(after.id) ?? [];
+    const change = availabilityChange(after, availabilityState(before, levels, ctx, today), availabilityState(after, levels, ctx, today));
+    return change ? [change] : [];
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * Dashboard figures, read from the stock levels and the ledger. Grouped queries only, so they stay
+ * quick on a large catalogue; the stock level over time is rebuilt from movements (on hand is the
+ * sum of a product's movements, which `check` verifies), never stored twice.
+ */
+import type { ParsedInput } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
+import { fromMinorUnits } from '../../../shared/domain/money';
+import { MOVEMENT_KINDS, type MovementKind } from '../../../shared/schemas/stock';
+import type { MovementsPerDay, StatsOverview, StockHistory } from '../../../shared/schemas/stats';
+import { latestSeq } from '../changes/change-log';
+import { num, type Db } from '../util/db-helpers';
+
+const DAY_MS = 86_400_000;
+
+/** The `days` UTC dates ending today, oldest first. */
+export function dayRange(days: number, now: Date): string[] {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Array.from({ length: days }, (_, i) => new Date(today - (days - 1 - i) * DAY_MS).toISOString().slice(0, 10));
+}
+
+export type StatsDeps = { db: Db; shopBufferStock: () => number; now?: () => Date };
+
+export class StatsService {
+  constructor(private readonly deps: StatsDeps) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  async overview(): Promise<StatsOverview> {
+    const { db } = this.deps;
+    // The sequence first: figures read after it are at least this fresh.
+    const seq = await latestSeq(db);
+    const values = (await db('stock_levels as s')
+      .join('products as p', 'p.id', 's.product_id')
+      .where('p.status', 'active')
+      .andWhere('s.on_hand', '>', 0)
+      .select('p.currency')
+      .select(db.raw('sum(cast(s.on_hand as bigint) * p.price_minor) as value_minor'))
+      .sum({ units: 's.on_hand' })
+      .groupBy('p.currency')) as Array<{ currency: string; value_minor: unknown; units: unknown }>;
+
+    const perProduct = db('stock_levels')
+      .select('product_id')
+      .select(db.raw('sum(on_hand) - sum(committed) as available'))
+      .sum({ incoming: 'incoming' })
+      .groupBy('product_id')
+      .as('s');
+    const available = 'coalesce(s.available, 0)';
+    const buffer = 'coalesce(p.buffer_stock, ?)';
+    const shopBuffer = this.deps.shopBufferStock();
+    const counts = (await db('products as p')
+      .leftJoin(perProduct, 's.product_id', 'p.id')
+      .where('p.status', 'active')
+      .select(db.raw('count(*) as active'))
+      .select(db.raw(`sum(case when ${available} <= 0 then 1 else 0 end) as out_of_stock`))
+      .select(db.raw(`sum(case when ${available} > 0 and ${available} <= ${buffer} then 1 else 0 end) as low`, [shopBuffer]))
+      .select(db.raw('sum(coalesce(s.incoming, 0)) as incoming_units'))
+      .select(db.raw('sum(case when coalesce(s.incoming, 0) > 0 then 1 else 0 end) as incoming_products'))
+      .first()) as Record<string, unknown> | undefined;
+
+    return {
+      stockValue: values
+        .map((v) => ({ currency: v.currency, minor: num(v.value_minor), units: num(v.units) }))
+        .sort((a, b) => b.minor - a.minor)
+        .map((v) => ({ currency: v.currency, value: fromMinorUnits(v.minor, v.currency), units: v.units })),
+      activeProducts: num(counts?.active),
+      atOrBelowBuffer: num(counts?.low),
+      outOfStock: num(counts?.out_of_stock),
+      incomingUnits: num(counts?.incoming_units),
+      incomingProducts: num(counts?.incoming_products),
+      seq,
+    };
+  }
+
+  private async productId(sku: string): Promise<string> {
+    const row = (await this.deps.db('products').select('id').where({ sku }).first()) as { id: string } | undefined;
+    if (!row) throw new AppError('not_found', `No product with SKU ${sku}`, { field: 'sku', sku });
+    return row.id;
+  }
+
+  /** On hand at the end of each of the last `days` days: the ledger up to that day, summed. */
+  async stockHistory(input: ParsedInput<'stats.stockHistory'>): Promise<StockHistory> {
+    const { db } = this.deps;
+    const productId = input.sku ? await this.productId(input.sku) : null;
+    const dates = dayRange(input.days, this.now());
+    const first = dates[0] as string;
+    const scoped = () => (productId ? db('movements').where('product_id', productId) : db('movements'));
+    const before = (await scoped().where('created_at', '<', first).sum({ total: 'quantity' }).first()) as { total: unknown } | undefined;
+    const daily = (await scoped()
+      .where('created_at', '>=', first)
+      .select(db.raw('substr(created_at, 1, 10) as day'))
+      .sum({ total: 'quantity' })
+      .groupBy(db.raw('substr(created_at, 1, 10)'))) as Array<{ day: string; total: unknown }>;
+    const byDay = new Map(daily.map((d) => [d.day, num(d.total)]));
+    let level = num(before?.total);
+    const points = dates.map((date) => {
+      level += byDay.get(date) ?? 0;
+      return { date, onHand: level };
+    });
+    return { sku: input.sku ?? null, points };
+  }
+
+  async movementsPerDay(input: ParsedInput<'stats.movementsPerDay'>): Promise<MovementsPerDay> {
+    const { db } = this.deps;
+    const dates = dayRange(input.days, this.now());
+    const rows = (await db('movements')
+      .where('created_at', '>=', dates[0] as string)
+      .select(db.raw('substr(created_at, 1, 10) as day'), 'kind')
+      .count({ n: '*' })
+      .select(db.raw('sum(case when quantity > 0 then quantity else 0 end) as units_in'))
+      .select(db.raw('sum(case when quantity < 0 then -quantity else 0 end) as units_out'))
+      .groupByRaw('substr(created_at, 1, 10), kind')) as Array<{ day: string; kind: string; n: unknown; units_in: unknown; units_out: unknown }>;
+    const empty = (): Record<MovementKind, number> => Object.fromEntries(MOVEMENT_KINDS.map((k) => [k, 0])) as Record<MovementKind, number>;
+    const days = new Map(dates.map((date) => [date, { date, movements: 0, unitsIn: 0, unitsOut: 0, byKind: empty() }]));
+    for (const row of rows) {
+      const day = days.get(row.day);
+      if (!day) continue;
+      const n = num(row.n);
+      day.movements += n;
+      day.unitsIn += num(row.units_in);
+      day.unitsOut += num(row.units_out);
+      if ((MOVEMENT_KINDS as readonly string[]).includes(row.kind)) day.byKind[row.kind as MovementKind] += n;
+    }
+    return { days: [...days.values()] };
+  }
+}
+
+/** The stats operations of the contract. */
+export function createStatsHandlers(stats: StatsService) {
+  return {
+    'stats.overview': () => stats.overview(),
+    'stats.stockHistory': (input: ParsedInput<'stats.stockHistory'>) => stats.stockHistory(input),
+    'stats.movementsPerDay': (input: ParsedInput<'stats.movementsPerDay'>) => stats.movementsPerDay(input),
+  };
+}

@@ -1,0 +1,58 @@
+/** Words for the publishing screen: artifact, target, availability and state names a person reads. */
+import type { Availability } from '../../shared/domain/availability';
+import type { ArtifactName, PublishOutput, PublishStatus } from '../../shared/schemas/publish';
+
+export const ARTIFACT_LABELS: Record<ArtifactName, string> = {
+  merchantXml: 'Merchant feed (XML)',
+  merchantTsv: 'Merchant feed (TSV)',
+  sitemap: 'Sitemap',
+  jsonLd: 'Product data (JSON-LD)',
+  manifest: 'Manifest',
+};
+
+export const TARGET_LABELS: Record<PublishStatus['targets'][number]['target'], string> = {
+  sftp: 'SFTP upload',
+  indexnow: 'IndexNow',
+};
+
+export const TARGET_STATES: Record<PublishStatus['targets'][number]['state'], string> = {
+  off: 'Off',
+  idle: 'Up to date',
+  delivering: 'Sending…',
+  retrying: 'Waiting to retry',
+  failed: 'Failed',
+};
+
+export const AVAILABILITY_LABELS: Record<Availability, string> = {
+  in_stock: 'In stock',
+  out_of_stock: 'Out of stock',
+  backorder: 'Backorder',
+  preorder: 'Pre-order',
+  discontinued: 'Discontinued',
+};
+
+export const OUTPUT_LABELS: Record<PublishOutput, string> = { feed: 'the feed', jsonLd: 'the JSON-LD', sitemap: 'the sitemap' };
+
+export type OverallState = { tone: 'ok' | 'busy' | 'error'; text: string };
+
+/** One sentence on where publishing stands. */
+export function overallState(status: PublishStatus): OverallState {
+  if (status.lastError) return { tone: 'error', text: `The last publish failed: ${status.lastError}` };
+  if (status.seq === null) return { tone: 'busy', text: status.running ? 'Publishing for the first time…' : 'Not published yet.' };
+  // Not `seq < latestSeq`: the log also holds changes that alter no file (settings, webhooks, the
+  // `published` entry itself), so the files' sequence stays below the log's end when all is done.
+  if (status.running) return { tone: 'busy', text: 'Publishing the latest changes…' };
+  return { tone: 'ok', text: 'Everything is published: the files match your stock and products.' };
+}
+
+const KB = 1024;
+export function formatBytes(bytes: number): string {
+  if (bytes < KB) return `${bytes} B`;
+  if (bytes < KB * KB) return `${(bytes / KB).toFixed(1)} kB`;
+  return `${(bytes / KB / KB).toFixed(1)} MB`;
+}
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

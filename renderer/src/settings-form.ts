@@ -1,0 +1,76 @@
+/**
+ * Helpers of the settings and first-run forms: live checks with the shared schemas (the same rules
+ * the server applies), the example product URL, and the server's field problems by full path
+ * (`sftp.port`, `indexNow.key`), so each lands next to its own control.
+ */
+import type { z } from 'zod';
+import { settingsShape } from '../../shared/schemas/settings';
+import { ClientError } from './api/client';
+import { sentence } from './api/errors';
+
+/** The first problem the schema finds with a value, as a sentence; null when it is fine. */
+export function liveProblem(schema: z.ZodType, value: unknown): string | null {
+  const result = schema.safeParse(value);
+  if (result.success) return null;
+  const message = result.error.issues[0]?.message;
+  return message ? sentence(message) : null;
+}
+
+export function shopUrlHint(value: string): string | null {
+  return value.trim() ? liveProblem(settingsShape.shopUrl, value) : null;
+}
+
+export function templateHint(value: string): string | null {
+  return value.trim() ? liveProblem(settingsShape.productUrlTemplate, value) : null;
+}
+
+/** The product shown in the live example. */
+export const EXAMPLE_PRODUCT = { slug: 'enamel-mug-blue', sku: 'MUG-ENAMEL-BLUE' } as const;
+
+/** What a product's page address will be, or null while the template cannot make one. */
+export function exampleProductUrl(template: string): string | null {
+  const trimmed = template.trim();
+  if (!trimmed || templateHint(trimmed)) return null;
+  return trimmed.replaceAll('{slug}', EXAMPLE_PRODUCT.slug).replaceAll('{sku}', encodeURIComponent(EXAMPLE_PRODUCT.sku));
+}
+
+/** The usual shape of a product address on a site, as a starting point. */
+export function suggestedTemplate(shopUrl: string): string {
+  const base = shopUrl.trim().replace(/\/+$/, '');
+  return base && !shopUrlHint(base) ? `${base}/products/{slug}` : '';
+}
+
+/** The server's per-field problems of a failed save, keyed by the issue's whole path. */
+export function issuesByPath(error: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!(error instanceof ClientError)) return result;
+  for (const issue of error.issues) result[issue.path] ??= sentence(issue.message);
+  const field = (error.details as { field?: unknown } | null | undefined)?.field;
+  if (typeof field === 'string' && !result[field]) result[field] = sentence(error.message);
+  return result;
+}
+
+/** The value at a dotted path (`sftp.port`) of a plain object. */
+export function valueAt(value: unknown, path: string): unknown {
+  let current = value;
+  for (const key of path.split('.')) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/**
+ * The server's messages that still apply: a message goes away as soon as the user changes the
+ * value it was about, and comes back if they change it back.
+ */
+export function openIssues(issues: Record<string, string>, sentValues: unknown, draft: unknown): Record<string, string> {
+  const open: Record<string, string> = {};
+  for (const [path, message] of Object.entries(issues)) {
+    if (JSON.stringify(valueAt(draft, path)) === JSON.stringify(valueAt(sentValues, path))) open[path] = message;
+  }
+  return open;
+}
+
+/** Common currencies offered as suggestions; any ISO 4217 code is accepted. */
+export const COMMON_CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'CAD', 'AUD', 'NZD', 'JPY'] as const;

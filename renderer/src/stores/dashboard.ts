@@ -1,0 +1,119 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { PublishStatus } from '../../../shared/schemas/publish';
+import type { MovementsPerDay, StatsOverview, StockHistory } from '../../../shared/schemas/stats';
+import type { Movement } from '../../../shared/schemas/stock';
+import { useClient } from '../api/app-api';
+import { describeError } from '../api/errors';
+import { useChangesStore } from './changes';
+
+const LATEST_LIMIT = 10;
+
+/**
+ * The dashboard's figures. They follow the change stream: a committed stock or product change
+ * (from this window, another one, or the API) refreshes the figures it affects, without polling.
+ */
+export const useDashboardStore = defineStore('dashboard', () => {
+  const client = useClient();
+  const overview = ref<StatsOverview | null>(null);
+  const history = ref<StockHistory | null>(null);
+  const perDay = ref<MovementsPerDay | null>(null);
+  const latest = ref<Movement[]>([]);
+  const publish = ref<PublishStatus | null>(null);
+  const historySku = ref('');
+  const days = ref(30);
+  const error = ref<string | null>(null);
+  const historyError = ref<string | null>(null);
+  let active = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let dirty = { stock: false, publish: false };
+  let lastRefresh = 0;
+
+  async function loadHistory(): Promise<void> {
+    const sku = historySku.value.trim();
+    try {
+      history.value = await client['stats.stockHistory']({ days: days.value, ...(sku ? { sku } : {}) });
+      historyError.value = null;
+    } catch (failure) {
+      historyError.value = describeError(failure);
+    }
+  }
+
+  async function loadStock(): Promise<void> {
+    const [o, d, m] = await Promise.all([
+      client['stats.overview']({}),
+      client['stats.movementsPerDay']({ days: days.value }),
+      client['movements.list']({ limit: LATEST_LIMIT }),
+      loadHistory(),
+    ]);
+    overview.value = o;
+    perDay.value = d;
+    latest.value = m.movements;
+  }
+
+  async function loadPublish(): Promise<void> {
+    try {
+      publish.value = await client['publish.status']({});
+    } catch {
+      // Publishing may be switched off or not set up yet; the panel says so.
+      publish.value = null;
+    }
+  }
+
+  async function load(): Promise<void> {
+    active = true;
+    try {
+      await Promise.all([loadStock(), loadPublish()]);
+      error.value = null;
+    } catch (failure) {
+      error.value = describeError(failure);
+    }
+  }
+
+  /**
+   * Changes arrive in bursts (an import, a batch of orders): refresh once per burst, and at most
+   * once a second while a long burst lasts, so the figures never compete with the writes.
+   */
+  function schedule(): void {
+    if (timer !== undefined) return;
+    const wait = Math.max(120, lastRefresh + 1000 - Date.now());
+    timer = setTimeout(() => {
+      timer = undefined;
+      lastRefresh = Date.now();
+      const due = dirty;
+      dirty = { stock: false, publish: false };
+      if (due.stock) void loadStock().catch((failure: unknown) => (error.value = describeError(failure)));
+      if (due.publish) void loadPublish();
+    }, wait);
+  }
+
+  useChangesStore().subscribe((changes) => {
+    if (!active) return;
+    for (const change of changes) {
+      if (change.type === 'published') dirty.publish = true;
+      else if (['stock.changed', 'product.created', 'product.updated', 'settings.updated'].includes(change.type)) dirty.stock = true;
+    }
+    if (dirty.stock || dirty.publish) schedule();
+  });
+
+  function setDays(value: number): Promise<void> {
+    days.value = value;
+    return loadStock().catch((failure: unknown) => {
+      error.value = describeError(failure);
+    });
+  }
+
+  function setHistorySku(sku: string): Promise<void> {
+    historySku.value = sku;
+    return loadHistory();
+  }
+
+  /** The screen was left: stop refreshing figures nobody sees. */
+  function pause(): void {
+    active = false;
+    clearTimeout(timer);
+    timer = undefined;
+  }
+
+  return { overview, history, perDay, latest, publish, historySku, days, error, historyError, load, setDays, setHistorySku, pause };
+});

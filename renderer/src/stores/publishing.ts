@@ -1,0 +1,119 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { Availability } from '../../../shared/domain/availability';
+import type { Change } from '../../../shared/schemas/changes';
+import type { PublishIssues, PublishStatus } from '../../../shared/schemas/publish';
+import { useClient } from '../api/app-api';
+import { describeError } from '../api/errors';
+import { useChangesStore } from './changes';
+
+/** A product whose availability moved, and whether a publish has put that into the files yet. */
+export type FeedChange = {
+  seq: number;
+  sku: string;
+  from: Availability | null;
+  to: Availability;
+  at: string;
+  /** The publish (its change-log sequence) that carried it into the feed; null while pending. */
+  publishedSeq: number | null;
+};
+
+const FEED_CHANGES_KEPT = 20;
+const ISSUES_PAGE = 100;
+
+function asAvailability(value: unknown): Availability | null {
+  return typeof value === 'string' ? (value as Availability) : null;
+}
+
+/**
+ * The publishing screen's data: status of every artifact and target, the products left out and
+ * why, and the feed changes seen while the screen is open. It follows the change stream: each
+ * `published` change reloads the status and issues; nothing is polled.
+ */
+export const usePublishingStore = defineStore('publishing', () => {
+  const client = useClient();
+  const changes = useChangesStore();
+  const status = ref<PublishStatus | null>(null);
+  const issues = ref<PublishIssues | null>(null);
+  const feedChanges = ref<FeedChange[]>([]);
+  const error = ref<string | null>(null);
+  const running = ref(false);
+  let stopFollowing: (() => void) | null = null;
+  let refreshing: Promise<void> | null = null;
+  let again = false;
+
+  async function load(): Promise<void> {
+    const [nextStatus, nextIssues] = await Promise.all([client['publish.status']({}), client['publish.issues']({ limit: ISSUES_PAGE })]);
+    status.value = nextStatus;
+    issues.value = nextIssues;
+    error.value = null;
+  }
+
+  /** One refresh at a time; a change during one asks for one more after it. */
+  function refresh(): Promise<void> {
+    if (refreshing) {
+      again = true;
+      return refreshing;
+    }
+    refreshing = load()
+      .catch((failure: unknown) => {
+        error.value = describeError(failure);
+      })
+      .finally(() => {
+        refreshing = null;
+        if (again) {
+          again = false;
+          void refresh();
+        }
+      });
+    return refreshing;
+  }
+
+  async function loadMoreIssues(): Promise<void> {
+    const current = issues.value;
+    if (!current?.next) return;
+    const page = await client['publish.issues']({ limit: ISSUES_PAGE, cursor: current.next });
+    issues.value = { ...page, products: [...current.products, ...page.products] };
+  }
+
+  function apply(batch: Change[]): void {
+    for (const change of batch) {
+      if (change.type === 'availability.changed' && change.sku) {
+        const to = asAvailability(change.payload.to);
+        if (!to) continue;
+        const entry: FeedChange = { seq: change.seq, sku: change.sku, from: asAvailability(change.payload.from), to, at: change.createdAt, publishedSeq: null };
+        feedChanges.value = [entry, ...feedChanges.value].slice(0, FEED_CHANGES_KEPT);
+      } else if (change.type === 'published') {
+        const seq = typeof change.payload.seq === 'number' ? change.payload.seq : change.seq;
+        feedChanges.value = feedChanges.value.map((f) => (f.publishedSeq === null && f.seq <= seq ? { ...f, publishedSeq: seq } : f));
+      }
+    }
+    // The status shows how far the files are behind the log, so any change is news to it.
+    void refresh();
+  }
+
+  /** Loads and follows the change stream while the screen is open. */
+  async function open(): Promise<void> {
+    stopFollowing ??= changes.subscribe(apply);
+    await refresh();
+  }
+
+  function close(): void {
+    stopFollowing?.();
+    stopFollowing = null;
+  }
+
+  /** Publishes now; the answer is the new status. */
+  async function publishNow(full = false): Promise<void> {
+    running.value = true;
+    try {
+      status.value = await client['publish.run']({ full });
+      issues.value = await client['publish.issues']({ limit: ISSUES_PAGE });
+      error.value = null;
+    } finally {
+      running.value = false;
+    }
+  }
+
+  return { status, issues, feedChanges, error, running, open, close, refresh, loadMoreIssues, publishNow };
+});

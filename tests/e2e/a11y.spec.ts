@@ -1,0 +1,97 @@
+/**
+ * Accessibility of the main screens, checked by axe-core in light and dark: no serious or critical
+ * violation of WCAG 2.1 A/AA. A failure lists each rule with the elements it found.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test, type StockfeedServer } from './fixtures';
+
+async function violations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  // The checks really ran on this page (labels, contrast, roles …), not on an empty document.
+  expect(results.passes.map((p) => p.id)).toEqual(expect.arrayContaining(['color-contrast', 'document-title']));
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(' | ')}`);
+}
+
+/** Checks the page as it is now, in the light and the dark theme. */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    expect(await violations(page), `${screen} (${colorScheme})`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+async function open(page: Page, server: StockfeedServer, hash: string, heading: string | RegExp): Promise<void> {
+  await page.goto(`${server.origin}/#${hash}`);
+  await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+  // Let data-driven parts (lists, charts, tables) finish loading before the check.
+  await page.waitForLoadState('networkidle');
+}
+
+test.describe('a fresh shop', () => {
+  test.use({ shopSetUp: false });
+
+  test('sign-in and first run', async ({ page, server }) => {
+    await page.goto(server.origin);
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Stockfeed' })).toBeVisible();
+    await expectAccessible(page, 'sign-in');
+    await page.getByLabel('API token').fill('wrong-token-0000000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByLabel('API token')).toHaveAttribute('aria-invalid', 'true');
+    await expectAccessible(page, 'sign-in with an error');
+
+    await page.getByLabel('API token').fill(server.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Stockfeed' })).toBeVisible();
+    await expectAccessible(page, 'first run');
+    await page.getByLabel('Product page address (optional)').fill('shop.example.com/{slug}');
+    await page.getByRole('button', { name: 'Start using Stockfeed' }).click();
+    await expect(page.getByRole('alert')).toBeVisible();
+    await expectAccessible(page, 'first run with an error');
+  });
+});
+
+test('the main screens of a shop with the sample catalogue', async ({ page, server }) => {
+  test.setTimeout(120_000);
+  const loaded = await fetch(`${server.origin}/api/v1/catalog/sample`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  expect(loaded.status).toBe(201);
+  await page.goto(server.signedInUrl);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+
+  await open(page, server, '/dashboard', 'Dashboard');
+  await expectAccessible(page, 'dashboard');
+  await open(page, server, '/products', 'Products');
+  await expect(page.getByText('MUG-ENAMEL-BLUE')).toBeVisible();
+  await expectAccessible(page, 'products');
+  await open(page, server, '/products/MUG-ENAMEL-BLUE', 'Enamel mug, blue');
+  await expectAccessible(page, 'product page');
+  await open(page, server, '/products/new', 'New product');
+  await expectAccessible(page, 'new product');
+  await open(page, server, '/stock-entry', /Stock entry/);
+  await expectAccessible(page, 'stock entry');
+  await open(page, server, '/reservations', /Reservations|Orders/);
+  await expectAccessible(page, 'reservations');
+  await open(page, server, '/settings', 'Settings');
+  await page.getByLabel('Upload the published files to a server by SFTP').check();
+  await page.getByLabel('Tell search engines at once when a product page changes (IndexNow)').check();
+  await expectAccessible(page, 'settings');
+  await open(page, server, '/import', 'Import and export');
+  await page.getByLabel('CSV file').setInputFiles({
+    name: 'two.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('sku,title,price\nOK-1,Fine,1.00\nBAD 1,,x\n'),
+  });
+  await page.getByRole('button', { name: 'Check the file' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Nothing was imported' })).toBeVisible();
+  await expectAccessible(page, 'import with problems');
+  await open(page, server, '/publishing', 'Publishing');
+  await expect(page.getByTestId('publishing-state')).toBeVisible();
+  await expectAccessible(page, 'publishing');
+});

@@ -1,0 +1,58 @@
+import { apiCall } from './api';
+import { expect, test } from './fixtures';
+
+test('the product page lists its variants, pages through its movement history and shows how search engines see it, live', async ({ page, server }) => {
+  const common = { price: '19.00', itemGroupId: 'TEE', imageUrl: 'https://cdn.example.com/tee.jpg', description: 'Organic cotton tee.', brand: 'Fjord' };
+  await apiCall(server, 'products.create', { sku: 'TEE-S', title: 'Organic tee S', ...common });
+  await apiCall(server, 'products.create', { sku: 'TEE-M', title: 'Organic tee M', ...common });
+  for (let i = 1; i <= 25; i++) await apiCall(server, 'stock.receive', { sku: 'TEE-S', quantity: i, reference: `PO-${i}` });
+
+  await page.goto(server.signedInUrl);
+  await page.getByRole('link', { name: 'Products', exact: true }).click();
+  await page.getByRole('link', { name: 'Organic tee S' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Organic tee S' })).toBeVisible();
+
+  // Variants: the group's products, this one marked, the other a link.
+  const variants = page.getByRole('region', { name: 'Variants in group TEE' });
+  await expect(variants.getByText('Organic tee S (this product)')).toBeVisible();
+  await expect(variants.getByRole('link', { name: 'Organic tee M' })).toBeVisible();
+
+  // Movement history: 20 first, then the older ones on request.
+  const movements = page.getByRole('list', { name: 'Latest movements' }).getByRole('listitem');
+  await expect(movements).toHaveCount(20);
+  await page.getByRole('button', { name: 'Show older movements' }).click();
+  await expect(movements).toHaveCount(25);
+  await expect(movements.last()).toContainText('PO-1');
+  await expect(page.getByRole('button', { name: 'Show older movements' })).toBeHidden();
+
+  // How search engines see it: without a shop address the product is left out, with the fix.
+  const seo = page.getByRole('region', { name: 'How search engines see it' });
+  await expect(seo.getByText('Problems to fix')).toBeVisible();
+  await expect(seo.getByText(/Left out of the Merchant feed/).first()).toBeVisible();
+  await expect(seo.getByText(/How to fix:/).first()).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('product-page-problems.png'), fullPage: true });
+
+  // The settings are fixed elsewhere (the API): the panel follows without a reload.
+  const settings = await apiCall(server, 'settings.get', {});
+  await apiCall(server, 'settings.update', {
+    ...settings,
+    shopUrl: 'https://shop.example.com',
+    productUrlTemplate: 'https://shop.example.com/p/{slug}',
+  } as Parameters<typeof apiCall<'settings.update'>>[2]);
+  await expect(seo.getByText('No problems: this product is in the feed, the sitemap and the JSON-LD.')).toBeVisible();
+  await seo.getByText('Merchant feed item').click();
+  await expect(seo.getByLabel('Merchant feed item')).toContainText('<g:id>TEE-S</g:id>');
+  await seo.getByText('JSON-LD (structured data on the product page)').click();
+  await expect(seo.getByLabel('JSON-LD')).toContainText('"@type": "ProductGroup"');
+  await seo.getByText('Sitemap entry').click();
+  await expect(seo.getByLabel('Sitemap entry')).toContainText('https://shop.example.com/p/organic-tee-s');
+
+  // A sale elsewhere changes the stock panel and the feed item's availability at once.
+  const onHand = page.getByTestId('stock-on-hand');
+  await expect(onHand).toHaveText('325');
+  await apiCall(server, 'stock.adjust', { sku: 'TEE-S', quantity: -325, reason: 'sold out at the market' });
+  await expect(onHand).toHaveText('0');
+  await expect(seo.getByLabel('Merchant feed item')).toContainText('<g:availability>out_of_stock</g:availability>');
+  await expect(movements.first()).toContainText('sold out at the market');
+  await page.screenshot({ path: test.info().outputPath('product-page.png'), fullPage: true });
+});

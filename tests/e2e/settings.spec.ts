@@ -1,0 +1,132 @@
+import { expect, test, type StockfeedServer } from './fixtures';
+
+async function apiGet(server: StockfeedServer, path: string, token = server.token): Promise<Response> {
+  return fetch(`${server.origin}/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
+}
+
+test('settings: a bad value is explained next to its field and kept, secrets are never shown, locations are added', async ({ page, server }) => {
+  await page.goto(server.signedInUrl);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+
+  await page.getByLabel('Shop name').fill('Harbour Goods');
+  const buffer = page.getByLabel('Buffer stock');
+  await buffer.fill('-2');
+  await page.getByLabel('Upload the published files to a server by SFTP').check();
+  await page.getByLabel('Server', { exact: true }).fill('sftp.example.com');
+  await page.getByLabel('User name').fill('shop');
+  await page.getByLabel('Password (optional)').fill('correct horse battery staple');
+  await expect(page.getByText('You have unsaved changes.')).toBeVisible();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+
+  await expect(page.getByRole('alert').filter({ hasText: 'Nothing was saved' })).toBeVisible();
+  await expect(buffer).toHaveAttribute('aria-invalid', 'true');
+  await expect(buffer).toBeFocused();
+  await expect(buffer).toHaveAccessibleDescription(/greater than or equal to 0|at least 0|too small/i);
+  await expect(page.getByLabel('Shop name')).toHaveValue('Harbour Goods');
+  await expect(page.getByLabel('Password (optional)')).toHaveValue('correct horse battery staple');
+  await page.screenshot({ path: test.info().outputPath('settings-error.png'), fullPage: true });
+
+  await buffer.fill('2');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+  // The password is saved but never comes back: the page shows that one is saved, not what it is.
+  const password = page.getByRole('group', { name: 'Password' });
+  await expect(password).toContainText('Saved');
+  await expect(page.getByLabel('Password (optional)')).toHaveCount(0);
+  expect(await page.content()).not.toContain('correct horse battery staple');
+  const saved = (await (await apiGet(server, '/settings')).json()) as { shopName: string; bufferStock: number; sftp: Record<string, unknown> };
+  expect(saved).toMatchObject({ shopName: 'Harbour Goods', bufferStock: 2 });
+  expect(saved.sftp).toMatchObject({ host: 'sftp.example.com', password: null, hasPassword: true });
+  await expect(page.getByRole('banner')).toContainText('Harbour Goods');
+
+  // Removing asks first; Cancel keeps it.
+  await password.getByRole('button', { name: 'Remove' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Remove the saved password?' });
+  await expect(dialog).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('settings-confirm.png') });
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(password).toContainText('Saved');
+  await password.getByRole('button', { name: 'Remove' }).click();
+  await dialog.getByRole('button', { name: 'Remove' }).click();
+  await expect(password).toContainText('Will be removed when you save.');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+  await expect(page.getByLabel('Password (optional)')).toBeVisible();
+  const cleared = (await (await apiGet(server, '/settings')).json()) as { sftp: Record<string, unknown> };
+  expect(cleared.sftp).toMatchObject({ hasPassword: false });
+
+  // Locations: a code in use is refused next to its field; a new one appears in the list at once.
+  const locationCode = page.getByLabel('Code', { exact: true });
+  await page.getByLabel('Name', { exact: true }).fill('Second main');
+  await locationCode.fill('main');
+  await page.getByRole('button', { name: 'Add location' }).click();
+  await expect(locationCode).toHaveAccessibleDescription(/already exists/);
+  await page.getByLabel('Name', { exact: true }).fill('Shop floor');
+  await locationCode.fill('shop');
+  await page.getByLabel('Sells online').uncheck();
+  await page.getByRole('button', { name: 'Add location' }).click();
+  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Shop floor' }) });
+  await expect(row).toContainText('shop');
+  await expect(row).toContainText('not offered online');
+  await expect(page.getByLabel('Default location')).toContainText('Shop floor (shop)');
+
+  // IndexNow gets a key made for it; a sales channel's secret is kept like the password.
+  await page.getByLabel('Tell search engines at once when a product page changes (IndexNow)').check();
+  await page.getByRole('button', { name: 'Make a key' }).click();
+  await expect(page.getByLabel('Key', { exact: true })).toHaveValue(/^[0-9a-f]{32}$/);
+  await page.getByLabel('Shopify app secret (optional)').fill('shpss_0123456789abcdef');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Shopify app secret' })).toContainText('Saved');
+  const withChannel = (await (await apiGet(server, '/settings')).json()) as { indexNow: { enabled: boolean; key: string }; channels: { shopify: Record<string, unknown> } };
+  expect(withChannel.indexNow).toMatchObject({ enabled: true, key: expect.stringMatching(/^[0-9a-f]{32}$/) });
+  expect(withChannel.channels.shopify).toEqual({ secret: null, hasSecret: true });
+
+  await page.screenshot({ path: test.info().outputPath('settings-light.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: test.info().outputPath('settings-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+});
+
+test('settings: a new API token is shown once, the old one stops working, and webhooks are added, turned off and deleted', async ({ page, server }) => {
+  await page.goto(server.signedInUrl);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Make a new token…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Make a new API token?' });
+  await dialog.getByRole('button', { name: 'Make a new token' }).click();
+  const fresh = page.getByRole('textbox', { name: 'New API token' });
+  await expect(fresh).toBeVisible();
+  const token = await fresh.inputValue();
+  expect(token.length).toBeGreaterThanOrEqual(16);
+  expect(token).not.toBe(server.token);
+  expect((await apiGet(server, '/settings')).status).toBe(401);
+  expect((await apiGet(server, '/settings', token)).status).toBe(200);
+  // This page keeps working: it now uses the new token.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+
+  await page.getByLabel('Address (URL)').fill('not a url');
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  await expect(page.getByLabel('Address (URL)')).toHaveAccessibleDescription(/http/);
+  await page.getByLabel('Address (URL)').fill('https://hooks.example.com/stock');
+  await page.getByLabel('Description (optional)').fill('Warehouse system');
+  await page.getByLabel('Changes to send (optional)').selectOption(['stock.changed', 'availability.changed']);
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Its signing secret is' })).toBeVisible();
+  const item = page.getByRole('listitem').filter({ hasText: 'https://hooks.example.com/stock' });
+  await expect(item).toContainText('stock.changed, availability.changed');
+  await item.getByRole('button', { name: 'Turn off' }).click();
+  await expect(item).toContainText('off');
+  await item.getByRole('button', { name: 'Deliveries' }).click();
+  await expect(item.getByText('Nothing has been sent yet.')).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('settings-webhooks.png'), fullPage: true });
+  await item.getByRole('button', { name: 'Delete…' }).click();
+  await page.getByRole('dialog', { name: 'Delete this webhook?' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(item).toHaveCount(0);
+  await expect(page.getByText('No webhooks yet.')).toBeVisible();
+});

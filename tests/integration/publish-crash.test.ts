@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { openCore } from '../../electron/core/core';
+import { engines, startCore, type TestCore } from '../helpers/core';
+import { configureShop, FIXTURES, parseFeed, parseTsv, sitemapEntries, xmllint } from '../fixtures/publish/helpers';
+import { latestSeq } from '../../electron/core/changes/change-log';
+
+const PRODUCTS = 20_000;
+
+function sha256(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** Every published file parses whole; returns the feed's channel title. */
+function checkIntact(dir: string): string {
+  const { channel, items } = parseFeed(path.join(dir, 'google-merchant.xml'));
+  expect(items).toHaveLength(PRODUCTS);
+  expect(parseTsv(path.join(dir, 'google-merchant.tsv'))).toHaveLength(PRODUCTS);
+  expect(xmllint('sitemap.xsd', path.join(dir, 'sitemap.xml')).code).toBe(0);
+  expect(sitemapEntries(path.join(dir, 'sitemap.xml')).size).toBe(PRODUCTS);
+  JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  return String(channel.title);
+}
+
+describe.each(engines())('a publisher killed mid-write on %s', (engine) => {
+  let core: TestCore;
+  let dir: string;
+  beforeAll(async () => {
+    core = await startCore(engine);
+    await configureShop(core);
+    // Long descriptions make the feed big enough (~25 MB) to be caught mid-write.
+    await core.queue.exclusive(async (ctx) => {
+      const rows = Array.from({ length: PRODUCTS }, (_, i) => ({
+        id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+        sku: `CRASH-${String(i).padStart(6, '0')}`,
+        title: `Crash test product ${i}`,
+        description: `A long description ${i}. `.repeat(40),
+        brand: 'Acme',
+        gtin: null,
+        mpn: `M${i}`,
+        condition: 'new',
+        price_minor: 999,
+        sale_price_minor: null,
+        currency: 'EUR',
+        slug: `crash-${i}`,
+        image_url: `https://cdn.example.com/${i}.jpg`,
+        additional_image_urls: '[]',
+        status: 'active',
+        item_group_id: null,
+        allow_backorder: false,
+        preorder_date: null,
+        buffer_stock: null,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+      }));
+      for (let i = 0; i < rows.length; i += 500) await ctx.trx('products').insert(rows.slice(i, i + 500));
+    });
+    await core.call('publish.run', {});
+    dir = core.publisher.publishDir();
+    await core.publisher.stop();
+  }, 180_000);
+  afterAll(async () => {
+    await core?.cleanup();
+  });
+
+  it('leaves the old files whole, and a restart catches up with the database', async () => {
+    expect(checkIntact(dir)).toBe('Test Shop');
+    // A change the killed child was publishing when it died.
+    await core.call('settings.update', { ...(await core.call('settings.get', {})), shopName: 'Version 2' });
+
+    const env = { ...process.env, DATABASE_URL: core.config.kind === 'pg' ? core.config.url : '' };
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(FIXTURES, 'crash-child.ts'), core.dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    // Wait until the child is writing the feed's temporary file, then kill it without warning.
+    const temp = new RegExp(`^\\.google-merchant\\.xml\\.tmp-${child.pid}-`);
+    const deadline = Date.now() + 120_000;
+    let caught = false;
+    while (Date.now() < deadline && !caught) {
+      caught = fs.readdirSync(dir).some((n) => temp.test(n));
+      if (!caught) await new Promise((r) => setImmediate(r));
+    }
+    expect(caught).toBe(true);
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(fs.readdirSync(dir).some((n) => temp.test(n))).toBe(true); // the half-written temporary file is still there
+
+    // Every file a reader can open is whole (old or new, never half-written).
+    const title = checkIntact(dir);
+    expect(['Test Shop', 'Version 2']).toContain(title);
+
+    // A restart catches up: the files match the database and the leftovers are gone.
+    const restarted = await openCore({ dataDir: core.dataDir, databaseUrl: env.DATABASE_URL || undefined, expirySweepMs: 0 });
+    try {
+      await restarted.publisher.start();
+      expect(checkIntact(dir)).toBe('Version 2');
+      expect(fs.readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { seq: number; files: Array<{ name: string; sha256: string }> };
+      const status = await restarted.handlers['publish.status']({});
+      expect(manifest.seq).toBe(status.seq);
+      const newest = await restarted.db('changes').whereNot('type', 'published').max({ seq: 'seq' }).first();
+      expect(manifest.seq).toBeGreaterThanOrEqual(Number((newest as { seq: number }).seq));
+      expect(await latestSeq(restarted.db)).toBeGreaterThan(manifest.seq);
+      for (const f of manifest.files.filter((x) => !x.name.startsWith('jsonld/') || x.name.endsWith('-1.json'))) {
+        expect(sha256(path.join(dir, f.name)), f.name).toBe(f.sha256);
+      }
+    } finally {
+      await restarted.close();
+    }
+  }, 240_000);
+});

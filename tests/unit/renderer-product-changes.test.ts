@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { applyChange } from '../../renderer/src/product-changes';
+import type { Change } from '../../shared/schemas/changes';
+import type { Product } from '../../shared/schemas/product';
+
+const product: Product = {
+  id: '01900000-0000-7000-8000-000000000001',
+  sku: 'MUG-1',
+  title: 'Mug',
+  description: '',
+  brand: '',
+  gtin: null,
+  mpn: null,
+  condition: 'new',
+  price: '9.99',
+  salePrice: null,
+  currency: 'EUR',
+  slug: 'mug',
+  imageUrl: null,
+  additionalImageUrls: [],
+  status: 'active',
+  itemGroupId: null,
+  allowBackorder: false,
+  preorderDate: null,
+  bufferStock: null,
+  createdAt: '2026-11-26T10:00:00.000Z',
+  updatedAt: '2026-11-26T10:00:00.000Z',
+  stock: { onHand: 5, committed: 0, incoming: 0, available: 5, availability: 'in_stock', availabilityDate: null },
+};
+
+function change(type: Change['type'], payload: Record<string, unknown>): Change {
+  return { seq: 9, type, sku: 'MUG-1', productId: product.id, payload, createdAt: '2026-11-26T11:00:00.000Z' };
+}
+
+describe('a change applied to a product on screen', () => {
+  it('takes the new stock figures of a stock change (without the per-location detail)', () => {
+    const stock = { sku: 'MUG-1', onHand: 3, committed: 1, incoming: 0, available: 2, availability: 'in_stock', availabilityDate: null, byLocation: [] };
+    expect(applyChange(product, change('stock.changed', { cause: 'sale', stock })).stock).toEqual({
+      onHand: 3,
+      committed: 1,
+      incoming: 0,
+      available: 2,
+      availability: 'in_stock',
+      availabilityDate: null,
+    });
+  });
+
+  it('takes the changed fields of an update and keeps its own stock figures', () => {
+    const next = applyChange(product, change('product.updated', { changed: ['title', 'price'], after: { title: 'Big mug', price: '12.00' } }));
+    expect(next).toMatchObject({ title: 'Big mug', price: '12.00', stock: product.stock, sku: 'MUG-1' });
+  });
+
+  it('ignores changes it has nothing to take from', () => {
+    expect(applyChange(product, change('stock.changed', { cause: 'receive' }))).toBe(product);
+    expect(applyChange(product, change('settings.updated', {}))).toBe(product);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { settingsSchema } from '../../shared/schemas/settings';
+import { settingsInput } from '../../shared/schemas/settings';
+import { ClientError } from '../../renderer/src/api/client';
+import { exampleProductUrl, issuesByPath, openIssues, shopUrlHint, suggestedTemplate, templateHint } from '../../renderer/src/settings-form';
+import { settingsToInput } from '../../renderer/src/stores/settings';
+
+describe('settings form helpers', () => {
+  it('shows a live example of a product URL only for a usable template', () => {
+    expect(exampleProductUrl('https://shop.example.com/products/{slug}')).toBe('https://shop.example.com/products/enamel-mug-blue');
+    expect(exampleProductUrl('https://shop.example.com/p?sku={sku}')).toBe('https://shop.example.com/p?sku=MUG-ENAMEL-BLUE');
+    expect(exampleProductUrl('https://shop.example.com/products/')).toBeNull();
+    expect(exampleProductUrl('')).toBeNull();
+  });
+
+  it('checks while typing with the same rules as the server', () => {
+    expect(templateHint('https://shop.example.com/p/')).toMatch(/must contain \{slug\} or \{sku\}/);
+    expect(templateHint('shop.example.com/{slug}')).toMatch(/http:\/\/ or https:\/\//);
+    expect(templateHint('')).toBeNull();
+    expect(shopUrlHint('shop.example.com')).toMatch(/http/);
+    expect(shopUrlHint('https://shop.example.com')).toBeNull();
+  });
+
+  it('suggests the usual product address from the site address', () => {
+    expect(suggestedTemplate('https://shop.example.com/')).toBe('https://shop.example.com/products/{slug}');
+    expect(suggestedTemplate('not a url')).toBe('');
+  });
+
+  it('keys the server problems by their whole path and drops each once its value is changed', () => {
+    const error = new ClientError('validation_failed', 'x', { issues: [{ path: 'sftp.port', message: 'too big' }, { path: 'bufferStock', message: 'too small' }] }, 422);
+    const issues = issuesByPath(error);
+    expect(issues).toEqual({ 'sftp.port': 'Too big.', bufferStock: 'Too small.' });
+    const sent = { sftp: { port: 70000 }, bufferStock: -1 };
+    expect(openIssues(issues, sent, { sftp: { port: 70000 }, bufferStock: 3 })).toEqual({ 'sftp.port': 'Too big.' });
+  });
+
+  it('turns what GET returned into a PUT body the server accepts, secrets kept (null)', () => {
+    const got = settingsSchema.parse({
+      ...settingsInput.parse({}),
+      sftp: { enabled: true, host: 'h', port: 22, username: 'u', remoteDir: '', password: null, privateKey: null, hasPassword: true, hasPrivateKey: false },
+      channels: { shopify: { secret: null, hasSecret: true }, woocommerce: { secret: null, hasSecret: false } },
+    });
+    const body = settingsToInput(got);
+    expect(body.sftp).toMatchObject({ password: null, privateKey: null });
+    expect(body.sftp).not.toHaveProperty('hasPassword');
+    expect(settingsInput.safeParse(body).success).toBe(true);
+  });
+});
