@@ -11,7 +11,7 @@ export type NewChange = {
   payload: Record<string, unknown>;
 };
 
-type ChangeRow = {
+export type ChangeRow = {
   seq: number | string;
   type: string;
   product_id: string | null;
@@ -20,7 +20,7 @@ type ChangeRow = {
   created_at: string;
 };
 
-function toChange(row: ChangeRow): Change {
+export function toChange(row: ChangeRow): Change {
   return {
     seq: num(row.seq),
     type: row.type as ChangeType,

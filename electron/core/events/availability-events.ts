@@ -3,26 +3,17 @@
  * availability verdict changes (in stock → out of stock at its buffer, back in stock, into
  * backorder, discontinued …), so an automation can pause ad spend or start a purchase.
  */
-import { decideAvailability, utcToday, type Availability } from '../../../shared/domain/availability';
+import { utcToday, type Availability } from '../../../shared/domain/availability';
 import type { NewChange } from '../changes/change-log';
-import { onlineAvailableOf, type LevelFigures, type ProductFacts, type SummaryContext } from '../stock/stock-summary';
-import { bool, chunkValues, num, type Db } from '../util/db-helpers';
+import { availabilityVerdict, type LevelFigures, type ProductFacts, type SummaryContext } from '../stock/stock-summary';
+import { chunkValues, num, type Db } from '../util/db-helpers';
 
 export type AvailabilityState = { availability: Availability; onlineAvailable: number; buffer: number };
 
 /** The verdict of the one availability rule, with the figures it was decided on. */
 export function availabilityState(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext, today = utcToday()): AvailabilityState {
-  const onlineAvailable = onlineAvailableOf(levels, ctx);
-  const verdict = decideAvailability({
-    status: product.status as 'active' | 'archived' | 'discontinued',
-    allowBackorder: bool(product.allow_backorder),
-    preorderDate: product.preorder_date,
-    bufferStock: product.buffer_stock === null ? null : num(product.buffer_stock),
-    onlineAvailable,
-    shopBufferStock: ctx.shopBufferStock(),
-    today,
-  });
-  return { availability: verdict.availability, onlineAvailable, buffer: verdict.buffer };
+  const verdict = availabilityVerdict(product, levels, ctx, today);
+  return { availability: verdict.availability, onlineAvailable: verdict.onlineAvailable, buffer: verdict.buffer };
 }
 
 /** The change-log entry for a crossing, or null when the verdict stayed the same. */

@@ -7,8 +7,8 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Change, ChangeType } from '../../../shared/schemas/changes';
-import type { ChangeBus } from '../changes/change-log';
-import { num, type Db } from '../util/db-helpers';
+import { toChange, type ChangeBus, type ChangeRow } from '../changes/change-log';
+import type { Db } from '../util/db-helpers';
 
 export type ChangeFilter = { types: ChangeType[] | null; sku: string | null };
 
@@ -25,18 +25,6 @@ export type ChangeStreamOptions = {
 
 const PAGE = 500;
 
-type ChangeRow = { seq: number | string; type: string; product_id: string | null; sku: string | null; payload: string; created_at: string };
-
-function toChange(row: ChangeRow): Change {
-  return {
-    seq: num(row.seq),
-    type: row.type as ChangeType,
-    sku: row.sku,
-    productId: row.product_id,
-    payload: JSON.parse(row.payload) as Record<string, unknown>,
-    createdAt: row.created_at,
-  };
-}
 
 export function matches(filter: ChangeFilter, change: Change): boolean {
   return (!filter.types || filter.types.includes(change.type)) && (!filter.sku || change.sku === filter.sku);

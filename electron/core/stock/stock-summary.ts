@@ -32,6 +32,21 @@ export function onlineAvailableOf(levels: LevelFigures[], ctx: SummaryContext): 
  * Totals over all locations, and availability from the locations that sell online: the figures
  * every host shows for a product, computed in one place.
  */
+/** The availability rule applied to a product's facts and stock rows (the one call site of the rule in the core). */
+export function availabilityVerdict(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext, today = utcToday()) {
+  const onlineAvailable = onlineAvailableOf(levels, ctx);
+  const verdict = decideAvailability({
+    status: product.status as 'active' | 'archived' | 'discontinued',
+    allowBackorder: bool(product.allow_backorder),
+    preorderDate: product.preorder_date,
+    bufferStock: product.buffer_stock === null ? null : num(product.buffer_stock),
+    onlineAvailable,
+    shopBufferStock: ctx.shopBufferStock(),
+    today,
+  });
+  return { ...verdict, onlineAvailable };
+}
+
 export function summarise(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext): StockSummary {
   let onHand = 0;
   let committed = 0;
@@ -41,16 +56,7 @@ export function summarise(product: ProductFacts, levels: LevelFigures[], ctx: Su
     committed += level.committed;
     incoming += level.incoming;
   }
-  const onlineAvailable = onlineAvailableOf(levels, ctx);
-  const verdict = decideAvailability({
-    status: product.status as 'active' | 'archived' | 'discontinued',
-    allowBackorder: bool(product.allow_backorder),
-    preorderDate: product.preorder_date,
-    bufferStock: product.buffer_stock === null ? null : num(product.buffer_stock),
-    onlineAvailable,
-    shopBufferStock: ctx.shopBufferStock(),
-    today: utcToday(),
-  });
+  const verdict = availabilityVerdict(product, levels, ctx);
   return {
     onHand,
     committed,
