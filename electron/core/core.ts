@@ -92,7 +92,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       shopBufferStock: () => settings?.current().bufferStock ?? 0,
     }),
   );
-  settings = new SettingsService(db, queue);
+  settings = new SettingsService(db, queue, locations);
   await settings.load();
   const settingsService = settings;
   const stock = new StockService(db, queue, locations, { locations, shopBufferStock: () => settingsService.current().bufferStock });

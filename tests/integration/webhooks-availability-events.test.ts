@@ -130,3 +130,31 @@ describe.each(engines())('availability.changed (%s)', (engine) => {
     expect(await crossingsAfter(start)).toEqual([{ from: 'out_of_stock', to: 'in_stock', onlineAvailable: 2, buffer: 0 }]);
   });
 });
+
+describe.each(engines())('availability.changed from the shop-wide buffer on %s', (engine) => {
+  it('reports products crossing a changed shop buffer, and only those using it', async () => {
+    const core = await startCore(engine);
+    try {
+      await core.call('products.create', productInput('SHOPBUF-1'));
+      await core.call('products.create', productInput('SHOPBUF-2'));
+      await core.call('products.create', productInput('OWNBUF-1', { bufferStock: 0 }));
+      for (const sku of ['SHOPBUF-1', 'SHOPBUF-2', 'OWNBUF-1']) await core.call('stock.receive', { sku, quantity: 3 });
+      await core.call('stock.receive', { sku: 'SHOPBUF-2', quantity: 10 });
+      const since = (await core.call('changes.list', { since: 0, limit: 1000 })).next;
+      const settings = await core.call('settings.get', {});
+      await core.call('settings.update', { ...settings, bufferStock: 5 });
+      const { changes } = await core.call('changes.list', { since, limit: 1000 });
+      expect(changes.map((c) => c.type)).toEqual(['settings.updated', 'availability.changed']);
+      expect(changes[1]?.payload).toMatchObject({ sku: 'SHOPBUF-1', from: 'in_stock', to: 'out_of_stock', buffer: 5, onlineAvailable: 3 });
+      expect((await core.call('stock.get', { sku: 'SHOPBUF-1' })).availability).toBe('out_of_stock');
+      await core.call('settings.update', { ...settings, shopName: 'Renamed' });
+      const later = (await core.call('changes.list', { since: changes[1]!.seq, limit: 1000 })).changes;
+      expect(later.map((c) => [c.type, c.payload.sku ?? null])).toEqual([
+        ['settings.updated', null],
+        ['availability.changed', 'SHOPBUF-1'],
+      ]);
+    } finally {
+      await core.cleanup();
+    }
+  });
+});

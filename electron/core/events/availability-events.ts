@@ -82,3 +82,43 @@ export async function productCrossings(db: Db, edits: Array<{ before: ProductSta
     return change ? [change] : [];
   });
 }
+
+/**
+ * Crossings caused by a change of the shop-wide buffer stock: every active product that uses the
+ * shop buffer (no buffer of its own) is re-decided with the old and the new buffer. Pages through
+ * the catalogue inside the settings transaction; a buffer change is rare, so the cost is paid there.
+ */
+export async function shopBufferCrossings(db: Db, fromBuffer: number, toBuffer: number, locations: SummaryContext['locations']): Promise<NewChange[]> {
+  if (fromBuffer === toBuffer) return [];
+  const before: SummaryContext = { locations, shopBufferStock: () => fromBuffer };
+  const after: SummaryContext = { locations, shopBufferStock: () => toBuffer };
+  const today = utcToday();
+  const out: NewChange[] = [];
+  let lastId = '';
+  for (;;) {
+    const products = (await db('products')
+      .select('id', 'sku', 'status', 'allow_backorder', 'preorder_date', 'buffer_stock')
+      .where('status', 'active')
+      .whereNull('buffer_stock')
+      .andWhere('id', '>', lastId)
+      .orderBy('id')
+      .limit(1000)) as ProductState[];
+    if (products.length === 0) break;
+    lastId = (products[products.length - 1] as ProductState).id;
+    const levelsOf = new Map<string, LevelFigures[]>();
+    const rows = (await db('stock_levels')
+      .select('product_id', 'location_id', 'on_hand', 'committed', 'incoming')
+      .whereIn('product_id', products.map((p) => p.id))) as Array<LevelFigures & { product_id: string }>;
+    for (const r of rows) {
+      const list = levelsOf.get(r.product_id) ?? [];
+      list.push({ location_id: r.location_id, on_hand: num(r.on_hand), committed: num(r.committed), incoming: num(r.incoming) });
+      levelsOf.set(r.product_id, list);
+    }
+    for (const product of products) {
+      const levels = levelsOf.get(product.id) ?? [];
+      const change = availabilityChange(product, availabilityState(product, levels, before, today), availabilityState(product, levels, after, today));
+      if (change) out.push(change);
+    }
+  }
+  return out;
+}

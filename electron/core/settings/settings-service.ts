@@ -4,6 +4,8 @@ import type { Db } from '../util/db-helpers';
 import type { WriteQueue } from '../write-queue';
 import type { StockOp } from '../stock/stock-ops';
 import { withIdempotency } from '../idempotency';
+import { shopBufferCrossings } from '../events/availability-events';
+import type { LocationDirectory } from '../locations/locations';
 
 type Stored = ParsedInput<'settings.update'>;
 
@@ -19,6 +21,7 @@ export class SettingsService {
   constructor(
     private readonly db: Db,
     private readonly queue: WriteQueue<StockOp, unknown>,
+    private readonly locations: LocationDirectory,
   ) {}
 
   /** Loads the stored settings, filling defaults for fields added since they were saved. */
@@ -72,7 +75,9 @@ export class SettingsService {
         const after = redact(next) as Record<string, unknown>;
         const changed = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
         if (changed.length > 0) {
-          await ctx.append([{ type: 'settings.updated', productId: null, sku: null, payload: { changed } }]);
+          // A new shop-wide buffer moves products across it: report those crossings like any other.
+          const crossings = await shopBufferCrossings(ctx.trx, previous.bufferStock, next.bufferStock, this.locations);
+          await ctx.append([{ type: 'settings.updated', productId: null, sku: null, payload: { changed } }, ...crossings]);
         }
         this.cache = next;
         return redact(next);
