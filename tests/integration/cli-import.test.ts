@@ -37,6 +37,17 @@ for (const engine of engines()) {
       await core.cleanup();
     });
 
+    it('reports availability crossings caused by imported status changes', async () => {
+      await core.call('products.create', productInput('CROSS-1'));
+      await core.call('stock.receive', { sku: 'CROSS-1', quantity: 4 });
+      const since = (await core.call('changes.list', { since: 0, limit: 1000 })).next;
+      const header = 'sku,title,description,brand,gtin,mpn,condition,price,currency,sale_price,slug,image_url,status,item_group_id,location,on_hand';
+      await importText(core, `${header}\nCROSS-1,Product CROSS-1,,,,,,9.99,,,,,archived,,,\n`);
+      const { changes } = await core.call('changes.list', { since, limit: 1000 });
+      expect(changes.map((c) => c.type)).toEqual(['product.updated', 'availability.changed']);
+      expect(changes[1]?.payload).toMatchObject({ sku: 'CROSS-1', from: 'in_stock', to: 'discontinued' });
+    });
+
     it('imports a good file: products, stock by count movements, change log, ledger OK', async () => {
       const emitted: Change[] = [];
       core.bus.subscribe((changes) => emitted.push(...changes));

@@ -128,18 +128,19 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
     return report(plan, [...readIssues, ...plan.issues]);
   }
 
-  const engine = createStockBatchHandler({
+  const engineDeps = {
     locations: deps.locations,
     defaultLocation: () => settings.defaultLocation,
     shopBufferStock: () => settings.bufferStock,
-  });
+  };
+  const engine = createStockBatchHandler(engineDeps);
   try {
     return await deps.queue.exclusive(async (ctx) => {
       // Planned inside the write transaction: no other writer can take a SKU or slug between
       // the checks and the writes.
       const plan = await planImport(planContext(ctx.trx, ctx.now), rows);
       if (plan.issues.length > 0) return report(plan, plan.issues);
-      await writeImport(ctx, plan, engine);
+      await writeImport(ctx, plan, engine, engineDeps);
       return report(plan, []);
     });
   } catch (error) {

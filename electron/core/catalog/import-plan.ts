@@ -18,7 +18,7 @@ export type CountPlan = { row: number; input: ParsedInput<'stock.count'> };
 
 export type ImportPlan = {
   creates: ProductRow[];
-  updates: Array<{ row: ProductRow; change: NewChange }>;
+  updates: Array<{ row: ProductRow; before: ProductRow; change: NewChange }>;
   unchanged: number;
   counts: CountPlan[];
   /** Counts left out because the stock row already holds that figure. */
@@ -110,7 +110,7 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
     .filter((c) => !bad.has(c.parsed.row))
     .map((c) => newProductRow(c.parsed.fields, { id: uuid7(), currency: c.currency, slug: c.slug as string, now: ctx.now }));
   const plannedUpdates = updates.filter((u) => !bad.has(u.parsed.row));
-  const changed = plannedUpdates.flatMap((u) => (u.patch.change ? [{ row: u.patch.next, change: u.patch.change }] : []));
+  const changed = plannedUpdates.flatMap((u) => (u.patch.change ? [{ row: u.patch.next, before: u.before, change: u.patch.change }] : []));
 
   const { counts, countsUnchanged } = await planCounts(ctx, countRows, existing, products, bad, fail);
   return {

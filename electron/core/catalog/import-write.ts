@@ -4,7 +4,9 @@
  * bounds write speed with node-sqlite3 (~100 µs per statement), so nothing here runs per row.
  */
 import { AppError } from '../../../shared/errors';
+import { productCrossings } from '../events/availability-events';
 import { productCreatedChange } from '../products/product-service';
+import type { SummaryContext } from '../stock/stock-summary';
 import type { ProductRow } from '../products/product-repository';
 import type { StockOp } from '../stock/stock-ops';
 import { chunkRows, insertRows } from '../util/db-helpers';
@@ -45,7 +47,12 @@ export class ImportRejected extends AppError {
   }
 }
 
-export async function writeImport(ctx: WriteContext, plan: ImportPlan, engine: BatchHandler<StockOp, unknown>): Promise<void> {
+export async function writeImport(
+  ctx: WriteContext,
+  plan: ImportPlan,
+  engine: BatchHandler<StockOp, unknown>,
+  summary: SummaryContext,
+): Promise<void> {
   const { trx } = ctx;
   await insertRows(trx, 'products', plan.creates);
   await ctx.append(plan.creates.map(productCreatedChange));
@@ -54,7 +61,9 @@ export async function writeImport(ctx: WriteContext, plan: ImportPlan, engine: B
   for (const chunk of chunkRows(plan.updates.map((u) => u.row))) {
     await trx('products').insert(chunk).onConflict('id').merge(UPDATABLE);
   }
-  await ctx.append(plan.updates.map((u) => u.change));
+  // Edits of status, buffer, backorder or preorder can move a product across its buffer.
+  const crossings = await productCrossings(trx, plan.updates.map((u) => ({ before: u.before, after: u.row })), summary);
+  await ctx.append([...plan.updates.map((u) => u.change), ...crossings]);
 
   const refused: ImportIssue[] = [];
   for (let i = 0; i < plan.counts.length; i += COUNT_CHUNK) {
