@@ -11,6 +11,13 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
 
 /** Parses input at an edge; a failure becomes a 422 naming every bad field. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const nul = pathOfNul(value, []);
+  if (nul !== null) {
+    const path = nul || '(body)';
+    throw new AppError('validation_failed', `${path}: must not contain a NUL character (\\u0000)`, {
+      issues: [{ path, message: 'must not contain a NUL character (\\u0000)' }],
+    });
+  }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = fieldIssues(result.error);
@@ -21,4 +28,18 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.ou
     issues.length > 1 ? `${message} (and ${issues.length - 1} more)` : message,
     { issues },
   );
+}
+
+/**
+ * Where a NUL character hides in the input, or null. PostgreSQL cannot store NUL in text, and no
+ * field of ours has a use for it, so it is refused at the edge on both engines alike.
+ */
+function pathOfNul(value: unknown, path: string[], depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') : null;
+  if (depth > 32 || value === null || typeof value !== 'object') return null;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const found = pathOfNul(child, [...path, key], depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }

@@ -20,11 +20,14 @@ export const PRODUCT_CONDITIONS = ['new', 'refurbished', 'used'] as const;
 export const TITLE_MAX = 500;
 export const DESCRIPTION_MAX = 20_000;
 
+const noNul = (s: string) => !s.includes('\u0000');
+const NO_NUL = { message: 'must not contain a NUL character (\\u0000)' };
+
 const productFields = {
   sku: skuSchema,
-  title: z.string({ error: 'title is required' }).trim().min(1, { message: 'title is required' }).max(TITLE_MAX),
-  description: z.string().max(DESCRIPTION_MAX),
-  brand: z.string().trim().max(150),
+  title: z.string({ error: 'title is required' }).trim().min(1, { message: 'title is required' }).max(TITLE_MAX).refine(noNul, NO_NUL),
+  description: z.string().max(DESCRIPTION_MAX).refine(noNul, NO_NUL),
+  brand: z.string().trim().max(150).refine(noNul, NO_NUL),
   gtin: emptyToNull(gtinSchema),
   mpn: emptyToNull(z.string().trim().max(70)),
   condition: z.enum(PRODUCT_CONDITIONS, { message: 'condition is new, refurbished or used' }),

@@ -84,6 +84,14 @@ describe('REST API /api/v1', () => {
     expect(limit.json().error.details.issues[0].path).toBe('limit');
   });
 
+  it('refuses a NUL character anywhere in the input (PostgreSQL cannot store it) with 422', async () => {
+    const res = await api('POST', '/products', { sku: 'NUL-1', title: 'ok', price: '1.00', description: 'a\u0000b' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details.issues).toEqual([{ path: 'description', message: expect.stringContaining('NUL') }]);
+    const nested = await api('PUT', '/settings', { shopName: 'x', sftp: { host: 'h\u0000' } });
+    expect(nested.json().error.details.issues[0].path).toBe('sftp.host');
+  });
+
   it('answers 400 for a body that is not JSON or not an object, 413 for one too large, 404 for unknown things', async () => {
     const notJson = await app.inject({
       method: 'POST',
