@@ -65,8 +65,15 @@ export const settingsShape = {
       hasPassword: z.boolean().optional(),
       hasPrivateKey: z.boolean().optional(),
       remoteDir: z.string().trim().max(1000).default(''),
+      /**
+       * The server's host key as `ssh-keygen -lf` prints it (`SHA256:…`). When set, a server that
+       * shows another key is refused (a man in the middle, or a reinstalled server).
+       */
+      hostFingerprint: z
+        .union([z.literal(''), z.string().trim().regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, { message: 'host key fingerprint looks like SHA256: followed by 43 characters, as `ssh-keygen -lf` prints it' })])
+        .default(''),
     })
-    .default({ enabled: false, host: '', port: 22, username: '', remoteDir: '' }),
+    .default({ enabled: false, host: '', port: 22, username: '', remoteDir: '', hostFingerprint: '' }),
   /** Shared secrets of the sales-channel webhooks (Shopify app secret, WooCommerce webhook secret). */
   channels: z
     .strictObject({
@@ -105,6 +112,7 @@ export const settingsSchema = z.object({
     hasPassword: z.boolean(),
     hasPrivateKey: z.boolean(),
     remoteDir: z.string(),
+    hostFingerprint: z.string(),
   }),
   channels: z.object({
     shopify: z.object({ secret: z.null(), hasSecret: z.boolean() }),

@@ -18,6 +18,8 @@ export type TestSshd = {
   privateKey: string;
   /** A valid key that is not authorized. */
   wrongKey: string;
+  /** The server's host key fingerprint as `ssh-keygen -lf` prints it (`SHA256:…`). */
+  hostFingerprint: string;
   /** A folder the user can write to, for remote uploads. */
   rootDir: string;
   /** Everything sshd wrote on stderr (its log), for failing tests. */
@@ -100,6 +102,7 @@ export async function startSshd(): Promise<TestSshd> {
     username,
     privateKey,
     wrongKey,
+    hostFingerprint: (execFileSync('ssh-keygen', ['-lf', path.join(dir, 'host_key.pub')], { encoding: 'utf8' }).split(' ')[1] as string),
     rootDir,
     log: () => stderr,
     async stop() {

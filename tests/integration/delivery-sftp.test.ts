@@ -237,6 +237,31 @@ describe('SFTP delivery', () => {
     }
   });
 
+  it('refuses a server whose host key differs from the pinned fingerprint, and delivers once it matches', async () => {
+    const impostor = 'SHA256:' + 'A'.repeat(43);
+    const h = setup({ hostFingerprint: impostor });
+    h.runner.onPublished(publish(h.publishDir, 1, { 'sitemap.xml': 'v1' }));
+    await h.runner.idle();
+    const failed = h.sftp();
+    expect(failed.state).toBe('failed');
+    expect(failed.lastError).toContain(`showed host key ${sshd.hostFingerprint}, not the pinned ${impostor}`);
+    expect(remote(h, 'sitemap.xml')).toBeNull();
+
+    h.settings = { ...h.settings, sftp: { ...h.settings.sftp, hostFingerprint: sshd.hostFingerprint } };
+    h.runner.settingsChanged();
+    await h.runner.idle();
+    expect(h.sftp()).toMatchObject({ state: 'idle', lastSeq: 1, lastError: null });
+    expect(remote(h, 'sitemap.xml')).toBe('v1');
+  });
+
+  it('warns with the host key to pin while no fingerprint is set', async () => {
+    const h = setup();
+    h.runner.onPublished(publish(h.publishDir, 1, { 'sitemap.xml': 'v1' }));
+    await h.runner.idle();
+    expect(h.sftp().state).toBe('idle');
+    expect(h.logs.some((l) => l.includes(`shows host key ${sshd.hostFingerprint}; pin it in Settings`))).toBe(true);
+  });
+
   it('incomplete settings fail at once with what is missing', async () => {
     const h = setup({ privateKey: null, password: null, host: '' });
     h.runner.onPublished(publish(h.publishDir, 1, { 'sitemap.xml': 'v1' }));

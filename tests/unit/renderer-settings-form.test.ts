@@ -37,7 +37,7 @@ describe('settings form helpers', () => {
   it('turns what GET returned into a PUT body the server accepts, secrets kept (null)', () => {
     const got = settingsSchema.parse({
       ...settingsInput.parse({}),
-      sftp: { enabled: true, host: 'h', port: 22, username: 'u', remoteDir: '', password: null, privateKey: null, hasPassword: true, hasPrivateKey: false },
+      sftp: { enabled: true, host: 'h', port: 22, username: 'u', remoteDir: '', hostFingerprint: '', password: null, privateKey: null, hasPassword: true, hasPrivateKey: false },
       channels: { shopify: { secret: null, hasSecret: true }, woocommerce: { secret: null, hasSecret: false } },
     });
     const body = settingsToInput(got);

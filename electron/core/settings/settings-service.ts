@@ -102,6 +102,7 @@ export function redact(s: Stored): Settings {
       port: s.sftp.port,
       username: s.sftp.username,
       remoteDir: s.sftp.remoteDir,
+      hostFingerprint: s.sftp.hostFingerprint,
       password: null,
       privateKey: null,
       hasPassword: Boolean(s.sftp.password),

@@ -3,7 +3,7 @@
  * name first and is then renamed over the old one, so the web server never serves half a file.
  * Only files whose content the server does not already have are sent.
  */
-import crypto from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Transform } from 'node:stream';
@@ -45,8 +45,33 @@ export class SftpTarget implements DeliveryTarget {
   private sendAllUpTo = 0;
   private destination = '';
   private posixRename = true;
+  /** Set by the host-key check of the connection under way, so its refusal reaches the status. */
+  private hostMismatch: DeliveryError | null = null;
+  private unpinnedWarned = '';
 
   constructor(private readonly options: SftpTargetOptions) {}
+
+  /** Accepts the server's host key when it matches the pinned fingerprint (or none is pinned yet). */
+  private verifyHost(key: Buffer, cfg: SftpSettings): boolean {
+    const seen = hostKeyFingerprint(key);
+    this.hostMismatch = null;
+    if (!cfg.hostFingerprint) {
+      if (this.unpinnedWarned !== seen) {
+        this.unpinnedWarned = seen;
+        this.options.logger.warn(
+          `SFTP server ${cfg.host}:${cfg.port} shows host key ${seen}; pin it in Settings (SFTP host key fingerprint) so an impostor is refused`,
+        );
+      }
+      return true;
+    }
+    if (seen === cfg.hostFingerprint.replace(/=$/, '')) return true;
+    this.hostMismatch = new DeliveryError(
+      `SFTP server ${cfg.host}:${cfg.port} showed host key ${seen}, not the pinned ${cfg.hostFingerprint}: refusing to upload. ` +
+        'If the server was reinstalled, check the new key with its administrator and update the fingerprint in Settings.',
+      false,
+    );
+    return false;
+  }
 
   enabled(settings: StoredSettings): boolean {
     return settings.sftp.enabled;
@@ -54,7 +79,7 @@ export class SftpTarget implements DeliveryTarget {
 
   fingerprint(settings: StoredSettings): string {
     // The IndexNow key is part of it because the key file is one of the files delivered.
-    return hash(JSON.stringify([settings.sftp.enabled, destinationOf(settings.sftp), settings.indexNow.enabled, settings.indexNow.key]));
+    return hash(JSON.stringify([settings.sftp.enabled, destinationOf(settings.sftp), settings.sftp.hostFingerprint, settings.indexNow.enabled, settings.indexNow.key]));
   }
 
   accept(outcome: PublishOutcome): void {
@@ -108,10 +133,12 @@ export class SftpTarget implements DeliveryTarget {
           ...(cfg.privateKey ? { privateKey: cfg.privateKey } : {}),
           ...(cfg.password ? { password: cfg.password } : {}),
           readyTimeout: this.options.connectTimeoutMs,
+          hostVerifier: (key: Buffer) => this.verifyHost(key, cfg),
           // Credentials are tried in order; never fall back to the user's ssh agent or keyboard prompts.
           tryKeyboard: false,
         })
         .catch((error: unknown) => {
+          if (this.hostMismatch) throw this.hostMismatch;
           throw connectError(error, cfg);
         });
       const root = cfg.remoteDir.replace(/\/+$/, '') || '.';
@@ -236,6 +263,11 @@ function destinationOf(cfg: SftpSettings): unknown[] {
 
 function hash(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/** The OpenSSH fingerprint of a raw host key: `SHA256:` and unpadded base64, as `ssh-keygen -lf` shows. */
+export function hostKeyFingerprint(key: Buffer): string {
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 }
 
 function checkSettings(cfg: SftpSettings): void {
