@@ -15,6 +15,8 @@ import { SettingsService } from './settings/settings-service';
 import { createStockBatchHandler } from './stock/stock-engine';
 import type { StockOp } from './stock/stock-ops';
 import { StockService } from './stock/stock-service';
+import type { SummaryContext } from './stock/stock-summary';
+import { DEFAULT_BACKORDER_LEAD_DAYS } from '../../shared/domain/availability';
 import { WriteQueue } from './write-queue';
 import { VERSION } from './version';
 import { Webhooks, type WebhookOptions } from './webhooks/webhooks';
@@ -48,6 +50,8 @@ export type Core = {
   bus: ChangeBus;
   queue: WriteQueue<StockOp, unknown>;
   locations: LocationDirectory;
+  /** What the availability rule reads besides product and stock (settings-backed). */
+  summary: SummaryContext;
   settings: SettingsService;
   stock: StockService;
   products: ProductService;
@@ -83,31 +87,24 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const locations = new LocationDirectory();
   await locations.load(db);
   let settings: SettingsService | undefined;
-  const queue = new WriteQueue<StockOp, unknown>(
-    db,
-    bus,
-    createStockBatchHandler({
-      locations,
-      defaultLocation: () => settings?.current().defaultLocation ?? 'main',
-      shopBufferStock: () => settings?.current().bufferStock ?? 0,
-    }),
-  );
+  // What the availability rule reads besides the product and its stock: one object for every
+  // service, read through the settings cache so a settings change applies everywhere at once.
+  const summary: SummaryContext = {
+    locations,
+    shopBufferStock: () => settings?.current().bufferStock ?? 0,
+    backorderLeadDays: () => settings?.current().backorderLeadDays ?? DEFAULT_BACKORDER_LEAD_DAYS,
+  };
+  const engineDeps = { ...summary, defaultLocation: () => settings?.current().defaultLocation ?? 'main' };
+  const queue = new WriteQueue<StockOp, unknown>(db, bus, createStockBatchHandler(engineDeps));
   settings = new SettingsService(db, queue, locations);
   await settings.load();
   const settingsService = settings;
-  const stock = new StockService(db, queue, locations, { locations, shopBufferStock: () => settingsService.current().bufferStock });
-  const products = new ProductService(db, queue, stock, () => settingsService.current().currency, {
-    locations,
-    shopBufferStock: () => settingsService.current().bufferStock,
-  });
+  const stock = new StockService(db, queue, locations, summary);
+  const products = new ProductService(db, queue, stock, () => settingsService.current().currency, summary);
 
   const webhooks = new Webhooks(db, queue, bus, log, VERSION, options.webhooks);
   // Channel orders and counts run the stock engine inside their own transactions (all-or-nothing orders).
-  const stockBatch = createStockBatchHandler({
-    locations,
-    defaultLocation: () => settingsService.current().defaultLocation,
-    shopBufferStock: () => settingsService.current().bufferStock,
-  });
+  const stockBatch = createStockBatchHandler(engineDeps);
   const orders = new OrderService(db, queue, new OrderStock(stockBatch, { locations, defaultLocation: () => settingsService.current().defaultLocation }));
   const counts = new CountService(queue, locations, stockBatch);
 
@@ -122,7 +119,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       db,
       bus,
       queue,
-      summary: { locations, shopBufferStock: () => settingsService.current().bufferStock },
+      summary,
       settings: () => settingsService.current(),
       publishDir: () => resolvePublishDir(options.dataDir, settingsService.current().publishDir),
       log,
@@ -146,6 +143,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     db,
     bus,
     queue,
+    summary,
     locations,
     settings: settingsService,
     stock,

@@ -9,7 +9,7 @@ import { createPublishHandlers } from './publish/publish-handlers';
 import { previewProduct } from './publish/preview';
 
 /** The contract, implemented by the core's services. Hosts parse input before calling these. */
-export function createHandlers(core: Pick<Core, 'db' | 'products' | 'stock' | 'settings' | 'locations' | 'queue' | 'handlers' | 'webhooks' | 'orders' | 'counts' | 'tokens' | 'publisher'>): Handlers {
+export function createHandlers(core: Pick<Core, 'db' | 'products' | 'stock' | 'settings' | 'locations' | 'summary' | 'queue' | 'handlers' | 'webhooks' | 'orders' | 'counts' | 'tokens' | 'publisher'>): Handlers {
   const { db, products, stock, settings, locations, queue } = core;
   return {
     'products.list': (input) => products.list(input),
@@ -43,6 +43,6 @@ export function createHandlers(core: Pick<Core, 'db' | 'products' | 'stock' | 's
     ...createChannelHandlers(core),
     ...createPublishHandlers(core),
     'publish.preview': (input) =>
-      previewProduct({ db, summary: { locations, shopBufferStock: () => settings.current().bufferStock }, settings: () => settings.current() }, input.sku),
+      previewProduct({ db, summary: core.summary, settings: () => settings.current() }, input.sku),
   };
 }

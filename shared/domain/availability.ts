@@ -28,6 +28,11 @@ export type AvailabilityFacts = {
   shopBufferStock: number;
   /** YYYY-MM-DD of the earliest open incoming stock, when known. */
   earliestIncoming?: string | null;
+  /**
+   * Days until a backordered item ships when no incoming stock is dated: Merchant Center needs an
+   * availability_date for every backorder, so the shop's usual lead time stands in.
+   */
+  backorderLeadDays?: number;
   /** Today, YYYY-MM-DD (UTC); passed in so the rule stays pure and testable. */
   today: string;
 };
@@ -59,9 +64,19 @@ export function decideAvailability(f: AvailabilityFacts): AvailabilityVerdict {
     return { availability: 'in_stock', availabilityDate: null, adsPaused: false, listed: true, buffer };
   }
   if (f.allowBackorder) {
-    return { availability: 'backorder', availabilityDate: f.earliestIncoming ?? null, adsPaused: false, listed: true, buffer };
+    const date = f.earliestIncoming ?? addDays(f.today, f.backorderLeadDays ?? DEFAULT_BACKORDER_LEAD_DAYS);
+    return { availability: 'backorder', availabilityDate: date, adsPaused: false, listed: true, buffer };
   }
   return { availability: 'out_of_stock', availabilityDate: null, adsPaused: true, listed: true, buffer };
+}
+
+export const DEFAULT_BACKORDER_LEAD_DAYS = 14;
+
+/** YYYY-MM-DD plus whole days, in UTC. */
+export function addDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
 }
 
 export function utcToday(now = new Date()): string {

@@ -37,6 +37,8 @@ export const settingsShape = {
     })
     .default({ merchantXml: true, merchantTsv: true, sitemap: true, jsonLd: true }),
   bufferStock: z.number().int().min(0).max(1_000_000).default(0),
+  /** Days until a backordered item ships when no incoming stock is dated (Merchant needs a date). */
+  backorderLeadDays: z.number().int().min(1, { message: 'lead time is at least 1 day' }).max(365).default(14),
   keepOutOfStockInSitemap: z.boolean().default(true),
   gzip: z.boolean().default(false),
   defaultLocation: locationCodeSchema.default('main'),
@@ -98,6 +100,7 @@ export const settingsSchema = z.object({
   publishDir: z.string().nullable(),
   artifacts: z.object({ merchantXml: z.boolean(), merchantTsv: z.boolean(), sitemap: z.boolean(), jsonLd: z.boolean() }),
   bufferStock: z.number(),
+  backorderLeadDays: z.number(),
   keepOutOfStockInSitemap: z.boolean(),
   gzip: z.boolean(),
   defaultLocation: z.string(),

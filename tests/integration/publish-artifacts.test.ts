@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { SCHEMA_ORG_AVAILABILITY, type Availability } from '../../shared/domain/availability';
+import { addDays, SCHEMA_ORG_AVAILABILITY, utcToday, type Availability } from '../../shared/domain/availability';
 import type { PublishOutcome } from '../../electron/core/publish/types';
 import { engines, startCore, type Engine, type TestCore } from '../helpers/core';
 import { configureShop, goodProduct, parseFeed, parseTsv, SHOP, sitemapEntries, xmllint } from '../fixtures/publish/helpers';
@@ -52,7 +52,7 @@ describe.each(engines())('publishing on %s', (engine: Engine) => {
     const { channel, items } = parseFeed(path.join(dir, 'google-merchant.xml'));
     expect(channel.title).toBe('Test Shop');
     const tsv = parseTsv(path.join(dir, 'google-merchant.tsv'));
-    expect(items.map((i) => i['g:id'])).toEqual(['IN-1', 'OUT-1', 'PRE-1', 'TEE-M', 'TEE-S']);
+    expect(items.map((i) => i['g:id'])).toEqual(['BACK-1', 'IN-1', 'OUT-1', 'PRE-1', 'TEE-M', 'TEE-S']);
     expect(tsv.map((r) => r.id)).toEqual(items.map((i) => i['g:id']));
 
     for (const [n, item] of items.entries()) {
@@ -100,12 +100,16 @@ describe.each(engines())('publishing on %s', (engine: Engine) => {
       });
     }
     expect(items.find((i) => i['g:id'] === 'PRE-1')?.['g:availability']).toBe('preorder');
+    // A backorder with no dated incoming stock is dated by the shop's lead time (14 days by default).
+    const back = items.find((i) => i['g:id'] === 'BACK-1');
+    expect(back?.['g:availability']).toBe('backorder');
+    expect(String(back?.['g:availability_date'])).toMatch(/^\d{4}-\d{2}-\d{2}/);
+    expect((await c.call('stock.get', { sku: 'BACK-1' })).availabilityDate).toBe(addDays(utcToday(), 14));
 
-    // Left out, with the reason listed: no image, and a backorder with no known date.
+    // Left out, with the reason listed: no image.
     const issues = await c.call('publish.issues', {});
-    expect(issues.products.map((p) => p.sku)).toEqual(['BACK-1', 'NOIMG-1']);
-    expect(issues.products[1]?.problems).toEqual([expect.objectContaining({ field: 'imageUrl', excludedFrom: ['feed', 'jsonLd'] })]);
-    expect(issues.products[0]?.problems).toEqual([expect.objectContaining({ field: 'availability', excludedFrom: ['feed'] })]);
+    expect(issues.products.map((p) => p.sku)).toEqual(['NOIMG-1']);
+    expect(issues.products[0]?.problems).toEqual([expect.objectContaining({ field: 'imageUrl', excludedFrom: ['feed', 'jsonLd'] })]);
     expect(issues.shop).toEqual([]);
 
     // Discontinued and archived: out of the feed and the sitemap, `Discontinued` in their JSON-LD.

@@ -33,6 +33,14 @@ describe('decideAvailability', () => {
     });
   });
 
+  it('dates a backorder by the shop lead time when no incoming stock is dated (Merchant needs a date)', () => {
+    expect(decideAvailability({ ...base, onlineAvailable: 0, allowBackorder: true })).toMatchObject({
+      availability: 'backorder',
+      availabilityDate: '2026-12-10',
+    });
+    expect(decideAvailability({ ...base, onlineAvailable: 0, allowBackorder: true, backorderLeadDays: 40 }).availabilityDate).toBe('2027-01-05');
+  });
+
   it('is preorder while the release date is in the future, whatever the stock', () => {
     expect(decideAvailability({ ...base, preorderDate: '2026-12-24' })).toMatchObject({ availability: 'preorder', availabilityDate: '2026-12-24' });
     expect(decideAvailability({ ...base, preorderDate: '2026-11-26' }).availability).toBe('in_stock');

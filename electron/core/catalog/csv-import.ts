@@ -132,6 +132,7 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
     locations: deps.locations,
     defaultLocation: () => settings.defaultLocation,
     shopBufferStock: () => settings.bufferStock,
+    backorderLeadDays: () => settings.backorderLeadDays,
   };
   const engine = createStockBatchHandler(engineDeps);
   try {

@@ -8,12 +8,12 @@ import type { StockSummary } from '../../../shared/schemas/stock';
 import { withIdempotency } from '../idempotency';
 import type { StockService } from '../stock/stock-service';
 import type { Db } from '../util/db-helpers';
-import type { LocationDirectory } from '../locations/locations';
 import { listProductRows } from './product-list';
 import { productCrossings } from '../events/availability-events';
 import type { WriteContext, WriteQueue } from '../write-queue';
 import { findProductRow, freeSlug, toProduct, toProductFields, type ProductRow } from './product-repository';
 import type { StockOp } from '../stock/stock-ops';
+import type { SummaryContext } from '../stock/stock-summary';
 import type { NewChange } from '../changes/change-log';
 
 type MoneyFields = { price?: string | undefined; salePrice?: string | null | undefined };
@@ -155,7 +155,7 @@ export class ProductService {
     private readonly queue: WriteQueue<StockOp, unknown>,
     private readonly stock: StockService,
     private readonly defaultCurrency: () => string,
-    private readonly listContext: { locations: LocationDirectory; shopBufferStock: () => number },
+    private readonly listContext: SummaryContext,
   ) {}
 
   private async withStock(row: ProductRow, db: Db = this.db): Promise<Product> {

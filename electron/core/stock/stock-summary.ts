@@ -18,6 +18,8 @@ export type SummaryContext = {
   locations: LocationDirectory;
   /** The shop-wide buffer stock (a setting). */
   shopBufferStock(): number;
+  /** Days a backorder takes when no incoming stock is dated (a setting; 14 when absent). */
+  backorderLeadDays?(): number;
 };
 
 /** Available stock (on hand − committed) summed over the locations that sell online. */
@@ -42,6 +44,7 @@ export function availabilityVerdict(product: ProductFacts, levels: LevelFigures[
     bufferStock: product.buffer_stock === null ? null : num(product.buffer_stock),
     onlineAvailable,
     shopBufferStock: ctx.shopBufferStock(),
+    backorderLeadDays: ctx.backorderLeadDays?.(),
     today,
   });
   return { ...verdict, onlineAvailable };
