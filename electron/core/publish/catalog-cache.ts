@@ -3,7 +3,7 @@
  * write), kept in SKU order. A change rebuilds only the entries of the products it touches; the
  * big files are then written from the cached fragments.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Availability } from '../../../shared/domain/availability';
 import type { PublishProblem } from '../../../shared/schemas/publish';
 import { jsonLdStringify, xmlText } from './escape';
@@ -22,8 +22,8 @@ export type Entry = {
   tsv: Buffer | null;
   /** `<url>…</url>` with the lastmod, or null when not in the sitemap. */
   sitemap: Buffer | null;
-  /** The JSON-LD file (`jsonld/<slug>.json`) and its manifest line, or null. Its body is written, not kept. */
-  jsonLd: { name: string; bytes: number; sha256: string; line: string } | null;
+  /** The JSON-LD file (`jsonld/<slug>.json`), or null. Its body is written, not kept (its manifest line is built when the manifest is). */
+  jsonLd: { name: string; bytes: number; sha256: string } | null;
   contentHash: string;
   lastmod: string;
   /** The sequence at which the published content last changed. */
@@ -66,11 +66,7 @@ export function manifestLine(name: string, bytes: number, sha256: string): strin
   return `{"name":${JSON.stringify(name)},"bytes":${bytes},"sha256":"${sha256}"}`;
 }
 
-function jsonLdFile(name: string, bytes: number, sha256: string) {
-  return { name, bytes, sha256, line: manifestLine(name, bytes, sha256) };
-}
-
-function unpooled(text: string): Buffer {
+export function unpooled(text: string): Buffer {
   const buffer = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
   buffer.write(text);
   return buffer;
@@ -81,7 +77,8 @@ const NO_PROBLEMS: PublishProblem[] = [];
 
 /**
  * Builds the entry for an item, keeping the previous lastmod when its published content is
- * unchanged. Returns the JSON-LD body separately: it is written, and not kept in memory.
+ * unchanged. Returns the JSON-LD body separately, as text: it is written (when it has to be), and
+ * not kept in memory. Hashing the text directly hashes the same UTF-8 bytes the file holds.
  */
 export function toEntry(
   item: BuiltItem,
@@ -89,14 +86,11 @@ export function toEntry(
   previous: { contentHash: string; lastmod: string; seq: number } | undefined,
   now: string,
   seq: number,
-): { entry: Entry; body: Buffer | null } {
-  // Outside Buffer's shared pool: a transient body sharing a pool slab with retained fragments would keep the slab alive.
-  const body = jsonText === undefined ? null : unpooled(jsonText);
-  const jsonSha = body ? createHash('sha256').update(body).digest('hex') : '';
-  const contentHash = createHash('sha256')
-    .update(item.xml ?? '')
-    .update(`\n${jsonSha}\n${item.inSitemap ? 1 : 0}\n${item.url ?? ''}`)
-    .digest('hex');
+): { entry: Entry; body: string | null } {
+  const body = jsonText ?? null;
+  const jsonSha = body === null ? '' : hash('sha256', body, 'hex');
+  const feedText = item.xmlString ?? (item.xml ? item.xml.toString('utf8') : '');
+  const contentHash = hash('sha256', `${feedText}\n${jsonSha}\n${item.inSitemap ? 1 : 0}\n${item.url ?? ''}`, 'hex');
   const same = previous?.contentHash === contentHash;
   const lastmod = same ? (previous as { lastmod: string }).lastmod : now;
   const entry: Entry = {
@@ -110,7 +104,7 @@ export function toEntry(
     xml: item.xml,
     tsv: item.tsv,
     sitemap: item.inSitemap && item.url ? Buffer.from(`<url><loc>${xmlText(item.url)}</loc><lastmod>${lastmod}</lastmod></url>\n`) : null,
-    jsonLd: body ? jsonLdFile(`jsonld/${item.slug}.json`, body.length, jsonSha) : null,
+    jsonLd: body === null ? null : { name: `jsonld/${item.slug}.json`, bytes: Buffer.byteLength(body), sha256: jsonSha },
     contentHash,
     lastmod,
     seq: same ? (previous as { seq: number }).seq : seq,

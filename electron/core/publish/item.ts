@@ -23,6 +23,8 @@ export type BuiltItem = {
   problems: PublishProblem[];
   /** `<item>…</item>\n` for google-merchant.xml, or null when the product is not in the feed. */
   xml: Buffer | null;
+  /** The same item as text (hashed without re-reading the Buffer); not kept in the cache. */
+  xmlString: string | null;
   /** One line of google-merchant.tsv, or null when not in the feed. */
   tsv: Buffer | null;
   /** Listed in the sitemap (its `<url>` entry is built with the lastmod later). */
@@ -96,6 +98,7 @@ export function buildItem(row: ProductRow, summary: StockSummary, settings: Stor
   const identifierExists = row.gtin || row.mpn ? '' : 'no';
 
   let xml: Buffer | null = null;
+  let xmlString: string | null = null;
   let tsv: Buffer | null = null;
   if (inFeed) {
     const parts = [
@@ -122,7 +125,8 @@ export function buildItem(row: ProductRow, summary: StockSummary, settings: Stor
       parts.push(el('pause', 'ads'));
     }
     parts.push('</item>\n');
-    xml = Buffer.from(parts.join(''));
+    xmlString = parts.join('');
+    xml = Buffer.from(xmlString);
     const cells = [
       row.sku, row.title, row.description, url as string, imageUrl as string,
       additional.map((u) => u.replace(/,/g, '%2C')).join(','), availability, availabilityDate, price, salePrice, brand,
@@ -177,6 +181,7 @@ export function buildItem(row: ProductRow, summary: StockSummary, settings: Stor
     availability,
     problems,
     xml,
+    xmlString,
     tsv,
     inSitemap,
     ldProduct,

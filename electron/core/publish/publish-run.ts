@@ -25,7 +25,7 @@ import {
   urlsetBuffers,
   type SitemapPart,
 } from './artifacts';
-import { CatalogCache, jsonLdTexts, lastmodNow, manifestLine, sameRecord, toEntry, toRecord, type Entry } from './catalog-cache';
+import { CatalogCache, jsonLdTexts, lastmodNow, manifestLine, sameRecord, toEntry, toRecord, unpooled, type Entry } from './catalog-cache';
 import { buildItem, type BuiltItem } from './item';
 import { loadArtifactStates, loadPublished, saveArtifactStates, savePublished, type ArtifactCounts, type ArtifactState, type FileInfo, type PublishedRecord } from './publish-store';
 import { forEachGroupChunk, forEachUngroupedPage, loadAffected } from './source';
@@ -119,7 +119,8 @@ export async function runPublish(deps: RunDeps, state: RunState, request: RunReq
   const existing = full && !force ? listJsonLdFiles(dir) : null;
   const changedUrls = new Set<string>();
   const jsonRemovals = new Set<string>();
-  const records: PublishedRecord[] = [];
+  // Entries whose record changed (records are built when they are saved, not kept twice).
+  const records: Entry[] = [];
   let feedXmlChanged = full;
   let feedTsvChanged = full;
   const entries: Entry[] = [];
@@ -155,13 +156,12 @@ export async function runPublish(deps: RunDeps, state: RunState, request: RunReq
         if (prev?.url && prev.url !== e.url) changedUrls.add(prev.url);
       }
       if (prev?.hasJsonLd && (!e.jsonLd || prev.slug !== e.slug)) jsonRemovals.add(`jsonld/${prev.slug}.json`);
-      if (e.jsonLd && body) {
+      if (e.jsonLd && body !== null) {
         const unchanged = prev && prev.contentHash === e.contentHash && prev.slug === e.slug && prev.hasJsonLd;
         const onDisk = existing ? existing.has(`${e.slug}.json`) : !full;
         if (force || !unchanged || !onDisk) ld.write(e.slug, body);
       }
-      const record = toRecord(e);
-      if (!sameRecord(prevRecord, record)) records.push(record);
+      if (!sameRecord(prevRecord, toRecord(e))) records.push(e);
     }
   };
 
@@ -403,7 +403,7 @@ export async function runPublish(deps: RunDeps, state: RunState, request: RunReq
       await saveArtifactStates(ctx, [...nextStates.values()]);
       const removed = [...state.artifacts.keys()].filter((a) => !nextStates.has(a));
       if (removed.length > 0) await ctx.trx('publish_state').whereIn('artifact', removed).delete();
-      await savePublished(ctx, records, goneIds);
+      await savePublished(ctx, records, toRecord, goneIds);
       if (wrote) {
         await ctx.append([
           {
@@ -456,7 +456,7 @@ class JsonLdWriter {
     this.ldDir = path.join(dir, 'jsonld');
   }
 
-  write(slug: string, body: Buffer): void {
+  write(slug: string, body: string): void {
     if (!this.enabled) return;
     const t0 = performance.now();
     if (!this.ready) {
@@ -469,7 +469,8 @@ class JsonLdWriter {
       this.ready = true;
     }
     if (this.staging) fs.writeFileSync(path.join(this.staging, `${slug}.json`), body);
-    else writeFileAtomic(path.join(this.ldDir, `${slug}.json`), [body], { durable: !this.options.bulk, syncDir: false });
+    // Outside Buffer's shared pool: a transient body sharing a pool slab with retained fragments would keep the slab alive.
+    else writeFileAtomic(path.join(this.ldDir, `${slug}.json`), [unpooled(body)], { durable: !this.options.bulk, syncDir: false });
     this.written.push(`jsonld/${slug}.json`);
     this.elapsedMs += performance.now() - t0;
   }

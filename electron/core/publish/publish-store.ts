@@ -129,30 +129,54 @@ export async function saveArtifactStates(ctx: WriteContext, states: ArtifactStat
   }
 }
 
-export async function savePublished(ctx: WriteContext, records: PublishedRecord[], removedIds: string[]): Promise<void> {
-  // Rows are built a chunk at a time: a first publish of 100,000 products would otherwise hold them all twice.
-  const CHUNK = 500;
-  for (let i = 0; i < records.length; i += CHUNK) {
-    const rows = records.slice(i, i + CHUNK).map((r) => ({
-      product_id: r.productId,
-      sku: r.sku,
-      slug: r.slug,
-      content_hash: r.contentHash,
-      lastmod: r.lastmod,
-      seq: r.seq,
-      in_feed: r.inFeed,
-      in_sitemap: r.inSitemap,
-      has_jsonld: r.hasJsonLd,
-      issue_count: r.problems.length,
-      issues: r.problems.length > 0 ? JSON.stringify(r.problems) : null,
-      updated_at: ctx.now,
-    }));
-    for (const chunk of chunkRows(rows)) {
-      await ctx.trx('published_products')
-        .insert(chunk)
-        .onConflict('product_id')
-        .merge(['sku', 'slug', 'content_hash', 'lastmod', 'seq', 'in_feed', 'in_sitemap', 'has_jsonld', 'issue_count', 'issues', 'updated_at']);
+const PUBLISHED_COLUMNS = [
+  'product_id', 'sku', 'slug', 'content_hash', 'lastmod', 'seq', 'in_feed', 'in_sitemap', 'has_jsonld', 'issue_count', 'issues', 'updated_at',
+] as const;
+/** 2,000 rows × 12 values: below SQLite's and PostgreSQL's parameter limits (a multi-row VALUES is not a compound SELECT). */
+const PUBLISHED_CHUNK = 2_000;
+const ROW_PLACEHOLDERS = `(${PUBLISHED_COLUMNS.map(() => '?').join(',')})`;
+const UPSERT_TAIL = ` on conflict (product_id) do update set ${PUBLISHED_COLUMNS.slice(1)
+  .map((c) => `${c} = excluded.${c}`)
+  .join(', ')}`;
+const upsertSql = new Map<number, string>();
+
+/** One `INSERT … VALUES (…),(…) ON CONFLICT … DO UPDATE` of `rows` records (the same text on SQLite and PostgreSQL). */
+function upsertStatement(rows: number): string {
+  let sql = upsertSql.get(rows);
+  if (!sql) {
+    sql = `insert into published_products (${PUBLISHED_COLUMNS.join(', ')}) values ${new Array<string>(rows).fill(ROW_PLACEHOLDERS).join(',')}${UPSERT_TAIL}`;
+    if (rows === PUBLISHED_CHUNK) upsertSql.set(rows, sql);
+  }
+  return sql;
+}
+
+/**
+ * Inserts or replaces the records of `items` (and deletes those of `removedIds`) in big multi-row
+ * statements: each statement through knex and node-sqlite3 costs far more than its rows.
+ */
+export async function savePublished<T>(ctx: WriteContext, items: readonly T[], recordOf: (item: T) => PublishedRecord, removedIds: string[]): Promise<void> {
+  // Values are built a chunk at a time: a first publish of 100,000 products would otherwise hold them all twice.
+  for (let i = 0; i < items.length; i += PUBLISHED_CHUNK) {
+    const end = Math.min(items.length, i + PUBLISHED_CHUNK);
+    const values: Array<string | number | boolean | null> = [];
+    for (let k = i; k < end; k++) {
+      const r = recordOf(items[k] as T);
+      values.push(
+        r.productId,
+        r.sku,
+        r.slug,
+        r.contentHash,
+        r.lastmod,
+        r.seq,
+        r.inFeed,
+        r.inSitemap,
+        r.hasJsonLd,
+        r.problems.length,
+        r.problems.length > 0 ? JSON.stringify(r.problems) : null,
+        ctx.now,
+      );
     }
+    await ctx.trx.raw(upsertStatement(end - i), values);
   }
   for (let i = 0; i < removedIds.length; i += 500) {
     await ctx.trx('published_products').whereIn('product_id', removedIds.slice(i, i + 500)).delete();

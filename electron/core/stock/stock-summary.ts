@@ -50,7 +50,7 @@ export function availabilityVerdict(product: ProductFacts, levels: LevelFigures[
   return { ...verdict, onlineAvailable };
 }
 
-export function summarise(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext): StockSummary {
+export function summarise(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext, today = utcToday()): StockSummary {
   let onHand = 0;
   let committed = 0;
   let incoming = 0;
@@ -59,7 +59,7 @@ export function summarise(product: ProductFacts, levels: LevelFigures[], ctx: Su
     committed += level.committed;
     incoming += level.incoming;
   }
-  const verdict = availabilityVerdict(product, levels, ctx);
+  const verdict = availabilityVerdict(product, levels, ctx, today);
   return {
     onHand,
     committed,
@@ -68,6 +68,18 @@ export function summarise(product: ProductFacts, levels: LevelFigures[], ctx: Su
     availability: verdict.availability,
     availabilityDate: verdict.availabilityDate,
   };
+}
+
+/** Summaries from stock rows already read (each row names its product). */
+export function summariesFrom(products: ProductFacts[], rows: Array<LevelFigures & { product_id: string }>, ctx: SummaryContext): Map<string, StockSummary> {
+  const levelsOf = new Map<string, LevelFigures[]>();
+  for (const r of rows) {
+    const list = levelsOf.get(r.product_id) ?? [];
+    list.push({ location_id: r.location_id, on_hand: num(r.on_hand), committed: num(r.committed), incoming: num(r.incoming) });
+    levelsOf.set(r.product_id, list);
+  }
+  const today = utcToday();
+  return new Map(products.map((p) => [p.id, summarise(p, levelsOf.get(p.id) ?? [], ctx, today)]));
 }
 
 /** Summaries for a page of products: one query for all their stock rows. */
@@ -83,5 +95,7 @@ export async function loadSummaries(db: Db, products: ProductFacts[], ctx: Summa
       levelsOf.set(r.product_id, list);
     }
   }
-  return new Map(products.map((p) => [p.id, summarise(p, levelsOf.get(p.id) ?? [], ctx)]));
+  // One date for the whole page (not a new Date per product).
+  const today = utcToday();
+  return new Map(products.map((p) => [p.id, summarise(p, levelsOf.get(p.id) ?? [], ctx, today)]));
 }
