@@ -22,8 +22,8 @@ export type Entry = {
   tsv: Buffer | null;
   /** `<url>…</url>` with the lastmod, or null when not in the sitemap. */
   sitemap: Buffer | null;
-  /** The JSON-LD file (`jsonld/<slug>.json`), or null. Its body is written, not kept (its manifest line is built when the manifest is). */
-  jsonLd: { name: string; bytes: number; sha256: string } | null;
+  /** The JSON-LD file (`jsonld/<slug>.json`) and its manifest line (built once per change, not on every publish), or null. Its body is written, not kept. */
+  jsonLd: { name: string; bytes: number; sha256: string; line: string } | null;
   contentHash: string;
   lastmod: string;
   /** The sequence at which the published content last changed. */
@@ -66,6 +66,10 @@ export function manifestLine(name: string, bytes: number, sha256: string): strin
   return `{"name":${JSON.stringify(name)},"bytes":${bytes},"sha256":"${sha256}"}`;
 }
 
+function jsonLdFile(name: string, bytes: number, sha256: string) {
+  return { name, bytes, sha256, line: manifestLine(name, bytes, sha256) };
+}
+
 export function unpooled(text: string): Buffer {
   const buffer = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
   buffer.write(text);
@@ -104,7 +108,7 @@ export function toEntry(
     xml: item.xml,
     tsv: item.tsv,
     sitemap: item.inSitemap && item.url ? Buffer.from(`<url><loc>${xmlText(item.url)}</loc><lastmod>${lastmod}</lastmod></url>\n`) : null,
-    jsonLd: body === null ? null : { name: `jsonld/${item.slug}.json`, bytes: Buffer.byteLength(body), sha256: jsonSha },
+    jsonLd: body === null ? null : jsonLdFile(`jsonld/${item.slug}.json`, Buffer.byteLength(body), jsonSha),
     contentHash,
     lastmod,
     seq: same ? (previous as { seq: number }).seq : seq,
