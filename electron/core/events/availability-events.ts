@@ -5,8 +5,8 @@
  */
 import { utcToday, type Availability } from '../../../shared/domain/availability';
 import type { NewChange } from '../changes/change-log';
-import { availabilityVerdict, type LevelFigures, type ProductFacts, type SummaryContext } from '../stock/stock-summary';
-import { chunkValues, num, type Db } from '../util/db-helpers';
+import { availabilityVerdict, loadLevels, type LevelFigures, type ProductFacts, type SummaryContext } from '../stock/stock-summary';
+import type { Db } from '../util/db-helpers';
 
 export type AvailabilityState = { availability: Availability; onlineAvailable: number; buffer: number };
 
@@ -64,17 +64,7 @@ const VERDICT_FIELDS = ['status', 'allow_backorder', 'preorder_date', 'buffer_st
 export async function productCrossings(db: Db, edits: Array<{ before: ProductState; after: ProductState }>, ctx: SummaryContext): Promise<NewChange[]> {
   const relevant = edits.filter(({ before, after }) => VERDICT_FIELDS.some((f) => String(before[f]) !== String(after[f])));
   if (relevant.length === 0) return [];
-  const levelsOf = new Map<string, LevelFigures[]>();
-  for (const chunk of chunkValues(relevant.map((e) => e.after.id))) {
-    const rows = (await db('stock_levels').select('product_id', 'location_id', 'on_hand', 'committed', 'incoming').whereIn('product_id', chunk)) as Array<
-      LevelFigures & { product_id: string }
-    >;
-    for (const r of rows) {
-      const list = levelsOf.get(r.product_id) ?? [];
-      list.push({ location_id: r.location_id, on_hand: num(r.on_hand), committed: num(r.committed), incoming: num(r.incoming) });
-      levelsOf.set(r.product_id, list);
-    }
-  }
+  const levelsOf = await loadLevels(db, relevant.map((e) => e.after.id));
   const today = utcToday();
   return relevant.flatMap(({ before, after }) => {
     const levels = levelsOf.get(after.id) ?? [];
@@ -105,15 +95,7 @@ export async function shopBufferCrossings(db: Db, fromBuffer: number, toBuffer: 
       .limit(1000)) as ProductState[];
     if (products.length === 0) break;
     lastId = (products[products.length - 1] as ProductState).id;
-    const levelsOf = new Map<string, LevelFigures[]>();
-    const rows = (await db('stock_levels')
-      .select('product_id', 'location_id', 'on_hand', 'committed', 'incoming')
-      .whereIn('product_id', products.map((p) => p.id))) as Array<LevelFigures & { product_id: string }>;
-    for (const r of rows) {
-      const list = levelsOf.get(r.product_id) ?? [];
-      list.push({ location_id: r.location_id, on_hand: num(r.on_hand), committed: num(r.committed), incoming: num(r.incoming) });
-      levelsOf.set(r.product_id, list);
-    }
+    const levelsOf = await loadLevels(db, products.map((p) => p.id));
     for (const product of products) {
       const levels = levelsOf.get(product.id) ?? [];
       const change = availabilityChange(product, availabilityState(product, levels, before, today), availabilityState(product, levels, after, today));

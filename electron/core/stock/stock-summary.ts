@@ -70,32 +70,40 @@ export function summarise(product: ProductFacts, levels: LevelFigures[], ctx: Su
   };
 }
 
-/** Summaries from stock rows already read (each row names its product). */
-export function summariesFrom(products: ProductFacts[], rows: Array<LevelFigures & { product_id: string }>, ctx: SummaryContext): Map<string, StockSummary> {
+type StockRow = LevelFigures & { product_id: string };
+
+/** Stock rows grouped by product, figures as numbers (PostgreSQL returns some as strings). */
+export function levelsByProduct(rows: StockRow[]): Map<string, LevelFigures[]> {
   const levelsOf = new Map<string, LevelFigures[]>();
   for (const r of rows) {
     const list = levelsOf.get(r.product_id) ?? [];
     list.push({ location_id: r.location_id, on_hand: num(r.on_hand), committed: num(r.committed), incoming: num(r.incoming) });
     levelsOf.set(r.product_id, list);
   }
+  return levelsOf;
+}
+
+/** The stock rows of some products: one query per 10,000 products. */
+export async function loadLevels(db: Db, productIds: string[]): Promise<Map<string, LevelFigures[]>> {
+  const rows: StockRow[] = [];
+  for (const chunk of chunkValues(productIds)) {
+    rows.push(...((await db('stock_levels').select('product_id', 'location_id', 'on_hand', 'committed', 'incoming').whereIn('product_id', chunk)) as StockRow[]));
+  }
+  return levelsByProduct(rows);
+}
+
+/** Summaries from stock rows already read (each row names its product). */
+export function summariesFrom(products: ProductFacts[], rows: StockRow[], ctx: SummaryContext): Map<string, StockSummary> {
+  return summariesOf(products, levelsByProduct(rows), ctx);
+}
+
+function summariesOf(products: ProductFacts[], levelsOf: Map<string, LevelFigures[]>, ctx: SummaryContext): Map<string, StockSummary> {
+  // One date for the whole page (not a new Date per product).
   const today = utcToday();
   return new Map(products.map((p) => [p.id, summarise(p, levelsOf.get(p.id) ?? [], ctx, today)]));
 }
 
 /** Summaries for a page of products: one query for all their stock rows. */
 export async function loadSummaries(db: Db, products: ProductFacts[], ctx: SummaryContext): Promise<Map<string, StockSummary>> {
-  const levelsOf = new Map<string, LevelFigures[]>();
-  for (const chunk of chunkValues(products.map((p) => p.id))) {
-    const rows = (await db('stock_levels')
-      .select('product_id', 'location_id', 'on_hand', 'committed', 'incoming')
-      .whereIn('product_id', chunk)) as Array<LevelFigures & { product_id: string }>;
-    for (const r of rows) {
-      const list = levelsOf.get(r.product_id) ?? [];
-      list.push({ location_id: r.location_id, on_hand: num(r.on_hand), committed: num(r.committed), incoming: num(r.incoming) });
-      levelsOf.set(r.product_id, list);
-    }
-  }
-  // One date for the whole page (not a new Date per product).
-  const today = utcToday();
-  return new Map(products.map((p) => [p.id, summarise(p, levelsOf.get(p.id) ?? [], ctx, today)]));
+  return summariesOf(products, await loadLevels(db, products.map((p) => p.id)), ctx);
 }
