@@ -47,5 +47,8 @@ const api = createAppApi({
 const app = createApp(App);
 app.provide(APP_API, api);
 app.use(pinia);
-app.use(createAppRouter(pinia));
-app.mount('#app');
+const router = createAppRouter(pinia);
+app.use(router);
+// Mount once the start-up navigation (and its redirect) has settled, so a click or a typed address
+// in the first moments cannot be overtaken by it.
+void router.isReady().then(() => app.mount('#app'));

@@ -64,6 +64,8 @@ test('the main screens of a shop with the sample catalogue', async ({ page, serv
   expect(loaded.status).toBe(201);
   await page.goto(server.signedInUrl);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  // Wait for the start-up navigation (to Products) to settle, or it can overtake the next one.
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
 
   await open(page, server, '/dashboard', 'Dashboard');
   await expectAccessible(page, 'dashboard');
