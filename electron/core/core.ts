@@ -26,6 +26,7 @@ import { OrderService } from './channels/order-service';
 import { OrderStock } from './channels/order-stock';
 import { connectDelivery } from './publish/delivery/connect';
 import { Publisher, resolvePublishDir } from './publish/publisher';
+import type { SitemapLimits } from './publish/artifacts';
 import { createDeliveryRunner, type DeliveryRunner, type DeliveryRunnerOptions } from './publish/delivery/runner';
 import type { Handlers } from '../../shared/contract';
 
@@ -41,6 +42,8 @@ export type CoreOptions = {
   webhooks?: WebhookOptions;
   /** Delivery timing (backoff, timeouts); tests shorten it. */
   delivery?: Pick<DeliveryRunnerOptions, 'retry' | 'sftpConnectTimeoutMs' | 'indexNowTimeoutMs'>;
+  /** Limits of one sitemap file (50,000 URLs and 50 MB); tests lower them to exercise the split. */
+  sitemapLimits?: SitemapLimits;
 };
 
 export type Core = {
@@ -123,6 +126,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       settings: () => settingsService.current(),
       publishDir: () => resolvePublishDir(options.dataDir, settingsService.current().publishDir),
       log,
+      sitemapLimits: options.sitemapLimits,
     },
     { targets: () => delivery.status() },
   );

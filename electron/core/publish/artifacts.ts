@@ -1,8 +1,13 @@
 /**
- * The big files, assembled from cached fragments: the Merchant feed (RSS 2.0 + g: namespace and
- * TSV), the sitemap (a sitemap index with numbered parts past 50,000 URLs or 50 MB), the manifest.
+ * The big files, written from the entries in order: the Merchant feed (RSS 2.0 + g: namespace,
+ * and TSV), the sitemap (a sitemap index with numbered parts past 50,000 URLs or 50 MB) and the
+ * manifest. Each takes the entries one at a time, writing a fresh entry's new text and copying an
+ * unchanged entry's bytes from the file it replaces, and records where each fragment now is.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { xmlText } from './escape';
+import { FileWriter, openOld, type FileLayout, type OldFile, type WrittenLayout } from './file-writer';
 import { TSV_COLUMNS } from './item';
 import type { Entry } from './catalog-cache';
 import type { StoredSettings } from './types';
@@ -17,6 +22,13 @@ export const FILE_NAMES = {
 export const SITEMAP_MAX_URLS = 50_000;
 export const SITEMAP_MAX_BYTES = 50 * 1024 * 1024;
 
+/** Limits of one sitemap file (smaller in tests, to exercise the split without 50,000 products). */
+export type SitemapLimits = { urls: number; bytes: number };
+export const SITEMAP_LIMITS: SitemapLimits = { urls: SITEMAP_MAX_URLS, bytes: SITEMAP_MAX_BYTES };
+
+/** A file now in the folder with the text around its list of fragments. */
+export type ListLayout = FileLayout & { head: string; tail: string };
+
 /** The shop's base URL: the shop URL, or the origin of the product URL template. */
 export function shopBase(settings: StoredSettings): string {
   if (settings.shopUrl) return settings.shopUrl.replace(/\/+$/, '');
@@ -27,82 +39,227 @@ export function shopBase(settings: StoredSettings): string {
   }
 }
 
-export function merchantXmlBuffers(order: Entry[], settings: StoredSettings): Buffer[] {
+export function merchantXmlHead(settings: StoredSettings): string {
   const name = xmlText(settings.shopName || 'Products');
-  const header = Buffer.from(
+  return (
     '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0">\n<channel>\n' +
-      `<title>${name}</title>\n<link>${xmlText(shopBase(settings))}</link>\n<description>${name}: product feed</description>\n`,
+    `<title>${name}</title>\n<link>${xmlText(shopBase(settings))}</link>\n<description>${name}: product feed</description>\n`
   );
-  const out: Buffer[] = [header];
-  for (const e of order) if (e.xml) out.push(e.xml);
-  out.push(Buffer.from('</channel>\n</rss>\n'));
-  return out;
 }
+export const MERCHANT_XML_TAIL = '</channel>\n</rss>\n';
+export const MERCHANT_TSV_HEAD = `${TSV_COLUMNS.join('\t')}\n`;
+const URLSET_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n';
+const URLSET_TAIL = '</urlset>\n';
 
-export function merchantTsvBuffers(order: Entry[]): Buffer[] {
-  const out: Buffer[] = [Buffer.from(`${TSV_COLUMNS.join('\t')}\n`)];
-  for (const e of order) if (e.tsv) out.push(e.tsv);
-  return out;
-}
+/** What a finished list file is: its layout, and the temporary file to rename into place (null when unchanged). */
+export type Finished = { layout: ListLayout; temp: string | null };
 
-const URLSET_HEAD = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n');
-const URLSET_TAIL = Buffer.from('</urlset>\n');
+/**
+ * One file made of a head, a fragment per entry, and a tail. Built against the file it replaces
+ * (`old`), it copies every byte it can from it, so an unchanged file is not written at all.
+ */
+export class ListFile {
+  readonly writer: FileWriter;
 
-export type SitemapPart = { entries: Entry[]; bytes: number };
+  /** Length in bytes of the fragment `add` last added. */
+  lastLen = 0;
 
-/** Splits the sitemap entries into parts of at most 50,000 URLs and 50 MB each. */
-export function partitionSitemap(order: Entry[]): SitemapPart[] {
-  const budget = SITEMAP_MAX_BYTES - URLSET_HEAD.length - URLSET_TAIL.length;
-  const parts: SitemapPart[] = [];
-  let current: SitemapPart = { entries: [], bytes: 0 };
-  for (const e of order) {
-    if (!e.sitemap) continue;
-    if (current.entries.length >= SITEMAP_MAX_URLS || current.bytes + e.sitemap.length > budget) {
-      parts.push(current);
-      current = { entries: [], bytes: 0 };
-    }
-    current.entries.push(e);
-    current.bytes += e.sitemap.length;
+  constructor(
+    dir: string,
+    readonly name: string,
+    private readonly head: string,
+    private readonly tail: string,
+    private readonly old: (OldFile & { layout: ListLayout }) | null,
+  ) {
+    this.writer = new FileWriter(path.join(dir, name), old);
+    if (old && old.layout.head === head) this.writer.copy(old, 0, Buffer.byteLength(head));
+    else this.writer.write(head);
   }
-  parts.push(current);
-  return parts;
+
+  /** Adds a fragment: `text` when new, else the bytes at [off, off + len) of `src`. Returns where it went. */
+  add(text: string | null, src: OldFile | null, off: number, len: number): number {
+    const at = this.writer.offset;
+    if (text !== null) this.lastLen = this.writer.write(text);
+    else {
+      this.writer.copy(src as OldFile, off, len);
+      this.lastLen = len;
+    }
+    return at;
+  }
+
+  get size(): number {
+    return this.writer.offset;
+  }
+
+  async finish(options: { durable: boolean; finalName?: string }): Promise<Finished> {
+    const old = this.old;
+    const tailBytes = Buffer.byteLength(this.tail);
+    if (old && old.layout.tail === this.tail) this.writer.copy(old, old.layout.bytes - tailBytes, tailBytes);
+    else this.writer.write(this.tail);
+    const name = options.finalName ?? this.name;
+    const written: WrittenLayout = await this.writer.finish({ durable: options.durable, keepUnchanged: old?.layout.name === name });
+    return { layout: { ...layoutOf(written), name, head: this.head, tail: this.tail }, temp: written.temp };
+  }
+
+  abort(): void {
+    this.writer.abort();
+  }
 }
 
-export function urlsetBuffers(part: SitemapPart): Buffer[] {
-  return [URLSET_HEAD, ...part.entries.map((e) => e.sitemap as Buffer), URLSET_TAIL];
+function layoutOf(w: WrittenLayout): FileLayout {
+  return { name: w.name, bytes: w.bytes, sha256: w.sha256, checkpoints: w.checkpoints, ino: w.ino, mtimeMs: w.mtimeMs };
 }
 
-/** The newest lastmod in a part (what the index shows for that file). */
-function newest(part: SitemapPart): string {
-  let max = '';
-  for (const e of part.entries) if (e.lastmod > max) max = e.lastmod;
-  return max;
+/** Opens the old version of a list file for copying (null when unknown, missing or changed by someone else). */
+export function openList(dir: string, layout: ListLayout | undefined): (OldFile & { layout: ListLayout }) | null {
+  return openOld(dir, layout) as (OldFile & { layout: ListLayout }) | null;
+}
+
+export function closeOld(files: Array<OldFile | null>): void {
+  for (const f of files) if (f) fs.closeSync(f.fd);
 }
 
 export function sitemapPartName(i: number): string {
   return `sitemap-${i + 1}.xml`;
 }
 
-export function sitemapIndexBuffers(parts: SitemapPart[], settings: StoredSettings): Buffer[] {
-  const base = shopBase(settings);
-  const body = parts
-    .map((p, i) => {
-      const lastmod = newest(p);
-      return `<sitemap><loc>${xmlText(`${base}/${sitemapPartName(i)}`)}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}</sitemap>\n`;
-    })
-    .join('');
-  return [
-    Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}</sitemapindex>\n`),
-  ];
+/** One part of the sitemap being written: its file and the newest lastmod in it. */
+type Part = { file: ListFile; urls: number; newest: string };
+
+/**
+ * The sitemap: parts of at most 50,000 URLs and 50 MB, filled in order. Whether it ends up as one
+ * `sitemap.xml` or as an index with `sitemap-N.xml` parts is known only at the end.
+ */
+export class SitemapWriter {
+  readonly parts: Part[] = [];
+  private readonly budget: number;
+
+  /** `old`: the parts now in the folder, in order, open for copying. */
+  constructor(
+    private readonly dir: string,
+    private readonly old: Array<(OldFile & { layout: ListLayout }) | null>,
+    private readonly limits: SitemapLimits = SITEMAP_LIMITS,
+  ) {
+    this.budget = limits.bytes - Buffer.byteLength(URLSET_HEAD) - Buffer.byteLength(URLSET_TAIL);
+  }
+
+  add(e: Entry): void {
+    const text = e.fresh ? e.fresh.sitemap : null;
+    const len = text !== null ? Buffer.byteLength(text) : e.smLen;
+    let part = this.parts[this.parts.length - 1];
+    if (!part || part.urls >= this.limits.urls || part.file.size - Buffer.byteLength(URLSET_HEAD) + len > this.budget) {
+      const i = this.parts.length;
+      part = { file: new ListFile(this.dir, sitemapPartName(i), URLSET_HEAD, URLSET_TAIL, this.old[i] ?? null), urls: 0, newest: '' };
+      this.parts.push(part);
+    }
+    const src = text === null ? (this.old[e.smPart] ?? null) : null;
+    if (text === null && !src) throw new Error(`sitemap part ${e.smPart + 1} is gone; cannot copy ${e.sku}`);
+    e.smOff = part.file.add(text, src, e.smOff, len);
+    e.smLen = len;
+    e.smPart = this.parts.length - 1;
+    part.urls++;
+    if (e.lastmod > part.newest) part.newest = e.lastmod;
+  }
+
+  /** The part files' final names: `sitemap.xml` for a single part, else `sitemap-N.xml`. */
+  names(): string[] {
+    return this.parts.length === 1 ? [FILE_NAMES.sitemap] : this.parts.map((_, i) => sitemapPartName(i));
+  }
+
+  abort(): void {
+    for (const p of this.parts) p.file.abort();
+  }
 }
 
-/** Whether two parts hold the same fragments (identity first: unchanged entries keep their Buffers). */
-export function samePart(a: SitemapPart | undefined, b: SitemapPart): boolean {
-  if (!a || a.entries.length !== b.entries.length || a.bytes !== b.bytes) return false;
-  for (let i = 0; i < a.entries.length; i++) {
-    const x = (a.entries[i] as Entry).sitemap as Buffer;
-    const y = (b.entries[i] as Entry).sitemap as Buffer;
-    if (x !== y && !x.equals(y)) return false;
+export function sitemapIndexText(parts: Array<{ newest: string }>, settings: StoredSettings): string {
+  const base = shopBase(settings);
+  const body = parts
+    .map((p, i) => `<sitemap><loc>${xmlText(`${base}/${sitemapPartName(i)}`)}</loc>${p.newest ? `<lastmod>${p.newest}</lastmod>` : ''}</sitemap>\n`)
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}</sitemapindex>\n`;
+}
+
+/** Between two lines of the manifest's file list. */
+export const MANIFEST_SEP = ',\n    ';
+export const MANIFEST_HEAD = '{\n  "files": [\n    ';
+
+/**
+ * The JSON-LD files' lines of manifest.json, in entry order, first in its `files` list (the big
+ * files and the summary follow in the tail, written last): the list can be copied from the old
+ * manifest a run at a time, and a full publish can write it as it goes.
+ */
+export class ManifestLines {
+  private first = true;
+  private lastCopyEnd = -1;
+  /** Set when the whole list was copied from the old manifest (no JSON-LD file changed). */
+  copiedAll = false;
+  readonly file: ListFile;
+
+  constructor(
+    dir: string,
+    private readonly old: (OldFile & { layout: ListLayout }) | null,
+  ) {
+    this.file = new ListFile(dir, FILE_NAMES.manifest, MANIFEST_HEAD, '', old);
   }
+
+  private get regionStart(): number {
+    return Buffer.byteLength(MANIFEST_HEAD);
+  }
+
+  add(e: Entry): void {
+    const line = e.fresh ? e.fresh.manifest : null;
+    if (line !== null) {
+      if (!this.first) this.file.writer.write(MANIFEST_SEP);
+      const start = this.file.size;
+      const len = this.file.writer.write(line);
+      e.mfOff = start - this.regionStart;
+      e.mfLen = len;
+      this.lastCopyEnd = -1;
+    } else {
+      const old = this.old as OldFile;
+      const start = this.regionStart + e.mfOff;
+      // Copied with the separator before it when the old file had one there and one is wanted.
+      const sep = Buffer.byteLength(MANIFEST_SEP);
+      if (!this.first) {
+        if (e.mfOff >= sep && this.lastCopyEnd === start - sep) this.file.writer.copy(old, start - sep, sep);
+        else this.file.writer.write(MANIFEST_SEP);
+      }
+      const lineAt = this.file.size;
+      this.file.writer.copy(old, start, e.mfLen);
+      e.mfOff = lineAt - this.regionStart;
+      this.lastCopyEnd = start + e.mfLen;
+    }
+    this.first = false;
+  }
+
+  /** Copies the old manifest's whole list of JSON-LD lines (`regionLen` bytes), unchanged. */
+  copyAll(regionLen: number): void {
+    this.file.writer.copy(this.old as OldFile, this.regionStart, regionLen);
+    this.copiedAll = true;
+    this.first = false;
+  }
+
+  /** Whether no line was added (the tail then starts without a separator). */
+  get empty(): boolean {
+    return this.first;
+  }
+}
+
+/** The manifest's tail: the big files' lines, then the sequence, time and counts. */
+export function manifestTail(
+  linesBefore: boolean,
+  files: Array<{ name: string; bytes: number; sha256: string }>,
+  summary: { seq: number; writtenAt: string; full: boolean; counts: Record<string, number> },
+): string {
+  const lines = files.map((f) => `{"name":${JSON.stringify(f.name)},"bytes":${f.bytes},"sha256":"${f.sha256}"}`);
+  const list = lines.length > 0 ? `${linesBefore ? MANIFEST_SEP : ''}${lines.join(MANIFEST_SEP)}` : '';
+  const rest = JSON.stringify(summary, null, 2).slice(1);
+  return `${list}\n  ],${rest}\n`;
+}
+
+export function removeIfPresent(dir: string, name: string): boolean {
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) return false;
+  fs.rmSync(file, { force: true });
   return true;
 }

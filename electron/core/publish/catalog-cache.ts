@@ -1,7 +1,8 @@
 /**
- * The publisher's in-memory catalogue: one entry per product with its fragments (Buffers ready to
- * write), kept in SKU order. A change rebuilds only the entries of the products it touches; the
- * big files are then written from the cached fragments.
+ * The publisher's memory of the catalogue: one small entry per product (what it published, its
+ * content hash and lastmod, and where its fragments sit in each file now in the folder), in the
+ * order the files list them (SKU order). The fragments themselves are not kept: a full publish
+ * writes them as it builds them, and an incremental one copies unchanged ones from the old files.
  */
 import { hash } from 'node:crypto';
 import type { Availability } from '../../../shared/domain/availability';
@@ -10,6 +11,17 @@ import { jsonLdStringify, xmlText } from './escape';
 import { groupDocument, type BuiltItem } from './item';
 import type { PublishedRecord } from './publish-store';
 
+/** New text for an entry's fragments, held only until it is written. */
+export type Fresh = {
+  xml: string | null;
+  tsv: string | null;
+  /** `<url>…</url>` with the lastmod, or null when not in the sitemap. */
+  sitemap: string | null;
+  /** The manifest's line for the JSON-LD file, or null. */
+  manifest: string | null;
+};
+
+/** Where a fragment is in a file now on disk: byte offset and length (a sitemap part also names its file). */
 export type Entry = {
   id: string;
   sku: string;
@@ -18,16 +30,28 @@ export type Entry = {
   url: string | null;
   availability: Availability;
   problems: PublishProblem[];
-  xml: Buffer | null;
-  tsv: Buffer | null;
-  /** `<url>…</url>` with the lastmod, or null when not in the sitemap. */
-  sitemap: Buffer | null;
-  /** The JSON-LD file (`jsonld/<slug>.json`) and its manifest line (built once per change, not on every publish), or null. Its body is written, not kept. */
-  jsonLd: { name: string; bytes: number; sha256: string; line: string } | null;
   contentHash: string;
   lastmod: string;
   /** The sequence at which the published content last changed. */
   seq: number;
+  inFeed: boolean;
+  inSitemap: boolean;
+  hasJsonLd: boolean;
+  /** Size of its JSON-LD file (0 when none). */
+  ldBytes: number;
+  xmlOff: number;
+  xmlLen: number;
+  tsvOff: number;
+  tsvLen: number;
+  /** Index of the sitemap part file it is in. */
+  smPart: number;
+  smOff: number;
+  smLen: number;
+  /** Its JSON-LD file's line in manifest.json, relative to the start of the list of those lines. */
+  mfOff: number;
+  mfLen: number;
+  /** Set while the entry's fragments wait to be written; null once they are in the files. */
+  fresh: Fresh | null;
 };
 
 /** W3C Datetime with the time zone spelled out, so several changes a day stay visible. */
@@ -35,11 +59,14 @@ export function lastmodNow(now = new Date()): string {
   return now.toISOString().replace('Z', '+00:00');
 }
 
-function bySku(a: { sku: string }, b: { sku: string }): number {
+export function bySku(a: { sku: string }, b: { sku: string }): number {
   return a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0;
 }
 
-/** The JSON-LD text of each item: its own Product, or its group's ProductGroup for variants. */
+/**
+ * The JSON-LD text of each item: its own Product, or its group's ProductGroup for variants
+ * (`items` must hold every member of each group it touches).
+ */
 export function jsonLdTexts(items: BuiltItem[]): Map<string, string> {
   const out = new Map<string, string>();
   const groups = new Map<string, BuiltItem[]>();
@@ -61,13 +88,9 @@ export function jsonLdTexts(items: BuiltItem[]): Map<string, string> {
   return out;
 }
 
-/** The manifest's line for a file, built once per change of the file rather than on every publish. */
+/** The manifest's line for a file. */
 export function manifestLine(name: string, bytes: number, sha256: string): string {
   return `{"name":${JSON.stringify(name)},"bytes":${bytes},"sha256":"${sha256}"}`;
-}
-
-function jsonLdFile(name: string, bytes: number, sha256: string) {
-  return { name, bytes, sha256, line: manifestLine(name, bytes, sha256) };
 }
 
 export function unpooled(text: string): Buffer {
@@ -79,24 +102,29 @@ export function unpooled(text: string): Buffer {
 /** No problems: one shared empty list instead of 100,000 empty arrays. */
 const NO_PROBLEMS: PublishProblem[] = [];
 
+/** What an entry is compared with: the previous entry, or the record a previous process left. */
+export type Previous = { contentHash: string; lastmod: string; seq: number; slug: string; hasJsonLd: boolean; url?: string | null };
+
 /**
  * Builds the entry for an item, keeping the previous lastmod when its published content is
- * unchanged. Returns the JSON-LD body separately, as text: it is written (when it has to be), and
- * not kept in memory. Hashing the text directly hashes the same UTF-8 bytes the file holds.
+ * unchanged. The content hash covers what is published of the product: its feed item, whether
+ * and where it is in the sitemap, and its JSON-LD when JSON-LD is published (`jsonText`
+ * undefined when it is not). Returns the JSON-LD body separately: it is written, not kept.
  */
 export function toEntry(
   item: BuiltItem,
-  jsonText: string | undefined,
-  previous: { contentHash: string; lastmod: string; seq: number } | undefined,
+  jsonText: string | null | undefined,
+  previous: Previous | undefined,
   now: string,
   seq: number,
 ): { entry: Entry; body: string | null } {
   const body = jsonText ?? null;
   const jsonSha = body === null ? '' : hash('sha256', body, 'hex');
-  const feedText = item.xmlString ?? (item.xml ? item.xml.toString('utf8') : '');
-  const contentHash = hash('sha256', `${feedText}\n${jsonSha}\n${item.inSitemap ? 1 : 0}\n${item.url ?? ''}`, 'hex');
+  const contentHash = hash('sha256', `${item.xml ?? ''}\n${jsonSha}\n${item.inSitemap ? 1 : 0}\n${item.url ?? ''}`, 'base64url').slice(0, 22);
   const same = previous?.contentHash === contentHash;
-  const lastmod = same ? (previous as { lastmod: string }).lastmod : now;
+  const lastmod = same ? (previous as Previous).lastmod : now;
+  const inSitemap = item.inSitemap && item.url !== null;
+  const ldBytes = body === null ? 0 : Buffer.byteLength(body);
   const entry: Entry = {
     id: item.id,
     sku: item.sku,
@@ -105,15 +133,55 @@ export function toEntry(
     url: item.url,
     availability: item.availability,
     problems: item.problems.length > 0 ? item.problems : NO_PROBLEMS,
-    xml: item.xml,
-    tsv: item.tsv,
-    sitemap: item.inSitemap && item.url ? Buffer.from(`<url><loc>${xmlText(item.url)}</loc><lastmod>${lastmod}</lastmod></url>\n`) : null,
-    jsonLd: body === null ? null : jsonLdFile(`jsonld/${item.slug}.json`, Buffer.byteLength(body), jsonSha),
     contentHash,
     lastmod,
-    seq: same ? (previous as { seq: number }).seq : seq,
+    seq: same ? (previous as Previous).seq : seq,
+    inFeed: item.xml !== null,
+    inSitemap,
+    hasJsonLd: body !== null,
+    ldBytes,
+    xmlOff: -1,
+    xmlLen: 0,
+    tsvOff: -1,
+    tsvLen: 0,
+    smPart: -1,
+    smOff: -1,
+    smLen: 0,
+    mfOff: -1,
+    mfLen: 0,
+    fresh: {
+      xml: item.xml,
+      tsv: item.tsv,
+      sitemap: inSitemap ? `<url><loc>${xmlText(item.url as string)}</loc><lastmod>${lastmod}</lastmod></url>\n` : null,
+      manifest: body === null ? null : manifestLine(`jsonld/${item.slug}.json`, ldBytes, jsonSha),
+    },
   };
   return { entry, body };
+}
+
+/** Whether an entry publishes exactly what `prev` does (then `prev`, with its place in the files, stays). */
+export function samePublished(prev: Entry, next: Entry): boolean {
+  return (
+    prev.contentHash === next.contentHash &&
+    prev.sku === next.sku &&
+    prev.slug === next.slug &&
+    prev.url === next.url &&
+    prev.groupId === next.groupId &&
+    prev.availability === next.availability &&
+    prev.inFeed === next.inFeed &&
+    prev.inSitemap === next.inSitemap &&
+    prev.hasJsonLd === next.hasJsonLd &&
+    prev.ldBytes === next.ldBytes &&
+    sameProblems(prev.problems, next.problems)
+  );
+}
+
+function sameProblems(a: PublishProblem[], b: PublishProblem[]): boolean {
+  return a === b || (a.length === b.length && JSON.stringify(a) === JSON.stringify(b));
+}
+
+export function previousOf(e: Entry): Previous {
+  return e;
 }
 
 export function toRecord(e: Entry): PublishedRecord {
@@ -124,40 +192,40 @@ export function toRecord(e: Entry): PublishedRecord {
     contentHash: e.contentHash,
     lastmod: e.lastmod,
     seq: e.seq,
-    inFeed: e.xml !== null,
-    inSitemap: e.sitemap !== null,
-    hasJsonLd: e.jsonLd !== null,
+    inFeed: e.inFeed,
+    inSitemap: e.inSitemap,
+    hasJsonLd: e.hasJsonLd,
     problems: e.problems,
   };
 }
 
-export function sameRecord(a: PublishedRecord | undefined, b: PublishedRecord): boolean {
+export function sameRecord(a: PublishedRecord | Entry | undefined, b: Entry): boolean {
   if (!a) return false;
   return (
     a.sku === b.sku &&
     a.slug === b.slug &&
     a.contentHash === b.contentHash &&
     a.lastmod === b.lastmod &&
+    a.seq === b.seq &&
     a.inFeed === b.inFeed &&
     a.inSitemap === b.inSitemap &&
     a.hasJsonLd === b.hasJsonLd &&
-    JSON.stringify(a.problems) === JSON.stringify(b.problems)
+    sameProblems(a.problems, b.problems)
   );
 }
 
-/** Entries by id and in SKU order. */
+/** Entries by id, in the order the files list them. */
 export class CatalogCache {
   readonly byId = new Map<string, Entry>();
-  /** SKU order (JavaScript code-unit order, the same on every database). */
+  /** SKU order (JavaScript code-unit order, the same on every database), as written. */
   order: Entry[] = [];
   /** Members of each item group, for republishing a variant's siblings. */
   readonly groups = new Map<string, Set<string>>();
 
-  static fromEntries(entries: Entry[]): CatalogCache {
+  static fromOrder(order: Entry[]): CatalogCache {
     const cache = new CatalogCache();
-    entries.sort(bySku);
-    cache.order = entries;
-    for (const e of entries) {
+    cache.order = order;
+    for (const e of order) {
       cache.byId.set(e.id, e);
       if (e.groupId) cache.addToGroup(e);
     }
@@ -176,41 +244,32 @@ export class CatalogCache {
     if (set && set.size === 0) this.groups.delete(e.groupId as string);
   }
 
-  private indexOf(sku: string): number {
-    let lo = 0;
-    let hi = this.order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.order[mid] as Entry).sku < sku) lo = mid + 1;
-      else hi = mid;
+  /**
+   * The order after replacing some entries (by id), adding new ones and removing `gone` ids:
+   * one merge pass, however many change. Updates the indexes; returns the new order.
+   */
+  apply(changed: Entry[], gone: Set<string>): Entry[] {
+    const replaced = new Set<string>(gone);
+    for (const e of changed) if (this.byId.has(e.id)) replaced.add(e.id);
+    const incoming = [...changed].sort(bySku);
+    const next: Entry[] = [];
+    let k = 0;
+    for (const e of this.order) {
+      if (replaced.has(e.id)) continue;
+      while (k < incoming.length && bySku(incoming[k] as Entry, e) < 0) next.push(incoming[k++] as Entry);
+      next.push(e);
     }
-    return lo;
-  }
-
-  /** Puts an entry in place of the product's previous one (or adds it). */
-  put(e: Entry): void {
-    const old = this.byId.get(e.id);
-    if (old) {
-      if (old.groupId) this.removeFromGroup(old);
-      if (old.sku === e.sku) {
-        this.order[this.indexOf(old.sku)] = e;
-      } else {
-        this.order.splice(this.indexOf(old.sku), 1);
-        this.order.splice(this.indexOf(e.sku), 0, e);
-      }
-    } else {
-      this.order.splice(this.indexOf(e.sku), 0, e);
+    while (k < incoming.length) next.push(incoming[k++] as Entry);
+    for (const id of replaced) {
+      const old = this.byId.get(id);
+      if (old?.groupId) this.removeFromGroup(old);
+      this.byId.delete(id);
     }
-    this.byId.set(e.id, e);
-    if (e.groupId) this.addToGroup(e);
-  }
-
-  remove(id: string): Entry | undefined {
-    const old = this.byId.get(id);
-    if (!old) return undefined;
-    if (old.groupId) this.removeFromGroup(old);
-    this.order.splice(this.indexOf(old.sku), 1);
-    this.byId.delete(id);
-    return old;
+    for (const e of changed) {
+      this.byId.set(e.id, e);
+      if (e.groupId) this.addToGroup(e);
+    }
+    this.order = next;
+    return next;
   }
 }

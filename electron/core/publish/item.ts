@@ -1,6 +1,6 @@
 /**
  * One product as the publishers see it: its facts, its problems, and its fragments for each
- * output, built once per change of the product and cached (fragments are Buffers ready to write).
+ * output, built once per change of the product (fragments are text, written as they are built).
  */
 import type { Availability } from '../../../shared/domain/availability';
 import { SCHEMA_ORG_AVAILABILITY } from '../../../shared/domain/availability';
@@ -22,11 +22,9 @@ export type BuiltItem = {
   availability: Availability;
   problems: PublishProblem[];
   /** `<item>…</item>\n` for google-merchant.xml, or null when the product is not in the feed. */
-  xml: Buffer | null;
-  /** The same item as text (hashed without re-reading the Buffer); not kept in the cache. */
-  xmlString: string | null;
+  xml: string | null;
   /** One line of google-merchant.tsv, or null when not in the feed. */
-  tsv: Buffer | null;
+  tsv: string | null;
   /** Listed in the sitemap (its `<url>` entry is built with the lastmod later). */
   inSitemap: boolean;
   /** The schema.org Product node (without @context), or null when the product has no JSON-LD. */
@@ -97,9 +95,8 @@ export function buildItem(row: ProductRow, summary: StockSummary, settings: Stor
   const paused = availability === 'out_of_stock';
   const identifierExists = row.gtin || row.mpn ? '' : 'no';
 
-  let xml: Buffer | null = null;
-  let xmlString: string | null = null;
-  let tsv: Buffer | null = null;
+  let xml: string | null = null;
+  let tsv: string | null = null;
   if (inFeed) {
     const parts = [
       '<item>',
@@ -125,15 +122,14 @@ export function buildItem(row: ProductRow, summary: StockSummary, settings: Stor
       parts.push(el('pause', 'ads'));
     }
     parts.push('</item>\n');
-    xmlString = parts.join('');
-    xml = Buffer.from(xmlString);
+    xml = parts.join('');
     const cells = [
       row.sku, row.title, row.description, url as string, imageUrl as string,
       additional.map((u) => u.replace(/,/g, '%2C')).join(','), availability, availabilityDate, price, salePrice, brand,
       row.gtin ?? '', row.mpn ?? '', identifierExists, row.condition, row.item_group_id ?? '',
       paused ? PAUSED_DESTINATIONS.join(',') : '', paused ? 'ads' : '',
     ];
-    tsv = Buffer.from(`${cells.map(tsvCell).join('\t')}\n`);
+    tsv = `${cells.map(tsvCell).join('\t')}\n`;
   }
 
   let ldProduct: Record<string, unknown> | null = null;
@@ -181,7 +177,6 @@ export function buildItem(row: ProductRow, summary: StockSummary, settings: Stor
     availability,
     problems,
     xml,
-    xmlString,
     tsv,
     inSitemap,
     ldProduct,

@@ -28,14 +28,16 @@ export async function previewProduct(deps: PreviewDeps, sku: string): Promise<Ou
   if (!item) throw new AppError('not_found', `No product with SKU ${sku}`, { field: 'sku', sku });
   const texts = jsonLdTexts(items);
   const published = (await loadPublishedFor(deps.db, [found.id])).get(found.id);
-  const { entry } = toEntry(item, texts.get(item.id), published, lastmodNow(), published?.seq ?? 0);
+  // The content hash covers the JSON-LD only when it is published, as the publisher computes it.
+  const ldText = settings.artifacts.jsonLd ? (texts.get(item.id) ?? null) : null;
+  const { entry } = toEntry(item, ldText, published ? { ...published, url: null } : undefined, lastmodNow(), published?.seq ?? 0);
   return {
     sku: item.sku,
     url: item.url,
     availability: item.availability,
-    feedItem: item.xml?.toString('utf8') ?? null,
+    feedItem: item.xml,
     jsonLd: texts.get(item.id) ?? null,
-    sitemapEntry: entry.sitemap?.toString('utf8') ?? null,
+    sitemapEntry: entry.fresh?.sitemap ?? null,
     problems: item.problems,
     shopProblems: shopProblems(settings),
     published: published

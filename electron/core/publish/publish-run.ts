@@ -1,11 +1,16 @@
 /**
  * One publish: rebuild the entries a change touches (or all of them), write every file whose
  * content changed (atomically), record what was published, and describe it for delivery.
+ *
+ * A full publish reads the catalogue in SKU order and streams each product's fragments straight
+ * into the files as it builds them, keeping only a small entry per product. An incremental one
+ * rebuilds the products a change touches and splices them into the files now in the folder,
+ * copying everything else from them (see outputs.ts).
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import zlib from 'node:zlib';
 import type { ArtifactName } from '../../../shared/schemas/publish';
 import { latestSeq } from '../changes/change-log';
 import type { Logger } from '../db/migrate';
@@ -13,22 +18,13 @@ import type { SummaryContext } from '../stock/stock-summary';
 import type { Db } from '../util/db-helpers';
 import type { WriteQueue } from '../write-queue';
 import type { StockOp } from '../stock/stock-ops';
-import { fsyncDir, removeStaleTemps, sha256, tempName, writeFileAtomic, writeFileAtomicAsync, type WrittenFile } from './atomic-file';
-import {
-  FILE_NAMES,
-  merchantTsvBuffers,
-  merchantXmlBuffers,
-  partitionSitemap,
-  samePart,
-  sitemapIndexBuffers,
-  sitemapPartName,
-  urlsetBuffers,
-  type SitemapPart,
-} from './artifacts';
-import { CatalogCache, jsonLdTexts, lastmodNow, manifestLine, sameRecord, toEntry, toRecord, unpooled, type Entry } from './catalog-cache';
+import { fsyncDir, removeStaleTemps, tempName, writeFileAtomic } from './atomic-file';
+import { FILE_NAMES, type SitemapLimits } from './artifacts';
+import { CatalogCache, jsonLdTexts, lastmodNow, samePublished, sameRecord, toEntry, toRecord, unpooled, type Entry, type Previous } from './catalog-cache';
 import { buildItem, type BuiltItem } from './item';
+import { OutputSet, StaleFilesError, type Layouts, type OutputResult } from './outputs';
 import { loadArtifactStates, loadPublished, saveArtifactStates, savePublished, type ArtifactCounts, type ArtifactState, type FileInfo, type PublishedRecord } from './publish-store';
-import { forEachGroupChunk, forEachUngroupedPage, loadAffected } from './source';
+import { forEachPageBySku, groupMembersAfter, groupSizes, loadAffected, type SourceProduct } from './source';
 import type { PublishedFile, PublishOutcome, StoredSettings } from './types';
 
 export type RunDeps = {
@@ -38,6 +34,8 @@ export type RunDeps = {
   settings(): StoredSettings;
   publishDir(): string;
   log: Logger;
+  /** Smaller sitemap files (tests of the split). */
+  sitemapLimits?: SitemapLimits;
 };
 
 /** What survives between publishes in a running publisher. */
@@ -45,9 +43,17 @@ export type RunState = {
   cache: CatalogCache | null;
   /** The folder the cache was last written to. */
   dir: string | null;
-  parts: SitemapPart[];
+  layouts: Layouts;
   artifacts: Map<ArtifactName, ArtifactState>;
+  /** Products a full publish could not place (they changed SKU while it read): published next. */
+  pending: Set<string>;
+  /** Their entries as last published, until then. */
+  orphans: Map<string, Entry>;
 };
+
+export function newRunState(): RunState {
+  return { cache: null, dir: null, layouts: { parts: [] }, artifacts: new Map(), pending: new Set(), orphans: new Map() };
+}
 
 export type RunRequest =
   | { mode: 'full'; force: boolean }
@@ -65,366 +71,422 @@ export type RunReport = {
   filesDoneAt: number;
 };
 
-
-function bufEq(a: Buffer | null | undefined, b: Buffer | null | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  return a.equals(b);
-}
-
-type Prev = { contentHash: string; lastmod: string; seq: number; slug: string; hasJsonLd: boolean; url: string | null; xml?: Buffer | null; tsv?: Buffer | null; jsonSha?: string };
-
-function prevFromEntry(e: Entry): Prev {
-  return { contentHash: e.contentHash, lastmod: e.lastmod, seq: e.seq, slug: e.slug, hasJsonLd: e.jsonLd !== null, url: e.url, xml: e.xml, tsv: e.tsv, jsonSha: e.jsonLd?.sha256 ?? '' };
-}
-
-function prevFromRecord(r: PublishedRecord): Prev {
-  return { contentHash: r.contentHash, lastmod: r.lastmod, seq: r.seq, slug: r.slug, hasJsonLd: r.hasJsonLd, url: null };
-}
-
-async function gzipTo(target: string, buffers: Buffer[]): Promise<WrittenFile> {
-  const chunks: Buffer[] = [];
-  const gz = zlib.createGzip({ level: 6 });
-  gz.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    gz.on('end', resolve);
-    gz.on('error', reject);
-  });
-  for (const b of buffers) if (!gz.write(b)) await new Promise((r) => gz.once('drain', r));
-  gz.end();
-  await done;
-  return writeFileAtomic(target, chunks);
-}
-
 function counts(items: number, excluded: number, files: number, bytes: number): ArtifactCounts {
   return { items, excluded, files, bytes };
 }
 
 /** Runs one publish against `state` (which it updates). Throws when a file cannot be written. */
 export async function runPublish(deps: RunDeps, state: RunState, request: RunRequest): Promise<RunReport> {
+  const dir = deps.publishDir();
+  if (request.mode === 'incremental' && state.cache && state.dir === dir) {
+    try {
+      return await runIncremental(deps, state, request);
+    } catch (error) {
+      if (!(error instanceof StaleFilesError)) throw error;
+      deps.log.warn(`publishing: ${error.message}; rewriting every file`);
+    }
+  }
+  return runFull(deps, state, request.mode === 'full' && request.force);
+}
+
+/** Everything from the database, streamed into the files in SKU order. */
+async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<RunReport> {
   const started = performance.now();
   const settings = deps.settings();
   const dir = deps.publishDir();
   const now = lastmodNow();
-  const force = request.mode === 'full' && request.force;
-  const full = request.mode === 'full' || state.cache === null || state.dir !== dir;
+  const withLd = settings.artifacts.jsonLd;
   // Read before the products: the files reflect at least this sequence.
-  const seq = request.mode === 'incremental' && !full ? request.upTo : await latestSeq(deps.db);
-  fs.mkdirSync(path.join(dir), { recursive: true });
+  const seq = await latestSeq(deps.db);
+  fs.mkdirSync(dir, { recursive: true });
+  removeStaleTemps(dir);
+  removeStaleTemps(path.join(dir, 'jsonld'));
+  if (state.artifacts.size === 0) state.artifacts = await loadArtifactStates(deps.db);
+  const oldCache = state.dir === dir ? state.cache : null;
+  // What was published before: the running cache, or what a previous process recorded.
+  const records: Map<string, PublishedRecord> | null = oldCache ? null : await loadPublished(deps.db);
+  const previous = (id: string): Previous | undefined => oldCache?.byId.get(id) ?? state.orphans.get(id) ?? records?.get(id);
 
-  // 1. Build the entries, a chunk at a time; JSON-LD bodies are written as they are built, not kept.
-  const oldCache = state.cache;
-  let publishedRecords: Map<string, PublishedRecord> | undefined;
-  const ld = new JsonLdWriter(dir, settings.artifacts.jsonLd, { bulk: full });
-  const existing = full && !force ? listJsonLdFiles(dir) : null;
+  const ld = new JsonLdWriter(dir, withLd, { bulk: true });
+  const existing = withLd && !force ? listJsonLdFiles(dir) : null;
+  const out = new OutputSet(dir, settings, state.dir === dir ? state.layouts : { parts: [] }, { copy: false, limits: deps.sitemapLimits });
+  const order: Entry[] = [];
+  const seen = new Set<string>();
+  const changedRecords: Entry[] = [];
   const changedUrls = new Set<string>();
   const jsonRemovals = new Set<string>();
-  // Entries whose record changed (records are built when they are saved, not kept twice).
-  const records: Entry[] = [];
-  let feedXmlChanged = full;
-  let feedTsvChanged = full;
-  const entries: Entry[] = [];
-  const seen = new Set<string>();
-  let cache: CatalogCache = oldCache ?? new CatalogCache();
+  const stragglers = new Set<string>();
 
-  const previous = (id: string): Prev | undefined => {
-    const cached = oldCache?.byId.get(id);
-    if (cached) return prevFromEntry(cached);
-    const record = publishedRecords?.get(id);
-    return record ? prevFromRecord(record) : undefined;
+  const place = (item: BuiltItem, text: string | null) => {
+    if (seen.has(item.id)) {
+      stragglers.add(item.id);
+      return;
+    }
+    seen.add(item.id);
+    const prev = previous(item.id);
+    const { entry: e, body } = toEntry(item, text, prev, now, seq);
+    if (!prev || prev.contentHash !== e.contentHash) {
+      if (e.url) changedUrls.add(e.url);
+      if (prev?.url && prev.url !== e.url) changedUrls.add(prev.url);
+    }
+    if (prev?.hasJsonLd && (!e.hasJsonLd || prev.slug !== e.slug)) jsonRemovals.add(`jsonld/${prev.slug}.json`);
+    if (body !== null) {
+      const unchanged = prev && prev.contentHash === e.contentHash && prev.slug === e.slug && prev.hasJsonLd;
+      if (force || !unchanged || !existing?.has(`${e.slug}.json`)) ld.write(e.slug, body);
+    }
+    if (!sameRecord(oldCache?.byId.get(e.id) ?? state.orphans.get(e.id) ?? records?.get(e.id), e)) changedRecords.push(e);
+    records?.delete(e.id);
+    out.add(e);
+    order.push(e);
   };
 
-  const handle = (sources: Array<{ row: Parameters<typeof buildItem>[0]; summary: Parameters<typeof buildItem>[1] }>) => {
-    const items: BuiltItem[] = sources.map((p) => buildItem(p.row, p.summary, settings));
-    const texts = jsonLdTexts(items);
-    for (const item of items) {
-      const prev = previous(item.id);
-      const { entry: e, body } = toEntry(item, texts.get(item.id), prev, now, seq);
-      seen.add(e.id);
-      // Read what was recorded before this run replaces the cache entry (in an incremental run the
-      // cache is the previous one, so after put() it would compare the entry with itself).
-      const before = oldCache?.byId.get(e.id);
-      const prevRecord = before ? toRecord(before) : publishedRecords?.get(e.id);
-      if (full) entries.push(e);
-      else {
-        if (!bufEq(prev?.xml, e.xml)) feedXmlChanged = true;
-        if (!bufEq(prev?.tsv, e.tsv)) feedTsvChanged = true;
-        cache.put(e);
+  let result: OutputResult;
+  try {
+    await scanCatalogue(deps, settings, withLd, place, stragglers);
+    ld.finish();
+    result = await out.finish({ seq, full: true, force }, recordedFiles(state));
+  } catch (error) {
+    out.abort();
+    ld.abort();
+    throw error;
+  }
+
+  // Products that are gone (or that moved while the catalogue was read: published right after).
+  const before = oldCache ? [...oldCache.byId.keys()] : [...(records?.keys() ?? [])];
+  for (const id of state.orphans.keys()) before.push(id);
+  const unseen = before.filter((id) => !seen.has(id));
+  const stillThere = new Set(unseen.length > 0 ? await existingIds(deps.db, unseen) : []);
+  const goneIds: string[] = [];
+  const orphans = new Map<string, Entry>();
+  for (const id of unseen) {
+    const prev = previous(id);
+    if (stillThere.has(id)) {
+      stragglers.add(id);
+      const old = oldCache?.byId.get(id) ?? state.orphans.get(id);
+      if (old) orphans.set(id, old);
+      continue;
+    }
+    goneIds.push(id);
+    if (prev?.hasJsonLd) jsonRemovals.add(`jsonld/${prev.slug}.json`);
+    if (prev?.url) changedUrls.add(prev.url);
+  }
+  const removed = [...result.removedFiles];
+  for (const name of jsonRemovals) if (!ld.written.has(name) && removeJsonLd(dir, name)) removed.push(name);
+  if (!withLd) removed.push(...removeJsonLdFolder(dir));
+
+  state.cache = CatalogCache.fromOrder(order);
+  state.dir = dir;
+  state.layouts = result.layouts;
+  state.orphans = orphans;
+  for (const id of stragglers) state.pending.add(id);
+  return record(deps, state, {
+    started,
+    seq,
+    full: true,
+    result,
+    ldWritten: ld,
+    removed,
+    changedUrls,
+    records: changedRecords,
+    goneIds,
+  });
+}
+
+/**
+ * Reads every product in SKU order and hands each to `place` with its JSON-LD text. A variant's
+ * JSON-LD is its whole group's: the members of a group that continue past the page are read ahead
+ * with it, and kept until the scan reaches them. Products seen out of place (their SKU or group
+ * changed while the scan ran) are added to `stragglers`, published again right after.
+ */
+async function scanCatalogue(deps: RunDeps, settings: StoredSettings, withLd: boolean, place: (item: BuiltItem, text: string | null) => void, stragglers: Set<string>): Promise<void> {
+  const sizes = withLd ? await groupSizes(deps.db) : new Map<string, number>();
+  const ahead = new Map<string, { item: BuiltItem; text: string | null }>();
+  const done = new Set<string>();
+  await forEachPageBySku(deps.db, deps.summary, async (page) => {
+    const build: SourceProduct[] = [];
+    for (const p of page) if (!ahead.has(p.row.id)) build.push(p);
+    let extra: SourceProduct[] = [];
+    if (withLd) {
+      const inPage = new Map<string, number>();
+      for (const p of build) {
+        const g = p.row.item_group_id;
+        if (!g) continue;
+        if (done.has(g)) stragglers.add(p.row.id);
+        else inPage.set(g, (inPage.get(g) ?? 0) + 1);
       }
+      const incomplete = [...inPage].filter(([g, n]) => n < (sizes.get(g) ?? 0)).map(([g]) => g);
+      if (incomplete.length > 0) extra = await groupMembersAfter(deps.db, deps.summary, incomplete, (page[page.length - 1] as SourceProduct).row.sku);
+      for (const g of inPage.keys()) done.add(g);
+    }
+    const items = build.map((p) => buildItem(p.row, p.summary, settings));
+    const extraItems = extra.filter((p) => !ahead.has(p.row.id)).map((p) => buildItem(p.row, p.summary, settings));
+    const texts = withLd ? jsonLdTexts(items.concat(extraItems)) : null;
+    const built = new Map(items.map((item) => [item.id, item]));
+    for (const item of extraItems) if (!built.has(item.id)) ahead.set(item.id, { item, text: texts?.get(item.id) ?? null });
+    for (const p of page) {
+      const item = built.get(p.row.id);
+      if (item) {
+        place(item, texts?.get(item.id) ?? null);
+        continue;
+      }
+      const early = ahead.get(p.row.id);
+      if (early) {
+        ahead.delete(p.row.id);
+        place(early.item, early.text);
+      }
+    }
+  });
+  // Read ahead but never reached: their SKU changed during the scan.
+  for (const id of ahead.keys()) stragglers.add(id);
+}
+
+/** Rebuilds the products `request.ids` touch and splices them into the files. */
+async function runIncremental(deps: RunDeps, state: RunState, request: { ids: Set<string>; upTo: number }): Promise<RunReport> {
+  const started = performance.now();
+  const settings = deps.settings();
+  const dir = deps.publishDir();
+  const now = lastmodNow();
+  const seq = request.upTo;
+  const cache = state.cache as CatalogCache;
+  const withLd = settings.artifacts.jsonLd;
+  for (const id of state.pending) request.ids.add(id);
+  const ids = [...request.ids];
+  const oldGroups = ids.flatMap((id) => cache.byId.get(id)?.groupId ?? state.orphans.get(id)?.groupId ?? []);
+  const sources = await loadAffected(deps.db, deps.summary, ids, oldGroups);
+  const items = sources.map((p) => buildItem(p.row, p.summary, settings));
+  const texts = withLd ? jsonLdTexts(items) : null;
+
+  const ld = new JsonLdWriter(dir, withLd, { bulk: false });
+  const changed: Entry[] = [];
+  const changedRecords: Entry[] = [];
+  const changedUrls = new Set<string>();
+  const jsonRemovals = new Set<string>();
+  const seen = new Set<string>();
+  const touched = { xml: false, tsv: false, sitemap: false, jsonLd: false };
+  const touch = (e: Entry) => {
+    if (e.inFeed) touched.xml = touched.tsv = true;
+    if (e.inSitemap) touched.sitemap = true;
+    if (e.hasJsonLd) touched.jsonLd = true;
+  };
+  try {
+    for (const item of items) {
+      seen.add(item.id);
+      const inCache = cache.byId.get(item.id);
+      const prev = inCache ?? state.orphans.get(item.id);
+      const { entry: e, body } = toEntry(item, texts?.get(item.id) ?? null, prev, now, seq);
+      if (inCache && samePublished(inCache, e)) continue;
+      changed.push(e);
+      touch(e);
+      if (prev) touch(prev);
       if (!prev || prev.contentHash !== e.contentHash) {
         if (e.url) changedUrls.add(e.url);
         if (prev?.url && prev.url !== e.url) changedUrls.add(prev.url);
       }
-      if (prev?.hasJsonLd && (!e.jsonLd || prev.slug !== e.slug)) jsonRemovals.add(`jsonld/${prev.slug}.json`);
-      if (e.jsonLd && body !== null) {
-        const unchanged = prev && prev.contentHash === e.contentHash && prev.slug === e.slug && prev.hasJsonLd;
-        const onDisk = existing ? existing.has(`${e.slug}.json`) : !full;
-        if (force || !unchanged || !onDisk) ld.write(e.slug, body);
-      }
-      if (!sameRecord(prevRecord, toRecord(e))) records.push(e);
+      if (prev?.hasJsonLd && (!e.hasJsonLd || prev.slug !== e.slug)) jsonRemovals.add(`jsonld/${prev.slug}.json`);
+      if (body !== null && (!prev || prev.contentHash !== e.contentHash || prev.slug !== e.slug || !prev.hasJsonLd || !inCache)) ld.write(e.slug, body);
+      if (!sameRecord(prev, e)) changedRecords.push(e);
     }
-  };
-
-  let goneIds: string[];
-  if (full) {
-    removeStaleTemps(dir);
-    removeStaleTemps(path.join(dir, 'jsonld'));
-    publishedRecords = await loadPublished(deps.db);
-    // What the files on disk should hold (a fresh process knows only what the database recorded).
-    if (state.artifacts.size === 0) state.artifacts = await loadArtifactStates(deps.db);
-    await forEachGroupChunk(deps.db, deps.summary, handle);
-    await forEachUngroupedPage(deps.db, deps.summary, handle);
-    goneIds = [...new Set([...publishedRecords.keys(), ...(oldCache?.byId.keys() ?? [])])].filter((id) => !seen.has(id));
-  } else {
-    const ids = [...request.ids];
-    const oldGroups = ids.flatMap((id) => cache.byId.get(id)?.groupId ?? []);
-    handle(await loadAffected(deps.db, deps.summary, ids, oldGroups));
-    goneIds = ids.filter((id) => !seen.has(id) && cache.byId.has(id));
+    ld.finish();
+  } catch (error) {
+    ld.abort();
+    throw error;
   }
-
-  // 2. Products that are gone: their files and URLs go too.
-  for (const id of goneIds) {
-    const old = oldCache?.byId.get(id);
-    const slug = old?.slug ?? publishedRecords?.get(id)?.slug;
-    const hadJsonLd = old ? old.jsonLd !== null : (publishedRecords?.get(id)?.hasJsonLd ?? false);
-    if (slug && hadJsonLd) jsonRemovals.add(`jsonld/${slug}.json`);
-    if (old?.url) changedUrls.add(old.url);
-    if (old?.xml) feedXmlChanged = true;
-    if (old?.tsv) feedTsvChanged = true;
-    if (!full) cache.remove(id);
+  const gone = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) continue;
+    const old = cache.byId.get(id) ?? state.orphans.get(id);
+    if (!old) continue;
+    gone.add(id);
+    touch(old);
+    if (old.hasJsonLd) jsonRemovals.add(`jsonld/${old.slug}.json`);
+    if (old.url) changedUrls.add(old.url);
   }
-  if (full) cache = CatalogCache.fromEntries(entries);
-  ld.finish();
-  publishedRecords = undefined;
-  state.cache = cache;
-  state.dir = dir;
+  state.pending.clear();
+  for (const id of ids) state.orphans.delete(id);
 
-  // 3. Write the files.
+  const anything = changed.length > 0 || gone.size > 0;
+  let result: OutputResult | null = null;
+  if (anything) {
+    const order = cache.apply(changed, gone);
+    let out: OutputSet;
+    try {
+      out = new OutputSet(dir, settings, state.layouts, { copy: true, touched, limits: deps.sitemapLimits });
+    } catch (error) {
+      state.cache = null;
+      throw error;
+    }
+    try {
+      for (const e of order) out.add(e);
+      result = await out.finish({ seq, full: false, force: false }, recordedFiles(state));
+    } catch (error) {
+      out.abort();
+      // The cache no longer matches the folder: the publisher starts again from the database.
+      state.cache = null;
+      throw error;
+    }
+    state.layouts = result.layouts;
+  }
+  const removed = result ? [...result.removedFiles] : [];
+  for (const name of jsonRemovals) if (!ld.written.has(name) && removeJsonLd(dir, name)) removed.push(name);
+  if (removed.length > 0 && !result) fsyncDir(path.join(dir, 'jsonld'));
+  return record(deps, state, {
+    started,
+    seq,
+    full: false,
+    result,
+    ldWritten: ld,
+    removed,
+    changedUrls,
+    records: changedRecords,
+    goneIds: [...gone],
+  });
+}
+
+/** The files as the last publish recorded them, by name. */
+function recordedFiles(state: RunState): Map<string, FileInfo> {
+  const out = new Map<string, FileInfo>();
+  for (const s of state.artifacts.values()) for (const f of s.details.files) out.set(f.name, f);
+  return out;
+}
+
+async function existingIds(db: Db, ids: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = (await db('products').select('id').whereIn('id', ids.slice(i, i + 500))) as Array<{ id: string }>;
+    for (const r of rows) found.push(r.id);
+  }
+  return found;
+}
+
+type RecordInput = {
+  started: number;
+  seq: number;
+  full: boolean;
+  result: OutputResult | null;
+  ldWritten: JsonLdWriter;
+  removed: string[];
+  changedUrls: Set<string>;
+  records: Entry[];
+  goneIds: string[];
+};
+
+/** Updates the artifact states and records the publish (states, per-product records, a `published` change) in one transaction. */
+async function record(deps: RunDeps, state: RunState, r: RecordInput): Promise<RunReport> {
+  const settings = deps.settings();
+  const dir = deps.publishDir();
   const on = settings.artifacts;
-  const changedFiles: string[] = [];
-  const removedFiles: string[] = [];
-  const nextStates = new Map(state.artifacts);
-  const order = cache.order;
-  let inFeed = 0;
-  let listed = 0;
-  let inSitemap = 0;
-  let withLd = 0;
-  for (const e of order) {
-    if (e.xml) inFeed++;
-    if (e.availability !== 'discontinued') listed++;
-    if (e.sitemap) inSitemap++;
-    if (e.jsonLd) withLd++;
-  }
-  const knownFiles = (artifact: ArtifactName) => new Map((state.artifacts.get(artifact)?.details.files ?? []).map((f) => [f.name, f]));
-  const sizeOf = (name: string) => fs.statSync(path.join(dir, name), { throwIfNoEntry: false })?.size;
-
-  const removeFile = (name: string) => {
-    const file = path.join(dir, name);
-    if (fs.existsSync(file)) {
-      fs.rmSync(file, { force: true });
-      removedFiles.push(name);
-    }
-  };
-
-  /**
-   * Writes a whole-file artifact (and its .gz copy when on). `check`: compare with the recorded
-   * hash first and leave an identical file alone (full publishes, which rebuild everything).
-   */
-  const writeWhole = async (name: string, buffers: Buffer[], known: Map<string, FileInfo>, check: boolean, track: { wrote: boolean }): Promise<FileInfo[]> => {
-    const target = path.join(dir, name);
-    let main: FileInfo | null = null;
-    const recorded = known.get(name);
-    if (check && !force && recorded) {
-      const bytes = buffers.reduce((n, b) => n + b.length, 0);
-      if (sizeOf(name) === bytes && sha256(buffers) === recorded.sha256) main = { name, bytes, sha256: recorded.sha256 };
-    }
-    const wroteMain = main === null;
-    if (!main) {
-      main = { name, ...(await writeFileAtomicAsync(target, buffers)) };
-      changedFiles.push(name);
-      track.wrote = true;
-    }
-    const out = [main];
-    const gzName = `${name}.gz`;
-    if (settings.gzip) {
-      const gzKnown = known.get(gzName);
-      const gzSize = sizeOf(gzName);
-      if (wroteMain || !gzKnown || gzSize !== gzKnown.bytes) {
-        out.push({ name: gzName, ...(await gzipTo(`${target}.gz`, buffers)) });
-        changedFiles.push(gzName);
-        track.wrote = true;
-      } else {
-        out.push(gzKnown);
-      }
-    } else {
-      removeFile(gzName);
-    }
-    return out;
-  };
-
-  /** The recorded files of an artifact whose content did not change (null when one is missing on disk). */
-  const unchangedFiles = (name: string, known: Map<string, FileInfo>): FileInfo[] | null => {
-    const main = known.get(name);
-    if (!main || sizeOf(name) !== main.bytes) return null;
-    if (!settings.gzip) {
-      removeFile(`${name}.gz`);
-      return [main];
-    }
-    const gz = known.get(`${name}.gz`);
-    if (!gz || sizeOf(gz.name) !== gz.bytes) return null;
-    return [main, gz];
-  };
-
-  const finishArtifact = (artifact: ArtifactName, t0: number, files: FileInfo[], c: ArtifactCounts, wroteSomething: boolean) => {
-    const before = state.artifacts.get(artifact);
-    nextStates.set(artifact, {
-      artifact,
-      seq,
-      writtenAt: wroteSomething || !before ? new Date().toISOString() : before.writtenAt,
-      durationMs: performance.now() - t0,
-      details: { counts: c, files },
-      error: null,
-    });
-  };
-
-  const allFiles: FileInfo[] = [];
-
-  // Merchant feed, XML and TSV.
-  const feedArtifact = async (artifact: 'merchantXml' | 'merchantTsv', name: string, changed: boolean, build: () => Buffer[]): Promise<FileInfo[]> => {
-    const t0 = performance.now();
-    const known = knownFiles(artifact);
-    if (!on[artifact]) {
-      removeFile(name);
-      removeFile(`${name}.gz`);
-      nextStates.delete(artifact);
-      return [];
-    }
-    const track = { wrote: false };
-    let files = changed || force ? null : unchangedFiles(name, known);
-    if (!files) files = await writeWhole(name, build(), known, full, track);
-    finishArtifact(artifact, t0, files, counts(inFeed, listed - inFeed, 1, (files[0] as FileInfo).bytes), track.wrote);
-    return files;
-  };
-
-  // Sitemap: one urlset, or an index with numbered parts (the index written after its parts).
-  const sitemapArtifact = async (): Promise<FileInfo[]> => {
-    const t0 = performance.now();
-    const known = knownFiles('sitemap');
-    if (!on.sitemap || inSitemap === 0) {
-      // The sitemap schema needs at least one <url>: with none, there is no sitemap file at all.
-      const before = removedFiles.length;
-      for (const f of known.values()) removeFile(f.name);
-      removeFile(FILE_NAMES.sitemap);
-      removeFile(`${FILE_NAMES.sitemap}.gz`);
-      if (on.sitemap) finishArtifact('sitemap', t0, [], counts(0, listed, 0, 0), removedFiles.length > before);
-      else nextStates.delete('sitemap');
-      state.parts = [];
-      return [];
-    }
-    const parts = partitionSitemap(order);
-    const track = { wrote: false };
-    const writePart = async (name: string, part: SitemapPart, prevPart: SitemapPart | undefined): Promise<FileInfo[]> => {
-      const same = !full && !force && samePart(prevPart, part) ? unchangedFiles(name, known) : null;
-      return same ?? writeWhole(name, urlsetBuffers(part), known, full, track);
-    };
-    let files: FileInfo[];
-    if (parts.length === 1) {
-      files = await writePart(FILE_NAMES.sitemap, parts[0] as SitemapPart, state.parts.length === 1 ? state.parts[0] : undefined);
-    } else {
-      const written = await Promise.all(parts.map((part, i) => writePart(sitemapPartName(i), part, state.parts.length > 1 ? state.parts[i] : undefined)));
-      files = written.flat();
-      files.push(...(await writeWhole(FILE_NAMES.sitemap, sitemapIndexBuffers(parts, settings), known, true, track)));
-    }
-    const keep = new Set(files.map((f) => f.name));
-    for (const f of known.values()) if (!keep.has(f.name)) removeFile(f.name);
-    state.parts = parts;
-    const bytes = files.reduce((n, f) => n + (f.name.endsWith('.gz') ? 0 : f.bytes), 0);
-    finishArtifact('sitemap', t0, files, counts(inSitemap, listed - inSitemap, files.filter((f) => !f.name.endsWith('.gz')).length, bytes), track.wrote || removedFiles.length > 0);
-    return files;
-  };
-
-  // The three are written in parallel: their fsyncs overlap.
-  const [xmlFiles, tsvFiles, sitemapFiles] = await Promise.all([
-    feedArtifact('merchantXml', FILE_NAMES.merchantXml, feedXmlChanged, () => merchantXmlBuffers(order, settings)),
-    feedArtifact('merchantTsv', FILE_NAMES.merchantTsv, feedTsvChanged, () => merchantTsvBuffers(order)),
-    sitemapArtifact(),
-  ]);
-  allFiles.push(...xmlFiles, ...tsvFiles, ...sitemapFiles);
-  if (changedFiles.length > 0) fsyncDir(dir);
-
-  // JSON-LD snippets, one file per product (written above as they were built).
-  {
-    const t0 = performance.now();
-    const ldDir = path.join(dir, 'jsonld');
-    if (!on.jsonLd) {
-      if (fs.existsSync(ldDir)) {
-        for (const name of fs.readdirSync(ldDir)) removedFiles.push(`jsonld/${name}`);
-        fs.rmSync(ldDir, { recursive: true, force: true });
-      }
-      nextStates.delete('jsonLd');
-    } else {
-      changedFiles.push(...ld.written);
-      const written = new Set(ld.written);
-      for (const name of jsonRemovals) if (!written.has(name)) removeFile(name);
-      let bytes = 0;
-      for (const e of order) {
-        if (!e.jsonLd) continue;
-        bytes += e.jsonLd.bytes;
-        allFiles.push(e.jsonLd);
-      }
-      // The per-file list lives in the manifest; the state keeps only the counts.
-      finishArtifact('jsonLd', t0 + ld.elapsedMs, [], counts(withLd, order.length - withLd, withLd, bytes), ld.written.length > 0 || jsonRemovals.size > 0);
-    }
-  }
-
-  // The manifest, last: it describes the files now in place.
-  const wrote = changedFiles.length > 0 || removedFiles.length > 0 || full;
-  if (wrote) {
-    const t0 = performance.now();
-    const manifest = manifestBuffers(seq, full, order.length, { inFeed, inSitemap, withLd, listed }, allFiles);
-    const written = writeFileAtomic(path.join(dir, FILE_NAMES.manifest), manifest);
-    changedFiles.push(FILE_NAMES.manifest);
-    const info = { name: FILE_NAMES.manifest, ...written };
-    allFiles.push(info);
-    finishArtifact('manifest', t0, [info], counts(allFiles.length - 1, 0, 1, written.bytes), true);
-  } else {
-    const prev = state.artifacts.get('manifest');
-    if (prev) allFiles.push(...prev.details.files);
-  }
+  const seq = r.seq;
+  const changedFiles = [...(r.result?.changedFiles ?? []), ...r.ldWritten.written];
   const filesDoneAt = performance.now();
-  for (const [artifact, s] of nextStates) if (s.seq !== seq) nextStates.set(artifact, { ...s, seq });
-  const prefix = `${dir}${path.sep}`;
-  const files: PublishedFile[] = allFiles.map((f) => ({ name: f.name, bytes: f.bytes, sha256: f.sha256, path: prefix + f.name }));
+  const durationMs = filesDoneAt - r.started;
+  const next = new Map(state.artifacts);
+  const result = r.result;
+  if (result) {
+    const c = result.counts;
+    const writtenAt = new Date().toISOString();
+    const setState = (artifact: ArtifactName, files: FileInfo[], cnt: ArtifactCounts, wrote: boolean) => {
+      const before = state.artifacts.get(artifact);
+      next.set(artifact, {
+        artifact,
+        seq,
+        writtenAt: wrote || !before ? writtenAt : before.writtenAt,
+        durationMs: wrote || !before ? durationMs : before.durationMs,
+        details: { counts: cnt, files },
+        error: null,
+      });
+    };
+    const bytes = (files: FileInfo[]) => files.reduce((n, f) => n + (f.name.endsWith('.gz') ? 0 : f.bytes), 0);
+    const withGz = (files: FileInfo[]) => files.flatMap((f) => (settings.gzip ? [f, gzInfo(dir, f.name)].filter((x): x is FileInfo => x !== null) : [f]));
+    for (const artifact of ['merchantXml', 'merchantTsv'] as const) {
+      if (!on[artifact]) next.delete(artifact);
+      else setState(artifact, withGz(result.files[artifact]), counts(c.inFeed, c.listed - c.inFeed, result.files[artifact].length, bytes(result.files[artifact])), result.wrote[artifact]);
+    }
+    if (!on.sitemap) next.delete('sitemap');
+    else {
+      const files = result.files.sitemap;
+      setState('sitemap', withGz(files), counts(c.inSitemap, c.listed - c.inSitemap, files.length, bytes(files)), result.wrote.sitemap);
+    }
+    if (!on.jsonLd) next.delete('jsonLd');
+    else setState('jsonLd', [], counts(c.withLd, c.products - c.withLd, c.withLd, c.ldBytes), r.ldWritten.written.size > 0 || r.removed.some((n) => n.startsWith('jsonld/')));
+    setState('manifest', [result.files.manifest], counts(c.withLd + result.files.merchantXml.length + result.files.merchantTsv.length + result.files.sitemap.length, 0, 1, result.files.manifest.bytes), true);
+  }
+  for (const [artifact, s] of next) if (s.seq !== seq) next.set(artifact, { ...s, seq });
 
-  // 4. Record it: artifact states, per-product records and a `published` change in one transaction.
-  const durationMs = performance.now() - started;
-  if (wrote || records.length > 0 || goneIds.length > 0) {
+  const wrote = result !== null || r.removed.length > 0;
+  if (wrote || r.records.length > 0 || r.goneIds.length > 0) {
     await deps.queue.exclusive(async (ctx) => {
-      await saveArtifactStates(ctx, [...nextStates.values()]);
-      const removed = [...state.artifacts.keys()].filter((a) => !nextStates.has(a));
-      if (removed.length > 0) await ctx.trx('publish_state').whereIn('artifact', removed).delete();
-      await savePublished(ctx, records, toRecord, goneIds);
+      await saveArtifactStates(ctx, [...next.values()]);
+      const dropped = [...state.artifacts.keys()].filter((a) => !next.has(a));
+      if (dropped.length > 0) await ctx.trx('publish_state').whereIn('artifact', dropped).delete();
+      await savePublished(ctx, r.records, toRecord, r.goneIds);
       if (wrote) {
         await ctx.append([
           {
             type: 'published',
             productId: null,
             sku: null,
-            payload: { seq, full, changedFiles: changedFiles.length, removedFiles: removedFiles.length, changedUrls: changedUrls.size, durationMs: Math.round(durationMs) },
+            payload: { seq, full: r.full, changedFiles: changedFiles.length, removedFiles: r.removed.length, changedUrls: r.changedUrls.size, durationMs: Math.round(durationMs) },
           },
         ]);
       }
     });
   }
-  state.artifacts = nextStates;
+  state.artifacts = next;
   return {
     seq,
-    full,
+    full: r.full,
     wrote,
     durationMs,
     filesDoneAt,
-    outcome: { seq, publishDir: dir, full, files, changedFiles, removedFiles, changedUrls: [...changedUrls] },
+    outcome: outcomeOf(dir, seq, r.full, changedFiles, r.removed, [...r.changedUrls]),
   };
+}
+
+function gzInfo(dir: string, name: string): FileInfo | null {
+  const stat = fs.statSync(path.join(dir, `${name}.gz`), { throwIfNoEntry: false });
+  return stat ? { name: `${name}.gz`, bytes: stat.size, sha256: '' } : null;
+}
+
+/**
+ * What a publish did, for the delivery targets. `files` (every file now in the folder, with its
+ * size and hash) is read from manifest.json when a target asks for it: listing 100,000 JSON-LD
+ * files on every publish would cost more than the publish itself.
+ */
+function outcomeOf(dir: string, seq: number, full: boolean, changedFiles: string[], removedFiles: string[], changedUrls: string[]): PublishOutcome {
+  let files: PublishedFile[] | null = null;
+  const outcome = { seq, publishDir: dir, full, changedFiles, removedFiles, changedUrls } as PublishOutcome;
+  Object.defineProperty(outcome, 'files', {
+    enumerable: true,
+    get: () => (files ??= filesInFolder(dir)),
+  });
+  return outcome;
+}
+
+/** The files manifest.json lists, plus the manifest itself (and .gz copies present beside them). */
+export function filesInFolder(dir: string): PublishedFile[] {
+  const manifestPath = path.join(dir, FILE_NAMES.manifest);
+  let text: string;
+  try {
+    text = fs.readFileSync(manifestPath, 'utf8');
+  } catch {
+    return [];
+  }
+  const manifest = JSON.parse(text) as { files: Array<{ name: string; bytes: number; sha256: string }> };
+  const prefix = `${dir}${path.sep}`;
+  const out: PublishedFile[] = manifest.files.map((f) => ({ name: f.name, bytes: f.bytes, sha256: f.sha256, path: prefix + f.name }));
+  const own = Buffer.from(text);
+  out.push({ name: FILE_NAMES.manifest, bytes: own.length, sha256: sha256Hex(own), path: manifestPath });
+  for (const f of [...out]) {
+    if (f.name.startsWith('jsonld/')) continue;
+    const gz = `${f.name}.gz`;
+    const stat = fs.statSync(path.join(dir, gz), { throwIfNoEntry: false });
+    if (stat) out.push({ name: gz, bytes: stat.size, sha256: sha256Hex(fs.readFileSync(path.join(dir, gz))), path: prefix + gz });
+  }
+  return out;
+}
+
+function sha256Hex(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function listJsonLdFiles(dir: string): Set<string> {
@@ -435,6 +497,21 @@ function listJsonLdFiles(dir: string): Set<string> {
   }
 }
 
+function removeJsonLd(dir: string, name: string): boolean {
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) return false;
+  fs.rmSync(file, { force: true });
+  return true;
+}
+
+function removeJsonLdFolder(dir: string): string[] {
+  const ldDir = path.join(dir, 'jsonld');
+  if (!fs.existsSync(ldDir)) return [];
+  const names = fs.readdirSync(ldDir).map((n) => `jsonld/${n}`);
+  fs.rmSync(ldDir, { recursive: true, force: true });
+  return names;
+}
+
 /**
  * Writes JSON-LD files as they are built. Into a folder that does not exist yet (the first
  * publish), they go into a fresh folder renamed into place at the end, so a reader never sees a
@@ -442,8 +519,7 @@ function listJsonLdFiles(dir: string): Set<string> {
  * per-file fsync (100,000 fsyncs would take minutes) and syncs the folder once at the end.
  */
 class JsonLdWriter {
-  readonly written: string[] = [];
-  elapsedMs = 0;
+  readonly written = new Set<string>();
   private staging: string | null = null;
   private ready = false;
   private readonly ldDir: string;
@@ -458,7 +534,6 @@ class JsonLdWriter {
 
   write(slug: string, body: string): void {
     if (!this.enabled) return;
-    const t0 = performance.now();
     if (!this.ready) {
       if (this.options.bulk && !fs.existsSync(this.ldDir)) {
         this.staging = tempName(this.ldDir);
@@ -469,49 +544,25 @@ class JsonLdWriter {
       this.ready = true;
     }
     if (this.staging) fs.writeFileSync(path.join(this.staging, `${slug}.json`), body);
-    // Outside Buffer's shared pool: a transient body sharing a pool slab with retained fragments would keep the slab alive.
+    // Outside Buffer's shared pool: a transient body sharing a pool slab with retained data would keep the slab alive.
     else writeFileAtomic(path.join(this.ldDir, `${slug}.json`), [unpooled(body)], { durable: !this.options.bulk, syncDir: false });
-    this.written.push(`jsonld/${slug}.json`);
-    this.elapsedMs += performance.now() - t0;
+    this.written.add(`jsonld/${slug}.json`);
   }
 
   finish(): void {
     if (!this.ready) return;
-    const t0 = performance.now();
     if (this.staging) {
       fsyncDir(this.staging);
       fs.renameSync(this.staging, this.ldDir);
+      this.staging = null;
       fsyncDir(this.dir);
     } else {
       fsyncDir(this.ldDir);
     }
-    this.elapsedMs += performance.now() - t0;
   }
-}
 
-function manifestBuffers(
-  seq: number,
-  full: boolean,
-  products: number,
-  c: { inFeed: number; inSitemap: number; withLd: number; listed: number },
-  files: FileInfo[],
-): Buffer[] {
-  const head = JSON.stringify(
-    {
-      seq,
-      writtenAt: new Date().toISOString(),
-      full,
-      counts: { products, listed: c.listed, feedItems: c.inFeed, sitemapUrls: c.inSitemap, jsonLdFiles: c.withLd, files: files.length },
-    },
-    null,
-    2,
-  );
-  // Built in chunks of lines: with 100,000 JSON-LD files the list is ~10 MB, written on every publish.
-  const out: Buffer[] = [Buffer.from(`${head.slice(0, -2)},\n  "files": [`)];
-  for (let i = 0; i < files.length; i += 2_000) {
-    const lines = files.slice(i, i + 2_000).map((f, k) => `${i + k === 0 ? '' : ','}\n    ${(f as { line?: string }).line ?? manifestLine(f.name, f.bytes, f.sha256)}`);
-    out.push(Buffer.from(lines.join('')));
+  abort(): void {
+    if (this.staging) fs.rmSync(this.staging, { recursive: true, force: true });
+    this.staging = null;
   }
-  out.push(Buffer.from('\n  ]\n}\n'));
-  return out;
 }

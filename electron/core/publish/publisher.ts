@@ -13,7 +13,7 @@ import { latestSeq } from '../changes/change-log';
 import { num } from '../util/db-helpers';
 import { FILE_NAMES } from './artifacts';
 import { listProblems, loadArtifactStates } from './publish-store';
-import { runPublish, type RunDeps, type RunReport, type RunRequest, type RunState } from './publish-run';
+import { newRunState, runPublish, type RunDeps, type RunReport, type RunRequest, type RunState } from './publish-run';
 import type { PublishOutcome, TargetStatus } from './types';
 import { shopProblems } from './validate';
 
@@ -39,7 +39,7 @@ export type PublisherOptions = {
 type Listener = (outcome: PublishOutcome) => void;
 
 export class Publisher {
-  private readonly state: RunState = { cache: null, dir: null, parts: [], artifacts: new Map() };
+  private readonly state: RunState = newRunState();
   private cursor = 0;
   private chain: Promise<unknown> = Promise.resolve();
   private scheduled = false;
@@ -172,6 +172,8 @@ export class Publisher {
       this.lastReport = report;
       this.failures = 0;
       this.lastError = null;
+      // Products a full publish saw out of place (they changed while it read) go out right after.
+      if (this.state.pending.size > 0) this.schedule();
       if (report.wrote) {
         this.lastPublishedAt = new Date().toISOString();
         for (const l of this.listeners) {
@@ -202,7 +204,7 @@ export class Publisher {
 
   /** What the changes after the cursor affect: a set of products, everything, or nothing. */
   private async affected(): Promise<RunRequest | null> {
-    const ids = new Set<string>();
+    const ids = new Set<string>(this.state.pending);
     let full = false;
     let cursor = this.cursor;
     for (;;) {
@@ -259,8 +261,8 @@ export class Publisher {
       for (const e of cache.order) {
         availability[e.availability]++;
         products.total++;
-        if (e.xml) products.inFeed++;
-        if (e.sitemap) products.inSitemap++;
+        if (e.inFeed) products.inFeed++;
+        if (e.inSitemap) products.inSitemap++;
         if (e.problems.length > 0) products.withIssues++;
       }
     } else {

@@ -23,34 +23,38 @@ const COLUMNS = [
 ];
 
 /**
- * Every product without an item group, in pages of 2,000 by id (the primary key, so concurrent
- * inserts cannot shift a page); grouped products come from `forEachGroupChunk`, whole groups at a
- * time. The next page is fetched while the current one is processed.
+ * Every product in SKU order (the order the files list them), in pages of 2,000, each with its
+ * stock summary; the next page is read while the current one is processed.
  */
-export async function forEachUngroupedPage(db: Db, ctx: SummaryContext, onPage: (page: SourceProduct[]) => Promise<void> | void): Promise<void> {
-  const fetch = (after: string) => db('products').select(COLUMNS).where('id', '>', after).orderBy('id').limit(PAGE) as Promise<ProductRow[]>;
-  let next = fetch('');
+export async function forEachPageBySku(db: Db, ctx: SummaryContext, onPage: (page: SourceProduct[]) => Promise<void> | void): Promise<void> {
+  const fetch = async (after: string | null): Promise<ProductRow[]> => {
+    const q = db('products').select(COLUMNS).orderBy('sku').limit(PAGE);
+    if (after !== null) q.where('sku', '>', after);
+    return (await q) as ProductRow[];
+  };
+  let next = fetch(null).then((rows) => withSummaries(db, rows, ctx));
   for (;;) {
-    const rows = await next;
-    const last = rows[rows.length - 1];
-    if (rows.length === PAGE && last) next = fetch(last.id);
-    const page = rows.filter((r) => r.item_group_id === null);
-    if (page.length > 0) await onPage(await withSummaries(db, page, ctx));
-    if (rows.length < PAGE) return;
+    const page = await next;
+    const last = page[page.length - 1];
+    if (page.length === PAGE && last) next = fetch(last.row.sku).then((rows) => withSummaries(db, rows, ctx));
+    if (page.length > 0) await onPage(page);
+    if (page.length < PAGE) return;
   }
 }
 
-/** Every product that belongs to an item group, complete groups at a time (a group's JSON-LD lists all its variants). */
-export async function forEachGroupChunk(db: Db, ctx: SummaryContext, onChunk: (chunk: SourceProduct[]) => Promise<void> | void): Promise<void> {
-  let after = '';
-  for (;;) {
-    const groups = ((await db('products').distinct('item_group_id').whereNotNull('item_group_id').andWhere('item_group_id', '>', after).orderBy('item_group_id').limit(500)) as Array<{ item_group_id: string }>).map((r) => r.item_group_id);
-    if (groups.length === 0) return;
-    const rows = (await db('products').select(COLUMNS).whereIn('item_group_id', groups)) as ProductRow[];
-    await onChunk(await withSummaries(db, rows, ctx));
-    if (groups.length < 500) return;
-    after = groups[groups.length - 1] as string;
+/** How many products each item group has. */
+export async function groupSizes(db: Db): Promise<Map<string, number>> {
+  const rows = (await db('products').select('item_group_id').count({ n: '*' }).whereNotNull('item_group_id').groupBy('item_group_id')) as Array<{ item_group_id: string; n: number | string }>;
+  return new Map(rows.map((r) => [r.item_group_id, Number(r.n)]));
+}
+
+/** The members of `groups` whose SKU sorts after `afterSku` (read ahead to complete a group's JSON-LD). */
+export async function groupMembersAfter(db: Db, ctx: SummaryContext, groups: string[], afterSku: string): Promise<SourceProduct[]> {
+  const rows: ProductRow[] = [];
+  for (let i = 0; i < groups.length; i += 500) {
+    rows.push(...((await db('products').select(COLUMNS).whereIn('item_group_id', groups.slice(i, i + 500)).andWhere('sku', '>', afterSku)) as ProductRow[]));
   }
+  return withSummaries(db, rows, ctx);
 }
 
 /** The given products plus every member of the item groups they belong to (now or in `extraGroups`). */

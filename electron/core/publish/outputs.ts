@@ -1,0 +1,360 @@
+/**
+ * The big files of one publish, written together from the entries in order: the Merchant feed
+ * (XML and TSV), the sitemap and the manifest's list of JSON-LD files. A full publish adds every
+ * entry as it is built; an incremental one adds them all again, and every unchanged fragment is
+ * copied from the file being replaced (a run at a time), so only what changed is new text.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import {
+  FILE_NAMES,
+  ListFile,
+  MANIFEST_HEAD,
+  MERCHANT_TSV_HEAD,
+  MERCHANT_XML_TAIL,
+  ManifestLines,
+  SitemapWriter,
+  closeOld,
+  manifestTail,
+  merchantXmlHead,
+  openList,
+  sitemapIndexText,
+  type Finished,
+  type ListLayout,
+  type SitemapLimits,
+  SITEMAP_LIMITS,
+} from './artifacts';
+import { fsyncDir, tempName } from './atomic-file';
+import type { Entry } from './catalog-cache';
+import type { OldFile } from './file-writer';
+import type { FileInfo } from './publish-store';
+import type { StoredSettings } from './types';
+
+const fsyncFd = promisify(fs.fsync);
+
+/** What the publisher knows of the big files now in the folder. */
+export type Layouts = {
+  xml?: ListLayout;
+  tsv?: ListLayout;
+  /** The sitemap part files in order (one: `sitemap.xml` itself). */
+  parts: ListLayout[];
+  /** The sitemap index, when there are several parts. */
+  index?: FileInfo;
+  manifest?: ListLayout & { regionLen: number };
+};
+
+export type OutputCounts = { products: number; listed: number; inFeed: number; inSitemap: number; withLd: number; ldBytes: number };
+
+/** Thrown when a file to copy from is missing or was changed outside Stockfeed: the publisher then rewrites everything. */
+export class StaleFilesError extends Error {}
+
+type Touched = { xml: boolean; tsv: boolean; sitemap: boolean; jsonLd: boolean };
+
+export type OutputResult = {
+  layouts: Layouts;
+  files: { merchantXml: FileInfo[]; merchantTsv: FileInfo[]; sitemap: FileInfo[]; manifest: FileInfo };
+  changedFiles: string[];
+  removedFiles: string[];
+  counts: OutputCounts;
+  /** Per artifact: whether one of its files was written or removed. */
+  wrote: { merchantXml: boolean; merchantTsv: boolean; sitemap: boolean };
+};
+
+const ALL: Touched = { xml: true, tsv: true, sitemap: true, jsonLd: true };
+
+export class OutputSet {
+  readonly counts: OutputCounts = { products: 0, listed: 0, inFeed: 0, inSitemap: 0, withLd: 0, ldBytes: 0 };
+  private readonly xml: ListFile | null = null;
+  private readonly tsv: ListFile | null = null;
+  private readonly sitemap: SitemapWriter | null = null;
+  private readonly manifest: ManifestLines;
+  private readonly oldXml: OldFile | null = null;
+  private readonly oldTsv: OldFile | null = null;
+  private readonly oldParts: Array<(OldFile & { layout: ListLayout }) | null> = [];
+  private readonly oldManifest: (OldFile & { layout: ListLayout }) | null = null;
+  private readonly opened: Array<OldFile | null> = [];
+  private readonly on: StoredSettings['artifacts'];
+
+  /**
+   * `copy`: unchanged entries are copied from the files now in the folder (an incremental
+   * publish); `touched`: which files the changes reach (the others stay as they are).
+   */
+  constructor(
+    private readonly dir: string,
+    private readonly settings: StoredSettings,
+    private readonly old: Layouts,
+    private readonly mode: { copy: boolean; touched?: Touched; limits?: SitemapLimits },
+  ) {
+    this.on = settings.artifacts;
+    const touched = mode.touched ?? ALL;
+    const open = (layout: ListLayout | undefined, needed: boolean) => {
+      if (!mode.copy || !layout) return null;
+      const file = openList(dir, layout);
+      this.opened.push(file);
+      if (!file && needed) {
+        this.close();
+        throw new StaleFilesError(`${layout.name} is missing or was changed outside Stockfeed`);
+      }
+      return file;
+    };
+    try {
+      if (this.on.merchantXml && touched.xml) {
+        this.oldXml = open(old.xml, true);
+        this.xml = new ListFile(dir, FILE_NAMES.merchantXml, merchantXmlHead(settings), MERCHANT_XML_TAIL, this.oldXml as (OldFile & { layout: ListLayout }) | null);
+      }
+      if (this.on.merchantTsv && touched.tsv) {
+        this.oldTsv = open(old.tsv, true);
+        this.tsv = new ListFile(dir, FILE_NAMES.merchantTsv, MERCHANT_TSV_HEAD, '', this.oldTsv as (OldFile & { layout: ListLayout }) | null);
+      }
+      if (this.on.sitemap && touched.sitemap) {
+        this.oldParts = old.parts.map((p) => open(p, true));
+        this.sitemap = new SitemapWriter(dir, this.oldParts, mode.limits ?? SITEMAP_LIMITS);
+      }
+      this.oldManifest = open(old.manifest, mode.copy && this.on.jsonLd);
+      this.manifest = new ManifestLines(dir, this.oldManifest);
+      if (!touched.jsonLd && this.on.jsonLd && old.manifest && old.manifest.regionLen > 0) {
+        // No JSON-LD file changed: the whole list is copied as it is.
+        this.manifest.copyAll(old.manifest.regionLen);
+      }
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  /** Adds the next entry in order; its fragments go where they belong and its `fresh` text is dropped. */
+  add(e: Entry): void {
+    const c = this.counts;
+    const fresh = e.fresh;
+    c.products++;
+    if (e.availability !== 'discontinued') c.listed++;
+    if (e.inFeed) {
+      c.inFeed++;
+      if (this.xml) {
+        if (!fresh && e.xmlOff < 0) throw new StaleFilesError(`${e.sku} has no place in ${FILE_NAMES.merchantXml}`);
+        e.xmlOff = this.xml.add(fresh ? fresh.xml : null, this.oldXml, e.xmlOff, e.xmlLen);
+        e.xmlLen = this.xml.lastLen;
+      }
+      if (this.tsv) {
+        if (!fresh && e.tsvOff < 0) throw new StaleFilesError(`${e.sku} has no place in ${FILE_NAMES.merchantTsv}`);
+        e.tsvOff = this.tsv.add(fresh ? fresh.tsv : null, this.oldTsv, e.tsvOff, e.tsvLen);
+        e.tsvLen = this.tsv.lastLen;
+      }
+    }
+    if (e.inSitemap) {
+      c.inSitemap++;
+      if (this.sitemap) {
+        if (!fresh && e.smPart < 0) throw new StaleFilesError(`${e.sku} has no place in the sitemap`);
+        this.sitemap.add(e);
+      }
+    }
+    if (e.hasJsonLd) {
+      c.withLd++;
+      c.ldBytes += e.ldBytes;
+      if (this.on.jsonLd && !this.manifest.copiedAll) {
+        if (!fresh && e.mfOff < 0) throw new StaleFilesError(`${e.sku} has no line in ${FILE_NAMES.manifest}`);
+        this.manifest.add(e);
+      }
+    }
+    e.fresh = null;
+  }
+
+  /**
+   * Finishes every file, renames the changed ones into place (the sitemap parts before their
+   * index, the manifest last) and syncs the folder. `recorded`: the files as the last publish
+   * recorded them, so an identical rewrite (a full publish) leaves the file alone.
+   */
+  async finish(summary: { seq: number; full: boolean; force: boolean }, recorded: Map<string, FileInfo>): Promise<OutputResult> {
+    const changedFiles: string[] = [];
+    const removedFiles: string[] = [];
+    const layouts: Layouts = { parts: [] };
+    const renames: Array<{ temp: string; name: string }> = [];
+    const wrote = { merchantXml: false, merchantTsv: false, sitemap: false };
+    const files = { merchantXml: [] as FileInfo[], merchantTsv: [] as FileInfo[], sitemap: [] as FileInfo[], manifest: { name: FILE_NAMES.manifest, bytes: 0, sha256: '' } as FileInfo };
+    const temps: string[] = [];
+    const remove = (name: string): boolean => {
+      const file = path.join(this.dir, name);
+      if (!fs.existsSync(file)) return false;
+      fs.rmSync(file, { force: true });
+      removedFiles.push(name);
+      return true;
+    };
+    /** Keeps a finished list file: renamed into place unless identical to what is there. */
+    const settle = (f: Finished): ListLayout => {
+      if (f.temp) temps.push(f.temp);
+      const before = recorded.get(f.layout.name);
+      if (f.temp && !summary.force && before && before.sha256 === f.layout.sha256 && before.bytes === f.layout.bytes) {
+        const stat = fs.statSync(path.join(this.dir, f.layout.name), { throwIfNoEntry: false });
+        if (stat && stat.size === f.layout.bytes) {
+          fs.rmSync(f.temp, { force: true });
+          return { ...f.layout, ino: stat.ino, mtimeMs: stat.mtimeMs };
+        }
+      }
+      if (f.temp) {
+        renames.push({ temp: f.temp, name: f.layout.name });
+        changedFiles.push(f.layout.name);
+      }
+      return f.layout;
+    };
+    const info = (l: { name: string; bytes: number; sha256: string }): FileInfo => ({ name: l.name, bytes: l.bytes, sha256: l.sha256 });
+
+    try {
+      // Merchant feed, XML and TSV (finished in parallel: their fsyncs overlap).
+      const [xml, tsv] = await Promise.all([this.xml?.finish({ durable: true }), this.tsv?.finish({ durable: true })]);
+      for (const [key, artifact, name, done, old] of [
+        ['xml', 'merchantXml', FILE_NAMES.merchantXml, xml, this.old.xml],
+        ['tsv', 'merchantTsv', FILE_NAMES.merchantTsv, tsv, this.old.tsv],
+      ] as const) {
+        if (!this.on[artifact]) {
+          if (remove(name)) wrote[artifact] = true;
+          continue;
+        }
+        const layout = done ? settle(done) : old;
+        if (!layout) continue;
+        if (changedFiles.includes(name)) wrote[artifact] = true;
+        layouts[key] = layout;
+        files[artifact].push(info(layout));
+      }
+
+      // Sitemap: parts, then the index that points at them.
+      // Parts this process wrote, and those a previous one recorded (a fresh process knows only those).
+      const oldNames = [...new Set([...this.old.parts.map((p) => p.name), ...[...recorded.keys()].filter((n) => /^sitemap(-\d+)?\.xml$/.test(n))])];
+      if (!this.on.sitemap || this.counts.inSitemap === 0) {
+        // The sitemap schema needs at least one <url>: with none, there is no sitemap file at all.
+        for (const name of new Set([...oldNames, FILE_NAMES.sitemap])) if (remove(name)) wrote.sitemap = true;
+      } else if (this.sitemap) {
+        const names = this.sitemap.names();
+        const parts = await Promise.all(this.sitemap.parts.map((p, i) => p.file.finish({ durable: true, finalName: names[i] as string })));
+        for (const p of parts) {
+          const layout = settle(p);
+          layouts.parts.push(layout);
+          files.sitemap.push(info(layout));
+        }
+        if (parts.length > 1) {
+          const text = sitemapIndexText(this.sitemap.parts, this.settings);
+          const before = this.old.index;
+          const bytes = Buffer.byteLength(text);
+          const written = before && !summary.force && before.bytes === bytes && fs.existsSync(path.join(this.dir, FILE_NAMES.sitemap)) && hashText(text) === before.sha256
+            ? before
+            : { name: FILE_NAMES.sitemap, ...writeTemp(path.join(this.dir, FILE_NAMES.sitemap), text, renames, temps) };
+          if (written !== before) changedFiles.push(FILE_NAMES.sitemap);
+          layouts.index = info(written);
+          files.sitemap.push(layouts.index);
+        }
+        const keep = new Set(files.sitemap.map((f) => f.name));
+        let removedParts = 0;
+        for (const name of oldNames) if (!keep.has(name) && remove(name)) removedParts++;
+        wrote.sitemap = changedFiles.some((n) => keep.has(n)) || removedParts > 0;
+      } else {
+        layouts.parts = this.old.parts;
+        if (this.old.index) layouts.index = this.old.index;
+        files.sitemap.push(...this.old.parts.map(info), ...(this.old.index ? [this.old.index] : []));
+      }
+
+      // The main files go into place before the manifest that describes them.
+      for (const r of renames) fs.renameSync(r.temp, path.join(this.dir, r.name));
+      renames.length = 0;
+
+      // The manifest, last: the JSON-LD lines (written as entries were added), then the rest.
+      const big = [...files.merchantXml, ...files.merchantTsv, ...files.sitemap];
+      const counts = {
+        products: this.counts.products,
+        listed: this.counts.listed,
+        feedItems: this.counts.inFeed,
+        sitemapUrls: this.on.sitemap ? this.counts.inSitemap : 0,
+        jsonLdFiles: this.on.jsonLd ? this.counts.withLd : 0,
+        files: big.length + (this.on.jsonLd ? this.counts.withLd : 0),
+      };
+      const regionLen = this.manifest.file.size - Buffer.byteLength(MANIFEST_HEAD);
+      this.manifest.file.writer.write(manifestTail(!this.manifest.empty, big, { seq: summary.seq, writtenAt: new Date().toISOString(), full: summary.full, counts }));
+      const m = await this.manifest.file.finish({ durable: true });
+      if (m.temp) {
+        temps.push(m.temp);
+        fs.renameSync(m.temp, path.join(this.dir, FILE_NAMES.manifest));
+      }
+      changedFiles.push(FILE_NAMES.manifest);
+      layouts.manifest = { ...m.layout, regionLen };
+      files.manifest = info(m.layout);
+      fsyncDir(this.dir);
+      await this.gzipCopies(changedFiles, [...big, files.manifest], removedFiles);
+      return { layouts, files, changedFiles, removedFiles, counts: this.counts, wrote };
+    } catch (error) {
+      for (const t of temps) fs.rmSync(t, { force: true });
+      this.abort();
+      throw error;
+    } finally {
+      this.close();
+    }
+  }
+
+  /** `.gz` copies of the big files when the setting is on (made from the files in place), removed when off. */
+  private async gzipCopies(changed: string[], files: FileInfo[], removed: string[]): Promise<void> {
+    const gz = (name: string) => `${name}.gz`;
+    if (!this.settings.gzip) {
+      for (const f of files) {
+        const file = path.join(this.dir, gz(f.name));
+        if (fs.existsSync(file)) {
+          fs.rmSync(file, { force: true });
+          removed.push(gz(f.name));
+        }
+      }
+      return;
+    }
+    const due = files.filter((f) => changed.includes(f.name) || !fs.existsSync(path.join(this.dir, gz(f.name))));
+    await Promise.all(
+      due.map(async (f) => {
+        const target = path.join(this.dir, gz(f.name));
+        const temp = tempName(target);
+        try {
+          await pipeline(fs.createReadStream(path.join(this.dir, f.name)), zlib.createGzip({ level: 6 }), fs.createWriteStream(temp, { mode: 0o644 }));
+          const fd = fs.openSync(temp, 'r');
+          try {
+            await fsyncFd(fd);
+          } finally {
+            fs.closeSync(fd);
+          }
+          fs.renameSync(temp, target);
+        } catch (error) {
+          fs.rmSync(temp, { force: true });
+          throw error;
+        }
+      }),
+    );
+    for (const f of due) changed.push(gz(f.name));
+    if (due.length > 0) fsyncDir(this.dir);
+  }
+
+  abort(): void {
+    this.xml?.abort();
+    this.tsv?.abort();
+    this.sitemap?.abort();
+    this.manifest.file.abort();
+  }
+
+  private close(): void {
+    closeOld(this.opened.splice(0));
+  }
+}
+
+function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Writes a small file's temporary copy (renamed with the others) and returns its size and hash. */
+function writeTemp(target: string, text: string, renames: Array<{ temp: string; name: string }>, temps: string[]): { bytes: number; sha256: string } {
+  const temp = tempName(target);
+  temps.push(temp);
+  const fd = fs.openSync(temp, 'w', 0o644);
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  renames.push({ temp, name: path.basename(target) });
+  return { bytes: Buffer.byteLength(text), sha256: hashText(text) };
+}

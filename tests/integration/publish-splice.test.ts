@@ -1,0 +1,161 @@
+/**
+ * Incremental publishes splice each change into the files already in the folder, copying every
+ * other fragment from them. After any sequence of changes the folder must hold exactly what a
+ * full rebuild from the database writes, and after every single publish the manifest must
+ * describe the files byte for byte. Random changes (seeded, so a failure replays) cover stock
+ * flips, edits, SKU and slug renames, variants moving between groups, archiving, new products and
+ * a sitemap small enough to split into parts and fold back.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { engines, startCore, type TestCore } from '../helpers/core';
+import { configureShop, goodProduct, parseFeed, parseTsv, xmllint } from '../fixtures/publish/helpers';
+
+/** A small, deterministic pseudo-random generator (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (sub: string) => {
+    for (const name of fs.readdirSync(path.join(dir, sub))) {
+      const rel = sub ? `${sub}/${name}` : name;
+      if (name.startsWith('.')) continue;
+      if (fs.statSync(path.join(dir, rel)).isDirectory()) walk(rel);
+      else if (rel !== 'manifest.json') out.set(rel, fs.readFileSync(path.join(dir, rel), 'utf8'));
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** The manifest lists every file in the folder with its exact size and SHA-256, and nothing else. */
+function expectManifestMatches(dir: string, step: string): void {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { files: Array<{ name: string; bytes: number; sha256: string }> };
+  const listed = new Set<string>();
+  for (const f of manifest.files) {
+    const bytes = fs.readFileSync(path.join(dir, f.name));
+    expect({ step, name: f.name, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }).toEqual({ step, ...f });
+    listed.add(f.name);
+  }
+  const onDisk = [...snapshot(dir).keys()];
+  expect(onDisk.filter((n) => !listed.has(n)), step).toEqual([]);
+}
+
+describe.each(engines())('incremental publishing on %s', (engine) => {
+  let core: TestCore | undefined;
+  afterEach(async () => {
+    await core?.cleanup();
+    core = undefined;
+  });
+
+  it('leaves the folder exactly as a full rebuild writes it, through 80 random changes', async () => {
+    core = await startCore(engine, { sitemapLimits: { urls: 9, bytes: 50 * 1024 * 1024 } });
+    const c = core;
+    await configureShop(c);
+    const rnd = random(20261127);
+    const pick = <T,>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
+    const skus: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const sku = `P-${String(i * 10).padStart(4, '0')}`;
+      await c.call('products.create', goodProduct(sku, { itemGroupId: i % 4 === 0 ? null : `G${i % 3}`, title: `Thing ${i} & co <b>` }));
+      if (i % 3 !== 0) await c.call('stock.count', { sku, quantity: 5 });
+      skus.push(sku);
+    }
+    await c.publisher.start();
+    await c.publisher.idle();
+    const dir = c.publisher.publishDir();
+    expectManifestMatches(dir, 'start');
+
+    let incremental = 0;
+    for (let step = 0; step < 80; step++) {
+      const sku = pick(skus);
+      const kind = pick(['flip', 'flip', 'flip', 'edit', 'rename', 'slug', 'group', 'status', 'create', 'receive', 'ld-only'] as const);
+      switch (kind) {
+        case 'flip': {
+          const now = (await c.call('stock.get', { sku })).onHand;
+          await c.call('stock.count', { sku, quantity: now > 0 ? 0 : 3 });
+          break;
+        }
+        case 'edit':
+          await c.call('products.update', { idOrSku: sku, title: `Edited ${step} "quoted" é 漢字`, price: `${10 + step}.50` });
+          break;
+        case 'rename': {
+          const next = `P-${String(Math.floor(rnd() * 400)).padStart(4, '0')}-${step}`;
+          await c.call('products.update', { idOrSku: sku, sku: next });
+          skus[skus.indexOf(sku)] = next;
+          break;
+        }
+        case 'slug':
+          await c.call('products.update', { idOrSku: sku, slug: `renamed-${step}` });
+          break;
+        case 'group':
+          await c.call('products.update', { idOrSku: sku, itemGroupId: pick([null, 'G0', 'G1', 'G7']) });
+          break;
+        case 'status':
+          await c.call('products.update', { idOrSku: sku, status: pick(['active', 'active', 'archived', 'discontinued'] as const) });
+          break;
+        case 'create': {
+          const next = `N-${step}`;
+          await c.call('products.create', goodProduct(next, { itemGroupId: rnd() < 0.5 ? 'G1' : null }));
+          skus.push(next);
+          break;
+        }
+        case 'receive':
+          await c.call('stock.receive', { sku, quantity: 1 });
+          break;
+        case 'ld-only':
+          // The brand shows only in JSON-LD's ProductGroup and the feed: a sibling's file changes too.
+          await c.call('products.update', { idOrSku: sku, brand: `Brand ${step}` });
+          break;
+      }
+      await c.publisher.idle();
+      if (c.publisher.lastRun && !c.publisher.lastRun.full) incremental++;
+      expectManifestMatches(dir, `step ${step} (${kind} ${sku})`);
+    }
+    expect(incremental).toBeGreaterThan(50);
+    for (const [xsd, file] of [['siteindex.xsd', 'sitemap.xml'], ['sitemap.xsd', 'sitemap-1.xml']] as const) {
+      if (fs.existsSync(path.join(dir, 'sitemap-1.xml'))) expect(xmllint(xsd, path.join(dir, file)).code, file).toBe(0);
+    }
+
+    const spliced = snapshot(dir);
+    await c.call('publish.run', { full: true });
+    const rebuilt = snapshot(dir);
+    expect([...spliced.keys()].sort()).toEqual([...rebuilt.keys()].sort());
+    for (const [name, text] of rebuilt) expect(spliced.get(name), name).toBe(text);
+    expectManifestMatches(dir, 'after the full rebuild');
+
+    // And the feed still says what the database says.
+    const feed = parseFeed(path.join(dir, 'google-merchant.xml'));
+    const tsv = parseTsv(path.join(dir, 'google-merchant.tsv'));
+    expect(tsv.map((r) => r.id)).toEqual(feed.items.map((i) => i['g:id']));
+    const listed = (await c.call('products.list', { limit: 500 })).products.filter((p) => p.status === 'active').map((p) => p.sku).sort();
+    expect(feed.items.map((i) => String(i['g:id']))).toEqual(listed);
+  }, 240_000);
+
+  it('rewrites everything when a file was changed behind its back', async () => {
+    core = await startCore(engine);
+    const c = core;
+    await configureShop(c);
+    for (const sku of ['A-1', 'A-2', 'A-3']) await c.call('products.create', goodProduct(sku));
+    await c.publisher.start();
+    await c.publisher.idle();
+    const dir = c.publisher.publishDir();
+    // Someone edits the feed by hand: splicing from it would copy the wrong bytes.
+    fs.appendFileSync(path.join(dir, 'google-merchant.xml'), '<!-- edited -->\n');
+    await c.call('stock.count', { sku: 'A-2', quantity: 4 });
+    await c.publisher.idle();
+    expect(c.publisher.lastRun?.full).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'google-merchant.xml'), 'utf8')).not.toContain('edited');
+    expectManifestMatches(dir, 'after the repair');
+  }, 60_000);
+});
