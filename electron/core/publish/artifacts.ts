@@ -91,14 +91,24 @@ export class ListFile {
     return this.writer.offset;
   }
 
-  async finish(options: { durable: boolean; finalName?: string }): Promise<Finished> {
+  /** Copies the old file's fragments up to byte `end` (right after the head, before anything is added). */
+  addPrefix(src: OldFile, end: number): void {
+    this.writer.copy(src, this.writer.offset, end - this.writer.offset);
+  }
+
+  /** Writes the tail and what is pending (see FileWriter#complete); `sync` then makes it durable. */
+  complete(options: { finalName?: string } = {}): Finished {
     const old = this.old;
     const tailBytes = Buffer.byteLength(this.tail);
     if (old && old.layout.tail === this.tail) this.writer.copy(old, old.layout.bytes - tailBytes, tailBytes);
     else this.writer.write(this.tail);
     const name = options.finalName ?? this.name;
-    const written: WrittenLayout = await this.writer.finish({ durable: options.durable, keepUnchanged: old?.layout.name === name });
+    const written: WrittenLayout = this.writer.complete({ keepUnchanged: old?.layout.name === name });
     return { layout: { ...layoutOf(written), name, head: this.head, tail: this.tail }, temp: written.temp };
+  }
+
+  sync(): Promise<void> {
+    return this.writer.sync(true);
   }
 
   abort(): void {
@@ -115,8 +125,9 @@ export function openList(dir: string, layout: ListLayout | undefined): (OldFile 
   return openOld(dir, layout) as (OldFile & { layout: ListLayout }) | null;
 }
 
+/** Closes old files in the background (closing a replaced file frees its blocks, which takes a while). */
 export function closeOld(files: Array<OldFile | null>): void {
-  for (const f of files) if (f) fs.closeSync(f.fd);
+  for (const f of files) if (f) fs.close(f.fd, () => {});
 }
 
 export function sitemapPartName(i: number): string {
@@ -229,6 +240,14 @@ export class ManifestLines {
       e.mfOff = lineAt - this.regionStart;
       this.lastCopyEnd = start + e.mfLen;
     }
+    this.first = false;
+  }
+
+  /** Copies the old lines up to and including `last`'s (the unchanged beginning of the list). */
+  addPrefix(last: Entry): void {
+    const end = this.regionStart + last.mfOff + last.mfLen;
+    this.file.writer.copy(this.old as OldFile, this.regionStart, end - this.regionStart);
+    this.lastCopyEnd = end;
     this.first = false;
   }
 

@@ -232,6 +232,18 @@ export class CatalogCache {
     return cache;
   }
 
+  /** Where `sku` is, or would go, in the order (the order is by SKU). */
+  private indexOf(sku: string): number {
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.order[mid] as Entry).sku < sku) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   private addToGroup(e: Entry): void {
     const set = this.groups.get(e.groupId as string) ?? new Set<string>();
     set.add(e.id);
@@ -246,19 +258,42 @@ export class CatalogCache {
 
   /**
    * The order after replacing some entries (by id), adding new ones and removing `gone` ids:
-   * one merge pass, however many change. Updates the indexes; returns the new order.
+   * one merge pass, however many change. Updates the indexes; returns the new order and the
+   * index of its first difference from the old one (everything before it is as it was).
    */
-  apply(changed: Entry[], gone: Set<string>): Entry[] {
+  apply(changed: Entry[], gone: Set<string>): { order: Entry[]; first: number } {
+    // The usual change keeps every SKU: each entry takes its predecessor's place (found by binary search).
+    if (gone.size === 0 && changed.every((e) => this.byId.get(e.id)?.sku === e.sku)) {
+      const places = changed.map((e) => this.indexOf(e.sku));
+      if (changed.every((e, i) => this.order[places[i] as number] === this.byId.get(e.id))) {
+        changed.forEach((e, i) => {
+          const old = this.byId.get(e.id) as Entry;
+          if (old.groupId) this.removeFromGroup(old);
+          this.order[places[i] as number] = e;
+          this.byId.set(e.id, e);
+          if (e.groupId) this.addToGroup(e);
+        });
+        return { order: this.order, first: Math.min(this.order.length, ...places) };
+      }
+    }
     const replaced = new Set<string>(gone);
     for (const e of changed) if (this.byId.has(e.id)) replaced.add(e.id);
     const incoming = [...changed].sort(bySku);
     const next: Entry[] = [];
     let k = 0;
+    let first = -1;
     for (const e of this.order) {
-      if (replaced.has(e.id)) continue;
-      while (k < incoming.length && bySku(incoming[k] as Entry, e) < 0) next.push(incoming[k++] as Entry);
+      if (replaced.has(e.id)) {
+        if (first < 0) first = next.length;
+        continue;
+      }
+      while (k < incoming.length && bySku(incoming[k] as Entry, e) < 0) {
+        if (first < 0) first = next.length;
+        next.push(incoming[k++] as Entry);
+      }
       next.push(e);
     }
+    if (first < 0) first = next.length;
     while (k < incoming.length) next.push(incoming[k++] as Entry);
     for (const id of replaced) {
       const old = this.byId.get(id);
@@ -270,6 +305,6 @@ export class CatalogCache {
       if (e.groupId) this.addToGroup(e);
     }
     this.order = next;
-    return next;
+    return { order: next, first };
   }
 }

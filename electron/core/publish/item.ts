@@ -59,8 +59,11 @@ function el(name: string, value: string): string {
   return `<g:${name}>${xmlText(value)}</g:${name}>`;
 }
 
-/** Builds a product's fragments. `summary` comes from `summarise`, the same call the stock API makes. */
-export function buildItem(row: ProductRow, summary: StockSummary, settings: StoredSettings): BuiltItem {
+/**
+ * Builds a product's fragments. `summary` comes from `summarise`, the same call the stock API
+ * makes. The JSON-LD node is built when JSON-LD is published (`jsonLd`, the setting by default).
+ */
+export function buildItem(row: ProductRow, summary: StockSummary, settings: StoredSettings, jsonLd = settings.artifacts.jsonLd): BuiltItem {
   const brand = row.brand || settings.defaultBrand;
   const additional = (JSON.parse(row.additional_image_urls) as string[]).map((u) => canonicalHttpUrl(u) ?? u);
   const imageUrl = row.image_url ? (canonicalHttpUrl(row.image_url) ?? row.image_url) : null;
@@ -133,7 +136,7 @@ export function buildItem(row: ProductRow, summary: StockSummary, settings: Stor
   }
 
   let ldProduct: Record<string, unknown> | null = null;
-  if (hasLd) {
+  if (hasLd && jsonLd) {
     const effective = salePriceMinor ?? priceMinor;
     const offer: Record<string, unknown> = {
       '@type': 'Offer',

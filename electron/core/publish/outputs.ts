@@ -164,6 +164,39 @@ export class OutputSet {
   }
 
   /**
+   * Adds `order[0..count)`, entries that are exactly where they were in the old files (an
+   * incremental publish's unchanged beginning): each file copies them in one range.
+   */
+  addUnchanged(order: Entry[], count: number): void {
+    const c = this.counts;
+    let lastFeed: Entry | null = null;
+    let lastLd: Entry | null = null;
+    for (let i = 0; i < count; i++) {
+      const e = order[i] as Entry;
+      c.products++;
+      if (e.availability !== 'discontinued') c.listed++;
+      if (e.inFeed) {
+        c.inFeed++;
+        lastFeed = e;
+      }
+      if (e.inSitemap) {
+        c.inSitemap++;
+        this.sitemap?.add(e);
+      }
+      if (e.hasJsonLd) {
+        c.withLd++;
+        c.ldBytes += e.ldBytes;
+        lastLd = e;
+      }
+    }
+    if (lastFeed) {
+      if (this.xml) this.xml.addPrefix(this.oldXml as OldFile, lastFeed.xmlOff + lastFeed.xmlLen);
+      if (this.tsv) this.tsv.addPrefix(this.oldTsv as OldFile, lastFeed.tsvOff + lastFeed.tsvLen);
+    }
+    if (lastLd && this.on.jsonLd && !this.manifest.copiedAll) this.manifest.addPrefix(lastLd);
+  }
+
+  /**
    * Finishes every file, renames the changed ones into place (the sitemap parts before their
    * index, the manifest last) and syncs the folder. `recorded`: the files as the last publish
    * recorded them, so an identical rewrite (a full publish) leaves the file alone.
@@ -172,7 +205,9 @@ export class OutputSet {
     const changedFiles: string[] = [];
     const removedFiles: string[] = [];
     const layouts: Layouts = { parts: [] };
-    const renames: Array<{ temp: string; name: string }> = [];
+    /** Temporary files to make durable (all at once: their fsyncs overlap), then rename in this order. */
+    const renames: Array<{ temp: string; name: string; sync: () => Promise<void> }> = [];
+    const stale: string[] = [];
     const wrote = { merchantXml: false, merchantTsv: false, sitemap: false };
     const files = { merchantXml: [] as FileInfo[], merchantTsv: [] as FileInfo[], sitemap: [] as FileInfo[], manifest: { name: FILE_NAMES.manifest, bytes: 0, sha256: '' } as FileInfo };
     const temps: string[] = [];
@@ -183,19 +218,19 @@ export class OutputSet {
       removedFiles.push(name);
       return true;
     };
-    /** Keeps a finished list file: renamed into place unless identical to what is there. */
-    const settle = (f: Finished): ListLayout => {
+    /** Keeps a completed list file: renamed into place unless identical to what is there. */
+    const settle = (f: Finished, file: ListFile): ListLayout => {
       if (f.temp) temps.push(f.temp);
       const before = recorded.get(f.layout.name);
       if (f.temp && !summary.force && before && before.sha256 === f.layout.sha256 && before.bytes === f.layout.bytes) {
         const stat = fs.statSync(path.join(this.dir, f.layout.name), { throwIfNoEntry: false });
         if (stat && stat.size === f.layout.bytes) {
-          fs.rmSync(f.temp, { force: true });
+          file.abort();
           return { ...f.layout, ino: stat.ino, mtimeMs: stat.mtimeMs };
         }
       }
       if (f.temp) {
-        renames.push({ temp: f.temp, name: f.layout.name });
+        renames.push({ temp: f.temp, name: f.layout.name, sync: () => file.sync() });
         changedFiles.push(f.layout.name);
       }
       return f.layout;
@@ -203,17 +238,16 @@ export class OutputSet {
     const info = (l: { name: string; bytes: number; sha256: string }): FileInfo => ({ name: l.name, bytes: l.bytes, sha256: l.sha256 });
 
     try {
-      // Merchant feed, XML and TSV (finished in parallel: their fsyncs overlap).
-      const [xml, tsv] = await Promise.all([this.xml?.finish({ durable: true }), this.tsv?.finish({ durable: true })]);
-      for (const [key, artifact, name, done, old] of [
-        ['xml', 'merchantXml', FILE_NAMES.merchantXml, xml, this.old.xml],
-        ['tsv', 'merchantTsv', FILE_NAMES.merchantTsv, tsv, this.old.tsv],
+      // Merchant feed, XML and TSV.
+      for (const [key, artifact, name, file, old] of [
+        ['xml', 'merchantXml', FILE_NAMES.merchantXml, this.xml, this.old.xml],
+        ['tsv', 'merchantTsv', FILE_NAMES.merchantTsv, this.tsv, this.old.tsv],
       ] as const) {
         if (!this.on[artifact]) {
           if (remove(name)) wrote[artifact] = true;
           continue;
         }
-        const layout = done ? settle(done) : old;
+        const layout = file ? settle(file.complete(), file) : old;
         if (!layout) continue;
         if (changedFiles.includes(name)) wrote[artifact] = true;
         layouts[key] = layout;
@@ -228,38 +262,31 @@ export class OutputSet {
         for (const name of new Set([...oldNames, FILE_NAMES.sitemap])) if (remove(name)) wrote.sitemap = true;
       } else if (this.sitemap) {
         const names = this.sitemap.names();
-        const parts = await Promise.all(this.sitemap.parts.map((p, i) => p.file.finish({ durable: true, finalName: names[i] as string })));
-        for (const p of parts) {
-          const layout = settle(p);
+        this.sitemap.parts.forEach((p, i) => {
+          const layout = settle(p.file.complete({ finalName: names[i] as string }), p.file);
           layouts.parts.push(layout);
           files.sitemap.push(info(layout));
-        }
-        if (parts.length > 1) {
+        });
+        if (this.sitemap.parts.length > 1) {
           const text = sitemapIndexText(this.sitemap.parts, this.settings);
           const before = this.old.index;
           const bytes = Buffer.byteLength(text);
-          const written = before && !summary.force && before.bytes === bytes && fs.existsSync(path.join(this.dir, FILE_NAMES.sitemap)) && hashText(text) === before.sha256
-            ? before
-            : { name: FILE_NAMES.sitemap, ...writeTemp(path.join(this.dir, FILE_NAMES.sitemap), text, renames, temps) };
-          if (written !== before) changedFiles.push(FILE_NAMES.sitemap);
+          const same = before && !summary.force && before.bytes === bytes && fs.existsSync(path.join(this.dir, FILE_NAMES.sitemap)) && hashText(text) === before.sha256;
+          const written = same ? before : { name: FILE_NAMES.sitemap, ...writeTemp(path.join(this.dir, FILE_NAMES.sitemap), text, renames, temps) };
+          if (!same) changedFiles.push(FILE_NAMES.sitemap);
           layouts.index = info(written);
           files.sitemap.push(layouts.index);
         }
         const keep = new Set(files.sitemap.map((f) => f.name));
-        let removedParts = 0;
-        for (const name of oldNames) if (!keep.has(name) && remove(name)) removedParts++;
-        wrote.sitemap = changedFiles.some((n) => keep.has(n)) || removedParts > 0;
+        for (const name of oldNames) if (!keep.has(name)) stale.push(name);
+        wrote.sitemap = changedFiles.some((n) => keep.has(n)) || stale.length > 0;
       } else {
         layouts.parts = this.old.parts;
         if (this.old.index) layouts.index = this.old.index;
         files.sitemap.push(...this.old.parts.map(info), ...(this.old.index ? [this.old.index] : []));
       }
 
-      // The main files go into place before the manifest that describes them.
-      for (const r of renames) fs.renameSync(r.temp, path.join(this.dir, r.name));
-      renames.length = 0;
-
-      // The manifest, last: the JSON-LD lines (written as entries were added), then the rest.
+      // The manifest: the JSON-LD lines (written as entries were added), then the rest.
       const big = [...files.merchantXml, ...files.merchantTsv, ...files.sitemap];
       const counts = {
         products: this.counts.products,
@@ -271,11 +298,15 @@ export class OutputSet {
       };
       const regionLen = this.manifest.file.size - Buffer.byteLength(MANIFEST_HEAD);
       this.manifest.file.writer.write(manifestTail(!this.manifest.empty, big, { seq: summary.seq, writtenAt: new Date().toISOString(), full: summary.full, counts }));
-      const m = await this.manifest.file.finish({ durable: true });
-      if (m.temp) {
-        temps.push(m.temp);
-        fs.renameSync(m.temp, path.join(this.dir, FILE_NAMES.manifest));
-      }
+      const m = this.manifest.file.complete();
+      if (m.temp) temps.push(m.temp);
+
+      // Every file durable, then each into place: the sitemap parts before their index, the
+      // manifest last of all (it describes the files already there), then the folder itself.
+      await Promise.all([...renames.map((r) => r.sync()), this.manifest.file.sync()]);
+      for (const r of renames) fs.renameSync(r.temp, path.join(this.dir, r.name));
+      for (const name of stale) remove(name);
+      if (m.temp) fs.renameSync(m.temp, path.join(this.dir, FILE_NAMES.manifest));
       changedFiles.push(FILE_NAMES.manifest);
       layouts.manifest = { ...m.layout, regionLen };
       files.manifest = info(m.layout);
@@ -335,6 +366,10 @@ export class OutputSet {
     this.manifest.file.abort();
   }
 
+  /**
+   * Closes the old files. Asynchronously: the last close of a file that was replaced frees its
+   * blocks (tens of milliseconds for a 70 MB feed), which need not hold up the publish.
+   */
   private close(): void {
     closeOld(this.opened.splice(0));
   }
@@ -345,7 +380,7 @@ function hashText(text: string): string {
 }
 
 /** Writes a small file's temporary copy (renamed with the others) and returns its size and hash. */
-function writeTemp(target: string, text: string, renames: Array<{ temp: string; name: string }>, temps: string[]): { bytes: number; sha256: string } {
+function writeTemp(target: string, text: string, renames: Array<{ temp: string; name: string; sync: () => Promise<void> }>, temps: string[]): { bytes: number; sha256: string } {
   const temp = tempName(target);
   temps.push(temp);
   const fd = fs.openSync(temp, 'w', 0o644);
@@ -355,6 +390,6 @@ function writeTemp(target: string, text: string, renames: Array<{ temp: string; 
   } finally {
     fs.closeSync(fd);
   }
-  renames.push({ temp, name: path.basename(target) });
+  renames.push({ temp, name: path.basename(target), sync: async () => {} });
   return { bytes: Buffer.byteLength(text), sha256: hashText(text) };
 }

@@ -23,7 +23,7 @@ export async function previewProduct(deps: PreviewDeps, sku: string): Promise<Ou
   // The whole variant group: a variant's JSON-LD is its group's ProductGroup.
   const affected = await loadAffected(deps.db, deps.summary, [found.id], []);
   const settings = deps.settings();
-  const items = affected.map((p) => buildItem(p.row, p.summary, settings));
+  const items = affected.map((p) => buildItem(p.row, p.summary, settings, true));
   const item = items.find((i) => i.id === found.id);
   if (!item) throw new AppError('not_found', `No product with SKU ${sku}`, { field: 'sku', sku });
   const texts = jsonLdTexts(items);

@@ -307,7 +307,7 @@ async function runIncremental(deps: RunDeps, state: RunState, request: { ids: Se
   const anything = changed.length > 0 || gone.size > 0;
   let result: OutputResult | null = null;
   if (anything) {
-    const order = cache.apply(changed, gone);
+    const { order, first } = cache.apply(changed, gone);
     let out: OutputSet;
     try {
       out = new OutputSet(dir, settings, state.layouts, { copy: true, touched, limits: deps.sitemapLimits });
@@ -316,7 +316,8 @@ async function runIncremental(deps: RunDeps, state: RunState, request: { ids: Se
       throw error;
     }
     try {
-      for (const e of order) out.add(e);
+      out.addUnchanged(order, first);
+      for (let i = first; i < order.length; i++) out.add(order[i] as Entry);
       result = await out.finish({ seq, full: false, force: false }, recordedFiles(state));
     } catch (error) {
       out.abort();

@@ -4,10 +4,12 @@
  */
 import type { StockSummary } from '../../../shared/schemas/stock';
 import type { ProductRow } from '../products/product-repository';
-import { loadSummaries, type SummaryContext } from '../stock/stock-summary';
+import { loadSummaries, summariesFrom, type SummaryContext } from '../stock/stock-summary';
 import type { Db } from '../util/db-helpers';
 
 export type SourceProduct = { row: ProductRow; summary: StockSummary };
+
+type StockRow = { product_id: string; location_id: string; on_hand: number; committed: number; incoming: number };
 
 const PAGE = 2_000;
 
@@ -27,16 +29,26 @@ const COLUMNS = [
  * stock summary; the next page is read while the current one is processed.
  */
 export async function forEachPageBySku(db: Db, ctx: SummaryContext, onPage: (page: SourceProduct[]) => Promise<void> | void): Promise<void> {
-  const fetch = async (after: string | null): Promise<ProductRow[]> => {
-    const q = db('products').select(COLUMNS).orderBy('sku').limit(PAGE);
-    if (after !== null) q.where('sku', '>', after);
-    return (await q) as ProductRow[];
+  // The page's rows and their stock rows are asked for together (the stock by a sub-select of the
+  // same page), so both queries run back to back on the connection while the last page is processed.
+  const fetch = async (after: string | null): Promise<SourceProduct[]> => {
+    const page = () => {
+      const q = db('products').orderBy('sku').limit(PAGE);
+      if (after !== null) q.where('sku', '>', after);
+      return q;
+    };
+    const [rows, levels] = await Promise.all([
+      page().select(COLUMNS) as Promise<ProductRow[]>,
+      db('stock_levels').select('product_id', 'location_id', 'on_hand', 'committed', 'incoming').whereIn('product_id', page().select('id')) as Promise<StockRow[]>,
+    ]);
+    const summaries = summariesFrom(rows, levels, ctx);
+    return rows.map((row) => ({ row, summary: summaries.get(row.id) as StockSummary }));
   };
-  let next = fetch(null).then((rows) => withSummaries(db, rows, ctx));
+  let next = fetch(null);
   for (;;) {
     const page = await next;
     const last = page[page.length - 1];
-    if (page.length === PAGE && last) next = fetch(last.row.sku).then((rows) => withSummaries(db, rows, ctx));
+    if (page.length === PAGE && last) next = fetch(last.row.sku);
     if (page.length > 0) await onPage(page);
     if (page.length < PAGE) return;
   }
