@@ -18,12 +18,13 @@ import type { SummaryContext } from '../stock/stock-summary';
 import type { Db } from '../util/db-helpers';
 import type { WriteQueue } from '../write-queue';
 import type { StockOp } from '../stock/stock-ops';
-import { fsyncDir, removeStaleTemps, tempName, writeFileAtomic } from './atomic-file';
+import { fsyncDir, removeStaleTemps } from './atomic-file';
+import { JsonLdWriter } from './jsonld-writer';
 import { FILE_NAMES, type SitemapLimits } from './artifacts';
-import { CatalogCache, jsonLdTexts, lastmodNow, samePublished, sameRecord, toEntry, toRecord, unpooled, type Entry, type Previous } from './catalog-cache';
+import { CatalogCache, jsonLdTexts, lastmodNow, samePublished, sameRecord, toEntry, toRecord, type Entry, type Previous } from './catalog-cache';
 import { buildItem, type BuiltItem } from './item';
 import { OutputSet, StaleFilesError, type Layouts, type OutputResult } from './outputs';
-import { loadArtifactStates, loadPublished, saveArtifactStates, savePublished, type ArtifactCounts, type ArtifactState, type FileInfo, type PublishedRecord } from './publish-store';
+import { loadArtifactStates, loadOrphanRecords, saveArtifactStates, savePublished, type ArtifactCounts, type ArtifactState, type FileInfo, type PublishedRecord } from './publish-store';
 import { forEachPageBySku, groupMembersAfter, groupSizes, loadAffected, type SourceProduct } from './source';
 import type { PublishedFile, PublishOutcome, StoredSettings } from './types';
 
@@ -103,8 +104,9 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
   removeStaleTemps(path.join(dir, 'jsonld'));
   if (state.artifacts.size === 0) state.artifacts = await loadArtifactStates(deps.db);
   const oldCache = state.dir === dir ? state.cache : null;
-  // What was published before: the running cache, or what a previous process recorded.
-  const records: Map<string, PublishedRecord> | null = oldCache ? null : await loadPublished(deps.db);
+  // What was published before: the running cache, or what a previous process recorded (read a
+  // page at a time with the products, not all at once).
+  let records: Map<string, PublishedRecord> | null = null;
   const previous = (id: string): Previous | undefined => oldCache?.byId.get(id) ?? state.orphans.get(id) ?? records?.get(id);
 
   const ld = new JsonLdWriter(dir, withLd, { bulk: true });
@@ -135,24 +137,33 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
       if (force || !unchanged || !existing?.has(`${e.slug}.json`)) ld.write(e.slug, body);
     }
     if (!sameRecord(oldCache?.byId.get(e.id) ?? state.orphans.get(e.id) ?? records?.get(e.id), e)) changedRecords.push(e);
-    records?.delete(e.id);
     out.add(e);
     order.push(e);
   };
 
   let result: OutputResult;
   try {
-    await scanCatalogue(deps, settings, withLd, place, stragglers);
-    ld.finish();
+    await scanCatalogue(deps, settings, withLd, place, stragglers, {
+      records: oldCache === null,
+      onRecords: (r) => (records = r),
+      afterPage: () => ld.settle(),
+    });
+    await ld.finish();
     result = await out.finish({ seq, full: true, force }, recordedFiles(state));
   } catch (error) {
     out.abort();
-    ld.abort();
+    await ld.abort();
     throw error;
   }
 
   // Products that are gone (or that moved while the catalogue was read: published right after).
-  const before = oldCache ? [...oldCache.byId.keys()] : [...(records?.keys() ?? [])];
+  // Without a cache, the records of products no longer in the database are the gone ones.
+  records = null;
+  const before = oldCache ? [...oldCache.byId.keys()] : [];
+  if (!oldCache) {
+    records = new Map((await loadOrphanRecords(deps.db)).map((r) => [r.productId, r]));
+    before.push(...records.keys());
+  }
   for (const id of state.orphans.keys()) before.push(id);
   const unseen = before.filter((id) => !seen.has(id));
   const stillThere = new Set(unseen.length > 0 ? await existingIds(deps.db, unseen) : []);
@@ -198,11 +209,19 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
  * with it, and kept until the scan reaches them. Products seen out of place (their SKU or group
  * changed while the scan ran) are added to `stragglers`, published again right after.
  */
-async function scanCatalogue(deps: RunDeps, settings: StoredSettings, withLd: boolean, place: (item: BuiltItem, text: string | null) => void, stragglers: Set<string>): Promise<void> {
+async function scanCatalogue(
+  deps: RunDeps,
+  settings: StoredSettings,
+  withLd: boolean,
+  place: (item: BuiltItem, text: string | null) => void,
+  stragglers: Set<string>,
+  hooks: { records: boolean; onRecords(records: Map<string, PublishedRecord> | null): void; afterPage(): Promise<void> },
+): Promise<void> {
   const sizes = withLd ? await groupSizes(deps.db) : new Map<string, number>();
   const ahead = new Map<string, { item: BuiltItem; text: string | null }>();
   const done = new Set<string>();
-  await forEachPageBySku(deps.db, deps.summary, async (page) => {
+  await forEachPageBySku(deps.db, deps.summary, async (page, records) => {
+    hooks.onRecords(records);
     const build: SourceProduct[] = [];
     for (const p of page) if (!ahead.has(p.row.id)) build.push(p);
     let extra: SourceProduct[] = [];
@@ -235,7 +254,8 @@ async function scanCatalogue(deps: RunDeps, settings: StoredSettings, withLd: bo
         place(early.item, early.text);
       }
     }
-  });
+    await hooks.afterPage();
+  }, { records: hooks.records });
   // Read ahead but never reached: their SKU changed during the scan.
   for (const id of ahead.keys()) stragglers.add(id);
 }
@@ -286,9 +306,9 @@ async function runIncremental(deps: RunDeps, state: RunState, request: { ids: Se
       if (body !== null && (!prev || prev.contentHash !== e.contentHash || prev.slug !== e.slug || !prev.hasJsonLd || !inCache)) ld.write(e.slug, body);
       if (!sameRecord(prev, e)) changedRecords.push(e);
     }
-    ld.finish();
+    await ld.finish();
   } catch (error) {
-    ld.abort();
+    await ld.abort();
     throw error;
   }
   const gone = new Set<string>();
@@ -511,59 +531,4 @@ function removeJsonLdFolder(dir: string): string[] {
   const names = fs.readdirSync(ldDir).map((n) => `jsonld/${n}`);
   fs.rmSync(ldDir, { recursive: true, force: true });
   return names;
-}
-
-/**
- * Writes JSON-LD files as they are built. Into a folder that does not exist yet (the first
- * publish), they go into a fresh folder renamed into place at the end, so a reader never sees a
- * half-filled folder; otherwise each file is replaced atomically. A full publish skips the
- * per-file fsync (100,000 fsyncs would take minutes) and syncs the folder once at the end.
- */
-class JsonLdWriter {
-  readonly written = new Set<string>();
-  private staging: string | null = null;
-  private ready = false;
-  private readonly ldDir: string;
-
-  constructor(
-    private readonly dir: string,
-    private readonly enabled: boolean,
-    private readonly options: { bulk: boolean },
-  ) {
-    this.ldDir = path.join(dir, 'jsonld');
-  }
-
-  write(slug: string, body: string): void {
-    if (!this.enabled) return;
-    if (!this.ready) {
-      if (this.options.bulk && !fs.existsSync(this.ldDir)) {
-        this.staging = tempName(this.ldDir);
-        fs.mkdirSync(this.staging);
-      } else {
-        fs.mkdirSync(this.ldDir, { recursive: true });
-      }
-      this.ready = true;
-    }
-    if (this.staging) fs.writeFileSync(path.join(this.staging, `${slug}.json`), body);
-    // Outside Buffer's shared pool: a transient body sharing a pool slab with retained data would keep the slab alive.
-    else writeFileAtomic(path.join(this.ldDir, `${slug}.json`), [unpooled(body)], { durable: !this.options.bulk, syncDir: false });
-    this.written.add(`jsonld/${slug}.json`);
-  }
-
-  finish(): void {
-    if (!this.ready) return;
-    if (this.staging) {
-      fsyncDir(this.staging);
-      fs.renameSync(this.staging, this.ldDir);
-      this.staging = null;
-      fsyncDir(this.dir);
-    } else {
-      fsyncDir(this.ldDir);
-    }
-  }
-
-  abort(): void {
-    if (this.staging) fs.rmSync(this.staging, { recursive: true, force: true });
-    this.staging = null;
-  }
 }

@@ -4,6 +4,7 @@
  * run inside the caller's write-queue transaction.
  */
 import type { ArtifactName, PublishProblem } from '../../../shared/schemas/publish';
+import type { Knex } from 'knex';
 import { bool, chunkRows, num, type Db } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
 
@@ -86,16 +87,16 @@ function toRecord(r: PublishedRow): PublishedRecord {
   };
 }
 
-/** Every published record, keyed by product id (read once when the publisher builds its cache). */
-export async function loadPublished(db: Db): Promise<Map<string, PublishedRecord>> {
-  const out = new Map<string, PublishedRecord>();
-  let after = '';
-  for (;;) {
-    const rows = (await db('published_products').where('product_id', '>', after).orderBy('product_id').limit(5000)) as PublishedRow[];
-    for (const r of rows) out.set(r.product_id, toRecord(r));
-    if (rows.length < 5000) return out;
-    after = (rows[rows.length - 1] as PublishedRow).product_id;
-  }
+/** The records of the products `ids` selects (a sub-select, so it runs beside the products' own query). */
+export async function loadPublishedWhere(db: Db, ids: Knex.QueryBuilder): Promise<Map<string, PublishedRecord>> {
+  const rows = (await db('published_products').whereIn('product_id', ids)) as PublishedRow[];
+  return new Map(rows.map((r) => [r.product_id, toRecord(r)]));
+}
+
+/** Records of products that no longer exist (their files go). */
+export async function loadOrphanRecords(db: Db): Promise<PublishedRecord[]> {
+  const rows = (await db('published_products').whereNotIn('product_id', db('products').select('id'))) as PublishedRow[];
+  return rows.map(toRecord);
 }
 
 export async function loadPublishedFor(db: Db, ids: string[]): Promise<Map<string, PublishedRecord>> {

@@ -4,6 +4,7 @@
  */
 import type { StockSummary } from '../../../shared/schemas/stock';
 import type { ProductRow } from '../products/product-repository';
+import { loadPublishedWhere, type PublishedRecord } from './publish-store';
 import { loadSummaries, summariesFrom, type SummaryContext } from '../stock/stock-summary';
 import type { Db } from '../util/db-helpers';
 
@@ -28,28 +29,35 @@ const COLUMNS = [
  * Every product in SKU order (the order the files list them), in pages of 2,000, each with its
  * stock summary; the next page is read while the current one is processed.
  */
-export async function forEachPageBySku(db: Db, ctx: SummaryContext, onPage: (page: SourceProduct[]) => Promise<void> | void): Promise<void> {
+export async function forEachPageBySku(
+  db: Db,
+  ctx: SummaryContext,
+  onPage: (page: SourceProduct[], records: Map<string, PublishedRecord> | null) => Promise<void> | void,
+  options: { records: boolean },
+): Promise<void> {
   // The page's rows and their stock rows are asked for together (the stock by a sub-select of the
   // same page), so both queries run back to back on the connection while the last page is processed.
-  const fetch = async (after: string | null): Promise<SourceProduct[]> => {
+  // With `records`, what the last publish recorded for the page's products comes along the same way.
+  const fetch = async (after: string | null): Promise<{ page: SourceProduct[]; records: Map<string, PublishedRecord> | null }> => {
     const page = () => {
       const q = db('products').orderBy('sku').limit(PAGE);
       if (after !== null) q.where('sku', '>', after);
       return q;
     };
-    const [rows, levels] = await Promise.all([
+    const [rows, levels, records] = await Promise.all([
       page().select(COLUMNS) as Promise<ProductRow[]>,
       db('stock_levels').select('product_id', 'location_id', 'on_hand', 'committed', 'incoming').whereIn('product_id', page().select('id')) as Promise<StockRow[]>,
+      options.records ? loadPublishedWhere(db, page().select('id')) : null,
     ]);
     const summaries = summariesFrom(rows, levels, ctx);
-    return rows.map((row) => ({ row, summary: summaries.get(row.id) as StockSummary }));
+    return { page: rows.map((row) => ({ row, summary: summaries.get(row.id) as StockSummary })), records };
   };
   let next = fetch(null);
   for (;;) {
-    const page = await next;
+    const { page, records } = await next;
     const last = page[page.length - 1];
     if (page.length === PAGE && last) next = fetch(last.row.sku);
-    if (page.length > 0) await onPage(page);
+    if (page.length > 0) await onPage(page, records);
     if (page.length < PAGE) return;
   }
 }
