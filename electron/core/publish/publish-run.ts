@@ -131,7 +131,8 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
       if (e.url) changedUrls.add(e.url);
       if (prev?.url && prev.url !== e.url) changedUrls.add(prev.url);
     }
-    if (prev?.hasJsonLd && (!e.hasJsonLd || prev.slug !== e.slug)) jsonRemovals.add(`jsonld/${prev.slug}.json`);
+    // With JSON-LD off, the whole folder goes at the end instead.
+    if (withLd && prev?.hasJsonLd && (!e.hasJsonLd || prev.slug !== e.slug)) jsonRemovals.add(`jsonld/${prev.slug}.json`);
     if (body !== null) {
       const unchanged = prev && prev.contentHash === e.contentHash && prev.slug === e.slug && prev.hasJsonLd;
       if (force || !unchanged || !existing?.has(`${e.slug}.json`)) ld.write(e.slug, body);
@@ -178,7 +179,7 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
       continue;
     }
     goneIds.push(id);
-    if (prev?.hasJsonLd) jsonRemovals.add(`jsonld/${prev.slug}.json`);
+    if (withLd && prev?.hasJsonLd) jsonRemovals.add(`jsonld/${prev.slug}.json`);
     if (prev?.url) changedUrls.add(prev.url);
   }
   const removed = [...result.removedFiles];
