@@ -4,7 +4,6 @@
  * run inside the caller's write-queue transaction.
  */
 import type { ArtifactName, PublishProblem } from '../../../shared/schemas/publish';
-import type { Knex } from 'knex';
 import { bool, chunkRows, num, type Db } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
 
@@ -59,7 +58,7 @@ export async function loadArtifactStates(db: Db): Promise<Map<ArtifactName, Arti
   );
 }
 
-type PublishedRow = {
+export type PublishedRow = {
   product_id: string;
   sku: string;
   slug: string;
@@ -72,7 +71,7 @@ type PublishedRow = {
   issues: string | null;
 };
 
-function toRecord(r: PublishedRow): PublishedRecord {
+export function publishedRecordOf(r: PublishedRow): PublishedRecord {
   return {
     productId: r.product_id,
     sku: r.sku,
@@ -87,22 +86,16 @@ function toRecord(r: PublishedRow): PublishedRecord {
   };
 }
 
-/** The records of the products `ids` selects (a sub-select, so it runs beside the products' own query). */
-export async function loadPublishedWhere(db: Db, ids: Knex.QueryBuilder): Promise<Map<string, PublishedRecord>> {
-  const rows = (await db('published_products').whereIn('product_id', ids)) as PublishedRow[];
-  return new Map(rows.map((r) => [r.product_id, toRecord(r)]));
-}
-
 /** Records of products that no longer exist (their files go). */
 export async function loadOrphanRecords(db: Db): Promise<PublishedRecord[]> {
   const rows = (await db('published_products').whereNotIn('product_id', db('products').select('id'))) as PublishedRow[];
-  return rows.map(toRecord);
+  return rows.map(publishedRecordOf);
 }
 
 export async function loadPublishedFor(db: Db, ids: string[]): Promise<Map<string, PublishedRecord>> {
   if (ids.length === 0) return new Map();
   const rows = (await db('published_products').whereIn('product_id', ids)) as PublishedRow[];
-  return new Map(rows.map((r) => [r.product_id, toRecord(r)]));
+  return new Map(rows.map((r) => [r.product_id, publishedRecordOf(r)]));
 }
 
 /** Products with problems, in SKU order, after `cursor` (a SKU). */
@@ -111,7 +104,7 @@ export async function listProblems(db: Db, limit: number, cursor: string | undef
   if (cursor) q = q.andWhere('sku', '>', cursor);
   const rows = (await q) as PublishedRow[];
   const totalRow = (await db('published_products').where('issue_count', '>', 0).count({ n: '*' }).first()) as { n: number | string } | undefined;
-  const page = rows.slice(0, limit).map(toRecord);
+  const page = rows.slice(0, limit).map(publishedRecordOf);
   return { page, total: num(totalRow?.n), next: rows.length > limit ? (page[page.length - 1]?.sku ?? null) : null };
 }
 

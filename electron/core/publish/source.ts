@@ -4,7 +4,8 @@
  */
 import type { StockSummary } from '../../../shared/schemas/stock';
 import type { ProductRow } from '../products/product-repository';
-import { loadPublishedWhere, type PublishedRecord } from './publish-store';
+import { dialectOf } from '../db/connection';
+import { publishedRecordOf, type PublishedRecord, type PublishedRow } from './publish-store';
 import { loadSummaries, summariesFrom, type SummaryContext } from '../stock/stock-summary';
 import type { Db } from '../util/db-helpers';
 
@@ -35,22 +36,25 @@ export async function forEachPageBySku(
   onPage: (page: SourceProduct[], records: Map<string, PublishedRecord> | null) => Promise<void> | void,
   options: { records: boolean },
 ): Promise<void> {
-  // The page's rows and their stock rows are asked for together (the stock by a sub-select of the
-  // same page), so both queries run back to back on the connection while the last page is processed.
-  // With `records`, what the last publish recorded for the page's products comes along the same way.
+  // The page's rows, their stock rows and (with `records`) what the last publish recorded for them
+  // are asked for together (the others join a sub-select of the same page), so the queries run
+  // back to back on the connection while the previous page is processed.
+  const read = pageReader(db);
+  const sku = skuOrder(db);
   const fetch = async (after: string | null): Promise<{ page: SourceProduct[]; records: Map<string, PublishedRecord> | null }> => {
-    const page = () => {
-      const q = db('products').orderBy('sku').limit(PAGE);
-      if (after !== null) q.where('sku', '>', after);
-      return q;
-    };
+    const pageOf = `products${after === null ? '' : ` where ${sku} > ?`} order by ${sku} limit ${PAGE}`;
+    const page = `(select id from ${pageOf}) p`;
+    const bind = after === null ? [] : [after];
     const [rows, levels, records] = await Promise.all([
-      page().select(COLUMNS) as Promise<ProductRow[]>,
-      db('stock_levels').select('product_id', 'location_id', 'on_hand', 'committed', 'incoming').whereIn('product_id', page().select('id')) as Promise<StockRow[]>,
-      options.records ? loadPublishedWhere(db, page().select('id')) : null,
+      read(COLUMNS, pageOf, bind, productRow),
+      read(LEVEL_COLUMNS, `${page} join stock_levels l on l.product_id = p.id`, bind, levelRow),
+      options.records ? read(RECORD_COLUMNS, `${page} join published_products r on r.product_id = p.id`, bind, recordRow) : null,
     ]);
     const summaries = summariesFrom(rows, levels, ctx);
-    return { page: rows.map((row) => ({ row, summary: summaries.get(row.id) as StockSummary })), records };
+    return {
+      page: rows.map((row) => ({ row, summary: summaries.get(row.id) as StockSummary })),
+      records: records ? new Map(records.map((r) => [r.product_id, publishedRecordOf(r)])) : null,
+    };
   };
   let next = fetch(null);
   for (;;) {
@@ -60,6 +64,85 @@ export async function forEachPageBySku(
     if (page.length > 0) await onPage(page, records);
     if (page.length < PAGE) return;
   }
+}
+
+/**
+ * The SKU as the files order it: JavaScript's code-unit order, which is SQLite's binary order; on
+ * PostgreSQL the "C" collation (a database's default collation may sort `A-1` after `A1`).
+ */
+function skuOrder(db: Db): string {
+  return dialectOf(db) === 'pg' ? 'sku collate "C"' : 'sku';
+}
+
+const LEVEL_COLUMNS = ['l.product_id', 'l.location_id', 'l.on_hand', 'l.committed', 'l.incoming'];
+const RECORD_COLUMNS = ['r.product_id', 'r.sku', 'r.slug', 'r.content_hash', 'r.lastmod', 'r.seq', 'r.in_feed', 'r.in_sitemap', 'r.has_jsonld', 'r.issues'];
+
+type Read = <T>(columns: string[], from: string, bindings: string[], shape: (v: unknown[]) => T) => Promise<T[]>;
+
+/**
+ * Reads rows for the catalogue scan. On SQLite each row comes back as one JSON array
+ * (`json_array(...)`), parsed in JavaScript: node-sqlite3 builds a row object column by column,
+ * which made reading 100,000 products with their stock and records take ~2.5 s; one string per
+ * row takes about 40% less (measured here: 760 → 450 ms for the product rows alone).
+ * PostgreSQL rows come as they are.
+ */
+function pageReader(db: Db): Read {
+  if (dialectOf(db) === 'pg') {
+    return async (columns, from, bindings, shape) => {
+      const result = (await db.raw(`select ${columns.join(', ')} from ${from}`, bindings)) as { rows: Array<Record<string, unknown>> };
+      const names = columns.map((c) => c.replace(/^\w+\./, ''));
+      return result.rows.map((r) => shape(names.map((n) => r[n])));
+    };
+  }
+  return async (columns, from, bindings, shape) => {
+    const rows = (await db.raw(`select json_array(${columns.join(', ')}) as j from ${from}`, bindings)) as Array<{ j: string }>;
+    return rows.map((r) => shape(JSON.parse(r.j) as unknown[]));
+  };
+}
+
+function productRow(v: unknown[]): ProductRow {
+  return {
+    id: v[0] as string,
+    sku: v[1] as string,
+    title: v[2] as string,
+    description: v[3] as string,
+    brand: v[4] as string,
+    gtin: v[5] as string | null,
+    mpn: v[6] as string | null,
+    condition: v[7] as string,
+    price_minor: v[8] as number,
+    sale_price_minor: v[9] as number | null,
+    currency: v[10] as string,
+    slug: v[11] as string,
+    image_url: v[12] as string | null,
+    additional_image_urls: v[13] as string,
+    status: v[14] as string,
+    item_group_id: v[15] as string | null,
+    allow_backorder: v[16] as boolean | number,
+    preorder_date: v[17] as string | null,
+    buffer_stock: v[18] as number | null,
+    created_at: '',
+    updated_at: '',
+  };
+}
+
+function levelRow(v: unknown[]): StockRow {
+  return { product_id: v[0] as string, location_id: v[1] as string, on_hand: v[2] as number, committed: v[3] as number, incoming: v[4] as number };
+}
+
+function recordRow(v: unknown[]): PublishedRow {
+  return {
+    product_id: v[0] as string,
+    sku: v[1] as string,
+    slug: v[2] as string,
+    content_hash: v[3] as string,
+    lastmod: v[4] as string,
+    seq: v[5] as number | string,
+    in_feed: v[6],
+    in_sitemap: v[7],
+    has_jsonld: v[8],
+    issues: v[9] as string | null,
+  };
 }
 
 /** How many products each item group has. */
@@ -72,7 +155,7 @@ export async function groupSizes(db: Db): Promise<Map<string, number>> {
 export async function groupMembersAfter(db: Db, ctx: SummaryContext, groups: string[], afterSku: string): Promise<SourceProduct[]> {
   const rows: ProductRow[] = [];
   for (let i = 0; i < groups.length; i += 500) {
-    rows.push(...((await db('products').select(COLUMNS).whereIn('item_group_id', groups.slice(i, i + 500)).andWhere('sku', '>', afterSku)) as ProductRow[]));
+    rows.push(...((await db('products').select(COLUMNS).whereIn('item_group_id', groups.slice(i, i + 500)).andWhereRaw(`${skuOrder(db)} > ?`, [afterSku])) as ProductRow[]));
   }
   return withSummaries(db, rows, ctx);
 }
