@@ -275,10 +275,3 @@ export function manifestTail(
   const rest = JSON.stringify(summary, null, 2).slice(1);
   return `${list}\n  ],${rest}\n`;
 }
-
-export function removeIfPresent(dir: string, name: string): boolean {
-  const file = path.join(dir, name);
-  if (!fs.existsSync(file)) return false;
-  fs.rmSync(file, { force: true });
-  return true;
-}

@@ -180,10 +180,6 @@ function sameProblems(a: PublishProblem[], b: PublishProblem[]): boolean {
   return a === b || (a.length === b.length && JSON.stringify(a) === JSON.stringify(b));
 }
 
-export function previousOf(e: Entry): Previous {
-  return e;
-}
-
 export function toRecord(e: Entry): PublishedRecord {
   return {
     productId: e.id,
