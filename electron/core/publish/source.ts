@@ -127,9 +127,7 @@ function sqlitePages(db: Db, withRecords: boolean): Pages {
       const v = JSON.parse(j) as unknown[];
       const row = productRow(v);
       rows.push(row);
-      for (const l of v[COLUMNS.length] as unknown[][]) {
-        stock.push({ product_id: row.id, location_id: l[0] as string, on_hand: l[1] as number, committed: l[2] as number, incoming: l[3] as number });
-      }
+      for (const l of v[COLUMNS.length] as unknown[][]) stock.push(levelRow([row.id, ...l]));
       const r = v[COLUMNS.length + 1] as unknown[] | null;
       if (records && r) records.push(recordRow([row.id, ...r]));
     }
@@ -140,13 +138,14 @@ function sqlitePages(db: Db, withRecords: boolean): Pages {
 
 /** PostgreSQL: the page's rows, their stock rows and records, as three queries on the pool. */
 function pgPages(db: Db, withRecords: boolean): Pages {
+  const sku = skuOrder(db);
   const read = async <T>(columns: string[], from: string, bindings: string[], shape: (v: unknown[]) => T): Promise<T[]> => {
     const result = (await db.raw(`select ${columns.join(', ')} from ${from}`, bindings)) as { rows: Array<Record<string, unknown>> };
     const names = columns.map((c) => c.replace(/^\w+\./, ''));
     return result.rows.map((r) => shape(names.map((n) => r[n])));
   };
   const fetch = async (after: string | null): Promise<RawPage> => {
-    const pageOf = `products${after === null ? '' : ' where sku collate "C" > ?'} order by sku collate "C" limit ${PAGE}`;
+    const pageOf = `products${after === null ? '' : ` where ${sku} > ?`} order by ${sku} limit ${PAGE}`;
     const page = `(select id from ${pageOf}) p`;
     const bind = after === null ? [] : [after];
     const [rows, levels, records] = await Promise.all([
