@@ -12,7 +12,6 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { SitemapAndIndexStream, SitemapStream } from 'sitemap';
 import { openCore, type Core } from '../electron/core/core';
 import { newProductRow } from '../electron/core/products/product-service';
 import { insertRows } from '../electron/core/util/db-helpers';
@@ -139,7 +138,9 @@ type CatalogFeed = {
 /** What peers do: the same rows from the database, each output written with the usual npm tools. */
 async function phasePeers(dataDir: string, out: string): Promise<PhaseResult> {
   const core = await open(dataDir);
+  // Loaded here only, so that the peers' libraries are not counted in the other phases' memory.
   const feed = createRequire(import.meta.url)('node-product-catalog-feed') as CatalogFeed;
+  const { SitemapAndIndexStream, SitemapStream } = await import('sitemap');
   fs.mkdirSync(path.join(out, 'jsonld'), { recursive: true });
   try {
     const t0 = performance.now();

@@ -154,8 +154,8 @@ export class SitemapWriter {
     this.budget = limits.bytes - Buffer.byteLength(URLSET_HEAD) - Buffer.byteLength(URLSET_TAIL);
   }
 
-  add(e: Entry): void {
-    const text = e.fresh ? e.fresh.sitemap : null;
+  /** Adds `e`'s `<url>` entry: `text` when new, else copied from its old part. */
+  add(e: Entry, text: string | null): void {
     const len = text !== null ? Buffer.byteLength(text) : e.smLen;
     let part = this.parts[this.parts.length - 1];
     if (!part || part.urls >= this.limits.urls || part.file.size - Buffer.byteLength(URLSET_HEAD) + len > this.budget) {
@@ -217,8 +217,8 @@ export class ManifestLines {
     return Buffer.byteLength(MANIFEST_HEAD);
   }
 
-  add(e: Entry): void {
-    const line = e.fresh ? e.fresh.manifest : null;
+  /** Adds `e`'s line: `line` when new, else copied from the old manifest. */
+  add(e: Entry, line: string | null): void {
     if (line !== null) {
       if (!this.first) this.file.writer.write(MANIFEST_SEP);
       const start = this.file.size;

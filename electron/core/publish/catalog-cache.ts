@@ -11,7 +11,13 @@ import { jsonLdStringify, xmlText } from './escape';
 import { groupDocument, type BuiltItem } from './item';
 import type { PublishedRecord } from './publish-store';
 
-/** New text for an entry's fragments, held only until it is written. */
+/**
+ * New text for an entry's fragments, held only until it is written. It travels beside the entry,
+ * never in it: entries live as long as the publisher and V8 soon allocates them straight into the
+ * old generation, and a young string referenced from an old object (even one dropped a moment
+ * later) survives every scavenge until the next full GC. Holding the fragments in the entry
+ * promoted ~110 MB of dead text per 100,000 products and made the peak ~60 MB higher (measured).
+ */
 export type Fresh = {
   xml: string | null;
   tsv: string | null;
@@ -50,8 +56,6 @@ export type Entry = {
   /** Its JSON-LD file's line in manifest.json, relative to the start of the list of those lines. */
   mfOff: number;
   mfLen: number;
-  /** Set while the entry's fragments wait to be written; null once they are in the files. */
-  fresh: Fresh | null;
 };
 
 /** W3C Datetime with the time zone spelled out, so several changes a day stay visible. */
@@ -99,6 +103,19 @@ export function unpooled(text: string): Buffer {
   return buffer;
 }
 
+/** The content hash is the first 22 characters (132 bits) of the base64url SHA-256. */
+const HASH_CHARS = 22;
+const scratch = Buffer.allocUnsafeSlow(64);
+
+/**
+ * The first `n` (≤ 64) characters of ASCII `text` as a string of their own: `slice` would return
+ * a view that keeps all of `text` alive (43 characters for a 22-character hash, in every entry).
+ */
+function ownCopy(text: string, n: number): string {
+  scratch.write(text, 0, n, 'latin1');
+  return scratch.toString('latin1', 0, n);
+}
+
 /** No problems: one shared empty list instead of 100,000 empty arrays. */
 const NO_PROBLEMS: PublishProblem[] = [];
 
@@ -109,7 +126,8 @@ export type Previous = { contentHash: string; lastmod: string; seq: number; slug
  * Builds the entry for an item, keeping the previous lastmod when its published content is
  * unchanged. The content hash covers what is published of the product: its feed item, whether
  * and where it is in the sitemap, and its JSON-LD when JSON-LD is published (`jsonText`
- * undefined when it is not). Returns the JSON-LD body separately: it is written, not kept.
+ * undefined when it is not). Returns the entry's new fragments (`fresh`) and the JSON-LD body
+ * separately: they are written, not kept.
  */
 export function toEntry(
   item: BuiltItem,
@@ -117,11 +135,13 @@ export function toEntry(
   previous: Previous | undefined,
   now: string,
   seq: number,
-): { entry: Entry; body: string | null } {
+): { entry: Entry; fresh: Fresh; body: string | null } {
   const body = jsonText ?? null;
   const jsonSha = body === null ? '' : hash('sha256', body, 'hex');
-  const contentHash = hash('sha256', `${item.xml ?? ''}\n${jsonSha}\n${item.inSitemap ? 1 : 0}\n${item.url ?? ''}`, 'base64url').slice(0, 22);
-  const same = previous?.contentHash === contentHash;
+  const digest = hash('sha256', `${item.xml ?? ''}\n${jsonSha}\n${item.inSitemap ? 1 : 0}\n${item.url ?? ''}`, 'base64url');
+  const same = previous !== undefined && previous.contentHash.length === HASH_CHARS && digest.startsWith(previous.contentHash);
+  // Unchanged: the previous string is kept, so 100,000 entries share nothing new.
+  const contentHash = same ? (previous as Previous).contentHash : ownCopy(digest, HASH_CHARS);
   const lastmod = same ? (previous as Previous).lastmod : now;
   const inSitemap = item.inSitemap && item.url !== null;
   const ldBytes = body === null ? 0 : Buffer.byteLength(body);
@@ -149,14 +169,14 @@ export function toEntry(
     smLen: 0,
     mfOff: -1,
     mfLen: 0,
-    fresh: {
-      xml: item.xml,
-      tsv: item.tsv,
-      sitemap: inSitemap ? `<url><loc>${xmlText(item.url as string)}</loc><lastmod>${lastmod}</lastmod></url>\n` : null,
-      manifest: body === null ? null : manifestLine(`jsonld/${item.slug}.json`, ldBytes, jsonSha),
-    },
   };
-  return { entry, body };
+  const fresh: Fresh = {
+    xml: item.xml,
+    tsv: item.tsv,
+    sitemap: inSitemap ? `<url><loc>${xmlText(item.url as string)}</loc><lastmod>${lastmod}</lastmod></url>\n` : null,
+    manifest: body === null ? null : manifestLine(`jsonld/${item.slug}.json`, ldBytes, jsonSha),
+  };
+  return { entry, fresh, body };
 }
 
 /** Whether an entry publishes exactly what `prev` does (then `prev`, with its place in the files, stays). */

@@ -29,7 +29,7 @@ import {
   SITEMAP_LIMITS,
 } from './artifacts';
 import { fsyncDir, tempName } from './atomic-file';
-import type { Entry } from './catalog-cache';
+import type { Entry, Fresh } from './catalog-cache';
 import type { OldFile } from './file-writer';
 import type { FileInfo } from './publish-store';
 import type { StoredSettings } from './types';
@@ -126,10 +126,9 @@ export class OutputSet {
     }
   }
 
-  /** Adds the next entry in order; its fragments go where they belong and its `fresh` text is dropped. */
-  add(e: Entry): void {
+  /** Adds the next entry in order: its `fresh` fragments when new (null: copied from the old files). */
+  add(e: Entry, fresh: Fresh | null): void {
     const c = this.counts;
-    const fresh = e.fresh;
     c.products++;
     if (e.availability !== 'discontinued') c.listed++;
     if (e.inFeed) {
@@ -149,7 +148,7 @@ export class OutputSet {
       c.inSitemap++;
       if (this.sitemap) {
         if (!fresh && e.smPart < 0) throw new StaleFilesError(`${e.sku} has no place in the sitemap`);
-        this.sitemap.add(e);
+        this.sitemap.add(e, fresh ? fresh.sitemap : null);
       }
     }
     if (e.hasJsonLd) {
@@ -157,10 +156,9 @@ export class OutputSet {
       c.ldBytes += e.ldBytes;
       if (this.on.jsonLd && !this.manifest.copiedAll) {
         if (!fresh && e.mfOff < 0) throw new StaleFilesError(`${e.sku} has no line in ${FILE_NAMES.manifest}`);
-        this.manifest.add(e);
+        this.manifest.add(e, fresh ? fresh.manifest : null);
       }
     }
-    e.fresh = null;
   }
 
   /**
@@ -181,7 +179,7 @@ export class OutputSet {
       }
       if (e.inSitemap) {
         c.inSitemap++;
-        this.sitemap?.add(e);
+        this.sitemap?.add(e, null);
       }
       if (e.hasJsonLd) {
         c.withLd++;

@@ -30,14 +30,14 @@ export async function previewProduct(deps: PreviewDeps, sku: string): Promise<Ou
   const published = (await loadPublishedFor(deps.db, [found.id])).get(found.id);
   // The content hash covers the JSON-LD only when it is published, as the publisher computes it.
   const ldText = settings.artifacts.jsonLd ? (texts.get(item.id) ?? null) : null;
-  const { entry } = toEntry(item, ldText, published ? { ...published, url: null } : undefined, lastmodNow(), published?.seq ?? 0);
+  const { entry, fresh } = toEntry(item, ldText, published ? { ...published, url: null } : undefined, lastmodNow(), published?.seq ?? 0);
   return {
     sku: item.sku,
     url: item.url,
     availability: item.availability,
     feedItem: item.xml,
     jsonLd: texts.get(item.id) ?? null,
-    sitemapEntry: entry.fresh?.sitemap ?? null,
+    sitemapEntry: fresh.sitemap,
     problems: item.problems,
     shopProblems: shopProblems(settings),
     published: published

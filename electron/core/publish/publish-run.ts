@@ -21,7 +21,7 @@ import type { StockOp } from '../stock/stock-ops';
 import { fsyncDir, removeStaleTemps } from './atomic-file';
 import { JsonLdWriter } from './jsonld-writer';
 import { FILE_NAMES, type SitemapLimits } from './artifacts';
-import { CatalogCache, jsonLdTexts, lastmodNow, samePublished, sameRecord, toEntry, toRecord, type Entry, type Previous } from './catalog-cache';
+import { CatalogCache, jsonLdTexts, lastmodNow, samePublished, sameRecord, toEntry, toRecord, type Entry, type Fresh, type Previous } from './catalog-cache';
 import { buildItem, type BuiltItem } from './item';
 import { OutputSet, StaleFilesError, type Layouts, type OutputResult } from './outputs';
 import { loadArtifactStates, loadOrphanRecords, saveArtifactStates, savePublished, type ArtifactCounts, type ArtifactState, type FileInfo, type PublishedRecord } from './publish-store';
@@ -118,6 +118,7 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
   const changedUrls = new Set<string>();
   const jsonRemovals = new Set<string>();
   const stragglers = new Set<string>();
+  const lastmods = new Interner();
 
   const place = (item: BuiltItem, text: string | null) => {
     if (seen.has(item.id)) {
@@ -126,7 +127,8 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
     }
     seen.add(item.id);
     const prev = previous(item.id);
-    const { entry: e, body } = toEntry(item, text, prev, now, seq);
+    const { entry: e, fresh, body } = toEntry(item, text, prev, now, seq);
+    e.lastmod = lastmods.intern(e.lastmod);
     if (!prev || prev.contentHash !== e.contentHash) {
       if (e.url) changedUrls.add(e.url);
       if (prev?.url && prev.url !== e.url) changedUrls.add(prev.url);
@@ -138,7 +140,7 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
       if (force || !unchanged || !existing?.has(`${e.slug}.json`)) ld.write(e.slug, body);
     }
     if (!sameRecord(oldCache?.byId.get(e.id) ?? state.orphans.get(e.id) ?? records?.get(e.id), e)) changedRecords.push(e);
-    out.add(e);
+    out.add(e, fresh);
     order.push(e);
   };
 
@@ -279,6 +281,8 @@ async function runIncremental(deps: RunDeps, state: RunState, request: { ids: Se
 
   const ld = new JsonLdWriter(dir, withLd, { bulk: false });
   const changed: Entry[] = [];
+  /** The changed entries' new fragments, until they are written. */
+  const freshOf = new Map<Entry, Fresh>();
   const changedRecords: Entry[] = [];
   const changedUrls = new Set<string>();
   const jsonRemovals = new Set<string>();
@@ -294,9 +298,10 @@ async function runIncremental(deps: RunDeps, state: RunState, request: { ids: Se
       seen.add(item.id);
       const inCache = cache.byId.get(item.id);
       const prev = inCache ?? state.orphans.get(item.id);
-      const { entry: e, body } = toEntry(item, texts?.get(item.id) ?? null, prev, now, seq);
+      const { entry: e, fresh, body } = toEntry(item, texts?.get(item.id) ?? null, prev, now, seq);
       if (inCache && samePublished(inCache, e)) continue;
       changed.push(e);
+      freshOf.set(e, fresh);
       touch(e);
       if (prev) touch(prev);
       if (!prev || prev.contentHash !== e.contentHash) {
@@ -338,7 +343,10 @@ async function runIncremental(deps: RunDeps, state: RunState, request: { ids: Se
     }
     try {
       out.addUnchanged(order, first);
-      for (let i = first; i < order.length; i++) out.add(order[i] as Entry);
+      for (let i = first; i < order.length; i++) {
+        const e = order[i] as Entry;
+        out.add(e, freshOf.get(e) ?? null);
+      }
       result = await out.finish({ seq, full: false, force: false }, recordedFiles(state));
     } catch (error) {
       out.abort();
@@ -532,4 +540,21 @@ function removeJsonLdFolder(dir: string): string[] {
   const names = fs.readdirSync(ldDir).map((n) => `jsonld/${n}`);
   fs.rmSync(ldDir, { recursive: true, force: true });
   return names;
+}
+
+/**
+ * One copy of each value: the lastmods a previous process recorded come back from the database
+ * as one string per product, though most products share a handful of them. Holds at most `limit`
+ * values, so a catalogue whose every lastmod differs costs no more than without it.
+ */
+class Interner {
+  private readonly values = new Map<string, string>();
+  constructor(private readonly limit = 4096) {}
+
+  intern(value: string): string {
+    const known = this.values.get(value);
+    if (known !== undefined) return known;
+    if (this.values.size < this.limit) this.values.set(value, value);
+    return value;
+  }
 }
