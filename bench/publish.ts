@@ -109,12 +109,14 @@ async function phaseOurs(dataDir: string, out: string, jsonLd: boolean): Promise
       parseInput(contract['settings.update'].input, { ...settings, publishDir: out, artifacts: { ...settings.artifacts, jsonLd } }),
     );
     const before = process.memoryUsage().rss / 1e6;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await core.publisher.runNow(true);
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     const status = await core.publisher.status();
     const bytes = status.artifacts.filter((a) => a.artifact !== 'jsonLd').reduce((n, a) => n + a.counts.bytes, 0);
-    return { seconds, peakMb: peakMb(), extra: { files: fs.readdirSync(out).length + (jsonLd ? fs.readdirSync(path.join(out, 'jsonld')).length : 0), mb: bytes / 1e6, rssBefore: before } };
+    return { seconds, peakMb: peakMb(), extra: { files: fs.readdirSync(out).length + (jsonLd ? fs.readdirSync(path.join(out, 'jsonld')).length : 0), mb: bytes / 1e6, rssBefore: before, cpuUser: cpu.user / 1e6, cpuSystem: cpu.system / 1e6 } };
   } finally {
     await core.close();
   }

@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
 import { fromMinorUnits } from '../../../shared/domain/money';
 import { num, type Db } from '../util/db-helpers';
 import type { ProductRow } from '../products/product-repository';
@@ -84,6 +83,8 @@ async function* catalogRecords(db: Db, report: ExportReport): AsyncGenerator<str
 /** Streams the catalogue as CSV into `target` (a file, an HTTP response, …). */
 export async function writeCatalogCsv(db: Db, target: Writable): Promise<ExportReport> {
   const report: ExportReport = { products: 0, rows: 0 };
+  // Loaded when a catalogue is exported, not with the core.
+  const { stringify } = await import('csv-stringify');
   await pipeline(Readable.from(catalogRecords(db, report)), stringify({ header: true, columns: [...CSV_COLUMNS] }), target);
   return report;
 }

@@ -4,7 +4,6 @@
  * write queue. The CLI calls this; the UI and the API can hand it any readable stream.
  */
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import type { Core } from '../core';
 import { createStockBatchHandler } from '../stock/stock-engine';
 import { nowIso } from '../util/db-helpers';
@@ -46,6 +45,8 @@ type Record_ = { record: string[]; info: { empty_lines: number } };
 
 /** Reads and checks every record; the rows that parse, and the problems of those that do not. */
 async function readRows(source: Readable): Promise<{ rows: ParsedRow[]; issues: ImportIssue[]; records: number }> {
+  // Loaded when a file is imported, not with the core (a few MB every process would carry).
+  const { parse } = await import('csv-parse');
   const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);

@@ -146,19 +146,19 @@ export function buildItem(row: ProductRow, summary: StockSummary, settings: Stor
       };
     }
     if (settings.shopName) offer.seller = { '@type': 'Organization', name: settings.shopName };
-    ldProduct = {
-      '@type': 'Product',
-      name: row.title,
-      ...(row.description ? { description: row.description } : {}),
-      sku: row.sku,
-      ...(row.gtin ? { [gtinProperty(row.gtin)]: row.gtin } : {}),
-      ...(row.mpn ? { mpn: row.mpn } : {}),
-      image: [imageUrl, ...additional],
-      url,
-      ...(brand ? { brand: { '@type': 'Brand', name: brand } } : {}),
-      ...(row.item_group_id ? { inProductGroupWithID: row.item_group_id } : {}),
-      offers: offer,
-    };
+    // Properties are added in the order they are written; no spread of conditional objects (each
+    // allocated a throwaway object, 100,000 times a publish).
+    const product: Record<string, unknown> = { '@type': 'Product', name: row.title };
+    if (row.description) product.description = row.description;
+    product.sku = row.sku;
+    if (row.gtin) product[gtinProperty(row.gtin)] = row.gtin;
+    if (row.mpn) product.mpn = row.mpn;
+    product.image = [imageUrl, ...additional];
+    product.url = url;
+    if (brand) product.brand = { '@type': 'Brand', name: brand };
+    if (row.item_group_id) product.inProductGroupWithID = row.item_group_id;
+    product.offers = offer;
+    ldProduct = product;
   }
   return {
     id: row.id,
