@@ -6,12 +6,13 @@
  * flips, edits, SKU and slug renames, variants moving between groups, archiving, new products and
  * a sitemap small enough to split into parts and fold back.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { engines, startCore, type TestCore } from '../helpers/core';
-import { configureShop, goodProduct, parseFeed, parseTsv, xmllint } from '../fixtures/publish/helpers';
+import { bulkInsertProducts, configureShop, goodProduct, parseFeed, parseTsv, xmllint } from '../fixtures/publish/helpers';
 
 /** A small, deterministic pseudo-random generator (mulberry32). */
 function random(seed: number): () => number {
@@ -141,6 +142,78 @@ describe.each(engines())('incremental publishing on %s', (engine) => {
     const listed = (await c.call('products.list', { limit: 500 })).products.filter((p) => p.status === 'active').map((p) => p.sku).sort();
     expect(feed.items.map((i) => String(i['g:id']))).toEqual(listed);
   }, 240_000);
+
+  it('publishes each product once when SKUs change while a full publish reads the catalogue, then catches up', async () => {
+    core = await startCore(engine);
+    const c = core;
+    await configureShop(c);
+    // Four pages of the scan (500 products a page).
+    await bulkInsertProducts(c, 1_600);
+    await c.publisher.start();
+    await c.publisher.idle();
+    const dir = c.publisher.publishDir();
+    const links = () => parseFeed(path.join(dir, 'google-merchant.xml')).items.map((i) => String(i['g:link']));
+
+    // While the scan builds its second page, one product it has already placed moves to the end
+    // of the SKU order (the scan would meet it again) and one it has not reached yet moves to the
+    // front (the scan would never meet it).
+    // The renames start from the scan's stock rule (called once per product, 700th = page two),
+    // and the scan's next reads wait for them to commit: the interleaving is forced, not timed.
+    const summary = c.summary;
+    const bufferStock = summary.shopBufferStock.bind(summary);
+    const client = c.db.client as { acquireConnection(): Promise<unknown> };
+    const acquire = client.acquireConnection.bind(client);
+    const renaming = new AsyncLocalStorage<true>();
+    let products = 0;
+    let renamed: Promise<unknown> | null = null;
+    summary.shopBufferStock = () => {
+      products++;
+      if (products === 700) {
+        renamed = renaming.run(true, () =>
+          Promise.all([
+            c.call('products.update', { idOrSku: 'BULK-000010', sku: 'ZZ-MOVED-LATE' }),
+            c.call('products.update', { idOrSku: 'BULK-001500', sku: 'AA-MOVED-EARLY' }),
+          ]),
+        );
+      }
+      return bufferStock();
+    };
+    client.acquireConnection = async () => {
+      if (renamed && !renaming.getStore()) await renamed;
+      return acquire();
+    };
+    try {
+      // A full republish (what `publish --full` and a settings change do) is the scan they race.
+      await c.call('publish.run', { full: true });
+    } finally {
+      summary.shopBufferStock = bufferStock;
+      client.acquireConnection = acquire;
+    }
+    expect(renamed).not.toBeNull();
+    await renamed;
+
+    // That publish listed no product page twice (one file read: files are replaced whole).
+    const during = links();
+    expect(new Set(during).size).toBe(during.length);
+    expect(during.length).toBeGreaterThanOrEqual(1_598);
+
+    // The publisher goes on by itself until the files say what the database says.
+    await c.publisher.idle();
+    const feed = parseFeed(path.join(dir, 'google-merchant.xml')).items.map((i) => String(i['g:id']));
+    const skus = (await c.db('products').select('sku')).map((r: { sku: string }) => r.sku).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(feed).toHaveLength(1_600);
+    expect(feed).toEqual(skus);
+    expect(feed[0]).toBe('AA-MOVED-EARLY');
+    expect(feed[feed.length - 1]).toBe('ZZ-MOVED-LATE');
+    expect(new Set(links()).size).toBe(1_600);
+    expectManifestMatches(dir, 'after catching up');
+
+    const caughtUp = snapshot(dir);
+    await c.call('publish.run', { full: true });
+    const rebuilt = snapshot(dir);
+    expect([...caughtUp.keys()].sort()).toEqual([...rebuilt.keys()].sort());
+    for (const [name, text] of rebuilt) expect(caughtUp.get(name), name).toBe(text);
+  }, 120_000);
 
   it('rewrites everything when a file was changed behind its back', async () => {
     core = await startCore(engine);
