@@ -92,6 +92,13 @@ export function jsonLdTexts(items: BuiltItem[]): Map<string, string> {
   return out;
 }
 
+/** A JSON-LD file's size in bytes (UTF-8) and SHA-256 (hex). */
+export type LdDigest = { sha256: string; bytes: number };
+
+export function digestOf(text: string): LdDigest {
+  return { sha256: hash('sha256', text, 'hex'), bytes: Buffer.byteLength(text) };
+}
+
 /** The manifest's line for a file. */
 export function manifestLine(name: string, bytes: number, sha256: string): string {
   return `{"name":${JSON.stringify(name)},"bytes":${bytes},"sha256":"${sha256}"}`;
@@ -125,26 +132,24 @@ export type Previous = { contentHash: string; lastmod: string; seq: number; slug
 /**
  * Builds the entry for an item, keeping the previous lastmod when its published content is
  * unchanged. The content hash covers what is published of the product: its feed item, whether
- * and where it is in the sitemap, and its JSON-LD when JSON-LD is published (`jsonText`
- * undefined when it is not). Returns the entry's new fragments (`fresh`) and the JSON-LD body
- * separately: they are written, not kept.
+ * and where it is in the sitemap, and its JSON-LD file (`ld`, its digest) when it has one.
+ * Returns the entry's new fragments (`fresh`) separately: they are written, not kept.
  */
 export function toEntry(
   item: BuiltItem,
-  jsonText: string | null | undefined,
+  ld: LdDigest | null | undefined,
   previous: Previous | undefined,
   now: string,
   seq: number,
-): { entry: Entry; fresh: Fresh; body: string | null } {
-  const body = jsonText ?? null;
-  const jsonSha = body === null ? '' : hash('sha256', body, 'hex');
+): { entry: Entry; fresh: Fresh } {
+  const jsonSha = ld ? ld.sha256 : '';
   const digest = hash('sha256', `${item.xml ?? ''}\n${jsonSha}\n${item.inSitemap ? 1 : 0}\n${item.url ?? ''}`, 'base64url');
   const same = previous !== undefined && previous.contentHash.length === HASH_CHARS && digest.startsWith(previous.contentHash);
   // Unchanged: the previous string is kept, so 100,000 entries share nothing new.
   const contentHash = same ? (previous as Previous).contentHash : ownCopy(digest, HASH_CHARS);
   const lastmod = same ? (previous as Previous).lastmod : now;
   const inSitemap = item.inSitemap && item.url !== null;
-  const ldBytes = body === null ? 0 : Buffer.byteLength(body);
+  const ldBytes = ld ? ld.bytes : 0;
   const entry: Entry = {
     id: item.id,
     sku: item.sku,
@@ -158,7 +163,7 @@ export function toEntry(
     seq: same ? (previous as Previous).seq : seq,
     inFeed: item.xml !== null,
     inSitemap,
-    hasJsonLd: body !== null,
+    hasJsonLd: Boolean(ld),
     ldBytes,
     xmlOff: -1,
     xmlLen: 0,
@@ -174,9 +179,9 @@ export function toEntry(
     xml: item.xml,
     tsv: item.tsv,
     sitemap: inSitemap ? `<url><loc>${xmlText(item.url as string)}</loc><lastmod>${lastmod}</lastmod></url>\n` : null,
-    manifest: body === null ? null : manifestLine(`jsonld/${item.slug}.json`, ldBytes, jsonSha),
+    manifest: ld ? manifestLine(`jsonld/${item.slug}.json`, ldBytes, jsonSha) : null,
   };
-  return { entry, fresh, body };
+  return { entry, fresh };
 }
 
 /** Whether an entry publishes exactly what `prev` does (then `prev`, with its place in the files, stays). */

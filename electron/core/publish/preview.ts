@@ -8,7 +8,7 @@ import type { Output } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { SummaryContext } from '../stock/stock-summary';
 import type { Db } from '../util/db-helpers';
-import { jsonLdTexts, lastmodNow, toEntry } from './catalog-cache';
+import { digestOf, jsonLdTexts, lastmodNow, toEntry } from './catalog-cache';
 import { buildItem } from './item';
 import { loadPublishedFor } from './publish-store';
 import { loadAffected } from './source';
@@ -30,7 +30,7 @@ export async function previewProduct(deps: PreviewDeps, sku: string): Promise<Ou
   const published = (await loadPublishedFor(deps.db, [found.id])).get(found.id);
   // The content hash covers the JSON-LD only when it is published, as the publisher computes it.
   const ldText = settings.artifacts.jsonLd ? (texts.get(item.id) ?? null) : null;
-  const { entry, fresh } = toEntry(item, ldText, published ? { ...published, url: null } : undefined, lastmodNow(), published?.seq ?? 0);
+  const { entry, fresh } = toEntry(item, ldText === null ? null : digestOf(ldText), published ? { ...published, url: null } : undefined, lastmodNow(), published?.seq ?? 0);
   return {
     sku: item.sku,
     url: item.url,

@@ -127,7 +127,8 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
     }
     seen.add(item.id);
     const prev = previous(item.id);
-    const { entry: e, fresh, body } = toEntry(item, text, prev, now, seq);
+    const digest = text === null ? null : ld.stage(text);
+    const { entry: e, fresh } = toEntry(item, digest, prev, now, seq);
     e.lastmod = lastmods.intern(e.lastmod);
     if (!prev || prev.contentHash !== e.contentHash) {
       if (e.url) changedUrls.add(e.url);
@@ -135,9 +136,9 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
     }
     // With JSON-LD off, the whole folder goes at the end instead.
     if (withLd && prev?.hasJsonLd && (!e.hasJsonLd || prev.slug !== e.slug)) jsonRemovals.add(`jsonld/${prev.slug}.json`);
-    if (body !== null) {
+    if (digest !== null) {
       const unchanged = prev && prev.contentHash === e.contentHash && prev.slug === e.slug && prev.hasJsonLd;
-      if (force || !unchanged || !existing?.has(`${e.slug}.json`)) ld.write(e.slug, body);
+      if (force || !unchanged || !existing?.has(`${e.slug}.json`)) ld.commit(e.slug);
     }
     if (!sameRecord(oldCache?.byId.get(e.id) ?? state.orphans.get(e.id) ?? records?.get(e.id), e)) changedRecords.push(e);
     out.add(e, fresh);
@@ -298,7 +299,9 @@ async function runIncremental(deps: RunDeps, state: RunState, request: { ids: Se
       seen.add(item.id);
       const inCache = cache.byId.get(item.id);
       const prev = inCache ?? state.orphans.get(item.id);
-      const { entry: e, fresh, body } = toEntry(item, texts?.get(item.id) ?? null, prev, now, seq);
+      const text = texts?.get(item.id) ?? null;
+      const digest = text === null ? null : ld.stage(text);
+      const { entry: e, fresh } = toEntry(item, digest, prev, now, seq);
       if (inCache && samePublished(inCache, e)) continue;
       changed.push(e);
       freshOf.set(e, fresh);
@@ -309,7 +312,7 @@ async function runIncremental(deps: RunDeps, state: RunState, request: { ids: Se
         if (prev?.url && prev.url !== e.url) changedUrls.add(prev.url);
       }
       if (prev?.hasJsonLd && (!e.hasJsonLd || prev.slug !== e.slug)) jsonRemovals.add(`jsonld/${prev.slug}.json`);
-      if (body !== null && (!prev || prev.contentHash !== e.contentHash || prev.slug !== e.slug || !prev.hasJsonLd || !inCache)) ld.write(e.slug, body);
+      if (digest !== null && (!prev || prev.contentHash !== e.contentHash || prev.slug !== e.slug || !prev.hasJsonLd || !inCache)) ld.commit(e.slug);
       if (!sameRecord(prev, e)) changedRecords.push(e);
     }
     await ld.finish();
