@@ -81,7 +81,7 @@ export function jsonLdTexts(items: BuiltItem[]): Map<string, string> {
       members.push(item);
       groups.set(item.groupId, members);
     } else {
-      out.set(item.id, jsonLdStringify({ '@context': 'https://schema.org', ...item.ldProduct }));
+      out.set(item.id, jsonLdStringify(item.ldProduct));
     }
   }
   for (const [groupId, members] of groups) {

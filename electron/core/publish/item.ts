@@ -27,7 +27,10 @@ export type BuiltItem = {
   tsv: string | null;
   /** Listed in the sitemap (its `<url>` entry is built with the lastmod later). */
   inSitemap: boolean;
-  /** The schema.org Product node (without @context), or null when the product has no JSON-LD. */
+  /**
+   * The schema.org Product node, or null when the product has no JSON-LD: a whole document (with
+   * @context) for a product on its own, a node for its group's `hasVariant` for a variant.
+   */
   ldProduct: Record<string, unknown> | null;
 };
 
@@ -148,7 +151,7 @@ export function buildItem(row: ProductRow, summary: StockSummary, settings: Stor
     if (settings.shopName) offer.seller = { '@type': 'Organization', name: settings.shopName };
     // Properties are added in the order they are written; no spread of conditional objects (each
     // allocated a throwaway object, 100,000 times a publish).
-    const product: Record<string, unknown> = { '@type': 'Product', name: row.title };
+    const product: Record<string, unknown> = row.item_group_id ? { '@type': 'Product', name: row.title } : { '@context': 'https://schema.org', '@type': 'Product', name: row.title };
     if (row.description) product.description = row.description;
     product.sku = row.sku;
     if (row.gtin) product[gtinProperty(row.gtin)] = row.gtin;
