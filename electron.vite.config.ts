@@ -11,7 +11,9 @@ export default defineConfig({
       // Every package.json dependency stays a runtime require from node_modules: sqlite3 is a
       // native addon, and knex loads its database drivers (sqlite3, pg) dynamically by name.
       externalizeDeps: true,
-      rolldownOptions: { input: { index: resolve(root, 'electron/main/index.ts') } },
+      // The headless server is built beside the desktop app's main process: `npm run serve` runs
+      // out/main/server.js with plain node (no TypeScript loader at run time).
+      rolldownOptions: { input: { index: resolve(root, 'electron/main/index.ts'), server: resolve(root, 'electron/server/main.ts') } },
     },
   },
   preload: {

@@ -2,6 +2,7 @@
  * The headless host: the same core as the desktop app, with the REST API and the built UI over
  * HTTP. `npm run serve -- --data DIR [--port N] [--host 127.0.0.1]`
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,6 +22,15 @@ Runs Stockfeed without Electron: the REST API under /api/v1 and the UI in your b
 Environment: DATABASE_URL=postgres://… uses PostgreSQL instead of the SQLite file in the data folder;
              STOCKFEED_API_TOKEN sets the API token (otherwise one is generated and kept in DIR/api-token);
              STOCKFEED_RATE_LIMIT sets the requests per minute per token (default 1200; 0 for no limit).`;
+
+/**
+ * The built UI: beside this file when it runs built (out/main/server.js → out/renderer), or in the
+ * repository's out/ when it runs from source (electron/server/main.ts).
+ */
+function rendererDir(here: string): string {
+  const built = path.resolve(here, '../renderer');
+  return fs.existsSync(path.join(built, 'index.html')) ? built : path.resolve(here, '../../out/renderer');
+}
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${HELP}\n`);
@@ -55,8 +65,7 @@ async function main(): Promise<void> {
   const core = await openCore({ dataDir, databaseUrl: process.env.DATABASE_URL, logger: log });
   // The server reads the token through core.tokens on every request, so a rotation takes effect at once.
   const token = core.tokens.current();
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const staticDir = path.resolve(here, '../../out/renderer');
+  const staticDir = rendererDir(path.dirname(fileURLToPath(import.meta.url)));
   const app = await createApiServer({ core, version: VERSION, staticDir, logger: log, rateLimit: rateLimitFromEnv() });
 
   let closing = false;

@@ -46,7 +46,7 @@ function waitForLink(child: ChildProcess): Promise<string> {
   });
 }
 
-/** Stops the server and everything it started (npx → tsx → node share its process group). */
+/** Stops the server and everything it started (they share its process group). */
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -96,10 +96,14 @@ export const test = base.extend<{ server: StockfeedServer; shopSetUp: boolean; s
     delete env.DATABASE_URL;
     delete env.STOCKFEED_API_TOKEN;
     if (seedDataDir) await seedDataDir.run(dataDir);
-    const child = spawn('npx', ['tsx', 'electron/server/main.ts', '--data', dataDir, '--port', '0', '--host', '127.0.0.1'], {
+    // The server as `npm run serve` runs it: built (out/main/server.js, made by the build step
+    // before these tests), under plain node.
+    const serverJs = path.join(root, 'out', 'main', 'server.js');
+    if (!fs.existsSync(serverJs)) throw new Error(`${serverJs} is missing: run \`npm run build\` first (\`npm test\` builds before these tests)`);
+    const child = spawn(process.execPath, [serverJs, '--data', dataDir, '--port', '0', '--host', '127.0.0.1'], {
       cwd: root,
       env,
-      // Its own process group, so stopping it also stops the node process tsx starts.
+      // Its own process group, so stopping it stops anything it started too.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
