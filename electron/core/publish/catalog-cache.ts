@@ -237,17 +237,22 @@ export function sameRecord(a: PublishedRecord | Entry | undefined, b: Entry): bo
 
 /** Entries by id, in the order the files list them. */
 export class CatalogCache {
-  readonly byId = new Map<string, Entry>();
+  readonly byId: Map<string, Entry>;
   /** SKU order (JavaScript code-unit order, the same on every database), as written. */
   order: Entry[] = [];
   /** Members of each item group, for republishing a variant's siblings. */
   readonly groups = new Map<string, Set<string>>();
 
-  static fromOrder(order: Entry[]): CatalogCache {
-    const cache = new CatalogCache();
+  constructor(byId = new Map<string, Entry>()) {
+    this.byId = byId;
+  }
+
+  /** The cache of entries in `order`; `byId`, when given, already indexes exactly those entries. */
+  static fromOrder(order: Entry[], byId?: Map<string, Entry>): CatalogCache {
+    const cache = new CatalogCache(byId);
     cache.order = order;
     for (const e of order) {
-      cache.byId.set(e.id, e);
+      if (!byId) cache.byId.set(e.id, e);
       if (e.groupId) cache.addToGroup(e);
     }
     return cache;

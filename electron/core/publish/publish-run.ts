@@ -113,7 +113,8 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
   const existing = withLd && !force ? listJsonLdFiles(dir) : null;
   const out = new OutputSet(dir, settings, state.dir === dir ? state.layouts : { parts: [] }, { copy: false, limits: deps.sitemapLimits });
   const order: Entry[] = [];
-  const seen = new Set<string>();
+  /** Every product placed, by id: what the scan has seen, and the new cache's index at the end. */
+  const placed = new Map<string, Entry>();
   const changedRecords: Entry[] = [];
   const changedUrls = new Set<string>();
   const jsonRemovals = new Set<string>();
@@ -121,15 +122,15 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
   const lastmods = new Interner();
 
   const place = (item: BuiltItem, text: string | null) => {
-    if (seen.has(item.id)) {
+    if (placed.has(item.id)) {
       stragglers.add(item.id);
       return;
     }
-    seen.add(item.id);
     const prev = previous(item.id);
     const digest = text === null ? null : ld.stage(text);
     const { entry: e, fresh } = toEntry(item, digest, prev, now, seq);
     e.lastmod = lastmods.intern(e.lastmod);
+    placed.set(e.id, e);
     if (!prev || prev.contentHash !== e.contentHash) {
       if (e.url) changedUrls.add(e.url);
       if (prev?.url && prev.url !== e.url) changedUrls.add(prev.url);
@@ -169,7 +170,7 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
     before.push(...records.keys());
   }
   for (const id of state.orphans.keys()) before.push(id);
-  const unseen = before.filter((id) => !seen.has(id));
+  const unseen = before.filter((id) => !placed.has(id));
   const stillThere = new Set(unseen.length > 0 ? await existingIds(deps.db, unseen) : []);
   const goneIds: string[] = [];
   const orphans = new Map<string, Entry>();
@@ -189,7 +190,7 @@ async function runFull(deps: RunDeps, state: RunState, force: boolean): Promise<
   for (const name of jsonRemovals) if (!ld.written.has(name) && removeJsonLd(dir, name)) removed.push(name);
   if (!withLd) removed.push(...removeJsonLdFolder(dir));
 
-  state.cache = CatalogCache.fromOrder(order);
+  state.cache = CatalogCache.fromOrder(order, placed);
   state.dir = dir;
   state.layouts = result.layouts;
   state.orphans = orphans;
