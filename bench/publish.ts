@@ -343,19 +343,20 @@ export async function benchPublish(root: string, options: PublishBenchOptions): 
   line('peers (sitemap pkg, catalog-feed, stringify)', `${s2(peers.seconds)}, peak ${mb(peers.peakMb)} (read ${s2(Number(e.read))}, sitemap ${s2(Number(e.sitemap))}, feed ${s2(Number(e.feed))}, JSON-LD ${s2(Number(e.jsonld))})`);
   const speedup = peers.seconds / all.seconds;
   line('speed-up over peers', `${speedup.toFixed(1)}× — target ≥ ${TARGET.peerRatio}×: ${verdict(speedup >= TARGET.peerRatio)}`);
-  for (const d of ['out-feed', 'out-floor-1', 'out-floor-2', 'out-warm', 'out-all', 'out-peers']) fs.rmSync(path.join(root, d), { recursive: true, force: true });
+  // Those folders of 100,000 files stay until the run's data folder goes: deleting them here kept
+  // the disk busy (discards) through the next phases (the publisher start at 100,000 products
+  // took 12.3 s after the deletions, 8.7 s on a quiet disk).
 
   await seed(small, options.smallProducts);
   for (const [name, dataDir, target] of [
     [`${options.products.toLocaleString('en')} products`, big, TARGET.p95Ms100k],
     [`${options.smallProducts.toLocaleString('en')} products`, small, TARGET.p95Ms10k],
   ] as const) {
-    const r = await inChild(['incremental', dataDir, path.join(root, 'out-inc'), String(options.changes)]);
+    const r = await inChild(['incremental', dataDir, path.join(root, dataDir === big ? 'out-inc-big' : 'out-inc-small'), String(options.changes)]);
     const x = r.extra ?? {};
     line(`one stock change, ${name}`, `commit → files replaced p50 ${ms(Number(x.p50))} ms, p95 ${ms(Number(x.p95))} ms, max ${ms(Number(x.max))} ms over ${options.changes} changes (${Number(x.filesPerChange).toFixed(1)} files each) — target p95 < ${target} ms: ${verdict(Number(x.p95) < target)}`);
     line('  a change that alters nothing published', `p50 ${ms(Number(x.quietP50))} ms, p95 ${ms(Number(x.quietP95))} ms (checked, nothing rewritten)`);
     line('  publisher start (cache built)', `${s2(r.seconds)}, peak ${mb(Number(x.startPeakMb))}`);
-    fs.rmSync(path.join(root, 'out-inc'), { recursive: true, force: true });
   }
 }
 
