@@ -1,0 +1,61 @@
+/**
+ * The JSON-LD file writer. In bulk (a full publish) bodies are staged as UTF-8 into batch buffers
+ * that go to a worker thread and come back to be filled again; a staged body that is not
+ * committed is overwritten by the next. Whatever the batching, each committed file must hold
+ * exactly its body, the digest `stage` returns must be that file's size and SHA-256, and files
+ * staged but not committed must not appear.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { digestOf } from '../../electron/core/publish/catalog-cache';
+import { JsonLdWriter } from '../../electron/core/publish/jsonld-writer';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockfeed-jsonld-'));
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** A body of about `size` characters, with multi-byte text so bytes and characters differ. */
+function body(i: number, size: number): string {
+  return JSON.stringify({ '@type': 'Product', sku: `S-${i}`, name: `Tasse ${i} — ünïcödé ✓ 漢字 🙂`, description: 'x'.repeat(Math.max(0, size - 80)) });
+}
+
+describe.each([
+  ['bulk', true],
+  ['one at a time', false],
+])('JsonLdWriter (%s)', (_mode, bulk) => {
+  it('writes each committed body to its file, with the size and SHA-256 that staging returned', async () => {
+    const w = new JsonLdWriter(dir, true, { bulk });
+    const expected = new Map<string, string>();
+    // Enough files for several batches, bodies from tiny to larger than a batch buffer, and
+    // every fifth body staged but not committed (it must not reach any file).
+    const count = bulk ? 700 : 40;
+    for (let i = 0; i < count; i++) {
+      const size = i === 17 ? 600_000 : i % 50 === 0 ? 20_000 : 200 + (i % 7) * 300;
+      const text = body(i, size);
+      const digest = w.stage(text);
+      expect(digest).toEqual(digestOf(text));
+      if (i % 5 === 4) continue;
+      w.commit(`p-${i}`);
+      expected.set(`p-${i}.json`, text);
+    }
+    await w.finish();
+
+    const files = fs.readdirSync(path.join(dir, 'jsonld')).sort();
+    expect(files).toEqual([...expected.keys()].sort());
+    for (const [name, text] of expected) {
+      const bytes = fs.readFileSync(path.join(dir, 'jsonld', name));
+      expect(bytes.toString('utf8'), name).toBe(text);
+      expect({ sha256: sha(bytes), bytes: bytes.length }).toEqual(digestOf(text));
+    }
+    expect(w.written.size).toBe(expected.size);
+  }, 60_000);
+});
