@@ -28,11 +28,9 @@ parentPort.on('message', (m) => {
   let error = null;
   try {
     const bytes = new Uint8Array(m.buffer);
-    let start = 0;
     for (let i = 0; i < m.names.length; i++) {
       const target = path.join(m.dir, m.names[i]);
-      const body = bytes.subarray(start, m.ends[i]);
-      start = m.ends[i];
+      const body = bytes.subarray(m.starts[i], m.ends[i]);
       if (m.atomic) {
         const temp = path.join(m.dir, '.' + m.names[i] + '.tmp-' + m.pid + '-' + randomBytes(4).toString('hex'));
         fs.writeFileSync(temp, body);
@@ -53,7 +51,8 @@ const BATCH = 256;
 const BATCH_BYTES = 512 * 1024;
 const MAX_IN_FLIGHT = 8;
 
-type Batch = { dir: string; atomic: boolean; pid: number; names: string[]; ends: number[]; buffer: ArrayBuffer };
+/** Files `names[i]` hold bytes [starts[i], ends[i]) of `buffer` (variants of a group share theirs). */
+type Batch = { dir: string; atomic: boolean; pid: number; names: string[]; starts: number[]; ends: number[]; buffer: ArrayBuffer };
 
 /** A worker thread that writes batches of small files, in order, and reports each batch done. */
 class FileWorker {
@@ -109,12 +108,19 @@ export class JsonLdWriter {
   private readonly ldDir: string;
   private worker: FileWorker | null = null;
   private readonly sent: Array<Promise<void>> = [];
-  /** Bulk: the batch being filled, and where the staged body ends in it. */
+  /** Bulk: the batch being filled, and where the staged body is in it. */
   private buffer: Buffer | null = null;
   private fill = 0;
+  private stagedStart = -1;
   private stagedEnd = -1;
   private names: string[] = [];
+  private starts: number[] = [];
   private ends: number[] = [];
+  /**
+   * The body staged last, where it is and its digest: the variants of a group have the same text
+   * (their group's document, one string), usually one after another, and share its bytes.
+   */
+  private last: { text: string; buffer: Buffer; start: number; end: number; digest: LdDigest } | null = null;
   /** Not bulk: the staged body. */
   private stagedBody: string | null = null;
 
@@ -133,6 +139,13 @@ export class JsonLdWriter {
       this.stagedBody = body;
       return digestOf(body);
     }
+    const last = this.last;
+    // Still there: committed before the fill mark, or staged at it and not overwritten since.
+    if (last && last.text === body && last.buffer === this.buffer && (last.end <= this.fill || last.start === this.fill)) {
+      this.stagedStart = last.start;
+      this.stagedEnd = last.end;
+      return last.digest;
+    }
     const need = body.length * 3;
     if (!this.buffer || this.fill + need > this.buffer.length) {
       this.send();
@@ -140,8 +153,11 @@ export class JsonLdWriter {
       this.fill = 0;
     }
     const n = this.buffer.write(body, this.fill);
+    this.stagedStart = this.fill;
     this.stagedEnd = this.fill + n;
-    return { sha256: hash('sha256', this.buffer.subarray(this.fill, this.stagedEnd), 'hex'), bytes: n };
+    const digest = { sha256: hash('sha256', this.buffer.subarray(this.fill, this.stagedEnd), 'hex'), bytes: n };
+    this.last = { text: body, buffer: this.buffer, start: this.stagedStart, end: this.stagedEnd, digest };
+    return digest;
   }
 
   /** Writes the staged body as `slug`'s file. */
@@ -161,8 +177,9 @@ export class JsonLdWriter {
     if (this.options.bulk) {
       if (this.stagedEnd < 0) throw new Error(`no JSON-LD staged for ${name}`);
       this.names.push(name);
+      this.starts.push(this.stagedStart);
       this.ends.push(this.stagedEnd);
-      this.fill = this.stagedEnd;
+      this.fill = Math.max(this.fill, this.stagedEnd);
       this.stagedEnd = -1;
       if (this.names.length >= BATCH) this.send();
       return;
@@ -188,6 +205,7 @@ export class JsonLdWriter {
       atomic: this.staging === null,
       pid: process.pid,
       names: this.names,
+      starts: this.starts,
       ends: this.ends,
       buffer: this.buffer.buffer as ArrayBuffer,
     });
@@ -196,6 +214,7 @@ export class JsonLdWriter {
     this.sent.push(done);
     this.buffer = null;
     this.names = [];
+    this.starts = [];
     this.ends = [];
   }
 
