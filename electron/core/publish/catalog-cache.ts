@@ -112,15 +112,15 @@ export function unpooled(text: string): Buffer {
 
 /** The content hash is the first 22 characters (132 bits) of the base64url SHA-256. */
 const HASH_CHARS = 22;
-const scratch = Buffer.allocUnsafeSlow(64);
+const copyBuffer = Buffer.allocUnsafeSlow(64);
 
 /**
  * The first `n` (≤ 64) characters of ASCII `text` as a string of their own: `slice` would return
  * a view that keeps all of `text` alive (43 characters for a 22-character hash, in every entry).
  */
 function ownCopy(text: string, n: number): string {
-  scratch.write(text, 0, n, 'latin1');
-  return scratch.toString('latin1', 0, n);
+  copyBuffer.write(text, 0, n, 'latin1');
+  return copyBuffer.toString('latin1', 0, n);
 }
 
 /** No problems: one shared empty list instead of 100,000 empty arrays. */

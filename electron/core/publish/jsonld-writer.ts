@@ -4,8 +4,8 @@
  * written by a worker thread on the other core while the publisher goes on building, in batches
  * with a bounded number in flight. Each batch travels as one buffer of UTF-8 bodies, moved to the
  * worker and back (not copied), and each body is hashed from those bytes: posting the text and
- * encoding it again in the worker cost ~0.3 s of CPU a full publish (measured). An incremental publish writes its few files here, each
- * replaced atomically and fsynced.
+ * encoding it again in the worker cost ~0.3 s of CPU a full publish (measured). An incremental
+ * publish writes its few files here, each replaced atomically and fsynced.
  *
  * Into a folder that does not exist yet (the first publish), files go into a fresh folder renamed
  * into place at the end, so a reader never sees a half-filled folder. A full publish skips the

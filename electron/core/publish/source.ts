@@ -127,9 +127,9 @@ function sqlitePages(db: Db, withRecords: boolean): Pages {
       const v = JSON.parse(j) as unknown[];
       const row = productRow(v);
       rows.push(row);
-      for (const l of v[COLUMNS.length] as unknown[][]) stock.push(levelRow([row.id, ...l]));
+      for (const l of v[COLUMNS.length] as unknown[][]) stock.push(levelRow(row.id, l, 0));
       const r = v[COLUMNS.length + 1] as unknown[] | null;
-      if (records && r) records.push(recordRow([row.id, ...r]));
+      if (records && r) records.push(recordRow(row.id, r, 0));
     }
     return { rows, levels: stock, records };
   };
@@ -150,8 +150,8 @@ function pgPages(db: Db, withRecords: boolean): Pages {
     const bind = after === null ? [] : [after];
     const [rows, levels, records] = await Promise.all([
       read(COLUMNS, pageOf, bind, productRow),
-      read(LEVEL_COLUMNS, `${page} join stock_levels l on l.product_id = p.id`, bind, levelRow),
-      withRecords ? read(RECORD_COLUMNS, `${page} join published_products r on r.product_id = p.id`, bind, recordRow) : null,
+      read(LEVEL_COLUMNS, `${page} join stock_levels l on l.product_id = p.id`, bind, (v) => levelRow(v[0] as string, v, 1)),
+      withRecords ? read(RECORD_COLUMNS, `${page} join published_products r on r.product_id = p.id`, bind, (v) => recordRow(v[0] as string, v, 1)) : null,
     ]);
     return { rows, levels, records };
   };
@@ -197,22 +197,24 @@ function productRow(v: unknown[]): ProductRow {
   };
 }
 
-function levelRow(v: unknown[]): StockRow {
-  return { product_id: v[0] as string, location_id: v[1] as string, on_hand: v[2] as number, committed: v[3] as number, incoming: v[4] as number };
+// A stock row and a publish record: their columns after product_id, from `v[at]` on (SQLite's
+// nested arrays leave the product id out; PostgreSQL's rows have it first).
+function levelRow(productId: string, v: unknown[], at: number): StockRow {
+  return { product_id: productId, location_id: v[at] as string, on_hand: v[at + 1] as number, committed: v[at + 2] as number, incoming: v[at + 3] as number };
 }
 
-function recordRow(v: unknown[]): PublishedRow {
+function recordRow(productId: string, v: unknown[], at: number): PublishedRow {
   return {
-    product_id: v[0] as string,
-    sku: v[1] as string,
-    slug: v[2] as string,
-    content_hash: v[3] as string,
-    lastmod: v[4] as string,
-    seq: v[5] as number | string,
-    in_feed: v[6],
-    in_sitemap: v[7],
-    has_jsonld: v[8],
-    issues: v[9] as string | null,
+    product_id: productId,
+    sku: v[at] as string,
+    slug: v[at + 1] as string,
+    content_hash: v[at + 2] as string,
+    lastmod: v[at + 3] as string,
+    seq: v[at + 4] as number | string,
+    in_feed: v[at + 5],
+    in_sitemap: v[at + 6],
+    has_jsonld: v[at + 7],
+    issues: v[at + 8] as string | null,
   };
 }
 
