@@ -5,6 +5,8 @@
  */
 import type { ArtifactName, PublishProblem } from '../../../shared/schemas/publish';
 import { bool, chunkRows, num, type Db } from '../util/db-helpers';
+import type { Knex } from 'knex';
+import type sqlite3 from 'sqlite3';
 import type { WriteContext } from '../write-queue';
 
 export type ArtifactCounts = { items: number; excluded: number; files: number; bytes: number };
@@ -149,30 +151,66 @@ function upsertStatement(rows: number): string {
  * statements: each statement through knex and node-sqlite3 costs far more than its rows.
  */
 export async function savePublished<T>(ctx: WriteContext, items: readonly T[], recordOf: (item: T) => PublishedRecord, removedIds: string[]): Promise<void> {
-  // Values are built a chunk at a time: a first publish of 100,000 products would otherwise hold them all twice.
-  for (let i = 0; i < items.length; i += PUBLISHED_CHUNK) {
-    const end = Math.min(items.length, i + PUBLISHED_CHUNK);
-    const values: Array<string | number | boolean | null> = [];
-    for (let k = i; k < end; k++) {
-      const r = recordOf(items[k] as T);
-      values.push(
-        r.productId,
-        r.sku,
-        r.slug,
-        r.contentHash,
-        r.lastmod,
-        r.seq,
-        r.inFeed,
-        r.inSitemap,
-        r.hasJsonLd,
-        r.problems.length,
-        r.problems.length > 0 ? JSON.stringify(r.problems) : null,
-        ctx.now,
-      );
+  const run = ctx.dialect === 'sqlite' ? await preparedRunner(ctx.trx) : null;
+  try {
+    // Values are built a chunk at a time: a first publish of 100,000 products would otherwise hold them all twice.
+    for (let i = 0; i < items.length; i += PUBLISHED_CHUNK) {
+      const end = Math.min(items.length, i + PUBLISHED_CHUNK);
+      const values: Array<string | number | boolean | null> = [];
+      for (let k = i; k < end; k++) {
+        const r = recordOf(items[k] as T);
+        values.push(
+          r.productId,
+          r.sku,
+          r.slug,
+          r.contentHash,
+          r.lastmod,
+          r.seq,
+          r.inFeed,
+          r.inSitemap,
+          r.hasJsonLd,
+          r.problems.length,
+          r.problems.length > 0 ? JSON.stringify(r.problems) : null,
+          ctx.now,
+        );
+      }
+      if (run) await run.exec(upsertStatement(end - i), values);
+      else await ctx.trx.raw(upsertStatement(end - i), values);
     }
-    await ctx.trx.raw(upsertStatement(end - i), values);
+  } finally {
+    await run?.close();
   }
   for (let i = 0; i < removedIds.length; i += 500) {
     await ctx.trx('published_products').whereIn('product_id', removedIds.slice(i, i + 500)).delete();
   }
+}
+
+/**
+ * Runs statements on the SQLite connection of `trx`, each prepared once. Through `trx.raw`,
+ * recording 100,000 products took ~1.1 s more (measured): knex rewrites every `?` of a 24,000-value
+ * statement with a regular expression and node-sqlite3 prepares its text again on every call.
+ */
+async function preparedRunner(trx: Knex.Transaction): Promise<{ exec(sql: string, values: unknown[]): Promise<void>; close(): Promise<void> }> {
+  // Inside a transaction, knex's client hands out the transaction's own connection.
+  const conn = (await (trx.client as unknown as { acquireConnection(): Promise<sqlite3.Database> }).acquireConnection());
+  const statements = new Map<string, sqlite3.Statement>();
+  const prepare = (sql: string) =>
+    new Promise<sqlite3.Statement>((resolve, reject) => {
+      const st = conn.prepare(sql, (error: Error | null) => (error ? reject(error) : resolve(st)));
+    });
+  return {
+    async exec(sql, values) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = await prepare(sql);
+        statements.set(sql, statement);
+      }
+      const st = statement;
+      await new Promise<void>((resolve, reject) => st.run(values, (error: Error | null) => (error ? reject(error) : resolve())));
+    },
+    async close() {
+      await Promise.all([...statements.values()].map((st) => new Promise<void>((resolve) => st.finalize(() => resolve()))));
+      statements.clear();
+    },
+  };
 }
