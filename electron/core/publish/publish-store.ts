@@ -4,7 +4,7 @@
  * run inside the caller's write-queue transaction.
  */
 import type { ArtifactName, PublishProblem } from '../../../shared/schemas/publish';
-import { bool, chunkRows, num, type Db } from '../util/db-helpers';
+import { bool, chunkRows, finalizeStatement, num, prepareStatement, type Db } from '../util/db-helpers';
 import type sqlite3 from 'sqlite3';
 import type { Dialect } from '../db/connection';
 import type { WriteContext } from '../write-queue';
@@ -224,16 +224,14 @@ async function upserter(ctx: WriteContext): Promise<{ run(rows: number, values: 
     async run(rows, values) {
       let statement = statements.get(rows);
       if (!statement) {
-        statement = await new Promise<sqlite3.Statement>((resolve, reject) => {
-          const st = conn.prepare(upsertStatement('sqlite', rows), (error: Error | null) => (error ? reject(error) : resolve(st)));
-        });
+        statement = await prepareStatement(conn, upsertStatement('sqlite', rows));
         statements.set(rows, statement);
       }
       const st = statement;
       await new Promise<void>((resolve, reject) => st.run(values, (error: Error | null) => (error ? reject(error) : resolve())));
     },
     async close() {
-      await Promise.all([...statements.values()].map((st) => new Promise<void>((resolve) => st.finalize(() => resolve()))));
+      await Promise.all([...statements.values()].map(finalizeStatement));
       statements.clear();
     },
   };

@@ -7,7 +7,7 @@ import type { ProductRow } from '../products/product-repository';
 import { dialectOf } from '../db/connection';
 import { publishedRecordOf, type PublishedRecord, type PublishedRow } from './publish-store';
 import { loadSummaries, summariesFrom, type SummaryContext } from '../stock/stock-summary';
-import type { Db } from '../util/db-helpers';
+import { finalizeStatement, prepareStatement, type Db } from '../util/db-helpers';
 import type sqlite3 from 'sqlite3';
 
 export type SourceProduct = { row: ProductRow; summary: StockSummary };
@@ -103,17 +103,14 @@ function sqlitePages(db: Db, withRecords: boolean): Pages {
   const finalize = () => {
     const p = prepared;
     prepared = null;
-    return p ? new Promise<void>((resolve) => p.statement.finalize(() => resolve())) : Promise.resolve();
+    return p ? finalizeStatement(p.statement) : Promise.resolve();
   };
   const query = async (after: string): Promise<Array<{ j: string }>> => {
     const conn = await client.acquireConnection();
     try {
       if (prepared?.conn !== conn) {
         await finalize();
-        const statement = await new Promise<sqlite3.Statement>((resolve, reject) => {
-          const st = conn.prepare(sql, (error: Error | null) => (error ? reject(error) : resolve(st)));
-        });
-        prepared = { conn, statement };
+        prepared = { conn, statement: await prepareStatement(conn, sql) };
       }
       const { statement } = prepared;
       return await new Promise((resolve, reject) => statement.all([after], (error: Error | null, rows: Array<{ j: string }>) => (error ? reject(error) : resolve(rows))));
