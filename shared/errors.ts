@@ -2,11 +2,15 @@
 export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
+  /** A state-changing request whose Origin is another site. */
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   insufficient_stock: 409,
   idempotency_conflict: 409,
   payload_too_large: 413,
+  /** The Host header names a host this server does not answer to (DNS rebinding); see --allowed-hosts. */
+  misdirected_request: 421,
   validation_failed: 422,
   rate_limited: 429,
   internal: 500,

@@ -12,6 +12,7 @@ import { CHANNEL_LABEL, shopifyEvent, wooEvent, type ChannelEvent } from '../cha
 import { verifyBase64Hmac } from '../channels/signature';
 import { channelRateLimit, type RateLimitOptions } from './hardening';
 import { API_PREFIX } from './routes';
+import { PUBLIC_ROUTE } from './route-auth';
 
 /** Orders can be large (hundreds of lines with metadata); 2 MB is twice the API's default. */
 export const CHANNEL_BODY_LIMIT = 2 * 1024 * 1024;
@@ -55,9 +56,6 @@ const SPECS: ChannelSpec[] = [
 
 export const channelPath = (channel: Channel) => `${API_PREFIX}/channels/${channel}/orders`;
 
-/** Paths the API-token check skips: their signature is checked by the route itself. */
-export const CHANNEL_PATHS: ReadonlySet<string> = new Set(SPECS.map((s) => channelPath(s.channel)));
-
 function header(request: FastifyRequest, name: string): string | null {
   const value = request.headers[name];
   const first = Array.isArray(value) ? value[0] : value;
@@ -75,7 +73,7 @@ export async function registerChannelRoutes(app: FastifyInstance, core: Pick<Cor
 
     for (const spec of SPECS) {
       const label = CHANNEL_LABEL[spec.channel];
-      scope.post(channelPath(spec.channel), { bodyLimit: CHANNEL_BODY_LIMIT, config: channelRateLimit(limits, spec.channel) }, async (request) => {
+      scope.post(channelPath(spec.channel), { bodyLimit: CHANNEL_BODY_LIMIT, config: { ...PUBLIC_ROUTE, ...channelRateLimit(limits, spec.channel) } }, async (request) => {
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const secret = core.settings.current().channels[spec.channel].secret;
         if (!secret) {

@@ -10,6 +10,7 @@ import type { Core } from '../core';
 import { ChangeStream } from '../events/change-stream';
 import { API_PREFIX } from './routes';
 import { HTTP_CONTENT_SECURITY_POLICY } from '../../../shared/csp';
+import type { RouteAuth } from './route-auth';
 
 export const EVENTS_PATH = `${API_PREFIX}/events`;
 
@@ -38,7 +39,9 @@ export function registerEventsRoute(app: FastifyInstance, core: Pick<Core, 'db' 
     for (const stream of streams) stream.close();
   });
 
-  app.get(EVENTS_PATH, async (request, reply) => {
+  // EventSource cannot send headers, so this route alone also takes the token as ?token=.
+  const auth: RouteAuth = 'token-or-query';
+  app.get(EVENTS_PATH, { config: { auth } }, async (request, reply) => {
     const query = parseInput(eventsQuery, request.query);
     // EventSource resends the original URL on reconnection, so the header wins over ?since=.
     const since = lastEventId(request.headers['last-event-id']) ?? query.since ?? null;

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PUBLIC_ROUTE } from './route-auth';
 
 export const FEEDS_PREFIX = '/feeds/';
 
@@ -61,5 +62,5 @@ export function registerFeedsRoute(app: FastifyInstance, publishDir: () => strin
     // The file is replaced by rename, never rewritten: an open stream keeps reading the old one whole.
     return reply.send(fs.createReadStream(file));
   };
-  app.get(`${FEEDS_PREFIX}*`, serve);
+  app.get(`${FEEDS_PREFIX}*`, { config: PUBLIC_ROUTE }, serve);
 }

@@ -1,24 +1,31 @@
 /**
- * Request rate limits. Contract routes are limited per API token (keyed by a hash of the token, so
- * the limiter's memory never holds a secret); channel webhook routes, which carry no token, per
- * channel and client address. Over the limit is 429 in the API's error shape.
+ * Request rate limits. Routes that need the token are limited per API token (keyed by a hash of the
+ * token, so the limiter's memory never holds a secret); channel webhook routes, which carry no
+ * token, per channel and client address; wrong tokens per client address (failed-auth-limit.ts).
+ * Over a limit is 429 in the API's error shape. Which routes are limited is read from the route's
+ * own declaration (route-auth.ts), never from the URL string.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { AppError } from '../../../shared/errors';
-import { bearerToken } from './token';
-import { API_PREFIX } from './routes';
+import { FailedAuthLimiter } from './failed-auth-limit';
+import { presentedToken, routeAuth } from './route-auth';
 
 export type RateLimitOptions = {
   /** Requests per minute per API token. */
   perMinute: number;
   /** Requests per minute per channel endpoint and client address. */
   channelPerMinute: number;
+  /** Wrong API tokens per minute per client address before it gets 429 (default 20). */
+  failedAuthPerMinute?: number;
 };
 
 /** Generous for a person in the UI (which shares the token in a browser) and for scripts; it stops a runaway loop. */
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perMinute: 1200, channelPerMinute: 600 };
+
+/** A person mistyping a token a few times stays well under it; a guessing loop is stopped at once. */
+export const DEFAULT_FAILED_AUTH_PER_MINUTE = 20;
 
 /**
  * The limits from STOCKFEED_RATE_LIMIT (requests per minute per token; 0 turns every limit off),
@@ -34,8 +41,14 @@ export function rateLimitFromEnv(raw: string | undefined = process.env.STOCKFEED
 const WINDOW_MS = 60_000;
 
 function tokenKey(request: FastifyRequest): string {
-  const token = bearerToken(request.headers.authorization);
+  const token = presentedToken(request);
   return token ? `token:${createHash('sha256').update(token).digest('base64url')}` : `ip:${request.ip}`;
+}
+
+/** The failed-authentication limiter for these options, or null when limits are off. */
+export function failedAuthLimiter(options: RateLimitOptions | false): FailedAuthLimiter | null {
+  if (options === false) return null;
+  return new FailedAuthLimiter({ max: options.failedAuthPerMinute ?? DEFAULT_FAILED_AUTH_PER_MINUTE, windowMs: WINDOW_MS });
 }
 
 function tooMany(max: number, after: string): AppError {
@@ -50,11 +63,9 @@ export async function registerRateLimit(app: FastifyInstance, options: RateLimit
     max: options.perMinute,
     timeWindow: WINDOW_MS,
     keyGenerator: tokenKey,
-    // Health checks and the static UI are not API calls.
-    allowList: (request) => {
-      const url = request.url.split('?')[0] as string;
-      return !url.startsWith(`${API_PREFIX}/`) || url === `${API_PREFIX}/health`;
-    },
+    // Public routes (health, the UI, feeds) are not limited per token; the channel webhooks, which
+    // are public too, have a budget of their own in their route config.
+    allowList: (request) => routeAuth(request) === 'public' && request.routeOptions.config?.rateLimit === undefined,
     errorResponseBuilder: (_request, context) => tooMany(context.max, context.after),
   });
 }

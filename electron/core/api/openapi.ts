@@ -11,6 +11,7 @@ import { ERROR_STATUS } from '../../../shared/errors';
 import { changeSchema } from '../../../shared/schemas/changes';
 import { API_PREFIX } from './routes';
 import { EXTRA_ROUTES, type RouteDoc } from './openapi-extra-routes';
+import { PUBLIC_ROUTE } from './route-auth';
 
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
 
@@ -186,7 +187,7 @@ export function undocumentedRoutes(doc: OpenApiDocument, routes: Array<{ method:
 
 export function registerOpenApiRoute(app: FastifyInstance, version: string): void {
   let cached: OpenApiDocument | null = null;
-  app.get(OPENAPI_PATH, async (_request, reply) => {
+  app.get(OPENAPI_PATH, { config: PUBLIC_ROUTE }, async (_request, reply) => {
     cached ??= buildOpenApi(version);
     return reply.header('Cache-Control', 'no-cache').send(cached);
   });

@@ -12,12 +12,13 @@ import type { Core } from '../core';
 import type { Logger } from '../db/migrate';
 import { API_PREFIX, registerContractRoutes } from './routes';
 import { registerCatalogRoutes } from './catalog-routes';
-import { bearerToken, tokensMatch } from './token';
 import { registerFeedsRoute } from './feeds-route';
-import { EVENTS_PATH, registerEventsRoute } from './events-route';
-import { OPENAPI_PATH, registerOpenApiRoute } from './openapi';
-import { CHANNEL_PATHS, registerChannelRoutes } from './channel-routes';
-import { DEFAULT_RATE_LIMIT, frameworkErrorReply, registerRateLimit, type RateLimitOptions } from './hardening';
+import { registerEventsRoute } from './events-route';
+import { registerOpenApiRoute } from './openapi';
+import { registerChannelRoutes } from './channel-routes';
+import { DEFAULT_RATE_LIMIT, failedAuthLimiter, frameworkErrorReply, registerRateLimit, type RateLimitOptions } from './hardening';
+import { declareRoutesPublic, PUBLIC_ROUTE, registerTokenCheck } from './route-auth';
+import { registerHostChecks } from './host-check';
 
 export type ApiOptions = {
   core: Core;
@@ -28,20 +29,14 @@ export type ApiOptions = {
   staticDir?: string | undefined;
   logger: Logger;
   bodyLimit?: number;
-  /** Per-token and per-channel request limits; false turns them off. */
+  /** Per-token, per-channel and failed-authentication limits; false turns them off. */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Host names the server answers to besides localhost and IP addresses (see host-check.ts): a
+   * reverse proxy's public name, or the name the server is bound to.
+   */
+  allowedHosts?: readonly string[];
 };
-
-
-
-const PUBLIC_PATHS = new Set([`${API_PREFIX}/health`, OPENAPI_PATH]);
-
-/** EventSource cannot send headers, so the events stream alone also takes the token as ?token=. */
-function queryToken(url: string, query: unknown): string | null {
-  if (url !== EVENTS_PATH) return null;
-  const value = (query as Record<string, unknown> | undefined)?.token;
-  return typeof value === 'string' && value !== '' ? value : null;
-}
 
 export async function createApiServer(options: ApiOptions): Promise<FastifyInstance> {
   const { core, logger } = options;
@@ -60,15 +55,10 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
     reply.header('Content-Security-Policy', HTTP_CONTENT_SECURITY_POLICY);
   });
 
-  app.addHook('onRequest', async (request) => {
-    const url = request.url.split('?')[0] as string;
-    // Channel webhooks authenticate by their signature alone (checked in channel-routes.ts).
-    if (!url.startsWith(`${API_PREFIX}/`) || PUBLIC_PATHS.has(url) || CHANNEL_PATHS.has(url)) return;
-    const presented = bearerToken(request.headers.authorization) ?? queryToken(url, request.query);
-    if (!presented || !tokensMatch(presented, expectedToken())) {
-      throw new AppError('unauthorized', presented ? 'The API token is not valid' : 'Send the API token as "Authorization: Bearer <token>"');
-    }
-  });
+  const limits = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  // In this order: a misdirected or cross-site request is refused before its token is looked at.
+  registerHostChecks(app, options.allowedHosts ?? []);
+  registerTokenCheck(app, { expectedToken, failedAuth: failedAuthLimiter(limits) });
 
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
@@ -97,9 +87,8 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
     reply.code(404).send({ error: { code: 'not_found', message: `No such endpoint: ${request.method} ${url}` } });
   });
 
-  const limits = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   await registerRateLimit(app, limits);
-  app.get(`${API_PREFIX}/health`, async () => ({ ok: true, version: options.version }));
+  app.get(`${API_PREFIX}/health`, { config: PUBLIC_ROUTE }, async () => ({ ok: true, version: options.version }));
   registerContractRoutes(app, core.handlers);
   registerEventsRoute(app, core);
   registerOpenApiRoute(app, options.version);
@@ -109,9 +98,20 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
 
   const staticDir = options.staticDir;
   if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: path.resolve(staticDir), prefix: '/', index: ['index.html'] });
+    // The UI's files are public: the page asks for the token itself.
+    await app.register(async (scope) => {
+      declareRoutesPublic(scope);
+      await scope.register(fastifyStatic, {
+        root: path.resolve(staticDir),
+        prefix: '/',
+        index: ['index.html'],
+        // A path no file can have (a NUL, a `..` segment) is not found, as any other missing file,
+        // rather than the file server's own 400 or 403.
+        allowedPath: (pathname) => !pathname.includes('\0') && !pathname.split(/[\\/]/).includes('..'),
+      });
+    });
   } else {
-    app.get('/', async (_request, reply) =>
+    app.get('/', { config: PUBLIC_ROUTE }, async (_request, reply) =>
       reply
         .type('text/plain; charset=utf-8')
         .send('The Stockfeed UI is not built. Run `npm run build` (or start with `npm run serve`, which builds it).\nThe API is at /api/v1.'),
