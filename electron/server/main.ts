@@ -1,27 +1,34 @@
 /**
  * The headless host: the same core as the desktop app, with the REST API and the built UI over
- * HTTP. `npm run serve -- --data DIR [--port N] [--host 127.0.0.1]`
+ * HTTP. `npm run serve -- --data DIR [--port N] [--host 127.0.0.1] [--allowed-hosts NAMES]`
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApiServer } from '../core/api/server';
 import { rateLimitFromEnv } from '../core/api/hardening';
+import { parseAllowedHosts } from '../core/api/host-check';
 import { openCore } from '../core/core';
 import { defaultDataDir } from '../core/data-dir';
 import { VERSION } from '../core/version';
 import { consoleLogger } from '../core/logger';
 
-const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host ADDRESS]
+const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host ADDRESS] [--allowed-hosts NAMES]
 
 Runs Stockfeed without Electron: the REST API under /api/v1 and the UI in your browser.
-  --data DIR     data folder (default: ${defaultDataDir()})
-  --port N       port to listen on (default 4780; 0 picks a free one)
-  --host ADDR    address to bind (default 127.0.0.1; anything else exposes the API to your network)
+  --data DIR             data folder (default: ${defaultDataDir()})
+  --port N               port to listen on (default 4780; 0 picks a free one)
+  --host ADDR            address to bind (default 127.0.0.1; anything else exposes the API to your network)
+  --allowed-hosts NAMES  host names the server answers to besides localhost, IP addresses and --host,
+                         comma-separated (e.g. stock.example.com behind a reverse proxy); requests
+                         for any other name get 421, so a DNS-rebinding web page cannot reach the API
 Environment: DATABASE_URL=postgres://… uses PostgreSQL instead of the SQLite file in the data folder;
              STOCKFEED_API_TOKEN sets the API token (otherwise one is generated and kept in DIR/api-token);
-             STOCKFEED_RATE_LIMIT sets the requests per minute per token (default 1200; 0 for no limit).`;
+             STOCKFEED_ALLOWED_HOSTS is --allowed-hosts when the flag is not given;
+             STOCKFEED_RATE_LIMIT sets the requests per minute per token (default 1200; 0 for no limit,
+             which also lifts the limit of 20 wrong tokens a minute per client address).`;
 
 /**
  * The built UI: beside this file when it runs built (out/main/server.js → out/renderer), or in the
@@ -45,6 +52,7 @@ async function main(): Promise<void> {
         data: { type: 'string' },
         port: { type: 'string', default: '4780' },
         host: { type: 'string', default: '127.0.0.1' },
+        'allowed-hosts': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -61,12 +69,21 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(values.data ?? defaultDataDir());
   const host = values.host;
   const log = consoleLogger;
+  let allowedHosts: string[] = [];
+  try {
+    const flag = values['allowed-hosts'];
+    allowedHosts = flag !== undefined ? parseAllowedHosts(flag, '--allowed-hosts') : parseAllowedHosts(process.env.STOCKFEED_ALLOWED_HOSTS, 'STOCKFEED_ALLOWED_HOSTS');
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  // Bound to a name (--host stock.lan), the server answers to that name; addresses are always answered.
+  if (net.isIP(host) === 0) allowedHosts.push(host.toLowerCase());
 
   const core = await openCore({ dataDir, databaseUrl: process.env.DATABASE_URL, logger: log });
   // The server reads the token through core.tokens on every request, so a rotation takes effect at once.
   const token = core.tokens.current();
   const staticDir = rendererDir(path.dirname(fileURLToPath(import.meta.url)));
-  const app = await createApiServer({ core, version: VERSION, staticDir, logger: log, rateLimit: rateLimitFromEnv() });
+  const app = await createApiServer({ core, version: VERSION, staticDir, logger: log, rateLimit: rateLimitFromEnv(), allowedHosts });
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -94,6 +111,7 @@ async function main(): Promise<void> {
       `API: ${base}/api/v1 (Authorization: Bearer <token from ${path.join(dataDir, 'api-token')}>)`,
       `Open the app, signed in: ${base}/#token=${token}`,
       `Published files (read-only): ${base}/feeds/google-merchant.xml, ${base}/feeds/sitemap.xml (folder: ${core.publisher.publishDir()})`,
+      `Answers to: localhost, IP addresses${allowedHosts.length > 0 ? `, ${allowedHosts.join(', ')}` : ''} (--allowed-hosts adds names)`,
       '',
     ].join('\n'),
   );
