@@ -111,7 +111,11 @@ const importBoundaries = {
   },
 };
 
-const stockfeedPlugin = { rules: { 'import-boundaries': importBoundaries } };
+/**
+ * stockfeed/layer-boundaries: the same check, for layers inside one runtime folder (the renderer's
+ * screens → stores → client), so it can sit on top of that folder's import-boundaries zone.
+ */
+const stockfeedPlugin = { rules: { 'import-boundaries': importBoundaries, 'layer-boundaries': importBoundaries } };
 
 function boundary(files, options) {
   return {
@@ -181,6 +185,21 @@ export default defineConfig(
     why: 'the main process talks to the renderer and the preload only over IPC, and does not start the other hosts.',
     deny: { paths: ['renderer', 'electron/preload', 'electron/server', 'electron/cli'] },
   }),
+  {
+    files: sourceFiles('renderer'),
+    ignores: ['renderer/src/stores/**', 'renderer/src/api/**', 'renderer/src/main.ts'],
+    plugins: { stockfeed: stockfeedPlugin },
+    rules: {
+      'stockfeed/layer-boundaries': [
+        'error',
+        {
+          folder: 'renderer/ outside stores/ and api/',
+          why: 'screens and components reach the core through a store (renderer/src/stores), which loads, keeps and reports what they show; only stores hold the client.',
+          deny: { paths: ['renderer/src/api/app-api'] },
+        },
+      ],
+    },
+  },
 
   // Opening links: exactly one entry point (electron/main/external-links.ts), which allows http(s) only.
   {

@@ -4,19 +4,17 @@
  */
 import { computed, ref, shallowRef } from 'vue';
 import type { ImportReport } from '../../shared/schemas/catalog';
-import { useAppApi } from './api/app-api';
-import { ImportCancelled, ipcImport, uploadImport, type ImportRun, type TransferProgress } from './api/catalog-transfer';
+import { ImportCancelled, type ImportRun, type TransferProgress } from './api/catalog-transfer';
 import { describeError } from './api/errors';
 import { completeLines, previewCsv, type CsvPreview } from './csv-preview';
-import { useSessionStore } from './stores/session';
+import { useCatalogStore } from './stores/catalog';
 
 export type ImportStep = 'empty' | 'picked' | 'checking' | 'checked' | 'importing' | 'done';
 
 const PREVIEW_BYTES = 64 * 1024;
 
 export function useCsvImport() {
-  const api = useAppApi();
-  const session = useSessionStore();
+  const catalog = useCatalogStore();
   const file = shallowRef<File | null>(null);
   const preview = ref<CsvPreview | null>(null);
   const step = ref<ImportStep>('empty');
@@ -49,18 +47,12 @@ export function useCsvImport() {
 
   function start(dryRun: boolean): ImportRun {
     const chosen = file.value as File;
-    const request = {
+    return catalog.startImport({
       file: { name: chosen.name, size: chosen.size, text: () => chosen.text(), body: chosen },
       dryRun,
       onProgress: (next: TransferProgress) => {
         progress.value = next;
       },
-    };
-    if (api.mode === 'ipc') return ipcImport(request, api.client);
-    return uploadImport(request, {
-      createXhr: () => new XMLHttpRequest(),
-      token: () => api.tokens.get(),
-      onUnauthorized: () => session.tokenRejected(),
     });
   }
 

@@ -2,17 +2,17 @@
  * Undoing a stock entry never edits the ledger: it records the movement that cancels the entry's
  * effect, with a reason that names the movement it undoes.
  *
- * - receive / adjust / count of Δ at L → an adjustment of −Δ at L. For a count this restores the
- *   figure before the count when nothing else moved meanwhile, and keeps any sale or receipt that
- *   happened after it (counting "back to the previous figure" would silently erase those).
+ * - receive / adjust / count / return of Δ at L → an adjustment of −Δ at L. For a count this
+ *   restores the figure before the count when nothing else moved meanwhile, and keeps any sale or
+ *   receipt that happened after it (counting "back to the previous figure" would silently erase
+ *   those).
  * - transfer of q from A to B → a transfer of q from B back to A.
  *
  * The idempotency key is derived from the undone movement, so a double click, a retry after a lost
  * answer, or a second window can never undo the same entry twice.
  */
 import type { Movement, StockResult } from '../schemas/stock';
-
-export type EntryAction = 'receive' | 'adjust' | 'count' | 'transfer';
+import { STOCK_ACTION_SPECS, type StockAction } from './stock-actions';
 
 export type Compensation =
   | {
@@ -24,10 +24,8 @@ export type Compensation =
       input: { sku: string; location: string; toLocation: string; quantity: number; reason: string; idempotencyKey: string };
     };
 
-const LABELS: Record<EntryAction, string> = { receive: 'receipt', adjust: 'adjustment', count: 'count', transfer: 'transfer' };
-
 /** The movement that cancels an entry, or null when the entry changed nothing (a count that matched). */
-export function compensationFor(action: EntryAction, result: Pick<StockResult, 'movements'>): Compensation | null {
+export function compensationFor(action: StockAction, result: Pick<StockResult, 'movements'>): Compensation | null {
   const movements: Movement[] = result.movements;
   if (action === 'transfer') {
     const out = movements.find((m) => m.quantity < 0);
@@ -54,7 +52,7 @@ export function compensationFor(action: EntryAction, result: Pick<StockResult, '
       sku: movement.sku,
       location: movement.location,
       quantity: -movement.quantity,
-      reason: `undo of ${LABELS[action]} ${movement.id}`,
+      reason: `undo of ${STOCK_ACTION_SPECS[action].noun} ${movement.id}`,
       idempotencyKey: `undo-${movement.id}`,
     },
   };

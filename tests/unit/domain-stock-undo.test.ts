@@ -35,6 +35,8 @@ describe('undo of a stock entry', () => {
     // A count from 10 to 7 recorded −3: the undo adds 3, whatever else moved since.
     const count = compensationFor('count', { movements: [movement(-3, { kind: 'count', location: 'shop' })] });
     expect(count).toMatchObject({ action: 'adjust', input: { quantity: 3, location: 'shop', reason: expect.stringMatching(/^undo of count /) } });
+    // A return, like a receipt, is taken back out.
+    expect(compensationFor('return', { movements: [movement(1, { kind: 'return' })] })?.input).toMatchObject({ quantity: -1, reason: expect.stringMatching(/^undo of return /) });
   });
 
   it('has nothing to undo for a count that matched the shelf', () => {

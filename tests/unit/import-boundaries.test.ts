@@ -65,6 +65,24 @@ describe('renderer/ never imports electron/, Electron or Node built-ins', () => 
   });
 });
 
+describe('renderer screens and components reach the client only through a store', () => {
+  it.each([
+    ['renderer/src/components/ExampleWidget.vue', `<script setup lang="ts">\nimport { useClient } from '../api/app-api';\nconst client = useClient();\n</script>\n<template><p>{{ client }}</p></template>\n`],
+    ['renderer/src/views/ExampleView.vue', `<script setup lang="ts">\nimport { useAppApi } from '../api/app-api';\nconst api = useAppApi();\n</script>\n<template><p>{{ api.mode }}</p></template>\n`],
+    ['renderer/src/example-flow.ts', "import { useAppApi } from './api/app-api';"],
+  ])('reports the client in %s', async (file, code) => {
+    const found = await problems(file, code, 'stockfeed/layer-boundaries');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('only stores hold the client');
+  });
+
+  it('accepts the client in stores, and error helpers and stores anywhere', async () => {
+    expect(await problems('renderer/src/stores/example.ts', "import { useClient } from '../api/app-api';", 'stockfeed/layer-boundaries')).toEqual([]);
+    const code = "import { describeError } from '../api/errors';\nimport { ClientError } from '../api/client';\nimport { useStockStore } from '../stores/stock';\n";
+    expect(await problems('renderer/src/components/example.ts', code, 'stockfeed/layer-boundaries')).toEqual([]);
+  });
+});
+
 describe('the core, the server and the CLI never import Electron or its hosts', () => {
   it.each([
     ['electron/core/example.ts', "import { app } from 'electron';"],

@@ -10,6 +10,7 @@ import {
   type FetchLike,
   type FetchResponse,
 } from '../../renderer/src/api/client';
+import { productFixture } from '../helpers/fixtures';
 
 type Call = { url: string; method: string; headers: Record<string, string>; body?: string };
 
@@ -28,30 +29,7 @@ function fakeFetch(status: number, body: unknown, statusText = ''): { fetch: Fet
   return { fetch, calls };
 }
 
-const PRODUCT = {
-  id: '4f3c1a52-9a0e-4a57-9a43-2a7a1c9a7b11',
-  sku: 'MUG-1',
-  title: 'Mug',
-  description: '',
-  brand: '',
-  gtin: null,
-  mpn: null,
-  condition: 'new',
-  price: '12.50',
-  salePrice: null,
-  currency: 'EUR',
-  slug: 'mug',
-  imageUrl: null,
-  additionalImageUrls: [],
-  status: 'active',
-  itemGroupId: null,
-  allowBackorder: false,
-  preorderDate: null,
-  bufferStock: null,
-  createdAt: '2026-11-26T12:00:00.000Z',
-  updatedAt: '2026-11-26T12:00:00.000Z',
-  stock: { onHand: 0, committed: 0, incoming: 0, available: 0 },
-};
+const PRODUCT = productFixture();
 
 describe('buildRequest', () => {
   it('puts GET fields in the query, skipping undefined and null, with the bearer token', () => {

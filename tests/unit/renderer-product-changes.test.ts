@@ -1,32 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { applyChange } from '../../renderer/src/product-changes';
 import type { Change } from '../../shared/schemas/changes';
-import type { Product } from '../../shared/schemas/product';
+import { productFixture } from '../helpers/fixtures';
 
-const product: Product = {
-  id: '01900000-0000-7000-8000-000000000001',
-  sku: 'MUG-1',
-  title: 'Mug',
-  description: '',
-  brand: '',
-  gtin: null,
-  mpn: null,
-  condition: 'new',
-  price: '9.99',
-  salePrice: null,
-  currency: 'EUR',
-  slug: 'mug',
-  imageUrl: null,
-  additionalImageUrls: [],
-  status: 'active',
-  itemGroupId: null,
-  allowBackorder: false,
-  preorderDate: null,
-  bufferStock: null,
-  createdAt: '2026-11-26T10:00:00.000Z',
-  updatedAt: '2026-11-26T10:00:00.000Z',
-  stock: { onHand: 5, committed: 0, incoming: 0, available: 5, availability: 'in_stock', availabilityDate: null },
-};
+const product = productFixture();
 
 function change(type: Change['type'], payload: Record<string, unknown>): Change {
   return { seq: 9, type, sku: 'MUG-1', productId: product.id, payload, createdAt: '2026-11-26T11:00:00.000Z' };

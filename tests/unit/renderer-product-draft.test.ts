@@ -1,35 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Product } from '../../shared/schemas/product';
 import { productCreateInput, productUpdateInput } from '../../shared/schemas/product';
 import { createInput, draftFromProduct, emptyDraft, updateInput } from '../../renderer/src/product-draft';
 import { createIdempotencyKeys } from '../../renderer/src/api/idempotency-key';
 import { fieldErrors, sentence } from '../../renderer/src/api/errors';
 import { ClientError } from '../../renderer/src/api/client';
+import { productFixture } from '../helpers/fixtures';
 
-const saved: Product = {
-  id: '4f3c1a52-9a0e-4a57-9a43-2a7a1c9a7b11',
-  sku: 'MUG-1',
-  title: 'Mug',
-  description: '',
-  brand: 'Acme',
-  gtin: '4006381333931',
-  mpn: null,
-  condition: 'new',
-  price: '12.50',
-  salePrice: null,
-  currency: 'EUR',
-  slug: 'mug',
-  imageUrl: null,
-  additionalImageUrls: [],
-  status: 'active',
-  itemGroupId: null,
-  allowBackorder: false,
-  preorderDate: null,
-  bufferStock: null,
-  createdAt: '2026-11-26T12:00:00.000Z',
-  updatedAt: '2026-11-26T12:00:00.000Z',
-  stock: { onHand: 3, committed: 1, incoming: 0, available: 2, availability: 'in_stock', availabilityDate: null },
-};
+// A GTIN, so clearing it is a change to send.
+const saved = productFixture({ gtin: '4006381333931' });
 
 describe('product draft', () => {
   it('makes a create input the contract accepts, leaving out an empty currency and slug', () => {

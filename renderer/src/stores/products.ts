@@ -1,12 +1,20 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { Input } from '../../../shared/contract';
+import type { Input, Output } from '../../../shared/contract';
+import { normaliseGtin } from '../../../shared/domain/gtin';
 import type { Product } from '../../../shared/schemas/product';
 import type { StockSummary } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
 import { useChangesStore } from './changes';
 import { applyChange, stockTotals } from '../product-changes';
 import { useProductListStore } from './product-list';
+
+/** The product a scanned or typed code names exactly (SKU, or GTIN), or null. */
+export function matchCode(code: string, candidates: Product[]): Product | null {
+  const sku = code.trim().toUpperCase();
+  const gtin = normaliseGtin(code.trim()).replace(/^0+/, '');
+  return candidates.find((p) => p.sku === sku) ?? candidates.find((p) => p.gtin !== null && p.gtin.replace(/^0+/, '') === gtin && gtin !== '') ?? null;
+}
 
 /** The product open on its own page, creating and saving products, and keeping both live. */
 export const useProductsStore = defineStore('products', () => {
@@ -45,6 +53,19 @@ export const useProductsStore = defineStore('products', () => {
     return product;
   }
 
+  /** The product a scanned or typed SKU or GTIN names, or null when none does. */
+  async function findByCode(code: string): Promise<Product | null> {
+    const text = code.trim();
+    if (!text) return null;
+    const page = await client['products.list']({ query: text, limit: 20 });
+    return matchCode(text, page.products);
+  }
+
+  /** The products of one item group (the variants of one product), first 100. */
+  function listVariants(itemGroupId: string): Promise<Output<'products.list'>> {
+    return client['products.list']({ itemGroupId, offset: 0, limit: 100 });
+  }
+
   /** New stock figures for a SKU, from the result of a stock action (before its change arrives). */
   function applyStock(sku: string, figures: StockSummary): void {
     const stock = stockTotals(figures);
@@ -52,5 +73,5 @@ export const useProductsStore = defineStore('products', () => {
     list.applyStock(sku, stock);
   }
 
-  return { current, open, create, update, applyStock };
+  return { current, open, create, update, findByCode, listVariants, applyStock };
 });

@@ -3,6 +3,7 @@ import { ref } from 'vue';
 import type { Availability } from '../../../shared/domain/availability';
 import type { Change } from '../../../shared/schemas/changes';
 import type { PublishIssues, PublishStatus } from '../../../shared/schemas/publish';
+import type { PublishPreview } from '../../../shared/schemas/publish-preview';
 import { useClient } from '../api/app-api';
 import { describeError } from '../api/errors';
 import { useChangesStore } from './changes';
@@ -115,5 +116,10 @@ export const usePublishingStore = defineStore('publishing', () => {
     }
   }
 
-  return { status, issues, feedChanges, error, running, open, close, refresh, loadMoreIssues, publishNow };
+  /** How one product comes out in the next publish: its feed item, JSON-LD, sitemap entry and problems. */
+  function preview(sku: string): Promise<PublishPreview> {
+    return client['publish.preview']({ sku });
+  }
+
+  return { status, issues, feedChanges, error, running, open, close, refresh, loadMoreIssues, publishNow, preview };
 });

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import type { Output } from '../../../shared/contract';
 import { useAppApi } from '../api/app-api';
 import { ClientError } from '../api/client';
 
@@ -49,5 +50,16 @@ export const useSessionStore = defineStore('session', () => {
     notice.value = 'The server no longer accepts the saved token. Please enter the current one.';
   }
 
-  return { mode, token, remembered, notice, needsToken, signIn, signOut, tokenRejected };
+  /** Makes a new API token (the old one stops working at once); the answer is shown once. */
+  async function rotateToken(): Promise<Output<'auth.rotateToken'>> {
+    const result = await api.client['auth.rotateToken']({});
+    // This page signed in with the old token: keep it working with the new one.
+    if (mode === 'http') {
+      api.tokens.set(result.token, api.tokens.remembered());
+      token.value = result.token;
+    }
+    return result;
+  }
+
+  return { mode, token, remembered, notice, needsToken, signIn, signOut, tokenRejected, rotateToken };
 });

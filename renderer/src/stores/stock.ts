@@ -4,20 +4,8 @@ import type { Location } from '../../../shared/schemas/location';
 import type { Movement, StockResult, StockSnapshot } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
 import { useChangesStore } from './changes';
-import { useProductsStore } from './products';
 
 const MOVEMENT_LIMIT = 20;
-
-export type StockAction = 'receive' | 'adjust' | 'count';
-
-export type StockActionInput = {
-  sku: string;
-  quantity: number;
-  location?: string;
-  reason?: string;
-  reference?: string;
-  idempotencyKey?: string;
-};
 
 /** Newest first, each movement once. */
 function mergeMovements(...lists: Movement[][]): Movement[] {
@@ -31,7 +19,6 @@ function mergeMovements(...lists: Movement[][]): Movement[] {
 /** Stock of the product on screen: totals, per location, and its ledger rows (newest first, pageable). */
 export const useStockStore = defineStore('stock', () => {
   const client = useClient();
-  const products = useProductsStore();
   const snapshot = ref<StockSnapshot | null>(null);
   const movements = ref<Movement[]>([]);
   /** Pass as `before` for the next older page; null when the oldest movement is shown. */
@@ -76,25 +63,11 @@ export const useStockStore = defineStore('stock', () => {
     olderFrom.value = page.next;
   }
 
-  function call(action: StockAction, input: StockActionInput): Promise<StockResult> {
-    switch (action) {
-      case 'receive':
-        return client['stock.receive'](input);
-      case 'count':
-        return client['stock.count'](input);
-      case 'adjust':
-        // An empty reason goes to the server, which explains that an adjustment needs one.
-        return client['stock.adjust']({ ...input, reason: input.reason ?? '' });
-    }
-  }
-
-  /** Runs a stock action; the figures on screen come from its result, not from a reload. */
-  async function run(action: StockAction, input: StockActionInput): Promise<StockResult> {
-    const result = await call(action, input);
+  /** A stock action's result, on screen at once (before its change arrives) when it is this product's. */
+  function applyResult(result: StockResult): void {
+    if (snapshot.value?.sku !== result.stock.sku) return;
     snapshot.value = result.stock;
     movements.value = mergeMovements(result.movements, movements.value);
-    products.applyStock(result.stock.sku, result.stock);
-    return result;
   }
 
   function clear(): void {
@@ -103,5 +76,5 @@ export const useStockStore = defineStore('stock', () => {
     olderFrom.value = null;
   }
 
-  return { snapshot, movements, olderFrom, locations, load, loadOlder, run, clear };
+  return { snapshot, movements, olderFrom, locations, load, loadOlder, applyResult, clear };
 });
