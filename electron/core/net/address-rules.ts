@@ -7,6 +7,7 @@
  * before anything here sees them.
  */
 import ipaddr from 'ipaddr.js';
+import { AppError } from '../../../shared/errors';
 
 /** Why an address is refused. */
 export type AddressRule = {
@@ -151,4 +152,15 @@ export function checkUrlText(url: string | URL, allowPrivateNetwork: boolean): R
   }
   const rule = hostRule(parsed.hostname);
   return refuses(rule, allowPrivateNetwork) ? { ...rule, address: parsed.hostname } : null;
+}
+
+/**
+ * Refuses a URL being saved, as a 422 naming `field` and the rule. The connection is checked again
+ * when it is made (a name may resolve to a refused address); this is the early, readable answer.
+ */
+export function assertUrlAllowed(url: string, allowPrivateNetwork: boolean, field: string): void {
+  const refusal = checkUrlText(url, allowPrivateNetwork);
+  if (!refusal) return;
+  const message = refusalMessage(refusal);
+  throw new AppError('validation_failed', `${field}: ${message}`, { issues: [{ path: field, message }] });
 }

@@ -64,7 +64,13 @@ function literalRefusal(options: http.ClientRequestArgs, allowPrivateNetwork: bo
   return refuses(rule, allowPrivateNetwork) ? new OutboundRefusedError({ ...rule, address: host }) : null;
 }
 
-type ConnectCallback = (err: Error | null, stream?: Duplex) => void;
+type ConnectCallback = (err: Error | null, stream: Duplex) => void;
+
+/** Fails a connection before it exists: Agent#createSocket reads only the error when one is given. */
+function failConnection(callback: ConnectCallback | undefined, error: Error): null {
+  (callback as ((err: Error) => void) | undefined)?.(error);
+  return null;
+}
 
 class GuardedHttpAgent extends http.Agent {
   constructor(
@@ -76,9 +82,7 @@ class GuardedHttpAgent extends http.Agent {
 
   override createConnection(options: http.ClientRequestArgs, callback?: ConnectCallback): Duplex | null | undefined {
     const refused = literalRefusal(options, this.allowPrivateNetwork);
-    if (!refused) return super.createConnection(options, callback);
-    callback?.(refused);
-    return null;
+    return refused ? failConnection(callback, refused) : super.createConnection(options, callback);
   }
 }
 
@@ -92,9 +96,7 @@ class GuardedHttpsAgent extends https.Agent {
 
   override createConnection(options: http.ClientRequestArgs, callback?: ConnectCallback): Duplex | null | undefined {
     const refused = literalRefusal(options, this.allowPrivateNetwork);
-    if (!refused) return super.createConnection(options, callback);
-    callback?.(refused);
-    return null;
+    return refused ? failConnection(callback, refused) : super.createConnection(options, callback);
   }
 }
 

@@ -8,6 +8,7 @@ import type { ChangeType } from '../../../shared/schemas/changes';
 import type { WebhookDelivery, WebhookDeliveryStatus } from '../../../shared/schemas/webhooks';
 import type { ChangeBus } from '../changes/change-log';
 import type { Logger } from '../db/migrate';
+import type { Outbound } from '../net/outbound';
 import type { StockOp } from '../stock/stock-ops';
 import { num, type Db } from '../util/db-helpers';
 import type { WriteQueue } from '../write-queue';
@@ -25,6 +26,14 @@ export type WebhookOptions = {
   leaseMs?: number;
   /** Looks for deliveries queued by other processes this often (default 5 s). */
   pollMs?: number;
+};
+
+/** What the webhooks need from the rest of the core to send. */
+export type WebhookNetwork = {
+  /** The checked way out (every URL the core calls goes through it). */
+  outbound: Outbound;
+  /** The owner's `webhooks.allowPrivateNetwork`, read at every save and every attempt. */
+  allowPrivateNetwork: () => boolean;
 };
 
 type DeliveryRow = {
@@ -74,13 +83,14 @@ export class Webhooks {
     bus: ChangeBus,
     log: Logger,
     version: string,
+    network: WebhookNetwork,
     options: WebhookOptions = {},
   ) {
-    this.subscriptions = new WebhookSubscriptions(db, queue, bus);
+    this.subscriptions = new WebhookSubscriptions(db, queue, bus, network.allowPrivateNetwork);
     this.worker =
       options.worker === false
         ? null
-        : new WebhookWorker(db, queue, log, {
+        : new WebhookWorker(db, queue, log, network, {
             retryBaseMs: options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS,
             retryMaxMs: options.retryMaxMs ?? DEFAULT_RETRY_MAX_MS,
             lingerMs: options.lingerMs ?? 25,
