@@ -123,6 +123,8 @@ function boundary(files, options) {
 
 const sourceFiles = (folder) => [`${folder}/**/*.ts`, `${folder}/**/*.vue`];
 
+const OUTBOUND_ONLY = 'Call URLs only through Outbound in electron/core/net/outbound.ts (it refuses this computer and private networks unless webhooks.allowPrivateNetwork is on).';
+
 export default defineConfig(
   globalIgnores(['out/', 'dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'coverage/', '.tmp/']),
   js.configs.recommended,
@@ -181,6 +183,21 @@ export default defineConfig(
     why: 'the main process talks to the renderer and the preload only over IPC, and does not start the other hosts.',
     deny: { paths: ['renderer', 'electron/preload', 'electron/server', 'electron/cli'] },
   }),
+
+  // Outgoing requests: exactly one way out of the core (electron/core/net/outbound.ts), which refuses
+  // this computer and private networks unless the owner allows them. Type imports stay allowed.
+  {
+    files: ['electron/core/**/*.ts', 'electron/server/**/*.ts', 'electron/cli/**/*.ts'],
+    ignores: ['electron/core/net/**'],
+    rules: {
+      'no-restricted-globals': ['error', ...['fetch', 'WebSocket', 'EventSource', 'XMLHttpRequest'].map((name) => ({ name, message: OUTBOUND_ONLY }))],
+      'no-restricted-properties': ['error', ...['globalThis', 'global'].map((object) => ({ object, property: 'fetch', message: OUTBOUND_ONLY }))],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: ['node:http', 'http', 'node:https', 'https', 'node:http2', 'http2', 'undici'].map((name) => ({ name, message: OUTBOUND_ONLY, allowTypeImports: true })) },
+      ],
+    },
+  },
 
   // Opening links: exactly one entry point (electron/main/external-links.ts), which allows http(s) only.
   {
