@@ -87,6 +87,18 @@ describe.each(engines())('outgoing requests at delivery time (%s)', (engine: Eng
     expect(JSON.stringify(await core.call('webhooks.deliveries', {}))).not.toContain('maintenance');
   });
 
+  it('logs a receiver that does not answer as a timeout, in a few words', async () => {
+    core = await startCore(engine, { webhooks: FAST });
+    await allowPrivateNetwork(core, true);
+    receiver = await startReceiver('hang');
+    await core.call('products.create', productInput('SSRF-5'));
+    await core.call('webhooks.create', { url: receiver.url, eventTypes: ['stock.changed'], maxAttempts: 1, timeoutMs: 300 });
+    await core.call('stock.receive', { sku: 'SSRF-5', quantity: 1 });
+    await expect.poll(async () => (await core!.call('webhooks.deliveries', { status: 'parked' })).deliveries.length).toBe(1);
+    const [parked] = (await core.call('webhooks.deliveries', { status: 'parked' })).deliveries;
+    expect(parked).toMatchObject({ responseCode: null, error: 'timed out after 300 ms' });
+  });
+
   it('sends URL credentials as Basic authorization and keeps them out of logs and the change log', async () => {
     core = await startCore(engine, { webhooks: FAST, logger });
     await allowPrivateNetwork(core, true);
