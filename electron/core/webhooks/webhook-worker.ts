@@ -8,14 +8,21 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Change, ChangeType } from '../../../shared/schemas/changes';
 import type { Logger } from '../db/migrate';
-import { describeRequestError, describeStatus } from '../net/outbound';
+import { describeRequestError, describeStatus, type Outbound } from '../net/outbound';
 import type { StockOp } from '../stock/stock-ops';
 import { bool, num, type Db } from '../util/db-helpers';
 import type { WriteQueue } from '../write-queue';
 import { recordDeliveries, type DeliveryUpdate } from './delivery-record';
 import { WEBHOOK_HEADERS, signWebhook } from './webhook-signature';
 import type { SubscriptionRow } from './webhook-subscriptions';
-import type { WebhookNetwork } from './webhooks';
+
+/** What the webhooks need from the rest of the core to send. */
+export type WebhookNetwork = {
+  /** The checked way out (every URL the core calls goes through it). */
+  outbound: Outbound;
+  /** The owner's `webhooks.allowPrivateNetwork`, read at every save and every attempt. */
+  allowPrivateNetwork: () => boolean;
+};
 
 export type WebhookWorkerOptions = {
   /** First retry delay; each further failure doubles it, up to retryMaxMs, with jitter. */

@@ -8,12 +8,11 @@ import type { ChangeType } from '../../../shared/schemas/changes';
 import type { WebhookDelivery, WebhookDeliveryStatus } from '../../../shared/schemas/webhooks';
 import type { ChangeBus } from '../changes/change-log';
 import type { Logger } from '../db/migrate';
-import type { Outbound } from '../net/outbound';
 import type { StockOp } from '../stock/stock-ops';
 import { num, type Db } from '../util/db-helpers';
 import type { WriteQueue } from '../write-queue';
 import { WebhookSubscriptions } from './webhook-subscriptions';
-import { DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_MAX_MS, WebhookWorker } from './webhook-worker';
+import { DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_MAX_MS, WebhookWorker, type WebhookNetwork } from './webhook-worker';
 
 export type WebhookOptions = {
   /** Run the delivery worker in this process (default true; the CLI turns it off). */
@@ -26,14 +25,6 @@ export type WebhookOptions = {
   leaseMs?: number;
   /** Looks for deliveries queued by other processes this often (default 5 s). */
   pollMs?: number;
-};
-
-/** What the webhooks need from the rest of the core to send. */
-export type WebhookNetwork = {
-  /** The checked way out (every URL the core calls goes through it). */
-  outbound: Outbound;
-  /** The owner's `webhooks.allowPrivateNetwork`, read at every save and every attempt. */
-  allowPrivateNetwork: () => boolean;
 };
 
 type DeliveryRow = {

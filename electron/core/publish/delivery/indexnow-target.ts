@@ -3,7 +3,7 @@
  * publish until a submission that contained them succeeds, so coalescing publishes loses none.
  */
 import type { Logger } from '../../db/migrate';
-import { describeRequestError, OutboundRefusedError, type Outbound } from '../../net/outbound';
+import { describeRequestError, OutboundRefusedError, type Outbound, type OutboundResponse } from '../../net/outbound';
 import type { PublishOutcome, StoredSettings } from '../types';
 import { DeliveryError, parseRetryAfter } from './delivery-error';
 import { INDEXNOW_BATCH, indexNowEndpoint, indexNowSite, urlBelongsTo, type IndexNowSite } from './indexnow-config';
@@ -97,7 +97,7 @@ export class IndexNowTarget implements DeliveryTarget {
 
   private async submit(endpoint: URL, site: IndexNowSite, urlList: string[], signal: AbortSignal, allowPrivateNetwork: boolean): Promise<void> {
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
-    let response;
+    let response: OutboundResponse;
     try {
       // Not followed: a redirect is reported so the owner sets the engine to where it leads.
       response = await this.options.outbound.request(endpoint, {
