@@ -127,6 +127,8 @@ function boundary(files, options) {
 
 const sourceFiles = (folder) => [`${folder}/**/*.ts`, `${folder}/**/*.vue`];
 
+const OUTBOUND_ONLY = 'Call URLs only through Outbound in electron/core/net/outbound.ts (it refuses this computer and private networks unless webhooks.allowPrivateNetwork is on).';
+
 export default defineConfig(
   globalIgnores(['out/', 'dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'coverage/', '.tmp/']),
   js.configs.recommended,
@@ -197,6 +199,21 @@ export default defineConfig(
           why: 'screens and components reach the core through a store (renderer/src/stores), which loads, keeps and reports what they show; only stores hold the client.',
           deny: { paths: ['renderer/src/api/app-api'] },
         },
+      ],
+    },
+  },
+
+  // Outgoing requests: exactly one way out of the core (electron/core/net/outbound.ts), which refuses
+  // this computer and private networks unless the owner allows them. Type imports stay allowed.
+  {
+    files: ['electron/core/**/*.ts', 'electron/server/**/*.ts', 'electron/cli/**/*.ts'],
+    ignores: ['electron/core/net/**'],
+    rules: {
+      'no-restricted-globals': ['error', ...['fetch', 'WebSocket', 'EventSource', 'XMLHttpRequest'].map((name) => ({ name, message: OUTBOUND_ONLY }))],
+      'no-restricted-properties': ['error', ...['globalThis', 'global'].map((object) => ({ object, property: 'fetch', message: OUTBOUND_ONLY }))],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: ['node:http', 'http', 'node:https', 'https', 'node:http2', 'http2', 'undici'].map((name) => ({ name, message: OUTBOUND_ONLY, allowTypeImports: true })) },
       ],
     },
   },

@@ -10,6 +10,7 @@ import { createKnex, resolveDbConfig, type DbConfig } from './db/connection';
 import { migrateToLatest, silentLogger, type Logger } from './db/migrate';
 import { createHandlers } from './handlers';
 import { LocationDirectory } from './locations/locations';
+import { Outbound, type HostResolver } from './net/outbound';
 import { ProductService } from './products/product-service';
 import { SettingsService } from './settings/settings-service';
 import { createStockBatchHandler } from './stock/stock-engine';
@@ -44,6 +45,11 @@ export type CoreOptions = {
   delivery?: Pick<DeliveryRunnerOptions, 'retry' | 'sftpConnectTimeoutMs' | 'indexNowTimeoutMs'>;
   /** Limits of one sitemap file (50,000 URLs and 50 MB); tests lower them to exercise the split. */
   sitemapLimits?: SitemapLimits;
+  /**
+   * How outgoing requests resolve host names (default: the system resolver). Every address a name
+   * resolves to is checked before connecting; tests resolve names to 127.0.0.1 through this.
+   */
+  resolveHost?: HostResolver;
 };
 
 export type Core = {
@@ -105,7 +111,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const stock = new StockService(db, queue, locations, summary);
   const products = new ProductService(db, queue, stock, () => settingsService.current().currency, summary);
 
-  const webhooks = new Webhooks(db, queue, bus, log, VERSION, options.webhooks);
+  // Every URL the core calls (webhooks, IndexNow) goes out through this one checked helper.
+  const outbound = new Outbound({ resolve: options.resolveHost });
+  const allowPrivateNetwork = () => settingsService.current().webhooks.allowPrivateNetwork;
+  const webhooks = new Webhooks(db, queue, bus, log, VERSION, { outbound, allowPrivateNetwork }, options.webhooks);
   // Channel orders and counts run the stock engine inside their own transactions (all-or-nothing orders).
   const stockBatch = createStockBatchHandler(engineDeps);
   const orders = new OrderService(db, queue, new OrderStock(stockBatch, { locations, defaultLocation: () => settingsService.current().defaultLocation }));
@@ -116,6 +125,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     settings: () => settingsService.current(),
     logger: log,
     publishDir: () => resolvePublishDir(options.dataDir, settingsService.current().publishDir),
+    outbound,
   });
   const publisher = new Publisher(
     {
@@ -166,6 +176,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       await publisher.stop();
       disconnectDelivery();
       await delivery.close();
+      outbound.close();
       await queue.drain();
       await db.destroy();
     },

@@ -76,6 +76,11 @@ export const settingsShape = {
         .default(''),
     })
     .default({ enabled: false, host: '', port: 22, username: '', remoteDir: '', hostFingerprint: '' }),
+  /**
+   * Outgoing requests (webhooks, the IndexNow engine). Off: URLs that reach this computer or the
+   * local network are refused. On: a local receiver (n8n or Node-RED on 127.0.0.1) may be used.
+   */
+  webhooks: z.strictObject({ allowPrivateNetwork: z.boolean().default(false) }).default({ allowPrivateNetwork: false }),
   /** Shared secrets of the sales-channel webhooks (Shopify app secret, WooCommerce webhook secret). */
   channels: z
     .strictObject({
@@ -117,6 +122,7 @@ export const settingsSchema = z.object({
     remoteDir: z.string(),
     hostFingerprint: z.string(),
   }),
+  webhooks: z.object({ allowPrivateNetwork: z.boolean() }),
   channels: z.object({
     shopify: z.object({ secret: z.null(), hasSecret: z.boolean() }),
     woocommerce: z.object({ secret: z.null(), hasSecret: z.boolean() }),

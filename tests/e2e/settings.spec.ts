@@ -113,6 +113,25 @@ test('settings: a new API token is shown once, the old one stops working, and we
   await page.getByLabel('Address (URL)').fill('not a url');
   await page.getByRole('button', { name: 'Add webhook' }).click();
   await expect(page.getByLabel('Address (URL)')).toHaveAccessibleDescription(/http/);
+  // This computer is refused, naming the rule, until the owner allows it (a local n8n is a real use).
+  await page.getByLabel('Address (URL)').fill('http://n8n:s3cret-pass@127.0.0.1:5678/webhook/stock');
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  await expect(page.getByLabel('Address (URL)')).toHaveAccessibleDescription(/loopback.*webhooks\.allowPrivateNetwork/);
+  const allow = page.getByLabel('Allow webhooks and IndexNow to reach this computer and the local network');
+  await expect(allow).not.toBeChecked();
+  await expect(allow).toHaveAccessibleDescription(/n8n or Node-RED on 127\.0\.0\.1/);
+  await allow.check();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Its signing secret is' })).toContainText('http://***@127.0.0.1:5678/webhook/stock');
+  const local = page.getByRole('listitem').filter({ hasText: 'http://***@127.0.0.1:5678/webhook/stock' });
+  await expect(local).toBeVisible();
+  await expect(page.getByText('s3cret-pass')).toHaveCount(0);
+  await local.getByRole('button', { name: 'Delete…' }).click();
+  await page.getByRole('dialog', { name: 'Delete this webhook?' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(local).toHaveCount(0);
+
   await page.getByLabel('Address (URL)').fill('https://hooks.example.com/stock');
   await page.getByLabel('Description (optional)').fill('Warehouse system');
   await page.getByLabel('Changes to send (optional)').selectOption(['stock.changed', 'availability.changed']);

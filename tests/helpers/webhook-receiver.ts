@@ -1,9 +1,20 @@
 /**
  * A webhook receiver on 127.0.0.1 for tests: records every request (headers and raw body) and
- * answers by a script of behaviours, then by a default one.
+ * answers by a script of behaviours, then by a default one. Stockfeed refuses to call this
+ * computer unless the owner allows it, so tests that deliver here turn the setting on first.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TestCore } from './core';
+
+/**
+ * Turns `webhooks.allowPrivateNetwork` on or off through the real settings path (the contract's
+ * settings.update), as the owner would for a local n8n or Node-RED.
+ */
+export async function allowPrivateNetwork(core: Pick<TestCore, 'call'>, allow = true): Promise<void> {
+  const current = await core.call('settings.get', {});
+  await core.call('settings.update', { ...current, webhooks: { allowPrivateNetwork: allow } });
+}
 
 export type Behaviour = 'ok' | 'fail' | 'hang';
 

@@ -47,6 +47,8 @@ describe.each(engines())('delivery in the core (%s)', (engine: Engine) => {
       ...current,
       shopUrl: 'https://shop.example.com',
       indexNow: { enabled: true, key: KEY, engine: endpoint.url },
+      // The stand-in engine listens on 127.0.0.1: the owner allows this computer.
+      webhooks: { allowPrivateNetwork: true },
     });
     await core.delivery.idle();
     const publishDir = path.join(core.dataDir, 'publish');

@@ -40,6 +40,8 @@ async function setup(indexNow: Partial<StoredSettings['indexNow']> = {}, extra: 
     shopUrl: 'https://shop.example.com',
     productUrlTemplate: 'https://shop.example.com/products/{slug}',
     indexNow: { enabled: true, key: KEY, engine: engine.url },
+    // The stand-in engine listens on 127.0.0.1: the owner allows this computer.
+    webhooks: { allowPrivateNetwork: true },
     ...extra,
   });
   // Overrides skip the schema on purpose: the runner must cope with whatever is stored.
@@ -239,6 +241,23 @@ describe('IndexNow delivery', () => {
     expect(h.engine.accepted[0]?.body.urlList).toEqual([url('mug')]);
   });
 
+  it('an engine on this computer is refused unless webhooks.allowPrivateNetwork is on: nothing is sent, and allowing it re-arms the target', async () => {
+    const h = await setup();
+    h.settings = { ...h.settings, webhooks: { allowPrivateNetwork: false } };
+    h.runner.onPublished(outcome(h, 1, [url('mug')]));
+    await h.runner.idle();
+    expect(h.status()).toMatchObject({
+      state: 'failed',
+      lastError: `IndexNow engine ${new URL(h.engine.url).host}: refused: 127.0.0.1 is loopback (127/8, this computer); requests to this computer and the local network are refused unless the setting webhooks.allowPrivateNetwork is on`,
+    });
+    expect(h.engine.count()).toBe(0);
+    h.settings = { ...h.settings, webhooks: { allowPrivateNetwork: true } };
+    h.runner.settingsChanged();
+    await h.runner.idle();
+    expect(h.status()).toMatchObject({ state: 'idle', lastSeq: 1, lastError: null });
+    expect(h.engine.accepted[0]?.body.urlList).toEqual([url('mug')]);
+  });
+
   it('an unreachable engine is retried (connection refused)', async () => {
     const h = await setup();
     const port = new URL(h.engine.url).port;
@@ -255,6 +274,8 @@ describe('IndexNow rules', () => {
     expect(indexNowEndpoint('api.indexnow.org').href).toBe('https://api.indexnow.org/indexnow');
     expect(indexNowEndpoint('www.bing.com').href).toBe('https://www.bing.com/indexnow');
     expect(indexNowEndpoint('http://127.0.0.1:8123').href).toBe('http://127.0.0.1:8123/indexnow');
+    // A host and port is not a URL scheme.
+    expect(indexNowEndpoint('engine.example:8443').href).toBe('https://engine.example:8443/indexnow');
     expect(indexNowEndpoint('https://yandex.com/indexnow').href).toBe('https://yandex.com/indexnow');
     expect(() => indexNowEndpoint('not a host')).toThrow(/neither a host name .* nor an http\(s\) URL/);
     expect(() => indexNowEndpoint('https://user:pw@engine.example')).toThrow(/must not carry credentials/);

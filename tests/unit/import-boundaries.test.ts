@@ -149,3 +149,20 @@ describe('links leave the app only through electron/main/external-links.ts', () 
     expect(await problems('electron/main/external-links.ts', code, 'no-restricted-syntax')).toEqual([]);
   });
 });
+
+describe('the core calls URLs only through electron/core/net/outbound.ts', () => {
+  it.each([
+    ['electron/core/webhooks/example.ts', "await fetch('http://169.254.169.254/latest/meta-data/');\n", 'no-restricted-globals'],
+    ['electron/core/publish/delivery/example.ts', "const response = await globalThis.fetch('https://api.indexnow.org/indexnow');\nexport { response };\n", 'no-restricted-properties'],
+    ['electron/core/webhooks/example.ts', "import http from 'node:http';\nhttp.request('http://127.0.0.1/').end();\n", '@typescript-eslint/no-restricted-imports'],
+    ['electron/server/example.ts', "import { request } from 'https';\nrequest('https://10.0.0.1/').end();\n", '@typescript-eslint/no-restricted-imports'],
+    ['electron/cli/example.ts', "import { fetch } from 'undici';\nawait fetch('http://localhost/');\n", '@typescript-eslint/no-restricted-imports'],
+  ])('%s: reports a raw request', async (file, code, rule) => {
+    expect(await problems(file, code, rule)).toHaveLength(1);
+  });
+
+  it('allows type imports, and the raw calls inside the helper itself', async () => {
+    expect(await problems('electron/core/events/example.ts', "import type { ServerResponse } from 'node:http';\nexport type R = ServerResponse;\n", '@typescript-eslint/no-restricted-imports')).toEqual([]);
+    expect(await problems('electron/core/net/outbound.ts', "import http from 'node:http';\nhttp.request('http://x/').end();\n", '@typescript-eslint/no-restricted-imports')).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@ import type { StockOp } from '../stock/stock-ops';
 import { withIdempotency } from '../idempotency';
 import { shopBufferCrossings } from '../events/availability-events';
 import type { LocationDirectory } from '../locations/locations';
+import { assertEngineAllowed } from '../publish/delivery/indexnow-config';
 
 type Stored = ParsedInput<'settings.update'>;
 
@@ -44,6 +45,8 @@ export class SettingsService {
   }
 
   update(input: ParsedInput<'settings.update'>): Promise<Settings> {
+    // Only an engine in use is checked: a hidden, switched-off field must not block the save.
+    if (input.indexNow.enabled) assertEngineAllowed(input.indexNow.engine, input.webhooks.allowPrivateNetwork);
     return this.queue.exclusive((ctx) =>
       withIdempotency(ctx, 'settings.update', input, async () => {
         const row = (await ctx.trx('settings').where({ key: KEY }).first()) as { value: string } | undefined;

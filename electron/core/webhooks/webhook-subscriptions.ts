@@ -11,6 +11,8 @@ import type { Change, ChangeType } from '../../../shared/schemas/changes';
 import type { Webhook } from '../../../shared/schemas/webhooks';
 import type { ChangeBus } from '../changes/change-log';
 import { withIdempotency } from '../idempotency';
+import { assertUrlAllowed } from '../net/address-rules';
+import { keepMaskedCredentials, maskCredentials } from '../net/url-credentials';
 import { bool, insertRows, num, type Db } from '../util/db-helpers';
 import { uuid7 } from '../util/uuid7';
 import type { StockOp } from '../stock/stock-ops';
@@ -47,7 +49,7 @@ export function eventTypesOf(row: Pick<SubscriptionRow, 'event_types'>): ChangeT
 function toWebhook(row: SubscriptionRow, counts: { pending: number; parked: number }): Webhook {
   return {
     id: row.id,
-    url: row.url,
+    url: maskCredentials(row.url),
     eventTypes: eventTypesOf(row),
     enabled: bool(row.enabled),
     description: row.description,
@@ -77,6 +79,8 @@ export class WebhookSubscriptions {
     private readonly db: Db,
     private readonly queue: WriteQueue<StockOp, unknown>,
     bus: ChangeBus,
+    /** The owner's `webhooks.allowPrivateNetwork`, read at every save. */
+    private readonly allowPrivateNetwork: () => boolean,
   ) {
     queue.addAppendHook((trx, now, changes) => this.enqueue(trx, now, changes));
     // The bus fires after the commit and before the next transaction starts, so the next write
@@ -164,6 +168,7 @@ export class WebhookSubscriptions {
   }
 
   create(input: ParsedInput<'webhooks.create'>): Promise<Webhook & { secret: string }> {
+    assertUrlAllowed(input.url, this.allowPrivateNetwork(), 'url');
     return this.queue.exclusive((ctx) =>
       withIdempotency(ctx, 'webhooks.create', input, async () => {
         const secret = input.secret ?? generateSecret();
@@ -187,11 +192,12 @@ export class WebhookSubscriptions {
   }
 
   update(input: ParsedInput<'webhooks.update'>): Promise<Webhook> {
+    if (input.url !== undefined) assertUrlAllowed(input.url, this.allowPrivateNetwork(), 'url');
     return this.queue.exclusive((ctx) =>
       withIdempotency(ctx, 'webhooks.update', input, async () => {
         const row = await findSubscription(ctx.trx, input.id);
         const next: SubscriptionRow = { ...row };
-        if (input.url !== undefined) next.url = input.url;
+        if (input.url !== undefined) next.url = keepMaskedCredentials(input.url, row.url);
         if (input.eventTypes !== undefined) next.event_types = JSON.stringify(input.eventTypes);
         if (input.secret !== undefined) next.secret = input.secret;
         if (input.enabled !== undefined) next.enabled = input.enabled;
@@ -225,13 +231,13 @@ export class WebhookSubscriptions {
   }
 
   private async logChange(ctx: WriteContext, row: SubscriptionRow, action: 'created' | 'updated' | 'deleted'): Promise<void> {
-    // The secret never goes into the change log: the log is readable by every API client.
+    // The secret and the URL's credentials never go into the change log: every API client reads it.
     await ctx.append([
       {
         type: 'webhook.changed',
         productId: null,
         sku: null,
-        payload: { id: row.id, action, url: row.url, eventTypes: eventTypesOf(row), enabled: bool(row.enabled) },
+        payload: { id: row.id, action, url: maskCredentials(row.url), eventTypes: eventTypesOf(row), enabled: bool(row.enabled) },
       },
     ]);
   }

@@ -8,13 +8,21 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Change, ChangeType } from '../../../shared/schemas/changes';
 import type { Logger } from '../db/migrate';
+import { describeRequestError, describeStatus, type Outbound } from '../net/outbound';
 import type { StockOp } from '../stock/stock-ops';
 import { bool, num, type Db } from '../util/db-helpers';
 import type { WriteQueue } from '../write-queue';
 import { recordDeliveries, type DeliveryUpdate } from './delivery-record';
-import { postJson } from './webhook-http';
 import { WEBHOOK_HEADERS, signWebhook } from './webhook-signature';
 import type { SubscriptionRow } from './webhook-subscriptions';
+
+/** What the webhooks need from the rest of the core to send. */
+export type WebhookNetwork = {
+  /** The checked way out (every URL the core calls goes through it). */
+  outbound: Outbound;
+  /** The owner's `webhooks.allowPrivateNetwork`, read at every save and every attempt. */
+  allowPrivateNetwork: () => boolean;
+};
 
 export type WebhookWorkerOptions = {
   /** First retry delay; each further failure doubles it, up to retryMaxMs, with jitter. */
@@ -75,6 +83,7 @@ export class WebhookWorker {
     private readonly db: Db,
     private readonly queue: WriteQueue<StockOp, unknown>,
     private readonly log: Logger,
+    private readonly network: WebhookNetwork,
     private readonly options: WebhookWorkerOptions,
   ) {}
 
@@ -291,9 +300,10 @@ export class WebhookWorker {
     }, timeoutMs);
     const t0 = performance.now();
     try {
-      const response = await postJson(
-        sub.url,
-        {
+      // The setting is read at every attempt: switched off, local receivers stop getting deliveries.
+      const response = await this.network.outbound.request(sub.url, {
+        method: 'POST',
+        headers: {
           'Content-Type': 'application/json',
           'User-Agent': `Stockfeed/${this.options.version} (webhooks)`,
           [WEBHOOK_HEADERS.eventId]: String(change.seq),
@@ -302,27 +312,26 @@ export class WebhookWorker {
           [WEBHOOK_HEADERS.signature]: signWebhook(sub.secret, timestamp, body),
         },
         body,
-        controller.signal,
-      );
+        signal: controller.signal,
+        allowPrivateNetwork: this.network.allowPrivateNetwork(),
+      });
       // Any 2xx; a redirect is not followed (and is a failure), so a delivery goes where it was set up to.
       const ok = response.status >= 200 && response.status < 300;
-      return {
-        ok,
-        responseCode: response.status,
-        durationMs: performance.now() - t0,
-        error: ok ? null : `HTTP ${response.status}${response.snippet ? `: ${response.snippet}` : ''}`,
-      };
+      // The status and its standard name only: the receiver's answer (or whatever a URL pointed
+      // at a private service would return) never reaches the log, which every API client reads.
+      const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : '';
+      return { ok, responseCode: response.status, durationMs: performance.now() - t0, error: ok ? null : `${describeStatus(response.status)}${redirect}` };
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const reason = timedOut
-        ? `no answer within ${timeoutMs} ms`
-        : this.stopped
-          ? 'abandoned at shutdown'
-          : code && code !== 'ERR_HTTP_REQUEST' ? `${code}: ${(error as Error).message}` : (error as Error).message;
+      const reason = timedOut ? `timed out after ${formatDuration(timeoutMs)}` : this.stopped ? 'abandoned at shutdown' : describeRequestError(error);
       return { ok: false, responseCode: null, durationMs: performance.now() - t0, error: reason.slice(0, 500) };
     } finally {
       clearTimeout(timer);
       this.inFlight.delete(controller);
     }
   }
+}
+
+/** "10 s", "2.5 s" or "300 ms". */
+function formatDuration(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
 }

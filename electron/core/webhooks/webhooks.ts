@@ -12,7 +12,7 @@ import type { StockOp } from '../stock/stock-ops';
 import { num, type Db } from '../util/db-helpers';
 import type { WriteQueue } from '../write-queue';
 import { WebhookSubscriptions } from './webhook-subscriptions';
-import { DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_MAX_MS, WebhookWorker } from './webhook-worker';
+import { DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_MAX_MS, WebhookWorker, type WebhookNetwork } from './webhook-worker';
 
 export type WebhookOptions = {
   /** Run the delivery worker in this process (default true; the CLI turns it off). */
@@ -74,13 +74,14 @@ export class Webhooks {
     bus: ChangeBus,
     log: Logger,
     version: string,
+    network: WebhookNetwork,
     options: WebhookOptions = {},
   ) {
-    this.subscriptions = new WebhookSubscriptions(db, queue, bus);
+    this.subscriptions = new WebhookSubscriptions(db, queue, bus, network.allowPrivateNetwork);
     this.worker =
       options.worker === false
         ? null
-        : new WebhookWorker(db, queue, log, {
+        : new WebhookWorker(db, queue, log, network, {
             retryBaseMs: options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS,
             retryMaxMs: options.retryMaxMs ?? DEFAULT_RETRY_MAX_MS,
             lingerMs: options.lingerMs ?? 25,

@@ -2,6 +2,7 @@
  * Where IndexNow submissions go and what they may contain, derived from the settings. Kept apart
  * from the HTTP code so the rules (engine address, key, host, key location) read in one place.
  */
+import { assertUrlAllowed } from '../../net/address-rules';
 import type { StoredSettings } from '../types';
 import { DeliveryError } from './delivery-error';
 
@@ -22,7 +23,8 @@ const HOST_NAME = /^(?=.{1,253}(?::|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.
  */
 export function indexNowEndpoint(engine: string): URL {
   const value = engine.trim() || DEFAULT_INDEXNOW_ENGINE;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) {
+  // "://" marks a URL: "localhost:8080" is a host and port (the schema allows it), not a scheme.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     let url: URL;
     try {
       url = new URL(value);
@@ -42,6 +44,21 @@ export function indexNowEndpoint(engine: string): URL {
     throw new DeliveryError(`IndexNow engine "${value}" is neither a host name (e.g. api.indexnow.org) nor an http(s) URL`, false);
   }
   return new URL(`https://${value}/indexnow`);
+}
+
+/**
+ * Refuses (422 on `indexNow.engine`) an engine on this computer or the local network unless the
+ * owner allows it; checked when settings are saved. An engine the schema let through but that is
+ * still unusable is reported by delivery, as before.
+ */
+export function assertEngineAllowed(engine: string, allowPrivateNetwork: boolean): void {
+  let endpoint: URL;
+  try {
+    endpoint = indexNowEndpoint(engine);
+  } catch {
+    return;
+  }
+  assertUrlAllowed(endpoint.href, allowPrivateNetwork, 'indexNow.engine');
 }
 
 export type IndexNowSite = {

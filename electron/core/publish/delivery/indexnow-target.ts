@@ -3,8 +3,9 @@
  * publish until a submission that contained them succeeds, so coalescing publishes loses none.
  */
 import type { Logger } from '../../db/migrate';
+import { describeRequestError, OutboundRefusedError, type Outbound, type OutboundResponse } from '../../net/outbound';
 import type { PublishOutcome, StoredSettings } from '../types';
-import { DeliveryError, errorMessage, parseRetryAfter } from './delivery-error';
+import { DeliveryError, parseRetryAfter } from './delivery-error';
 import { INDEXNOW_BATCH, indexNowEndpoint, indexNowSite, urlBelongsTo, type IndexNowSite } from './indexnow-config';
 import { syncKeyFile } from './key-file';
 import type { DeliveryTarget } from './target-loop';
@@ -15,6 +16,8 @@ export type IndexNowTargetOptions = {
   publishDir?: (() => string) | undefined;
   requestTimeoutMs: number;
   batchSize?: number;
+  /** The checked way out: the engine may not be this computer or the local network unless allowed. */
+  outbound: Outbound;
 };
 
 /** What each refusal means, from the protocol's documentation, for the status line. */
@@ -41,7 +44,7 @@ export class IndexNowTarget implements DeliveryTarget {
   }
 
   fingerprint(settings: StoredSettings): string {
-    return JSON.stringify([settings.indexNow, settings.shopUrl, settings.productUrlTemplate]);
+    return JSON.stringify([settings.indexNow, settings.shopUrl, settings.productUrlTemplate, settings.webhooks.allowPrivateNetwork]);
   }
 
   accept(outcome: PublishOutcome, enabled: boolean): void {
@@ -84,7 +87,7 @@ export class IndexNowTarget implements DeliveryTarget {
     const size = this.options.batchSize ?? INDEXNOW_BATCH;
     for (let i = 0; i < valid.length; i += size) {
       const batch = valid.slice(i, i + size);
-      await this.submit(endpoint, site, batch.map(([url]) => url), signal);
+      await this.submit(endpoint, site, batch.map(([url]) => url), signal, settings.webhooks.allowPrivateNetwork);
       // A URL changed again while this request was out stays pending and goes out once more.
       for (const [url, generation] of batch) if (this.urls.get(url) === generation) this.urls.delete(url);
     }
@@ -92,30 +95,35 @@ export class IndexNowTarget implements DeliveryTarget {
     return seq;
   }
 
-  private async submit(endpoint: URL, site: IndexNowSite, urlList: string[], signal: AbortSignal): Promise<void> {
-    let response: Response;
+  private async submit(endpoint: URL, site: IndexNowSite, urlList: string[], signal: AbortSignal, allowPrivateNetwork: boolean): Promise<void> {
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
+    let response: OutboundResponse;
     try {
-      response = await fetch(endpoint, {
+      // Not followed: a redirect is reported so the owner sets the engine to where it leads.
+      response = await this.options.outbound.request(endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body: JSON.stringify({ host: site.host, key: site.key, keyLocation: site.keyLocation, urlList }),
-        redirect: 'manual',
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.requestTimeoutMs)]),
+        signal: AbortSignal.any([signal, timeout]),
+        allowPrivateNetwork,
+        keepBody: 1000,
       });
     } catch (error) {
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? 'no answer in time' : errorMessage(causeOf(error));
+      // Refused by the address rules: waiting will not help, a settings change will.
+      if (error instanceof OutboundRefusedError) throw new DeliveryError(`IndexNow engine ${endpoint.host}: ${error.message}`, false);
+      const reason = timeout.aborted ? 'no answer in time' : describeRequestError(error);
       throw new DeliveryError(`IndexNow engine ${endpoint.host} could not be reached: ${reason}`, true);
     }
-    const body = await readSnippet(response);
+    const body = oneLine(response.body);
     const status = response.status;
     if (status === 200 || status === 202) return;
     const detail = body ? ` — engine said: ${body}` : '';
     if (status === 429 || status >= 500) {
       const what = status === 429 ? 'too many requests (429)' : `server error (${status})`;
-      throw new DeliveryError(`IndexNow engine ${endpoint.host}: ${what}, backing off${detail}`, true, parseRetryAfter(response.headers.get('retry-after')));
+      throw new DeliveryError(`IndexNow engine ${endpoint.host}: ${what}, backing off${detail}`, true, parseRetryAfter(header(response.headers['retry-after'])));
     }
     if (status >= 300 && status < 400) {
-      const location = response.headers.get('location') ?? '(no location)';
+      const location = header(response.headers.location) ?? '(no location)';
       throw new DeliveryError(`IndexNow engine ${endpoint.host} redirected to ${location}: set the engine to that address`, false);
     }
     const meaning = MEANING[status] ?? `refused with HTTP ${status}`;
@@ -123,14 +131,12 @@ export class IndexNowTarget implements DeliveryTarget {
   }
 }
 
-/** The first 200 characters of the answer, on one line, for the status message. */
-async function readSnippet(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '');
+/** The first 200 characters of the engine's answer, on one line, for the status message. */
+function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is stripped
   return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 200);
 }
 
-/** fetch wraps socket errors ("fetch failed"); the cause says what actually happened. */
-function causeOf(error: unknown): unknown {
-  return error instanceof Error && error.cause instanceof Error ? error.cause : error;
+function header(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
 }

@@ -4,6 +4,7 @@
  * target only shows in its status.
  */
 import type { Logger } from '../../db/migrate';
+import { Outbound } from '../../net/outbound';
 import type { PublishOutcome, StoredSettings, TargetStatus } from '../types';
 import { DEFAULT_RETRY, type RetryPolicy } from './delivery-error';
 import { IndexNowTarget } from './indexnow-target';
@@ -23,6 +24,8 @@ export type DeliveryRunnerOptions = {
   indexNowTimeoutMs?: number;
   /** URLs per IndexNow request (the protocol's maximum, 10,000, unless a test lowers it). */
   indexNowBatchSize?: number;
+  /** The checked way out for IndexNow (the core passes its own; default: one with the system resolver). */
+  outbound?: Outbound;
 };
 
 export type DeliveryRunner = {
@@ -42,6 +45,7 @@ export type DeliveryRunner = {
 export function createDeliveryRunner(options: DeliveryRunnerOptions): DeliveryRunner {
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const loopOptions = { settings: options.settings, logger: options.logger, retry, now: () => new Date() };
+  const outbound = options.outbound ?? new Outbound();
   const loops = new Map<TargetStatus['target'], TargetLoop>([
     [
       'sftp',
@@ -62,6 +66,7 @@ export function createDeliveryRunner(options: DeliveryRunnerOptions): DeliveryRu
           publishDir: options.publishDir,
           requestTimeoutMs: options.indexNowTimeoutMs ?? 30_000,
           batchSize: options.indexNowBatchSize,
+          outbound,
         }),
         loopOptions,
       ),
@@ -91,6 +96,7 @@ export function createDeliveryRunner(options: DeliveryRunnerOptions): DeliveryRu
     async close() {
       closed = true;
       await Promise.all([...loops.values()].map((loop) => loop.close()));
+      if (!options.outbound) outbound.close();
     },
   };
 }

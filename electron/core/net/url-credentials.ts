@@ -1,0 +1,41 @@
+/**
+ * User name and password in a URL the owner saved (basic auth for a local n8n, say). They are
+ * stored and sent, but every answer, log line and change-log entry shows the URL masked, so the
+ * change log (readable by every API client) and the screens never give them away.
+ */
+
+/** What the credentials are replaced with: `https://***@host/path` stays a valid URL. */
+export const CREDENTIALS_MASK = '***';
+
+/** The URL with its user name and password replaced by the mask (unchanged when it has none). */
+export function maskCredentials(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (!parsed.username && !parsed.password) return url;
+  parsed.username = CREDENTIALS_MASK;
+  parsed.password = '';
+  return parsed.href;
+}
+
+/**
+ * A URL sent back with the mask in place of the credentials (a client that saves what it read)
+ * keeps the stored credentials; any other URL replaces them.
+ */
+export function keepMaskedCredentials(next: string, stored: string): string {
+  let parsed: URL;
+  let previous: URL;
+  try {
+    parsed = new URL(next);
+    previous = new URL(stored);
+  } catch {
+    return next;
+  }
+  if (parsed.username !== CREDENTIALS_MASK || parsed.password !== '') return next;
+  parsed.username = previous.username;
+  parsed.password = previous.password;
+  return parsed.href;
+}
