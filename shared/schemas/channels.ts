@@ -11,7 +11,11 @@ import { limitSchema, uuidSchema } from './common';
 export const CHANNELS = ['shopify', 'woocommerce'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-/** Channel ids are numbers in JSON (Shopify's are 64-bit); kept as strings so none is rounded. */
+/**
+ * Channel ids are numbers in JSON, and Shopify's are 64-bit. The webhook body is parsed without
+ * losing precision (parseWebhookBody): an id above 2^53 arrives as its exact digits in a string,
+ * a smaller one as a number. Either way it is kept as a string from here on, so none is rounded.
+ */
 const channelId = z
   .union([
     z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
