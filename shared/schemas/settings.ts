@@ -18,6 +18,22 @@ const urlTemplateSchema = z
 /** A secret is never returned in clear: GET shows `null` with `has*` true; PUT with null keeps it. */
 const secretInput = z.string().max(10_000).nullable().optional();
 
+export const CHANNEL_SECRET_MIN = 16;
+
+/**
+ * A sales-channel secret is all that authenticates an order webhook (it keys the body's HMAC), and
+ * one signed request lets anyone try short secrets offline: fewer than 16 characters are refused.
+ * An empty string still removes the secret.
+ */
+const channelSecretInput = z
+  .string()
+  .max(10_000)
+  .refine((s) => s === '' || s.length >= CHANNEL_SECRET_MIN, {
+    message: `a channel secret is at least ${CHANNEL_SECRET_MIN} characters (use the one the shop generated; an empty value removes it)`,
+  })
+  .nullable()
+  .optional();
+
 export const settingsShape = {
   /** Set by the first-run screen; once true it stays true (a PUT without it keeps it). */
   setupDone: z.boolean().default(false),
@@ -79,8 +95,8 @@ export const settingsShape = {
   /** Shared secrets of the sales-channel webhooks (Shopify app secret, WooCommerce webhook secret). */
   channels: z
     .strictObject({
-      shopify: z.strictObject({ secret: secretInput, hasSecret: z.boolean().optional() }).default({}),
-      woocommerce: z.strictObject({ secret: secretInput, hasSecret: z.boolean().optional() }).default({}),
+      shopify: z.strictObject({ secret: channelSecretInput, hasSecret: z.boolean().optional() }).default({}),
+      woocommerce: z.strictObject({ secret: channelSecretInput, hasSecret: z.boolean().optional() }).default({}),
     })
     .default({ shopify: {}, woocommerce: {} }),
 };
