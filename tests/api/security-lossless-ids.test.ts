@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../electron/core/api/server';
-import { parseWebhookBody } from '../../electron/core/channels/channel-events';
+import { parseWebhookBody, shopifyEvent } from '../../electron/core/channels/channel-events';
 import { silentLogger } from '../../electron/core/db/migrate';
 import { engines, productInput, startCore, type TestCore } from '../helpers/core';
 import { shopifyRequest, shopifySample, wooOrder, wooRequest } from '../fixtures/channels/channel-requests';
@@ -22,9 +22,17 @@ const LINE_IDS = ['487817672276298554', '789012345678901234', '89012345678901234
 const SAMPLE_SKUS = ['SKU2006-001', 'LENS-PROTECT-2YR', 'CASE-LEATHER-PREM', 'SKU2006-020', 'SKU2006-035'];
 
 describe('parseWebhookBody', () => {
-  it('keeps integers above 2^53 as their exact digits and leaves safe numbers as numbers', () => {
+  it('keeps integers above 2^53 exact (as bigints) and leaves safe numbers as numbers', () => {
     const body = parseWebhookBody(Buffer.from('{"id":820982911946154508,"quantity":2,"subtotal":89.99,"neg":-9007199254740993,"small":9007199254740991}')) as Record<string, unknown>;
-    expect(body).toEqual({ id: ORDER_ID, quantity: 2, subtotal: 89.99, neg: '-9007199254740993', small: 9007199254740991 });
+    expect(body).toEqual({ id: 820982911946154508n, quantity: 2, subtotal: 89.99, neg: -9007199254740993n, small: 9007199254740991 });
+  });
+
+  it('takes an id up to 2^63 - 1 and refuses a negative one or one past 64 bits', () => {
+    const order = (id: string) => shopifyEvent('orders/create', parseWebhookBody(Buffer.from(`{"id":${id},"line_items":[]}`)));
+    expect(order('9223372036854775807')).toMatchObject({ orderId: '9223372036854775807' });
+    expect(() => order('9223372036854775808')).toThrow(/id: an id is a whole number up to 9223372036854775807/);
+    expect(() => order('-9007199254740993')).toThrow(/payload is malformed: id/);
+    expect(() => order('18446744073709551616')).toThrow(/payload is malformed: id/);
   });
 
   it('says why a body is not JSON', () => {

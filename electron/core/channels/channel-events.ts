@@ -27,11 +27,11 @@ export type ChannelEvent =
 
 /**
  * An integer JSON.parse would round (Shopify's ids are 64-bit: its sample order id is
- * 820982911946154508) stays its exact digits, as a string; every other number is a number, as
- * the payload schemas expect. Ids are kept as strings from here on.
+ * 820982911946154508) becomes a bigint with every digit; every other number is a number, as the
+ * payload schemas expect. The schemas take a bigint only for an id, which is a string from there on.
  */
 function parseNumber(text: string): unknown {
-  return isInteger(text) && !isSafeNumber(text) ? text : Number(text);
+  return isInteger(text) && !isSafeNumber(text) ? BigInt(text) : Number(text);
 }
 
 /** Parses a signed webhook body without losing integer precision; 400 when it is not JSON. */
