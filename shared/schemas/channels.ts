@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUANTITY_MAX } from '../domain/limits';
 import { limitSchema, uuidSchema } from './common';
 
 /**
@@ -26,7 +27,7 @@ const channelId = z
     z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._:/#-]+$/, { message: 'an id is letters, digits and . _ : / # - only' }),
   ])
   .transform(String);
-const lineQuantity = z.number().int().min(0).max(1_000_000);
+const lineQuantity = z.number().int().min(0).max(QUANTITY_MAX, { message: `quantity is at most ${QUANTITY_MAX}` });
 /** A line's SKU as the shop sent it: missing or empty becomes an "unknown SKU" exception, not a 400. */
 const lineSku = z.string().max(500).nullish().transform((s) => s ?? '');
 

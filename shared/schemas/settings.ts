@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUANTITY_MAX } from '../domain/limits';
 import { currencySchema, httpUrlSchema, locationCodeSchema } from './common';
 
 /**
@@ -52,7 +53,7 @@ export const settingsShape = {
       jsonLd: z.boolean().default(true),
     })
     .default({ merchantXml: true, merchantTsv: true, sitemap: true, jsonLd: true }),
-  bufferStock: z.number().int().min(0).max(1_000_000).default(0),
+  bufferStock: z.number().int().min(0).max(QUANTITY_MAX, { message: `buffer stock is at most ${QUANTITY_MAX}` }).default(0),
   /** Days until a backordered item ships when no incoming stock is dated (Merchant needs a date). */
   backorderLeadDays: z.number().int().min(1, { message: 'lead time is at least 1 day' }).max(365).default(14),
   keepOutOfStockInSitemap: z.boolean().default(true),
