@@ -7,11 +7,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { createApiServer } from '../../electron/core/api/server';
 import { importCatalogCsv } from '../../electron/core/catalog/csv-import';
 import { writeCatalogCsv } from '../../electron/core/catalog/csv-export';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { migrateToLatest, silentLogger } from '../../electron/core/db/migrate';
+import { INT64_COLUMNS } from '../../electron/core/db/migrations/20261214120000_int64_money_quantities';
 import { MONEY_MAX_MINOR, QUANTITY_MAX } from '../../shared/domain/limits';
 import { engines, productInput, startCore, type TestCore } from '../helpers/core';
 
@@ -19,7 +20,6 @@ const TOKEN = 'test-token-0123456789abcdef';
 
 async function csvOf(core: TestCore): Promise<string> {
   const chunks: Buffer[] = [];
-  const { Writable } = await import('node:stream');
   await writeCatalogCsv(core.db, new Writable({ write: (c: Buffer, _e, done) => (chunks.push(c), done()) }));
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -151,6 +151,23 @@ describe.skipIf(!engines().includes('pg'))('PostgreSQL bigint values', () => {
     expect(await rows('select 42::bigint as n, count(*) as c from products')).toEqual([{ n: 42, c: 0 }]);
     expect(await rows('select -9007199254740991::bigint as n')).toEqual([{ n: -9007199254740991 }]);
     await expect(rows('select 9007199254740993::bigint as n')).rejects.toThrow(/9007199254740993.*exactly/);
+  });
+
+  it('upgrade an existing database: its integer columns become bigint with every value kept', async () => {
+    await core.call('products.create', productInput('OLD-1', { price: '12.50' }));
+    await core.call('stock.receive', { sku: 'OLD-1', quantity: 7 });
+    // The database as the previous version left it: 32-bit columns, the migration not yet applied.
+    for (const [table, columns] of Object.entries(INT64_COLUMNS)) {
+      await core.db.raw(`alter table ?? ${columns.map((c) => `alter column "${c}" type integer`).join(', ')}`, [table]);
+    }
+    await core.db('knex_migrations').where({ name: '20261214120000_int64_money_quantities' }).delete();
+    const logged: string[] = [];
+    await migrateToLatest(core.db, { info: (m) => logged.push(m), warn() {}, error() {} });
+    expect(logged).toEqual(['migration applied: 20261214120000_int64_money_quantities']);
+    expect(await core.call('products.get', { idOrSku: 'OLD-1' })).toMatchObject({ price: '12.50', stock: { onHand: 7 } });
+    await core.call('products.update', { idOrSku: 'OLD-1', price: '30000000.00', currency: 'UZS' });
+    expect((await core.call('products.get', { idOrSku: 'OLD-1' })).price).toBe('30000000.00');
+    expect((await core.checkLedger()).ok).toBe(true);
   });
 
   it('are the type of every money and quantity column', async () => {
