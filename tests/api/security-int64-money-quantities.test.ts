@@ -12,7 +12,7 @@ import { createApiServer } from '../../electron/core/api/server';
 import { importCatalogCsv } from '../../electron/core/catalog/csv-import';
 import { writeCatalogCsv } from '../../electron/core/catalog/csv-export';
 import { migrateToLatest, silentLogger } from '../../electron/core/db/migrate';
-import { INT64_COLUMNS } from '../../electron/core/db/migrations/20261214120000_int64_money_quantities';
+import { INT64_COLUMNS } from '../../electron/core/db/migrations/20261204130000_int64_money_quantities';
 import { MONEY_MAX_MINOR, QUANTITY_MAX } from '../../shared/domain/limits';
 import { engines, productInput, startCore, type TestCore } from '../helpers/core';
 
@@ -160,10 +160,10 @@ describe.skipIf(!engines().includes('pg'))('PostgreSQL bigint values', () => {
     for (const [table, columns] of Object.entries(INT64_COLUMNS)) {
       await core.db.raw(`alter table ?? ${columns.map((c) => `alter column "${c}" type integer`).join(', ')}`, [table]);
     }
-    await core.db('knex_migrations').where({ name: '20261214120000_int64_money_quantities' }).delete();
+    await core.db('knex_migrations').where({ name: '20261204130000_int64_money_quantities' }).delete();
     const logged: string[] = [];
     await migrateToLatest(core.db, { info: (m) => logged.push(m), warn() {}, error() {} });
-    expect(logged).toEqual(['migration applied: 20261214120000_int64_money_quantities']);
+    expect(logged).toEqual(['migration applied: 20261204130000_int64_money_quantities']);
     expect(await core.call('products.get', { idOrSku: 'OLD-1' })).toMatchObject({ price: '12.50', stock: { onHand: 7 } });
     await core.call('products.update', { idOrSku: 'OLD-1', price: '30000000.00', currency: 'UZS' });
     expect((await core.call('products.get', { idOrSku: 'OLD-1' })).price).toBe('30000000.00');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../electron/core/db/migrations/index';
-import * as int64MoneyQuantities from '../../electron/core/db/migrations/20261214120000_int64_money_quantities';
+import * as int64MoneyQuantities from '../../electron/core/db/migrations/20261204130000_int64_money_quantities';
 import { SCHEMA, introspectSchema } from '../../electron/core/db/schema';
 import { openCore } from '../../electron/core/core';
 import { engines, startCore, type TestCore } from '../helpers/core';

@@ -5,7 +5,7 @@ import * as publishState from './20261126130000_publish_state';
 import * as webhooks from './20261126140000_webhooks';
 import * as channelOrders from './20261126150000_channel_orders';
 import * as productSearch from './20261126160000_product_search';
-import * as int64MoneyQuantities from './20261214120000_int64_money_quantities';
+import * as int64MoneyQuantities from './20261204130000_int64_money_quantities';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -20,7 +20,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261126140000_webhooks', webhooks],
   ['20261126150000_channel_orders', channelOrders],
   ['20261126160000_product_search', productSearch],
-  ['20261214120000_int64_money_quantities', int64MoneyQuantities],
+  ['20261204130000_int64_money_quantities', int64MoneyQuantities],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
