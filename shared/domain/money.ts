@@ -3,6 +3,8 @@
  * string ("12.50"). Floats never carry money: 0.1 + 0.2 is not 0.3.
  */
 
+import { MONEY_MAX_MINOR } from './limits';
+
 let knownCurrencies: Set<string> | undefined;
 
 /** Whether the code is an ISO 4217 currency the runtime knows (Intl's list, no table of our own). */
@@ -24,17 +26,23 @@ export function currencyDigits(currency: string): number {
   return digits;
 }
 
-export const DECIMAL_PATTERN = /^\d{1,12}(\.\d{1,6})?$/;
+/** A decimal amount as written; its size is checked against MONEY_MAX_MINOR by `amountProblem`. */
+export const DECIMAL_PATTERN = /^\d{1,18}(\.\d{1,6})?$/;
 
 /** Why a decimal string is not a valid amount in the currency, or null when it is. */
 export function amountProblem(value: string, currency: string): string | null {
   if (!DECIMAL_PATTERN.test(value)) return `"${value}" is not an amount; write it like 12.50`;
   const digits = currencyDigits(currency);
-  const fraction = value.split('.')[1] ?? '';
+  const [whole = '0', fraction = ''] = value.split('.');
   if (fraction.replace(/0+$/, '').length > digits) {
     return digits === 0
-      ? `${currency} has no minor unit; write ${value.split('.')[0]} without decimals`
+      ? `${currency} has no minor unit; write ${whole} without decimals`
       : `${currency} has ${digits} decimals at most; "${value}" has ${fraction.length}`;
+  }
+  // In BigInt: the amount may be far past what a number holds exactly.
+  const minor = BigInt(whole) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0').slice(0, digits) || '0');
+  if (minor > BigInt(MONEY_MAX_MINOR)) {
+    return `"${value}" is more than Stockfeed can store: ${fromMinorUnits(MONEY_MAX_MINOR, currency)} ${currency} at most`;
   }
   return null;
 }
@@ -47,9 +55,19 @@ export function toMinorUnits(value: string, currency: string): number {
   return Number(whole) * 10 ** digits + (digits > 0 ? Number(padded) : 0);
 }
 
-/** 1250 in EUR → "12.50"; 1250 in JPY → "1250". */
-export function fromMinorUnits(minor: number, currency: string): string {
+/**
+ * 1250 in EUR → "12.50"; 1250 in JPY → "1250". A bigint (a sum past 2^53) is written exactly; a
+ * number that is not a safe integer is refused rather than printed rounded.
+ */
+export function fromMinorUnits(minor: number | bigint, currency: string): string {
   const digits = currencyDigits(currency);
+  if (typeof minor === 'bigint') {
+    if (digits === 0) return minor.toString();
+    const abs = minor < 0n ? -minor : minor;
+    const scale = 10n ** BigInt(digits);
+    return `${minor < 0n ? '-' : ''}${abs / scale}.${(abs % scale).toString().padStart(digits, '0')}`;
+  }
+  if (!Number.isSafeInteger(minor)) throw new RangeError(`${minor} minor units is not a whole number Stockfeed can hold exactly`);
   if (digits === 0) return String(minor);
   const sign = minor < 0 ? '-' : '';
   const abs = Math.abs(minor);

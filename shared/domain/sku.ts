@@ -1,3 +1,5 @@
+import { dotSegmentProblem, isDotSegment } from './dot-segment';
+
 /** The Merchant Center `id` is at most 50 characters and the SKU is what we publish as the id. */
 export const SKU_MAX_LENGTH = 50;
 const SKU_PATTERN = /^[A-Z0-9._-]+$/;
@@ -14,6 +16,7 @@ export function normaliseSku(raw: string): string {
 export function skuProblem(sku: string): string | null {
   if (sku.length === 0) return 'SKU is required';
   if (sku.length > SKU_MAX_LENGTH) return `SKU is ${sku.length} characters; the limit is ${SKU_MAX_LENGTH}`;
+  if (isDotSegment(sku)) return dotSegmentProblem('SKU', sku);
   if (!SKU_PATTERN.test(sku)) {
     const bad = [...new Set([...sku].filter((c) => !/[A-Z0-9._-]/.test(c)))].map((c) => JSON.stringify(c));
     return `SKU may contain only letters, digits, "-", "_" and "." (found ${bad.join(', ')})`;

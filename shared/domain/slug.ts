@@ -1,3 +1,5 @@
+import { dotSegmentProblem, isDotSegment } from './dot-segment';
+
 export const SLUG_MAX_LENGTH = 200;
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -25,6 +27,7 @@ export function slugify(text: string): string {
 export function slugProblem(slug: string): string | null {
   if (slug.length === 0) return 'slug is required';
   if (slug.length > SLUG_MAX_LENGTH) return `slug is ${slug.length} characters; the limit is ${SLUG_MAX_LENGTH}`;
+  if (isDotSegment(slug)) return dotSegmentProblem('slug', slug);
   if (!SLUG_PATTERN.test(slug)) return 'slug may contain only lower-case letters, digits and single hyphens between them';
   return null;
 }

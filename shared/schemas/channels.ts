@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUANTITY_MAX } from '../domain/limits';
 import { limitSchema, uuidSchema } from './common';
 
 /**
@@ -11,14 +12,22 @@ import { limitSchema, uuidSchema } from './common';
 export const CHANNELS = ['shopify', 'woocommerce'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-/** Channel ids are numbers in JSON (Shopify's are 64-bit); kept as strings so none is rounded. */
+/** The largest id Shopify (a signed 64-bit integer) or PostgreSQL's bigint can hold. */
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Channel ids are numbers in JSON, and Shopify's are 64-bit. The webhook body is parsed without
+ * losing precision (parseWebhookBody): an id above 2^53 arrives as a bigint, a smaller one as a
+ * number. Either way it is kept as a string from here on, so none is ever rounded.
+ */
 const channelId = z
   .union([
     z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    z.bigint().nonnegative().max(INT64_MAX, { message: `an id is a whole number up to ${INT64_MAX} (64 bits)` }),
     z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._:/#-]+$/, { message: 'an id is letters, digits and . _ : / # - only' }),
   ])
   .transform(String);
-const lineQuantity = z.number().int().min(0).max(1_000_000);
+const lineQuantity = z.number().int().min(0).max(QUANTITY_MAX, { message: `quantity is at most ${QUANTITY_MAX}` });
 /** A line's SKU as the shop sent it: missing or empty becomes an "unknown SKU" exception, not a 400. */
 const lineSku = z.string().max(500).nullish().transform((s) => s ?? '');
 
@@ -32,7 +41,7 @@ export const shopifyLineItemSchema = z.object({
 export const shopifyOrderSchema = z.object({
   id: channelId,
   name: z.string().max(200).nullish(),
-  order_number: z.union([z.number(), z.string().max(64)]).nullish(),
+  order_number: z.union([z.number(), z.bigint(), z.string().max(64)]).nullish(),
   line_items: z.array(shopifyLineItemSchema).max(5000),
 });
 
@@ -70,7 +79,7 @@ export const WOO_STATUSES = [
 
 export const wooOrderSchema = z.object({
   id: channelId,
-  number: z.union([z.string().max(200), z.number()]).nullish(),
+  number: z.union([z.string().max(200), z.number(), z.bigint()]).nullish(),
   status: z.string().max(40),
   line_items: z
     .array(

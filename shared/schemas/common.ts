@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { normaliseSku, skuProblem } from '../domain/sku';
 import { gtinProblem, normaliseGtin } from '../domain/gtin';
 import { DECIMAL_PATTERN, isCurrencyCode } from '../domain/money';
+import { QUANTITY_MAX } from '../domain/limits';
 import { slugProblem } from '../domain/slug';
 
 /** Empty strings from forms and CSV cells mean "no value". */
@@ -62,11 +63,12 @@ export const locationCodeSchema = z
     }),
   );
 
+/** Any quantity of units: a movement, a count, a reservation (see shared/domain/limits.ts). */
 export const quantitySchema = z
   .number({ error: 'quantity must be a number' })
   .int({ message: 'quantity must be a whole number' })
-  .min(-1_000_000_000)
-  .max(1_000_000_000);
+  .min(-QUANTITY_MAX, { message: `quantity is at least -${QUANTITY_MAX}` })
+  .max(QUANTITY_MAX, { message: `quantity is at most ${QUANTITY_MAX}` });
 
 export const idempotencyKeySchema = z
   .string()

@@ -12,6 +12,7 @@ import {
   timestampSchema,
   uuidSchema,
 } from './common';
+import { QUANTITY_MAX } from '../domain/limits';
 import { stockTotalsSchema } from './stock';
 
 export const PRODUCT_STATUSES = ['active', 'archived', 'discontinued'] as const;
@@ -41,7 +42,7 @@ const productFields = {
   itemGroupId: emptyToNull(z.string().trim().min(1).max(50)),
   allowBackorder: z.boolean(),
   preorderDate: emptyToNull(z.iso.date({ message: 'preorder date must be a date like 2026-12-24' })),
-  bufferStock: emptyToNull(z.number().int().min(0).max(1_000_000)),
+  bufferStock: emptyToNull(z.number().int().min(0).max(QUANTITY_MAX, { message: `buffer stock is at most ${QUANTITY_MAX}` })),
 };
 
 export const productCreateInput = z.strictObject({
@@ -157,7 +158,7 @@ export const productBulkInput = z.strictObject({
   skus: z.array(skuSchema).min(1, { message: 'choose at least one product' }).max(1000, { message: 'at most 1,000 products at a time' }),
   /** `archive` sets status archived; `buffer` sets the buffer stock (null: the shop-wide buffer). */
   action: z.enum(['archive', 'buffer'], { message: 'action is archive or buffer' }),
-  bufferStock: z.number().int().min(0, { message: 'buffer stock is 0 or more' }).max(1_000_000).nullable().optional(),
+  bufferStock: z.number().int().min(0, { message: 'buffer stock is 0 or more' }).max(QUANTITY_MAX, { message: `buffer stock is at most ${QUANTITY_MAX}` }).nullable().optional(),
   idempotencyKey: idempotencyKeySchema.optional(),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUANTITY_MAX } from '../domain/limits';
 import { currencySchema, httpUrlSchema, locationCodeSchema } from './common';
 
 /**
@@ -18,6 +19,22 @@ const urlTemplateSchema = z
 /** A secret is never returned in clear: GET shows `null` with `has*` true; PUT with null keeps it. */
 const secretInput = z.string().max(10_000).nullable().optional();
 
+export const CHANNEL_SECRET_MIN = 16;
+
+/**
+ * A sales-channel secret is all that authenticates an order webhook (it keys the body's HMAC), and
+ * one signed request lets anyone try short secrets offline: fewer than 16 characters are refused.
+ * An empty string still removes the secret.
+ */
+const channelSecretInput = z
+  .string()
+  .max(10_000)
+  .refine((s) => s === '' || s.length >= CHANNEL_SECRET_MIN, {
+    message: `a channel secret is at least ${CHANNEL_SECRET_MIN} characters (use the one the shop generated; an empty value removes it)`,
+  })
+  .nullable()
+  .optional();
+
 export const settingsShape = {
   /** Set by the first-run screen; once true it stays true (a PUT without it keeps it). */
   setupDone: z.boolean().default(false),
@@ -36,7 +53,7 @@ export const settingsShape = {
       jsonLd: z.boolean().default(true),
     })
     .default({ merchantXml: true, merchantTsv: true, sitemap: true, jsonLd: true }),
-  bufferStock: z.number().int().min(0).max(1_000_000).default(0),
+  bufferStock: z.number().int().min(0).max(QUANTITY_MAX, { message: `buffer stock is at most ${QUANTITY_MAX}` }).default(0),
   /** Days until a backordered item ships when no incoming stock is dated (Merchant needs a date). */
   backorderLeadDays: z.number().int().min(1, { message: 'lead time is at least 1 day' }).max(365).default(14),
   keepOutOfStockInSitemap: z.boolean().default(true),
@@ -84,8 +101,8 @@ export const settingsShape = {
   /** Shared secrets of the sales-channel webhooks (Shopify app secret, WooCommerce webhook secret). */
   channels: z
     .strictObject({
-      shopify: z.strictObject({ secret: secretInput, hasSecret: z.boolean().optional() }).default({}),
-      woocommerce: z.strictObject({ secret: secretInput, hasSecret: z.boolean().optional() }).default({}),
+      shopify: z.strictObject({ secret: channelSecretInput, hasSecret: z.boolean().optional() }).default({}),
+      woocommerce: z.strictObject({ secret: channelSecretInput, hasSecret: z.boolean().optional() }).default({}),
     })
     .default({ shopify: {}, woocommerce: {} }),
 };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../electron/core/db/migrations/index';
+import * as int64MoneyQuantities from '../../electron/core/db/migrations/20261204130000_int64_money_quantities';
 import { SCHEMA, introspectSchema } from '../../electron/core/db/schema';
 import { openCore } from '../../electron/core/core';
 import { engines, startCore, type TestCore } from '../helpers/core';
@@ -25,6 +26,16 @@ describe.each(engines())('schema on %s', (engine) => {
 
   it('matches the schema description exactly: a change without a migration fails here', async () => {
     expect(await applicationTables(core)).toEqual(Object.keys(SCHEMA).sort());
+    expect(await introspectSchema(core.db)).toEqual(SCHEMA);
+  });
+
+  it('holds money and quantities in 64-bit columns, and the migration that made them so is safe to run twice', async () => {
+    const int64 = Object.entries(SCHEMA).flatMap(([table, columns]) => Object.entries(columns).filter(([, c]) => c.int64).map(([name]) => `${table}.${name}`));
+    expect(int64.sort()).toEqual(
+      Object.entries(int64MoneyQuantities.INT64_COLUMNS).flatMap(([table, names]) => names.map((n) => `${table}.${n}`)).sort(),
+    );
+    await int64MoneyQuantities.up(core.db);
+    await int64MoneyQuantities.up(core.db);
     expect(await introspectSchema(core.db)).toEqual(SCHEMA);
   });
 

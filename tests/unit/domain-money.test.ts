@@ -70,6 +70,14 @@ describe('fromMinorUnits', () => {
     expect(fromMinorUnits(-1250, 'EUR')).toBe('-12.50');
   });
 
+  it('writes a bigint sum exactly, past 2^53, and refuses a number it cannot hold exactly', () => {
+    expect(fromMinorUnits(10_099_999_999_999_899n, 'EUR')).toBe('100999999999998.99');
+    expect(fromMinorUnits(-5n, 'EUR')).toBe('-0.05');
+    expect(fromMinorUnits(10_099_999_999_999_899n, 'JPY')).toBe('10099999999999899');
+    expect(() => fromMinorUnits(2 ** 53 + 2, 'EUR')).toThrow(RangeError);
+    expect(() => fromMinorUnits(1.5, 'EUR')).toThrow(RangeError);
+  });
+
   it('JPY: no decimal point', () => {
     expect(fromMinorUnits(1250, 'JPY')).toBe('1250');
     expect(fromMinorUnits(0, 'JPY')).toBe('0');
@@ -120,8 +128,15 @@ describe('amountProblem', () => {
     },
   );
 
-  it('refuses amounts beyond 12 whole digits', () => {
-    expect(amountProblem('1000000000000', 'EUR')).toBe('"1000000000000" is not an amount; write it like 12.50');
-    expect(amountProblem('999999999999', 'EUR')).toBeNull();
+  it('refuses amounts past MONEY_MAX_MINOR minor units in the currency, naming the largest', () => {
+    expect(amountProblem('9999999999999.99', 'EUR')).toBeNull();
+    expect(amountProblem('10000000000000', 'EUR')).toBe('"10000000000000" is more than Stockfeed can store: 9999999999999.99 EUR at most');
+    expect(amountProblem('999999999999999', 'JPY')).toBeNull();
+    expect(amountProblem('1000000000000000', 'JPY')).toBe('"1000000000000000" is more than Stockfeed can store: 999999999999999 JPY at most');
+    expect(amountProblem('999999999999.999', 'KWD')).toBeNull();
+    expect(amountProblem('1000000000000.000', 'KWD')).toMatch(/999999999999\.999 KWD at most/);
+    // Far past 2^53 is still compared exactly, not rounded down to the limit.
+    expect(amountProblem('999999999999999999', 'EUR')).toMatch(/is more than Stockfeed can store/);
+    expect(amountProblem('1000000000000000000', 'EUR')).toBe('"1000000000000000000" is not an amount; write it like 12.50');
   });
 });

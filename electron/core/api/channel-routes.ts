@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors';
 import type { Channel } from '../../../shared/schemas/channels';
 import type { Core } from '../core';
-import { CHANNEL_LABEL, shopifyEvent, wooEvent, type ChannelEvent } from '../channels/channel-events';
+import { CHANNEL_LABEL, parseWebhookBody, shopifyEvent, wooEvent, type ChannelEvent } from '../channels/channel-events';
 import { verifyBase64Hmac } from '../channels/signature';
 import { channelRateLimit, type RateLimitOptions } from './hardening';
 import { API_PREFIX } from './routes';
@@ -90,13 +90,7 @@ export async function registerChannelRoutes(app: FastifyInstance, core: Pick<Cor
         }
         const topic = header(request, spec.topic);
         if (!topic) throw new AppError('bad_request', `The ${spec.topic} header is missing`);
-        let body: unknown;
-        try {
-          body = JSON.parse(raw.toString('utf8'));
-        } catch (error) {
-          throw new AppError('bad_request', `The body is not valid JSON: ${(error as Error).message}`);
-        }
-        const event = spec.parse(topic.slice(0, 64), body);
+        const event = spec.parse(topic.slice(0, 64), parseWebhookBody(raw));
         const delivery = header(request, spec.delivery);
         return core.orders.receive(event, delivery ? spec.deliveryKey(delivery, raw) : null);
       });

@@ -65,6 +65,27 @@ export function isProductColumn(column: CsvColumn): column is ProductColumn {
  */
 export const KEEP_WHEN_EMPTY: ReadonlySet<CsvColumn> = new Set<CsvColumn>(['condition', 'status', 'currency', 'slug']);
 
+/**
+ * A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
+ * (`=HYPERLINK(…)` in a product title would be live in the shop owner's spreadsheet).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * The cell as the export writes it: `'` before a formula character, which spreadsheets show as
+ * text, and before a cell that already starts with `'`, so that `restoreCell` can strip exactly
+ * one and every value survives the round trip. Applied to every column: prices and stock are
+ * never negative, so a number never starts with one of these and stays a number.
+ */
+export function neutraliseCell(value: string): string {
+  return FORMULA_START.test(value) || value.startsWith("'") ? `'${value}` : value;
+}
+
+/** The value of an imported cell: one `'` before a formula character or another `'` is removed. */
+export function restoreCell(cell: string): string {
+  return /^'[=+\-@\t\r']/.test(cell) ? cell.slice(1) : cell;
+}
+
 export type HeaderIssue = { column: string; message: string };
 
 /** Checks a header row: every name known, none twice, the required ones present. */

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { fromMinorUnits } from '../../../shared/domain/money';
 import { num, type Db } from '../util/db-helpers';
 import type { ProductRow } from '../products/product-repository';
-import { CSV_COLUMNS, type CsvColumn } from './csv-columns';
+import { CSV_COLUMNS, neutraliseCell, type CsvColumn } from './csv-columns';
 
 const PAGE_SIZE = 1000;
 
@@ -73,7 +73,7 @@ async function* catalogRecords(db: Db, report: ExportReport): AsyncGenerator<str
       for (const { code, onHand } of stock) {
         report.rows++;
         const row: Record<CsvColumn, string> = { ...cells, location: code, on_hand: onHand === null ? '' : String(onHand) };
-        yield CSV_COLUMNS.map((c) => row[c]);
+        yield CSV_COLUMNS.map((c) => neutraliseCell(row[c]));
       }
     }
     after = (page[page.length - 1] as ExportProduct).sku;

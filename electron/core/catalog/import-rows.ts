@@ -12,6 +12,7 @@ import {
   REQUIRED_COLUMNS,
   columnOfField,
   isProductColumn,
+  restoreCell,
   type CsvColumn,
   type ProductField,
 } from './csv-columns';
@@ -51,7 +52,8 @@ export function parseRecord(
   let locationCell = '';
   let onHandCell = '';
   columns.forEach((column, i) => {
-    const value = cells[i] as string;
+    // Undo the export's formula guard (a `'` before `=`, `+`, `-`, `@`, tab, CR or `'`).
+    const value = restoreCell(cells[i] as string);
     if (column === 'location') locationCell = value;
     else if (column === 'on_hand') onHandCell = value;
     else if (isProductColumn(column)) {

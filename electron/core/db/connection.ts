@@ -21,6 +21,25 @@ export function resolveDbConfig(options: { dataDir: string; databaseUrl?: string
   return { kind: 'sqlite', file: path.join(options.dataDir, 'stockfeed.sqlite') };
 }
 
+/** PostgreSQL's type id of `bigint` (int8): the money and quantity columns, COUNT(*), SUM(integer). */
+const PG_INT8 = 20;
+
+/**
+ * node-postgres hands a bigint back as a string, because a JavaScript number cannot hold every
+ * one. Stockfeed's figures stay far below 2^53 (shared/domain/limits.ts), so they are read as
+ * numbers; a value past Number.MAX_SAFE_INTEGER (written behind Stockfeed's back) is an error,
+ * never a silently rounded number. Set per connection, not on the global pg.types.
+ */
+export function parsePgInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`The database returned the integer ${text}, which Stockfeed cannot hold exactly (the limit is ${Number.MAX_SAFE_INTEGER})`);
+  }
+  return value;
+}
+
+type PgConnection = { setTypeParser(oid: number, format: 'text', parse: (text: string) => unknown): void };
+
 type SqliteConnection = { exec(sql: string, cb: (err: Error | null) => void): void };
 
 export function createKnex(config: DbConfig): Knex {
@@ -28,7 +47,14 @@ export function createKnex(config: DbConfig): Knex {
     return knexFactory({
       client: 'pg',
       connection: config.url,
-      pool: { min: 0, max: 10 },
+      pool: {
+        min: 0,
+        max: 10,
+        afterCreate(conn: PgConnection, done: (err: Error | null, conn: PgConnection) => void) {
+          conn.setTypeParser(PG_INT8, 'text', parsePgInt8);
+          done(null, conn);
+        },
+      },
     });
   }
   return knexFactory({

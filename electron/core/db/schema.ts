@@ -2,8 +2,12 @@
  * The final shape of every table, as the migrations leave it. `tests/integration/schema.test.ts`
  * compares a freshly migrated database with this description, so a schema change without a
  * migration (or a migration without updating this file) fails the build.
+ *
+ * `int64` marks a column that must hold any 64-bit integer (money in minor units, quantities):
+ * `bigint` on PostgreSQL, where every other integer column is 32-bit; on SQLite every INTEGER
+ * column is 64-bit, so there it only has to be an INTEGER column.
  */
-export type ColumnShape = { nullable: boolean };
+export type ColumnShape = { nullable: boolean; int64?: true };
 
 export const SCHEMA: Record<string, Record<string, ColumnShape>> = {
   products: {
@@ -15,8 +19,8 @@ export const SCHEMA: Record<string, Record<string, ColumnShape>> = {
     gtin: { nullable: true },
     mpn: { nullable: true },
     condition: { nullable: false },
-    price_minor: { nullable: false },
-    sale_price_minor: { nullable: true },
+    price_minor: { nullable: false, int64: true },
+    sale_price_minor: { nullable: true, int64: true },
     currency: { nullable: false },
     slug: { nullable: false },
     image_url: { nullable: true },
@@ -25,7 +29,7 @@ export const SCHEMA: Record<string, Record<string, ColumnShape>> = {
     item_group_id: { nullable: true },
     allow_backorder: { nullable: false },
     preorder_date: { nullable: true },
-    buffer_stock: { nullable: true },
+    buffer_stock: { nullable: true, int64: true },
     created_at: { nullable: false },
     updated_at: { nullable: false },
   },
@@ -39,9 +43,9 @@ export const SCHEMA: Record<string, Record<string, ColumnShape>> = {
   stock_levels: {
     product_id: { nullable: false },
     location_id: { nullable: false },
-    on_hand: { nullable: false },
-    committed: { nullable: false },
-    incoming: { nullable: false },
+    on_hand: { nullable: false, int64: true },
+    committed: { nullable: false, int64: true },
+    incoming: { nullable: false, int64: true },
     updated_at: { nullable: false },
   },
   changes: {
@@ -56,7 +60,7 @@ export const SCHEMA: Record<string, Record<string, ColumnShape>> = {
     id: { nullable: false },
     product_id: { nullable: false },
     location_id: { nullable: false },
-    quantity: { nullable: false },
+    quantity: { nullable: false, int64: true },
     reference: { nullable: false },
     status: { nullable: false },
     expires_at: { nullable: true },
@@ -68,7 +72,7 @@ export const SCHEMA: Record<string, Record<string, ColumnShape>> = {
     seq: { nullable: false },
     product_id: { nullable: false },
     location_id: { nullable: false },
-    quantity: { nullable: false },
+    quantity: { nullable: false, int64: true },
     kind: { nullable: false },
     reason: { nullable: true },
     reference: { nullable: true },
@@ -182,6 +186,14 @@ export const SCHEMA: Record<string, Record<string, ColumnShape>> = {
   },
 };
 
+/** Whether a column as knex describes it holds any 64-bit integer on this engine. */
+function isInt64(db: import('knex').Knex, table: string, name: string, type: string): boolean {
+  if ((db.client as { dialect: string }).dialect === 'postgresql') return type === 'bigint';
+  // SQLite: a declared type containing INT has INTEGER affinity, which stores 64-bit integers.
+  // Only the columns the description marks are reported, since every INTEGER column would match.
+  return SCHEMA[table]?.[name]?.int64 === true && /int/i.test(type);
+}
+
 /** Reads the live shape of the application tables (SQLite or PostgreSQL). */
 export async function introspectSchema(
   db: import('knex').Knex,
@@ -190,7 +202,10 @@ export async function introspectSchema(
   for (const table of Object.keys(SCHEMA)) {
     const info = await db(table).columnInfo();
     out[table] = Object.fromEntries(
-      Object.entries(info).map(([name, col]) => [name, { nullable: (col as { nullable: boolean }).nullable }]),
+      Object.entries(info).map(([name, col]) => {
+        const { nullable, type } = col as { nullable: boolean; type: string };
+        return [name, isInt64(db, table, name, type) ? { nullable, int64: true as const } : { nullable }];
+      }),
     );
   }
   return out;

@@ -9,7 +9,7 @@ import { fromMinorUnits } from '../../../shared/domain/money';
 import { MOVEMENT_KINDS, type MovementKind } from '../../../shared/schemas/stock';
 import type { MovementsPerDay, StatsOverview, StockHistory } from '../../../shared/schemas/stats';
 import { latestSeq } from '../changes/change-log';
-import { num, type Db } from '../util/db-helpers';
+import { exactSum, num, type Db } from '../util/db-helpers';
 
 const DAY_MS = 86_400_000;
 
@@ -37,7 +37,8 @@ export class StatsService {
       .where('p.status', 'active')
       .andWhere('s.on_hand', '>', 0)
       .select('p.currency')
-      .select(db.raw('sum(cast(s.on_hand as bigint) * p.price_minor) as value_minor'))
+      // numeric on PostgreSQL (exact at any size); int64 on SQLite, exact as text (see exactSum).
+      .select(db.raw('cast(sum(cast(s.on_hand as numeric) * p.price_minor) as text) as value_minor'))
       .sum({ units: 's.on_hand' })
       .groupBy('p.currency')) as Array<{ currency: string; value_minor: unknown; units: unknown }>;
 
@@ -62,8 +63,8 @@ export class StatsService {
 
     return {
       stockValue: values
-        .map((v) => ({ currency: v.currency, minor: num(v.value_minor), units: num(v.units) }))
-        .sort((a, b) => b.minor - a.minor)
+        .map((v) => ({ currency: v.currency, minor: exactSum(v.value_minor), units: num(v.units) }))
+        .sort((a, b) => (b.minor > a.minor ? 1 : b.minor < a.minor ? -1 : 0))
         .map((v) => ({ currency: v.currency, value: fromMinorUnits(v.minor, v.currency), units: v.units })),
       activeProducts: num(counts?.active),
       atOrBelowBuffer: num(counts?.low),

@@ -6,6 +6,7 @@
  */
 import { uuid7 } from '../util/uuid7';
 import { AppError } from '../../../shared/errors';
+import { QUANTITY_MAX } from '../../../shared/domain/limits';
 import type { Movement, MovementKind, Reservation, StockSnapshot } from '../../../shared/schemas/stock';
 import type { NewChange } from '../changes/change-log';
 import { AvailabilityTracker } from '../events/availability-events';
@@ -233,8 +234,20 @@ class Batch {
     }
   }
 
+  /**
+   * Refuses a stock figure past QUANTITY_MAX: each movement is within it, but a level is their
+   * sum, and the limit is what keeps every stored figure and its sums exact (shared/domain/limits.ts).
+   */
+  private withinLimit(product: ProductLite, location: LocationRecord, figure: 'on hand' | 'committed', value: number, action: string): void {
+    if (value <= QUANTITY_MAX) return;
+    const message = `Cannot ${action}: ${figure} of ${product.sku} at ${location.code} would be ${value}, above the most Stockfeed can store (${QUANTITY_MAX})`;
+    throw new AppError('validation_failed', message, { issues: [{ path: 'quantity', message }] });
+  }
+
   /** Refuses a change that would leave on-hand stock negative or oversell. */
   private guard(product: ProductLite, location: LocationRecord, level: LevelRow, onHand: number, committed: number, action: string): void {
+    this.withinLimit(product, location, 'on hand', onHand, action);
+    this.withinLimit(product, location, 'committed', committed, action);
     const before = level.on_hand - level.committed;
     const after = onHand - committed;
     const details = {
@@ -304,6 +317,7 @@ class Batch {
         { sku: product.sku, location: from.code, onHand: source.on_hand, committed: source.committed },
       );
     }
+    this.withinLimit(product, to, 'on hand', target.on_hand + input.quantity, `transfer ${input.quantity}`);
     source.on_hand -= input.quantity;
     target.on_hand += input.quantity;
     this.touch(source);

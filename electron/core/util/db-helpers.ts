@@ -36,10 +36,31 @@ export function nowIso(): string {
   return new Date().toISOString();
 }
 
-/** Counts and sums come back as strings from PostgreSQL (bigint) and numbers from SQLite. */
+/**
+ * A whole number read from the database: counts, sums and figures come back as numbers (SQLite,
+ * and PostgreSQL's bigint through connection.ts) or strings (PostgreSQL's numeric, the type of
+ * SUM over a bigint column). One that is not a safe integer is an error, never a rounded number:
+ * node-sqlite3 already rounds an INTEGER past 2^53 when it reads it, and Number() would round text.
+ */
 export function num(value: unknown): number {
   if (value === null || value === undefined) return 0;
-  return typeof value === 'number' ? value : Number(value);
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(n)) {
+    throw new RangeError(`The database returned ${String(value)}, which is not a whole number Stockfeed can hold exactly (the limit is ${Number.MAX_SAFE_INTEGER})`);
+  }
+  return n;
+}
+
+/**
+ * An exact whole-number sum, read from `cast(sum(…) as text)`: a money total can pass 2^53 (it
+ * multiplies units by prices), and as text it arrives with every digit. On SQLite a product past
+ * 64 bits turns into a float ("1.2e+25"): that is an error here, not a rounded total.
+ */
+export function exactSum(value: unknown): bigint {
+  if (value === null || value === undefined) return 0n;
+  const text = String(value);
+  if (!/^-?\d+$/.test(text)) throw new RangeError(`The database returned the total ${text}, which Stockfeed cannot add up exactly`);
+  return BigInt(text);
 }
 
 export function bool(value: unknown): boolean {
