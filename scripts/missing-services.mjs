@@ -30,8 +30,13 @@ export function missingServiceSummary(file) {
     byPackage.set(entry.package, group);
   }
   if (byPackage.size === 0) return [];
+  // Sorted: the suites run in parallel processes, so the lines arrive in any order.
+  const sorted = (set) => [...set].sort((a, b) => a.localeCompare(b));
   return [
     'skipped because a system service is missing (with CI=true they fail instead):',
-    ...[...byPackage].map(([pkg, { whys, suites }]) => `  install ${pkg} (${[...whys].join('; ')}): ${[...suites].join(', ')}`),
+    ...sorted(byPackage.keys()).map((pkg) => {
+      const { whys, suites } = byPackage.get(pkg);
+      return `  install ${pkg} (${sorted(whys).join('; ')}): ${sorted(suites).join(', ')}`;
+    }),
   ];
 }

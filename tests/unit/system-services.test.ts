@@ -109,7 +109,7 @@ describe("npm test's closing summary", () => {
   const load = async (): Promise<SummaryModule> =>
     (await import(new URL('../../scripts/missing-services.mjs', import.meta.url).href)) as SummaryModule;
 
-  it('names each skipped suite under the package that enables it', async () => {
+  it('names each skipped suite under the package that enables it, sorted', async () => {
     const file = path.join(dir, 'missing-services.jsonl');
     const env = { STOCKFEED_TEST_MISSING_SERVICES: file };
     skipWithout('sshd', 'SFTP delivery', env, nothing());
@@ -119,8 +119,8 @@ describe("npm test's closing summary", () => {
     const { missingServiceSummary } = await load();
     expect(missingServiceSummary(file)).toEqual([
       'skipped because a system service is missing (with CI=true they fail instead):',
-      `  install openssh-server (no executable ${path.join(empty, 'sshd')}): SFTP delivery, delivery in the core`,
       `  install chromium (no executable ${path.join(empty, 'chromium')}; PLAYWRIGHT_CHROMIUM names another): end-to-end in Chromium (tests/e2e)`,
+      `  install openssh-server (no executable ${path.join(empty, 'sshd')}): delivery in the core, SFTP delivery`,
     ]);
   });
 
