@@ -1,9 +1,11 @@
 import { defineConfig } from '@playwright/test';
+import { lookupFrom } from './tests/helpers/system-services';
 
 /**
  * End-to-end tests. The e2e tests start the headless server themselves (a fixture), so there is no
  * webServer block. Chromium is the system one (Debian's /usr/bin/chromium): Playwright's own
  * browser download is not available where this runs. PLAYWRIGHT_CHROMIUM overrides the path.
+ * Without that binary the e2e tests skip themselves outside CI (tests/e2e/fixtures.ts).
  */
 export default defineConfig({
   outputDir: 'test-results',
@@ -27,7 +29,7 @@ export default defineConfig({
         browserName: 'chromium',
         headless: true,
         launchOptions: {
-          executablePath: process.env.PLAYWRIGHT_CHROMIUM ?? '/usr/bin/chromium',
+          executablePath: lookupFrom(process.env).chromium,
           args: [
             '--no-sandbox',
             '--disable-gpu',

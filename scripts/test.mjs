@@ -8,6 +8,10 @@
  * When STOCKFEED_TEST_PG_URL is not set, a throwaway PostgreSQL is started for the run (see
  * scripts/pg-test-server.sh) so that the PostgreSQL half of the integration suites runs too.
  * STOCKFEED_TEST_NO_PG=1 skips that (the suites then run on SQLite only, except in CI).
+ *
+ * Outside CI, a suite whose system service (PostgreSQL, sshd, Chromium, xmllint) is not installed
+ * skips itself; the summary names those suites with the Debian package that enables them. With
+ * CI=true such a suite fails instead (tests/helpers/system-services.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -15,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { missingServiceSummary } from './missing-services.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -22,6 +27,8 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const reportDir = path.join(root, '.tmp', 'test-reports');
 const vitestReport = path.join(reportDir, 'vitest.json');
 const playwrightReport = path.join(reportDir, 'playwright.json');
+// Appended to by every suite that skips for want of a system service.
+const missingServicesFile = path.join(reportDir, 'missing-services.jsonl');
 const pgScript = path.join(root, 'scripts', 'pg-test-server.sh');
 
 /** @type {Array<{ name: string; ok: boolean; seconds: number; note?: string }>} */
@@ -165,6 +172,7 @@ function ran(name) {
 async function main() {
   fs.rmSync(reportDir, { recursive: true, force: true });
   fs.mkdirSync(reportDir, { recursive: true });
+  process.env.STOCKFEED_TEST_MISSING_SERVICES = missingServicesFile;
   const stopPostgres = startPostgres();
   try {
     await step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
@@ -207,6 +215,7 @@ async function main() {
   for (const s of steps) {
     console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name.padEnd(22)} ${s.seconds.toFixed(1).padStart(6)} s${s.note ? `  (${s.note})` : ''}`);
   }
+  for (const line of missingServiceSummary(missingServicesFile)) console.log(line);
   const testsRun = total.passed + total.failed;
   if (testsRun === 0) console.log('FAIL: no test ran');
   const ok = !interrupted && steps.every((s) => s.ok) && total.failed === 0 && testsRun > 0;

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base } from '@playwright/test';
+import { skipWithout } from '../helpers/system-services';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const START_TIMEOUT_MS = 45_000;
@@ -82,7 +83,18 @@ async function completeSetup(origin: string, token: string): Promise<void> {
  */
 export type SeedDataDir = { run(dataDir: string): Promise<void> } | null;
 
-export const test = base.extend<{ server: StockfeedServer; shopSetUp: boolean; seedDataDir: SeedDataDir }>({
+export const test = base.extend<{ server: StockfeedServer; shopSetUp: boolean; seedDataDir: SeedDataDir; needsChromium: void }>({
+  // Every test here runs in Chromium: without it each one is skipped outside CI (and fails with
+  // CI=true). Automatic fixtures are set up before the ones a test asks for, so no browser is
+  // launched first.
+  needsChromium: [
+    async ({}, use, testInfo) => {
+      const reason = skipWithout('chromium', 'end-to-end in Chromium (tests/e2e)');
+      testInfo.skip(reason !== null, reason ?? '');
+      await use();
+    },
+    { auto: true },
+  ],
   shopSetUp: [true, { option: true }],
   seedDataDir: [null, { option: true }],
   // Playwright reads which fixtures a fixture needs from this pattern.

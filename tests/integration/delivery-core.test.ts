@@ -9,10 +9,12 @@ import type { PublishOutcome } from '../../electron/core/publish/types';
 import { engines, productInput, startCore, type Engine, type TestCore } from '../helpers/core';
 import { startIndexNowEndpoint, type IndexNowEndpoint } from '../helpers/indexnow-endpoint';
 import { startSshd, type TestSshd } from '../helpers/sshd';
+import { skipWithout, titled } from '../helpers/system-services';
 
 const KEY = 'core-wiring-key-1';
+const noSshd = skipWithout('sshd', 'delivery in the core');
 
-describe.each(engines())('delivery in the core (%s)', (engine: Engine) => {
+describe.skipIf(noSshd).each(engines())(titled('delivery in the core (%s)', noSshd), (engine: Engine) => {
   let core: TestCore;
   let endpoint: IndexNowEndpoint;
   let sshd: TestSshd;

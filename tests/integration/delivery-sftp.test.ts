@@ -12,6 +12,10 @@ import { createDeliveryRunner, type DeliveryRunner } from '../../electron/core/p
 import type { PublishOutcome, StoredSettings, TargetStatus } from '../../electron/core/publish/types';
 import { tempDir } from '../helpers/core';
 import { freePort, startSshd, type TestSshd } from '../helpers/sshd';
+import { skipWithout, titled } from '../helpers/system-services';
+
+// Outside CI the suite is skipped without sshd (vitest then runs none of this file's hooks either).
+const noSshd = skipWithout('sshd', 'SFTP delivery');
 
 let sshd: TestSshd;
 beforeAll(async () => {
@@ -109,7 +113,7 @@ function remote(h: Harness, name: string): string | null {
 
 const logins = () => (sshd.log().match(/Accepted publickey for /g) ?? []).length;
 
-describe('SFTP delivery', () => {
+describe.skipIf(noSshd)(titled('SFTP delivery', noSshd), () => {
   it('uploads every file, creating remote folders, and leaves no temporary files', async () => {
     const h = setup();
     expect(h.sftp().state).toBe('idle');

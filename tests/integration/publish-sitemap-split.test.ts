@@ -3,8 +3,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, startCore, type TestCore } from '../helpers/core';
 import { bulkInsertProducts, configureShop, goodProduct, SHOP, sitemapEntries, sitemapIndexEntries, xmllint } from '../fixtures/publish/helpers';
+import { skipWithout, titled } from '../helpers/system-services';
 
-describe.each(engines())('sitemap past 50,000 URLs on %s', (engine) => {
+const noXmllint = skipWithout('xmllint', 'sitemap past 50,000 URLs');
+
+describe.skipIf(noXmllint).each(engines())(titled('sitemap past 50,000 URLs on %s', noXmllint), (engine) => {
   let core: TestCore;
   let dir: string;
   beforeAll(async () => {
