@@ -2,12 +2,12 @@
  * The Stockfeed core: database, ledger, services and the contract's handlers, in plain Node. The
  * Electron shell, the headless server, the CLI and the tests all start it through `openCore`.
  */
-import fs from 'node:fs';
 import type { Knex } from 'knex';
 import { ChangeBus, listChanges } from './changes/change-log';
 import { checkLedger } from './check';
-import { createKnex, resolveDbConfig, type DbConfig } from './db/connection';
-import { migrateToLatest, silentLogger, type Logger } from './db/migrate';
+import { resolveDbConfig, type DbConfig } from './db/connection';
+import { silentLogger, type Logger } from './db/migrate';
+import { ensureDataDir, openDatabase } from './db/open-database';
 import { createHandlers } from './handlers';
 import { LocationDirectory } from './locations/locations';
 import { ProductService } from './products/product-service';
@@ -76,15 +76,11 @@ export type Core = {
 
 export async function openCore(options: CoreOptions): Promise<Core> {
   const log = options.logger ?? silentLogger;
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  ensureDataDir(options.dataDir);
   const config = resolveDbConfig(options);
-  const db = createKnex(config);
-  try {
-    await migrateToLatest(db, log);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  // Throws a StartupError (one sentence: which file or server, what to do) when the database is
+  // unusable, before anything listens or writes.
+  const db = await openDatabase(config, log);
 
   const bus = new ChangeBus();
   const locations = new LocationDirectory();
