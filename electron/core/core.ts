@@ -8,6 +8,7 @@ import { checkLedger } from './check';
 import { resolveDbConfig, type DbConfig } from './db/connection';
 import { silentLogger, type Logger } from './db/migrate';
 import { ensureDataDir, openDatabase } from './db/open-database';
+import { diskFullError } from './db/storage-errors';
 import { createHandlers } from './handlers';
 import { LocationDirectory } from './locations/locations';
 import { ProductService } from './products/product-service';
@@ -94,7 +95,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     backorderLeadDays: () => settings?.current().backorderLeadDays ?? DEFAULT_BACKORDER_LEAD_DAYS,
   };
   const engineDeps = { ...summary, defaultLocation: () => settings?.current().defaultLocation ?? 'main' };
-  const queue = new WriteQueue<StockOp, unknown>(db, bus, createStockBatchHandler(engineDeps));
+  const queue = new WriteQueue<StockOp, unknown>(db, bus, createStockBatchHandler(engineDeps), {
+    diskFull: (cause) => diskFullError(config, cause),
+  });
   settings = new SettingsService(db, queue, locations);
   await settings.load();
   const settingsService = settings;

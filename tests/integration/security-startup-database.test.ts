@@ -14,6 +14,7 @@ import { openCore } from '../../electron/core/core';
 import { StartupError } from '../../electron/core/db/open-database';
 import { PG_ADMIN_URL, productInput, startCore, tempDir } from '../helpers/core';
 import { freePort } from '../helpers/sshd';
+import { mountTmpfs } from '../helpers/tmpfs';
 
 const ROOT = path.resolve('.');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -131,25 +132,6 @@ async function damage(file: string): Promise<void> {
   fs.closeSync(fd);
   // The damage is of the kind that lets the database open: without the check, start would succeed.
   expect(await sqliteAll(file, 'SELECT count(*) AS n FROM knex_migrations')).toHaveLength(1);
-}
-
-/** A tmpfs mounted at a fresh folder, or the reason it cannot be (not root, no permission). */
-function mountTmpfs(size: string): { dir: string; remountReadOnly(): void; unmount(): void } | string {
-  if (!isRoot) return 'mounting a tmpfs needs root';
-  const dir = dataDir();
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' });
-  if (mounted.status !== 0) return `mount -t tmpfs is not permitted here: ${mounted.stderr.trim()}`;
-  return {
-    dir,
-    remountReadOnly: () => {
-      const ro = spawnSync('mount', ['-o', 'remount,ro', dir], { encoding: 'utf8' });
-      if (ro.status !== 0) throw new Error(`remount,ro failed: ${ro.stderr}`);
-    },
-    unmount: () => {
-      // Lazily if something still holds it, so the folder can be removed afterwards.
-      if (spawnSync('umount', [dir]).status !== 0) spawnSync('umount', ['-l', dir]);
-    },
-  };
 }
 
 /** Whether the server can run as "nobody" (the checkout must be readable by that user). */

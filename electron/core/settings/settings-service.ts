@@ -79,7 +79,9 @@ export class SettingsService {
           const crossings = await shopBufferCrossings(ctx.trx, previous.bufferStock, next.bufferStock, this.locations);
           await ctx.append([{ type: 'settings.updated', productId: null, sku: null, payload: { changed } }, ...crossings]);
         }
-        this.cache = next;
+        ctx.afterCommit(() => {
+          this.cache = next;
+        });
         return redact(next);
       }),
     );
