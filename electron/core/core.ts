@@ -115,6 +115,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     settings: () => settingsService.current(),
     logger: log,
     publishDir: () => resolvePublishDir(options.dataDir, settingsService.current().publishDir),
+    // Trust on first use: an SFTP server's first key goes into the settings (and the change log).
+    pinHostKey: (pin) => settingsService.pinSftpHostKey(pin),
   });
   const publisher = new Publisher(
     {
