@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '../../shared/errors';
 import { defaultDataDir } from '../core/data-dir';
+import { StartupError } from '../core/db/startup-error';
 import { CommandFailed, checkCommand, exportCommand, importCommand, type CliEnv, type CliIo } from './commands';
 import { publishCommand } from './publish-command';
 import { COMMANDS, COMMAND_HELP, GENERAL_HELP, type CommandName } from './usage';
@@ -109,6 +110,11 @@ export async function runCli(argv: string[], io: CliIo, processEnv: NodeJS.Proce
       io.err(`error: ${error.message}`);
       io.err(`Run "npm run cli -- ${error.command ?? ''}${error.command ? ' ' : ''}--help" for usage.`);
       return 2;
+    }
+    // The database is unusable: the same one sentence the server prints, in full.
+    if (error instanceof StartupError) {
+      io.err(`Stockfeed could not start: ${error.message}`);
+      return 1;
     }
     io.err(`error: ${describe(error)}`);
     const expected = error instanceof CommandFailed || error instanceof AppError;

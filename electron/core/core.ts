@@ -2,12 +2,13 @@
  * The Stockfeed core: database, ledger, services and the contract's handlers, in plain Node. The
  * Electron shell, the headless server, the CLI and the tests all start it through `openCore`.
  */
-import fs from 'node:fs';
 import type { Knex } from 'knex';
 import { ChangeBus, listChanges } from './changes/change-log';
 import { checkLedger } from './check';
-import { createKnex, resolveDbConfig, type DbConfig } from './db/connection';
-import { migrateToLatest, silentLogger, type Logger } from './db/migrate';
+import { resolveDbConfig, type DbConfig } from './db/connection';
+import { silentLogger, type Logger } from './db/migrate';
+import { ensureDataDir, openDatabase } from './db/open-database';
+import { diskFullError } from './db/storage-errors';
 import { createHandlers } from './handlers';
 import { LocationDirectory } from './locations/locations';
 import { Outbound, type HostResolver } from './net/outbound';
@@ -82,15 +83,11 @@ export type Core = {
 
 export async function openCore(options: CoreOptions): Promise<Core> {
   const log = options.logger ?? silentLogger;
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  ensureDataDir(options.dataDir);
   const config = resolveDbConfig(options);
-  const db = createKnex(config);
-  try {
-    await migrateToLatest(db, log);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  // Throws a StartupError (one sentence: which file or server, what to do) when the database is
+  // unusable, before anything listens or writes.
+  const db = await openDatabase(config, log);
 
   const bus = new ChangeBus();
   const locations = new LocationDirectory();
@@ -104,7 +101,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     backorderLeadDays: () => settings?.current().backorderLeadDays ?? DEFAULT_BACKORDER_LEAD_DAYS,
   };
   const engineDeps = { ...summary, defaultLocation: () => settings?.current().defaultLocation ?? 'main' };
-  const queue = new WriteQueue<StockOp, unknown>(db, bus, createStockBatchHandler(engineDeps));
+  const queue = new WriteQueue<StockOp, unknown>(db, bus, createStockBatchHandler(engineDeps), {
+    diskFull: (cause) => diskFullError(config, cause),
+  });
   settings = new SettingsService(db, queue, locations);
   await settings.load();
   const settingsService = settings;
@@ -126,6 +125,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     logger: log,
     publishDir: () => resolvePublishDir(options.dataDir, settingsService.current().publishDir),
     outbound,
+    // Trust on first use: an SFTP server's first key goes into the settings (and the change log).
+    pinHostKey: (pin) => settingsService.pinSftpHostKey(pin),
   });
   const publisher = new Publisher(
     {

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
+import { AppError } from '../../shared/errors';
 import type { Change } from '../../shared/schemas/changes';
 import { appendChanges, type ChangeBus, type NewChange } from './changes/change-log';
 import { dialectOf, type Dialect } from './db/connection';
+import { isDiskFull } from './db/storage-errors';
 import { nowIso } from './util/db-helpers';
 
 /** What a write sees inside its transaction. */
@@ -12,6 +14,11 @@ export type WriteContext = {
   now: string;
   /** Appends to the change log; the entries are emitted on the bus after the commit. */
   append(entries: NewChange[]): Promise<Change[]>;
+  /**
+   * Runs `apply` once the transaction has committed, before its changes reach the bus: in-memory
+   * state (caches) must never get ahead of the database, even when the commit itself fails.
+   */
+  afterCommit(apply: () => void): void;
 };
 
 /**
@@ -33,6 +40,13 @@ type Job<Op, R> =
 /** Key for pg_advisory_xact_lock: serialises writers across processes sharing one PostgreSQL. */
 const WRITER_LOCK_KEY = 0x5f0c_feed;
 
+export type WriteQueueOptions = {
+  /** Operations that share one transaction at most (group commit). */
+  maxBatch?: number;
+  /** What a write that failed for lack of disk space is answered with (507, naming the disk). */
+  diskFull?: (cause: unknown) => AppError;
+};
+
 /**
  * The single write path. Every write is queued here; consecutive batchable operations that arrive
  * while a transaction is in flight share the next one (group commit), so many concurrent callers
@@ -44,14 +58,17 @@ export class WriteQueue<Op, R> {
   private idle: Array<() => void> = [];
   private readonly dialect: Dialect;
   private readonly appendHooks: AppendHook[] = [];
+  private readonly rollbackHooks: Array<() => void> = [];
+  private readonly maxBatch: number;
 
   constructor(
     private readonly db: Knex,
     private readonly bus: ChangeBus,
     private readonly handleBatch: BatchHandler<Op, R>,
-    private readonly maxBatch = 256,
+    private readonly options: WriteQueueOptions = {},
   ) {
     this.dialect = dialectOf(db);
+    this.maxBatch = options.maxBatch ?? 256;
   }
 
   submit(op: Op): Promise<R> {
@@ -71,6 +88,11 @@ export class WriteQueue<Op, R> {
   /** Adds an outbox writer; see AppendHook. */
   addAppendHook(hook: AppendHook): void {
     this.appendHooks.push(hook);
+  }
+
+  /** Called after any transaction rolled back: caches filled inside it may hold what never committed. */
+  addRollbackHook(hook: () => void): void {
+    this.rollbackHooks.push(hook);
   }
 
   /** Resolves once every queued write has committed or failed. */
@@ -110,7 +132,21 @@ export class WriteQueue<Op, R> {
 
   private async transaction<T>(work: (ctx: WriteContext) => Promise<T>): Promise<{ value: T; changes: Change[] }> {
     const changes: Change[] = [];
-    const value = await this.db.transaction(async (trx) => {
+    const committed: Array<() => void> = [];
+    let value: T;
+    try {
+      value = await this.inTransaction(work, changes, committed);
+    } catch (error) {
+      for (const hook of this.rollbackHooks) hook();
+      if (this.options.diskFull && !(error instanceof AppError) && isDiskFull(error)) throw this.options.diskFull(error);
+      throw error;
+    }
+    for (const apply of committed) apply();
+    return { value, changes };
+  }
+
+  private inTransaction<T>(work: (ctx: WriteContext) => Promise<T>, changes: Change[], committed: Array<() => void>): Promise<T> {
+    return this.db.transaction(async (trx) => {
       // SQLite transactions begin IMMEDIATE (db/sqlite-client.ts); PostgreSQL needs the lock here.
       if (this.dialect === 'pg') await trx.raw('SELECT pg_advisory_xact_lock(?)', [WRITER_LOCK_KEY]);
       const now = nowIso();
@@ -124,10 +160,10 @@ export class WriteQueue<Op, R> {
           for (const hook of this.appendHooks) await hook(trx, now, added);
           return added;
         },
+        afterCommit: (apply) => committed.push(apply),
       };
       return work(ctx);
     });
-    return { value, changes };
   }
 
   private async runExclusive(job: Extract<Job<Op, R>, { kind: 'exclusive' }>): Promise<void> {
@@ -147,9 +183,10 @@ export class WriteQueue<Op, R> {
       ({ value: outcomes, changes } = await this.transaction((ctx) => this.handleBatch(ctx, jobs.map((j) => j.op))));
     } catch (error) {
       // An unexpected database error rolled back the whole batch. Retry each operation alone so
-      // one bad operation cannot fail the others that shared its transaction.
-      if (jobs.length === 1) {
-        (jobs[0] as (typeof jobs)[number]).reject(error);
+      // one bad operation cannot fail the others that shared its transaction; a full disk fails
+      // them all alike.
+      if (jobs.length === 1 || isDiskFull(error)) {
+        for (const job of jobs) job.reject(error);
         return;
       }
       for (const job of jobs) await this.runBatch([job]);

@@ -69,6 +69,11 @@ export const targetStatusSchema = z.object({
   attempts: z.number(),
   lastError: z.string().nullable(),
   nextAttemptAt: z.string().nullable(),
+  /**
+   * SFTP's server key (null for IndexNow): the fingerprint pinned, when it was pinned on first
+   * connection (null: set by the owner), and a different key a server showed and was refused for.
+   */
+  hostKey: z.object({ pinned: z.string().nullable(), pinnedAt: z.string().nullable(), offered: z.string().nullable() }).nullable(),
 });
 
 export const publishStatusSchema = z.object({

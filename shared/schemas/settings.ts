@@ -85,12 +85,16 @@ export const settingsShape = {
       hasPrivateKey: z.boolean().optional(),
       remoteDir: z.string().trim().max(1000).default(''),
       /**
-       * The server's host key as `ssh-keygen -lf` prints it (`SHA256:…`). When set, a server that
-       * shows another key is refused (a man in the middle, or a reinstalled server).
+       * The server's host key as `ssh-keygen -lf` prints it (`SHA256:…`). Empty: the key the server
+       * shows at the first connection is pinned here (trust on first use). Once set, a server that
+       * shows another key is refused (a man in the middle, or a reinstalled server) until the owner
+       * accepts the new key. Empty in a PUT for the same server keeps the pinned key.
        */
       hostFingerprint: z
         .union([z.literal(''), z.string().trim().regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, { message: 'host key fingerprint looks like SHA256: followed by 43 characters, as `ssh-keygen -lf` prints it' })])
         .default(''),
+      /** When the key was pinned on first connection (null: set by the owner); read-only, ignored in a PUT. */
+      hostFingerprintPinnedAt: z.string().max(40).nullable().optional(),
     })
     .default({ enabled: false, host: '', port: 22, username: '', remoteDir: '', hostFingerprint: '' }),
   /**
@@ -138,6 +142,7 @@ export const settingsSchema = z.object({
     hasPrivateKey: z.boolean(),
     remoteDir: z.string(),
     hostFingerprint: z.string(),
+    hostFingerprintPinnedAt: z.string().nullable(),
   }),
   webhooks: z.object({ allowPrivateNetwork: z.boolean() }),
   channels: z.object({

@@ -1,3 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { PublishStatus } from '../../shared/schemas/publish';
+import { startSshd, type TestSshd } from '../helpers/sshd';
 import { expect, test, type StockfeedServer } from './fixtures';
 
 async function api(server: StockfeedServer, method: string, path: string, body?: unknown): Promise<unknown> {
@@ -70,4 +75,51 @@ test('publishing: products left out of the feed are listed with the reason and h
   await expect(green).toContainText('The product has no image');
   await expect(green).toContainText('How to fix: Add an image URL');
   await expect(green.getByRole('link', { name: 'MUG-GREEN' })).toHaveAttribute('href', /#\/products\//);
+});
+
+test('publishing: the SFTP server key is pinned on first connection, another key is refused, and accepting it carries on', async ({ page, server }) => {
+  const first = await startSshd();
+  let second: TestSshd | undefined;
+  const remoteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockfeed-e2e-remote-'));
+  const sftp = async () => ((await api(server, 'GET', '/publish/status')) as PublishStatus).targets.find((t) => t.target === 'sftp');
+  const openPublishing = async () => {
+    await page.goto(server.signedInUrl);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Publishing' }).click();
+  };
+  try {
+    const settings = (await api(server, 'GET', '/settings')) as { sftp: Record<string, unknown> } & Record<string, unknown>;
+    await api(server, 'PUT', '/settings', {
+      ...settings,
+      shopUrl: 'https://shop.example.com',
+      productUrlTemplate: 'https://shop.example.com/p/{slug}',
+      sftp: { ...settings.sftp, enabled: true, host: first.host, port: first.port, username: first.username, privateKey: first.privateKey, remoteDir },
+    });
+    await api(server, 'POST', '/products', { sku: 'MUG-SFTP', title: 'Mug', price: '12.50', currency: 'EUR', imageUrl: 'https://images.example.com/mug.jpg' });
+    await expect.poll(async () => (await sftp())?.hostKey?.pinned, { timeout: 20_000 }).toBe(first.hostFingerprint);
+
+    await openPublishing();
+    await expect(page.getByTestId('sftp-host-key')).toContainText(`${first.hostFingerprint}, pinned on first connection`);
+
+    // The same address, another key (a reinstalled server, or an impostor).
+    await first.stop();
+    second = await startSshd({ port: first.port, userKey: first.privateKey });
+    await api(server, 'POST', '/stock/receive', { sku: 'MUG-SFTP', quantity: 3 });
+    await expect.poll(async () => (await sftp())?.state, { timeout: 20_000 }).toBe('failed');
+
+    await openPublishing();
+    const row = page.getByTestId('target-sftp');
+    await expect(row).toContainText(`showed host key ${second.hostFingerprint}, not the pinned ${first.hostFingerprint}`);
+    await row.screenshot({ path: test.info().outputPath('publishing-host-key-refused.png') });
+    await row.getByRole('button', { name: 'Accept this key' }).click();
+    await page.getByRole('dialog', { name: "Trust the server's new key?" }).getByRole('button', { name: 'Accept this key' }).click();
+    await expect.poll(async () => (await sftp())?.hostKey?.pinned, { timeout: 20_000 }).toBe(second.hostFingerprint);
+    await expect.poll(async () => (await sftp())?.state, { timeout: 20_000 }).toBe('idle');
+    await openPublishing();
+    await expect(page.getByTestId('sftp-host-key')).toContainText(`${second.hostFingerprint}, set in Settings`);
+    await expect(page.getByTestId('target-sftp').getByRole('button', { name: 'Accept this key' })).toHaveCount(0);
+  } finally {
+    await first.stop();
+    await second?.stop();
+    fs.rmSync(remoteDir, { recursive: true, force: true });
+  }
 });

@@ -43,7 +43,16 @@ function keygen(file: string): string {
   return fs.readFileSync(file, 'utf8');
 }
 
-export async function startSshd(): Promise<TestSshd> {
+export type SshdOptions = {
+  /** Listen here (another server on a port one stopped, as an impostor or a reinstall would). */
+  port?: number;
+  /** Authorize this user key (another server's `privateKey`) instead of a new one. */
+  userKey?: string;
+  /** DEBUG1 logs every authentication request the client makes ("userauth-request …"). */
+  logLevel?: 'VERBOSE' | 'DEBUG1';
+};
+
+export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   if (!fs.existsSync(SSHD)) throw new Error(`${SSHD} is missing: install openssh-server (apt-get install openssh-server)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockfeed-sshd-'));
   const rootDir = path.join(dir, 'remote');
@@ -51,11 +60,16 @@ export async function startSshd(): Promise<TestSshd> {
   // sshd refuses to start without its privilege-separation folder; only root can create it.
   if (process.getuid?.() === 0) fs.mkdirSync('/run/sshd', { recursive: true });
   keygen(path.join(dir, 'host_key'));
-  const privateKey = keygen(path.join(dir, 'user_key'));
+  let privateKey = keygen(path.join(dir, 'user_key'));
+  if (options.userKey) {
+    privateKey = options.userKey;
+    fs.writeFileSync(path.join(dir, 'user_key'), privateKey, { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, 'user_key.pub'), execFileSync('ssh-keygen', ['-y', '-f', path.join(dir, 'user_key')]));
+  }
   const wrongKey = keygen(path.join(dir, 'wrong_key'));
   fs.copyFileSync(path.join(dir, 'user_key.pub'), path.join(dir, 'authorized_keys'));
   const username = os.userInfo().username;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const config = path.join(dir, 'sshd_config');
   fs.writeFileSync(
     config,
@@ -74,7 +88,7 @@ export async function startSshd(): Promise<TestSshd> {
       'StrictModes no',
       'PermitRootLogin prohibit-password',
       'Subsystem sftp internal-sftp',
-      'LogLevel VERBOSE',
+      `LogLevel ${options.logLevel ?? 'VERBOSE'}`,
       '',
     ].join('\n'),
   );

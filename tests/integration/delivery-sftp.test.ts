@@ -80,6 +80,12 @@ function setup(sftp: Partial<StoredSettings['sftp']> = {}, extra: Partial<Stored
     logger,
     retry: { baseMs: 40, maxMs: 200, maxAttempts: 3 },
     sftpConnectTimeoutMs: 5_000,
+    // What the settings service does on first use: the key is pinned unless one is already.
+    pinHostKey: async ({ fingerprint }) => {
+      const sftp = current.settings.sftp;
+      if (!sftp.hostFingerprint) current.settings = { ...current.settings, sftp: { ...sftp, hostFingerprint: fingerprint } };
+      return current.settings.sftp.hostFingerprint;
+    },
   });
   const h: Harness = {
     runner,
@@ -258,12 +264,13 @@ describe.skipIf(noSshd)(titled('SFTP delivery', noSshd), () => {
     expect(remote(h, 'sitemap.xml')).toBe('v1');
   });
 
-  it('warns with the host key to pin while no fingerprint is set', async () => {
+  it('pins the key the server shows at the first connection (trust on first use) and says so', async () => {
     const h = setup();
     h.runner.onPublished(publish(h.publishDir, 1, { 'sitemap.xml': 'v1' }));
     await h.runner.idle();
-    expect(h.sftp().state).toBe('idle');
-    expect(h.logs.some((l) => l.includes(`shows host key ${sshd.hostFingerprint}; pin it in Settings`))).toBe(true);
+    expect(h.sftp()).toMatchObject({ state: 'idle', hostKey: { pinned: sshd.hostFingerprint, offered: null } });
+    expect(h.settings.sftp.hostFingerprint).toBe(sshd.hostFingerprint);
+    expect(h.logs).toContain(`sftp: pinned the host key of 127.0.0.1:${sshd.port} on first connection: ${sshd.hostFingerprint}`);
   });
 
   it('incomplete settings fail at once with what is missing', async () => {

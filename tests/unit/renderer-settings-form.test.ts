@@ -37,12 +37,27 @@ describe('settings form helpers', () => {
   it('turns what GET returned into a PUT body the server accepts, secrets kept (null)', () => {
     const got = settingsSchema.parse({
       ...settingsInput.parse({}),
-      sftp: { enabled: true, host: 'h', port: 22, username: 'u', remoteDir: '', hostFingerprint: '', password: null, privateKey: null, hasPassword: true, hasPrivateKey: false },
+      sftp: {
+        enabled: true,
+        host: 'h',
+        port: 22,
+        username: 'u',
+        remoteDir: '',
+        hostFingerprint: `SHA256:${'a'.repeat(43)}`,
+        hostFingerprintPinnedAt: '2026-12-01T10:00:00.000Z',
+        password: null,
+        privateKey: null,
+        hasPassword: true,
+        hasPrivateKey: false,
+      },
       channels: { shopify: { secret: null, hasSecret: true }, woocommerce: { secret: null, hasSecret: false } },
     });
     const body = settingsToInput(got);
     expect(body.sftp).toMatchObject({ password: null, privateKey: null });
     expect(body.sftp).not.toHaveProperty('hasPassword');
+    // When the key was pinned is the server's to say; the key itself goes back unchanged.
+    expect(body.sftp).not.toHaveProperty('hostFingerprintPinnedAt');
+    expect(body.sftp.hostFingerprint).toBe(`SHA256:${'a'.repeat(43)}`);
     expect(settingsInput.safeParse(body).success).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import { HTTP_CONTENT_SECURITY_POLICY } from '../../../shared/csp';
 import { AppError } from '../../../shared/errors';
 import type { Core } from '../core';
 import type { Logger } from '../db/migrate';
+import { diskFullError, isDiskFull } from '../db/storage-errors';
 import { API_PREFIX, registerContractRoutes } from './routes';
 import { registerCatalogRoutes } from './catalog-routes';
 import { registerFeedsRoute } from './feeds-route';
@@ -78,6 +79,8 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
             : `The request could not be read: ${fastifyError.message}`;
       return reply.code(400).send({ error: { code: 'bad_request', message } });
     }
+    // A full disk hit outside the write queue (a read spilling to a temporary file, a streamed upload).
+    if (isDiskFull(error)) return reply.code(507).send({ error: diskFullError(core.config, error).toBody() });
     logger.error(`${request.method} ${request.url.split('?')[0]} failed: ${error.stack ?? error.message}`);
     return reply.code(500).send({ error: { code: 'internal', message: 'Something went wrong inside Stockfeed; the error was logged' } });
   });

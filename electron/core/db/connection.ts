@@ -42,6 +42,18 @@ type PgConnection = { setTypeParser(oid: number, format: 'text', parse: (text: s
 
 type SqliteConnection = { exec(sql: string, cb: (err: Error | null) => void): void };
 
+/**
+ * knex prints a failed connection attempt with its stack on stdout, then throws the same error to
+ * the caller, which reports it once (at start: one sentence, see open-database.ts). Its other
+ * warnings still show, on stderr.
+ */
+const knexLog = {
+  warn(message: unknown) {
+    if (typeof message === 'string' && message.startsWith('Acquire connection error')) return;
+    console.warn(message);
+  },
+};
+
 export function createKnex(config: DbConfig): Knex {
   if (config.kind === 'pg') {
     return knexFactory({
@@ -55,12 +67,14 @@ export function createKnex(config: DbConfig): Knex {
           done(null, conn);
         },
       },
+      log: knexLog,
     });
   }
   return knexFactory({
     client: SqliteImmediateClient as unknown as typeof Knex.Client,
     connection: { filename: config.file },
     useNullAsDefault: true,
+    log: knexLog,
     // node-sqlite3 runs one statement at a time per connection; a single connection makes every
     // transaction exclusive within the process, which the group-commit writer relies on.
     pool: {

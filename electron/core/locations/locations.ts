@@ -82,8 +82,10 @@ export class LocationDirectory {
         created_at: record.createdAt,
       });
       await ctx.append([{ type: 'location.created', productId: null, sku: null, payload: publicLocation(record) }]);
-      this.byCode.set(record.code, record);
-      this.byId.set(record.id, record);
+      ctx.afterCommit(() => {
+        this.byCode.set(record.code, record);
+        this.byId.set(record.id, record);
+      });
       return publicLocation(record);
     });
   }

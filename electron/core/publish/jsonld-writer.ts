@@ -26,24 +26,31 @@ const fs = require('node:fs');
 const path = require('node:path');
 parentPort.on('message', (m) => {
   let error = null;
+  let code = null;
+  let temp = null;
   try {
     const bytes = new Uint8Array(m.buffer);
     for (let i = 0; i < m.names.length; i++) {
       const target = path.join(m.dir, m.names[i]);
       const body = bytes.subarray(m.starts[i], m.ends[i]);
       if (m.atomic) {
-        const temp = path.join(m.dir, '.' + m.names[i] + '.tmp-' + m.pid + '-' + randomBytes(4).toString('hex'));
+        temp = path.join(m.dir, '.' + m.names[i] + '.tmp-' + m.pid + '-' + randomBytes(4).toString('hex'));
         fs.writeFileSync(temp, body);
         fs.renameSync(temp, target);
+        temp = null;
       } else {
         fs.writeFileSync(target, body);
       }
     }
   } catch (e) {
     error = String((e && e.message) || e);
+    // ENOSPC, EACCES…: the code travels too, so a full disk is reported as one.
+    code = (e && typeof e.code === 'string') ? e.code : null;
+    // A half-written temporary file would stay (its writer is alive) and take yet more space.
+    if (temp) try { fs.rmSync(temp, { force: true }); } catch {}
   }
   // The buffer goes back, to be filled again.
-  parentPort.postMessage({ id: m.id, error, buffer: m.buffer }, [m.buffer]);
+  parentPort.postMessage({ id: m.id, error, code, buffer: m.buffer }, [m.buffer]);
 });
 `;
 
@@ -64,11 +71,11 @@ class FileWorker {
   readonly free: ArrayBuffer[] = [];
 
   constructor() {
-    this.worker.on('message', (m: { id: number; error: string | null; buffer: ArrayBuffer }) => {
+    this.worker.on('message', (m: { id: number; error: string | null; code: string | null; buffer: ArrayBuffer }) => {
       this.free.push(m.buffer);
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
-      if (m.error) this.failure ??= new Error(`writing JSON-LD files: ${m.error}`);
+      if (m.error) this.failure ??= Object.assign(new Error(`writing JSON-LD files: ${m.error}`), m.code ? { code: m.code } : {});
       if (m.error) w?.reject(this.failure as Error);
       else w?.resolve();
     });

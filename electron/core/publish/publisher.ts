@@ -5,11 +5,13 @@
  */
 import path from 'node:path';
 import type { Availability } from '../../../shared/domain/availability';
+import { AppError } from '../../../shared/errors';
 import { AVAILABILITIES } from '../../../shared/domain/availability';
 import type { ArtifactName, PublishIssues, PublishStatus } from '../../../shared/schemas/publish';
 import { ARTIFACTS } from '../../../shared/schemas/publish';
 import type { ChangeBus } from '../changes/change-log';
 import { latestSeq } from '../changes/change-log';
+import { diskFullSentence, isDiskFull } from '../db/storage-errors';
 import { num } from '../util/db-helpers';
 import { FILE_NAMES } from './artifacts';
 import { listProblems, loadArtifactStates } from './publish-store';
@@ -188,7 +190,7 @@ export class Publisher {
       // The cache may be ahead of the folder now: rebuild from the database next time.
       this.state.cache = null;
       this.failures++;
-      this.lastError = (error as Error).message;
+      this.lastError = this.describeFailure(error);
       this.deps.log.error(`publishing failed: ${(error as Error).message}`);
       if (!this.stopped && this.started) {
         const delay = Math.min(60_000, 1_000 * 2 ** Math.min(this.failures, 6));
@@ -200,6 +202,17 @@ export class Publisher {
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * A full publish folder's disk says so, naming the folder: the owner frees space and the retry
+   * below catches up. (The database's full disk arrives as insufficient_storage, already worded.)
+   */
+  private describeFailure(error: unknown): string {
+    if (isDiskFull(error) && !(error instanceof AppError)) {
+      return `${diskFullSentence(this.deps.publishDir())}; publishing tries again by itself (${(error as Error).message}).`;
+    }
+    return (error as Error).message;
   }
 
   /** What the changes after the cursor affect: a set of products, everything, or nothing. */

@@ -45,4 +45,17 @@ export type TargetStatus = {
   attempts: number;
   lastError: string | null;
   nextAttemptAt: string | null;
+  /** SFTP's pinned server key and a refused different one; null for targets without one. */
+  hostKey: HostKeyStatus | null;
 };
+
+export type HostKeyStatus = {
+  pinned: string | null;
+  /** When it was pinned on first connection; null when the owner set it. */
+  pinnedAt: string | null;
+  /** The different key a server showed; the owner may accept it. */
+  offered: string | null;
+};
+
+/** Trust on first use: the key a server showed, to pin for that server. */
+export type HostKeyPin = { host: string; port: number; fingerprint: string };

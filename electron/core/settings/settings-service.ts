@@ -7,6 +7,7 @@ import { withIdempotency } from '../idempotency';
 import { shopBufferCrossings } from '../events/availability-events';
 import type { LocationDirectory } from '../locations/locations';
 import { assertEngineAllowed } from '../publish/delivery/indexnow-config';
+import type { HostKeyPin } from '../publish/types';
 
 type Stored = ParsedInput<'settings.update'>;
 
@@ -58,6 +59,7 @@ export class SettingsService {
           setupDone: rest.setupDone || previous.setupDone,
           sftp: {
             ...rest.sftp,
+            ...hostKeyAfterUpdate(previous.sftp, rest.sftp),
             // null or absent keeps the stored secret; an empty string clears it.
             password: rest.sftp.password ?? previous.sftp.password ?? null,
             privateKey: rest.sftp.privateKey ?? previous.sftp.privateKey ?? null,
@@ -82,11 +84,53 @@ export class SettingsService {
           const crossings = await shopBufferCrossings(ctx.trx, previous.bufferStock, next.bufferStock, this.locations);
           await ctx.append([{ type: 'settings.updated', productId: null, sku: null, payload: { changed } }, ...crossings]);
         }
-        this.cache = next;
+        ctx.afterCommit(() => {
+          this.cache = next;
+        });
         return redact(next);
       }),
     );
   }
+
+  /**
+   * Trust on first use: stores the key an SFTP server showed at the first connection, unless a key
+   * is pinned already or the settings now name another server. Goes through the write queue and
+   * the change log like any settings change. Returns the key now pinned for that server ('' when
+   * the settings moved on to another one).
+   */
+  pinSftpHostKey(pin: HostKeyPin): Promise<string> {
+    return this.queue.exclusive(async (ctx) => {
+      const row = (await ctx.trx('settings').where({ key: KEY }).first()) as { value: string } | undefined;
+      const previous = row ? settingsInput.parse(JSON.parse(row.value)) : settingsInput.parse({});
+      if (previous.sftp.host !== pin.host || previous.sftp.port !== pin.port) return '';
+      if (previous.sftp.hostFingerprint) return previous.sftp.hostFingerprint;
+      const next: Stored = { ...previous, sftp: { ...previous.sftp, hostFingerprint: pin.fingerprint, hostFingerprintPinnedAt: ctx.now } };
+      const value = JSON.stringify(next);
+      if (row) await ctx.trx('settings').where({ key: KEY }).update({ value, updated_at: ctx.now });
+      else await ctx.trx('settings').insert({ key: KEY, value, updated_at: ctx.now });
+      await ctx.append([{ type: 'settings.updated', productId: null, sku: null, payload: { changed: ['sftp'], pinnedHostKey: pin.fingerprint } }]);
+      ctx.afterCommit(() => {
+        this.cache = next;
+      });
+      return pin.fingerprint;
+    });
+  }
+}
+
+type SftpStored = Stored['sftp'];
+
+/**
+ * The host key a settings PUT leaves pinned. A form loaded before the first connection pinned the
+ * key sends it empty: for the same server that keeps the pin (to trust another key, accept or enter
+ * it). A key pinned on first use belongs to its server: pointing SFTP at another one starts over.
+ */
+function hostKeyAfterUpdate(before: SftpStored, sent: SftpStored): Pick<SftpStored, 'hostFingerprint' | 'hostFingerprintPinnedAt'> {
+  const sameServer = sent.host === before.host && sent.port === before.port;
+  let hostFingerprint = sent.hostFingerprint;
+  if (sameServer && hostFingerprint === '') hostFingerprint = before.hostFingerprint;
+  else if (!sameServer && hostFingerprint === before.hostFingerprint && before.hostFingerprintPinnedAt) hostFingerprint = '';
+  const kept = sameServer && hostFingerprint === before.hostFingerprint;
+  return { hostFingerprint, hostFingerprintPinnedAt: kept ? (before.hostFingerprintPinnedAt ?? null) : null };
 }
 
 /** null or absent keeps the stored secret; an empty string clears it. */
@@ -106,6 +150,7 @@ export function redact(s: Stored): Settings {
       username: s.sftp.username,
       remoteDir: s.sftp.remoteDir,
       hostFingerprint: s.sftp.hostFingerprint,
+      hostFingerprintPinnedAt: s.sftp.hostFingerprintPinnedAt ?? null,
       password: null,
       privateKey: null,
       hasPassword: Boolean(s.sftp.password),

@@ -83,6 +83,10 @@ export class WebhookSubscriptions {
     private readonly allowPrivateNetwork: () => boolean,
   ) {
     queue.addAppendHook((trx, now, changes) => this.enqueue(trx, now, changes));
+    // The list is read inside write transactions, so it may hold a subscription that was rolled back.
+    queue.addRollbackHook(() => {
+      this.stale = true;
+    });
     // The bus fires after the commit and before the next transaction starts, so the next write
     // reloads the subscriptions this one changed, and the worker wakes for what was committed.
     bus.subscribe((changes) => {

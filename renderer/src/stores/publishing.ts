@@ -7,6 +7,7 @@ import type { PublishPreview } from '../../../shared/schemas/publish-preview';
 import { useClient } from '../api/app-api';
 import { describeError } from '../api/errors';
 import { useChangesStore } from './changes';
+import { settingsToInput } from './settings';
 
 /** A product whose availability moved, and whether a publish has put that into the files yet. */
 export type FeedChange = {
@@ -39,6 +40,7 @@ export const usePublishingStore = defineStore('publishing', () => {
   const feedChanges = ref<FeedChange[]>([]);
   const error = ref<string | null>(null);
   const running = ref(false);
+  const accepting = ref(false);
   let stopFollowing: (() => void) | null = null;
   let refreshing: Promise<void> | null = null;
   let again = false;
@@ -121,5 +123,22 @@ export const usePublishingStore = defineStore('publishing', () => {
     return client['publish.preview']({ sku });
   }
 
-  return { status, issues, feedChanges, error, running, open, close, refresh, loadMoreIssues, publishNow, preview };
+  /**
+   * Trusts the key an SFTP server now shows (the owner checked it): it becomes the pinned key in
+   * the settings, and the upload that was refused is tried again.
+   */
+  async function acceptHostKey(fingerprint: string): Promise<void> {
+    accepting.value = true;
+    try {
+      const body = settingsToInput(await client['settings.get']({}));
+      await client['settings.update']({ ...body, sftp: { ...body.sftp, hostFingerprint: fingerprint } });
+      await refresh();
+    } catch (failure) {
+      error.value = describeError(failure);
+    } finally {
+      accepting.value = false;
+    }
+  }
+
+  return { status, issues, feedChanges, error, running, accepting, open, close, refresh, loadMoreIssues, publishNow, preview, acceptHostKey };
 });

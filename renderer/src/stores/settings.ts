@@ -13,11 +13,11 @@ export type SettingsDraft = ParsedInput<'settings.update'>;
 
 /**
  * The settings as a PUT body: what GET returned, with the secrets left out (null keeps the stored
- * secret) and the read-only `has*` flags dropped.
+ * secret) and the read-only fields (`has*` flags, when the host key was pinned) dropped.
  */
 export function settingsToInput(settings: Settings): SettingsDraft {
   const { sftp, channels: _channels, ...rest } = settings;
-  const { hasPassword: _p, hasPrivateKey: _k, ...sftpRest } = sftp;
+  const { hasPassword: _p, hasPrivateKey: _k, hostFingerprintPinnedAt: _pinnedAt, ...sftpRest } = sftp;
   return {
     ...rest,
     sftp: { ...sftpRest, password: null, privateKey: null },

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../../db/migrate';
 import { Outbound } from '../../net/outbound';
-import type { PublishOutcome, StoredSettings, TargetStatus } from '../types';
+import type { HostKeyPin, PublishOutcome, StoredSettings, TargetStatus } from '../types';
 import { DEFAULT_RETRY, type RetryPolicy } from './delivery-error';
 import { IndexNowTarget } from './indexnow-target';
 import { SftpTarget } from './sftp-target';
@@ -17,6 +17,11 @@ export type DeliveryRunnerOptions = {
   logger: Logger;
   /** The publish folder, for the IndexNow key file before the first publish arrives. */
   publishDir?: () => string;
+  /**
+   * Pins an SFTP server's key on first connection (through the settings); returns the key now
+   * pinned for it. Without it, SFTP refuses a server whose key is not in the settings.
+   */
+  pinHostKey?: (pin: HostKeyPin) => Promise<string>;
   /** Backoff timing; tests shorten it. */
   retry?: Partial<RetryPolicy>;
   sftpConnectTimeoutMs?: number;
@@ -54,6 +59,7 @@ export function createDeliveryRunner(options: DeliveryRunnerOptions): DeliveryRu
           logger: options.logger,
           connectTimeoutMs: options.sftpConnectTimeoutMs ?? 20_000,
           concurrency: options.sftpConcurrency ?? 3,
+          pinHostKey: options.pinHostKey,
         }),
         loopOptions,
       ),

@@ -9,7 +9,7 @@ import { posix } from 'node:path';
 import { Transform } from 'node:stream';
 import type SftpClient from 'ssh2-sftp-client';
 import type { Logger } from '../../db/migrate';
-import type { PublishedFile, PublishOutcome, StoredSettings } from '../types';
+import type { HostKeyPin, HostKeyStatus, PublishedFile, PublishOutcome, StoredSettings } from '../types';
 import { DeliveryError, errorMessage } from './delivery-error';
 import { INDEXNOW_KEY } from './indexnow-config';
 import { syncKeyFile } from './key-file';
@@ -22,6 +22,11 @@ export type SftpTargetOptions = {
   connectTimeoutMs: number;
   /** Files in flight at once over the one connection. */
   concurrency: number;
+  /**
+   * Stores the key a server showed at the first connection (trust on first use) and returns the
+   * key now pinned for that server. Without it, a server with no pinned key is refused.
+   */
+  pinHostKey?: (pin: HostKeyPin) => Promise<string>;
 };
 
 type SftpSettings = StoredSettings['sftp'];
@@ -47,30 +52,61 @@ export class SftpTarget implements DeliveryTarget {
   private posixRename = true;
   /** Set by the host-key check of the connection under way, so its refusal reaches the status. */
   private hostMismatch: DeliveryError | null = null;
-  private unpinnedWarned = '';
+  /** A different key a server showed, refused; the owner may accept it. */
+  private offered: string | null = null;
+  /** The key this target pinned (or is pinning) itself on first use; see fingerprint(). */
+  private selfPinned: string | null = null;
 
   constructor(private readonly options: SftpTargetOptions) {}
 
-  /** Accepts the server's host key when it matches the pinned fingerprint (or none is pinned yet). */
-  private verifyHost(key: Buffer, cfg: SftpSettings): boolean {
+  /**
+   * ssh2 calls this during key exchange, before any authentication: nothing (no password, no key
+   * signature) is sent until `verify(true)`. A pinned key must match; with none pinned yet, the key
+   * shown is pinned first (stored in the settings), and only then does the login go ahead.
+   */
+  private verifyHost(key: Buffer, cfg: SftpSettings, verify: (accept: boolean) => void): void {
     const seen = hostKeyFingerprint(key);
+    const where = `${cfg.host}:${cfg.port}`;
     this.hostMismatch = null;
-    if (!cfg.hostFingerprint) {
-      if (this.unpinnedWarned !== seen) {
-        this.unpinnedWarned = seen;
-        this.options.logger.warn(
-          `SFTP server ${cfg.host}:${cfg.port} shows host key ${seen}; pin it in Settings (SFTP host key fingerprint) so an impostor is refused`,
-        );
+    const refuse = (error: DeliveryError) => {
+      this.hostMismatch = error;
+      verify(false);
+    };
+    if (cfg.hostFingerprint) {
+      if (seen === cfg.hostFingerprint.replace(/=$/, '')) {
+        this.offered = null;
+        return verify(true);
       }
-      return true;
+      this.offered = seen;
+      return refuse(mismatchError(where, seen, cfg.hostFingerprint));
     }
-    if (seen === cfg.hostFingerprint.replace(/=$/, '')) return true;
-    this.hostMismatch = new DeliveryError(
-      `SFTP server ${cfg.host}:${cfg.port} showed host key ${seen}, not the pinned ${cfg.hostFingerprint}: refusing to upload. ` +
-        'If the server was reinstalled, check the new key with its administrator and update the fingerprint in Settings.',
-      false,
+    const pin = this.options.pinHostKey;
+    if (!pin) return refuse(new DeliveryError(`SFTP server ${where} shows host key ${seen}, and no key is pinned: enter it in Settings (SFTP host key fingerprint) to upload.`, false));
+    this.selfPinned = seen;
+    pin({ host: cfg.host, port: cfg.port, fingerprint: seen }).then(
+      (pinned) => {
+        if (pinned === seen) {
+          this.offered = null;
+          this.options.logger.info(`sftp: pinned the host key of ${where} on first connection: ${seen}`);
+          return verify(true);
+        }
+        this.selfPinned = null;
+        if (!pinned) return refuse(new DeliveryError(`SFTP settings changed while connecting to ${where}; trying again with the new ones`, true));
+        this.offered = seen;
+        refuse(mismatchError(where, seen, pinned));
+      },
+      (error: unknown) => {
+        this.selfPinned = null;
+        // Refused, not trusted unpinned: the credentials go only to a server whose key is on record.
+        refuse(new DeliveryError(`SFTP server ${where} shows host key ${seen}, which could not be pinned (${errorMessage(error)}); not logging in until it is.`, true));
+      },
     );
-    return false;
+  }
+
+  /** The pinned key and when (first connection), and a refused different one, for the status. */
+  hostKey(settings: StoredSettings): HostKeyStatus {
+    const { hostFingerprint, hostFingerprintPinnedAt } = settings.sftp;
+    return { pinned: hostFingerprint || null, pinnedAt: hostFingerprint ? (hostFingerprintPinnedAt ?? null) : null, offered: this.offered };
   }
 
   enabled(settings: StoredSettings): boolean {
@@ -78,8 +114,11 @@ export class SftpTarget implements DeliveryTarget {
   }
 
   fingerprint(settings: StoredSettings): string {
+    // A key this target pinned itself is no settings change to react to: the connection that
+    // pinned it carries on (reacting would reconnect and deliver again, for nothing).
+    const hostKey = settings.sftp.hostFingerprint === this.selfPinned ? '' : settings.sftp.hostFingerprint;
     // The IndexNow key is part of it because the key file is one of the files delivered.
-    return hash(JSON.stringify([settings.sftp.enabled, destinationOf(settings.sftp), settings.sftp.hostFingerprint, settings.indexNow.enabled, settings.indexNow.key]));
+    return hash(JSON.stringify([settings.sftp.enabled, destinationOf(settings.sftp), hostKey, settings.indexNow.enabled, settings.indexNow.key]));
   }
 
   accept(outcome: PublishOutcome): void {
@@ -94,6 +133,8 @@ export class SftpTarget implements DeliveryTarget {
   }
 
   reset(settings: StoredSettings): void {
+    // A key accepted or a server changed: what was refused before no longer stands.
+    this.offered = null;
     const destination = hash(JSON.stringify(destinationOf(settings.sftp)));
     if (destination !== this.destination) this.forget(destination);
     if (this.latest) this.generation += 1;
@@ -130,10 +171,10 @@ export class SftpTarget implements DeliveryTarget {
           host: cfg.host,
           port: cfg.port,
           username: cfg.username,
-          ...(cfg.privateKey ? { privateKey: cfg.privateKey } : {}),
-          ...(cfg.password ? { password: cfg.password } : {}),
+          // One credential: ssh2 would try a password before a key, sending it needlessly.
+          ...(cfg.privateKey ? { privateKey: cfg.privateKey } : cfg.password ? { password: cfg.password } : {}),
           readyTimeout: this.options.connectTimeoutMs,
-          hostVerifier: (key: Buffer) => this.verifyHost(key, cfg),
+          hostVerifier: (key: Buffer, verify: (accept: boolean) => void) => this.verifyHost(key, cfg, verify),
           // Credentials are tried in order; never fall back to the user's ssh agent or keyboard prompts.
           tryKeyboard: false,
         })
@@ -268,6 +309,14 @@ function hash(text: string): string {
 /** The OpenSSH fingerprint of a raw host key: `SHA256:` and unpadded base64, as `ssh-keygen -lf` shows. */
 export function hostKeyFingerprint(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+function mismatchError(where: string, seen: string, pinned: string): DeliveryError {
+  return new DeliveryError(
+    `SFTP server ${where} showed host key ${seen}, not the pinned ${pinned}: refusing to log in or upload. ` +
+      'If the server was reinstalled or its key replaced, check the new key with its administrator, then accept it (Publishing: "Accept this key", or enter it in Settings as the host key fingerprint).',
+    false,
+  );
 }
 
 function checkSettings(cfg: SftpSettings): void {

@@ -3,7 +3,7 @@
  * next attempt, failures retried with backoff, and the status the UI and the API show.
  */
 import type { Logger } from '../../db/migrate';
-import type { PublishOutcome, StoredSettings, TargetState, TargetStatus } from '../types';
+import type { HostKeyStatus, PublishOutcome, StoredSettings, TargetState, TargetStatus } from '../types';
 import { backoffDelay, DeliveryError, errorMessage, type RetryPolicy } from './delivery-error';
 
 /** What a target (SFTP, IndexNow) implements; the loop owns timing, retries and status. */
@@ -20,6 +20,8 @@ export type DeliveryTarget = {
   deliver(settings: StoredSettings, signal: AbortSignal): Promise<number | null>;
   /** The target's settings changed: forget what no longer holds and mark what must be redone. */
   reset(settings: StoredSettings): void;
+  /** The server key pinned and any refused one (SFTP). */
+  hostKey?(settings: StoredSettings): HostKeyStatus;
 };
 
 export type LoopOptions = {
@@ -81,7 +83,8 @@ export class TargetLoop {
   }
 
   status(): TargetStatus {
-    const enabled = this.target.enabled(this.options.settings());
+    const settings = this.options.settings();
+    const enabled = this.target.enabled(settings);
     return {
       target: this.target.name,
       state: enabled ? this.state : 'off',
@@ -91,6 +94,7 @@ export class TargetLoop {
       attempts: this.attempts,
       lastError: this.lastError,
       nextAttemptAt: this.nextAttemptAt ? this.nextAttemptAt.toISOString() : null,
+      hostKey: this.target.hostKey?.(settings) ?? null,
     };
   }
 
