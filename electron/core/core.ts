@@ -2,10 +2,10 @@
  * The Stockfeed core: database, ledger, services and the contract's handlers, in plain Node. The
  * Electron shell, the headless server, the CLI and the tests all start it through `openCore`.
  */
-import fs from 'node:fs';
 import type { Knex } from 'knex';
 import { ChangeBus, listChanges } from './changes/change-log';
 import { checkLedger } from './check';
+import { ensurePrivateFile, secureDataDir } from './data-files';
 import { createKnex, resolveDbConfig, type DbConfig } from './db/connection';
 import { migrateToLatest, silentLogger, type Logger } from './db/migrate';
 import { createHandlers } from './handlers';
@@ -20,7 +20,7 @@ import { DEFAULT_BACKORDER_LEAD_DAYS } from '../../shared/domain/availability';
 import { WriteQueue } from './write-queue';
 import { VERSION } from './version';
 import { Webhooks, type WebhookOptions } from './webhooks/webhooks';
-import { TokenStore } from './api/token-store';
+import { sqliteTokenRecord, TokenStore } from './api/token-store';
 import { CountService } from './channels/count-service';
 import { OrderService } from './channels/order-service';
 import { OrderStock } from './channels/order-stock';
@@ -76,8 +76,11 @@ export type Core = {
 
 export async function openCore(options: CoreOptions): Promise<Core> {
   const log = options.logger ?? silentLogger;
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  // Owner-only, also for a folder an earlier version made (it holds the shop's secrets).
+  secureDataDir(options.dataDir, (message) => log.warn(message));
   const config = resolveDbConfig(options);
+  // Made 0600 before SQLite opens it: SQLite gives its WAL and SHM files the database file's mode.
+  if (config.kind === 'sqlite') ensurePrivateFile(config.file, (message) => log.warn(message));
   const db = createKnex(config);
   try {
     await migrateToLatest(db, log);
@@ -104,6 +107,12 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const settingsService = settings;
   const stock = new StockService(db, queue, locations, summary);
   const products = new ProductService(db, queue, stock, () => settingsService.current().currency, summary);
+
+  // SQLite's database lives in the data folder, so it can tell whether the folder had a token file.
+  const tokenRecord = config.kind === 'sqlite' ? await sqliteTokenRecord(db, (run) => queue.exclusive((ctx) => run(ctx.trx))) : undefined;
+  const tokens = new TokenStore(options.dataDir, process.env.STOCKFEED_API_TOKEN, tokenRecord, (error) =>
+    log.warn(`could not record that an API token was issued: ${error.message}`),
+  );
 
   const webhooks = new Webhooks(db, queue, bus, log, VERSION, options.webhooks);
   // Channel orders and counts run the stock engine inside their own transactions (all-or-nothing orders).
@@ -155,7 +164,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     webhooks,
     orders,
     counts,
-    tokens: new TokenStore(options.dataDir),
+    tokens,
     delivery,
     publisher,
     handlers: undefined as unknown as Handlers,
@@ -166,6 +175,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       await publisher.stop();
       disconnectDelivery();
       await delivery.close();
+      await tokens.settled();
       await queue.drain();
       await db.destroy();
     },
