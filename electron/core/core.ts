@@ -26,6 +26,7 @@ import { OrderService } from './channels/order-service';
 import { OrderStock } from './channels/order-stock';
 import { connectDelivery } from './publish/delivery/connect';
 import { Publisher, resolvePublishDir } from './publish/publisher';
+import { claimPublishFolder, publishDirSettingProblem } from './publish/publish-folder';
 import type { SitemapLimits } from './publish/artifacts';
 import { createDeliveryRunner, type DeliveryRunner, type DeliveryRunnerOptions } from './publish/delivery/runner';
 import type { Handlers } from '../../shared/contract';
@@ -102,7 +103,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   };
   const engineDeps = { ...summary, defaultLocation: () => settings?.current().defaultLocation ?? 'main' };
   const queue = new WriteQueue<StockOp, unknown>(db, bus, createStockBatchHandler(engineDeps));
-  settings = new SettingsService(db, queue, locations);
+  settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value));
   await settings.load();
   const settingsService = settings;
   const stock = new StockService(db, queue, locations, summary);
@@ -124,7 +125,12 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     ...options.delivery,
     settings: () => settingsService.current(),
     logger: log,
-    publishDir: () => resolvePublishDir(options.dataDir, settingsService.current().publishDir),
+    // Only IndexNow's key file is written through this (before any publish named the folder): the same rule as the publisher's.
+    publishDir: () => {
+      const dir = resolvePublishDir(options.dataDir, settingsService.current().publishDir);
+      claimPublishFolder(options.dataDir, dir);
+      return dir;
+    },
   });
   const publisher = new Publisher(
     {
@@ -134,6 +140,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       summary,
       settings: () => settingsService.current(),
       publishDir: () => resolvePublishDir(options.dataDir, settingsService.current().publishDir),
+      claimFolder: (dir) => claimPublishFolder(options.dataDir, dir),
       log,
       sitemapLimits: options.sitemapLimits,
     },
