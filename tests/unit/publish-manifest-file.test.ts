@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MANIFEST_HEAD, MANIFEST_SEP, manifestTail } from '../../electron/core/publish/artifacts';
 import { manifestLine } from '../../electron/core/publish/catalog-cache';
-import { isStockfeedManifest, manifestNames, SEED_MANIFEST } from '../../electron/core/publish/manifest-file';
+import { isStockfeedManifest, listManifestNames, manifestNames, SEED_MANIFEST } from '../../electron/core/publish/manifest-file';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockfeed-manifest-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -55,5 +55,18 @@ describe('manifest.json of Stockfeed', () => {
     expect(isStockfeedManifest(path.join(dir, 'absent.json'))).toBe(false);
     expect(isStockfeedManifest(dir)).toBe(false);
     expect(manifestNames(JSON.stringify({ name: 'Shop', files: [{ name: 'secret.json', bytes: 1, sha256: 'x' }] }))).toBeNull();
+  });
+});
+
+describe('the names a manifest lists', () => {
+  it('are the same picked from a large manifest line by line as parsed whole, escapes included', async () => {
+    const large = written(3000).replace('jsonld/product-7.json', 'jsonld/odd \\"quoted\\" \\\\ name.json');
+    expect(large.length).toBeGreaterThan(64 * 1024);
+    const whole = manifestNames(large);
+    expect(whole?.has('jsonld/odd "quoted" \\ name.json')).toBe(true);
+    expect(await listManifestNames(large)).toEqual(whole);
+    expect(await listManifestNames(written(3))).toEqual(manifestNames(written(3)));
+    expect(await listManifestNames(written(3000).replace('"generator": "stockfeed"', '"generator": "other"'))).toBeNull();
+    expect(await listManifestNames('x'.repeat(100_000))).toBeNull();
   });
 });

@@ -14,6 +14,8 @@ export const SEED_MANIFEST = `${JSON.stringify({ generator: MANIFEST_GENERATOR, 
 const WHOLE_LIMIT = 64 * 1024;
 const TAIL_BYTES = 4096;
 const FILES_END = '\n  ],';
+/** How every line of the file list starts, as the publisher writes it (manifestLine). */
+const FIRST_LINE = '{"name":';
 
 type Summary = Record<string, unknown>;
 
@@ -53,21 +55,25 @@ export function isStockfeedManifest(file: string): boolean {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return false;
     if (stat.size <= WHOLE_LIMIT) return parsedIsStockfeeds(readRange(fd, 0, stat.size));
-    const head = readRange(fd, 0, Buffer.byteLength(MANIFEST_HEAD) + 8);
-    if (head !== `${MANIFEST_HEAD}{"name":`) return false;
-    const tail = readRange(fd, stat.size - TAIL_BYTES, TAIL_BYTES);
-    const at = tail.lastIndexOf(FILES_END);
-    if (at < 0) return false;
-    let summary: unknown;
-    try {
-      summary = JSON.parse(`{${tail.slice(at + FILES_END.length)}`);
-    } catch {
-      return false;
-    }
-    return isSummary(summary) && summaryIsStockfeeds(summary);
+    const head = readRange(fd, 0, Buffer.byteLength(MANIFEST_HEAD) + FIRST_LINE.length);
+    return headAndTailAreStockfeeds(head, readRange(fd, stat.size - TAIL_BYTES, TAIL_BYTES));
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** A large manifest as Stockfeed writes it: the file list's first line at the head, the summary in the tail. */
+function headAndTailAreStockfeeds(head: string, tail: string): boolean {
+  if (!head.startsWith(`${MANIFEST_HEAD}${FIRST_LINE}`)) return false;
+  const at = tail.lastIndexOf(FILES_END);
+  if (at < 0) return false;
+  let summary: unknown;
+  try {
+    summary = JSON.parse(`{${tail.slice(at + FILES_END.length)}`);
+  } catch {
+    return false;
+  }
+  return isSummary(summary) && summaryIsStockfeeds(summary);
 }
 
 function parsedIsStockfeeds(text: string): boolean {
@@ -80,7 +86,48 @@ function parsedIsStockfeeds(text: string): boolean {
   return isSummary(parsed) && Array.isArray(parsed.files) && parsed.files.every(isFileLine) && summaryIsStockfeeds(parsed);
 }
 
-/** The names a Stockfeed manifest lists (`sitemap.xml`, `jsonld/mug.json`), or null when `text` is not one. */
+/** Names collected between two turns of the event loop. */
+const SCAN_SLICE = 10_000;
+
+/**
+ * The names a Stockfeed manifest lists (`sitemap.xml`, `jsonld/mug.json`), or null when `text` is
+ * not one. A large manifest (100,000 products: ~15 MB) is not parsed as a whole, which would hold
+ * up every other request for a few hundred milliseconds: its lines, in the one-line form the
+ * publisher writes them, are picked out a slice at a time.
+ */
+export async function listManifestNames(text: string): Promise<Set<string> | null> {
+  if (text.length <= WHOLE_LIMIT) return manifestNames(text);
+  if (!headAndTailAreStockfeeds(text.slice(0, 64), text.slice(-TAIL_BYTES))) return null;
+  const end = text.lastIndexOf(FILES_END);
+  const names = new Set<string>();
+  const mark = `${FIRST_LINE}"`;
+  let at = text.indexOf(mark);
+  let count = 0;
+  while (at >= 0 && at < end) {
+    const start = at + mark.length;
+    let close = text.indexOf('"', start);
+    while (close > 0 && text[close - 1] === '\\' && !evenBackslashesBefore(text, close)) close = text.indexOf('"', close + 1);
+    if (close < 0) return null;
+    const raw = text.slice(start, close);
+    try {
+      names.add(raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw);
+    } catch {
+      return null;
+    }
+    at = text.indexOf(mark, close);
+    if (++count % SCAN_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return names;
+}
+
+/** Whether the quote at `i` is a real one: preceded by an even number of backslashes. */
+function evenBackslashesBefore(text: string, i: number): boolean {
+  let n = 0;
+  while (text[i - 1 - n] === '\\') n++;
+  return n % 2 === 0;
+}
+
+/** The names a small Stockfeed manifest lists, parsed whole, or null when `text` is not one. */
 export function manifestNames(text: string): Set<string> | null {
   let parsed: unknown;
   try {
