@@ -4,7 +4,7 @@
  * replaced by a new token. The CLI's `token --new` is the way back; the headless server prints the
  * message and exits non-zero.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -13,6 +13,23 @@ import { TokenFileError } from '../../electron/core/api/token';
 import { startCore, tempDir, type TestCore } from '../helpers/core';
 
 const ROOT = path.resolve('.');
+
+/**
+ * Runs the headless server in a process group of its own; if it is still running after `ms` (it
+ * started instead of refusing), the whole group is stopped, so no server is left behind.
+ */
+function runServer(args: string[], env: NodeJS.ProcessEnv, ms: number): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'electron/server/main.ts', ...args], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), ms);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stderr });
+    });
+  });
+}
 
 async function cli(...args: string[]) {
   const out: string[] = [];
@@ -176,7 +193,7 @@ describe('the API token file', () => {
     const env = { ...process.env };
     delete env.DATABASE_URL;
     delete env.STOCKFEED_API_TOKEN;
-    const result = spawnSync('npx', ['tsx', 'electron/server/main.ts', '--data', dir, '--port', '0'], { cwd: ROOT, env, encoding: 'utf8', timeout: 30_000 });
+    const result = await runServer(['--data', dir, '--port', '0'], env, 30_000);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`The API token file ${file} does not hold a valid token`);
     expect(result.stderr).toContain('npm run cli -- token --new');
