@@ -96,5 +96,11 @@ describe('/feeds/ serves only published files', () => {
     expect((await get(`jsonld/${slug}.json`)).statusCode).toBe(404);
     fs.renameSync(copy, path.join(dir, 'manifest.json'));
     expect((await get(`jsonld/${slug}.json`)).statusCode).toBe(200);
+    // A manifest.json that is not Stockfeed's (someone else's, or damaged) publishes nothing, not even itself.
+    fs.copyFileSync(path.join(dir, 'manifest.json'), copy);
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ name: 'My web app', files: [{ name: 'google-merchant.xml', bytes: 1, sha256: 'x' }] }));
+    for (const name of ['manifest.json', 'google-merchant.xml', `jsonld/${slug}.json`]) expect((await get(name)).statusCode, name).toBe(404);
+    fs.renameSync(copy, path.join(dir, 'manifest.json'));
+    expect((await get('manifest.json')).statusCode).toBe(200);
   });
 });

@@ -33,36 +33,38 @@ function contentType(name: string): string | undefined {
   return CONTENT_TYPES[path.extname(name).toLowerCase()];
 }
 
-type Listing = { key: string; names: Promise<ReadonlySet<string>> };
+type Listing = { key: string; names: Promise<ReadonlySet<string> | null> };
 
 /**
- * The names the folder's manifest.json lists, read again only when the file changes (another
- * inode, size or time): a manifest of 100,000 products is ~15 MB, far too much to read per request.
+ * The names the folder's manifest.json lists (null: no manifest of Stockfeed's, nothing is
+ * published), read again only when the file changes (another inode, size or time): a manifest of
+ * 100,000 products is ~15 MB, far too much to read per request.
  */
 class ManifestListing {
   private last: Listing | null = null;
 
-  names(dir: string): Promise<ReadonlySet<string>> {
+  names(dir: string): Promise<ReadonlySet<string> | null> {
     const file = path.join(dir, FILE_NAMES.manifest);
     const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (!stat?.isFile()) return Promise.resolve(new Set());
+    if (!stat?.isFile()) return Promise.resolve(null);
     const key = `${file}\0${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
     if (this.last?.key !== key) {
       const names = fs.promises
         .readFile(file, 'utf8')
         .then(listManifestNames)
-        .then(
-          (listed) => listed ?? new Set<string>(),
-          () => new Set<string>(),
-        );
+        .catch(() => null);
       this.last = { key, names };
     }
     return this.last.names;
   }
 }
 
-/** Whether `name` is published: listed, the manifest, a .gz copy of either (not of JSON-LD), or the IndexNow key file. */
-function isPublished(name: string, listed: ReadonlySet<string>, indexNowKey: string | null): boolean {
+/**
+ * Whether `name` is published: listed, the manifest, a .gz copy of either (not of JSON-LD), or the
+ * IndexNow key file; nothing at all in a folder without a manifest of Stockfeed's.
+ */
+function isPublished(name: string, listed: ReadonlySet<string> | null, indexNowKey: string | null): boolean {
+  if (listed === null) return false;
   if (indexNowKey !== null && name === `${indexNowKey}.txt`) return true;
   const base = name.endsWith('.gz') ? name.slice(0, -3) : name;
   if (base !== name && base.startsWith('jsonld/')) return false;
