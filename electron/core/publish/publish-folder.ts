@@ -121,7 +121,7 @@ export function claimPublishFolder(dataDir: string, dir: string): void {
   if (path.resolve(dir) === path.resolve(defaultPublishDir(dataDir))) return;
   const problem = publishFolderProblem(dataDir, dir);
   if (problem) {
-    throw new AppError('conflict', `Stockfeed did not publish into ${dir}: ${problem}. It writes only into an empty folder or one it published into before; move those files out, or choose another folder in Settings.`, {
+    throw new AppError('conflict', `Stockfeed did not publish into ${dir}: ${problem} (it writes only into an empty folder or one it published into before)`, {
       field: 'publishDir',
     });
   }
