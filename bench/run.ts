@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { filesystemOf, loadAverage, tempDir } from './measure';
 import { benchStockPg, benchStockSqlite, type StockBenchOptions } from './stock';
@@ -79,7 +80,8 @@ async function main(): Promise<void> {
     throw new Error(`no benchmark section matches ${positionals.join(', ')}; sections: ${SECTIONS.map((s) => s.name).join(', ')}`);
   }
 
-  const dir = tempDir(values.dir ?? os.tmpdir(), 'stockfeed-bench-');
+  // Absolute: the publish folders below it go into the settings, which refuse a relative path.
+  const dir = tempDir(path.resolve(values.dir ?? os.tmpdir()), 'stockfeed-bench-');
   const ctx: Context = { dir, stock, pgUrl: process.env.STOCKFEED_TEST_PG_URL ?? '' };
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(`Stockfeed benchmark, ${new Date().toISOString()}`);

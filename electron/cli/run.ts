@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '../../shared/errors';
+import { TokenFileError } from '../core/api/token';
 import { defaultDataDir } from '../core/data-dir';
 import { StartupError } from '../core/db/startup-error';
 import { CommandFailed, checkCommand, exportCommand, importCommand, type CliEnv, type CliIo } from './commands';
 import { publishCommand } from './publish-command';
+import { tokenCommand } from './token-command';
 import { COMMANDS, COMMAND_HELP, GENERAL_HELP, type CommandName } from './usage';
 
 /** Wrong arguments: exit code 2 and a pointer to the help. */
@@ -21,6 +23,7 @@ const OPTIONS = {
   data: { type: 'string' },
   'dry-run': { type: 'boolean' },
   full: { type: 'boolean' },
+  new: { type: 'boolean' },
 } as const;
 
 function isCommand(name: string | undefined): name is CommandName {
@@ -33,6 +36,8 @@ const LONG_MESSAGE = 300;
 /** A readable sentence for any error; node's connection errors can arrive with an empty message. */
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
+  // Long on purpose: it names the file and the way back.
+  if (error instanceof TokenFileError) return error.message;
   if (error.message.length > LONG_MESSAGE) {
     const cause = error.message.slice(error.message.lastIndexOf(' - ') + 3);
     return `database error: ${cause.slice(0, LONG_MESSAGE)}`;
@@ -73,13 +78,14 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
   }
   if (values['dry-run'] && command !== 'import') throw new UsageError('--dry-run applies only to import.', command);
   if (values.full && command !== 'publish') throw new UsageError('--full applies only to publish.', command);
+  if (values.new && command !== 'token') throw new UsageError('--new applies only to token.', command);
   if (values.data !== undefined && values.data.trim() === '') throw new UsageError('--data needs a folder.', command);
   const env: CliEnv = {
     dataDir: values.data ?? defaultDataDir(processEnv),
     databaseUrl: processEnv.DATABASE_URL || undefined,
   };
 
-  const expected = command === 'check' || command === 'publish' ? 0 : 1;
+  const expected = command === 'check' || command === 'publish' || command === 'token' ? 0 : 1;
   if (rest.length !== expected) {
     const what = expected === 0 ? 'takes no file' : 'needs exactly one file name';
     throw new UsageError(`${command} ${what} (got ${rest.length === 0 ? 'none' : rest.map((a) => `"${a}"`).join(', ')}).`, command);
@@ -94,6 +100,8 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
       return checkCommand(env, io);
     case 'publish':
       return publishCommand(env, io, values.full ?? false);
+    case 'token':
+      return tokenCommand(env, io, values.new ?? false);
   }
 }
 
@@ -117,7 +125,7 @@ export async function runCli(argv: string[], io: CliIo, processEnv: NodeJS.Proce
       return 1;
     }
     io.err(`error: ${describe(error)}`);
-    const expected = error instanceof CommandFailed || error instanceof AppError;
+    const expected = error instanceof CommandFailed || error instanceof AppError || error instanceof TokenFileError;
     if (!expected && processEnv.STOCKFEED_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
     return 1;
   }

@@ -1,6 +1,6 @@
 import { CSV_COLUMNS } from '../core/catalog/csv-columns';
 
-export const COMMANDS = ['import', 'export', 'check', 'publish'] as const;
+export const COMMANDS = ['import', 'export', 'check', 'publish', 'token'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const DATA_OPTION = `  --data DIR     data folder (default: $XDG_DATA_HOME/stockfeed or ~/.local/share/stockfeed);
@@ -15,6 +15,7 @@ Commands:
   export <file.csv>   write every product and its stock per location to a CSV file
   check               verify that every stock level equals the sum of its ledger
   publish [--full]    write the Merchant feed, the sitemap and the JSON-LD into the publish folder
+  token [--new]       print the API token (DIR/api-token); --new issues a new one
 
 Options:
 ${DATA_OPTION}
@@ -70,6 +71,20 @@ delivery targets (SFTP, IndexNow) that are on.
 
 Options:
   --full         rewrite every file from the database, even those that look up to date
+${DATA_OPTION}
+`,
+  token: `Usage: npm run cli -- token [--new] [--data DIR]
+
+Prints the API token the server and the REST API check (STOCKFEED_API_TOKEN when it is set,
+otherwise the one in DIR/api-token; a data folder that never had one gets one now). The token
+alone goes to standard output.
+
+Stockfeed never replaces a missing or damaged token file by itself: when the server says the
+file is missing or does not hold a valid token, restore it from a backup, or run this command
+with --new. A server that is running keeps the token it read until it restarts.
+
+Options:
+  --new          issue a new token (written durably to DIR/api-token); the old one stops working
 ${DATA_OPTION}
 `,
 };

@@ -2,9 +2,11 @@
  * The Stockfeed core: database, ledger, services and the contract's handlers, in plain Node. The
  * Electron shell, the headless server, the CLI and the tests all start it through `openCore`.
  */
+import fs from 'node:fs';
 import type { Knex } from 'knex';
 import { ChangeBus, listChanges } from './changes/change-log';
 import { checkLedger } from './check';
+import { ensurePrivateFile, secureDataDir } from './data-files';
 import { resolveDbConfig, type DbConfig } from './db/connection';
 import { silentLogger, type Logger } from './db/migrate';
 import { ensureDataDir, openDatabase } from './db/open-database';
@@ -22,12 +24,13 @@ import { DEFAULT_BACKORDER_LEAD_DAYS } from '../../shared/domain/availability';
 import { WriteQueue } from './write-queue';
 import { VERSION } from './version';
 import { Webhooks, type WebhookOptions } from './webhooks/webhooks';
-import { TokenStore } from './api/token-store';
+import { sqliteTokenRecord, TokenStore } from './api/token-store';
 import { CountService } from './channels/count-service';
 import { OrderService } from './channels/order-service';
 import { OrderStock } from './channels/order-stock';
 import { connectDelivery } from './publish/delivery/connect';
 import { Publisher, resolvePublishDir } from './publish/publisher';
+import { claimPublishFolder, publishDirSettingProblem } from './publish/publish-folder';
 import type { SitemapLimits } from './publish/artifacts';
 import { createDeliveryRunner, type DeliveryRunner, type DeliveryRunnerOptions } from './publish/delivery/runner';
 import type { Handlers } from '../../shared/contract';
@@ -84,7 +87,18 @@ export type Core = {
 export async function openCore(options: CoreOptions): Promise<Core> {
   const log = options.logger ?? silentLogger;
   ensureDataDir(options.dataDir);
+  // Owner-only, also for a folder an earlier version made (it holds the shop's secrets).
+  secureDataDir(options.dataDir, (message) => log.warn(message));
   const config = resolveDbConfig(options);
+  // A new database file is made 0600 before SQLite opens it: SQLite gives its WAL and SHM files
+  // the database file's mode. When it cannot be made here, openDatabase says why in one sentence.
+  if (config.kind === 'sqlite' && !fs.existsSync(config.file)) {
+    try {
+      ensurePrivateFile(config.file, (message) => log.warn(message));
+    } catch {
+      // Reported by openDatabase below, with the fix.
+    }
+  }
   // Throws a StartupError (one sentence: which file or server, what to do) when the database is
   // unusable, before anything listens or writes.
   const db = await openDatabase(config, log);
@@ -104,11 +118,17 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const queue = new WriteQueue<StockOp, unknown>(db, bus, createStockBatchHandler(engineDeps), {
     diskFull: (cause) => diskFullError(config, cause),
   });
-  settings = new SettingsService(db, queue, locations);
+  settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value));
   await settings.load();
   const settingsService = settings;
   const stock = new StockService(db, queue, locations, summary);
   const products = new ProductService(db, queue, stock, () => settingsService.current().currency, summary);
+
+  // SQLite's database lives in the data folder, so it can tell whether the folder had a token file.
+  const tokenRecord = config.kind === 'sqlite' ? await sqliteTokenRecord(db, (run) => queue.exclusive((ctx) => run(ctx.trx))) : undefined;
+  const tokens = new TokenStore(options.dataDir, process.env.STOCKFEED_API_TOKEN, tokenRecord, (error) =>
+    log.warn(`could not record that an API token was issued: ${error.message}`),
+  );
 
   // Every URL the core calls (webhooks, IndexNow) goes out through this one checked helper.
   const outbound = new Outbound({ resolve: options.resolveHost });
@@ -123,7 +143,12 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     ...options.delivery,
     settings: () => settingsService.current(),
     logger: log,
-    publishDir: () => resolvePublishDir(options.dataDir, settingsService.current().publishDir),
+    // Only IndexNow's key file is written through this (before any publish named the folder): the same rule as the publisher's.
+    publishDir: () => {
+      const dir = resolvePublishDir(options.dataDir, settingsService.current().publishDir);
+      claimPublishFolder(options.dataDir, dir);
+      return dir;
+    },
     outbound,
     // Trust on first use: an SFTP server's first key goes into the settings (and the change log).
     pinHostKey: (pin) => settingsService.pinSftpHostKey(pin),
@@ -136,6 +161,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       summary,
       settings: () => settingsService.current(),
       publishDir: () => resolvePublishDir(options.dataDir, settingsService.current().publishDir),
+      claimFolder: (dir) => claimPublishFolder(options.dataDir, dir),
       log,
       sitemapLimits: options.sitemapLimits,
     },
@@ -166,7 +192,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     webhooks,
     orders,
     counts,
-    tokens: new TokenStore(options.dataDir),
+    tokens,
     delivery,
     publisher,
     handlers: undefined as unknown as Handlers,
@@ -178,6 +204,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       disconnectDelivery();
       await delivery.close();
       outbound.close();
+      await tokens.settled();
       await queue.drain();
       await db.destroy();
     },

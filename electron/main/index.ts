@@ -13,6 +13,7 @@ import { notifyStockOuts } from './desktop-notifications';
 import { withCsp } from './csp';
 import { openExternal } from './external-links';
 import { pushChanges, registerIpc, registerShellIpc } from './ipc';
+import { installPermissionHandlers } from './permissions';
 import { HELP_URL, menuTemplate, type MenuRoute } from './menu';
 import { checkForUpdates } from './updates';
 import { isAppPageUrl, resolveAppPage } from './url-policy';
@@ -45,10 +46,7 @@ async function start(): Promise<void> {
     devServerUrl: process.env.ELECTRON_RENDERER_URL,
     isPackaged: app.isPackaged,
   });
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => {
-    log.warn(`denied the page's request for permission "${permission}"`);
-    callback(false);
-  });
+  installPermissionHandlers(session.defaultSession, page, log);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: isAppPageUrl(page, details.url) ? withCsp(details.responseHeaders) : details.responseHeaders });
   });

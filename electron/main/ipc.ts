@@ -4,7 +4,9 @@
  * Besides, the shell's fixed channels: committed changes pushed to the page, and opening the
  * publish folder.
  */
+import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { ipcMain } from 'electron';
 import type { IpcResult } from '../../shared/bridge';
 import type { Handlers } from '../../shared/contract';
@@ -78,18 +80,43 @@ export function registerShellIpc(options: ShellIpcOptions): () => void {
   return () => ipcMain.removeHandler(SHELL_CHANNELS.openPublishFolder);
 }
 
-/** Creates the folder when no publish has run yet, so the file manager opens on something. */
+/**
+ * Names the OS opens as a program rather than showing as a folder: macOS bundles (`Foo.app`, which
+ * is a folder), Windows programs and shortcuts, Linux desktop entries. shell.openPath *runs* such a
+ * path, so the publish folder setting must never lead to one.
+ */
+const LAUNCHABLE = /\.(app|bundle|framework|plugin|prefpane|kext|xpc|workflow|action|pkg|mpkg|exe|com|bat|cmd|scr|pif|msi|lnk|url|desktop|appimage)$/i;
+
+/** Why `real` (a resolved path) must not be opened, or null for a plain folder. */
+export function openFolderProblem(real: string, stat: Pick<Stats, 'isDirectory'>): string | null {
+  if (!stat.isDirectory()) return 'it is not a folder';
+  if (LAUNCHABLE.test(path.basename(real))) return 'its name makes the system open it as an app or a program';
+  return null;
+}
+
+/**
+ * Opens the publish folder in the file manager: its real path (links followed), only when it is a
+ * plain folder, never a file, a program or an app bundle. Creates it first when no publish has run
+ * yet, so the file manager opens on something.
+ */
 export async function openPublishFolder(options: Pick<ShellIpcOptions, 'publishFolder' | 'openPath' | 'log'>): Promise<IpcResult<{ path: string }>> {
   const folder = options.publishFolder();
+  let real: string;
   try {
-    await fs.mkdir(folder, { recursive: true });
+    if (!(await fs.lstat(folder).catch(() => null))) await fs.mkdir(folder, { recursive: true });
+    real = await fs.realpath(folder);
   } catch (error) {
     return { ok: false, error: { code: 'internal', message: `The publish folder ${folder} could not be created: ${(error as Error).message}` } };
   }
-  const problem = await options.openPath(folder);
+  const problem = openFolderProblem(real, await fs.stat(real));
   if (problem) {
-    options.log.warn(`could not open ${folder}: ${problem}`);
-    return { ok: false, error: { code: 'internal', message: `The publish folder ${folder} could not be opened: ${problem}` } };
+    options.log.warn(`refused to open ${real}: ${problem}`);
+    return { ok: false, error: { code: 'conflict', message: `Stockfeed did not open ${real}: ${problem}. Choose a plain folder as the publish folder in Settings.` } };
   }
-  return { ok: true, value: { path: folder } };
+  const failure = await options.openPath(real);
+  if (failure) {
+    options.log.warn(`could not open ${real}: ${failure}`);
+    return { ok: false, error: { code: 'internal', message: `The publish folder ${real} could not be opened: ${failure}` } };
+  }
+  return { ok: true, value: { path: real } };
 }

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test, type StockfeedServer } from './fixtures';
 
 async function apiGet(server: StockfeedServer, path: string, token = server.token): Promise<Response> {
@@ -148,4 +151,26 @@ test('settings: a new API token is shown once, the old one stops working, and we
   await page.getByRole('dialog', { name: 'Delete this webhook?' }).getByRole('button', { name: 'Delete' }).click();
   await expect(item).toHaveCount(0);
   await expect(page.getByText('No webhooks yet.')).toBeVisible();
+});
+
+test('settings: a publish folder that holds files Stockfeed did not write is refused next to its field', async ({ page, server }) => {
+  const web = fs.mkdtempSync(path.join(os.tmpdir(), 'stockfeed-e2e-web-'));
+  fs.writeFileSync(path.join(web, 'index.html'), '<h1>My site</h1>');
+  try {
+    await page.goto(server.signedInUrl);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    const folder = page.getByLabel('Publish folder');
+    await folder.fill(web);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(folder).toHaveAttribute('aria-invalid', 'true');
+    await expect(folder).toHaveAccessibleDescription(/The folder holds files Stockfeed did not write: index\.html; choose an empty folder or a sub-folder/);
+    await folder.fill('feeds');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(folder).toHaveAccessibleDescription(/Relative path/);
+    await folder.fill(path.join(web, 'stockfeed'));
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+  } finally {
+    fs.rmSync(web, { recursive: true, force: true });
+  }
 });

@@ -1,12 +1,17 @@
 /**
  * `GET /feeds/<file>`: the publish folder, read-only, for Merchant Center's scheduled fetch and
- * for crawlers. Only published artifacts are served (never a listing, a temporary file or
- * anything outside the folder); no token, because the feed and the sitemap are public by nature.
+ * for crawlers. Only what the current manifest.json lists is served (with the manifest itself, the
+ * .gz copies of the big files and, while IndexNow is on, its key file): never a listing, a
+ * temporary file, anything outside the folder, or a file someone else put into it. No token,
+ * because the feed and the sitemap are public by nature.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC_ROUTE } from './route-auth';
+import type { Core } from '../core';
+import { FILE_NAMES } from '../publish/artifacts';
+import { listManifestNames } from '../publish/manifest-file';
 
 export const FEEDS_PREFIX = '/feeds/';
 
@@ -29,16 +34,61 @@ function contentType(name: string): string | undefined {
   return CONTENT_TYPES[path.extname(name).toLowerCase()];
 }
 
-export function registerFeedsRoute(app: FastifyInstance, publishDir: () => string): void {
+type Listing = { key: string; names: Promise<ReadonlySet<string> | null> };
+
+/**
+ * The names the folder's manifest.json lists (null: no manifest of Stockfeed's, nothing is
+ * published), read again only when the file changes (another inode, size or time): a manifest of
+ * 100,000 products is ~15 MB, far too much to read per request.
+ */
+class ManifestListing {
+  private last: Listing | null = null;
+
+  names(dir: string): Promise<ReadonlySet<string> | null> {
+    const file = path.join(dir, FILE_NAMES.manifest);
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat?.isFile()) return Promise.resolve(null);
+    const key = `${file}\0${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    if (this.last?.key !== key) {
+      const names = fs.promises
+        .readFile(file, 'utf8')
+        .then(listManifestNames)
+        .catch(() => null);
+      this.last = { key, names };
+    }
+    return this.last.names;
+  }
+}
+
+/**
+ * Whether `name` is published: listed, the manifest, a .gz copy of either (not of JSON-LD), or the
+ * IndexNow key file; nothing at all in a folder without a manifest of Stockfeed's.
+ */
+function isPublished(name: string, listed: ReadonlySet<string> | null, indexNowKey: string | null): boolean {
+  if (listed === null) return false;
+  if (indexNowKey !== null && name === `${indexNowKey}.txt`) return true;
+  const base = name.endsWith('.gz') ? name.slice(0, -3) : name;
+  if (base !== name && base.startsWith('jsonld/')) return false;
+  return base === FILE_NAMES.manifest || listed.has(base);
+}
+
+export function registerFeedsRoute(app: FastifyInstance, core: Pick<Core, 'publisher' | 'settings'>): void {
+  const listing = new ManifestListing();
+  const indexNowKey = (): string | null => {
+    const { enabled, key } = core.settings.current().indexNow;
+    return enabled && key ? key : null;
+  };
   const serve = async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.url.split('?')[0] as string;
     const rest = (request.params as { '*': string })['*'] ?? '';
     const type = contentType(rest);
     if (!SAFE_PATH.test(rest) || rest.includes('..') || !type) return notFound(reply, url);
+    const dir = core.publisher.publishDir();
+    if (!isPublished(rest, await listing.names(dir), indexNowKey())) return notFound(reply, url);
     let root: string;
     let file: string;
     try {
-      root = fs.realpathSync.native(publishDir());
+      root = fs.realpathSync.native(dir);
       file = fs.realpathSync.native(path.join(root, rest));
     } catch {
       return notFound(reply, url);

@@ -97,7 +97,7 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
   registerOpenApiRoute(app, options.version);
   await registerCatalogRoutes(app, core, logger);
   await registerChannelRoutes(app, core, limits);
-  registerFeedsRoute(app, () => core.publisher.publishDir());
+  registerFeedsRoute(app, core);
 
   const staticDir = options.staticDir;
   if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {

@@ -194,6 +194,9 @@ export function sitemapIndexText(parts: Array<{ newest: string }>, settings: Sto
 export const MANIFEST_SEP = ',\n    ';
 export const MANIFEST_HEAD = '{\n  "files": [\n    ';
 
+/** The manifest's `generator`: how a folder is recognised as Stockfeed's (see manifest-file.ts). */
+export const MANIFEST_GENERATOR = 'stockfeed';
+
 /**
  * The JSON-LD files' lines of manifest.json, in entry order, first in its `files` list (the big
  * files and the summary follow in the tail, written last): the list can be copied from the old
@@ -264,7 +267,7 @@ export class ManifestLines {
   }
 }
 
-/** The manifest's tail: the big files' lines, then the sequence, time and counts. */
+/** The manifest's tail: the big files' lines, then the generator, sequence, time and counts. */
 export function manifestTail(
   linesBefore: boolean,
   files: Array<{ name: string; bytes: number; sha256: string }>,
@@ -272,6 +275,6 @@ export function manifestTail(
 ): string {
   const lines = files.map((f) => `{"name":${JSON.stringify(f.name)},"bytes":${f.bytes},"sha256":"${f.sha256}"}`);
   const list = lines.length > 0 ? `${linesBefore ? MANIFEST_SEP : ''}${lines.join(MANIFEST_SEP)}` : '';
-  const rest = JSON.stringify(summary, null, 2).slice(1);
+  const rest = JSON.stringify({ generator: MANIFEST_GENERATOR, ...summary }, null, 2).slice(1);
   return `${list}\n  ],${rest}\n`;
 }

@@ -16,6 +16,11 @@ export function tempName(target: string): string {
 
 const TEMP_PATTERN = /^\..+\.tmp-(\d+)-[0-9a-f]{8}$/;
 
+/** Whether a name in the publish folder is one of Stockfeed's temporary files (or staging folders). */
+export function isTempName(name: string): boolean {
+  return TEMP_PATTERN.test(name);
+}
+
 /** writev takes at most IOV_MAX (1024 on Linux) buffers per call. */
 const IOV_MAX = 1024;
 

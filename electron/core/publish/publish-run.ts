@@ -34,6 +34,8 @@ export type RunDeps = {
   summary: SummaryContext;
   settings(): StoredSettings;
   publishDir(): string;
+  /** Refuses a folder that is not Stockfeed's (throws) and marks a new one as Stockfeed's; see publish-folder.ts. */
+  claimFolder?(dir: string): void;
   log: Logger;
   /** Smaller sitemap files (tests of the split). */
   sitemapLimits?: SitemapLimits;
@@ -79,6 +81,8 @@ function counts(items: number, excluded: number, files: number, bytes: number): 
 /** Runs one publish against `state` (which it updates). Throws when a file cannot be written. */
 export async function runPublish(deps: RunDeps, state: RunState, request: RunRequest): Promise<RunReport> {
   const dir = deps.publishDir();
+  // Before anything is written: someone may have put files of their own into the folder since.
+  deps.claimFolder?.(dir);
   if (request.mode === 'incremental' && state.cache && state.dir === dir) {
     try {
       return await runIncremental(deps, state, request);

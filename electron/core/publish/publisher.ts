@@ -14,6 +14,7 @@ import { latestSeq } from '../changes/change-log';
 import { diskFullSentence, isDiskFull } from '../db/storage-errors';
 import { num } from '../util/db-helpers';
 import { FILE_NAMES } from './artifacts';
+import { defaultPublishDir } from './publish-folder';
 import { listProblems, loadArtifactStates } from './publish-store';
 import { newRunState, runPublish, type RunDeps, type RunReport, type RunRequest, type RunState } from './publish-run';
 import type { PublishOutcome, TargetStatus } from './types';
@@ -321,7 +322,10 @@ export class Publisher {
   }
 }
 
-/** `<data folder>/publish` unless the settings name another folder (relative paths are below the data folder). */
+/**
+ * `<data folder>/publish` unless the settings name another folder. Settings refuse a relative path
+ * now; one saved by an earlier version is still taken as below the data folder, as it was then.
+ */
 export function resolvePublishDir(dataDir: string, publishDir: string | null): string {
-  return path.resolve(dataDir, publishDir ?? 'publish');
+  return publishDir === null ? defaultPublishDir(dataDir) : path.resolve(dataDir, publishDir);
 }

@@ -1,4 +1,5 @@
 import type { ParsedInput } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
 import { settingsInput, type Settings } from '../../../shared/schemas/settings';
 import type { Db } from '../util/db-helpers';
 import type { WriteQueue } from '../write-queue';
@@ -24,6 +25,8 @@ export class SettingsService {
     private readonly db: Db,
     private readonly queue: WriteQueue<StockOp, unknown>,
     private readonly locations: LocationDirectory,
+    /** Why a publish folder cannot be used (relative, holds files Stockfeed did not write), or null. */
+    private readonly publishDirProblem: (value: string) => string | null = () => null,
   ) {}
 
   /** Loads the stored settings, filling defaults for fields added since they were saved. */
@@ -48,6 +51,14 @@ export class SettingsService {
   update(input: ParsedInput<'settings.update'>): Promise<Settings> {
     // Only an engine in use is checked: a hidden, switched-off field must not block the save.
     if (input.indexNow.enabled) assertEngineAllowed(input.indexNow.engine, input.webhooks.allowPrivateNetwork);
+    // Checked when the folder changes: a save of other settings must not fail because of files
+    // dropped into the folder since (the publisher refuses to write there and says so instead).
+    if (input.publishDir !== null && input.publishDir !== this.cache?.publishDir) {
+      const problem = this.publishDirProblem(input.publishDir);
+      if (problem) {
+        return Promise.reject(new AppError('validation_failed', `publishDir: ${problem}`, { issues: [{ path: 'publishDir', message: problem }] }));
+      }
+    }
     return this.queue.exclusive((ctx) =>
       withIdempotency(ctx, 'settings.update', input, async () => {
         const row = (await ctx.trx('settings').where({ key: KEY }).first()) as { value: string } | undefined;

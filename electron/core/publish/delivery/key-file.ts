@@ -12,6 +12,11 @@ import { INDEXNOW_KEY } from './indexnow-config';
 
 const KEY_FILE = /^([a-zA-Z0-9-]{8,128})\.txt$/;
 
+/** The key a key file's name holds (`<key>.txt`), or null. Only a file whose content is exactly its key is one. */
+export function keyOfKeyFileName(name: string): string | null {
+  return KEY_FILE.exec(name)?.[1] ?? null;
+}
+
 export type KeyFileSync = {
   file: PublishedFile;
   /** Names of key files of earlier keys, now deleted from the folder. */

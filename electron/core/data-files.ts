@@ -1,0 +1,82 @@
+/**
+ * The data folder holds the shop's secrets: channel webhook secrets, the SFTP password and key and
+ * webhook signing secrets sit in the database, the API token in its own file. On Linux and macOS
+ * they are the owner's alone: the folder 0700, those files 0600, set with chmod so the umask of
+ * whoever started Stockfeed does not decide it. Windows has no such modes (chmod only toggles the
+ * read-only flag); its per-user profile folders are private through their ACLs already.
+ *
+ * One rule, here, for every private file: the database and SQLite's files beside it (`-wal`,
+ * `-shm`, `-journal`, and any `*.sqlite*` copy), the token and its temporary file, and whatever a
+ * backup feature writes into `backups/`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
+/** The folder backups go into (none are written yet; the rule below already covers it). */
+export const BACKUP_DIR = 'backups';
+
+const POSIX = process.platform !== 'win32';
+
+/** Whether a file directly in the data folder holds secrets: the database and its companions, the token. */
+export function isPrivateDataFile(name: string): boolean {
+  return name.includes('.sqlite') || name === 'api-token' || name.startsWith('.api-token.');
+}
+
+/** Reports a mode that could not be set (a FAT drive, a network share, another owner's file). */
+export type ModeWarning = (message: string) => void;
+
+function chmod(target: string, mode: number, warn: ModeWarning | undefined): void {
+  try {
+    fs.chmodSync(target, mode);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    // Refusing to start over a file system without modes would lock the owner out of their data.
+    if (warn && (code === 'EPERM' || code === 'ENOTSUP' || code === 'EROFS' || code === 'EACCES')) {
+      warn(`could not make ${target} readable by its owner only (${code}); check its permissions`);
+      return;
+    }
+    throw error;
+  }
+}
+
+/** Makes a file owner-only (0600); a file that is not there is skipped. Call it for each backup written. */
+export function makePrivate(file: string, warn?: ModeWarning): void {
+  if (POSIX) chmod(file, PRIVATE_FILE_MODE, warn);
+}
+
+/** Creates a folder (and its parents) and makes it owner-only (0700), also when it was there already. */
+export function ensurePrivateDir(dir: string, warn?: ModeWarning): void {
+  fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (POSIX) chmod(dir, PRIVATE_DIR_MODE, warn);
+}
+
+/**
+ * Creates an empty private file if it is missing (SQLite's database before SQLite opens it: SQLite
+ * gives its WAL, SHM and journal files the mode of the database file) and makes it 0600.
+ */
+export function ensurePrivateFile(file: string, warn?: ModeWarning): void {
+  fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
+  makePrivate(file, warn);
+}
+
+/**
+ * Creates the data folder 0700, or tightens one made by an earlier version: the folder, its
+ * database files and token, and the backups folder with everything in it. Runs at every start.
+ * A mode the file system refuses is reported through `warn` (when given) instead of failing.
+ */
+export function secureDataDir(dataDir: string, warn?: ModeWarning): void {
+  ensurePrivateDir(dataDir, warn);
+  if (!POSIX) return;
+  for (const entry of fs.readdirSync(dataDir, { withFileTypes: true })) {
+    const full = path.join(dataDir, entry.name);
+    if (entry.isFile() && isPrivateDataFile(entry.name)) makePrivate(full, warn);
+    else if (entry.isDirectory() && entry.name === BACKUP_DIR) {
+      chmod(full, PRIVATE_DIR_MODE, warn);
+      for (const inner of fs.readdirSync(full, { withFileTypes: true })) if (inner.isFile()) makePrivate(path.join(full, inner.name), warn);
+    }
+  }
+}
