@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { createKnex, type Dialect } from '../../electron/core/db/connection';
 import { migrateToLatest, silentLogger } from '../../electron/core/db/migrate';
 import { createPgDatabase, tempDir, type Engine } from './core';
+import { introspectSchema, type LiveSchema } from './schema-introspect';
 
 export type ScratchDatabase = { db: Knex; dialect: Dialect; drop(): Promise<void> };
 
@@ -39,6 +40,11 @@ function open(place: Place): ScratchDatabase {
   };
 }
 
+/** An empty database: no tables, not even knex's. */
+export async function emptyDatabase(engine: Engine): Promise<ScratchDatabase> {
+  return open(await newPlace(engine));
+}
+
 /**
  * One database migrated to the latest schema and closed; `copy()` gives a throwaway database
  * with the same schema and rows.
@@ -52,4 +58,14 @@ export async function migratedTemplate(engine: Engine): Promise<{ copy(): Promis
     await db.destroy();
   }
   return { copy: async () => open(await newPlace(engine, place)), drop: () => place.drop() };
+}
+
+/** Everything a migration could change: the live schema and every row of every application table. */
+export async function snapshot(db: Knex): Promise<{ schema: LiveSchema; rows: Record<string, unknown[]> }> {
+  const schema = await introspectSchema(db);
+  const rows: Record<string, unknown[]> = {};
+  for (const [table, shape] of Object.entries(schema)) {
+    rows[table] = (await db(table).select().orderBy(shape.primaryKey.length > 0 ? shape.primaryKey : Object.keys(shape.columns))) as unknown[];
+  }
+  return { schema, rows };
 }

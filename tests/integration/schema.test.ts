@@ -6,7 +6,8 @@ import { SCHEMA, type ColumnShape, type IndexShape, type TableShape } from '../.
 import { openCore } from '../../electron/core/core';
 import { engines, startCore, type TestCore } from '../helpers/core';
 import { schemaDrift } from '../helpers/schema-drift';
-import { migratedTemplate } from '../helpers/scratch-database';
+import { emptyDatabase, migratedTemplate, snapshot } from '../helpers/scratch-database';
+import { seedEveryDataMigrationTouches } from '../helpers/schema-fixtures';
 
 describe.each(engines())('schema on %s', (engine) => {
   let core: TestCore;
@@ -208,5 +209,38 @@ describe.each(engines())('the drift check on %s', (engine) => {
       'foreign key stock_count_marks(product_id): expected references products(id), found references products(id) on delete cascade',
       'foreign key stock_count_marks(location_id): missing (expected references locations(id))',
     ]);
+  });
+});
+
+// Ghost's rule: every migration is safe to run twice (by hand, or over a database whose record of
+// applied migrations was lost).
+describe.each(engines())('migrations on %s', (engine) => {
+  it('are each safe to run twice: the second run changes nothing, and the result still matches schema.ts', async () => {
+    const scratch = await emptyDatabase(engine);
+    const again = async (name: string, up: () => Promise<void>) => {
+      try {
+        await up();
+      } catch (error) {
+        throw new Error(`${name} fails when run again: ${(error as Error).message}`, { cause: error });
+      }
+    };
+    try {
+      for (const [name, migration] of MIGRATIONS) {
+        await migration.up(scratch.db);
+        const once = await snapshot(scratch.db);
+        await again(name, () => migration.up(scratch.db));
+        expect(await snapshot(scratch.db), `${name} changed something when run again`).toEqual(once);
+      }
+      expect(await schemaDrift(scratch.db)).toEqual([]);
+
+      // All of them again, over the finished schema and rows each data migration looks at.
+      await seedEveryDataMigrationTouches(scratch.db);
+      const finished = await snapshot(scratch.db);
+      for (const [name, migration] of MIGRATIONS) await again(name, () => migration.up(scratch.db));
+      expect(await snapshot(scratch.db)).toEqual(finished);
+      expect(await schemaDrift(scratch.db)).toEqual([]);
+    } finally {
+      await scratch.drop();
+    }
   });
 });
