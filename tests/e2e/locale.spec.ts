@@ -61,6 +61,13 @@ test('in a de-DE EUR shop, 12,50 saves as 12.50 and shows as 12,50 €; 1.200 re
   await expect(row).toContainText(`9,90${NBSP}€`);
   await expect(row).toContainText(`13,50${NBSP}€`);
   await expect(row.getByRole('cell').nth(4)).toHaveText('1.200');
+  // Each figure sits whole on one line, and the cell is wide enough for both (nothing cut short).
+  const priceCell = row.getByRole('cell').nth(3);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  expect(await priceCell.evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
+  for (const figure of await priceCell.locator('span, s').all()) {
+    expect(await figure.evaluate((element) => element.getClientRects().length)).toBe(1);
+  }
 
   // Bulk buffer takes thousands separators too.
   await page.getByRole('checkbox', { name: 'Select MUG-1' }).check();
