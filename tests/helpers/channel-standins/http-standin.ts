@@ -156,7 +156,8 @@ export async function startHttpStandIn(handler: ApiHandler): Promise<HttpStandIn
     async down(mode = 'refuse') {
       downMode = mode;
       if (mode === 'refuse') await stopListening();
-      else for (const socket of sockets) socket.destroy();
+      // A 503 comes from a proxy that stays up: its connections stay open.
+      else if (mode === 'reset') for (const socket of sockets) socket.destroy();
     },
     async up() {
       const wasRefusing = downMode === 'refuse';
