@@ -84,6 +84,19 @@ describe('Google stand-in: Merchant API', () => {
     expect((await merchant(g, 'GET', `/products/v1/accounts/${g.accountId}/products/${encoded}`, accessToken)).body).toMatchObject({ offerId: 'A/B', name: `accounts/${g.accountId}/products/${encoded}` });
   });
 
+  it('patches one attribute with an update mask and deletes the supplemental input, which uncovers the feed value again', async () => {
+    const g = await google();
+    const { access_token: accessToken } = (await token(g, assertion(g.serviceAccountKey))).body as { access_token: string };
+    const query = `dataSource=${encodeURIComponent(g.supplementalDataSource)}`;
+    await merchant(g, 'POST', insertPath(g), accessToken, { offerId: 'MUG', contentLanguage: 'en', feedLabel: 'US', productAttributes: { availability: 'OUT_OF_STOCK', salePrice: { amountMicros: '1000000', currencyCode: 'EUR' } } });
+    const patched = await merchant(g, 'PATCH', `/products/v1/accounts/${g.accountId}/productInputs/en~US~MUG?${query}&updateMask=productAttributes.availability`, accessToken, { productAttributes: { availability: 'BACKORDER' } });
+    expect(patched.body.productAttributes).toEqual({ availability: 'BACKORDER', salePrice: { amountMicros: '1000000', currencyCode: 'EUR' } });
+    expect((await merchant(g, 'DELETE', `/products/v1/accounts/${g.accountId}/productInputs/en~US~MUG?${query}`, accessToken)).status).toBe(200);
+    expect(g.product('MUG')).toMatchObject({ productAttributes: { availability: 'IN_STOCK' } });
+    expect((await merchant(g, 'DELETE', `/products/v1/accounts/${g.accountId}/productInputs/en~US~MUG`, accessToken)).body.error).toMatchObject({ code: 400, message: '[dataSource] Required parameter: dataSource' });
+    expect(g.inputCalls.map((c) => c.method)).toEqual(['insert', 'patch', 'delete']);
+  });
+
   it('takes time to process an input when told to, as Merchant Center does', async () => {
     const g = await google({ processingDelayMs: 200 });
     const { access_token: accessToken } = (await token(g, assertion(g.serviceAccountKey))).body as { access_token: string };

@@ -113,7 +113,7 @@ function searchFilter(query: string | null | undefined): ((fields: Record<string
 
 export function createViews(ctx: ResolverContext) {
   const { state } = ctx;
-  const levelsOf = (itemId: number) => [...state.levels.values()].filter((l) => l.itemId === itemId);
+  const levelsOf = (itemId: number) => state.levelsOf(itemId);
   const quantity = (level: Level, name: string): number => {
     if (name === 'on_hand') return state.onHand(level);
     if (!(name in level) || name === 'id' || name === 'itemId' || name === 'locationId' || name === 'updatedAt') throw new RequestError(`Invalid quantity name: '${name}'.`, 'BAD_REQUEST');

@@ -104,6 +104,7 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
   const root = createRoot(context);
 
   state.listeners.push((change: QuantityChange) => {
+    if (!webhooks.url) return;
     const { level } = change;
     const body = JSON.stringify({
       inventory_item_id: level.itemId,

@@ -49,6 +49,8 @@ export type ShopState = {
   addLocation(name: string, options?: { isActive?: boolean }): ShopLocation;
   addProduct(title: string, variants: VariantSeed[]): { product: ShopProduct; variants: ShopVariant[] };
   level(itemId: number, locationId: number): Level | undefined;
+  /** Every level of an inventory item (one per location it is stocked at). */
+  levelsOf(itemId: number): Level[];
   variantBySku(sku: string): ShopVariant | undefined;
   onHand(level: Level): number;
   /** Sets a named quantity (available or on_hand), keeping on_hand = available + the others. */
@@ -74,6 +76,9 @@ export function createShopState(): ShopState {
   const counters: Record<string, number> = { Location: 70_000_000, Product: 8_000_000_000, ProductVariant: 45_000_000_000, InventoryItem: 47_000_000_000, InventoryLevel: 120_000_000_000 };
   const next = (type: string) => (counters[type] = (counters[type] ?? 0) + 1);
   const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Indexes, so a catalogue of 10,000 SKUs answers as fast as a small one.
+  const bySku = new Map<string, ShopVariant>();
+  const byItem = new Map<number, Level[]>();
 
   const state: ShopState = {
     locations: new Map(),
@@ -94,6 +99,7 @@ export function createShopState(): ShopState {
         const itemId = next('InventoryItem');
         const variant: ShopVariant = { id: next('ProductVariant'), productId: product.id, title: seed.title ?? 'Default Title', sku: seed.sku, inventoryItemId: itemId, updatedAt: now() };
         state.variants.set(variant.id, variant);
+        if (variant.sku !== null && !bySku.has(variant.sku)) bySku.set(variant.sku, variant);
         state.items.set(itemId, { id: itemId, variantId: variant.id, tracked: seed.tracked ?? true, updatedAt: now() });
         for (const [locationId, available] of Object.entries(seed.available ?? {})) {
           if (!state.locations.has(Number(locationId))) throw new Error(`shopify stand-in: no location ${locationId}`);
@@ -111,13 +117,15 @@ export function createShopState(): ShopState {
             updatedAt: now(),
           };
           state.levels.set(levelKey(itemId, level.locationId), level);
+          byItem.set(itemId, [...(byItem.get(itemId) ?? []), level]);
         }
         return variant;
       });
       return { product, variants };
     },
     level: (itemId, locationId) => state.levels.get(levelKey(itemId, locationId)),
-    variantBySku: (sku) => [...state.variants.values()].find((v) => v.sku === sku),
+    levelsOf: (itemId) => byItem.get(itemId) ?? [],
+    variantBySku: (sku) => bySku.get(sku),
     onHand: (l) => l.available + l.committed + l.reserved + l.damaged + l.quality_control + l.safety_stock,
     setQuantity(level, name, quantity, by) {
       const beforeAvailable = level.available;
