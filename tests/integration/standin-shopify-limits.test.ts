@@ -54,16 +54,17 @@ describe('Shopify stand-in: cost and throttling', () => {
   });
 
   it('answers THROTTLED with HTTP 200 and no data when the bucket cannot pay, applies nothing, and restores over time', async () => {
-    const { s, warehouse } = await shop({ bucket: { maximumAvailable: 30, restoreRate: 20 } });
+    // 10 points a second: the fourth mutation is throttled unless a whole second passed since the first.
+    const { s, warehouse } = await shop({ bucket: { maximumAvailable: 30, restoreRate: 10 } });
     for (const [i, sku] of ['A', 'B', 'C'].entries()) expect((await setOne(s, sku, warehouse, 10, `k${i}`)).body.errors).toBeUndefined();
     const throttled = await setOne(s, 'A', warehouse, 99, 'k3');
     expect(throttled.status).toBe(200);
     expect(throttled.body.data).toBeUndefined();
     expect(throttled.body.errors).toEqual([{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }]);
-    expect(throttled.body.extensions?.cost).toMatchObject({ requestedQueryCost: 10, actualQueryCost: null, throttleStatus: { maximumAvailable: 30, restoreRate: 20 } });
+    expect(throttled.body.extensions?.cost).toMatchObject({ requestedQueryCost: 10, actualQueryCost: null, throttleStatus: { maximumAvailable: 30, restoreRate: 10 } });
     expect(throttled.body.extensions!.cost.throttleStatus.currentlyAvailable).toBeLessThan(10);
     expect(s.available('A', warehouse)).toBe(10);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await setOne(s, 'A', warehouse, 99, 'k3')).body.errors).toBeUndefined();
     expect(s.available('A', warehouse)).toBe(99);
   });
