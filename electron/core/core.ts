@@ -8,7 +8,7 @@ import { ChangeBus, listChanges } from './changes/change-log';
 import { checkLedger } from './check';
 import { ensurePrivateFile, secureDataDir } from './data-files';
 import { resolveDbConfig, type DbConfig } from './db/connection';
-import { silentLogger, type Logger } from './db/migrate';
+import { silentLogger, type Logger } from './logger';
 import { ensureDataDir, openDatabase } from './db/open-database';
 import { diskFullError } from './db/storage-errors';
 import { createHandlers } from './handlers';

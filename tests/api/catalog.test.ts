@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../electron/core/api/server';
 import { exportFileName } from '../../electron/core/api/catalog-routes';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { silentLogger } from '../../electron/core/logger';
 import { startCore, type TestCore } from '../helpers/core';
 
 const TOKEN = 'test-token-0123456789abcdef';

@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../electron/core/api/server';
 import { TokenStore } from '../../electron/core/api/token-store';
 import { DEFAULT_RATE_LIMIT, rateLimitFromEnv } from '../../electron/core/api/hardening';
-import type { Logger } from '../../electron/core/db/migrate';
+import type { Logger } from '../../electron/core/logger';
 import { startCore, tempDir, type TestCore } from '../helpers/core';
 import { shopifyRequest } from '../fixtures/channels/channel-requests';
 

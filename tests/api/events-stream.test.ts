@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerEventsRoute } from '../../electron/core/api/events-route';
 import { createApiServer } from '../../electron/core/api/server';
 import { latestSeq } from '../../electron/core/changes/change-log';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { silentLogger } from '../../electron/core/logger';
 import { productInput, startCore, type TestCore } from '../helpers/core';
 
 const TOKEN = 'events-token-0123456789abcdef';

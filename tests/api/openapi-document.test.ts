@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApi, openApiPath, registeredRoutes, undocumentedRoutes, type OpenApiDocument } from '../../electron/core/api/openapi';
 import { createApiServer } from '../../electron/core/api/server';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { silentLogger } from '../../electron/core/logger';
 import { contract, OPERATION_NAMES, pathParams, type OperationSpec } from '../../shared/contract';
 import { startCore, type TestCore } from '../helpers/core';
 

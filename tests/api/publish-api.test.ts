@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../electron/core/api/server';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { silentLogger } from '../../electron/core/logger';
 import { startCore, type TestCore } from '../helpers/core';
 import { configureShop, goodProduct } from '../fixtures/publish/helpers';
 

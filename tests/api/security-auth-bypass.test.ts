@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../electron/core/api/server';
 import { EXTRA_ROUTES } from '../../electron/core/api/openapi-extra-routes';
 import { registeredRoutes } from '../../electron/core/api/openapi';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { silentLogger } from '../../electron/core/logger';
 import { contract, OPERATION_NAMES, type OperationSpec } from '../../shared/contract';
 import { startCore, tempDir, type TestCore } from '../helpers/core';
 import { listenOnLoopback, rawRequest, type RawResponse } from '../helpers/raw-http';

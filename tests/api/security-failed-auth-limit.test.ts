@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApiServer } from '../../electron/core/api/server';
 import { FailedAuthLimiter } from '../../electron/core/api/failed-auth-limit';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { silentLogger } from '../../electron/core/logger';
 import { startCore, type TestCore } from '../helpers/core';
 
 const TOKEN = 'limit-token-0123456789abcdef';

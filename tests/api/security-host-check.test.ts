@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../electron/core/api/server';
 import { hostNameOf, isAllowedOrigin, parseAllowedHosts } from '../../electron/core/api/host-check';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { silentLogger } from '../../electron/core/logger';
 import { startCore, tempDir, type TestCore } from '../helpers/core';
 import { listenOnLoopback, rawSocketRequest } from '../helpers/raw-http';
 

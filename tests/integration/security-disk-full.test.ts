@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../electron/core/api/server';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { silentLogger } from '../../electron/core/logger';
 import { configureShop, goodProduct } from '../fixtures/publish/helpers';
 import { PG_ADMIN_URL, productInput, startCore, type TestCore } from '../helpers/core';
 import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs';

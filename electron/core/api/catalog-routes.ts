@@ -12,7 +12,7 @@ import { parseInput } from '../../../shared/validation';
 import type { Core } from '../core';
 import { importCatalogCsv } from '../catalog/csv-import';
 import { writeCatalogCsv } from '../catalog/csv-export';
-import type { Logger } from '../db/migrate';
+import type { Logger } from '../logger';
 import { API_PREFIX } from './routes';
 
 export const CSV_IMPORT_PATH = `${API_PREFIX}/catalog/import.csv`;

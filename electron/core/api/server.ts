@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import { HTTP_CONTENT_SECURITY_POLICY } from '../../../shared/csp';
 import { AppError } from '../../../shared/errors';
 import type { Core } from '../core';
-import type { Logger } from '../db/migrate';
+import type { Logger } from '../logger';
 import { diskFullError, isDiskFull } from '../db/storage-errors';
 import { API_PREFIX, registerContractRoutes } from './routes';
 import { registerCatalogRoutes } from './catalog-routes';

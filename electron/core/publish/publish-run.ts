@@ -13,7 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ArtifactName } from '../../../shared/schemas/publish';
 import { latestSeq } from '../changes/change-log';
-import type { Logger } from '../db/migrate';
+import type { Logger } from '../logger';
 import type { SummaryContext } from '../stock/stock-summary';
 import type { Db } from '../util/db-helpers';
 import type { WriteQueue } from '../write-queue';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Change, ChangeType } from '../../../shared/schemas/changes';
-import type { Logger } from '../db/migrate';
+import type { Logger } from '../logger';
 import { describeRequestError, describeStatus, type Outbound } from '../net/outbound';
 import type { StockOp } from '../stock/stock-ops';
 import { bool, num, type Db } from '../util/db-helpers';

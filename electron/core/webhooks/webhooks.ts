@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import type { ChangeType } from '../../../shared/schemas/changes';
 import type { WebhookDelivery, WebhookDeliveryStatus } from '../../../shared/schemas/webhooks';
 import type { ChangeBus } from '../changes/change-log';
-import type { Logger } from '../db/migrate';
+import type { Logger } from '../logger';
 import type { StockOp } from '../stock/stock-ops';
 import { num, type Db } from '../util/db-helpers';
 import type { WriteQueue } from '../write-queue';
