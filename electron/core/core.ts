@@ -24,7 +24,7 @@ import { DEFAULT_BACKORDER_LEAD_DAYS } from '../../shared/domain/availability';
 import { WriteQueue } from './write-queue';
 import { VERSION } from './version';
 import { Webhooks, type WebhookOptions } from './webhooks/webhooks';
-import { sqliteTokenRecord, TokenStore } from './api/token-store';
+import { sqliteTokenRecord, TokenStore } from './auth/token-store';
 import { CountService } from './channels/count-service';
 import { OrderService } from './channels/order-service';
 import { OrderStock } from './channels/order-stock';

@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable, Writable } from 'node:stream';
-import { createApiServer } from '../../electron/core/api/server';
+import { createApiServer } from '../../electron/server/http/server';
 import { importCatalogCsv } from '../../electron/core/catalog/csv-import';
 import { writeCatalogCsv } from '../../electron/core/catalog/csv-export';
 import { migrateToLatest } from '../../electron/core/db/migrate';

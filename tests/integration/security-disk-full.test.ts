@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApiServer } from '../../electron/core/api/server';
+import { createApiServer } from '../../electron/server/http/server';
 import { silentLogger } from '../../electron/core/logger';
 import { configureShop, goodProduct } from '../fixtures/publish/helpers';
 import { PG_ADMIN_URL, productInput, startCore, type TestCore } from '../helpers/core';
