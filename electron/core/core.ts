@@ -4,14 +4,13 @@
  */
 import fs from 'node:fs';
 import type { Knex } from 'knex';
-import { ChangeBus, listChanges } from './changes/change-log';
+import { ChangeBus } from './changes/change-log';
 import { checkLedger } from './check';
 import { ensurePrivateFile, secureDataDir } from './data-files';
 import { resolveDbConfig, type DbConfig } from './db/connection';
 import { silentLogger, type Logger } from './logger';
 import { ensureDataDir, openDatabase } from './db/open-database';
 import { diskFullError } from './db/storage-errors';
-import { createHandlers } from './handlers';
 import { LocationDirectory } from './locations/locations';
 import { Outbound, type HostResolver } from './net/outbound';
 import { ProductService } from './products/product-service';
@@ -34,6 +33,17 @@ import { claimPublishFolder, publishDirSettingProblem } from './publish/publish-
 import type { SitemapLimits } from './publish/artifacts';
 import { createDeliveryRunner, type DeliveryRunner, type DeliveryRunnerOptions } from './publish/delivery/runner';
 import type { Handlers } from '../../shared/contract';
+import { createAuthHandlers } from './auth/auth-handlers';
+import { createCatalogHandlers } from './catalog/catalog-handlers';
+import { createChangeHandlers } from './changes/change-handlers';
+import { createChannelHandlers } from './channels/channel-handlers';
+import { createLocationHandlers } from './locations/location-handlers';
+import { createProductHandlers } from './products/product-handlers';
+import { createPublishHandlers } from './publish/publish-handlers';
+import { createSettingsHandlers } from './settings/settings-handlers';
+import { createStatsHandlers } from './stats/stats-handlers';
+import { createStockHandlers } from './stock/stock-handlers';
+import { createWebhookHandlers } from './webhooks/webhook-handlers';
 
 export type CoreOptions = {
   /** Folder for the SQLite file, the API token and (later) the publish folder. */
@@ -178,6 +188,25 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       : undefined;
   sweep?.unref();
 
+  // The contract: one handler map per feature, each given only what it needs.
+  const productHandlers = createProductHandlers({ products });
+  const stockHandlers = createStockHandlers({ stock });
+  const locationHandlers = createLocationHandlers({ db, queue, locations });
+  const handlers: Handlers = {
+    ...productHandlers,
+    ...stockHandlers,
+    ...locationHandlers,
+    ...createChangeHandlers({ db }),
+    ...createSettingsHandlers({ settings: settingsService }),
+    ...createStatsHandlers({ db, shopBufferStock: () => settingsService.current().bufferStock }),
+    // The sample catalogue goes in through the same operations a person would use.
+    ...createCatalogHandlers({ db, queue, locations, settings: settingsService, operations: { ...productHandlers, ...locationHandlers, ...stockHandlers } }),
+    ...createWebhookHandlers({ webhooks }),
+    ...createChannelHandlers({ orders, counts }),
+    ...createPublishHandlers({ publisher, preview: { db, summary, settings: () => settingsService.current() } }),
+    ...createAuthHandlers({ tokens }),
+  };
+
   const core: Core = {
     config,
     dataDir: options.dataDir,
@@ -195,7 +224,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     tokens,
     delivery,
     publisher,
-    handlers: undefined as unknown as Handlers,
+    handlers,
     checkLedger: () => checkLedger(db),
     async close() {
       if (sweep) clearInterval(sweep);
@@ -209,10 +238,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       await db.destroy();
     },
   };
-  core.handlers = createHandlers(core);
   // After everything is wired: resumes deliveries committed before the last stop or crash.
   await webhooks.start();
   return core;
 }
-
-export { listChanges };

@@ -37,6 +37,9 @@ type Job<Op, R> =
   | ({ kind: 'batch'; op: Op } & Pending<R>)
   | ({ kind: 'exclusive'; run(ctx: WriteContext): Promise<unknown> } & Pending<unknown>);
 
+/** A transaction of its own on the single write path: all that most services need of the queue. */
+export type ExclusiveWriter = { exclusive<T>(run: (ctx: WriteContext) => Promise<T>): Promise<T> };
+
 /** Key for pg_advisory_xact_lock: serialises writers across processes sharing one PostgreSQL. */
 const WRITER_LOCK_KEY = 0x5f0c_feed;
 

@@ -4,9 +4,11 @@
  * write queue. The CLI calls this; the UI and the API can hand it any readable stream.
  */
 import type { Readable } from 'node:stream';
-import type { Core } from '../core';
+import type { ParsedInput } from '../../../shared/contract';
+import type { LocationDirectory } from '../locations/locations';
 import { createStockBatchHandler } from '../stock/stock-engine';
-import { nowIso } from '../util/db-helpers';
+import { nowIso, type Db } from '../util/db-helpers';
+import type { ExclusiveWriter } from '../write-queue';
 import { CSV_COLUMNS, readHeader } from './csv-columns';
 import { planImport, type ImportPlan, type PlanContext } from './import-plan';
 import { parseRecord, type ImportIssue, type ParsedRow } from './import-rows';
@@ -14,7 +16,13 @@ import { ImportRejected, writeImport } from './import-write';
 
 export type { ImportIssue } from './import-rows';
 
-export type CatalogDeps = Pick<Core, 'db' | 'queue' | 'locations' | 'settings'>;
+export type CatalogDeps = {
+  db: Db;
+  queue: ExclusiveWriter;
+  locations: LocationDirectory;
+  /** Read when an import starts: the location and currency of rows that name none. */
+  settings: { current(): ParsedInput<'settings.update'> };
+};
 
 export type ImportOptions = {
   /** Check everything, including against the database, and write nothing. */

@@ -4,7 +4,7 @@
  * bounds write speed with node-sqlite3 (~100 µs per statement), so nothing here runs per row.
  */
 import { AppError } from '../../../shared/errors';
-import { productCrossings } from '../events/availability-events';
+import { productCrossings } from '../stock/availability-events';
 import { productCreatedChange } from '../products/product-service';
 import type { SummaryContext } from '../stock/stock-summary';
 import type { ProductRow } from '../products/product-repository';

@@ -9,7 +9,7 @@ import { withIdempotency } from '../idempotency';
 import type { StockService } from '../stock/stock-service';
 import type { Db } from '../util/db-helpers';
 import { listProductRows } from './product-list';
-import { productCrossings } from '../events/availability-events';
+import { productCrossings } from '../stock/availability-events';
 import type { WriteContext, WriteQueue } from '../write-queue';
 import { findProductRow, freeSlug, toProduct, toProductFields, type ProductRow } from './product-repository';
 import type { StockOp } from '../stock/stock-ops';

@@ -5,7 +5,7 @@ import type { Db } from '../util/db-helpers';
 import type { WriteQueue } from '../write-queue';
 import type { StockOp } from '../stock/stock-ops';
 import { withIdempotency } from '../idempotency';
-import { shopBufferCrossings } from '../events/availability-events';
+import { shopBufferCrossings } from '../stock/availability-events';
 import type { LocationDirectory } from '../locations/locations';
 import { assertEngineAllowed } from '../publish/delivery/indexnow-config';
 import type { HostKeyPin } from '../publish/types';

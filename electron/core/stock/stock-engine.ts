@@ -9,7 +9,7 @@ import { AppError } from '../../../shared/errors';
 import { QUANTITY_MAX } from '../../../shared/domain/limits';
 import type { Movement, MovementKind, Reservation, StockSnapshot } from '../../../shared/schemas/stock';
 import type { NewChange } from '../changes/change-log';
-import { AvailabilityTracker } from '../events/availability-events';
+import { AvailabilityTracker } from './availability-events';
 import { findKeys, replay, requestHash } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkRows, chunkValues, num } from '../util/db-helpers';

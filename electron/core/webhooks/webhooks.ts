@@ -2,10 +2,10 @@
  * Outgoing webhooks as one piece of the core: subscriptions (and their outbox writer), the
  * delivery worker, the delivery log and manual retries of parked deliveries.
  */
-import type { Handlers, ParsedInput } from '../../../shared/contract';
+import type { ParsedInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { ChangeType } from '../../../shared/schemas/changes';
-import type { WebhookDelivery, WebhookDeliveryStatus } from '../../../shared/schemas/webhooks';
+import type { Webhook, WebhookDelivery, WebhookDeliveryStatus } from '../../../shared/schemas/webhooks';
 import type { ChangeBus } from '../changes/change-log';
 import type { Logger } from '../logger';
 import type { StockOp } from '../stock/stock-ops';
@@ -60,8 +60,6 @@ function toDelivery(row: DeliveryRow): WebhookDelivery {
     deliveredAt: row.delivered_at,
   };
 }
-
-export type WebhookOperation = 'webhooks.list' | 'webhooks.create' | 'webhooks.update' | 'webhooks.delete' | 'webhooks.deliveries' | 'webhooks.retry';
 
 export class Webhooks {
   readonly subscriptions: WebhookSubscriptions;
@@ -128,20 +126,10 @@ export class Webhooks {
     return toDelivery(row);
   }
 
-  /** The contract's webhook operations. */
-  handlers(): Pick<Handlers, WebhookOperation> {
-    return {
-      'webhooks.list': async () => ({ webhooks: await this.subscriptions.list() }),
-      'webhooks.create': (input) => this.subscriptions.create(input),
-      'webhooks.update': async (input) => {
-        const updated = await this.subscriptions.update(input);
-        // Re-enabling (or a new URL) may unblock a lane that was waiting.
-        this.worker?.kick(updated.id);
-        return updated;
-      },
-      'webhooks.delete': (input) => this.subscriptions.delete(input.id),
-      'webhooks.deliveries': (input) => this.deliveries(input),
-      'webhooks.retry': (input) => this.retry(input.id),
-    };
+  /** Saves a subscription's changes; re-enabling it (or a new URL) may unblock a lane that was waiting. */
+  async update(input: ParsedInput<'webhooks.update'>): Promise<Webhook> {
+    const updated = await this.subscriptions.update(input);
+    this.worker?.kick(updated.id);
+    return updated;
   }
 }
