@@ -15,12 +15,12 @@ import { LocationDirectory } from './locations/locations';
 import { Outbound, type HostResolver } from './net/outbound';
 import { ProductService } from './products/product-service';
 import { SettingsService } from './settings/settings-service';
-import { createStockBatchHandler } from './stock/stock-engine';
-import type { StockOp } from './stock/stock-ops';
+import { createStockEngine } from './stock/stock-engine';
+import type { StockOperations, StockWriteQueue } from './stock/stock-ops';
 import { StockService } from './stock/stock-service';
 import type { SummaryContext } from './stock/stock-summary';
 import { DEFAULT_BACKORDER_LEAD_DAYS } from '../../shared/domain/availability';
-import { WriteQueue } from './write-queue';
+import { keyedWriteQueue } from './write-queue';
 import { VERSION } from './version';
 import { Webhooks, type WebhookOptions } from './webhooks/webhooks';
 import { sqliteTokenRecord, TokenStore } from './auth/token-store';
@@ -71,7 +71,7 @@ export type Core = {
   dataDir: string;
   db: Knex;
   bus: ChangeBus;
-  queue: WriteQueue<StockOp, unknown>;
+  queue: StockWriteQueue;
   locations: LocationDirectory;
   /** What the availability rule reads besides product and stock (settings-backed). */
   summary: SummaryContext;
@@ -124,10 +124,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     shopBufferStock: () => settings?.current().bufferStock ?? 0,
     backorderLeadDays: () => settings?.current().backorderLeadDays ?? DEFAULT_BACKORDER_LEAD_DAYS,
   };
-  const engineDeps = { ...summary, defaultLocation: () => settings?.current().defaultLocation ?? 'main' };
-  const queue = new WriteQueue<StockOp, unknown>(db, bus, createStockBatchHandler(engineDeps), {
-    diskFull: (cause) => diskFullError(config, cause),
-  });
+  // The one stock engine, from one dependency object. The queue runs it for every stock write;
+  // orders, 3PL counts and imports run it through the queue inside their own transactions.
+  const stockEngine = createStockEngine({ ...summary, defaultLocation: () => settings?.current().defaultLocation ?? 'main' });
+  const queue: StockWriteQueue = keyedWriteQueue<StockOperations>(db, bus, stockEngine, { diskFull: (cause) => diskFullError(config, cause) });
   settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value));
   await settings.load();
   const settingsService = settings;
@@ -144,10 +144,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const outbound = new Outbound({ resolve: options.resolveHost });
   const allowPrivateNetwork = () => settingsService.current().webhooks.allowPrivateNetwork;
   const webhooks = new Webhooks(db, queue, bus, log, VERSION, { outbound, allowPrivateNetwork }, options.webhooks);
-  // Channel orders and counts run the stock engine inside their own transactions (all-or-nothing orders).
-  const stockBatch = createStockBatchHandler(engineDeps);
-  const orders = new OrderService(db, queue, new OrderStock(stockBatch, { locations, defaultLocation: () => settingsService.current().defaultLocation }));
-  const counts = new CountService(queue, locations, stockBatch);
+  const orders = new OrderService(db, queue, new OrderStock(queue, { locations, defaultLocation: () => settingsService.current().defaultLocation }));
+  const counts = new CountService(queue, locations);
 
   const delivery = createDeliveryRunner({
     ...options.delivery,
@@ -200,7 +198,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     ...createSettingsHandlers({ settings: settingsService }),
     ...createStatsHandlers({ db, shopBufferStock: () => settingsService.current().bufferStock }),
     // The sample catalogue goes in through the same operations a person would use.
-    ...createCatalogHandlers({ db, queue, locations, settings: settingsService, operations: { ...productHandlers, ...locationHandlers, ...stockHandlers } }),
+    ...createCatalogHandlers({ db, queue, locations, summary, settings: settingsService, operations: { ...productHandlers, ...locationHandlers, ...stockHandlers } }),
     ...createWebhookHandlers({ webhooks }),
     ...createChannelHandlers({ orders, counts }),
     ...createPublishHandlers({ publisher, preview: { db, summary, settings: () => settingsService.current() } }),

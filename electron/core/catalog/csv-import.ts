@@ -6,9 +6,9 @@
 import type { Readable } from 'node:stream';
 import type { ParsedInput } from '../../../shared/contract';
 import type { LocationDirectory } from '../locations/locations';
-import { createStockBatchHandler } from '../stock/stock-engine';
+import type { StockWriteQueue } from '../stock/stock-ops';
+import type { SummaryContext } from '../stock/stock-summary';
 import { nowIso, type Db } from '../util/db-helpers';
-import type { ExclusiveWriter } from '../write-queue';
 import { CSV_COLUMNS, readHeader } from './csv-columns';
 import { planImport, type ImportPlan, type PlanContext } from './import-plan';
 import { parseRecord, type ImportIssue, type ParsedRow } from './import-rows';
@@ -18,8 +18,11 @@ export type { ImportIssue } from './import-rows';
 
 export type CatalogDeps = {
   db: Db;
-  queue: ExclusiveWriter;
+  /** The import's transaction, and the stock engine its counts run through inside it. */
+  queue: Pick<StockWriteQueue, 'exclusive' | 'applyIn'>;
   locations: LocationDirectory;
+  /** What the availability rule reads besides product and stock (product edits can cross a buffer). */
+  summary: SummaryContext;
   /** Read when an import starts: the location and currency of rows that name none. */
   settings: { current(): ParsedInput<'settings.update'> };
 };
@@ -137,20 +140,13 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
     return report(plan, [...readIssues, ...plan.issues]);
   }
 
-  const engineDeps = {
-    locations: deps.locations,
-    defaultLocation: () => settings.defaultLocation,
-    shopBufferStock: () => settings.bufferStock,
-    backorderLeadDays: () => settings.backorderLeadDays,
-  };
-  const engine = createStockBatchHandler(engineDeps);
   try {
     return await deps.queue.exclusive(async (ctx) => {
       // Planned inside the write transaction: no other writer can take a SKU or slug between
       // the checks and the writes.
       const plan = await planImport(planContext(ctx.trx, ctx.now), rows);
       if (plan.issues.length > 0) return report(plan, plan.issues);
-      await writeImport(ctx, plan, engine, engineDeps);
+      await writeImport(ctx, plan, deps.queue, deps.summary);
       return report(plan, []);
     });
   } catch (error) {

@@ -8,9 +8,8 @@ import type { ChangeType } from '../../../shared/schemas/changes';
 import type { Webhook, WebhookDelivery, WebhookDeliveryStatus } from '../../../shared/schemas/webhooks';
 import type { ChangeBus } from '../changes/change-log';
 import type { Logger } from '../logger';
-import type { StockOp } from '../stock/stock-ops';
+import type { StockWriteQueue } from '../stock/stock-ops';
 import { num, type Db } from '../util/db-helpers';
-import type { WriteQueue } from '../write-queue';
 import { WebhookSubscriptions } from './webhook-subscriptions';
 import { DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_MAX_MS, WebhookWorker, type WebhookNetwork } from './webhook-worker';
 
@@ -68,7 +67,7 @@ export class Webhooks {
 
   constructor(
     private readonly db: Db,
-    private readonly queue: WriteQueue<StockOp, unknown>,
+    private readonly queue: Pick<StockWriteQueue, 'exclusive' | 'addAppendHook' | 'addRollbackHook'>,
     bus: ChangeBus,
     log: Logger,
     version: string,
