@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const depcruise = path.join(root, 'node_modules', '.bin', 'depcruise');
 // Inside the repository, so the check resolves them as it does the real code; .tmp/ is ignored by git.
+fs.mkdirSync(path.join(root, '.tmp'), { recursive: true });
 const scratch = fs.mkdtempSync(path.join(root, '.tmp', 'import-graph-'));
 
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
