@@ -133,6 +133,7 @@ export const useStockActionsStore = defineStore('stock-actions', () => {
     try {
       if (compensation?.action === 'adjust') result = await send({ operation: 'stock.adjust', input: compensation.input });
       if (compensation?.action === 'transfer') result = await send({ operation: 'stock.transfer', input: compensation.input });
+      if (compensation?.action === 'return') result = await send({ operation: 'stock.return', input: compensation.input });
     } catch (error) {
       return { ok: false, failure: failureOf(error) };
     }
