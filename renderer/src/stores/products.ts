@@ -1,20 +1,13 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Input, Output } from '../../../shared/contract';
-import { normaliseGtin } from '../../../shared/domain/gtin';
+import { gtin14 } from '../../../shared/domain/gtin';
 import type { Product } from '../../../shared/schemas/product';
 import type { StockSummary } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
 import { useChangesStore } from './changes';
 import { applyChange, stockTotals } from '../product-changes';
 import { useProductListStore } from './product-list';
-
-/** The product a scanned or typed code names exactly (SKU, or GTIN), or null. */
-export function matchCode(code: string, candidates: Product[]): Product | null {
-  const sku = code.trim().toUpperCase();
-  const gtin = normaliseGtin(code.trim()).replace(/^0+/, '');
-  return candidates.find((p) => p.sku === sku) ?? candidates.find((p) => p.gtin !== null && p.gtin.replace(/^0+/, '') === gtin && gtin !== '') ?? null;
-}
 
 /** The product open on its own page, creating and saving products, and keeping both live. */
 export const useProductsStore = defineStore('products', () => {
@@ -53,12 +46,23 @@ export const useProductsStore = defineStore('products', () => {
     return product;
   }
 
-  /** The product a scanned or typed SKU or GTIN names, or null when none does. */
-  async function findByCode(code: string): Promise<Product | null> {
+  /**
+   * Every product a scanned or typed SKU or GTIN names (`products.lookup`: the SKU match first, then
+   * the barcode in any spelling, whatever the status); none, one, or several to choose from.
+   */
+  async function findByCode(code: string): Promise<Product[]> {
     const text = code.trim();
-    if (!text) return null;
-    const page = await client['products.list']({ query: text, limit: 20 });
-    return matchCode(text, page.products);
+    if (!text) return [];
+    return (await client['products.lookup']({ code: text })).products;
+  }
+
+  /**
+   * The other products with this barcode (the same GTIN-14): none once GTINs are unique, but a
+   * catalogue from before may still have some, and the product's page says so until they are fixed.
+   */
+  async function othersWithGtin(gtin: string, exceptId: string): Promise<Product[]> {
+    const key = gtin14(gtin);
+    return (await findByCode(gtin)).filter((p) => p.id !== exceptId && p.gtin !== null && gtin14(p.gtin) === key);
   }
 
   /** The products of one item group (the variants of one product), first 100. */
@@ -73,5 +77,5 @@ export const useProductsStore = defineStore('products', () => {
     list.applyStock(sku, stock);
   }
 
-  return { current, open, create, update, findByCode, listVariants, applyStock };
+  return { current, open, create, update, findByCode, othersWithGtin, listVariants, applyStock };
 });
