@@ -4,6 +4,8 @@
  * screen (each row listed by row and column, nothing written). And selling in the shop from the
  * product's stock panel, with messages that name the product and the location.
  */
+import path from 'node:path';
+import { createKnex } from '../../electron/core/db/connection';
 import { apiCall } from './api';
 import { expect, test, type StockfeedServer } from './fixtures';
 
@@ -122,4 +124,40 @@ test('selling in the shop from the product page: a sale movement, and a refusal 
   await page.getByRole('button', { name: 'Record sale' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Cannot sell 4 of "Blue mug" (MUG-BLUE): only 3 available at Shop floor' })).toBeVisible();
   await expect(page.getByTestId('stock-on-hand')).toHaveText('3');
+});
+
+test('products that shared a barcode before GTINs were unique are shown until fixed: on their page and by the Products filter', async ({ page, server }) => {
+  await apiCall(server, 'products.create', { sku: 'MUG-BLUE', title: 'Blue mug', price: '12.50', gtin: EAN });
+  await apiCall(server, 'products.create', { sku: 'MUG-RED', title: 'Red mug', price: '12.50' });
+  await apiCall(server, 'products.create', { sku: 'PLATE-1', title: 'Plate', price: '5.00' });
+  // What an older version could leave: the same barcode on two products (written behind the
+  // server's back, as only a database from before could have it).
+  const db = createKnex({ kind: 'sqlite', file: path.join(server.dataDir, 'stockfeed.sqlite') });
+  try {
+    await db.raw('DROP INDEX products_gtin_unique');
+    await db('products').where({ sku: 'MUG-RED' }).update({ gtin: `0${EAN}` });
+  } finally {
+    await db.destroy();
+  }
+
+  await page.goto(server.signedInUrl);
+  await page.getByRole('row').filter({ hasText: 'MUG-RED' }).getByRole('link').first().click();
+  const warning = page.getByRole('status').filter({ hasText: 'This barcode is also on' });
+  await expect(warning).toContainText('"Blue mug" (MUG-BLUE)');
+  await warning.getByRole('link', { name: 'All products that share a barcode' }).click();
+  await expect(page.getByLabel('Barcode')).toHaveValue('shared');
+  const rows = page.getByRole('row').filter({ hasText: /MUG-|PLATE-/ });
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText('MUG-BLUE');
+  await expect(rows.nth(1)).toContainText('MUG-RED');
+  // A scan of that barcode finds both: the stock entry screen must ask, never pick one.
+  expect((await apiCall(server, 'products.lookup', { code: EAN })).products.map((p) => p.sku)).toEqual(['MUG-BLUE', 'MUG-RED']);
+
+  // Fixed on the Red mug's page: the warning goes, and so does the product from the filter.
+  await rows.nth(1).getByRole('link').first().click();
+  await page.getByLabel('GTIN (barcode) (optional)').fill('');
+  await page.getByRole('button', { name: 'Save changes' }).first().click();
+  await expect(page.getByRole('status').filter({ hasText: 'Changes saved.' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'This barcode is also on' })).toHaveCount(0);
+  expect((await apiCall(server, 'products.list', { duplicateGtin: true })).products).toEqual([]);
 });

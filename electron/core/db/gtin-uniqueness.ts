@@ -9,8 +9,9 @@
  * over a clean table, and this check runs after the migrations at every start: while the index is
  * missing it logs each shared GTIN with its products and leaves the app running (the product
  * service refuses new duplicates either way, so they can only get fewer); at the first start after
- * the owner has fixed the last one (`products.list` with `duplicateGtin` lists them), it builds the
- * index. A migration runs once; this is what makes "once they are fixed" happen.
+ * the owner has fixed the last one (the Products screen's Barcode filter and `products.list` with
+ * `duplicateGtin` list them), it builds the index. A migration runs once; this is what makes "once
+ * they are fixed" happen.
  */
 import type { Knex } from 'knex';
 import type { Logger } from '../logger';
@@ -62,7 +63,7 @@ export async function ensureGtinUniqueness(db: Knex, log: Logger): Promise<{ ind
     log.warn(
       `${shared.length} barcode${shared.length === 1 ? ' (GTIN) is' : 's (GTINs) are'} used by more than one product, so the database cannot ` +
         'enforce one product per barcode yet (new duplicates are refused all the same). Give each product its own GTIN, or clear the ' +
-        'wrong one (the Products screen, or GET /api/v1/products?duplicateGtin=true, lists them); the unique index is added at the next start after that.',
+        'wrong one (Products, filter Barcode: shared with another product, or GET /api/v1/products?duplicateGtin=true lists them); the unique index is added at the next start after that.',
     );
     for (const { gtin14, products } of shared) {
       const first = products[0]?.gtin ?? gtin14;
