@@ -10,7 +10,8 @@ import { engines, productInput, startCore, type TestCore } from '../helpers/core
 describe.each(engines())('selling in the shop on %s', (engine) => {
   let core: TestCore;
   beforeAll(async () => {
-    core = await startCore(engine);
+    // Deliveries are queued but not sent: the test reads the queue.
+    core = await startCore(engine, { webhooks: { worker: false } });
     await core.call('locations.create', { code: 'shop', name: 'Shop floor' });
     await core.call('products.create', productInput('MUG-BLUE', { title: 'Blue mug' }));
     await core.call('products.create', productInput('MUG-PRE', { title: 'Preorder mug', allowBackorder: true }));
@@ -19,7 +20,8 @@ describe.each(engines())('selling in the shop on %s', (engine) => {
   });
   afterAll(async () => core?.cleanup());
 
-  it('records a sale at the location, with its reference, on the ledger and the change log', async () => {
+  it('records a sale at the location, with its reference, on the ledger and the change log, and webhooks follow', async () => {
+    const hook = await core.call('webhooks.create', { url: 'https://hooks.example.com/stock', eventTypes: ['stock.changed'] });
     const since = (await core.call('changes.latest', {})).seq;
     const sold = await core.call('stock.sell', { sku: 'MUG-BLUE', location: 'shop', quantity: 2, reference: 'TILL-0042', idempotencyKey: 'till-42-1' });
     expect(sold.movements).toEqual([expect.objectContaining({ kind: 'sale', location: 'shop', quantity: -2, reference: 'TILL-0042' })]);
@@ -28,6 +30,8 @@ describe.each(engines())('selling in the shop on %s', (engine) => {
     );
     const { changes } = await core.call('changes.list', { since, type: 'stock.changed' });
     expect(changes).toEqual([expect.objectContaining({ sku: 'MUG-BLUE', payload: expect.objectContaining({ cause: 'sale', movementIds: [sold.movements[0]?.id] }) })]);
+    const { deliveries } = await core.call('webhooks.deliveries', { subscriptionId: hook.id });
+    expect(deliveries.map((d) => [d.eventType, d.eventId])).toEqual([['stock.changed', sold.seq]]);
     // The same key again (a double press at the till) sells once.
     const again = await core.call('stock.sell', { sku: 'MUG-BLUE', location: 'shop', quantity: 2, reference: 'TILL-0042', idempotencyKey: 'till-42-1' });
     expect(again.movements[0]?.id).toBe(sold.movements[0]?.id);
