@@ -82,9 +82,22 @@ test('the main screens of a shop with the sample catalogue', async ({ page, serv
 
   await open(page, server, '/dashboard', 'Dashboard');
   await expectAccessible(page, 'dashboard');
+  // The help panel, opened from a figure's "?", over the dashboard.
+  await page.getByRole('button', { name: 'What is low stock?' }).click();
+  await expect(page.getByRole('complementary', { name: 'Help' })).toBeVisible();
+  await expectAccessible(page, 'dashboard with the help panel open');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('complementary', { name: 'Help' })).toBeHidden();
   await open(page, server, '/products', 'Products');
   await expect(page.getByText('MUG-ENAMEL-BLUE')).toBeVisible();
   await expectAccessible(page, 'products');
+  // Below 1024 px the navigation is a menu; open, it is checked too.
+  await page.setViewportSize({ width: 800, height: 720 });
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' })).toBeVisible();
+  await expectAccessible(page, 'products with the menu open at 800 px');
+  await page.keyboard.press('Escape');
+  await page.setViewportSize({ width: 1280, height: 720 });
   await open(page, server, '/products/MUG-ENAMEL-BLUE', 'Enamel mug, blue');
   await expectAccessible(page, 'product page');
   // An edit shows the save bar; leaving asks (the question, in light and dark, is checked too).
