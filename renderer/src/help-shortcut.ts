@@ -14,7 +14,8 @@ export function isHelpShortcut(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'm
 
 export function useHelpShortcut(toggle: () => void): void {
   function onKey(event: KeyboardEvent): void {
-    if (event.defaultPrevented || !isHelpShortcut(event)) return;
+    // A modal question (leave without saving?) is answered first.
+    if (event.defaultPrevented || !isHelpShortcut(event) || document.querySelector('dialog[open]')) return;
     // F1 would otherwise open the browser's own help page.
     event.preventDefault();
     toggle();
