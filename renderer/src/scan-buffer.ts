@@ -5,8 +5,10 @@
  * lookup's answer arrived. So the stock entry screen reads its keys through this buffer:
  *
  * - Enter or Tab ends a code.
- * - A pause ends a code only when every key of it came at scanner speed: a person typing a SKU
- *   slowly is never cut short, however long they think between keys.
+ * - A pause ends a code only when its keys came at scanner speed: a person typing a SKU slowly is
+ *   never cut short, however long they think between keys. The pause is at least `pauseMs` and
+ *   grows with a slow scanner's own rhythm, and the Enter or Tab of a code the pause already ended
+ *   is taken as that code's end (not as "finish"), so a hiccup never turns into two actions.
  * - Ended codes are handed on one at a time, in the order they were typed; keys that arrive while
  *   a code is being handled simply build the next code.
  *
@@ -49,6 +51,8 @@ export type KeyRun = {
   readonly text: string;
   /** When the last key came, or null before the first. */
   readonly lastAt: number | null;
+  /** The average gap between its keys (ms), or 0 with fewer than two keys. */
+  readonly averageGap: number;
   /** Two keys or more, as fast as a scanner types. */
   readonly atScannerSpeed: boolean;
   /** At least `minLength` keys, at scanner speed, and nobody edited them. */
@@ -72,11 +76,13 @@ export function createKeyRun(timing: ScanTiming): KeyRun {
     get lastAt() {
       return lastAt;
     },
+    get averageGap() {
+      return keys < 2 || firstAt === null || lastAt === null ? 0 : (lastAt - firstAt) / (keys - 1);
+    },
     get atScannerSpeed() {
-      if (keys < 2 || firstAt === null || lastAt === null) return false;
       // The average, not every gap: a scanner's keys can bunch up or lag for a moment behind a busy
       // page, while a person's average gap is ten times longer than this.
-      return (lastAt - firstAt) / (keys - 1) <= timing.scannerKeyGapMs;
+      return keys >= 2 && this.averageGap <= timing.scannerKeyGapMs;
     },
     get byScanner() {
       return !edited && keys >= timing.minLength && this.atScannerSpeed;
@@ -104,6 +110,16 @@ export function createKeyRun(timing: ScanTiming): KeyRun {
   };
 }
 
+/** The silence that ends a run: the pause, or longer for a scanner whose keys come slowly. */
+function pauseFor(run: KeyRun, timing: ScanTiming): number {
+  return Math.max(timing.pauseMs, PAUSE_PER_KEY_GAP * run.averageGap);
+}
+
+/** A pause is this many of the run's own average gaps at least. */
+const PAUSE_PER_KEY_GAP = 8;
+/** How long after a code the pause ended its late Enter or Tab still belongs to it. */
+const LATE_END_PER_PAUSE = 5;
+
 export type ScanBufferOptions = {
   /** Called with each code, one at a time, in order: the next waits until this one is handled. */
   handle: (code: string) => Promise<void> | void;
@@ -124,7 +140,10 @@ export type ScanBuffer = {
   key(char: string, at?: number): void;
   /** The text after any other change: a person's editing, never ended by a pause. */
   edit(text: string): void;
-  /** Enter or Tab: ends the code. False when nothing was typed (then Tab may move the focus). */
+  /**
+   * Enter or Tab: ends the code. False when nothing was typed (then Tab may move the focus, and
+   * Enter may finish); true for the late Enter or Tab of a code the pause already ended.
+   */
   end(): boolean;
   /** Adds a code that was read elsewhere (a scan that landed in another field, "look up again"). */
   push(code: string): void;
@@ -139,6 +158,8 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
   const run = createKeyRun(timing);
   const queue: string[] = [];
   let pauseTimer: unknown = null;
+  /** When the pause last ended a code, for its Enter or Tab arriving late. */
+  let endedByPauseAt: number | null = null;
   let running = false;
   let idleWaiters: Array<() => void> = [];
 
@@ -154,7 +175,7 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
   function armTimer(): void {
     stopTimer();
     if (!run.byScanner) return;
-    pauseTimer = clock.setTimeout(onPause, timing.pauseMs);
+    pauseTimer = clock.setTimeout(onPause, pauseFor(run, timing));
   }
 
   function onPause(): void {
@@ -163,11 +184,13 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
     if (!run.byScanner || lastAt === null) return;
     // A key may have come since the timer was set (an event time is taken before it is handled).
     const quiet = clock.now() - lastAt;
-    if (quiet < timing.pauseMs) {
-      pauseTimer = clock.setTimeout(onPause, timing.pauseMs - quiet);
+    const wait = pauseFor(run, timing);
+    if (quiet < wait) {
+      pauseTimer = clock.setTimeout(onPause, wait - quiet);
       return;
     }
-    end();
+    endCode();
+    endedByPauseAt = clock.now();
   }
 
   async function pump(): Promise<void> {
@@ -197,8 +220,9 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
     void pump();
   }
 
-  function end(): boolean {
+  function endCode(): boolean {
     stopTimer();
+    endedByPauseAt = null;
     const code = run.text.trim();
     run.clear();
     if (!code) {
@@ -209,6 +233,15 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
     return true;
   }
 
+  function end(): boolean {
+    const lateEnd = run.text === '' && endedByPauseAt !== null && clock.now() - endedByPauseAt < LATE_END_PER_PAUSE * timing.pauseMs;
+    if (lateEnd) {
+      endedByPauseAt = null;
+      return true;
+    }
+    return endCode();
+  }
+
   return {
     get text() {
       return run.text;
@@ -217,11 +250,13 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
       return queue;
     },
     key(char, at = clock.now()) {
+      endedByPauseAt = null;
       run.add(char, at);
       armTimer();
       changed();
     },
     edit(text) {
+      endedByPauseAt = null;
       run.edit(text);
       stopTimer();
       changed();
@@ -255,8 +290,12 @@ export type ScanDetector = {
   key(char: string, at: number, before: string): void;
   /** Any other change of the field. */
   edit(): void;
-  /** Enter or Tab: the scan it ends (the caller puts `restore` back), or null when the key is the field's. */
-  end(): { code: string; restore: string } | null;
+  /**
+   * Enter or Tab: the scan it ends (the caller puts `restore` back); `late` for the late Enter or
+   * Tab of a scan the pause already took out (it must not submit the field); null when the key is
+   * the field's.
+   */
+  end(): { code: string; restore: string } | 'late' | null;
   dispose(): void;
 };
 
@@ -266,6 +305,7 @@ export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
   const run = createKeyRun(timing);
   let restore = '';
   let pauseTimer: unknown = null;
+  let takenByPauseAt: number | null = null;
 
   function stopTimer(): void {
     if (pauseTimer !== null) clock.clearTimeout(pauseTimer);
@@ -284,12 +324,15 @@ export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
     const lastAt = run.lastAt;
     if (lastAt === null) return;
     const quiet = clock.now() - lastAt;
-    if (quiet < timing.pauseMs) {
-      pauseTimer = clock.setTimeout(onPause, timing.pauseMs - quiet);
+    const wait = pauseFor(run, timing);
+    if (quiet < wait) {
+      pauseTimer = clock.setTimeout(onPause, wait - quiet);
       return;
     }
     const scan = take();
-    if (scan) options.onScan(scan.code, scan.restore);
+    if (!scan) return;
+    takenByPauseAt = clock.now();
+    options.onScan(scan.code, scan.restore);
   }
 
   return {
@@ -301,15 +344,21 @@ export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
         run.clear();
         restore = before;
       }
+      takenByPauseAt = null;
       run.add(char, at);
       stopTimer();
-      if (run.atScannerSpeed) pauseTimer = clock.setTimeout(onPause, timing.pauseMs);
+      if (run.atScannerSpeed) pauseTimer = clock.setTimeout(onPause, pauseFor(run, timing));
     },
     edit() {
       stopTimer();
+      takenByPauseAt = null;
       run.clear();
     },
-    end: take,
+    end() {
+      const late = run.lastAt === null && takenByPauseAt !== null && clock.now() - takenByPauseAt < LATE_END_PER_PAUSE * timing.pauseMs;
+      takenByPauseAt = null;
+      return late ? 'late' : take();
+    },
     dispose: stopTimer,
   };
 }

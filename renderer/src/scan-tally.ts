@@ -44,6 +44,11 @@ export function addScans(
   return [...lines, line];
 }
 
+/** One scan fewer on a line still counting (an item scanned twice by mistake); a line at 0 goes. */
+export function removeScan(lines: readonly TallyLine[], key: string): TallyLine[] {
+  return lines.flatMap((l) => (l.key !== key || l.state !== 'counting' ? [l] : l.count > 1 ? [{ ...l, count: l.count - 1 }] : []));
+}
+
 /**
  * A count is recorded only when the person says the shelf is done (Finish): the number of scans
  * replaces what is on hand, so recording it after a pause, halfway along a shelf, would be wrong.

@@ -93,6 +93,30 @@ describe('the scan buffer', () => {
     expect(codes).toEqual(['4006381333931']);
   });
 
+  it('waits longer for a scanner that types slowly: its pause is several of its own gaps', async () => {
+    const { time, codes, buffer } = setup();
+    // 30 ms a key: its pause is 240 ms, so a 220 ms hiccup does not end the code.
+    typeInto(buffer, time, '4006381', 30);
+    time.advance(190);
+    typeInto(buffer, time, '333931', 30);
+    expect(codes).toEqual([]);
+    time.advance(400);
+    await buffer.idle();
+    expect(codes).toEqual(['4006381333931']);
+  });
+
+  it('takes the late Enter or Tab of a code the pause already ended as its end, not as a second action', async () => {
+    const { time, codes, buffer } = setup();
+    typeInto(buffer, time, '4006381333931', 5);
+    time.advance(300);
+    expect(buffer.end()).toBe(true);
+    await buffer.idle();
+    expect(codes).toEqual(['4006381333931']);
+    // Later, an Enter on the empty field is the person's again.
+    time.advance(2000);
+    expect(buffer.end()).toBe(false);
+  });
+
   it('never ends a person’s slow typing on a pause, however long they think', async () => {
     const { time, codes, buffer } = setup();
     typeInto(buffer, time, 'MUG', 180);
@@ -231,6 +255,15 @@ describe('the scan detector of another field (the quantity)', () => {
     // The page was busy: the next keys are handled now, stamped 300 ms after the last one.
     for (const [i, char] of [...'333931'].entries()) d.key(char, time.now + 330 + i * 5, 'x');
     expect(d.end()).toEqual({ code: '4006381333931', restore: '1' });
+  });
+
+  it('swallows the late Enter of a scan the pause took out, so it cannot submit the quantity', () => {
+    const { time, scans, d, type } = detector();
+    type('MUG-BLUE-1', 5);
+    time.advance(300);
+    expect(scans).toHaveLength(1);
+    expect(d.end()).toBe('late');
+    expect(d.end()).toBeNull();
   });
 
   it('does not count what a person typed before the scan as part of it', () => {

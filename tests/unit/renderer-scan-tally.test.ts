@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addScans, lineRequest, linesDue, restoredLines, scannedTotal, type ScanPlace, type TallyLine } from '../../renderer/src/scan-tally';
+import { addScans, lineRequest, linesDue, removeScan, restoredLines, scannedTotal, type ScanPlace, type TallyLine } from '../../renderer/src/scan-tally';
 
 const here: ScanPlace = { action: 'receive', location: 'main', toLocation: null };
 const mug = { sku: 'MUG-1', title: 'Blue mug' };
@@ -46,6 +46,20 @@ describe('continuous scanning lines', () => {
     ]);
     const failed = after.map((l, i) => (i === 0 ? { ...l, state: 'failed' as const, error: 'no answer' } : l));
     expect(addScans(failed, mug, here, key).map((l) => l.count)).toEqual([3, 2]);
+  });
+
+  it('takes one scan off a line still counting, and the line away at 0; a line on its way is left alone', () => {
+    const key = keys();
+    let lines = addScans([], mug, here, key, 2);
+    lines = addScans(lines, plate, here, key);
+    lines = removeScan(lines, 'key-1');
+    expect(lines.map((l) => [l.sku, l.count])).toEqual([
+      ['MUG-1', 1],
+      ['PLATE-2', 1],
+    ]);
+    expect(removeScan(lines, 'key-1').map((l) => l.sku)).toEqual(['PLATE-2']);
+    const sent = lines.map((l) => ({ ...l, state: 'recording' as const }));
+    expect(removeScan(sent, 'key-2')).toEqual(sent);
   });
 
   it('records after a pause all but counts, and on Finish everything not on its way (failed lines again)', () => {

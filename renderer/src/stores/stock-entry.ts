@@ -5,7 +5,7 @@ import type { Product } from '../../../shared/schemas/product';
 import { describeError } from '../api/errors';
 import { newIdempotencyKey } from '../api/idempotency-key';
 import { createScanBuffer } from '../scan-buffer';
-import { addScans, CONTINUOUS_ACTIONS, lineRequest, linesDue, restoredLines, type ScanPlace, type TallyLine } from '../scan-tally';
+import { addScans, CONTINUOUS_ACTIONS, lineRequest, linesDue, removeScan, restoredLines, type ScanPlace, type TallyLine } from '../scan-tally';
 import { describeEntry, placeNamer, productLabel } from '../stock-text';
 import { useProductsStore, type CodeMatch } from './products';
 import { useSettingsStore } from './settings';
@@ -87,6 +87,10 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
   const lines = ref<TallyLine[]>(Array.isArray(saved.lines) ? restoredLines(saved.lines) : []);
   const attention = ref<AttentionItem[]>(Array.isArray(saved.attention) ? saved.attention : []);
   watch([lines, attention], () => writeJson(storageOf('sessionStorage'), SESSION_KEY, { lines: lines.value, attention: attention.value }));
+  // Closing the tab would lose the scans not yet recorded (a reload keeps them): the browser asks first.
+  globalThis.addEventListener?.('beforeunload', (event: Event) => {
+    if (lines.value.length > 0) event.preventDefault();
+  });
 
   const current = ref<CurrentScan | null>(null);
   /** A message for the scan field (an unknown code, Enter on an empty field). */
@@ -206,6 +210,15 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
     recording.value = false;
     if (said.length > 0) announce(said.join(' '));
     // Scans that came in meanwhile wait for their own pause.
+    schedulePause();
+  }
+
+  /** One scan fewer on a line still counting (an item scanned twice by mistake). */
+  function unscan(key: string): void {
+    const line = lines.value.find((l) => l.key === key);
+    if (!line) return;
+    lines.value = removeScan(lines.value, key);
+    announce(`${productLabel(line)}: ${line.count - 1} scanned.`);
     schedulePause();
   }
 
@@ -342,6 +355,7 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
     endCode,
     record,
     removeLine,
+    unscan,
     recordQuantity,
     choose,
     putAside,
