@@ -70,6 +70,7 @@ test('continuous scanning: three scans of one item are one receipt of 3, and two
   await scan(page, MUG);
   await expect(pendingCount(page, /Blue enamel mug/)).toHaveText('4');
   await expect(pending.getByRole('row', { name: 'Total' }).getByRole('cell').first()).toHaveText('6');
+  await page.screenshot({ path: test.info().outputPath('stock-entry-continuous.png'), fullPage: true });
   await expect(scanField).toHaveValue('');
   await expect(scanField).toBeFocused();
   // Nothing is booked until Finish.
@@ -311,6 +312,7 @@ test('any entry of the session can be undone, once, and a refused undo says why 
   await page.getByRole('button', { name: 'Undo: Received 5 × Blue enamel mug (MUG-BLUE-1) at Shop floor' }).click();
   await expect(recent.nth(2)).toContainText('Undo failed: Not enough Blue enamel mug (MUG-BLUE-1) at Shop floor: 2 available (2 on hand).');
   await expect(recent.nth(2).getByRole('button', { name: /^Undo: / })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('stock-entry-undo.png'), fullPage: true });
   // The newer receipt of 1 still undoes.
   await page.getByRole('button', { name: 'Undo: Received 1 × Blue enamel mug (MUG-BLUE-1) at Shop floor' }).click();
   await expect(recent.first()).toContainText('undone');

@@ -161,8 +161,9 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
   }
 
   function addToLines(product: Pick<Product, 'sku' | 'title'>, scans: number): void {
-    lines.value = addScans(lines.value, product, here(), newIdempotencyKey, scans);
-    const line = lines.value.find((l) => l.state === 'counting' && l.sku === product.sku);
+    const where = here();
+    lines.value = addScans(lines.value, product, where, newIdempotencyKey, scans);
+    const line = lines.value.find((l) => l.state === 'counting' && l.sku === product.sku && l.action === where.action && l.location === where.location);
     announce(`${productLabel(product)}: ${line?.count ?? scans} scanned.`);
     schedulePause();
   }
@@ -248,7 +249,7 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
     if (current.value) current.value = { ...current.value, product, candidates: [] };
   }
 
-  /** Esc: the waiting product is put aside (listed, so nothing is lost) and the next code goes on. */
+  /** Esc or "Put aside": nothing is recorded for the waiting product (and the screen says so); the next code goes on. */
   function putAside(): void {
     const waiting = current.value;
     if (!waiting) return;
@@ -331,6 +332,9 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
       toLocation.value = codes.find((c) => c !== location.value) ?? '';
     }
   }
+
+  // Lines brought back by a reload are recorded after the pause like any other.
+  schedulePause();
 
   return {
     action,
