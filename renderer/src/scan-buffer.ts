@@ -14,6 +14,8 @@
  *
  * No DOM here: the screen feeds keys with their event times, the tests feed a fake clock.
  */
+import { parseQuantity } from './number-input';
+
 
 export type ScanTiming = {
   /**
@@ -368,7 +370,13 @@ export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
  * this screen never more than seven digits, so a GTIN (8 to 14 digits) or a SKU entered there,
  * however slowly, is looked up as a code rather than booked as an enormous quantity.
  */
-export function isCodeNotQuantity(text: string): boolean {
+export function isCodeNotQuantity(text: string, locale?: string): boolean {
   const trimmed = text.trim();
-  return trimmed.length >= SCAN_TIMING.minLength && !/^[+\-−]?\d{1,7}$/.test(trimmed);
+  if (trimmed.length < SCAN_TIMING.minLength || /^[+\-−]?\d{1,7}$/.test(trimmed)) return false;
+  // A quantity written with the shop's grouping ("1.200" in a German shop) is a quantity.
+  const parsed = parseQuantity(trimmed, locale);
+  return !(parsed.ok && Math.abs(parsed.value) <= MAX_QUANTITY_DIGITS_VALUE);
 }
+
+/** The largest quantity this screen takes as typed (seven digits); anything longer is a code. */
+const MAX_QUANTITY_DIGITS_VALUE = 9_999_999;

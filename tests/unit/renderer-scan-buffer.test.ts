@@ -278,7 +278,7 @@ describe('the scan detector of another field (the quantity)', () => {
 
 describe('a quantity or a code', () => {
   it('takes whole numbers up to seven digits as quantities, anything longer or not a number as a code', () => {
-    expect(['1', '12', '-3', '−3', '+5', '1000000', ' 42 ', 'ab', '1.5'].map(isCodeNotQuantity)).toEqual([
+    expect(['1', '12', '-3', '−3', '+5', '1000000', ' 42 ', 'ab', '1.5'].map((text) => isCodeNotQuantity(text))).toEqual([
       false,
       false,
       false,
@@ -289,6 +289,11 @@ describe('a quantity or a code', () => {
       false,
       false,
     ]);
-    expect(['12345678', '4006381333931', 'BOWL-3', 'MUG-BLUE-1'].map(isCodeNotQuantity)).toEqual([true, true, true, true]);
+    expect(['12345678', '4006381333931', 'BOWL-3', 'MUG-BLUE-1'].map((text) => isCodeNotQuantity(text))).toEqual([true, true, true, true]);
+    // Grouped the shop's way, a quantity stays a quantity; a code stays a code in any locale.
+    expect(isCodeNotQuantity('1.200', 'de-DE')).toBe(false);
+    expect(isCodeNotQuantity('1,200', 'en-US')).toBe(false);
+    expect(isCodeNotQuantity('4006381333931', 'de-DE')).toBe(true);
+    expect(isCodeNotQuantity('MUG-BLUE-1', 'de-DE')).toBe(true);
   });
 });
