@@ -108,6 +108,16 @@ test('the main screens of a shop with the sample catalogue', async ({ page, serv
   await expectAccessible(page, 'new product');
   await open(page, server, '/stock-entry', /Stock entry/);
   await expectAccessible(page, 'stock entry');
+  await page.keyboard.type('MUG-ENAMEL-BLUE\n', { delay: 5 });
+  await expect(page.getByLabel('Quantity received')).toBeFocused();
+  await expectAccessible(page, 'stock entry with a product waiting for its quantity');
+  await page.keyboard.press('Escape');
+  await page.getByText('Continuous scanning', { exact: true }).click();
+  await page.getByLabel('Record after a pause of').selectOption({ label: 'only when I press Finish' });
+  await page.getByLabel('Scan or type a SKU or GTIN').focus();
+  await page.keyboard.type('MUG-ENAMEL-BLUE\nMUG-ENAMEL-BLUE\nNO-SUCH-CODE\n', { delay: 5 });
+  await expect(page.getByRole('region', { name: 'Needs attention' })).toContainText('NO-SUCH-CODE');
+  await expectAccessible(page, 'stock entry, continuous scanning');
   await open(page, server, '/reservations', /Reservations|Orders/);
   await expectAccessible(page, 'reservations');
   await open(page, server, '/settings', 'Settings');

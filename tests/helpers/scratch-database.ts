@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { createKnex, type Dialect } from '../../electron/core/db/connection';
-import { migrateToLatest, silentLogger } from '../../electron/core/db/migrate';
+import { migrateToLatest } from '../../electron/core/db/migrate';
+import { silentLogger } from '../../electron/core/logger';
 import { createPgDatabase, tempDir, type Engine } from './core';
 import { introspectSchema, type LiveSchema } from './schema-introspect';
 

@@ -13,11 +13,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ArtifactName } from '../../../shared/schemas/publish';
 import { latestSeq } from '../changes/change-log';
-import type { Logger } from '../db/migrate';
+import type { Logger } from '../logger';
 import type { SummaryContext } from '../stock/stock-summary';
 import type { Db } from '../util/db-helpers';
-import type { WriteQueue } from '../write-queue';
-import type { StockOp } from '../stock/stock-ops';
+import type { ExclusiveWriter } from '../write-queue';
 import { fsyncDir, removeStaleTemps } from './atomic-file';
 import { JsonLdWriter } from './jsonld-writer';
 import { FILE_NAMES, type SitemapLimits } from './artifacts';
@@ -30,7 +29,7 @@ import type { PublishedFile, PublishOutcome, StoredSettings } from './types';
 
 export type RunDeps = {
   db: Db;
-  queue: WriteQueue<StockOp, unknown>;
+  queue: ExclusiveWriter;
   summary: SummaryContext;
   settings(): StoredSettings;
   publishDir(): string;
