@@ -1,13 +1,37 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Input, Output } from '../../../shared/contract';
-import { gtin14 } from '../../../shared/domain/gtin';
+import { gtin14, normaliseGtin } from '../../../shared/domain/gtin';
 import type { Product } from '../../../shared/schemas/product';
 import type { StockSummary } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
 import { useChangesStore } from './changes';
 import { applyChange, stockTotals } from '../product-changes';
 import { useProductListStore } from './product-list';
+
+/** What a scanned or typed code names: no product, one, or several (one GTIN on several products). */
+export type CodeMatch = { kind: 'none' } | { kind: 'one'; product: Product } | { kind: 'several'; products: Product[] };
+
+/**
+ * Every product a code names exactly: its SKU, or its GTIN (leading zeros aside: a UPC-A scans as
+ * 12 digits, its EAN-13 form has 13). A database from before GTINs were unique may hold one GTIN
+ * on several products, and a SKU may be another product's GTIN; all are returned, since picking
+ * one would book stock on a product nobody chose.
+ */
+export function matchesForCode(code: string, candidates: readonly Product[]): Product[] {
+  const sku = code.trim().toUpperCase();
+  const gtin = normaliseGtin(code.trim()).replace(/^0+/, '');
+  const isGtin = /^\d+$/.test(gtin);
+  const found = candidates.filter((p) => p.sku === sku || (isGtin && p.gtin !== null && p.gtin.replace(/^0+/, '') === gtin));
+  return found.filter((p, i) => found.findIndex((q) => q.id === p.id) === i);
+}
+
+function codeMatch(products: Product[]): CodeMatch {
+  const [first] = products;
+  if (!first) return { kind: 'none' };
+  return products.length === 1 ? { kind: 'one', product: first } : { kind: 'several', products };
+}
+
 
 /** The product open on its own page, creating and saving products, and keeping both live. */
 export const useProductsStore = defineStore('products', () => {
@@ -65,6 +89,11 @@ export const useProductsStore = defineStore('products', () => {
     return (await findByCode(gtin)).filter((p) => p.id !== exceptId && p.gtin !== null && gtin14(p.gtin) === key);
   }
 
+  /** What a scanned or typed code names: none, one, or several to choose from (never guessed). */
+  async function lookupCode(code: string): Promise<CodeMatch> {
+    return codeMatch(await findByCode(code));
+  }
+
   /** The products of one item group (the variants of one product), first 100. */
   function listVariants(itemGroupId: string): Promise<Output<'products.list'>> {
     return client['products.list']({ itemGroupId, offset: 0, limit: 100 });
@@ -77,5 +106,5 @@ export const useProductsStore = defineStore('products', () => {
     list.applyStock(sku, stock);
   }
 
-  return { current, open, create, update, findByCode, othersWithGtin, listVariants, applyStock };
+  return { current, open, create, update, findByCode, lookupCode, othersWithGtin, listVariants, applyStock };
 });
