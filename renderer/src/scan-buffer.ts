@@ -121,6 +121,12 @@ function pauseFor(run: KeyRun, timing: ScanTiming): number {
 const PAUSE_PER_KEY_GAP = 8;
 /** How long after a code the pause ended its late Enter or Tab still belongs to it. */
 const LATE_END_PER_PAUSE = 5;
+/**
+ * The pause once the scanner has shown that it ends its codes with Enter or Tab (most are set up
+ * so): then a pause is only a fallback, and a long one, so a busy page that holds a code's keys back
+ * for a moment never cuts the code in two; still shorter than aiming at the next barcode.
+ */
+const PAUSE_WHEN_SCANNER_ENDS_CODES_MS = 1_000;
 
 export type ScanBufferOptions = {
   /** Called with each code, one at a time, in order: the next waits until this one is handled. */
@@ -164,6 +170,13 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
   let endedByPauseAt: number | null = null;
   let running = false;
   let idleWaiters: Array<() => void> = [];
+  /** Whether a scanner-speed code has been ended by Enter or Tab in this buffer's life. */
+  let scannerEndsCodes = false;
+
+  function pause(): number {
+    const wait = pauseFor(run, timing);
+    return scannerEndsCodes ? Math.max(wait, PAUSE_WHEN_SCANNER_ENDS_CODES_MS) : wait;
+  }
 
   function changed(): void {
     options.onChange?.();
@@ -177,7 +190,7 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
   function armTimer(): void {
     stopTimer();
     if (!run.byScanner) return;
-    pauseTimer = clock.setTimeout(onPause, pauseFor(run, timing));
+    pauseTimer = clock.setTimeout(onPause, pause());
   }
 
   function onPause(): void {
@@ -186,7 +199,7 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
     if (!run.byScanner || lastAt === null) return;
     // A key may have come since the timer was set (an event time is taken before it is handled).
     const quiet = clock.now() - lastAt;
-    const wait = pauseFor(run, timing);
+    const wait = pause();
     if (quiet < wait) {
       pauseTimer = clock.setTimeout(onPause, wait - quiet);
       return;
@@ -239,8 +252,10 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
     const lateEnd = run.text === '' && endedByPauseAt !== null && clock.now() - endedByPauseAt < LATE_END_PER_PAUSE * timing.pauseMs;
     if (lateEnd) {
       endedByPauseAt = null;
+      scannerEndsCodes = true;
       return true;
     }
+    if (run.byScanner) scannerEndsCodes = true;
     return endCode();
   }
 

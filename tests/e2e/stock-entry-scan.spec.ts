@@ -54,7 +54,7 @@ test('continuous scanning: three scans of one item are one receipt of 3, and two
 
   // A scanner set to send no Enter: the pause between the two scans ends each code.
   await scan(page, PLATE, '');
-  await page.waitForTimeout(1_000); // A person aims at the next barcode: far longer than the 200 ms pause, with room for a busy machine
+  await page.waitForTimeout(1_500); // A person aims at the next barcode: longer than the pause (a second once the scanner has sent Enter)
   await scan(page, 'BOWL-3', '');
   await expect(pendingCount(page, /Serving bowl/)).toHaveText('1');
   await expect(pendingCount(page, /Stoneware plate/)).toHaveText('1');
@@ -165,7 +165,7 @@ test('scan, then quantity: codes scanned faster than they are answered wait thei
 
   // Two scans without Enter: both wait for a quantity.
   await scan(page, 'BOWL-3', '');
-  await page.waitForTimeout(1_000); // A person aims at the next barcode: far longer than the 200 ms pause, with room for a busy machine
+  await page.waitForTimeout(1_500); // A person aims at the next barcode: longer than the pause (a second once the scanner has sent Enter)
   await scan(page, MUG, '');
   await expect(page.getByText('Serving bowl', { exact: true })).toBeVisible();
   // Wherever the second scan landed (the scan field, or the quantity field if the first was
