@@ -35,6 +35,13 @@ export type ScanTiming = {
 
 export const SCAN_TIMING: ScanTiming = { scannerKeyGapMs: 50, pauseMs: 200, minLength: 4 };
 
+/** Overrides of SCAN_TIMING: fixed, or read each time they are needed. */
+export type TimingOption = Partial<ScanTiming> | (() => Partial<ScanTiming>);
+
+function timingGetter(option: TimingOption | undefined): () => ScanTiming {
+  return () => ({ ...SCAN_TIMING, ...(typeof option === 'function' ? option() : option) });
+}
+
 export type ScanClock = {
   now(): number;
   setTimeout(run: () => void, ms: number): unknown;
@@ -65,7 +72,7 @@ export type KeyRun = {
   clear(): void;
 };
 
-export function createKeyRun(timing: ScanTiming): KeyRun {
+export function createKeyRun(timing: () => ScanTiming): KeyRun {
   let text = '';
   let firstAt: number | null = null;
   let lastAt: number | null = null;
@@ -84,10 +91,10 @@ export function createKeyRun(timing: ScanTiming): KeyRun {
     get atScannerSpeed() {
       // The average, not every gap: a scanner's keys can bunch up or lag for a moment behind a busy
       // page, while a person's average gap is ten times longer than this.
-      return keys >= 2 && this.averageGap <= timing.scannerKeyGapMs;
+      return keys >= 2 && this.averageGap <= timing().scannerKeyGapMs;
     },
     get byScanner() {
-      return !edited && keys >= timing.minLength && this.atScannerSpeed;
+      return !edited && keys >= timing().minLength && this.atScannerSpeed;
     },
     add(char, at) {
       text += char;
@@ -135,7 +142,8 @@ export type ScanBufferOptions = {
   onError?: (code: string, error: unknown) => void;
   /** Called after every change of `text` or `queue`, so a screen can show them. */
   onChange?: () => void;
-  timing?: Partial<ScanTiming>;
+  /** Overrides of SCAN_TIMING, or a function read at every key (a setting the person can change). */
+  timing?: TimingOption;
   clock?: ScanClock;
 };
 
@@ -161,7 +169,7 @@ export type ScanBuffer = {
 };
 
 export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
-  const timing: ScanTiming = { ...SCAN_TIMING, ...options.timing };
+  const timing = timingGetter(options.timing);
   const clock = options.clock ?? pageClock;
   const run = createKeyRun(timing);
   const queue: string[] = [];
@@ -174,7 +182,7 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
   let scannerEndsCodes = false;
 
   function pause(): number {
-    const wait = pauseFor(run, timing);
+    const wait = pauseFor(run, timing());
     return scannerEndsCodes ? Math.max(wait, PAUSE_WHEN_SCANNER_ENDS_CODES_MS) : wait;
   }
 
@@ -249,7 +257,7 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
   }
 
   function end(): boolean {
-    const lateEnd = run.text === '' && endedByPauseAt !== null && clock.now() - endedByPauseAt < LATE_END_PER_PAUSE * timing.pauseMs;
+    const lateEnd = run.text === '' && endedByPauseAt !== null && clock.now() - endedByPauseAt < LATE_END_PER_PAUSE * timing().pauseMs;
     if (lateEnd) {
       endedByPauseAt = null;
       scannerEndsCodes = true;
@@ -293,7 +301,8 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
 export type ScanDetectorOptions = {
   /** A scan typed into the field: the code, and the field's value from before it to put back. */
   onScan: (code: string, restore: string) => void;
-  timing?: Partial<ScanTiming>;
+  /** Overrides of SCAN_TIMING, or a function read at every key (a setting the person can change). */
+  timing?: TimingOption;
   clock?: ScanClock;
 };
 
@@ -317,7 +326,7 @@ export type ScanDetector = {
 };
 
 export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
-  const timing: ScanTiming = { ...SCAN_TIMING, ...options.timing };
+  const timing = timingGetter(options.timing);
   const clock = options.clock ?? pageClock;
   const run = createKeyRun(timing);
   let restore = '';
@@ -341,7 +350,7 @@ export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
     const lastAt = run.lastAt;
     if (lastAt === null) return;
     const quiet = clock.now() - lastAt;
-    const wait = pauseFor(run, timing);
+    const wait = pauseFor(run, timing());
     if (quiet < wait) {
       pauseTimer = clock.setTimeout(onPause, wait - quiet);
       return;
@@ -357,14 +366,14 @@ export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
       // A key after a person's pause starts a new run: what they typed before is not part of a
       // scan. A scan in progress goes on until its pause has been seen here (a late key of a busy
       // page may carry a time past the pause while the pause itself was never observed).
-      if (run.lastAt === null || (pauseTimer === null && at - run.lastAt > timing.pauseMs)) {
+      if (run.lastAt === null || (pauseTimer === null && at - run.lastAt > timing().pauseMs)) {
         run.clear();
         restore = before;
       }
       takenByPauseAt = null;
       run.add(char, at);
       stopTimer();
-      if (run.atScannerSpeed) pauseTimer = clock.setTimeout(onPause, pauseFor(run, timing));
+      if (run.atScannerSpeed) pauseTimer = clock.setTimeout(onPause, pauseFor(run, timing()));
     },
     edit() {
       stopTimer();
@@ -372,7 +381,7 @@ export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
       run.clear();
     },
     end() {
-      const late = run.lastAt === null && takenByPauseAt !== null && clock.now() - takenByPauseAt < LATE_END_PER_PAUSE * timing.pauseMs;
+      const late = run.lastAt === null && takenByPauseAt !== null && clock.now() - takenByPauseAt < LATE_END_PER_PAUSE * timing().pauseMs;
       takenByPauseAt = null;
       return late ? 'late' : take();
     },
