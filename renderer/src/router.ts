@@ -33,6 +33,7 @@ export function createAppRouter(pinia: Pinia): Router {
         meta: { title: 'Product' },
       },
       { path: '/dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: 'Dashboard' } },
+      { path: '/labels', name: 'labels', component: () => import('./views/LabelsView.vue'), meta: { title: 'Labels' } },
       { path: '/stock-entry', name: 'stock-entry', component: () => import('./views/StockEntryView.vue'), meta: { title: 'Stock entry' } },
       { path: '/reservations', name: 'reservations', component: () => import('./views/ReservationsView.vue'), meta: { title: 'Orders' } },
       { path: '/sign-in', name: 'sign-in', component: () => import('./views/SignInView.vue'), meta: { title: 'Sign in' } },

@@ -11,12 +11,13 @@ type Encoder = (options: RenderOptions, drawing: ReturnType<typeof drawingSVG>) 
 
 /**
  * Per symbology: its encoder, and how it keeps the white space a scanner needs on each side (the
- * quiet zone), which the label's own margin must not be trusted with. EAN and UPC draw GS1's `<`
- * and `>` marks in theirs (guardwhitespace); Code 128 gets its ten modules as padding.
+ * quiet zone), which the label's own margin must not be trusted with. EAN-13 and EAN-8 draw GS1's
+ * `<` and `>` marks in theirs (guardwhitespace); UPC-A prints its outer digits there instead (a
+ * mark would overprint the check digit); Code 128 gets its ten modules as padding.
  */
 const SYMBOLOGIES: Record<BarcodeKind, { encode: Encoder; options: Partial<RenderOptions> }> = {
   ean13: { encode: ean13, options: { guardwhitespace: true } },
-  upca: { encode: upca, options: { guardwhitespace: true } },
+  upca: { encode: upca, options: {} },
   ean8: { encode: ean8, options: { guardwhitespace: true } },
   code128: { encode: code128, options: { paddingleft: 10, paddingright: 10, textxalign: 'center' } },
 };

@@ -56,24 +56,26 @@ function sheet(fields: Omit<LabelSheet, 'kind'>): LabelSheet {
   return { kind: 'sheet', ...fields };
 }
 
+// Avery's and Label Planet's templates: margins and pitches as published, gaps from their difference.
+const L7160 = sheet({
+  id: 'a4-l7160',
+  name: 'A4 21-up, 63.5 × 38.1 mm (Avery L7160)',
+  ...A4,
+  labelWidthMm: 63.5,
+  labelHeightMm: 38.1,
+  columns: 3,
+  rows: 7,
+  marginTopMm: 15.15,
+  marginLeftMm: 7.25,
+  pitchXMm: 66,
+  pitchYMm: 38.1,
+});
+
 export const LABEL_SHEETS: readonly LabelSheet[] = [
-  // Avery's and Label Planet's templates: margins and pitches as published, gaps from their difference.
-  sheet({
-    id: 'a4-l7160',
-    name: 'A4, 21 labels 63.5 × 38.1 mm (Avery L7160)',
-    ...A4,
-    labelWidthMm: 63.5,
-    labelHeightMm: 38.1,
-    columns: 3,
-    rows: 7,
-    marginTopMm: 15.15,
-    marginLeftMm: 7.25,
-    pitchXMm: 66,
-    pitchYMm: 38.1,
-  }),
+  L7160,
   sheet({
     id: 'a4-l7159',
-    name: 'A4, 24 labels 63.5 × 33.9 mm (Avery L7159)',
+    name: 'A4 24-up, 63.5 × 33.9 mm (Avery L7159)',
     ...A4,
     labelWidthMm: 63.5,
     labelHeightMm: 33.9,
@@ -86,7 +88,7 @@ export const LABEL_SHEETS: readonly LabelSheet[] = [
   }),
   sheet({
     id: 'a4-3474',
-    name: 'A4, 24 labels 70 × 37 mm (Avery 3474)',
+    name: 'A4 24-up, 70 × 37 mm (Avery 3474)',
     ...A4,
     labelWidthMm: 70,
     labelHeightMm: 37,
@@ -100,7 +102,7 @@ export const LABEL_SHEETS: readonly LabelSheet[] = [
   }),
   sheet({
     id: 'a4-3657',
-    name: 'A4, 40 labels 48.5 × 25.4 mm (Avery 3657)',
+    name: 'A4 40-up, 48.5 × 25.4 mm (Avery 3657)',
     ...A4,
     labelWidthMm: 48.5,
     labelHeightMm: 25.4,
@@ -113,7 +115,7 @@ export const LABEL_SHEETS: readonly LabelSheet[] = [
   }),
   sheet({
     id: 'a4-l7651',
-    name: 'A4, 65 labels 38.1 × 21.2 mm (Avery L7651)',
+    name: 'A4 65-up, 38.1 × 21.2 mm (Avery L7651)',
     ...A4,
     labelWidthMm: 38.1,
     labelHeightMm: 21.2,
@@ -126,7 +128,7 @@ export const LABEL_SHEETS: readonly LabelSheet[] = [
   }),
   sheet({
     id: 'letter-5160',
-    name: 'US Letter, 30 labels 2⅝ × 1 in (Avery 5160)',
+    name: 'Letter 30-up, 2⅝ × 1 in (Avery 5160)',
     ...LETTER,
     labelWidthMm: inches(2.625),
     labelHeightMm: inches(1),
@@ -139,7 +141,7 @@ export const LABEL_SHEETS: readonly LabelSheet[] = [
   }),
   sheet({
     id: 'letter-5161',
-    name: 'US Letter, 20 labels 4 × 1 in (Avery 5161)',
+    name: 'Letter 20-up, 4 × 1 in (Avery 5161)',
     ...LETTER,
     labelWidthMm: inches(4),
     labelHeightMm: inches(1),
@@ -150,16 +152,21 @@ export const LABEL_SHEETS: readonly LabelSheet[] = [
     pitchXMm: inches(4.1875),
     pitchYMm: inches(1),
   }),
-  roll('dymo-57x32', 'Label printer: Dymo 57 × 32 mm (11354)', 57, 32),
-  roll('brother-62x29', 'Label printer: Brother 62 × 29 mm (DK-11209)', 62, 29),
-  roll('thermal-50x25', 'Label printer: 50 × 25 mm', 50, 25),
-  roll('zebra-2.25x1.25', 'Label printer: 2.25 × 1.25 in (Zebra)', inches(2.25), inches(1.25)),
+  roll('dymo-57x32', 'Dymo 57 × 32 mm (11354)', 57, 32),
+  roll('brother-62x29', 'Brother 62 × 29 mm (DK-11209)', 62, 29),
+  roll('thermal-50x25', 'Thermal 50 × 25 mm', 50, 25),
+  roll('zebra-2.25x1.25', 'Zebra 2.25 × 1.25 in', inches(2.25), inches(1.25)),
 ];
 
-export const DEFAULT_SHEET_ID = 'a4-l7160';
+export const DEFAULT_SHEET_ID = L7160.id;
 
 export function findSheet(id: string): LabelSheet | undefined {
   return LABEL_SHEETS.find((sheet) => sheet.id === id);
+}
+
+/** The stock with this id, or the default one (a remembered choice from an older version). */
+export function sheetOrDefault(id: string): LabelSheet {
+  return findSheet(id) ?? L7160;
 }
 
 export function labelsPerPage(sheet: LabelSheet): number {
