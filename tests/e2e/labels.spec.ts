@@ -3,6 +3,7 @@
  * its barcode (EAN-13 / UPC-A from the GTIN, Code 128 of the SKU otherwise) and the price in the
  * shop's locale; printing shows only the pages, on paper of the label stock's size.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { apiCall } from './api';
 import { expect, test, type StockfeedServer } from './fixtures';
@@ -92,6 +93,15 @@ test('labels for the selected products: one each, with their barcodes, prices in
   await expect(preview.getByRole('img', { name: 'Code 128 NOT-CHOSEN' })).toHaveCount(1);
   await expect(labels).toHaveCount(7);
   await page.screenshot({ path: test.info().outputPath('labels-1366.png'), fullPage: true });
+
+  // No serious or critical WCAG 2.1 A/AA problem, in the light and the dark theme.
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(results.passes.map((p) => p.id)).toEqual(expect.arrayContaining(['color-contrast', 'image-alt']));
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`), colorScheme).toEqual([]);
+  }
 });
 
 test('printing shows only the label pages, on paper of the stock size: A4 for a sheet, the label for a label printer', async ({ page, server }) => {
