@@ -72,7 +72,7 @@ describe('the labels store', () => {
     ]);
     expect(labels.total).toBe(18);
     expect(labels.problems).toEqual(['GONE-9: Product GONE-9 not found.']);
-    expect(gets.sort()).toEqual(['GONE-9', 'MUG-1', 'MUG-1', 'PLATE-2']);
+    expect(gets.sort()).toEqual(['GONE-9', 'MUG-1', 'PLATE-2']);
   });
 
   it('does not fetch products the caller brings (the Products screen has its rows)', async () => {

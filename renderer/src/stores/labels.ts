@@ -26,6 +26,17 @@ function labelProduct(product: Product | LabelProduct): LabelProduct {
   return { id, sku, title, gtin, price, salePrice, currency };
 }
 
+/** One request per SKU (a purchase order may list a product twice): each product is fetched once. */
+function combined(requests: readonly LabelRequest[]): LabelRequest[] {
+  const bySku = new Map<string, LabelRequest>();
+  for (const request of requests) {
+    const seen = bySku.get(request.sku);
+    const quantity = (seen?.quantity ?? 0) + (request.quantity ?? 1);
+    bySku.set(request.sku, { ...seen, ...request, product: request.product ?? seen?.product, quantity });
+  }
+  return [...bySku.values()];
+}
+
 /** What the result of adding a scanned or typed code was, for the screen to say. */
 export type AddCodeResult = { kind: 'added'; product: LabelProduct } | { kind: 'none' } | { kind: 'several'; products: LabelProduct[] };
 
@@ -95,7 +106,7 @@ export const useLabelsStore = defineStore('labels', () => {
     start.value = 1;
     loading.value = true;
     try {
-      const { found, failed } = await fetchAll(requests);
+      const { found, failed } = await fetchAll(combined(requests));
       if (mine !== generation) return;
       lines.value = mergeLines([], found);
       problems.value = failed;
