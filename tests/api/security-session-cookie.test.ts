@@ -263,6 +263,33 @@ describe('security: browser sessions (cookie) instead of a token kept in the pag
   });
 });
 
+describe('security: each browser session has its own request budget', () => {
+  let core: TestCore;
+  let app: FastifyInstance;
+
+  beforeEach(async () => {
+    core = await startCore('sqlite');
+    app = await createApiServer({ core, token: TOKEN, version: 'test', logger: silentLogger, rateLimit: { perMinute: 3, channelPerMinute: 10 } });
+  });
+  afterEach(async () => {
+    await app?.close();
+    await core?.cleanup();
+  });
+
+  it('limits requests per session (as per token), so browsers on one address do not share one budget', async () => {
+    const signIn = async () => cookieOf(await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { token: TOKEN }, headers: APP_HEADER }));
+    const [first, second] = [await signIn(), await signIn()];
+    const get = (cookie: string) => app.inject({ method: 'GET', url: '/api/v1/locations', headers: { cookie } });
+    const statuses = async (cookie: string, n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) out.push((await get(cookie)).statusCode);
+      return out;
+    };
+    expect(await statuses(first, 4)).toEqual([200, 200, 200, 429]);
+    expect(await statuses(second, 3)).toEqual([200, 200, 200]);
+  });
+});
+
 describe('security: the event stream takes the session cookie (no ?token= in the UI)', () => {
   let core: TestCore;
   let app: FastifyInstance;

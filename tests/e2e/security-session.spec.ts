@@ -10,11 +10,15 @@ import { expect, test, type StockfeedServer } from './fixtures';
 
 const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name });
 
+/** The Web Storage the page sees (this Node project has no DOM types; see page-globals.ts). */
+type PageStorage = { length: number; key(i: number): string | null; getItem(key: string): string | null; setItem(key: string, value: string): void };
+type StorageGlobals = { localStorage: PageStorage; sessionStorage: PageStorage; document: { cookie: string } };
+
 /** Everything the page's scripts can see of its storage: none of it may hold the token. */
 async function pageStorage(page: Page): Promise<string> {
   return page.evaluate(() => {
-    const g = globalThis as unknown as { localStorage: Storage; sessionStorage: Storage; document: { cookie: string } };
-    const dump = (s: Storage) => Object.fromEntries(Array.from({ length: s.length }, (_, i) => s.key(i) as string).map((k) => [k, s.getItem(k)]));
+    const g = globalThis as unknown as StorageGlobals;
+    const dump = (s: PageStorage) => Object.fromEntries(Array.from({ length: s.length }, (_, i) => s.key(i) as string).map((k) => [k, s.getItem(k)]));
     return JSON.stringify({ local: dump(g.localStorage), session: dump(g.sessionStorage), cookie: g.document.cookie });
   });
 }
@@ -109,7 +113,7 @@ test('the printed link signs in once; an old #token= bookmark still works; a tok
     await old.goto(server.origin);
     await expect(heading(old, 'Sign in to Stockfeed')).toBeVisible();
     // What an earlier version left behind ("Remember on this computer").
-    await old.evaluate((token) => (globalThis as unknown as { localStorage: Storage }).localStorage.setItem('stockfeed.apiToken', token), server.token);
+    await old.evaluate((token) => (globalThis as unknown as StorageGlobals).localStorage.setItem('stockfeed.apiToken', token), server.token);
     await old.reload();
     await expect(heading(old, 'Products')).toBeVisible();
     expect(await pageStorage(old)).not.toContain(server.token);

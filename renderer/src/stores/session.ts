@@ -22,22 +22,14 @@ export const useSessionStore = defineStore('session', () => {
   const needsToken = computed(() => mode === 'http' && !signedIn.value);
 
   /**
-   * At start, before the first route: the session the browser has, or one made from a credential
-   * that came with the page (the printed link, a bookmark, a token an earlier version kept). A
-   * browser already signed in keeps its session and ignores them: a spent link must not sign out.
+   * At start, before the first route: a session made from a credential that came with the page
+   * (the printed link, a bookmark, a token an earlier version kept), or else the session the
+   * browser has. A refused credential leaves that session alone: a spent link does not sign out.
+   * The credentials go first so that a browser arriving by the link asks nothing it knows will fail.
    */
   async function start(arrived: ReadonlyArray<SignInCredential | null>): Promise<void> {
     const auth = api.auth;
     if (!auth) return;
-    try {
-      if (await auth.me()) {
-        signedIn.value = true;
-        return;
-      }
-    } catch (error) {
-      notice.value = describeError(error);
-      return;
-    }
     for (const credential of arrived) {
       if (!credential) continue;
       try {
@@ -51,6 +43,14 @@ export const useSessionStore = defineStore('session', () => {
           ? describeError(error)
           : 'The server did not accept the token in the link. Sign in with the current token.';
       }
+    }
+    try {
+      if (await auth.me()) {
+        signedIn.value = true;
+        notice.value = null;
+      }
+    } catch (error) {
+      notice.value = describeError(error);
     }
   }
 
