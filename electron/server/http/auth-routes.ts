@@ -71,7 +71,7 @@ async function login(request: FastifyRequest, reply: FastifyReply, options: Auth
   if (previous) await options.sessions.end(previous.id);
   const secure = servedOverHttps(request);
   const { id, session } = await options.sessions.create(signedInWith, options.expectedToken());
-  const cookies = [sessionCookie(id, session.expiresAt, secure)];
+  const cookies = [sessionCookie(id, session, secure)];
   // A plain cookie from a time this page was reached over http would shadow nothing, but would linger.
   if (previous && previous.secure !== secure) cookies.push(clearedSessionCookie(previous.secure));
   reply.header('Set-Cookie', cookies);
@@ -100,7 +100,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     const authenticated = request.authenticated;
     if (request.routeOptions.url !== ROTATE_PATH || reply.statusCode !== 200 || authenticated?.via !== 'session') return payload;
     const { id, session } = await options.sessions.create(authenticated.session.signedInWith, options.expectedToken());
-    reply.header('Set-Cookie', sessionCookie(id, session.expiresAt, authenticated.secureCookie));
+    reply.header('Set-Cookie', sessionCookie(id, session, authenticated.secureCookie));
     return payload;
   });
 }

@@ -12,7 +12,7 @@ import { AppError } from '../../../shared/errors';
 import { APP_REQUEST_HEADER } from '../../../shared/schemas/auth';
 import type { Session, SessionStore } from '../../core/auth/sessions';
 import type { FailedAuthLimiter } from './failed-auth-limit';
-import { clearedSessionCookie, presentedSession, sessionCookie } from './session-cookie';
+import { presentedSession } from './session-cookie';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -135,22 +135,21 @@ function checkToken(request: FastifyRequest, reply: FastifyReply, presented: str
 }
 
 /**
- * The session the cookie names. An unknown or ended session is refused and the browser told to
- * drop the cookie; it is not counted as a failed authentication: a session id is 256 random bits,
- * nobody guesses one, and every browser holds an ended cookie after the token is rotated. A change
- * without the app's header is refused (see requireAppHeader).
+ * The session the cookie names. An unknown or ended session is refused; it is not counted as a
+ * failed authentication: a session id is 256 random bits, nobody guesses one, and every browser
+ * holds an ended cookie after the token is rotated. The answer does not clear the cookie: a request
+ * that crossed a sign-in or a rotation in another request would then clear the new cookie those set
+ * (the browser applies whichever answer arrives last). Sign out clears it, and signing in replaces
+ * it. A change without the app's header is refused (see requireAppHeader).
  */
-async function checkSession(request: FastifyRequest, reply: FastifyReply, options: RouteAuthOptions): Promise<Authenticated | null> {
+async function checkSession(request: FastifyRequest, options: RouteAuthOptions): Promise<Authenticated | null> {
   const cookie = presentedSession(request);
   if (!cookie) return null;
   const found = await options.sessions.find(cookie.id, options.expectedToken());
   if (!found) {
-    reply.header('Set-Cookie', clearedSessionCookie(cookie.secure));
     throw new AppError('unauthorized', 'Your session has ended (you signed out, it expired, or the API token was changed); sign in again');
   }
   if (!READ_METHODS.has(request.method)) requireAppHeader(request);
-  // The cookie lives as long as the session: renewed with it.
-  if (found.renewed) reply.header('Set-Cookie', sessionCookie(cookie.id, found.session.expiresAt, cookie.secure));
   return { via: 'session', session: found.session, secureCookie: cookie.secure };
 }
 
@@ -164,7 +163,7 @@ export function registerRouteAuth(app: FastifyInstance, options: RouteAuthOption
   app.addHook('onRequest', async (request, reply) => {
     if (routeAuth(request) === 'public') return;
     const token = presentedToken(request);
-    const authenticated = token ? checkToken(request, reply, token, options) : await checkSession(request, reply, options);
+    const authenticated = token ? checkToken(request, reply, token, options) : await checkSession(request, options);
     if (!authenticated) throw new AppError('unauthorized', 'Send the API token as "Authorization: Bearer <token>", or sign in');
     request.authenticated = authenticated;
   });

@@ -4,6 +4,11 @@
  * page did not start), `Path=/`, no `Domain` (this host only), and a `Max-Age`, so it outlives the
  * browser being closed: signing in once per browser is the point.
  *
+ * The cookie is set once per session, at sign-in, for as long as a session can last (90 days); the
+ * server ends the session sooner when it goes unused (core/auth/sessions.ts). Renewing the cookie
+ * as the session's end moves on would put a Set-Cookie on ordinary answers, and one that arrives
+ * after a sign-in or a rotation in another tab would put the old, ended id back in the browser.
+ *
  * `Secure` only when the page was served over https: browsers drop a Secure cookie set over plain
  * http, except on localhost, and a server reached over http://192.168.1.20 must still work. Behind
  * a reverse proxy that ends TLS, this process sees plain http; the page's own `Origin` (which the
@@ -15,6 +20,7 @@
  * is ours (43 base64url characters) and nothing else is read from the Cookie header.
  */
 import type { FastifyRequest } from 'fastify';
+import { SESSION_MAX_AGE_MS, type Session } from '../../core/auth/sessions';
 
 export const SESSION_COOKIE = 'stockfeed_session';
 export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
@@ -48,9 +54,10 @@ function attributes(secure: boolean, maxAgeSeconds: number): string {
   return `Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 }
 
-/** The Set-Cookie value that stores a session id until `expiresAt`. */
-export function sessionCookie(id: string, expiresAt: string, secure: boolean): string {
-  const maxAge = Math.max(0, Math.ceil((Date.parse(expiresAt) - Date.now()) / 1000));
+/** The Set-Cookie value that stores a new session's id for as long as the session can last. */
+export function sessionCookie(id: string, session: Pick<Session, 'signedInAt'>, secure: boolean): string {
+  const until = Date.parse(session.signedInAt) + SESSION_MAX_AGE_MS;
+  const maxAge = Math.max(0, Math.ceil((until - Date.now()) / 1000));
   return `${secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE}=${id}; ${attributes(secure, maxAge)}`;
 }
 

@@ -82,20 +82,50 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  /** The server answered 401: the session ended (signed out elsewhere, expired, or the token changed). */
+  /** The token rotation in flight, if any: it replaces this browser's session cookie when it answers. */
+  let rotation: Promise<unknown> | null = null;
+  let checking = false;
+
+  /**
+   * A request was answered 401. The session may have ended (signed out in another tab, expired,
+   * the token changed elsewhere), or the request crossed a rotation that is giving this browser a
+   * new cookie; the server is asked once, after any rotation in flight has answered, before the
+   * sign-in screen is shown.
+   */
   function tokenRejected(): void {
-    if (mode !== 'http' || !signedIn.value) return;
-    signedIn.value = false;
-    notice.value =
-      'Your session has ended: this browser was signed out in another tab, it was not used for 30 days, or the API token was changed. Sign in again.';
+    if (mode !== 'http' || !signedIn.value || checking || !api.auth) return;
+    const auth = api.auth;
+    checking = true;
+    void (async () => {
+      let ended: boolean;
+      try {
+        await rotation?.catch(() => undefined);
+        ended = (await auth.me()) === null;
+      } catch {
+        // The server cannot be reached: nothing says the session ended; the next answer will.
+        ended = false;
+      } finally {
+        checking = false;
+      }
+      if (!ended || !signedIn.value) return;
+      signedIn.value = false;
+      notice.value =
+        'Your session has ended: this browser was signed out in another tab, it was not used for 30 days, or the API token was changed. Sign in again.';
+    })();
   }
 
   /**
    * Makes a new API token (the old one stops working at once); the answer is shown once. The server
    * ends every session made from the old token and gives this browser a new one with its answer.
    */
-  function rotateToken(): Promise<Output<'auth.rotateToken'>> {
-    return api.client['auth.rotateToken']({});
+  async function rotateToken(): Promise<Output<'auth.rotateToken'>> {
+    const pending = api.client['auth.rotateToken']({});
+    rotation = pending;
+    try {
+      return await pending;
+    } finally {
+      if (rotation === pending) rotation = null;
+    }
   }
 
   return { mode, signedIn, notice, needsToken, start, signIn, signOut, tokenRejected, rotateToken };
