@@ -7,7 +7,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from 'vue';
 import type { AuthMe } from '../../shared/schemas/auth';
-import { APP_API } from '../../renderer/src/api/app-api';
+import { APP_API, type AppApi } from '../../renderer/src/api/app-api';
 import type { AuthApi, SignInCredential } from '../../renderer/src/api/auth';
 import { ClientError, createClient } from '../../renderer/src/api/client';
 import { useSessionStore } from '../../renderer/src/stores/session';
@@ -57,12 +57,17 @@ beforeEach(() => {
     server.state.live = true;
     return { token: 'new-token-0123456789abcdef', rotatedAt: '2026-12-10T11:00:00.000Z' };
   });
+  provideApi({ client, mode: 'http', auth: server.auth });
+});
+
+/** The stores inject the API, as in the app. */
+function provideApi(api: AppApi): void {
   const app = createApp({});
-  app.provide(APP_API, { client, mode: 'http', auth: server.auth });
+  app.provide(APP_API, api);
   const pinia = createPinia();
   app.use(pinia);
   setActivePinia(pinia);
-});
+}
 
 describe('the session store', () => {
   it('signs in at start with the link, without asking first (no 401 on every start)', async () => {
@@ -124,5 +129,25 @@ describe('the session store', () => {
     await out;
     expect(server.state.live).toBe(false);
     expect(session.notice).toContain('you need the API token');
+  });
+});
+
+describe('the session store inside Electron', () => {
+  it('has nothing to sign in to: no sign-in screen, no request, whatever the page was opened with', async () => {
+    const calls: string[] = [];
+    provideApi({
+      client: createClient(async (name) => {
+        calls.push(name);
+        return {};
+      }),
+      mode: 'ipc',
+      auth: null,
+    });
+    const session = useSessionStore();
+    expect(session.needsToken).toBe(false);
+    await session.start([{ code: 'c' }]);
+    session.tokenRejected();
+    expect(session.needsToken).toBe(false);
+    expect(calls).toEqual([]);
   });
 });
