@@ -9,7 +9,6 @@ import { createApp, nextTick } from 'vue';
 import type { Product } from '../../shared/schemas/product';
 import { APP_API } from '../../renderer/src/api/app-api';
 import { ClientError, createClient } from '../../renderer/src/api/client';
-import { createTokenStore } from '../../renderer/src/api/token';
 import { useLabelsStore } from '../../renderer/src/stores/labels';
 
 function product(sku: string, gtin: string | null, delayMs = 0): Product & { delayMs: number } {
@@ -48,7 +47,7 @@ beforeEach(() => {
     throw new Error(`unexpected ${name}`);
   });
   const app = createApp({});
-  app.provide(APP_API, { client, mode: 'ipc', tokens: createTokenStore(null, null) });
+  app.provide(APP_API, { client, mode: 'ipc', auth: null });
   const pinia = createPinia();
   app.use(pinia);
   setActivePinia(pinia);
