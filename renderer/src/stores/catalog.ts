@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import type { Output } from '../../../shared/contract';
+import type { ProductFilter } from '../../../shared/schemas/product';
 import { useAppApi } from '../api/app-api';
 import { ipcImport, uploadImport, type ImportRequest, type ImportRun } from '../api/catalog-transfer';
 import { API_BASE, errorFromResponse } from '../api/client';
@@ -17,13 +18,15 @@ export const useCatalogStore = defineStore('catalog', () => {
   const api = useAppApi();
   const session = useSessionStore();
 
-  async function exportCsv(): Promise<CatalogExport> {
+  /** The whole catalogue, or with the Products list's filter exactly the products it lists. */
+  async function exportCsv(filter: ProductFilter = {}): Promise<CatalogExport> {
     if (api.mode === 'ipc') {
-      const result = await api.client['catalog.export']({});
+      const result = await api.client['catalog.export'](filter);
       return { blob: new Blob([result.csv], { type: 'text/csv' }), name: null, counts: { products: result.products, rows: result.rows } };
     }
     const token = api.tokens.get();
-    const response = await fetch(`${API_BASE}/catalog/export.csv`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => typeof entry[1] === 'string')).toString();
+    const response = await fetch(`${API_BASE}/catalog/export.csv${query ? `?${query}` : ''}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
     if (!response.ok) {
       const failure = errorFromResponse(response.status, response.statusText, await response.text());
       if (response.status === 401) session.tokenRejected();
