@@ -105,6 +105,7 @@ export const SCHEMA: Record<string, TableShape> = {
       products_sku_unique: { columns: ['sku'], unique: true },
       products_slug_unique: { columns: ['slug'], unique: true },
       products_gtin_index: { columns: ['gtin'] },
+      products_status_index: { columns: ['status'] },
       products_item_group_id_index: { columns: ['item_group_id'] },
       products_title_sku_index: { columns: ['title', 'sku'] },
       products_price_minor_sku_index: { columns: ['price_minor', 'sku'] },
