@@ -84,8 +84,10 @@ export const useProductListStore = defineStore('product-list', () => {
   }
 
   let countGeneration = 0;
+  let countTimer: ReturnType<typeof setTimeout> | undefined;
   /** The counts per status for the search and filters (one grouped count), for the tabs. */
   function loadCounts(): Promise<void> {
+    clearTimeout(countTimer);
     const mine = ++countGeneration;
     const { status: _status, ...rest } = filter();
     return client['products.counts'](rest).then(
@@ -143,13 +145,24 @@ export const useProductListStore = defineStore('product-list', () => {
   }
 
   /** Starts over with the current filters; the rows on screen stay until the new ones arrive. */
+  /**
+   * The counts after the rows, once typing has paused: on SQLite every query waits for the one
+   * before it, so a count asked with each keystroke would hold up the next keystroke's rows.
+   */
+  function countsSoon(): void {
+    clearTimeout(countTimer);
+    const mine = ++countGeneration;
+    countTimer = setTimeout(() => {
+      if (mine === countGeneration) void loadCounts();
+    }, 300);
+  }
+
   function reload(): Promise<void> {
     generation++;
     loaded.clear();
     inFlight.clear();
     clearTimeout(refreshTimer);
-    void loadCounts();
-    return fetchPage(0, true);
+    return fetchPage(0, true).finally(countsSoon);
   }
 
   /** Makes sure the rows from `start` to `end` (exclusive) are loaded or on their way. */
@@ -169,7 +182,7 @@ export const useProductListStore = defineStore('product-list', () => {
     for (let page = Math.floor(visible[0] / PAGE_SIZE); page <= Math.floor(Math.max(visible[1] - 1, 0) / PAGE_SIZE); page++) pages.add(page);
     loaded.clear();
     inFlight.clear();
-    void loadCounts();
+    countsSoon();
     // The rows on screen stay until their page's new answer replaces them: no flash of placeholders.
     for (const page of pages) void fetchPage(page);
   }
