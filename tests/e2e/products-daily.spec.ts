@@ -93,6 +93,10 @@ test('export of the filtered list, delete with its rule, duplicate, and opening 
   await page.goto(server.signedInUrl);
   const table = page.getByRole('table', { name: 'Products' });
   await expect(page.getByText('3 products')).toBeVisible();
+  // An empty tab says where the products are.
+  await page.getByRole('tab', { name: /^Discontinued/ }).click();
+  await expect(page.getByText('No discontinued products. The other tabs hold 3.')).toBeVisible();
+  await page.getByRole('tab', { name: /^Active/ }).click();
 
   // Export downloads exactly what is listed.
   await page.getByLabel('Search products').fill('cup');
