@@ -144,6 +144,13 @@ export const productFilterFields = {
   /** A location code: only products with stock (on hand, committed or incoming) there. */
   location: z.string().trim().min(1).max(32).optional(),
   itemGroupId: z.string().trim().min(1).max(50).optional(),
+  /**
+   * Only products whose barcode another product has too (as GTIN-14): what is left to fix from
+   * before GTINs were unique. `true` or `false` in a query string.
+   */
+  duplicateGtin: z
+    .preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'duplicateGtin is true or false' }))
+    .optional(),
 };
 
 export const productFilterSchema = z.strictObject(productFilterFields);
@@ -164,6 +171,7 @@ export const productCountsInput = z.strictObject({
   stock: productFilterFields.stock,
   location: productFilterFields.location,
   itemGroupId: productFilterFields.itemGroupId,
+  duplicateGtin: productFilterFields.duplicateGtin,
 });
 
 export const productCountsSchema = z.object({
@@ -203,12 +211,24 @@ export const productSchema = z.object({
   stock: stockTotalsSchema,
 });
 
+/** A scanned or typed code: a SKU, or a GTIN in any of its spellings (8 to 14 digits, spaces and hyphens ignored). */
+export const productLookupInput = z.strictObject({
+  code: z.string({ error: 'code is required: a SKU or a GTIN' }).trim().min(1, { message: 'code is required: a SKU or a GTIN' }).max(200),
+});
+
 export const productPageSchema = z.object({
   products: z.array(productSchema),
   next: z.string().nullable(),
   /** How many products match, in all pages; given with offset paging. */
   total: z.number().optional(),
 });
+
+/**
+ * Every product a code names exactly: the one with that SKU first, then those whose GTIN is that
+ * barcode (compared as GTIN-14), by SKU, whatever their status. Empty when none; more than one is
+ * for the person to choose from, never for the app to guess.
+ */
+export const productLookupSchema = z.object({ products: z.array(productSchema) });
 
 export type Product = z.output<typeof productSchema>;
 export type ProductCreateInput = z.output<typeof productCreateInput>;

@@ -68,7 +68,8 @@ test.describe('a fresh shop', () => {
 });
 
 test('the main screens of a shop with the sample catalogue', async ({ page, server }) => {
-  test.setTimeout(120_000);
+  // About twenty axe scans of whole screens in light and dark: minutes on a busy 2-core machine.
+  test.setTimeout(300_000);
   const loaded = await fetch(`${server.origin}/api/v1/catalog/sample`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
@@ -82,9 +83,22 @@ test('the main screens of a shop with the sample catalogue', async ({ page, serv
 
   await open(page, server, '/dashboard', 'Dashboard');
   await expectAccessible(page, 'dashboard');
+  // The help panel, opened from a figure's "?", over the dashboard.
+  await page.getByRole('button', { name: 'What is low stock?' }).click();
+  await expect(page.getByRole('complementary', { name: 'Help' })).toBeVisible();
+  await expectAccessible(page, 'dashboard with the help panel open');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('complementary', { name: 'Help' })).toBeHidden();
   await open(page, server, '/products', 'Products');
   await expect(page.getByText('MUG-ENAMEL-BLUE')).toBeVisible();
   await expectAccessible(page, 'products');
+  // Below 1024 px the navigation is a menu; open, it is checked too.
+  await page.setViewportSize({ width: 800, height: 720 });
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' })).toBeVisible();
+  await expectAccessible(page, 'products with the menu open at 800 px');
+  await page.keyboard.press('Escape');
+  await page.setViewportSize({ width: 1280, height: 720 });
   await open(page, server, '/products/MUG-ENAMEL-BLUE', 'Enamel mug, blue');
   await expectAccessible(page, 'product page');
   // An edit shows the save bar; leaving asks (the question, in light and dark, is checked too).
@@ -95,6 +109,16 @@ test('the main screens of a shop with the sample catalogue', async ({ page, serv
   await expectAccessible(page, 'new product');
   await open(page, server, '/stock-entry', /Stock entry/);
   await expectAccessible(page, 'stock entry');
+  await page.keyboard.type('MUG-ENAMEL-BLUE\n', { delay: 5 });
+  await expect(page.getByLabel('Quantity received')).toBeFocused();
+  await expectAccessible(page, 'stock entry with a product waiting for its quantity');
+  await page.keyboard.press('Escape');
+  await page.getByText('Continuous scanning', { exact: true }).click();
+  await page.getByLabel('Record after a pause of').selectOption({ label: 'only when I press Finish' });
+  await page.getByLabel('Scan or type a SKU or GTIN').focus();
+  await page.keyboard.type('MUG-ENAMEL-BLUE\nMUG-ENAMEL-BLUE\nNO-SUCH-CODE\n', { delay: 5 });
+  await expect(page.getByRole('region', { name: 'Needs attention' })).toContainText('NO-SUCH-CODE');
+  await expectAccessible(page, 'stock entry, continuous scanning');
   await open(page, server, '/reservations', /Reservations|Orders/);
   await expectAccessible(page, 'reservations');
   await open(page, server, '/settings', 'Settings');

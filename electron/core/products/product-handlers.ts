@@ -15,10 +15,11 @@ export type ProductOperation =
   | 'products.bulkJobs.start'
   | 'products.bulkJobs.get'
   | 'products.bulkJobs.list'
-  | 'products.bulkJobs.cancel';
+  | 'products.bulkJobs.cancel'
+  | 'products.lookup';
 
 export type ProductHandlerDeps = {
-  products: Pick<ProductService, 'list' | 'get' | 'create' | 'update' | 'counts'>;
+  products: Pick<ProductService, 'list' | 'get' | 'create' | 'update' | 'counts' | 'lookup'>;
   bulk: Pick<ProductBulk, 'apply' | 'start' | 'get' | 'list' | 'cancel'>;
   /** The transaction a deletion runs in. */
   queue: ExclusiveWriter;
@@ -38,5 +39,6 @@ export function createProductHandlers({ products, bulk, queue }: ProductHandlerD
     'products.bulkJobs.get': async (input) => bulk.get(input.id),
     'products.bulkJobs.list': async () => bulk.list(),
     'products.bulkJobs.cancel': (input) => bulk.cancel(input.id),
+    'products.lookup': (input) => products.lookup(input.code),
   };
 }

@@ -8,6 +8,8 @@ import type { Output, ParsedInput } from '../../../shared/contract';
 import { PRODUCT_STATUSES, type ProductFilter } from '../../../shared/schemas/product';
 import { AppError } from '../../../shared/errors';
 import { likeEscape, num, type Db } from '../util/db-helpers';
+import { gtinSpellings } from '../../../shared/domain/gtin';
+import { GTIN_KEY_SQL } from '../db/gtin-uniqueness';
 import type { LocationDirectory } from '../locations/locations';
 import type { ProductRow } from './product-repository';
 
@@ -96,8 +98,13 @@ function filtered(deps: ListDeps, input: FilterInput, locationId: string | null)
       w
         .whereRaw("p.sku like ? escape '\\'", [`${upper}%`])
         .orWhereRaw("lower(p.title) like ? escape '\\'", [`%${lower}%`])
-        .orWhere('p.gtin', term.replace(/[\s-]/g, '')),
+        .orWhereIn('p.gtin', gtinSpellings(term)),
     );
+  }
+  if (input.duplicateGtin) {
+    // The key is the GTIN without its leading zeros: equal exactly when the GTIN-14s are equal.
+    const shared = db('products').select(db.raw(GTIN_KEY_SQL)).whereNotNull('gtin').groupByRaw(GTIN_KEY_SQL).havingRaw('count(*) > 1');
+    q = q.whereNotNull('p.gtin').whereRaw("ltrim(p.gtin, '0') in ?", [shared]);
   }
   if (input.stock) {
     const available = db.raw('coalesce(s.available, 0)');

@@ -22,6 +22,8 @@ export type ListFilters = {
   status: (typeof PRODUCT_STATUSES)[number] | '';
   stock: (typeof STOCK_FILTERS)[number] | '';
   location: string;
+  /** `shared`: only products whose barcode another product has too (left from before GTINs were unique). */
+  barcode: '' | 'shared';
   sort: ProductSort;
   direction: 'asc' | 'desc';
 };
@@ -40,7 +42,7 @@ export type SelectionTarget = { skus: string[] } | { filter: ProductFilter };
  */
 export const useProductListStore = defineStore('product-list', () => {
   const client = useClient();
-  const filters = reactive<ListFilters>({ query: '', status: 'active', stock: '', location: '', sort: 'sku', direction: 'asc' });
+  const filters = reactive<ListFilters>({ query: '', status: 'active', stock: '', location: '', barcode: '', sort: 'sku', direction: 'asc' });
   /**
    * One slot per matching product; undefined until its page arrives. Never deep-watched: every
    * update replaces the array (a copy of 100,000 slots takes about a millisecond), so components
@@ -67,7 +69,9 @@ export const useProductListStore = defineStore('product-list', () => {
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** A search or a filter narrows the list (the status tab is not counted: every tab has one). */
-  const hasFilters = computed(() => filters.query.trim() !== '' || filters.stock !== '' || filters.location !== '');
+  const hasFilters = computed(
+    () => filters.query.trim() !== '' || filters.stock !== '' || filters.location !== '' || filters.barcode !== '',
+  );
 
   /** The list's filter as the API takes it: the same object for the list, a bulk job and the export. */
   function filter(): ProductFilter {
@@ -76,6 +80,7 @@ export const useProductListStore = defineStore('product-list', () => {
       ...(filters.status ? { status: filters.status } : {}),
       ...(filters.stock ? { stock: filters.stock } : {}),
       ...(filters.location ? { location: filters.location } : {}),
+      ...(filters.barcode === 'shared' ? { duplicateGtin: true } : {}),
     };
   }
 

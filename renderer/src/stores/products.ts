@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Input, Output } from '../../../shared/contract';
-import { normaliseGtin } from '../../../shared/domain/gtin';
+import { gtin14, normaliseGtin } from '../../../shared/domain/gtin';
 import type { Product } from '../../../shared/schemas/product';
 import type { StockSummary } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
@@ -9,12 +9,29 @@ import { useChangesStore } from './changes';
 import { applyChange, stockTotals } from '../product-changes';
 import { useProductListStore } from './product-list';
 
-/** The product a scanned or typed code names exactly (SKU, or GTIN), or null. */
-export function matchCode(code: string, candidates: Product[]): Product | null {
+/** What a scanned or typed code names: no product, one, or several (one GTIN on several products). */
+export type CodeMatch = { kind: 'none' } | { kind: 'one'; product: Product } | { kind: 'several'; products: Product[] };
+
+/**
+ * Every product a code names exactly: its SKU, or its GTIN (leading zeros aside: a UPC-A scans as
+ * 12 digits, its EAN-13 form has 13). A database from before GTINs were unique may hold one GTIN
+ * on several products, and a SKU may be another product's GTIN; all are returned, since picking
+ * one would book stock on a product nobody chose.
+ */
+export function matchesForCode(code: string, candidates: readonly Product[]): Product[] {
   const sku = code.trim().toUpperCase();
   const gtin = normaliseGtin(code.trim()).replace(/^0+/, '');
-  return candidates.find((p) => p.sku === sku) ?? candidates.find((p) => p.gtin !== null && p.gtin.replace(/^0+/, '') === gtin && gtin !== '') ?? null;
+  const isGtin = /^\d+$/.test(gtin);
+  const found = candidates.filter((p) => p.sku === sku || (isGtin && p.gtin !== null && p.gtin.replace(/^0+/, '') === gtin));
+  return found.filter((p, i) => found.findIndex((q) => q.id === p.id) === i);
 }
+
+function codeMatch(products: Product[]): CodeMatch {
+  const [first] = products;
+  if (!first) return { kind: 'none' };
+  return products.length === 1 ? { kind: 'one', product: first } : { kind: 'several', products };
+}
+
 
 /** The product open on its own page, creating and saving products, and keeping both live. */
 export const useProductsStore = defineStore('products', () => {
@@ -65,12 +82,28 @@ export const useProductsStore = defineStore('products', () => {
     return result;
   }
 
-  /** The product a scanned or typed SKU or GTIN names, or null when none does. */
-  async function findByCode(code: string): Promise<Product | null> {
+  /**
+   * Every product a scanned or typed SKU or GTIN names (`products.lookup`: the SKU match first, then
+   * the barcode in any spelling, whatever the status); none, one, or several to choose from.
+   */
+  async function findByCode(code: string): Promise<Product[]> {
     const text = code.trim();
-    if (!text) return null;
-    const page = await client['products.list']({ query: text, limit: 20 });
-    return matchCode(text, page.products);
+    if (!text) return [];
+    return (await client['products.lookup']({ code: text })).products;
+  }
+
+  /**
+   * The other products with this barcode (the same GTIN-14): none once GTINs are unique, but a
+   * catalogue from before may still have some, and the product's page says so until they are fixed.
+   */
+  async function othersWithGtin(gtin: string, exceptId: string): Promise<Product[]> {
+    const key = gtin14(gtin);
+    return (await findByCode(gtin)).filter((p) => p.id !== exceptId && p.gtin !== null && gtin14(p.gtin) === key);
+  }
+
+  /** What a scanned or typed code names: none, one, or several to choose from (never guessed). */
+  async function lookupCode(code: string): Promise<CodeMatch> {
+    return codeMatch(await findByCode(code));
   }
 
   /** The products of one item group (the variants of one product), first 100. */
@@ -85,5 +118,5 @@ export const useProductsStore = defineStore('products', () => {
     list.applyStock(sku, stock);
   }
 
-  return { current, fetch, open, create, update, remove, findByCode, listVariants, applyStock };
+  return { current, fetch, open, create, update, remove, findByCode, lookupCode, othersWithGtin, listVariants, applyStock };
 });

@@ -10,8 +10,11 @@ import { createIdempotencyKeys } from '../api/idempotency-key';
 import { useProductsStore } from './products';
 import { useStockStore } from './stock';
 
-/** How many entries of this session stay listed. */
-const RECENT_LIMIT = 15;
+/**
+ * How many entries of this session stay listed, each with its undo. Continuous scanning records one
+ * entry per product, so a morning's delivery of a few dozen products must all stay reachable.
+ */
+const RECENT_LIMIT = 200;
 /** Kept for the tab's life, so a reload does not lose the entry that may need undoing. */
 const STORAGE_KEY = 'stockfeed.stockEntries';
 
@@ -93,17 +96,23 @@ export const useStockActionsStore = defineStore('stock-actions', () => {
 
   /**
    * Records one stock action. With `record`, it is listed as an entry of this session (the stock
-   * entry screen's "Last entries"), which can be undone.
+   * entry screen's "Last entries"), which can be undone. With `idempotencyKey`, the caller keeps
+   * the key of each of its writes (several lines of continuous scanning are sent one after another,
+   * and each retry must reuse its own line's key).
    */
-  async function submit(request: StockActionRequest, options: { record?: { title: string } } = {}): Promise<StockActionOutcome> {
-    const key = keys.keyFor(request);
+  async function submit(
+    request: StockActionRequest,
+    options: { record?: { title: string }; idempotencyKey?: string } = {},
+  ): Promise<StockActionOutcome> {
+    const key = options.idempotencyKey ?? keys.keyFor(request);
     let result: StockResult;
     try {
       result = await send(stockActionCall(request, key));
     } catch (error) {
+      // The core's sentence names the product and the location ("Cannot sell 4 of "Blue mug" (MUG-BLUE): only 3 available at Shop floor …").
       return { ok: false, failure: failureOf(error) };
     }
-    keys.reset();
+    if (options.idempotencyKey === undefined) keys.reset();
     if (!options.record) return { ok: true, result, entry: null };
     const entry: StockEntry = {
       key,
@@ -133,6 +142,7 @@ export const useStockActionsStore = defineStore('stock-actions', () => {
     try {
       if (compensation?.action === 'adjust') result = await send({ operation: 'stock.adjust', input: compensation.input });
       if (compensation?.action === 'transfer') result = await send({ operation: 'stock.transfer', input: compensation.input });
+      if (compensation?.action === 'return') result = await send({ operation: 'stock.return', input: compensation.input });
     } catch (error) {
       return { ok: false, failure: failureOf(error) };
     }
