@@ -132,6 +132,13 @@ export const EXTRA_ROUTES: RouteDoc[] = [
         { name: 'stock', in: 'query', required: false, schema: { type: 'string', enum: [...STOCK_FILTERS] } },
         { name: 'location', in: 'query', required: false, schema: { type: 'string' }, description: 'A location code: products with stock there.' },
         { name: 'itemGroupId', in: 'query', required: false, schema: { type: 'string' } },
+        {
+          name: 'duplicateGtin',
+          in: 'query',
+          required: false,
+          schema: { type: 'boolean' },
+          description: 'Only products whose barcode another product has too (left from before GTINs were unique).',
+        },
       ],
       responses: {
         '200': { description: 'The CSV file.', content: { 'text/csv': { schema: { type: 'string' } } } },
