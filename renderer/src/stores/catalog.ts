@@ -3,7 +3,7 @@ import type { Output } from '../../../shared/contract';
 import type { ProductFilter } from '../../../shared/schemas/product';
 import { useAppApi } from '../api/app-api';
 import { ipcImport, uploadImport, type ImportRequest, type ImportRun } from '../api/catalog-transfer';
-import { API_BASE, errorFromResponse } from '../api/client';
+import { API_BASE, APP_REQUEST_HEADERS, errorFromResponse } from '../api/client';
 import { useSessionStore } from './session';
 
 /** The catalogue as a file to save: its suggested name (when the server gave one) and what it holds. */
@@ -14,6 +14,13 @@ export type CatalogExport = { blob: Blob; name: string | null; counts: { product
  * progress and cancel), and the sample catalogue of a new shop. Files travel as the host allows:
  * the contract's calls inside Electron, the REST API's file endpoints in a browser.
  */
+/** The list's filter as the export's query string: every value as text (duplicateGtin: true → "true"). */
+export function filterQuery(filter: ProductFilter): string {
+  return new URLSearchParams(
+    Object.entries(filter).flatMap(([key, value]) => (value === undefined || value === null ? [] : [[key, String(value)] as [string, string]])),
+  ).toString();
+}
+
 export const useCatalogStore = defineStore('catalog', () => {
   const api = useAppApi();
   const session = useSessionStore();
@@ -24,9 +31,8 @@ export const useCatalogStore = defineStore('catalog', () => {
       const result = await api.client['catalog.export'](filter);
       return { blob: new Blob([result.csv], { type: 'text/csv' }), name: null, counts: { products: result.products, rows: result.rows } };
     }
-    const token = api.tokens.get();
-    const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => typeof entry[1] === 'string')).toString();
-    const response = await fetch(`${API_BASE}/catalog/export.csv${query ? `?${query}` : ''}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    const query = filterQuery(filter);
+    const response = await fetch(`${API_BASE}/catalog/export.csv${query ? `?${query}` : ''}`, { headers: { ...APP_REQUEST_HEADERS } });
     if (!response.ok) {
       const failure = errorFromResponse(response.status, response.statusText, await response.text());
       if (response.status === 401) session.tokenRejected();
@@ -41,7 +47,6 @@ export const useCatalogStore = defineStore('catalog', () => {
     if (api.mode === 'ipc') return ipcImport(request, api.client);
     return uploadImport(request, {
       createXhr: () => new XMLHttpRequest(),
-      token: () => api.tokens.get(),
       onUnauthorized: () => session.tokenRejected(),
     });
   }
