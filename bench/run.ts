@@ -16,6 +16,7 @@ import { benchWebhooks } from './webhooks';
 import { benchOrders } from './orders';
 import { benchPublish } from './publish';
 import { benchProductList } from './product-list';
+import { benchProductBulk } from './product-bulk';
 
 type Context = { dir: string; stock: StockBenchOptions; pgUrl: string };
 
@@ -47,6 +48,12 @@ const SECTIONS: Section[] = [
     unavailable: () => null,
     // STOCKFEED_BENCH_LIST_PRODUCTS shrinks the catalogue for a quick look (the targets are for 100,000).
     run: (ctx) => benchProductList(ctx.dir, Number(process.env.STOCKFEED_BENCH_LIST_PRODUCTS ?? 100_000)),
+  },
+  {
+    name: 'products:bulk',
+    unavailable: () => null,
+    // STOCKFEED_BENCH_LIST_PRODUCTS shrinks the catalogue here too.
+    run: (ctx) => benchProductBulk(ctx.dir, Number(process.env.STOCKFEED_BENCH_LIST_PRODUCTS ?? 100_000)),
   },
 ];
 

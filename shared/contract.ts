@@ -7,10 +7,13 @@
 import { z } from 'zod';
 import type { OperationName } from './operation-names';
 import {
+  productCountsInput,
+  productCountsSchema,
   productCreateInput,
+  productDeletedSchema,
+  productDeleteInput,
+  productFilterSchema,
   productGetInput,
-  productBulkInput,
-  productBulkResultSchema,
   productListInput,
   productLookupInput,
   productLookupSchema,
@@ -18,6 +21,7 @@ import {
   productSchema,
   productUpdateInput,
 } from './schemas/product';
+import { bulkJobIdInput, bulkJobListSchema, bulkJobSchema, bulkJobStartInput, productBulkInput, productBulkResultSchema } from './schemas/product-bulk';
 import {
   adjustInput,
   countInput,
@@ -115,7 +119,53 @@ export const contract = {
     path: '/products/bulk',
     input: productBulkInput,
     output: productBulkResultSchema,
-    summary: 'Archive products, or set their buffer stock, in one all-or-nothing step.',
+    summary:
+      'Change up to 1,000 products by SKU in one all-or-nothing step: archive, unarchive, set the status, the buffer stock, the price (or change it by a percentage) or the sale price. For more, or a whole filtered list, start a bulk job.',
+  },
+  'products.counts': {
+    method: 'GET',
+    path: '/products/counts',
+    input: productCountsInput,
+    output: productCountsSchema,
+    summary: 'How many products match the filter, per status (the Products screen tabs).',
+  },
+  'products.delete': {
+    method: 'DELETE',
+    path: '/products/:idOrSku',
+    input: productDeleteInput,
+    output: productDeletedSchema,
+    summary:
+      'Delete a product that never had stock: no movement, no reservation, on no channel order. Otherwise 409 conflict: archive it instead, which keeps its history.',
+  },
+  'products.bulkJobs.start': {
+    method: 'POST',
+    path: '/products/bulk/jobs',
+    input: bulkJobStartInput,
+    output: bulkJobSchema,
+    status: 202,
+    summary:
+      "Start a bulk change of products named by SKU (up to 10,000) or by the list's filter (any number). It runs in the server, in batches of one transaction each; poll the job for its progress, cancel it any time.",
+  },
+  'products.bulkJobs.get': {
+    method: 'GET',
+    path: '/products/bulk/jobs/:id',
+    input: bulkJobIdInput,
+    output: bulkJobSchema,
+    summary: 'A bulk job: its state, how many products it has dealt with of how many, and the products it refused with the reasons.',
+  },
+  'products.bulkJobs.list': {
+    method: 'GET',
+    path: '/products/bulk/jobs',
+    input: z.strictObject({}),
+    output: bulkJobListSchema,
+    summary: "This server's recent bulk jobs, newest first (running ones included); they are kept until it restarts.",
+  },
+  'products.bulkJobs.cancel': {
+    method: 'POST',
+    path: '/products/bulk/jobs/:id/cancel',
+    input: bulkJobIdInput,
+    output: bulkJobSchema,
+    summary: 'Stop a running bulk job after the batch in progress; the batches already applied stay. Answers the job as it stopped.',
   },
   'products.lookup': {
     method: 'GET',
@@ -313,9 +363,10 @@ export const contract = {
   'catalog.export': {
     method: 'GET',
     path: '/catalog/export',
-    input: z.strictObject({}),
+    input: productFilterSchema,
     output: catalogExportSchema,
-    summary: 'The catalogue and its stock per location as CSV text (streamed as a file from /catalog/export.csv).',
+    summary:
+      "The catalogue (or the products matching the list's filter: query, status, stock, location, itemGroupId) and its stock per location as CSV text (streamed as a file from /catalog/export.csv, which takes the same filter).",
   },
   'catalog.loadSample': {
     method: 'POST',

@@ -13,6 +13,7 @@ import { ensureDataDir, openDatabase } from './db/open-database';
 import { diskFullError } from './db/storage-errors';
 import { LocationDirectory } from './locations/locations';
 import { Outbound, type HostResolver } from './net/outbound';
+import { ProductBulk } from './products/product-bulk';
 import { ProductService } from './products/product-service';
 import { SettingsService } from './settings/settings-service';
 import { createStockEngine } from './stock/stock-engine';
@@ -65,6 +66,8 @@ export type CoreOptions = {
    * resolves to is checked before connecting; tests resolve names to 127.0.0.1 through this.
    */
   resolveHost?: HostResolver;
+  /** Products per transaction of a bulk job (default 500); tests make it small to watch progress. */
+  bulkBatchSize?: number;
 };
 
 export type Core = {
@@ -79,6 +82,8 @@ export type Core = {
   settings: SettingsService;
   stock: StockService;
   products: ProductService;
+  /** products.bulk and bulk jobs (many products at once, with progress and cancel). */
+  bulk: ProductBulk;
   webhooks: Webhooks;
   /** Orders from sales channels (Shopify, WooCommerce) and their exceptions. */
   orders: OrderService;
@@ -136,6 +141,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const settingsService = settings;
   const stock = new StockService(db, queue, locations, summary);
   const products = new ProductService(db, queue, stock, () => settingsService.current().currency, summary);
+  const bulk = new ProductBulk({ db, queue, summary, log, ...(options.bulkBatchSize ? { batchSize: options.bulkBatchSize } : {}) });
 
   // SQLite's database lives in the data folder, so it can tell whether the folder had a token file.
   const tokenRecord = config.kind === 'sqlite' ? await sqliteTokenRecord(db, (run) => queue.exclusive((ctx) => run(ctx.trx))) : undefined;
@@ -191,7 +197,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   sweep?.unref();
 
   // The contract: one handler map per feature, each given only what it needs.
-  const productHandlers = createProductHandlers({ products });
+  const productHandlers = createProductHandlers({ products, bulk, queue });
   const stockHandlers = createStockHandlers({ stock });
   const locationHandlers = createLocationHandlers({ db, queue, locations });
   const handlers: Handlers = {
@@ -220,6 +226,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     settings: settingsService,
     stock,
     products,
+    bulk,
     webhooks,
     orders,
     counts,
@@ -231,6 +238,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     checkLedger: () => checkLedger(db),
     async close() {
       if (sweep) clearInterval(sweep);
+      await bulk.stop();
       await webhooks.stop();
       await publisher.stop();
       disconnectDelivery();

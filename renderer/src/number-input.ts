@@ -173,6 +173,20 @@ export function parseQuantity(text: string, locale: string | undefined): Parsed<
   return { ok: true, value: figure.negative && value !== 0 ? -value : value };
 }
 
+/** A percentage as typed ("12,5" in de-DE, "−10"), with two decimals at most: a price change or a discount. */
+export function parsePercent(text: string, locale: string | undefined): Parsed<number> {
+  const s = symbols(locale, null);
+  const cleaned = text.replace(/%/g, '');
+  if (!cleaned.trim()) return { ok: false, problem: 'Enter a percentage' };
+  const figure = readFigure(cleaned, s);
+  if (!figure) return { ok: false, problem: `${quote(text)} is not a number (write it like ${localDigits(`12${s.decimals[0] ?? '.'}5`, s)})` };
+  const significant = figure.fraction.replace(/0+$/, '');
+  if (significant.length > 2) return { ok: false, problem: `${quote(text)} has more than two decimals` };
+  const value = Number(`${figure.whole}.${significant || '0'}`);
+  if (!Number.isFinite(value) || figure.whole.length > 6) return { ok: false, problem: `${quote(text)} is too large` };
+  return { ok: true, value: figure.negative && value !== 0 ? -value : value };
+}
+
 /** A stored amount ("1234.50") as a field shows it in the locale, without grouping ("1234,50"). */
 export function amountForInput(amount: string, currency: string, locale: string | undefined): string {
   if (!amount) return '';

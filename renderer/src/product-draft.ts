@@ -4,7 +4,7 @@
  * buffer are typed in the shop's locale ("12,50") and read into the contract's form ("12.50") here.
  */
 import type { Input } from '../../shared/contract';
-import type { Product, ProductCondition, ProductStatus } from '../../shared/schemas/product';
+import { TITLE_MAX, type Product, type ProductCondition, type ProductStatus } from '../../shared/schemas/product';
 import { sentence } from './api/errors';
 import { amountForInput, parseAmount, parseQuantity, quantityForInput } from './number-input';
 
@@ -81,6 +81,33 @@ export function draftFromProduct(product: Product, locale: string | undefined): 
     preorderDate: product.preorderDate ?? '',
     bufferStock: quantityForInput(product.bufferStock, locale),
   };
+}
+
+/**
+ * A new product's draft made from an existing one (Duplicate): everything but what identifies the
+ * original (SKU, GTIN, slug), titled "Copy of …". An archived original makes an active copy.
+ */
+export function duplicateDraft(product: Product, locale: string | undefined): ProductDraft {
+  return {
+    ...draftFromProduct(product, locale),
+    sku: '',
+    gtin: '',
+    slug: '',
+    title: `Copy of ${product.title}`.slice(0, TITLE_MAX),
+    status: product.status === 'archived' ? 'active' : product.status,
+  };
+}
+
+/** The opening stock typed on the new-product form: a quantity in the shop's locale, and where. */
+export type OpeningStockDraft = { quantity: string; location: string };
+
+/** The create request's openingStock (none when the quantity is empty), or the problem with it. */
+export function openingStockInput(opening: OpeningStockDraft, locale: string | undefined): { ok: true; value: Array<{ location?: string; quantity: number }> } | { ok: false; problem: string } {
+  if (!opening.quantity.trim()) return { ok: true, value: [] };
+  const parsed = parseQuantity(opening.quantity, locale);
+  if (!parsed.ok) return { ok: false, problem: sentence(parsed.problem) };
+  if (parsed.value < 0) return { ok: false, problem: 'Opening stock is 0 or more.' };
+  return { ok: true, value: [{ quantity: parsed.value, ...(opening.location ? { location: opening.location } : {}) }] };
 }
 
 type FieldValue = string | number | boolean | null;

@@ -6,6 +6,8 @@ export const CHANGE_TYPES = [
   'reservation.changed',
   'product.created',
   'product.updated',
+  /** A product that never had stock was deleted (payload: its fields); the publisher removes it. */
+  'product.deleted',
   'location.created',
   'settings.updated',
   'order.changed',

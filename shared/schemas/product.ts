@@ -7,6 +7,8 @@ import {
   httpUrlSchema,
   idempotencyKeySchema,
   limitSchema,
+  locationCodeSchema,
+  quantitySchema,
   skuSchema,
   slugSchema,
   timestampSchema,
@@ -45,8 +47,32 @@ const productFields = {
   bufferStock: emptyToNull(z.number().int().min(0).max(QUANTITY_MAX, { message: `buffer stock is at most ${QUANTITY_MAX}` })),
 };
 
+/**
+ * Stock the product starts with, per location (none given: the default location), recorded as a
+ * stocktake (a count movement) in the same transaction as the product, like a CSV import's on_hand.
+ */
+export const openingStockSchema = z
+  .array(
+    z.strictObject({
+      location: locationCodeSchema.optional(),
+      quantity: quantitySchema.refine((q) => q >= 0, { message: 'opening stock cannot be negative' }),
+    }),
+  )
+  .max(50, { message: 'opening stock at 50 locations at most' })
+  .superRefine((lines, ctx) => {
+    const seen = new Set<string>();
+    lines.forEach((line, i) => {
+      const code = line.location ?? '';
+      if (seen.has(code)) {
+        ctx.addIssue({ code: 'custom', path: [i, 'location'], message: code ? `the location ${code} is given twice` : 'the default location is given twice' });
+      }
+      seen.add(code);
+    });
+  });
+
 export const productCreateInput = z.strictObject({
   ...productFields,
+  openingStock: openingStockSchema.optional(),
   description: productFields.description.default(''),
   brand: productFields.brand.default(''),
   gtin: productFields.gtin.default(null),
@@ -107,13 +133,13 @@ export const PRODUCT_SORTS = ['sku', 'title', 'price', 'onHand', 'available'] as
  */
 export const STOCK_FILTERS = ['in_stock', 'low', 'out_of_stock', 'incoming'] as const;
 
-export const productListInput = z.strictObject({
+/**
+ * What the Products screen lists, as filters: the same object narrows the list, its counts per
+ * status, a bulk job and the CSV export, so each acts on exactly the products on screen.
+ */
+export const productFilterFields = {
   query: z.string().trim().max(200).optional(),
-  status: z.enum(PRODUCT_STATUSES).optional(),
-  limit: limitSchema(500, 50),
-  cursor: z.string().max(500).optional(),
-  sort: z.enum(PRODUCT_SORTS, { message: `sort is one of ${PRODUCT_SORTS.join(', ')}` }).default('sku'),
-  direction: z.enum(['asc', 'desc'], { message: 'direction is asc or desc' }).default('asc'),
+  status: z.enum(PRODUCT_STATUSES, { message: 'status is active, archived or discontinued' }).optional(),
   stock: z.enum(STOCK_FILTERS, { message: `stock is one of ${STOCK_FILTERS.join(', ')}` }).optional(),
   /** A location code: only products with stock (on hand, committed or incoming) there. */
   location: z.string().trim().min(1).max(32).optional(),
@@ -125,9 +151,40 @@ export const productListInput = z.strictObject({
   duplicateGtin: z
     .preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'duplicateGtin is true or false' }))
     .optional(),
+};
+
+export const productFilterSchema = z.strictObject(productFilterFields);
+
+export const productListInput = z.strictObject({
+  ...productFilterFields,
+  limit: limitSchema(500, 50),
+  cursor: z.string().max(500).optional(),
+  sort: z.enum(PRODUCT_SORTS, { message: `sort is one of ${PRODUCT_SORTS.join(', ')}` }).default('sku'),
+  direction: z.enum(['asc', 'desc'], { message: 'direction is asc or desc' }).default('asc'),
   /** Offset paging (for a scrolled list): the answer then carries `total` and no cursor. */
   offset: z.coerce.number({ error: 'offset must be a number' }).int().min(0, { message: 'offset is at least 0' }).optional(),
 });
+
+/** The list's filter without the status: the counts are per status (the Products screen's tabs). */
+export const productCountsInput = z.strictObject({
+  query: productFilterFields.query,
+  stock: productFilterFields.stock,
+  location: productFilterFields.location,
+  itemGroupId: productFilterFields.itemGroupId,
+  duplicateGtin: productFilterFields.duplicateGtin,
+});
+
+export const productCountsSchema = z.object({
+  byStatus: z.object({ active: z.number(), archived: z.number(), discontinued: z.number() }),
+  total: z.number(),
+});
+
+export const productDeleteInput = z.strictObject({
+  idOrSku: z.string().min(1),
+  idempotencyKey: idempotencyKeySchema.optional(),
+});
+
+export const productDeletedSchema = z.object({ id: uuidSchema, sku: z.string(), deleted: z.literal(true) });
 
 export const productSchema = z.object({
   id: uuidSchema,
@@ -173,19 +230,10 @@ export const productPageSchema = z.object({
  */
 export const productLookupSchema = z.object({ products: z.array(productSchema) });
 
-export const productBulkInput = z.strictObject({
-  skus: z.array(skuSchema).min(1, { message: 'choose at least one product' }).max(1000, { message: 'at most 1,000 products at a time' }),
-  /** `archive` sets status archived; `buffer` sets the buffer stock (null: the shop-wide buffer). */
-  action: z.enum(['archive', 'buffer'], { message: 'action is archive or buffer' }),
-  bufferStock: z.number().int().min(0, { message: 'buffer stock is 0 or more' }).max(QUANTITY_MAX, { message: `buffer stock is at most ${QUANTITY_MAX}` }).nullable().optional(),
-  idempotencyKey: idempotencyKeySchema.optional(),
-});
-
-export const productBulkResultSchema = z.object({ updated: z.number(), unchanged: z.number() });
-
 export type Product = z.output<typeof productSchema>;
 export type ProductCreateInput = z.output<typeof productCreateInput>;
 export type ProductUpdateInput = z.output<typeof productUpdateInput>;
 export type ProductListInput = z.output<typeof productListInput>;
+export type ProductFilter = z.output<typeof productFilterSchema>;
 export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
 export type ProductCondition = (typeof PRODUCT_CONDITIONS)[number];

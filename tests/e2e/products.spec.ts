@@ -60,7 +60,8 @@ test('the products list searches as you type, filters, sorts, follows stock chan
   expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).notReloaded)).toBe(true);
   await page.screenshot({ path: test.info().outputPath('products.png') });
 
-  // Bulk archive asks first; Cancel changes nothing, Archive archives.
+  // Bulk archive asks first; Cancel changes nothing, Archive archives. Archived products leave the
+  // default (Active) tab for the Archived one.
   await page.getByRole('checkbox', { name: 'Select TEE-05' }).check();
   await page.getByRole('checkbox', { name: 'Select TEE-07' }).check();
   await expect(page.getByText('2 selected')).toBeVisible();
@@ -73,7 +74,8 @@ test('the products list searches as you type, filters, sorts, follows stock chan
   await page.getByRole('button', { name: 'Archive…' }).click();
   await dialog.getByRole('button', { name: 'Archive' }).click();
   await expect(page.getByText('2 of 2 products archived.')).toBeVisible();
-  await expect(tee5.getByRole('cell').nth(8)).toHaveText('Archived');
+  await expect(tee5).toHaveCount(0);
+  await expect(page.getByRole('tab', { name: /^Archived/ })).toHaveText(/Archived\s*2/);
   expect((await apiCall(server, 'products.get', { idOrSku: 'TEE-07' })).status).toBe('archived');
 
   // Set the buffer of one product from the list.
@@ -83,9 +85,16 @@ test('the products list searches as you type, filters, sorts, follows stock chan
   await expect(page.getByText('1 of 1 products given the new buffer.')).toBeVisible();
   expect((await apiCall(server, 'products.get', { idOrSku: 'TEE-01' })).bufferStock).toBe(5);
 
-  // Status filter: archived ones only.
-  await page.getByLabel('Status').selectOption('archived');
-  await expect(page.getByText('2 matching products')).toBeVisible();
+  // The Archived tab lists them, and makes them active again.
+  await page.getByRole('tab', { name: /^Archived/ }).click();
+  await expect(page.locator('.page-head__sub')).toContainText('2 products');
+  await expect(tee5.getByRole('cell').nth(8)).toHaveText('Archived');
+  await page.getByRole('checkbox', { name: 'Select TEE-05' }).check();
+  await page.getByRole('button', { name: 'Unarchive…' }).click();
+  await page.getByRole('dialog', { name: 'Unarchive 1 product?' }).getByRole('button', { name: 'Unarchive' }).click();
+  await expect(page.getByText('1 of 1 products made active again.')).toBeVisible();
+  await expect(tee5).toHaveCount(0);
+  expect((await apiCall(server, 'products.get', { idOrSku: 'TEE-05' })).status).toBe('active');
 });
 
 test('while the event stream is unavailable the list follows changes by polling, and stops polling when the stream is back', async ({ page, server }) => {

@@ -2,7 +2,7 @@
 import { Readable, Writable } from 'node:stream';
 import type { Handlers } from '../../../shared/contract';
 import { importCatalogCsv, type CatalogDeps } from './csv-import';
-import { writeCatalogCsv } from './csv-export';
+import { exportDeps, writeCatalogCsv } from './csv-export';
 import { loadSampleCatalog, type SampleOperation } from './sample';
 
 export type CatalogOperation = 'catalog.import' | 'catalog.export' | 'catalog.loadSample';
@@ -28,9 +28,9 @@ export function createCatalogHandlers(deps: CatalogHandlerDeps): Pick<Handlers, 
   return {
     'catalog.import': (input) =>
       importCatalogCsv(deps, Readable.from([input.csv]), { dryRun: input.dryRun, ...(input.name ? { name: input.name } : {}) }),
-    'catalog.export': async () => {
+    'catalog.export': async (filter) => {
       const { sink, text } = textSink();
-      const report = await writeCatalogCsv(deps.db, sink);
+      const report = await writeCatalogCsv(deps.db, sink, { deps: exportDeps(deps), filter });
       return { csv: text(), ...report };
     },
     'catalog.loadSample': () => loadSampleCatalog(deps.operations, deps.settings.current().currency),

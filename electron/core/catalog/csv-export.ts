@@ -1,6 +1,7 @@
 /**
  * CSV export of the catalogue in the import's format: one row per product and stock location, in
- * SKU order, read a page at a time and streamed, so a large catalogue never sits in memory.
+ * SKU order, read a page at a time and streamed, so a large catalogue never sits in memory. With
+ * the Products list's filter it exports exactly the products the list shows.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +9,10 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fromMinorUnits } from '../../../shared/domain/money';
 import { num, type Db } from '../util/db-helpers';
+import type { ProductFilter } from '../../../shared/schemas/product';
+import { matchingProducts, type ListDeps } from '../products/product-list';
 import type { ProductRow } from '../products/product-repository';
+import type { SummaryContext } from '../stock/stock-summary';
 import { CSV_COLUMNS, neutraliseCell, type CsvColumn } from './csv-columns';
 
 const PAGE_SIZE = 1000;
@@ -40,18 +44,48 @@ function productCells(p: ExportProduct): Record<Exclude<CsvColumn, 'location' | 
   };
 }
 
-async function* catalogRecords(db: Db, report: ExportReport): AsyncGenerator<string[]> {
+/** Which products to export: the list's filter, and what resolving it needs. */
+export type ExportSelection = { deps: ListDeps; filter: ProductFilter };
+
+/** What resolving a filter needs, from the core's parts (the shop-wide buffer as it is now). */
+export function exportDeps(deps: { db: Db; summary: SummaryContext }): ListDeps {
+  return { db: deps.db, locations: deps.summary.locations, shopBufferStock: deps.summary.shopBufferStock() };
+}
+
+function productColumns(db: Db) {
+  return db('products')
+    .select('id', 'sku', 'title', 'description', 'brand', 'gtin', 'mpn', 'condition', 'price_minor', 'sale_price_minor')
+    .select('currency', 'slug', 'image_url', 'status', 'item_group_id');
+}
+
+/** Pages of products in SKU order: the whole catalogue by keyset, or the ids a filter matched. */
+async function* productPages(db: Db, selection: ExportSelection | undefined): AsyncGenerator<ExportProduct[]> {
+  if (selection && Object.values(selection.filter).some((v) => v !== undefined)) {
+    // Resolved once: a stock filter's subquery would cost a pass over stock_levels per page.
+    const matching = await matchingProducts(selection.deps, selection.filter);
+    for (let i = 0; i < matching.length; i += PAGE_SIZE) {
+      const ids = matching.slice(i, i + PAGE_SIZE).map((m) => m.id);
+      yield (await productColumns(db).whereIn('id', ids).orderBy('sku')) as ExportProduct[];
+    }
+    return;
+  }
   let after: string | null = null;
   for (;;) {
-    const page = (await db('products')
-      .select('id', 'sku', 'title', 'description', 'brand', 'gtin', 'mpn', 'condition', 'price_minor', 'sale_price_minor')
-      .select('currency', 'slug', 'image_url', 'status', 'item_group_id')
+    const page = (await productColumns(db)
       .modify((q) => {
         if (after !== null) q.where('sku', '>', after);
       })
       .orderBy('sku')
       .limit(PAGE_SIZE)) as ExportProduct[];
     if (page.length === 0) return;
+    yield page;
+    after = (page[page.length - 1] as ExportProduct).sku;
+  }
+}
+
+async function* catalogRecords(db: Db, report: ExportReport, selection: ExportSelection | undefined): AsyncGenerator<string[]> {
+  for await (const page of productPages(db, selection)) {
+    if (page.length === 0) continue;
     const levels = (await db('stock_levels as s')
       .join('locations as l', 'l.id', 's.location_id')
       .select('s.product_id', 'l.code', 's.on_hand')
@@ -76,16 +110,15 @@ async function* catalogRecords(db: Db, report: ExportReport): AsyncGenerator<str
         yield CSV_COLUMNS.map((c) => neutraliseCell(row[c]));
       }
     }
-    after = (page[page.length - 1] as ExportProduct).sku;
   }
 }
 
-/** Streams the catalogue as CSV into `target` (a file, an HTTP response, …). */
-export async function writeCatalogCsv(db: Db, target: Writable): Promise<ExportReport> {
+/** Streams the catalogue (or the products a filter matches) as CSV into `target` (a file, an HTTP response, …). */
+export async function writeCatalogCsv(db: Db, target: Writable, selection?: ExportSelection): Promise<ExportReport> {
   const report: ExportReport = { products: 0, rows: 0 };
   // Loaded when a catalogue is exported, not with the core.
   const { stringify } = await import('csv-stringify');
-  await pipeline(Readable.from(catalogRecords(db, report)), stringify({ header: true, columns: [...CSV_COLUMNS] }), target);
+  await pipeline(Readable.from(catalogRecords(db, report, selection)), stringify({ header: true, columns: [...CSV_COLUMNS] }), target);
   return report;
 }
 

@@ -113,6 +113,9 @@ export const SCHEMA: Record<string, TableShape> = {
       products_item_group_id_index: { columns: ['item_group_id'] },
       products_title_sku_index: { columns: ['title', 'sku'] },
       products_price_minor_sku_index: { columns: ['price_minor', 'sku'] },
+      products_status_sku_index: { columns: ['status', 'sku'] },
+      products_status_title_sku_index: { columns: ['status', 'title', 'sku'] },
+      products_status_price_minor_sku_index: { columns: ['status', 'price_minor', 'sku'] },
     },
   },
   locations: {

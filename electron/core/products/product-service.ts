@@ -8,9 +8,10 @@ import type { StockSummary } from '../../../shared/schemas/stock';
 import { withIdempotency } from '../idempotency';
 import type { StockService } from '../stock/stock-service';
 import type { Db } from '../util/db-helpers';
-import { listProductRows } from './product-list';
+import { countByStatus, listProductRows } from './product-list';
 import { productCrossings } from '../stock/availability-events';
-import type { ExclusiveWriter, WriteContext } from '../write-queue';
+import type { WriteContext } from '../write-queue';
+import type { StockWriteQueue } from '../stock/stock-ops';
 import { findProductRow, freeSlug, gtinTakenError, productsWithGtin, toProduct, toProductFields, type ProductRow } from './product-repository';
 import { gtin14 } from '../../../shared/domain/gtin';
 import { normaliseSku } from '../../../shared/domain/sku';
@@ -153,7 +154,7 @@ function failIf(issues: FieldIssue[]): void {
 export class ProductService {
   constructor(
     private readonly db: Db,
-    private readonly queue: ExclusiveWriter,
+    private readonly queue: Pick<StockWriteQueue, 'exclusive' | 'applyIn'>,
     private readonly stock: StockService,
     private readonly defaultCurrency: () => string,
     private readonly listContext: SummaryContext,
@@ -191,29 +192,9 @@ export class ProductService {
     return total === undefined ? { products, next } : { products, next, total };
   }
 
-  /** Archives products or sets their buffer stock, all in one transaction (all or nothing). */
-  bulk(input: ParsedInput<'products.bulk'>): Promise<Output<'products.bulk'>> {
-    if (input.action === 'buffer' && input.bufferStock === undefined) {
-      throw new AppError('validation_failed', 'bufferStock is required to set the buffer (null for the shop-wide buffer)', {
-        issues: [{ path: 'bufferStock', message: 'enter the buffer stock' }],
-      });
-    }
-    const fields = input.action === 'archive' ? { status: 'archived' as const } : { bufferStock: input.bufferStock ?? null };
-    return this.queue.exclusive((ctx) =>
-      withIdempotency(ctx, 'products.bulk', input, async () => {
-        let updated = 0;
-        for (const sku of new Set(input.skus)) {
-          const before = await findProductRow(ctx.trx, sku);
-          if (!before) throw new AppError('not_found', `No product with SKU "${sku}"`, { field: 'skus', sku });
-          const patch = patchProductRow(before, fields, ctx.now);
-          if (!patch.change) continue;
-          await ctx.trx('products').where({ id: before.id }).update({ status: patch.next.status, buffer_stock: patch.next.buffer_stock, updated_at: patch.next.updated_at });
-          await ctx.append([patch.change, ...(await productCrossings(ctx.trx, [{ before, after: patch.next }], this.listContext))]);
-          updated++;
-        }
-        return { updated, unchanged: new Set(input.skus).size - updated };
-      }),
-    );
+  /** How many products match the filter, per status (the tabs of the Products screen). */
+  counts(input: ParsedInput<'products.counts'>): Promise<Output<'products.counts'>> {
+    return countByStatus({ db: this.db, locations: this.listContext.locations, shopBufferStock: this.listContext.shopBufferStock() }, input);
   }
 
   create(input: ParsedInput<'products.create'>): Promise<Product> {
@@ -244,7 +225,27 @@ export class ProductService {
     const row = newProductRow(input, { id: uuid7(), currency, slug, now });
     await trx('products').insert(row);
     await ctx.append([productCreatedChange(row)]);
+    if (input.openingStock?.length) await this.countOpeningStock(ctx, row.sku, input.openingStock);
     return this.withStock(row, trx);
+  }
+
+  /**
+   * Opening stock as stocktakes (count movements), like a CSV import's on_hand, in the product's
+   * own transaction: a refused count (an unknown location) undoes the product too.
+   */
+  private async countOpeningStock(ctx: WriteContext, sku: string, lines: NonNullable<ParsedInput<'products.create'>['openingStock']>): Promise<void> {
+    const counts = lines.filter((line) => line.quantity > 0);
+    const outcomes = await this.queue.applyIn(
+      ctx,
+      counts.map((line) => ({ op: 'stock.count' as const, input: { sku, location: line.location, quantity: line.quantity, reason: 'opening stock' } })),
+    );
+    const issues: FieldIssue[] = [];
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok) issues.push({ path: `openingStock.${lines.indexOf(counts[i] as (typeof lines)[number])}`, message: outcome.error.message });
+    });
+    if (issues.length > 0) {
+      throw new AppError('validation_failed', `openingStock: ${(issues[0] as FieldIssue).message}; the product was not created`, { issues });
+    }
   }
 
   update(input: ParsedInput<'products.update'>): Promise<Product> {

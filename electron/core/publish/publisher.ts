@@ -26,7 +26,8 @@ const OUTPUT_SETTINGS = new Set([
 ]);
 
 /** Change types that touch one product's published content. */
-const PRODUCT_CHANGES = new Set(['stock.changed', 'reservation.changed', 'product.created', 'product.updated', 'availability.changed']);
+// A deleted product is looked up, not found, and taken out of every file (like an archived one).
+const PRODUCT_CHANGES = new Set(['stock.changed', 'reservation.changed', 'product.created', 'product.updated', 'product.deleted', 'availability.changed']);
 
 /** More products than this in one batch of changes: a full pass is cheaper than many lookups. */
 const FULL_THRESHOLD = 5_000;

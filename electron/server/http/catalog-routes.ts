@@ -11,7 +11,9 @@ import { CATALOG_CSV_MAX_BYTES } from '../../../shared/schemas/catalog';
 import { parseInput } from '../../../shared/validation';
 import type { Core } from '../../core/core';
 import { importCatalogCsv } from '../../core/catalog/csv-import';
-import { writeCatalogCsv } from '../../core/catalog/csv-export';
+import { exportDeps, writeCatalogCsv } from '../../core/catalog/csv-export';
+import { productFilterSchema } from '../../../shared/schemas/product';
+import { locationIdOf } from '../../core/products/product-list';
 import type { Logger } from '../../core/logger';
 import { API_PREFIX } from './routes';
 
@@ -52,9 +54,14 @@ export async function registerCatalogRoutes(app: FastifyInstance, core: Core, lo
     });
   });
 
-  app.get(CSV_EXPORT_PATH, async (_request, reply) => {
+  app.get(CSV_EXPORT_PATH, async (request, reply) => {
+    // The Products list's filter (query, status, stock, location, itemGroupId): exactly what it shows.
+    // Checked before the first byte, so a bad filter is a 422, not a cut-off file.
+    const filter = parseInput(productFilterSchema, request.query);
+    const deps = exportDeps(core);
+    await locationIdOf(deps, filter.location);
     const body = new PassThrough();
-    writeCatalogCsv(core.db, body).catch((error: Error) => {
+    writeCatalogCsv(core.db, body, { deps, filter }).catch((error: Error) => {
       // The status line is already sent; cutting the stream short tells the client it failed.
       logger.error(`CSV export failed: ${error.stack ?? error.message}`);
       body.destroy(error);

@@ -122,11 +122,21 @@ export class ChangeStream {
     await this.write(formatEvent(change));
   }
 
-  /** Waits for the socket to drain when the client reads slower than the log grows. */
+  /**
+   * Waits for the socket to drain when the client reads slower than the log grows. The wait that
+   * loses the race is taken off the response: a burst of thousands of changes (a bulk job) would
+   * otherwise leave a 'close' and an 'error' listener behind for every wait.
+   */
   private async write(text: string): Promise<void> {
     if (this.closed || this.res.writableEnded) return;
     if (!this.res.write(text)) {
-      await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
+      const done = new AbortController();
+      const settled = (event: string) => once(this.res, event, { signal: done.signal }).then(() => undefined, () => undefined);
+      try {
+        await Promise.race([settled('drain'), settled('close')]);
+      } finally {
+        done.abort();
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { APP_REQUEST_HEADER, authMeSchema, loginInput } from '../../../shared/schemas/auth';
 import { CHANGE_TYPES } from '../../../shared/schemas/changes';
 import { API_PREFIX } from './routes';
+import { PRODUCT_STATUSES, STOCK_FILTERS } from '../../../shared/schemas/product';
 
 export type RouteDoc = {
   method: 'GET' | 'POST';
@@ -202,9 +203,29 @@ export const EXTRA_ROUTES: RouteDoc[] = [
     path: `${API_PREFIX}/catalog/export.csv`,
     operationId: 'catalog.exportFile',
     tag: 'catalog',
-    summary: 'The catalogue and its stock per location as a streamed CSV attachment.',
+    summary:
+      "The catalogue and its stock per location as a streamed CSV attachment; with the Products list's filter (the query parameters of GET /products), only the products it matches.",
     auth: 'bearer',
-    operation: { responses: { '200': { description: 'The CSV file.', content: { 'text/csv': { schema: { type: 'string' } } } } } },
+    operation: {
+      parameters: [
+        { name: 'query', in: 'query', required: false, schema: { type: 'string', maxLength: 200 }, description: 'Search by SKU prefix, title or GTIN.' },
+        { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: [...PRODUCT_STATUSES] } },
+        { name: 'stock', in: 'query', required: false, schema: { type: 'string', enum: [...STOCK_FILTERS] } },
+        { name: 'location', in: 'query', required: false, schema: { type: 'string' }, description: 'A location code: products with stock there.' },
+        { name: 'itemGroupId', in: 'query', required: false, schema: { type: 'string' } },
+        {
+          name: 'duplicateGtin',
+          in: 'query',
+          required: false,
+          schema: { type: 'boolean' },
+          description: 'Only products whose barcode another product has too (left from before GTINs were unique).',
+        },
+      ],
+      responses: {
+        '200': { description: 'The CSV file.', content: { 'text/csv': { schema: { type: 'string' } } } },
+        '422': { description: 'A filter value that is not valid (such as an unknown location).', ...errorRef },
+      },
+    },
   },
   channelRoute('shopify', 'Shopify', 'X-Shopify-Hmac-Sha256', 'X-Shopify-Topic'),
   channelRoute('woocommerce', 'WooCommerce', 'X-WC-Webhook-Signature', 'X-WC-Webhook-Topic'),

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import type { Output } from '../../../shared/contract';
+import type { ProductFilter } from '../../../shared/schemas/product';
 import { useAppApi } from '../api/app-api';
 import { ipcImport, uploadImport, type ImportRequest, type ImportRun } from '../api/catalog-transfer';
 import { API_BASE, APP_REQUEST_HEADERS, errorFromResponse } from '../api/client';
@@ -13,16 +14,25 @@ export type CatalogExport = { blob: Blob; name: string | null; counts: { product
  * progress and cancel), and the sample catalogue of a new shop. Files travel as the host allows:
  * the contract's calls inside Electron, the REST API's file endpoints in a browser.
  */
+/** The list's filter as the export's query string: every value as text (duplicateGtin: true → "true"). */
+export function filterQuery(filter: ProductFilter): string {
+  return new URLSearchParams(
+    Object.entries(filter).flatMap(([key, value]) => (value === undefined || value === null ? [] : [[key, String(value)] as [string, string]])),
+  ).toString();
+}
+
 export const useCatalogStore = defineStore('catalog', () => {
   const api = useAppApi();
   const session = useSessionStore();
 
-  async function exportCsv(): Promise<CatalogExport> {
+  /** The whole catalogue, or with the Products list's filter exactly the products it lists. */
+  async function exportCsv(filter: ProductFilter = {}): Promise<CatalogExport> {
     if (api.mode === 'ipc') {
-      const result = await api.client['catalog.export']({});
+      const result = await api.client['catalog.export'](filter);
       return { blob: new Blob([result.csv], { type: 'text/csv' }), name: null, counts: { products: result.products, rows: result.rows } };
     }
-    const response = await fetch(`${API_BASE}/catalog/export.csv`, { headers: { ...APP_REQUEST_HEADERS } });
+    const query = filterQuery(filter);
+    const response = await fetch(`${API_BASE}/catalog/export.csv${query ? `?${query}` : ''}`, { headers: { ...APP_REQUEST_HEADERS } });
     if (!response.ok) {
       const failure = errorFromResponse(response.status, response.statusText, await response.text());
       if (response.status === 401) session.tokenRejected();

@@ -52,6 +52,11 @@ export const useProductsStore = defineStore('products', () => {
     list.replace(product);
   }
 
+  /** A product read without opening it (the one a new product is duplicated from). */
+  function fetch(idOrSku: string): Promise<Product> {
+    return client['products.get']({ idOrSku });
+  }
+
   async function open(idOrSku: string): Promise<Product> {
     const product = await client['products.get']({ idOrSku });
     remember(product);
@@ -68,6 +73,13 @@ export const useProductsStore = defineStore('products', () => {
     const product = await client['products.update'](input);
     remember(product);
     return product;
+  }
+
+  /** Deletes a product that never had stock (the core answers 409 for one that had: archive it instead). */
+  async function remove(idOrSku: string, idempotencyKey: string): Promise<Output<'products.delete'>> {
+    const result = await client['products.delete']({ idOrSku, idempotencyKey });
+    if (current.value?.id === result.id) current.value = null;
+    return result;
   }
 
   /**
@@ -106,5 +118,5 @@ export const useProductsStore = defineStore('products', () => {
     list.applyStock(sku, stock);
   }
 
-  return { current, open, create, update, findByCode, lookupCode, othersWithGtin, listVariants, applyStock };
+  return { current, fetch, open, create, update, remove, findByCode, lookupCode, othersWithGtin, listVariants, applyStock };
 });
