@@ -21,6 +21,7 @@ export const OPERATION_NAMES = [
   'reservations.create',
   'reservations.fulfil',
   'reservations.release',
+  'reservations.undoFulfil',
   'locations.list',
   'locations.create',
   'changes.list',
@@ -46,6 +47,7 @@ export const OPERATION_NAMES = [
   'stock.counts',
   'orders.exceptions',
   'orders.exceptions.resolve',
+  'orders.history',
   'auth.rotateToken',
 ] as const;
 

@@ -9,7 +9,7 @@
  */
 import { AppError } from '../../../shared/errors';
 import { normaliseSku, skuProblem } from '../../../shared/domain/sku';
-import type { OrderExceptionProblem } from '../../../shared/schemas/channels';
+import type { Channel, OrderExceptionProblem } from '../../../shared/schemas/channels';
 import { bool } from '../util/db-helpers';
 import type { LocationDirectory } from '../locations/locations';
 import type { WriteContext } from '../write-queue';
@@ -132,8 +132,8 @@ export class OrderStock {
     return problems;
   }
 
-  /** Reserves every line (lines of quantity 0 hold nothing) and returns them with their reservation ids. */
-  async reserve(ctx: OrderContext, keyBase: string, reference: string, lines: OrderLine[]): Promise<StoredLine[]> {
+  /** Reserves every line (lines of quantity 0 hold nothing) for the channel's order and returns them with their reservation ids. */
+  async reserve(ctx: OrderContext, channel: Channel, keyBase: string, reference: string, lines: OrderLine[]): Promise<StoredLine[]> {
     const known: OrderExceptionProblem[] = [];
     const ops: Array<LineOp<'reservations.create'>> = [];
     for (const line of lines) {
@@ -145,7 +145,7 @@ export class OrderStock {
         known.push({ lineId: line.lineId, sku: line.sku, quantity: line.quantity, code: 'unknown_sku', message });
         continue;
       }
-      ops.push({ line, input: { sku, quantity: line.quantity, reference, idempotencyKey: `${keyBase}:${line.lineId}:reserve` } });
+      ops.push({ line, input: { sku, quantity: line.quantity, reference, channel, idempotencyKey: `${keyBase}:${line.lineId}:reserve` } });
     }
     if (ctx.group) known.push(...(await this.predictReserve(ctx, ops)));
     const reservations = await this.run(ctx, 'reservations.create', ops, known);
@@ -153,10 +153,10 @@ export class OrderStock {
     return lines.map((line) => ({ ...line, sku: normaliseSku(line.sku), reservationId: ids.get(line) ?? null, returned: 0 }));
   }
 
-  /** Fulfils or releases the held reservations of the lines. */
-  async settle(ctx: OrderContext, action: 'fulfil' | 'release', keyBase: string, lines: StoredLine[]): Promise<void> {
+  /** Fulfils or releases the held reservations of the lines, as the channel reported. */
+  async settle(ctx: OrderContext, channel: Channel, action: 'fulfil' | 'release', keyBase: string, lines: StoredLine[]): Promise<void> {
     const ops = lines.flatMap((line) =>
-      line.reservationId ? [{ line, input: { id: line.reservationId, idempotencyKey: `${keyBase}:${line.reservationId}:${action}` } }] : [],
+      line.reservationId ? [{ line, input: { id: line.reservationId, by: channel, idempotencyKey: `${keyBase}:${line.reservationId}:${action}` } }] : [],
     );
     await this.run(ctx, action === 'fulfil' ? 'reservations.fulfil' : 'reservations.release', ops);
   }
