@@ -23,3 +23,13 @@ export function channelOrderReference(channel: Channel, name: string | number | 
   const shown = /^\d+$/.test(text) ? `#${text}` : text;
   return `${prefix}${shown}`.slice(0, REFERENCE_MAX);
 }
+
+/**
+ * The channel that shipped a fulfilled reservation, when one did: its shipment is the channel's to
+ * take back (a refund with restock), or Stockfeed and the channel would disagree about the order.
+ * One settled before Stockfeed recorded who settled it counts as its channel's when it has one.
+ */
+export function shippedByChannel(reservation: { channel: Channel | null; settledBy: string | null }): Channel | null {
+  const by = reservation.settledBy ?? reservation.channel;
+  return by === 'shopify' || by === 'woocommerce' ? by : null;
+}

@@ -143,6 +143,13 @@ describe.each(engines())('orders: names, undoing a fulfilment, and the history o
     expect(paged).toEqual(first.orders.map((o) => `${o.settledAt} ${o.reference} ${o.status}`));
   });
 
+  it('names the product and the location in the problems of a channel order that cannot be reserved', async () => {
+    await core.orders.receive(shopifyEvent('orders/create', shopifyOrder(5002, [['PLATE-1', 1], ['BOWL-1', 5000]])), null);
+    const { exceptions } = await core.call('orders.exceptions', { status: 'open' });
+    const problem = exceptions.find((e) => e.reference === 'Shopify order #5002')?.problems[0];
+    expect(problem?.message).toBe('Cannot reserve 5000: only 99 of "Stoneware bowl" (BOWL-1) available at Main warehouse (99 on hand, 0 reserved for orders)');
+  });
+
   it('names the bad field of a history request', async () => {
     await expect(core.call('orders.history', { limit: 0 })).rejects.toMatchObject({ code: 'validation_failed' });
     await expect(core.call('orders.history', { before: 'yesterday' })).rejects.toMatchObject({

@@ -8,6 +8,7 @@
  * and every order of it is applied again alone.
  */
 import { AppError } from '../../../shared/errors';
+import { productLabel } from '../../../shared/domain/product-label';
 import { normaliseSku, skuProblem } from '../../../shared/domain/sku';
 import type { Channel, OrderExceptionProblem } from '../../../shared/schemas/channels';
 import { bool } from '../util/db-helpers';
@@ -105,9 +106,10 @@ export class OrderStock {
     const rows = (await ctx
       .trx('products as p')
       .leftJoin('stock_levels as s', (join) => join.on('s.product_id', 'p.id').andOnVal('s.location_id', location.id))
-      .select('p.sku', 'p.status', 'p.allow_backorder', 's.on_hand', 's.committed')
+      .select('p.sku', 'p.title', 'p.status', 'p.allow_backorder', 's.on_hand', 's.committed')
       .whereIn('p.sku', [...new Set(ops.map((o) => o.input.sku))])) as Array<{
       sku: string;
+      title: string;
       status: string;
       allow_backorder: unknown;
       on_hand: unknown;
@@ -120,12 +122,13 @@ export class OrderStock {
       const product = bySku.get(sku);
       const problem = (code: string, message: string) => problems.push({ lineId: line.lineId, sku: line.sku, quantity: line.quantity, code, message });
       if (!product) problem('unknown_sku', `No product with SKU ${sku}`);
-      else if (product.status !== 'active') problem('conflict', `${sku} is ${product.status}; it cannot be reserved`);
+      // The engine's words (stock-engine.ts), so a problem reads the same whichever of the two found it.
+      else if (product.status !== 'active') problem('conflict', `${productLabel(product)} is ${product.status}; it cannot be reserved`);
       else if (!bool(product.allow_backorder) && product.onHand - product.committed < quantity) {
         const available = Math.max(0, product.onHand - product.committed);
         problem(
           'insufficient_stock',
-          `Cannot reserve ${quantity}: only ${available} of ${sku} available at ${location.code} (${product.onHand} on hand, ${product.committed} reserved for orders)`,
+          `Cannot reserve ${quantity}: only ${available} of ${productLabel(product)} available at ${location.name} (${product.onHand} on hand, ${product.committed} reserved for orders)`,
         );
       } else product.committed += quantity;
     }

@@ -7,7 +7,7 @@
 import { uuid7 } from '../util/uuid7';
 import { AppError } from '../../../shared/errors';
 import { QUANTITY_MAX } from '../../../shared/domain/limits';
-import { CHANNEL_LABEL } from '../../../shared/domain/order-reference';
+import { CHANNEL_LABEL, shippedByChannel } from '../../../shared/domain/order-reference';
 import { productLabel } from '../../../shared/domain/product-label';
 import type { Channel } from '../../../shared/schemas/channels';
 import type { Movement, MovementKind, Reservation, SettledBy, StockSnapshot } from '../../../shared/schemas/stock';
@@ -492,8 +492,8 @@ class Batch {
         status: reservation.status,
       });
     }
-    const channel = (reservation.settled_by ?? reservation.channel) as Channel | null;
-    if (channel && channel in CHANNEL_LABEL) {
+    const channel = shippedByChannel({ channel: reservation.channel as Channel | null, settledBy: reservation.settled_by });
+    if (channel) {
       throw new AppError(
         'conflict',
         `${CHANNEL_LABEL[channel]} reported ${reservation.reference} shipped, so only ${CHANNEL_LABEL[channel]} can take it back: a refund with restock there returns the units`,
