@@ -7,10 +7,11 @@ import * as channelOrders from './20261126150000_channel_orders';
 import * as productSearch from './20261126160000_product_search';
 import * as outboundRedaction from './20261204120000_outbound_redaction';
 import * as int64MoneyQuantities from './20261204130000_int64_money_quantities';
-import * as gtinBlankToNull from './20261210120000_gtin_blank_to_null';
-import * as gtinUniqueIndex from './20261210120100_gtin_unique_index';
-import * as reservationSettlement from './20261214120000_reservation_settlement';
-import * as reservationChannelBackfill from './20261214120100_reservation_channel_backfill';
+import * as gtinBlankToNull from './20261204140000_gtin_blank_to_null';
+import * as gtinUniqueIndex from './20261204140100_gtin_unique_index';
+import * as sessions from './20261204150000_sessions';
+import * as reservationSettlement from './20261204160000_reservation_settlement';
+import * as reservationChannelBackfill from './20261204160100_reservation_channel_backfill';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -27,10 +28,11 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261126160000_product_search', productSearch],
   ['20261204120000_outbound_redaction', outboundRedaction],
   ['20261204130000_int64_money_quantities', int64MoneyQuantities],
-  ['20261210120000_gtin_blank_to_null', gtinBlankToNull],
-  ['20261210120100_gtin_unique_index', gtinUniqueIndex],
-  ['20261214120000_reservation_settlement', reservationSettlement],
-  ['20261214120100_reservation_channel_backfill', reservationChannelBackfill],
+  ['20261204140000_gtin_blank_to_null', gtinBlankToNull],
+  ['20261204140100_gtin_unique_index', gtinUniqueIndex],
+  ['20261204150000_sessions', sessions],
+  ['20261204160000_reservation_settlement', reservationSettlement],
+  ['20261204160100_reservation_channel_backfill', reservationChannelBackfill],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
