@@ -11,7 +11,7 @@ import { parseInput } from '../../shared/validation';
 import { engines, productInput, startCore, type Engine, type TestCore } from '../helpers/core';
 import { shopifyOrder, wooOrder } from '../fixtures/channels/channel-requests';
 
-const BACKFILL = '20261204160100_reservation_channel_backfill';
+const BACKFILL = '20261204165100_reservation_channel_backfill';
 
 describe.each(engines())('the reservation channel backfill on %s', (engine: Engine) => {
   let core: TestCore | undefined;
