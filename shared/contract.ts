@@ -68,6 +68,7 @@ import {
 } from './schemas/webhooks';
 import { catalogExportSchema, catalogImportInput, importReportSchema, sampleLoadInput, sampleLoadSchema } from './schemas/catalog';
 import { orderExceptionListInput, orderExceptionResolveInput, orderExceptionSchema } from './schemas/channels';
+import { orderHistoryInput, orderHistoryPageSchema } from './schemas/order-history';
 import { countBatchInput, countBatchResultSchema } from './schemas/counts';
 import { rotateTokenInput, rotateTokenSchema } from './schemas/auth';
 
@@ -260,6 +261,14 @@ export const contract = {
     output: reservationResultSchema,
     summary: 'Cancel a held reservation: its units become available again.',
   },
+  'reservations.undoFulfil': {
+    method: 'POST',
+    path: '/reservations/:id/undo-fulfil',
+    input: reservationActionInput,
+    output: reservationResultSchema,
+    summary:
+      'Undo a fulfilment made in Stockfeed: a return movement naming the sale puts the units back on hand and the reservation is held again (the ledger keeps both). 409 when it is not fulfilled, or when a sales channel shipped it.',
+  },
   'locations.list': {
     method: 'GET',
     path: '/locations',
@@ -433,6 +442,14 @@ export const contract = {
     input: orderExceptionListInput,
     output: z.object({ exceptions: z.array(orderExceptionSchema) }),
     summary: 'Channel orders that could not be applied (unknown SKU, not enough stock), newest first.',
+  },
+  'orders.history': {
+    method: 'GET',
+    path: '/orders/history',
+    input: orderHistoryInput,
+    output: orderHistoryPageSchema,
+    summary:
+      'Fulfilled, released and expired orders, newest first: when, who settled it, the sales channel and the lines; pass `next` as `before` for older ones.',
   },
   'orders.exceptions.resolve': {
     method: 'POST',

@@ -27,6 +27,7 @@ export const OPERATION_NAMES = [
   'reservations.create',
   'reservations.fulfil',
   'reservations.release',
+  'reservations.undoFulfil',
   'locations.list',
   'locations.create',
   'changes.list',
@@ -52,6 +53,7 @@ export const OPERATION_NAMES = [
   'stock.counts',
   'orders.exceptions',
   'orders.exceptions.resolve',
+  'orders.history',
   'auth.rotateToken',
 ] as const;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AVAILABILITIES } from '../domain/availability';
+import { CHANNELS } from './channels';
 import {
   idempotencyKeySchema,
   limitSchema,
@@ -12,6 +13,11 @@ import {
 
 export const MOVEMENT_KINDS = ['receive', 'sale', 'adjust', 'count', 'transfer', 'return'] as const;
 export const RESERVATION_STATUSES = ['held', 'fulfilled', 'released', 'expired'] as const;
+/**
+ * Who fulfilled, released or expired a reservation: a sales channel's webhook, `stockfeed` (a
+ * person in the app, or a script through the API: both call the same operations), or `expiry`.
+ */
+export const SETTLED_BY = ['shopify', 'woocommerce', 'stockfeed', 'expiry'] as const;
 
 const positive = quantitySchema.refine((q) => q > 0, { message: 'quantity must be greater than 0' });
 const reason = z.string().trim().max(500);
@@ -110,10 +116,19 @@ export const movementSchema = z.object({
 export const reservationSchema = z.object({
   id: uuidSchema,
   sku: z.string(),
+  /** The product's title, so that no screen or script shows a code alone. */
+  title: z.string(),
+  /** The location's code. */
   location: z.string(),
+  /** The location's name ("Shop floor"). */
+  locationName: z.string(),
   quantity: z.number(),
   reference: z.string(),
   status: z.enum(RESERVATION_STATUSES),
+  /** The sales channel whose order holds it; null when it was reserved through the app or the API. */
+  channel: z.enum(CHANNELS).nullable(),
+  /** Who settled it; null while held (and for reservations settled before Stockfeed recorded it). */
+  settledBy: z.enum(SETTLED_BY).nullable(),
   expiresAt: z.string().nullable(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
@@ -142,5 +157,6 @@ export type Movement = z.output<typeof movementSchema>;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 export type Reservation = z.output<typeof reservationSchema>;
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+export type SettledBy = (typeof SETTLED_BY)[number];
 export type StockResult = z.output<typeof stockResultSchema>;
 export type ReservationResult = z.output<typeof reservationResultSchema>;

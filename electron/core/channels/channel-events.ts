@@ -13,6 +13,7 @@ import {
   wooOrderSchema,
   type Channel,
 } from '../../../shared/schemas/channels';
+import { CHANNEL_LABEL, channelOrderReference } from '../../../shared/domain/order-reference';
 import { fieldIssues } from '../../../shared/validation';
 
 export type OrderLine = { lineId: string; sku: string; quantity: number };
@@ -43,10 +44,7 @@ export function parseWebhookBody(raw: Buffer): unknown {
   }
 }
 
-export const CHANNEL_LABEL: Record<Channel, string> = { shopify: 'Shopify', woocommerce: 'WooCommerce' };
-
-/** Order references are stored with reservations, which hold at most 200 characters. */
-const referenceOf = (text: string) => text.slice(0, 200);
+export { CHANNEL_LABEL };
 
 /** A malformed payload is 400 with every bad field named (not 422: the channel, not a person, sent it). */
 function parsePayload<T extends z.ZodType>(schema: T, body: unknown, what: string): z.output<T> {
@@ -76,7 +74,7 @@ export function shopifyEvent(topic: string, body: unknown): ChannelEvent {
       channel: 'shopify',
       topic,
       orderId: order.id,
-      reference: referenceOf(`Shopify order ${order.name ?? `#${order.order_number ?? order.id}`}`),
+      reference: channelOrderReference('shopify', order.name ?? order.order_number ?? order.id),
       target,
       lines: order.line_items.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.quantity })),
     };
@@ -112,7 +110,7 @@ const WOO_TARGETS: Record<string, OrderTarget> = {
 export function wooEvent(topic: string, body: unknown): ChannelEvent {
   if (topic === 'order.deleted') {
     const { id } = parsePayload(wooDeletedSchema, body, 'WooCommerce order');
-    return { kind: 'order', channel: 'woocommerce', topic, orderId: id, reference: `WooCommerce order #${id}`, target: 'cancelled', lines: [] };
+    return { kind: 'order', channel: 'woocommerce', topic, orderId: id, reference: channelOrderReference('woocommerce', id), target: 'cancelled', lines: [] };
   }
   if (topic === 'order.created' || topic === 'order.updated' || topic === 'order.restored') {
     const order = parsePayload(wooOrderSchema, body, 'WooCommerce order');
@@ -131,7 +129,7 @@ export function wooEvent(topic: string, body: unknown): ChannelEvent {
       channel: 'woocommerce',
       topic,
       orderId: order.id,
-      reference: referenceOf(`WooCommerce order #${order.number ?? order.id}`),
+      reference: channelOrderReference('woocommerce', order.number ?? order.id),
       target,
       lines: order.line_items.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.quantity })),
     };

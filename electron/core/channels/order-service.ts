@@ -260,18 +260,18 @@ export class OrderService {
     switch (event.target) {
       case 'reserved': {
         if (!open) return unchanged(`${reference} is already ${state}`);
-        const lines = await this.stock.reserve(ctx, keyBase, reference, event.lines);
+        const lines = await this.stock.reserve(ctx, event.channel, keyBase, reference, event.lines);
         return done('reserved', lines, 'reserved', `Reserved ${plural(held(lines), 'line')} of ${reference}`);
       }
       case 'fulfilled': {
         if (open) {
-          const lines = await this.stock.reserve(ctx, keyBase, reference, event.lines);
-          await this.stock.settle(ctx, 'fulfil', keyBase, lines);
+          const lines = await this.stock.reserve(ctx, event.channel, keyBase, reference, event.lines);
+          await this.stock.settle(ctx, event.channel, 'fulfil', keyBase, lines);
           return done('fulfilled', lines, 'fulfilled', `Reserved and shipped ${plural(held(lines), 'line')} of ${reference}`);
         }
         if (state !== 'reserved') return unchanged(`${reference} is already ${state}`);
         const lines = (order as ChannelOrder).lines;
-        await this.stock.settle(ctx, 'fulfil', keyBase, lines);
+        await this.stock.settle(ctx, event.channel, 'fulfil', keyBase, lines);
         return done('fulfilled', lines, 'fulfilled', `Shipped ${plural(held(lines), 'line')} of ${reference}`);
       }
       case 'cancelled':
@@ -279,7 +279,7 @@ export class OrderService {
         const next = event.target;
         if (state === 'reserved') {
           const lines = (order as ChannelOrder).lines;
-          await this.stock.settle(ctx, 'release', keyBase, lines);
+          await this.stock.settle(ctx, event.channel, 'release', keyBase, lines);
           return done(next, lines, 'released', `Released ${plural(held(lines), 'reservation')} of ${reference}`);
         }
         if (open) {
@@ -330,9 +330,9 @@ export class OrderService {
     if (state === 'reserved') {
       // Units removed from an unshipped order: release the line's reservation and hold the rest again.
       const touched = event.lines.map((r) => ({ line: byId.get(r.lineId) as StoredLine, remove: r.quantity }));
-      await this.stock.settle(ctx, 'release', keyBase, touched.map((t) => t.line));
+      await this.stock.settle(ctx, event.channel, 'release', keyBase, touched.map((t) => t.line));
       const remaining = touched.map((t) => ({ lineId: t.line.lineId, sku: t.line.sku, quantity: Math.max(0, t.line.quantity - t.remove) }));
-      const again = new Map((await this.stock.reserve(ctx, keyBase, order.reference, remaining)).map((l) => [l.lineId, l]));
+      const again = new Map((await this.stock.reserve(ctx, event.channel, keyBase, order.reference, remaining)).map((l) => [l.lineId, l]));
       const lines = order.lines.map((l) => again.get(l.lineId) ?? l);
       const saved = await saveOrder(ctx, { ...order, lines });
       return finish(this.result(event, saved, 'released', 'reserved', `Refund ${event.refundId}: released ${plural(touched.length, 'line')} of ${order.reference}`));

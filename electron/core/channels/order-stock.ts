@@ -8,8 +8,9 @@
  * and every order of it is applied again alone.
  */
 import { AppError } from '../../../shared/errors';
+import { productLabel } from '../../../shared/domain/product-label';
 import { normaliseSku, skuProblem } from '../../../shared/domain/sku';
-import type { OrderExceptionProblem } from '../../../shared/schemas/channels';
+import type { Channel, OrderExceptionProblem } from '../../../shared/schemas/channels';
 import { bool } from '../util/db-helpers';
 import type { LocationDirectory } from '../locations/locations';
 import type { WriteContext } from '../write-queue';
@@ -105,9 +106,10 @@ export class OrderStock {
     const rows = (await ctx
       .trx('products as p')
       .leftJoin('stock_levels as s', (join) => join.on('s.product_id', 'p.id').andOnVal('s.location_id', location.id))
-      .select('p.sku', 'p.status', 'p.allow_backorder', 's.on_hand', 's.committed')
+      .select('p.sku', 'p.title', 'p.status', 'p.allow_backorder', 's.on_hand', 's.committed')
       .whereIn('p.sku', [...new Set(ops.map((o) => o.input.sku))])) as Array<{
       sku: string;
+      title: string;
       status: string;
       allow_backorder: unknown;
       on_hand: unknown;
@@ -120,20 +122,21 @@ export class OrderStock {
       const product = bySku.get(sku);
       const problem = (code: string, message: string) => problems.push({ lineId: line.lineId, sku: line.sku, quantity: line.quantity, code, message });
       if (!product) problem('unknown_sku', `No product with SKU ${sku}`);
-      else if (product.status !== 'active') problem('conflict', `${sku} is ${product.status}; it cannot be reserved`);
+      // The engine's words (stock-engine.ts), so a problem reads the same whichever of the two found it.
+      else if (product.status !== 'active') problem('conflict', `${productLabel(product)} is ${product.status}; it cannot be reserved`);
       else if (!bool(product.allow_backorder) && product.onHand - product.committed < quantity) {
         const available = Math.max(0, product.onHand - product.committed);
         problem(
           'insufficient_stock',
-          `Cannot reserve ${quantity}: only ${available} of ${sku} available at ${location.code} (${product.onHand} on hand, ${product.committed} reserved for orders)`,
+          `Cannot reserve ${quantity}: only ${available} of ${productLabel(product)} available at ${location.name} (${product.onHand} on hand, ${product.committed} reserved for orders)`,
         );
       } else product.committed += quantity;
     }
     return problems;
   }
 
-  /** Reserves every line (lines of quantity 0 hold nothing) and returns them with their reservation ids. */
-  async reserve(ctx: OrderContext, keyBase: string, reference: string, lines: OrderLine[]): Promise<StoredLine[]> {
+  /** Reserves every line (lines of quantity 0 hold nothing) for the channel's order and returns them with their reservation ids. */
+  async reserve(ctx: OrderContext, channel: Channel, keyBase: string, reference: string, lines: OrderLine[]): Promise<StoredLine[]> {
     const known: OrderExceptionProblem[] = [];
     const ops: Array<LineOp<'reservations.create'>> = [];
     for (const line of lines) {
@@ -145,7 +148,7 @@ export class OrderStock {
         known.push({ lineId: line.lineId, sku: line.sku, quantity: line.quantity, code: 'unknown_sku', message });
         continue;
       }
-      ops.push({ line, input: { sku, quantity: line.quantity, reference, idempotencyKey: `${keyBase}:${line.lineId}:reserve` } });
+      ops.push({ line, input: { sku, quantity: line.quantity, reference, channel, idempotencyKey: `${keyBase}:${line.lineId}:reserve` } });
     }
     if (ctx.group) known.push(...(await this.predictReserve(ctx, ops)));
     const reservations = await this.run(ctx, 'reservations.create', ops, known);
@@ -153,10 +156,10 @@ export class OrderStock {
     return lines.map((line) => ({ ...line, sku: normaliseSku(line.sku), reservationId: ids.get(line) ?? null, returned: 0 }));
   }
 
-  /** Fulfils or releases the held reservations of the lines. */
-  async settle(ctx: OrderContext, action: 'fulfil' | 'release', keyBase: string, lines: StoredLine[]): Promise<void> {
+  /** Fulfils or releases the held reservations of the lines, as the channel reported. */
+  async settle(ctx: OrderContext, channel: Channel, action: 'fulfil' | 'release', keyBase: string, lines: StoredLine[]): Promise<void> {
     const ops = lines.flatMap((line) =>
-      line.reservationId ? [{ line, input: { id: line.reservationId, idempotencyKey: `${keyBase}:${line.reservationId}:${action}` } }] : [],
+      line.reservationId ? [{ line, input: { id: line.reservationId, by: channel, idempotencyKey: `${keyBase}:${line.reservationId}:${action}` } }] : [],
     );
     await this.run(ctx, action === 'fulfil' ? 'reservations.fulfil' : 'reservations.release', ops);
   }

@@ -169,10 +169,15 @@ export const SCHEMA: Record<string, TableShape> = {
       expires_at: optional('timestamp'),
       created_at: required('timestamp'),
       updated_at: required('timestamp'),
+      // The sales channel whose order holds it; NULL: reserved through the app or the API.
+      channel: optional('varchar(16)'),
+      // Who settled it: shopify | woocommerce | stockfeed | expiry; NULL while held (or settled before it was recorded).
+      settled_by: optional('varchar(16)'),
     },
     primaryKey: ['id'],
     indexes: {
       reservations_reference_index: { columns: ['reference'] },
+      reservations_updated_at_status_index: { columns: ['updated_at', 'status'] },
       reservations_status_expires_at_index: { columns: ['status', 'expires_at'] },
       reservations_product_id_status_index: { columns: ['product_id', 'status'] },
     },

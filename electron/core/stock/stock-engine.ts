@@ -7,8 +7,10 @@
 import { uuid7 } from '../util/uuid7';
 import { AppError } from '../../../shared/errors';
 import { QUANTITY_MAX } from '../../../shared/domain/limits';
+import { CHANNEL_LABEL, shippedByChannel } from '../../../shared/domain/order-reference';
 import { productLabel } from '../../../shared/domain/product-label';
-import type { Movement, MovementKind, Reservation, StockSnapshot } from '../../../shared/schemas/stock';
+import type { Channel } from '../../../shared/schemas/channels';
+import type { Movement, MovementKind, Reservation, SettledBy, StockSnapshot } from '../../../shared/schemas/stock';
 import type { NewChange } from '../changes/change-log';
 import { AvailabilityTracker } from './availability-events';
 import { findKeys, replay, requestHash } from '../idempotency';
@@ -66,6 +68,8 @@ class Batch {
   private products = new Map<string, ProductLite>();
   private productsById = new Map<string, ProductLite>();
   private reservations = new Map<string, ReservationRow>();
+  /** The sale movement of each fulfilled reservation an undo names (the latest, when shipped twice). */
+  private sales = new Map<string, string>();
   private levels = new Map<string, LevelRow>();
   private locationsOf = new Map<string, Set<string>>();
   private dirtyLevels = new Set<string>();
@@ -89,11 +93,22 @@ class Batch {
   private async load(): Promise<void> {
     const { trx } = this.ctx;
     const reservationIds = this.ops.flatMap((op) =>
-      op.op === 'reservations.fulfil' || op.op === 'reservations.release' || op.op === 'reservations.expire' ? [op.input.id] : [],
+      op.op === 'reservations.fulfil' || op.op === 'reservations.release' || op.op === 'reservations.expire' || op.op === 'reservations.undoFulfil'
+        ? [op.input.id]
+        : [],
     );
     for (const chunk of chunkValues([...new Set(reservationIds)])) {
       const rows = (await trx('reservations').whereIn('id', chunk)) as ReservationRow[];
       for (const row of rows) this.reservations.set(row.id, { ...row, quantity: num(row.quantity) });
+    }
+    const undone = [...new Set(this.ops.flatMap((op) => (op.op === 'reservations.undoFulfil' ? [op.input.id] : [])))];
+    for (const chunk of chunkValues(undone)) {
+      const sales = (await trx('movements')
+        .select('id', 'reservation_id')
+        .whereIn('reservation_id', chunk)
+        .andWhere('kind', 'sale')
+        .orderBy('seq', 'asc')) as Array<{ id: string; reservation_id: string }>;
+      for (const sale of sales) this.sales.set(sale.reservation_id, sale.id);
     }
 
     const skus = new Set<string>();
@@ -243,11 +258,13 @@ class Batch {
       case 'reservations.create':
         return this.planReserve(op.input);
       case 'reservations.fulfil':
-        return this.planSettle('fulfil', op.input.id);
+        return this.planSettle('fulfil', op.input.id, op.input.by ?? 'stockfeed');
       case 'reservations.release':
-        return this.planSettle('release', op.input.id);
+        return this.planSettle('release', op.input.id, op.input.by ?? 'stockfeed');
       case 'reservations.expire':
-        return this.planSettle('expire', op.input.id);
+        return this.planSettle('expire', op.input.id, 'expiry');
+      case 'reservations.undoFulfil':
+        return this.planUndoFulfil(op.input.id, op.input.idempotencyKey);
     }
   }
 
@@ -386,6 +403,7 @@ class Batch {
     quantity: number;
     reference: string;
     expiresAt?: string | undefined;
+    channel?: Channel | undefined;
   }): Promise<Plan> {
     const product = this.product(input.sku);
     if (product.status !== 'active') {
@@ -415,13 +433,15 @@ class Batch {
       expires_at: expiresAt,
       created_at: this.ctx.now,
       updated_at: this.ctx.now,
+      channel: input.channel ?? null,
+      settled_by: null,
     };
     this.reservations.set(row.id, row);
     this.dirtyReservations.add(row.id);
     return this.reservationPlan(product, location, row, [], 'reserve');
   }
 
-  private async planSettle(action: 'fulfil' | 'release' | 'expire', id: string): Promise<Plan> {
+  private async planSettle(action: 'fulfil' | 'release' | 'expire', id: string, by: SettledBy): Promise<Plan> {
     const reservation = this.reservation(id);
     const product = this.productsById.get(reservation.product_id) as ProductLite;
     const location = (await this.deps.locations.byIdOrLoad(this.ctx.trx, reservation.location_id)) as LocationRecord;
@@ -442,16 +462,58 @@ class Batch {
         );
       }
       level.on_hand -= reservation.quantity;
-      movements.push(
-        this.movement(product, location, -reservation.quantity, 'sale', { reference: reservation.reference }, reservation.id, null),
-      );
+      const sale = this.movement(product, location, -reservation.quantity, 'sale', { reference: reservation.reference }, reservation.id, null);
+      movements.push(sale);
+      this.sales.set(reservation.id, sale.id);
     }
     level.committed -= reservation.quantity;
     this.touch(level);
     reservation.status = action === 'fulfil' ? 'fulfilled' : action === 'release' ? 'released' : 'expired';
+    reservation.settled_by = by;
     reservation.updated_at = this.ctx.now;
     this.dirtyReservations.add(reservation.id);
     return this.reservationPlan(product, location, reservation, movements, action);
+  }
+
+  /**
+   * Takes back a fulfilment made in Stockfeed without touching the ledger's past: a return of the
+   * shipped units, naming the sale it corrects, puts them back on hand, and the reservation holds
+   * them for the order again. A shipment a sales channel reported is the channel's to take back
+   * (a refund with restock), or the two would disagree about the order.
+   */
+  private async planUndoFulfil(id: string, idempotencyKey: string | undefined): Promise<Plan> {
+    const reservation = this.reservation(id);
+    const product = this.productsById.get(reservation.product_id) as ProductLite;
+    const location = (await this.deps.locations.byIdOrLoad(this.ctx.trx, reservation.location_id)) as LocationRecord;
+    const what = `${reservation.quantity} × ${productLabel(product)} for ${reservation.reference}`;
+    if (reservation.status !== 'fulfilled') {
+      throw new AppError('conflict', `Cannot undo the shipment of ${what}: ${reservation.reference} is ${reservation.status}, not fulfilled`, {
+        id,
+        status: reservation.status,
+      });
+    }
+    const channel = shippedByChannel({ channel: reservation.channel as Channel | null, settledBy: reservation.settled_by });
+    if (channel) {
+      throw new AppError(
+        'conflict',
+        `${CHANNEL_LABEL[channel]} reported ${reservation.reference} shipped, so only ${CHANNEL_LABEL[channel]} can take it back: a refund with restock there returns the units`,
+        { id, settledBy: channel },
+      );
+    }
+    const level = this.level(product.id, location.id);
+    this.withinLimit(product, location, 'on hand', level.on_hand + reservation.quantity, `undo the shipment of ${what}`);
+    this.withinLimit(product, location, 'committed', level.committed + reservation.quantity, `undo the shipment of ${what}`);
+    level.on_hand += reservation.quantity;
+    level.committed += reservation.quantity;
+    this.touch(level);
+    const sale = this.sales.get(reservation.id);
+    const reason = sale ? `undo of fulfilment ${sale}` : `undo of fulfilment of reservation ${reservation.id}`;
+    const movement = this.movement(product, location, reservation.quantity, 'return', { reason, reference: reservation.reference, idempotencyKey }, reservation.id, null);
+    reservation.status = 'held';
+    reservation.settled_by = null;
+    reservation.updated_at = this.ctx.now;
+    this.dirtyReservations.add(reservation.id);
+    return this.reservationPlan(product, location, reservation, [movement], 'undo-fulfil');
   }
 
   // ---- building rows and results --------------------------------------------------------------
@@ -542,10 +604,14 @@ class Batch {
     const reservation: Reservation = {
       id: row.id,
       sku: product.sku,
+      title: product.title,
       location: location.code,
+      locationName: location.name,
       quantity: row.quantity,
       reference: row.reference,
       status: row.status as Reservation['status'],
+      channel: row.channel as Reservation['channel'],
+      settledBy: row.settled_by as Reservation['settledBy'],
       expiresAt: row.expires_at,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
@@ -586,7 +652,7 @@ class Batch {
     }
     const reservationRows = [...this.dirtyReservations].map((id) => this.reservations.get(id) as ReservationRow);
     for (const chunk of chunkRows(reservationRows)) {
-      await trx('reservations').insert(chunk).onConflict('id').merge(['status', 'updated_at']);
+      await trx('reservations').insert(chunk).onConflict('id').merge(['status', 'updated_at', 'settled_by']);
     }
     const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
     for (const chunk of chunkRows(movementRows)) await trx('movements').insert(chunk);

@@ -13,10 +13,12 @@ export type StockOperation =
   | 'reservations.list'
   | 'reservations.create'
   | 'reservations.fulfil'
-  | 'reservations.release';
+  | 'reservations.release'
+  | 'reservations.undoFulfil'
+  | 'orders.history';
 
 export type StockHandlerDeps = {
-  stock: Pick<StockService, 'get' | 'receive' | 'adjust' | 'count' | 'transfer' | 'returnStock' | 'sell' | 'movements' | 'reservations' | 'reserve' | 'fulfil' | 'release'>;
+  stock: Pick<StockService, 'get' | 'receive' | 'adjust' | 'count' | 'transfer' | 'returnStock' | 'sell' | 'movements' | 'reservations' | 'reserve' | 'fulfil' | 'release' | 'undoFulfil' | 'history'>;
 };
 
 /** The stock, movement and reservation operations of the contract. */
@@ -34,5 +36,7 @@ export function createStockHandlers({ stock }: StockHandlerDeps): Pick<Handlers,
     'reservations.create': (input) => stock.reserve(input),
     'reservations.fulfil': (input) => stock.fulfil(input),
     'reservations.release': (input) => stock.release(input),
+    'reservations.undoFulfil': (input) => stock.undoFulfil(input),
+    'orders.history': (input) => stock.history(input),
   };
 }

@@ -1,4 +1,5 @@
 import type { OperationName, Output, ParsedInput } from '../../../shared/contract';
+import type { Channel } from '../../../shared/schemas/channels';
 import type { AnyOutput, KeyedWriteQueue, Submission } from '../write-queue';
 
 /** A contract operation as the engine takes it: parsed input in, the contract's output out. */
@@ -15,9 +16,12 @@ export type StockOperations = {
   'stock.count': Contracted<'stock.count'>;
   'stock.transfer': Contracted<'stock.transfer'>;
   'stock.sell': Contracted<'stock.sell'>;
-  'reservations.create': Contracted<'reservations.create'>;
-  'reservations.fulfil': Contracted<'reservations.fulfil'>;
-  'reservations.release': Contracted<'reservations.release'>;
+  /** `channel`: set by channel orders only (never by a caller of the contract, whose schema refuses it). */
+  'reservations.create': { input: ParsedInput<'reservations.create'> & { channel?: Channel }; output: Output<'reservations.create'> };
+  /** `by`: the channel whose webhook settles it; left out, a person or script did (`stockfeed`). */
+  'reservations.fulfil': { input: ParsedInput<'reservations.fulfil'> & { by?: Channel }; output: Output<'reservations.fulfil'> };
+  'reservations.release': { input: ParsedInput<'reservations.release'> & { by?: Channel }; output: Output<'reservations.release'> };
+  'reservations.undoFulfil': Contracted<'reservations.undoFulfil'>;
   /** Issued by the expiry sweep, never by a caller; answered like a release. */
   'reservations.expire': { input: { id: string; idempotencyKey?: undefined }; output: Output<'reservations.release'> };
 };
@@ -50,6 +54,8 @@ export type ReservationRow = {
   expires_at: string | null;
   created_at: string;
   updated_at: string;
+  channel: string | null;
+  settled_by: string | null;
 };
 
 export type MovementRow = {

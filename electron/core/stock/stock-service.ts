@@ -1,6 +1,7 @@
 import type { ParsedInput, Output } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import type { Movement, MovementKind, Reservation, ReservationStatus, StockSnapshot, StockSummary } from '../../../shared/schemas/stock';
+import type { Movement, MovementKind, StockSnapshot, StockSummary } from '../../../shared/schemas/stock';
+import { listReservations, orderHistory } from './reservation-reads';
 import { loadSummaries, summarise, type LevelFigures, type ProductFacts, type SummaryContext } from './stock-summary';
 import type { LocationDirectory } from '../locations/locations';
 import { num, type Db } from '../util/db-helpers';
@@ -117,28 +118,15 @@ export class StockService {
     return { movements, next };
   }
 
-  async reservations(input: ParsedInput<'reservations.list'>): Promise<{ reservations: Reservation[] }> {
-    let q = this.db('reservations as r')
-      .join('products as p', 'p.id', 'r.product_id')
-      .join('locations as l', 'l.id', 'r.location_id')
-      .select('r.*', 'p.sku as sku', 'l.code as location_code')
-      .orderBy('r.created_at', 'desc')
-      .limit(input.limit);
-    if (input.status) q = q.where('r.status', input.status);
-    if (input.sku) q = q.where('p.sku', input.sku);
-    const rows = (await q) as Array<Record<string, unknown>>;
-    return {
-      reservations: rows.map((r) => ({
-        id: r.id as string,
-        sku: r.sku as string,
-        location: r.location_code as string,
-        quantity: num(r.quantity),
-        reference: r.reference as string,
-        status: r.status as ReservationStatus,
-        expiresAt: (r.expires_at as string | null) ?? null,
-        createdAt: r.created_at as string,
-        updatedAt: r.updated_at as string,
-      })),
-    };
+  reservations(input: ParsedInput<'reservations.list'>): Promise<Output<'reservations.list'>> {
+    return listReservations(this.db, input);
+  }
+
+  undoFulfil(input: ParsedInput<'reservations.undoFulfil'>): Promise<Output<'reservations.undoFulfil'>> {
+    return this.queue.submit({ op: 'reservations.undoFulfil', input });
+  }
+
+  history(input: ParsedInput<'orders.history'>): Promise<Output<'orders.history'>> {
+    return orderHistory(this.db, input);
   }
 }

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { OrderException } from '../../../shared/schemas/channels';
-import type { Reservation } from '../../../shared/schemas/stock';
+import type { Reservation, ReservationResult } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
 import { newIdempotencyKey } from '../api/idempotency-key';
 import { useChangesStore } from './changes';
@@ -37,14 +37,27 @@ export const useReservationsStore = defineStore('reservations', () => {
     held.value = held.value.filter((r) => r.id !== id);
   }
 
-  async function fulfil(id: string): Promise<void> {
-    await client['reservations.fulfil']({ id, idempotencyKey: newIdempotencyKey() });
+  async function fulfil(id: string): Promise<ReservationResult> {
+    const result = await client['reservations.fulfil']({ id, idempotencyKey: newIdempotencyKey() });
     drop(id);
+    return result;
   }
 
-  async function release(id: string): Promise<void> {
-    await client['reservations.release']({ id, idempotencyKey: newIdempotencyKey() });
+  async function release(id: string): Promise<ReservationResult> {
+    const result = await client['reservations.release']({ id, idempotencyKey: newIdempotencyKey() });
     drop(id);
+    return result;
+  }
+
+  /**
+   * Takes a shipment back (the core records a return naming the sale and holds the units for the
+   * order again). The key names the shipment, so a double click or a second window undoes it once.
+   */
+  async function undoFulfil(shipped: Reservation): Promise<ReservationResult> {
+    const result = await client['reservations.undoFulfil']({ id: shipped.id, idempotencyKey: `undo-fulfil-${shipped.id}-${shipped.updatedAt}` });
+    const { seq: _seq, stock: _stock, ...reservation } = result;
+    held.value = [reservation, ...held.value.filter((r) => r.id !== reservation.id)].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    return result;
   }
 
   async function resolve(id: string, action: 'retry' | 'dismiss'): Promise<OrderException> {
@@ -53,5 +66,5 @@ export const useReservationsStore = defineStore('reservations', () => {
     return result;
   }
 
-  return { held, exceptions, loaded, load, fulfil, release, resolve };
+  return { held, exceptions, loaded, load, fulfil, release, undoFulfil, resolve };
 });

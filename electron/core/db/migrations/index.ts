@@ -11,6 +11,8 @@ import * as gtinBlankToNull from './20261204140000_gtin_blank_to_null';
 import * as gtinUniqueIndex from './20261204140100_gtin_unique_index';
 import * as sessions from './20261204150000_sessions';
 import * as productStatusIndexes from './20261204160000_product_status_indexes';
+import * as reservationSettlement from './20261204165000_reservation_settlement';
+import * as reservationChannelBackfill from './20261204165100_reservation_channel_backfill';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -31,6 +33,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261204140100_gtin_unique_index', gtinUniqueIndex],
   ['20261204150000_sessions', sessions],
   ['20261204160000_product_status_indexes', productStatusIndexes],
+  ['20261204165000_reservation_settlement', reservationSettlement],
+  ['20261204165100_reservation_channel_backfill', reservationChannelBackfill],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
