@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CSV_DELIMITERS, CSV_ENCODINGS, DECIMAL_MARKS } from '../csv/csv-format';
-import { IMPORT_FIELDS } from '../csv/import-fields';
+import { IMPORT_FIELDS, type ImportMapping } from '../csv/import-fields';
 import { IMPORT_PRESETS } from '../csv/import-presets';
 
 /**
@@ -19,11 +19,17 @@ const columnName = z
  * For each Stockfeed field, the column of the file that fills it, named as in the file's header
  * (`{"sku": "Variant SKU", "price": "Variant Price"}`); columns no field names are ignored.
  */
-export const importMappingSchema = z.partialRecord(
-  z.enum(IMPORT_FIELDS, { message: `the mapping's keys are Stockfeed fields: ${IMPORT_FIELDS.join(', ')}` }),
-  columnName,
-  { error: 'mapping is an object from Stockfeed field to the name of a column of the file' },
-);
+export const importMappingSchema = z
+  // The key's enum is for the OpenAPI document; the check below words the refusal for people.
+  .record(z.string().meta({ enum: [...IMPORT_FIELDS] }), columnName, { error: 'mapping is an object from Stockfeed field to the name of a column of the file' })
+  .superRefine((mapping, ctx) => {
+    for (const key of Object.keys(mapping)) {
+      if (!(IMPORT_FIELDS as readonly string[]).includes(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is not a field; the mapping's keys are Stockfeed fields: ${IMPORT_FIELDS.join(', ')}` });
+      }
+    }
+  })
+  .transform((mapping) => mapping as ImportMapping);
 
 /**
  * How to read the file; what is not given is detected from its start. The encoding applies to a
