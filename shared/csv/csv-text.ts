@@ -7,6 +7,11 @@
 export type CsvStart = {
   header: string[];
   rows: string[][];
+  /**
+   * The line each row starts on, as the import numbers rows in its problems (the header is line 1
+   * when it is the first line; a quoted cell with line breaks makes the next row start further on).
+   */
+  lines: number[];
   /** True when the text holds more rows than were read. */
   more: boolean;
 };
@@ -14,17 +19,23 @@ export type CsvStart = {
 /** Reads the header and up to `limit` records after it, with the given one-character delimiter. */
 export function readCsvStart(text: string, delimiter = ',', limit = 10): CsvStart {
   const records: string[][] = [];
+  const starts: number[] = [];
   let record: string[] = [];
   let cell = '';
   let quoted = false;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let more = false;
+  let line = 1;
+  let start = 1;
 
   const endRecord = () => {
     record.push(cell);
     cell = '';
     // Blank lines are skipped, as the import skips them.
-    if (!(record.length === 1 && record[0] === '')) records.push(record);
+    if (!(record.length === 1 && record[0] === '')) {
+      records.push(record);
+      starts.push(start);
+    }
     record = [];
   };
 
@@ -36,7 +47,10 @@ export function readCsvStart(text: string, delimiter = ',', limit = 10): CsvStar
           cell += '"';
           i++;
         } else quoted = false;
-      } else cell += ch;
+      } else {
+        cell += ch;
+        if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
+      }
       continue;
     }
     if (ch === '"' && cell === '') quoted = true;
@@ -45,7 +59,9 @@ export function readCsvStart(text: string, delimiter = ',', limit = 10): CsvStar
       cell = '';
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
+      line++;
       endRecord();
+      start = line;
       if (records.length > limit) {
         more = true;
         break;
@@ -56,11 +72,13 @@ export function readCsvStart(text: string, delimiter = ',', limit = 10): CsvStar
   // a bigger file), in which case it may be incomplete and is left out.
   if (!more && (cell !== '' || record.length > 0)) endRecord();
   const [header = [], ...rows] = records;
+  const lines = starts.slice(1);
   if (rows.length > limit) {
     rows.length = limit;
+    lines.length = limit;
     more = true;
   }
-  return { header: header.map((h) => h.trim()), rows, more };
+  return { header: header.map((h) => h.trim()), rows, lines, more };
 }
 
 /**
