@@ -84,7 +84,7 @@ describe('sending the choices', () => {
     const format = { encoding: 'windows-1252', delimiter: 'semicolon', decimal: 'comma', preset: 'shopify', mapping: { sku: 'Variant SKU' } } as const;
     uploadImport(
       { file: { name: 'a.csv', size: 1, text: async () => '', body: '' }, dryRun: true, onProgress: () => undefined, format },
-      { createXhr: () => xhr, token: () => null },
+      { createXhr: () => xhr },
     );
     const query = new URL(state.url, 'http://x').searchParams;
     expect(Object.fromEntries(query)).toEqual({

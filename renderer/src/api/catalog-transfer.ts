@@ -8,7 +8,7 @@
 import type { Client } from '../../../shared/contract';
 import type { ImportReport } from '../../../shared/schemas/catalog';
 import type { ImportRequestFormat } from '../import-choices';
-import { ClientError, errorFromResponse } from './client';
+import { APP_REQUEST_HEADERS, ClientError, errorFromResponse } from './client';
 
 export type TransferPhase = 'reading' | 'uploading' | 'processing';
 
@@ -68,7 +68,7 @@ function formatQuery(format: ImportRequestFormat | undefined): Record<string, st
 /** Browser: upload the file itself, reporting bytes sent, then "processing" once it is all sent. */
 export function uploadImport(
   request: ImportRequest,
-  options: { createXhr: () => XhrLike; token: () => string | null; onUnauthorized?: (error: ClientError) => void },
+  options: { createXhr: () => XhrLike; onUnauthorized?: (error: ClientError) => void },
 ): ImportRun {
   const xhr = options.createXhr();
   let sent = false;
@@ -77,8 +77,8 @@ export function uploadImport(
   const result = new Promise<ImportReport>((resolve, reject) => {
     const query = new URLSearchParams({ dryRun: String(dryRun), name: file.name.slice(0, 200), ...formatQuery(request.format) });
     xhr.open('POST', `/api/v1/catalog/import.csv?${query.toString()}`);
-    const token = options.token();
-    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    // The session cookie goes by itself; the app's header lets the server accept the change.
+    for (const [name, value] of Object.entries(APP_REQUEST_HEADERS)) xhr.setRequestHeader(name, value);
     xhr.setRequestHeader('Content-Type', 'text/csv');
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.addEventListener('progress', (event) =>
