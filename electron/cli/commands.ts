@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { CsvEncoding } from '../../shared/csv/csv-format';
+import { PRESET_LABELS, type ImportPreset } from '../../shared/csv/import-presets';
 import { openCore, type Core } from '../core/core';
 import { exportCatalogCsv } from '../core/catalog/csv-export';
 import { importCatalogCsv, type ImportReport } from '../core/catalog/csv-import';
@@ -52,14 +54,43 @@ function printIssues(io: CliIo, name: string, report: ImportReport): void {
   }
 }
 
-export async function importCommand(env: CliEnv, io: CliIo, file: string, dryRun: boolean): Promise<number> {
+const ENCODING_NAMES: Record<CsvEncoding, string> = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE', 'windows-1252': 'Windows-1252' };
+
+/**
+ * How the file was read, in a line, when it is not plain UTF-8 CSV: detection is a guess, so the
+ * user sees it; and the rows a preset skipped.
+ */
+function printFormat(io: CliIo, report: ImportReport): void {
+  const { encoding, delimiter, decimal, preset } = report.format;
+  const plain = (encoding === null || encoding === 'utf-8') && delimiter === 'comma' && decimal === 'point' && preset === null;
+  if (plain && report.skipped.length === 0) return;
+  const parts = [
+    ...(encoding ? [ENCODING_NAMES[encoding]] : []),
+    `${delimiter}-separated`,
+    `decimal ${decimal}`,
+    ...(preset ? [PRESET_LABELS[preset]] : []),
+  ];
+  io.out(`Read as ${parts.join(', ')}.`);
+  if (report.skipped.length > 0) {
+    io.out(`${plural(report.skipped.length, 'row')} skipped:\n${report.skipped.map((s) => `  row ${s.row}: ${s.reason}`).join('\n')}`);
+  }
+}
+
+export async function importCommand(
+  env: CliEnv,
+  io: CliIo,
+  file: string,
+  options: { dryRun: boolean; preset?: ImportPreset | undefined },
+): Promise<number> {
+  const { dryRun, preset } = options;
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat) throw new CommandFailed(`Cannot import ${file}: there is no such file.`);
   if (!stat.isFile()) throw new CommandFailed(`Cannot import ${file}: it is not a file.`);
   const name = path.basename(file);
   const report = await withCore(env, io, false, (core) =>
-    importCatalogCsv(core, fs.createReadStream(file), { dryRun, name }),
+    importCatalogCsv(core, fs.createReadStream(file), { dryRun, name, preset }),
   );
+  printFormat(io, report);
   if (!report.ok) {
     printIssues(io, name, report);
     return 1;

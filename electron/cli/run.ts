@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { IMPORT_PRESETS, type ImportPreset } from '../../shared/csv/import-presets';
 import { AppError } from '../../shared/errors';
 import { TokenFileError } from '../core/auth/token';
 import { defaultDataDir } from '../core/data-dir';
@@ -22,6 +23,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   data: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  preset: { type: 'string' },
   full: { type: 'boolean' },
   new: { type: 'boolean' },
 } as const;
@@ -77,6 +79,11 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
     return 0;
   }
   if (values['dry-run'] && command !== 'import') throw new UsageError('--dry-run applies only to import.', command);
+  if (values.preset !== undefined && command !== 'import') throw new UsageError('--preset applies only to import.', command);
+  const preset = values.preset;
+  if (preset !== undefined && !(IMPORT_PRESETS as readonly string[]).includes(preset)) {
+    throw new UsageError(`--preset is ${IMPORT_PRESETS.join(' or ')} (got "${preset}").`, command);
+  }
   if (values.full && command !== 'publish') throw new UsageError('--full applies only to publish.', command);
   if (values.new && command !== 'token') throw new UsageError('--new applies only to token.', command);
   if (values.data !== undefined && values.data.trim() === '') throw new UsageError('--data needs a folder.', command);
@@ -93,7 +100,7 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
   const file = rest[0] as string;
   switch (command) {
     case 'import':
-      return importCommand(env, io, file, values['dry-run'] ?? false);
+      return importCommand(env, io, file, { dryRun: values['dry-run'] ?? false, preset: preset as ImportPreset | undefined });
     case 'export':
       return exportCommand(env, io, file);
     case 'check':

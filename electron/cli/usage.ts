@@ -25,7 +25,7 @@ Exit codes: 0 done, 1 the command failed (the reason is printed), 2 wrong usage.
 `;
 
 export const COMMAND_HELP: Record<CommandName, string> = {
-  import: `Usage: npm run cli -- import <file.csv> [--dry-run] [--data DIR]
+  import: `Usage: npm run cli -- import <file.csv> [--dry-run] [--preset shopify|woocommerce] [--data DIR]
 
 Adds new products and updates existing ones (matched by SKU), and sets their stock by recording a
 stocktake count. All or nothing: every row is checked first, and if any row has a problem, each
@@ -41,8 +41,14 @@ Columns (header row required, any order; sku, title and price are required):
   stored value (existing product); other empty cells clear the field. An empty on_hand leaves
   the stock as it is.
 
+The encoding (UTF-8, UTF-16, Windows-1252), the separator (comma, semicolon, tab) and the decimal
+mark of prices (12.50 or 12,50) are detected, and printed.
+
 Options:
   --dry-run      check the file against the database and report what would change; write nothing
+  --preset P     read a product export of Shopify (shopify) or WooCommerce (woocommerce): their
+                 columns, one product per variant; image rows and parent products are skipped
+                 and listed
 ${DATA_OPTION}
 `,
   export: `Usage: npm run cli -- export <file.csv> [--data DIR]

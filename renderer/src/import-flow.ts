@@ -1,22 +1,27 @@
 /**
- * The CSV import screen's steps: pick a file (its first rows are shown at once), check it (a dry
- * run on the server: every problem by row and column, nothing written), import it, see what it did.
+ * The CSV import screen's steps: pick a file (its first rows are shown at once, read in the
+ * encoding, delimiter and columns detected, which the user may change), check it (a dry run on
+ * the server: every problem by row and column, nothing written), import it, see what it did.
  */
 import { computed, ref, shallowRef } from 'vue';
+import { decodeCsvBytes, SNIFF_BYTES } from '../../shared/csv/csv-format';
+import type { ImportField } from '../../shared/csv/import-fields';
 import type { ImportReport } from '../../shared/schemas/catalog';
 import { ImportCancelled, type ImportRun, type TransferProgress } from './api/catalog-transfer';
 import { describeError } from './api/errors';
-import { completeLines, previewCsv, type CsvPreview } from './csv-preview';
+import type { CsvPreview } from './csv-preview';
+import { assignColumn, readFileChoices, requestFormat, type FileChoices, type FileHead, type ImportChoices } from './import-choices';
 import { useCatalogStore } from './stores/catalog';
 
 export type ImportStep = 'empty' | 'picked' | 'checking' | 'checked' | 'importing' | 'done';
 
-const PREVIEW_BYTES = 64 * 1024;
-
 export function useCsvImport() {
   const catalog = useCatalogStore();
   const file = shallowRef<File | null>(null);
-  const preview = ref<CsvPreview | null>(null);
+  const head = shallowRef<FileHead | null>(null);
+  /** What was detected, what is chosen, and the first rows read with it. */
+  const read = shallowRef<FileChoices | null>(null);
+  const preview = computed<CsvPreview | null>(() => read.value?.preview ?? null);
   const step = ref<ImportStep>('empty');
   const progress = ref<TransferProgress | null>(null);
   const report = ref<ImportReport | null>(null);
@@ -33,22 +38,50 @@ export function useCsvImport() {
     report.value = null;
     error.value = null;
     progress.value = null;
-    preview.value = null;
+    head.value = null;
+    read.value = null;
     step.value = chosen ? 'picked' : 'empty';
     if (!chosen) return;
     try {
-      const whole = chosen.size <= PREVIEW_BYTES;
-      const text = await chosen.slice(0, PREVIEW_BYTES).text();
-      if (file.value === chosen) preview.value = previewCsv(completeLines(text, whole));
+      const whole = chosen.size <= SNIFF_BYTES;
+      const bytes = new Uint8Array(await chosen.slice(0, SNIFF_BYTES).arrayBuffer());
+      if (file.value !== chosen) return;
+      head.value = { bytes, whole };
+      read.value = readFileChoices(head.value);
     } catch (failure) {
       error.value = `The file could not be read: ${describeError(failure)}`;
     }
   }
 
+  /**
+   * Reads the file again with a changed choice (encoding, delimiter, decimal mark, kind of file,
+   * columns). A check already made was of the old choices, so it is set aside.
+   */
+  function choose(patch: Partial<ImportChoices>): void {
+    if (busy.value || !head.value || !read.value) return;
+    read.value = readFileChoices(head.value, { ...read.value.choices, ...patch }, read.value);
+    if (step.value !== 'picked') {
+      step.value = 'picked';
+      report.value = null;
+      error.value = null;
+    }
+  }
+
+  function setColumn(index: number, field: ImportField | null): void {
+    if (read.value) choose({ columns: assignColumn(read.value.choices.columns, index, field) });
+  }
+
   function start(dryRun: boolean): ImportRun {
     const chosen = file.value as File;
+    const { choices, preview: shown } = read.value as FileChoices;
     return catalog.startImport({
-      file: { name: chosen.name, size: chosen.size, text: () => chosen.text(), body: chosen },
+      file: {
+        name: chosen.name,
+        size: chosen.size,
+        text: async () => decodeCsvBytes(new Uint8Array(await chosen.arrayBuffer()), choices.encoding),
+        body: chosen,
+      },
+      format: requestFormat(choices, shown.header),
       dryRun,
       onProgress: (next: TransferProgress) => {
         progress.value = next;
@@ -57,7 +90,7 @@ export function useCsvImport() {
   }
 
   async function go(dryRun: boolean): Promise<void> {
-    if (!file.value || busy.value) return;
+    if (!file.value || !read.value || busy.value) return;
     step.value = dryRun ? 'checking' : 'importing';
     error.value = null;
     tooLate.value = false;
@@ -90,7 +123,24 @@ export function useCsvImport() {
     void pick(null);
   }
 
-  return { file, preview, step, progress, report, error, tooLate, busy, pick, check: () => go(true), commit: () => go(false), cancel, reset };
+  return {
+    file,
+    read,
+    preview,
+    step,
+    progress,
+    report,
+    error,
+    tooLate,
+    busy,
+    pick,
+    choose,
+    setColumn,
+    check: () => go(true),
+    commit: () => go(false),
+    cancel,
+    reset,
+  };
 }
 
 export type CsvImport = ReturnType<typeof useCsvImport>;

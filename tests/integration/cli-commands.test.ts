@@ -80,6 +80,26 @@ describe('CLI arguments and errors', () => {
     expect(badUrl).toBe(1);
   });
 
+  it('imports a Windows-1252 semicolon file as detected, and a Shopify export with --preset, listing the rows it skipped', async () => {
+    const data = dir();
+    const fixtures = path.resolve('tests/fixtures/csv');
+    const excel = await cli('import', path.join(fixtures, 'semicolon-windows-1252.csv'), '--data', data);
+    expect(excel).toMatchObject({ code: 0, err: '' });
+    expect(excel.out).toContain('Read as Windows-1252, semicolon-separated, decimal comma.');
+    expect(excel.out).toContain('Imported semicolon-windows-1252.csv: 3 created');
+
+    const shopify = await cli('import', path.join(fixtures, 'shopify-products-export.csv'), '--preset', 'shopify', '--dry-run', '--data', data);
+    expect(shopify.code).toBe(0);
+    expect(shopify.out).toContain('Read as UTF-8, comma-separated, decimal point, Shopify product export.');
+    expect(shopify.out).toContain('2 rows skipped:\n  row 6: an image of organic-cotton-tee');
+    expect(shopify.out).toContain('Would create 6');
+
+    const wrong = await cli('import', path.join(fixtures, 'shopify-products-export.csv'), '--preset', 'magento', '--data', data);
+    expect(wrong).toMatchObject({ code: 2 });
+    expect(wrong.err).toContain('--preset is shopify or woocommerce');
+    expect((await cli('export', path.join(data, 'x.csv'), '--preset', 'shopify')).err).toContain('--preset applies only to import');
+  });
+
   it('defaults the data folder to XDG_DATA_HOME/stockfeed or ~/.local/share/stockfeed', () => {
     expect(defaultDataDir({ XDG_DATA_HOME: '/srv/data' }, '/home/ann')).toBe('/srv/data/stockfeed');
     expect(defaultDataDir({}, '/home/ann')).toBe('/home/ann/.local/share/stockfeed');

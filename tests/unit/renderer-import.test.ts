@@ -14,6 +14,8 @@ describe('previewCsv', () => {
         ['A-1', 'Mug, blue', 'Says "hi"\nand more'],
         ['B-2', 'Plate', ''],
       ],
+      // Numbered by the line each row starts on, as the import's problems and skipped rows are.
+      lines: [2, 5],
       more: false,
     });
   });
@@ -27,7 +29,7 @@ describe('previewCsv', () => {
 
   it('keeps a last line without a line break, and handles an empty file', () => {
     expect(previewCsv('sku,title\nA,B').rows).toEqual([['A', 'B']]);
-    expect(previewCsv('')).toEqual({ header: [], rows: [], more: false });
+    expect(previewCsv('')).toEqual({ header: [], rows: [], lines: [], more: false });
   });
 
   it('cuts the start of a big file at its last complete line', () => {
@@ -36,7 +38,20 @@ describe('previewCsv', () => {
   });
 });
 
-const report: ImportReport = { ok: true, dryRun: true, rows: 1, created: 1, updated: 0, unchanged: 0, counts: 0, countsUnchanged: 0, issues: [], elapsedMs: 1 };
+const report: ImportReport = {
+  ok: true,
+  dryRun: true,
+  rows: 1,
+  created: 1,
+  updated: 0,
+  unchanged: 0,
+  counts: 0,
+  countsUnchanged: 0,
+  issues: [],
+  skipped: [],
+  format: { encoding: 'utf-8', delimiter: 'comma', decimal: 'point', preset: null },
+  elapsedMs: 1,
+};
 
 type Listener = (event: ProgressLike) => void;
 

@@ -26,8 +26,7 @@ function textSink(): { sink: Writable; text(): string } {
 
 export function createCatalogHandlers(deps: CatalogHandlerDeps): Pick<Handlers, CatalogOperation> {
   return {
-    'catalog.import': (input) =>
-      importCatalogCsv(deps, Readable.from([input.csv]), { dryRun: input.dryRun, ...(input.name ? { name: input.name } : {}) }),
+    'catalog.import': ({ csv, name, ...options }) => importCatalogCsv(deps, Readable.from([csv]), { ...options, ...(name ? { name } : {}) }),
     'catalog.export': async (filter) => {
       const { sink, text } = textSink();
       const report = await writeCatalogCsv(deps.db, sink, { deps: exportDeps(deps), filter });

@@ -1,28 +1,11 @@
 /**
  * The catalogue CSV format, shared by import and export. Columns may come in any order; a file
- * needs at least sku, title and price.
+ * needs at least sku, title and price. The column names themselves are in shared/, where the
+ * import screen reads them too.
  */
+import { CSV_COLUMNS, type CsvColumn } from '../../../shared/csv/import-fields';
 
-export const CSV_COLUMNS = [
-  'sku',
-  'title',
-  'description',
-  'brand',
-  'gtin',
-  'mpn',
-  'condition',
-  'price',
-  'currency',
-  'sale_price',
-  'slug',
-  'image_url',
-  'status',
-  'item_group_id',
-  'location',
-  'on_hand',
-] as const;
-
-export type CsvColumn = (typeof CSV_COLUMNS)[number];
+export { CSV_COLUMNS, type CsvColumn };
 
 export const REQUIRED_COLUMNS: readonly CsvColumn[] = ['sku', 'title', 'price'];
 

@@ -3,15 +3,23 @@
  * database), and only a file without a single problem is written, in one transaction through the
  * write queue. The CLI calls this; the UI and the API can hand it any readable stream.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { DELIMITER_CHARS, detectDecimalMark, type CsvDelimiter, type CsvEncoding, type DecimalMark } from '../../../shared/csv/csv-format';
+import { readCsvStart } from '../../../shared/csv/csv-text';
+import type { ImportMapping } from '../../../shared/csv/import-fields';
+import type { ImportPreset } from '../../../shared/csv/import-presets';
 import type { ParsedInput } from '../../../shared/contract';
+import type { ImportFormatReport, ImportSkipped } from '../../../shared/schemas/catalog';
 import type { LocationDirectory } from '../locations/locations';
 import type { StockWriteQueue } from '../stock/stock-ops';
 import type { SummaryContext } from '../stock/stock-summary';
 import { nowIso, type Db } from '../util/db-helpers';
-import { CSV_COLUMNS, readHeader } from './csv-columns';
+import { CSV_COLUMNS } from './csv-columns';
+import { InvalidEncoding, openCsvSource } from './csv-source';
+import { amountCells, nameIssue, resolveLayout, rowValues, type ImportLayout } from './import-layout';
 import { planImport, type ImportPlan, type PlanContext } from './import-plan';
-import { parseRecord, type ImportIssue, type ParsedRow } from './import-rows';
+import { rowRule } from './import-presets';
+import { parseValues, type ImportIssue, type ParsedRow } from './import-rows';
 import { ImportRejected, writeImport } from './import-write';
 
 export type { ImportIssue } from './import-rows';
@@ -32,6 +40,14 @@ export type ImportOptions = {
   dryRun?: boolean;
   /** The file's name, recorded as the reference of each count movement. */
   name?: string;
+  /** How to read the file; what is left out is detected (see shared/csv/csv-format.ts). */
+  encoding?: CsvEncoding | undefined;
+  delimiter?: CsvDelimiter | undefined;
+  decimal?: DecimalMark | undefined;
+  /** Read a shop system's product export: its columns and its variant rows (import-presets.ts). */
+  preset?: ImportPreset | undefined;
+  /** The file's column for each field, when its header is not Stockfeed's own. */
+  mapping?: ImportMapping | undefined;
 };
 
 export type ImportReport = {
@@ -49,68 +65,118 @@ export type ImportReport = {
   countsUnchanged: number;
   /** Every problem found, by row; when there is any, nothing was written. */
   issues: ImportIssue[];
+  /** Rows left out on purpose (a preset's image rows, parent products), with the reason. */
+  skipped: ImportSkipped[];
+  /** How the file was read. */
+  format: ImportFormatReport;
   elapsedMs: number;
 };
 
 type Record_ = { record: string[]; info: { empty_lines: number } };
 
+type ReadResult = {
+  rows: ParsedRow[];
+  issues: ImportIssue[];
+  skipped: ImportSkipped[];
+  records: number;
+  format: ImportFormatReport;
+  layout: ImportLayout | null;
+};
+
 /** Reads and checks every record; the rows that parse, and the problems of those that do not. */
-async function readRows(source: Readable): Promise<{ rows: ParsedRow[]; issues: ImportIssue[]; records: number }> {
+async function readRows(input: Readable, options: ImportOptions): Promise<ReadResult> {
+  const source = await openCsvSource(input, options);
+  const format: ImportFormatReport = {
+    encoding: source.encoding,
+    delimiter: source.delimiter,
+    decimal: options.decimal ?? 'point',
+    preset: options.preset ?? null,
+  };
   // Loaded when a file is imported, not with the core (a few MB every process would carry).
   const { parse } = await import('csv-parse');
-  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
-  source.on('error', (error) => parser.destroy(error));
-  source.pipe(parser);
+  const delimiter = DELIMITER_CHARS[source.delimiter];
+  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, delimiter });
+  const text = Readable.from(source.text);
+  text.on('error', (error) => parser.destroy(error));
+  text.pipe(parser);
 
+  const rule = rowRule(format.preset);
   const rows: ParsedRow[] = [];
   const issues: ImportIssue[] = [];
-  let columns: ReturnType<typeof readHeader>['columns'] | undefined;
+  const skipped: ImportSkipped[] = [];
+  let layout: ImportLayout | null = null;
+  let cell: (cells: string[], name: string) => string = () => '';
   let records = 0;
   let lastLine = 0;
   let emptyLines = 0;
+  const result = () => ({ rows, issues, skipped, records, format, layout });
   try {
     for await (const item of parser as AsyncIterable<Record_>) {
       // Rows are numbered by the line they start on, as an editor shows them. Counted here
       // rather than taken from csv-parse's `lines`, which counts a CRLF inside a quoted cell twice.
       const row = lastLine + 1 + (item.info.empty_lines - emptyLines);
-      lastLine = row + item.record.reduce((n, cell) => n + (cell.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+      lastLine = row + item.record.reduce((n, c) => n + (c.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
       emptyLines = item.info.empty_lines;
-      if (!columns) {
-        const header = readHeader(item.record);
-        if (header.issues.length > 0) {
-          return { rows, issues: header.issues.map((i) => ({ row, ...i })), records };
+      if (!layout) {
+        const resolved = resolveLayout(item.record, options);
+        if (!resolved.layout) {
+          issues.push(...resolved.issues);
+          return result();
         }
-        columns = header.columns;
+        layout = resolved.layout;
+        const at = new Map(layout.header.map((name, i) => [name.toLowerCase(), i] as const).reverse());
+        cell = (cells, name) => cells[at.get(name.toLowerCase()) ?? -1] ?? '';
+        if (!options.decimal) {
+          format.decimal = detectDecimalMark(amountCells(layout, readCsvStart(source.sample, delimiter, 200).rows));
+        }
         continue;
       }
       records++;
-      const parsed = parseRecord(columns, item.record, row);
+      if (item.record.length !== layout.fields.length) {
+        issues.push({ row, column: null, message: `the row has ${item.record.length} cells but the header has ${layout.fields.length} columns` });
+        continue;
+      }
+      const cells = item.record;
+      const taken = rule.take(rowValues(layout, cells), (name) => cell(cells, name), row);
+      if (taken.skip !== undefined) {
+        skipped.push({ row, reason: taken.skip });
+        continue;
+      }
+      const parsed = parseValues(taken.values, row, format.decimal);
       if (parsed.row) rows.push(parsed.row);
       else issues.push(...parsed.issues);
     }
   } catch (error) {
+    if (error instanceof InvalidEncoding) {
+      issues.push({ row: lastLine + 1, column: null, message: error.message });
+      return result();
+    }
     const e = error as Error & { code?: unknown; lines?: unknown };
     if (typeof e.code !== 'string' || !e.code.startsWith('CSV_')) throw error;
     // csv-parse knows the line it stopped on; records parsed just before may not have reached us.
     const row = typeof e.lines === 'number' ? e.lines : lastLine + 1;
     issues.push({ row, column: null, message: `the file is not valid CSV: ${e.message}` });
-    return { rows, issues, records };
+    return result();
   }
-  if (!columns) {
+  if (!layout) {
     issues.push({ row: 1, column: null, message: `the file is empty; its first row must be the header: ${CSV_COLUMNS.join(',')}` });
   }
-  return { rows, issues, records };
+  rule.finish(rows);
+  return result();
 }
 
 function sortIssues(issues: ImportIssue[]): ImportIssue[] {
   return issues.map((issue, i) => ({ issue, i })).sort((a, b) => a.issue.row - b.issue.row || a.i - b.i).map((x) => x.issue);
 }
 
-/** Imports a catalogue CSV (see CSV_COLUMNS); never throws for a problem in the file, reports it. */
+/**
+ * Imports a catalogue CSV (see CSV_COLUMNS, or any header through a mapping or preset), given as
+ * bytes or text; never throws for a problem in the file, reports it.
+ */
 export async function importCatalogCsv(deps: CatalogDeps, source: Readable, options: ImportOptions = {}): Promise<ImportReport> {
   const started = performance.now();
   const dryRun = options.dryRun ?? false;
-  const { rows, issues: readIssues, records } = await readRows(source);
+  const { rows, issues: readIssues, records, skipped, format, layout } = await readRows(source, options);
   const settings = deps.settings.current();
   const planContext = (db: PlanContext['db'], now: string): PlanContext => ({
     db,
@@ -129,7 +195,9 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
     unchanged: plan?.unchanged ?? 0,
     counts: plan?.counts.length ?? 0,
     countsUnchanged: plan?.countsUnchanged ?? 0,
-    issues: sortIssues(issues),
+    issues: sortIssues(issues).map((issue) => nameIssue(layout, issue)),
+    skipped,
+    format,
     elapsedMs: performance.now() - started,
   });
 

@@ -2,6 +2,9 @@
  * The first pass of an import: each CSV record checked on its own, with no database, against the
  * contract's product schema. Every problem is kept so the user sees all of them at once.
  */
+import { normaliseAmount, type DecimalMark } from '../../../shared/csv/csv-format';
+import { AMOUNT_FIELDS, CSV_COLUMNS, type ImportField } from '../../../shared/csv/import-fields';
+import { DECIMAL_PATTERN } from '../../../shared/domain/money';
 import { locationCodeSchema, quantitySchema } from '../../../shared/schemas/common';
 import { productCreateInput } from '../../../shared/schemas/product';
 import type { ParsedInput } from '../../../shared/contract';
@@ -12,13 +15,17 @@ import {
   REQUIRED_COLUMNS,
   columnOfField,
   isProductColumn,
-  restoreCell,
-  type CsvColumn,
   type ProductField,
 } from './csv-columns';
 
-/** A problem in the file: row as numbered in the file (the header is row 1) and the column name. */
-export type ImportIssue = { row: number; column: string | null; message: string };
+/**
+ * A problem in the file: row as numbered in the file (the header is row 1), the column as the
+ * file's header names it, and the field it fills when a mapping gave it another name.
+ */
+export type ImportIssue = { row: number; column: string | null; field?: string; message: string };
+
+/** A row's cells by field; a field whose column the file has is present, even when its cell is empty. */
+export type RowValues = Partial<Record<ImportField, string>>;
 
 export type ProductFields = Omit<ParsedInput<'products.create'>, 'idempotencyKey'>;
 
@@ -34,50 +41,59 @@ export type ParsedRow = {
 };
 
 const ON_HAND_PATTERN = /^\s*\d+\s*$/;
+const COMMA_DECIMAL = /^\s*\d+,\d{1,2}\s*$/;
 
-/** Parses one data record; returns the row or every issue found in it. */
-export function parseRecord(
-  columns: CsvColumn[],
-  cells: string[],
+/** a > b, for two decimal strings the caller has checked (compared exactly, never as floats). */
+function greater(a: string, b: string): boolean {
+  const scaled = (v: string) => {
+    const [whole = '0', fraction = ''] = v.trim().split('.');
+    return BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, '0').slice(0, 6) || '0');
+  };
+  return scaled(a) > scaled(b);
+}
+
+/** Parses one data row's values (see rowValues); returns the row or every issue found in it. */
+export function parseValues(
+  values: RowValues,
   row: number,
+  decimal: DecimalMark = 'point',
 ): { row: ParsedRow; issues?: undefined } | { row?: undefined; issues: ImportIssue[] } {
-  if (cells.length !== columns.length) {
-    return {
-      issues: [{ row, column: null, message: `the row has ${cells.length} cells but the header has ${columns.length} columns` }],
-    };
-  }
   const issues: ImportIssue[] = [];
   const raw: Record<string, string> = {};
   const given: ProductField[] = [];
-  let locationCell = '';
-  let onHandCell = '';
-  columns.forEach((column, i) => {
-    // Undo the export's formula guard (a `'` before `=`, `+`, `-`, `@`, tab, CR or `'`).
-    const value = restoreCell(cells[i] as string);
-    if (column === 'location') locationCell = value;
-    else if (column === 'on_hand') onHandCell = value;
-    else if (isProductColumn(column)) {
-      const empty = value.trim() === '';
-      if (empty && REQUIRED_COLUMNS.includes(column)) {
-        issues.push({ row, column, message: `${column} is required` });
-        return;
-      }
-      if (empty && KEEP_WHEN_EMPTY.has(column)) return;
-      raw[FIELD_OF_COLUMN[column]] = value;
-      given.push(FIELD_OF_COLUMN[column]);
+  for (const column of CSV_COLUMNS) {
+    const cell = values[column];
+    if (cell === undefined || !isProductColumn(column)) continue;
+    const value = AMOUNT_FIELDS.includes(column) ? normaliseAmount(cell, decimal) : cell;
+    const empty = value.trim() === '';
+    if (empty && REQUIRED_COLUMNS.includes(column)) {
+      issues.push({ row, column, message: `${column} is required` });
+      continue;
     }
-  });
+    if (empty && KEEP_WHEN_EMPTY.has(column)) continue;
+    raw[FIELD_OF_COLUMN[column]] = value;
+    given.push(FIELD_OF_COLUMN[column]);
+  }
+  applyCompareAt(values, raw, given, decimal, (message) => issues.push({ row, column: 'compare_at_price', message }));
 
   const parsed = productCreateInput.safeParse(raw);
   if (!parsed.success) {
     for (const issue of fieldIssues(parsed.error)) {
       const field = issue.path.split('.')[0] ?? issue.path;
+      const column = columnOfField(field);
       // A required cell that was empty is already reported, in plainer words.
-      if (issues.some((i) => i.column === columnOfField(field))) continue;
-      issues.push({ row, column: columnOfField(field), message: issue.message });
+      if (issues.some((i) => i.column === column)) continue;
+      const cell = values[column as keyof RowValues];
+      const hint =
+        decimal === 'point' && AMOUNT_FIELDS.includes(column as keyof RowValues) && cell !== undefined && COMMA_DECIMAL.test(cell)
+          ? `; this file writes decimals with a comma ("${cell.trim()}"): choose the decimal comma`
+          : '';
+      issues.push({ row, column, message: `${issue.message}${hint}` });
     }
   }
 
+  const locationCell = values.location ?? '';
+  const onHandCell = values.on_hand ?? '';
   let location: string | null = null;
   if (locationCell.trim() !== '') {
     const code = locationCodeSchema.safeParse(locationCell);
@@ -100,4 +116,34 @@ export function parseRecord(
   if (issues.length > 0 || !parsed.success) return { issues };
   const { idempotencyKey: _key, ...fields } = parsed.data;
   return { row: { row, sku: fields.sku, fields, given, count } };
+}
+
+/**
+ * A price before a sale (Shopify's "Compare at price") above the price means the product is on
+ * sale: the compare-at price is the price, and the file's price the sale price. Without a sale
+ * price column of its own, the file then says the whole pricing, so no sale clears a stored one.
+ */
+function applyCompareAt(
+  values: RowValues,
+  raw: Record<string, string>,
+  given: ProductField[],
+  decimal: DecimalMark,
+  fail: (message: string) => void,
+): void {
+  if (values.compare_at_price === undefined) return;
+  const compareAt = normaliseAmount(values.compare_at_price, decimal).trim();
+  const price = raw.price?.trim() ?? '';
+  const ownSale = values.sale_price !== undefined && values.sale_price.trim() !== '';
+  if (compareAt !== '' && !DECIMAL_PATTERN.test(compareAt)) {
+    fail(`"${values.compare_at_price.trim()}" is not an amount; write it like 12.50`);
+    return;
+  }
+  const onSale = compareAt !== '' && DECIMAL_PATTERN.test(price) && greater(compareAt, price);
+  if (onSale && !ownSale) {
+    raw.salePrice = price;
+    raw.price = compareAt;
+  } else if (values.sale_price === undefined) {
+    raw.salePrice = '';
+  }
+  if (!given.includes('salePrice')) given.push('salePrice');
 }

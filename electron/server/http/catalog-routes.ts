@@ -7,7 +7,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CATALOG_CSV_MAX_BYTES } from '../../../shared/schemas/catalog';
+import { IMPORT_TEMPLATE_NAME, importTemplateCsv } from '../../../shared/csv/import-template';
+import { CATALOG_CSV_MAX_BYTES, importEncodingSchema, importFormatFields, importMappingSchema } from '../../../shared/schemas/catalog';
 import { parseInput } from '../../../shared/validation';
 import type { Core } from '../../core/core';
 import { importCatalogCsv } from '../../core/catalog/csv-import';
@@ -19,10 +20,31 @@ import { API_PREFIX } from './routes';
 
 export const CSV_IMPORT_PATH = `${API_PREFIX}/catalog/import.csv`;
 export const CSV_EXPORT_PATH = `${API_PREFIX}/catalog/export.csv`;
+export const CSV_TEMPLATE_PATH = `${API_PREFIX}/catalog/import-template.csv`;
+
+const MAPPING_NOT_JSON = 'mapping must be JSON: an object from Stockfeed field to the name of a column of the file';
+
+/** The mapping travels in the query string as JSON; parsed here, then checked by the contract's schema. */
+const mappingParam = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: MAPPING_NOT_JSON });
+      return z.NEVER;
+    }
+  })
+  .pipe(importMappingSchema);
 
 const importQuery = z.strictObject({
   dryRun: z.enum(['true', 'false'], { message: 'dryRun is true or false' }).default('false'),
   name: z.string().trim().max(200).optional(),
+  encoding: importEncodingSchema.optional(),
+  delimiter: importFormatFields.delimiter,
+  decimal: importFormatFields.decimal,
+  preset: importFormatFields.preset,
+  mapping: mappingParam.optional(),
 });
 
 /** `stockfeed-catalogue-2026-11-26.csv`: dated, so several exports sort and do not overwrite. */
@@ -34,7 +56,9 @@ export async function registerCatalogRoutes(app: FastifyInstance, core: Core, lo
   await app.register(async (scope) => {
     // Any Content-Type: the body is the file as it is (browsers label .csv files differently).
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: CATALOG_CSV_MAX_BYTES }, (_request, body, done) => done(null, body));
+    // As bytes: the file's encoding is the import's to detect (a Windows-1252 file read as UTF-8
+    // would lose its accents and € before anyone could tell).
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: CATALOG_CSV_MAX_BYTES }, (_request, body, done) => done(null, body));
     scope.setErrorHandler((error: FastifyError, _request, reply) => {
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         return reply.code(413).send({
@@ -45,13 +69,18 @@ export async function registerCatalogRoutes(app: FastifyInstance, core: Core, lo
     });
 
     scope.post(CSV_IMPORT_PATH, async (request) => {
-      const query = parseInput(importQuery, request.query);
-      const text = typeof request.body === 'string' ? request.body : '';
-      return importCatalogCsv(core, Readable.from([text]), {
-        dryRun: query.dryRun === 'true',
-        ...(query.name ? { name: query.name } : {}),
-      });
+      const { dryRun, name, ...format } = parseInput(importQuery, request.query);
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      return importCatalogCsv(core, Readable.from([body]), { ...format, dryRun: dryRun === 'true', ...(name ? { name } : {}) });
     });
+  });
+
+  app.get(CSV_TEMPLATE_PATH, async (_request, reply) => {
+    const { currency, defaultLocation } = core.settings.current();
+    return reply
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="${IMPORT_TEMPLATE_NAME}"`)
+      .send(importTemplateCsv({ currency, defaultLocation }));
   });
 
   app.get(CSV_EXPORT_PATH, async (request, reply) => {

@@ -4,6 +4,9 @@
  * the contract, so a new stream or file route cannot go undocumented.
  */
 import { z } from 'zod';
+import { CSV_DELIMITERS, CSV_ENCODINGS, DECIMAL_MARKS } from '../../../shared/csv/csv-format';
+import { IMPORT_FIELDS } from '../../../shared/csv/import-fields';
+import { IMPORT_PRESETS } from '../../../shared/csv/import-presets';
 import { APP_REQUEST_HEADER, authMeSchema, loginInput } from '../../../shared/schemas/auth';
 import { CHANGE_TYPES } from '../../../shared/schemas/changes';
 import { API_PREFIX } from './routes';
@@ -183,20 +186,67 @@ export const EXTRA_ROUTES: RouteDoc[] = [
     path: `${API_PREFIX}/catalog/import.csv`,
     operationId: 'catalog.importFile',
     tag: 'catalog',
-    summary: 'Import a catalogue CSV sent as the raw request body (up to 100 MB), all or nothing; ?dryRun=true only checks it.',
+    summary:
+      'Import a catalogue CSV sent as the raw request body (up to 100 MB), all or nothing; ?dryRun=true only checks it. ' +
+      "Any encoding, delimiter and decimal mark (detected, or given), any header (with a mapping or a preset); the report says how the file was read (format) and which rows were skipped.",
     auth: 'bearer',
     operation: {
       parameters: [
         { name: 'dryRun', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } },
         { name: 'name', in: 'query', required: false, description: 'The file name, for the report.', schema: { type: 'string', maxLength: 200 } },
+        {
+          name: 'encoding',
+          in: 'query',
+          required: false,
+          description: 'The bytes\' encoding; detected when left out (a BOM, UTF-16 zero bytes, else UTF-8, else Windows-1252).',
+          schema: { type: 'string', enum: [...CSV_ENCODINGS] },
+        },
+        { name: 'delimiter', in: 'query', required: false, description: 'Detected when left out.', schema: { type: 'string', enum: [...CSV_DELIMITERS] } },
+        {
+          name: 'decimal',
+          in: 'query',
+          required: false,
+          description: 'How prices write decimals: point (12.50) or comma (12,50, with . or space as thousands separator); detected from the price cells when left out.',
+          schema: { type: 'string', enum: [...DECIMAL_MARKS] },
+        },
+        {
+          name: 'preset',
+          in: 'query',
+          required: false,
+          description:
+            "Read Shopify's or WooCommerce's product export: their columns, Shopify's variant and image rows, WooCommerce's parent products. Rows left out are listed in the report's skipped.",
+          schema: { type: 'string', enum: [...IMPORT_PRESETS] },
+        },
+        {
+          name: 'mapping',
+          in: 'query',
+          required: false,
+          description:
+            'JSON: for each Stockfeed field, the name of the file\'s column that fills it, e.g. {"sku":"Article number","title":"Name","price":"Price"}; ' +
+            'columns it does not name are ignored. Overrides the preset\'s columns.',
+          schema: {
+            type: 'string',
+            contentMediaType: 'application/json',
+            contentSchema: { type: 'object', propertyNames: { enum: [...IMPORT_FIELDS] }, additionalProperties: { type: 'string', minLength: 1, maxLength: 200 } },
+          },
+        },
       ],
-      requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+      requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string', description: 'The file as it is (bytes in any supported encoding).' } } } },
       responses: {
         '200': { description: 'The import report (rows, created, updated, errors).', ...json({ type: 'object' }) },
         '413': { description: 'Larger than 100 MB.', ...errorRef },
         '422': { description: 'Bad rows, each listed with its row and column; nothing was imported.', ...errorRef },
       },
     },
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/catalog/import-template.csv`,
+    operationId: 'catalog.importTemplate',
+    tag: 'catalog',
+    summary: "A CSV file with Stockfeed's exact import header and one example product (in the shop's currency, at its default location) that imports as it is.",
+    auth: 'bearer',
+    operation: { responses: { '200': { description: 'The template, as an attachment.', content: { 'text/csv': { schema: { type: 'string' } } } } } },
   },
   {
     method: 'GET',

@@ -7,6 +7,7 @@
  */
 import type { Client } from '../../../shared/contract';
 import type { ImportReport } from '../../../shared/schemas/catalog';
+import type { ImportRequestFormat } from '../import-choices';
 import { APP_REQUEST_HEADERS, ClientError, errorFromResponse } from './client';
 
 export type TransferPhase = 'reading' | 'uploading' | 'processing';
@@ -49,7 +50,20 @@ export class ImportCancelled extends Error {
   }
 }
 
-export type ImportRequest = { file: CsvFile & { body: unknown }; dryRun: boolean; onProgress(progress: TransferProgress): void };
+export type ImportRequest = {
+  file: CsvFile & { body: unknown };
+  dryRun: boolean;
+  onProgress(progress: TransferProgress): void;
+  /** How to read the file, as the preview showed it; left out, the server detects everything. */
+  format?: ImportRequestFormat;
+};
+
+/** The format as query parameters of the raw upload (the mapping as JSON). */
+function formatQuery(format: ImportRequestFormat | undefined): Record<string, string> {
+  if (!format) return {};
+  const { mapping, ...rest } = format;
+  return { ...rest, ...(mapping ? { mapping: JSON.stringify(mapping) } : {}) };
+}
 
 /** Browser: upload the file itself, reporting bytes sent, then "processing" once it is all sent. */
 export function uploadImport(
@@ -61,7 +75,7 @@ export function uploadImport(
   let cancelled = false;
   const { file, dryRun, onProgress } = request;
   const result = new Promise<ImportReport>((resolve, reject) => {
-    const query = new URLSearchParams({ dryRun: String(dryRun), name: file.name.slice(0, 200) });
+    const query = new URLSearchParams({ dryRun: String(dryRun), name: file.name.slice(0, 200), ...formatQuery(request.format) });
     xhr.open('POST', `/api/v1/catalog/import.csv?${query.toString()}`);
     // The session cookie goes by itself; the app's header lets the server accept the change.
     for (const [name, value] of Object.entries(APP_REQUEST_HEADERS)) xhr.setRequestHeader(name, value);
@@ -107,7 +121,7 @@ export function uploadImport(
   };
 }
 
-/** Electron: read the file, then hand its text to catalog.import over IPC. */
+/** Electron: read the file (the caller decodes it), then hand its text to catalog.import over IPC. */
 export function ipcImport(request: ImportRequest, client: Pick<Client, 'catalog.import'>): ImportRun {
   const { file, dryRun, onProgress } = request;
   let sent = false;
@@ -122,7 +136,9 @@ export function ipcImport(request: ImportRequest, client: Pick<Client, 'catalog.
         if (cancelled) return;
         sent = true;
         onProgress({ phase: 'processing', loaded: file.size, total: file.size });
-        return client['catalog.import']({ csv, dryRun, name: file.name.slice(0, 200) }).then((report) => {
+        // Text needs no encoding: `file.text()` decoded it with the one the preview used.
+        const { encoding: _encoding, ...format } = request.format ?? {};
+        return client['catalog.import']({ csv, dryRun, name: file.name.slice(0, 200), ...format }).then((report) => {
           if (!cancelled) resolve(report);
         });
       })

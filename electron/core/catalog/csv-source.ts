@@ -1,0 +1,112 @@
+/**
+ * A CSV file as text, whatever its encoding and delimiter: the first 64 KB are looked at to
+ * detect what the caller did not say (see shared/csv/csv-format.ts), then the whole file is
+ * decoded as it streams by. Decoding is strict: a byte that is not valid in the encoding stops
+ * the import with a problem, rather than turning "Café" into "Caf\uFFFD" in the catalogue.
+ */
+import type { Readable } from 'node:stream';
+import {
+  decodeCsvBytes,
+  decodeWindows1252,
+  detectDelimiter,
+  detectEncoding,
+  SNIFF_BYTES,
+  type CsvDelimiter,
+  type CsvEncoding,
+} from '../../../shared/csv/csv-format';
+import { completeLines } from '../../../shared/csv/csv-text';
+
+export type CsvSource = {
+  /** The file's text, chunk by chunk. */
+  text: AsyncIterable<string>;
+  /** Null when the source gave text, already decoded. */
+  encoding: CsvEncoding | null;
+  delimiter: CsvDelimiter;
+  /** The first complete lines of the text, to detect the decimal mark from. */
+  sample: string;
+};
+
+const ENCODING_NAMES: Readonly<Record<CsvEncoding, string>> = {
+  'utf-8': 'UTF-8',
+  'utf-16le': 'UTF-16 LE',
+  'utf-16be': 'UTF-16 BE',
+  'windows-1252': 'Windows-1252',
+};
+
+/** The file has a byte its encoding does not allow; the import stops and says where. */
+export class InvalidEncoding extends Error {
+  constructor(encoding: CsvEncoding, offset: number) {
+    const hint =
+      encoding === 'utf-8'
+        ? 'it may be Windows-1252 (what Excel on Windows saves as CSV): choose that encoding and check again'
+        : 'choose the encoding it was saved in and check again';
+    super(`the file is not valid ${ENCODING_NAMES[encoding]} (from byte ${offset.toLocaleString('en')} on); ${hint}`);
+    this.name = 'InvalidEncoding';
+  }
+}
+
+type Chunk = Buffer | string;
+
+/** Opens a source of bytes (a file, an upload) or of text (the JSON operation) as CSV text. */
+export async function openCsvSource(
+  source: Readable,
+  options: { encoding?: CsvEncoding | undefined; delimiter?: CsvDelimiter | undefined },
+): Promise<CsvSource> {
+  const iterator = (source as AsyncIterable<Chunk>)[Symbol.asyncIterator]();
+  const head: Chunk[] = [];
+  let size = 0;
+  let ended = false;
+  while (size < SNIFF_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head.push(next.value);
+    size += next.value.length;
+  }
+  const rest = async function* (): AsyncGenerator<Chunk> {
+    if (ended) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  };
+
+  if (head.length === 0 || typeof head[0] === 'string') {
+    const first = head.join('');
+    const sample = completeLines(first, ended);
+    const text = async function* (): AsyncGenerator<string> {
+      yield first;
+      for await (const chunk of rest()) yield String(chunk);
+    };
+    return { text: text(), encoding: null, delimiter: options.delimiter ?? detectDelimiter(sample), sample };
+  }
+
+  const first = Buffer.concat(head as Buffer[]);
+  const encoding = options.encoding ?? detectEncoding(first.subarray(0, SNIFF_BYTES)).encoding;
+  // Looked at leniently; the text the import reads is decoded strictly below.
+  const sample = completeLines(decodeCsvBytes(first.subarray(0, SNIFF_BYTES), encoding, !ended), ended);
+  const text = async function* (): AsyncGenerator<string> {
+    if (encoding === 'windows-1252') {
+      // One byte, one character: every byte is valid and no chunk boundary cuts a character.
+      yield decodeWindows1252(first);
+      for await (const chunk of rest()) yield decodeWindows1252(chunk as Buffer);
+      return;
+    }
+    const decoder = new TextDecoder(encoding, { fatal: true });
+    let offset = 0;
+    const decode = (bytes?: Buffer) => {
+      try {
+        return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
+      } catch {
+        throw new InvalidEncoding(encoding, offset);
+      }
+    };
+    yield decode(first);
+    offset += first.length;
+    for await (const chunk of rest()) {
+      yield decode(chunk as Buffer);
+      offset += chunk.length;
+    }
+    yield decode();
+  };
+  return { text: text(), encoding, delimiter: options.delimiter ?? detectDelimiter(sample), sample };
+}
