@@ -3,6 +3,8 @@
  * needs at least sku, title and price.
  */
 
+import { PURCHASING_COLUMNS, type PurchasingColumn } from '../purchasing/catalog-columns';
+
 export const CSV_COLUMNS = [
   'sku',
   'title',
@@ -20,6 +22,8 @@ export const CSV_COLUMNS = [
   'item_group_id',
   'location',
   'on_hand',
+  // Purchasing (optional; electron/core/purchasing/catalog-columns.ts reads and writes them).
+  ...PURCHASING_COLUMNS,
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -56,6 +60,10 @@ export function columnOfField(field: string): string {
 
 export function isProductColumn(column: CsvColumn): column is ProductColumn {
   return column in FIELD_OF_COLUMN;
+}
+
+export function isPurchasingColumn(column: CsvColumn): column is PurchasingColumn {
+  return (PURCHASING_COLUMNS as readonly string[]).includes(column);
 }
 
 /**

@@ -6,12 +6,14 @@ import { locationCodeSchema, quantitySchema } from '../../../shared/schemas/comm
 import { productCreateInput } from '../../../shared/schemas/product';
 import type { ParsedInput } from '../../../shared/contract';
 import { fieldIssues } from '../../../shared/validation';
+import { purchasingCellIssues, type PurchasingCells } from '../purchasing/catalog-columns';
 import {
   FIELD_OF_COLUMN,
   KEEP_WHEN_EMPTY,
   REQUIRED_COLUMNS,
   columnOfField,
   isProductColumn,
+  isPurchasingColumn,
   restoreCell,
   type CsvColumn,
   type ProductField,
@@ -31,6 +33,10 @@ export type ParsedRow = {
   given: ProductField[];
   /** The row's stock: a location code (null means the default location) and the counted figure. */
   count: { location: string | null; quantity: number } | null;
+  /** The row's location cell (null: the default location). */
+  location: string | null;
+  /** The optional purchasing cells (cost, supplier, supplier_sku, reorder_point, reorder_quantity). */
+  purchasing: PurchasingCells;
 };
 
 const ON_HAND_PATTERN = /^\s*\d+\s*$/;
@@ -51,11 +57,13 @@ export function parseRecord(
   const given: ProductField[] = [];
   let locationCell = '';
   let onHandCell = '';
+  const purchasing: PurchasingCells = {};
   columns.forEach((column, i) => {
     // Undo the export's formula guard (a `'` before `=`, `+`, `-`, `@`, tab, CR or `'`).
     const value = restoreCell(cells[i] as string);
     if (column === 'location') locationCell = value;
     else if (column === 'on_hand') onHandCell = value;
+    else if (isPurchasingColumn(column)) purchasing[column] = value;
     else if (isProductColumn(column)) {
       const empty = value.trim() === '';
       if (empty && REQUIRED_COLUMNS.includes(column)) {
@@ -97,7 +105,9 @@ export function parseRecord(
     }
   }
 
+  issues.push(...purchasingCellIssues(row, purchasing));
+
   if (issues.length > 0 || !parsed.success) return { issues };
   const { idempotencyKey: _key, ...fields } = parsed.data;
-  return { row: { row, sku: fields.sku, fields, given, count } };
+  return { row: { row, sku: fields.sku, fields, given, count, location, purchasing } };
 }
