@@ -90,6 +90,7 @@ import {
   purchaseOrderReceiveInput,
   purchaseOrderSchema,
   purchaseOrderUpdateInput,
+  replenishmentOverviewSchema,
   suggestionsInput,
   suggestionsSchema,
 } from './schemas/purchase-orders';
@@ -498,6 +499,13 @@ export const contract = {
     output: suggestionsSchema,
     summary:
       'Products at or below their reorder point (available plus incoming), grouped by supplier, with the quantity to order rounded up to the pack size and minimum order quantity.',
+  },
+  'replenishment.overview': {
+    method: 'GET',
+    path: '/replenishment/overview',
+    input: z.strictObject({}),
+    output: replenishmentOverviewSchema,
+    summary: 'Dashboard figures: stock value at cost beside retail with the margin, products without a cost, products to reorder, late purchase orders.',
   },
   'purchaseOrders.list': {
     method: 'GET',

@@ -57,6 +57,7 @@ export const OPERATION_NAMES = [
   'products.reorder.get',
   'products.reorder.set',
   'replenishment.suggestions',
+  'replenishment.overview',
   'purchaseOrders.list',
   'purchaseOrders.get',
   'purchaseOrders.create',

@@ -144,6 +144,22 @@ export const suggestionGroupSchema = z.object({
 
 export const suggestionsSchema = z.object({ groups: z.array(suggestionGroupSchema) });
 
+/** The dashboard's purchasing figures. */
+export const replenishmentOverviewSchema = z.object({
+  /**
+   * Stock on hand at its average cost, per cost currency, beside the retail value of the same
+   * units (products priced in that currency) and the margin between them, in percent of retail.
+   */
+  stockValueAtCost: z.array(z.object({ currency: z.string(), cost: z.string(), retail: z.string(), units: z.number(), marginPercent: z.string().nullable() })),
+  /** Active products with stock on hand and no cost yet: their value at cost is unknown. */
+  productsWithoutCost: z.number(),
+  /** Active products at or below a reorder point at some location (available plus incoming). */
+  productsToReorder: z.number(),
+  openPurchaseOrders: z.number(),
+  /** Open purchase orders with a line past its expected date and goods still missing. */
+  latePurchaseOrders: z.array(z.object({ id: z.string(), number: z.string(), supplierName: z.string(), expectedDate: z.string() })),
+});
+
 export type PurchaseOrder = z.output<typeof purchaseOrderSchema>;
 export type PurchaseOrderLine = z.output<typeof purchaseOrderLineSchema>;
 export type SuggestionGroup = z.output<typeof suggestionGroupSchema>;

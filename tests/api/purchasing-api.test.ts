@@ -40,6 +40,7 @@ describe('purchasing over REST /api/v1', () => {
       ['GET', '/products/MUG-BLUE/reorder'],
       ['PUT', '/products/MUG-BLUE/reorder'],
       ['GET', '/replenishment/suggestions'],
+      ['GET', '/replenishment/overview'],
       ['GET', '/purchase-orders'],
       ['POST', '/purchase-orders'],
       ['GET', `/purchase-orders/${SOME_ID}`],

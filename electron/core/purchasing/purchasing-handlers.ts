@@ -3,6 +3,7 @@ import type { LocationDirectory } from '../locations/locations';
 import type { Db } from '../util/db-helpers';
 import type { ProductPurchasing, PurchasingSettings } from './product-purchasing';
 import type { PurchaseOrderService } from './purchase-order-service';
+import { replenishmentOverview } from './purchasing-overview';
 import { replenishmentSuggestions } from './suggestions';
 import type { SupplierService } from './supplier-service';
 
@@ -17,6 +18,7 @@ export type PurchasingOperation =
   | 'products.reorder.get'
   | 'products.reorder.set'
   | 'replenishment.suggestions'
+  | 'replenishment.overview'
   | 'purchaseOrders.list'
   | 'purchaseOrders.get'
   | 'purchaseOrders.create'
@@ -49,6 +51,7 @@ export function createPurchasingHandlers(deps: PurchasingHandlerDeps): Pick<Hand
     'products.reorder.get': (input) => productPurchasing.reorder(input.idOrSku),
     'products.reorder.set': (input) => productPurchasing.setReorder(input),
     'replenishment.suggestions': (input) => replenishmentSuggestions(deps.db, deps.locations, deps.settings(), input),
+    'replenishment.overview': () => replenishmentOverview(deps.db),
     'purchaseOrders.list': (input) => purchaseOrders.list(input),
     'purchaseOrders.get': (input) => purchaseOrders.get(input.id),
     'purchaseOrders.create': (input) => purchaseOrders.create(input),
