@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../electron/core/db/migrations/index';
 import { INT64_COLUMNS } from '../../electron/core/db/migrations/20261204130000_int64_money_quantities';
-import { INT64_COLUMNS as REPLENISHMENT_INT64_COLUMNS } from '../../electron/core/db/migrations/20261214180000_replenishment';
+import { INT64_COLUMNS as REPLENISHMENT_INT64_COLUMNS } from '../../electron/core/db/migrations/20261204180000_replenishment';
 import { SCHEMA, type ColumnShape, type IndexShape, type TableShape } from '../../electron/core/db/schema';
 import { openCore } from '../../electron/core/core';
 import { engines, startCore, type TestCore } from '../helpers/core';
