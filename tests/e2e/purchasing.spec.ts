@@ -68,3 +68,21 @@ test('a low-stock product goes from suggestion to a scanned receipt that puts it
   expect(stock).toMatchObject({ onHand: 12, incoming: 0 });
   expect((await apiCall(server, 'products.suppliers.get', { idOrSku: 'MUG-BLUE' })).averageCost).toBe('4.00');
 });
+
+test('the publishing screen and the dashboard name a purchase order whose goods are late', async ({ page, server }) => {
+  await apiCall(server, 'products.create', { sku: 'JUG-1', title: 'Stoneware jug', price: '20.00', currency: 'EUR', allowBackorder: true });
+  const supplier = await apiCall(server, 'suppliers.create', { name: 'Slow Pottery', currency: 'EUR' });
+  const po = await apiCall(server, 'purchaseOrders.create', { supplierId: supplier.id, lines: [{ sku: 'JUG-1', quantity: 4, unitCost: '8.00', expectedDate: '2020-01-01' }] });
+  await apiCall(server, 'purchaseOrders.order', { id: po.id });
+
+  await page.goto(server.signedInUrl);
+  await page.getByRole('link', { name: 'Publishing' }).click();
+  const late = page.getByRole('region', { name: 'Late purchase orders' });
+  await expect(late).toContainText(`${po.number} from Slow Pottery`);
+  await late.getByRole('link', { name: po.number }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Purchase order ${po.number}` })).toBeVisible();
+  await expect(page.getByText('· late')).toBeVisible();
+
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByRole('region', { name: 'Purchasing' })).toContainText(`${po.number} from Slow Pottery is late`);
+});
