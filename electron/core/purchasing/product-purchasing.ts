@@ -10,6 +10,7 @@ import type { ProductSupplier, ReorderSetting } from '../../../shared/schemas/pu
 import { withIdempotency } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { findProductRow, type ProductRow } from '../products/product-repository';
+import type { NewChange } from '../changes/change-log';
 import { reorderNeeded, stockPosition } from '../stock/reorder-events';
 import type { LevelFigures } from '../stock/stock-summary';
 import { bool, num, type Db } from '../util/db-helpers';
@@ -158,10 +159,10 @@ export class ProductPurchasing {
           await ctx.trx('reorder_settings').insert({ ...where, ...values, updated_at: ctx.now }).onConflict(['product_id', 'location_id']).merge();
         }
         const settings = { location: location.code, reorderPoint: input.reorderPoint, reorderQuantity: input.reorderQuantity, maxLevel: input.maxLevel };
-        const entries = [{ type: 'replenishment.changed' as const, productId: product.id, sku: product.sku, payload: { sku: product.sku, reorder: settings } }];
+        const entries: NewChange[] = [{ type: 'replenishment.changed', productId: product.id, sku: product.sku, payload: { sku: product.sku, reorder: settings } }];
         const wasNeeded = before?.reorder_point != null && needsReorder({ position, reorderPoint: num(before.reorder_point) });
         if (input.reorderPoint !== null && !wasNeeded && needsReorder({ position, reorderPoint: input.reorderPoint })) {
-          entries.push(reorderNeeded(product, location.code, input.reorderPoint, figures) as (typeof entries)[number]);
+          entries.push(reorderNeeded(product, location.code, input.reorderPoint, figures));
         }
         await ctx.append(entries);
         return this.reorder(product.id, ctx.trx);

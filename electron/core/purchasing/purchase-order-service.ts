@@ -14,12 +14,11 @@ import { withIdempotency } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import type { IncomingDates } from '../stock/incoming-dates';
 import type { StockOperations, StockWriteQueue } from '../stock/stock-ops';
-import { num } from '../util/db-helpers';
+import { num, type Db } from '../util/db-helpers';
 import { uuid7 } from '../util/uuid7';
 import type { WriteContext } from '../write-queue';
 import { recordReceiptCost } from './costs';
 import { isOpen, lineRows, listOrders, loadOrder, openQuantity, orderRow, type LineRow, type OrderRow } from './purchase-order-repository';
-import type { Db } from '../util/db-helpers';
 
 export type PurchaseOrderDeps = {
   db: Db;

@@ -54,17 +54,26 @@ export function reorderNeeded(
  */
 export class ReorderTracker {
   private needed = new Map<Key, boolean>();
+  /** The points by product: a batch of thousands of products looks each one up once. */
+  private readonly byProduct = new Map<string, Array<[locationId: string, point: number]>>();
 
   constructor(
     private readonly points: Map<Key, number>,
     private readonly locationCode: (locationId: string) => string,
-  ) {}
+  ) {
+    for (const [key, point] of points) {
+      const [productId, locationId] = key.split('|') as [string, string];
+      const list = this.byProduct.get(productId) ?? [];
+      list.push([locationId, point]);
+      this.byProduct.set(productId, list);
+    }
+  }
 
   /** Records whether each point of the product is reached before the batch touched it. */
-  start(productId: string, levels: Array<LevelFigures & { product_id?: string }>): void {
-    for (const [key, point] of this.points) {
-      if (!key.startsWith(`${productId}|`) || this.needed.has(key)) continue;
-      const locationId = key.slice(productId.length + 1);
+  start(productId: string, levels: LevelFigures[]): void {
+    for (const [locationId, point] of this.byProduct.get(productId) ?? []) {
+      const key = keyOf(productId, locationId);
+      if (this.needed.has(key)) continue;
       const level = levels.find((l) => l.location_id === locationId);
       this.needed.set(key, needsReorder({ position: stockPosition(level), reorderPoint: point }));
     }
