@@ -146,6 +146,7 @@ export const CORE_LAYERS = [
   ['locations'],
   ['stock'],
   ['products'],
+  ['purchasing'],
   ['catalog', 'channels', 'publish', 'stats', 'webhooks'],
   ['settings', 'auth'],
 ];

@@ -36,8 +36,8 @@ import {
   returnInput,
   sellInput,
   stockGetInput,
+  stockGetSchema,
   stockResultSchema,
-  stockSnapshotSchema,
   transferInput,
 } from './schemas/stock';
 import { locationCreateInput, locationSchema } from './schemas/location';
@@ -71,6 +71,34 @@ import { orderExceptionListInput, orderExceptionResolveInput, orderExceptionSche
 import { orderHistoryInput, orderHistoryPageSchema } from './schemas/order-history';
 import { countBatchInput, countBatchResultSchema } from './schemas/counts';
 import { rotateTokenInput, rotateTokenSchema } from './schemas/auth';
+import {
+  productReorderSchema,
+  productSuppliersGetInput,
+  productSuppliersInput,
+  productSuppliersSchema,
+  reorderGetInput,
+  reorderInput,
+  supplierCreateInput,
+  supplierDeletedSchema,
+  supplierGetInput,
+  supplierIdInput,
+  supplierListSchema,
+  supplierSchema,
+  supplierUpdateInput,
+} from './schemas/purchasing';
+import {
+  purchaseOrderActionInput,
+  purchaseOrderCreateInput,
+  purchaseOrderGetInput,
+  purchaseOrderListInput,
+  purchaseOrderListSchema,
+  purchaseOrderReceiveInput,
+  purchaseOrderSchema,
+  purchaseOrderUpdateInput,
+  replenishmentOverviewSchema,
+  suggestionsInput,
+  suggestionsSchema,
+} from './schemas/purchase-orders';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -82,6 +110,8 @@ export type OperationSpec = {
   output: z.ZodType;
   /** HTTP status on success; 200 unless stated. */
   status?: number;
+  /** The input field a JSON array body fills (a PUT of a whole list); other bodies are objects. */
+  arrayBody?: string;
   summary: string;
 };
 
@@ -180,8 +210,8 @@ export const contract = {
     method: 'GET',
     path: '/stock/:sku',
     input: stockGetInput,
-    output: stockSnapshotSchema,
-    summary: 'On hand, committed, incoming and available stock of a SKU, in total and per location.',
+    output: stockGetSchema,
+    summary: 'On hand, committed, incoming and available stock of a SKU, in total and per location, and when the incoming units are due (incomingByDate).',
   },
   'stock.receive': {
     method: 'POST',
@@ -464,6 +494,144 @@ export const contract = {
     input: rotateTokenInput,
     output: rotateTokenSchema,
     summary: 'Replace the API token; the old one stops working at once. Refused when the token comes from STOCKFEED_API_TOKEN.',
+  },
+  'suppliers.list': {
+    method: 'GET',
+    path: '/suppliers',
+    input: z.strictObject({}),
+    output: supplierListSchema,
+    summary: 'Suppliers, by name.',
+  },
+  'suppliers.get': {
+    method: 'GET',
+    path: '/suppliers/:id',
+    input: supplierGetInput,
+    output: supplierSchema,
+    summary: 'One supplier.',
+  },
+  'suppliers.create': {
+    method: 'POST',
+    path: '/suppliers',
+    input: supplierCreateInput,
+    output: supplierSchema,
+    status: 201,
+    summary: 'Add a supplier: name, contact, currency, lead time in days, minimum order value, notes.',
+  },
+  'suppliers.update': {
+    method: 'PATCH',
+    path: '/suppliers/:id',
+    input: supplierUpdateInput,
+    output: supplierSchema,
+    summary: 'Change some fields of a supplier.',
+  },
+  'suppliers.delete': {
+    method: 'DELETE',
+    path: '/suppliers/:id',
+    input: supplierIdInput,
+    output: supplierDeletedSchema,
+    summary: 'Remove a supplier and its product links; 409 while purchase orders name it.',
+  },
+  'products.suppliers.get': {
+    method: 'GET',
+    path: '/products/:idOrSku/suppliers',
+    input: productSuppliersGetInput,
+    output: productSuppliersSchema,
+    summary: "A product's suppliers (supplier SKU, unit cost, pack size, minimum order quantity, preferred) and its average cost.",
+  },
+  'products.suppliers.set': {
+    method: 'PUT',
+    path: '/products/:idOrSku/suppliers',
+    input: productSuppliersInput,
+    output: productSuppliersSchema,
+    arrayBody: 'suppliers',
+    summary: "Replace a product's suppliers: the body is the whole list as a JSON array; at most one is preferred.",
+  },
+  'products.reorder.get': {
+    method: 'GET',
+    path: '/products/:idOrSku/reorder',
+    input: reorderGetInput,
+    output: productReorderSchema,
+    summary: "A product's reorder settings per location, with its stock position, sales velocity and the suggested reorder point.",
+  },
+  'products.reorder.set': {
+    method: 'PUT',
+    path: '/products/:idOrSku/reorder',
+    input: reorderInput,
+    output: productReorderSchema,
+    summary: 'Set the reorder point and the reorder quantity (or a max level) of a product at a location; null clears them.',
+  },
+  'replenishment.suggestions': {
+    method: 'GET',
+    path: '/replenishment/suggestions',
+    input: suggestionsInput,
+    output: suggestionsSchema,
+    summary:
+      'Products at or below their reorder point (available plus incoming), grouped by supplier, with the quantity to order rounded up to the pack size and minimum order quantity.',
+  },
+  'replenishment.overview': {
+    method: 'GET',
+    path: '/replenishment/overview',
+    input: z.strictObject({}),
+    output: replenishmentOverviewSchema,
+    summary: 'Dashboard figures: stock value at cost beside retail with the margin, products without a cost, products to reorder, late purchase orders.',
+  },
+  'purchaseOrders.list': {
+    method: 'GET',
+    path: '/purchase-orders',
+    input: purchaseOrderListInput,
+    output: purchaseOrderListSchema,
+    summary: 'Purchase orders, newest first; status may also be "open" (ordered or partly received) or "late".',
+  },
+  'purchaseOrders.get': {
+    method: 'GET',
+    path: '/purchase-orders/:id',
+    input: purchaseOrderGetInput,
+    output: purchaseOrderSchema,
+    summary: 'One purchase order with its lines.',
+  },
+  'purchaseOrders.create': {
+    method: 'POST',
+    path: '/purchase-orders',
+    input: purchaseOrderCreateInput,
+    output: purchaseOrderSchema,
+    status: 201,
+    summary: 'Draft a purchase order for a supplier, lines given by SKU; it gets the next number.',
+  },
+  'purchaseOrders.update': {
+    method: 'PATCH',
+    path: '/purchase-orders/:id',
+    input: purchaseOrderUpdateInput,
+    output: purchaseOrderSchema,
+    summary: "Change a purchase order: notes; a draft's location and lines; an ordered one's expected dates.",
+  },
+  'purchaseOrders.order': {
+    method: 'POST',
+    path: '/purchase-orders/:id/order',
+    input: purchaseOrderActionInput,
+    output: purchaseOrderSchema,
+    summary: 'Place a draft purchase order: its quantities become incoming stock at its location.',
+  },
+  'purchaseOrders.receive': {
+    method: 'POST',
+    path: '/purchase-orders/:id/receive',
+    input: purchaseOrderReceiveInput,
+    output: purchaseOrderSchema,
+    summary:
+      'Record goods that arrived, per line (partial, over- and under-deliveries allowed): receive movements turn incoming into on hand and update the average cost.',
+  },
+  'purchaseOrders.cancel': {
+    method: 'POST',
+    path: '/purchase-orders/:id/cancel',
+    input: purchaseOrderActionInput,
+    output: purchaseOrderSchema,
+    summary: 'Cancel a purchase order; what it still had on the way leaves incoming (what arrived stays).',
+  },
+  'purchaseOrders.close': {
+    method: 'POST',
+    path: '/purchase-orders/:id/close',
+    input: purchaseOrderActionInput,
+    output: purchaseOrderSchema,
+    summary: 'Close an ordered purchase order whose missing units will not come: they leave incoming.',
   },
 } as const satisfies Record<OperationName, OperationSpec>;
 

@@ -6,6 +6,7 @@ import { defaultDataDir } from '../core/data-dir';
 import { StartupError } from '../core/db/startup-error';
 import { CommandFailed, checkCommand, exportCommand, importCommand, type CliEnv, type CliIo } from './commands';
 import { publishCommand } from './publish-command';
+import { suggestionsCommand } from './suggestions-command';
 import { tokenCommand } from './token-command';
 import { COMMANDS, COMMAND_HELP, GENERAL_HELP, type CommandName } from './usage';
 
@@ -26,6 +27,7 @@ const OPTIONS = {
   preset: { type: 'string' },
   full: { type: 'boolean' },
   new: { type: 'boolean' },
+  supplier: { type: 'string' },
 } as const;
 
 function isCommand(name: string | undefined): name is CommandName {
@@ -86,13 +88,15 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
   }
   if (values.full && command !== 'publish') throw new UsageError('--full applies only to publish.', command);
   if (values.new && command !== 'token') throw new UsageError('--new applies only to token.', command);
+  if (values.supplier !== undefined && command !== 'suggestions') throw new UsageError('--supplier applies only to suggestions.', command);
+  if (values.supplier !== undefined && values.supplier.trim() === '') throw new UsageError('--supplier needs a supplier name or id.', command);
   if (values.data !== undefined && values.data.trim() === '') throw new UsageError('--data needs a folder.', command);
   const env: CliEnv = {
     dataDir: values.data ?? defaultDataDir(processEnv),
     databaseUrl: processEnv.DATABASE_URL || undefined,
   };
 
-  const expected = command === 'check' || command === 'publish' || command === 'token' ? 0 : 1;
+  const expected = command === 'check' || command === 'publish' || command === 'token' || command === 'suggestions' ? 0 : 1;
   if (rest.length !== expected) {
     const what = expected === 0 ? 'takes no file' : 'needs exactly one file name';
     throw new UsageError(`${command} ${what} (got ${rest.length === 0 ? 'none' : rest.map((a) => `"${a}"`).join(', ')}).`, command);
@@ -109,6 +113,8 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
       return publishCommand(env, io, values.full ?? false);
     case 'token':
       return tokenCommand(env, io, values.new ?? false);
+    case 'suggestions':
+      return suggestionsCommand(env, io, values.supplier);
   }
 }
 

@@ -1,6 +1,6 @@
 import { CSV_COLUMNS } from '../core/catalog/csv-columns';
 
-export const COMMANDS = ['import', 'export', 'check', 'publish', 'token'] as const;
+export const COMMANDS = ['import', 'export', 'check', 'publish', 'token', 'suggestions'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const DATA_OPTION = `  --data DIR     data folder (default: $XDG_DATA_HOME/stockfeed or ~/.local/share/stockfeed);
@@ -16,6 +16,8 @@ Commands:
   check               verify that every stock level equals the sum of its ledger
   publish [--full]    write the Merchant feed, the sitemap and the JSON-LD into the publish folder
   token [--new]       print the API token (DIR/api-token); --new issues a new one
+  suggestions [--supplier X]
+                      what to order now: products at or below their reorder point, by supplier
 
 Options:
 ${DATA_OPTION}
@@ -62,7 +64,8 @@ ${DATA_OPTION}
   check: `Usage: npm run cli -- check [--data DIR]
 
 Verifies that every stock level equals its ledger: on hand = the sum of its movements, committed
-= the units held by open reservations. Prints OK, or each mismatch, and then exits with 1.
+= the units held by open reservations, incoming = the units open purchase orders still expect.
+Prints OK, or each mismatch, and then exits with 1.
 
 Options:
 ${DATA_OPTION}
@@ -91,6 +94,16 @@ with --new. A server that is running keeps the token it read until it restarts.
 
 Options:
   --new          issue a new token (written durably to DIR/api-token); the old one stops working
+${DATA_OPTION}
+`,
+  suggestions: `Usage: npm run cli -- suggestions [--supplier X] [--data DIR]
+
+Lists every active product whose available plus incoming stock at a location is at or below its
+reorder point, grouped by supplier (its preferred one), with the quantity to order rounded up to
+the supplier's pack size and minimum order quantity, and the reorder point its sales suggest.
+
+Options:
+  --supplier X   only what to order from this supplier (its name or id), at its prices and packs
 ${DATA_OPTION}
 `,
 };

@@ -1,9 +1,10 @@
+import { OPEN_PURCHASE_ORDER_STATUSES } from '../../shared/schemas/purchase-orders';
 import { num, type Db } from './util/db-helpers';
 
 export type LedgerMismatch = {
   sku: string;
   location: string;
-  field: 'onHand' | 'committed';
+  field: 'onHand' | 'committed' | 'incoming';
   stored: number;
   expected: number;
 };
@@ -12,17 +13,19 @@ export type LedgerReport = { ok: boolean; levelsChecked: number; mismatches: Led
 
 /**
  * Verifies that every stock level equals its ledger: on hand = sum of movements, committed = sum
- * of held reservations. Grouped queries, so it stays quick on large catalogues.
+ * of held reservations, incoming = what open purchase orders still expect at that location.
+ * Grouped queries, so it stays quick on large catalogues.
  */
 export async function checkLedger(db: Db): Promise<LedgerReport> {
   const levels = (await db('stock_levels as s')
     .join('products as p', 'p.id', 's.product_id')
     .join('locations as l', 'l.id', 's.location_id')
-    .select('s.product_id', 's.location_id', 's.on_hand', 's.committed', 'p.sku', 'l.code')) as Array<{
+    .select('s.product_id', 's.location_id', 's.on_hand', 's.committed', 's.incoming', 'p.sku', 'l.code')) as Array<{
     product_id: string;
     location_id: string;
     on_hand: unknown;
     committed: unknown;
+    incoming: unknown;
     sku: string;
     code: string;
   }>;
@@ -35,10 +38,18 @@ export async function checkLedger(db: Db): Promise<LedgerReport> {
     .sum({ total: 'quantity' })
     .where('status', 'held')
     .groupBy('product_id', 'location_id')) as Array<{ product_id: string; location_id: string; total: unknown }>;
+  // An over-delivered line expects nothing more, never less than nothing.
+  const openSums = (await db('purchase_order_lines as pl')
+    .join('purchase_orders as o', 'o.id', 'pl.purchase_order_id')
+    .select('pl.product_id', 'o.location_id')
+    .sum({ total: db.raw('case when pl.quantity > pl.received then pl.quantity - pl.received else 0 end') })
+    .whereIn('o.status', [...OPEN_PURCHASE_ORDER_STATUSES])
+    .groupBy('pl.product_id', 'o.location_id')) as Array<{ product_id: string; location_id: string; total: unknown }>;
 
   const key = (p: string, l: string) => `${p}|${l}`;
   const onHandOf = new Map(movementSums.map((r) => [key(r.product_id, r.location_id), num(r.total)]));
   const heldOf = new Map(heldSums.map((r) => [key(r.product_id, r.location_id), num(r.total)]));
+  const openOf = new Map(openSums.map((r) => [key(r.product_id, r.location_id), num(r.total)]));
   const seen = new Set<string>();
   const mismatches: LedgerMismatch[] = [];
   for (const level of levels) {
@@ -52,12 +63,17 @@ export async function checkLedger(db: Db): Promise<LedgerReport> {
     if (num(level.committed) !== expectedCommitted) {
       mismatches.push({ sku: level.sku, location: level.code, field: 'committed', stored: num(level.committed), expected: expectedCommitted });
     }
+    const expectedIncoming = openOf.get(k) ?? 0;
+    if (num(level.incoming) !== expectedIncoming) {
+      mismatches.push({ sku: level.sku, location: level.code, field: 'incoming', stored: num(level.incoming), expected: expectedIncoming });
+    }
   }
   // Movements or reservations with no stock row at all are mismatches too.
-  for (const [k, total] of [...onHandOf, ...heldOf]) {
+  for (const [k, total] of [...onHandOf, ...heldOf, ...openOf]) {
     if (seen.has(k) || total === 0) continue;
     const [productId, locationId] = k.split('|') as [string, string];
-    mismatches.push({ sku: productId, location: locationId, field: onHandOf.has(k) ? 'onHand' : 'committed', stored: 0, expected: total });
+    const field = onHandOf.get(k) ? 'onHand' : heldOf.get(k) ? 'committed' : 'incoming';
+    mismatches.push({ sku: productId, location: locationId, field, stored: 0, expected: total });
     seen.add(k);
   }
   return { ok: mismatches.length === 0, levelsChecked: levels.length, mismatches };

@@ -46,6 +46,11 @@ import { createSettingsHandlers } from './settings/settings-handlers';
 import { createStatsHandlers } from './stats/stats-handlers';
 import { createStockHandlers } from './stock/stock-handlers';
 import { createWebhookHandlers } from './webhooks/webhook-handlers';
+import { IncomingDates } from './stock/incoming-dates';
+import { ProductPurchasing, type PurchasingSettings } from './purchasing/product-purchasing';
+import { PurchaseOrderService } from './purchasing/purchase-order-service';
+import { createPurchasingHandlers } from './purchasing/purchasing-handlers';
+import { SupplierService } from './purchasing/supplier-service';
 
 export type CoreOptions = {
   /** Folder for the SQLite file, the API token and (later) the publish folder. */
@@ -125,12 +130,16 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const locations = new LocationDirectory();
   await locations.load(db);
   let settings: SettingsService | undefined;
+  // When open purchase orders expect their goods: a backorder is dated by the earliest of them.
+  const incomingDates = new IncomingDates();
+  await incomingDates.load(db);
   // What the availability rule reads besides the product and its stock: one object for every
   // service, read through the settings cache so a settings change applies everywhere at once.
   const summary: SummaryContext = {
     locations,
     shopBufferStock: () => settings?.current().bufferStock ?? 0,
     backorderLeadDays: () => settings?.current().backorderLeadDays ?? DEFAULT_BACKORDER_LEAD_DAYS,
+    earliestIncoming: (productId, today) => incomingDates.earliest(productId, today, (id) => locations.cachedById(id)?.sellsOnline ?? true),
   };
   // The one stock engine, from one dependency object. The queue runs it for every stock write;
   // orders, 3PL counts and imports run it through the queue inside their own transactions.
@@ -196,6 +205,11 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       : undefined;
   sweep?.unref();
 
+  const purchasingSettings = (): PurchasingSettings => {
+    const current = settingsService.current();
+    return { ...current.purchasing, shopBufferStock: current.bufferStock, defaultLocation: current.defaultLocation };
+  };
+
   // The contract: one handler map per feature, each given only what it needs.
   const productHandlers = createProductHandlers({ products, bulk, queue });
   const stockHandlers = createStockHandlers({ stock });
@@ -213,6 +227,20 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     ...createChannelHandlers({ orders, counts }),
     ...createPublishHandlers({ publisher, preview: { db, summary, settings: () => settingsService.current() } }),
     ...createAuthHandlers({ tokens, sessions }),
+    ...createPurchasingHandlers({
+      db,
+      locations,
+      settings: purchasingSettings,
+      suppliers: new SupplierService(db, queue, () => settingsService.current().currency),
+      productPurchasing: new ProductPurchasing(db, queue, locations, purchasingSettings),
+      purchaseOrders: new PurchaseOrderService({
+        db,
+        queue,
+        locations,
+        incomingDates,
+        settings: () => ({ orderNumberPrefix: settingsService.current().purchasing.orderNumberPrefix, defaultLocation: settingsService.current().defaultLocation }),
+      }),
+    }),
   };
 
   const core: Core = {

@@ -4,6 +4,10 @@
  * a mapping from these fields to its column names.
  */
 
+/** The catalogue CSV's purchasing columns (issue 16): a file without them imports as before. */
+export const PURCHASING_COLUMNS = ['cost', 'supplier', 'supplier_sku', 'reorder_point', 'reorder_quantity'] as const;
+export type PurchasingColumn = (typeof PURCHASING_COLUMNS)[number];
+
 /** Stockfeed's header, in the order the export writes it and the template shows it. */
 export const CSV_COLUMNS = [
   'sku',
@@ -22,6 +26,8 @@ export const CSV_COLUMNS = [
   'item_group_id',
   'location',
   'on_hand',
+  // Purchasing, all optional (electron/core/purchasing/catalog-columns.ts reads and writes them).
+  ...PURCHASING_COLUMNS,
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -37,7 +43,7 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 export const REQUIRED_FIELDS: readonly ImportField[] = ['sku', 'title', 'price'];
 
 /** Amount fields, read with the file's decimal mark. */
-export const AMOUNT_FIELDS: readonly ImportField[] = ['price', 'sale_price', 'compare_at_price'];
+export const AMOUNT_FIELDS: readonly ImportField[] = ['price', 'sale_price', 'compare_at_price', 'cost'];
 
 /** For each field, the file's column that fills it (by its header name); fields left out stay as they are. */
 export type ImportMapping = Partial<Record<ImportField, string>>;
@@ -60,6 +66,11 @@ export const FIELD_LABELS: Readonly<Record<ImportField, string>> = {
   item_group_id: 'Item group (variants)',
   location: 'Location code',
   on_hand: 'On hand (stock count)',
+  cost: 'Cost (unit cost)',
+  supplier: 'Supplier',
+  supplier_sku: "Supplier's SKU",
+  reorder_point: 'Reorder point',
+  reorder_quantity: 'Reorder quantity',
 };
 
 /**
@@ -84,6 +95,11 @@ const SYNONYMS: Readonly<Record<ImportField, readonly string[]>> = {
   item_group_id: ['itemgroupid', 'itemgroup', 'groupid', 'parentsku'],
   location: ['location', 'locationcode', 'warehouse', 'lager', 'lagerort'],
   on_hand: ['onhand', 'stock', 'quantity', 'qty', 'inventory', 'stockquantity', 'inventoryquantity', 'variantinventoryqty', 'bestand', 'menge', 'lagerbestand'],
+  cost: ['cost', 'unitcost', 'costprice', 'costperitem', 'purchaseprice', 'einkaufspreis', 'ek', 'ekpreis'],
+  supplier: ['supplier', 'suppliername', 'lieferant'],
+  supplier_sku: ['suppliersku', 'supplierpartnumber', 'lieferantenartikelnummer'],
+  reorder_point: ['reorderpoint', 'minstock', 'minimumstock', 'meldebestand', 'mindestbestand'],
+  reorder_quantity: ['reorderquantity', 'reorderqty', 'bestellmenge'],
 };
 
 /** A header name as compared: lower case, letters and digits only ("Variant SKU" → "variantsku"). */

@@ -14,6 +14,17 @@ export const CHANGE_TYPES = [
   'order.exception',
   'availability.changed',
   'webhook.changed',
+  /** A supplier was added, changed or removed. */
+  'supplier.changed',
+  /** A product's suppliers or reorder settings changed. */
+  'replenishment.changed',
+  /** A purchase order was drafted, edited, cancelled or closed (payload: from, to). */
+  'purchase_order.changed',
+  'purchase_order.ordered',
+  /** One receipt against a purchase order (a PO received in three deliveries has three). */
+  'purchase_order.received',
+  /** A product's available plus incoming stock at a location fell to its reorder point (once per crossing). */
+  'reorder.needed',
   /** The publisher wrote the publish folder (payload: seq, counts); the publisher ignores its own entries. */
   'published',
 ] as const;

@@ -71,6 +71,19 @@ export const settingsShape = {
   /** Days until a backordered item ships when no incoming stock is dated (Merchant needs a date). */
   backorderLeadDays: z.number().int().min(1, { message: 'lead time is at least 1 day' }).max(365).default(14),
   keepOutOfStockInSitemap: z.boolean().default(true),
+  /** Purchase orders: the number prefix, and the figures behind the suggested reorder points. */
+  purchasing: z
+    .strictObject({
+      orderNumberPrefix: z
+        .string()
+        .trim()
+        .max(12, { message: 'the purchase order prefix is at most 12 characters' })
+        .regex(/^[A-Za-z0-9_./-]*$/, { message: 'the purchase order prefix takes letters, digits, "-", "_", "." and "/"' })
+        .default('PO-'),
+      reviewPeriodDays: z.number().int().min(0).max(365, { message: 'the review period is at most 365 days' }).default(7),
+      velocityWindowDays: z.number().int().min(1, { message: 'the sales window is at least 1 day' }).max(365).default(28),
+    })
+    .default({ orderNumberPrefix: 'PO-', reviewPeriodDays: 7, velocityWindowDays: 28 }),
   gzip: z.boolean().default(false),
   defaultLocation: locationCodeSchema.default('main'),
   indexNow: z
@@ -143,6 +156,7 @@ export const settingsSchema = z.object({
   bufferStock: z.number(),
   backorderLeadDays: z.number(),
   keepOutOfStockInSitemap: z.boolean(),
+  purchasing: z.object({ orderNumberPrefix: z.string(), reviewPeriodDays: z.number(), velocityWindowDays: z.number() }),
   gzip: z.boolean(),
   defaultLocation: z.string(),
   indexNow: z.object({ enabled: z.boolean(), key: z.string(), engine: z.string() }),

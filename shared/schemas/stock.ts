@@ -99,6 +99,14 @@ export const stockSnapshotSchema = stockSummarySchema.extend({
   byLocation: z.array(locationStockSchema),
 });
 
+/** Open purchase-order quantities by expected date (null: no date yet), earliest first. */
+export const incomingByDateSchema = z.array(
+  z.object({ date: z.string().nullable(), location: z.string(), quantity: z.number(), purchaseOrder: z.string() }),
+);
+
+/** `GET /stock/{sku}`: the snapshot plus when the incoming units are due. */
+export const stockGetSchema = stockSnapshotSchema.extend({ incomingByDate: incomingByDateSchema });
+
 export const movementSchema = z.object({
   id: uuidSchema,
   seq: z.number(),

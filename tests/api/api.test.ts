@@ -136,6 +136,7 @@ describe('REST API /api/v1', () => {
         { location: 'main', onHand: 5, committed: 0, incoming: 0, available: 5 },
         { location: 'shop', onHand: 3, committed: 0, incoming: 0, available: 3 },
       ],
+      incomingByDate: [],
     });
   });
 

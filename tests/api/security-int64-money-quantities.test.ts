@@ -182,6 +182,7 @@ describe.skipIf(!engines().includes('pg'))('PostgreSQL bigint values', () => {
       'products.buffer_stock bigint',
       'products.price_minor bigint',
       'products.sale_price_minor bigint',
+      'purchase_order_lines.quantity bigint',
       'reservations.quantity bigint',
       'stock_levels.committed bigint',
       'stock_levels.incoming bigint',

@@ -3,9 +3,9 @@
  * needs at least sku, title and price. The column names themselves are in shared/, where the
  * import screen reads them too.
  */
-import { CSV_COLUMNS, type CsvColumn } from '../../../shared/csv/import-fields';
+import { CSV_COLUMNS, PURCHASING_COLUMNS, type CsvColumn, type PurchasingColumn } from '../../../shared/csv/import-fields';
 
-export { CSV_COLUMNS, type CsvColumn };
+export { CSV_COLUMNS, type CsvColumn, PURCHASING_COLUMNS, type PurchasingColumn };
 
 export const REQUIRED_COLUMNS: readonly CsvColumn[] = ['sku', 'title', 'price'];
 
@@ -39,6 +39,10 @@ export function columnOfField(field: string): string {
 
 export function isProductColumn(column: CsvColumn): column is ProductColumn {
   return column in FIELD_OF_COLUMN;
+}
+
+export function isPurchasingColumn(column: CsvColumn): column is PurchasingColumn {
+  return (PURCHASING_COLUMNS as readonly string[]).includes(column);
 }
 
 /**

@@ -14,6 +14,7 @@ import { matchingProducts, type ListDeps } from '../products/product-list';
 import type { ProductRow } from '../products/product-repository';
 import type { SummaryContext } from '../stock/stock-summary';
 import { CSV_COLUMNS, neutraliseCell, type CsvColumn } from './csv-columns';
+import { exportPurchasingCells, type PurchasingColumn } from '../purchasing/catalog-columns';
 
 const PAGE_SIZE = 1000;
 
@@ -25,7 +26,7 @@ type ExportProduct = Pick<
 
 export type ExportReport = { products: number; rows: number };
 
-function productCells(p: ExportProduct): Record<Exclude<CsvColumn, 'location' | 'on_hand'>, string> {
+function productCells(p: ExportProduct): Record<Exclude<CsvColumn, 'location' | 'on_hand' | PurchasingColumn>, string> {
   return {
     sku: p.sku,
     title: p.title,
@@ -100,13 +101,18 @@ async function* catalogRecords(db: Db, report: ExportReport, selection: ExportSe
       list.push({ code: level.code, onHand: num(level.on_hand) });
       byProduct.set(level.product_id, list);
     }
+    const purchasing = await exportPurchasingCells(db, page);
     for (const product of page) {
       const cells = productCells(product);
-      const stock = byProduct.get(product.id) ?? [{ code: '', onHand: null }];
+      const stock: Array<{ code: string; onHand: number | null }> = byProduct.get(product.id) ?? [];
+      // A location with reorder settings and no stock row still gets its row (on_hand empty: left as is).
+      for (const code of purchasing.reorderLocations(product.id)) if (!stock.some((s) => s.code === code)) stock.push({ code, onHand: null });
+      if (stock.length === 0) stock.push({ code: '', onHand: null });
+      stock.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
       report.products++;
       for (const { code, onHand } of stock) {
         report.rows++;
-        const row: Record<CsvColumn, string> = { ...cells, location: code, on_hand: onHand === null ? '' : String(onHand) };
+        const row: Record<CsvColumn, string> = { ...cells, location: code, on_hand: onHand === null ? '' : String(onHand), ...purchasing.cells(product.id, code) };
         yield CSV_COLUMNS.map((c) => neutraliseCell(row[c]));
       }
     }

@@ -21,6 +21,7 @@ import { planImport, type ImportPlan, type PlanContext } from './import-plan';
 import { rowRule } from './import-presets';
 import { parseValues, type ImportIssue, type ParsedRow } from './import-rows';
 import { ImportRejected, writeImport } from './import-write';
+import { planPurchasingColumns } from '../purchasing/catalog-columns';
 
 export type { ImportIssue } from './import-rows';
 
@@ -201,11 +202,17 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
     elapsedMs: performance.now() - started,
   });
 
+  const purchasingOf = (db: PlanContext['db']) =>
+    planPurchasingColumns(
+      db,
+      rows.map((r) => ({ row: r.row, sku: r.sku, currency: r.fields.currency, location: r.location, cells: r.purchasing })),
+      { currency: settings.currency, location: settings.defaultLocation, locations: deps.locations },
+    );
   if (rows.length === 0 && readIssues.length > 0) return report(null, readIssues);
   if (dryRun || readIssues.length > 0) {
     // Still check the good rows against the database, so one run lists every problem.
     const plan = await planImport(planContext(deps.db, nowIso()), rows);
-    return report(plan, [...readIssues, ...plan.issues]);
+    return report(plan, [...readIssues, ...plan.issues, ...(await purchasingOf(deps.db)).issues]);
   }
 
   try {
@@ -213,8 +220,10 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
       // Planned inside the write transaction: no other writer can take a SKU or slug between
       // the checks and the writes.
       const plan = await planImport(planContext(ctx.trx, ctx.now), rows);
-      if (plan.issues.length > 0) return report(plan, plan.issues);
+      const purchasing = await purchasingOf(ctx.trx);
+      if (plan.issues.length > 0 || purchasing.issues.length > 0) return report(plan, [...plan.issues, ...purchasing.issues]);
       await writeImport(ctx, plan, deps.queue, deps.summary);
+      await purchasing.write(ctx);
       return report(plan, []);
     });
   } catch (error) {

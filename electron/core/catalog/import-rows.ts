@@ -9,12 +9,14 @@ import { locationCodeSchema, quantitySchema } from '../../../shared/schemas/comm
 import { productCreateInput } from '../../../shared/schemas/product';
 import type { ParsedInput } from '../../../shared/contract';
 import { fieldIssues } from '../../../shared/validation';
+import { purchasingCellIssues, type PurchasingCells } from '../purchasing/catalog-columns';
 import {
   FIELD_OF_COLUMN,
   KEEP_WHEN_EMPTY,
   REQUIRED_COLUMNS,
   columnOfField,
   isProductColumn,
+  isPurchasingColumn,
   type ProductField,
 } from './csv-columns';
 
@@ -38,6 +40,10 @@ export type ParsedRow = {
   given: ProductField[];
   /** The row's stock: a location code (null means the default location) and the counted figure. */
   count: { location: string | null; quantity: number } | null;
+  /** The row's location cell (null: the default location). */
+  location: string | null;
+  /** The optional purchasing cells (cost, supplier, supplier_sku, reorder_point, reorder_quantity). */
+  purchasing: PurchasingCells;
 };
 
 const ON_HAND_PATTERN = /^\s*\d+\s*$/;
@@ -61,9 +67,15 @@ export function parseValues(
   const issues: ImportIssue[] = [];
   const raw: Record<string, string> = {};
   const given: ProductField[] = [];
+  const purchasing: PurchasingCells = {};
   for (const column of CSV_COLUMNS) {
     const cell = values[column];
-    if (cell === undefined || !isProductColumn(column)) continue;
+    if (cell === undefined) continue;
+    if (isPurchasingColumn(column)) {
+      purchasing[column] = column === 'cost' ? normaliseAmount(cell, decimal) : cell;
+      continue;
+    }
+    if (!isProductColumn(column)) continue;
     const value = AMOUNT_FIELDS.includes(column) ? normaliseAmount(cell, decimal) : cell;
     const empty = value.trim() === '';
     if (empty && REQUIRED_COLUMNS.includes(column)) {
@@ -113,9 +125,11 @@ export function parseValues(
     }
   }
 
+  issues.push(...purchasingCellIssues(row, purchasing));
+
   if (issues.length > 0 || !parsed.success) return { issues };
   const { idempotencyKey: _key, ...fields } = parsed.data;
-  return { row: { row, sku: fields.sku, fields, given, count } };
+  return { row: { row, sku: fields.sku, fields, given, count, location, purchasing } };
 }
 
 /**

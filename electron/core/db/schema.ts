@@ -197,6 +197,8 @@ export const SCHEMA: Record<string, TableShape> = {
       reservation_id: optional('varchar(36)'),
       transfer_id: optional('varchar(36)'),
       created_at: required('timestamp'),
+      // The purchase-order line a receipt books (no foreign key: see the replenishment migration).
+      purchase_order_line_id: optional('varchar(36)'),
     },
     primaryKey: ['id'],
     indexes: {
@@ -372,5 +374,107 @@ export const SCHEMA: Record<string, TableShape> = {
     indexes: {
       sessions_expires_at_index: { columns: ['expires_at'] },
     },
+  },
+  suppliers: {
+    columns: {
+      id: required('varchar(36)'),
+      name: required('varchar(150)'),
+      email: optional('varchar(254)'),
+      phone: optional('varchar(50)'),
+      currency: required('varchar(3)'),
+      lead_time_days: required('integer'),
+      minimum_order_minor: optional('int64'),
+      notes: required('text'),
+      created_at: required('timestamp'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['id'],
+    indexes: { suppliers_name_unique: { columns: ['name'], unique: true } },
+  },
+  product_suppliers: {
+    columns: {
+      product_id: required('varchar(36)'),
+      supplier_id: required('varchar(36)'),
+      supplier_sku: optional('varchar(100)'),
+      unit_cost_minor: optional('int64'),
+      pack_size: required('int64'),
+      minimum_order_quantity: required('int64'),
+      preferred: required('boolean'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['product_id', 'supplier_id'],
+    indexes: { product_suppliers_supplier_id_index: { columns: ['supplier_id'] } },
+    foreignKeys: { product_id: 'products(id)', supplier_id: 'suppliers(id)' },
+  },
+  reorder_settings: {
+    columns: {
+      product_id: required('varchar(36)'),
+      location_id: required('varchar(36)'),
+      reorder_point: optional('int64'),
+      reorder_quantity: optional('int64'),
+      max_level: optional('int64'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['product_id', 'location_id'],
+    foreignKeys: { product_id: 'products(id)', location_id: 'locations(id)' },
+  },
+  purchase_orders: {
+    columns: {
+      id: required('varchar(36)'),
+      number: required('varchar(32)'),
+      supplier_id: required('varchar(36)'),
+      location_id: required('varchar(36)'),
+      status: required('varchar(16)'),
+      currency: required('varchar(3)'),
+      notes: required('text'),
+      ordered_at: optional('timestamp'),
+      created_at: required('timestamp'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['id'],
+    indexes: {
+      purchase_orders_number_unique: { columns: ['number'], unique: true },
+      purchase_orders_status_index: { columns: ['status'] },
+      purchase_orders_supplier_id_index: { columns: ['supplier_id'] },
+    },
+    foreignKeys: { supplier_id: 'suppliers(id)', location_id: 'locations(id)' },
+  },
+  purchase_order_lines: {
+    columns: {
+      id: required('varchar(36)'),
+      purchase_order_id: required('varchar(36)'),
+      position: required('integer'),
+      product_id: required('varchar(36)'),
+      quantity: required('int64'),
+      unit_cost_minor: required('int64'),
+      // A date (YYYY-MM-DD), not an instant.
+      expected_date: optional('varchar(10)'),
+      received: required('int64'),
+    },
+    primaryKey: ['id'],
+    indexes: {
+      purchase_order_lines_purchase_order_id_position_index: { columns: ['purchase_order_id', 'position'] },
+      purchase_order_lines_product_id_index: { columns: ['product_id'] },
+    },
+    foreignKeys: { purchase_order_id: 'purchase_orders(id)', product_id: 'products(id)' },
+  },
+  /** The weighted average cost of each product's stock, updated by every purchase receipt. */
+  product_costs: {
+    columns: {
+      product_id: required('varchar(36)'),
+      cost_minor: required('int64'),
+      currency: required('varchar(3)'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['product_id'],
+    foreignKeys: { product_id: 'products(id)' },
+  },
+  /** Named sequences (purchase order numbers). */
+  counters: {
+    columns: {
+      name: required('varchar(64)'),
+      value: required('int64'),
+    },
+    primaryKey: ['name'],
   },
 };

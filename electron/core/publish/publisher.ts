@@ -234,6 +234,10 @@ export class Publisher {
           if (changed.some((k) => OUTPUT_SETTINGS.has(k))) full = true;
         } else if (PRODUCT_CHANGES.has(r.type) && r.product_id) {
           ids.add(r.product_id);
+        } else if (r.type.startsWith('purchase_order.')) {
+          // A PO's expected dates date its products' backorders, also when no stock moved (an edited date).
+          const productIds = (JSON.parse(r.payload) as { productIds?: unknown }).productIds;
+          if (Array.isArray(productIds)) for (const id of productIds) if (typeof id === 'string') ids.add(id);
         }
       }
       if (rows.length > 0) cursor = num((rows[rows.length - 1] as { seq: number | string }).seq);

@@ -13,12 +13,13 @@ import type { Channel } from '../../../shared/schemas/channels';
 import type { Movement, MovementKind, Reservation, SettledBy, StockSnapshot } from '../../../shared/schemas/stock';
 import type { NewChange } from '../changes/change-log';
 import { AvailabilityTracker } from './availability-events';
+import { loadReorderPoints, ReorderTracker } from './reorder-events';
 import { findKeys, replay, requestHash } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkRows, chunkValues, num } from '../util/db-helpers';
 import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
 import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
-import type { LevelRow, MovementRow, ReservationRow, StockOp, StockOutput } from './stock-ops';
+import type { IncomingInput, LevelRow, MovementRow, PurchaseReceiptInput, ReservationRow, StockOp, StockOutput } from './stock-ops';
 
 type ProductLite = { id: string; sku: string; title: string; allowBackorder: boolean; status: string; facts: ProductFacts };
 
@@ -75,6 +76,7 @@ class Batch {
   private dirtyLevels = new Set<string>();
   private dirtyReservations = new Set<string>();
   private availability: AvailabilityTracker | null = null;
+  private reorder: ReorderTracker | null = null;
 
   constructor(
     private readonly ctx: WriteContext,
@@ -148,16 +150,24 @@ class Batch {
     }
     this.availability = new AvailabilityTracker(this.deps);
     for (const product of this.productsById.values()) this.availability.start(product.facts, this.levelsOf(product.id));
+    // One more statement per batch, and none for a batch whose products have no reorder point set.
+    const points = this.productsById.size > 0 ? await loadReorderPoints(trx, [...this.productsById.keys()]) : new Map<string, number>();
+    this.reorder = new ReorderTracker(points, (id) => this.deps.locations.cachedById(id)?.code ?? id);
+    for (const product of this.productsById.values()) this.reorder.start(product.id, this.levelsOf(product.id));
   }
 
   private levelsOf(productId: string): LevelRow[] {
     return [...(this.locationsOf.get(productId) ?? [])].map((locationId) => this.levels.get(levelKey(productId, locationId)) as LevelRow);
   }
 
-  /** The availability.changed entry when the operation just planned moved the product's verdict. */
+  /**
+   * The availability.changed entry when the operation just planned moved the product's verdict,
+   * and reorder.needed for each reorder point its stock position just reached.
+   */
   private crossings(product: ProductLite): NewChange[] {
-    const change = this.availability?.after({ ...product.facts, sku: product.sku }, this.levelsOf(product.id));
-    return change ? [change] : [];
+    const levels = this.levelsOf(product.id);
+    const change = this.availability?.after({ ...product.facts, sku: product.sku }, levels);
+    return [...(change ? [change] : []), ...(this.reorder?.after(product, levels) ?? [])];
   }
 
   private putLevel(level: LevelRow): LevelRow {
@@ -265,6 +275,10 @@ class Batch {
         return this.planSettle('expire', op.input.id, 'expiry');
       case 'reservations.undoFulfil':
         return this.planUndoFulfil(op.input.id, op.input.idempotencyKey);
+      case 'purchase.incoming':
+        return this.planIncoming(op.input);
+      case 'purchase.receive':
+        return this.planPurchaseReceipt(op.input);
     }
   }
 
@@ -272,7 +286,7 @@ class Batch {
    * Refuses a stock figure past QUANTITY_MAX: each movement is within it, but a level is their
    * sum, and the limit is what keeps every stored figure and its sums exact (shared/domain/limits.ts).
    */
-  private withinLimit(product: ProductLite, location: LocationRecord, figure: 'on hand' | 'committed', value: number, action: string): void {
+  private withinLimit(product: ProductLite, location: LocationRecord, figure: 'on hand' | 'committed' | 'incoming', value: number, action: string): void {
     if (value <= QUANTITY_MAX) return;
     const message = `Cannot ${action}: ${figure} of ${productLabel(product)} at ${location.name} would be ${value}, above the most Stockfeed can store (${QUANTITY_MAX})`;
     throw new AppError('validation_failed', message, { issues: [{ path: 'quantity', message }] });
@@ -365,6 +379,50 @@ class Batch {
       ],
       { cause: 'transfer', from: from.code, to: to.code },
     );
+  }
+
+  /** Incoming stock rises when a purchase order is placed and falls when it is cancelled or closed; never below zero. */
+  private async planIncoming(input: IncomingInput): Promise<Plan> {
+    const product = this.product(input.sku);
+    const location = await this.location(input.location);
+    const level = this.level(product.id, location.id);
+    const incoming = level.incoming + input.quantity;
+    if (incoming < 0) {
+      throw new AppError(
+        'conflict',
+        `Cannot take ${-input.quantity} of ${productLabel(product)} off incoming at ${location.name}: only ${level.incoming} are on their way`,
+        { sku: product.sku, location: location.code, incoming: level.incoming },
+      );
+    }
+    this.withinLimit(product, location, 'incoming', incoming, `order ${input.quantity}`);
+    level.incoming = incoming;
+    this.touch(level);
+    return this.stockPlan(product, [], { cause: input.cause, purchaseOrderId: input.purchaseOrderId, reference: input.reference, incoming: input.quantity });
+  }
+
+  /** Goods of a purchase-order line arrived: a receive movement that names the line, and incoming falls by what was open. */
+  private async planPurchaseReceipt(input: PurchaseReceiptInput): Promise<Plan> {
+    const product = this.product(input.sku);
+    const location = await this.location(input.location);
+    const level = this.level(product.id, location.id);
+    this.guard(product, location, level, level.on_hand + input.quantity, level.committed, `receive ${input.quantity}`);
+    if (input.incoming > level.incoming) {
+      throw new AppError(
+        'conflict',
+        `Cannot book ${input.incoming} of ${productLabel(product)} as arrived from incoming at ${location.name}: only ${level.incoming} are on their way`,
+        { sku: product.sku, location: location.code, incoming: level.incoming },
+      );
+    }
+    level.on_hand += input.quantity;
+    level.incoming -= input.incoming;
+    this.touch(level);
+    const movement = this.movement(product, location, input.quantity, 'receive', input, null, null, input.purchaseOrderLineId);
+    return this.stockPlan(product, [movement], {
+      cause: 'purchase_order.received',
+      purchaseOrderId: input.purchaseOrderId,
+      purchaseOrderLineId: input.purchaseOrderLineId,
+      incoming: -input.incoming,
+    });
   }
 
   /**
@@ -531,6 +589,7 @@ class Batch {
     input: { reason?: string | undefined; reference?: string | undefined; idempotencyKey?: string | undefined },
     reservationId: string | null,
     transferId: string | null,
+    purchaseOrderLineId: string | null = null,
   ): Omit<MovementRow, 'seq'> {
     return {
       id: uuid7(),
@@ -543,6 +602,7 @@ class Batch {
       idempotency_key: input.idempotencyKey ?? null,
       reservation_id: reservationId,
       transfer_id: transferId,
+      purchase_order_line_id: purchaseOrderLineId,
       created_at: this.ctx.now,
     };
   }

@@ -24,6 +24,36 @@ export type StockOperations = {
   'reservations.undoFulfil': Contracted<'reservations.undoFulfil'>;
   /** Issued by the expiry sweep, never by a caller; answered like a release. */
   'reservations.expire': { input: { id: string; idempotencyKey?: undefined }; output: Output<'reservations.release'> };
+  /** Issued by purchase orders, never by a caller: ordering raises incoming, cancelling or closing lowers it. */
+  'purchase.incoming': { input: IncomingInput; output: Output<'stock.receive'> };
+  /** A purchase-order receipt: on hand rises, incoming falls by what was still open on the line. */
+  'purchase.receive': { input: PurchaseReceiptInput; output: Output<'stock.receive'> };
+};
+
+export type IncomingInput = {
+  sku: string;
+  location: string;
+  /** Units added to (or, negative, taken from) incoming. */
+  quantity: number;
+  cause: 'purchase_order.ordered' | 'purchase_order.cancelled' | 'purchase_order.closed';
+  purchaseOrderId: string;
+  /** The PO number. */
+  reference: string;
+  idempotencyKey?: undefined;
+};
+
+export type PurchaseReceiptInput = {
+  sku: string;
+  location: string;
+  /** Units that arrived (on hand rises by this). */
+  quantity: number;
+  /** Units of it that were on their way (incoming falls by this): less than quantity on an over-delivery. */
+  incoming: number;
+  purchaseOrderId: string;
+  purchaseOrderLineId: string;
+  /** The PO number. */
+  reference: string;
+  idempotencyKey?: undefined;
 };
 
 /** A stock write as the engine sees it: the operation's name and its parsed input. */
@@ -70,5 +100,6 @@ export type MovementRow = {
   idempotency_key: string | null;
   reservation_id: string | null;
   transfer_id: string | null;
+  purchase_order_line_id: string | null;
   created_at: string;
 };

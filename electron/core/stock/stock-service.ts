@@ -1,6 +1,7 @@
 import type { ParsedInput, Output } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import type { Movement, MovementKind, StockSnapshot, StockSummary } from '../../../shared/schemas/stock';
+import type { Movement, MovementKind, StockSummary } from '../../../shared/schemas/stock';
+import { OPEN_PURCHASE_ORDER_STATUSES } from '../../../shared/schemas/purchase-orders';
 import { listReservations, orderHistory } from './reservation-reads';
 import { loadSummaries, summarise, type LevelFigures, type ProductFacts, type SummaryContext } from './stock-summary';
 import type { LocationDirectory } from '../locations/locations';
@@ -56,7 +57,7 @@ export class StockService {
     return results.filter((r) => r.status === 'fulfilled').length;
   }
 
-  async get(sku: string): Promise<StockSnapshot> {
+  async get(sku: string): Promise<Output<'stock.get'>> {
     const product = (await this.db('products').select('id', 'status', 'allow_backorder', 'preorder_date', 'buffer_stock').where({ sku }).first()) as
       | ProductFacts
       | undefined;
@@ -75,7 +76,21 @@ export class StockService {
       });
     }
     byLocation.sort((a, b) => (a.location < b.location ? -1 : 1));
-    return { sku, ...summarise(product, levels, this.summaryContext), byLocation };
+    return { sku, ...summarise(product, levels, this.summaryContext), byLocation, incomingByDate: await this.incomingByDate(product.id) };
+  }
+
+  /** The product's open purchase-order quantities by expected date (undated last), then by PO number. */
+  private async incomingByDate(productId: string): Promise<Output<'stock.get'>['incomingByDate']> {
+    const rows = (await this.db('purchase_order_lines as l')
+      .join('purchase_orders as o', 'o.id', 'l.purchase_order_id')
+      .join('locations as loc', 'loc.id', 'o.location_id')
+      .select('l.expected_date', 'l.quantity', 'l.received', 'o.number', 'loc.code')
+      .where('l.product_id', productId)
+      .whereIn('o.status', [...OPEN_PURCHASE_ORDER_STATUSES])
+      .andWhereRaw('l.received < l.quantity')) as Array<{ expected_date: string | null; quantity: unknown; received: unknown; number: string; code: string }>;
+    return rows
+      .map((r) => ({ date: r.expected_date, location: r.code, quantity: num(r.quantity) - num(r.received), purchaseOrder: r.number }))
+      .sort((a, b) => (a.date ?? '9999').localeCompare(b.date ?? '9999') || a.purchaseOrder.localeCompare(b.purchaseOrder));
   }
 
   /** Stock summaries for a page of products (one query), read through `db` (a transaction when inside one). */

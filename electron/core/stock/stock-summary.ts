@@ -20,6 +20,8 @@ export type SummaryContext = {
   shopBufferStock(): number;
   /** Days a backorder takes when no incoming stock is dated (a setting; 14 when absent). */
   backorderLeadDays?(): number;
+  /** The earliest expected date (YYYY-MM-DD, today or later) of the product's open purchase-order lines. */
+  earliestIncoming?(productId: string, today: string): string | null;
 };
 
 /** Available stock (on hand − committed) summed over the locations that sell online. */
@@ -45,6 +47,7 @@ export function availabilityVerdict(product: ProductFacts, levels: LevelFigures[
     onlineAvailable,
     shopBufferStock: ctx.shopBufferStock(),
     backorderLeadDays: ctx.backorderLeadDays?.(),
+    earliestIncoming: ctx.earliestIncoming?.(product.id, today) ?? null,
     today,
   });
   return { ...verdict, onlineAvailable };

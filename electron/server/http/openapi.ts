@@ -93,6 +93,9 @@ function contractOperation(name: string, spec: OperationSpec): Operation {
       const isArray = schema.type === 'array';
       parameters.push({ name: field, in: 'query', required: required.has(field), schema, ...(isArray ? { style: 'form', explode: true } : {}) });
     }
+  } else if (spec.arrayBody && properties[spec.arrayBody]) {
+    // The body is the list itself (a PUT of a whole list), not an object holding it.
+    operation.requestBody = { required: true, content: { 'application/json': { schema: properties[spec.arrayBody] } } };
   } else if (Object.keys(properties).length > 0) {
     operation.requestBody = { required: required.size > 0, content: { 'application/json': { schema: rest } } };
   }

@@ -25,6 +25,7 @@ function inputOf(spec: OperationSpec, request: FastifyRequest): Record<string, u
     // reset a whole settings document to its defaults).
     const json = String(request.headers['content-type'] ?? '').includes('json');
     if (body === undefined || (body === '' && !json)) base = {};
+    else if (spec.arrayBody && Array.isArray(body)) base = { [spec.arrayBody]: body };
     else if (typeof body === 'object' && !Array.isArray(body)) base = { ...(body as Record<string, unknown>) };
     else throw new AppError('bad_request', 'The request body must be a JSON object');
   }
