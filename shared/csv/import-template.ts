@@ -31,6 +31,12 @@ export function importTemplateCsv(shop: { currency: string; defaultLocation: str
     item_group_id: '',
     location: shop.defaultLocation,
     on_hand: '24',
+    // Purchasing columns are optional; a supplier must exist already, so the example names none.
+    cost: '6.20',
+    supplier: '',
+    supplier_sku: '',
+    reorder_point: '6',
+    reorder_quantity: '24',
   };
   return `${CSV_COLUMNS.join(',')}\r\n${CSV_COLUMNS.map((c) => csvCell(example[c])).join(',')}\r\n`;
 }
