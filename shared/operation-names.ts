@@ -45,6 +45,13 @@ export const OPERATION_NAMES = [
   'orders.exceptions',
   'orders.exceptions.resolve',
   'auth.rotateToken',
+  'channels.connect',
+  'channels.matches',
+  'channels.status',
+  'channels.pushes',
+  'channels.retry',
+  'channels.reconcile',
+  'channels.drift',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

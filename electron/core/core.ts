@@ -44,6 +44,8 @@ import { createSettingsHandlers } from './settings/settings-handlers';
 import { createStatsHandlers } from './stats/stats-handlers';
 import { createStockHandlers } from './stock/stock-handlers';
 import { createWebhookHandlers } from './webhooks/webhook-handlers';
+import { ChannelPush, type ChannelPushOptions } from './channel-push/channel-push';
+import { createChannelPushHandlers } from './channel-push/channel-push-handlers';
 
 export type CoreOptions = {
   /** Folder for the SQLite file, the API token and (later) the publish folder. */
@@ -55,6 +57,8 @@ export type CoreOptions = {
   expirySweepMs?: number;
   /** Outgoing webhooks: whether this process delivers them, and the retry schedule. */
   webhooks?: WebhookOptions;
+  /** Stock pushed to the sales channels: whether this process sends (the CLI only queues), and its timing. */
+  channelPush?: ChannelPushOptions;
   /** Delivery timing (backoff, timeouts); tests shorten it. */
   delivery?: Pick<DeliveryRunnerOptions, 'retry' | 'sftpConnectTimeoutMs' | 'indexNowTimeoutMs'>;
   /** Limits of one sitemap file (50,000 URLs and 50 MB); tests lower them to exercise the split. */
@@ -83,6 +87,8 @@ export type Core = {
   orders: OrderService;
   /** Warehouse (3PL) counts. */
   counts: CountService;
+  /** Available stock pushed to Shopify, WooCommerce and Google; the hosts hand it the channels' inventory webhooks. */
+  channelPush: ChannelPush;
   /** The API token the HTTP server checks; rotated through the contract. */
   tokens: TokenStore;
   /** SFTP upload and IndexNow after each publish; `status()` feeds publish.status. */
@@ -140,12 +146,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     log.warn(`could not record that an API token was issued: ${error.message}`),
   );
 
-  // Every URL the core calls (webhooks, IndexNow) goes out through this one checked helper.
+  // Every URL the core calls (webhooks, IndexNow, the sales channels' APIs) goes out through this one checked helper.
   const outbound = new Outbound({ resolve: options.resolveHost });
   const allowPrivateNetwork = () => settingsService.current().webhooks.allowPrivateNetwork;
   const webhooks = new Webhooks(db, queue, bus, log, VERSION, { outbound, allowPrivateNetwork }, options.webhooks);
   const orders = new OrderService(db, queue, new OrderStock(queue, { locations, defaultLocation: () => settingsService.current().defaultLocation }));
   const counts = new CountService(queue, locations);
+  const channelPush = new ChannelPush({ db, queue, bus, log, outbound, settings: () => settingsService.current(), summary }, options.channelPush);
 
   const delivery = createDeliveryRunner({
     ...options.delivery,
@@ -201,6 +208,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     ...createCatalogHandlers({ db, queue, locations, summary, settings: settingsService, operations: { ...productHandlers, ...locationHandlers, ...stockHandlers } }),
     ...createWebhookHandlers({ webhooks }),
     ...createChannelHandlers({ orders, counts }),
+    ...createChannelPushHandlers({ channelPush }),
     ...createPublishHandlers({ publisher, preview: { db, summary, settings: () => settingsService.current() } }),
     ...createAuthHandlers({ tokens }),
   };
@@ -219,6 +227,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     webhooks,
     orders,
     counts,
+    channelPush,
     tokens,
     delivery,
     publisher,
@@ -227,6 +236,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     async close() {
       if (sweep) clearInterval(sweep);
       await webhooks.stop();
+      await channelPush.stop();
       await publisher.stop();
       disconnectDelivery();
       await delivery.close();
@@ -238,5 +248,6 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   };
   // After everything is wired: resumes deliveries committed before the last stop or crash.
   await webhooks.start();
+  await channelPush.start();
   return core;
 }
