@@ -183,7 +183,10 @@ export class ChannelPush {
     }
   }
 
-  /** Every `channels.driftCheckHours`, the channels this process pushes are read back and corrected. */
+  /**
+   * Every `channels.driftCheckHours`, the channels this process pushes are synced: the catalogue is
+   * pulled and matched again, and every matched item is read back and corrected.
+   */
   private async periodicDriftCheck(): Promise<void> {
     const settings = this.deps.settings();
     const hours = settings.channels.driftCheckHours;
@@ -196,6 +199,10 @@ export class ChannelPush {
       const last = row?.last_reconcile_at ?? row?.connected_at ?? null;
       if (last && Date.now() - Date.parse(last) < hours * 60 * 60_000) continue;
       try {
+        // The catalogue first, so items added on either side since are matched (and what is gone, dropped) …
+        const adapter = this.adapterOrRefuse(channel);
+        await applyCatalogue({ db: this.deps.db, queue: this.deps.queue, pushEnabled: false, wake: () => undefined }, channel, await adapter.catalogue(this.abort.signal));
+        // … then every matched item's value is read back and corrected.
         await this.reconcile(channel);
       } catch (error) {
         this.deps.log.warn(`drift check of ${channel} failed: ${(error as Error).message}`);

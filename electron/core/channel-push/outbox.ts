@@ -16,7 +16,7 @@ import type { AppendHook } from '../write-queue';
 const TRIGGERS = new Set(['stock.changed', 'reservation.changed', 'product.created', 'product.updated', 'availability.changed']);
 
 /** A product the channel had no item for is looked up again after this long (it may have been added there). */
-export const ABSENT_RECHECK_MS = 60 * 60 * 1000;
+export const ABSENT_RECHECK_MS = 10 * 60 * 1000;
 
 /** `count`: the changes this request stands for (1 when absent), for the coalescing figures. */
 export type PushRequest = { channel: PushChannel; productId: string; sku: string; seq: number; count?: number };
