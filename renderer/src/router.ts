@@ -40,6 +40,7 @@ export function createAppRouter(pinia: Pinia): Router {
       { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: 'Settings' } },
       { path: '/import', name: 'import-export', component: () => import('./views/ImportExportView.vue'), meta: { title: 'Import and export' } },
       { path: '/publishing', name: 'publishing', component: () => import('./views/PublishingView.vue'), meta: { title: 'Publishing' } },
+      { path: '/channels', name: 'channels', component: () => import('./views/ChannelsView.vue'), meta: { title: 'Channels' } },
       { path: '/:unknown(.*)*', redirect: { name: 'products' } },
     ],
   });
