@@ -16,6 +16,7 @@ import { benchWebhooks } from './webhooks';
 import { benchOrders } from './orders';
 import { benchPublish } from './publish';
 import { benchProductList } from './product-list';
+import { benchChannels } from './channels';
 
 type Context = { dir: string; stock: StockBenchOptions; pgUrl: string };
 
@@ -42,6 +43,7 @@ const SECTIONS: Section[] = [
     run: (ctx) =>
       benchPublish(ctx.dir, { products: Number(process.env.STOCKFEED_BENCH_PUBLISH_PRODUCTS ?? 100_000), smallProducts: 10_000, changes: 200 }),
   },
+  { name: 'channels', unavailable: () => null, run: (ctx) => benchChannels(ctx.dir) },
   {
     name: 'products:list',
     unavailable: () => null,

@@ -27,8 +27,8 @@ export type GoogleDeps = { outbound: Outbound; allowPrivateNetwork: boolean; tim
 
 type ProcessedProduct = { offerId?: string; contentLanguage?: string; feedLabel?: string; productAttributes?: Record<string, unknown> & { title?: string } };
 
-/** Products sent per round (each its own call, `concurrency` at a time). */
-const ROUND = 50;
+/** Products sent per batch (each its own call, `concurrency` at a time). */
+const BATCH = 500;
 
 function priceOf(value: unknown): GooglePrice | null {
   const p = value as { amountMicros?: unknown; currencyCode?: unknown } | null | undefined;
@@ -162,7 +162,7 @@ export function createGoogleChannel(config: GoogleConfig, deps: GoogleDeps): Cha
 
   return {
     channel: 'google',
-    capacity: ROUND,
+    capacity: BATCH,
     weight: () => 1,
     prepare,
     value: googleValue,

@@ -2,7 +2,7 @@
  * One round of a channel's lane: a page of due pushes, oldest change first. Products not mapped yet
  * are looked up by SKU (new products in either place are matched here); each value is computed
  * from the database now (never a stale one); a product the channel already shows right needs no
- * call; Google's daily budget may hold a push back; the rest go out in batches, and each batch's
+ * call; Google's daily budget may hold a push back; the rest go out in batches, and the round's
  * outcome is recorded in one transaction with one `channel.synced` entry (none when nothing was sent).
  */
 import { createHash } from 'node:crypto';
@@ -139,15 +139,11 @@ export async function pushRound(deps: RoundDeps, channel: PushChannel, adapter: 
     sends.push({ row, item, value, drift, knownBefore: item.known });
   }
 
-  if (drops.length > 0 || waits.length > 0 || changedItems.size > 0) {
-    await deps.queue.exclusive(async ({ trx }) => {
-      await saveItems(trx, [...changedItems.values()], now);
-      await dropPushes(trx, drops);
-      await settlePushes(trx, waits, now);
-    });
-  }
-
-  let sent = 0;
+  // Every batch goes out, then the round is recorded in one transaction (the write queue is the
+  // stock writers' too: one short commit per round, not one per call). A call repeated after a
+  // crash before the record carries the same idempotency key.
+  const outcomes: SendOutcome[] = [];
+  let stopped: ChannelError | null = null;
   for (const batch of batches(sends, adapter)) {
     const key = createHash('sha256')
       .update(channel)
@@ -160,18 +156,34 @@ export async function pushRound(deps: RoundDeps, channel: PushChannel, adapter: 
       signal,
     );
     calls += result.calls;
-    sent += await record(deps, channel, adapter, batch, result.outcomes, result.calls);
-    if (result.stopped) return { sent, calls, settled: drops.length + waits.length, stopped: result.stopped };
+    outcomes.push(...result.outcomes);
+    if (result.stopped) {
+      stopped = result.stopped;
+      break;
+    }
   }
-  return { sent, calls, settled: drops.length + waits.length, stopped: null };
+  const sent = await record(deps, channel, adapter, { sends, outcomes, calls, drops, waits, changedItems: [...changedItems.values()] });
+  return { sent, calls, settled: drops.length + waits.length, stopped };
 }
 
-/** Records a batch's outcomes, the mapping's new values, drift found, and one change-log entry. */
-async function record(deps: RoundDeps, channel: PushChannel, adapter: ChannelAdapter, batch: Send[], outcomes: SendOutcome[], calls: number): Promise<number> {
-  if (outcomes.length === 0) return 0;
+type RoundOutcome = {
+  sends: Send[];
+  outcomes: SendOutcome[];
+  calls: number;
+  /** Pushes that needed no call, and those waiting for Google's budget. */
+  drops: Array<{ id: number; seq: number }>;
+  waits: PushUpdate[];
+  /** Mapping rows found by a lookup, or that learnt the channel already agrees. */
+  changedItems: ItemState[];
+};
+
+/** Records a round: the pushes' outcomes, the mapping's new values, drift found, and one change-log entry. */
+async function record(deps: RoundDeps, channel: PushChannel, adapter: ChannelAdapter, round: RoundOutcome): Promise<number> {
+  const { outcomes, calls } = round;
+  if (outcomes.length === 0 && round.drops.length === 0 && round.waits.length === 0 && round.changedItems.length === 0) return 0;
   const now = new Date().toISOString();
   const today = utcToday();
-  const bySend = new Map(batch.map((s) => [s.item.productId, s]));
+  const bySend = new Map(round.sends.map((s) => [s.item.productId, s]));
   const describe = (value: unknown) => describeValue(value, adapter.describeSlot);
   const updates: PushUpdate[] = [];
   const sent: SentPush[] = [];
@@ -208,10 +220,13 @@ async function record(deps: RoundDeps, channel: PushChannel, adapter: ChannelAda
       if (park) parked.push({ sku: item.sku, error: outcome.error });
     }
   }
+  // Items the round settled first (no call needed), then those it sent: a sent value wins.
+  const sentIds = new Set(items.map((i) => i.productId));
   await deps.queue.exclusive(async (ctx) => {
-    await saveItems(ctx.trx, items, now);
+    await saveItems(ctx.trx, [...round.changedItems.filter((i) => !sentIds.has(i.productId)), ...items], now);
+    await dropPushes(ctx.trx, round.drops);
     await markSent(ctx.trx, channel, sent, now);
-    await settlePushes(ctx.trx, updates, now);
+    await settlePushes(ctx.trx, [...round.waits, ...updates], now);
     await recordDrift(ctx.trx, drift, now);
     const entries: NewChange[] = [];
     if (okSkus.length > 0) {
