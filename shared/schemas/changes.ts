@@ -14,7 +14,7 @@ export const CHANGE_TYPES = [
   'webhook.changed',
   /** The publisher wrote the publish folder (payload: seq, counts); the publisher ignores its own entries. */
   'published',
-  /** A batch of stock pushes reached a sales channel (payload: channel, pushed, skus, upToSeq); one per batch, none when nothing changed. */
+  /** Stock pushes reached a sales channel (payload: channel, pushed, calls, skus, upToSeq); one per round of up to 500 pushes, none when nothing was sent. */
   'channel.synced',
   /** A channel stopped answering, or pushes were parked (payload: channel, error, parked, skus). */
   'channel.failed',

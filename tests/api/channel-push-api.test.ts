@@ -44,6 +44,9 @@ describe('channel push API and inventory webhooks', () => {
     store.webhooks.url = `${base}/api/v1/channels/woocommerce/orders`;
   });
   afterAll(async () => {
+    // Echoes still on their way would hold a keep-alive connection open past the server's close.
+    await shop?.webhooks.settled();
+    await store?.webhooks.settled();
     await app?.close();
     await core?.cleanup();
     await shop?.close();
@@ -142,5 +145,27 @@ describe('channel push API and inventory webhooks', () => {
     expect(synced.length).toBeGreaterThan(0);
     expect(synced.every((c) => c.payload.pushed > 0)).toBe(true);
     expect(new Set(synced.map((c) => c.payload.channel))).toEqual(new Set(['shopify', 'woocommerce']));
+    // WooCommerce stops answering: one channel.failed (not one per retry), and the push waits.
+    await store.faults.down('refuse');
+    await core.call('stock.receive', { sku: 'ECHO-1', quantity: 1 });
+    await eventually(async () => ((await api('GET', '/changes?type=channel.failed&limit=10')).body.changes as unknown[]).length > 0, 3_000, 'channel.failed');
+    const failed = (await api('GET', '/changes?type=channel.failed&limit=10')).body.changes as Array<{ payload: { channel: string; error: string; pending: number } }>;
+    expect(failed).toEqual([expect.objectContaining({ payload: expect.objectContaining({ channel: 'woocommerce', error: expect.any(String), pending: 1 }) })]);
+    expect(await status('woocommerce')).toMatchObject({ pending: 1, parked: 0, lastError: expect.any(String) });
+    await store.faults.up();
+    core.channelPush.pusher?.retryNow('woocommerce');
+    await eventually(() => store.store.bySku('ECHO-1')?.stockQuantity === 6, 3_000, 'WooCommerce caught up');
+  });
+
+  it('documents the channel routes of issue 15 in the OpenAPI document', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    const paths = (res.json() as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; schema: { enum?: string[] } }> }>> }).paths;
+    expect(Object.keys(paths['/api/v1/channels/{channel}/connect'] ?? {})).toEqual(['post']);
+    expect(Object.keys(paths['/api/v1/channels/status'] ?? {})).toEqual(['get']);
+    expect(Object.keys(paths['/api/v1/channels/{channel}/pushes/{id}/retry'] ?? {})).toEqual(['post']);
+    expect(Object.keys(paths['/api/v1/channels/{channel}/reconcile'] ?? {})).toEqual(['post']);
+    const pushes = paths['/api/v1/channels/{channel}/pushes']?.get;
+    expect(pushes?.parameters?.find((p) => p.name === 'status')).toMatchObject({ in: 'query', schema: { enum: ['pending', 'parked', 'sent'] } });
+    expect(pushes?.parameters?.find((p) => p.name === 'channel')).toMatchObject({ in: 'path', schema: { enum: ['shopify', 'woocommerce', 'google'] } });
   });
 });

@@ -4,7 +4,9 @@
  * source, signed in with the service account through google-auth-library, within the per-product
  * daily budget — except a change that makes a product unsellable, which always goes at once.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createGoogleChannel, GOOGLE_CATALOGUE_TTL_MS } from '../../electron/core/channel-push/google-channel';
+import { Outbound } from '../../electron/core/net/outbound';
 import { startGoogleStandIn, type GoogleStandIn } from '../helpers/channel-standins';
 import { eventually, FAST_PUSH, openPushes, settled, useStandIns } from '../helpers/channel-push';
 import { engines, productInput, startCore, type TestCore } from '../helpers/core';
@@ -110,5 +112,48 @@ describe.each(engines())('channel push to Google (%s)', (engine) => {
     const current = await core.call('settings.get', {});
     await core.call('settings.update', { ...current, channels: { ...current.channels, google: { ...current.channels.google, dataSourceId: '10001' } } } as never);
     await expect(core.call('channels.connect', { channel: 'google' })).rejects.toMatchObject({ code: 'validation_failed', message: expect.stringContaining('channels.google.dataSourceId') });
+  });
+});
+
+describe('the Google adapter reading the account', () => {
+  let google: GoogleStandIn | undefined;
+  const outbound = new Outbound();
+
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await google?.close();
+    google = undefined;
+  });
+
+  it('looks a product up again in a fresh catalogue once the kept one is old (it reaches Google with the next feed fetch)', async () => {
+    google = await startGoogleStandIn();
+    google.seedProduct('OLD-1', { title: 'Old', availability: 'IN_STOCK', price: usd('1.00') });
+    const adapter = createGoogleChannel(
+      {
+        channel: 'google',
+        apiBase: google.url,
+        tokenUrl: google.tokenUrl,
+        merchantId: google.accountId,
+        dataSourceId: google.supplementalDataSource.split('/').pop() as string,
+        clientEmail: google.serviceAccountKey.client_email,
+        privateKey: google.serviceAccountKey.private_key,
+        maxUpdatesPerDay: 2,
+      },
+      { outbound, allowPrivateNetwork: true, timeoutMs: 5_000, concurrency: 2 },
+    );
+    const signal = new AbortController().signal;
+    const first = await adapter.lookup(['OLD-1', 'NEW-1'], signal);
+    expect([...first.found.keys()]).toEqual(['OLD-1']);
+    // Google fetches the feed and gets the new product; a lookup a moment later reuses the read.
+    google.seedProduct('NEW-1', { title: 'New', availability: 'OUT_OF_STOCK', price: usd('2.00') });
+    const again = await adapter.lookup(['NEW-1'], signal);
+    expect(again).toMatchObject({ calls: 0 });
+    expect(again.found.size).toBe(0);
+    // Once the kept catalogue is older than its limit, the account is read again and the product found.
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now + GOOGLE_CATALOGUE_TTL_MS + 1);
+    const later = await adapter.lookup(['NEW-1'], signal);
+    expect(later.calls).toBeGreaterThan(0);
+    expect(later.found.get('NEW-1')).toMatchObject({ externalId: 'NEW-1', known: { availability: 'OUT_OF_STOCK' } });
   });
 });

@@ -68,6 +68,8 @@ export type ChannelAdapter = {
   lookup(skus: string[], signal: AbortSignal): Promise<{ found: Map<string, FoundItem>; duplicates: Set<string>; calls: number }>;
   /** Sends a batch; `key` is derived from the batch's pushes and their sequence numbers. */
   send(items: SendItem[], key: string, signal: AbortSignal): Promise<SendResult>;
+  /** Items per `read` call (default 1,000). */
+  readBatch?: number;
   /** What the channel shows now for mapped items (the drift check), by product id. */
   read(items: ChannelItem[], signal: AbortSignal): Promise<Map<string, unknown>>;
   catalogue(signal: AbortSignal): Promise<Catalogue>;

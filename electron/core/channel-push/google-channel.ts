@@ -29,6 +29,12 @@ type ProcessedProduct = { offerId?: string; contentLanguage?: string; feedLabel?
 
 /** Products sent per batch (each its own call, `concurrency` at a time). */
 const BATCH = 500;
+/**
+ * The Merchant API has no search by offer id, so a lookup reads the whole account. That read is
+ * kept this long: a product reaches Google when it next fetches the feed, and a product that was
+ * not there is looked up again later (ABSENT_RECHECK_MS), which must see a fresh catalogue.
+ */
+export const GOOGLE_CATALOGUE_TTL_MS = 5 * 60_000;
 
 function priceOf(value: unknown): GooglePrice | null {
   const p = value as { amountMicros?: unknown; currencyCode?: unknown } | null | undefined;
@@ -71,7 +77,7 @@ export function createGoogleChannel(config: GoogleConfig, deps: GoogleDeps): Cha
   const account = `${config.apiBase}/products/v1/accounts/${config.merchantId}`;
   const dataSource = `accounts/${config.merchantId}/dataSources/${config.dataSourceId}`;
   let calls = 0;
-  let catalogue: Map<string, ProcessedProduct[]> | null = null;
+  let cached: { at: number; products: Map<string, ProcessedProduct[]> } | null = null;
 
   async function token(): Promise<string> {
     try {
@@ -112,8 +118,10 @@ export function createGoogleChannel(config: GoogleConfig, deps: GoogleDeps): Cha
     return answer.status === 429 && failed.retryAfterMs === null ? new ChannelError(failed.message, 'transient', 60_000) : failed;
   }
 
-  /** Every processed product of the account, by offer id. */
-  async function products(signal: AbortSignal): Promise<Map<string, ProcessedProduct[]>> {
+  /** Every processed product of the account, by offer id: read again when the last read is older than `maxAgeMs`. */
+  async function products(signal: AbortSignal, maxAgeMs = 0): Promise<Map<string, ProcessedProduct[]>> {
+    if (cached && Date.now() - cached.at < maxAgeMs) return cached.products;
+    const at = Date.now();
     const out = new Map<string, ProcessedProduct[]>();
     let pageToken = '';
     for (;;) {
@@ -121,7 +129,10 @@ export function createGoogleChannel(config: GoogleConfig, deps: GoogleDeps): Cha
       if (answer.status !== 200) throw failure(answer);
       const body = answer.body as { products?: ProcessedProduct[]; nextPageToken?: string } | null;
       for (const p of body?.products ?? []) if (p.offerId) out.set(p.offerId, [...(out.get(p.offerId) ?? []), p]);
-      if (!body?.nextPageToken) return out;
+      if (!body?.nextPageToken) {
+        cached = { at, products: out };
+        return out;
+      }
       pageToken = body.nextPageToken;
     }
   }
@@ -173,7 +184,7 @@ export function createGoogleChannel(config: GoogleConfig, deps: GoogleDeps): Cha
     },
     async lookup(skus, signal) {
       const before = calls;
-      catalogue ??= await products(signal);
+      const catalogue = await products(signal, GOOGLE_CATALOGUE_TTL_MS);
       const found = new Map<string, FoundItem>();
       const duplicates = new Set<string>();
       for (const sku of skus) {
@@ -204,6 +215,8 @@ export function createGoogleChannel(config: GoogleConfig, deps: GoogleDeps): Cha
       await Promise.all(Array.from({ length: Math.min(deps.concurrency, items.length) }, worker));
       return { outcomes, calls: calls - before, stopped };
     },
+    // Each read pulls the whole account (fresh: the drift check must see what Google shows now), so it takes many items at once.
+    readBatch: 20_000,
     async read(items: ChannelItem[], signal) {
       const all = await products(signal);
       const out = new Map<string, unknown>();

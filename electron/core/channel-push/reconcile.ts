@@ -18,7 +18,7 @@ import { describeValue, sameValue } from './values';
 
 export type ReconcileDeps = { db: Db; queue: ExclusiveWriter; summary: SummaryContext; pushEnabled: boolean; wake(): void };
 
-/** Items read per call to the adapter (it pages further itself). */
+/** Items read per call to the adapter, unless it says otherwise (it pages further itself). */
 const CHUNK = 1_000;
 
 export async function reconcile(deps: ReconcileDeps, channel: PushChannel, adapter: ChannelAdapter, signal: AbortSignal): Promise<ReconcileResult> {
@@ -34,8 +34,9 @@ export async function reconcile(deps: ReconcileDeps, channel: PushChannel, adapt
   const changed: ItemState[] = [];
   const toPush: ItemState[] = [];
   const describe = (value: unknown) => describeValue(value, adapter.describeSlot);
-  for (let i = 0; i < checkable.length; i += CHUNK) {
-    const chunk = checkable.slice(i, i + CHUNK);
+  const size = adapter.readBatch ?? CHUNK;
+  for (let i = 0; i < checkable.length; i += size) {
+    const chunk = checkable.slice(i, i + size);
     const [read, facts] = await Promise.all([adapter.read(chunk, signal), loadFacts(deps.db, chunk.map((c) => c.productId))]);
     for (const item of chunk) {
       const product = facts.products.get(item.productId);
