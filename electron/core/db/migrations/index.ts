@@ -7,7 +7,7 @@ import * as channelOrders from './20261126150000_channel_orders';
 import * as productSearch from './20261126160000_product_search';
 import * as outboundRedaction from './20261204120000_outbound_redaction';
 import * as int64MoneyQuantities from './20261204130000_int64_money_quantities';
-import * as channelPush from './20261210120000_channel_push';
+import * as channelPush from './20261204170000_channel_push';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -24,7 +24,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261126160000_product_search', productSearch],
   ['20261204120000_outbound_redaction', outboundRedaction],
   ['20261204130000_int64_money_quantities', int64MoneyQuantities],
-  ['20261210120000_channel_push', channelPush],
+  ['20261204170000_channel_push', channelPush],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
