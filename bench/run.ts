@@ -17,6 +17,7 @@ import { benchOrders } from './orders';
 import { benchPublish } from './publish';
 import { benchProductList } from './product-list';
 import { benchProductBulk } from './product-bulk';
+import { benchChannels } from './channels';
 
 type Context = { dir: string; stock: StockBenchOptions; pgUrl: string };
 
@@ -43,6 +44,7 @@ const SECTIONS: Section[] = [
     run: (ctx) =>
       benchPublish(ctx.dir, { products: Number(process.env.STOCKFEED_BENCH_PUBLISH_PRODUCTS ?? 100_000), smallProducts: 10_000, changes: 200 }),
   },
+  { name: 'channels', unavailable: () => null, run: (ctx) => benchChannels(ctx.dir) },
   {
     name: 'products:list',
     unavailable: () => null,

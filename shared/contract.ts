@@ -99,6 +99,19 @@ import {
   suggestionsInput,
   suggestionsSchema,
 } from './schemas/purchase-orders';
+import {
+  channelInput,
+  channelStatusListSchema,
+  driftListInput,
+  driftListSchema,
+  matchReportResultSchema,
+  matchReportSchema,
+  pushListInput,
+  pushPageSchema,
+  pushRetryInput,
+  pushSchema,
+  reconcileResultSchema,
+} from './schemas/channel-push';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -632,6 +645,56 @@ export const contract = {
     input: purchaseOrderActionInput,
     output: purchaseOrderSchema,
     summary: 'Close an ordered purchase order whose missing units will not come: they leave incoming.',
+  },
+  'channels.connect': {
+    method: 'POST',
+    path: '/channels/:channel/connect',
+    input: channelInput,
+    output: matchReportSchema,
+    summary:
+      "Pull the channel's catalogue, match its items to products by SKU, store the mapping and return the match report: matched, in Stockfeed only, in the channel only, duplicate SKUs, problems, each with how to fix it.",
+  },
+  'channels.matches': {
+    method: 'GET',
+    path: '/channels/:channel/matches',
+    input: channelInput,
+    output: matchReportResultSchema,
+    summary: 'The match report of the last Connect (null before the first one).',
+  },
+  'channels.status': {
+    method: 'GET',
+    path: '/channels/status',
+    input: z.strictObject({}),
+    output: channelStatusListSchema,
+    summary: 'Per sales channel: connected or not, last push, pending and parked pushes, last error, drift found.',
+  },
+  'channels.pushes': {
+    method: 'GET',
+    path: '/channels/:channel/pushes',
+    input: pushListInput,
+    output: pushPageSchema,
+    summary: 'The push log of a channel, newest first, optionally by status (pending, parked, sent).',
+  },
+  'channels.retry': {
+    method: 'POST',
+    path: '/channels/:channel/pushes/:id/retry',
+    input: pushRetryInput,
+    output: pushSchema,
+    summary: "Send a parked push again, with a fresh set of attempts and the product's value as it is now.",
+  },
+  'channels.reconcile': {
+    method: 'POST',
+    path: '/channels/:channel/reconcile',
+    input: channelInput,
+    output: reconcileResultSchema,
+    summary: "Drift check now: read the channel's quantities, compare them with Stockfeed's, queue a correction for every difference and list them.",
+  },
+  'channels.drift': {
+    method: 'GET',
+    path: '/channels/:channel/drift',
+    input: driftListInput,
+    output: driftListSchema,
+    summary: 'The drift report, newest first: SKU, the value found in the channel, Stockfeed\'s value, when, and when it was corrected.',
   },
 } as const satisfies Record<OperationName, OperationSpec>;
 

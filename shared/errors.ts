@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   misdirected_request: 421,
   validation_failed: 422,
   rate_limited: 429,
+  /** A sales channel's API did not answer, or refused (Connect, the drift check). */
+  bad_gateway: 502,
   internal: 500,
   /** The disk holding the data (or the database server's) is full; nothing of the request was saved. */
   insufficient_storage: 507,

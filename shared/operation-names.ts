@@ -74,6 +74,13 @@ export const OPERATION_NAMES = [
   'purchaseOrders.receive',
   'purchaseOrders.cancel',
   'purchaseOrders.close',
+  'channels.connect',
+  'channels.matches',
+  'channels.status',
+  'channels.pushes',
+  'channels.retry',
+  'channels.reconcile',
+  'channels.drift',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

@@ -35,8 +35,9 @@ export async function withCore<T>(env: CliEnv, io: CliIo, mustExist: boolean, ru
     dataDir: env.dataDir,
     databaseUrl: env.databaseUrl,
     expirySweepMs: 0,
-    // A short-lived command queues webhook deliveries; the app or server that runs next sends them.
+    // A short-lived command queues webhook deliveries and channel pushes; the app or server that runs next sends them.
     webhooks: { worker: false },
+    channelPush: { worker: false },
     logger: { info() {}, warn: (m) => io.err(`warning: ${m}`), error: (m) => io.err(`error: ${m}`) },
   });
   try {

@@ -51,6 +51,8 @@ import { ProductPurchasing, type PurchasingSettings } from './purchasing/product
 import { PurchaseOrderService } from './purchasing/purchase-order-service';
 import { createPurchasingHandlers } from './purchasing/purchasing-handlers';
 import { SupplierService } from './purchasing/supplier-service';
+import { ChannelPush, type ChannelPushOptions } from './channel-push/channel-push';
+import { createChannelPushHandlers } from './channel-push/channel-push-handlers';
 
 export type CoreOptions = {
   /** Folder for the SQLite file, the API token and (later) the publish folder. */
@@ -62,6 +64,8 @@ export type CoreOptions = {
   expirySweepMs?: number;
   /** Outgoing webhooks: whether this process delivers them, and the retry schedule. */
   webhooks?: WebhookOptions;
+  /** Stock pushed to the sales channels: whether this process sends (the CLI only queues), and its timing. */
+  channelPush?: ChannelPushOptions;
   /** Delivery timing (backoff, timeouts); tests shorten it. */
   delivery?: Pick<DeliveryRunnerOptions, 'retry' | 'sftpConnectTimeoutMs' | 'indexNowTimeoutMs'>;
   /** Limits of one sitemap file (50,000 URLs and 50 MB); tests lower them to exercise the split. */
@@ -94,6 +98,8 @@ export type Core = {
   orders: OrderService;
   /** Warehouse (3PL) counts. */
   counts: CountService;
+  /** Available stock pushed to Shopify, WooCommerce and Google; the hosts hand it the channels' inventory webhooks. */
+  channelPush: ChannelPush;
   /** The API token the HTTP server checks; rotated through the contract. */
   tokens: TokenStore;
   /** Browser sessions the headless server makes from the API token (kept in the database). */
@@ -159,12 +165,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   );
   const sessions = new SessionStore(db, queue);
 
-  // Every URL the core calls (webhooks, IndexNow) goes out through this one checked helper.
+  // Every URL the core calls (webhooks, IndexNow, the sales channels' APIs) goes out through this one checked helper.
   const outbound = new Outbound({ resolve: options.resolveHost });
   const allowPrivateNetwork = () => settingsService.current().webhooks.allowPrivateNetwork;
   const webhooks = new Webhooks(db, queue, bus, log, VERSION, { outbound, allowPrivateNetwork }, options.webhooks);
   const orders = new OrderService(db, queue, new OrderStock(queue, { locations, defaultLocation: () => settingsService.current().defaultLocation }));
   const counts = new CountService(queue, locations);
+  const channelPush = new ChannelPush({ db, queue, bus, log, outbound, settings: () => settingsService.current(), summary }, options.channelPush);
 
   const delivery = createDeliveryRunner({
     ...options.delivery,
@@ -225,6 +232,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     ...createCatalogHandlers({ db, queue, locations, summary, settings: settingsService, operations: { ...productHandlers, ...locationHandlers, ...stockHandlers } }),
     ...createWebhookHandlers({ webhooks }),
     ...createChannelHandlers({ orders, counts }),
+    ...createChannelPushHandlers({ channelPush }),
     ...createPublishHandlers({ publisher, preview: { db, summary, settings: () => settingsService.current() } }),
     ...createAuthHandlers({ tokens, sessions }),
     ...createPurchasingHandlers({
@@ -258,6 +266,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     webhooks,
     orders,
     counts,
+    channelPush,
     tokens,
     sessions,
     delivery,
@@ -268,6 +277,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       if (sweep) clearInterval(sweep);
       await bulk.stop();
       await webhooks.stop();
+      await channelPush.stop();
       await publisher.stop();
       disconnectDelivery();
       await delivery.close();
@@ -279,5 +289,6 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   };
   // After everything is wired: resumes deliveries committed before the last stop or crash.
   await webhooks.start();
+  await channelPush.start();
   return core;
 }

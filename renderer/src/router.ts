@@ -49,6 +49,7 @@ export function createAppRouter(pinia: Pinia): Router {
         meta: { title: 'Purchase order' },
       },
       { path: '/publishing', name: 'publishing', component: () => import('./views/PublishingView.vue'), meta: { title: 'Publishing' } },
+      { path: '/channels', name: 'channels', component: () => import('./views/ChannelsView.vue'), meta: { title: 'Channels' } },
       { path: '/:unknown(.*)*', redirect: { name: 'products' } },
     ],
   });

@@ -27,6 +27,10 @@ export const CHANGE_TYPES = [
   'reorder.needed',
   /** The publisher wrote the publish folder (payload: seq, counts); the publisher ignores its own entries. */
   'published',
+  /** Stock pushes reached a sales channel (payload: channel, pushed, calls, skus, upToSeq); one per round of up to 500 pushes, none when nothing was sent. */
+  'channel.synced',
+  /** A channel stopped answering, or pushes were parked (payload: channel, error, parked, skus). */
+  'channel.failed',
 ] as const;
 
 export const changesInput = z.strictObject({

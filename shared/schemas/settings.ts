@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { QUANTITY_MAX } from '../domain/limits';
 import { canonicalLocale } from '../domain/locale';
-import { currencySchema, httpUrlSchema, locationCodeSchema } from './common';
+import { currencySchema, httpUrlSchema, isHttpUrl, locationCodeSchema } from './common';
 
 /**
  * Product page URL template: must contain {slug} or {sku}, which the publishers fill in.
@@ -35,6 +35,70 @@ const channelSecretInput = z
   })
   .nullable()
   .optional();
+
+/**
+ * A channel's API address (a stand-in's in tests, a proxy's in some shops): an absolute http(s)
+ * URL, kept without a trailing slash. Which hosts and schemes may be called is checked when the
+ * settings are saved and again at every request (channel-push/channel-config.ts).
+ */
+const baseUrlSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((u) => u === '' || isHttpUrl(u), { message: 'must be an absolute https:// URL' })
+  .transform((u) => u.replace(/\/+$/, ''));
+
+/** Shopify's Admin API answers on the shop's myshopify.com domain (a custom domain redirects). */
+const shopDomainSchema = z
+  .string()
+  .trim()
+  .transform((d) => d.toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, ''))
+  .refine((d) => d === '' || /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(d), {
+    message: "the shop's myshopify.com domain, such as my-shop.myshopify.com (Shopify admin → Settings → Domains)",
+  });
+
+/** A Shopify location id as the admin shows it (70000001) or as the API writes it (gid://shopify/Location/70000001). */
+const shopifyLocationIdSchema = z
+  .union([z.number().int().positive(), z.string().trim()])
+  .transform((v) => String(v))
+  .refine((v) => /^(?:gid:\/\/shopify\/Location\/)?\d{1,20}$/.test(v), {
+    message: 'a Shopify location id such as 70000001 or gid://shopify/Location/70000001',
+  })
+  .transform((v) => (v.startsWith('gid://') ? v : `gid://shopify/Location/${v}`));
+
+const digitsSchema = (field: string, what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => v === '' || /^\d{1,20}$/.test(v), { message: `${field} is ${what}: digits only` });
+
+/**
+ * A service account's JSON key. It is a secret like the others (never returned); what is saved
+ * must be the key file itself, so a pasted e-mail address or a truncated file is refused here.
+ */
+const serviceAccountKeyInput = z
+  .string()
+  .max(20_000)
+  .refine((k) => k === '' || serviceAccountKeyProblem(k) === null, {
+    message: 'the service account key is the JSON key file (with client_email and private_key) as the Cloud console downloads it',
+  })
+  .nullable()
+  .optional();
+
+/** Why a text is not a service account key file, or null. */
+export function serviceAccountKeyProblem(text: string): string | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'not JSON';
+  }
+  if (typeof parsed !== 'object' || parsed === null) return 'not a JSON object';
+  const key = parsed as Record<string, unknown>;
+  if (typeof key.client_email !== 'string' || !key.client_email.includes('@')) return 'no client_email';
+  if (typeof key.private_key !== 'string' || !key.private_key.includes('PRIVATE KEY')) return 'no private_key';
+  return null;
+}
 
 export const settingsShape = {
   /** Set by the first-run screen; once true it stays true (a PUT without it keeps it). */
@@ -129,13 +193,64 @@ export const settingsShape = {
    * local network are refused. On: a local receiver (n8n or Node-RED on 127.0.0.1) may be used.
    */
   webhooks: z.strictObject({ allowPrivateNetwork: z.boolean().default(false) }).default({ allowPrivateNetwork: false }),
-  /** Shared secrets of the sales-channel webhooks (Shopify app secret, WooCommerce webhook secret). */
+  /**
+   * Sales channels: the shared secrets of their order webhooks (Shopify app secret, WooCommerce
+   * webhook secret), and where and how available stock is pushed to them (see channel-push).
+   */
   channels: z
     .strictObject({
-      shopify: z.strictObject({ secret: channelSecretInput, hasSecret: z.boolean().optional() }).default({}),
-      woocommerce: z.strictObject({ secret: channelSecretInput, hasSecret: z.boolean().optional() }).default({}),
+      shopify: z
+        .strictObject({
+          secret: channelSecretInput,
+          hasSecret: z.boolean().optional(),
+          shopDomain: shopDomainSchema.default(''),
+          /** The custom app's Admin API access token (shpat_…). */
+          accessToken: secretInput,
+          hasAccessToken: z.boolean().optional(),
+          /** Stockfeed location code → Shopify location id; empty: a shop with one location gets the whole online quantity. */
+          locations: z.record(locationCodeSchema, shopifyLocationIdSchema).default({}),
+          pushEnabled: z.boolean().default(false),
+          /** Empty: https://{shopDomain}. */
+          apiBaseUrl: baseUrlSchema.default(''),
+        })
+        .prefault({}),
+      woocommerce: z
+        .strictObject({
+          secret: channelSecretInput,
+          hasSecret: z.boolean().optional(),
+          siteUrl: baseUrlSchema.default(''),
+          consumerKey: secretInput,
+          hasConsumerKey: z.boolean().optional(),
+          consumerSecret: secretInput,
+          hasConsumerSecret: z.boolean().optional(),
+          pushEnabled: z.boolean().default(false),
+          /** Empty: the site URL. */
+          apiBaseUrl: baseUrlSchema.default(''),
+        })
+        .prefault({}),
+      google: z
+        .strictObject({
+          merchantId: digitsSchema('merchantId', 'the Merchant Center account id').default(''),
+          /** The supplemental data source of type API that availability is pushed into. */
+          dataSourceId: digitsSchema('dataSourceId', 'the id of a supplemental data source of type API').default(''),
+          /** The service account's JSON key file, as the Cloud console downloads it. */
+          serviceAccountKey: serviceAccountKeyInput,
+          hasServiceAccountKey: z.boolean().optional(),
+          /** Read-only: the service account the saved key belongs to (grant it access in Merchant Center). */
+          serviceAccountEmail: z.string().nullable().optional(),
+          pushEnabled: z.boolean().default(false),
+          /** Empty: https://merchantapi.googleapis.com. */
+          apiBaseUrl: baseUrlSchema.default(''),
+          /** Empty: https://oauth2.googleapis.com/token. */
+          tokenUrl: baseUrlSchema.default(''),
+          /** Google lets a product be updated twice a day; a change that makes it unsellable is always sent. */
+          maxUpdatesPerDay: z.number().int().min(1, { message: 'at least 1 update a day' }).max(24, { message: 'at most 24 updates a day' }).default(2),
+        })
+        .prefault({}),
+      /** Hours between drift checks (every channel's quantities read back and corrected); 0 turns them off. */
+      driftCheckHours: z.number().int().min(0).max(168, { message: 'at most 168 hours (a week)' }).default(6),
     })
-    .default({ shopify: {}, woocommerce: {} }),
+    .prefault({}),
 };
 
 export const settingsInput = z.strictObject({
@@ -175,8 +290,39 @@ export const settingsSchema = z.object({
   }),
   webhooks: z.object({ allowPrivateNetwork: z.boolean() }),
   channels: z.object({
-    shopify: z.object({ secret: z.null(), hasSecret: z.boolean() }),
-    woocommerce: z.object({ secret: z.null(), hasSecret: z.boolean() }),
+    shopify: z.object({
+      secret: z.null(),
+      hasSecret: z.boolean(),
+      shopDomain: z.string(),
+      accessToken: z.null(),
+      hasAccessToken: z.boolean(),
+      locations: z.record(z.string(), z.string()),
+      pushEnabled: z.boolean(),
+      apiBaseUrl: z.string(),
+    }),
+    woocommerce: z.object({
+      secret: z.null(),
+      hasSecret: z.boolean(),
+      siteUrl: z.string(),
+      consumerKey: z.null(),
+      hasConsumerKey: z.boolean(),
+      consumerSecret: z.null(),
+      hasConsumerSecret: z.boolean(),
+      pushEnabled: z.boolean(),
+      apiBaseUrl: z.string(),
+    }),
+    google: z.object({
+      merchantId: z.string(),
+      dataSourceId: z.string(),
+      serviceAccountKey: z.null(),
+      hasServiceAccountKey: z.boolean(),
+      serviceAccountEmail: z.string().nullable(),
+      pushEnabled: z.boolean(),
+      apiBaseUrl: z.string(),
+      tokenUrl: z.string(),
+      maxUpdatesPerDay: z.number(),
+    }),
+    driftCheckHours: z.number(),
   }),
 });
 

@@ -138,4 +138,7 @@ test('the main screens of a shop with the sample catalogue', async ({ page, serv
   await open(page, server, '/publishing', 'Publishing');
   await expect(page.getByTestId('publishing-state')).toBeVisible();
   await expectAccessible(page, 'publishing');
+  await open(page, server, '/channels', 'Channels');
+  await expect(page.getByRole('tab', { name: /Shopify/ })).toBeVisible();
+  await expectAccessible(page, 'channels');
 });

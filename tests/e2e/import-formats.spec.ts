@@ -49,7 +49,9 @@ test('import: a Windows-1252 file with semicolons and decimal commas is detected
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Download the template' }).click();
   const template = fs.readFileSync(await (await download).path(), 'utf8');
-  expect(template.split('\r\n')[0]).toBe('sku,title,description,brand,gtin,mpn,condition,price,currency,sale_price,slug,image_url,status,item_group_id,location,on_hand');
+  expect(template.split('\r\n')[0]).toBe(
+    'sku,title,description,brand,gtin,mpn,condition,price,currency,sale_price,slug,image_url,status,item_group_id,location,on_hand,cost,supplier,supplier_sku,reorder_point,reorder_quantity',
+  );
   expect((await download).suggestedFilename()).toBe('stockfeed-import-template.csv');
 
   await page.getByLabel('CSV file').setInputFiles(path.join(fixtures, 'semicolon-windows-1252.csv'));

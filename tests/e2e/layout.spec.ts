@@ -34,7 +34,9 @@ test('the header fits on one line at 1024 and 1366 px, the shop name truncated w
 
     const items = [
       header.getByRole('link', { name: 'Stockfeed' }),
-      ...['Dashboard', 'Products', 'Stock entry', 'Orders', 'Purchasing', 'Import & export', 'Publishing', 'Settings'].map((name) => nav.getByRole('link', { name, exact: true })),
+      ...['Dashboard', 'Products', 'Stock entry', 'Orders', 'Purchasing', 'Import & export', 'Publishing', 'Channels', 'Settings'].map((name) =>
+        nav.getByRole('link', { name, exact: true }),
+      ),
       shop,
       header.getByRole('button', { name: 'Help' }),
       header.getByRole('button', { name: 'Sign out' }),
@@ -82,8 +84,8 @@ test('below 1024 px the navigation collapses into a menu that works by keyboard'
   // Open again with Space, move with Tab, follow a link with Enter: the menu closes behind it.
   await page.keyboard.press(' ');
   await expect(menu).toHaveAttribute('aria-expanded', 'true');
-  // Dashboard → Products → Stock entry → Orders → Purchasing → … → Publishing → Settings.
-  for (let i = 0; i < 7; i++) await page.keyboard.press('Tab');
+  // Dashboard → Products → Stock entry → Orders → Purchasing → Import & export → Publishing → Channels → Settings.
+  for (let i = 0; i < 8; i++) await page.keyboard.press('Tab');
   await expect(settingsLink).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();

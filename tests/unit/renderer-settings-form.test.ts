@@ -50,7 +50,22 @@ describe('settings form helpers', () => {
         hasPassword: true,
         hasPrivateKey: false,
       },
-      channels: { shopify: { secret: null, hasSecret: true }, woocommerce: { secret: null, hasSecret: false } },
+      channels: {
+        shopify: { secret: null, hasSecret: true, shopDomain: 'shop.myshopify.com', accessToken: null, hasAccessToken: true, locations: { main: 'gid://shopify/Location/1' }, pushEnabled: true, apiBaseUrl: '' },
+        woocommerce: { secret: null, hasSecret: false, siteUrl: '', consumerKey: null, hasConsumerKey: false, consumerSecret: null, hasConsumerSecret: false, pushEnabled: false, apiBaseUrl: '' },
+        google: {
+          merchantId: '123',
+          dataSourceId: '456',
+          serviceAccountKey: null,
+          hasServiceAccountKey: true,
+          serviceAccountEmail: 'stockfeed@project.iam.gserviceaccount.com',
+          pushEnabled: false,
+          apiBaseUrl: '',
+          tokenUrl: '',
+          maxUpdatesPerDay: 2,
+        },
+        driftCheckHours: 6,
+      },
     });
     const body = settingsToInput(got);
     expect(body.sftp).toMatchObject({ password: null, privateKey: null });
@@ -58,6 +73,11 @@ describe('settings form helpers', () => {
     // When the key was pinned is the server's to say; the key itself goes back unchanged.
     expect(body.sftp).not.toHaveProperty('hostFingerprintPinnedAt');
     expect(body.sftp.hostFingerprint).toBe(`SHA256:${'a'.repeat(43)}`);
+    // Channel credentials go back as null (kept), their has* flags and the key's e-mail (read-only) not at all.
+    expect(body.channels.shopify).toMatchObject({ accessToken: null, secret: null, shopDomain: 'shop.myshopify.com', pushEnabled: true });
+    expect(body.channels.shopify).not.toHaveProperty('hasAccessToken');
+    expect(body.channels.google).toMatchObject({ serviceAccountKey: null, merchantId: '123' });
+    expect(body.channels.google).not.toHaveProperty('serviceAccountEmail');
     expect(settingsInput.safeParse(body).success).toBe(true);
   });
 });

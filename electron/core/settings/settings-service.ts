@@ -8,13 +8,15 @@ import { shopBufferCrossings } from '../stock/availability-events';
 import type { LocationDirectory } from '../locations/locations';
 import { assertEngineAllowed } from '../publish/delivery/indexnow-config';
 import type { HostKeyPin } from '../publish/types';
+import { channelSettingsIssues } from '../channel-push/channel-config';
 
 type Stored = ParsedInput<'settings.update'>;
 
 const KEY = 'shop';
 
 /**
- * Shop settings, one JSON document. Secrets (SFTP password and key) are stored but never returned:
+ * Shop settings, one JSON document. Secrets (SFTP password and key, channel secrets, tokens and
+ * keys) are stored but never returned:
  * GET shows them as null with `has*` flags, and a PUT that sends null keeps the stored value.
  */
 export class SettingsService {
@@ -50,6 +52,12 @@ export class SettingsService {
   update(input: ParsedInput<'settings.update'>): Promise<Settings> {
     // Only an engine in use is checked: a hidden, switched-off field must not block the save.
     if (input.indexNow.enabled) assertEngineAllowed(input.indexNow.engine, input.webhooks.allowPrivateNetwork);
+    // A channel's API address is where its credentials go: refused unless https (or a local address the owner allowed).
+    const channelIssues = channelSettingsIssues(input);
+    if (channelIssues.length > 0) {
+      const [first] = channelIssues as [{ path: string; message: string }];
+      return Promise.reject(new AppError('validation_failed', first.message, { issues: channelIssues }));
+    }
     // Checked when the folder changes: a save of other settings must not fail because of files
     // dropped into the folder since (the publisher refuses to write there and says so instead).
     if (input.publishDir !== null && input.publishDir !== this.cache?.publishDir) {
@@ -77,10 +85,7 @@ export class SettingsService {
             hasPrivateKey: undefined,
           },
         };
-        next.channels = {
-          shopify: { secret: keepSecret(rest.channels.shopify.secret, previous.channels.shopify.secret) },
-          woocommerce: { secret: keepSecret(rest.channels.woocommerce.secret, previous.channels.woocommerce.secret) },
-        };
+        next.channels = channelsAfterUpdate(rest.channels, previous.channels);
         if (next.sftp.password === '') next.sftp.password = null;
         if (next.sftp.privateKey === '') next.sftp.privateKey = null;
         const value = JSON.stringify(next);
@@ -143,6 +148,41 @@ function hostKeyAfterUpdate(before: SftpStored, sent: SftpStored): Pick<SftpStor
   return { hostFingerprint, hostFingerprintPinnedAt: kept ? (before.hostFingerprintPinnedAt ?? null) : null };
 }
 
+type ChannelsStored = Stored['channels'];
+
+/** The channel settings to store: sent fields, with every secret kept, replaced or removed (below) and the read-only flags dropped. */
+function channelsAfterUpdate(sent: ChannelsStored, before: ChannelsStored): ChannelsStored {
+  const { hasSecret: _a, hasAccessToken: _b, ...shopify } = sent.shopify;
+  const { hasSecret: _c, hasConsumerKey: _d, hasConsumerSecret: _e, ...woocommerce } = sent.woocommerce;
+  const { hasServiceAccountKey: _f, serviceAccountEmail: _g, ...google } = sent.google;
+  return {
+    ...sent,
+    shopify: {
+      ...shopify,
+      secret: keepSecret(sent.shopify.secret, before.shopify.secret),
+      accessToken: keepSecret(sent.shopify.accessToken, before.shopify.accessToken),
+    },
+    woocommerce: {
+      ...woocommerce,
+      secret: keepSecret(sent.woocommerce.secret, before.woocommerce.secret),
+      consumerKey: keepSecret(sent.woocommerce.consumerKey, before.woocommerce.consumerKey),
+      consumerSecret: keepSecret(sent.woocommerce.consumerSecret, before.woocommerce.consumerSecret),
+    },
+    google: { ...google, serviceAccountKey: keepSecret(sent.google.serviceAccountKey, before.google.serviceAccountKey) },
+  };
+}
+
+/** The e-mail of a saved service account key (not a secret: it is what the owner grants access to). */
+function serviceAccountEmail(key: string | null | undefined): string | null {
+  if (!key) return null;
+  try {
+    const email = (JSON.parse(key) as { client_email?: unknown }).client_email;
+    return typeof email === 'string' ? email : null;
+  } catch {
+    return null;
+  }
+}
+
 /** null or absent keeps the stored secret; an empty string clears it. */
 function keepSecret(sent: string | null | undefined, stored: string | null | undefined): string | null {
   const value = sent ?? stored ?? null;
@@ -167,8 +207,39 @@ export function redact(s: Stored): Settings {
       hasPrivateKey: Boolean(s.sftp.privateKey),
     },
     channels: {
-      shopify: { secret: null, hasSecret: Boolean(s.channels.shopify.secret) },
-      woocommerce: { secret: null, hasSecret: Boolean(s.channels.woocommerce.secret) },
+      shopify: {
+        secret: null,
+        hasSecret: Boolean(s.channels.shopify.secret),
+        shopDomain: s.channels.shopify.shopDomain,
+        accessToken: null,
+        hasAccessToken: Boolean(s.channels.shopify.accessToken),
+        locations: s.channels.shopify.locations,
+        pushEnabled: s.channels.shopify.pushEnabled,
+        apiBaseUrl: s.channels.shopify.apiBaseUrl,
+      },
+      woocommerce: {
+        secret: null,
+        hasSecret: Boolean(s.channels.woocommerce.secret),
+        siteUrl: s.channels.woocommerce.siteUrl,
+        consumerKey: null,
+        hasConsumerKey: Boolean(s.channels.woocommerce.consumerKey),
+        consumerSecret: null,
+        hasConsumerSecret: Boolean(s.channels.woocommerce.consumerSecret),
+        pushEnabled: s.channels.woocommerce.pushEnabled,
+        apiBaseUrl: s.channels.woocommerce.apiBaseUrl,
+      },
+      google: {
+        merchantId: s.channels.google.merchantId,
+        dataSourceId: s.channels.google.dataSourceId,
+        serviceAccountKey: null,
+        hasServiceAccountKey: Boolean(s.channels.google.serviceAccountKey),
+        serviceAccountEmail: serviceAccountEmail(s.channels.google.serviceAccountKey),
+        pushEnabled: s.channels.google.pushEnabled,
+        apiBaseUrl: s.channels.google.apiBaseUrl,
+        tokenUrl: s.channels.google.tokenUrl,
+        maxUpdatesPerDay: s.channels.google.maxUpdatesPerDay,
+      },
+      driftCheckHours: s.channels.driftCheckHours,
     },
   };
 }

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Change, ChangeType } from '../../../shared/schemas/changes';
 import type { Logger } from '../logger';
 import { describeRequestError, describeStatus, type Outbound } from '../net/outbound';
+import { retryDelayMs } from '../util/backoff';
 import { bool, num, type Db } from '../util/db-helpers';
 import type { ExclusiveWriter } from '../write-queue';
 import { recordDeliveries, type DeliveryUpdate } from './delivery-record';
@@ -62,11 +63,8 @@ type Lane = { running: Promise<void> | null; again: boolean; timer: NodeJS.Timeo
 /** Deliveries read per query; results are recorded once per page (one transaction). */
 const PAGE = 100;
 
-/** Full-range exponential backoff with "equal jitter": half fixed, half random. */
-export function retryDelayMs(attempts: number, baseMs: number, maxMs: number, random = Math.random()): number {
-  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(exp / 2 + (random * exp) / 2);
-}
+/** Full-range exponential backoff with "equal jitter": half fixed, half random (shared with channel push). */
+export { retryDelayMs };
 
 export class WebhookWorker {
   private lanes = new Map<string, Lane>();

@@ -1,5 +1,6 @@
 /**
- * Webhook endpoints for sales channels. They take the raw body (the signature covers the exact
+ * Webhook endpoints for sales channels: orders, and the inventory webhooks that tell Stockfeed
+ * the channel's stock changed (for channel push's echo check). They take the raw body (the signature covers the exact
  * bytes), check the channel's HMAC-SHA256 signature in constant time before anything is parsed,
  * and authenticate by that signature alone: a shop cannot send Stockfeed's API token.
  */
@@ -25,6 +26,8 @@ type ChannelSpec = {
   /** The key a redelivery repeats; see SPECS. */
   deliveryKey(header: string, raw: Buffer): string;
   parse(topic: string, body: unknown): ChannelEvent;
+  /** The inventory webhook the channel sends after every stock change (Stockfeed's pushes included). */
+  inventoryTopic: string;
 };
 
 const bodyHash = (raw: Buffer) => createHash('sha256').update(raw).digest('base64url');
@@ -43,6 +46,7 @@ const SPECS: ChannelSpec[] = [
     delivery: 'x-shopify-webhook-id',
     deliveryKey: (header) => header,
     parse: shopifyEvent,
+    inventoryTopic: 'inventory_levels/update',
   },
   {
     channel: 'woocommerce',
@@ -51,6 +55,7 @@ const SPECS: ChannelSpec[] = [
     delivery: 'x-wc-webhook-delivery-id',
     deliveryKey: (header, raw) => `${header.slice(0, 128)}:${bodyHash(raw)}`,
     parse: wooEvent,
+    inventoryTopic: 'product.updated',
   },
 ];
 
@@ -65,7 +70,7 @@ function header(request: FastifyRequest, name: string): string | null {
 /** WooCommerce pings a new webhook's URL once with `webhook_id=N`, unsigned, and wants a 200. */
 const isWooPing = (raw: Buffer) => raw.length < 64 && /^webhook_id=\d+$/.test(raw.toString('latin1'));
 
-export async function registerChannelRoutes(app: FastifyInstance, core: Pick<Core, 'settings' | 'orders'>, limits: RateLimitOptions | false): Promise<void> {
+export async function registerChannelRoutes(app: FastifyInstance, core: Pick<Core, 'settings' | 'orders' | 'channelPush'>, limits: RateLimitOptions | false): Promise<void> {
   // A scope of its own, so the raw-body parser applies to these routes only.
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -90,6 +95,8 @@ export async function registerChannelRoutes(app: FastifyInstance, core: Pick<Cor
         }
         const topic = header(request, spec.topic);
         if (!topic) throw new AppError('bad_request', `The ${spec.topic} header is missing`);
+        // Stock changed in the channel: compared with what Stockfeed pushed (an echo), never taken as truth.
+        if (topic === spec.inventoryTopic) return core.channelPush.receiveEcho(spec.channel, parseWebhookBody(raw));
         const event = spec.parse(topic.slice(0, 64), parseWebhookBody(raw));
         const delivery = header(request, spec.delivery);
         return core.orders.receive(event, delivery ? spec.deliveryKey(delivery, raw) : null);

@@ -110,7 +110,7 @@ const channelRoute = (channel: 'shopify' | 'woocommerce', label: string, signatu
   path: `${API_PREFIX}/channels/${channel}/orders`,
   operationId: `channels.${channel}.orders`,
   tag: 'channels',
-  summary: `${label} order webhooks. Authenticated by the ${signatureHeader} signature (base64 HMAC-SHA256 of the raw body with the shared secret in settings.channels.${channel}.secret), not by the API token.`,
+  summary: `${label} order webhooks, and its inventory webhook (${channel === 'shopify' ? 'inventory_levels/update' : 'product.updated'}), which channel push compares with what it sent (echo check; never taken as new stock). Authenticated by the ${signatureHeader} signature (base64 HMAC-SHA256 of the raw body with the shared secret in settings.channels.${channel}.secret), not by the API token.`,
   auth: 'signature',
   operation: {
     parameters: [

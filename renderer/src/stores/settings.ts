@@ -17,12 +17,20 @@ export type SettingsDraft = ParsedInput<'settings.update'>;
  * secret) and the read-only fields (`has*` flags, when the host key was pinned) dropped.
  */
 export function settingsToInput(settings: Settings): SettingsDraft {
-  const { sftp, channels: _channels, ...rest } = settings;
+  const { sftp, channels, ...rest } = settings;
   const { hasPassword: _p, hasPrivateKey: _k, hostFingerprintPinnedAt: _pinnedAt, ...sftpRest } = sftp;
+  const { hasSecret: _s, hasAccessToken: _t, ...shopify } = channels.shopify;
+  const { hasSecret: _w, hasConsumerKey: _ck, hasConsumerSecret: _cs, ...woocommerce } = channels.woocommerce;
+  const { hasServiceAccountKey: _g, serviceAccountEmail: _e, ...google } = channels.google;
   return {
     ...rest,
     sftp: { ...sftpRest, password: null, privateKey: null },
-    channels: { shopify: { secret: null }, woocommerce: { secret: null } },
+    channels: {
+      ...channels,
+      shopify: { ...shopify, locations: { ...shopify.locations }, secret: null, accessToken: null },
+      woocommerce: { ...woocommerce, secret: null, consumerKey: null, consumerSecret: null },
+      google: { ...google, serviceAccountKey: null },
+    },
   };
 }
 

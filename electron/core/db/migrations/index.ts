@@ -13,6 +13,7 @@ import * as sessions from './20261204150000_sessions';
 import * as productStatusIndexes from './20261204160000_product_status_indexes';
 import * as reservationSettlement from './20261204165000_reservation_settlement';
 import * as reservationChannelBackfill from './20261204165100_reservation_channel_backfill';
+import * as channelPush from './20261204170000_channel_push';
 import * as replenishment from './20261204180000_replenishment';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
@@ -36,6 +37,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261204160000_product_status_indexes', productStatusIndexes],
   ['20261204165000_reservation_settlement', reservationSettlement],
   ['20261204165100_reservation_channel_backfill', reservationChannelBackfill],
+  ['20261204170000_channel_push', channelPush],
   ['20261204180000_replenishment', replenishment],
 ];
 
