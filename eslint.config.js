@@ -146,7 +146,7 @@ export const CORE_LAYERS = [
   ['locations'],
   ['stock'],
   ['products'],
-  ['catalog', 'channels', 'publish', 'stats', 'webhooks'],
+  ['catalog', 'channels', 'publish', 'stats', 'webhooks', 'backups'],
   ['settings', 'auth'],
 ];
 const COMPOSITION_ROOT = 'electron/core/core';

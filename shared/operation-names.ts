@@ -47,6 +47,9 @@ export const OPERATION_NAMES = [
   'orders.exceptions',
   'orders.exceptions.resolve',
   'auth.rotateToken',
+  'backups.list',
+  'backups.create',
+  'backups.restore',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

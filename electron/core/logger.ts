@@ -1,5 +1,12 @@
-/** Where the core and its hosts write what happened: three levels, no configuration. */
-export type Logger = { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
+/** Structured context for a log line (ids, counts, durations); secrets never go here. */
+export type LogFields = Record<string, unknown>;
+
+/** Where the core and its hosts write what happened: three levels, a sentence and optional fields. */
+export type Logger = {
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+};
 
 /** For tests and one-shot tools that have nobody to tell. */
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -14,6 +14,8 @@ export const CHANGE_TYPES = [
   'webhook.changed',
   /** The publisher wrote the publish folder (payload: seq, counts); the publisher ignores its own entries. */
   'published',
+  /** The database was replaced by a backup (payload: backup id, its sequence, the one before); followers should read everything again. */
+  'backup.restored',
 ] as const;
 
 export const changesInput = z.strictObject({
