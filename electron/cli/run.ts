@@ -6,6 +6,7 @@ import { StartupError } from '../core/db/startup-error';
 import { CommandFailed, checkCommand, exportCommand, importCommand, type CliEnv, type CliIo } from './commands';
 import { publishCommand } from './publish-command';
 import { tokenCommand } from './token-command';
+import { backupCommand, backupsCommand, restoreCommand } from './backup-commands';
 import { COMMANDS, COMMAND_HELP, GENERAL_HELP, type CommandName } from './usage';
 
 /** Wrong arguments: exit code 2 and a pointer to the help. */
@@ -24,6 +25,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
   full: { type: 'boolean' },
   new: { type: 'boolean' },
+  to: { type: 'string' },
 } as const;
 
 function isCommand(name: string | undefined): name is CommandName {
@@ -79,13 +81,15 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
   if (values['dry-run'] && command !== 'import') throw new UsageError('--dry-run applies only to import.', command);
   if (values.full && command !== 'publish') throw new UsageError('--full applies only to publish.', command);
   if (values.new && command !== 'token') throw new UsageError('--new applies only to token.', command);
+  if (values.to !== undefined && command !== 'backup') throw new UsageError('--to applies only to backup.', command);
+  if (values.to !== undefined && values.to.trim() === '') throw new UsageError('--to needs a file name.', command);
   if (values.data !== undefined && values.data.trim() === '') throw new UsageError('--data needs a folder.', command);
   const env: CliEnv = {
     dataDir: values.data ?? defaultDataDir(processEnv),
     databaseUrl: processEnv.DATABASE_URL || undefined,
   };
 
-  const expected = command === 'check' || command === 'publish' || command === 'token' ? 0 : 1;
+  const expected = command === 'import' || command === 'export' || command === 'restore' ? 1 : 0;
   if (rest.length !== expected) {
     const what = expected === 0 ? 'takes no file' : 'needs exactly one file name';
     throw new UsageError(`${command} ${what} (got ${rest.length === 0 ? 'none' : rest.map((a) => `"${a}"`).join(', ')}).`, command);
@@ -102,6 +106,12 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
       return publishCommand(env, io, values.full ?? false);
     case 'token':
       return tokenCommand(env, io, values.new ?? false);
+    case 'backup':
+      return backupCommand(env, io, values.to);
+    case 'backups':
+      return backupsCommand(env, io);
+    case 'restore':
+      return restoreCommand(env, io, file);
   }
 }
 

@@ -18,7 +18,7 @@ import type { ExclusiveWriter } from '../write-queue';
 import { backupFile, deleteBackup, listBackupFiles } from './backup-files';
 import { takeBackup, writeCheckedCopy } from './backup-writer';
 import { backupsToDelete } from './rotation';
-import { fsyncFile, inspectRestoreCandidate, openSqlite, vacuumInto, type DatabaseFacts } from './sqlite-copy';
+import { fsyncDir, fsyncFile, inspectRestoreCandidate, openSqlite, vacuumInto, type DatabaseFacts } from './sqlite-copy';
 import { replaceDatabaseFile } from './swap';
 
 export type BackupDeps = {
@@ -45,6 +45,64 @@ export type RestoreResult = { restored: Backup; previous: Backup; seq: number };
 
 /** A day, for the automatic copy and the pruning that runs with it. */
 export const DAY_MS = 24 * 60 * 60 * 1000;
+
+function removeWithJournals(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(`${file}${suffix}`, { force: true });
+}
+
+/**
+ * Checks a file offered for a restore, copies it beside the database in use (same disk, so the
+ * swap is a rename) and migrates the copy there: whatever fails here leaves the database in use
+ * untouched. Returns the prepared file, owner-only and flushed.
+ */
+async function prepareRestore(source: string, dbFile: string, log: Logger): Promise<{ prepared: string; facts: DatabaseFacts }> {
+  const facts = await inspectRestoreCandidate(source);
+  const prepared = path.join(path.dirname(dbFile), `.stockfeed-restore-${randomUUID()}.sqlite`);
+  try {
+    const from = openSqlite(source, { readOnly: true });
+    try {
+      await vacuumInto(from, prepared);
+    } finally {
+      await from.destroy();
+    }
+    const scratch = createKnex({ kind: 'sqlite', file: prepared });
+    try {
+      await migrateToLatest(scratch, log);
+    } finally {
+      await scratch.destroy();
+    }
+    makePrivate(prepared);
+    fsyncFile(prepared);
+    return { prepared, facts };
+  } catch (error) {
+    removeWithJournals(prepared);
+    throw error;
+  }
+}
+
+/**
+ * The way back when the database in use cannot even be opened (damaged, or not a database): the
+ * backup is checked and prepared as always, the unusable file is kept beside under a new name
+ * (never deleted), and the backup takes its place. Nothing may have the database open.
+ */
+export async function restoreOverUnopenable(dbFile: string, source: string, log: Logger): Promise<{ facts: DatabaseFacts; keptAs: string | null }> {
+  const { prepared, facts } = await prepareRestore(source, dbFile, log);
+  try {
+    let keptAs: string | null = null;
+    if (fs.existsSync(dbFile)) {
+      keptAs = `${dbFile}.unusable-${new Date().toISOString().replace(/[-:.]/g, '')}`;
+      // A stale WAL belongs to the old file: it moves with it, or SQLite would replay it into the new one.
+      for (const suffix of ['-wal', '-shm', '-journal']) if (fs.existsSync(`${dbFile}${suffix}`)) fs.renameSync(`${dbFile}${suffix}`, `${keptAs}${suffix}`);
+      fs.renameSync(dbFile, keptAs);
+    }
+    fs.renameSync(prepared, dbFile);
+    fsyncDir(path.dirname(dbFile));
+    log.warn('the database could not be opened and was replaced by a backup', { backup: path.basename(source), keptAs });
+    return { facts, keptAs };
+  } finally {
+    removeWithJournals(prepared);
+  }
+}
 
 export class BackupService {
   /** One backup or restore at a time: a restore must not swap the file under a copy being taken. */
@@ -125,24 +183,8 @@ export class BackupService {
 
   private async restoreNow(source: string, label: string): Promise<RestoreResult> {
     const { db, file, log, queue } = this.deps;
-    const candidate = await inspectRestoreCandidate(source);
-    const prepared = path.join(path.dirname(file), `.stockfeed-restore-${randomUUID()}.sqlite`);
+    const { prepared, facts: candidate } = await prepareRestore(source, file, log);
     try {
-      const from = openSqlite(source, { readOnly: true });
-      try {
-        await vacuumInto(from, prepared);
-      } finally {
-        await from.destroy();
-      }
-      // Migrated here, before the swap: a migration that fails leaves the database in use untouched.
-      const scratch = createKnex({ kind: 'sqlite', file: prepared });
-      try {
-        await migrateToLatest(scratch, log);
-      } finally {
-        await scratch.destroy();
-      }
-      makePrivate(prepared);
-      fsyncFile(prepared);
       const previous = await takeBackup({ ...this.deps, folder: this.folder(), kind: 'pre-restore' });
       await this.deps.services.stop();
       let swapped = false;
@@ -178,12 +220,12 @@ export class BackupService {
       };
       return { restored, previous, seq };
     } finally {
-      for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(`${prepared}${suffix}`, { force: true });
+      removeWithJournals(prepared);
     }
   }
 
   /** The change-log entry that says a restore happened, numbered after everything followers saw. */
-  private recordRestore(label: string, candidate: DatabaseFacts, previous: Backup, previousSeq: number): Promise<number> {
+  recordRestore(label: string, candidate: DatabaseFacts, previous: Pick<Backup, 'id'> | null, previousSeq: number): Promise<number> {
     return this.deps.queue.exclusive(async (ctx) => {
         // Followers of the change log have seen numbers up to previousSeq: the restore's entry must
         // come after all of them, or they would skip it (and what follows) as already read.
@@ -194,7 +236,7 @@ export class BackupService {
             type: 'backup.restored',
             productId: null,
             sku: null,
-            payload: { backup: label, restoredSeq: candidate.seq, previousSeq, previousBackup: previous.id, schemaVersion: candidate.schemaVersion },
+            payload: { backup: label, restoredSeq: candidate.seq, previousSeq, previousBackup: previous?.id ?? null, schemaVersion: candidate.schemaVersion },
           },
         ]);
         return entry?.seq ?? 0;
