@@ -7,6 +7,7 @@ import { CommandFailed, checkCommand, exportCommand, importCommand, type CliEnv,
 import { publishCommand } from './publish-command';
 import { tokenCommand } from './token-command';
 import { backupCommand, backupsCommand, restoreCommand } from './backup-commands';
+import { diagnoseCommand } from './diagnose-command';
 import { COMMANDS, COMMAND_HELP, GENERAL_HELP, type CommandName } from './usage';
 
 /** Wrong arguments: exit code 2 and a pointer to the help. */
@@ -112,6 +113,8 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
       return backupsCommand(env, io);
     case 'restore':
       return restoreCommand(env, io, file);
+    case 'diagnose':
+      return diagnoseCommand(env, io);
   }
 }
 

@@ -1,6 +1,6 @@
 import { CSV_COLUMNS } from '../core/catalog/csv-columns';
 
-export const COMMANDS = ['import', 'export', 'check', 'publish', 'token', 'backup', 'backups', 'restore'] as const;
+export const COMMANDS = ['import', 'export', 'check', 'publish', 'token', 'backup', 'backups', 'restore', 'diagnose'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const DATA_OPTION = `  --data DIR     data folder (default: $XDG_DATA_HOME/stockfeed or ~/.local/share/stockfeed);
@@ -19,6 +19,7 @@ Commands:
   backup [--to FILE]  back up the database now (into the backups folder, or into FILE)
   backups             list the backups with their time, size, change-log sequence and schema
   restore <FILE|ID>   replace the database with a backup (the current one is backed up first)
+  diagnose            print a diagnostic report to send to whoever helps you (no secrets in it)
 
 Options:
 ${DATA_OPTION}
@@ -106,6 +107,16 @@ the old database or the new one, never a mix), migrated, and publishing is rebui
 records the restore. Refused while the app or a server has the database open: restore from there
 (Settings → Backups, or POST /api/v1/backups/{id}/restore), or stop it first. When the database
 cannot be opened at all (damaged), it is kept beside under a new name and the backup takes its place.
+
+Options:
+${DATA_OPTION}
+`,
+  diagnose: `Usage: npm run cli -- diagnose [--data DIR]
+
+Prints the diagnostic report (the desktop app's Help → Copy diagnostic report): Stockfeed's
+version, the platform, the database's size, free disk space and schema version, backups,
+publishing status and the last warnings and errors from the log files in DIR/logs. It holds no
+secret (no token, password or database credentials), so it can be pasted into a support message.
 
 Options:
 ${DATA_OPTION}

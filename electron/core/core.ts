@@ -3,6 +3,7 @@
  * Electron shell, the headless server, the CLI and the tests all start it through `openCore`.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Knex } from 'knex';
 import { ChangeBus } from './changes/change-log';
 import { checkLedger } from './check';
@@ -49,6 +50,8 @@ import { createBackupHandlers } from './backups/backup-handlers';
 import { BackupService, DAY_MS } from './backups/backup-service';
 import { hasDatabase, lastOpenedVersion, recordOpenedVersion, resolveBackupFolder, startBackup } from './backups/start-backups';
 import { pruneHistory } from './maintenance/prune-history';
+import { diagnosticReport } from './diagnostics/diagnostic-report';
+import { LOG_DIR } from './data-files';
 
 export type CoreOptions = {
   /** Folder for the SQLite file, the API token and (later) the publish folder. */
@@ -108,6 +111,10 @@ export type Core = {
   backups: BackupService | null;
   /** The daily work: an automatic backup when the last is a day old, and pruning of old rows. */
   runDailyTasks(now?: Date): Promise<void>;
+  /** The folder of the log files (DATA/logs). */
+  logDir: string;
+  /** Version, platform, database size and schema, publishing, last problems logged; no secrets. */
+  diagnosticReport(host?: { electronVersion?: string }): Promise<string>;
   handlers: Handlers;
   checkLedger(): ReturnType<typeof checkLedger>;
   close(): Promise<void>;
@@ -321,6 +328,18 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     publisher,
     backups,
     runDailyTasks,
+    logDir: path.join(options.dataDir, LOG_DIR),
+    diagnosticReport: (host) =>
+      diagnosticReport({
+        version,
+        config,
+        dataDir: options.dataDir,
+        db,
+        logDir: path.join(options.dataDir, LOG_DIR),
+        publishStatus: () => publisher.status(),
+        backups,
+        electronVersion: host?.electronVersion,
+      }),
     handlers,
     checkLedger: () => checkLedger(db),
     async close() {

@@ -3,10 +3,11 @@
  * work, window.ts owns the window's security settings, ipc.ts owns the bridge to the page.
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, Menu, screen, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, Menu, screen, session, shell } from 'electron';
 import { SHELL_CHANNELS } from '../../shared/operation-names';
 import { openCore, type Core } from '../core/core';
-import { consoleLogger } from '../core/logger';
+import { consoleLogger, type Logger } from '../core/logger';
+import { openHostLogger } from '../core/logging/file-logger';
 import { resolvePublishDir } from '../core/publish/publisher';
 import { dataDirFromArgv } from './app-args';
 import { notifyStockOuts } from './desktop-notifications';
@@ -20,7 +21,8 @@ import { isAppPageUrl, resolveAppPage } from './url-policy';
 import { createMainWindow } from './window';
 import { clampToDisplays, readWindowState, writeWindowState } from './window-state';
 
-const log = consoleLogger;
+/** stderr until start() opens the log file in the data folder. */
+let log: Logger & { close?(): Promise<void>; problem?: string | null } = consoleLogger;
 const here = import.meta.dirname;
 let core: Core | null = null;
 let mainWindow: BrowserWindow | null = null;
@@ -41,6 +43,7 @@ function chooseDataDir(): boolean {
 }
 
 async function start(): Promise<void> {
+  log = await openHostLogger(app.getPath('userData'), consoleLogger, app.getVersion());
   const page = resolveAppPage({
     rendererDir: path.join(here, '../renderer'),
     devServerUrl: process.env.ELECTRON_RENDERER_URL,
@@ -60,6 +63,7 @@ async function start(): Promise<void> {
     return;
   }
   log.info(`data folder: ${dataDir}`);
+  if (log.problem) log.warn(log.problem);
   const opened = core;
   registerIpc(opened.handlers, page, log);
   registerShellIpc({
@@ -80,6 +84,12 @@ async function start(): Promise<void> {
         isDev: !app.isPackaged,
         show: (route) => showScreen(route),
         openHelp: () => void openExternal(HELP_URL),
+        openLogsFolder: () => void shell.openPath(opened.logDir),
+        copyDiagnosticReport: () =>
+          void opened
+            .diagnosticReport({ electronVersion: process.versions.electron })
+            .then((report) => clipboard.writeText(report))
+            .catch((error: Error) => log.error(`could not build the diagnostic report: ${error.message}`)),
       }),
     ),
   );
@@ -141,6 +151,7 @@ if (!chooseDataDir()) {
     closing
       .close()
       .catch((error: Error) => log.error(`closing the core failed: ${error.message}`))
+      .then(() => log.close?.())
       .finally(() => app.quit());
   });
   app
