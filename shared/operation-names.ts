@@ -70,4 +70,8 @@ export const SHELL_CHANNELS = {
   navigate: 'stockfeed-shell:navigate',
   /** page → main: open the configured publish folder in the file manager. */
   openPublishFolder: 'stockfeed-shell:open-publish-folder',
+  /** main → page: the update flow's state (the "Restart to update" banner). */
+  update: 'stockfeed-shell:update',
+  /** page → main: the owner's answer to the banner, "restart" or "later". */
+  updateAction: 'stockfeed-shell:update-action',
 } as const;

@@ -111,6 +111,8 @@ export type Core = {
   backups: BackupService | null;
   /** The daily work: an automatic backup when the last is a day old, and pruning of old rows. */
   runDailyTasks(now?: Date): Promise<void>;
+  /** Whether a write or a catalogue import is running or waiting (the updater does not restart then). */
+  busy(): boolean;
   /** The folder of the log files (DATA/logs). */
   logDir: string;
   /** Version, platform, database size and schema, publishing, last problems logged; no secrets. */
@@ -308,6 +310,18 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     ...createBackupHandlers({ backups }),
   };
 
+  // An import reads and checks its whole file before its one write: busy from the first byte.
+  let importsRunning = 0;
+  const importCatalog = handlers['catalog.import'];
+  handlers['catalog.import'] = async (input) => {
+    importsRunning++;
+    try {
+      return await importCatalog(input);
+    } finally {
+      importsRunning--;
+    }
+  };
+
   const core: Core = {
     config,
     dataDir: options.dataDir,
@@ -328,6 +342,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     publisher,
     backups,
     runDailyTasks,
+    busy: () => queue.busy() || importsRunning > 0,
     logDir: path.join(options.dataDir, LOG_DIR),
     diagnosticReport: (host) =>
       diagnosticReport({

@@ -13,10 +13,11 @@ import { dataDirFromArgv } from './app-args';
 import { notifyStockOuts } from './desktop-notifications';
 import { withCsp } from './csp';
 import { openExternal } from './external-links';
-import { pushChanges, registerIpc, registerShellIpc } from './ipc';
+import { pushChanges, registerIpc, registerShellIpc, registerUpdateIpc } from './ipc';
 import { installPermissionHandlers } from './permissions';
 import { HELP_URL, menuTemplate, type MenuRoute } from './menu';
-import { checkForUpdates } from './updates';
+import { startUpdates } from './updates';
+import type { UpdateController } from './update-controller';
 import { isAppPageUrl, resolveAppPage } from './url-policy';
 import { createMainWindow } from './window';
 import { clampToDisplays, readWindowState, writeWindowState } from './window-state';
@@ -26,6 +27,7 @@ let log: Logger & { close?(): Promise<void>; problem?: string | null } = console
 const here = import.meta.dirname;
 let core: Core | null = null;
 let mainWindow: BrowserWindow | null = null;
+let updates: UpdateController | null = null;
 
 /**
  * The data folder is `--data DIR` when given, else `<appData>/Stockfeed`, set explicitly: Electron
@@ -117,7 +119,18 @@ async function start(): Promise<void> {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
-  void checkForUpdates(log);
+  updates = await startUpdates({
+    log,
+    settings: () => opened.settings.current().updates,
+    busy: () => opened.busy(),
+    publish: (state) => mainWindow?.webContents.send(SHELL_CHANNELS.update, state),
+  });
+  const controls = updates;
+  registerUpdateIpc({
+    page,
+    log,
+    updates: controls ?? { current: () => ({ kind: 'idle' }), restartToUpdate: () => ({ kind: 'idle' }), decline: () => ({ kind: 'idle' }) },
+  });
 }
 
 /** Brings the window forward on one of the menu's fixed screens. */
@@ -143,6 +156,7 @@ if (!chooseDataDir()) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('will-quit', (event) => {
+    updates?.stop();
     if (!core) return;
     // Let queued stock writes commit and the database close cleanly before the process ends.
     event.preventDefault();
