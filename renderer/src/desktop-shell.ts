@@ -26,6 +26,11 @@ export function useMenuNavigation(router: Router): void {
   onBeforeUnmount(stop);
 }
 
+/** Whether the page runs inside the desktop app (where the update settings apply). */
+export function isDesktopApp(): boolean {
+  return shellBridge() !== null;
+}
+
 /** Whether this page can open the publish folder (only inside the desktop app). */
 export function canOpenPublishFolder(): boolean {
   return typeof shellBridge()?.openPublishFolder === 'function';
