@@ -36,6 +36,12 @@ test('backups: back up now, restore after confirming, the data goes back and the
   await expect(card.getByText(/Restored the backup of .*restore that one to undo\./)).toBeVisible();
   expect((await apiCall(server, 'stock.get', { sku: 'BAK-1' })).onHand).toBe(3);
   await expect(card.getByRole('row').filter({ hasText: 'Before a restore' })).toHaveCount(1);
+  // The change stream carries the restore (numbered after everything the page saw): every screen is told to reload.
+  const told = page.getByRole('status').filter({ hasText: "The shop's data was restored from a backup." });
+  await expect(told).toBeVisible();
+  await told.getByRole('button', { name: 'Reload' }).click();
+  await expect(told).toHaveCount(0);
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
   await card.scrollIntoViewIfNeeded();
   await page.screenshot({ path: test.info().outputPath('backups-restored.png') });
 });
