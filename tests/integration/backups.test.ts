@@ -251,6 +251,32 @@ describe('restore', () => {
     }
   });
 
+  it('a backup whose migration fails leaves the database in use untouched (migrated beside it, before any swap)', async () => {
+    core = await startCore('sqlite');
+    await core.call('products.create', productInput('SAFE-1'));
+    await core.call('stock.receive', { sku: 'SAFE-1', quantity: 8 });
+    const backup = await core.backups!.create('manual');
+    const dir = tempDir('stockfeed-failing-');
+    dirs.push(dir);
+    const failing = path.join(dir, 'failing.sqlite');
+    fs.copyFileSync(path.join(core.backups!.folder(), backup.file), failing);
+    const f = openSqlite(failing, { readOnly: false });
+    // An older schema (the sessions migration pending) whose migration cannot be recorded.
+    await f.schema.dropTable('sessions');
+    await f('knex_migrations').where({ name: '20261204150000_sessions' }).delete();
+    await f.raw("CREATE TRIGGER refuse_migrations BEFORE INSERT ON knex_migrations BEGIN SELECT RAISE(ABORT, 'disk said no'); END");
+    await f.destroy();
+    const headBefore = (await core.call('changes.latest', {})).seq;
+
+    await expect(core.backups!.restoreFile(failing)).rejects.toThrow(/disk said no/);
+    expect(await onHand(core, 'SAFE-1')).toBe(8);
+    expect((await core.call('changes.latest', {})).seq).toBe(headBefore);
+    expect(core.backups!.list().map((b) => b.kind)).toEqual(['manual']);
+    expect(fs.readdirSync(core.dataDir).filter((n) => n.includes('restore'))).toEqual([]);
+    await core.call('stock.receive', { sku: 'SAFE-1', quantity: 1 });
+    expect(await onHand(core, 'SAFE-1')).toBe(9);
+  });
+
   it('refuses a foreign file, a damaged one and one from a newer Stockfeed, and changes nothing', async () => {
     core = await startCore('sqlite');
     await core.call('products.create', productInput('KEEP-1'));
