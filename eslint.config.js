@@ -147,7 +147,7 @@ export const CORE_LAYERS = [
   ['stock'],
   ['products'],
   ['purchasing'],
-  ['catalog', 'channels', 'channel-push', 'publish', 'stats', 'webhooks'],
+  ['catalog', 'channels', 'channel-push', 'publish', 'stats', 'webhooks', 'backups'],
   ['settings', 'auth'],
 ];
 const COMPOSITION_ROOT = 'electron/core/core';

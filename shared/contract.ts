@@ -112,6 +112,7 @@ import {
   pushSchema,
   reconcileResultSchema,
 } from './schemas/channel-push';
+import { backupCreateInput, backupListInput, backupListSchema, backupRestoreInput, backupRestoreSchema, backupSchema } from './schemas/backups';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -695,6 +696,29 @@ export const contract = {
     input: driftListInput,
     output: driftListSchema,
     summary: 'The drift report, newest first: SKU, the value found in the channel, Stockfeed\'s value, when, and when it was corrected.',
+  },
+  'backups.list': {
+    method: 'GET',
+    path: '/backups',
+    input: backupListInput,
+    output: backupListSchema,
+    summary: 'Backups of the SQLite database, newest first, with time, size, change-log sequence and schema version. On PostgreSQL: 501 use_pg_dump.',
+  },
+  'backups.create': {
+    method: 'POST',
+    path: '/backups',
+    input: backupCreateInput,
+    output: backupSchema,
+    status: 201,
+    summary: 'Back up the database now (an online copy, checked with PRAGMA integrity_check) into the backups folder. On PostgreSQL: 501 use_pg_dump.',
+  },
+  'backups.restore': {
+    method: 'POST',
+    path: '/backups/:id/restore',
+    input: backupRestoreInput,
+    output: backupRestoreSchema,
+    summary:
+      'Replace the database with a listed backup: the backup is checked, the current database backed up, then swapped in whole; publishing rebuilds and the change log records it. On PostgreSQL: 501 use_pg_dump.',
   },
 } as const satisfies Record<OperationName, OperationSpec>;
 

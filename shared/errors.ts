@@ -6,16 +6,22 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** Another program (a Stockfeed server, the app, the command line) has the database open, so it cannot be replaced now. */
+  database_in_use: 409,
   insufficient_stock: 409,
   idempotency_conflict: 409,
   payload_too_large: 413,
   /** The Host header names a host this server does not answer to (DNS rebinding); see --allowed-hosts. */
   misdirected_request: 421,
   validation_failed: 422,
+  /** A file offered for a restore is not an intact Stockfeed database this version can use. */
+  backup_invalid: 422,
   rate_limited: 429,
   /** A sales channel's API did not answer, or refused (Connect, the drift check). */
   bad_gateway: 502,
   internal: 500,
+  /** Stockfeed's backups copy its SQLite file; a PostgreSQL database is backed up with pg_dump. */
+  use_pg_dump: 501,
   /** The disk holding the data (or the database server's) is full; nothing of the request was saved. */
   insufficient_storage: 507,
 } as const;

@@ -81,6 +81,9 @@ export const OPERATION_NAMES = [
   'channels.retry',
   'channels.reconcile',
   'channels.drift',
+  'backups.list',
+  'backups.create',
+  'backups.restore',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
@@ -101,4 +104,8 @@ export const SHELL_CHANNELS = {
   navigate: 'stockfeed-shell:navigate',
   /** page → main: open the configured publish folder in the file manager. */
   openPublishFolder: 'stockfeed-shell:open-publish-folder',
+  /** main → page: the update flow's state (the "Restart to update" banner). */
+  update: 'stockfeed-shell:update',
+  /** page → main: the owner's answer to the banner, "restart" or "later". */
+  updateAction: 'stockfeed-shell:update-action',
 } as const;

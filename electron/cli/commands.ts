@@ -35,6 +35,8 @@ export async function withCore<T>(env: CliEnv, io: CliIo, mustExist: boolean, ru
     dataDir: env.dataDir,
     databaseUrl: env.databaseUrl,
     expirySweepMs: 0,
+    // A one-shot command takes no daily backup; the app or server that runs next does.
+    backups: { checkEveryMs: 0 },
     // A short-lived command queues webhook deliveries and channel pushes; the app or server that runs next sends them.
     webhooks: { worker: false },
     channelPush: { worker: false },

@@ -8,6 +8,8 @@ import { CommandFailed, checkCommand, exportCommand, importCommand, type CliEnv,
 import { publishCommand } from './publish-command';
 import { suggestionsCommand } from './suggestions-command';
 import { tokenCommand } from './token-command';
+import { backupCommand, backupsCommand, restoreCommand } from './backup-commands';
+import { diagnoseCommand } from './diagnose-command';
 import { COMMANDS, COMMAND_HELP, GENERAL_HELP, type CommandName } from './usage';
 
 /** Wrong arguments: exit code 2 and a pointer to the help. */
@@ -28,6 +30,7 @@ const OPTIONS = {
   full: { type: 'boolean' },
   new: { type: 'boolean' },
   supplier: { type: 'string' },
+  to: { type: 'string' },
 } as const;
 
 function isCommand(name: string | undefined): name is CommandName {
@@ -90,13 +93,15 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
   if (values.new && command !== 'token') throw new UsageError('--new applies only to token.', command);
   if (values.supplier !== undefined && command !== 'suggestions') throw new UsageError('--supplier applies only to suggestions.', command);
   if (values.supplier !== undefined && values.supplier.trim() === '') throw new UsageError('--supplier needs a supplier name or id.', command);
+  if (values.to !== undefined && command !== 'backup') throw new UsageError('--to applies only to backup.', command);
+  if (values.to !== undefined && values.to.trim() === '') throw new UsageError('--to needs a file name.', command);
   if (values.data !== undefined && values.data.trim() === '') throw new UsageError('--data needs a folder.', command);
   const env: CliEnv = {
     dataDir: values.data ?? defaultDataDir(processEnv),
     databaseUrl: processEnv.DATABASE_URL || undefined,
   };
 
-  const expected = command === 'check' || command === 'publish' || command === 'token' || command === 'suggestions' ? 0 : 1;
+  const expected = command === 'import' || command === 'export' || command === 'restore' ? 1 : 0;
   if (rest.length !== expected) {
     const what = expected === 0 ? 'takes no file' : 'needs exactly one file name';
     throw new UsageError(`${command} ${what} (got ${rest.length === 0 ? 'none' : rest.map((a) => `"${a}"`).join(', ')}).`, command);
@@ -115,6 +120,14 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
       return tokenCommand(env, io, values.new ?? false);
     case 'suggestions':
       return suggestionsCommand(env, io, values.supplier);
+    case 'backup':
+      return backupCommand(env, io, values.to);
+    case 'backups':
+      return backupsCommand(env, io);
+    case 'restore':
+      return restoreCommand(env, io, file);
+    case 'diagnose':
+      return diagnoseCommand(env, io);
   }
 }
 

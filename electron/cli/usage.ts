@@ -1,6 +1,6 @@
 import { CSV_COLUMNS } from '../core/catalog/csv-columns';
 
-export const COMMANDS = ['import', 'export', 'check', 'publish', 'token', 'suggestions'] as const;
+export const COMMANDS = ['import', 'export', 'check', 'publish', 'token', 'suggestions', 'backup', 'backups', 'restore', 'diagnose'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const DATA_OPTION = `  --data DIR     data folder (default: $XDG_DATA_HOME/stockfeed or ~/.local/share/stockfeed);
@@ -18,6 +18,10 @@ Commands:
   token [--new]       print the API token (DIR/api-token); --new issues a new one
   suggestions [--supplier X]
                       what to order now: products at or below their reorder point, by supplier
+  backup [--to FILE]  back up the database now (into the backups folder, or into FILE)
+  backups             list the backups with their time, size, change-log sequence and schema
+  restore <FILE|ID>   replace the database with a backup (the current one is backed up first)
+  diagnose            print a diagnostic report to send to whoever helps you (no secrets in it)
 
 Options:
 ${DATA_OPTION}
@@ -80,6 +84,50 @@ delivery targets (SFTP, IndexNow) that are on.
 
 Options:
   --full         rewrite every file from the database, even those that look up to date
+${DATA_OPTION}
+`,
+  backup: `Usage: npm run cli -- backup [--to FILE] [--data DIR]
+
+Backs up the SQLite database while Stockfeed may be running (an online copy made by SQLite, never
+a file copy), checks the copy with PRAGMA integrity_check, and prints where it went. Without --to
+it goes into the backups folder (Settings → Backups; default DIR/backups), is listed by
+\`backups\` and is never deleted by the rotation. With PostgreSQL, use pg_dump instead.
+
+Options:
+  --to FILE      write the copy to FILE (which must not exist yet), e.g. on a USB stick
+${DATA_OPTION}
+`,
+  backups: `Usage: npm run cli -- backups [--data DIR]
+
+Lists the backups in the backups folder, newest first: id, time (UTC), size, the change-log
+sequence the copy holds and its schema version. Automatic copies are kept 7 daily, 4 weekly and 12
+monthly; copies made before a migration, a restore or the first start of a new version rotate
+with them.
+
+Options:
+${DATA_OPTION}
+`,
+  restore: `Usage: npm run cli -- restore <FILE|ID> [--data DIR]
+
+Replaces the database with a backup: a file, or the id of a copy \`backups\` lists. The file is
+checked first (a SQLite database, intact, made by Stockfeed, of a schema this version knows or can
+migrate); the current database is backed up; then the backup is swapped in whole (a crash leaves
+the old database or the new one, never a mix), migrated, and publishing is rebuilt. The change log
+records the restore. Refused while the app or a server has the database open: restore from there
+(Settings → Backups, or POST /api/v1/backups/{id}/restore), or stop it first. When the database
+cannot be opened at all (damaged), it is kept beside under a new name and the backup takes its place.
+
+Options:
+${DATA_OPTION}
+`,
+  diagnose: `Usage: npm run cli -- diagnose [--data DIR]
+
+Prints the diagnostic report (the desktop app's Help → Copy diagnostic report): Stockfeed's
+version, the platform, the database's size, free disk space and schema version, backups,
+publishing status and the last warnings and errors from the log files in DIR/logs. It holds no
+secret (no token, password or database credentials), so it can be pasted into a support message.
+
+Options:
 ${DATA_OPTION}
 `,
   token: `Usage: npm run cli -- token [--new] [--data DIR]

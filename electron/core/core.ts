@@ -3,13 +3,14 @@
  * Electron shell, the headless server, the CLI and the tests all start it through `openCore`.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Knex } from 'knex';
 import { ChangeBus } from './changes/change-log';
 import { checkLedger } from './check';
 import { ensurePrivateFile, secureDataDir } from './data-files';
 import { resolveDbConfig, type DbConfig } from './db/connection';
 import { silentLogger, type Logger } from './logger';
-import { ensureDataDir, openDatabase } from './db/open-database';
+import { ensureDataDir, openDatabase, StartupError } from './db/open-database';
 import { diskFullError } from './db/storage-errors';
 import { LocationDirectory } from './locations/locations';
 import { Outbound, type HostResolver } from './net/outbound';
@@ -53,6 +54,12 @@ import { createPurchasingHandlers } from './purchasing/purchasing-handlers';
 import { SupplierService } from './purchasing/supplier-service';
 import { ChannelPush, type ChannelPushOptions } from './channel-push/channel-push';
 import { createChannelPushHandlers } from './channel-push/channel-push-handlers';
+import { createBackupHandlers } from './backups/backup-handlers';
+import { BackupService, DAY_MS } from './backups/backup-service';
+import { hasDatabase, lastOpenedVersion, recordOpenedVersion, resolveBackupFolder, startBackup } from './backups/start-backups';
+import { pruneHistory } from './maintenance/prune-history';
+import { diagnosticReport } from './diagnostics/diagnostic-report';
+import { LOG_DIR } from './data-files';
 
 export type CoreOptions = {
   /** Folder for the SQLite file, the API token and (later) the publish folder. */
@@ -77,6 +84,14 @@ export type CoreOptions = {
   resolveHost?: HostResolver;
   /** Products per transaction of a bulk job (default 500); tests make it small to watch progress. */
   bulkBatchSize?: number;
+  /**
+   * Backups (SQLite): how often the daily copy and the pruning are looked at (default hourly; 0
+   * turns the schedule off, as one-shot commands and tests do), and, for tests only, a hook that
+   * damages a copy between writing and checking it.
+   */
+  backups?: { checkEveryMs?: number; beforeVerify?: (copy: string) => void };
+  /** The version recorded in the database (tests pretend to be a newer one). */
+  version?: string;
 };
 
 export type Core = {
@@ -108,6 +123,16 @@ export type Core = {
   delivery: DeliveryRunner;
   /** Merchant feed, sitemap and JSON-LD; the hosts call `publisher.start()` (tests and one-shot CLI commands need not). */
   publisher: Publisher;
+  /** Backups and restore of the SQLite database; null on PostgreSQL (pg_dump's job). */
+  backups: BackupService | null;
+  /** The daily work: an automatic backup when the last is a day old, and pruning of old rows. */
+  runDailyTasks(now?: Date): Promise<void>;
+  /** Whether a write or a catalogue import is running or waiting (the updater does not restart then). */
+  busy(): boolean;
+  /** The folder of the log files (DATA/logs). */
+  logDir: string;
+  /** Version, platform, database size and schema, publishing, last problems logged; no secrets. */
+  diagnosticReport(host?: { electronVersion?: string }): Promise<string>;
   handlers: Handlers;
   checkLedger(): ReturnType<typeof checkLedger>;
   close(): Promise<void>;
@@ -119,6 +144,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   // Owner-only, also for a folder an earlier version made (it holds the shop's secrets).
   secureDataDir(options.dataDir, (message) => log.warn(message));
   const config = resolveDbConfig(options);
+  const version = options.version ?? VERSION;
+  const existed = config.kind === 'sqlite' && hasDatabase(config.file);
   // A new database file is made 0600 before SQLite opens it: SQLite gives its WAL and SHM files
   // the database file's mode. When it cannot be made here, openDatabase says why in one sentence.
   if (config.kind === 'sqlite' && !fs.existsSync(config.file)) {
@@ -130,7 +157,37 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   }
   // Throws a StartupError (one sentence: which file or server, what to do) when the database is
   // unusable, before anything listens or writes.
-  const db = await openDatabase(config, log);
+  const startOptions = config.kind === 'sqlite'
+    ? { file: config.file, dataDir: options.dataDir, version, log, beforeVerify: options.backups?.beforeVerify }
+    : null;
+  let backedUpAtStart = false;
+  const db = await openDatabase(
+    config,
+    log,
+    startOptions
+      ? async (unmigrated) => {
+          try {
+            await startBackup(unmigrated, 'pre-migration', startOptions);
+            backedUpAtStart = true;
+          } catch (error) {
+            throw new StartupError(
+              `Stockfeed must back up ${startOptions.file} before updating its tables, and could not (${(error as Error).message}). Free some space on the disk of ${options.dataDir}, then start again.`,
+              { cause: error },
+            );
+          }
+        }
+      : undefined,
+  );
+  if (startOptions) {
+    // The first start of a new version: a copy to go back to if the update went wrong.
+    const last = await lastOpenedVersion(db);
+    if (last !== version) {
+      if (existed && !backedUpAtStart) {
+        await startBackup(db, 'pre-update', startOptions).catch((error: Error) => log.warn(`could not back up before the first start of ${version}: ${error.message}`));
+      }
+      await recordOpenedVersion(db, version);
+    }
+  }
 
   const bus = new ChangeBus();
   const locations = new LocationDirectory();
@@ -203,6 +260,49 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   );
   const disconnectDelivery = connectDelivery({ bus, delivery }, publisher);
 
+  const backups =
+    config.kind === 'sqlite'
+      ? new BackupService({
+          db,
+          file: config.file,
+          folder: () => resolveBackupFolder(options.dataDir, settingsService.current().backups.folder),
+          queue,
+          log,
+          version,
+          beforeVerify: options.backups?.beforeVerify,
+          services: {
+            stop: () => webhooks.stop(),
+            async resume(swapped) {
+              if (swapped) {
+                await settingsService.load();
+                await locations.load(db);
+                await publisher.rebuild().catch((error: Error) => log.error(`publishing after the restore failed: ${error.message}`));
+              }
+              await webhooks.start();
+            },
+          },
+        })
+      : null;
+  let lastPruned = 0;
+  const runDailyTasks = async (now = new Date()) => {
+    const current = settingsService.current();
+    if (backups && current.backups.automatic) {
+      const newest = backups.list().find((b) => b.kind !== 'manual');
+      if (!newest || now.getTime() - Date.parse(newest.createdAt) >= DAY_MS) await backups.create('daily');
+    }
+    if (now.getTime() - lastPruned >= DAY_MS) {
+      const pruned = await pruneHistory(queue, current.retentionDays, now);
+      lastPruned = now.getTime();
+      log.info('old rows pruned', { ...pruned, retentionDays: current.retentionDays });
+    }
+  };
+  const dailyMs = options.backups?.checkEveryMs ?? 60 * 60 * 1000;
+  const daily = dailyMs > 0 ? setInterval(() => void runDailyTasks().catch((error: Error) => log.error(`daily backup or pruning failed: ${error.message}`)), dailyMs) : undefined;
+  daily?.unref();
+  // A first look soon after start: an app opened for an hour a day must still get its daily copy.
+  const firstDaily = dailyMs > 0 ? setTimeout(() => void runDailyTasks().catch((error: Error) => log.error(`daily backup or pruning failed: ${error.message}`)), Math.min(dailyMs, 60_000)) : undefined;
+  firstDaily?.unref();
+
   const sweepMs = options.expirySweepMs ?? 30_000;
   const sweep =
     sweepMs > 0
@@ -249,6 +349,19 @@ export async function openCore(options: CoreOptions): Promise<Core> {
         settings: () => ({ orderNumberPrefix: settingsService.current().purchasing.orderNumberPrefix, defaultLocation: settingsService.current().defaultLocation }),
       }),
     }),
+    ...createBackupHandlers({ backups }),
+  };
+
+  // An import reads and checks its whole file before its one write: busy from the first byte.
+  let importsRunning = 0;
+  const importCatalog = handlers['catalog.import'];
+  handlers['catalog.import'] = async (input) => {
+    importsRunning++;
+    try {
+      return await importCatalog(input);
+    } finally {
+      importsRunning--;
+    }
   };
 
   const core: Core = {
@@ -271,11 +384,28 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     sessions,
     delivery,
     publisher,
+    backups,
+    runDailyTasks,
+    busy: () => queue.busy() || importsRunning > 0,
+    logDir: path.join(options.dataDir, LOG_DIR),
+    diagnosticReport: (host) =>
+      diagnosticReport({
+        version,
+        config,
+        dataDir: options.dataDir,
+        db,
+        logDir: path.join(options.dataDir, LOG_DIR),
+        publishStatus: () => publisher.status(),
+        backups,
+        electronVersion: host?.electronVersion,
+      }),
     handlers,
     checkLedger: () => checkLedger(db),
     async close() {
       if (sweep) clearInterval(sweep);
       await bulk.stop();
+      if (daily) clearInterval(daily);
+      if (firstDaily) clearTimeout(firstDaily);
       await webhooks.stop();
       await channelPush.stop();
       await publisher.stop();

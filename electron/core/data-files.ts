@@ -6,8 +6,8 @@
  * read-only flag); its per-user profile folders are private through their ACLs already.
  *
  * One rule, here, for every private file: the database and SQLite's files beside it (`-wal`,
- * `-shm`, `-journal`, and any `*.sqlite*` copy), the token and its temporary file, and whatever a
- * backup feature writes into `backups/`.
+ * `-shm`, `-journal`, and any `*.sqlite*` copy), the token and its temporary file, the backups in
+ * `backups/` and the log files in `logs/`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,8 +15,11 @@ import path from 'node:path';
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 
-/** The folder backups go into (none are written yet; the rule below already covers it). */
+/** The folder backups go into (unless the owner chose another one). */
 export const BACKUP_DIR = 'backups';
+
+/** The folder of the rotating log files. */
+export const LOG_DIR = 'logs';
 
 const POSIX = process.platform !== 'win32';
 
@@ -72,7 +75,7 @@ export function ensurePrivateFile(file: string, warn?: ModeWarning): void {
 
 /**
  * Creates the data folder 0700, or tightens one made by an earlier version: the folder, its
- * database files and token, and the backups folder with everything in it. Runs at every start.
+ * database files and token, and the backups and logs folders with everything in them. Runs at every start.
  * A mode the file system refuses is reported through `warn` (when given) instead of failing.
  */
 export function secureDataDir(dataDir: string, warn?: ModeWarning): void {
@@ -81,7 +84,7 @@ export function secureDataDir(dataDir: string, warn?: ModeWarning): void {
   for (const entry of fs.readdirSync(dataDir, { withFileTypes: true })) {
     const full = path.join(dataDir, entry.name);
     if (entry.isFile() && isPrivateDataFile(entry.name)) makePrivate(full, warn);
-    else if (entry.isDirectory() && entry.name === BACKUP_DIR) {
+    else if (entry.isDirectory() && (entry.name === BACKUP_DIR || entry.name === LOG_DIR)) {
       tighten(full, PRIVATE_DIR_MODE, warn);
       for (const inner of fs.readdirSync(full, { withFileTypes: true })) if (inner.isFile()) makePrivate(path.join(full, inner.name), warn);
     }

@@ -35,7 +35,8 @@ export type BatchHandler<Op, R> = (ctx: WriteContext, ops: Op[]) => Promise<Outc
 type Pending<T> = { resolve(value: T): void; reject(error: unknown): void };
 type Job<Op, R> =
   | ({ kind: 'batch'; op: Op } & Pending<R>)
-  | ({ kind: 'exclusive'; run(ctx: WriteContext): Promise<unknown> } & Pending<unknown>);
+  | ({ kind: 'exclusive'; run(ctx: WriteContext): Promise<unknown> } & Pending<unknown>)
+  | ({ kind: 'paused'; run(): Promise<unknown> } & Pending<unknown>);
 
 /** A transaction of its own on the single write path: all that most services need of the queue. */
 export type ExclusiveWriter = { exclusive<T>(run: (ctx: WriteContext) => Promise<T>): Promise<T> };
@@ -97,6 +98,22 @@ export class WriteQueue<Op, R> {
     });
   }
 
+  /**
+   * Runs `run` with the write path held but no transaction open: nothing else is written until it
+   * returns. For the one job that must have the database to itself, a restore swapping the file.
+   */
+  pause<T>(run: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ kind: 'paused', run, resolve: resolve as (v: unknown) => void, reject });
+      this.kick();
+    });
+  }
+
+  /** Whether a write is running or waiting (the updater does not restart the app meanwhile). */
+  busy(): boolean {
+    return this.running || this.queue.length > 0;
+  }
+
   /** Adds an outbox writer; see AppendHook. */
   addAppendHook(hook: AppendHook): void {
     this.appendHooks.push(hook);
@@ -127,6 +144,11 @@ export class WriteQueue<Op, R> {
         if (head.kind === 'exclusive') {
           this.queue.shift();
           await this.runExclusive(head);
+          continue;
+        }
+        if (head.kind === 'paused') {
+          this.queue.shift();
+          await head.run().then(head.resolve, head.reject);
           continue;
         }
         let n = 0;

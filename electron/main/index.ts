@@ -3,27 +3,31 @@
  * work, window.ts owns the window's security settings, ipc.ts owns the bridge to the page.
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, Menu, screen, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, Menu, screen, session, shell } from 'electron';
 import { SHELL_CHANNELS } from '../../shared/operation-names';
 import { openCore, type Core } from '../core/core';
-import { consoleLogger } from '../core/logger';
+import { consoleLogger, type Logger } from '../core/logger';
+import { openHostLogger } from '../core/logging/file-logger';
 import { resolvePublishDir } from '../core/publish/publisher';
 import { dataDirFromArgv } from './app-args';
 import { notifyStockOuts } from './desktop-notifications';
 import { withCsp } from './csp';
 import { openExternal } from './external-links';
-import { pushChanges, registerIpc, registerShellIpc } from './ipc';
+import { pushChanges, registerIpc, registerShellIpc, registerUpdateIpc } from './ipc';
 import { installPermissionHandlers } from './permissions';
 import { HELP_URL, menuTemplate, type MenuRoute } from './menu';
-import { checkForUpdates } from './updates';
+import { startUpdates } from './updates';
+import type { UpdateController } from './update-controller';
 import { isAppPageUrl, resolveAppPage } from './url-policy';
 import { createMainWindow } from './window';
 import { clampToDisplays, readWindowState, writeWindowState } from './window-state';
 
-const log = consoleLogger;
+/** stderr until start() opens the log file in the data folder. */
+let log: Logger & { close?(): Promise<void>; problem?: string | null } = consoleLogger;
 const here = import.meta.dirname;
 let core: Core | null = null;
 let mainWindow: BrowserWindow | null = null;
+let updates: UpdateController | null = null;
 
 /**
  * The data folder is `--data DIR` when given, else `<appData>/Stockfeed`, set explicitly: Electron
@@ -41,6 +45,7 @@ function chooseDataDir(): boolean {
 }
 
 async function start(): Promise<void> {
+  log = await openHostLogger(app.getPath('userData'), consoleLogger, app.getVersion());
   const page = resolveAppPage({
     rendererDir: path.join(here, '../renderer'),
     devServerUrl: process.env.ELECTRON_RENDERER_URL,
@@ -60,6 +65,7 @@ async function start(): Promise<void> {
     return;
   }
   log.info(`data folder: ${dataDir}`);
+  if (log.problem) log.warn(log.problem);
   const opened = core;
   registerIpc(opened.handlers, page, log);
   registerShellIpc({
@@ -80,6 +86,12 @@ async function start(): Promise<void> {
         isDev: !app.isPackaged,
         show: (route) => showScreen(route),
         openHelp: () => void openExternal(HELP_URL),
+        openLogsFolder: () => void shell.openPath(opened.logDir),
+        copyDiagnosticReport: () =>
+          void opened
+            .diagnosticReport({ electronVersion: process.versions.electron })
+            .then((report) => clipboard.writeText(report))
+            .catch((error: Error) => log.error(`could not build the diagnostic report: ${error.message}`)),
       }),
     ),
   );
@@ -107,7 +119,18 @@ async function start(): Promise<void> {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
-  void checkForUpdates(log);
+  updates = await startUpdates({
+    log,
+    settings: () => opened.settings.current().updates,
+    busy: () => opened.busy(),
+    publish: (state) => mainWindow?.webContents.send(SHELL_CHANNELS.update, state),
+  });
+  const controls = updates;
+  registerUpdateIpc({
+    page,
+    log,
+    updates: controls ?? { current: () => ({ kind: 'idle' }), restartToUpdate: () => ({ kind: 'idle' }), decline: () => ({ kind: 'idle' }) },
+  });
 }
 
 /** Brings the window forward on one of the menu's fixed screens. */
@@ -133,6 +156,7 @@ if (!chooseDataDir()) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('will-quit', (event) => {
+    updates?.stop();
     if (!core) return;
     // Let queued stock writes commit and the database close cleanly before the process ends.
     event.preventDefault();
@@ -141,6 +165,7 @@ if (!chooseDataDir()) {
     closing
       .close()
       .catch((error: Error) => log.error(`closing the core failed: ${error.message}`))
+      .then(() => log.close?.())
       .finally(() => app.quit());
   });
   app

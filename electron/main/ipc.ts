@@ -8,7 +8,8 @@ import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ipcMain } from 'electron';
-import type { IpcResult } from '../../shared/bridge';
+import { UPDATE_ACTIONS, type IpcResult, type UpdateAction } from '../../shared/bridge';
+import type { UpdateState } from '../../shared/schemas/updates';
 import type { Handlers } from '../../shared/contract';
 import { ipcChannel, OPERATION_NAMES, SHELL_CHANNELS } from '../../shared/operation-names';
 import type { ChangeBus } from '../core/changes/change-log';
@@ -119,4 +120,28 @@ export async function openPublishFolder(options: Pick<ShellIpcOptions, 'publishF
     return { ok: false, error: { code: 'internal', message: `The publish folder ${real} could not be opened: ${failure}` } };
   }
   return { ok: true, value: { path: real } };
+}
+
+/** What the update IPC needs of the update controller. */
+export type UpdateControls = { current(): UpdateState; restartToUpdate(): UpdateState; decline(): UpdateState };
+
+/**
+ * The update banner's channel: the page asks for the state, or answers "restart" or "later".
+ * Only the app's own page, only those three words.
+ */
+export function registerUpdateIpc(options: { page: AppPage; log: Logger; updates: UpdateControls }): () => void {
+  const { page, log, updates } = options;
+  ipcMain.handle(SHELL_CHANNELS.updateAction, async (event, action: unknown): Promise<IpcResult<UpdateState>> => {
+    if (!isTrustedSender(page, event.senderFrame)) {
+      log.warn(`rejected update action from ${event.senderFrame?.url ?? 'a frame that is gone'}`);
+      return UNTRUSTED;
+    }
+    if (!UPDATE_ACTIONS.includes(action as UpdateAction)) {
+      return { ok: false, error: { code: 'validation_failed', message: `The update action must be one of ${UPDATE_ACTIONS.join(', ')}.` } };
+    }
+    if (action === 'restart') return { ok: true, value: updates.restartToUpdate() };
+    if (action === 'later') return { ok: true, value: updates.decline() };
+    return { ok: true, value: updates.current() };
+  });
+  return () => ipcMain.removeHandler(SHELL_CHANNELS.updateAction);
 }

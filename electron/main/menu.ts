@@ -17,6 +17,10 @@ export type MenuOptions = {
   isDev: boolean;
   show(route: MenuRoute): void;
   openHelp(): void;
+  /** Opens DATA/logs in the file manager. */
+  openLogsFolder(): void;
+  /** Puts the core's diagnostic report (no secrets) on the clipboard. */
+  copyDiagnosticReport(): void;
 };
 
 export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[] {
@@ -80,7 +84,12 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
   };
   const help: MenuItemConstructorOptions = {
     role: 'help',
-    submenu: [{ label: 'Stockfeed help', click: () => options.openHelp() }],
+    submenu: [
+      { label: 'Stockfeed help', click: () => options.openHelp() },
+      { type: 'separator' },
+      { label: 'Open logs folder', click: () => options.openLogsFolder() },
+      { label: 'Copy diagnostic report', click: () => options.copyDiagnosticReport() },
+    ],
   };
   return [...appMenu, file, edit, view, help];
 }

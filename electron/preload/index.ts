@@ -1,7 +1,8 @@
 /**
  * The preload script: exposes `window.stockfeed` with exactly one function per contract operation,
- * each bound to that operation's own IPC channel, plus the shell's three fixed calls (changes
- * pushed by main, screens asked for by the menu, opening the publish folder). There is no generic
+ * each bound to that operation's own IPC channel, plus the shell's fixed calls (changes pushed by
+ * main, screens asked for by the menu, opening the publish folder, the update banner's state and
+ * the owner's answer to it). There is no generic
  * `invoke(channel, ...)` or `on(channel, ...)`, so the page can reach nothing but these. It runs
  * sandboxed, so it imports only `electron` and the list of operation names (lint-enforced); the
  * build bundles it into one CommonJS file.
@@ -31,6 +32,9 @@ const bridge = Object.freeze({
   onChanges: (callback: unknown) => listen(SHELL_CHANNELS.changes, callback),
   onNavigate: (callback: unknown) => listen(SHELL_CHANNELS.navigate, callback),
   openPublishFolder: (): Promise<unknown> => ipcRenderer.invoke(SHELL_CHANNELS.openPublishFolder),
+  onUpdate: (callback: unknown) => listen(SHELL_CHANNELS.update, callback),
+  // Main accepts only 'status', 'restart' and 'later', and checks again.
+  updateAction: (action: unknown): Promise<unknown> => ipcRenderer.invoke(SHELL_CHANNELS.updateAction, action),
 });
 
 contextBridge.exposeInMainWorld('stockfeed', bridge);

@@ -15,6 +15,7 @@ import { openCore } from '../core/core';
 import { defaultDataDir } from '../core/data-dir';
 import { VERSION } from '../core/version';
 import { consoleLogger } from '../core/logger';
+import { openHostLogger } from '../core/logging/file-logger';
 
 const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host ADDRESS] [--allowed-hosts NAMES]
 
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535 (got "${values.port}")`);
   const dataDir = path.resolve(values.data ?? defaultDataDir());
   const host = values.host;
-  const log = consoleLogger;
+  const log = await openHostLogger(dataDir, consoleLogger, VERSION);
   let allowedHosts: string[] = [];
   try {
     const flag = values['allowed-hosts'];
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
   if (net.isIP(host) === 0) allowedHosts.push(host.toLowerCase());
 
   const core = await openCore({ dataDir, databaseUrl: process.env.DATABASE_URL, logger: log });
+  if (log.problem) log.warn(log.problem);
   // Read (or issued) now, so a missing or damaged token file stops the start with its fix. The
   // server reads it through core.tokens on every request, so a rotation takes effect at once.
   core.tokens.current();
@@ -96,6 +98,7 @@ async function main(): Promise<void> {
     log.info(`${signal}: shutting down`);
     await app.close();
     await core.close();
+    await log.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -31,6 +31,8 @@ export const CHANGE_TYPES = [
   'channel.synced',
   /** A channel stopped answering, or pushes were parked (payload: channel, error, parked, skus). */
   'channel.failed',
+  /** The database was replaced by a backup (payload: backup id, its sequence, the one before); followers should read everything again. */
+  'backup.restored',
 ] as const;
 
 export const changesInput = z.strictObject({

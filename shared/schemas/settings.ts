@@ -99,6 +99,38 @@ export function serviceAccountKeyProblem(text: string): string | null {
   if (typeof key.private_key !== 'string' || !key.private_key.includes('PRIVATE KEY')) return 'no private_key';
   return null;
 }
+/** An absolute path on Linux, macOS (`/…`) or Windows (`C:\…`, `\\server\share\…`). */
+const ABSOLUTE_PATH = /^(?:\/|[A-Za-z]:[\\/]|\\\\)/;
+
+/**
+ * Backups (SQLite only). `folder` null: DATA/backups. Another folder (a synced cloud folder, an
+ * external disk) must be an absolute path the owner typed; it is created owner-only (0700) when
+ * missing and each copy in it is 0600. Stockfeed only ever deletes its own copies there.
+ */
+export const backupSettingsShape = z
+  .strictObject({
+    folder: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1000)
+      .refine((p) => ABSOLUTE_PATH.test(p), { message: 'the backups folder must be an absolute path, such as /home/me/Dropbox/stockfeed-backups or D:\\Backups' })
+      .nullable()
+      .default(null),
+    /** A copy every day (kept 7 daily, 4 weekly, 12 monthly); copies before migrations, restores and updates are made either way. */
+    automatic: z.boolean().default(true),
+  })
+  .default({ folder: null, automatic: true });
+
+/** Desktop app updates: the release channel, and whether it looks for updates by itself (at start and every 6 hours). */
+export const updateSettingsShape = z
+  .strictObject({
+    channel: z.enum(['stable', 'beta']).default('stable'),
+    automaticChecks: z.boolean().default(true),
+  })
+  .default({ channel: 'stable', automaticChecks: true });
+
+export const DEFAULT_RETENTION_DAYS = 90;
 
 export const settingsShape = {
   /** Set by the first-run screen; once true it stays true (a PUT without it keeps it). */
@@ -251,6 +283,14 @@ export const settingsShape = {
       driftCheckHours: z.number().int().min(0).max(168, { message: 'at most 168 hours (a week)' }).default(6),
     })
     .prefault({}),
+  backups: backupSettingsShape,
+  /**
+   * Days after which rows that only grow are deleted: finished webhook deliveries, idempotency keys
+   * and channel webhook deliveries (their ids guard against duplicates for far less). Stock, the
+   * ledger and the change log are never pruned.
+   */
+  retentionDays: z.number().int().min(7, { message: 'retention is at least 7 days' }).max(3650, { message: 'retention is at most 3650 days' }).default(DEFAULT_RETENTION_DAYS),
+  updates: updateSettingsShape,
 };
 
 export const settingsInput = z.strictObject({
@@ -324,6 +364,9 @@ export const settingsSchema = z.object({
     }),
     driftCheckHours: z.number(),
   }),
+  backups: z.object({ folder: z.string().nullable(), automatic: z.boolean() }),
+  retentionDays: z.number(),
+  updates: z.object({ channel: z.enum(['stable', 'beta']), automaticChecks: z.boolean() }),
 });
 
 export type Settings = z.output<typeof settingsSchema>;

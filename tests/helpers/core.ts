@@ -60,7 +60,8 @@ export type TestCore = Core & {
 export async function startCore(engine: Engine, options: Partial<CoreOptions> = {}): Promise<TestCore> {
   const dataDir = options.dataDir ?? tempDir();
   const pg = engine === 'pg' ? await createPgDatabase() : undefined;
-  const core = await openCore({ dataDir, databaseUrl: pg?.url, expirySweepMs: 0, ...options });
+  // No daily backup or pruning behind a test's back; the suites that test them call runDailyTasks.
+  const core = await openCore({ dataDir, databaseUrl: pg?.url, expirySweepMs: 0, backups: { checkEveryMs: 0 }, ...options });
   const call = async <K extends OperationName>(op: K, input: Input<K>) =>
     (core.handlers[op] as (i: unknown) => Promise<Output<K>>)(parseInput(contract[op].input, input));
   return Object.assign(core, {

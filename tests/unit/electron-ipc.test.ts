@@ -268,6 +268,29 @@ describe('shell IPC in main', () => {
     expect(electron.handlers.has(SHELL_CHANNELS.openPublishFolder)).toBe(false);
   });
 
+  it('answers the update banner only from the app page, and only status, restart or later', async () => {
+    const { registerUpdateIpc } = await import('../../electron/main/ipc');
+    const calls: string[] = [];
+    const remove = registerUpdateIpc({
+      page,
+      log: recordingLogger(),
+      updates: {
+        current: () => (calls.push('current'), { kind: 'downloaded', version: '1.2.0', releaseNotes: null }),
+        restartToUpdate: () => (calls.push('restart'), { kind: 'waiting', version: '1.2.0' }),
+        decline: () => (calls.push('later'), { kind: 'declined', version: '1.2.0' }),
+      },
+    });
+    const handler = electron.handlers.get(SHELL_CHANNELS.updateAction);
+    expect(await handler?.({ senderFrame: appFrame }, 'status')).toEqual({ ok: true, value: { kind: 'downloaded', version: '1.2.0', releaseNotes: null } });
+    expect(await handler?.({ senderFrame: appFrame }, 'restart')).toEqual({ ok: true, value: { kind: 'waiting', version: '1.2.0' } });
+    expect(await handler?.({ senderFrame: appFrame }, 'later')).toEqual({ ok: true, value: { kind: 'declined', version: '1.2.0' } });
+    expect(await handler?.({ senderFrame: appFrame }, 'install-now')).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await handler?.({ senderFrame: { url: 'https://attacker.example/', parent: null } }, 'restart')).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(calls).toEqual(['current', 'restart', 'later']);
+    remove();
+    expect(electron.handlers.has(SHELL_CHANNELS.updateAction)).toBe(false);
+  });
+
   it("says why when the file manager cannot open the folder", async () => {
     const { openPublishFolder } = await import('../../electron/main/ipc');
     const result = await openPublishFolder({ publishFolder: () => core.dataDir, openPath: async () => 'No application is registered', log: recordingLogger() });

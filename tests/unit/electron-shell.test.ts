@@ -82,6 +82,8 @@ describe('app menu', () => {
     isDev: false,
     show: vi.fn(),
     openHelp: vi.fn(),
+    openLogsFolder: vi.fn(),
+    copyDiagnosticReport: vi.fn(),
     ...overrides,
   });
 
@@ -117,6 +119,17 @@ describe('app menu', () => {
     (help[0]?.click as () => void)();
     expect(openHelp).toHaveBeenCalledOnce();
     expect(externalUrl(HELP_URL)).toBe(HELP_URL);
+  });
+
+  it('offers Open logs folder and Copy diagnostic report under Help', () => {
+    const openLogsFolder = vi.fn();
+    const copyDiagnosticReport = vi.fn();
+    const help = items(menuTemplate(options({ openLogsFolder, copyDiagnosticReport })), 'help');
+    const byLabel = (label: string) => help.find((i) => i.label === label)?.click as (() => void) | undefined;
+    byLabel('Open logs folder')?.();
+    byLabel('Copy diagnostic report')?.();
+    expect(openLogsFolder).toHaveBeenCalledOnce();
+    expect(copyDiagnosticReport).toHaveBeenCalledOnce();
   });
 
   it('follows the platform on macOS: an app menu with Settings and Quit, none under File', () => {

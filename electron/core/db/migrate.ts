@@ -5,12 +5,15 @@ import { ensureGtinUniqueness } from './gtin-uniqueness';
 
 const MIGRATION_TABLE = 'knex_migrations';
 
+/** Runs before pending migrations change a database that has some already (a backup, on SQLite). */
+export type BeforeMigrate = (db: Knex, pending: string[]) => Promise<void>;
+
 /**
  * Brings the schema up to date at start, then adds the GTIN uniqueness the migration had to leave
  * out over duplicates once they are gone. Refuses a database that has migrations this build does
  * not ship (written by a newer Stockfeed): opening it could corrupt data the newer version relies on.
  */
-export async function migrateToLatest(db: Knex, log: Logger): Promise<string[]> {
+export async function migrateToLatest(db: Knex, log: Logger, beforeMigrate?: BeforeMigrate): Promise<string[]> {
   if (await db.schema.hasTable(MIGRATION_TABLE)) {
     const applied: Array<{ name: string }> = await db(MIGRATION_TABLE).select('name').orderBy('id');
     const known = new Set(MIGRATIONS.map(([name]) => name));
@@ -21,6 +24,10 @@ export async function migrateToLatest(db: Knex, log: Logger): Promise<string[]> 
           'it was probably written by a newer version. Refusing to open it: upgrade Stockfeed.',
       );
     }
+    const done = new Set(applied.map((r) => r.name));
+    const pending = MIGRATIONS.map(([name]) => name).filter((name) => !done.has(name));
+    // A database with data in it, about to change shape: the hook backs it up first.
+    if (beforeMigrate && applied.length > 0 && pending.length > 0) await beforeMigrate(db, pending);
   }
   const [, ran] = (await db.migrate.latest({ migrationSource, tableName: MIGRATION_TABLE })) as [number, string[]];
   for (const name of ran) log.info(`migration applied: ${name}`);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import type { Knex } from 'knex';
 import { createKnex, type DbConfig } from './connection';
 import type { Logger } from '../logger';
-import { migrateToLatest } from './migrate';
+import { migrateToLatest, type BeforeMigrate } from './migrate';
 import { describePgFailure } from './pg-startup';
 import { checkSqliteFile, checkSqliteIntegrity, describeSqliteFailure } from './sqlite-startup';
 import { StartupError } from './startup-error';
@@ -32,12 +32,12 @@ export function ensureDataDir(dir: string): void {
  * and writable (with its folder: WAL keeps two files beside it), and pass `PRAGMA quick_check`
  * before anything is migrated or written. PostgreSQL: the server must be reachable and let us in.
  */
-export async function openDatabase(config: DbConfig, log: Logger): Promise<Knex> {
+export async function openDatabase(config: DbConfig, log: Logger, beforeMigrate?: BeforeMigrate): Promise<Knex> {
   if (config.kind === 'sqlite') checkSqliteFile(config.file);
   const db = createKnex(config);
   try {
     if (config.kind === 'sqlite') await checkSqliteIntegrity(db, config.file);
-    await migrateToLatest(db, log);
+    await migrateToLatest(db, log, beforeMigrate);
     return db;
   } catch (error) {
     await db.destroy().catch(() => undefined);

@@ -13,7 +13,7 @@ import { StartupError } from './startup-error';
 /** Every SQLite 3 database starts with these 16 bytes. */
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
-const BACKUP_HINT = 'a copy taken while Stockfeed was stopped, or one made with sqlite3 stockfeed.sqlite ".backup copy.sqlite"';
+const BACKUP_HINT = 'npm run cli -- backups lists the copies Stockfeed made, npm run cli -- restore FILE puts one back';
 
 function currentUser(): string {
   try {
@@ -30,11 +30,13 @@ function fixPermissions(file: string): string {
 const notADatabase = (file: string) =>
   new StartupError(
     `${file} is not a SQLite database, so Stockfeed cannot use it. Restore a backup of the database in its place (${BACKUP_HINT}), or move the file away to start with an empty database.`,
+    { unusable: 'not-a-database' },
   );
 
 const damaged = (file: string, finding: string) =>
   new StartupError(
     `The database ${file} is damaged (SQLite's check found: ${finding}). Stockfeed will not open it, so nothing more is lost: stop every Stockfeed using it and restore a backup (${BACKUP_HINT}).`,
+    { unusable: 'damaged' },
   );
 
 const readOnlyDisk = (file: string) =>

@@ -95,6 +95,22 @@ export class Publisher {
     return this.status();
   }
 
+  /**
+   * After the database was replaced (a restore): forgets what it knew of the old one and rewrites
+   * every file from the new one.
+   */
+  rebuild(): Promise<void> {
+    const run = this.chain.catch(() => undefined).then(() => {
+      this.state.cache = null;
+      this.state.artifacts = new Map();
+      this.state.pending.clear();
+      this.loaded = false;
+      return this.cycle({ mode: 'full', force: true });
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
   /** Announces every finished publish that changed the folder (for delivery targets). */
   onPublished(listener: Listener): () => void {
     this.listeners.add(listener);

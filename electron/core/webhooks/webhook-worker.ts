@@ -86,6 +86,9 @@ export class WebhookWorker {
 
   /** Resumes every subscription with pending deliveries: those committed before a crash or stop. */
   async start(): Promise<void> {
+    // Started again after a stop (a restore replaced the database): lanes from before are stale.
+    this.stopped = false;
+    this.lanes.clear();
     await this.sweep();
     this.poller = setInterval(() => {
       this.sweep().catch((error: Error) => this.log.error(`webhook sweep failed: ${error.message}`));
