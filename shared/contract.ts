@@ -66,6 +66,7 @@ import { catalogExportSchema, catalogImportInput, importReportSchema, sampleLoad
 import { orderExceptionListInput, orderExceptionResolveInput, orderExceptionSchema } from './schemas/channels';
 import { countBatchInput, countBatchResultSchema } from './schemas/counts';
 import { rotateTokenInput, rotateTokenSchema } from './schemas/auth';
+import { userCreateInput, userDeletedSchema, userIdInput, userListSchema, userSchema, userUpdateInput } from './schemas/users';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -396,6 +397,35 @@ export const contract = {
     input: rotateTokenInput,
     output: rotateTokenSchema,
     summary: 'Replace the API token; the old one stops working at once. Refused when the token comes from STOCKFEED_API_TOKEN.',
+  },
+  'users.list': {
+    method: 'GET',
+    path: '/users',
+    input: z.strictObject({}),
+    output: userListSchema,
+    summary: 'The people who sign in with their own account, with their roles (viewer, staff, owner).',
+  },
+  'users.create': {
+    method: 'POST',
+    path: '/users',
+    input: userCreateInput,
+    output: userSchema,
+    status: 201,
+    summary: 'Add a person: a username (kept in lower case), a role and a password (at least 8 characters); 409 when the name is taken.',
+  },
+  'users.update': {
+    method: 'PATCH',
+    path: '/users/:id',
+    input: userUpdateInput,
+    output: userSchema,
+    summary: "Change a person's role or set a new password (which ends their sessions); 409 when it would leave no owner.",
+  },
+  'users.delete': {
+    method: 'DELETE',
+    path: '/users/:id',
+    input: userIdInput,
+    output: userDeletedSchema,
+    summary: 'Remove a person and end their sessions; what they did stays recorded under their name. 409 for the last owner.',
   },
 } as const satisfies Record<OperationName, OperationSpec>;
 

@@ -47,6 +47,10 @@ export const OPERATION_NAMES = [
   'orders.exceptions',
   'orders.exceptions.resolve',
   'auth.rotateToken',
+  'users.list',
+  'users.create',
+  'users.update',
+  'users.delete',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

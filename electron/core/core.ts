@@ -25,6 +25,9 @@ import { VERSION } from './version';
 import { Webhooks, type WebhookOptions } from './webhooks/webhooks';
 import { sqliteTokenRecord, TokenStore } from './auth/token-store';
 import { SessionStore } from './auth/sessions';
+import { UserStore } from './auth/users';
+import type { PasswordHashParams } from './auth/password';
+import { createUserHandlers } from './auth/user-handlers';
 import { CountService } from './channels/count-service';
 import { OrderService } from './channels/order-service';
 import { OrderStock } from './channels/order-stock';
@@ -65,6 +68,8 @@ export type CoreOptions = {
    * resolves to is checked before connecting; tests resolve names to 127.0.0.1 through this.
    */
   resolveHost?: HostResolver;
+  /** scrypt's cost for new password hashes (default: OWASP's floor, core/auth/password.ts); tests lower it. */
+  passwordHash?: PasswordHashParams;
 };
 
 export type Core = {
@@ -86,8 +91,10 @@ export type Core = {
   counts: CountService;
   /** The API token the HTTP server checks; rotated through the contract. */
   tokens: TokenStore;
-  /** Browser sessions the headless server makes from the API token (kept in the database). */
+  /** Browser sessions the headless server makes from the API token or a person's account (kept in the database). */
   sessions: SessionStore;
+  /** The people who sign in with their own account, and their roles. */
+  users: UserStore;
   /** SFTP upload and IndexNow after each publish; `status()` feeds publish.status. */
   delivery: DeliveryRunner;
   /** Merchant feed, sitemap and JSON-LD; the hosts call `publisher.start()` (tests and one-shot CLI commands need not). */
@@ -143,6 +150,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     log.warn(`could not record that an API token was issued: ${error.message}`),
   );
   const sessions = new SessionStore(db, queue);
+  const users = new UserStore(db, queue, sessions, options.passwordHash);
 
   // Every URL the core calls (webhooks, IndexNow) goes out through this one checked helper.
   const outbound = new Outbound({ resolve: options.resolveHost });
@@ -207,6 +215,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     ...createChannelHandlers({ orders, counts }),
     ...createPublishHandlers({ publisher, preview: { db, summary, settings: () => settingsService.current() } }),
     ...createAuthHandlers({ tokens, sessions }),
+    ...createUserHandlers({ users }),
   };
 
   const core: Core = {
@@ -225,6 +234,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     counts,
     tokens,
     sessions,
+    users,
     delivery,
     publisher,
     handlers,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AVAILABILITIES } from '../domain/availability';
+import { actorSchema } from './actor';
 import {
   idempotencyKeySchema,
   limitSchema,
@@ -104,6 +105,8 @@ export const movementSchema = z.object({
   reference: z.string().nullable(),
   reservationId: z.string().nullable(),
   transferId: z.string().nullable(),
+  /** Who recorded it (a person, the API token, a sales channel, Stockfeed); null before Stockfeed recorded it. */
+  actor: actorSchema.nullable(),
   createdAt: timestampSchema,
 });
 

@@ -9,6 +9,7 @@ import { AppError } from '../../../shared/errors';
 import { QUANTITY_MAX } from '../../../shared/domain/limits';
 import { productLabel } from '../../../shared/domain/product-label';
 import type { Movement, MovementKind, Reservation, StockSnapshot } from '../../../shared/schemas/stock';
+import { actorColumns, actorFromColumns, type Actor } from '../actor';
 import type { NewChange } from '../changes/change-log';
 import { AvailabilityTracker } from './availability-events';
 import { findKeys, replay, requestHash } from '../idempotency';
@@ -59,7 +60,7 @@ export type StockEngineDeps = SummaryContext & {
  * per core; orders, 3PL counts and imports run it inside their own transactions through the queue.
  */
 export function createStockEngine(deps: StockEngineDeps): BatchHandler<StockOp, StockOutput> {
-  return async (ctx, ops) => new Batch(ctx, deps, ops).run();
+  return async (ctx, ops, actors) => new Batch(ctx, deps, ops, actors).run();
 }
 
 class Batch {
@@ -71,12 +72,17 @@ class Batch {
   private dirtyLevels = new Set<string>();
   private dirtyReservations = new Set<string>();
   private availability: AvailabilityTracker | null = null;
+  /** Who asked for the operation being planned: its movements and change-log entries carry it. */
+  private actor: Actor;
 
   constructor(
     private readonly ctx: WriteContext,
     private readonly deps: StockEngineDeps,
     private readonly ops: StockOp[],
-  ) {}
+    private readonly actors: readonly Actor[],
+  ) {
+    this.actor = ctx.actor;
+  }
 
   async run(): Promise<Array<Outcome<StockOutput>>> {
     await this.load();
@@ -142,7 +148,7 @@ class Batch {
   /** The availability.changed entry when the operation just planned moved the product's verdict. */
   private crossings(product: ProductLite): NewChange[] {
     const change = this.availability?.after({ ...product.facts, sku: product.sku }, this.levelsOf(product.id));
-    return change ? [change] : [];
+    return change ? [{ ...change, actor: this.actor }] : [];
   }
 
   private putLevel(level: LevelRow): LevelRow {
@@ -169,6 +175,7 @@ class Batch {
     const steps: Step[] = [];
 
     for (const [index, op] of this.ops.entries()) {
+      this.actor = this.actors[index] ?? this.ctx.actor;
       const operation = op.op;
       const key = op.input.idempotencyKey;
       try {
@@ -482,6 +489,7 @@ class Batch {
       reservation_id: reservationId,
       transfer_id: transferId,
       created_at: this.ctx.now,
+      ...actorColumns(this.actor),
     };
   }
 
@@ -512,6 +520,7 @@ class Batch {
       reference: row.reference,
       reservationId: row.reservation_id,
       transferId: row.transfer_id,
+      actor: actorFromColumns(row),
       createdAt: row.created_at,
     };
   }
@@ -524,6 +533,7 @@ class Batch {
         productId: product.id,
         sku: product.sku,
         payload: { ...cause, movementIds: movements.map((m) => m.id), stock },
+        actor: this.actor,
       },
       followUps: this.crossings(product),
       movements,
@@ -556,6 +566,7 @@ class Batch {
         productId: product.id,
         sku: product.sku,
         payload: { cause, reservation, movementIds: movements.map((m) => m.id), stock },
+        actor: this.actor,
       },
       followUps: this.crossings(product),
       movements,

@@ -65,4 +65,7 @@ export type MovementRow = {
   reservation_id: string | null;
   transfer_id: string | null;
   created_at: string;
+  actor_kind: string | null;
+  actor_id: string | null;
+  actor_name: string | null;
 };

@@ -13,6 +13,9 @@ import type { Core } from '../../core/core';
 import { importCatalogCsv } from '../../core/catalog/csv-import';
 import { writeCatalogCsv } from '../../core/catalog/csv-export';
 import type { Logger } from '../../core/logger';
+import { withActor } from '../../core/actor';
+import { OPERATION_ROLES } from '../../../shared/operation-roles';
+import { actorOf } from './route-auth';
 import { API_PREFIX } from './routes';
 
 export const CSV_IMPORT_PATH = `${API_PREFIX}/catalog/import.csv`;
@@ -42,17 +45,20 @@ export async function registerCatalogRoutes(app: FastifyInstance, core: Core, lo
       throw error;
     });
 
-    scope.post(CSV_IMPORT_PATH, async (request) => {
+    // The same roles as the contract's catalog.import and catalog.export, which these are the file forms of.
+    scope.post(CSV_IMPORT_PATH, { config: { role: OPERATION_ROLES['catalog.import'] } }, async (request) => {
       const query = parseInput(importQuery, request.query);
       const text = typeof request.body === 'string' ? request.body : '';
-      return importCatalogCsv(core, Readable.from([text]), {
-        dryRun: query.dryRun === 'true',
-        ...(query.name ? { name: query.name } : {}),
-      });
+      return withActor(actorOf(request.authenticated), () =>
+        importCatalogCsv(core, Readable.from([text]), {
+          dryRun: query.dryRun === 'true',
+          ...(query.name ? { name: query.name } : {}),
+        }),
+      );
     });
   });
 
-  app.get(CSV_EXPORT_PATH, async (_request, reply) => {
+  app.get(CSV_EXPORT_PATH, { config: { role: OPERATION_ROLES['catalog.export'] } }, async (_request, reply) => {
     const body = new PassThrough();
     writeCatalogCsv(core.db, body).catch((error: Error) => {
       // The status line is already sent; cutting the stream short tells the client it failed.
