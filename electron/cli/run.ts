@@ -6,6 +6,8 @@ import { StartupError } from '../core/db/startup-error';
 import { CommandFailed, checkCommand, exportCommand, importCommand, type CliEnv, type CliIo } from './commands';
 import { publishCommand } from './publish-command';
 import { tokenCommand } from './token-command';
+import { readNewPassword } from './password-input';
+import { USER_ACTIONS, userCommand, type UserAction } from './user-command';
 import { COMMANDS, COMMAND_HELP, GENERAL_HELP, type CommandName } from './usage';
 
 /** Wrong arguments: exit code 2 and a pointer to the help. */
@@ -24,6 +26,8 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
   full: { type: 'boolean' },
   new: { type: 'boolean' },
+  role: { type: 'string' },
+  generate: { type: 'boolean' },
 } as const;
 
 function isCommand(name: string | undefined): name is CommandName {
@@ -79,12 +83,34 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
   if (values['dry-run'] && command !== 'import') throw new UsageError('--dry-run applies only to import.', command);
   if (values.full && command !== 'publish') throw new UsageError('--full applies only to publish.', command);
   if (values.new && command !== 'token') throw new UsageError('--new applies only to token.', command);
+  if (values.role !== undefined && command !== 'user') throw new UsageError('--role applies only to user add.', command);
+  if (values.generate && command !== 'user') throw new UsageError('--generate applies only to user add and user passwd.', command);
   if (values.data !== undefined && values.data.trim() === '') throw new UsageError('--data needs a folder.', command);
   const env: CliEnv = {
     dataDir: values.data ?? defaultDataDir(processEnv),
     databaseUrl: processEnv.DATABASE_URL || undefined,
   };
 
+  if (command === 'user') {
+    const [action, username, ...extra] = rest;
+    if (!(USER_ACTIONS as readonly string[]).includes(action ?? '')) {
+      throw new UsageError(`user needs one of ${USER_ACTIONS.join(', ')} (got ${action ? `"${action}"` : 'none'}).`, command);
+    }
+    const wantsName = action !== 'list';
+    if (extra.length > 0 || (wantsName && username === undefined) || (!wantsName && username !== undefined)) {
+      throw new UsageError(wantsName ? `user ${action} needs exactly one username.` : 'user list takes no username.', command);
+    }
+    if (values.role !== undefined && action !== 'add') throw new UsageError('--role applies only to user add.', command);
+    if (action === 'add' && values.role === undefined) throw new UsageError('user add needs --role owner, staff or viewer.', command);
+    if (values.generate && action !== 'add' && action !== 'passwd') throw new UsageError('--generate applies only to user add and user passwd.', command);
+    return userCommand(env, io, {
+      action: action as UserAction,
+      username,
+      role: values.role,
+      generate: values.generate ?? false,
+      readPassword: io.readPassword ?? readNewPassword,
+    });
+  }
   const expected = command === 'check' || command === 'publish' || command === 'token' ? 0 : 1;
   if (rest.length !== expected) {
     const what = expected === 0 ? 'takes no file' : 'needs exactly one file name';
@@ -103,6 +129,7 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
     case 'token':
       return tokenCommand(env, io, values.new ?? false);
   }
+  return 2;
 }
 
 /**

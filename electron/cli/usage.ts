@@ -1,6 +1,6 @@
 import { CSV_COLUMNS } from '../core/catalog/csv-columns';
 
-export const COMMANDS = ['import', 'export', 'check', 'publish', 'token'] as const;
+export const COMMANDS = ['import', 'export', 'check', 'publish', 'token', 'user'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const DATA_OPTION = `  --data DIR     data folder (default: $XDG_DATA_HOME/stockfeed or ~/.local/share/stockfeed);
@@ -16,6 +16,8 @@ Commands:
   check               verify that every stock level equals the sum of its ledger
   publish [--full]    write the Merchant feed, the sitemap and the JSON-LD into the publish folder
   token [--new]       print the API token (DIR/api-token); --new issues a new one
+  user add|list|passwd|remove
+                      the people who sign in to the server with their own account
 
 Options:
 ${DATA_OPTION}
@@ -85,6 +87,27 @@ with --new. A server that is running keeps the token it read until it restarts.
 
 Options:
   --new          issue a new token (written durably to DIR/api-token); the old one stops working
+${DATA_OPTION}
+`,
+  user: `Usage: npm run cli -- user add --role owner|staff|viewer NAME [--generate] [--data DIR]
+       npm run cli -- user list [--data DIR]
+       npm run cli -- user passwd NAME [--generate] [--data DIR]
+       npm run cli -- user remove NAME [--data DIR]
+
+The people who sign in to the server's page with a name and a password instead of the API token.
+  owner    everything: settings, secrets, webhooks, the API token and people
+  staff    products and stock (receive, adjust, count, transfer, orders, import, publish); no settings
+  viewer   reads everything, changes nothing
+
+The password is typed without echo (twice) at a terminal, or read from the first line of standard
+input (printf '%s\n' "$PASSWORD" | npm run cli -- user add …); never give it as an argument.
+--generate makes one up and prints it once, alone on standard output. At least 8 characters.
+A new password (passwd) or removing someone ends their sessions at once. The last owner cannot be
+removed. Names are compared without regard to case.
+
+Options:
+  --role ROLE    the new person's role (add)
+  --generate     generate the password and print it once
 ${DATA_OPTION}
 `,
 };

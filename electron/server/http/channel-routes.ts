@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors';
 import type { Channel } from '../../../shared/schemas/channels';
 import type { Core } from '../../core/core';
+import { withActor } from '../../core/actor';
 import { CHANNEL_LABEL, parseWebhookBody, shopifyEvent, wooEvent, type ChannelEvent } from '../../core/channels/channel-events';
 import { verifyBase64Hmac } from '../../core/channels/signature';
 import { channelRateLimit, type RateLimitOptions } from './hardening';
@@ -92,7 +93,9 @@ export async function registerChannelRoutes(app: FastifyInstance, core: Pick<Cor
         if (!topic) throw new AppError('bad_request', `The ${spec.topic} header is missing`);
         const event = spec.parse(topic.slice(0, 64), parseWebhookBody(raw));
         const delivery = header(request, spec.delivery);
-        return core.orders.receive(event, delivery ? spec.deliveryKey(delivery, raw) : null);
+        // What the order reserves, ships or puts back is recorded as the channel's doing.
+        const actor = { kind: 'channel' as const, id: spec.channel, name: label };
+        return withActor(actor, () => core.orders.receive(event, delivery ? spec.deliveryKey(delivery, raw) : null));
       });
     }
   });
