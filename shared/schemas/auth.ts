@@ -71,5 +71,13 @@ export const authMeSchema = z.discriminatedUnion('via', [
   }),
 ]);
 
+/**
+ * `GET /api/v1/auth/sign-in-methods` (no sign-in needed): whether anyone has an account yet, so the
+ * sign-in page offers the username and password first, or the API token while there is nobody.
+ * It tells no more than that (no names, no count).
+ */
+export const signInMethodsSchema = z.object({ accounts: z.boolean() });
+
 export type AuthMe = z.infer<typeof authMeSchema>;
+export type SignInMethods = z.infer<typeof signInMethodsSchema>;
 export type SignedInWith = z.infer<typeof signedInWithSchema>;

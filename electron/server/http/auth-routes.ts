@@ -14,7 +14,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors';
-import { loginInput, type AuthMe, type SignedInWith } from '../../../shared/schemas/auth';
+import { loginInput, type AuthMe, type SignedInWith, type SignInMethods } from '../../../shared/schemas/auth';
 import { parseInput } from '../../../shared/validation';
 import type { Session, SessionStore } from '../../core/auth/sessions';
 import type { UserStore } from '../../core/auth/users';
@@ -27,13 +27,14 @@ import { SIGN_IN_CODE_TTL_MS, type SignInCodes } from './sign-in-codes';
 export const LOGIN_PATH = `${API_PREFIX}/auth/login`;
 export const LOGOUT_PATH = `${API_PREFIX}/auth/logout`;
 export const ME_PATH = `${API_PREFIX}/auth/me`;
+export const SIGN_IN_METHODS_PATH = `${API_PREFIX}/auth/sign-in-methods`;
 /** The contract's token rotation: a browser that rotates the token gets a new session with it. */
 const ROTATE_PATH = `${API_PREFIX}/auth/rotate-token`;
 
 export type AuthRouteOptions = {
   expectedToken: () => string;
   sessions: Pick<SessionStore, 'create' | 'end'>;
-  users: Pick<UserStore, 'authenticate'>;
+  users: Pick<UserStore, 'authenticate' | 'count'>;
   failedAuth: FailedAuthLimiter | null;
   /** Wrong passwords per username; null turns the limit off. */
   accountLogins: FailedAuthLimiter | null;
@@ -124,6 +125,9 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
   });
 
   app.get(ME_PATH, { config: { role: 'viewer' } }, async (request) => meOf(request.authenticated));
+
+  // Public: the sign-in page asks before anyone is signed in. Whether accounts exist, nothing more.
+  app.get(SIGN_IN_METHODS_PATH, { config: { auth: 'public' } }, async (): Promise<SignInMethods> => ({ accounts: (await options.users.count()) > 0 }));
 
   // Rotating the token ends every session made from the old one (core/auth/auth-handlers.ts),
   // the rotating browser's too; that browser proved it holds the token and now sees the new one,
