@@ -38,7 +38,7 @@ function userOf(row: UserRow): User {
 }
 
 const LAST_OWNER =
-  'is the last owner: a shop needs at least one owner, who can manage people and settings. Make someone else an owner first';
+  'the last owner: a shop needs at least one owner, who can manage people and settings. Make someone else an owner first';
 
 export class UserStore {
   constructor(
@@ -94,7 +94,7 @@ export class UserStore {
       const row = await this.existing(trx, input.id);
       const changes: Partial<UserRow> = {};
       if (input.role !== undefined && input.role !== row.role) {
-        if (row.role === 'owner') await this.refuseLastOwner(trx, row, `${row.username} cannot become ${input.role}: they ${LAST_OWNER}`);
+        if (row.role === 'owner') await this.refuseLastOwner(trx, row, `${row.username} cannot become ${input.role}: they are ${LAST_OWNER}`);
         changes.role = input.role;
       }
       if (passwordHash !== undefined) {
@@ -113,7 +113,7 @@ export class UserStore {
   async remove(id: string): Promise<{ id: string; deleted: true }> {
     return this.writer.exclusive(async (ctx) => {
       const row = await this.existing(ctx.trx, id);
-      if (row.role === 'owner') await this.refuseLastOwner(ctx.trx, row, `${row.username} cannot be removed: they ${LAST_OWNER}`);
+      if (row.role === 'owner') await this.refuseLastOwner(ctx.trx, row, `${row.username} cannot be removed: they are ${LAST_OWNER}`);
       await this.sessions.endAllOfUserIn(ctx, row.id);
       await ctx.trx('users').where({ id: row.id }).delete();
       return { id: row.id, deleted: true as const };
@@ -135,7 +135,8 @@ export class UserStore {
     let passwordHash = row.password_hash;
     if (needsRehash(row.password_hash, this.hashParams)) {
       passwordHash = await hashPassword(password, this.hashParams);
-      // Only if nobody changed it meanwhile; the sessions bound to the old hash are this person's own.
+      // Only if nobody changed it meanwhile. Their other sessions were bound to the old hash and end
+      // with it: signing in once more elsewhere is the price of a raised cost, paid once.
       await this.writer.exclusive(async ({ trx }) => {
         await trx('users').where({ id: row.id, password_hash: row.password_hash }).update({ password_hash: passwordHash });
       });
