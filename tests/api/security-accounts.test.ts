@@ -150,3 +150,23 @@ describe('security: accounts', () => {
     expect((await api('DELETE', `/users/${second.id}`)).statusCode).toBe(200);
   });
 });
+
+describe('security: what the sign-in page may learn before signing in', () => {
+  it('tells only whether anyone has an account, without a sign-in', async () => {
+    const core = await startCore('sqlite', { passwordHash: FAST_HASH });
+    const app = await createApiServer({ core, token: TOKEN, version: 'test', logger: silentLogger });
+    try {
+      const before = await app.inject({ method: 'GET', url: '/api/v1/auth/sign-in-methods' });
+      expect(before.statusCode).toBe(200);
+      expect(before.json()).toEqual({ accounts: false });
+      await core.users.create({ username: 'gina', role: 'viewer', password: 'gina-password' });
+      await core.users.create({ username: 'hal', role: 'owner', password: 'hal-password' });
+      const after = await app.inject({ method: 'GET', url: '/api/v1/auth/sign-in-methods' });
+      expect(after.json()).toEqual({ accounts: true });
+      expect(after.body).not.toMatch(/gina|hal|2/);
+    } finally {
+      await app.close();
+      await core.cleanup();
+    }
+  });
+});
