@@ -54,6 +54,14 @@ test('the owner creates accounts; staff sign in, cannot open Settings, receive s
   await people.scrollIntoViewIfNeeded();
   await page.screenshot({ path: shot('people-1366.png') });
   await page.setViewportSize({ width: 1024, height: 800 });
+  // The header still fits on one line: at 1024 px the owner's full menu leaves no room for the
+  // name, which Sign out then gives as its tooltip.
+  const header = page.getByRole('banner');
+  await expect(header.getByTestId('account')).toBeHidden();
+  await expect(header.getByRole('button', { name: 'Sign out' })).toHaveAttribute('title', 'Signed in as olga (owner)');
+  expect((await header.boundingBox())?.height).toBeLessThan(64);
+  expect(await header.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  await header.screenshot({ path: shot('owner-header-1024.png') });
   await people.scrollIntoViewIfNeeded();
   await page.screenshot({ path: shot('people-1024.png') });
 
