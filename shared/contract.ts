@@ -113,6 +113,7 @@ import {
   reconcileResultSchema,
 } from './schemas/channel-push';
 import { backupCreateInput, backupListInput, backupListSchema, backupRestoreInput, backupRestoreSchema, backupSchema } from './schemas/backups';
+import { userCreateInput, userDeletedSchema, userIdInput, userListSchema, userSchema, userUpdateInput } from './schemas/users';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -719,6 +720,35 @@ export const contract = {
     output: backupRestoreSchema,
     summary:
       'Replace the database with a listed backup: the backup is checked, the current database backed up, then swapped in whole; publishing rebuilds and the change log records it. On PostgreSQL: 501 use_pg_dump.',
+  },
+  'users.list': {
+    method: 'GET',
+    path: '/users',
+    input: z.strictObject({}),
+    output: userListSchema,
+    summary: 'The people who sign in with their own account, with their roles (viewer, staff, owner).',
+  },
+  'users.create': {
+    method: 'POST',
+    path: '/users',
+    input: userCreateInput,
+    output: userSchema,
+    status: 201,
+    summary: 'Add a person: a username (kept in lower case), a role and a password (at least 8 characters); 409 when the name is taken.',
+  },
+  'users.update': {
+    method: 'PATCH',
+    path: '/users/:id',
+    input: userUpdateInput,
+    output: userSchema,
+    summary: "Change a person's role or set a new password (which ends their sessions); 409 when it would leave no owner.",
+  },
+  'users.delete': {
+    method: 'DELETE',
+    path: '/users/:id',
+    input: userIdInput,
+    output: userDeletedSchema,
+    summary: 'Remove a person and end their sessions; what they did stays recorded under their name. 409 for the last owner.',
   },
 } as const satisfies Record<OperationName, OperationSpec>;
 

@@ -84,6 +84,10 @@ export const OPERATION_NAMES = [
   'backups.list',
   'backups.create',
   'backups.restore',
+  'users.list',
+  'users.create',
+  'users.update',
+  'users.delete',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

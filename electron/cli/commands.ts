@@ -6,8 +6,17 @@ import { openCore, type Core } from '../core/core';
 import { exportCatalogCsv } from '../core/catalog/csv-export';
 import { importCatalogCsv, type ImportReport } from '../core/catalog/csv-import';
 import { resolveDbConfig } from '../core/db/connection';
+import { withActor } from '../core/actor';
 
-export type CliIo = { out(text: string): void; err(text: string): void };
+export type CliIo = {
+  out(text: string): void;
+  err(text: string): void;
+  /** Reads a new password (user add, user passwd); default: the terminal without echo, or stdin's first line. */
+  readPassword?: () => Promise<string>;
+};
+
+/** What the command line writes is recorded as Stockfeed's own doing, run from the command line. */
+const CLI_ACTOR = { kind: 'system', name: 'command line' } as const;
 
 export type CliEnv = { dataDir: string; databaseUrl: string | undefined };
 
@@ -43,7 +52,7 @@ export async function withCore<T>(env: CliEnv, io: CliIo, mustExist: boolean, ru
     logger: { info() {}, warn: (m) => io.err(`warning: ${m}`), error: (m) => io.err(`error: ${m}`) },
   });
   try {
-    return await run(core);
+    return await withActor(CLI_ACTOR, () => run(core));
   } finally {
     await core.close();
   }

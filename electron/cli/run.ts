@@ -10,6 +10,8 @@ import { suggestionsCommand } from './suggestions-command';
 import { tokenCommand } from './token-command';
 import { backupCommand, backupsCommand, restoreCommand } from './backup-commands';
 import { diagnoseCommand } from './diagnose-command';
+import { readNewPassword } from './password-input';
+import { USER_ACTIONS, userCommand, type UserAction } from './user-command';
 import { COMMANDS, COMMAND_HELP, GENERAL_HELP, type CommandName } from './usage';
 
 /** Wrong arguments: exit code 2 and a pointer to the help. */
@@ -31,6 +33,8 @@ const OPTIONS = {
   new: { type: 'boolean' },
   supplier: { type: 'string' },
   to: { type: 'string' },
+  role: { type: 'string' },
+  generate: { type: 'boolean' },
 } as const;
 
 function isCommand(name: string | undefined): name is CommandName {
@@ -95,12 +99,34 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
   if (values.supplier !== undefined && values.supplier.trim() === '') throw new UsageError('--supplier needs a supplier name or id.', command);
   if (values.to !== undefined && command !== 'backup') throw new UsageError('--to applies only to backup.', command);
   if (values.to !== undefined && values.to.trim() === '') throw new UsageError('--to needs a file name.', command);
+  if (values.role !== undefined && command !== 'user') throw new UsageError('--role applies only to user add.', command);
+  if (values.generate && command !== 'user') throw new UsageError('--generate applies only to user add and user passwd.', command);
   if (values.data !== undefined && values.data.trim() === '') throw new UsageError('--data needs a folder.', command);
   const env: CliEnv = {
     dataDir: values.data ?? defaultDataDir(processEnv),
     databaseUrl: processEnv.DATABASE_URL || undefined,
   };
 
+  if (command === 'user') {
+    const [action, username, ...extra] = rest;
+    if (!(USER_ACTIONS as readonly string[]).includes(action ?? '')) {
+      throw new UsageError(`user needs one of ${USER_ACTIONS.join(', ')} (got ${action ? `"${action}"` : 'none'}).`, command);
+    }
+    const wantsName = action !== 'list';
+    if (extra.length > 0 || (wantsName && username === undefined) || (!wantsName && username !== undefined)) {
+      throw new UsageError(wantsName ? `user ${action} needs exactly one username.` : 'user list takes no username.', command);
+    }
+    if (values.role !== undefined && action !== 'add') throw new UsageError('--role applies only to user add.', command);
+    if (action === 'add' && values.role === undefined) throw new UsageError('user add needs --role owner, staff or viewer.', command);
+    if (values.generate && action !== 'add' && action !== 'passwd') throw new UsageError('--generate applies only to user add and user passwd.', command);
+    return userCommand(env, io, {
+      action: action as UserAction,
+      username,
+      role: values.role,
+      generate: values.generate ?? false,
+      readPassword: io.readPassword ?? readNewPassword,
+    });
+  }
   const expected = command === 'import' || command === 'export' || command === 'restore' ? 1 : 0;
   if (rest.length !== expected) {
     const what = expected === 0 ? 'takes no file' : 'needs exactly one file name';
@@ -129,6 +155,7 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
     case 'diagnose':
       return diagnoseCommand(env, io);
   }
+  return 2;
 }
 
 /**

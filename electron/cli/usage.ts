@@ -1,6 +1,6 @@
 import { CSV_COLUMNS } from '../core/catalog/csv-columns';
 
-export const COMMANDS = ['import', 'export', 'check', 'publish', 'token', 'suggestions', 'backup', 'backups', 'restore', 'diagnose'] as const;
+export const COMMANDS = ['import', 'export', 'check', 'publish', 'token', 'suggestions', 'backup', 'backups', 'restore', 'diagnose', 'user'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const DATA_OPTION = `  --data DIR     data folder (default: $XDG_DATA_HOME/stockfeed or ~/.local/share/stockfeed);
@@ -22,6 +22,8 @@ Commands:
   backups             list the backups with their time, size, change-log sequence and schema
   restore <FILE|ID>   replace the database with a backup (the current one is backed up first)
   diagnose            print a diagnostic report to send to whoever helps you (no secrets in it)
+  user add|list|passwd|remove
+                      the people who sign in to the server with their own account
 
 Options:
 ${DATA_OPTION}
@@ -152,6 +154,27 @@ the supplier's pack size and minimum order quantity, and the reorder point its s
 
 Options:
   --supplier X   only what to order from this supplier (its name or id), at its prices and packs
+${DATA_OPTION}
+`,
+  user: `Usage: npm run cli -- user add --role owner|staff|viewer NAME [--generate] [--data DIR]
+       npm run cli -- user list [--data DIR]
+       npm run cli -- user passwd NAME [--generate] [--data DIR]
+       npm run cli -- user remove NAME [--data DIR]
+
+The people who sign in to the server's page with a name and a password instead of the API token.
+  owner    everything: settings, secrets, webhooks, the API token and people
+  staff    products and stock (receive, adjust, count, transfer, orders, import, publish); no settings
+  viewer   reads everything, changes nothing
+
+The password is typed without echo (twice) at a terminal, or read from the first line of standard
+input (printf '%s\n' "$PASSWORD" | npm run cli -- user add …); never give it as an argument.
+--generate makes one up and prints it once, alone on standard output. At least 8 characters.
+A new password (passwd) or removing someone ends their sessions at once. The last owner cannot be
+removed. Names are compared without regard to case.
+
+Options:
+  --role ROLE    the new person's role (add)
+  --generate     generate the password and print it once
 ${DATA_OPTION}
 `,
 };

@@ -27,6 +27,9 @@ import { VERSION } from './version';
 import { Webhooks, type WebhookOptions } from './webhooks/webhooks';
 import { sqliteTokenRecord, TokenStore } from './auth/token-store';
 import { SessionStore } from './auth/sessions';
+import { UserStore } from './auth/users';
+import type { PasswordHashParams } from './auth/password';
+import { createUserHandlers } from './auth/user-handlers';
 import { CountService } from './channels/count-service';
 import { OrderService } from './channels/order-service';
 import { OrderStock } from './channels/order-stock';
@@ -92,6 +95,8 @@ export type CoreOptions = {
   backups?: { checkEveryMs?: number; beforeVerify?: (copy: string) => void };
   /** The version recorded in the database (tests pretend to be a newer one). */
   version?: string;
+  /** scrypt's cost for new password hashes (default: OWASP's floor, core/auth/password.ts); tests lower it. */
+  passwordHash?: PasswordHashParams;
 };
 
 export type Core = {
@@ -117,8 +122,10 @@ export type Core = {
   channelPush: ChannelPush;
   /** The API token the HTTP server checks; rotated through the contract. */
   tokens: TokenStore;
-  /** Browser sessions the headless server makes from the API token (kept in the database). */
+  /** Browser sessions the headless server makes from the API token or a person's account (kept in the database). */
   sessions: SessionStore;
+  /** The people who sign in with their own account, and their roles. */
+  users: UserStore;
   /** SFTP upload and IndexNow after each publish; `status()` feeds publish.status. */
   delivery: DeliveryRunner;
   /** Merchant feed, sitemap and JSON-LD; the hosts call `publisher.start()` (tests and one-shot CLI commands need not). */
@@ -221,6 +228,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     log.warn(`could not record that an API token was issued: ${error.message}`),
   );
   const sessions = new SessionStore(db, queue);
+  const users = new UserStore(db, queue, sessions, options.passwordHash);
 
   // Every URL the core calls (webhooks, IndexNow, the sales channels' APIs) goes out through this one checked helper.
   const outbound = new Outbound({ resolve: options.resolveHost });
@@ -350,6 +358,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       }),
     }),
     ...createBackupHandlers({ backups }),
+    ...createUserHandlers({ users }),
   };
 
   // An import reads and checks its whole file before its one write: busy from the first byte.
@@ -382,6 +391,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     channelPush,
     tokens,
     sessions,
+    users,
     delivery,
     publisher,
     backups,

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { AppError } from '../../shared/errors';
 import type { Change } from '../../shared/schemas/changes';
+import { currentActor, SYSTEM_ACTOR, withActor, withoutActor, type Actor } from './actor';
 import { appendChanges, type ChangeBus, type NewChange } from './changes/change-log';
 import { dialectOf, type Dialect } from './db/connection';
 import { isDiskFull } from './db/storage-errors';
@@ -12,7 +13,13 @@ export type WriteContext = {
   dialect: Dialect;
   /** One timestamp per transaction: every row a batch writes carries the same time. */
   now: string;
-  /** Appends to the change log; the entries are emitted on the bus after the commit. */
+  /**
+   * Who asked for this write (see actor.ts): the submitter of an exclusive job. A batch holds the
+   * writes of several callers, so there it is the system, and each operation's own actor is passed
+   * to the batch handler beside it.
+   */
+  actor: Actor;
+  /** Appends to the change log (entries without an actor get the context's); emitted on the bus after the commit. */
   append(entries: NewChange[]): Promise<Change[]>;
   /**
    * Runs `apply` once the transaction has committed, before its changes reach the bus: in-memory
@@ -29,10 +36,14 @@ export type AppendHook = (trx: Knex.Transaction, now: string, changes: Change[])
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error };
 
-/** Applies many operations in one transaction; a business failure is an outcome, not a throw. */
-export type BatchHandler<Op, R> = (ctx: WriteContext, ops: Op[]) => Promise<Outcome<R>[]>;
+/**
+ * Applies many operations in one transaction; a business failure is an outcome, not a throw.
+ * `actors[i]` made `ops[i]`.
+ */
+export type BatchHandler<Op, R> = (ctx: WriteContext, ops: Op[], actors: readonly Actor[]) => Promise<Outcome<R>[]>;
 
-type Pending<T> = { resolve(value: T): void; reject(error: unknown): void };
+/** `actor`: who submitted the job, read at submission (the loop runs outside every caller's scope). */
+type Pending<T> = { resolve(value: T): void; reject(error: unknown): void; actor: Actor };
 type Job<Op, R> =
   | ({ kind: 'batch'; op: Op } & Pending<R>)
   | ({ kind: 'exclusive'; run(ctx: WriteContext): Promise<unknown> } & Pending<unknown>)
@@ -77,7 +88,7 @@ export class WriteQueue<Op, R> {
 
   submit(op: Op): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ kind: 'batch', op, resolve, reject });
+      this.queue.push({ kind: 'batch', op, resolve, reject, actor: currentActor() });
       this.kick();
     });
   }
@@ -88,12 +99,12 @@ export class WriteQueue<Op, R> {
    * 3PL count batch, a catalogue import.
    */
   async applyIn(ctx: WriteContext, ops: Op[]): Promise<Outcome<R>[]> {
-    return ops.length > 0 ? this.handleBatch(ctx, ops) : [];
+    return ops.length > 0 ? this.handleBatch(ctx, ops, ops.map(() => ctx.actor)) : [];
   }
 
   exclusive<T>(run: (ctx: WriteContext) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ kind: 'exclusive', run, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ kind: 'exclusive', run, resolve: resolve as (v: unknown) => void, reject, actor: currentActor() });
       this.kick();
     });
   }
@@ -104,7 +115,7 @@ export class WriteQueue<Op, R> {
    */
   pause<T>(run: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ kind: 'paused', run, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ kind: 'paused', run, resolve: resolve as (v: unknown) => void, reject, actor: currentActor() });
       this.kick();
     });
   }
@@ -133,8 +144,9 @@ export class WriteQueue<Op, R> {
   private kick(): void {
     if (this.running) return;
     this.running = true;
-    // Let callers that are already on their way join the first batch.
-    setImmediate(() => void this.loop());
+    // Let callers that are already on their way join the first batch. Outside the caller's scope:
+    // the loop runs everyone's writes, and what it sets off (bus listeners) is nobody's call.
+    withoutActor(() => setImmediate(() => void this.loop()));
   }
 
   private async loop(): Promise<void> {
@@ -148,7 +160,7 @@ export class WriteQueue<Op, R> {
         }
         if (head.kind === 'paused') {
           this.queue.shift();
-          await head.run().then(head.resolve, head.reject);
+          await withActor(head.actor, () => head.run()).then(head.resolve, head.reject);
           continue;
         }
         let n = 0;
@@ -164,12 +176,12 @@ export class WriteQueue<Op, R> {
     }
   }
 
-  private async transaction<T>(work: (ctx: WriteContext) => Promise<T>): Promise<{ value: T; changes: Change[] }> {
+  private async transaction<T>(actor: Actor, work: (ctx: WriteContext) => Promise<T>): Promise<{ value: T; changes: Change[] }> {
     const changes: Change[] = [];
     const committed: Array<() => void> = [];
     let value: T;
     try {
-      value = await this.inTransaction(work, changes, committed);
+      value = await this.inTransaction(actor, work, changes, committed);
     } catch (error) {
       for (const hook of this.rollbackHooks) hook();
       if (this.options.diskFull && !(error instanceof AppError) && isDiskFull(error)) throw this.options.diskFull(error);
@@ -179,7 +191,7 @@ export class WriteQueue<Op, R> {
     return { value, changes };
   }
 
-  private inTransaction<T>(work: (ctx: WriteContext) => Promise<T>, changes: Change[], committed: Array<() => void>): Promise<T> {
+  private inTransaction<T>(actor: Actor, work: (ctx: WriteContext) => Promise<T>, changes: Change[], committed: Array<() => void>): Promise<T> {
     return this.db.transaction(async (trx) => {
       // SQLite transactions begin IMMEDIATE (db/sqlite-client.ts); PostgreSQL needs the lock here.
       if (this.dialect === 'pg') await trx.raw('SELECT pg_advisory_xact_lock(?)', [WRITER_LOCK_KEY]);
@@ -188,8 +200,9 @@ export class WriteQueue<Op, R> {
         trx,
         dialect: this.dialect,
         now,
+        actor,
         append: async (entries) => {
-          const added = await appendChanges(trx, entries, now);
+          const added = await appendChanges(trx, entries, now, actor);
           changes.push(...added);
           for (const hook of this.appendHooks) await hook(trx, now, added);
           return added;
@@ -202,7 +215,7 @@ export class WriteQueue<Op, R> {
 
   private async runExclusive(job: Extract<Job<Op, R>, { kind: 'exclusive' }>): Promise<void> {
     try {
-      const { value, changes } = await this.transaction(job.run);
+      const { value, changes } = await this.transaction(job.actor, job.run);
       this.bus.emit(changes);
       job.resolve(value);
     } catch (error) {
@@ -214,7 +227,13 @@ export class WriteQueue<Op, R> {
     let outcomes: Outcome<R>[];
     let changes: Change[];
     try {
-      ({ value: outcomes, changes } = await this.transaction((ctx) => this.handleBatch(ctx, jobs.map((j) => j.op))));
+      ({ value: outcomes, changes } = await this.transaction(SYSTEM_ACTOR, (ctx) =>
+        this.handleBatch(
+          ctx,
+          jobs.map((j) => j.op),
+          jobs.map((j) => j.actor),
+        ),
+      ));
     } catch (error) {
       // An unexpected database error rolled back the whole batch. Retry each operation alone so
       // one bad operation cannot fail the others that shared its transaction; a full disk fails

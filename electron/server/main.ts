@@ -110,6 +110,11 @@ async function main(): Promise<void> {
   const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const base = `http://${shown}:${actualPort}`;
   const engine = core.config.kind === 'pg' ? 'PostgreSQL' : `SQLite (${core.config.file})`;
+  // Until the owner has an account, everyone signs in with the token (or the link); say how to change that.
+  const people =
+    (await core.users.count()) === 0
+      ? ['No one has an account yet: open the link above and create yours in Settings → People, or run `npm run cli -- user add --role owner NAME`.']
+      : [];
   process.stdout.write(
     [
       `Stockfeed ${VERSION} listening on ${base}`,
@@ -119,6 +124,7 @@ async function main(): Promise<void> {
       `Open the app, signed in: ${base}/#signin=${signInCodes.issue()} (works once, within ${SIGN_IN_CODE_TTL_MS / 60_000} minutes; after that, sign in with the token)`,
       `Published files (read-only): ${base}/feeds/google-merchant.xml, ${base}/feeds/sitemap.xml (folder: ${core.publisher.publishDir()})`,
       `Answers to: localhost, IP addresses${allowedHosts.length > 0 ? `, ${allowedHosts.join(', ')}` : ''} (--allowed-hosts adds names)`,
+      ...people,
       '',
     ].join('\n'),
   );

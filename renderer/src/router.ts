@@ -1,4 +1,5 @@
 import type { Pinia } from 'pinia';
+import type { Role } from '../../shared/schemas/users';
 import { createRouter, createWebHashHistory, type Router } from 'vue-router';
 import { followRouteTitles } from './page-title';
 import { useSessionStore } from './stores/session';
@@ -10,6 +11,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** The screen's name in the window title ("Products" → "Products · Stockfeed"). */
     title?: string;
+    /** The role the screen is for (issue 20); others are taken to Products. The server refuses their changes anyway. */
+    role?: Role;
   }
 }
 
@@ -23,7 +26,7 @@ export function createAppRouter(pinia: Pinia): Router {
     routes: [
       { path: '/', redirect: { name: 'products' } },
       { path: '/products', name: 'products', component: () => import('./views/ProductListView.vue'), meta: { title: 'Products' } },
-      { path: '/products/new', name: 'product-new', component: () => import('./views/ProductEditView.vue'), meta: { title: 'New product' } },
+      { path: '/products/new', name: 'product-new', component: () => import('./views/ProductEditView.vue'), meta: { title: 'New product', role: 'staff' } },
       {
         path: '/products/:id',
         name: 'product',
@@ -33,23 +36,26 @@ export function createAppRouter(pinia: Pinia): Router {
         meta: { title: 'Product' },
       },
       { path: '/dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: 'Dashboard' } },
-      { path: '/labels', name: 'labels', component: () => import('./views/LabelsView.vue'), meta: { title: 'Labels' } },
-      { path: '/stock-entry', name: 'stock-entry', component: () => import('./views/StockEntryView.vue'), meta: { title: 'Stock entry' } },
+      // Printing labels changes nothing: anyone who may read the products may print them.
+      { path: '/labels', name: 'labels', component: () => import('./views/LabelsView.vue'), meta: { title: 'Labels', role: 'viewer' } },
+      { path: '/stock-entry', name: 'stock-entry', component: () => import('./views/StockEntryView.vue'), meta: { title: 'Stock entry', role: 'staff' } },
       { path: '/reservations', name: 'reservations', component: () => import('./views/ReservationsView.vue'), meta: { title: 'Orders' } },
       { path: '/sign-in', name: 'sign-in', component: () => import('./views/SignInView.vue'), meta: { title: 'Sign in' } },
       { path: '/welcome', name: 'first-run', component: () => import('./views/FirstRunView.vue'), meta: { title: 'Welcome' } },
-      { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: 'Settings' } },
-      { path: '/import', name: 'import-export', component: () => import('./views/ImportExportView.vue'), meta: { title: 'Import and export' } },
-      { path: '/purchasing', name: 'purchasing', component: () => import('./views/PurchasingView.vue'), meta: { title: 'Purchasing' } },
+      { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: 'Settings', role: 'owner' } },
+      { path: '/import', name: 'import-export', component: () => import('./views/ImportExportView.vue'), meta: { title: 'Import and export', role: 'staff' } },
+      // Purchasing is ordering and receiving stock: staff's work, like Stock entry.
+      { path: '/purchasing', name: 'purchasing', component: () => import('./views/PurchasingView.vue'), meta: { title: 'Purchasing', role: 'staff' } },
       {
         path: '/purchasing/orders/:id',
         name: 'purchase-order',
         component: () => import('./views/PurchaseOrderView.vue'),
         props: true,
-        meta: { title: 'Purchase order' },
+        meta: { title: 'Purchase order', role: 'staff' },
       },
       { path: '/publishing', name: 'publishing', component: () => import('./views/PublishingView.vue'), meta: { title: 'Publishing' } },
-      { path: '/channels', name: 'channels', component: () => import('./views/ChannelsView.vue'), meta: { title: 'Channels' } },
+      // Connecting a channel, its credentials, pushes and drift checks act with the shop's channel keys: the owner's.
+      { path: '/channels', name: 'channels', component: () => import('./views/ChannelsView.vue'), meta: { title: 'Channels', role: 'owner' } },
       { path: '/:unknown(.*)*', redirect: { name: 'products' } },
     ],
   });
@@ -60,6 +66,7 @@ export function createAppRouter(pinia: Pinia): Router {
       return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
     }
     if (to.name === 'sign-in' && !session.needsToken) return { name: 'products' };
+    if (to.meta.role && !session.may(to.meta.role)) return { name: 'products' };
     return true;
   });
 

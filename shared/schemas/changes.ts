@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actorSchema } from './actor';
 import { limitSchema, skuSchema } from './common';
 
 export const CHANGE_TYPES = [
@@ -48,6 +49,8 @@ export const changeSchema = z.object({
   sku: z.string().nullable(),
   productId: z.string().nullable(),
   payload: z.record(z.string(), z.unknown()),
+  /** Who made the change (a person, the API token, a sales channel, Stockfeed); null before Stockfeed recorded it. */
+  actor: actorSchema.nullable(),
   createdAt: z.string(),
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AVAILABILITIES } from '../domain/availability';
 import { CHANNELS } from './channels';
+import { actorSchema } from './actor';
 import {
   idempotencyKeySchema,
   limitSchema,
@@ -118,6 +119,8 @@ export const movementSchema = z.object({
   reference: z.string().nullable(),
   reservationId: z.string().nullable(),
   transferId: z.string().nullable(),
+  /** Who recorded it (a person, the API token, a sales channel, Stockfeed); null before Stockfeed recorded it. */
+  actor: actorSchema.nullable(),
   createdAt: timestampSchema,
 });
 

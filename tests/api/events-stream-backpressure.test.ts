@@ -45,6 +45,7 @@ describe('the change stream under backpressure', () => {
       sku: `SKU-${i}`,
       productId: null,
       payload: {},
+      actor: null,
       createdAt: '2026-12-04T00:00:00.000Z',
     }));
     bus.emit(changes);

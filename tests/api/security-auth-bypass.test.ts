@@ -202,6 +202,8 @@ describe.each([
       // They check the app's header and the credential themselves (tests/api/security-session-cookie.test.ts).
       'POST /api/v1/auth/login',
       'POST /api/v1/auth/logout',
+      // Whether anyone has an account yet (one boolean), for the sign-in page (tests/api/security-accounts.test.ts).
+      'GET /api/v1/auth/sign-in-methods',
       'GET /feeds/*',
       'GET /',
       'GET /*',

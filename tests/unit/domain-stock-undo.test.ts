@@ -14,6 +14,7 @@ function movement(quantity: number, extra: Partial<Movement> = {}): Movement {
     reference: null,
     reservationId: null,
     transferId: null,
+    actor: null,
     createdAt: '2026-11-26T10:00:00.000Z',
     ...extra,
   };

@@ -213,7 +213,7 @@ describe('preload shell calls', () => {
 });
 
 describe('shell IPC in main', () => {
-  const change = (seq: number): Change => ({ seq, type: 'stock.changed', sku: 'A', productId: null, payload: {}, createdAt: '2026-11-26T00:00:00.000Z' });
+  const change = (seq: number): Change => ({ seq, type: 'stock.changed', sku: 'A', productId: null, payload: {}, actor: null, createdAt: '2026-11-26T00:00:00.000Z' });
 
   it('pushes committed changes to the page on the changes channel, in chunks, and stops', async () => {
     const { pushChanges, PUSH_CHUNK } = await import('../../electron/main/ipc');

@@ -148,6 +148,7 @@ describe('desktop notification when a product runs out', () => {
     sku,
     productId: null,
     payload: { from, to, ...(title ? { title } : {}) },
+    actor: null,
     createdAt: '2026-11-26T12:00:00.000Z',
   });
 

@@ -13,7 +13,7 @@ import {
 import type { Change } from '../../shared/schemas/changes';
 
 function change(seq: number, sku = 'A-1'): Change {
-  return { seq, type: 'stock.changed', sku, productId: 'p', payload: {}, createdAt: '2026-11-26T10:00:00.000Z' };
+  return { seq, type: 'stock.changed', sku, productId: 'p', payload: {}, actor: null, createdAt: '2026-11-26T10:00:00.000Z' };
 }
 
 /** Timers run by hand, so a test decides when a poll happens. */

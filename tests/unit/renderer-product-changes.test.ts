@@ -6,7 +6,7 @@ import { productFixture } from '../helpers/fixtures';
 const product = productFixture();
 
 function change(type: Change['type'], payload: Record<string, unknown>): Change {
-  return { seq: 9, type, sku: 'MUG-1', productId: product.id, payload, createdAt: '2026-11-26T11:00:00.000Z' };
+  return { seq: 9, type, sku: 'MUG-1', productId: product.id, payload, actor: null, createdAt: '2026-11-26T11:00:00.000Z' };
 }
 
 describe('a change applied to a product on screen', () => {

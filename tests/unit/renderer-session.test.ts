@@ -24,11 +24,14 @@ function fakeAuth() {
       if ('code' in credential) {
         if (state.codeSpent) throw refused('This sign-in link was used already or has expired');
         state.codeSpent = true;
-      } else if (credential.token !== 'right') {
+      } else if (!('token' in credential) || credential.token !== 'right') {
         throw refused('The API token is not valid');
       }
       state.live = true;
       return SESSION;
+    },
+    async methods() {
+      return { accounts: false };
     },
     async logout() {
       state.calls.push('logout');

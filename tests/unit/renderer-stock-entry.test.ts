@@ -60,6 +60,7 @@ function stockResult(input: Record<string, unknown>): StockResult {
     reference: null,
     reservationId: null,
     transferId: null,
+    actor: null,
     createdAt: '2026-12-01T10:00:00.000Z',
   };
   return {

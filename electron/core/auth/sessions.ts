@@ -9,6 +9,11 @@
  * next request, without this process having to be told; and the table alone can neither reveal nor
  * confirm a guess of the token, since the key (the id) is not in it.
  *
+ * A person's session (signed in with their account, issue 20) is bound the same way to the hash of
+ * their password instead, and carries their role as it is now (read with the session, so a role
+ * changed by the owner applies at the next request). A new password, or removing the account, ends
+ * their sessions; rotating the API token does not.
+ *
  * Expiry: 30 days after the last use, and never more than 90 days after signing in. The credential
  * is the shop's one token, not a personal password, so there is no one to log out after a lunch
  * break; the point of signing in "once per browser" is that people do not paste the token every
@@ -18,8 +23,9 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { SignedInWith } from '../../../shared/schemas/auth';
+import type { Role, UserRef } from '../../../shared/schemas/users';
 import type { Db } from '../util/db-helpers';
-import type { ExclusiveWriter } from '../write-queue';
+import type { ExclusiveWriter, WriteContext } from '../write-queue';
 
 export const SESSION_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
 export const SESSION_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
@@ -38,6 +44,8 @@ export type Session = {
   signedInWith: SignedInWith;
   signedInAt: string;
   expiresAt: string;
+  /** The person signed in with their account; null for a session made from the API token. */
+  user: UserRef | null;
 };
 
 type SessionRow = {
@@ -47,7 +55,11 @@ type SessionRow = {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+  user_id: string | null;
 };
+
+/** What a person's session is checked against: their account as it is now. */
+type SessionUser = { id: string; username: string; role: Role; password_hash: string };
 
 /** Called with the hash of an ended session, or null when every session made from the token ended. */
 export type SessionEndedListener = (idHash: string | null) => void;
@@ -56,12 +68,18 @@ const hashId = (id: string) => createHash('sha256').update(id).digest('hex');
 const tokenCheck = (id: string, token: string) => createHmac('sha256', id).update(token).digest('hex');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function sessionOf(row: SessionRow): Session {
-  return { idHash: row.id_hash, signedInWith: row.signed_in_with, signedInAt: row.created_at, expiresAt: row.expires_at };
+function sessionOf(row: SessionRow, user: SessionUser | null): Session {
+  return {
+    idHash: row.id_hash,
+    signedInWith: row.signed_in_with,
+    signedInAt: row.created_at,
+    expiresAt: row.expires_at,
+    user: user ? { id: user.id, username: user.username, role: user.role } : null,
+  };
 }
 
 /** Constant time is not needed: the HMAC is compared after the id (a 256-bit secret) has matched. */
-const checksOut = (row: SessionRow, id: string, token: string) => row.token_check === tokenCheck(id, token);
+const checksOut = (row: SessionRow, id: string, secret: string) => row.token_check === tokenCheck(id, secret);
 
 export class SessionStore {
   private readonly listeners = new Set<SessionEndedListener>();
@@ -71,24 +89,28 @@ export class SessionStore {
     private readonly writer: ExclusiveWriter,
   ) {}
 
-  /** A new session made from `token`; the id goes to the browser and is not kept here. Prunes ended sessions. */
-  async create(signedInWith: SignedInWith, token: string): Promise<{ id: string; session: Session }> {
+  /**
+   * A new session made from `token`, or for `user` (signed in with their password); the id goes to
+   * the browser and is not kept here. Prunes ended sessions.
+   */
+  async create(signedInWith: SignedInWith, token: string, user: SessionUser | null = null): Promise<{ id: string; session: Session }> {
     const id = randomBytes(32).toString('base64url');
     const now = Date.now();
     const row: SessionRow = {
       id_hash: hashId(id),
       signed_in_with: signedInWith,
-      token_check: tokenCheck(id, token),
+      token_check: tokenCheck(id, user ? user.password_hash : token),
       created_at: iso(now),
       last_seen_at: iso(now),
       expires_at: iso(now + SESSION_IDLE_MS),
+      user_id: user?.id ?? null,
     };
     await this.writer.exclusive(async ({ trx }) => {
       // Sessions are only made here, so pruning here bounds the table without a timer.
       await trx('sessions').where('expires_at', '<=', iso(now)).delete();
       await trx('sessions').insert(row);
     });
-    return { id, session: sessionOf(row) };
+    return { id, session: sessionOf(row, user) };
   }
 
   /**
@@ -100,8 +122,12 @@ export class SessionStore {
     if (!SESSION_ID.test(id)) return null;
     const row = (await this.db('sessions').where({ id_hash: hashId(id) }).first()) as SessionRow | undefined;
     const now = Date.now();
-    if (!row || row.expires_at <= iso(now) || !checksOut(row, id, token)) return null;
-    if (now - Date.parse(row.last_seen_at) < SESSION_RENEW_AFTER_MS) return { session: sessionOf(row), renewed: false };
+    if (!row || row.expires_at <= iso(now)) return null;
+    const user = row.user_id
+      ? ((await this.db('users').where({ id: row.user_id }).first('id', 'username', 'role', 'password_hash')) as SessionUser | undefined)
+      : null;
+    if (user === undefined || !checksOut(row, id, user ? user.password_hash : token)) return null;
+    if (now - Date.parse(row.last_seen_at) < SESSION_RENEW_AFTER_MS) return { session: sessionOf(row, user), renewed: false };
     const renewed: SessionRow = {
       ...row,
       last_seen_at: iso(now),
@@ -110,7 +136,7 @@ export class SessionStore {
     await this.writer.exclusive(async ({ trx }) => {
       await trx('sessions').where({ id_hash: row.id_hash }).update({ last_seen_at: renewed.last_seen_at, expires_at: renewed.expires_at });
     });
-    return { session: sessionOf(renewed), renewed: true };
+    return { session: sessionOf(renewed, user), renewed: true };
   }
 
   /** Ends the session with this id (Sign out); nothing happens when there is none. */
@@ -126,6 +152,20 @@ export class SessionStore {
     const deleted = await this.writer.exclusive(async ({ trx }) => trx('sessions').whereIn('signed_in_with', FROM_TOKEN).delete());
     this.emit(null);
     return deleted;
+  }
+
+  /**
+   * Ends every session of one person, inside the caller's transaction (a new password, the account
+   * removed): they stop working with it, and open event streams close once it commits.
+   */
+  async endAllOfUserIn(ctx: Pick<WriteContext, 'trx' | 'afterCommit'>, userId: string): Promise<number> {
+    const rows = (await ctx.trx('sessions').where({ user_id: userId }).select('id_hash')) as Array<{ id_hash: string }>;
+    if (rows.length === 0) return 0;
+    await ctx.trx('sessions').where({ user_id: userId }).delete();
+    ctx.afterCommit(() => {
+      for (const row of rows) this.emit(row.id_hash);
+    });
+    return rows.length;
   }
 
   /** Deletes ended sessions; answers how many. */

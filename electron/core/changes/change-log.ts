@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { actorColumns, actorFromColumns, type Actor } from '../actor';
 import type { Change, ChangeType } from '../../../shared/schemas/changes';
 import type { ParsedInput } from '../../../shared/contract';
 import type { Db } from '../util/db-helpers';
@@ -9,6 +10,8 @@ export type NewChange = {
   productId: string | null;
   sku: string | null;
   payload: Record<string, unknown>;
+  /** Who made it; the transaction's actor when absent (see write-queue.ts). */
+  actor?: Actor;
 };
 
 export type ChangeRow = {
@@ -18,6 +21,9 @@ export type ChangeRow = {
   sku: string | null;
   payload: string;
   created_at: string;
+  actor_kind?: string | null;
+  actor_id?: string | null;
+  actor_name?: string | null;
 };
 
 export function toChange(row: ChangeRow): Change {
@@ -27,6 +33,7 @@ export function toChange(row: ChangeRow): Change {
     sku: row.sku,
     productId: row.product_id,
     payload: JSON.parse(row.payload) as Record<string, unknown>,
+    actor: actorFromColumns(row),
     createdAt: row.created_at,
   };
 }
@@ -36,7 +43,7 @@ export function toChange(row: ChangeRow): Change {
  * sequence numbers, in order. Writers are serialised (one queue per process, plus an advisory lock
  * on PostgreSQL), so sequence order is commit order and a reader never skips a later-committed row.
  */
-export async function appendChanges(trx: Knex.Transaction, entries: NewChange[], now: string): Promise<Change[]> {
+export async function appendChanges(trx: Knex.Transaction, entries: NewChange[], now: string, actor: Actor): Promise<Change[]> {
   if (entries.length === 0) return [];
   const rows = entries.map((e) => ({
     type: e.type,
@@ -44,6 +51,7 @@ export async function appendChanges(trx: Knex.Transaction, entries: NewChange[],
     sku: e.sku,
     payload: JSON.stringify(e.payload),
     created_at: now,
+    ...actorColumns(e.actor ?? actor),
   }));
   const out: Change[] = [];
   // Chunked to stay under the parameter limit; RETURNING gives the sequence numbers in insert order.

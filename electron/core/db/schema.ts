@@ -151,6 +151,9 @@ export const SCHEMA: Record<string, TableShape> = {
       sku: optional('varchar(50)'),
       payload: required('json'),
       created_at: required('timestamp'),
+      actor_kind: optional('varchar(16)'),
+      actor_id: optional('varchar(64)'),
+      actor_name: optional('varchar(100)'),
     },
     primaryKey: ['seq'],
     indexes: {
@@ -199,6 +202,9 @@ export const SCHEMA: Record<string, TableShape> = {
       created_at: required('timestamp'),
       // The purchase-order line a receipt books (no foreign key: see the replenishment migration).
       purchase_order_line_id: optional('varchar(36)'),
+      actor_kind: optional('varchar(16)'),
+      actor_id: optional('varchar(64)'),
+      actor_name: optional('varchar(100)'),
     },
     primaryKey: ['id'],
     indexes: {
@@ -453,10 +459,27 @@ export const SCHEMA: Record<string, TableShape> = {
       created_at: required('timestamp'),
       last_seen_at: required('timestamp'),
       expires_at: required('timestamp'),
+      user_id: optional('varchar(36)'),
     },
     primaryKey: ['id_hash'],
     indexes: {
       sessions_expires_at_index: { columns: ['expires_at'] },
+      sessions_user_id_index: { columns: ['user_id'] },
+    },
+  },
+  users: {
+    columns: {
+      id: required('varchar(36)'),
+      username: required('varchar(64)'),
+      role: required('varchar(16)'),
+      password_hash: required('varchar(200)'),
+      password_changed_at: required('timestamp'),
+      created_at: required('timestamp'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['id'],
+    indexes: {
+      users_username_unique: { columns: ['username'], unique: true },
     },
   },
   suppliers: {

@@ -11,6 +11,7 @@ import { CHANNEL_LABEL, shippedByChannel } from '../../../shared/domain/order-re
 import { productLabel } from '../../../shared/domain/product-label';
 import type { Channel } from '../../../shared/schemas/channels';
 import type { Movement, MovementKind, Reservation, SettledBy, StockSnapshot } from '../../../shared/schemas/stock';
+import { actorColumns, actorFromColumns, type Actor } from '../actor';
 import type { NewChange } from '../changes/change-log';
 import { AvailabilityTracker } from './availability-events';
 import { loadReorderPoints, ReorderTracker } from './reorder-events';
@@ -62,7 +63,7 @@ export type StockEngineDeps = SummaryContext & {
  * per core; orders, 3PL counts and imports run it inside their own transactions through the queue.
  */
 export function createStockEngine(deps: StockEngineDeps): BatchHandler<StockOp, StockOutput> {
-  return async (ctx, ops) => new Batch(ctx, deps, ops).run();
+  return async (ctx, ops, actors) => new Batch(ctx, deps, ops, actors).run();
 }
 
 class Batch {
@@ -77,12 +78,17 @@ class Batch {
   private dirtyReservations = new Set<string>();
   private availability: AvailabilityTracker | null = null;
   private reorder: ReorderTracker | null = null;
+  /** Who asked for the operation being planned: its movements and change-log entries carry it. */
+  private actor: Actor;
 
   constructor(
     private readonly ctx: WriteContext,
     private readonly deps: StockEngineDeps,
     private readonly ops: StockOp[],
-  ) {}
+    private readonly actors: readonly Actor[],
+  ) {
+    this.actor = ctx.actor;
+  }
 
   async run(): Promise<Array<Outcome<StockOutput>>> {
     await this.load();
@@ -167,7 +173,7 @@ class Batch {
   private crossings(product: ProductLite): NewChange[] {
     const levels = this.levelsOf(product.id);
     const change = this.availability?.after({ ...product.facts, sku: product.sku }, levels);
-    return [...(change ? [change] : []), ...(this.reorder?.after(product, levels) ?? [])];
+    return [...(change ? [change] : []), ...(this.reorder?.after(product, levels) ?? [])].map((entry) => ({ ...entry, actor: this.actor }));
   }
 
   private putLevel(level: LevelRow): LevelRow {
@@ -194,6 +200,7 @@ class Batch {
     const steps: Step[] = [];
 
     for (const [index, op] of this.ops.entries()) {
+      this.actor = this.actors[index] ?? this.ctx.actor;
       const operation = op.op;
       const key = op.input.idempotencyKey;
       try {
@@ -604,6 +611,7 @@ class Batch {
       transfer_id: transferId,
       purchase_order_line_id: purchaseOrderLineId,
       created_at: this.ctx.now,
+      ...actorColumns(this.actor),
     };
   }
 
@@ -634,6 +642,7 @@ class Batch {
       reference: row.reference,
       reservationId: row.reservation_id,
       transferId: row.transfer_id,
+      actor: actorFromColumns(row),
       createdAt: row.created_at,
     };
   }
@@ -646,6 +655,7 @@ class Batch {
         productId: product.id,
         sku: product.sku,
         payload: { ...cause, movementIds: movements.map((m) => m.id), stock },
+        actor: this.actor,
       },
       followUps: this.crossings(product),
       movements,
@@ -682,6 +692,7 @@ class Batch {
         productId: product.id,
         sku: product.sku,
         payload: { cause, reservation, movementIds: movements.map((m) => m.id), stock },
+        actor: this.actor,
       },
       followUps: this.crossings(product),
       movements,

@@ -102,4 +102,7 @@ export type MovementRow = {
   transfer_id: string | null;
   purchase_order_line_id: string | null;
   created_at: string;
+  actor_kind: string | null;
+  actor_id: string | null;
+  actor_name: string | null;
 };

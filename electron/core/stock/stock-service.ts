@@ -7,6 +7,7 @@ import { loadSummaries, summarise, type LevelFigures, type ProductFacts, type Su
 import type { LocationDirectory } from '../locations/locations';
 import { num, type Db } from '../util/db-helpers';
 import type { StockWriteQueue } from './stock-ops';
+import { actorFromColumns, type ActorColumns } from '../actor';
 
 /** Stock reads, and stock writes funnelled through the write queue (the only path that writes stock). */
 export class StockService {
@@ -128,6 +129,7 @@ export class StockService {
       reference: (r.reference as string | null) ?? null,
       reservationId: (r.reservation_id as string | null) ?? null,
       transferId: (r.transfer_id as string | null) ?? null,
+      actor: actorFromColumns(r as ActorColumns),
       createdAt: r.created_at as string,
     }));
     return { movements, next };

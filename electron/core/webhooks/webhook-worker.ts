@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Change, ChangeType } from '../../../shared/schemas/changes';
+import { actorFromColumns } from '../actor';
 import type { Logger } from '../logger';
 import { describeRequestError, describeStatus, type Outbound } from '../net/outbound';
 import { retryDelayMs } from '../util/backoff';
@@ -54,6 +55,9 @@ type PendingRow = {
   product_id: string | null;
   payload: string;
   change_created_at: string;
+  actor_kind: string | null;
+  actor_id: string | null;
+  actor_name: string | null;
 };
 
 type Attempt = { ok: boolean; responseCode: number | null; durationMs: number; error: string | null };
@@ -210,7 +214,7 @@ export class WebhookWorker {
       if (!(await this.holdLease(subscriptionId, lane))) return;
       const rows = (await this.db('webhook_deliveries as d')
         .join('changes as c', 'c.seq', 'd.change_seq')
-        .select('d.id', 'd.attempts', 'd.next_attempt_at', 'c.seq', 'c.type', 'c.sku', 'c.product_id', 'c.payload', 'c.created_at as change_created_at')
+        .select('d.id', 'd.attempts', 'd.next_attempt_at', 'c.seq', 'c.type', 'c.sku', 'c.product_id', 'c.payload', 'c.created_at as change_created_at', 'c.actor_kind', 'c.actor_id', 'c.actor_name')
         .where('d.subscription_id', subscriptionId)
         .andWhere('d.status', 'pending')
         .orderBy('d.id', 'asc')
@@ -286,6 +290,7 @@ export class WebhookWorker {
       sku: row.sku,
       productId: row.product_id,
       payload: JSON.parse(row.payload) as Record<string, unknown>,
+      actor: actorFromColumns(row),
       createdAt: row.change_created_at,
     };
     const body = JSON.stringify(change);

@@ -16,6 +16,9 @@ import { exportDeps, writeCatalogCsv } from '../../core/catalog/csv-export';
 import { productFilterSchema } from '../../../shared/schemas/product';
 import { locationIdOf } from '../../core/products/product-list';
 import type { Logger } from '../../core/logger';
+import { withActor } from '../../core/actor';
+import { OPERATION_ROLES } from '../../../shared/operation-roles';
+import { actorOf } from './route-auth';
 import { API_PREFIX } from './routes';
 
 export const CSV_IMPORT_PATH = `${API_PREFIX}/catalog/import.csv`;
@@ -68,14 +71,19 @@ export async function registerCatalogRoutes(app: FastifyInstance, core: Core, lo
       throw error;
     });
 
-    scope.post(CSV_IMPORT_PATH, async (request) => {
+    // The same roles as the contract's catalog.import and catalog.export, which these are the file forms of.
+    scope.post(CSV_IMPORT_PATH, { config: { role: OPERATION_ROLES['catalog.import'] } }, async (request) => {
       const { dryRun, name, ...format } = parseInput(importQuery, request.query);
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      return importCatalogCsv(core, Readable.from([body]), { ...format, dryRun: dryRun === 'true', ...(name ? { name } : {}) });
+      return withActor(actorOf(request.authenticated), () =>
+        importCatalogCsv(core, Readable.from([body]), { ...format, dryRun: dryRun === 'true', ...(name ? { name } : {}) }),
+      );
     });
   });
 
-  app.get(CSV_TEMPLATE_PATH, async (_request, reply) => {
+  // The template is the import file's shape (its columns and an example row in the shop's currency and
+  // default location, which every screen shows anyway): nothing a viewer may not read.
+  app.get(CSV_TEMPLATE_PATH, { config: { role: 'viewer' } }, async (_request, reply) => {
     const { currency, defaultLocation } = core.settings.current();
     return reply
       .header('Content-Type', 'text/csv; charset=utf-8')
@@ -83,7 +91,7 @@ export async function registerCatalogRoutes(app: FastifyInstance, core: Core, lo
       .send(importTemplateCsv({ currency, defaultLocation }));
   });
 
-  app.get(CSV_EXPORT_PATH, async (request, reply) => {
+  app.get(CSV_EXPORT_PATH, { config: { role: OPERATION_ROLES['catalog.export'] } }, async (request, reply) => {
     // The Products list's filter (query, status, stock, location, itemGroupId): exactly what it shows.
     // Checked before the first byte, so a bad filter is a 422, not a cut-off file.
     const filter = parseInput(productFilterSchema, request.query);

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors';
 import type { Channel } from '../../../shared/schemas/channels';
 import type { Core } from '../../core/core';
+import { withActor } from '../../core/actor';
 import { CHANNEL_LABEL, parseWebhookBody, shopifyEvent, wooEvent, type ChannelEvent } from '../../core/channels/channel-events';
 import { verifyBase64Hmac } from '../../core/channels/signature';
 import { channelRateLimit, type RateLimitOptions } from './hardening';
@@ -95,11 +96,13 @@ export async function registerChannelRoutes(app: FastifyInstance, core: Pick<Cor
         }
         const topic = header(request, spec.topic);
         if (!topic) throw new AppError('bad_request', `The ${spec.topic} header is missing`);
+        // What the order reserves, ships or puts back, and what an inventory webhook writes, is recorded as the channel's doing.
+        const actor = { kind: 'channel' as const, id: spec.channel, name: label };
         // Stock changed in the channel: compared with what Stockfeed pushed (an echo), never taken as truth.
-        if (topic === spec.inventoryTopic) return core.channelPush.receiveEcho(spec.channel, parseWebhookBody(raw));
+        if (topic === spec.inventoryTopic) return withActor(actor, () => core.channelPush.receiveEcho(spec.channel, parseWebhookBody(raw)));
         const event = spec.parse(topic.slice(0, 64), parseWebhookBody(raw));
         const delivery = header(request, spec.delivery);
-        return core.orders.receive(event, delivery ? spec.deliveryKey(delivery, raw) : null);
+        return withActor(actor, () => core.orders.receive(event, delivery ? spec.deliveryKey(delivery, raw) : null));
       });
     }
   });

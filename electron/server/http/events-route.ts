@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../../shared/errors';
+import { OPERATION_ROLES } from '../../../shared/operation-roles';
 import { eventsQuery } from '../../../shared/schemas/webhooks';
 import { parseInput } from '../../../shared/validation';
 import type { Core } from '../../core/core';
@@ -56,7 +57,8 @@ export function registerEventsRoute(
   // EventSource cannot send headers: the app's page sends its session cookie, and scripts may give
   // the token as ?token= (this route alone).
   const auth: RouteAuth = 'token-or-query';
-  app.get(EVENTS_PATH, { config: { auth } }, async (request, reply) => {
+  // The change log, as changes.list gives it: anyone signed in may read it.
+  app.get(EVENTS_PATH, { config: { auth, role: OPERATION_ROLES['changes.list'] } }, async (request, reply) => {
     const query = parseInput(eventsQuery, request.query);
     // EventSource resends the original URL on reconnection, so the header wins over ?since=.
     const since = lastEventId(request.headers['last-event-id']) ?? query.since ?? null;

@@ -54,6 +54,18 @@ export function failedAuthLimiter(options: RateLimitOptions | false): FailedAuth
   return new FailedAuthLimiter({ max: options.failedAuthPerMinute ?? DEFAULT_FAILED_AUTH_PER_MINUTE, windowMs: WINDOW_MS });
 }
 
+/** Wrong passwords per username in a quarter of an hour: a person who forgot theirs is not locked out for long. */
+export const ACCOUNT_LOGIN_LIMIT = { max: 10, windowMs: 15 * WINDOW_MS };
+
+/**
+ * Wrong passwords counted per username (whatever the address), or null when limits are off. It
+ * stops a guesser spread over many addresses; the most it can do to the person is make them wait a
+ * quarter of an hour (or ask the owner for a new password), never lock them out for good.
+ */
+export function accountLoginLimiter(options: RateLimitOptions | false): FailedAuthLimiter | null {
+  return options === false ? null : new FailedAuthLimiter(ACCOUNT_LOGIN_LIMIT);
+}
+
 function tooMany(max: number, after: string): AppError {
   return new AppError('rate_limited', `Too many requests: the limit is ${max} per minute; try again in ${after}`, { limit: max, retryAfter: after });
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CSV_DELIMITERS, CSV_ENCODINGS, DECIMAL_MARKS } from '../../../shared/csv/csv-format';
 import { IMPORT_FIELDS } from '../../../shared/csv/import-fields';
 import { IMPORT_PRESETS } from '../../../shared/csv/import-presets';
-import { APP_REQUEST_HEADER, authMeSchema, loginInput } from '../../../shared/schemas/auth';
+import { APP_REQUEST_HEADER, authMeSchema, loginInput, signInMethodsSchema } from '../../../shared/schemas/auth';
 import { CHANGE_TYPES } from '../../../shared/schemas/changes';
 import { API_PREFIX } from './routes';
 import { PRODUCT_STATUSES, STOCK_FILTERS } from '../../../shared/schemas/product';
@@ -59,18 +59,19 @@ const AUTH_ROUTES: RouteDoc[] = [
     operationId: 'auth.login',
     tag: 'auth',
     summary:
-      'Signs a browser in: exchanges the API token (or the one-time code of the sign-in link the server prints) for a session cookie, ' +
-      'valid 30 days after its last use and at most 90 days; the token is not kept in the browser. Wrong tokens count towards the limit of failed authentications per address.',
+      'Signs a browser in: exchanges a person\'s `{ username, password }`, the API token, or the one-time code of the sign-in link the server prints for a session cookie, ' +
+      'valid 30 days after its last use and at most 90 days; the token is not kept in the browser. Wrong passwords and tokens count towards the limit of failed authentications per address; ' +
+      'wrong passwords also towards 10 per username in 15 minutes.',
     auth: 'none',
     operation: {
       parameters: [appHeader],
       requestBody: { required: true, ...json(schemaOf(loginInput, 'input')) },
       responses: {
         '200': { description: 'Signed in; the cookie is set.', headers: setCookie, ...json(schemaOf(authMeSchema, 'output')) },
-        '401': { description: 'Wrong token, or a sign-in code that was used already or has expired.', ...errorRef },
+        '401': { description: 'Wrong username or password (one answer for both), wrong token, or a sign-in code that was used already or has expired.', ...errorRef },
         '403': { description: `No ${APP_REQUEST_HEADER} header, or sent from another site's page.`, ...errorRef },
-        '422': { description: 'Neither token nor code, or both.', ...errorRef },
-        '429': { description: 'Too many wrong tokens from this address.', ...errorRef },
+        '422': { description: 'Not exactly one of username and password, token, code.', ...errorRef },
+        '429': { description: 'Too many wrong tokens or passwords from this address, or wrong passwords for this username.', ...errorRef },
       },
     },
   },
@@ -94,7 +95,8 @@ const AUTH_ROUTES: RouteDoc[] = [
     path: `${API_PREFIX}/auth/me`,
     operationId: 'auth.me',
     tag: 'auth',
-    summary: 'Who is signed in and how this request was authenticated: `{ via: "session", … }` with the session cookie, `{ via: "token" }` with the API token.',
+    summary:
+      'Who is signed in and how this request was authenticated: `{ via: "session", … }` with the session cookie (with `user: { id, username, role }` when signed in with an account), `{ via: "token" }` with the API token.',
     auth: 'bearer',
     operation: {
       responses: {
@@ -102,6 +104,15 @@ const AUTH_ROUTES: RouteDoc[] = [
         '401': { description: 'Not signed in, or the session ended.', ...errorRef },
       },
     },
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/auth/sign-in-methods`,
+    operationId: 'auth.signInMethods',
+    tag: 'auth',
+    summary: 'Whether anyone has an account yet (the sign-in page then asks for a username and password first); needs no sign-in and tells nothing more.',
+    auth: 'none',
+    operation: { responses: { '200': { description: 'How to sign in.', ...json(schemaOf(signInMethodsSchema, 'output')) } } },
   },
 ];
 

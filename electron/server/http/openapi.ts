@@ -6,7 +6,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { contract, OPERATION_NAMES, pathParams, type OperationSpec } from '../../../shared/contract';
+import { contract, OPERATION_NAMES, pathParams, type OperationName, type OperationSpec } from '../../../shared/contract';
+import { operationRole } from '../../../shared/operation-roles';
 import { ERROR_STATUS } from '../../../shared/errors';
 import { changeSchema } from '../../../shared/schemas/changes';
 import { API_PREFIX } from './routes';
@@ -80,10 +81,13 @@ function contractOperation(name: string, spec: OperationSpec): Operation {
     }
     delete properties.idempotencyKey;
   }
+  const role = operationRole(name as OperationName);
   const operation: Operation = {
     operationId: name,
     tags: [name.split('.')[0] as string],
     summary: spec.summary,
+    description: `Needs the ${role} role (or the API token); a person with a lower role gets 403.`,
+    'x-stockfeed-role': role,
   };
   const rest: JsonSchema = { ...input, properties };
   rest.required = [...required].filter((k) => k in properties);

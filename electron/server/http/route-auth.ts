@@ -3,13 +3,20 @@
  * URL. The router decodes the path before matching, so `/%61pi/v1/settings` is the settings route;
  * a check that read the URL string saw a path outside /api/v1 and let it through. Here a route
  * declares itself public in its config (`config: { auth: 'public' }`), and every route that does
- * not declare anything needs the API token or a browser session made from it: a route added later
- * is closed until someone opens it.
+ * not declare anything needs the API token or a browser session: a route added later is closed
+ * until someone opens it.
+ *
+ * Every route that needs a sign-in also needs a role (issue 20): `config.role`, which the contract's
+ * routes take from shared/operation-roles.ts. A route that states none needs the owner's, so a
+ * route added later is the owner's alone until someone says otherwise. The API token, and a browser
+ * session made from it, act as the owner; a person's session carries their role as it is now.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors';
+import type { Actor } from '../../../shared/schemas/actor';
 import { APP_REQUEST_HEADER } from '../../../shared/schemas/auth';
+import { roleAllows, type Role } from '../../../shared/schemas/users';
 import type { Session, SessionStore } from '../../core/auth/sessions';
 import type { FailedAuthLimiter } from './failed-auth-limit';
 import { presentedSession } from './session-cookie';
@@ -43,6 +50,8 @@ declare module 'fastify' {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- declaration merging needs an interface
   interface FastifyContextConfig {
     auth?: RouteAuth;
+    /** The role a signed-in caller needs; absent: the owner's. */
+    role?: Role;
   }
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- declaration merging needs an interface
   interface FastifyRequest {
@@ -52,6 +61,40 @@ declare module 'fastify' {
 }
 
 export const PUBLIC_ROUTE: FastifyContextConfig = { auth: 'public' };
+
+/** The role of whoever made the request: the token (and sessions made from it) acts as the owner. */
+export function roleOf(authenticated: Authenticated): Role {
+  return authenticated.via === 'session' && authenticated.session.user ? authenticated.session.user.role : 'owner';
+}
+
+/**
+ * Who the request's writes are recorded under: the person signed in, or the API token (a script,
+ * or a browser signed in with the token). Public routes that write (the channels' webhooks) say
+ * who they are themselves.
+ */
+export function actorOf(authenticated: Authenticated | null): Actor {
+  const user = authenticated?.via === 'session' ? authenticated.session.user : null;
+  if (user) return { kind: 'user', id: user.id, name: user.username };
+  return { kind: 'token', name: 'API token' };
+}
+
+const ROLE_CAN: Record<Role, string> = {
+  viewer: 'read',
+  staff: 'read and change products and stock',
+  owner: 'do everything',
+};
+
+/** 403 unless the caller's role reaches the route's. */
+function requireRole(request: FastifyRequest, authenticated: Authenticated): void {
+  const needed = request.routeOptions.config?.role ?? 'owner';
+  const role = roleOf(authenticated);
+  if (roleAllows(role, needed)) return;
+  throw new AppError(
+    'forbidden',
+    `${request.method} ${request.routeOptions.url ?? ''} needs the ${needed} role; you are signed in as ${role} (a ${role} may ${ROLE_CAN[role]}). Ask the shop's owner`,
+    { role, needed },
+  );
+}
 
 /**
  * The matched route's declaration. A request no route matched goes to the not-found handler, which
@@ -166,5 +209,6 @@ export function registerRouteAuth(app: FastifyInstance, options: RouteAuthOption
     const authenticated = token ? checkToken(request, reply, token, options) : await checkSession(request, options);
     if (!authenticated) throw new AppError('unauthorized', 'Send the API token as "Authorization: Bearer <token>", or sign in');
     request.authenticated = authenticated;
+    requireRole(request, authenticated);
   });
 }

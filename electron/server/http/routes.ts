@@ -1,7 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { contract, OPERATION_NAMES, pathParams, type Handlers, type OperationName, type OperationSpec } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import { operationRole } from '../../../shared/operation-roles';
 import { parseInput } from '../../../shared/validation';
+import { withActor } from '../../core/actor';
+import { actorOf } from './route-auth';
 
 export const API_PREFIX = '/api/v1';
 
@@ -36,17 +39,21 @@ function inputOf(spec: OperationSpec, request: FastifyRequest): Record<string, u
   return base;
 }
 
-/** One REST route per contract operation, each parsing its input with the contract's schema. */
+/**
+ * One REST route per contract operation, each needing the operation's role, parsing its input with
+ * the contract's schema, and running as whoever made the request (its writes record them).
+ */
 export function registerContractRoutes(app: FastifyInstance, handlers: Handlers): void {
   for (const name of OPERATION_NAMES) {
     const spec: OperationSpec = contract[name];
     app.route({
       method: spec.method,
       url: `${API_PREFIX}${spec.path}`,
+      config: { role: operationRole(name) },
       handler: async (request, reply) => {
         const input = parseInput(spec.input, inputOf(spec, request));
         const run = handlers[name] as (input: unknown) => Promise<unknown>;
-        const output = await run(input);
+        const output = await withActor(actorOf(request.authenticated), () => run(input));
         reply.code(spec.status ?? 200);
         return output;
       },

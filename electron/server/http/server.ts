@@ -17,7 +17,7 @@ import { registerFeedsRoute } from './feeds-route';
 import { registerEventsRoute } from './events-route';
 import { registerOpenApiRoute } from './openapi';
 import { registerChannelRoutes } from './channel-routes';
-import { DEFAULT_RATE_LIMIT, failedAuthLimiter, frameworkErrorReply, registerRateLimit, type RateLimitOptions } from './hardening';
+import { accountLoginLimiter, DEFAULT_RATE_LIMIT, failedAuthLimiter, frameworkErrorReply, registerRateLimit, type RateLimitOptions } from './hardening';
 import { declareRoutesPublic, PUBLIC_ROUTE, registerRouteAuth } from './route-auth';
 import { registerHostChecks } from './host-check';
 import { registerAuthRoutes } from './auth-routes';
@@ -98,7 +98,14 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
 
   await registerRateLimit(app, limits);
   app.get(`${API_PREFIX}/health`, { config: PUBLIC_ROUTE }, async () => ({ ok: true, version: options.version }));
-  registerAuthRoutes(app, { expectedToken, sessions: core.sessions, failedAuth, signInCodes: options.signInCodes ?? null });
+  registerAuthRoutes(app, {
+    expectedToken,
+    sessions: core.sessions,
+    users: core.users,
+    failedAuth,
+    accountLogins: accountLoginLimiter(limits),
+    signInCodes: options.signInCodes ?? null,
+  });
   registerContractRoutes(app, core.handlers);
   registerEventsRoute(app, core);
   registerOpenApiRoute(app, options.version);

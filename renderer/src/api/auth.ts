@@ -7,19 +7,21 @@
  *
  * No DOM global is touched here: fetch comes in as an argument, so this is unit-tested under Node.
  */
-import { authMeSchema, type AuthMe } from '../../../shared/schemas/auth';
+import { authMeSchema, signInMethodsSchema, type AuthMe, type SignInMethods } from '../../../shared/schemas/auth';
 import { API_BASE, APP_REQUEST_HEADERS, ClientError, errorFromResponse, type FetchLike, type FetchResponse } from './client';
 
-/** What the server takes to sign a browser in. */
-export type SignInCredential = { token: string } | { code: string };
+/** What the server takes to sign a browser in: a person's account, the API token, or the printed link's code. */
+export type SignInCredential = { username: string; password: string } | { token: string } | { code: string };
 
 export type AuthApi = {
-  /** Signs in; throws a ClientError when the server refuses (401: wrong token or spent code). */
+  /** Signs in; throws a ClientError when the server refuses (401: wrong password, token or spent code). */
   login(credential: SignInCredential): Promise<AuthMe>;
   /** Ends this browser's session; the server clears the cookie. */
   logout(): Promise<void>;
   /** Who is signed in; null when nobody is (401). */
   me(): Promise<AuthMe | null>;
+  /** Whether anyone has an account yet (the sign-in page asks for a username first then). */
+  methods(): Promise<SignInMethods>;
 };
 
 const UNREACHABLE = 'Stockfeed could not reach its server. Check that it is still running, then try again.';
@@ -64,6 +66,15 @@ export function httpAuth(fetch: FetchLike): AuthApi {
       if (response.status === 401) return null;
       if (response.status !== 200) throw errorFromResponse(response.status, response.statusText, text);
       return parseMe(text, response.status);
+    },
+    async methods() {
+      const { response, text } = await send('GET', '/auth/sign-in-methods');
+      if (response.status !== 200) throw errorFromResponse(response.status, response.statusText, text);
+      try {
+        return signInMethodsSchema.parse(JSON.parse(text));
+      } catch {
+        throw new ClientError('bad_response', 'The server did not say how to sign in', undefined, response.status);
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Actor } from '../../../shared/schemas/actor';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Availability } from '../../../shared/domain/availability';
@@ -18,6 +19,8 @@ export type FeedChange = {
   at: string;
   /** The publish (its change-log sequence) that carried it into the feed; null while pending. */
   publishedSeq: number | null;
+  /** Who made the change that moved it (a person, the API token, a sales channel, Stockfeed). */
+  by: Actor | null;
 };
 
 const FEED_CHANGES_KEPT = 20;
@@ -84,7 +87,7 @@ export const usePublishingStore = defineStore('publishing', () => {
       if (change.type === 'availability.changed' && change.sku) {
         const to = asAvailability(change.payload.to);
         if (!to) continue;
-        const entry: FeedChange = { seq: change.seq, sku: change.sku, from: asAvailability(change.payload.from), to, at: change.createdAt, publishedSeq: null };
+        const entry: FeedChange = { seq: change.seq, sku: change.sku, from: asAvailability(change.payload.from), to, at: change.createdAt, publishedSeq: null, by: change.actor };
         feedChanges.value = [entry, ...feedChanges.value].slice(0, FEED_CHANGES_KEPT);
       } else if (change.type === 'published') {
         const seq = typeof change.payload.seq === 'number' ? change.payload.seq : change.seq;

@@ -1,6 +1,10 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Output } from '../../../shared/contract';
+import type { OperationName } from '../../../shared/operation-names';
+import { OPERATION_ROLES } from '../../../shared/operation-roles';
+import type { AuthMe } from '../../../shared/schemas/auth';
+import { roleAllows, type Role, type UserRef } from '../../../shared/schemas/users';
 import type { SignInCredential } from '../api/auth';
 import { useAppApi } from '../api/app-api';
 import { ClientError } from '../api/client';
@@ -12,6 +16,10 @@ import { describeError } from '../api/errors';
  * learns of the session's end from the next 401. Inside Electron there is nothing to sign in to.
  *
  * `needsToken`: the sign-in screen is due (its name is the routes' and header's contract).
+ *
+ * `account`: the person signed in with their own account (issue 20); null when signed in with the
+ * API token, and inside Electron, which both act as the owner. `may` tells screens what to offer;
+ * the server refuses the rest anyway.
  */
 export const useSessionStore = defineStore('session', () => {
   const api = useAppApi();
@@ -20,6 +28,17 @@ export const useSessionStore = defineStore('session', () => {
   /** Why the user is on the sign-in screen, shown there. */
   const notice = ref<string | null>(null);
   const needsToken = computed(() => mode === 'http' && !signedIn.value);
+  const account = ref<UserRef | null>(null);
+  const role = computed<Role>(() => account.value?.role ?? 'owner');
+  /** Whether the signed-in role may call the operation (or has `needed`, a role). */
+  const may = (needed: OperationName | Role): boolean =>
+    roleAllows(role.value, needed in OPERATION_ROLES ? OPERATION_ROLES[needed as OperationName] : (needed as Role));
+
+  function signedInAs(me: AuthMe): void {
+    signedIn.value = true;
+    notice.value = null;
+    account.value = me.via === 'session' ? (me.user ?? null) : null;
+  }
 
   /**
    * At start, before the first route: a session made from a credential that came with the page
@@ -33,9 +52,7 @@ export const useSessionStore = defineStore('session', () => {
     for (const credential of arrived) {
       if (!credential) continue;
       try {
-        await auth.login(credential);
-        signedIn.value = true;
-        notice.value = null;
+        signedInAs(await auth.login(credential));
         return;
       } catch (error) {
         // Shown on the sign-in screen: a spent or expired link says so and what to do instead.
@@ -45,10 +62,8 @@ export const useSessionStore = defineStore('session', () => {
       }
     }
     try {
-      if (await auth.me()) {
-        signedIn.value = true;
-        notice.value = null;
-      }
+      const me = await auth.me();
+      if (me) signedInAs(me);
     } catch (error) {
       notice.value = describeError(error);
     }
@@ -60,21 +75,46 @@ export const useSessionStore = defineStore('session', () => {
     if (!token) throw new Error('Enter the API token.');
     if (!api.auth) return;
     try {
-      await api.auth.login({ token });
+      signedInAs(await api.auth.login({ token }));
     } catch (error) {
       if (error instanceof ClientError && error.status === 401) {
         throw new Error('The server did not accept this token. Copy it again from the api-token file (see above).', { cause: error });
       }
       throw error;
     }
-    signedIn.value = true;
-    notice.value = null;
+  }
+
+  /** Whether anyone has an account yet (false when the server cannot say: the token always works). */
+  async function accountsExist(): Promise<boolean> {
+    try {
+      return (await api.auth?.methods())?.accounts ?? false;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Signs in with a person's own account; throws a sentence when it is refused. */
+  async function signInWithPassword(username: string, password: string): Promise<void> {
+    if (!username.trim()) throw new Error('Enter your username.');
+    if (!password) throw new Error('Enter your password.');
+    if (!api.auth) return;
+    try {
+      signedInAs(await api.auth.login({ username: username.trim(), password }));
+    } catch (error) {
+      if (error instanceof ClientError && error.status === 401) {
+        throw new Error('The username or the password is not right. The shop’s owner can set a new password for you.', { cause: error });
+      }
+      throw error;
+    }
   }
 
   /** Ends this browser's session on the server; every tab of this browser is signed out. */
   async function signOut(): Promise<void> {
     signedIn.value = false;
-    notice.value = 'You are signed out. To sign in again, you need the API token: see below where to find it.';
+    notice.value = account.value
+      ? 'You are signed out. Sign in again with your username and password.'
+      : 'You are signed out. To sign in again, you need the API token: see below where to find it.';
+    account.value = null;
     try {
       await api.auth?.logout();
     } catch (error) {
@@ -109,8 +149,10 @@ export const useSessionStore = defineStore('session', () => {
       }
       if (!ended || !signedIn.value) return;
       signedIn.value = false;
-      notice.value =
-        'Your session has ended: this browser was signed out in another tab, it was not used for 30 days, or the API token was changed. Sign in again.';
+      notice.value = account.value
+        ? 'Your session has ended: you signed out in another tab, it was not used for 30 days, or your password was changed. Sign in again.'
+        : 'Your session has ended: this browser was signed out in another tab, it was not used for 30 days, or the API token was changed. Sign in again.';
+      account.value = null;
     })();
   }
 
@@ -128,5 +170,5 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  return { mode, signedIn, notice, needsToken, start, signIn, signOut, tokenRejected, rotateToken };
+  return { mode, signedIn, notice, needsToken, account, role, may, start, signIn, signInWithPassword, accountsExist, signOut, tokenRejected, rotateToken };
 });

@@ -15,6 +15,8 @@ import * as reservationSettlement from './20261204165000_reservation_settlement'
 import * as reservationChannelBackfill from './20261204165100_reservation_channel_backfill';
 import * as channelPush from './20261204170000_channel_push';
 import * as replenishment from './20261204180000_replenishment';
+import * as users from './20261204220000_users';
+import * as actors from './20261204220100_actors';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -39,6 +41,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261204165100_reservation_channel_backfill', reservationChannelBackfill],
   ['20261204170000_channel_push', channelPush],
   ['20261204180000_replenishment', replenishment],
+  ['20261204220000_users', users],
+  ['20261204220100_actors', actors],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
