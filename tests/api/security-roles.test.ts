@@ -38,6 +38,7 @@ function urlOf(name: OperationName): string {
 const OTHER_ROUTES: Array<{ method: 'GET' | 'POST'; url: string; role: Role }> = [
   { method: 'GET', url: '/api/v1/auth/me', role: 'viewer' },
   { method: 'GET', url: '/api/v1/catalog/export.csv', role: 'viewer' },
+  { method: 'GET', url: '/api/v1/catalog/import-template.csv', role: 'viewer' },
   { method: 'POST', url: '/api/v1/catalog/import.csv?dryRun=true', role: 'staff' },
 ];
 
@@ -83,6 +84,10 @@ describe('security: roles per route', () => {
     }
     // Settings, secrets, people and the token are the owner's alone.
     for (const name of ['settings.update', 'auth.rotateToken', 'users.list', 'users.create', 'users.update', 'users.delete', 'webhooks.list', 'webhooks.create', 'locations.create'] as const) {
+      expect(OPERATION_ROLES[name], name).toBe('owner');
+    }
+    // Backups hold the whole database and name files on the server; the channel calls use the shop's channel credentials.
+    for (const name of ['backups.list', 'backups.create', 'backups.restore', 'channels.connect', 'channels.retry', 'channels.reconcile'] as const) {
       expect(OPERATION_ROLES[name], name).toBe('owner');
     }
   });
