@@ -55,6 +55,41 @@ test('the header fits on one line at 1024 and 1366 px, the shop name truncated w
   }
 });
 
+test("an owner signed in with their own account: the nine screens and their name fit one line from 1024 px (the name from 1200 px)", async ({ page, server }) => {
+  await apiCall(server, 'settings.update', { ...(await apiCall(server, 'settings.get', {})), shopName: LONG_SHOP_NAME });
+  await apiCall(server, 'users.create', { username: 'alexandra.hartmann', role: 'owner', password: 'a long enough password' });
+  await page.setViewportSize({ width: 1024, height: 800 });
+  await page.goto(server.origin);
+  await page.getByLabel('Username').fill('alexandra.hartmann');
+  await page.getByLabel('Password').fill('a long enough password');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  const header = page.getByRole('banner');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const account = header.getByTestId('account');
+  for (const width of [1024, 1199, 1200, 1280, 1366]) {
+    await page.setViewportSize({ width, height: 800 });
+    const items = [
+      header.getByRole('link', { name: 'Stockfeed' }),
+      ...['Dashboard', 'Products', 'Stock entry', 'Orders', 'Purchasing', 'Import & export', 'Publishing', 'Channels', 'Settings'].map((name) =>
+        nav.getByRole('link', { name, exact: true }),
+      ),
+      ...(width >= 1200 ? [account] : []),
+      header.getByRole('button', { name: 'Help' }),
+      header.getByRole('button', { name: 'Sign out' }),
+    ];
+    if (width < 1200) await expect(account).toBeHidden();
+    const line = await middle(items[0] as Locator);
+    for (const item of items) {
+      await expect(item).toBeVisible();
+      expect(Math.abs((await middle(item)) - line), `${item.toString()} at ${width} px`).toBeLessThan(4);
+    }
+    expect((await header.boundingBox())?.height, `header height at ${width} px`).toBeLessThan(64);
+    expect(await header.evaluate((el) => el.scrollWidth <= el.clientWidth), `nothing spills out at ${width} px`).toBe(true);
+    await header.screenshot({ path: test.info().outputPath(`owner-account-header-${width}.png`) });
+  }
+});
+
 test('below 1024 px the navigation collapses into a menu that works by keyboard', async ({ page, server }) => {
   await apiCall(server, 'settings.update', { ...(await apiCall(server, 'settings.get', {})), shopName: LONG_SHOP_NAME });
   await page.setViewportSize({ width: 800, height: 700 });
