@@ -5,6 +5,7 @@
  * Settings (not in the menu, and the address sends them to Products), receives stock, and the
  * movement says who recorded it, for both of them.
  */
+import type { Page } from '@playwright/test';
 import { apiCall } from './api';
 import { expect, test } from './fixtures';
 
@@ -103,4 +104,42 @@ test('the owner creates accounts; staff sign in, cannot open Settings, receive s
   });
   expect(refused).toBe(403);
   await staffContext.close();
+});
+
+test('each role sees the screens it may use: staff purchasing, the owner channels; a viewer prints labels but changes nothing', async ({ browser, server }) => {
+  test.setTimeout(90_000);
+  await apiCall(server, 'products.create', { sku: 'MUG-BLUE', title: 'Blue enamel mug', price: '12.50' });
+  await apiCall(server, 'users.create', { username: 'sam', role: 'staff', password: 'sam-staff-password' });
+  await apiCall(server, 'users.create', { username: 'vera', role: 'viewer', password: 'vera-viewer-password' });
+  const signIn = async (username: string, password: string) => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(server.origin);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+    return { context, page, nav: page.getByRole('navigation', { name: 'Main' }) };
+  };
+  const links = async (nav: ReturnType<Page['getByRole']>) => (await nav.getByRole('link').allTextContents()).map((text) => text.trim());
+
+  const staff = await signIn('sam', 'sam-staff-password');
+  expect(await links(staff.nav)).toEqual(['Dashboard', 'Products', 'Stock entry', 'Orders', 'Purchasing', 'Import & export', 'Publishing']);
+  await staff.page.goto(`${server.origin}/#/channels`);
+  await expect(staff.page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  await staff.nav.getByRole('link', { name: 'Purchasing' }).click();
+  await expect(staff.page.getByRole('heading', { level: 1, name: 'Purchasing' })).toBeVisible();
+  await staff.context.close();
+
+  const viewer = await signIn('vera', 'vera-viewer-password');
+  expect(await links(viewer.nav)).toEqual(['Dashboard', 'Products', 'Orders', 'Publishing']);
+  await viewer.page.goto(`${server.origin}/#/purchasing`);
+  await expect(viewer.page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  await viewer.page.getByLabel('Select MUG-BLUE').check();
+  const bulk = viewer.page.getByRole('region', { name: 'Bulk actions' });
+  await expect(bulk.getByRole('button', { name: 'Archive…' })).toHaveCount(0);
+  await expect(bulk.getByRole('button', { name: 'Price or status…' })).toHaveCount(0);
+  await bulk.getByRole('button', { name: 'Print labels…' }).click();
+  await expect(viewer.page.getByRole('heading', { level: 1, name: 'Labels' })).toBeVisible();
+  await viewer.context.close();
 });
