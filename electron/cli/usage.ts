@@ -162,8 +162,9 @@ ${DATA_OPTION}
        npm run cli -- user remove NAME [--data DIR]
 
 The people who sign in to the server's page with a name and a password instead of the API token.
-  owner    everything: settings, secrets, webhooks, the API token and people
-  staff    products and stock (receive, adjust, count, transfer, orders, import, publish); no settings
+  owner    everything: settings, secrets, webhooks, channel connections, backups, the API token and people
+  staff    products and stock (receive, adjust, count, transfer, orders, import, publish, suppliers,
+           purchase orders); no settings
   viewer   reads everything, changes nothing
 
 The password is typed without echo (twice) at a terminal, or read from the first line of standard
