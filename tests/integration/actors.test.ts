@@ -74,6 +74,24 @@ describe.each(engines())('actors on %s', (engine) => {
     ]);
   });
 
+  it('records the actor of a reorder point reached and of a purchase order received (issue 20 beside purchasing)', async () => {
+    await core.call('products.create', productInput('ACT-5'));
+    await core.call('stock.receive', { sku: 'ACT-5', quantity: 4 });
+    await core.call('products.reorder.set', { idOrSku: 'ACT-5', location: 'main', reorderPoint: 2, reorderQuantity: 10 });
+    const since = await head();
+    await withActor(ANNA, () => core.call('stock.sell', { sku: 'ACT-5', quantity: 2 }));
+    const reached = (await changesSince(since)).filter((c) => c.type === 'reorder.needed');
+    expect(reached.map((c) => [c.sku, c.actor])).toEqual([['ACT-5', ANNA]]);
+
+    const supplier = await core.call('suppliers.create', { name: 'Actor supplies', currency: 'EUR', leadTimeDays: 3 });
+    const po = await withActor(ANNA, () => core.call('purchaseOrders.create', { supplierId: supplier.id, lines: [{ sku: 'ACT-5', quantity: 10, unitCost: '3.00' }] }));
+    await withActor(ANNA, () => core.call('purchaseOrders.order', { id: po.id }));
+    const line = po.lines[0]!;
+    await withActor(TOKEN_ACTOR, () => core.call('purchaseOrders.receive', { id: po.id, lines: [{ lineId: line.id, quantity: 10 }] }));
+    const [receipt] = (await core.call('movements.list', { sku: 'ACT-5' })).movements;
+    expect([receipt?.kind, receipt?.actor]).toEqual(['receive', TOKEN_ACTOR]);
+  });
+
   it('records the system for work nobody asked for, and does not pass a caller on to what the change sets off', async () => {
     await core.call('products.create', productInput('ACT-4'));
     await core.call('stock.receive', { sku: 'ACT-4', quantity: 3 });
