@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { digestOf } from '../../electron/core/publish/catalog-cache';
+import { digestOf } from '../../electron/core/publish/jsonld-writer';
 import { JsonLdWriter } from '../../electron/core/publish/jsonld-writer';
 
 let dir: string;

@@ -15,9 +15,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { hash } from 'node:crypto';
 import { fsyncDir, tempName, writeFileAtomic } from './atomic-file';
-import { digestOf, unpooled, type LdDigest } from './catalog-cache';
 import type { Batch, BatchDone } from './jsonld-worker';
 import { startWorker } from './worker-thread';
+
+/** A JSON-LD file's size in bytes (UTF-8) and SHA-256 (hex). */
+export type LdDigest = { sha256: string; bytes: number };
+
+export function digestOf(text: string): LdDigest {
+  return { sha256: hash('sha256', text, 'hex'), bytes: Buffer.byteLength(text) };
+}
+
+/** `text` as UTF-8 outside Buffer's shared pool. */
+function unpooled(text: string): Buffer {
+  const buffer = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  buffer.write(text);
+  return buffer;
+}
 
 const BATCH = 256;
 const BATCH_BYTES = 512 * 1024;

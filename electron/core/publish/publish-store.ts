@@ -7,6 +7,7 @@ import type { ArtifactName, PublishProblem } from '../../../shared/schemas/publi
 import { openRecordUpsert, PUBLISHED_CHUNK, type PublishedRow } from '../db/publish-queries';
 import { bool, chunkRows, num, type Db } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
+import type { SavedRecord } from './product-record';
 
 export type ArtifactCounts = { items: number; excluded: number; files: number; bytes: number };
 
@@ -25,19 +26,6 @@ export type ArtifactState = {
   durationMs: number | null;
   details: ArtifactDetails;
   error: string | null;
-};
-
-export type PublishedRecord = {
-  productId: string;
-  sku: string;
-  slug: string;
-  contentHash: string;
-  lastmod: string;
-  seq: number;
-  inFeed: boolean;
-  inSitemap: boolean;
-  hasJsonLd: boolean;
-  problems: PublishProblem[];
 };
 
 type StateRow = { artifact: string; seq: number | string; written_at: string | null; duration_ms: number | string | null; details: string; error: string | null };
@@ -59,9 +47,9 @@ export async function loadArtifactStates(db: Db): Promise<Map<ArtifactName, Arti
   );
 }
 
-export function publishedRecordOf(r: PublishedRow): PublishedRecord {
+export function savedRecordOf(r: PublishedRow): SavedRecord {
   return {
-    productId: r.product_id,
+    id: r.product_id,
     sku: r.sku,
     slug: r.slug,
     contentHash: r.content_hash,
@@ -75,15 +63,15 @@ export function publishedRecordOf(r: PublishedRow): PublishedRecord {
 }
 
 /** Records of products that no longer exist (their files go). */
-export async function loadOrphanRecords(db: Db): Promise<PublishedRecord[]> {
+export async function loadOrphanRecords(db: Db): Promise<SavedRecord[]> {
   const rows = (await db('published_products').whereNotIn('product_id', db('products').select('id'))) as PublishedRow[];
-  return rows.map(publishedRecordOf);
+  return rows.map(savedRecordOf);
 }
 
-export async function loadPublishedFor(db: Db, ids: string[]): Promise<Map<string, PublishedRecord>> {
+export async function loadPublishedFor(db: Db, ids: string[]): Promise<Map<string, SavedRecord>> {
   if (ids.length === 0) return new Map();
   const rows = (await db('published_products').whereIn('product_id', ids)) as PublishedRow[];
-  return new Map(rows.map((r) => [r.product_id, publishedRecordOf(r)]));
+  return new Map(rows.map((r) => [r.product_id, savedRecordOf(r)]));
 }
 
 /** Products with problems, in SKU order, after `cursor` (a SKU). */
@@ -92,7 +80,7 @@ export async function listProblems(db: Db, limit: number, cursor: string | undef
   if (cursor) q = q.andWhere('sku', '>', cursor);
   const rows = (await q) as PublishedRow[];
   const totalRow = (await db('published_products').where('issue_count', '>', 0).count({ n: '*' }).first()) as { n: number | string } | undefined;
-  const page = rows.slice(0, limit).map(publishedRecordOf);
+  const page = rows.slice(0, limit).map(savedRecordOf);
   return { page, total: num(totalRow?.n), next: rows.length > limit ? (page[page.length - 1]?.sku ?? null) : null };
 }
 
@@ -112,21 +100,21 @@ export async function saveArtifactStates(ctx: WriteContext, states: ArtifactStat
 }
 
 /**
- * Inserts or replaces the records of `items` (and deletes those of `removedIds`) in big multi-row
- * statements: each statement through knex and node-sqlite3 costs far more than its rows.
+ * Inserts or replaces `records` (and deletes those of `removedIds`) in big multi-row statements:
+ * each statement through knex and node-sqlite3 costs far more than its rows.
  */
-export async function savePublished<T>(ctx: WriteContext, items: readonly T[], recordOf: (item: T) => PublishedRecord, removedIds: string[]): Promise<void> {
+export async function savePublished(ctx: WriteContext, records: readonly SavedRecord[], removedIds: string[]): Promise<void> {
   const upsert = await openRecordUpsert(ctx.trx, ctx.dialect);
   try {
     // Values are built a chunk at a time: a first publish of 100,000 products would otherwise hold them all twice.
-    for (let i = 0; i < items.length; i += PUBLISHED_CHUNK) {
-      const end = Math.min(items.length, i + PUBLISHED_CHUNK);
+    for (let i = 0; i < records.length; i += PUBLISHED_CHUNK) {
+      const end = Math.min(records.length, i + PUBLISHED_CHUNK);
       // In the order of PUBLISHED_COLUMNS.
       const values: Array<string | number | boolean | null> = [];
       for (let k = i; k < end; k++) {
-        const r = recordOf(items[k] as T);
+        const r = records[k] as SavedRecord;
         values.push(
-          r.productId,
+          r.id,
           r.sku,
           r.slug,
           r.contentHash,

@@ -315,7 +315,7 @@ export class Publisher {
     return {
       seq: states.get('manifest')?.seq ?? null,
       shop: shopProblems(this.deps.settings()),
-      products: page.map((r) => ({ productId: r.productId, sku: r.sku, problems: r.problems })),
+      products: page.map((r) => ({ productId: r.id, sku: r.sku, problems: r.problems })),
       total,
       next,
     };

@@ -5,7 +5,8 @@
 import type { StockSummary } from '../../../shared/schemas/stock';
 import type { ProductRow } from '../products/product-repository';
 import { openCatalogScan, SCAN_COLUMNS, SCAN_PAGE, skuOrder, type CatalogScan } from '../db/publish-queries';
-import { publishedRecordOf, type PublishedRecord } from './publish-store';
+import type { SavedRecord } from './product-record';
+import { savedRecordOf } from './publish-store';
 import { loadSummaries, summariesFrom, type SummaryContext } from '../stock/stock-summary';
 import type { Db } from '../util/db-helpers';
 
@@ -28,7 +29,7 @@ async function withSummaries(db: Db, rows: ProductRow[], ctx: SummaryContext): P
 export async function forEachPageBySku(
   db: Db,
   ctx: SummaryContext,
-  onPage: (page: SourceProduct[], records: Map<string, PublishedRecord> | null) => Promise<void> | void,
+  onPage: (page: SourceProduct[], records: Map<string, SavedRecord> | null) => Promise<void> | void,
   options: { records: boolean },
 ): Promise<void> {
   const pages = openCatalogScan(db, options);
@@ -39,7 +40,7 @@ export async function forEachPageBySku(
   }
 }
 
-async function scan(pages: CatalogScan, ctx: SummaryContext, onPage: (page: SourceProduct[], records: Map<string, PublishedRecord> | null) => Promise<void> | void): Promise<void> {
+async function scan(pages: CatalogScan, ctx: SummaryContext, onPage: (page: SourceProduct[], records: Map<string, SavedRecord> | null) => Promise<void> | void): Promise<void> {
   const fetch = (after: string | null) => {
     const p = pages.fetch(after);
     // Handled where it is awaited; not an unhandled rejection while the page before is built.
@@ -59,7 +60,7 @@ async function scan(pages: CatalogScan, ctx: SummaryContext, onPage: (page: Sour
       const summaries = summariesFrom(rows, levels, ctx);
       await onPage(
         rows.map((row) => ({ row, summary: summaries.get(row.id) as StockSummary })),
-        records ? new Map(records.map((r) => [r.product_id, publishedRecordOf(r)])) : null,
+        records ? new Map(records.map((r) => [r.product_id, savedRecordOf(r)])) : null,
       );
     }
     if (rows.length < SCAN_PAGE) return;
@@ -96,4 +97,14 @@ export async function loadAffected(db: Db, ctx: SummaryContext, ids: string[], e
     for (const r of rows) byId.set(r.id, r);
   }
   return withSummaries(db, [...byId.values()], ctx);
+}
+
+/** Which of `ids` are still products. */
+export async function existingIds(db: Db, ids: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = (await db('products').select('id').whereIn('id', ids.slice(i, i + 500))) as Array<{ id: string }>;
+    for (const r of rows) found.push(r.id);
+  }
+  return found;
 }
