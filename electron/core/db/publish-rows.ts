@@ -5,7 +5,7 @@
  */
 import type { ProductRow } from '../products/product-repository';
 
-/** Products a page of the catalogue scan holds. */
+/** Products a page of the catalogue scan holds (why 250: see forEachPageBySku in publish/source.ts). */
 export const SCAN_PAGE = 250;
 
 export type StockRow = { product_id: string; location_id: string; on_hand: number; committed: number; incoming: number };
