@@ -26,8 +26,11 @@ function importTarget(specifier, filename, root) {
   }
   const parts = bare.split('/');
   const name = bare.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-  const builtin = bare.startsWith('node:') || NODE_BUILTINS.has(name);
-  return { kind: 'package', name: builtin ? 'node:builtin' : name };
+  if (bare.startsWith('node:') || NODE_BUILTINS.has(name)) {
+    // `http`, `node:http` and `node:http/…` are all node:http.
+    return { kind: 'package', name: 'node:builtin', builtin: `node:${name.replace(/^node:/, '')}` };
+  }
+  return { kind: 'package', name };
 }
 
 /** `entry` names a folder (`shared`) or a module (`shared/operation-names`). */
@@ -35,14 +38,16 @@ function pathMatches(target, entry) {
   return target === entry || target.startsWith(`${entry}/`);
 }
 
-function packageMatches(name, entry) {
-  return name === entry || name.startsWith(`${entry}/`);
+/** `entry` names a package (`fastify`), a scope (`@fastify`), every built-in (`node:builtin`) or one (`node:http`). */
+function packageMatches(target, entry) {
+  if (target.builtin !== undefined && entry === target.builtin) return true;
+  return target.name === entry || target.name.startsWith(`${entry}/`);
 }
 
 /**
  * stockfeed/import-boundaries: per folder, either an allow-list (`allow`: only these packages and
  * repository paths) or a deny-list (`deny`). Package `node:builtin` stands for every Node built-in
- * module, with or without the `node:` prefix.
+ * module, with or without the `node:` prefix; `node:http` for that one only.
  */
 const importBoundaries = {
   meta: {
@@ -79,13 +84,13 @@ const importBoundaries = {
       if (allow) {
         const allowed =
           target.kind === 'package'
-            ? (allow.packages ?? []).some((entry) => packageMatches(target.name, entry))
+            ? (allow.packages ?? []).some((entry) => packageMatches(target, entry))
             : (allow.paths ?? []).some((entry) => pathMatches(target.path, entry));
         if (!allowed) return true;
       }
       if (deny) {
         return target.kind === 'package'
-          ? (deny.packages ?? []).some((entry) => packageMatches(target.name, entry))
+          ? (deny.packages ?? []).some((entry) => packageMatches(target, entry))
           : (deny.paths ?? []).some((entry) => pathMatches(target.path, entry));
       }
       return false;
@@ -126,6 +131,67 @@ function boundary(files, options) {
 }
 
 const sourceFiles = (folder) => [`${folder}/**/*.ts`, `${folder}/**/*.vue`];
+
+/** Hosts: they drive the core, so the core never imports them. */
+const HOSTS = ['electron/main', 'electron/preload', 'electron/server', 'electron/cli', 'renderer'];
+
+/**
+ * The core's layers, lowest first (folders of electron/core). A core file imports the core only
+ * from its own folder and the layers below it, never a sibling feature of its own layer, so the
+ * core's import graph has no upward arrow and no circle between folders. The base is every core
+ * file no layer names (util, db, changes, net, the write queue, …): a new folder starts there and
+ * may import nothing above it until it is placed. `core.ts`, the composition root, is on top.
+ */
+export const CORE_LAYERS = [
+  ['locations'],
+  ['stock'],
+  ['products'],
+  ['catalog', 'channels', 'publish', 'stats', 'webhooks'],
+  ['settings', 'auth'],
+];
+const COMPOSITION_ROOT = 'electron/core/core';
+const CORE_FOLDERS = CORE_LAYERS.flat();
+
+/** The core knows nothing of how it is reached: no host, no HTTP server, no Electron. */
+const CORE_DENIED_PACKAGES = ['electron', 'electron-updater', 'fastify', '@fastify', 'node:http', 'node:https', 'node:http2'];
+
+/** One zone per core folder (and the base), each denied the hosts and every folder it may not reach. */
+function coreZones() {
+  const layerFolder = (folder) => `electron/core/${folder}`;
+  const zones = [];
+  const zone = (files, ignores, folder, denyFolders, packages) =>
+    zones.push({
+      files,
+      ignores,
+      plugins: { stockfeed: stockfeedPlugin },
+      rules: {
+        'stockfeed/import-boundaries': [
+          'error',
+          {
+            folder,
+            why:
+              'the core imports downward only (its own folder and the layers below, see CORE_LAYERS in eslint.config.js), never the composition root core.ts, ' +
+              'and knows nothing of its hosts (electron/main, preload, server, cli, the renderer), of HTTP servers (fastify, node:http) or of Electron.',
+            deny: { packages, paths: [...HOSTS, COMPOSITION_ROOT, ...denyFolders.map(layerFolder)] },
+          },
+        ],
+      },
+    });
+  // The base: everything that is not a layer's folder or the composition root. Only core/net, the
+  // one way out (outbound.ts), may use node:http and node:https, as a client.
+  const notBase = [...CORE_FOLDERS.flatMap((f) => sourceFiles(layerFolder(f))), `${COMPOSITION_ROOT}.ts`];
+  zone(sourceFiles('electron/core'), [...notBase, ...sourceFiles('electron/core/net')], 'the core\'s base', CORE_FOLDERS, CORE_DENIED_PACKAGES);
+  zone(sourceFiles('electron/core/net'), [], 'electron/core/net/', CORE_FOLDERS, CORE_DENIED_PACKAGES.filter((p) => !p.startsWith('node:')));
+  CORE_LAYERS.forEach((layer, i) => {
+    const above = CORE_LAYERS.slice(i + 1).flat();
+    for (const folder of layer) {
+      const siblings = layer.filter((f) => f !== folder);
+      zone(sourceFiles(layerFolder(folder)), [], `electron/core/${folder}/`, [...siblings, ...above], CORE_DENIED_PACKAGES);
+    }
+  });
+  zone([`${COMPOSITION_ROOT}.ts`], [], 'electron/core/core.ts', [], CORE_DENIED_PACKAGES);
+  return zones;
+}
 
 const OUTBOUND_ONLY = 'Call URLs only through Outbound in electron/core/net/outbound.ts (it refuses this computer and private networks unless webhooks.allowPrivateNetwork is on).';
 
@@ -172,11 +238,12 @@ export default defineConfig(
     why: 'the renderer is a web page; it reaches the core only through its client (IPC or HTTP), never electron/, Electron or Node built-ins.',
     deny: { packages: ['electron', 'node:builtin'], paths: ['electron'] },
   }),
-  boundary([...sourceFiles('electron/core'), ...sourceFiles('electron/server'), ...sourceFiles('electron/cli')], {
-    folder: 'the core, the server and the CLI',
+  boundary([...sourceFiles('electron/server'), ...sourceFiles('electron/cli')], {
+    folder: 'the server and the CLI',
     why: 'they run under plain Node; Electron and its hosts (electron/main, electron/preload) and the renderer are off limits.',
     deny: { packages: ['electron', 'electron-updater'], paths: ['electron/main', 'electron/preload', 'renderer'] },
   }),
+  ...coreZones(),
   boundary(sourceFiles('electron/preload'), {
     folder: 'electron/preload/',
     why: "the sandboxed preload may import only 'electron' and shared/operation-names.",

@@ -8,8 +8,8 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { openCore, type Core } from '../electron/core/core';
-import { createApiServer } from '../electron/core/api/server';
-import { silentLogger } from '../electron/core/db/migrate';
+import { createApiServer } from '../electron/server/http/server';
+import { silentLogger } from '../electron/core/logger';
 import { signBase64Hmac } from '../electron/core/channels/signature';
 import { contract, type Input } from '../shared/contract';
 import { parseInput } from '../shared/validation';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '../../shared/errors';
-import { TokenFileError } from '../core/api/token';
+import { TokenFileError } from '../core/auth/token';
 import { defaultDataDir } from '../core/data-dir';
 import { StartupError } from '../core/db/startup-error';
 import { CommandFailed, checkCommand, exportCommand, importCommand, type CliEnv, type CliIo } from './commands';

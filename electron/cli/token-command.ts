@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { TOKEN_FILE } from '../core/api/token';
+import { TOKEN_FILE } from '../core/auth/token';
 import { withCore, type CliEnv, type CliIo } from './commands';
 
 /**

@@ -4,27 +4,26 @@
  */
 import fs from 'node:fs';
 import type { Knex } from 'knex';
-import { ChangeBus, listChanges } from './changes/change-log';
+import { ChangeBus } from './changes/change-log';
 import { checkLedger } from './check';
 import { ensurePrivateFile, secureDataDir } from './data-files';
 import { resolveDbConfig, type DbConfig } from './db/connection';
-import { silentLogger, type Logger } from './db/migrate';
+import { silentLogger, type Logger } from './logger';
 import { ensureDataDir, openDatabase } from './db/open-database';
 import { diskFullError } from './db/storage-errors';
-import { createHandlers } from './handlers';
 import { LocationDirectory } from './locations/locations';
 import { Outbound, type HostResolver } from './net/outbound';
 import { ProductService } from './products/product-service';
 import { SettingsService } from './settings/settings-service';
-import { createStockBatchHandler } from './stock/stock-engine';
-import type { StockOp } from './stock/stock-ops';
+import { createStockEngine } from './stock/stock-engine';
+import type { StockOperations, StockWriteQueue } from './stock/stock-ops';
 import { StockService } from './stock/stock-service';
 import type { SummaryContext } from './stock/stock-summary';
 import { DEFAULT_BACKORDER_LEAD_DAYS } from '../../shared/domain/availability';
-import { WriteQueue } from './write-queue';
+import { keyedWriteQueue } from './write-queue';
 import { VERSION } from './version';
 import { Webhooks, type WebhookOptions } from './webhooks/webhooks';
-import { sqliteTokenRecord, TokenStore } from './api/token-store';
+import { sqliteTokenRecord, TokenStore } from './auth/token-store';
 import { CountService } from './channels/count-service';
 import { OrderService } from './channels/order-service';
 import { OrderStock } from './channels/order-stock';
@@ -34,6 +33,17 @@ import { claimPublishFolder, publishDirSettingProblem } from './publish/publish-
 import type { SitemapLimits } from './publish/artifacts';
 import { createDeliveryRunner, type DeliveryRunner, type DeliveryRunnerOptions } from './publish/delivery/runner';
 import type { Handlers } from '../../shared/contract';
+import { createAuthHandlers } from './auth/auth-handlers';
+import { createCatalogHandlers } from './catalog/catalog-handlers';
+import { createChangeHandlers } from './changes/change-handlers';
+import { createChannelHandlers } from './channels/channel-handlers';
+import { createLocationHandlers } from './locations/location-handlers';
+import { createProductHandlers } from './products/product-handlers';
+import { createPublishHandlers } from './publish/publish-handlers';
+import { createSettingsHandlers } from './settings/settings-handlers';
+import { createStatsHandlers } from './stats/stats-handlers';
+import { createStockHandlers } from './stock/stock-handlers';
+import { createWebhookHandlers } from './webhooks/webhook-handlers';
 
 export type CoreOptions = {
   /** Folder for the SQLite file, the API token and (later) the publish folder. */
@@ -61,7 +71,7 @@ export type Core = {
   dataDir: string;
   db: Knex;
   bus: ChangeBus;
-  queue: WriteQueue<StockOp, unknown>;
+  queue: StockWriteQueue;
   locations: LocationDirectory;
   /** What the availability rule reads besides product and stock (settings-backed). */
   summary: SummaryContext;
@@ -114,10 +124,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     shopBufferStock: () => settings?.current().bufferStock ?? 0,
     backorderLeadDays: () => settings?.current().backorderLeadDays ?? DEFAULT_BACKORDER_LEAD_DAYS,
   };
-  const engineDeps = { ...summary, defaultLocation: () => settings?.current().defaultLocation ?? 'main' };
-  const queue = new WriteQueue<StockOp, unknown>(db, bus, createStockBatchHandler(engineDeps), {
-    diskFull: (cause) => diskFullError(config, cause),
-  });
+  // The one stock engine, from one dependency object. The queue runs it for every stock write;
+  // orders, 3PL counts and imports run it through the queue inside their own transactions.
+  const stockEngine = createStockEngine({ ...summary, defaultLocation: () => settings?.current().defaultLocation ?? 'main' });
+  const queue: StockWriteQueue = keyedWriteQueue<StockOperations>(db, bus, stockEngine, { diskFull: (cause) => diskFullError(config, cause) });
   settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value));
   await settings.load();
   const settingsService = settings;
@@ -134,10 +144,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const outbound = new Outbound({ resolve: options.resolveHost });
   const allowPrivateNetwork = () => settingsService.current().webhooks.allowPrivateNetwork;
   const webhooks = new Webhooks(db, queue, bus, log, VERSION, { outbound, allowPrivateNetwork }, options.webhooks);
-  // Channel orders and counts run the stock engine inside their own transactions (all-or-nothing orders).
-  const stockBatch = createStockBatchHandler(engineDeps);
-  const orders = new OrderService(db, queue, new OrderStock(stockBatch, { locations, defaultLocation: () => settingsService.current().defaultLocation }));
-  const counts = new CountService(queue, locations, stockBatch);
+  const orders = new OrderService(db, queue, new OrderStock(queue, { locations, defaultLocation: () => settingsService.current().defaultLocation }));
+  const counts = new CountService(queue, locations);
 
   const delivery = createDeliveryRunner({
     ...options.delivery,
@@ -178,6 +186,25 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       : undefined;
   sweep?.unref();
 
+  // The contract: one handler map per feature, each given only what it needs.
+  const productHandlers = createProductHandlers({ products });
+  const stockHandlers = createStockHandlers({ stock });
+  const locationHandlers = createLocationHandlers({ db, queue, locations });
+  const handlers: Handlers = {
+    ...productHandlers,
+    ...stockHandlers,
+    ...locationHandlers,
+    ...createChangeHandlers({ db }),
+    ...createSettingsHandlers({ settings: settingsService }),
+    ...createStatsHandlers({ db, shopBufferStock: () => settingsService.current().bufferStock }),
+    // The sample catalogue goes in through the same operations a person would use.
+    ...createCatalogHandlers({ db, queue, locations, summary, settings: settingsService, operations: { ...productHandlers, ...locationHandlers, ...stockHandlers } }),
+    ...createWebhookHandlers({ webhooks }),
+    ...createChannelHandlers({ orders, counts }),
+    ...createPublishHandlers({ publisher, preview: { db, summary, settings: () => settingsService.current() } }),
+    ...createAuthHandlers({ tokens }),
+  };
+
   const core: Core = {
     config,
     dataDir: options.dataDir,
@@ -195,7 +222,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     tokens,
     delivery,
     publisher,
-    handlers: undefined as unknown as Handlers,
+    handlers,
     checkLedger: () => checkLedger(db),
     async close() {
       if (sweep) clearInterval(sweep);
@@ -209,10 +236,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       await db.destroy();
     },
   };
-  core.handlers = createHandlers(core);
   // After everything is wired: resumes deliveries committed before the last stop or crash.
   await webhooks.start();
   return core;
 }
-
-export { listChanges };

@@ -28,9 +28,16 @@ export function isPrivateDataFile(name: string): boolean {
 /** Reports a mode that could not be set (a FAT drive, a network share, another owner's file). */
 export type ModeWarning = (message: string) => void;
 
-function chmod(target: string, mode: number, warn: ModeWarning | undefined): void {
+/**
+ * Takes away every permission outside `mask` (group and others), never adding one: a database the
+ * owner made read-only stays read-only (and is then reported at start as read-only, with the fix),
+ * where a plain chmod to 0600 would quietly make it writable again.
+ */
+function tighten(target: string, mask: number, warn: ModeWarning | undefined): void {
   try {
-    fs.chmodSync(target, mode);
+    const mode = fs.statSync(target).mode & 0o777;
+    if ((mode & ~mask) === 0) return;
+    fs.chmodSync(target, mode & mask);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
@@ -43,15 +50,15 @@ function chmod(target: string, mode: number, warn: ModeWarning | undefined): voi
   }
 }
 
-/** Makes a file owner-only (0600); a file that is not there is skipped. Call it for each backup written. */
+/** Makes a file owner-only (at most 0600); a file that is not there is skipped. Call it for each backup written. */
 export function makePrivate(file: string, warn?: ModeWarning): void {
-  if (POSIX) chmod(file, PRIVATE_FILE_MODE, warn);
+  if (POSIX) tighten(file, PRIVATE_FILE_MODE, warn);
 }
 
-/** Creates a folder (and its parents) and makes it owner-only (0700), also when it was there already. */
+/** Creates a folder (and its parents) owner-only (0700), and tightens one that was there already. */
 export function ensurePrivateDir(dir: string, warn?: ModeWarning): void {
   fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  if (POSIX) chmod(dir, PRIVATE_DIR_MODE, warn);
+  if (POSIX) tighten(dir, PRIVATE_DIR_MODE, warn);
 }
 
 /**
@@ -75,7 +82,7 @@ export function secureDataDir(dataDir: string, warn?: ModeWarning): void {
     const full = path.join(dataDir, entry.name);
     if (entry.isFile() && isPrivateDataFile(entry.name)) makePrivate(full, warn);
     else if (entry.isDirectory() && entry.name === BACKUP_DIR) {
-      chmod(full, PRIVATE_DIR_MODE, warn);
+      tighten(full, PRIVATE_DIR_MODE, warn);
       for (const inner of fs.readdirSync(full, { withFileTypes: true })) if (inner.isFile()) makePrivate(path.join(full, inner.name), warn);
     }
   }

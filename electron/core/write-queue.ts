@@ -37,6 +37,9 @@ type Job<Op, R> =
   | ({ kind: 'batch'; op: Op } & Pending<R>)
   | ({ kind: 'exclusive'; run(ctx: WriteContext): Promise<unknown> } & Pending<unknown>);
 
+/** A transaction of its own on the single write path: all that most services need of the queue. */
+export type ExclusiveWriter = { exclusive<T>(run: (ctx: WriteContext) => Promise<T>): Promise<T> };
+
 /** Key for pg_advisory_xact_lock: serialises writers across processes sharing one PostgreSQL. */
 const WRITER_LOCK_KEY = 0x5f0c_feed;
 
@@ -76,6 +79,15 @@ export class WriteQueue<Op, R> {
       this.queue.push({ kind: 'batch', op, resolve, reject });
       this.kick();
     });
+  }
+
+  /**
+   * Runs operations through the batch handler inside a transaction the caller already holds (an
+   * exclusive job's), for writes that must commit or fail with other rows: an order's lines, a
+   * 3PL count batch, a catalogue import.
+   */
+  async applyIn(ctx: WriteContext, ops: Op[]): Promise<Outcome<R>[]> {
+    return ops.length > 0 ? this.handleBatch(ctx, ops) : [];
   }
 
   exclusive<T>(run: (ctx: WriteContext) => Promise<T>): Promise<T> {
@@ -199,4 +211,37 @@ export class WriteQueue<Op, R> {
       else job.reject(outcome.error);
     });
   }
+}
+
+/** The operations of a keyed queue, by name: what each takes, and what its submit resolves to. */
+export type OperationTable = Record<string, { input: unknown; output: unknown }>;
+
+/** One operation of a table as submitted: its name and its input. */
+export type Submission<Ops extends OperationTable> = { [K in keyof Ops]: { op: K; input: Ops[K]['input'] } }[keyof Ops];
+
+/** The output of any of the table's operations. */
+export type AnyOutput<Ops extends OperationTable> = Ops[keyof Ops]['output'];
+
+/**
+ * A WriteQueue whose operations are named in a table (`{ 'stock.receive': { input, output } }`):
+ * a submit resolves to its own operation's output, so callers need no casts. Only the types are
+ * keyed; underneath it is the same queue (group commit, exclusive jobs).
+ */
+export type KeyedWriteQueue<Ops extends OperationTable> = Omit<WriteQueue<Submission<Ops>, AnyOutput<Ops>>, 'submit' | 'applyIn'> & {
+  submit<K extends keyof Ops>(submission: { op: K; input: Ops[K]['input'] }): Promise<Ops[K]['output']>;
+  applyIn<K extends keyof Ops>(ctx: WriteContext, ops: Array<{ op: K; input: Ops[K]['input'] }>): Promise<Array<Outcome<Ops[K]['output']>>>;
+};
+
+/**
+ * The queue for a table of operations. Its handler answers each submission with that operation's
+ * output (BatchHandler's contract, in order): this is the one place that relies on it, so the
+ * callers, typed by operation, need no casts.
+ */
+export function keyedWriteQueue<Ops extends OperationTable>(
+  db: Knex,
+  bus: ChangeBus,
+  handleBatch: BatchHandler<Submission<Ops>, AnyOutput<Ops>>,
+  options?: WriteQueueOptions,
+): KeyedWriteQueue<Ops> {
+  return new WriteQueue(db, bus, handleBatch, options) as KeyedWriteQueue<Ops>;
 }

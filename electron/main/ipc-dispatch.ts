@@ -6,7 +6,7 @@ import type { IpcResult } from '../../shared/bridge';
 import { contract, type Handlers, type OperationName, type Output, type ParsedInput } from '../../shared/contract';
 import { AppError, type ErrorBody } from '../../shared/errors';
 import { parseInput } from '../../shared/validation';
-import type { Logger } from '../core/db/migrate';
+import type { Logger } from '../core/logger';
 
 export const INTERNAL_ERROR: ErrorBody = {
   code: 'internal',

@@ -12,7 +12,7 @@ import type { IpcResult } from '../../shared/bridge';
 import type { Handlers } from '../../shared/contract';
 import { ipcChannel, OPERATION_NAMES, SHELL_CHANNELS } from '../../shared/operation-names';
 import type { ChangeBus } from '../core/changes/change-log';
-import type { Logger } from '../core/db/migrate';
+import type { Logger } from '../core/logger';
 import { dispatchOperation } from './ipc-dispatch';
 import { isTrustedSender, type AppPage } from './url-policy';
 

@@ -6,7 +6,7 @@
  * (no runtime `electron` import) so a unit test can drive it with a stand-in session.
  */
 import type { Session } from 'electron';
-import type { Logger } from '../core/db/migrate';
+import type { Logger } from '../core/logger';
 import { isAppPageUrl, type AppPage } from './url-policy';
 
 /**

@@ -1,6 +1,6 @@
 /** Update checks for the packaged app; a failure is logged and never stops the app. */
 import { app } from 'electron';
-import type { Logger } from '../core/db/migrate';
+import type { Logger } from '../core/logger';
 
 export async function checkForUpdates(log: Logger): Promise<void> {
   // An unpackaged app has no release feed to compare against (electron-updater would throw).

@@ -3,9 +3,10 @@
  * first paint is ready, may not navigate away from the app's page, and may not open new windows
  * (links meant for a new window go to the system browser through openExternal instead).
  */
-import { BrowserWindow, type BrowserWindowConstructorOptions, type WebContents } from 'electron';
+import { BrowserWindow, dialog, type BrowserWindowConstructorOptions, type WebContents } from 'electron';
 import { consoleLogger } from '../core/logger';
 import { openExternal } from './external-links';
+import { guardUnload } from './unload-guard';
 import { isAppPageUrl, type AppPage } from './url-policy';
 import { secureWebPreferences } from './web-preferences';
 import { MIN_SIZE, type Rect } from './window-state';
@@ -46,6 +47,8 @@ export function createMainWindow(page: AppPage, preload: string, bounds: Partial
     autoHideMenuBar: true,
     webPreferences: { preload },
   });
+  // Closing the window or quitting with an unsaved form asks, as a browser would.
+  guardUnload(window.webContents, (options) => dialog.showMessageBoxSync(window, options));
   const loaded = page.kind === 'dev-server' ? window.loadURL(page.url) : window.loadFile(page.file);
   loaded.catch((error: Error) => consoleLogger.error(`could not load the app's page: ${error.message}`));
   return window;

@@ -1,35 +1,52 @@
 /**
- * Numbers, money and times in the user's locale (Intl picks it up from the browser). Money arrives
- * as a decimal string and is formatted from the string, so no float rounding reaches the screen.
+ * Figures, money and times for the screen. Numbers and money follow the shop's locale (see
+ * shop-locale.ts; 12,50 € in a German shop); dates and times follow the computer's language, like
+ * the rest of the interface's words. Money arrives as a decimal string and is formatted from the
+ * string, so no float rounding reaches the screen.
  */
-const quantityFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
-const moneyFormats = new Map<string, Intl.NumberFormat>();
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+import { numberLocale } from './shop-locale';
 
-export function formatQuantity(value: number): string {
-  return quantityFormat.format(value);
+const formats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(locale: string | undefined, key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const cacheKey = `${locale ?? ''}|${key}`;
+  let format = formats.get(cacheKey);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options);
+    formats.set(cacheKey, format);
+  }
+  return format;
+}
+
+export function formatQuantity(value: number, locale = numberLocale()): string {
+  return numberFormat(locale, 'quantity', { maximumFractionDigits: 0 }).format(value);
 }
 
 /** A signed change such as "+12" or "−3" (a real minus sign, easier to read than a hyphen). */
-export function formatDelta(value: number): string {
-  if (value > 0) return `+${quantityFormat.format(value)}`;
-  if (value < 0) return `−${quantityFormat.format(-value)}`;
-  return quantityFormat.format(0);
+export function formatDelta(value: number, locale = numberLocale()): string {
+  if (value > 0) return `+${formatQuantity(value, locale)}`;
+  if (value < 0) return `−${formatQuantity(-value, locale)}`;
+  return formatQuantity(0, locale);
 }
 
-export function formatMoney(amount: string | null, currency: string): string {
-  if (amount === null || amount === '') return '—';
-  let format = moneyFormats.get(currency);
-  if (!format) {
-    try {
-      format = new Intl.NumberFormat(undefined, { style: 'currency', currency });
-    } catch {
-      return `${amount} ${currency}`;
-    }
-    moneyFormats.set(currency, format);
-  }
-  return /^\d+(\.\d+)?$/.test(amount) ? format.format(amount as `${number}`) : `${amount} ${currency}`;
+/** Any number with the locale's marks, such as 1.234,5 (the settings' example). */
+export function formatNumber(value: number, locale = numberLocale()): string {
+  return numberFormat(locale, 'number', { maximumFractionDigits: 6 }).format(value);
 }
+
+export function formatMoney(amount: string | null, currency: string, locale = numberLocale()): string {
+  if (amount === null || amount === '') return '—';
+  if (!/^-?\d+(\.\d+)?$/.test(amount)) return `${amount} ${currency}`;
+  let format: Intl.NumberFormat;
+  try {
+    format = numberFormat(locale, `money ${currency}`, { style: 'currency', currency });
+  } catch {
+    return `${amount} ${currency}`;
+  }
+  return format.format(amount as `${number}`);
+}
+
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function formatDateTime(iso: string): string {
   const date = new Date(iso);

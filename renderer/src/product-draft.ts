@@ -1,9 +1,12 @@
 /**
  * The product form's working copy: every field as the user typed it (strings, one boolean), turned
- * into contract input only on save, so a failed save keeps exactly what was typed.
+ * into contract input only on save, so a failed save keeps exactly what was typed. Prices and the
+ * buffer are typed in the shop's locale ("12,50") and read into the contract's form ("12.50") here.
  */
 import type { Input } from '../../shared/contract';
 import type { Product, ProductCondition, ProductStatus } from '../../shared/schemas/product';
+import { sentence } from './api/errors';
+import { amountForInput, parseAmount, parseQuantity, quantityForInput } from './number-input';
 
 export type ProductDraft = {
   sku: string;
@@ -22,9 +25,19 @@ export type ProductDraft = {
   itemGroupId: string;
   allowBackorder: boolean;
   preorderDate: string;
+  /** Empty: the shop-wide buffer. */
+  bufferStock: string;
 };
 
 export type DraftField = keyof ProductDraft;
+
+/** How the figures of a draft are read: the shop's locale, and the currency an empty one means. */
+export type DraftContext = { locale: string | undefined; defaultCurrency: string };
+
+/** Problems with what was typed, by field, found before anything is sent. */
+export type DraftProblems = Partial<Record<DraftField, string>>;
+
+export type DraftRead<T> = { ok: true; input: T } | { ok: false; problems: DraftProblems };
 
 export function emptyDraft(): ProductDraft {
   return {
@@ -44,10 +57,11 @@ export function emptyDraft(): ProductDraft {
     itemGroupId: '',
     allowBackorder: false,
     preorderDate: '',
+    bufferStock: '',
   };
 }
 
-export function draftFromProduct(product: Product): ProductDraft {
+export function draftFromProduct(product: Product, locale: string | undefined): ProductDraft {
   return {
     sku: product.sku,
     title: product.title,
@@ -56,8 +70,8 @@ export function draftFromProduct(product: Product): ProductDraft {
     gtin: product.gtin ?? '',
     mpn: product.mpn ?? '',
     condition: product.condition,
-    price: product.price,
-    salePrice: product.salePrice ?? '',
+    price: amountForInput(product.price, product.currency, locale),
+    salePrice: amountForInput(product.salePrice ?? '', product.currency, locale),
     currency: product.currency,
     slug: product.slug,
     imageUrl: product.imageUrl ?? '',
@@ -65,29 +79,77 @@ export function draftFromProduct(product: Product): ProductDraft {
     itemGroupId: product.itemGroupId ?? '',
     allowBackorder: product.allowBackorder,
     preorderDate: product.preorderDate ?? '',
+    bufferStock: quantityForInput(product.bufferStock, locale),
   };
+}
+
+type FieldValue = string | number | boolean | null;
+
+/**
+ * A field as the contract carries it ("12,50" → "12.50", "1.000" → 1000), or its problem. Empty
+ * figures go as they are: the schema reads "" as "no value" (or says the price is required).
+ */
+function readField(draft: ProductDraft, field: DraftField, context: DraftContext): { value: FieldValue } | { problem: string } {
+  const text = draft[field];
+  if (typeof text !== 'string' || !text.trim()) return { value: field === 'bufferStock' ? null : text };
+  if (field === 'price' || field === 'salePrice') {
+    const parsed = parseAmount(text, draft.currency.trim() || context.defaultCurrency, context.locale);
+    return parsed.ok ? { value: parsed.value } : { problem: sentence(parsed.problem) };
+  }
+  if (field === 'bufferStock') {
+    const parsed = parseQuantity(text, context.locale);
+    return parsed.ok ? { value: parsed.value } : { problem: sentence(parsed.problem) };
+  }
+  return { value: text };
+}
+
+/** What a field means, to tell a change from a different way of writing the same figure. */
+function meaning(draft: ProductDraft, field: DraftField, context: DraftContext): FieldValue {
+  const read = readField(draft, field, context);
+  return 'value' in read ? read.value : `typed:${String(draft[field])}`;
+}
+
+const FIELDS = Object.keys(emptyDraft()) as DraftField[];
+
+/**
+ * The fields whose meaning differs from the saved product (or from an empty form): "12,5" where
+ * 12.50 was saved is no change. The form's unsaved state and the update request both come from it.
+ */
+export function changedFields(draft: ProductDraft, saved: Product | null, context: DraftContext): DraftField[] {
+  const before = saved ? draftFromProduct(saved, context.locale) : emptyDraft();
+  return FIELDS.filter((field) => meaning(draft, field, context) !== meaning(before, field, context));
+}
+
+function readFields(draft: ProductDraft, fields: DraftField[], context: DraftContext): DraftRead<Record<string, FieldValue>> {
+  const values: Record<string, FieldValue> = {};
+  const problems: DraftProblems = {};
+  for (const field of fields) {
+    const read = readField(draft, field, context);
+    if ('problem' in read) problems[field] = read.problem;
+    else values[field] = read.value;
+  }
+  return Object.keys(problems).length > 0 ? { ok: false, problems } : { ok: true, input: values };
 }
 
 /**
  * The create request. Empty optional text goes as-is (the schema reads "" as "no value"); an empty
  * currency or slug is left out so the server uses the shop's currency and makes a slug from the title.
  */
-export function createInput(draft: ProductDraft): Input<'products.create'> {
-  const { currency, slug, ...rest } = draft;
-  return {
+export function createInput(draft: ProductDraft, context: DraftContext): DraftRead<Input<'products.create'>> {
+  const read = readFields(draft, FIELDS, context);
+  if (!read.ok) return read;
+  const { currency, slug, ...rest } = read.input;
+  const input = {
     ...rest,
-    ...(currency.trim() ? { currency } : {}),
-    ...(slug.trim() ? { slug } : {}),
-  };
+    ...(draft.currency.trim() ? { currency } : {}),
+    ...(draft.slug.trim() ? { slug } : {}),
+  } as Input<'products.create'>;
+  return { ok: true, input };
 }
 
-/** Only the fields that differ from the saved product, so a save never overwrites someone else's edit of another field. */
-export function updateInput(draft: ProductDraft, saved: Product): Input<'products.update'> {
-  const before = draftFromProduct(saved);
-  const changes: Partial<ProductDraft> = {};
-  const copyIfChanged = <K extends DraftField>(field: K) => {
-    if (draft[field] !== before[field]) changes[field] = draft[field];
-  };
-  for (const field of Object.keys(draft) as DraftField[]) copyIfChanged(field);
-  return { ...changes, idOrSku: saved.id };
+/** Only the fields that were changed, so a save never overwrites someone else's edit of another field. */
+export function updateInput(draft: ProductDraft, saved: Product, context: DraftContext): DraftRead<Input<'products.update'>> {
+  const read = readFields(draft, changedFields(draft, saved, context), context);
+  if (!read.ok) return read;
+  return { ok: true, input: { ...(read.input as Partial<Input<'products.update'>>), idOrSku: saved.id } };
 }

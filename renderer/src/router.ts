@@ -1,7 +1,17 @@
 import type { Pinia } from 'pinia';
 import { createRouter, createWebHashHistory, type Router } from 'vue-router';
+import { followRouteTitles } from './page-title';
 import { useSessionStore } from './stores/session';
 import { useSettingsStore } from './stores/settings';
+
+declare module 'vue-router' {
+  // An interface because vue-router's RouteMeta is extended by declaration merging.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+  interface RouteMeta {
+    /** The screen's name in the window title ("Products" → "Products · Stockfeed"). */
+    title?: string;
+  }
+}
 
 /**
  * Hash history: the UI is served as static files (by the headless server, or from disk inside
@@ -12,17 +22,24 @@ export function createAppRouter(pinia: Pinia): Router {
     history: createWebHashHistory(),
     routes: [
       { path: '/', redirect: { name: 'products' } },
-      { path: '/products', name: 'products', component: () => import('./views/ProductListView.vue') },
-      { path: '/products/new', name: 'product-new', component: () => import('./views/ProductEditView.vue') },
-      { path: '/products/:id', name: 'product', component: () => import('./views/ProductEditView.vue'), props: true },
-      { path: '/dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue') },
-      { path: '/stock-entry', name: 'stock-entry', component: () => import('./views/StockEntryView.vue') },
-      { path: '/reservations', name: 'reservations', component: () => import('./views/ReservationsView.vue') },
-      { path: '/sign-in', name: 'sign-in', component: () => import('./views/SignInView.vue') },
-      { path: '/welcome', name: 'first-run', component: () => import('./views/FirstRunView.vue') },
-      { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
-      { path: '/import', name: 'import-export', component: () => import('./views/ImportExportView.vue') },
-      { path: '/publishing', name: 'publishing', component: () => import('./views/PublishingView.vue') },
+      { path: '/products', name: 'products', component: () => import('./views/ProductListView.vue'), meta: { title: 'Products' } },
+      { path: '/products/new', name: 'product-new', component: () => import('./views/ProductEditView.vue'), meta: { title: 'New product' } },
+      {
+        path: '/products/:id',
+        name: 'product',
+        component: () => import('./views/ProductEditView.vue'),
+        props: true,
+        // Until the product has loaded; the page then names it (usePageTitle).
+        meta: { title: 'Product' },
+      },
+      { path: '/dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: 'Dashboard' } },
+      { path: '/stock-entry', name: 'stock-entry', component: () => import('./views/StockEntryView.vue'), meta: { title: 'Stock entry' } },
+      { path: '/reservations', name: 'reservations', component: () => import('./views/ReservationsView.vue'), meta: { title: 'Orders' } },
+      { path: '/sign-in', name: 'sign-in', component: () => import('./views/SignInView.vue'), meta: { title: 'Sign in' } },
+      { path: '/welcome', name: 'first-run', component: () => import('./views/FirstRunView.vue'), meta: { title: 'Welcome' } },
+      { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: 'Settings' } },
+      { path: '/import', name: 'import-export', component: () => import('./views/ImportExportView.vue'), meta: { title: 'Import and export' } },
+      { path: '/publishing', name: 'publishing', component: () => import('./views/PublishingView.vue'), meta: { title: 'Publishing' } },
       { path: '/:unknown(.*)*', redirect: { name: 'products' } },
     ],
   });
@@ -45,5 +62,6 @@ export function createAppRouter(pinia: Pinia): Router {
     return settings.setupDone ? true : { name: 'first-run' };
   });
 
+  followRouteTitles(router);
   return router;
 }

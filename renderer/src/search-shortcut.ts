@@ -4,12 +4,7 @@
  */
 import { onBeforeUnmount, onMounted } from 'vue';
 import type { Router } from 'vue-router';
-
-function typingIn(target: EventTarget | null): boolean {
-  const element = target as { tagName?: unknown; isContentEditable?: unknown } | null;
-  if (!element) return false;
-  return element.isContentEditable === true || ['INPUT', 'TEXTAREA', 'SELECT'].includes(String(element.tagName));
-}
+import { typingIn } from './keyboard';
 
 /** Whether a key press asks for search. */
 export function isSearchShortcut(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'target'>): boolean {

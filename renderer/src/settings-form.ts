@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { settingsShape } from '../../shared/schemas/settings';
 import { ClientError } from './api/client';
 import { sentence } from './api/errors';
+import { formatMoney, formatNumber } from './format';
 
 /** The first problem the schema finds with a value, as a sentence; null when it is fine. */
 export function liveProblem(schema: z.ZodType, value: unknown): string | null {
@@ -74,3 +75,36 @@ export function openIssues(issues: Record<string, string>, sentValues: unknown, 
 
 /** Common currencies offered as suggestions; any ISO 4217 code is accepted. */
 export const COMMON_CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'CAD', 'AUD', 'NZD', 'JPY'] as const;
+
+/**
+ * Locales offered for the shop's number format; any other tag the settings hold is offered too.
+ * Several per currency on purpose: EUR is 12,50 € in Germany, € 12,50 in the Netherlands, €12.50 in Ireland.
+ */
+export const COMMON_LOCALES = [
+  'en-US', 'en-GB', 'en-IE', 'en-CA', 'en-AU', 'de-DE', 'de-AT', 'de-CH', 'fr-FR', 'fr-BE', 'fr-CH', 'fr-CA', 'it-IT',
+  'es-ES', 'es-MX', 'nl-NL', 'nl-BE', 'pt-PT', 'pt-BR', 'sv-SE', 'nb-NO', 'da-DK', 'fi-FI', 'pl-PL', 'cs-CZ', 'ja-JP',
+] as const;
+
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+
+/** "German (Germany)" for de-DE (in English, as the rest of the interface). */
+export function localeName(tag: string): string {
+  try {
+    return languageNames.of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+/** The options of the locale select: the common ones, sorted by name, and the current one if it is another. */
+export function localeOptions(current: string): { tag: string; name: string }[] {
+  const tags: string[] = [...COMMON_LOCALES];
+  if (current && !tags.includes(current)) tags.push(current);
+  return tags.map((tag) => ({ tag, name: localeName(tag) })).sort((a, b) => a.name.localeCompare(b.name, 'en'));
+}
+
+/** How 1234.5 and a price look in a locale (empty: the computer's language): "1.234,5 · 12,50 €". */
+export function localeExample(tag: string, currency: string): string {
+  const locale = tag || undefined;
+  return `${formatNumber(1234.5, locale)} · ${formatMoney('12.50', currency.trim().toUpperCase() || 'EUR', locale)}`;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { QUANTITY_MAX } from '../domain/limits';
+import { canonicalLocale } from '../domain/locale';
 import { currencySchema, httpUrlSchema, locationCodeSchema } from './common';
 
 /**
@@ -42,6 +43,19 @@ export const settingsShape = {
   shopUrl: z.union([z.literal(''), httpUrlSchema]).default(''),
   productUrlTemplate: urlTemplateSchema.default(''),
   currency: currencySchema.default('USD'),
+  /**
+   * How prices and quantities are written and typed: a BCP 47 tag such as de-DE (1.234,50 €),
+   * stored in its canonical spelling. Empty follows the language of the computer showing the app.
+   */
+  locale: z
+    .string()
+    .trim()
+    .max(100, { message: 'locale is a language tag such as de-DE, 100 characters at most' })
+    .refine((tag) => tag === '' || canonicalLocale(tag) !== null, {
+      message: 'locale must be a language tag such as de-DE, en-GB or fr-CH, or empty for the language of the computer',
+    })
+    .transform((tag) => (tag === '' ? '' : (canonicalLocale(tag) ?? tag)))
+    .default(''),
   defaultBrand: z.string().trim().max(150).default(''),
   /** null means `<data folder>/publish`. */
   publishDir: z.string().trim().min(1).max(1000).nullable().default(null),
@@ -122,6 +136,7 @@ export const settingsSchema = z.object({
   shopUrl: z.string(),
   productUrlTemplate: z.string(),
   currency: z.string(),
+  locale: z.string(),
   defaultBrand: z.string(),
   publishDir: z.string().nullable(),
   artifacts: z.object({ merchantXml: z.boolean(), merchantTsv: z.boolean(), sitemap: z.boolean(), jsonLd: z.boolean() }),

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer } from '../../electron/core/api/server';
-import { exportFileName } from '../../electron/core/api/catalog-routes';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { createApiServer } from '../../electron/server/http/server';
+import { exportFileName } from '../../electron/server/http/catalog-routes';
+import { silentLogger } from '../../electron/core/logger';
 import { startCore, type TestCore } from '../helpers/core';
 
 const TOKEN = 'test-token-0123456789abcdef';

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createApiServer } from '../../electron/core/api/server';
-import { TokenStore } from '../../electron/core/api/token-store';
-import { DEFAULT_RATE_LIMIT, rateLimitFromEnv } from '../../electron/core/api/hardening';
-import type { Logger } from '../../electron/core/db/migrate';
+import { createApiServer } from '../../electron/server/http/server';
+import { TokenStore } from '../../electron/core/auth/token-store';
+import { DEFAULT_RATE_LIMIT, rateLimitFromEnv } from '../../electron/server/http/hardening';
+import type { Logger } from '../../electron/core/logger';
 import { startCore, tempDir, type TestCore } from '../helpers/core';
 import { shopifyRequest } from '../fixtures/channels/channel-requests';
 

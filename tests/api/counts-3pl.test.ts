@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer } from '../../electron/core/api/server';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { createApiServer } from '../../electron/server/http/server';
+import { silentLogger } from '../../electron/core/logger';
 import { productInput, startCore, type TestCore } from '../helpers/core';
 
 const TOKEN = 'test-token-0123456789abcdef';

@@ -2,10 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerEventsRoute } from '../../electron/core/api/events-route';
-import { createApiServer } from '../../electron/core/api/server';
+import { registerEventsRoute } from '../../electron/server/http/events-route';
+import { createApiServer } from '../../electron/server/http/server';
 import { latestSeq } from '../../electron/core/changes/change-log';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { silentLogger } from '../../electron/core/logger';
 import { productInput, startCore, type TestCore } from '../helpers/core';
 
 const TOKEN = 'events-token-0123456789abcdef';

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer } from '../../electron/core/api/server';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { createApiServer } from '../../electron/server/http/server';
+import { silentLogger } from '../../electron/core/logger';
 import { startCore, tempDir, type TestCore } from '../helpers/core';
 
 const RENDERER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../renderer');

@@ -7,8 +7,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer } from '../../electron/core/api/server';
-import type { Logger } from '../../electron/core/db/migrate';
+import { createApiServer } from '../../electron/server/http/server';
+import type { Logger } from '../../electron/core/logger';
 import { signBase64Hmac } from '../../electron/core/channels/signature';
 import { contract, OPERATION_NAMES, type OperationSpec } from '../../shared/contract';
 import { isErrorBody } from '../../shared/errors';

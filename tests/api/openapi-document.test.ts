@@ -1,9 +1,9 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOpenApi, openApiPath, registeredRoutes, undocumentedRoutes, type OpenApiDocument } from '../../electron/core/api/openapi';
-import { createApiServer } from '../../electron/core/api/server';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { buildOpenApi, openApiPath, registeredRoutes, undocumentedRoutes, type OpenApiDocument } from '../../electron/server/http/openapi';
+import { createApiServer } from '../../electron/server/http/server';
+import { silentLogger } from '../../electron/core/logger';
 import { contract, OPERATION_NAMES, pathParams, type OperationSpec } from '../../shared/contract';
 import { startCore, type TestCore } from '../helpers/core';
 

@@ -6,8 +6,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer } from '../../electron/core/api/server';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { createApiServer } from '../../electron/server/http/server';
+import { silentLogger } from '../../electron/core/logger';
 import { isDotSegment } from '../../shared/domain/dot-segment';
 import { skuProblem } from '../../shared/domain/sku';
 import { slugProblem } from '../../shared/domain/slug';

@@ -5,9 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createApiServer } from '../../electron/core/api/server';
-import { FailedAuthLimiter } from '../../electron/core/api/failed-auth-limit';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { createApiServer } from '../../electron/server/http/server';
+import { FailedAuthLimiter } from '../../electron/server/http/failed-auth-limit';
+import { silentLogger } from '../../electron/core/logger';
 import { startCore, type TestCore } from '../helpers/core';
 
 const TOKEN = 'limit-token-0123456789abcdef';

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer } from '../../electron/core/api/server';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { createApiServer } from '../../electron/server/http/server';
+import { silentLogger } from '../../electron/core/logger';
 import { startCore, type TestCore } from '../helpers/core';
 import { configureShop, goodProduct } from '../fixtures/publish/helpers';
 

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer } from '../../electron/core/api/server';
-import { hostNameOf, isAllowedOrigin, parseAllowedHosts } from '../../electron/core/api/host-check';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { createApiServer } from '../../electron/server/http/server';
+import { hostNameOf, isAllowedOrigin, parseAllowedHosts } from '../../electron/server/http/host-check';
+import { silentLogger } from '../../electron/core/logger';
 import { startCore, tempDir, type TestCore } from '../helpers/core';
 import { listenOnLoopback, rawSocketRequest } from '../helpers/raw-http';
 

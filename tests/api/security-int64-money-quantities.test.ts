@@ -8,10 +8,11 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable, Writable } from 'node:stream';
-import { createApiServer } from '../../electron/core/api/server';
+import { createApiServer } from '../../electron/server/http/server';
 import { importCatalogCsv } from '../../electron/core/catalog/csv-import';
 import { writeCatalogCsv } from '../../electron/core/catalog/csv-export';
-import { migrateToLatest, silentLogger } from '../../electron/core/db/migrate';
+import { migrateToLatest } from '../../electron/core/db/migrate';
+import { silentLogger } from '../../electron/core/logger';
 import { INT64_COLUMNS } from '../../electron/core/db/migrations/20261204130000_int64_money_quantities';
 import { MONEY_MAX_MINOR, QUANTITY_MAX } from '../../shared/domain/limits';
 import { engines, productInput, startCore, type TestCore } from '../helpers/core';

@@ -7,9 +7,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer } from '../../electron/core/api/server';
+import { createApiServer } from '../../electron/server/http/server';
 import { parseWebhookBody, shopifyEvent } from '../../electron/core/channels/channel-events';
-import { silentLogger } from '../../electron/core/db/migrate';
+import { silentLogger } from '../../electron/core/logger';
 import { engines, productInput, startCore, type TestCore } from '../helpers/core';
 import { shopifyRequest, shopifySample, wooOrder, wooRequest } from '../fixtures/channels/channel-requests';
 

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer } from '../../electron/core/api/server';
+import { createApiServer } from '../../electron/server/http/server';
 import { startCore, type TestCore } from '../helpers/core';
 
 const TOKEN = 'outbound-token-0123456789abcdef';

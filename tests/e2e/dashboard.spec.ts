@@ -14,6 +14,7 @@ test('the dashboard figures, charts and latest movements follow a stock change m
   const value = page.getByTestId('stock-value');
   await expect(value).toHaveText(/400\.00/);
   await expect(page.getByTestId('out-of-stock')).toHaveText('1');
+  await expect(page.getByTestId('at-or-below-buffer')).toHaveText('0');
   await expect(page.getByTestId('low-stock')).toHaveText('0');
   await expect(page.getByTestId('latest-movement')).toHaveCount(1);
   await page.evaluate(() => {
@@ -24,9 +25,10 @@ test('the dashboard figures, charts and latest movements follow a stock change m
   await apiCall(server, 'stock.receive', { sku: 'VASE-1', quantity: 2, reference: 'PO-7' });
   await expect(value).toHaveText(/431\.00/);
   await expect(page.getByTestId('out-of-stock')).toHaveText('0');
+  await expect(page.getByTestId('at-or-below-buffer')).toHaveText('1');
   await expect(page.getByTestId('low-stock')).toHaveText('1');
   await expect(page.getByTestId('latest-movement')).toHaveCount(2);
-  await expect(page.getByTestId('latest-movement').first()).toContainText('VASE-1');
+  await expect(page.getByTestId('latest-movement').first()).toContainText('Glass vase');
   await apiCall(server, 'stock.adjust', { sku: 'LAMP-1', quantity: -10, reason: 'water damage' });
   await expect(page.getByTestId('out-of-stock')).toHaveText('1');
   await expect(value).toHaveText(/31\.00/);
@@ -46,4 +48,46 @@ test('the dashboard figures, charts and latest movements follow a stock change m
   // The same screen in the dark theme.
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: test.info().outputPath('dashboard-dark.png'), fullPage: true });
+});
+
+test('latest movements name each product on one line, with the location, kind and change; low stock counts even with a buffer of 0', async ({ page, server }) => {
+  await apiCall(server, 'locations.create', { code: 'shop', name: 'Shop floor', sellsOnline: false });
+  await apiCall(server, 'products.create', { sku: 'LAMP-1', title: 'Desk lamp', price: '40.00' });
+  await apiCall(server, 'products.create', {
+    sku: 'THROW-WOOL-GREY',
+    title: 'Wool throw blanket, grey herringbone, extra large, hand-woven in Wales',
+    price: '120.00',
+  });
+  await apiCall(server, 'products.create', { sku: 'VASE-1', title: 'Glass vase', price: '15.50', bufferStock: 4 });
+  await apiCall(server, 'stock.receive', { sku: 'LAMP-1', quantity: 3 });
+  await apiCall(server, 'stock.receive', { sku: 'THROW-WOOL-GREY', quantity: 12, location: 'shop', reference: 'PO-2231, delivered by the carrier in two parcels' });
+  await apiCall(server, 'stock.receive', { sku: 'VASE-1', quantity: 4 });
+  await apiCall(server, 'stock.adjust', { sku: 'THROW-WOOL-GREY', quantity: -2, location: 'shop', reason: 'moth damage' });
+
+  await page.setViewportSize({ width: 1024, height: 900 });
+  await page.goto(server.signedInUrl);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  const rows = page.getByTestId('latest-movement');
+  await expect(rows).toHaveCount(4);
+  const newest = rows.first();
+  await expect(newest).toContainText('Wool throw blanket');
+  await expect(newest).toContainText('Adjusted');
+  await expect(newest).toContainText('Shop floor');
+  await expect(newest).toContainText('−2');
+  // The full name (and SKU) is the link's tooltip; the row stays one line however long the name.
+  const name = newest.getByRole('link', { name: /Wool throw blanket/ });
+  await expect(name).toHaveAttribute('title', 'Wool throw blanket, grey herringbone, extra large, hand-woven in Wales (THROW-WOOL-GREY)');
+  await expect(rows.nth(1)).toContainText('Glass vase');
+  await expect(rows.nth(3)).toContainText('Desk lamp');
+  await expect(rows.nth(3)).toContainText('Main warehouse');
+  for (const row of await rows.all()) expect((await row.boundingBox())?.height).toBeLessThan(44);
+
+  // The shop's buffer is 0: nothing is held back, yet the lamp (3 available) is low on stock, and
+  // so is the vase, at its own buffer of 4; the throw (10 available) is not.
+  await expect(page.getByTestId('low-stock')).toHaveText('2');
+  await expect(page.getByTestId('at-or-below-buffer')).toHaveText('1');
+  await expect(page.getByText('Listed as out of stock in your feed')).toBeVisible();
+  await apiCall(server, 'stock.adjust', { sku: 'THROW-WOOL-GREY', quantity: -6, location: 'shop', reason: 'sold at a market' });
+  await expect(page.getByTestId('low-stock')).toHaveText('3');
+  await page.screenshot({ path: test.info().outputPath('dashboard-1024.png'), fullPage: true });
 });

@@ -1,7 +1,7 @@
 import { apiCall } from './api';
 import { expect, test } from './fixtures';
 
-test('a barcode scanner receives, counts and transfers stock, and the last entry is undone with a compensating movement', async ({ page, server }) => {
+test('a barcode scanner receives, counts and transfers stock, and an entry is undone with a compensating movement', async ({ page, server }) => {
   await apiCall(server, 'products.create', { sku: 'MUG-BLUE-1', title: 'Blue enamel mug', price: '12.50', gtin: '4006381333931' });
   await apiCall(server, 'locations.create', { code: 'shop', name: 'Shop floor' });
   await page.goto(server.signedInUrl);
@@ -15,18 +15,19 @@ test('a barcode scanner receives, counts and transfers stock, and the last entry
   await expect(scan).toBeFocused();
   await page.keyboard.type('4006381333931', { delay: 5 });
   await page.keyboard.press('Enter');
-  await expect(page.getByText('Blue enamel mug')).toBeVisible();
+  await expect(page.getByText('Blue enamel mug', { exact: true })).toBeVisible();
   await expect(quantity).toBeFocused();
   await page.keyboard.type('5');
   await page.keyboard.press('Enter');
-  await expect(recent.first()).toContainText('Received 5 into Main');
+  await expect(recent.first()).toContainText('Received 5 × Blue enamel mug (MUG-BLUE-1) at Main warehouse');
   await expect(recent.first()).toContainText('now 5 on hand');
   await expect(scan).toBeFocused();
 
-  // An unknown code is explained next to the field and the code stays there to check.
+  // An unknown code is explained next to the field and listed, to create the product or skip it.
   await page.keyboard.type('4006381333948');
   await page.keyboard.press('Enter');
-  await expect(scan).toHaveAccessibleDescription(/No product has the SKU or GTIN “4006381333948”/);
+  await expect(scan).toHaveAccessibleDescription('No product has the SKU or GTIN “4006381333948”. It is listed under Needs attention.');
+  await expect(page.getByRole('region', { name: 'Needs attention' })).toContainText('4006381333948 No product has this SKU or GTIN.');
 
   // Undo the receipt: an adjustment of −5 that names the receipt, never an edit of the ledger.
   await page.getByRole('button', { name: /^Undo: Received 5/ }).click();
@@ -52,7 +53,7 @@ test('a barcode scanner receives, counts and transfers stock, and the last entry
   await page.keyboard.press('Enter');
   await page.getByLabel('Counted on the shelf').fill('7');
   await page.keyboard.press('Enter');
-  await expect(recent.first()).toContainText('Counted 7 at Main warehouse (−3)');
+  await expect(recent.first()).toContainText('Counted 7 × Blue enamel mug (MUG-BLUE-1) at Main warehouse (−3)');
   const order = await apiCall(server, 'reservations.create', { sku: 'MUG-BLUE-1', quantity: 2, reference: 'ORDER-9' });
   await apiCall(server, 'reservations.fulfil', { id: order.id });
   await page.getByRole('button', { name: /^Undo: Counted 7/ }).click();
@@ -66,7 +67,7 @@ test('a barcode scanner receives, counts and transfers stock, and the last entry
   await page.keyboard.press('Enter');
   await page.getByLabel('Quantity to move').fill('3');
   await page.keyboard.press('Enter');
-  await expect(recent.first()).toContainText('Moved 3 from Main warehouse to Shop floor');
+  await expect(recent.first()).toContainText('Moved 3 × Blue enamel mug (MUG-BLUE-1) from Main warehouse to Shop floor');
   await page.screenshot({ path: test.info().outputPath('stock-entry.png'), fullPage: true });
   let stock = await apiCall(server, 'stock.get', { sku: 'MUG-BLUE-1' });
   expect(stock.byLocation.map((l) => [l.location, l.onHand])).toEqual([
@@ -75,7 +76,7 @@ test('a barcode scanner receives, counts and transfers stock, and the last entry
   ]);
   // A reload (by accident) keeps the last entries of this tab, and the undo with them.
   await page.reload();
-  await expect(recent.first()).toContainText('Moved 3 from Main warehouse to Shop floor');
+  await expect(recent.first()).toContainText('Moved 3 × Blue enamel mug (MUG-BLUE-1) from Main warehouse to Shop floor');
   await page.getByRole('button', { name: /^Undo: Moved 3/ }).click();
   await expect(recent.first()).toContainText('undone');
   stock = await apiCall(server, 'stock.get', { sku: 'MUG-BLUE-1' });

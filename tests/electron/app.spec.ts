@@ -54,7 +54,7 @@ test.afterAll(async () => {
 
 test('the window opens on first run, then the product list', async () => {
   const page = await app.firstWindow();
-  await expect(page).toHaveTitle('Stockfeed');
+  await expect(page).toHaveTitle('Welcome · Stockfeed');
   await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Stockfeed' })).toBeVisible();
   await page.getByRole('button', { name: 'Start using Stockfeed' }).click();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();

@@ -29,14 +29,19 @@ export function tempDir(prefix = 'stockfeed-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh PostgreSQL database on the test server; with `template`, a copy of that database (which
+ * nobody may be connected to while it is copied).
+ */
+export async function createPgDatabase(template?: string): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const name = `stockfeed_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = knexFactory({ client: 'pg', connection: PG_ADMIN_URL, pool: { min: 0, max: 1 } });
-  await admin.raw(`CREATE DATABASE ${name}`);
+  await admin.raw(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   await admin.destroy();
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.toString(),
     async drop() {
       const a = knexFactory({ client: 'pg', connection: PG_ADMIN_URL, pool: { min: 0, max: 1 } });

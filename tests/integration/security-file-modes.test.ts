@@ -61,6 +61,21 @@ describe.skipIf(process.platform === 'win32')('file modes of the data folder (Li
     expect(mode(path.join(dataDir, 'window-state.json'))).toBe(0o644);
   });
 
+  it('only takes permissions away: a read-only database or folder stays read-only (reported at start, never made writable)', () => {
+    const dataDir = tempDir('stockfeed-modes-readonly-');
+    const file = path.join(dataDir, 'stockfeed.sqlite');
+    fs.writeFileSync(file, '', { mode: 0o444 });
+    fs.chmodSync(file, 0o444);
+    fs.chmodSync(dataDir, 0o555);
+    try {
+      secureDataDir(dataDir);
+      expect(mode(dataDir)).toBe(0o500);
+      expect(mode(file)).toBe(0o400);
+    } finally {
+      fs.chmodSync(dataDir, 0o700);
+    }
+  });
+
   it('tightens backups: one rule (secureDataDir / makePrivate) for the backups folder and every file in it', () => {
     const dataDir = tempDir('stockfeed-modes-backup-');
     const backups = path.join(dataDir, 'backups');

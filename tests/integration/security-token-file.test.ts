@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../electron/cli/run';
-import { TokenFileError } from '../../electron/core/api/token';
+import { TokenFileError } from '../../electron/core/auth/token';
 import { startCore, tempDir, type TestCore } from '../helpers/core';
 
 const ROOT = path.resolve('.');

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { Logger } from '../../electron/core/db/migrate';
+import type { Logger } from '../../electron/core/logger';
 import { ALLOWED_PERMISSIONS, installPermissionHandlers, type PermissionSession } from '../../electron/main/permissions';
 import { resolveAppPage } from '../../electron/main/url-policy';
 

@@ -12,7 +12,7 @@ import type { Change } from '../../shared/schemas/changes';
 import { ChangeBus } from '../../electron/core/changes/change-log';
 import { dispatchOperation, INTERNAL_ERROR } from '../../electron/main/ipc-dispatch';
 import { resolveAppPage } from '../../electron/main/url-policy';
-import type { Logger } from '../../electron/core/db/migrate';
+import type { Logger } from '../../electron/core/logger';
 import { productInput, startCore, type TestCore } from '../helpers/core';
 
 type InvokeHandler = (event: { senderFrame: { url: string; parent: unknown } | null }, input: unknown) => unknown;

@@ -106,6 +106,75 @@ describe('the core, the server and the CLI never import Electron or its hosts', 
   });
 });
 
+describe('the core imports downward only, and never its composition root', () => {
+  it.each([
+    ['electron/core/stock/example.ts', "import { ProductService } from '../products/product-service';"],
+    ['electron/core/locations/example.ts', "import type { StockService } from '../stock/stock-service';"],
+    ['electron/core/util/example.ts', "import type { StockOp } from '../stock/stock-ops';"],
+    ['electron/core/example.ts', "import { createStockEngine } from './stock/stock-engine';"],
+    ['electron/core/products/example.ts', "import { importCatalogCsv } from '../catalog/csv-import';"],
+    ['electron/core/publish/example.ts', "import type { SettingsService } from '../settings/settings-service';"],
+    ['electron/core/stock/example.ts', "import type { Core } from '../core';"],
+    ['electron/core/catalog/example.ts', "import { openCore } from '../core';"],
+    ['electron/core/example.ts', "export type { Core } from './core';"],
+  ])('%s: reports %s (upward)', async (file, code) => {
+    const found = await problems(file, code);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('the core imports downward only');
+  });
+
+  it.each([
+    ['electron/core/catalog/example.ts', "import { Publisher } from '../publish/publisher';"],
+    ['electron/core/webhooks/example.ts', "import { OrderService } from '../channels/order-service';"],
+    ['electron/core/auth/example.ts', "import type { SettingsService } from '../settings/settings-service';"],
+  ])('%s: reports %s (a feature of the same layer)', async (file, code) => {
+    expect(await problems(file, code)).toHaveLength(1);
+  });
+
+  it('accepts the layers below, its own folder, the base and shared/', async () => {
+    const code = [
+      "import { ProductService } from '../products/product-service';",
+      "import type { StockWriteQueue } from '../stock/stock-ops';",
+      "import { LocationDirectory } from '../locations/locations';",
+      "import type { ExclusiveWriter } from '../write-queue';",
+      "import { num } from '../util/db-helpers';",
+      "import { appendChanges } from '../changes/change-log';",
+      "import { CSV_COLUMNS } from './csv-columns';",
+      "import { contract } from '../../../shared/contract';",
+    ].join('\n');
+    expect(await problems('electron/core/catalog/example.ts', code)).toEqual([]);
+    expect(await problems('electron/core/settings/example.ts', "import { assertEngineAllowed } from '../publish/delivery/indexnow-config';")).toEqual([]);
+  });
+
+  it('lets core.ts, the composition root, import every feature', async () => {
+    const code = "import { createCatalogHandlers } from './catalog/catalog-handlers';\nimport { SettingsService } from './settings/settings-service';\nimport { createAuthHandlers } from './auth/auth-handlers';\n";
+    expect(await problems('electron/core/core.ts', code)).toEqual([]);
+  });
+
+  it('places a new folder in the base until it is given a layer', async () => {
+    expect(await problems('electron/core/newthing/example.ts', "import { StockService } from '../stock/stock-service';")).toHaveLength(1);
+    expect(await problems('electron/core/newthing/example.ts', "import { num } from '../util/db-helpers';")).toEqual([]);
+  });
+});
+
+describe('the core knows nothing of its hosts or of HTTP servers', () => {
+  it.each([
+    ['electron/core/stock/example.ts', "import { createApiServer } from '../../server/http/server';"],
+    ['electron/core/example.ts', "import { runCli } from '../cli/run';"],
+    ['electron/core/catalog/example.ts', "import type { FastifyInstance } from 'fastify';"],
+    ['electron/core/publish/example.ts', "import fastifyStatic from '@fastify/static';"],
+    ['electron/core/changes/example.ts', "import type { ServerResponse } from 'node:http';"],
+    ['electron/core/example.ts', "import { createServer } from 'https';"],
+    ['electron/core/core.ts', "import { createApiServer } from '../server/http/server';"],
+  ])('%s: reports %s', async (file, code) => {
+    expect(await problems(file, code)).toHaveLength(1);
+  });
+
+  it('lets core/net, the one way out, use node:http and node:https as a client', async () => {
+    expect(await problems('electron/core/net/outbound.ts', "import http from 'node:http';\nimport https from 'node:https';\n")).toEqual([]);
+  });
+});
+
 describe('electron/preload/ imports only electron and shared/operation-names', () => {
   it.each([
     "import { contract } from '../../shared/contract';",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { productCreateInput, productUpdateInput } from '../../shared/schemas/product';
-import { createInput, draftFromProduct, emptyDraft, updateInput } from '../../renderer/src/product-draft';
+import { changedFields, createInput, draftFromProduct, emptyDraft, updateInput } from '../../renderer/src/product-draft';
 import { createIdempotencyKeys } from '../../renderer/src/api/idempotency-key';
 import { fieldErrors, sentence } from '../../renderer/src/api/errors';
 import { ClientError } from '../../renderer/src/api/client';
@@ -9,25 +9,77 @@ import { productFixture } from '../helpers/fixtures';
 // A GTIN, so clearing it is a change to send.
 const saved = productFixture({ gtin: '4006381333931' });
 
+const en = { locale: 'en-US', defaultCurrency: 'EUR' };
+const de = { locale: 'de-DE', defaultCurrency: 'EUR' };
+
+function input<T>(read: { ok: true; input: T } | { ok: false; problems: unknown }): T {
+  if (!read.ok) throw new Error(`expected the draft to read, got ${JSON.stringify(read.problems)}`);
+  return read.input;
+}
+
 describe('product draft', () => {
   it('makes a create input the contract accepts, leaving out an empty currency and slug', () => {
     const draft = { ...emptyDraft(), sku: 'mug-2', title: 'Blue mug', price: '9.90' };
-    const input = createInput(draft);
-    expect(input).not.toHaveProperty('currency');
-    expect(input).not.toHaveProperty('slug');
-    const parsed = productCreateInput.parse(input);
-    expect(parsed).toMatchObject({ sku: 'MUG-2', gtin: null, salePrice: null, imageUrl: null, preorderDate: null });
+    const created = input(createInput(draft, en));
+    expect(created).not.toHaveProperty('currency');
+    expect(created).not.toHaveProperty('slug');
+    const parsed = productCreateInput.parse(created);
+    expect(parsed).toMatchObject({ sku: 'MUG-2', price: '9.90', gtin: null, salePrice: null, imageUrl: null, preorderDate: null, bufferStock: null });
+  });
+
+  it('reads prices and the buffer typed in the shop locale into the contract\'s form', () => {
+    const draft = { ...emptyDraft(), sku: 'mug-3', title: 'Mug', price: '1.234,5', salePrice: '999', bufferStock: '1.000' };
+    expect(input(createInput(draft, de))).toMatchObject({ price: '1234.50', salePrice: '999.00', bufferStock: 1000 });
+  });
+
+  it('refuses figures it would have to guess, by field, before anything is sent', () => {
+    const draft = { ...emptyDraft(), sku: 'mug-4', title: 'Mug', price: '12,500.0,1', bufferStock: '2,5' };
+    expect(createInput(draft, de)).toEqual({
+      ok: false,
+      problems: { price: '"12,500.0,1" is not a number (write it like 1.234,56)', bufferStock: '"2,5" is not a whole number.' },
+    });
+  });
+
+  it('shows saved figures in the locale', () => {
+    expect(draftFromProduct(productFixture({ price: '1234.50', salePrice: '999.00', bufferStock: 12000 }), 'de-DE')).toMatchObject({
+      price: '1234,50',
+      salePrice: '999,00',
+      bufferStock: '12000',
+    });
   });
 
   it('sends only the changed fields on update', () => {
-    const draft = { ...draftFromProduct(saved), title: 'Big mug', gtin: '' };
-    const input = updateInput(draft, saved);
-    expect(input).toEqual({ idOrSku: saved.id, title: 'Big mug', gtin: '' });
-    expect(productUpdateInput.parse(input)).toMatchObject({ title: 'Big mug', gtin: null });
+    const draft = { ...draftFromProduct(saved, 'en-US'), title: 'Big mug', gtin: '' };
+    const update = input(updateInput(draft, saved, en));
+    expect(update).toEqual({ idOrSku: saved.id, title: 'Big mug', gtin: '' });
+    expect(productUpdateInput.parse(update)).toMatchObject({ title: 'Big mug', gtin: null });
+  });
+
+  it('sends a price typed as 12,5 in a German shop as 12.50, and nothing when it means what was saved', () => {
+    const draft = draftFromProduct(saved, 'de-DE');
+    expect(draft.price).toBe('12,50');
+    expect(input(updateInput({ ...draft, price: '12,5' }, saved, de))).toEqual({ idOrSku: saved.id });
+    expect(input(updateInput({ ...draft, price: '13,5' }, saved, de))).toEqual({ idOrSku: saved.id, price: '13.50' });
   });
 
   it('has nothing but the id to send when nothing changed', () => {
-    expect(updateInput(draftFromProduct(saved), saved)).toEqual({ idOrSku: saved.id });
+    expect(input(updateInput(draftFromProduct(saved, 'en-US'), saved, en))).toEqual({ idOrSku: saved.id });
+  });
+});
+
+describe('unsaved changes', () => {
+  it('are none for a form as loaded, or an empty new form', () => {
+    expect(changedFields(draftFromProduct(saved, 'de-DE'), saved, de)).toEqual([]);
+    expect(changedFields(emptyDraft(), null, de)).toEqual([]);
+  });
+
+  it('are the fields whose meaning changed, not how a figure is written', () => {
+    const draft = draftFromProduct(saved, 'de-DE');
+    expect(changedFields({ ...draft, price: '12,5', title: 'Mug' }, saved, de)).toEqual([]);
+    expect(changedFields({ ...draft, price: '12,51', title: 'Big mug' }, saved, de)).toEqual(['title', 'price']);
+    // What cannot be read is a change too: it is not what was saved.
+    expect(changedFields({ ...draft, price: '12,5x' }, saved, de)).toEqual(['price']);
+    expect(changedFields({ ...emptyDraft(), sku: 'A' }, null, de)).toEqual(['sku']);
   });
 });
 

@@ -1,12 +1,16 @@
 /** The catalogue operations of the contract: CSV import and export as text, and the sample. */
 import { Readable, Writable } from 'node:stream';
 import type { Handlers } from '../../../shared/contract';
-import type { Core } from '../core';
-import { importCatalogCsv } from './csv-import';
+import { importCatalogCsv, type CatalogDeps } from './csv-import';
 import { writeCatalogCsv } from './csv-export';
-import { loadSampleCatalog } from './sample';
+import { loadSampleCatalog, type SampleOperation } from './sample';
 
-type CatalogHandlers = Pick<Handlers, 'catalog.import' | 'catalog.export' | 'catalog.loadSample'>;
+export type CatalogOperation = 'catalog.import' | 'catalog.export' | 'catalog.loadSample';
+
+export type CatalogHandlerDeps = CatalogDeps & {
+  /** The operations the sample catalogue is loaded through, as a person would enter it. */
+  operations: Pick<Handlers, SampleOperation>;
+};
 
 /** Collects a stream's text; the export of a whole catalogue over IPC is one string. */
 function textSink(): { sink: Writable; text(): string } {
@@ -20,16 +24,15 @@ function textSink(): { sink: Writable; text(): string } {
   return { sink, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
-export function createCatalogHandlers(core: Pick<Core, 'db' | 'queue' | 'locations' | 'settings' | 'handlers'>): CatalogHandlers {
+export function createCatalogHandlers(deps: CatalogHandlerDeps): Pick<Handlers, CatalogOperation> {
   return {
     'catalog.import': (input) =>
-      importCatalogCsv(core, Readable.from([input.csv]), { dryRun: input.dryRun, ...(input.name ? { name: input.name } : {}) }),
+      importCatalogCsv(deps, Readable.from([input.csv]), { dryRun: input.dryRun, ...(input.name ? { name: input.name } : {}) }),
     'catalog.export': async () => {
       const { sink, text } = textSink();
-      const report = await writeCatalogCsv(core.db, sink);
+      const report = await writeCatalogCsv(deps.db, sink);
       return { csv: text(), ...report };
     },
-    // core.handlers is read at call time: it is filled in after this map is built.
-    'catalog.loadSample': () => loadSampleCatalog(core.handlers, core.settings.current().currency),
+    'catalog.loadSample': () => loadSampleCatalog(deps.operations, deps.settings.current().currency),
   };
 }

@@ -4,9 +4,11 @@
  * write queue. The CLI calls this; the UI and the API can hand it any readable stream.
  */
 import type { Readable } from 'node:stream';
-import type { Core } from '../core';
-import { createStockBatchHandler } from '../stock/stock-engine';
-import { nowIso } from '../util/db-helpers';
+import type { ParsedInput } from '../../../shared/contract';
+import type { LocationDirectory } from '../locations/locations';
+import type { StockWriteQueue } from '../stock/stock-ops';
+import type { SummaryContext } from '../stock/stock-summary';
+import { nowIso, type Db } from '../util/db-helpers';
 import { CSV_COLUMNS, readHeader } from './csv-columns';
 import { planImport, type ImportPlan, type PlanContext } from './import-plan';
 import { parseRecord, type ImportIssue, type ParsedRow } from './import-rows';
@@ -14,7 +16,16 @@ import { ImportRejected, writeImport } from './import-write';
 
 export type { ImportIssue } from './import-rows';
 
-export type CatalogDeps = Pick<Core, 'db' | 'queue' | 'locations' | 'settings'>;
+export type CatalogDeps = {
+  db: Db;
+  /** The import's transaction, and the stock engine its counts run through inside it. */
+  queue: Pick<StockWriteQueue, 'exclusive' | 'applyIn'>;
+  locations: LocationDirectory;
+  /** What the availability rule reads besides product and stock (product edits can cross a buffer). */
+  summary: SummaryContext;
+  /** Read when an import starts: the location and currency of rows that name none. */
+  settings: { current(): ParsedInput<'settings.update'> };
+};
 
 export type ImportOptions = {
   /** Check everything, including against the database, and write nothing. */
@@ -129,20 +140,13 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
     return report(plan, [...readIssues, ...plan.issues]);
   }
 
-  const engineDeps = {
-    locations: deps.locations,
-    defaultLocation: () => settings.defaultLocation,
-    shopBufferStock: () => settings.bufferStock,
-    backorderLeadDays: () => settings.backorderLeadDays,
-  };
-  const engine = createStockBatchHandler(engineDeps);
   try {
     return await deps.queue.exclusive(async (ctx) => {
       // Planned inside the write transaction: no other writer can take a SKU or slug between
       // the checks and the writes.
       const plan = await planImport(planContext(ctx.trx, ctx.now), rows);
       if (plan.issues.length > 0) return report(plan, plan.issues);
-      await writeImport(ctx, plan, engine, engineDeps);
+      await writeImport(ctx, plan, deps.queue, deps.summary);
       return report(plan, []);
     });
   } catch (error) {

@@ -4,13 +4,13 @@
  * bounds write speed with node-sqlite3 (~100 µs per statement), so nothing here runs per row.
  */
 import { AppError } from '../../../shared/errors';
-import { productCrossings } from '../events/availability-events';
+import { productCrossings } from '../stock/availability-events';
 import { productCreatedChange } from '../products/product-service';
 import type { SummaryContext } from '../stock/stock-summary';
 import type { ProductRow } from '../products/product-repository';
-import type { StockOp } from '../stock/stock-ops';
+import type { StockWriteQueue } from '../stock/stock-ops';
 import { chunkRows, insertRows } from '../util/db-helpers';
-import type { BatchHandler, WriteContext } from '../write-queue';
+import type { WriteContext } from '../write-queue';
 import type { ImportIssue } from './import-rows';
 import type { ImportPlan } from './import-plan';
 
@@ -50,7 +50,7 @@ export class ImportRejected extends AppError {
 export async function writeImport(
   ctx: WriteContext,
   plan: ImportPlan,
-  engine: BatchHandler<StockOp, unknown>,
+  queue: Pick<StockWriteQueue, 'applyIn'>,
   summary: SummaryContext,
 ): Promise<void> {
   const { trx } = ctx;
@@ -68,9 +68,9 @@ export async function writeImport(
   const refused: ImportIssue[] = [];
   for (let i = 0; i < plan.counts.length; i += COUNT_CHUNK) {
     const chunk = plan.counts.slice(i, i + COUNT_CHUNK);
-    const outcomes = await engine(
+    const outcomes = await queue.applyIn(
       ctx,
-      chunk.map((c): StockOp => ({ type: 'count', input: c.input })),
+      chunk.map((c) => ({ op: 'stock.count', input: c.input })),
     );
     outcomes.forEach((outcome, j) => {
       if (!outcome.ok) refused.push({ row: (chunk[j] as (typeof chunk)[number]).row, column: 'on_hand', message: outcome.error.message });

@@ -4,7 +4,7 @@
  * contract's own operations, so the products, the ledger and the change log look exactly as if a
  * person had entered them.
  */
-import { contract, type Handlers, type Input, type OperationName, type Output } from '../../../shared/contract';
+import { contract, type Handlers, type Input, type Output } from '../../../shared/contract';
 import { gtinCheckDigit } from '../../../shared/domain/gtin';
 import { currencyDigits, fromMinorUnits } from '../../../shared/domain/money';
 import { AppError } from '../../../shared/errors';
@@ -104,17 +104,20 @@ function price(cents: number, currency: string): string {
   return fromMinorUnits(minor, currency);
 }
 
-type Call = <K extends OperationName>(op: K, input: Input<K>) => Promise<Output<K>>;
+/** The operations the sample is loaded through. */
+export type SampleOperation = 'products.list' | 'products.create' | 'locations.list' | 'locations.create' | 'stock.receive';
+
+type Call = <K extends SampleOperation>(op: K, input: Input<K>) => Promise<Output<K>>;
 
 /** Each call is parsed by the contract first, as every host does. */
-function caller(handlers: Handlers): Call {
+function caller(handlers: Pick<Handlers, SampleOperation>): Call {
   return (op, input) => (handlers[op] as (i: unknown) => Promise<never>)(parseInput(contract[op].input, input));
 }
 
 export const SAMPLE_SHOP_LOCATION = { code: 'shop', name: 'Shop floor' } as const;
 
 /** Loads the sample; refuses when one of its SKUs already exists, so loading twice changes nothing. */
-export async function loadSampleCatalog(handlers: Handlers, currency: string): Promise<Output<'catalog.loadSample'>> {
+export async function loadSampleCatalog(handlers: Pick<Handlers, SampleOperation>, currency: string): Promise<Output<'catalog.loadSample'>> {
   const call = caller(handlers);
   const taken: string[] = [];
   for (const item of SAMPLE_ITEMS) {

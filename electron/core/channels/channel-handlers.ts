@@ -1,14 +1,19 @@
 import type { Handlers } from '../../../shared/contract';
-import type { Core } from '../core';
+import type { CountService } from './count-service';
+import type { OrderService } from './order-service';
 
-type ChannelHandlers = Pick<Handlers, 'orders.exceptions' | 'orders.exceptions.resolve' | 'stock.counts' | 'auth.rotateToken'>;
+export type ChannelOperation = 'orders.exceptions' | 'orders.exceptions.resolve' | 'stock.counts';
 
-/** Contract operations of sales channels, 3PL counts and token rotation. */
-export function createChannelHandlers(core: Pick<Core, 'orders' | 'counts' | 'tokens'>): ChannelHandlers {
+export type ChannelHandlerDeps = { orders: Pick<OrderService, 'exceptions' | 'resolve'>; counts: Pick<CountService, 'apply'> };
+
+/**
+ * Contract operations of sales channels and 3PL counts. The channels' signed webhooks are not
+ * contract operations: the HTTP host hands them to `OrderService.receive`.
+ */
+export function createChannelHandlers({ orders, counts }: ChannelHandlerDeps): Pick<Handlers, ChannelOperation> {
   return {
-    'orders.exceptions': (input) => core.orders.exceptions(input),
-    'orders.exceptions.resolve': (input) => core.orders.resolve(input),
-    'stock.counts': (input) => core.counts.apply(input),
-    'auth.rotateToken': async () => core.tokens.rotate(),
+    'orders.exceptions': (input) => orders.exceptions(input),
+    'orders.exceptions.resolve': (input) => orders.resolve(input),
+    'stock.counts': (input) => counts.apply(input),
   };
 }

@@ -9,12 +9,11 @@
 import { AppError, type FieldIssue } from '../../../shared/errors';
 import type { ParsedInput } from '../../../shared/contract';
 import type { CountBatchResult, CountRowResult } from '../../../shared/schemas/counts';
-import type { StockResult } from '../../../shared/schemas/stock';
 import { withIdempotency } from '../idempotency';
 import type { LocationDirectory } from '../locations/locations';
 import { chunkValues } from '../util/db-helpers';
-import type { BatchHandler, WriteContext, WriteQueue } from '../write-queue';
-import type { StockOp } from '../stock/stock-ops';
+import type { WriteContext } from '../write-queue';
+import type { StockWriteQueue } from '../stock/stock-ops';
 
 type Row = ParsedInput<'stock.counts'>['counts'][number];
 type Mark = { product_id: string; location_id: string; counted_at: string };
@@ -25,9 +24,8 @@ const instant = (iso: string) => new Date(iso).toISOString();
 
 export class CountService {
   constructor(
-    private readonly queue: WriteQueue<StockOp, unknown>,
+    private readonly queue: Pick<StockWriteQueue, 'exclusive' | 'applyIn'>,
     private readonly locations: LocationDirectory,
-    private readonly handleBatch: BatchHandler<StockOp, unknown>,
   ) {}
 
   apply(input: ParsedInput<'stock.counts'>): Promise<CountBatchResult> {
@@ -92,11 +90,14 @@ export class CountService {
     });
 
     const indexes = [...newest.values()];
-    const ops: StockOp[] = indexes.map((i) => {
+    const inputs = indexes.map((i) => {
       const row = counts[i] as Row;
-      return { type: 'count', input: { sku: row.sku, location: row.location, quantity: row.onHand, reason: '3PL count', reference: `3PL count ${instant(row.countedAt)}` } };
+      return { sku: row.sku, location: row.location, quantity: row.onHand, reason: '3PL count', reference: `3PL count ${instant(row.countedAt)}` };
     });
-    const outcomes = ops.length > 0 ? await this.handleBatch(ctx, ops) : [];
+    const outcomes = await this.queue.applyIn(
+      ctx,
+      inputs.map((input) => ({ op: 'stock.count', input })),
+    );
     const newMarks: Mark[] = [];
     indexes.forEach((i, n) => {
       const outcome = outcomes[n];
@@ -106,7 +107,7 @@ export class CountService {
         Object.assign(result, { outcome: 'refused', message: outcome ? outcome.error.message : 'not applied' });
         return;
       }
-      const delta = (outcome.value as StockResult).movements.reduce((sum, m) => sum + m.quantity, 0);
+      const delta = outcome.value.movements.reduce((sum, m) => sum + m.quantity, 0);
       Object.assign(result, { outcome: delta === 0 ? 'unchanged' : 'applied', delta });
       newMarks.push({ product_id: products.get(row.sku) as string, location_id: locationIds.get(row.location) as string, counted_at: instant(row.countedAt) });
     });

@@ -15,8 +15,7 @@ import { AppError } from '../../../shared/errors';
 import type { OrderException } from '../../../shared/schemas/channels';
 import type { ParsedInput } from '../../../shared/contract';
 import type { Db } from '../util/db-helpers';
-import type { WriteContext, WriteQueue } from '../write-queue';
-import type { StockOp } from '../stock/stock-ops';
+import type { ExclusiveWriter, WriteContext } from '../write-queue';
 import type { ChannelEvent } from './channel-events';
 import {
   findDelivery,
@@ -57,7 +56,7 @@ export class OrderService {
 
   constructor(
     private readonly db: Db,
-    private readonly queue: WriteQueue<StockOp, unknown>,
+    private readonly queue: ExclusiveWriter,
     private readonly stock: OrderStock,
   ) {}
 

@@ -10,11 +10,10 @@
 import { AppError } from '../../../shared/errors';
 import { normaliseSku, skuProblem } from '../../../shared/domain/sku';
 import type { OrderExceptionProblem } from '../../../shared/schemas/channels';
-import type { Reservation } from '../../../shared/schemas/stock';
 import { bool } from '../util/db-helpers';
 import type { LocationDirectory } from '../locations/locations';
-import type { BatchHandler, WriteContext } from '../write-queue';
-import type { StockOp } from '../stock/stock-ops';
+import type { WriteContext } from '../write-queue';
+import type { StockOperations, StockWriteQueue } from '../stock/stock-ops';
 import type { OrderLine } from './channel-events';
 import type { StoredLine } from './order-repository';
 
@@ -58,11 +57,12 @@ export type OrderContext = WriteContext & { group: boolean; wrote: boolean };
 
 export type OrderStockDeps = { locations: LocationDirectory; defaultLocation(): string };
 
-type ReserveOp = { line: OrderLine; op: Extract<StockOp, { type: 'reserve' }> };
+/** One line's stock operation, of the kind K. */
+type LineOp<K extends keyof StockOperations> = { line: OrderLine; input: StockOperations[K]['input'] };
 
 export class OrderStock {
   constructor(
-    private readonly handleBatch: BatchHandler<StockOp, unknown>,
+    private readonly queue: Pick<StockWriteQueue, 'applyIn'>,
     private readonly deps: OrderStockDeps,
   ) {}
 
@@ -71,17 +71,27 @@ export class OrderStock {
     throw ctx.group && ctx.wrote ? new GroupAborted(rejected) : rejected;
   }
 
-  /** Runs the operations; every failure becomes a problem on its line, and any failure rejects all. */
-  private async run(ctx: OrderContext, ops: Array<{ line: OrderLine; op: StockOp }>, known: OrderExceptionProblem[] = []): Promise<unknown[]> {
+  /**
+   * Runs the lines' operations through the stock engine, in this transaction; every failure becomes
+   * a problem on its line, and any failure rejects all.
+   */
+  private async run<K extends keyof StockOperations>(
+    ctx: OrderContext,
+    op: K,
+    ops: Array<LineOp<K>>,
+    known: OrderExceptionProblem[] = [],
+  ): Promise<Array<StockOperations[K]['output']>> {
     if (ctx.group && known.length > 0) this.refuse(ctx, known);
     if (ops.length > 0) ctx.wrote = true;
-    const outcomes = ops.length > 0 ? await this.handleBatch(ctx, ops.map((o) => o.op)) : [];
+    const outcomes = await this.queue.applyIn(ctx, ops.map((o) => ({ op, input: o.input })));
     const problems = [...known];
+    const values: Array<StockOperations[K]['output']> = [];
     outcomes.forEach((outcome, i) => {
-      if (!outcome.ok) problems.push(problemOf((ops[i] as { line: OrderLine }).line, outcome.error));
+      if (outcome.ok) values.push(outcome.value);
+      else problems.push(problemOf((ops[i] as LineOp<K>).line, outcome.error));
     });
     if (problems.length > 0) this.refuse(ctx, problems);
-    return outcomes.map((o) => (o.ok ? o.value : undefined));
+    return values;
   }
 
   /**
@@ -89,14 +99,14 @@ export class OrderStock {
    * unless backorders are allowed), read inside the transaction, so an order that would fail is
    * refused before any of it is written. A prediction only: the engine still decides.
    */
-  private async predictReserve(ctx: OrderContext, ops: ReserveOp[]): Promise<OrderExceptionProblem[]> {
+  private async predictReserve(ctx: OrderContext, ops: Array<LineOp<'reservations.create'>>): Promise<OrderExceptionProblem[]> {
     const location = await this.deps.locations.byCodeOrLoad(ctx.trx, this.deps.defaultLocation());
     if (!location || ops.length === 0) return [];
     const rows = (await ctx
       .trx('products as p')
       .leftJoin('stock_levels as s', (join) => join.on('s.product_id', 'p.id').andOnVal('s.location_id', location.id))
       .select('p.sku', 'p.status', 'p.allow_backorder', 's.on_hand', 's.committed')
-      .whereIn('p.sku', [...new Set(ops.map((o) => o.op.input.sku))])) as Array<{
+      .whereIn('p.sku', [...new Set(ops.map((o) => o.input.sku))])) as Array<{
       sku: string;
       status: string;
       allow_backorder: unknown;
@@ -105,8 +115,8 @@ export class OrderStock {
     }>;
     const bySku = new Map(rows.map((r) => [r.sku, { ...r, onHand: Number(r.on_hand ?? 0), committed: Number(r.committed ?? 0) }]));
     const problems: OrderExceptionProblem[] = [];
-    for (const { line, op } of ops) {
-      const { sku, quantity } = op.input;
+    for (const { line, input } of ops) {
+      const { sku, quantity } = input;
       const product = bySku.get(sku);
       const problem = (code: string, message: string) => problems.push({ lineId: line.lineId, sku: line.sku, quantity: line.quantity, code, message });
       if (!product) problem('unknown_sku', `No product with SKU ${sku}`);
@@ -125,7 +135,7 @@ export class OrderStock {
   /** Reserves every line (lines of quantity 0 hold nothing) and returns them with their reservation ids. */
   async reserve(ctx: OrderContext, keyBase: string, reference: string, lines: OrderLine[]): Promise<StoredLine[]> {
     const known: OrderExceptionProblem[] = [];
-    const ops: ReserveOp[] = [];
+    const ops: Array<LineOp<'reservations.create'>> = [];
     for (const line of lines) {
       if (line.quantity === 0) continue;
       const sku = normaliseSku(line.sku);
@@ -135,22 +145,20 @@ export class OrderStock {
         known.push({ lineId: line.lineId, sku: line.sku, quantity: line.quantity, code: 'unknown_sku', message });
         continue;
       }
-      ops.push({ line, op: { type: 'reserve', input: { sku, quantity: line.quantity, reference, idempotencyKey: `${keyBase}:${line.lineId}:reserve` } } });
+      ops.push({ line, input: { sku, quantity: line.quantity, reference, idempotencyKey: `${keyBase}:${line.lineId}:reserve` } });
     }
     if (ctx.group) known.push(...(await this.predictReserve(ctx, ops)));
-    const values = await this.run(ctx, ops, known);
-    const ids = new Map(ops.map((o, i) => [o.line, (values[i] as Reservation).id]));
+    const reservations = await this.run(ctx, 'reservations.create', ops, known);
+    const ids = new Map(ops.map((o, i) => [o.line, reservations[i]?.id]));
     return lines.map((line) => ({ ...line, sku: normaliseSku(line.sku), reservationId: ids.get(line) ?? null, returned: 0 }));
   }
 
   /** Fulfils or releases the held reservations of the lines. */
   async settle(ctx: OrderContext, action: 'fulfil' | 'release', keyBase: string, lines: StoredLine[]): Promise<void> {
     const ops = lines.flatMap((line) =>
-      line.reservationId
-        ? [{ line, op: { type: action, input: { id: line.reservationId, idempotencyKey: `${keyBase}:${line.reservationId}:${action}` } } as StockOp }]
-        : [],
+      line.reservationId ? [{ line, input: { id: line.reservationId, idempotencyKey: `${keyBase}:${line.reservationId}:${action}` } }] : [],
     );
-    await this.run(ctx, ops);
+    await this.run(ctx, action === 'fulfil' ? 'reservations.fulfil' : 'reservations.release', ops);
   }
 
   /** Puts units back on hand (a refund with restock after the order shipped). */
@@ -159,11 +167,8 @@ export class OrderStock {
       .filter((l) => l.restock > 0)
       .map((line) => ({
         line,
-        op: {
-          type: 'return',
-          input: { sku: line.sku, quantity: line.restock, reference, reason: 'refund with restock', idempotencyKey: `${keyBase}:${line.lineId}:return` },
-        } as StockOp,
+        input: { sku: line.sku, quantity: line.restock, reference, reason: 'refund with restock', idempotencyKey: `${keyBase}:${line.lineId}:return` },
       }));
-    await this.run(ctx, ops);
+    await this.run(ctx, 'stock.return', ops);
   }
 }

@@ -1,9 +1,6 @@
 import type { Knex } from 'knex';
+import type { Logger } from '../logger';
 import { MIGRATIONS, migrationSource } from './migrations/index';
-
-export type Logger = { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 const MIGRATION_TABLE = 'knex_migrations';
 

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import type { Knex } from 'knex';
 import { createKnex, type DbConfig } from './connection';
-import { migrateToLatest, type Logger } from './migrate';
+import type { Logger } from '../logger';
+import { migrateToLatest } from './migrate';
 import { describePgFailure } from './pg-startup';
 import { checkSqliteFile, checkSqliteIntegrity, describeSqliteFailure } from './sqlite-startup';
 import { StartupError } from './startup-error';

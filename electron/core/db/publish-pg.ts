@@ -7,7 +7,7 @@ import {
   SCAN_COLUMNS,
   SCAN_PAGE,
   levelRow,
-  productRow,
+  catalogRow,
   recordRow,
   upsertStatement,
   type CatalogScan,
@@ -34,7 +34,7 @@ export function pgCatalogScan(db: Knex, withRecords: boolean): CatalogScan {
     const page = `(select id from ${pageOf}) p`;
     const bind = after === null ? [] : [after];
     const [rows, levels, records] = await Promise.all([
-      read(SCAN_COLUMNS, pageOf, bind, productRow),
+      read(SCAN_COLUMNS, pageOf, bind, catalogRow),
       read(LEVEL_COLUMNS, `${page} join stock_levels l on l.product_id = p.id`, bind, (v) => levelRow(v[0] as string, v, 1)),
       withRecords ? read(RECORD_COLUMNS, `${page} join published_products r on r.product_id = p.id`, bind, (v) => recordRow(v[0] as string, v, 1)) : null,
     ]);

@@ -9,7 +9,7 @@ import { PG_SKU_ORDER, pgCatalogScan, pgRecordUpsert } from './publish-pg';
 import type { CatalogScan, RecordUpsert } from './publish-rows';
 import { sqliteCatalogScan, sqliteRecordUpsert } from './publish-sqlite';
 
-export { PUBLISHED_CHUNK, SCAN_COLUMNS, SCAN_PAGE, type CatalogScan, type PublishedRow, type RecordUpsert, type ScanPage, type StockRow } from './publish-rows';
+export { PUBLISHED_CHUNK, SCAN_COLUMNS, SCAN_PAGE, type CatalogRow, type CatalogScan, type PublishedRow, type RecordUpsert, type ScanPage, type StockRow } from './publish-rows';
 
 /** Reads the catalogue in SKU order (`records`: with each product's publish record). Close it when done. */
 export function openCatalogScan(db: Knex, options: { records: boolean }): CatalogScan {

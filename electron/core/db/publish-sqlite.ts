@@ -4,16 +4,16 @@
  */
 import type { Knex } from 'knex';
 import type sqlite3 from 'sqlite3';
-import type { ProductRow } from '../products/product-repository';
 import {
   PUBLISHED_CHUNK,
   RECORD_COLUMNS,
   SCAN_COLUMNS,
   SCAN_PAGE,
   levelRow,
-  productRow,
+  catalogRow,
   recordRow,
   upsertStatement,
+  type CatalogRow,
   type CatalogScan,
   type PublishedRow,
   type RecordUpsert,
@@ -74,12 +74,12 @@ export function sqliteCatalogScan(db: Knex, withRecords: boolean): CatalogScan {
   };
   const fetch = async (after: string | null): Promise<ScanPage> => {
     const result = await query(after ?? '');
-    const rows: ProductRow[] = [];
+    const rows: CatalogRow[] = [];
     const stock: StockRow[] = [];
     const records: PublishedRow[] | null = withRecords ? [] : null;
     for (const { j } of result) {
       const v = JSON.parse(j) as unknown[];
-      const row = productRow(v);
+      const row = catalogRow(v);
       rows.push(row);
       for (const l of v[SCAN_COLUMNS.length] as unknown[][]) stock.push(levelRow(row.id, l, 0));
       const r = v[SCAN_COLUMNS.length + 1] as unknown[] | null;

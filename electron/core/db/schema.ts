@@ -1,212 +1,350 @@
 /**
- * The final shape of every table, as the migrations leave it. `tests/integration/schema.test.ts`
- * compares a freshly migrated database with this description, so a schema change without a
- * migration (or a migration without updating this file) fails the build.
+ * The final shape of every table, as the migrations leave it (Ghost's one schema description).
+ * `tests/integration/schema.test.ts` compares a freshly migrated database with this description on
+ * SQLite and PostgreSQL, so a schema change without a migration (or a migration without updating
+ * this file) fails the build: tables, columns with their type, nullability and default, primary
+ * keys, indexes (unique or not, partial or not) and foreign keys.
  *
- * `int64` marks a column that must hold any 64-bit integer (money in minor units, quantities):
- * `bigint` on PostgreSQL, where every other integer column is 32-bit; on SQLite every INTEGER
- * column is 64-bit, so there it only has to be an INTEGER column.
+ * Types are engine-neutral words; `engineType` says what each engine reports for them. A column
+ * without `default` has none, a table without `indexes` or `foreignKeys` has none: the drift test
+ * fails when the database has one this file does not state.
  */
-export type ColumnShape = { nullable: boolean; int64?: true };
+import type { Dialect } from './connection';
 
-export const SCHEMA: Record<string, Record<string, ColumnShape>> = {
-  products: {
-    id: { nullable: false },
-    sku: { nullable: false },
-    title: { nullable: false },
-    description: { nullable: false },
-    brand: { nullable: false },
-    gtin: { nullable: true },
-    mpn: { nullable: true },
-    condition: { nullable: false },
-    price_minor: { nullable: false, int64: true },
-    sale_price_minor: { nullable: true, int64: true },
-    currency: { nullable: false },
-    slug: { nullable: false },
-    image_url: { nullable: true },
-    additional_image_urls: { nullable: false },
-    status: { nullable: false },
-    item_group_id: { nullable: true },
-    allow_backorder: { nullable: false },
-    preorder_date: { nullable: true },
-    buffer_stock: { nullable: true, int64: true },
-    created_at: { nullable: false },
-    updated_at: { nullable: false },
-  },
-  locations: {
-    id: { nullable: false },
-    code: { nullable: false },
-    name: { nullable: false },
-    sells_online: { nullable: false },
-    created_at: { nullable: false },
-  },
-  stock_levels: {
-    product_id: { nullable: false },
-    location_id: { nullable: false },
-    on_hand: { nullable: false, int64: true },
-    committed: { nullable: false, int64: true },
-    incoming: { nullable: false, int64: true },
-    updated_at: { nullable: false },
-  },
-  changes: {
-    seq: { nullable: false },
-    type: { nullable: false },
-    product_id: { nullable: true },
-    sku: { nullable: true },
-    payload: { nullable: false },
-    created_at: { nullable: false },
-  },
-  reservations: {
-    id: { nullable: false },
-    product_id: { nullable: false },
-    location_id: { nullable: false },
-    quantity: { nullable: false, int64: true },
-    reference: { nullable: false },
-    status: { nullable: false },
-    expires_at: { nullable: true },
-    created_at: { nullable: false },
-    updated_at: { nullable: false },
-  },
-  movements: {
-    id: { nullable: false },
-    seq: { nullable: false },
-    product_id: { nullable: false },
-    location_id: { nullable: false },
-    quantity: { nullable: false, int64: true },
-    kind: { nullable: false },
-    reason: { nullable: true },
-    reference: { nullable: true },
-    idempotency_key: { nullable: true },
-    reservation_id: { nullable: true },
-    transfer_id: { nullable: true },
-    created_at: { nullable: false },
-  },
-  idempotency_keys: {
-    key: { nullable: false },
-    operation: { nullable: false },
-    request_hash: { nullable: false },
-    response: { nullable: false },
-    created_at: { nullable: false },
-  },
-  settings: {
-    key: { nullable: false },
-    value: { nullable: false },
-    updated_at: { nullable: false },
-  },
-  publish_state: {
-    artifact: { nullable: false },
-    seq: { nullable: false },
-    written_at: { nullable: true },
-    duration_ms: { nullable: true },
-    details: { nullable: false },
-    error: { nullable: true },
-    updated_at: { nullable: false },
-  },
-  published_products: {
-    product_id: { nullable: false },
-    sku: { nullable: false },
-    slug: { nullable: false },
-    content_hash: { nullable: false },
-    lastmod: { nullable: false },
-    seq: { nullable: false },
-    in_feed: { nullable: false },
-    in_sitemap: { nullable: false },
-    has_jsonld: { nullable: false },
-    issue_count: { nullable: false },
-    issues: { nullable: true },
-    updated_at: { nullable: false },
-  },
-  webhook_subscriptions: {
-    id: { nullable: false },
-    url: { nullable: false },
-    event_types: { nullable: false },
-    secret: { nullable: false },
-    enabled: { nullable: false },
-    description: { nullable: false },
-    max_attempts: { nullable: false },
-    timeout_ms: { nullable: false },
-    lease_owner: { nullable: true },
-    lease_until: { nullable: true },
-    created_at: { nullable: false },
-    updated_at: { nullable: false },
-  },
-  webhook_deliveries: {
-    id: { nullable: false },
-    subscription_id: { nullable: false },
-    change_seq: { nullable: false },
-    event_type: { nullable: false },
-    status: { nullable: false },
-    attempts: { nullable: false },
-    next_attempt_at: { nullable: true },
-    last_attempt_at: { nullable: true },
-    response_code: { nullable: true },
-    duration_ms: { nullable: true },
-    error: { nullable: true },
-    created_at: { nullable: false },
-    delivered_at: { nullable: true },
-  },
-  channel_orders: {
-    id: { nullable: false },
-    channel: { nullable: false },
-    order_id: { nullable: false },
-    reference: { nullable: false },
-    state: { nullable: false },
-    lines: { nullable: false },
-    created_at: { nullable: false },
-    updated_at: { nullable: false },
-  },
-  channel_deliveries: {
-    channel: { nullable: false },
-    delivery_id: { nullable: false },
-    topic: { nullable: false },
-    order_id: { nullable: true },
-    result: { nullable: false },
-    received_at: { nullable: false },
-  },
-  order_exceptions: {
-    id: { nullable: false },
-    channel: { nullable: false },
-    order_id: { nullable: false },
-    reference: { nullable: false },
-    topic: { nullable: false },
-    message: { nullable: false },
-    problems: { nullable: false },
-    event: { nullable: false },
-    status: { nullable: false },
-    resolution: { nullable: true },
-    created_at: { nullable: false },
-    updated_at: { nullable: false },
-    resolved_at: { nullable: true },
-  },
-  stock_count_marks: {
-    product_id: { nullable: false },
-    location_id: { nullable: false },
-    counted_at: { nullable: false },
-    updated_at: { nullable: false },
-  },
+export type ColumnType =
+  /** Free text of any length. */
+  | 'text'
+  /** Text holding a JSON document (the core stringifies and parses it). */
+  | 'json'
+  /** 32-bit on PostgreSQL: counters, sequence numbers, durations, HTTP codes. */
+  | 'integer'
+  /**
+   * Any 64-bit integer (money in minor units, quantities): `bigint` on PostgreSQL; on SQLite every
+   * INTEGER column is 64-bit, so there it is an INTEGER column.
+   */
+  | 'int64'
+  | 'boolean'
+  /** An auto-incrementing integer key: insert order is key order. */
+  | 'increments'
+  /** An ISO-8601 UTC instant as text (`varchar(32)`), so it sorts and compares the same on both engines. */
+  | 'timestamp'
+  | `varchar(${number})`;
+
+export type ColumnShape = {
+  type: ColumnType;
+  nullable: boolean;
+  /** The column's default; absent: it has none. */
+  default?: string | number | boolean;
 };
 
-/** Whether a column as knex describes it holds any 64-bit integer on this engine. */
-function isInt64(db: import('knex').Knex, table: string, name: string, type: string): boolean {
-  if ((db.client as { dialect: string }).dialect === 'postgresql') return type === 'bigint';
-  // SQLite: a declared type containing INT has INTEGER affinity, which stores 64-bit integers.
-  // Only the columns the description marks are reported, since every INTEGER column would match.
-  return SCHEMA[table]?.[name]?.int64 === true && /int/i.test(type);
+export type IndexShape = {
+  columns: readonly string[];
+  unique?: true;
+  /** The predicate of a partial index, as written in the migration. */
+  where?: string;
+};
+
+export type TableShape = {
+  columns: Record<string, ColumnShape>;
+  primaryKey: readonly string[];
+  /** By name (knex's `<table>_<columns>_index` / `_unique`); a unique constraint is a unique index here. */
+  indexes?: Record<string, IndexShape>;
+  /** Local column(s), comma-separated, to `table(column)`; no action on delete or update unless written (`… on delete cascade`). */
+  foreignKeys?: Record<string, string>;
+};
+
+/** What each engine reports for a column type (lower case; varchar as `varchar(n)` on both). */
+export function engineType(type: ColumnType, dialect: Dialect): string {
+  switch (type) {
+    case 'json':
+      return 'text';
+    case 'int64':
+      return dialect === 'pg' ? 'bigint' : 'integer';
+    case 'increments':
+      return dialect === 'pg' ? 'serial' : 'integer autoincrement';
+    case 'timestamp':
+      return 'varchar(32)';
+    default:
+      return type;
+  }
 }
 
-/** Reads the live shape of the application tables (SQLite or PostgreSQL). */
-export async function introspectSchema(
-  db: import('knex').Knex,
-): Promise<Record<string, Record<string, ColumnShape>>> {
-  const out: Record<string, Record<string, ColumnShape>> = {};
-  for (const table of Object.keys(SCHEMA)) {
-    const info = await db(table).columnInfo();
-    out[table] = Object.fromEntries(
-      Object.entries(info).map(([name, col]) => {
-        const { nullable, type } = col as { nullable: boolean; type: string };
-        return [name, isInt64(db, table, name, type) ? { nullable, int64: true as const } : { nullable }];
-      }),
-    );
-  }
-  return out;
-}
+// Shorthands for the common columns: NOT NULL or NULL, no default. A column with a default is
+// written out: `{ type: 'boolean', nullable: false, default: false }`.
+const required = (type: ColumnType): ColumnShape => ({ type, nullable: false });
+const optional = (type: ColumnType): ColumnShape => ({ type, nullable: true });
+
+export const SCHEMA: Record<string, TableShape> = {
+  products: {
+    columns: {
+      id: required('varchar(36)'),
+      sku: required('varchar(50)'),
+      title: required('text'),
+      description: required('text'),
+      brand: required('varchar(150)'),
+      gtin: optional('varchar(14)'),
+      mpn: optional('varchar(70)'),
+      condition: required('varchar(16)'),
+      price_minor: required('int64'),
+      sale_price_minor: optional('int64'),
+      currency: required('varchar(3)'),
+      slug: required('varchar(200)'),
+      image_url: optional('text'),
+      additional_image_urls: required('json'),
+      status: required('varchar(16)'),
+      item_group_id: optional('varchar(50)'),
+      allow_backorder: required('boolean'),
+      // A date (YYYY-MM-DD), not an instant.
+      preorder_date: optional('varchar(10)'),
+      buffer_stock: optional('int64'),
+      created_at: required('timestamp'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['id'],
+    indexes: {
+      products_sku_unique: { columns: ['sku'], unique: true },
+      products_slug_unique: { columns: ['slug'], unique: true },
+      products_gtin_index: { columns: ['gtin'] },
+      products_status_index: { columns: ['status'] },
+      products_item_group_id_index: { columns: ['item_group_id'] },
+      products_title_sku_index: { columns: ['title', 'sku'] },
+      products_price_minor_sku_index: { columns: ['price_minor', 'sku'] },
+    },
+  },
+  locations: {
+    columns: {
+      id: required('varchar(36)'),
+      code: required('varchar(32)'),
+      name: required('varchar(150)'),
+      sells_online: required('boolean'),
+      created_at: required('timestamp'),
+    },
+    primaryKey: ['id'],
+    indexes: {
+      locations_code_unique: { columns: ['code'], unique: true },
+    },
+  },
+  stock_levels: {
+    columns: {
+      product_id: required('varchar(36)'),
+      location_id: required('varchar(36)'),
+      on_hand: required('int64'),
+      committed: required('int64'),
+      incoming: required('int64'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['product_id', 'location_id'],
+    foreignKeys: { product_id: 'products(id)', location_id: 'locations(id)' },
+  },
+  changes: {
+    columns: {
+      seq: required('increments'),
+      type: required('varchar(40)'),
+      product_id: optional('varchar(36)'),
+      sku: optional('varchar(50)'),
+      payload: required('json'),
+      created_at: required('timestamp'),
+    },
+    primaryKey: ['seq'],
+    indexes: {
+      changes_sku_seq_index: { columns: ['sku', 'seq'] },
+      changes_type_seq_index: { columns: ['type', 'seq'] },
+    },
+  },
+  reservations: {
+    columns: {
+      id: required('varchar(36)'),
+      product_id: required('varchar(36)'),
+      location_id: required('varchar(36)'),
+      quantity: required('int64'),
+      reference: required('varchar(200)'),
+      status: required('varchar(16)'),
+      expires_at: optional('timestamp'),
+      created_at: required('timestamp'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['id'],
+    indexes: {
+      reservations_reference_index: { columns: ['reference'] },
+      reservations_status_expires_at_index: { columns: ['status', 'expires_at'] },
+      reservations_product_id_status_index: { columns: ['product_id', 'status'] },
+    },
+    foreignKeys: { product_id: 'products(id)', location_id: 'locations(id)' },
+  },
+  movements: {
+    columns: {
+      id: required('varchar(36)'),
+      seq: required('integer'),
+      product_id: required('varchar(36)'),
+      location_id: required('varchar(36)'),
+      quantity: required('int64'),
+      kind: required('varchar(16)'),
+      reason: optional('varchar(500)'),
+      reference: optional('varchar(200)'),
+      idempotency_key: optional('varchar(255)'),
+      reservation_id: optional('varchar(36)'),
+      transfer_id: optional('varchar(36)'),
+      created_at: required('timestamp'),
+    },
+    primaryKey: ['id'],
+    indexes: {
+      movements_product_id_seq_index: { columns: ['product_id', 'seq'] },
+      movements_seq_index: { columns: ['seq'] },
+    },
+    foreignKeys: {
+      seq: 'changes(seq)',
+      product_id: 'products(id)',
+      location_id: 'locations(id)',
+      reservation_id: 'reservations(id)',
+    },
+  },
+  idempotency_keys: {
+    columns: {
+      key: required('varchar(255)'),
+      operation: required('varchar(64)'),
+      request_hash: required('varchar(64)'),
+      response: required('json'),
+      created_at: required('timestamp'),
+    },
+    primaryKey: ['key'],
+  },
+  settings: {
+    columns: {
+      key: required('varchar(64)'),
+      value: required('json'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['key'],
+  },
+  publish_state: {
+    columns: {
+      artifact: required('varchar(32)'),
+      seq: required('integer'),
+      written_at: optional('timestamp'),
+      duration_ms: optional('integer'),
+      details: required('json'),
+      error: optional('text'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['artifact'],
+  },
+  published_products: {
+    columns: {
+      product_id: required('varchar(36)'),
+      sku: required('varchar(50)'),
+      slug: required('varchar(200)'),
+      content_hash: required('varchar(64)'),
+      lastmod: required('timestamp'),
+      seq: required('integer'),
+      in_feed: required('boolean'),
+      in_sitemap: required('boolean'),
+      has_jsonld: required('boolean'),
+      issue_count: required('integer'),
+      issues: optional('json'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['product_id'],
+    indexes: {
+      published_products_issue_count_sku_index: { columns: ['issue_count', 'sku'] },
+    },
+  },
+  webhook_subscriptions: {
+    columns: {
+      id: required('varchar(36)'),
+      url: required('text'),
+      event_types: required('json'),
+      secret: required('varchar(200)'),
+      enabled: required('boolean'),
+      description: required('varchar(200)'),
+      max_attempts: required('integer'),
+      timeout_ms: required('integer'),
+      lease_owner: optional('varchar(64)'),
+      lease_until: optional('timestamp'),
+      created_at: required('timestamp'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['id'],
+  },
+  webhook_deliveries: {
+    columns: {
+      id: required('increments'),
+      subscription_id: required('varchar(36)'),
+      change_seq: required('integer'),
+      event_type: required('varchar(40)'),
+      status: required('varchar(16)'),
+      attempts: required('integer'),
+      next_attempt_at: optional('timestamp'),
+      last_attempt_at: optional('timestamp'),
+      response_code: optional('integer'),
+      duration_ms: optional('integer'),
+      error: optional('varchar(500)'),
+      created_at: required('timestamp'),
+      delivered_at: optional('timestamp'),
+    },
+    primaryKey: ['id'],
+    indexes: {
+      webhook_deliveries_subscription_id_status_id_index: { columns: ['subscription_id', 'status', 'id'] },
+      webhook_deliveries_status_id_index: { columns: ['status', 'id'] },
+    },
+    foreignKeys: { subscription_id: 'webhook_subscriptions(id)', change_seq: 'changes(seq)' },
+  },
+  channel_orders: {
+    columns: {
+      id: required('varchar(36)'),
+      channel: required('varchar(16)'),
+      order_id: required('varchar(64)'),
+      reference: required('varchar(200)'),
+      state: required('varchar(16)'),
+      lines: required('json'),
+      created_at: required('timestamp'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['id'],
+    indexes: {
+      channel_orders_channel_order_id_unique: { columns: ['channel', 'order_id'], unique: true },
+    },
+  },
+  channel_deliveries: {
+    columns: {
+      channel: required('varchar(16)'),
+      delivery_id: required('varchar(255)'),
+      topic: required('varchar(64)'),
+      order_id: optional('varchar(64)'),
+      result: required('json'),
+      received_at: required('timestamp'),
+    },
+    primaryKey: ['channel', 'delivery_id'],
+  },
+  order_exceptions: {
+    columns: {
+      id: required('varchar(36)'),
+      channel: required('varchar(16)'),
+      order_id: required('varchar(64)'),
+      reference: required('varchar(200)'),
+      topic: required('varchar(64)'),
+      message: required('text'),
+      problems: required('json'),
+      event: required('json'),
+      status: required('varchar(16)'),
+      resolution: optional('varchar(500)'),
+      created_at: required('timestamp'),
+      updated_at: required('timestamp'),
+      resolved_at: optional('timestamp'),
+    },
+    primaryKey: ['id'],
+    indexes: {
+      order_exceptions_status_created_at_index: { columns: ['status', 'created_at'] },
+      order_exceptions_channel_order_id_index: { columns: ['channel', 'order_id'] },
+    },
+  },
+  stock_count_marks: {
+    columns: {
+      product_id: required('varchar(36)'),
+      location_id: required('varchar(36)'),
+      counted_at: required('timestamp'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['product_id', 'location_id'],
+    foreignKeys: { product_id: 'products(id)', location_id: 'locations(id)' },
+  },
+};

@@ -9,10 +9,9 @@ import { withIdempotency } from '../idempotency';
 import type { StockService } from '../stock/stock-service';
 import type { Db } from '../util/db-helpers';
 import { listProductRows } from './product-list';
-import { productCrossings } from '../events/availability-events';
-import type { WriteContext, WriteQueue } from '../write-queue';
+import { productCrossings } from '../stock/availability-events';
+import type { ExclusiveWriter, WriteContext } from '../write-queue';
 import { findProductRow, freeSlug, toProduct, toProductFields, type ProductRow } from './product-repository';
-import type { StockOp } from '../stock/stock-ops';
 import type { SummaryContext } from '../stock/stock-summary';
 import type { NewChange } from '../changes/change-log';
 
@@ -152,7 +151,7 @@ function failIf(issues: FieldIssue[]): void {
 export class ProductService {
   constructor(
     private readonly db: Db,
-    private readonly queue: WriteQueue<StockOp, unknown>,
+    private readonly queue: ExclusiveWriter,
     private readonly stock: StockService,
     private readonly defaultCurrency: () => string,
     private readonly listContext: SummaryContext,

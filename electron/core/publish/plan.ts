@@ -8,7 +8,7 @@ import path from 'node:path';
 import { latestSeq } from '../changes/change-log';
 import { removeStaleTemps } from './atomic-file';
 import { CatalogCache } from './catalog-cache';
-import type { RunDeps, RunState } from './publish-run';
+import type { RunDeps, RunState } from './run-state';
 import type { PreviousRecord, ProductRecord, SavedRecord } from './product-record';
 import { loadArtifactStates, loadOrphanRecords } from './publish-store';
 import { jsonLdTexts, renderProduct, type Rendered } from './render';

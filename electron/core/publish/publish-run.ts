@@ -11,70 +11,15 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ArtifactName } from '../../../shared/schemas/publish';
-import type { Logger } from '../db/migrate';
-import type { StockOp } from '../stock/stock-ops';
-import type { SummaryContext } from '../stock/stock-summary';
-import type { Db } from '../util/db-helpers';
-import type { WriteQueue } from '../write-queue';
 import { fsyncDir } from './atomic-file';
-import type { SitemapLimits } from './artifacts';
-import type { CatalogCache } from './catalog-cache';
 import { JsonLdWriter } from './jsonld-writer';
-import { StaleFilesError, type Layouts, type OutputResult } from './outputs';
+import { StaleFilesError, type OutputResult } from './outputs';
 import { planCatalogue, planChanges, type Plan } from './plan';
 import { sameSaved, type PreviousRecord, type ProductRecord } from './product-record';
-import type { ArtifactState } from './publish-store';
 import { recordPublish } from './record';
 import { lastmodNow, seal, type Fragments, type Rendered } from './render';
-import type { PublishOutcome, StoredSettings } from './types';
+import type { RunDeps, RunReport, RunRequest, RunState } from './run-state';
 import { removeJsonLd, removeJsonLdFolder, splicedWrite, streamedWrite } from './write';
-
-export type RunDeps = {
-  db: Db;
-  queue: WriteQueue<StockOp, unknown>;
-  summary: SummaryContext;
-  settings(): StoredSettings;
-  publishDir(): string;
-  /** Refuses a folder that is not Stockfeed's (throws) and marks a new one as Stockfeed's; see publish-folder.ts. */
-  claimFolder?(dir: string): void;
-  log: Logger;
-  /** Smaller sitemap files (tests of the split). */
-  sitemapLimits?: SitemapLimits;
-};
-
-/** What survives between publishes in a running publisher. */
-export type RunState = {
-  cache: CatalogCache | null;
-  /** The folder the cache was last written to. */
-  dir: string | null;
-  layouts: Layouts;
-  artifacts: Map<ArtifactName, ArtifactState>;
-  /** Products a full publish could not place (they changed SKU while it read): published next. */
-  pending: Set<string>;
-  /** Their records as last published, until then. */
-  orphans: Map<string, ProductRecord>;
-};
-
-export function newRunState(): RunState {
-  return { cache: null, dir: null, layouts: { parts: [] }, artifacts: new Map(), pending: new Set(), orphans: new Map() };
-}
-
-export type RunRequest =
-  | { mode: 'full'; force: boolean }
-  /** `upTo`: the last change-log sequence the ids were collected from (what the files then reflect). */
-  | { mode: 'incremental'; ids: Set<string>; upTo: number };
-
-export type RunReport = {
-  seq: number;
-  full: boolean;
-  /** False when nothing in the folder had to change. */
-  wrote: boolean;
-  outcome: PublishOutcome;
-  durationMs: number;
-  /** When every file was in place (before the database records were committed). */
-  filesDoneAt: number;
-};
 
 /** Runs one publish against `state` (which it updates). Throws when a file cannot be written. */
 export async function runPublish(deps: RunDeps, state: RunState, request: RunRequest): Promise<RunReport> {

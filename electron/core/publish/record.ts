@@ -11,7 +11,7 @@ import type { ArtifactName } from '../../../shared/schemas/publish';
 import { FILE_NAMES } from './artifacts';
 import type { OutputResult } from './outputs';
 import type { SavedRecord } from './product-record';
-import type { RunDeps, RunReport, RunState } from './publish-run';
+import type { RunDeps, RunReport, RunState } from './run-state';
 import { saveArtifactStates, savePublished, type ArtifactCounts, type FileInfo } from './publish-store';
 import type { PublishedFile, PublishOutcome } from './types';
 

@@ -11,7 +11,7 @@ import { SCHEMA_ORG_AVAILABILITY } from '../../../shared/domain/availability';
 import { fromMinorUnits } from '../../../shared/domain/money';
 import type { PublishProblem } from '../../../shared/schemas/publish';
 import type { StockSummary } from '../../../shared/schemas/stock';
-import type { ProductRow } from '../products/product-repository';
+import type { CatalogRow } from '../db/publish-queries';
 import { num } from '../util/db-helpers';
 import { jsonLdStringify, tsvCell, xmlText } from './escape';
 import type { LdDigest } from './jsonld-writer';
@@ -82,7 +82,7 @@ const NO_PROBLEMS: PublishProblem[] = [];
  * Renders a product. `summary` comes from `summarise`, the same call the stock API makes. The
  * JSON-LD node is built when JSON-LD is published (`jsonLd`, the setting by default).
  */
-export function renderProduct(row: ProductRow, summary: StockSummary, settings: StoredSettings, jsonLd = settings.artifacts.jsonLd): Rendered {
+export function renderProduct(row: CatalogRow, summary: StockSummary, settings: StoredSettings, jsonLd = settings.artifacts.jsonLd): Rendered {
   const brand = row.brand || settings.defaultBrand;
   const additional = (JSON.parse(row.additional_image_urls) as string[]).map((u) => canonicalHttpUrl(u) ?? u);
   const imageUrl = row.image_url ? (canonicalHttpUrl(row.image_url) ?? row.image_url) : null;

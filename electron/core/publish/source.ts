@@ -4,15 +4,15 @@
  */
 import type { StockSummary } from '../../../shared/schemas/stock';
 import type { ProductRow } from '../products/product-repository';
-import { openCatalogScan, SCAN_COLUMNS, SCAN_PAGE, skuOrder, type CatalogScan } from '../db/publish-queries';
+import { openCatalogScan, SCAN_COLUMNS, SCAN_PAGE, skuOrder, type CatalogRow, type CatalogScan } from '../db/publish-queries';
 import type { SavedRecord } from './product-record';
 import { savedRecordOf } from './publish-store';
 import { loadSummaries, summariesFrom, type SummaryContext } from '../stock/stock-summary';
 import type { Db } from '../util/db-helpers';
 
-export type SourceProduct = { row: ProductRow; summary: StockSummary };
+export type SourceProduct = { row: CatalogRow; summary: StockSummary };
 
-async function withSummaries(db: Db, rows: ProductRow[], ctx: SummaryContext): Promise<SourceProduct[]> {
+async function withSummaries(db: Db, rows: CatalogRow[], ctx: SummaryContext): Promise<SourceProduct[]> {
   const summaries = await loadSummaries(db, rows, ctx);
   return rows.map((row) => ({ row, summary: summaries.get(row.id) as StockSummary }));
 }
@@ -75,9 +75,9 @@ export async function groupSizes(db: Db): Promise<Map<string, number>> {
 
 /** The members of `groups` whose SKU sorts after `afterSku` (read ahead to complete a group's JSON-LD). */
 export async function groupMembersAfter(db: Db, ctx: SummaryContext, groups: string[], afterSku: string): Promise<SourceProduct[]> {
-  const rows: ProductRow[] = [];
+  const rows: CatalogRow[] = [];
   for (let i = 0; i < groups.length; i += 500) {
-    rows.push(...((await db('products').select(SCAN_COLUMNS).whereIn('item_group_id', groups.slice(i, i + 500)).andWhereRaw(`${skuOrder(db)} > ?`, [afterSku])) as ProductRow[]));
+    rows.push(...((await db('products').select(SCAN_COLUMNS).whereIn('item_group_id', groups.slice(i, i + 500)).andWhereRaw(`${skuOrder(db)} > ?`, [afterSku])) as CatalogRow[]));
   }
   return withSummaries(db, rows, ctx);
 }

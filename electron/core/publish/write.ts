@@ -10,7 +10,7 @@ import type { CatalogCache } from './catalog-cache';
 import { OutputSet, type OutputResult } from './outputs';
 import { samePublished, type PreviousRecord, type ProductRecord } from './product-record';
 import type { FileInfo } from './publish-store';
-import type { RunDeps, RunState } from './publish-run';
+import type { RunDeps, RunState } from './run-state';
 import type { Fragments } from './render';
 import type { StoredSettings } from './types';
 

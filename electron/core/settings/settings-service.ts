@@ -2,10 +2,9 @@ import type { ParsedInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { settingsInput, type Settings } from '../../../shared/schemas/settings';
 import type { Db } from '../util/db-helpers';
-import type { WriteQueue } from '../write-queue';
-import type { StockOp } from '../stock/stock-ops';
+import type { ExclusiveWriter } from '../write-queue';
 import { withIdempotency } from '../idempotency';
-import { shopBufferCrossings } from '../events/availability-events';
+import { shopBufferCrossings } from '../stock/availability-events';
 import type { LocationDirectory } from '../locations/locations';
 import { assertEngineAllowed } from '../publish/delivery/indexnow-config';
 import type { HostKeyPin } from '../publish/types';
@@ -23,7 +22,7 @@ export class SettingsService {
 
   constructor(
     private readonly db: Db,
-    private readonly queue: WriteQueue<StockOp, unknown>,
+    private readonly queue: ExclusiveWriter,
     private readonly locations: LocationDirectory,
     /** Why a publish folder cannot be used (relative, holds files Stockfeed did not write), or null. */
     private readonly publishDirProblem: (value: string) => string | null = () => null,

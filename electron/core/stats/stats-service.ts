@@ -127,12 +127,3 @@ export class StatsService {
     return { days: [...days.values()] };
   }
 }
-
-/** The stats operations of the contract. */
-export function createStatsHandlers(stats: StatsService) {
-  return {
-    'stats.overview': () => stats.overview(),
-    'stats.stockHistory': (input: ParsedInput<'stats.stockHistory'>) => stats.stockHistory(input),
-    'stats.movementsPerDay': (input: ParsedInput<'stats.movementsPerDay'>) => stats.movementsPerDay(input),
-  };
-}

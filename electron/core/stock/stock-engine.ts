@@ -9,13 +9,13 @@ import { AppError } from '../../../shared/errors';
 import { QUANTITY_MAX } from '../../../shared/domain/limits';
 import type { Movement, MovementKind, Reservation, StockSnapshot } from '../../../shared/schemas/stock';
 import type { NewChange } from '../changes/change-log';
-import { AvailabilityTracker } from '../events/availability-events';
+import { AvailabilityTracker } from './availability-events';
 import { findKeys, replay, requestHash } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkRows, chunkValues, num } from '../util/db-helpers';
 import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
 import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
-import { OPERATION_OF, type LevelRow, type MovementRow, type ReservationRow, type StockOp } from './stock-ops';
+import type { LevelRow, MovementRow, ReservationRow, StockOp, StockOutput } from './stock-ops';
 
 type ProductLite = { id: string; sku: string; allowBackorder: boolean; status: string; facts: ProductFacts };
 
@@ -38,11 +38,11 @@ type Plan = {
   /** availability.changed when this operation moved the product across a verdict. */
   followUps: NewChange[];
   movements: Array<Omit<MovementRow, 'seq'>>;
-  finish(seq: number): unknown;
+  finish(seq: number): StockOutput;
   idempotency?: { key: string; operation: string; hash: string };
 };
 
-type Step = { kind: 'error'; error: Error } | { kind: 'value'; value: unknown } | { kind: 'plan'; plan: Plan } | { kind: 'same-as'; index: number };
+type Step = { kind: 'error'; error: Error } | { kind: 'value'; value: StockOutput } | { kind: 'plan'; plan: Plan } | { kind: 'same-as'; index: number };
 
 const levelKey = (productId: string, locationId: string) => `${productId}|${locationId}`;
 
@@ -52,7 +52,11 @@ export type StockEngineDeps = SummaryContext & {
   defaultLocation(): string;
 };
 
-export function createStockBatchHandler(deps: StockEngineDeps): BatchHandler<StockOp, unknown> {
+/**
+ * The stock engine: the write queue's batch handler, and the one way stock is written. Built once
+ * per core; orders, 3PL counts and imports run it inside their own transactions through the queue.
+ */
+export function createStockEngine(deps: StockEngineDeps): BatchHandler<StockOp, StockOutput> {
   return async (ctx, ops) => new Batch(ctx, deps, ops).run();
 }
 
@@ -72,7 +76,7 @@ class Batch {
     private readonly ops: StockOp[],
   ) {}
 
-  async run(): Promise<Outcome<unknown>[]> {
+  async run(): Promise<Array<Outcome<StockOutput>>> {
     await this.load();
     const steps = await this.plan();
     return this.write(steps);
@@ -83,7 +87,7 @@ class Batch {
   private async load(): Promise<void> {
     const { trx } = this.ctx;
     const reservationIds = this.ops.flatMap((op) =>
-      op.type === 'fulfil' || op.type === 'release' || op.type === 'expire' ? [op.input.id] : [],
+      op.op === 'reservations.fulfil' || op.op === 'reservations.release' || op.op === 'reservations.expire' ? [op.input.id] : [],
     );
     for (const chunk of chunkValues([...new Set(reservationIds)])) {
       const rows = (await trx('reservations').whereIn('id', chunk)) as ReservationRow[];
@@ -162,14 +166,14 @@ class Batch {
     const steps: Step[] = [];
 
     for (const [index, op] of this.ops.entries()) {
-      const operation = OPERATION_OF[op.type];
+      const operation = op.op;
       const key = op.input.idempotencyKey;
       try {
         if (key) {
           const hash = requestHash(operation, op.input);
           const row = stored.get(key);
           if (row) {
-            steps.push({ kind: 'value', value: replay(row, operation, hash) });
+            steps.push({ kind: 'value', value: replay<StockOutput>(row, operation, hash) });
             continue;
           }
           const earlier = seenInBatch.get(key);
@@ -212,25 +216,29 @@ class Batch {
   }
 
   private async planOne(op: StockOp): Promise<Plan> {
-    switch (op.type) {
-      case 'receive':
-      case 'return':
-      case 'adjust':
-        return this.planDelta(op.type, op.input, op.input.quantity);
-      case 'count': {
+    switch (op.op) {
+      case 'stock.receive':
+        return this.planDelta('receive', op.input, op.input.quantity);
+      case 'stock.return':
+        return this.planDelta('return', op.input, op.input.quantity);
+      case 'stock.adjust':
+        return this.planDelta('adjust', op.input, op.input.quantity);
+      case 'stock.count': {
         const product = this.product(op.input.sku);
         const location = await this.location(op.input.location);
         const level = this.level(product.id, location.id);
         return this.planDelta('count', op.input, op.input.quantity - level.on_hand);
       }
-      case 'transfer':
+      case 'stock.transfer':
         return this.planTransfer(op.input);
-      case 'reserve':
+      case 'reservations.create':
         return this.planReserve(op.input);
-      case 'fulfil':
-      case 'release':
-      case 'expire':
-        return this.planSettle(op.type, op.input.id);
+      case 'reservations.fulfil':
+        return this.planSettle('fulfil', op.input.id);
+      case 'reservations.release':
+        return this.planSettle('release', op.input.id);
+      case 'reservations.expire':
+        return this.planSettle('expire', op.input.id);
     }
   }
 
@@ -518,7 +526,7 @@ class Batch {
 
   // ---- writes: one multi-row statement per table ----------------------------------------------
 
-  private async write(steps: Step[]): Promise<Outcome<unknown>[]> {
+  private async write(steps: Step[]): Promise<Array<Outcome<StockOutput>>> {
     const { trx, now } = this.ctx;
     const plans = steps.flatMap((s) => (s.kind === 'plan' ? [s.plan] : []));
     // One append (one multi-row insert) for the operations' entries and their crossings.
@@ -544,7 +552,7 @@ class Batch {
     const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
     for (const chunk of chunkRows(movementRows)) await trx('movements').insert(chunk);
 
-    const values = new Map<number, unknown>();
+    const values = new Map<number, StockOutput>();
     const keyRows: Array<Record<string, string>> = [];
     steps.forEach((step, i) => {
       if (step.kind !== 'plan') return;
@@ -557,16 +565,16 @@ class Batch {
     });
     for (const chunk of chunkRows(keyRows)) await trx('idempotency_keys').insert(chunk);
 
-    return steps.map((step, i): Outcome<unknown> => {
+    return steps.map((step, i): Outcome<StockOutput> => {
       switch (step.kind) {
         case 'error':
           return { ok: false, error: step.error };
         case 'value':
           return { ok: true, value: step.value };
         case 'plan':
-          return { ok: true, value: values.get(i) };
+          return { ok: true, value: values.get(i) as StockOutput };
         case 'same-as':
-          return { ok: true, value: values.get(step.index) };
+          return { ok: true, value: values.get(step.index) as StockOutput };
       }
     });
   }

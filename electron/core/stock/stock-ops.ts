@@ -1,29 +1,34 @@
-import type { ParsedInput } from '../../../shared/contract';
+import type { OperationName, Output, ParsedInput } from '../../../shared/contract';
+import type { AnyOutput, KeyedWriteQueue, Submission } from '../write-queue';
 
-/** A stock write as the engine sees it: parsed input plus the operation it came from. */
-export type StockOp =
-  | { type: 'receive'; input: ParsedInput<'stock.receive'> }
-  | { type: 'return'; input: ParsedInput<'stock.return'> }
-  | { type: 'adjust'; input: ParsedInput<'stock.adjust'> }
-  | { type: 'count'; input: ParsedInput<'stock.count'> }
-  | { type: 'transfer'; input: ParsedInput<'stock.transfer'> }
-  | { type: 'reserve'; input: ParsedInput<'reservations.create'> }
-  | { type: 'fulfil'; input: ParsedInput<'reservations.fulfil'> }
-  | { type: 'release'; input: ParsedInput<'reservations.release'> }
-  /** Issued by the expiry sweep, never by a caller. */
-  | { type: 'expire'; input: { id: string; idempotencyKey?: undefined } };
+/** A contract operation as the engine takes it: parsed input in, the contract's output out. */
+type Contracted<K extends OperationName> = { input: ParsedInput<K>; output: Output<K> };
 
-export const OPERATION_OF: Record<StockOp['type'], string> = {
-  receive: 'stock.receive',
-  return: 'stock.return',
-  adjust: 'stock.adjust',
-  count: 'stock.count',
-  transfer: 'stock.transfer',
-  reserve: 'reservations.create',
-  fulfil: 'reservations.fulfil',
-  release: 'reservations.release',
-  expire: 'reservations.expire',
+/**
+ * The stock writes, by operation name: the write queue is keyed by these, so a submit resolves to
+ * its operation's output. The name is also what an idempotency key is recorded against.
+ */
+export type StockOperations = {
+  'stock.receive': Contracted<'stock.receive'>;
+  'stock.return': Contracted<'stock.return'>;
+  'stock.adjust': Contracted<'stock.adjust'>;
+  'stock.count': Contracted<'stock.count'>;
+  'stock.transfer': Contracted<'stock.transfer'>;
+  'reservations.create': Contracted<'reservations.create'>;
+  'reservations.fulfil': Contracted<'reservations.fulfil'>;
+  'reservations.release': Contracted<'reservations.release'>;
+  /** Issued by the expiry sweep, never by a caller; answered like a release. */
+  'reservations.expire': { input: { id: string; idempotencyKey?: undefined }; output: Output<'reservations.release'> };
 };
+
+/** A stock write as the engine sees it: the operation's name and its parsed input. */
+export type StockOp = Submission<StockOperations>;
+
+/** What any stock write answers with (a stock result or a reservation result). */
+export type StockOutput = AnyOutput<StockOperations>;
+
+/** The single write path of this core: group commit for stock writes, exclusive jobs for the rest. */
+export type StockWriteQueue = KeyedWriteQueue<StockOperations>;
 
 export type LevelRow = {
   product_id: string;

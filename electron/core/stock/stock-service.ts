@@ -4,42 +4,40 @@ import type { Movement, MovementKind, Reservation, ReservationStatus, StockSnaps
 import { loadSummaries, summarise, type LevelFigures, type ProductFacts, type SummaryContext } from './stock-summary';
 import type { LocationDirectory } from '../locations/locations';
 import { num, type Db } from '../util/db-helpers';
-import type { WriteQueue } from '../write-queue';
-import type { StockOp } from './stock-ops';
-
+import type { StockWriteQueue } from './stock-ops';
 
 /** Stock reads, and stock writes funnelled through the write queue (the only path that writes stock). */
 export class StockService {
   constructor(
     private readonly db: Db,
-    private readonly queue: WriteQueue<StockOp, unknown>,
+    private readonly queue: StockWriteQueue,
     private readonly locations: LocationDirectory,
     private readonly summaryContext: SummaryContext,
   ) {}
 
-  receive(input: ParsedInput<'stock.receive'>) {
-    return this.queue.submit({ type: 'receive', input }) as Promise<Output<'stock.receive'>>;
+  receive(input: ParsedInput<'stock.receive'>): Promise<Output<'stock.receive'>> {
+    return this.queue.submit({ op: 'stock.receive', input });
   }
-  adjust(input: ParsedInput<'stock.adjust'>) {
-    return this.queue.submit({ type: 'adjust', input }) as Promise<Output<'stock.adjust'>>;
+  adjust(input: ParsedInput<'stock.adjust'>): Promise<Output<'stock.adjust'>> {
+    return this.queue.submit({ op: 'stock.adjust', input });
   }
-  count(input: ParsedInput<'stock.count'>) {
-    return this.queue.submit({ type: 'count', input }) as Promise<Output<'stock.count'>>;
+  count(input: ParsedInput<'stock.count'>): Promise<Output<'stock.count'>> {
+    return this.queue.submit({ op: 'stock.count', input });
   }
-  transfer(input: ParsedInput<'stock.transfer'>) {
-    return this.queue.submit({ type: 'transfer', input }) as Promise<Output<'stock.transfer'>>;
+  transfer(input: ParsedInput<'stock.transfer'>): Promise<Output<'stock.transfer'>> {
+    return this.queue.submit({ op: 'stock.transfer', input });
   }
-  returnStock(input: ParsedInput<'stock.return'>) {
-    return this.queue.submit({ type: 'return', input }) as Promise<Output<'stock.return'>>;
+  returnStock(input: ParsedInput<'stock.return'>): Promise<Output<'stock.return'>> {
+    return this.queue.submit({ op: 'stock.return', input });
   }
-  reserve(input: ParsedInput<'reservations.create'>) {
-    return this.queue.submit({ type: 'reserve', input }) as Promise<Output<'reservations.create'>>;
+  reserve(input: ParsedInput<'reservations.create'>): Promise<Output<'reservations.create'>> {
+    return this.queue.submit({ op: 'reservations.create', input });
   }
-  fulfil(input: ParsedInput<'reservations.fulfil'>) {
-    return this.queue.submit({ type: 'fulfil', input }) as Promise<Output<'reservations.fulfil'>>;
+  fulfil(input: ParsedInput<'reservations.fulfil'>): Promise<Output<'reservations.fulfil'>> {
+    return this.queue.submit({ op: 'reservations.fulfil', input });
   }
-  release(input: ParsedInput<'reservations.release'>) {
-    return this.queue.submit({ type: 'release', input }) as Promise<Output<'reservations.release'>>;
+  release(input: ParsedInput<'reservations.release'>): Promise<Output<'reservations.release'>> {
+    return this.queue.submit({ op: 'reservations.release', input });
   }
 
   /** Releases held reservations whose expiry has passed; returns how many expired. */
@@ -50,7 +48,7 @@ export class StockService {
       .whereNotNull('expires_at')
       .andWhere('expires_at', '<=', now.toISOString())
       .limit(1000)) as Array<{ id: string }>;
-    const results = await Promise.allSettled(due.map((r) => this.queue.submit({ type: 'expire', input: { id: r.id } })));
+    const results = await Promise.allSettled(due.map((r) => this.queue.submit({ op: 'reservations.expire', input: { id: r.id } })));
     return results.filter((r) => r.status === 'fulfilled').length;
   }
 

@@ -15,8 +15,8 @@ import { assertUrlAllowed } from '../net/address-rules';
 import { keepMaskedCredentials, maskCredentials } from '../net/url-credentials';
 import { bool, insertRows, num, type Db } from '../util/db-helpers';
 import { uuid7 } from '../util/uuid7';
-import type { StockOp } from '../stock/stock-ops';
-import type { WriteContext, WriteQueue } from '../write-queue';
+import type { StockWriteQueue } from '../stock/stock-ops';
+import type { WriteContext } from '../write-queue';
 
 export type SubscriptionRow = {
   id: string;
@@ -77,7 +77,7 @@ export class WebhookSubscriptions {
 
   constructor(
     private readonly db: Db,
-    private readonly queue: WriteQueue<StockOp, unknown>,
+    private readonly queue: Pick<StockWriteQueue, 'exclusive' | 'addAppendHook' | 'addRollbackHook'>,
     bus: ChangeBus,
     /** The owner's `webhooks.allowPrivateNetwork`, read at every save. */
     private readonly allowPrivateNetwork: () => boolean,

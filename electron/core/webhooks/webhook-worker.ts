@@ -7,11 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Change, ChangeType } from '../../../shared/schemas/changes';
-import type { Logger } from '../db/migrate';
+import type { Logger } from '../logger';
 import { describeRequestError, describeStatus, type Outbound } from '../net/outbound';
-import type { StockOp } from '../stock/stock-ops';
 import { bool, num, type Db } from '../util/db-helpers';
-import type { WriteQueue } from '../write-queue';
+import type { ExclusiveWriter } from '../write-queue';
 import { recordDeliveries, type DeliveryUpdate } from './delivery-record';
 import { WEBHOOK_HEADERS, signWebhook } from './webhook-signature';
 import type { SubscriptionRow } from './webhook-subscriptions';
@@ -81,7 +80,7 @@ export class WebhookWorker {
 
   constructor(
     private readonly db: Db,
-    private readonly queue: WriteQueue<StockOp, unknown>,
+    private readonly queue: ExclusiveWriter,
     private readonly log: Logger,
     private readonly network: WebhookNetwork,
     private readonly options: WebhookWorkerOptions,

@@ -2,15 +2,14 @@
  * Outgoing webhooks as one piece of the core: subscriptions (and their outbox writer), the
  * delivery worker, the delivery log and manual retries of parked deliveries.
  */
-import type { Handlers, ParsedInput } from '../../../shared/contract';
+import type { ParsedInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { ChangeType } from '../../../shared/schemas/changes';
-import type { WebhookDelivery, WebhookDeliveryStatus } from '../../../shared/schemas/webhooks';
+import type { Webhook, WebhookDelivery, WebhookDeliveryStatus } from '../../../shared/schemas/webhooks';
 import type { ChangeBus } from '../changes/change-log';
-import type { Logger } from '../db/migrate';
-import type { StockOp } from '../stock/stock-ops';
+import type { Logger } from '../logger';
+import type { StockWriteQueue } from '../stock/stock-ops';
 import { num, type Db } from '../util/db-helpers';
-import type { WriteQueue } from '../write-queue';
 import { WebhookSubscriptions } from './webhook-subscriptions';
 import { DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_MAX_MS, WebhookWorker, type WebhookNetwork } from './webhook-worker';
 
@@ -61,8 +60,6 @@ function toDelivery(row: DeliveryRow): WebhookDelivery {
   };
 }
 
-export type WebhookOperation = 'webhooks.list' | 'webhooks.create' | 'webhooks.update' | 'webhooks.delete' | 'webhooks.deliveries' | 'webhooks.retry';
-
 export class Webhooks {
   readonly subscriptions: WebhookSubscriptions;
   /** Null when this process does not deliver (deliveries wait in the database for one that does). */
@@ -70,7 +67,7 @@ export class Webhooks {
 
   constructor(
     private readonly db: Db,
-    private readonly queue: WriteQueue<StockOp, unknown>,
+    private readonly queue: Pick<StockWriteQueue, 'exclusive' | 'addAppendHook' | 'addRollbackHook'>,
     bus: ChangeBus,
     log: Logger,
     version: string,
@@ -128,20 +125,10 @@ export class Webhooks {
     return toDelivery(row);
   }
 
-  /** The contract's webhook operations. */
-  handlers(): Pick<Handlers, WebhookOperation> {
-    return {
-      'webhooks.list': async () => ({ webhooks: await this.subscriptions.list() }),
-      'webhooks.create': (input) => this.subscriptions.create(input),
-      'webhooks.update': async (input) => {
-        const updated = await this.subscriptions.update(input);
-        // Re-enabling (or a new URL) may unblock a lane that was waiting.
-        this.worker?.kick(updated.id);
-        return updated;
-      },
-      'webhooks.delete': (input) => this.subscriptions.delete(input.id),
-      'webhooks.deliveries': (input) => this.deliveries(input),
-      'webhooks.retry': (input) => this.retry(input.id),
-    };
+  /** Saves a subscription's changes; re-enabling it (or a new URL) may unblock a lane that was waiting. */
+  async update(input: ParsedInput<'webhooks.update'>): Promise<Webhook> {
+    const updated = await this.subscriptions.update(input);
+    this.worker?.kick(updated.id);
+    return updated;
   }
 }

@@ -5,16 +5,36 @@ import { normaliseGtin } from '../../../shared/domain/gtin';
 import type { Product } from '../../../shared/schemas/product';
 import type { StockSummary } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
+import { ClientError } from '../api/client';
 import { useChangesStore } from './changes';
 import { applyChange, stockTotals } from '../product-changes';
 import { useProductListStore } from './product-list';
 
-/** The product a scanned or typed code names exactly (SKU, or GTIN), or null. */
-export function matchCode(code: string, candidates: Product[]): Product | null {
+/** What a scanned or typed code names: no product, one, or several (one GTIN on several products). */
+export type CodeMatch = { kind: 'none' } | { kind: 'one'; product: Product } | { kind: 'several'; products: Product[] };
+
+/**
+ * Every product a code names exactly: its SKU, or its GTIN (leading zeros aside: a UPC-A scans as
+ * 12 digits, its EAN-13 form has 13). A database from before GTINs were unique may hold one GTIN
+ * on several products, and a SKU may be another product's GTIN; all are returned, since picking
+ * one would book stock on a product nobody chose.
+ */
+export function matchesForCode(code: string, candidates: readonly Product[]): Product[] {
   const sku = code.trim().toUpperCase();
   const gtin = normaliseGtin(code.trim()).replace(/^0+/, '');
-  return candidates.find((p) => p.sku === sku) ?? candidates.find((p) => p.gtin !== null && p.gtin.replace(/^0+/, '') === gtin && gtin !== '') ?? null;
+  const isGtin = /^\d+$/.test(gtin);
+  const found = candidates.filter((p) => p.sku === sku || (isGtin && p.gtin !== null && p.gtin.replace(/^0+/, '') === gtin));
+  return found.filter((p, i) => found.findIndex((q) => q.id === p.id) === i);
 }
+
+function codeMatch(products: Product[]): CodeMatch {
+  const [first] = products;
+  if (!first) return { kind: 'none' };
+  return products.length === 1 ? { kind: 'one', product: first } : { kind: 'several', products };
+}
+
+/** Products one lookup asks for: room for every product that shares a code, besides near matches by title or SKU prefix. */
+const LOOKUP_PAGE = 100;
 
 /** The product open on its own page, creating and saving products, and keeping both live. */
 export const useProductsStore = defineStore('products', () => {
@@ -53,12 +73,22 @@ export const useProductsStore = defineStore('products', () => {
     return product;
   }
 
-  /** The product a scanned or typed SKU or GTIN names, or null when none does. */
-  async function findByCode(code: string): Promise<Product | null> {
+  /** The products a scanned or typed SKU or GTIN names (see matchesForCode). */
+  async function lookupCode(code: string): Promise<CodeMatch> {
     const text = code.trim();
-    if (!text) return null;
-    const page = await client['products.list']({ query: text, limit: 20 });
-    return matchCode(text, page.products);
+    if (!text) return { kind: 'none' };
+    const page = await client['products.list']({ query: text, limit: LOOKUP_PAGE });
+    const found = matchesForCode(text, page.products);
+    // A short code can match more products by title or SKU prefix than one page holds: the SKU
+    // itself is then asked for exactly, so it is never missed.
+    if (page.next !== null && !found.some((p) => p.sku === text.toUpperCase())) {
+      const bySku = await client['products.get']({ idOrSku: text }).catch((error: unknown) => {
+        if (error instanceof ClientError && error.code === 'not_found') return null;
+        throw error;
+      });
+      if (bySku && bySku.sku === text.toUpperCase()) found.unshift(bySku);
+    }
+    return codeMatch(found);
   }
 
   /** The products of one item group (the variants of one product), first 100. */
@@ -73,5 +103,5 @@ export const useProductsStore = defineStore('products', () => {
     list.applyStock(sku, stock);
   }
 
-  return { current, open, create, update, findByCode, listVariants, applyStock };
+  return { current, open, create, update, lookupCode, listVariants, applyStock };
 });

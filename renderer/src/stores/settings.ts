@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import type { Input, ParsedInput } from '../../../shared/contract';
 import type { Location } from '../../../shared/schemas/location';
 import type { Settings } from '../../../shared/schemas/settings';
 import { useClient } from '../api/app-api';
 import { describeError } from '../api/errors';
+import { setShopLocale } from '../shop-locale';
 import { useChangesStore } from './changes';
 
 export type SettingsInput = Input<'settings.update'>;
@@ -42,6 +43,10 @@ export const useSettingsStore = defineStore('settings', () => {
 
   const shopName = computed(() => settings.value?.shopName ?? '');
   const currency = computed(() => settings.value?.currency ?? 'USD');
+  /** How figures are written: a BCP 47 tag, or empty for the computer's language. */
+  const locale = computed(() => settings.value?.locale ?? '');
+  // Every figure on screen follows the setting (format.ts and number-input.ts read it).
+  watch(locale, setShopLocale, { immediate: true });
   const defaultLocation = computed(() => settings.value?.defaultLocation ?? 'main');
   /** False until the first-run screen has been completed. */
   const setupDone = computed(() => settings.value?.setupDone ?? true);
@@ -101,6 +106,7 @@ export const useSettingsStore = defineStore('settings', () => {
     error,
     shopName,
     currency,
+    locale,
     defaultLocation,
     setupDone,
     load,

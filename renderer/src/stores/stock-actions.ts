@@ -7,11 +7,16 @@ import type { StockResult } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
 import { describeError, fieldErrors } from '../api/errors';
 import { createIdempotencyKeys } from '../api/idempotency-key';
+import { placeNamer, shortageMessage } from '../stock-text';
 import { useProductsStore } from './products';
+import { useSettingsStore } from './settings';
 import { useStockStore } from './stock';
 
-/** How many entries of this session stay listed. */
-const RECENT_LIMIT = 15;
+/**
+ * How many entries of this session stay listed, each with its undo. Continuous scanning records one
+ * entry per product, so a morning's delivery of a few dozen products must all stay reachable.
+ */
+const RECENT_LIMIT = 200;
 /** Kept for the tab's life, so a reload does not lose the entry that may need undoing. */
 const STORAGE_KEY = 'stockfeed.stockEntries';
 
@@ -59,8 +64,8 @@ function restore(): StockEntry[] {
   }
 }
 
-function failureOf(error: unknown): StockActionFailure {
-  return { message: describeError(error), fields: fieldErrors(error) };
+function failureOf(error: unknown, shortage: string | null = null): StockActionFailure {
+  return { message: shortage ?? describeError(error), fields: fieldErrors(error) };
 }
 
 /**
@@ -72,6 +77,7 @@ export const useStockActionsStore = defineStore('stock-actions', () => {
   const client = useClient();
   const products = useProductsStore();
   const stock = useStockStore();
+  const settings = useSettingsStore();
   const keys = createIdempotencyKeys();
   /** This tab's entries, newest first. */
   const entries = ref<StockEntry[]>(restore());
@@ -93,17 +99,23 @@ export const useStockActionsStore = defineStore('stock-actions', () => {
 
   /**
    * Records one stock action. With `record`, it is listed as an entry of this session (the stock
-   * entry screen's "Last entries"), which can be undone.
+   * entry screen's "Last entries"), which can be undone. With `idempotencyKey`, the caller keeps
+   * the key of each of its writes (several lines of continuous scanning are sent one after another,
+   * and each retry must reuse its own line's key).
    */
-  async function submit(request: StockActionRequest, options: { record?: { title: string } } = {}): Promise<StockActionOutcome> {
-    const key = keys.keyFor(request);
+  async function submit(
+    request: StockActionRequest,
+    options: { record?: { title: string }; idempotencyKey?: string } = {},
+  ): Promise<StockActionOutcome> {
+    const key = options.idempotencyKey ?? keys.keyFor(request);
     let result: StockResult;
     try {
       result = await send(stockActionCall(request, key));
     } catch (error) {
-      return { ok: false, failure: failureOf(error) };
+      const product = { sku: request.sku, title: options.record?.title ?? '' };
+      return { ok: false, failure: failureOf(error, shortageMessage(error, product, placeNamer(settings.locations))) };
     }
-    keys.reset();
+    if (options.idempotencyKey === undefined) keys.reset();
     if (!options.record) return { ok: true, result, entry: null };
     const entry: StockEntry = {
       key,
@@ -134,7 +146,7 @@ export const useStockActionsStore = defineStore('stock-actions', () => {
       if (compensation?.action === 'adjust') result = await send({ operation: 'stock.adjust', input: compensation.input });
       if (compensation?.action === 'transfer') result = await send({ operation: 'stock.transfer', input: compensation.input });
     } catch (error) {
-      return { ok: false, failure: failureOf(error) };
+      return { ok: false, failure: failureOf(error, shortageMessage(error, entry, placeNamer(settings.locations))) };
     }
     const done: StockEntry = { ...entry, undone: { result } };
     entries.value = entries.value.map((e) => (e.key === key ? done : e));

@@ -2,7 +2,7 @@
  * IndexNow delivery: tells search engines which product pages changed. URLs accumulate from every
  * publish until a submission that contained them succeeds, so coalescing publishes loses none.
  */
-import type { Logger } from '../../db/migrate';
+import type { Logger } from '../../logger';
 import { describeRequestError, OutboundRefusedError, type Outbound, type OutboundResponse } from '../../net/outbound';
 import type { PublishOutcome, StoredSettings } from '../types';
 import { DeliveryError, parseRetryAfter } from './delivery-error';

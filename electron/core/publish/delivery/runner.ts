@@ -3,7 +3,7 @@
  * IndexNow) delivers it on its own schedule. Nothing here blocks the publisher; a slow or broken
  * target only shows in its status.
  */
-import type { Logger } from '../../db/migrate';
+import type { Logger } from '../../logger';
 import { Outbound } from '../../net/outbound';
 import type { HostKeyPin, PublishOutcome, StoredSettings, TargetStatus } from '../types';
 import { DEFAULT_RETRY, type RetryPolicy } from './delivery-error';

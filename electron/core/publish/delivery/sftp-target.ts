@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Transform } from 'node:stream';
 import type SftpClient from 'ssh2-sftp-client';
-import type { Logger } from '../../db/migrate';
+import type { Logger } from '../../logger';
 import type { HostKeyPin, HostKeyStatus, PublishedFile, PublishOutcome, StoredSettings } from '../types';
 import { DeliveryError, errorMessage } from './delivery-error';
 import { INDEXNOW_KEY } from './indexnow-config';

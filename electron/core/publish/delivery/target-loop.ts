@@ -2,7 +2,7 @@
  * Runs one delivery target: at most one attempt at a time, newer publishes coalesced into the
  * next attempt, failures retried with backoff, and the status the UI and the API show.
  */
-import type { Logger } from '../../db/migrate';
+import type { Logger } from '../../logger';
 import type { HostKeyStatus, PublishOutcome, StoredSettings, TargetState, TargetStatus } from '../types';
 import { backoffDelay, DeliveryError, errorMessage, type RetryPolicy } from './delivery-error';
 

@@ -7,8 +7,8 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Change, ChangeType } from '../../../shared/schemas/changes';
-import { toChange, type ChangeBus, type ChangeRow } from '../changes/change-log';
-import type { Db } from '../util/db-helpers';
+import { toChange, type ChangeBus, type ChangeRow } from '../../core/changes/change-log';
+import type { Db } from '../../core/util/db-helpers';
 
 export type ChangeFilter = { types: ChangeType[] | null; sku: string | null };
 

@@ -9,10 +9,10 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CATALOG_CSV_MAX_BYTES } from '../../../shared/schemas/catalog';
 import { parseInput } from '../../../shared/validation';
-import type { Core } from '../core';
-import { importCatalogCsv } from '../catalog/csv-import';
-import { writeCatalogCsv } from '../catalog/csv-export';
-import type { Logger } from '../db/migrate';
+import type { Core } from '../../core/core';
+import { importCatalogCsv } from '../../core/catalog/csv-import';
+import { writeCatalogCsv } from '../../core/catalog/csv-export';
+import type { Logger } from '../../core/logger';
 import { API_PREFIX } from './routes';
 
 export const CSV_IMPORT_PATH = `${API_PREFIX}/catalog/import.csv`;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fsyncDir } from '../publish/atomic-file';
@@ -100,18 +100,4 @@ export function loadOrCreateToken(
   const token = newToken();
   writeTokenFile(dataDir, token);
   return { token, created: true };
-}
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** Constant-time comparison: hashing first makes the lengths equal and hides the token's length. */
-export function tokensMatch(presented: string, expected: string): boolean {
-  return timingSafeEqual(digest(presented), digest(expected));
-}
-
-/** The token from an `Authorization: Bearer …` header, or null. */
-export function bearerToken(header: string | undefined): string | null {
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? (match[1] as string) : null;
 }

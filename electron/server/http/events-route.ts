@@ -1,13 +1,13 @@
 /**
- * `GET /api/v1/events`: the change log as Server-Sent Events (see events/change-stream.ts). It is
+ * `GET /api/v1/events`: the change log as Server-Sent Events (see change-stream.ts). It is
  * not a contract operation because it streams; its query is parsed by a shared schema all the same.
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../../shared/errors';
 import { eventsQuery } from '../../../shared/schemas/webhooks';
 import { parseInput } from '../../../shared/validation';
-import type { Core } from '../core';
-import { ChangeStream } from '../events/change-stream';
+import type { Core } from '../../core/core';
+import { ChangeStream } from './change-stream';
 import { API_PREFIX } from './routes';
 import { HTTP_CONTENT_SECURITY_POLICY } from '../../../shared/csp';
 import type { RouteAuth } from './route-auth';

@@ -5,10 +5,24 @@
  * declares itself public in its config (`config: { auth: 'public' }`), and every route that does
  * not declare anything needs the token: a route added later is closed until someone opens it.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors';
-import { bearerToken, tokensMatch } from './token';
 import type { FailedAuthLimiter } from './failed-auth-limit';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Constant-time comparison: hashing first makes the lengths equal and hides the token's length. */
+function tokensMatch(presented: string, expected: string): boolean {
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+/** The token from an `Authorization: Bearer …` header, or null. */
+function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? (match[1] as string) : null;
+}
 
 /**
  * token: `Authorization: Bearer <token>`; token-or-query: also `?token=` (the events stream, because

@@ -5,7 +5,7 @@
  */
 import { utcToday, type Availability } from '../../../shared/domain/availability';
 import type { NewChange } from '../changes/change-log';
-import { availabilityVerdict, loadLevels, type LevelFigures, type ProductFacts, type SummaryContext } from '../stock/stock-summary';
+import { availabilityVerdict, loadLevels, type LevelFigures, type ProductFacts, type SummaryContext } from './stock-summary';
 import type { Db } from '../util/db-helpers';
 
 export type AvailabilityState = { availability: Availability; onlineAvailable: number; buffer: number };

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC_ROUTE } from './route-auth';
-import type { Core } from '../core';
-import { FILE_NAMES } from '../publish/artifacts';
-import { listManifestNames } from '../publish/manifest-file';
+import type { Core } from '../../core/core';
+import { FILE_NAMES } from '../../core/publish/artifacts';
+import { listManifestNames } from '../../core/publish/manifest-file';
 
 export const FEEDS_PREFIX = '/feeds/';
 

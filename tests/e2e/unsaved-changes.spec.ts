@@ -1,0 +1,160 @@
+/**
+ * Unsaved edits are never thrown away: leaving a changed product form by a menu link, Ctrl+K, a
+ * reload or closing the tab asks first; the save bar saves or discards. The settings form too.
+ */
+import type { Page } from '@playwright/test';
+import { apiCall } from './api';
+import { expect, test, type StockfeedServer } from './fixtures';
+
+async function openMug(page: Page, server: StockfeedServer): Promise<void> {
+  await apiCall(server, 'products.create', { sku: 'MUG-1', title: 'Blue mug', price: '12.50', currency: 'EUR' });
+  await page.goto(server.signedInUrl);
+  await page.getByRole('link', { name: 'Blue mug' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Blue mug' })).toBeVisible();
+}
+
+const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+
+test('leaving a changed product form by a menu link or Ctrl+K asks; Stay keeps the edits, Leave drops them', async ({ page, server }) => {
+  await openMug(page, server);
+  const title = page.getByLabel('Title', { exact: true });
+  const saveBar = page.getByRole('region', { name: 'Unsaved changes' });
+  await expect(saveBar).toHaveCount(0);
+
+  // Nothing changed: leaving does not ask.
+  await nav(page).getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  await page.goBack();
+  await expect(title).toHaveValue('Blue mug');
+
+  await title.fill('Blue enamel mug');
+  await expect(saveBar).toBeVisible();
+  await expect(saveBar).toContainText('Unsaved changes');
+
+  // A menu link asks; Stay keeps the page and what was typed.
+  await nav(page).getByRole('link', { name: 'Dashboard' }).click();
+  const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+  await expect(leave).toBeVisible();
+  await expect(leave.getByRole('button', { name: 'Stay' })).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath('leave-dialog.png') });
+  await leave.getByRole('button', { name: 'Stay' }).click();
+  await expect(leave).toBeHidden();
+  await expect(page.getByRole('heading', { level: 1, name: 'Blue mug' })).toBeVisible();
+  await expect(title).toHaveValue('Blue enamel mug');
+
+  // Ctrl+K (search) asks too; Esc is Stay.
+  await page.keyboard.press('Control+k');
+  await expect(leave).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(leave).toBeHidden();
+  await expect(title).toHaveValue('Blue enamel mug');
+  await page.keyboard.press('Control+k');
+  await leave.getByRole('button', { name: 'Leave' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  await expect(page.getByLabel('Search products')).toBeFocused();
+
+  // Leave dropped the edit: nothing was saved.
+  expect((await apiCall(server, 'products.get', { idOrSku: 'MUG-1' })).title).toBe('Blue mug');
+  await page.getByRole('link', { name: 'Blue mug' }).click();
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue('Blue mug');
+  await expect(saveBar).toHaveCount(0);
+});
+
+test('the save bar saves, and discards after asking', async ({ page, server }) => {
+  await openMug(page, server);
+  const title = page.getByLabel('Title', { exact: true });
+  const saveBar = page.getByRole('region', { name: 'Unsaved changes' });
+
+  // Changing a field back to what was saved is no change.
+  await title.fill('Blue mugs');
+  await expect(saveBar).toBeVisible();
+  await title.fill('Blue mug');
+  await expect(saveBar).toHaveCount(0);
+
+  await title.fill('Blue enamel mug');
+  await page.getByLabel('Brand (optional)').fill('Fjord & Field');
+  await page.screenshot({ path: test.info().outputPath('save-bar.png') });
+  await saveBar.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Changes saved.' })).toBeVisible();
+  await expect(saveBar).toHaveCount(0);
+  expect(await apiCall(server, 'products.get', { idOrSku: 'MUG-1' })).toMatchObject({ title: 'Blue enamel mug', brand: 'Fjord & Field' });
+  // Saved: leaving does not ask.
+  await nav(page).getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await page.goBack();
+
+  // Discard asks; Keep editing keeps the edit, Discard changes puts the saved values back.
+  await title.fill('Green mug');
+  await saveBar.getByRole('button', { name: 'Discard' }).click();
+  const discard = page.getByRole('dialog', { name: 'Discard all unsaved changes?' });
+  await discard.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(title).toHaveValue('Green mug');
+  await saveBar.getByRole('button', { name: 'Discard' }).click();
+  await discard.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(title).toHaveValue('Blue enamel mug');
+  await expect(saveBar).toHaveCount(0);
+
+  // Ctrl+S saves from the keyboard.
+  await title.fill('Teal mug');
+  await page.keyboard.press('Control+s');
+  await expect(page.getByRole('status').filter({ hasText: 'Changes saved.' })).toBeVisible();
+  expect((await apiCall(server, 'products.get', { idOrSku: 'MUG-1' })).title).toBe('Teal mug');
+});
+
+test('closing or reloading the tab with a changed form asks (beforeunload)', async ({ page, server }) => {
+  await openMug(page, server);
+  const title = page.getByLabel('Title', { exact: true });
+  const dialogs: string[] = [];
+
+  // Unchanged: a reload does not ask.
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.type());
+    // The first question is answered Stay; the later ones Leave.
+    void (dialogs.length === 1 ? dialog.dismiss() : dialog.accept());
+  });
+  await page.reload();
+  await expect(title).toHaveValue('Blue mug');
+  expect(dialogs).toEqual([]);
+
+  await title.fill('Blue enamel mug');
+  // Stay: the reload is cancelled, and the edit is still there.
+  await page.reload({ timeout: 3_000 }).catch(() => undefined);
+  await expect.poll(() => dialogs).toEqual(['beforeunload']);
+  await expect(title).toHaveValue('Blue enamel mug');
+
+  // Closing the tab asks too; Leave closes it.
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => dialogs).toEqual(['beforeunload', 'beforeunload']);
+  await expect.poll(() => page.isClosed()).toBe(true);
+  expect((await apiCall(server, 'products.get', { idOrSku: 'MUG-1' })).title).toBe('Blue mug');
+});
+
+test('a new product form asks before its typing is lost, and not once the product is created', async ({ page, server }) => {
+  await page.goto(server.signedInUrl);
+  await page.getByRole('link', { name: 'New product' }).click();
+  await page.getByLabel('SKU', { exact: true }).fill('jug-1');
+  await page.getByRole('link', { name: 'Cancel' }).click();
+  const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+  await leave.getByRole('button', { name: 'Stay' }).click();
+  await page.getByLabel('Title', { exact: true }).fill('Milk jug');
+  await page.getByLabel('Price', { exact: true }).fill('18');
+  await page.getByRole('button', { name: 'Create product' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Milk jug' })).toBeVisible();
+  await expect(leave).toBeHidden();
+  await nav(page).getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+});
+
+test('leaving changed settings asks as well', async ({ page, server }) => {
+  await page.goto(server.signedInUrl);
+  await nav(page).getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Shop name').fill('Harbour Goods');
+  await nav(page).getByRole('link', { name: 'Products' }).click();
+  const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+  await leave.getByRole('button', { name: 'Stay' }).click();
+  await expect(page.getByLabel('Shop name')).toHaveValue('Harbour Goods');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+  await nav(page).getByRole('link', { name: 'Products' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+});
