@@ -4,7 +4,7 @@
  * upsert, and the SKU order itself. Each engine's way of making them fast is in its own file.
  */
 import type { Knex } from 'knex';
-import { dialectOf, type Dialect } from './connection';
+import { dialectOf } from './connection';
 import { PG_SKU_ORDER, pgCatalogScan, pgRecordUpsert } from './publish-pg';
 import type { CatalogScan, RecordUpsert } from './publish-rows';
 import { sqliteCatalogScan, sqliteRecordUpsert } from './publish-sqlite';
@@ -16,9 +16,9 @@ export function openCatalogScan(db: Knex, options: { records: boolean }): Catalo
   return dialectOf(db) === 'pg' ? pgCatalogScan(db, options.records) : sqliteCatalogScan(db, options.records);
 }
 
-/** Upserts publish records in `trx` (a write-queue transaction on `dialect`). Close it when done. */
-export function openRecordUpsert(trx: Knex.Transaction, dialect: Dialect): Promise<RecordUpsert> {
-  return dialect === 'pg' ? pgRecordUpsert(trx) : sqliteRecordUpsert(trx);
+/** Upserts publish records in `trx` (a write-queue transaction). Close it when done. */
+export function openRecordUpsert(trx: Knex.Transaction): Promise<RecordUpsert> {
+  return dialectOf(trx) === 'pg' ? pgRecordUpsert(trx) : sqliteRecordUpsert(trx);
 }
 
 /** The column expression that orders products by SKU the way the published files do (JavaScript's code-unit order). */

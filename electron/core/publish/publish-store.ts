@@ -104,7 +104,7 @@ export async function saveArtifactStates(ctx: WriteContext, states: ArtifactStat
  * each statement through knex and node-sqlite3 costs far more than its rows.
  */
 export async function savePublished(ctx: WriteContext, records: readonly SavedRecord[], removedIds: string[]): Promise<void> {
-  const upsert = await openRecordUpsert(ctx.trx, ctx.dialect);
+  const upsert = await openRecordUpsert(ctx.trx);
   try {
     // Values are built a chunk at a time: a first publish of 100,000 products would otherwise hold them all twice.
     for (let i = 0; i < records.length; i += PUBLISHED_CHUNK) {

@@ -3,7 +3,6 @@
  * stock API returns (so the feed, the JSON-LD and the API agree at a given sequence).
  */
 import type { StockSummary } from '../../../shared/schemas/stock';
-import type { ProductRow } from '../products/product-repository';
 import { openCatalogScan, SCAN_COLUMNS, SCAN_PAGE, skuOrder, type CatalogRow, type CatalogScan } from '../db/publish-queries';
 import type { SavedRecord } from './product-record';
 import { savedRecordOf } from './publish-store';
@@ -84,16 +83,16 @@ export async function groupMembersAfter(db: Db, ctx: SummaryContext, groups: str
 
 /** The given products plus every member of the item groups they belong to (now or in `extraGroups`). */
 export async function loadAffected(db: Db, ctx: SummaryContext, ids: string[], extraGroups: string[]): Promise<SourceProduct[]> {
-  const byId = new Map<string, ProductRow>();
+  const byId = new Map<string, CatalogRow>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = (await db('products').whereIn('id', ids.slice(i, i + 500))) as ProductRow[];
+    const rows = (await db('products').select(SCAN_COLUMNS).whereIn('id', ids.slice(i, i + 500))) as CatalogRow[];
     for (const r of rows) byId.set(r.id, r);
   }
   const groups = new Set(extraGroups);
   for (const r of byId.values()) if (r.item_group_id) groups.add(r.item_group_id);
   const groupList = [...groups];
   for (let i = 0; i < groupList.length; i += 500) {
-    const rows = (await db('products').whereIn('item_group_id', groupList.slice(i, i + 500))) as ProductRow[];
+    const rows = (await db('products').select(SCAN_COLUMNS).whereIn('item_group_id', groupList.slice(i, i + 500))) as CatalogRow[];
     for (const r of rows) byId.set(r.id, r);
   }
   return withSummaries(db, [...byId.values()], ctx);
