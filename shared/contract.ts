@@ -12,6 +12,8 @@ import {
   productBulkInput,
   productBulkResultSchema,
   productListInput,
+  productLookupInput,
+  productLookupSchema,
   productPageSchema,
   productSchema,
   productUpdateInput,
@@ -28,6 +30,7 @@ import {
   reservationSchema,
   reserveInput,
   returnInput,
+  sellInput,
   stockGetInput,
   stockResultSchema,
   stockSnapshotSchema,
@@ -83,7 +86,7 @@ export const contract = {
     path: '/products',
     input: productListInput,
     output: productPageSchema,
-    summary: 'List products, optionally filtered by a search on SKU, title or GTIN; paged by cursor.',
+    summary: 'List products, optionally filtered by a search on SKU, title or GTIN (as GTIN-14); paged by cursor.',
   },
   'products.get': {
     method: 'GET',
@@ -113,6 +116,14 @@ export const contract = {
     input: productBulkInput,
     output: productBulkResultSchema,
     summary: 'Archive products, or set their buffer stock, in one all-or-nothing step.',
+  },
+  'products.lookup': {
+    method: 'GET',
+    path: '/products/lookup',
+    input: productLookupInput,
+    output: productLookupSchema,
+    summary:
+      'Every product a scanned or typed code names exactly: its SKU, or its GTIN in any spelling (compared as GTIN-14); the SKU match first, whatever the status.',
   },
   'stock.get': {
     method: 'GET',
@@ -155,6 +166,13 @@ export const contract = {
     input: returnInput,
     output: stockResultSchema,
     summary: 'Put returned goods back on hand.',
+  },
+  'stock.sell': {
+    method: 'POST',
+    path: '/stock/sell',
+    input: sellInput,
+    output: stockResultSchema,
+    summary: 'Record an in-store sale: a sale movement that lowers on hand at the location; 409 when not that many are available there.',
   },
   'movements.list': {
     method: 'GET',

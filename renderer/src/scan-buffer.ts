@@ -35,6 +35,13 @@ export type ScanTiming = {
 
 export const SCAN_TIMING: ScanTiming = { scannerKeyGapMs: 50, pauseMs: 200, minLength: 4 };
 
+/** Overrides of SCAN_TIMING: fixed, or read each time they are needed. */
+export type TimingOption = Partial<ScanTiming> | (() => Partial<ScanTiming>);
+
+function timingGetter(option: TimingOption | undefined): () => ScanTiming {
+  return () => ({ ...SCAN_TIMING, ...(typeof option === 'function' ? option() : option) });
+}
+
 export type ScanClock = {
   now(): number;
   setTimeout(run: () => void, ms: number): unknown;
@@ -65,7 +72,7 @@ export type KeyRun = {
   clear(): void;
 };
 
-export function createKeyRun(timing: ScanTiming): KeyRun {
+export function createKeyRun(timing: () => ScanTiming): KeyRun {
   let text = '';
   let firstAt: number | null = null;
   let lastAt: number | null = null;
@@ -84,10 +91,10 @@ export function createKeyRun(timing: ScanTiming): KeyRun {
     get atScannerSpeed() {
       // The average, not every gap: a scanner's keys can bunch up or lag for a moment behind a busy
       // page, while a person's average gap is ten times longer than this.
-      return keys >= 2 && this.averageGap <= timing.scannerKeyGapMs;
+      return keys >= 2 && this.averageGap <= timing().scannerKeyGapMs;
     },
     get byScanner() {
-      return !edited && keys >= timing.minLength && this.atScannerSpeed;
+      return !edited && keys >= timing().minLength && this.atScannerSpeed;
     },
     add(char, at) {
       text += char;
@@ -121,6 +128,12 @@ function pauseFor(run: KeyRun, timing: ScanTiming): number {
 const PAUSE_PER_KEY_GAP = 8;
 /** How long after a code the pause ended its late Enter or Tab still belongs to it. */
 const LATE_END_PER_PAUSE = 5;
+/**
+ * The pause once the scanner has shown that it ends its codes with Enter or Tab (most are set up
+ * so): then a pause is only a fallback, and a long one, so a busy page that holds a code's keys back
+ * for a moment never cuts the code in two; still shorter than aiming at the next barcode.
+ */
+const PAUSE_WHEN_SCANNER_ENDS_CODES_MS = 1_000;
 
 export type ScanBufferOptions = {
   /** Called with each code, one at a time, in order: the next waits until this one is handled. */
@@ -129,7 +142,8 @@ export type ScanBufferOptions = {
   onError?: (code: string, error: unknown) => void;
   /** Called after every change of `text` or `queue`, so a screen can show them. */
   onChange?: () => void;
-  timing?: Partial<ScanTiming>;
+  /** Overrides of SCAN_TIMING, or a function read at every key (a setting the person can change). */
+  timing?: TimingOption;
   clock?: ScanClock;
 };
 
@@ -155,7 +169,7 @@ export type ScanBuffer = {
 };
 
 export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
-  const timing: ScanTiming = { ...SCAN_TIMING, ...options.timing };
+  const timing = timingGetter(options.timing);
   const clock = options.clock ?? pageClock;
   const run = createKeyRun(timing);
   const queue: string[] = [];
@@ -164,6 +178,13 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
   let endedByPauseAt: number | null = null;
   let running = false;
   let idleWaiters: Array<() => void> = [];
+  /** Whether a scanner-speed code has been ended by Enter or Tab in this buffer's life. */
+  let scannerEndsCodes = false;
+
+  function pause(): number {
+    const wait = pauseFor(run, timing());
+    return scannerEndsCodes ? Math.max(wait, PAUSE_WHEN_SCANNER_ENDS_CODES_MS) : wait;
+  }
 
   function changed(): void {
     options.onChange?.();
@@ -177,7 +198,7 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
   function armTimer(): void {
     stopTimer();
     if (!run.byScanner) return;
-    pauseTimer = clock.setTimeout(onPause, pauseFor(run, timing));
+    pauseTimer = clock.setTimeout(onPause, pause());
   }
 
   function onPause(): void {
@@ -186,7 +207,7 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
     if (!run.byScanner || lastAt === null) return;
     // A key may have come since the timer was set (an event time is taken before it is handled).
     const quiet = clock.now() - lastAt;
-    const wait = pauseFor(run, timing);
+    const wait = pause();
     if (quiet < wait) {
       pauseTimer = clock.setTimeout(onPause, wait - quiet);
       return;
@@ -236,11 +257,13 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
   }
 
   function end(): boolean {
-    const lateEnd = run.text === '' && endedByPauseAt !== null && clock.now() - endedByPauseAt < LATE_END_PER_PAUSE * timing.pauseMs;
+    const lateEnd = run.text === '' && endedByPauseAt !== null && clock.now() - endedByPauseAt < LATE_END_PER_PAUSE * timing().pauseMs;
     if (lateEnd) {
       endedByPauseAt = null;
+      scannerEndsCodes = true;
       return true;
     }
+    if (run.byScanner) scannerEndsCodes = true;
     return endCode();
   }
 
@@ -278,7 +301,8 @@ export function createScanBuffer(options: ScanBufferOptions): ScanBuffer {
 export type ScanDetectorOptions = {
   /** A scan typed into the field: the code, and the field's value from before it to put back. */
   onScan: (code: string, restore: string) => void;
-  timing?: Partial<ScanTiming>;
+  /** Overrides of SCAN_TIMING, or a function read at every key (a setting the person can change). */
+  timing?: TimingOption;
   clock?: ScanClock;
 };
 
@@ -302,7 +326,7 @@ export type ScanDetector = {
 };
 
 export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
-  const timing: ScanTiming = { ...SCAN_TIMING, ...options.timing };
+  const timing = timingGetter(options.timing);
   const clock = options.clock ?? pageClock;
   const run = createKeyRun(timing);
   let restore = '';
@@ -326,7 +350,7 @@ export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
     const lastAt = run.lastAt;
     if (lastAt === null) return;
     const quiet = clock.now() - lastAt;
-    const wait = pauseFor(run, timing);
+    const wait = pauseFor(run, timing());
     if (quiet < wait) {
       pauseTimer = clock.setTimeout(onPause, wait - quiet);
       return;
@@ -342,14 +366,14 @@ export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
       // A key after a person's pause starts a new run: what they typed before is not part of a
       // scan. A scan in progress goes on until its pause has been seen here (a late key of a busy
       // page may carry a time past the pause while the pause itself was never observed).
-      if (run.lastAt === null || (pauseTimer === null && at - run.lastAt > timing.pauseMs)) {
+      if (run.lastAt === null || (pauseTimer === null && at - run.lastAt > timing().pauseMs)) {
         run.clear();
         restore = before;
       }
       takenByPauseAt = null;
       run.add(char, at);
       stopTimer();
-      if (run.atScannerSpeed) pauseTimer = clock.setTimeout(onPause, pauseFor(run, timing));
+      if (run.atScannerSpeed) pauseTimer = clock.setTimeout(onPause, pauseFor(run, timing()));
     },
     edit() {
       stopTimer();
@@ -357,7 +381,7 @@ export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
       run.clear();
     },
     end() {
-      const late = run.lastAt === null && takenByPauseAt !== null && clock.now() - takenByPauseAt < LATE_END_PER_PAUSE * timing.pauseMs;
+      const late = run.lastAt === null && takenByPauseAt !== null && clock.now() - takenByPauseAt < LATE_END_PER_PAUSE * timing().pauseMs;
       takenByPauseAt = null;
       return late ? 'late' : take();
     },

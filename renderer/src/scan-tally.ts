@@ -8,7 +8,7 @@
 import type { StockAction, StockActionRequest } from '../../shared/domain/stock-actions';
 
 /** The actions a scan can stand for. An adjustment needs a sign and a reason per product: scan, then quantity. */
-export const CONTINUOUS_ACTIONS: readonly StockAction[] = ['receive', 'count', 'transfer', 'return'];
+export const CONTINUOUS_ACTIONS: readonly StockAction[] = ['receive', 'sell', 'count', 'transfer', 'return'];
 
 /** What the scans are for: the action and the places chosen when they were scanned. */
 export type ScanPlace = { action: StockAction; location: string; toLocation: string | null };

@@ -4,7 +4,6 @@
  * name in brackets, since two products can share a name.
  */
 import { STOCK_ACTION_SPECS, type StockAction } from '../../shared/domain/stock-actions';
-import { ClientError } from './api/client';
 import { formatDelta, formatQuantity } from './format';
 
 /** A location's name from its code (the code itself for a location this screen does not know). */
@@ -29,6 +28,8 @@ export function describeEntry(
     case 'receive':
     case 'return':
       return `${past} ${formatQuantity(entry.quantity)} × ${what} at ${place(entry.location)}`;
+    case 'sell':
+      return `${past} ${formatQuantity(entry.quantity)} × ${what} at ${place(entry.location)}`;
     case 'adjust':
       return `${past} ${what} by ${formatDelta(entry.quantity)} at ${place(entry.location)}`;
     case 'count': {
@@ -40,7 +41,7 @@ export function describeEntry(
   }
 }
 
-const PENDING_VERB: Record<StockAction, string> = { receive: 'Receive', adjust: 'Adjust', count: 'Count', transfer: 'Move', return: 'Return' };
+const PENDING_VERB: Record<StockAction, string> = { receive: 'Receive', sell: 'Sell', adjust: 'Adjust', count: 'Count', transfer: 'Move', return: 'Return' };
 
 /** Where a pending line's scans will go: "Receive at Shop floor", "Move from Main warehouse to Shop floor". */
 export function describePlace(line: { action: StockAction; location: string; toLocation: string | null }, place: PlaceName): string {
@@ -48,21 +49,3 @@ export function describePlace(line: { action: StockAction; location: string; toL
   return line.action === 'transfer' ? `${verb} from ${place(line.location)} to ${place(line.toLocation)}` : `${verb} at ${place(line.location)}`;
 }
 
-type StockShortage = { location?: unknown; onHand?: unknown; committed?: unknown };
-
-/**
- * The core refuses too little stock with codes in its sentence ("only 2 of MUG-1 on hand at
- * shop"); its details carry the figures, so the sentence is said again with names. Null for any
- * other failure (its own sentence is used).
- */
-export function shortageMessage(error: unknown, product: { title: string; sku: string }, place: PlaceName): string | null {
-  if (!(error instanceof ClientError) || error.code !== 'insufficient_stock') return null;
-  const details = (error.details ?? {}) as StockShortage;
-  if (typeof details.location !== 'string' || typeof details.onHand !== 'number' || typeof details.committed !== 'number') return null;
-  const available = Math.max(0, details.onHand - details.committed);
-  const reserved = details.committed > 0 ? `, ${formatQuantity(details.committed)} of them reserved for orders` : '';
-  return (
-    `Not enough ${productLabel(product)} at ${place(details.location)}: ` +
-    `${formatQuantity(available)} available (${formatQuantity(details.onHand)} on hand${reserved}).`
-  );
-}

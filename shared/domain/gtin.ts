@@ -25,3 +25,25 @@ export function gtinProblem(gtin: string): string | null {
   if (expected !== actual) return `GTIN check digit is ${actual} but should be ${expected}; check for a typing error`;
   return null;
 }
+
+/**
+ * The GTIN as GTIN-14, zero-padded on the left. GS1 defines every GTIN by its 14-digit form, so a
+ * UPC-A 012345678905, the EAN-13 0012345678905 printed on the same box and the GTIN-14
+ * 00012345678905 are one barcode: comparing GTIN-14s is how two products are found to share one.
+ */
+export function gtin14(gtin: string): string {
+  return gtin.padStart(14, '0');
+}
+
+/**
+ * Every way one barcode can be stored (its 8-, 12-, 13- and 14-digit spellings, each the same
+ * GTIN-14), for a scanned or typed code: looking these up in the indexed `gtin` column finds the
+ * products with that barcode however each was entered. No spellings for anything that is not 1–14
+ * digits once the separators are dropped (such a code cannot be a stored GTIN).
+ */
+export function gtinSpellings(code: string): string[] {
+  const digits = normaliseGtin(code.trim());
+  if (!/^\d{1,14}$/.test(digits)) return [];
+  const significant = digits.replace(/^0+/, '');
+  return [...GTIN_LENGTHS].filter((length) => length >= significant.length).map((length) => significant.padStart(length, '0'));
+}

@@ -5,8 +5,9 @@
  * the trade's.
  */
 import type { Input } from '../contract';
+import type { MovementKind } from '../schemas/stock';
 
-export const STOCK_ACTIONS = ['receive', 'adjust', 'count', 'transfer', 'return'] as const;
+export const STOCK_ACTIONS = ['receive', 'sell', 'adjust', 'count', 'transfer', 'return'] as const;
 
 export type StockAction = (typeof STOCK_ACTIONS)[number];
 
@@ -15,6 +16,8 @@ export type StockActionOperation = `stock.${StockAction}`;
 
 export type StockActionSpec = {
   operation: StockActionOperation;
+  /** The kind of movement the ledger records for it (a sale for `sell`). */
+  movementKind: MovementKind;
   /** The action, as a choice on screen. */
   label: string;
   /** What one recorded action is called ("undo of receipt …"). */
@@ -35,6 +38,7 @@ export type StockActionSpec = {
 export const STOCK_ACTION_SPECS = {
   receive: {
     operation: 'stock.receive',
+    movementKind: 'receive',
     label: 'Receive',
     noun: 'receipt',
     past: 'Received',
@@ -42,8 +46,19 @@ export const STOCK_ACTION_SPECS = {
     reasonRequired: false,
     needsDestination: false,
   },
+  sell: {
+    operation: 'stock.sell',
+    movementKind: 'sale',
+    label: 'Sell',
+    noun: 'sale',
+    past: 'Sold',
+    quantity: 'amount',
+    reasonRequired: false,
+    needsDestination: false,
+  },
   adjust: {
     operation: 'stock.adjust',
+    movementKind: 'adjust',
     label: 'Adjust',
     noun: 'adjustment',
     past: 'Adjusted',
@@ -53,6 +68,7 @@ export const STOCK_ACTION_SPECS = {
   },
   count: {
     operation: 'stock.count',
+    movementKind: 'count',
     label: 'Count',
     noun: 'count',
     past: 'Counted',
@@ -62,6 +78,7 @@ export const STOCK_ACTION_SPECS = {
   },
   transfer: {
     operation: 'stock.transfer',
+    movementKind: 'transfer',
     label: 'Transfer',
     noun: 'transfer',
     past: 'Moved',
@@ -71,6 +88,7 @@ export const STOCK_ACTION_SPECS = {
   },
   return: {
     operation: 'stock.return',
+    movementKind: 'return',
     label: 'Return',
     noun: 'return',
     past: 'Returned',
@@ -115,6 +133,8 @@ export function stockActionCall(request: StockActionRequest, idempotencyKey?: st
   switch (request.action) {
     case 'receive':
       return { operation: 'stock.receive', input: base };
+    case 'sell':
+      return { operation: 'stock.sell', input: base };
     case 'adjust':
       return { operation: 'stock.adjust', input: { ...base, reason: reason ?? '' } };
     case 'count':

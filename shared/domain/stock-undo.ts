@@ -7,6 +7,8 @@
  *   receipt that happened after it (counting "back to the previous figure" would silently erase
  *   those).
  * - transfer of q from A to B → a transfer of q from B back to A.
+ * - sale of q at L → a return of q at L: the goods came back over the counter, and the ledger and
+ *   the dashboard count it as a return, not as stock found.
  *
  * The idempotency key is derived from the undone movement, so a double click, a retry after a lost
  * answer, or a second window can never undo the same entry twice.
@@ -17,6 +19,10 @@ import { STOCK_ACTION_SPECS, type StockAction } from './stock-actions';
 export type Compensation =
   | {
       action: 'adjust';
+      input: { sku: string; location: string; quantity: number; reason: string; idempotencyKey: string };
+    }
+  | {
+      action: 'return';
       input: { sku: string; location: string; quantity: number; reason: string; idempotencyKey: string };
     }
   | {
@@ -46,13 +52,20 @@ export function compensationFor(action: StockAction, result: Pick<StockResult, '
   }
   const [movement] = movements;
   if (!movement || movement.quantity === 0) return null;
+  const reason = `undo of ${STOCK_ACTION_SPECS[action].noun} ${movement.id}`;
+  if (action === 'sell') {
+    return {
+      action: 'return',
+      input: { sku: movement.sku, location: movement.location, quantity: -movement.quantity, reason, idempotencyKey: `undo-${movement.id}` },
+    };
+  }
   return {
     action: 'adjust',
     input: {
       sku: movement.sku,
       location: movement.location,
       quantity: -movement.quantity,
-      reason: `undo of ${STOCK_ACTION_SPECS[action].noun} ${movement.id}`,
+      reason,
       idempotencyKey: `undo-${movement.id}`,
     },
   };

@@ -118,6 +118,13 @@ export const productListInput = z.strictObject({
   /** A location code: only products with stock (on hand, committed or incoming) there. */
   location: z.string().trim().min(1).max(32).optional(),
   itemGroupId: z.string().trim().min(1).max(50).optional(),
+  /**
+   * Only products whose barcode another product has too (as GTIN-14): what is left to fix from
+   * before GTINs were unique. `true` or `false` in a query string.
+   */
+  duplicateGtin: z
+    .preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'duplicateGtin is true or false' }))
+    .optional(),
   /** Offset paging (for a scrolled list): the answer then carries `total` and no cursor. */
   offset: z.coerce.number({ error: 'offset must be a number' }).int().min(0, { message: 'offset is at least 0' }).optional(),
 });
@@ -147,12 +154,24 @@ export const productSchema = z.object({
   stock: stockTotalsSchema,
 });
 
+/** A scanned or typed code: a SKU, or a GTIN in any of its spellings (8 to 14 digits, spaces and hyphens ignored). */
+export const productLookupInput = z.strictObject({
+  code: z.string({ error: 'code is required: a SKU or a GTIN' }).trim().min(1, { message: 'code is required: a SKU or a GTIN' }).max(200),
+});
+
 export const productPageSchema = z.object({
   products: z.array(productSchema),
   next: z.string().nullable(),
   /** How many products match, in all pages; given with offset paging. */
   total: z.number().optional(),
 });
+
+/**
+ * Every product a code names exactly: the one with that SKU first, then those whose GTIN is that
+ * barcode (compared as GTIN-14), by SKU, whatever their status. Empty when none; more than one is
+ * for the person to choose from, never for the app to guess.
+ */
+export const productLookupSchema = z.object({ products: z.array(productSchema) });
 
 export const productBulkInput = z.strictObject({
   skus: z.array(skuSchema).min(1, { message: 'choose at least one product' }).max(1000, { message: 'at most 1,000 products at a time' }),

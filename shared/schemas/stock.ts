@@ -37,6 +37,8 @@ export const countInput = z.strictObject({
   ...writeBase,
   quantity: quantitySchema.refine((q) => q >= 0, { message: 'a counted quantity cannot be negative' }),
 });
+/** An in-store sale: units leave on hand at the location, as a `sale` movement. */
+export const sellInput = z.strictObject({ ...writeBase, quantity: positive });
 export const transferInput = z.strictObject({ ...writeBase, quantity: positive, toLocation: locationCodeSchema });
 
 export const reserveInput = z.strictObject({

@@ -68,7 +68,8 @@ test.describe('a fresh shop', () => {
 });
 
 test('the main screens of a shop with the sample catalogue', async ({ page, server }) => {
-  test.setTimeout(120_000);
+  // About twenty axe scans of whole screens in light and dark: minutes on a busy 2-core machine.
+  test.setTimeout(300_000);
   const loaded = await fetch(`${server.origin}/api/v1/catalog/sample`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },

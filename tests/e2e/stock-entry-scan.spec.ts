@@ -21,6 +21,10 @@ async function openStockEntry(page: Page, server: StockfeedServer): Promise<void
   await page.goto(server.signedInUrl);
   await page.getByRole('link', { name: 'Stock entry' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Stock entry' })).toBeVisible();
+  // Playwright types "at 5 ms a key", but on a busy 2-core machine its keys arrive tens of ms
+  // apart; the slow-scanner setting (a real choice for Bluetooth scanners) keeps these tests about
+  // the rules, not the machine's load. The fast default's timing is proved in renderer-scan-buffer.
+  await page.getByLabel('Scanner').selectOption('slow');
   await expect(page.getByLabel('Scan or type a SKU or GTIN')).toBeFocused();
 }
 
@@ -54,7 +58,7 @@ test('continuous scanning: three scans of one item are one receipt of 3, and two
 
   // A scanner set to send no Enter: the pause between the two scans ends each code.
   await scan(page, PLATE, '');
-  await page.waitForTimeout(1_000); // A person aims at the next barcode: far longer than the 200 ms pause, with room for a busy machine
+  await page.waitForTimeout(1_500); // A person aims at the next barcode: longer than the pause (a second once the scanner has sent Enter)
   await scan(page, 'BOWL-3', '');
   await expect(pendingCount(page, /Serving bowl/)).toHaveText('1');
   await expect(pendingCount(page, /Stoneware plate/)).toHaveText('1');
@@ -165,7 +169,7 @@ test('scan, then quantity: codes scanned faster than they are answered wait thei
 
   // Two scans without Enter: both wait for a quantity.
   await scan(page, 'BOWL-3', '');
-  await page.waitForTimeout(1_000); // A person aims at the next barcode: far longer than the 200 ms pause, with room for a busy machine
+  await page.waitForTimeout(1_500); // A person aims at the next barcode: longer than the pause (a second once the scanner has sent Enter)
   await scan(page, MUG, '');
   await expect(page.getByText('Serving bowl', { exact: true })).toBeVisible();
   // Wherever the second scan landed (the scan field, or the quantity field if the first was
@@ -201,7 +205,7 @@ test('an unknown code is listed with Create product and Skip, a shared code is n
   await apiCall(server, 'products.create', { sku: 'MUG-GREEN', title: 'Green enamel mug', price: '12.50', gtin: gtin('400638177771') });
   // A database from before GTINs were unique may hold one GTIN on two products; the lookup's
   // answer is made to show such a pair.
-  await page.route(`**/api/v1/products?*query=${SHARED}*`, async (route) => {
+  await page.route(`**/api/v1/products/lookup?code=${SHARED}*`, async (route) => {
     const response = await route.fetch();
     const body = (await response.json()) as { products: Array<{ sku: string; gtin: string | null }> };
     const green = await apiCall(server, 'products.get', { idOrSku: 'MUG-GREEN' });
@@ -310,7 +314,7 @@ test('any entry of the session can be undone, once, and a refused undo says why 
   // The oldest receipt of 5 cannot be undone once 4 of the 6 mugs at the shop have gone.
   await apiCall(server, 'stock.adjust', { sku: 'MUG-BLUE-1', location: 'shop', quantity: -4, reason: 'broken' });
   await page.getByRole('button', { name: 'Undo: Received 5 × Blue enamel mug (MUG-BLUE-1) at Shop floor' }).click();
-  await expect(recent.nth(2)).toContainText('Undo failed: Not enough Blue enamel mug (MUG-BLUE-1) at Shop floor: 2 available (2 on hand).');
+  await expect(recent.nth(2)).toContainText(/Undo failed: Cannot .*"Blue enamel mug" \(MUG-BLUE-1\).* at Shop floor/);
   await expect(recent.nth(2).getByRole('button', { name: /^Undo: / })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('stock-entry-undo.png'), fullPage: true });
   // The newer receipt of 1 still undoes.

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { dialectOf, type Dialect } from '../../electron/core/db/connection';
 import { SCHEMA, engineType, type ColumnShape, type IndexShape, type TableShape } from '../../electron/core/db/schema';
-import { canonicalPredicate, introspectSchema, type LiveColumn, type LiveIndex, type LiveSchema, type LiveTable } from './schema-introspect';
+import { canonicalIndexKey, canonicalPredicate, introspectSchema, type LiveColumn, type LiveIndex, type LiveSchema, type LiveTable } from './schema-introspect';
 
 /** The default as the engine reports it: knex writes a boolean default as 1/0 on SQLite. */
 function expectedDefault(value: ColumnShape['default'], dialect: Dialect): string | null {
@@ -46,7 +46,7 @@ function describeIndex(index: IndexShape | LiveIndex): string {
 
 function sameIndex(expected: IndexShape, found: LiveIndex): boolean {
   return (
-    expected.columns.join(',') === found.columns.join(',') &&
+    expected.columns.map(canonicalIndexKey).join(',') === found.columns.map(canonicalIndexKey).join(',') &&
     (expected.unique === true) === found.unique &&
     (expected.where === undefined ? null : canonicalPredicate(expected.where)) === (found.where === null ? null : canonicalPredicate(found.where))
   );

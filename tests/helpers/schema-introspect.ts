@@ -52,6 +52,34 @@ export function canonicalPredicate(where: string): string {
     .toLowerCase();
 }
 
+/**
+ * An index key as comparable text: a column name as it is, an expression (`ltrim(gtin, '0')`) with
+ * PostgreSQL's casts, quotes around names and spacing differences removed, as either engine prints it.
+ */
+export function canonicalIndexKey(key: string): string {
+  return key.replace(PG_CAST, '').replace(/"/g, '').replace(/\s+/g, ' ').replace(/\s*,\s*/g, ', ').replace(/\(\s+/g, '(').replace(/\s+\)/g, ')').trim().toLowerCase();
+}
+
+/** The key list of a CREATE INDEX statement (`… ON t (a, lower(b)) WHERE …`), split at its top-level commas. */
+function indexKeysOf(sql: string): string[] {
+  const start = sql.search(/\bon\s+[^(]+\(/i);
+  if (start < 0) return [];
+  const open = sql.indexOf('(', start);
+  const keys: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of sql.slice(open + 1)) {
+    if (char === '(') depth++;
+    if (char === ')' && depth-- === 0) break;
+    if (char === ',' && depth === 0) {
+      keys.push(current.trim());
+      current = '';
+    } else current += char;
+  }
+  keys.push(current.trim());
+  return keys;
+}
+
 function foreignKeyTarget(table: string, columns: string[], onDelete: string, onUpdate: string): string {
   const actions = [onDelete === 'no action' ? '' : ` on delete ${onDelete}`, onUpdate === 'no action' ? '' : ` on update ${onUpdate}`];
   return `${table}(${columns.join(', ')})${actions.join('')}`;
@@ -89,8 +117,10 @@ async function introspectSqliteTable(db: Knex, table: string, tableSql: string):
     const keys = await sqliteRows<{ seqno: number; name: string | null }>(db, 'PRAGMA index_info(??)', [index.name]);
     const [definition] = await sqliteRows<{ sql: string | null }>(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [index.name]);
     const where = index.partial ? (/\bwhere\b([\s\S]*)$/i.exec(definition?.sql ?? '')?.[1]?.trim() ?? '?') : null;
+    // An expression key has no column name; its text is in the CREATE INDEX statement.
+    const written = indexKeysOf(definition?.sql ?? '');
     live.indexes[index.name] = {
-      columns: keys.sort((a, b) => a.seqno - b.seqno).map((k) => k.name ?? '<expression>'),
+      columns: keys.sort((a, b) => a.seqno - b.seqno).map((k) => k.name ?? written[k.seqno] ?? '<expression>'),
       unique: index.unique === 1,
       where,
     };

@@ -15,7 +15,9 @@ describe.each(engines())('undoing stock entries with compensating movements on %
   async function undo(action: 'receive' | 'adjust' | 'count' | 'transfer', result: StockResult): Promise<StockResult | null> {
     const c = compensationFor(action, result);
     if (!c) return null;
-    return c.action === 'adjust' ? core.call('stock.adjust', c.input) : core.call('stock.transfer', c.input);
+    if (c.action === 'adjust') return core.call('stock.adjust', c.input);
+    if (c.action === 'return') return core.call('stock.return', c.input);
+    return core.call('stock.transfer', c.input);
   }
 
   it('takes back a receipt, once, however often it is asked', async () => {

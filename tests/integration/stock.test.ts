@@ -65,7 +65,7 @@ describe.each(engines())('stock ledger on %s', (engine) => {
     await core.call('reservations.create', { sku: 'LOW-1', quantity: 2, reference: 'ORDER-1' });
     const error = await rejection(core.call('stock.adjust', { sku: 'LOW-1', quantity: -2, reason: 'lost' }));
     expect(error.code).toBe('insufficient_stock');
-    expect(error.message).toContain('only 1 of LOW-1 available at main');
+    expect(error.message).toContain('only 1 of "Product LOW-1" (LOW-1) available at Main warehouse');
     expect(error.details).toMatchObject({ onHand: 3, committed: 2, available: 1 });
     const transfer = await rejection(core.call('stock.transfer', { sku: 'LOW-1', quantity: 2, toLocation: 'shop' }));
     expect(transfer.code).toBe('insufficient_stock');

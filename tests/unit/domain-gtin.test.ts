@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gtinCheckDigit, gtinProblem, normaliseGtin } from '../../shared/domain/gtin';
+import { gtin14, gtinCheckDigit, gtinProblem, gtinSpellings, normaliseGtin } from '../../shared/domain/gtin';
 import { gtinSchema } from '../../shared/schemas/common';
 
 // Published examples (GS1 and the EAN/UPC references), one per length.
@@ -80,5 +80,28 @@ describe('normaliseGtin and gtinSchema', () => {
     expect(gtinSchema.safeParse('4006-3813-3393-2').error?.issues[0]?.message).toBe(
       'GTIN check digit is 2 but should be 1; check for a typing error',
     );
+  });
+});
+
+describe('gtin14 and gtinSpellings: one barcode, however many digits it is printed with', () => {
+  it('pads every GTIN to its GTIN-14', () => {
+    expect(gtin14('012345678905')).toBe('00012345678905');
+    expect(gtin14('0012345678905')).toBe('00012345678905');
+    expect(gtin14('96385074')).toBe('00000096385074');
+    expect(gtin14('10614141000415')).toBe('10614141000415');
+  });
+
+  it('gives the 8-, 12-, 13- and 14-digit spellings that have the same GTIN-14', () => {
+    expect(gtinSpellings('012345678905')).toEqual(['012345678905', '0012345678905', '00012345678905']);
+    expect(gtinSpellings('0012345678905')).toEqual(gtinSpellings('012345678905'));
+    expect(gtinSpellings(' 4006381-333931 ')).toEqual(['4006381333931', '04006381333931']);
+    expect(gtinSpellings('96385074')).toEqual(['96385074', '000096385074', '0000096385074', '00000096385074']);
+    for (const spelling of gtinSpellings('012345678905')) expect(gtin14(spelling)).toBe('00012345678905');
+  });
+
+  it('has no spellings for a code that cannot be a stored GTIN (letters, more than 14 digits)', () => {
+    expect(gtinSpellings('MUG-BLUE')).toEqual([]);
+    expect(gtinSpellings('106141410004150')).toEqual([]);
+    expect(gtinSpellings('')).toEqual([]);
   });
 });

@@ -4,13 +4,22 @@ import { STOCK_ACTION_SPECS, STOCK_ACTIONS, stockActionCall } from '../../shared
 import { MOVEMENT_KINDS } from '../../shared/schemas/stock';
 
 describe('the stock actions', () => {
-  it('each name a contract operation that records a movement of the same kind', () => {
+  it('each name a contract operation and the kind of movement it records', () => {
     for (const action of STOCK_ACTIONS) {
       const spec = STOCK_ACTION_SPECS[action];
       expect(spec.operation).toBe(`stock.${action}`);
       expect(contract[spec.operation].method).toBe('POST');
-      expect(MOVEMENT_KINDS).toContain(action);
+      expect(MOVEMENT_KINDS).toContain(spec.movementKind);
     }
+  });
+
+  it('include selling in the shop, recorded as a sale', () => {
+    expect(STOCK_ACTIONS).toContain('sell');
+    expect(STOCK_ACTION_SPECS.sell).toMatchObject({ operation: 'stock.sell', movementKind: 'sale', label: 'Sell', quantity: 'amount', reasonRequired: false });
+    expect(stockActionCall({ action: 'sell', sku: 'MUG-1', quantity: 2, location: 'shop', reference: ' TILL-1 ' }, 'k-2')).toEqual({
+      operation: 'stock.sell',
+      input: { sku: 'MUG-1', quantity: 2, location: 'shop', reference: 'TILL-1', idempotencyKey: 'k-2' },
+    });
   });
 
   it('give every call an input its operation accepts', () => {

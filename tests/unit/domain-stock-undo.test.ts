@@ -39,6 +39,19 @@ describe('undo of a stock entry', () => {
     expect(compensationFor('return', { movements: [movement(1, { kind: 'return' })] })?.input).toMatchObject({ quantity: -1, reason: expect.stringMatching(/^undo of return /) });
   });
 
+  it('takes a sale back as a return of the units sold, at the same location, keyed by the sale', () => {
+    expect(compensationFor('sell', { movements: [movement(-2, { kind: 'sale', location: 'shop' })] })).toEqual({
+      action: 'return',
+      input: {
+        sku: 'MUG-1',
+        location: 'shop',
+        quantity: 2,
+        reason: 'undo of sale 01900000-0000-7000-8000-000000000001',
+        idempotencyKey: 'undo-01900000-0000-7000-8000-000000000001',
+      },
+    });
+  });
+
   it('has nothing to undo for a count that matched the shelf', () => {
     expect(compensationFor('count', { movements: [movement(0, { kind: 'count' })] })).toBeNull();
     expect(compensationFor('receive', { movements: [] })).toBeNull();

@@ -93,6 +93,26 @@ describe('the scan buffer', () => {
     expect(codes).toEqual(['4006381333931']);
   });
 
+  it('once the scanner has ended a code with Enter, waits a whole second before a pause ends one: a busy page never cuts a code in two', async () => {
+    const { time, codes, buffer } = setup();
+    typeInto(buffer, time, 'MUG-1', 5);
+    buffer.end();
+    // The page held the keys back for 600 ms in the middle of the next code: still one code.
+    typeInto(buffer, time, '400638', 5);
+    time.advance(600);
+    typeInto(buffer, time, '1333931', 5);
+    expect(buffer.end()).toBe(true);
+    await buffer.idle();
+    expect(codes).toEqual(['MUG-1', '4006381333931']);
+    // Without its Enter, a code still ends after a second of quiet (a scanner switched to no suffix).
+    typeInto(buffer, time, 'PLATE-2', 5);
+    time.advance(900);
+    expect(buffer.text).toBe('PLATE-2');
+    time.advance(200);
+    await buffer.idle();
+    expect(codes).toEqual(['MUG-1', '4006381333931', 'PLATE-2']);
+  });
+
   it('waits longer for a scanner that types slowly: its pause is several of its own gaps', async () => {
     const { time, codes, buffer } = setup();
     // 30 ms a key: its pause is 240 ms, so a 220 ms hiccup does not end the code.
@@ -168,7 +188,8 @@ describe('the scan buffer', () => {
     typeInto(buffer, time, 'C-00', 5);
     expect(buffer.text).toBe('C-00');
     typeInto(buffer, time, '03', 5);
-    time.advance(200);
+    // This scanner ended its first codes with Enter, so a pause ends a code only after a second.
+    time.advance(1_000);
     expect(buffer.queue).toEqual(['A-0001', 'B-0002', 'C-0003']);
     expect(handled).toEqual(['start A-0001']);
     finishLookup();

@@ -81,6 +81,10 @@ beforeEach(() => {
       const found = catalogue.filter((p) => p.sku.startsWith(query.toUpperCase()) || p.title.toLowerCase().includes(query.toLowerCase()) || p.gtin === query);
       return { products: found, next: null };
     }
+    if (name === 'products.lookup') {
+      // As the core answers: the exact SKU first, then the barcode in any spelling (matchesForCode's rule).
+      return { products: matchesForCode(String(body.code), catalogue) };
+    }
     if (name === 'products.get') {
       const found = catalogue.find((p) => p.sku === String(body.idOrSku).toUpperCase());
       if (!found) throw new ClientError('not_found', 'No such product', null, 404);
@@ -169,14 +173,15 @@ describe('continuous scanning', () => {
     const entry = continuousStore();
     entry.action = 'transfer';
     failures.push(
-      new ClientError('insufficient_stock', 'Cannot transfer 2: only 1 of MUG-1 available at main', { sku: 'MUG-1', location: 'main', onHand: 3, committed: 2 }, 409),
+      new ClientError('insufficient_stock', 'Cannot transfer 2: only 1 of "Blue mug" (MUG-1) available at Main warehouse', { sku: 'MUG-1', location: 'main', onHand: 3, committed: 2 }, 409),
     );
     entry.push('MUG-1');
     entry.push('MUG-1');
     await entry.idle();
     await entry.record('finish');
     expect(sent[0]).toMatchObject({ name: 'stock.transfer', input: { location: 'main', toLocation: 'shop', quantity: 2 } });
-    expect(entry.lines[0]?.error).toBe('Not enough Blue mug (MUG-1) at Main warehouse: 1 available (3 on hand, 2 of them reserved for orders).');
+    // The core's own sentence, which names the product and the location.
+    expect(entry.lines[0]?.error).toBe('Cannot transfer 2: only 1 of "Blue mug" (MUG-1) available at Main warehouse.');
     entry.removeLine(entry.lines[0]?.key ?? '');
     expect(entry.lines).toEqual([]);
     expect(entry.announcement).toBe('Removed 2 × Blue mug (MUG-1); not recorded.');

@@ -1,6 +1,6 @@
 /**
  * The second pass of an import: the parsed rows checked against the database (existing SKUs,
- * slugs, locations, reserved stock) and turned into the rows and stock counts to write. It only
+ * slugs, GTINs, locations, reserved stock) and turned into the rows and stock counts to write. It only
  * reads, so a dry run uses it as is and a real import runs it inside its write transaction.
  */
 import { uuid7 } from '../util/uuid7';
@@ -13,6 +13,7 @@ import { moneyIssues, newProductRow, patchProductRow, type ProductPatchFields } 
 import { bool, chunkValues, num, type Db } from '../util/db-helpers';
 import { CSV_COLUMNS, FIELD_OF_COLUMN, columnOfField, isProductColumn } from './csv-columns';
 import type { ImportIssue, ParsedRow } from './import-rows';
+import { checkImportGtins } from './import-gtins';
 
 export type CountPlan = { row: number; input: ParsedInput<'stock.count'> };
 
@@ -104,6 +105,14 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
   }
 
   await checkExplicitSlugs(ctx.db, creates, updates, fail);
+  await checkImportGtins(
+    ctx.db,
+    {
+      creates: creates.map((c) => ({ row: c.parsed.row, sku: c.parsed.sku, gtin: c.parsed.fields.gtin })),
+      updates: updates.map((u) => ({ row: u.parsed.row, before: u.before, next: u.patch.next })),
+    },
+    fail,
+  );
   await allocateSlugs(ctx.db, creates, updates);
 
   const creatingRows = creates

@@ -9,7 +9,7 @@ import { productCreatedChange } from '../products/product-service';
 import type { SummaryContext } from '../stock/stock-summary';
 import type { ProductRow } from '../products/product-repository';
 import type { StockWriteQueue } from '../stock/stock-ops';
-import { chunkRows, insertRows } from '../util/db-helpers';
+import { chunkRows, chunkValues, insertRows } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
 import type { ImportIssue } from './import-rows';
 import type { ImportPlan } from './import-plan';
@@ -54,6 +54,10 @@ export async function writeImport(
   summary: SummaryContext,
 ): Promise<void> {
   const { trx } = ctx;
+  // A barcode may move from one product to another within the file (import-gtins.ts): free every
+  // GTIN that changes first, so the unique index never sees it on two products between statements.
+  const moving = plan.updates.filter((u) => u.before.gtin !== null && u.row.gtin !== u.before.gtin).map((u) => u.row.id);
+  for (const chunk of chunkValues(moving)) await trx('products').whereIn('id', chunk).update({ gtin: null });
   await insertRows(trx, 'products', plan.creates);
   await ctx.append(plan.creates.map(productCreatedChange));
 

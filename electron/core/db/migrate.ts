@@ -1,11 +1,13 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../logger';
 import { MIGRATIONS, migrationSource } from './migrations/index';
+import { ensureGtinUniqueness } from './gtin-uniqueness';
 
 const MIGRATION_TABLE = 'knex_migrations';
 
 /**
- * Brings the schema up to date at start. Refuses a database that has migrations this build does
+ * Brings the schema up to date at start, then adds the GTIN uniqueness the migration had to leave
+ * out over duplicates once they are gone. Refuses a database that has migrations this build does
  * not ship (written by a newer Stockfeed): opening it could corrupt data the newer version relies on.
  */
 export async function migrateToLatest(db: Knex, log: Logger): Promise<string[]> {
@@ -22,5 +24,7 @@ export async function migrateToLatest(db: Knex, log: Logger): Promise<string[]> 
   }
   const [, ran] = (await db.migrate.latest({ migrationSource, tableName: MIGRATION_TABLE })) as [number, string[]];
   for (const name of ran) log.info(`migration applied: ${name}`);
+  // What a migration could not finish on the data it found: see gtin-uniqueness.ts.
+  await ensureGtinUniqueness(db, log);
   return ran;
 }

@@ -38,6 +38,7 @@ export type ColumnShape = {
 };
 
 export type IndexShape = {
+  /** Column names, or an expression as written in the migration (`ltrim(gtin, '0')`). */
   columns: readonly string[];
   unique?: true;
   /** The predicate of a partial index, as written in the migration. */
@@ -105,6 +106,9 @@ export const SCHEMA: Record<string, TableShape> = {
       products_sku_unique: { columns: ['sku'], unique: true },
       products_slug_unique: { columns: ['slug'], unique: true },
       products_gtin_index: { columns: ['gtin'] },
+      // One product per barcode, compared as GTIN-14 (see db/gtin-uniqueness.ts). A database in
+      // which products shared a barcode before this lacks it until they are fixed.
+      products_gtin_unique: { columns: ["ltrim(gtin, '0')"], unique: true, where: 'gtin IS NOT NULL' },
       products_status_index: { columns: ['status'] },
       products_item_group_id_index: { columns: ['item_group_id'] },
       products_title_sku_index: { columns: ['title', 'sku'] },

@@ -7,6 +7,8 @@ import type { Knex } from 'knex';
 import type { ParsedInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { likeEscape, num, type Db } from '../util/db-helpers';
+import { gtinSpellings } from '../../../shared/domain/gtin';
+import { GTIN_KEY_SQL } from '../db/gtin-uniqueness';
 import type { LocationDirectory } from '../locations/locations';
 import type { ProductRow } from './product-repository';
 
@@ -91,8 +93,13 @@ function filtered(deps: ListDeps, input: ListInput, locationId: string | null): 
       w
         .whereRaw("p.sku like ? escape '\\'", [`${upper}%`])
         .orWhereRaw("lower(p.title) like ? escape '\\'", [`%${lower}%`])
-        .orWhere('p.gtin', term.replace(/[\s-]/g, '')),
+        .orWhereIn('p.gtin', gtinSpellings(term)),
     );
+  }
+  if (input.duplicateGtin) {
+    // The key is the GTIN without its leading zeros: equal exactly when the GTIN-14s are equal.
+    const shared = db('products').select(db.raw(GTIN_KEY_SQL)).whereNotNull('gtin').groupByRaw(GTIN_KEY_SQL).havingRaw('count(*) > 1');
+    q = q.whereNotNull('p.gtin').whereRaw("ltrim(p.gtin, '0') in ?", [shared]);
   }
   if (input.stock) {
     const available = db.raw('coalesce(s.available, 0)');

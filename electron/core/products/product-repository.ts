@@ -1,6 +1,9 @@
 import type { Product, ProductCondition, ProductStatus } from '../../../shared/schemas/product';
 import type { StockSummary } from '../../../shared/schemas/stock';
 import { fromMinorUnits } from '../../../shared/domain/money';
+import { gtinSpellings } from '../../../shared/domain/gtin';
+import { productLabel } from '../../../shared/domain/product-label';
+import { AppError } from '../../../shared/errors';
 import { bool, num, type Db } from '../util/db-helpers';
 
 export type ProductRow = {
@@ -84,4 +87,35 @@ export async function freeSlug(db: Db, wanted: string, exceptId?: string): Promi
     const candidate = `${wanted.slice(0, 190)}-${i}`;
     if (!taken.has(candidate)) return candidate;
   }
+}
+
+/**
+ * The products whose GTIN is this barcode in any spelling (the same GTIN-14), by SKU, other than
+ * `exceptId`. Reads the indexed `gtin` column, so it is quick on a database whose unique index
+ * could not be built yet (see db/gtin-uniqueness.ts) as well.
+ */
+export async function productsWithGtin(db: Db, gtin: string, exceptId?: string): Promise<ProductRow[]> {
+  const spellings = gtinSpellings(gtin);
+  if (spellings.length === 0) return [];
+  return (await db('products')
+    .whereIn('gtin', spellings)
+    .modify((q) => {
+      if (exceptId) q.whereNot('id', exceptId);
+    })
+    .orderBy('sku')) as ProductRow[];
+}
+
+/**
+ * The 409 for a GTIN another product has: the message names that product (and the spelling it is
+ * stored in, when it differs), and the details say which one, for a link to it.
+ */
+export function gtinTakenError(gtin: string, holder: Pick<ProductRow, 'id' | 'sku' | 'title' | 'gtin'>): AppError {
+  const spelled = holder.gtin !== null && holder.gtin !== gtin ? `, as ${holder.gtin}` : '';
+  return new AppError('conflict', `GTIN ${gtin} is already used by ${productLabel(holder)}${spelled}`, {
+    field: 'gtin',
+    productId: holder.id,
+    sku: holder.sku,
+    title: holder.title,
+    gtin: holder.gtin,
+  });
 }

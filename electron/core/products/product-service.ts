@@ -11,7 +11,9 @@ import type { Db } from '../util/db-helpers';
 import { listProductRows } from './product-list';
 import { productCrossings } from '../stock/availability-events';
 import type { ExclusiveWriter, WriteContext } from '../write-queue';
-import { findProductRow, freeSlug, toProduct, toProductFields, type ProductRow } from './product-repository';
+import { findProductRow, freeSlug, gtinTakenError, productsWithGtin, toProduct, toProductFields, type ProductRow } from './product-repository';
+import { gtin14 } from '../../../shared/domain/gtin';
+import { normaliseSku } from '../../../shared/domain/sku';
 import type { SummaryContext } from '../stock/stock-summary';
 import type { NewChange } from '../changes/change-log';
 
@@ -168,6 +170,19 @@ export class ProductService {
     return this.withStock(row);
   }
 
+  /**
+   * Every product a scanned or typed code names: its SKU, then its GTIN in any spelling. Never a
+   * single guess: two matches (a SKU that is another product's barcode, or products that shared a
+   * barcode before GTINs were unique) are both returned for the person to choose from.
+   */
+  async lookup(code: string): Promise<Output<'products.lookup'>> {
+    const bySku = (await this.db('products').where({ sku: normaliseSku(code) }).first()) as ProductRow | undefined;
+    const byGtin = await productsWithGtin(this.db, code, bySku?.id);
+    const rows = bySku ? [bySku, ...byGtin] : byGtin;
+    const summaries = await this.stock.summaries(rows);
+    return { products: rows.map((r) => toProduct(r, summaries.get(r.id) as StockSummary)) };
+  }
+
   async list(input: ParsedInput<'products.list'>): Promise<Output<'products.list'>> {
     const deps = { db: this.db, locations: this.listContext.locations, shopBufferStock: this.listContext.shopBufferStock() };
     const { rows, next, total } = await listProductRows(deps, input);
@@ -213,6 +228,10 @@ export class ProductService {
     if (await trx('products').where({ sku: input.sku }).first()) {
       throw new AppError('conflict', `A product with SKU ${input.sku} already exists`, { field: 'sku', sku: input.sku });
     }
+    if (input.gtin) {
+      const [holder] = await productsWithGtin(trx, input.gtin);
+      if (holder) throw gtinTakenError(input.gtin, holder);
+    }
     let slug: string;
     if (input.slug) {
       if (await trx('products').where({ slug: input.slug }).first()) {
@@ -247,6 +266,12 @@ export class ProductService {
       if (await trx('products').where({ slug: input.slug }).whereNot({ id: row.id }).first()) {
         throw new AppError('conflict', `The slug "${input.slug}" is already used by another product`, { field: 'slug' });
       }
+    }
+    // Only a barcode the product does not have yet is checked: one it shares from before GTINs
+    // were unique must not block every other edit of it.
+    if (input.gtin && (row.gtin === null || gtin14(input.gtin) !== gtin14(row.gtin))) {
+      const [holder] = await productsWithGtin(trx, input.gtin, row.id);
+      if (holder) throw gtinTakenError(input.gtin, holder);
     }
     if (!patch.change) return this.withStock(row, trx);
 

@@ -7,6 +7,7 @@
 import { uuid7 } from '../util/uuid7';
 import { AppError } from '../../../shared/errors';
 import { QUANTITY_MAX } from '../../../shared/domain/limits';
+import { productLabel } from '../../../shared/domain/product-label';
 import type { Movement, MovementKind, Reservation, StockSnapshot } from '../../../shared/schemas/stock';
 import type { NewChange } from '../changes/change-log';
 import { AvailabilityTracker } from './availability-events';
@@ -17,11 +18,12 @@ import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
 import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
 import type { LevelRow, MovementRow, ReservationRow, StockOp, StockOutput } from './stock-ops';
 
-type ProductLite = { id: string; sku: string; allowBackorder: boolean; status: string; facts: ProductFacts };
+type ProductLite = { id: string; sku: string; title: string; allowBackorder: boolean; status: string; facts: ProductFacts };
 
 type JoinedRow = {
   id: string;
   sku: string;
+  title: string;
   allow_backorder: unknown;
   status: string;
   preorder_date: string | null;
@@ -101,7 +103,7 @@ class Batch {
     const select = () =>
       trx('products as p')
         .leftJoin('stock_levels as s', 's.product_id', 'p.id')
-        .select('p.id', 'p.sku', 'p.allow_backorder', 'p.status', 'p.preorder_date', 'p.buffer_stock', 's.location_id', 's.on_hand', 's.committed', 's.incoming', 's.updated_at');
+        .select('p.id', 'p.sku', 'p.title', 'p.allow_backorder', 'p.status', 'p.preorder_date', 'p.buffer_stock', 's.location_id', 's.on_hand', 's.committed', 's.incoming', 's.updated_at');
     const rows: JoinedRow[] = [];
     for (const chunk of chunkValues([...skus])) rows.push(...((await select().whereIn('p.sku', chunk)) as JoinedRow[]));
     for (const chunk of chunkValues([...productIds])) rows.push(...((await select().whereIn('p.id', chunk)) as JoinedRow[]));
@@ -110,6 +112,7 @@ class Batch {
         const p: ProductLite = {
           id: row.id,
           sku: row.sku,
+          title: row.title,
           allowBackorder: bool(row.allow_backorder),
           status: row.status,
           facts: { id: row.id, status: row.status, allow_backorder: row.allow_backorder, preorder_date: row.preorder_date, buffer_stock: row.buffer_stock },
@@ -205,7 +208,11 @@ class Batch {
   private async location(code: string | undefined, field = 'location'): Promise<LocationRecord> {
     const wanted = code ?? this.deps.defaultLocation();
     const found = await this.deps.locations.byCodeOrLoad(this.ctx.trx, wanted);
-    if (!found) throw new AppError('not_found', `No location with code "${wanted}"`, { field, location: wanted });
+    if (!found) {
+      const known = this.deps.locations.list().map((l) => `${l.name} (${l.code})`);
+      const listed = known.length > 10 ? `${known.slice(0, 10).join(', ')} and ${known.length - 10} more` : known.join(', ');
+      throw new AppError('not_found', `There is no location "${wanted}"; the locations are ${listed}`, { field, location: wanted });
+    }
     return found;
   }
 
@@ -231,6 +238,8 @@ class Batch {
       }
       case 'stock.transfer':
         return this.planTransfer(op.input);
+      case 'stock.sell':
+        return this.planSell(op.input);
       case 'reservations.create':
         return this.planReserve(op.input);
       case 'reservations.fulfil':
@@ -248,7 +257,7 @@ class Batch {
    */
   private withinLimit(product: ProductLite, location: LocationRecord, figure: 'on hand' | 'committed', value: number, action: string): void {
     if (value <= QUANTITY_MAX) return;
-    const message = `Cannot ${action}: ${figure} of ${product.sku} at ${location.code} would be ${value}, above the most Stockfeed can store (${QUANTITY_MAX})`;
+    const message = `Cannot ${action}: ${figure} of ${productLabel(product)} at ${location.name} would be ${value}, above the most Stockfeed can store (${QUANTITY_MAX})`;
     throw new AppError('validation_failed', message, { issues: [{ path: 'quantity', message }] });
   }
 
@@ -268,14 +277,14 @@ class Batch {
     if (onHand < 0 && onHand < level.on_hand) {
       throw new AppError(
         'insufficient_stock',
-        `Cannot ${action}: only ${level.on_hand} of ${product.sku} on hand at ${location.code}`,
+        `Cannot ${action}: only ${level.on_hand} of ${productLabel(product)} on hand at ${location.name}`,
         details,
       );
     }
     if (after < 0 && after < before && !product.allowBackorder) {
       throw new AppError(
         'insufficient_stock',
-        `Cannot ${action}: only ${Math.max(0, before)} of ${product.sku} available at ${location.code} ` +
+        `Cannot ${action}: only ${Math.max(0, before)} of ${productLabel(product)} available at ${location.name} ` +
           `(${level.on_hand} on hand, ${level.committed} reserved for orders)`,
         details,
       );
@@ -321,7 +330,7 @@ class Batch {
     if (source.on_hand - source.committed < input.quantity) {
       throw new AppError(
         'insufficient_stock',
-        `Cannot transfer ${input.quantity}: only ${Math.max(0, source.on_hand - source.committed)} of ${product.sku} available at ${from.code}`,
+        `Cannot transfer ${input.quantity}: only ${Math.max(0, source.on_hand - source.committed)} of ${productLabel(product)} available at ${from.name}`,
         { sku: product.sku, location: from.code, onHand: source.on_hand, committed: source.committed },
       );
     }
@@ -341,6 +350,36 @@ class Batch {
     );
   }
 
+  /**
+   * An in-store sale: the units are in the customer's hands, so only what is on the shelf and not
+   * held for an order can be sold. Backorders never allow it (they are for orders shipped later).
+   */
+  private async planSell(input: {
+    sku: string;
+    location?: string | undefined;
+    quantity: number;
+    reason?: string | undefined;
+    reference?: string | undefined;
+    idempotencyKey?: string | undefined;
+  }): Promise<Plan> {
+    const product = this.product(input.sku);
+    const location = await this.location(input.location);
+    const level = this.level(product.id, location.id);
+    const available = level.on_hand - level.committed;
+    if (input.quantity > available) {
+      throw new AppError(
+        'insufficient_stock',
+        `Cannot sell ${input.quantity} of ${productLabel(product)}: only ${Math.max(0, available)} available at ${location.name} ` +
+          `(${level.on_hand} on hand, ${level.committed} reserved for orders)`,
+        { sku: product.sku, location: location.code, onHand: level.on_hand, committed: level.committed, available },
+      );
+    }
+    level.on_hand -= input.quantity;
+    this.touch(level);
+    const movement = this.movement(product, location, -input.quantity, 'sale', input, null, null);
+    return this.stockPlan(product, [movement], { cause: 'sale' });
+  }
+
   private async planReserve(input: {
     sku: string;
     location?: string | undefined;
@@ -350,7 +389,7 @@ class Batch {
   }): Promise<Plan> {
     const product = this.product(input.sku);
     if (product.status !== 'active') {
-      throw new AppError('conflict', `${product.sku} is ${product.status}; it cannot be reserved`, { sku: product.sku });
+      throw new AppError('conflict', `${productLabel(product)} is ${product.status}; it cannot be reserved`, { sku: product.sku });
     }
     const location = await this.location(input.location);
     const level = this.level(product.id, location.id);
@@ -398,7 +437,7 @@ class Batch {
       if (level.on_hand < reservation.quantity) {
         throw new AppError(
           'insufficient_stock',
-          `Cannot ship ${reservation.quantity} of ${product.sku}: only ${level.on_hand} on hand at ${location.code}`,
+          `Cannot ship ${reservation.quantity} of ${productLabel(product)}: only ${level.on_hand} on hand at ${location.name}`,
           { sku: product.sku, location: location.code, onHand: level.on_hand },
         );
       }

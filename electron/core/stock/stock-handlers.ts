@@ -8,6 +8,7 @@ export type StockOperation =
   | 'stock.count'
   | 'stock.transfer'
   | 'stock.return'
+  | 'stock.sell'
   | 'movements.list'
   | 'reservations.list'
   | 'reservations.create'
@@ -15,7 +16,7 @@ export type StockOperation =
   | 'reservations.release';
 
 export type StockHandlerDeps = {
-  stock: Pick<StockService, 'get' | 'receive' | 'adjust' | 'count' | 'transfer' | 'returnStock' | 'movements' | 'reservations' | 'reserve' | 'fulfil' | 'release'>;
+  stock: Pick<StockService, 'get' | 'receive' | 'adjust' | 'count' | 'transfer' | 'returnStock' | 'sell' | 'movements' | 'reservations' | 'reserve' | 'fulfil' | 'release'>;
 };
 
 /** The stock, movement and reservation operations of the contract. */
@@ -27,6 +28,7 @@ export function createStockHandlers({ stock }: StockHandlerDeps): Pick<Handlers,
     'stock.count': (input) => stock.count(input),
     'stock.transfer': (input) => stock.transfer(input),
     'stock.return': (input) => stock.returnStock(input),
+    'stock.sell': (input) => stock.sell(input),
     'movements.list': (input) => stock.movements(input),
     'reservations.list': (input) => stock.reservations(input),
     'reservations.create': (input) => stock.reserve(input),

@@ -14,6 +14,7 @@ export type StockOperations = {
   'stock.adjust': Contracted<'stock.adjust'>;
   'stock.count': Contracted<'stock.count'>;
   'stock.transfer': Contracted<'stock.transfer'>;
+  'stock.sell': Contracted<'stock.sell'>;
   'reservations.create': Contracted<'reservations.create'>;
   'reservations.fulfil': Contracted<'reservations.fulfil'>;
   'reservations.release': Contracted<'reservations.release'>;

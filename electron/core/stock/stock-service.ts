@@ -27,6 +27,9 @@ export class StockService {
   transfer(input: ParsedInput<'stock.transfer'>): Promise<Output<'stock.transfer'>> {
     return this.queue.submit({ op: 'stock.transfer', input });
   }
+  sell(input: ParsedInput<'stock.sell'>): Promise<Output<'stock.sell'>> {
+    return this.queue.submit({ op: 'stock.sell', input });
+  }
   returnStock(input: ParsedInput<'stock.return'>): Promise<Output<'stock.return'>> {
     return this.queue.submit({ op: 'stock.return', input });
   }

@@ -30,3 +30,11 @@ export function fieldErrors(error: unknown): Record<string, string> {
   if (typeof field === 'string' && !result[field]) result[field] = sentence(error.message);
   return result;
 }
+
+/** The product a 409 `conflict` names (the one that has the GTIN a save tried to use), or null. */
+export function conflictingProduct(error: unknown): { id: string; sku: string; title: string } | null {
+  if (!(error instanceof ClientError) || error.code !== 'conflict') return null;
+  const details = error.details as { productId?: unknown; sku?: unknown; title?: unknown } | null | undefined;
+  if (typeof details?.productId !== 'string' || typeof details.sku !== 'string') return null;
+  return { id: details.productId, sku: details.sku, title: typeof details.title === 'string' ? details.title : details.sku };
+}

@@ -19,6 +19,8 @@ export type ListFilters = {
   status: (typeof PRODUCT_STATUSES)[number] | '';
   stock: (typeof STOCK_FILTERS)[number] | '';
   location: string;
+  /** `shared`: only products whose barcode another product has too (left from before GTINs were unique). */
+  barcode: '' | 'shared';
   sort: ProductSort;
   direction: 'asc' | 'desc';
 };
@@ -30,7 +32,7 @@ export type ListFilters = {
  */
 export const useProductListStore = defineStore('product-list', () => {
   const client = useClient();
-  const filters = reactive<ListFilters>({ query: '', status: '', stock: '', location: '', sort: 'sku', direction: 'asc' });
+  const filters = reactive<ListFilters>({ query: '', status: '', stock: '', location: '', barcode: '', sort: 'sku', direction: 'asc' });
   /**
    * One slot per matching product; undefined until its page arrives. Never deep-watched: every
    * update replaces the array (a copy of 100,000 slots takes about a millisecond), so components
@@ -49,7 +51,9 @@ export const useProductListStore = defineStore('product-list', () => {
   let visible: [number, number] = [0, PAGE_SIZE];
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const hasFilters = computed(() => filters.query.trim() !== '' || filters.status !== '' || filters.stock !== '' || filters.location !== '');
+  const hasFilters = computed(
+    () => filters.query.trim() !== '' || filters.status !== '' || filters.stock !== '' || filters.location !== '' || filters.barcode !== '',
+  );
 
   function request(offset: number): Input<'products.list'> {
     return {
@@ -61,6 +65,7 @@ export const useProductListStore = defineStore('product-list', () => {
       ...(filters.status ? { status: filters.status } : {}),
       ...(filters.stock ? { stock: filters.stock } : {}),
       ...(filters.location ? { location: filters.location } : {}),
+      ...(filters.barcode === 'shared' ? { duplicateGtin: true } : {}),
     };
   }
 

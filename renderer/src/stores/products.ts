@@ -1,11 +1,10 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Input, Output } from '../../../shared/contract';
-import { normaliseGtin } from '../../../shared/domain/gtin';
+import { gtin14, normaliseGtin } from '../../../shared/domain/gtin';
 import type { Product } from '../../../shared/schemas/product';
 import type { StockSummary } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
-import { ClientError } from '../api/client';
 import { useChangesStore } from './changes';
 import { applyChange, stockTotals } from '../product-changes';
 import { useProductListStore } from './product-list';
@@ -33,8 +32,6 @@ function codeMatch(products: Product[]): CodeMatch {
   return products.length === 1 ? { kind: 'one', product: first } : { kind: 'several', products };
 }
 
-/** Products one lookup asks for: room for every product that shares a code, besides near matches by title or SKU prefix. */
-const LOOKUP_PAGE = 100;
 
 /** The product open on its own page, creating and saving products, and keeping both live. */
 export const useProductsStore = defineStore('products', () => {
@@ -73,22 +70,28 @@ export const useProductsStore = defineStore('products', () => {
     return product;
   }
 
-  /** The products a scanned or typed SKU or GTIN names (see matchesForCode). */
-  async function lookupCode(code: string): Promise<CodeMatch> {
+  /**
+   * Every product a scanned or typed SKU or GTIN names (`products.lookup`: the SKU match first, then
+   * the barcode in any spelling, whatever the status); none, one, or several to choose from.
+   */
+  async function findByCode(code: string): Promise<Product[]> {
     const text = code.trim();
-    if (!text) return { kind: 'none' };
-    const page = await client['products.list']({ query: text, limit: LOOKUP_PAGE });
-    const found = matchesForCode(text, page.products);
-    // A short code can match more products by title or SKU prefix than one page holds: the SKU
-    // itself is then asked for exactly, so it is never missed.
-    if (page.next !== null && !found.some((p) => p.sku === text.toUpperCase())) {
-      const bySku = await client['products.get']({ idOrSku: text }).catch((error: unknown) => {
-        if (error instanceof ClientError && error.code === 'not_found') return null;
-        throw error;
-      });
-      if (bySku && bySku.sku === text.toUpperCase()) found.unshift(bySku);
-    }
-    return codeMatch(found);
+    if (!text) return [];
+    return (await client['products.lookup']({ code: text })).products;
+  }
+
+  /**
+   * The other products with this barcode (the same GTIN-14): none once GTINs are unique, but a
+   * catalogue from before may still have some, and the product's page says so until they are fixed.
+   */
+  async function othersWithGtin(gtin: string, exceptId: string): Promise<Product[]> {
+    const key = gtin14(gtin);
+    return (await findByCode(gtin)).filter((p) => p.id !== exceptId && p.gtin !== null && gtin14(p.gtin) === key);
+  }
+
+  /** What a scanned or typed code names: none, one, or several to choose from (never guessed). */
+  async function lookupCode(code: string): Promise<CodeMatch> {
+    return codeMatch(await findByCode(code));
   }
 
   /** The products of one item group (the variants of one product), first 100. */
@@ -103,5 +106,5 @@ export const useProductsStore = defineStore('products', () => {
     list.applyStock(sku, stock);
   }
 
-  return { current, open, create, update, lookupCode, listVariants, applyStock };
+  return { current, open, create, update, findByCode, lookupCode, othersWithGtin, listVariants, applyStock };
 });

@@ -7,9 +7,7 @@ import type { StockResult } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
 import { describeError, fieldErrors } from '../api/errors';
 import { createIdempotencyKeys } from '../api/idempotency-key';
-import { placeNamer, shortageMessage } from '../stock-text';
 import { useProductsStore } from './products';
-import { useSettingsStore } from './settings';
 import { useStockStore } from './stock';
 
 /**
@@ -64,8 +62,8 @@ function restore(): StockEntry[] {
   }
 }
 
-function failureOf(error: unknown, shortage: string | null = null): StockActionFailure {
-  return { message: shortage ?? describeError(error), fields: fieldErrors(error) };
+function failureOf(error: unknown): StockActionFailure {
+  return { message: describeError(error), fields: fieldErrors(error) };
 }
 
 /**
@@ -77,7 +75,6 @@ export const useStockActionsStore = defineStore('stock-actions', () => {
   const client = useClient();
   const products = useProductsStore();
   const stock = useStockStore();
-  const settings = useSettingsStore();
   const keys = createIdempotencyKeys();
   /** This tab's entries, newest first. */
   const entries = ref<StockEntry[]>(restore());
@@ -112,8 +109,8 @@ export const useStockActionsStore = defineStore('stock-actions', () => {
     try {
       result = await send(stockActionCall(request, key));
     } catch (error) {
-      const product = { sku: request.sku, title: options.record?.title ?? '' };
-      return { ok: false, failure: failureOf(error, shortageMessage(error, product, placeNamer(settings.locations))) };
+      // The core's sentence names the product and the location ("Cannot sell 4 of "Blue mug" (MUG-BLUE): only 3 available at Shop floor …").
+      return { ok: false, failure: failureOf(error) };
     }
     if (options.idempotencyKey === undefined) keys.reset();
     if (!options.record) return { ok: true, result, entry: null };
@@ -145,8 +142,9 @@ export const useStockActionsStore = defineStore('stock-actions', () => {
     try {
       if (compensation?.action === 'adjust') result = await send({ operation: 'stock.adjust', input: compensation.input });
       if (compensation?.action === 'transfer') result = await send({ operation: 'stock.transfer', input: compensation.input });
+      if (compensation?.action === 'return') result = await send({ operation: 'stock.return', input: compensation.input });
     } catch (error) {
-      return { ok: false, failure: failureOf(error, shortageMessage(error, entry, placeNamer(settings.locations))) };
+      return { ok: false, failure: failureOf(error) };
     }
     const done: StockEntry = { ...entry, undone: { result } };
     entries.value = entries.value.map((e) => (e.key === key ? done : e));

@@ -33,6 +33,17 @@ export type CurrentScan = { code: string; product: Product | null; candidates: P
 export const RECORD_PAUSES = [2, 3, 5, 10, null] as const;
 export type RecordPause = (typeof RECORD_PAUSES)[number];
 
+/**
+ * How fast the scanner types, which tells its keys from a person's: most scanners (USB, or a
+ * wireless one in its fast mode) send a key every 2–20 ms; some Bluetooth scanners and busy
+ * computers stretch that. A person typing averages well over 150 ms a key.
+ */
+export const SCANNER_SPEEDS = {
+  fast: { label: 'Fast (most USB scanners)', scannerKeyGapMs: 50 },
+  slow: { label: 'Slow (some Bluetooth scanners)', scannerKeyGapMs: 120 },
+} as const;
+export type ScannerSpeed = keyof typeof SCANNER_SPEEDS;
+
 const MODE_KEY = 'stockfeed.scanMode';
 const SESSION_KEY = 'stockfeed.scanSession';
 
@@ -76,10 +87,15 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
   const action = ref<StockAction>('receive');
   const location = ref('');
   const toLocation = ref('');
-  const savedMode = readJson<{ continuous: boolean; pause: RecordPause }>(storageOf('localStorage'), MODE_KEY);
+  const savedMode = readJson<{ continuous: boolean; pause: RecordPause; scanner: ScannerSpeed }>(storageOf('localStorage'), MODE_KEY);
   const continuous = ref(savedMode.continuous === true);
   const recordPause = ref<RecordPause>(RECORD_PAUSES.includes(savedMode.pause as RecordPause) ? (savedMode.pause as RecordPause) : 3);
-  watch([continuous, recordPause], () => writeJson(storageOf('localStorage'), MODE_KEY, { continuous: continuous.value, pause: recordPause.value }));
+  const scannerSpeed = ref<ScannerSpeed>(savedMode.scanner === 'slow' ? 'slow' : 'fast');
+  watch([continuous, recordPause, scannerSpeed], () =>
+    writeJson(storageOf('localStorage'), MODE_KEY, { continuous: continuous.value, pause: recordPause.value, scanner: scannerSpeed.value }),
+  );
+  /** The scan buffers' timing, read at every key so a change applies at once. */
+  const scanTiming = () => ({ scannerKeyGapMs: SCANNER_SPEEDS[scannerSpeed.value].scannerKeyGapMs });
   /** Continuous scanning applies to this action (an adjustment is always scan, then quantity). */
   const scanningContinuously = computed(() => continuous.value && CONTINUOUS_ACTIONS.includes(action.value));
 
@@ -106,6 +122,7 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
   let releaseCurrent: (() => void) | null = null;
   const buffer = createScanBuffer({
     handle,
+    timing: scanTiming,
     onError: (code, error) => listAttention(code, 'failed', { message: describeError(error) }),
     onChange: () => {
       scanText.value = buffer.text;
@@ -342,6 +359,8 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
     toLocation,
     continuous,
     recordPause,
+    scannerSpeed,
+    scanTiming,
     scanningContinuously,
     lines,
     attention,

@@ -7,6 +7,8 @@ import * as channelOrders from './20261126150000_channel_orders';
 import * as productSearch from './20261126160000_product_search';
 import * as outboundRedaction from './20261204120000_outbound_redaction';
 import * as int64MoneyQuantities from './20261204130000_int64_money_quantities';
+import * as gtinBlankToNull from './20261210120000_gtin_blank_to_null';
+import * as gtinUniqueIndex from './20261210120100_gtin_unique_index';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -23,6 +25,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261126160000_product_search', productSearch],
   ['20261204120000_outbound_redaction', outboundRedaction],
   ['20261204130000_int64_money_quantities', int64MoneyQuantities],
+  ['20261210120000_gtin_blank_to_null', gtinBlankToNull],
+  ['20261210120100_gtin_unique_index', gtinUniqueIndex],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,61 @@
+/**
+ * One product per barcode, for a whole file. What counts is the catalogue the file leaves behind:
+ * a row may take a barcode that another row of the same file moves off its product (a swap of two
+ * GTINs imports in one go), but not one that another product keeps, nor one another row takes too.
+ * Barcodes are compared as GTIN-14, like everywhere else.
+ */
+import { gtin14, gtinSpellings } from '../../../shared/domain/gtin';
+import { gtinTakenError, type ProductRow } from '../products/product-repository';
+import { chunkValues, type Db } from '../util/db-helpers';
+
+/** A row of the file that gives a product a barcode it does not have yet. */
+type Claim = { row: number; sku: string; gtin: string; productId: string | null };
+
+type Fail = (row: number, column: string | null, message: string) => void;
+
+export type GtinRows = {
+  creates: Array<{ row: number; sku: string; gtin: string | null }>;
+  /** Every update of the file, with the product as stored and as the file leaves it. */
+  updates: Array<{ row: number; before: ProductRow; next: ProductRow }>;
+};
+
+const keyOf = (gtin: string) => gtin14(gtin);
+
+/** Reports, against its row and column `gtin`, every row whose barcode would be another product's too. */
+export async function checkImportGtins(db: Db, rows: GtinRows, fail: Fail): Promise<void> {
+  const claims: Claim[] = [
+    ...rows.creates.flatMap((c) => (c.gtin ? [{ row: c.row, sku: c.sku, gtin: c.gtin, productId: null }] : [])),
+    ...rows.updates.flatMap((u) => {
+      const gtin = u.next.gtin;
+      const keeps = gtin === null || (u.before.gtin !== null && keyOf(u.before.gtin) === keyOf(gtin));
+      return keeps ? [] : [{ row: u.row, sku: u.next.sku, gtin, productId: u.before.id }];
+    }),
+  ].sort((a, b) => a.row - b.row);
+  if (claims.length === 0) return;
+
+  // What each product the file updates will have once it is imported.
+  const finalGtin = new Map(rows.updates.map((u) => [u.before.id, u.next.gtin]));
+  const holders = new Map<string, ProductRow[]>();
+  const spellings = [...new Set(claims.flatMap((c) => gtinSpellings(c.gtin)))];
+  for (const chunk of chunkValues(spellings, 5000)) {
+    const found = (await db('products').select('id', 'sku', 'title', 'gtin').whereIn('gtin', chunk).orderBy('sku')) as ProductRow[];
+    for (const product of found) {
+      const after = finalGtin.has(product.id) ? finalGtin.get(product.id) : product.gtin;
+      if (!after || keyOf(after) !== keyOf(product.gtin as string)) continue;
+      const key = keyOf(after);
+      holders.set(key, [...(holders.get(key) ?? []), product]);
+    }
+  }
+
+  const inFile = new Map<string, Claim>();
+  for (const claim of claims) {
+    const key = keyOf(claim.gtin);
+    const holder = holders.get(key)?.find((p) => p.id !== claim.productId);
+    const earlier = inFile.get(key);
+    if (holder) fail(claim.row, 'gtin', gtinTakenError(claim.gtin, holder).message);
+    else if (earlier) {
+      const spelled = earlier.gtin === claim.gtin ? '' : `, as ${earlier.gtin}`;
+      fail(claim.row, 'gtin', `GTIN ${claim.gtin} is also on row ${earlier.row} (${earlier.sku})${spelled}`);
+    } else inFile.set(key, claim);
+  }
+}
