@@ -24,6 +24,7 @@ import { keyedWriteQueue } from './write-queue';
 import { VERSION } from './version';
 import { Webhooks, type WebhookOptions } from './webhooks/webhooks';
 import { sqliteTokenRecord, TokenStore } from './auth/token-store';
+import { SessionStore } from './auth/sessions';
 import { CountService } from './channels/count-service';
 import { OrderService } from './channels/order-service';
 import { OrderStock } from './channels/order-stock';
@@ -85,6 +86,8 @@ export type Core = {
   counts: CountService;
   /** The API token the HTTP server checks; rotated through the contract. */
   tokens: TokenStore;
+  /** Browser sessions the headless server makes from the API token (kept in the database). */
+  sessions: SessionStore;
   /** SFTP upload and IndexNow after each publish; `status()` feeds publish.status. */
   delivery: DeliveryRunner;
   /** Merchant feed, sitemap and JSON-LD; the hosts call `publisher.start()` (tests and one-shot CLI commands need not). */
@@ -139,6 +142,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const tokens = new TokenStore(options.dataDir, process.env.STOCKFEED_API_TOKEN, tokenRecord, (error) =>
     log.warn(`could not record that an API token was issued: ${error.message}`),
   );
+  const sessions = new SessionStore(db, queue);
 
   // Every URL the core calls (webhooks, IndexNow) goes out through this one checked helper.
   const outbound = new Outbound({ resolve: options.resolveHost });
@@ -202,7 +206,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     ...createWebhookHandlers({ webhooks }),
     ...createChannelHandlers({ orders, counts }),
     ...createPublishHandlers({ publisher, preview: { db, summary, settings: () => settingsService.current() } }),
-    ...createAuthHandlers({ tokens }),
+    ...createAuthHandlers({ tokens, sessions }),
   };
 
   const core: Core = {
@@ -220,6 +224,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     orders,
     counts,
     tokens,
+    sessions,
     delivery,
     publisher,
     handlers,

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { createApiServer } from './http/server';
 import { rateLimitFromEnv } from './http/hardening';
 import { parseAllowedHosts } from './http/host-check';
+import { SIGN_IN_CODE_TTL_MS, SignInCodes } from './http/sign-in-codes';
 import { openCore } from '../core/core';
 import { defaultDataDir } from '../core/data-dir';
 import { VERSION } from '../core/version';
@@ -80,10 +81,13 @@ async function main(): Promise<void> {
   if (net.isIP(host) === 0) allowedHosts.push(host.toLowerCase());
 
   const core = await openCore({ dataDir, databaseUrl: process.env.DATABASE_URL, logger: log });
-  // The server reads the token through core.tokens on every request, so a rotation takes effect at once.
-  const token = core.tokens.current();
+  // Read (or issued) now, so a missing or damaged token file stops the start with its fix. The
+  // server reads it through core.tokens on every request, so a rotation takes effect at once.
+  core.tokens.current();
   const staticDir = rendererDir(path.dirname(fileURLToPath(import.meta.url)));
-  const app = await createApiServer({ core, version: VERSION, staticDir, logger: log, rateLimit: rateLimitFromEnv(), allowedHosts });
+  // The printed link carries a one-time code, not the token: the output may end up in a log.
+  const signInCodes = new SignInCodes();
+  const app = await createApiServer({ core, version: VERSION, staticDir, logger: log, rateLimit: rateLimitFromEnv(), allowedHosts, signInCodes });
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -109,7 +113,7 @@ async function main(): Promise<void> {
       `Data folder: ${dataDir}`,
       `Database: ${engine}`,
       `API: ${base}/api/v1 (Authorization: Bearer <token from ${path.join(dataDir, 'api-token')}>)`,
-      `Open the app, signed in: ${base}/#token=${token}`,
+      `Open the app, signed in: ${base}/#signin=${signInCodes.issue()} (works once, within ${SIGN_IN_CODE_TTL_MS / 60_000} minutes; after that, sign in with the token)`,
       `Published files (read-only): ${base}/feeds/google-merchant.xml, ${base}/feeds/sitemap.xml (folder: ${core.publisher.publishDir()})`,
       `Answers to: localhost, IP addresses${allowedHosts.length > 0 ? `, ${allowedHosts.join(', ')}` : ''} (--allowed-hosts adds names)`,
       '',

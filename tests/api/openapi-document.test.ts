@@ -43,11 +43,12 @@ describe('GET /api/v1/openapi.json', () => {
     await core?.cleanup();
   });
 
-  it('is OpenAPI 3.1 with the bearer scheme, served without a token', () => {
+  it('is OpenAPI 3.1 with the bearer and session-cookie schemes, served without a token', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info).toMatchObject({ title: 'Stockfeed API', version: '9.9.9' });
     expect(doc.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer', description: expect.any(String) });
-    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.components.securitySchemes.sessionCookie).toEqual({ type: 'apiKey', in: 'cookie', name: 'stockfeed_session', description: expect.any(String) });
+    expect(doc.security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
     expect(doc.components.schemas.Error).toMatchObject({ required: ['error'] });
   });
 
@@ -124,7 +125,11 @@ describe('GET /api/v1/openapi.json', () => {
   it('marks the public, query-token and signature routes', () => {
     expect((doc.paths['/api/v1/health']?.get as Operation).security).toEqual([]);
     expect((doc.paths['/api/v1/openapi.json']?.get as Operation).security).toEqual([]);
-    expect((doc.paths['/api/v1/events']?.get as Operation).security).toEqual([{ bearerAuth: [] }, { queryToken: [] }]);
+    expect((doc.paths['/api/v1/events']?.get as Operation).security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }, { queryToken: [] }]);
+    // Signing in and out is how one gets (or leaves) a session: no token needed.
+    expect((doc.paths['/api/v1/auth/login']?.post as Operation).security).toEqual([]);
+    expect((doc.paths['/api/v1/auth/logout']?.post as Operation).security).toEqual([]);
+    expect((doc.paths['/api/v1/auth/me']?.get as Operation).security).toBeUndefined();
     for (const channel of ['shopify', 'woocommerce']) {
       const op = doc.paths[`/api/v1/channels/${channel}/orders`]?.post as Operation | undefined;
       if (op) expect(op.security).toEqual([]);

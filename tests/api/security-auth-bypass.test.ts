@@ -199,6 +199,9 @@ describe.each([
       'GET /api/v1/openapi.json',
       'POST /api/v1/channels/shopify/orders',
       'POST /api/v1/channels/woocommerce/orders',
+      // They check the app's header and the credential themselves (tests/api/security-session-cookie.test.ts).
+      'POST /api/v1/auth/login',
+      'POST /api/v1/auth/logout',
       'GET /feeds/*',
       'GET /',
       'GET /*',

@@ -17,24 +17,28 @@ const START_TIMEOUT_MS = 45_000;
 export type StockfeedServer = {
   /** `http://127.0.0.1:PORT` */
   origin: string;
-  /** The link the server prints, which opens the UI signed in. */
+  /**
+   * The link the server prints, which signs the browser in (`…/#signin=<one-time code>`). It works
+   * once; opening it again in the same browser finds the session already there.
+   */
   signedInUrl: string;
+  /** The API token, from the data folder's `api-token` file (the server no longer prints it). */
   token: string;
   dataDir: string;
 };
 
-/** Resolves with the first `…/#token=…` URL the server prints, or rejects with its output. */
+/** Resolves with the first `…/#signin=…` URL the server prints, or rejects with its output. */
 function waitForLink(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => fail(`the server printed no #token= link within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+    const timer = setTimeout(() => fail(`the server printed no #signin= link within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
     function fail(why: string): void {
       clearTimeout(timer);
       reject(new Error(`Stockfeed server did not start: ${why}\n--- server output ---\n${output}`));
     }
     const onData = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
-      const match = /http:\/\/\S+#token=\S+/.exec(output);
+      const match = /http:\/\/\S+#signin=\S+/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[0]);
@@ -122,7 +126,7 @@ export const test = base.extend<{ server: StockfeedServer; shopSetUp: boolean; s
     try {
       const signedInUrl = await waitForLink(child);
       const url = new URL(signedInUrl);
-      const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
+      const token = fs.readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim();
       if (shopSetUp) await completeSetup(url.origin, token);
       await use({ origin: url.origin, signedInUrl, token, dataDir });
     } finally {

@@ -14,8 +14,8 @@ import { parseInput } from '../../shared/validation';
 import { engines, productInput, startCore, type Engine, type TestCore } from '../helpers/core';
 import { schemaDrift } from '../helpers/schema-drift';
 
-const BLANK_TO_NULL = '20261210120000_gtin_blank_to_null';
-const UNIQUE_INDEX = '20261210120100_gtin_unique_index';
+const BLANK_TO_NULL = '20261204140000_gtin_blank_to_null';
+const UNIQUE_INDEX = '20261204140100_gtin_unique_index';
 const EAN = '4006381333931';
 const UPC = '012345678905';
 const MISSING_INDEX = "index products.products_gtin_unique: missing (expected unique (ltrim(gtin, '0')) where gtin IS NOT NULL)";

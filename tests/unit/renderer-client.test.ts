@@ -32,30 +32,31 @@ function fakeFetch(status: number, body: unknown, statusText = ''): { fetch: Fet
 const PRODUCT = productFixture();
 
 describe('buildRequest', () => {
-  it('puts GET fields in the query, skipping undefined and null, with the bearer token', () => {
-    const request = buildRequest('products.list', { query: 'mug & cup', limit: 20, cursor: undefined }, 'tok-123');
+  it('puts GET fields in the query, skipping undefined and null, with the app header and no token', () => {
+    const request = buildRequest('products.list', { query: 'mug & cup', limit: 20, cursor: undefined });
     expect(request.method).toBe('GET');
     expect(request.url).toBe('/api/v1/products?query=mug+%26+cup&limit=20');
-    expect(request.headers.Authorization).toBe('Bearer tok-123');
+    expect(request.headers['X-Stockfeed-Request']).toBe('1');
+    expect(request.headers.Authorization).toBeUndefined();
     expect(request.body).toBeUndefined();
   });
 
   it('leaves the query string off when no field is left', () => {
-    expect(buildRequest('settings.get', {}, 't').url).toBe('/api/v1/settings');
+    expect(buildRequest('settings.get', {}).url).toBe('/api/v1/settings');
   });
 
   it('fills :name path segments from the input, encoded, and removes them from the rest', () => {
-    const request = buildRequest('products.get', { idOrSku: 'A/B C' }, 't');
+    const request = buildRequest('products.get', { idOrSku: 'A/B C' });
     expect(request.url).toBe('/api/v1/products/A%2FB%20C');
 
-    const update = buildRequest('products.update', { idOrSku: 'MUG-1', title: 'Big mug' }, 't');
+    const update = buildRequest('products.update', { idOrSku: 'MUG-1', title: 'Big mug' });
     expect(update.method).toBe('PATCH');
     expect(update.url).toBe('/api/v1/products/MUG-1');
     expect(JSON.parse(update.body ?? '')).toEqual({ title: 'Big mug' });
   });
 
   it('sends other fields as a JSON body and the idempotency key as a header, not in the body', () => {
-    const request = buildRequest('stock.receive', { sku: 'MUG-1', quantity: 5, idempotencyKey: 'key-1' }, 't');
+    const request = buildRequest('stock.receive', { sku: 'MUG-1', quantity: 5, idempotencyKey: 'key-1' });
     expect(request.method).toBe('POST');
     expect(request.url).toBe('/api/v1/stock/receive');
     expect(request.headers['Idempotency-Key']).toBe('key-1');
@@ -64,26 +65,26 @@ describe('buildRequest', () => {
   });
 
   it('keeps null in a JSON body (it clears a field) and sends {} when only path params were given', () => {
-    const update = buildRequest('products.update', { idOrSku: 'MUG-1', gtin: null }, 't');
+    const update = buildRequest('products.update', { idOrSku: 'MUG-1', gtin: null });
     expect(JSON.parse(update.body ?? '')).toEqual({ gtin: null });
-    const fulfil = buildRequest('reservations.fulfil', { id: PRODUCT.id }, 't');
+    const fulfil = buildRequest('reservations.fulfil', { id: PRODUCT.id });
     expect(fulfil.url).toBe(`/api/v1/reservations/${PRODUCT.id}/fulfil`);
     expect(fulfil.body).toBe('{}');
   });
 
-  it('sends no Authorization header without a token', () => {
-    expect(buildRequest('settings.get', {}, null).headers.Authorization).toBeUndefined();
+  it('sends the app header with every change too (the server refuses a cookie-authenticated change without it)', () => {
+    expect(buildRequest('stock.receive', { sku: 'MUG-1', quantity: 1 }).headers['X-Stockfeed-Request']).toBe('1');
   });
 
   it('refuses to build a path with a missing path parameter', () => {
-    expect(() => buildRequest('products.get', { idOrSku: '' }, 't')).toThrow(ClientError);
+    expect(() => buildRequest('products.get', { idOrSku: '' })).toThrow(ClientError);
   });
 });
 
 describe('httpTransport', () => {
   it('returns the parsed body on the contract status (201 for create)', async () => {
     const { fetch, calls } = fakeFetch(201, PRODUCT);
-    const client = createClient(httpTransport({ fetch, token: () => 'tok' }));
+    const client = createClient(httpTransport({ fetch }));
     const product = await client['products.create']({ sku: 'mug-1', title: 'Mug', price: '12.50' });
     expect(product.sku).toBe('MUG-1');
     expect(calls).toHaveLength(1);
@@ -91,14 +92,11 @@ describe('httpTransport', () => {
     expect(calls[0]?.method).toBe('POST');
   });
 
-  it('reads the token on every call', async () => {
+  it('sends no credential of its own: the browser adds the session cookie', async () => {
     const { fetch, calls } = fakeFetch(200, { products: [], next: null });
-    let token = 'first';
-    const client = createClient(httpTransport({ fetch, token: () => token }));
+    const client = createClient(httpTransport({ fetch }));
     await client['products.list']({});
-    token = 'second';
-    await client['products.list']({});
-    expect(calls.map((c) => c.headers.Authorization)).toEqual(['Bearer first', 'Bearer second']);
+    expect(calls[0]?.headers).toEqual({ Accept: 'application/json', 'X-Stockfeed-Request': '1' });
   });
 
   it('turns an error body into a ClientError with code, message, details, status and field issues', async () => {
@@ -110,7 +108,7 @@ describe('httpTransport', () => {
       },
     };
     const { fetch } = fakeFetch(422, body);
-    const client = createClient(httpTransport({ fetch, token: () => 't' }));
+    const client = createClient(httpTransport({ fetch }));
     const error = await client['products.create']({ sku: 'A', title: 'B', price: '1', gtin: '4006381333933' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClientError);
     const clientError = error as ClientError;
@@ -123,7 +121,7 @@ describe('httpTransport', () => {
   it('calls onUnauthorized on 401 before throwing', async () => {
     const { fetch } = fakeFetch(401, { error: { code: 'unauthorized', message: 'The API token is not valid' } });
     const seen: ClientError[] = [];
-    const client = createClient(httpTransport({ fetch, token: () => 'wrong', onUnauthorized: (e) => seen.push(e) }));
+    const client = createClient(httpTransport({ fetch, onUnauthorized: (e) => seen.push(e) }));
     await expect(client['settings.get']({})).rejects.toMatchObject({ code: 'unauthorized', status: 401 });
     expect(seen).toHaveLength(1);
     expect(seen[0]?.message).toBe('The API token is not valid');
@@ -131,7 +129,7 @@ describe('httpTransport', () => {
 
   it('explains an error answer that is not the API shape (a proxy page, for instance)', async () => {
     const { fetch } = fakeFetch(409, '<html>busy</html>', 'Conflict');
-    const client = createClient(httpTransport({ fetch, token: () => 't' }));
+    const client = createClient(httpTransport({ fetch }));
     await expect(client['stock.get']({ sku: 'X' })).rejects.toMatchObject({
       code: 'bad_response',
       status: 409,
@@ -143,7 +141,7 @@ describe('httpTransport', () => {
     const fetch: FetchLike = async () => {
       throw new TypeError('Failed to fetch');
     };
-    const client = createClient(httpTransport({ fetch, token: () => 't' }));
+    const client = createClient(httpTransport({ fetch }));
     await expect(client['settings.get']({})).rejects.toMatchObject({ code: 'network', status: 0 });
   });
 });

@@ -83,12 +83,13 @@ function fakeXhr() {
 const file = { name: 'shop.csv', size: 1000, text: async () => 'sku,title,price\nA,B,1.00\n', body: 'the file' };
 
 describe('uploadImport (browser)', () => {
-  it('sends the file as the raw body with the token, reports upload then processing, and resolves with the report', async () => {
+  it('sends the file as the raw body with the app header (no token), reports upload then processing, and resolves with the report', async () => {
     const fake = fakeXhr();
     const seen: TransferProgress[] = [];
-    const run = uploadImport({ file, dryRun: true, onProgress: (p) => seen.push(p) }, { createXhr: () => fake.xhr, token: () => 'tok' });
+    const run = uploadImport({ file, dryRun: true, onProgress: (p) => seen.push(p) }, { createXhr: () => fake.xhr });
     expect(fake.state).toMatchObject({ method: 'POST', url: '/api/v1/catalog/import.csv?dryRun=true&name=shop.csv', body: 'the file' });
-    expect(fake.state.headers).toMatchObject({ Authorization: 'Bearer tok', 'Content-Type': 'text/csv' });
+    expect(fake.state.headers).toMatchObject({ 'X-Stockfeed-Request': '1', 'Content-Type': 'text/csv' });
+    expect(fake.state.headers).not.toHaveProperty('Authorization');
     fake.progress(400, 1000);
     fake.sent();
     fake.answer(200, report);
@@ -102,7 +103,7 @@ describe('uploadImport (browser)', () => {
 
   it('cancels while uploading: the request is aborted and nothing reaches the write phase', async () => {
     const fake = fakeXhr();
-    const run = uploadImport({ file, dryRun: false, onProgress: () => undefined }, { createXhr: () => fake.xhr, token: () => null });
+    const run = uploadImport({ file, dryRun: false, onProgress: () => undefined }, { createXhr: () => fake.xhr });
     fake.progress(10, 1000);
     expect(run.cancel()).toBe(true);
     expect(fake.state.aborted).toBe(true);
@@ -111,7 +112,7 @@ describe('uploadImport (browser)', () => {
 
   it('says it is too late once a real import has been sent whole (the server finishes it, all or nothing)', async () => {
     const fake = fakeXhr();
-    const run = uploadImport({ file, dryRun: false, onProgress: () => undefined }, { createXhr: () => fake.xhr, token: () => null });
+    const run = uploadImport({ file, dryRun: false, onProgress: () => undefined }, { createXhr: () => fake.xhr });
     fake.sent();
     expect(run.cancel()).toBe(false);
     expect(fake.state.aborted).toBe(false);
@@ -121,7 +122,7 @@ describe('uploadImport (browser)', () => {
 
   it('can always abandon a check (it writes nothing)', async () => {
     const fake = fakeXhr();
-    const run = uploadImport({ file, dryRun: true, onProgress: () => undefined }, { createXhr: () => fake.xhr, token: () => null });
+    const run = uploadImport({ file, dryRun: true, onProgress: () => undefined }, { createXhr: () => fake.xhr });
     fake.sent();
     expect(run.cancel()).toBe(true);
     await expect(run.result).rejects.toBeInstanceOf(ImportCancelled);
@@ -132,7 +133,7 @@ describe('uploadImport (browser)', () => {
     const rejected: ClientError[] = [];
     const run = uploadImport(
       { file, dryRun: true, onProgress: () => undefined },
-      { createXhr: () => fake.xhr, token: () => 'old', onUnauthorized: (e) => rejected.push(e) },
+      { createXhr: () => fake.xhr, onUnauthorized: (e) => rejected.push(e) },
     );
     fake.answer(401, { error: { code: 'unauthorized', message: 'The API token is not valid' } });
     await expect(run.result).rejects.toMatchObject({ code: 'unauthorized', message: 'The API token is not valid' });

@@ -5,7 +5,6 @@ import type { OperationName } from '../../shared/contract';
 import type { Movement, StockResult } from '../../shared/schemas/stock';
 import { APP_API } from '../../renderer/src/api/app-api';
 import { ClientError, createClient } from '../../renderer/src/api/client';
-import { createTokenStore } from '../../renderer/src/api/token';
 import { useStockActionsStore } from '../../renderer/src/stores/stock-actions';
 
 type Sent = { name: OperationName; input: Record<string, unknown> };
@@ -52,7 +51,7 @@ beforeEach(() => {
   });
   // The stores inject the client, as in the app.
   const app = createApp({});
-  app.provide(APP_API, { client, mode: 'ipc', tokens: createTokenStore(null, null) });
+  app.provide(APP_API, { client, mode: 'ipc', auth: null });
   const pinia = createPinia();
   app.use(pinia);
   setActivePinia(pinia);

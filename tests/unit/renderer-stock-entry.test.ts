@@ -6,7 +6,6 @@ import type { Product } from '../../shared/schemas/product';
 import type { StockResult } from '../../shared/schemas/stock';
 import { APP_API } from '../../renderer/src/api/app-api';
 import { ClientError, createClient } from '../../renderer/src/api/client';
-import { createTokenStore } from '../../renderer/src/api/token';
 import { matchesForCode } from '../../renderer/src/stores/products';
 import { useSettingsStore } from '../../renderer/src/stores/settings';
 import { useStockActionsStore } from '../../renderer/src/stores/stock-actions';
@@ -96,7 +95,7 @@ beforeEach(() => {
     return stockResult(body);
   });
   const app = createApp({});
-  app.provide(APP_API, { client, mode: 'ipc', tokens: createTokenStore(null, null) });
+  app.provide(APP_API, { client, mode: 'ipc', auth: null });
   const pinia = createPinia();
   app.use(pinia);
   setActivePinia(pinia);

@@ -351,4 +351,18 @@ export const SCHEMA: Record<string, TableShape> = {
     primaryKey: ['product_id', 'location_id'],
     foreignKeys: { product_id: 'products(id)', location_id: 'locations(id)' },
   },
+  sessions: {
+    columns: {
+      id_hash: required('varchar(64)'),
+      signed_in_with: required('varchar(16)'),
+      token_check: required('varchar(64)'),
+      created_at: required('timestamp'),
+      last_seen_at: required('timestamp'),
+      expires_at: required('timestamp'),
+    },
+    primaryKey: ['id_hash'],
+    indexes: {
+      sessions_expires_at_index: { columns: ['expires_at'] },
+    },
+  },
 };

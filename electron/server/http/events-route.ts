@@ -7,6 +7,7 @@ import { AppError } from '../../../shared/errors';
 import { eventsQuery } from '../../../shared/schemas/webhooks';
 import { parseInput } from '../../../shared/validation';
 import type { Core } from '../../core/core';
+import type { SessionStore } from '../../core/auth/sessions';
 import { ChangeStream } from './change-stream';
 import { API_PREFIX } from './routes';
 import { HTTP_CONTENT_SECURITY_POLICY } from '../../../shared/csp';
@@ -32,14 +33,28 @@ function lastEventId(header: string | string[] | undefined): number | null {
   return Number(raw.trim());
 }
 
-export function registerEventsRoute(app: FastifyInstance, core: Pick<Core, 'db' | 'bus'>, options: EventsRouteOptions = {}): void {
-  const streams = new Set<ChangeStream>();
+export function registerEventsRoute(
+  app: FastifyInstance,
+  core: Pick<Core, 'db' | 'bus'> & { sessions?: Pick<SessionStore, 'onEnded'> },
+  options: EventsRouteOptions = {},
+): void {
+  // Each open stream, with the hash of the browser session it was opened in (null: the token).
+  const streams = new Map<ChangeStream, string | null>();
+  // A browser that signs out (or whose sessions all end with the token) stops receiving changes at
+  // once, in every tab, rather than at its next reconnection.
+  const stopListening = core.sessions?.onEnded((ended) => {
+    for (const [stream, session] of streams) {
+      if (session !== null && (ended === null || ended === session)) stream.close();
+    }
+  });
   // Open streams would keep the server from closing; end them first.
   app.addHook('preClose', async () => {
-    for (const stream of streams) stream.close();
+    stopListening?.();
+    for (const stream of streams.keys()) stream.close();
   });
 
-  // EventSource cannot send headers, so this route alone also takes the token as ?token=.
+  // EventSource cannot send headers: the app's page sends its session cookie, and scripts may give
+  // the token as ?token= (this route alone).
   const auth: RouteAuth = 'token-or-query';
   app.get(EVENTS_PATH, { config: { auth } }, async (request, reply) => {
     const query = parseInput(eventsQuery, request.query);
@@ -64,7 +79,8 @@ export function registerEventsRoute(app: FastifyInstance, core: Pick<Core, 'db' 
       heartbeatMs: options.heartbeatMs ?? 15_000,
       maxBuffered: options.maxBuffered ?? 10_000,
     });
-    streams.add(stream);
+    const authenticated = request.authenticated;
+    streams.set(stream, authenticated?.via === 'session' ? authenticated.session.idHash : null);
     try {
       await stream.run();
     } catch {

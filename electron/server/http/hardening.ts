@@ -1,6 +1,6 @@
 /**
  * Request rate limits. Routes that need the token are limited per API token (keyed by a hash of the
- * token, so the limiter's memory never holds a secret); channel webhook routes, which carry no
+ * token, so the limiter's memory never holds a secret) or per browser session; channel webhook routes, which carry no
  * token, per channel and client address; wrong tokens per client address (failed-auth-limit.ts).
  * Over a limit is 429 in the API's error shape. Which routes are limited is read from the route's
  * own declaration (route-auth.ts), never from the URL string.
@@ -21,7 +21,7 @@ export type RateLimitOptions = {
   failedAuthPerMinute?: number;
 };
 
-/** Generous for a person in the UI (which shares the token in a browser) and for scripts; it stops a runaway loop. */
+/** Generous for a person in the UI (every tab of a browser shares its session) and for scripts; it stops a runaway loop. */
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perMinute: 1200, channelPerMinute: 600 };
 
 /** A person mistyping a token a few times stays well under it; a guessing loop is stopped at once. */
@@ -40,9 +40,12 @@ export function rateLimitFromEnv(raw: string | undefined = process.env.STOCKFEED
 
 const WINDOW_MS = 60_000;
 
+/** A browser shares the budget of nobody else: its session is the key, as a token is for a script. */
 function tokenKey(request: FastifyRequest): string {
   const token = presentedToken(request);
-  return token ? `token:${createHash('sha256').update(token).digest('base64url')}` : `ip:${request.ip}`;
+  if (token) return `token:${createHash('sha256').update(token).digest('base64url')}`;
+  const authenticated = request.authenticated;
+  return authenticated?.via === 'session' ? `session:${authenticated.session.idHash}` : `ip:${request.ip}`;
 }
 
 /** The failed-authentication limiter for these options, or null when limits are off. */

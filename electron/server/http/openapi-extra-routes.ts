@@ -3,6 +3,8 @@
  * tests/api/openapi-document.test.ts fails when the server registers a route missing here or in
  * the contract, so a new stream or file route cannot go undocumented.
  */
+import { z } from 'zod';
+import { APP_REQUEST_HEADER, authMeSchema, loginInput } from '../../../shared/schemas/auth';
 import { CHANGE_TYPES } from '../../../shared/schemas/changes';
 import { API_PREFIX } from './routes';
 
@@ -13,13 +15,91 @@ export type RouteDoc = {
   operationId: string;
   tag: string;
   summary: string;
-  /** bearer: the API token; bearer-or-query: also `?token=`; signature: the channel's HMAC; none. */
+  /**
+   * bearer: the API token or a browser's session cookie; bearer-or-query: also `?token=`;
+   * signature: the channel's HMAC; none.
+   */
   auth: 'bearer' | 'bearer-or-query' | 'signature' | 'none';
   operation: Record<string, unknown>;
 };
 
 const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const json = (schema: Record<string, unknown>) => ({ content: { 'application/json': { schema } } });
+
+/** The shared schema's JSON Schema (as openapi.ts makes them for the contract, which imports this file). */
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return rest;
+}
+
+const appHeader = {
+  name: APP_REQUEST_HEADER,
+  in: 'header',
+  required: true,
+  description: 'Any value. Browsers cannot add it to a request another site makes them send, so a sign-in (and every change made with the session cookie) needs it.',
+  schema: { type: 'string' },
+};
+
+const setCookie = {
+  'Set-Cookie': {
+    description:
+      '`stockfeed_session=<id>; Path=/; Max-Age=…; HttpOnly; SameSite=Strict` (`__Host-stockfeed_session=…; …; Secure` when the page was served over https).',
+    schema: { type: 'string' },
+  },
+};
+
+const AUTH_ROUTES: RouteDoc[] = [
+  {
+    method: 'POST',
+    path: `${API_PREFIX}/auth/login`,
+    operationId: 'auth.login',
+    tag: 'auth',
+    summary:
+      'Signs a browser in: exchanges the API token (or the one-time code of the sign-in link the server prints) for a session cookie, ' +
+      'valid 30 days after its last use and at most 90 days; the token is not kept in the browser. Wrong tokens count towards the limit of failed authentications per address.',
+    auth: 'none',
+    operation: {
+      parameters: [appHeader],
+      requestBody: { required: true, ...json(schemaOf(loginInput, 'input')) },
+      responses: {
+        '200': { description: 'Signed in; the cookie is set.', headers: setCookie, ...json(schemaOf(authMeSchema, 'output')) },
+        '401': { description: 'Wrong token, or a sign-in code that was used already or has expired.', ...errorRef },
+        '403': { description: `No ${APP_REQUEST_HEADER} header, or sent from another site's page.`, ...errorRef },
+        '422': { description: 'Neither token nor code, or both.', ...errorRef },
+        '429': { description: 'Too many wrong tokens from this address.', ...errorRef },
+      },
+    },
+  },
+  {
+    method: 'POST',
+    path: `${API_PREFIX}/auth/logout`,
+    operationId: 'auth.logout',
+    tag: 'auth',
+    summary: 'Signs a browser out: ends the session its cookie names, and clears the cookie. Succeeds when there is no session too.',
+    auth: 'none',
+    operation: {
+      parameters: [appHeader],
+      responses: {
+        '204': { description: 'Signed out.', headers: setCookie },
+        '403': { description: `No ${APP_REQUEST_HEADER} header, or sent from another site's page.`, ...errorRef },
+      },
+    },
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/auth/me`,
+    operationId: 'auth.me',
+    tag: 'auth',
+    summary: 'Who is signed in and how this request was authenticated: `{ via: "session", … }` with the session cookie, `{ via: "token" }` with the API token.',
+    auth: 'bearer',
+    operation: {
+      responses: {
+        '200': { description: 'Signed in.', ...json(schemaOf(authMeSchema, 'output')) },
+        '401': { description: 'Not signed in, or the session ended.', ...errorRef },
+      },
+    },
+  },
+];
 
 const channelRoute = (channel: 'shopify' | 'woocommerce', label: string, signatureHeader: string, topicHeader: string): RouteDoc => ({
   method: 'POST',
@@ -43,6 +123,7 @@ const channelRoute = (channel: 'shopify' | 'woocommerce', label: string, signatu
 });
 
 export const EXTRA_ROUTES: RouteDoc[] = [
+  ...AUTH_ROUTES,
   {
     method: 'GET',
     path: `${API_PREFIX}/health`,
@@ -71,7 +152,7 @@ export const EXTRA_ROUTES: RouteDoc[] = [
     summary:
       'The change log as Server-Sent Events: `id:` is the sequence number, `event:` the change type, `data:` the change JSON. ' +
       'With Last-Event-ID (or ?since=) it first sends every entry after it, in order, then live entries; a comment line every 15 s keeps it open. ' +
-      'The token may be sent as ?token= here only, because EventSource cannot send headers.',
+      'A browser sends its session cookie; scripts may send the token as ?token= here only, because EventSource cannot send headers.',
     auth: 'bearer-or-query',
     operation: {
       parameters: [

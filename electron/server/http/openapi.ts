@@ -109,7 +109,7 @@ function contractOperation(name: string, spec: OperationSpec): Operation {
 function extraOperation(route: RouteDoc): Operation {
   const operation: Operation = { operationId: route.operationId, tags: [route.tag], summary: route.summary, ...route.operation };
   if (route.auth === 'none' || route.auth === 'signature') operation.security = [];
-  if (route.auth === 'bearer-or-query') operation.security = [{ bearerAuth: [] }, { queryToken: [] }];
+  if (route.auth === 'bearer-or-query') operation.security = [{ bearerAuth: [] }, { sessionCookie: [] }, { queryToken: [] }];
   return operation;
 }
 
@@ -154,10 +154,12 @@ export function buildOpenApi(version: string): OpenApiDocument {
       version,
       description:
         'Stock and catalogue API of a Stockfeed server. Send `Authorization: Bearer <token>` (the token is in the data folder, ' +
-        '`api-token`). Money is a decimal string. Every write accepts an `Idempotency-Key` header. Generated from the shared contract.',
+        '`api-token`); a browser signs in once (`POST /api/v1/auth/login`) and sends its session cookie instead, with an ' +
+        '`X-Stockfeed-Request` header on every change. Money is a decimal string. Every write accepts an `Idempotency-Key` header. ' +
+        'Generated from the shared contract.',
     },
     servers: [{ url: '/' }],
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     tags: tags.map((name) => ({ name })),
     paths,
     webhooks: { change: { post: outgoingWebhook() } },
@@ -166,6 +168,13 @@ export function buildOpenApi(version: string): OpenApiDocument {
       responses: {},
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'The API token.' },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'stockfeed_session',
+          description:
+            'A browser session from POST /api/v1/auth/login (`__Host-stockfeed_session` over https). Changes made with it need the X-Stockfeed-Request header.',
+        },
         queryToken: {
           type: 'apiKey',
           in: 'query',

@@ -1,19 +1,23 @@
 /**
- * Which requests need the API token, decided from the route that matched and never from the raw
+ * Which requests need to be signed in, decided from the route that matched and never from the raw
  * URL. The router decodes the path before matching, so `/%61pi/v1/settings` is the settings route;
  * a check that read the URL string saw a path outside /api/v1 and let it through. Here a route
  * declares itself public in its config (`config: { auth: 'public' }`), and every route that does
- * not declare anything needs the token: a route added later is closed until someone opens it.
+ * not declare anything needs the API token or a browser session made from it: a route added later
+ * is closed until someone opens it.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors';
+import { APP_REQUEST_HEADER } from '../../../shared/schemas/auth';
+import type { Session, SessionStore } from '../../core/auth/sessions';
 import type { FailedAuthLimiter } from './failed-auth-limit';
+import { presentedSession } from './session-cookie';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Constant-time comparison: hashing first makes the lengths equal and hides the token's length. */
-function tokensMatch(presented: string, expected: string): boolean {
+export function tokensMatch(presented: string, expected: string): boolean {
   return timingSafeEqual(digest(presented), digest(expected));
 }
 
@@ -25,16 +29,25 @@ function bearerToken(header: string | undefined): string | null {
 }
 
 /**
- * token: `Authorization: Bearer <token>`; token-or-query: also `?token=` (the events stream, because
- * EventSource cannot send headers); public: no token (the route authenticates by other means, such
- * as a channel's signature, or serves what is public anyway).
+ * token: `Authorization: Bearer <token>`, or the session cookie of a browser signed in with the
+ * token; token-or-query: also `?token=` (the events stream, for scripts: EventSource cannot send
+ * headers); public: neither (the route authenticates by other means, such as a channel's signature
+ * or the sign-in itself, or serves what is public anyway).
  */
 export type RouteAuth = 'token' | 'token-or-query' | 'public';
+
+/** How a request that passed the check was authenticated (`GET /auth/me` reports it). */
+export type Authenticated = { via: 'token' } | { via: 'session'; session: Session; secureCookie: boolean };
 
 declare module 'fastify' {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- declaration merging needs an interface
   interface FastifyContextConfig {
     auth?: RouteAuth;
+  }
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- declaration merging needs an interface
+  interface FastifyRequest {
+    /** Set by the check for routes that need it; null on public routes. */
+    authenticated: Authenticated | null;
   }
 }
 
@@ -77,13 +90,15 @@ export function declareRoutesPublic(scope: FastifyInstance): void {
   });
 }
 
-export type TokenCheckOptions = {
+export type RouteAuthOptions = {
   expectedToken: () => string;
+  sessions: Pick<SessionStore, 'find'>;
   /** Counts wrong tokens per client address; null turns the limit off. */
   failedAuth: FailedAuthLimiter | null;
 };
 
-function refuseForNow(reply: FastifyReply, limiter: FailedAuthLimiter, waitMs: number): AppError {
+/** The 429 for an address over the failed-authentication limit, with its Retry-After. */
+export function refuseForNow(reply: FastifyReply, limiter: FailedAuthLimiter, waitMs: number): AppError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   reply.header('Retry-After', String(seconds));
   return new AppError(
@@ -93,22 +108,63 @@ function refuseForNow(reply: FastifyReply, limiter: FailedAuthLimiter, waitMs: n
   );
 }
 
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The sign-in request and every change made with the session cookie must carry the app's header. */
+export function requireAppHeader(request: FastifyRequest): void {
+  if (request.headers[APP_REQUEST_HEADER.toLowerCase()] !== undefined) return;
+  throw new AppError(
+    'forbidden',
+    `A change made with the session cookie must carry the ${APP_REQUEST_HEADER} header (the Stockfeed app sends it; a form on another site cannot). Scripts send "Authorization: Bearer <token>" instead`,
+  );
+}
+
 /**
- * The token check, as an onRequest hook: it runs after routing, so it sees the route that will
- * answer. A missing token is not counted as a failed authentication (it is no guess, and any web
- * page could send such requests to lock the owner out); a wrong one is.
+ * The API token, where the request presents one: it wins over a session cookie sent with it, and a
+ * wrong one is counted and refused, never passed on to the cookie.
  */
-export function registerTokenCheck(app: FastifyInstance, options: TokenCheckOptions): void {
-  const { expectedToken, failedAuth } = options;
+function checkToken(request: FastifyRequest, reply: FastifyReply, presented: string, options: RouteAuthOptions): Authenticated {
+  const { failedAuth } = options;
+  const waitMs = failedAuth?.refusedFor(request.ip) ?? 0;
+  if (failedAuth && waitMs > 0) throw refuseForNow(reply, failedAuth, waitMs);
+  if (!tokensMatch(presented, options.expectedToken())) {
+    failedAuth?.recordFailure(request.ip);
+    throw new AppError('unauthorized', 'The API token is not valid');
+  }
+  return { via: 'token' };
+}
+
+/**
+ * The session the cookie names. An unknown or ended session is refused; it is not counted as a
+ * failed authentication: a session id is 256 random bits, nobody guesses one, and every browser
+ * holds an ended cookie after the token is rotated. The answer does not clear the cookie: a request
+ * that crossed a sign-in or a rotation in another request would then clear the new cookie those set
+ * (the browser applies whichever answer arrives last). Sign out clears it, and signing in replaces
+ * it. A change without the app's header is refused (see requireAppHeader).
+ */
+async function checkSession(request: FastifyRequest, options: RouteAuthOptions): Promise<Authenticated | null> {
+  const cookie = presentedSession(request);
+  if (!cookie) return null;
+  const found = await options.sessions.find(cookie.id, options.expectedToken());
+  if (!found) {
+    throw new AppError('unauthorized', 'Your session has ended (you signed out, it expired, or the API token was changed); sign in again');
+  }
+  if (!READ_METHODS.has(request.method)) requireAppHeader(request);
+  return { via: 'session', session: found.session, secureCookie: cookie.secure };
+}
+
+/**
+ * The check, as an onRequest hook: it runs after routing, so it sees the route that will answer.
+ * A missing token is not counted as a failed authentication (it is no guess, and any web page could
+ * send such requests to lock the owner out); a wrong one is.
+ */
+export function registerRouteAuth(app: FastifyInstance, options: RouteAuthOptions): void {
+  app.decorateRequest('authenticated', null);
   app.addHook('onRequest', async (request, reply) => {
     if (routeAuth(request) === 'public') return;
-    const waitMs = failedAuth?.refusedFor(request.ip) ?? 0;
-    if (failedAuth && waitMs > 0) throw refuseForNow(reply, failedAuth, waitMs);
-    const presented = presentedToken(request);
-    if (!presented) throw new AppError('unauthorized', 'Send the API token as "Authorization: Bearer <token>"');
-    if (!tokensMatch(presented, expectedToken())) {
-      failedAuth?.recordFailure(request.ip);
-      throw new AppError('unauthorized', 'The API token is not valid');
-    }
+    const token = presentedToken(request);
+    const authenticated = token ? checkToken(request, reply, token, options) : await checkSession(request, options);
+    if (!authenticated) throw new AppError('unauthorized', 'Send the API token as "Authorization: Bearer <token>", or sign in');
+    request.authenticated = authenticated;
   });
 }

@@ -18,8 +18,10 @@ import { registerEventsRoute } from './events-route';
 import { registerOpenApiRoute } from './openapi';
 import { registerChannelRoutes } from './channel-routes';
 import { DEFAULT_RATE_LIMIT, failedAuthLimiter, frameworkErrorReply, registerRateLimit, type RateLimitOptions } from './hardening';
-import { declareRoutesPublic, PUBLIC_ROUTE, registerTokenCheck } from './route-auth';
+import { declareRoutesPublic, PUBLIC_ROUTE, registerRouteAuth } from './route-auth';
 import { registerHostChecks } from './host-check';
+import { registerAuthRoutes } from './auth-routes';
+import type { SignInCodes } from './sign-in-codes';
 
 export type ApiOptions = {
   core: Core;
@@ -37,6 +39,8 @@ export type ApiOptions = {
    * reverse proxy's public name, or the name the server is bound to.
    */
   allowedHosts?: readonly string[];
+  /** The one-time codes of the sign-in link the server prints; none: only the token signs a browser in. */
+  signInCodes?: SignInCodes;
 };
 
 export async function createApiServer(options: ApiOptions): Promise<FastifyInstance> {
@@ -59,7 +63,9 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
   const limits = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   // In this order: a misdirected or cross-site request is refused before its token is looked at.
   registerHostChecks(app, options.allowedHosts ?? []);
-  registerTokenCheck(app, { expectedToken, failedAuth: failedAuthLimiter(limits) });
+  // One count of wrong tokens per address, whether sent with a request or to sign in.
+  const failedAuth = failedAuthLimiter(limits);
+  registerRouteAuth(app, { expectedToken, sessions: core.sessions, failedAuth });
 
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
@@ -92,6 +98,7 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
 
   await registerRateLimit(app, limits);
   app.get(`${API_PREFIX}/health`, { config: PUBLIC_ROUTE }, async () => ({ ok: true, version: options.version }));
+  registerAuthRoutes(app, { expectedToken, sessions: core.sessions, failedAuth, signInCodes: options.signInCodes ?? null });
   registerContractRoutes(app, core.handlers);
   registerEventsRoute(app, core);
   registerOpenApiRoute(app, options.version);
@@ -101,7 +108,7 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
 
   const staticDir = options.staticDir;
   if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
-    // The UI's files are public: the page asks for the token itself.
+    // The UI's files are public: the page signs in itself.
     await app.register(async (scope) => {
       declareRoutesPublic(scope);
       await scope.register(fastifyStatic, {

@@ -5,32 +5,29 @@
 import { inject, type InjectionKey } from 'vue';
 import type { Client } from '../../../shared/contract';
 import type { StockfeedBridge } from '../../../shared/bridge';
+import { httpAuth, type AuthApi } from './auth';
 import { bridgeTransport, createClient, httpTransport, type ClientError } from './client';
-import type { TokenStore } from './token';
 
-/** `ipc` inside the Electron shell (no token needed); `http` in a browser on the headless server. */
+/** `ipc` inside the Electron shell (nothing to sign in to); `http` in a browser on the headless server. */
 export type HostMode = 'ipc' | 'http';
 
-export type AppApi = { client: Client; mode: HostMode; tokens: TokenStore };
+/** `auth`: signing this browser in and out; null inside Electron. */
+export type AppApi = { client: Client; mode: HostMode; auth: AuthApi | null };
 
 export const APP_API: InjectionKey<AppApi> = Symbol('stockfeed api');
 
 export type AppApiOptions = {
   bridge: StockfeedBridge | undefined;
-  tokens: TokenStore;
   fetch: typeof fetch;
   onUnauthorized: (error: ClientError) => void;
 };
 
 export function createAppApi(options: AppApiOptions): AppApi {
-  const { bridge, tokens } = options;
-  if (bridge) return { client: createClient(bridgeTransport(bridge)), mode: 'ipc', tokens };
-  const transport = httpTransport({
-    fetch: (url, init) => options.fetch(url, init),
-    token: () => tokens.get(),
-    onUnauthorized: options.onUnauthorized,
-  });
-  return { client: createClient(transport), mode: 'http', tokens };
+  const { bridge } = options;
+  if (bridge) return { client: createClient(bridgeTransport(bridge)), mode: 'ipc', auth: null };
+  const fetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => options.fetch(url, init);
+  const transport = httpTransport({ fetch: fetchLike, onUnauthorized: options.onUnauthorized });
+  return { client: createClient(transport), mode: 'http', auth: httpAuth(fetchLike) };
 }
 
 export function useAppApi(): AppApi {

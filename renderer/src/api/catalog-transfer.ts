@@ -7,7 +7,7 @@
  */
 import type { Client } from '../../../shared/contract';
 import type { ImportReport } from '../../../shared/schemas/catalog';
-import { ClientError, errorFromResponse } from './client';
+import { APP_REQUEST_HEADERS, ClientError, errorFromResponse } from './client';
 
 export type TransferPhase = 'reading' | 'uploading' | 'processing';
 
@@ -54,7 +54,7 @@ export type ImportRequest = { file: CsvFile & { body: unknown }; dryRun: boolean
 /** Browser: upload the file itself, reporting bytes sent, then "processing" once it is all sent. */
 export function uploadImport(
   request: ImportRequest,
-  options: { createXhr: () => XhrLike; token: () => string | null; onUnauthorized?: (error: ClientError) => void },
+  options: { createXhr: () => XhrLike; onUnauthorized?: (error: ClientError) => void },
 ): ImportRun {
   const xhr = options.createXhr();
   let sent = false;
@@ -63,8 +63,8 @@ export function uploadImport(
   const result = new Promise<ImportReport>((resolve, reject) => {
     const query = new URLSearchParams({ dryRun: String(dryRun), name: file.name.slice(0, 200) });
     xhr.open('POST', `/api/v1/catalog/import.csv?${query.toString()}`);
-    const token = options.token();
-    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    // The session cookie goes by itself; the app's header lets the server accept the change.
+    for (const [name, value] of Object.entries(APP_REQUEST_HEADERS)) xhr.setRequestHeader(name, value);
     xhr.setRequestHeader('Content-Type', 'text/csv');
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.addEventListener('progress', (event) =>

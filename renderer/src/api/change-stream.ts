@@ -295,10 +295,8 @@ export function bridgePush(bridge: ChangeBridge | undefined): PushSource | null 
 
 /**
  * The stream's URL, starting after `since` (the server replays what came later, then goes live).
- * The token goes in the query because EventSource cannot send headers.
+ * No credential in it: EventSource sends the browser's session cookie, as every request does.
  */
-export function eventsUrl(token: string | null, since: number): string {
-  const query = new URLSearchParams({ since: String(since) });
-  if (token) query.set('token', token);
-  return `/api/v1/events?${query.toString()}`;
+export function eventsUrl(since: number): string {
+  return `/api/v1/events?${new URLSearchParams({ since: String(since) }).toString()}`;
 }

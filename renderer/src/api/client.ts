@@ -3,14 +3,22 @@
  * Electron it goes through the preload bridge (IPC); in a browser it is an HTTP request to the
  * headless server, built by the same rules the server's routes read (see buildRequest).
  *
- * This module touches no DOM global: fetch and the token come in as arguments, so the request
- * building is unit-tested under Node.
+ * In a browser the page holds no credential: the server set an httpOnly session cookie at sign-in
+ * (auth.ts), which the browser sends by itself. Every request carries the app's header
+ * (APP_REQUEST_HEADERS), without which the server refuses a change made with that cookie.
+ *
+ * This module touches no DOM global: fetch comes in as an argument, so the request building is
+ * unit-tested under Node.
  */
 import { contract, OPERATION_NAMES, pathParams, type Client, type Input, type OperationName, type OperationSpec, type Output } from '../../../shared/contract';
 import { ERROR_STATUS, type FieldIssue } from '../../../shared/errors';
 import type { StockfeedBridge } from '../../../shared/bridge';
+import { APP_REQUEST_HEADER } from '../../../shared/schemas/auth';
 
 export const API_BASE = '/api/v1';
+
+/** Sent with every request the app makes to its server (see shared/schemas/auth.ts). */
+export const APP_REQUEST_HEADERS: Readonly<Record<string, string>> = { [APP_REQUEST_HEADER]: '1' };
 
 /** Codes from the API, plus two the client raises itself when there is no API answer to read. */
 export type ClientErrorCode = keyof typeof ERROR_STATUS | 'network' | 'bad_response';
@@ -79,9 +87,9 @@ export type HttpRequest = {
 /**
  * The HTTP request for an operation: `:name` path segments from the input field of that name,
  * the other fields as the query (GET) or the JSON body, `idempotencyKey` as the Idempotency-Key
- * header, and the bearer token.
+ * header, and the app's header.
  */
-export function buildRequest<K extends OperationName>(name: K, input: Input<K>, token: string | null): HttpRequest {
+export function buildRequest<K extends OperationName>(name: K, input: Input<K>): HttpRequest {
   const spec: OperationSpec = contract[name];
   const rest: Record<string, unknown> = { ...(input as Record<string, unknown>) };
   let path = spec.path;
@@ -93,8 +101,7 @@ export function buildRequest<K extends OperationName>(name: K, input: Input<K>, 
     path = path.replace(`:${param}`, encodeURIComponent(String(value)));
     delete rest[param];
   }
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const headers: Record<string, string> = { Accept: 'application/json', ...APP_REQUEST_HEADERS };
   const url = `${API_BASE}${path}`;
 
   if (spec.method === 'GET') {
@@ -141,16 +148,14 @@ export function errorFromResponse(status: number, statusText: string, text: stri
 
 export type HttpTransportOptions = {
   fetch: FetchLike;
-  /** Read before every call, so signing in again takes effect at once. */
-  token: () => string | null;
-  /** Called on 401 before the error is thrown, so the UI can ask for the token. */
+  /** Called on 401 (the session ended) before the error is thrown, so the UI can ask to sign in. */
   onUnauthorized?: (error: ClientError) => void;
 };
 
 /** In a browser: the headless server's REST API under /api/v1. */
 export function httpTransport(options: HttpTransportOptions): Transport {
   return async (name, input) => {
-    const request = buildRequest(name, input as Input<typeof name>, options.token());
+    const request = buildRequest(name, input as Input<typeof name>);
     let response: FetchResponse;
     try {
       const init = request.body === undefined

@@ -1,66 +1,49 @@
 /**
- * The API token of the headless server. It arrives once in the link the server prints
- * (`http://127.0.0.1:PORT/#token=…`) or is typed on the sign-in screen, and is kept in
- * sessionStorage (gone when the tab closes) or, when the user asks, in localStorage too.
+ * Credentials that reach the page from outside, each exchanged once for a session (auth.ts) and
+ * then dropped:
+ * - the link the server prints, `…/#signin=<one-time code>`;
+ * - an older link or bookmark with the token itself, `…/#token=<token>` (still accepted, so a
+ *   bookmark keeps working; main.ts removes it from the address at once);
+ * - a token an earlier version of the app kept in sessionStorage or localStorage, which is removed
+ *   from both whatever the exchange gives: the app keeps no token in the browser any more.
  */
+import type { SignInCredential } from './auth';
 
-export const TOKEN_STORAGE_KEY = 'stockfeed.apiToken';
+/** Where earlier versions kept the token. */
+export const LEGACY_TOKEN_KEY = 'stockfeed.apiToken';
 
 /** The part of the Web Storage API used here; null when the browser refuses storage. */
 export type StorageLike = {
   getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
   removeItem(key: string): void;
 };
 
-/** The token in a location hash like `#token=abc` (or `#/?token=abc`), or null. */
-export function tokenFromHash(hash: string): string | null {
-  const raw = hash.replace(/^#\/?\??/, '');
-  const token = new URLSearchParams(raw).get('token')?.trim();
-  return token ? token : null;
+/** The credential in a location hash like `#signin=abc` or `#token=abc` (also after `#/?`), or null. */
+export function credentialFromHash(hash: string): SignInCredential | null {
+  const params = new URLSearchParams(hash.replace(/^#\/?\??/, ''));
+  const code = params.get('signin')?.trim();
+  if (code) return { code };
+  const token = params.get('token')?.trim();
+  return token ? { token } : null;
 }
 
-export type TokenStore = {
-  get(): string | null;
-  /** Whether the token is kept in localStorage, beyond this tab. */
-  remembered(): boolean;
-  set(token: string, remember: boolean): void;
-  clear(): void;
-};
+/** Whether the hash holds a credential (so it must leave the address bar), even an empty one. */
+export function hashHoldsCredential(hash: string): boolean {
+  const params = new URLSearchParams(hash.replace(/^#\/?\??/, ''));
+  return params.has('signin') || params.has('token');
+}
 
-function safely<T>(run: () => T, fallback: T): T {
-  try {
-    return run();
-  } catch {
-    // Storage throws when the browser blocks it (private modes, policies); the token then lives
-    // only as long as the page.
-    return fallback;
+/** A token an earlier version kept, removed from every storage; null when there is none. */
+export function takeLegacyToken(storages: ReadonlyArray<StorageLike | null>): string | null {
+  let found: string | null = null;
+  for (const storage of storages) {
+    try {
+      const value = storage?.getItem(LEGACY_TOKEN_KEY)?.trim();
+      if (value && found === null) found = value;
+      storage?.removeItem(LEGACY_TOKEN_KEY);
+    } catch {
+      // Storage throws when the browser blocks it (private modes, policies): nothing was kept there.
+    }
   }
-}
-
-export function createTokenStore(session: StorageLike | null, local: StorageLike | null): TokenStore {
-  let inMemory: string | null = null;
-  return {
-    get() {
-      return (
-        safely(() => session?.getItem(TOKEN_STORAGE_KEY) ?? null, null) ??
-        safely(() => local?.getItem(TOKEN_STORAGE_KEY) ?? null, null) ??
-        inMemory
-      );
-    },
-    remembered() {
-      return safely(() => local?.getItem(TOKEN_STORAGE_KEY) != null, false);
-    },
-    set(token, remember) {
-      inMemory = token;
-      safely(() => session?.setItem(TOKEN_STORAGE_KEY, token), undefined);
-      if (remember) safely(() => local?.setItem(TOKEN_STORAGE_KEY, token), undefined);
-      else safely(() => local?.removeItem(TOKEN_STORAGE_KEY), undefined);
-    },
-    clear() {
-      inMemory = null;
-      safely(() => session?.removeItem(TOKEN_STORAGE_KEY), undefined);
-      safely(() => local?.removeItem(TOKEN_STORAGE_KEY), undefined);
-    },
-  };
+  return found;
 }

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import type { Output } from '../../../shared/contract';
 import { useAppApi } from '../api/app-api';
 import { ipcImport, uploadImport, type ImportRequest, type ImportRun } from '../api/catalog-transfer';
-import { API_BASE, errorFromResponse } from '../api/client';
+import { API_BASE, APP_REQUEST_HEADERS, errorFromResponse } from '../api/client';
 import { useSessionStore } from './session';
 
 /** The catalogue as a file to save: its suggested name (when the server gave one) and what it holds. */
@@ -22,8 +22,7 @@ export const useCatalogStore = defineStore('catalog', () => {
       const result = await api.client['catalog.export']({});
       return { blob: new Blob([result.csv], { type: 'text/csv' }), name: null, counts: { products: result.products, rows: result.rows } };
     }
-    const token = api.tokens.get();
-    const response = await fetch(`${API_BASE}/catalog/export.csv`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    const response = await fetch(`${API_BASE}/catalog/export.csv`, { headers: { ...APP_REQUEST_HEADERS } });
     if (!response.ok) {
       const failure = errorFromResponse(response.status, response.statusText, await response.text());
       if (response.status === 401) session.tokenRejected();
@@ -38,7 +37,6 @@ export const useCatalogStore = defineStore('catalog', () => {
     if (api.mode === 'ipc') return ipcImport(request, api.client);
     return uploadImport(request, {
       createXhr: () => new XMLHttpRequest(),
-      token: () => api.tokens.get(),
       onUnauthorized: () => session.tokenRejected(),
     });
   }

@@ -64,7 +64,7 @@ export const useChangesStore = defineStore('changes', () => {
       return bridgePush(bridge);
     }
     if (typeof EventSource !== 'function') return null;
-    return eventSourcePush(() => eventsUrl(api.tokens.get(), lastSeq.value), (url) => new EventSource(url));
+    return eventSourcePush(() => eventsUrl(lastSeq.value), (url) => new EventSource(url));
   }
 
   /**

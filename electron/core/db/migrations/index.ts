@@ -7,8 +7,9 @@ import * as channelOrders from './20261126150000_channel_orders';
 import * as productSearch from './20261126160000_product_search';
 import * as outboundRedaction from './20261204120000_outbound_redaction';
 import * as int64MoneyQuantities from './20261204130000_int64_money_quantities';
-import * as gtinBlankToNull from './20261210120000_gtin_blank_to_null';
-import * as gtinUniqueIndex from './20261210120100_gtin_unique_index';
+import * as gtinBlankToNull from './20261204140000_gtin_blank_to_null';
+import * as gtinUniqueIndex from './20261204140100_gtin_unique_index';
+import * as sessions from './20261204150000_sessions';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -25,8 +26,9 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261126160000_product_search', productSearch],
   ['20261204120000_outbound_redaction', outboundRedaction],
   ['20261204130000_int64_money_quantities', int64MoneyQuantities],
-  ['20261210120000_gtin_blank_to_null', gtinBlankToNull],
-  ['20261210120100_gtin_unique_index', gtinUniqueIndex],
+  ['20261204140000_gtin_blank_to_null', gtinBlankToNull],
+  ['20261204140100_gtin_unique_index', gtinUniqueIndex],
+  ['20261204150000_sessions', sessions],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
