@@ -12,8 +12,18 @@ export default defineConfig({
       // native addon, and knex loads its database drivers (sqlite3, pg) dynamically by name.
       externalizeDeps: true,
       // The headless server is built beside the desktop app's main process: `npm run serve` runs
-      // out/main/server.js with plain node (no TypeScript loader at run time).
-      rolldownOptions: { input: { index: resolve(root, 'electron/main/index.ts'), server: resolve(root, 'electron/server/main.ts') } },
+      // out/main/server.js with plain node (no TypeScript loader at run time). The JSON-LD writer's
+      // worker thread is an entry of its own, and the chunks the entries share sit beside them
+      // (not in chunks/): the core starts its worker from the file beside its own code (see
+      // electron/core/publish/worker-thread.ts).
+      rolldownOptions: {
+        input: {
+          index: resolve(root, 'electron/main/index.ts'),
+          server: resolve(root, 'electron/server/main.ts'),
+          'jsonld-worker': resolve(root, 'electron/core/publish/jsonld-worker.ts'),
+        },
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {

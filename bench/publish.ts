@@ -275,14 +275,26 @@ let bundle: Promise<string> | null = null;
 
 /**
  * This file and the core bundled into one ES module (packages stay in node_modules, as in the
- * app's build), under node_modules/.cache so that node resolves those packages from it.
+ * app's build), under node_modules/.cache so that node resolves those packages from it. The
+ * JSON-LD writer's worker thread is a second entry, bundled beside it as the app's build does.
  */
 function phaseScript(): Promise<string> {
   bundle ??= (async () => {
     const { build } = await import('esbuild');
-    const outfile = path.join(ROOT, 'node_modules', '.cache', 'stockfeed-bench', 'publish.mjs');
-    await build({ entryPoints: [HERE], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
-    return outfile;
+    const outdir = path.join(ROOT, 'node_modules', '.cache', 'stockfeed-bench');
+    await build({
+      entryPoints: { publish: HERE, 'jsonld-worker': path.join(ROOT, 'electron', 'core', 'publish', 'jsonld-worker.ts') },
+      outdir,
+      // .mjs: no package.json of type module applies inside node_modules.
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'warning',
+    });
+    return path.join(outdir, 'publish.mjs');
   })();
   return bundle;
 }
@@ -376,7 +388,8 @@ async function child(argv: string[]): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === HERE) {
+// Compared as real paths: node_modules may be a symlink (a git worktree's), and the module's URL is the real path.
+if (process.argv[1] && fs.realpathSync(path.resolve(process.argv[1])) === HERE) {
   child(process.argv.slice(2)).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;

@@ -67,6 +67,11 @@ test('a low-stock product goes from suggestion to a scanned receipt that puts it
   const stock = await apiCall(server, 'stock.get', { sku: 'MUG-BLUE' });
   expect(stock).toMatchObject({ onHand: 12, incoming: 0 });
   expect((await apiCall(server, 'products.suppliers.get', { idOrSku: 'MUG-BLUE' })).averageCost).toBe('4.00');
+
+  // Labels for what arrived: one per unit received, with the mug's EAN-13.
+  await page.getByRole('button', { name: 'Print labels…' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Labels' })).toBeVisible();
+  await expect(page.getByTestId('label')).toHaveCount(12);
 });
 
 test('the publishing screen and the dashboard name a purchase order whose goods are late', async ({ page, server }) => {

@@ -170,7 +170,10 @@ test('settings: a publish folder that holds files Stockfeed did not write is ref
     await folder.fill(path.join(web, 'stockfeed'));
     await page.getByRole('button', { name: 'Save settings' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+    // The publisher now writes into the new folder; its manifest comes last. Removing the folder
+    // while it still writes failed with ENOTEMPTY on a fast machine.
+    await expect.poll(() => fs.existsSync(path.join(web, 'stockfeed', 'manifest.json')), { timeout: 20_000 }).toBe(true);
   } finally {
-    fs.rmSync(web, { recursive: true, force: true });
+    fs.rmSync(web, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 });

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { digestOf } from '../../electron/core/publish/catalog-cache';
+import { digestOf } from '../../electron/core/publish/jsonld-writer';
 import { JsonLdWriter } from '../../electron/core/publish/jsonld-writer';
 
 let dir: string;
@@ -70,4 +70,24 @@ describe.each([
     }
     expect(w.written.size).toBe(expected.size);
   }, 60_000);
+});
+
+describe('JsonLdWriter (bulk): a file the worker thread cannot write', () => {
+  it('fails the publish with the error and its code, and leaves no temporary file behind', async () => {
+    // A folder where a file should go: the worker writes the temporary file, then cannot rename it.
+    fs.mkdirSync(path.join(dir, 'jsonld', 'blocked.json'), { recursive: true });
+    const w = new JsonLdWriter(dir, true, { bulk: true });
+    for (const slug of ['before', 'blocked', 'after']) {
+      w.stage(body(slug.length, 300));
+      w.commit(slug);
+    }
+    const failure = await w.finish().then(
+      () => null,
+      (error: unknown) => error as NodeJS.ErrnoException,
+    );
+    expect(failure?.message).toMatch(/^writing JSON-LD files: /);
+    expect(failure?.code).toMatch(/^E[A-Z]+$/);
+    expect(fs.readdirSync(path.join(dir, 'jsonld')).sort()).toEqual(['before.json', 'blocked.json']);
+    expect(fs.statSync(path.join(dir, 'jsonld', 'blocked.json')).isDirectory()).toBe(true);
+  });
 });

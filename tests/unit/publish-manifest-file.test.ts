@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MANIFEST_HEAD, MANIFEST_SEP, manifestTail } from '../../electron/core/publish/artifacts';
-import { manifestLine } from '../../electron/core/publish/catalog-cache';
+import { manifestLine } from '../../electron/core/publish/render';
 import { isStockfeedManifest, listManifestNames, manifestNames, SEED_MANIFEST } from '../../electron/core/publish/manifest-file';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockfeed-manifest-'));

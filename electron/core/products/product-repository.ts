@@ -4,28 +4,11 @@ import { fromMinorUnits } from '../../../shared/domain/money';
 import { gtinSpellings } from '../../../shared/domain/gtin';
 import { productLabel } from '../../../shared/domain/product-label';
 import { AppError } from '../../../shared/errors';
+import type { CatalogRow } from '../db/publish-rows';
 import { bool, num, type Db } from '../util/db-helpers';
 
-export type ProductRow = {
-  id: string;
-  sku: string;
-  title: string;
-  description: string;
-  brand: string;
-  gtin: string | null;
-  mpn: string | null;
-  condition: string;
-  price_minor: number;
-  sale_price_minor: number | null;
-  currency: string;
-  slug: string;
-  image_url: string | null;
-  additional_image_urls: string;
-  status: string;
-  item_group_id: string | null;
-  allow_backorder: boolean | number;
-  preorder_date: string | null;
-  buffer_stock: number | null;
+/** A `products` row: the columns the publisher reads (db/publish-rows.ts), and the timestamps. */
+export type ProductRow = CatalogRow & {
   created_at: string;
   updated_at: string;
 };

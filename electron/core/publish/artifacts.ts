@@ -1,15 +1,16 @@
 /**
- * The big files, written from the entries in order: the Merchant feed (RSS 2.0 + g: namespace,
- * and TSV), the sitemap (a sitemap index with numbered parts past 50,000 URLs or 50 MB) and the
- * manifest. Each takes the entries one at a time, writing a fresh entry's new text and copying an
- * unchanged entry's bytes from the file it replaces, and records where each fragment now is.
+ * The big files, written from the product records in order: the Merchant feed (RSS 2.0 + g:
+ * namespace, and TSV), the sitemap (a sitemap index with numbered parts past 50,000 URLs or 50 MB)
+ * and the manifest. Each takes the records one at a time, writing a changed product's new text and
+ * copying an unchanged one's bytes from the file it replaces, and notes in the record where each
+ * fragment now is.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { xmlText } from './escape';
 import { FileWriter, openOld, type FileLayout, type OldFile, type WrittenLayout } from './file-writer';
-import { TSV_COLUMNS } from './item';
-import type { Entry } from './catalog-cache';
+import type { ProductRecord } from './product-record';
+import { manifestLine, TSV_COLUMNS } from './render';
 import type { StoredSettings } from './types';
 
 export const FILE_NAMES = {
@@ -55,7 +56,7 @@ const URLSET_TAIL = '</urlset>\n';
 export type Finished = { layout: ListLayout; temp: string | null };
 
 /**
- * One file made of a head, a fragment per entry, and a tail. Built against the file it replaces
+ * One file made of a head, a fragment per product, and a tail. Built against the file it replaces
  * (`old`), it copies every byte it can from it, so an unchanged file is not written at all.
  */
 export class ListFile {
@@ -155,7 +156,7 @@ export class SitemapWriter {
   }
 
   /** Adds `e`'s `<url>` entry: `text` when new, else copied from its old part. */
-  add(e: Entry, text: string | null): void {
+  add(e: ProductRecord, text: string | null): void {
     const len = text !== null ? Buffer.byteLength(text) : e.smLen;
     let part = this.parts[this.parts.length - 1];
     if (!part || part.urls >= this.limits.urls || part.file.size - Buffer.byteLength(URLSET_HEAD) + len > this.budget) {
@@ -198,7 +199,7 @@ export const MANIFEST_HEAD = '{\n  "files": [\n    ';
 export const MANIFEST_GENERATOR = 'stockfeed';
 
 /**
- * The JSON-LD files' lines of manifest.json, in entry order, first in its `files` list (the big
+ * The JSON-LD files' lines of manifest.json, in record order, first in its `files` list (the big
  * files and the summary follow in the tail, written last): the list can be copied from the old
  * manifest a run at a time, and a full publish can write it as it goes.
  */
@@ -221,7 +222,7 @@ export class ManifestLines {
   }
 
   /** Adds `e`'s line: `line` when new, else copied from the old manifest. */
-  add(e: Entry, line: string | null): void {
+  add(e: ProductRecord, line: string | null): void {
     if (line !== null) {
       if (!this.first) this.file.writer.write(MANIFEST_SEP);
       const start = this.file.size;
@@ -247,7 +248,7 @@ export class ManifestLines {
   }
 
   /** Copies the old lines up to and including `last`'s (the unchanged beginning of the list). */
-  addPrefix(last: Entry): void {
+  addPrefix(last: ProductRecord): void {
     const end = this.regionStart + last.mfOff + last.mfLen;
     this.file.writer.copy(this.old as OldFile, this.regionStart, end - this.regionStart);
     this.lastCopyEnd = end;
@@ -273,7 +274,7 @@ export function manifestTail(
   files: Array<{ name: string; bytes: number; sha256: string }>,
   summary: { seq: number; writtenAt: string; full: boolean; counts: Record<string, number> },
 ): string {
-  const lines = files.map((f) => `{"name":${JSON.stringify(f.name)},"bytes":${f.bytes},"sha256":"${f.sha256}"}`);
+  const lines = files.map((f) => manifestLine(f.name, f.bytes, f.sha256));
   const list = lines.length > 0 ? `${linesBefore ? MANIFEST_SEP : ''}${lines.join(MANIFEST_SEP)}` : '';
   const rest = JSON.stringify({ generator: MANIFEST_GENERATOR, ...summary }, null, 2).slice(1);
   return `${list}\n  ],${rest}\n`;

@@ -13,57 +13,32 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { hash } from 'node:crypto';
 import { fsyncDir, tempName, writeFileAtomic } from './atomic-file';
-import { digestOf, unpooled, type LdDigest } from './catalog-cache';
+import type { Batch, BatchDone } from './jsonld-worker';
+import { startWorker } from './worker-thread';
 
-/** Plain JavaScript, run with `eval`: nothing to bundle or resolve at run time. */
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { randomBytes } = require('node:crypto');
-const fs = require('node:fs');
-const path = require('node:path');
-parentPort.on('message', (m) => {
-  let error = null;
-  let code = null;
-  let temp = null;
-  try {
-    const bytes = new Uint8Array(m.buffer);
-    for (let i = 0; i < m.names.length; i++) {
-      const target = path.join(m.dir, m.names[i]);
-      const body = bytes.subarray(m.starts[i], m.ends[i]);
-      if (m.atomic) {
-        temp = path.join(m.dir, '.' + m.names[i] + '.tmp-' + m.pid + '-' + randomBytes(4).toString('hex'));
-        fs.writeFileSync(temp, body);
-        fs.renameSync(temp, target);
-        temp = null;
-      } else {
-        fs.writeFileSync(target, body);
-      }
-    }
-  } catch (e) {
-    error = String((e && e.message) || e);
-    // ENOSPC, EACCES…: the code travels too, so a full disk is reported as one.
-    code = (e && typeof e.code === 'string') ? e.code : null;
-    // A half-written temporary file would stay (its writer is alive) and take yet more space.
-    if (temp) try { fs.rmSync(temp, { force: true }); } catch {}
-  }
-  // The buffer goes back, to be filled again.
-  parentPort.postMessage({ id: m.id, error, code, buffer: m.buffer }, [m.buffer]);
-});
-`;
+/** A JSON-LD file's size in bytes (UTF-8) and SHA-256 (hex). */
+export type LdDigest = { sha256: string; bytes: number };
+
+export function digestOf(text: string): LdDigest {
+  return { sha256: hash('sha256', text, 'hex'), bytes: Buffer.byteLength(text) };
+}
+
+/** `text` as UTF-8 outside Buffer's shared pool. */
+function unpooled(text: string): Buffer {
+  const buffer = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  buffer.write(text);
+  return buffer;
+}
 
 const BATCH = 256;
 const BATCH_BYTES = 512 * 1024;
 const MAX_IN_FLIGHT = 8;
 
-/** Files `names[i]` hold bytes [starts[i], ends[i]) of `buffer` (variants of a group share theirs). */
-type Batch = { dir: string; atomic: boolean; pid: number; names: string[]; starts: number[]; ends: number[]; buffer: ArrayBuffer };
-
 /** A worker thread that writes batches of small files, in order, and reports each batch done. */
 class FileWorker {
-  private readonly worker = new Worker(WORKER_SOURCE, { eval: true });
+  private readonly worker = startWorker('jsonld-worker');
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failure: Error | null = null;
@@ -71,7 +46,7 @@ class FileWorker {
   readonly free: ArrayBuffer[] = [];
 
   constructor() {
-    this.worker.on('message', (m: { id: number; error: string | null; code: string | null; buffer: ArrayBuffer }) => {
+    this.worker.on('message', (m: BatchDone) => {
       this.free.push(m.buffer);
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
@@ -91,11 +66,11 @@ class FileWorker {
   }
 
   /** Hands `batch.buffer` over to the worker (it is unusable here until it comes back in `free`). */
-  send(batch: Batch): Promise<void> {
+  send(batch: Omit<Batch, 'id'>): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const done = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    this.worker.postMessage({ ...batch, id }, [batch.buffer]);
+    this.worker.postMessage({ ...batch, id } satisfies Batch, [batch.buffer]);
     return done;
   }
 
@@ -210,7 +185,6 @@ export class JsonLdWriter {
     const done = this.worker.send({
       dir: this.staging ?? this.ldDir,
       atomic: this.staging === null,
-      pid: process.pid,
       names: this.names,
       starts: this.starts,
       ends: this.ends,

@@ -1,8 +1,9 @@
 /**
- * The big files of one publish, written together from the entries in order: the Merchant feed
- * (XML and TSV), the sitemap and the manifest's list of JSON-LD files. A full publish adds every
- * entry as it is built; an incremental one adds them all again, and every unchanged fragment is
- * copied from the file being replaced (a run at a time), so only what changed is new text.
+ * The big files of one publish, written together from the product records in order: the Merchant
+ * feed (XML and TSV), the sitemap and the manifest's list of JSON-LD files. A full publish adds
+ * every record as it is rendered; an incremental one adds them all again, and every unchanged
+ * fragment is copied from the file being replaced (a run at a time), so only what changed is new
+ * text.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -29,9 +30,10 @@ import {
   SITEMAP_LIMITS,
 } from './artifacts';
 import { fsyncDir, tempName } from './atomic-file';
-import type { Entry, Fresh } from './catalog-cache';
 import type { OldFile } from './file-writer';
+import type { ProductRecord } from './product-record';
 import type { FileInfo } from './publish-store';
+import type { Fragments } from './render';
 import type { StoredSettings } from './types';
 
 const fsyncFd = promisify(fs.fsync);
@@ -80,7 +82,7 @@ export class OutputSet {
   private readonly on: StoredSettings['artifacts'];
 
   /**
-   * `copy`: unchanged entries are copied from the files now in the folder (an incremental
+   * `copy`: unchanged records' fragments are copied from the files now in the folder (an incremental
    * publish); `touched`: which files the changes reach (the others stay as they are).
    */
   constructor(
@@ -126,8 +128,8 @@ export class OutputSet {
     }
   }
 
-  /** Adds the next entry in order: its `fresh` fragments when new (null: copied from the old files). */
-  add(e: Entry, fresh: Fresh | null): void {
+  /** Adds the next record in order: its `fresh` fragments when new (null: copied from the old files). */
+  add(e: ProductRecord, fresh: Fragments | null): void {
     const c = this.counts;
     c.products++;
     if (e.availability !== 'discontinued') c.listed++;
@@ -162,15 +164,15 @@ export class OutputSet {
   }
 
   /**
-   * Adds `order[0..count)`, entries that are exactly where they were in the old files (an
+   * Adds `order[0..count)`, records whose fragments are exactly where they were in the old files (an
    * incremental publish's unchanged beginning): each file copies them in one range.
    */
-  addUnchanged(order: Entry[], count: number): void {
+  addUnchanged(order: ProductRecord[], count: number): void {
     const c = this.counts;
-    let lastFeed: Entry | null = null;
-    let lastLd: Entry | null = null;
+    let lastFeed: ProductRecord | null = null;
+    let lastLd: ProductRecord | null = null;
     for (let i = 0; i < count; i++) {
-      const e = order[i] as Entry;
+      const e = order[i] as ProductRecord;
       c.products++;
       if (e.availability !== 'discontinued') c.listed++;
       if (e.inFeed) {
@@ -284,7 +286,7 @@ export class OutputSet {
         files.sitemap.push(...this.old.parts.map(info), ...(this.old.index ? [this.old.index] : []));
       }
 
-      // The manifest: the JSON-LD lines (written as entries were added), then the rest.
+      // The manifest: the JSON-LD lines (written as records were added), then the rest.
       const big = [...files.merchantXml, ...files.merchantTsv, ...files.sitemap];
       const counts = {
         products: this.counts.products,

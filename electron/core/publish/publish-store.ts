@@ -4,10 +4,10 @@
  * run inside the caller's write-queue transaction.
  */
 import type { ArtifactName, PublishProblem } from '../../../shared/schemas/publish';
-import { bool, chunkRows, finalizeStatement, num, prepareStatement, type Db } from '../util/db-helpers';
-import type sqlite3 from 'sqlite3';
-import type { Dialect } from '../db/connection';
+import { openRecordUpsert, PUBLISHED_CHUNK, type PublishedRow } from '../db/publish-queries';
+import { bool, chunkRows, num, type Db } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
+import type { SavedRecord } from './product-record';
 
 export type ArtifactCounts = { items: number; excluded: number; files: number; bytes: number };
 
@@ -26,19 +26,6 @@ export type ArtifactState = {
   durationMs: number | null;
   details: ArtifactDetails;
   error: string | null;
-};
-
-export type PublishedRecord = {
-  productId: string;
-  sku: string;
-  slug: string;
-  contentHash: string;
-  lastmod: string;
-  seq: number;
-  inFeed: boolean;
-  inSitemap: boolean;
-  hasJsonLd: boolean;
-  problems: PublishProblem[];
 };
 
 type StateRow = { artifact: string; seq: number | string; written_at: string | null; duration_ms: number | string | null; details: string; error: string | null };
@@ -60,22 +47,9 @@ export async function loadArtifactStates(db: Db): Promise<Map<ArtifactName, Arti
   );
 }
 
-export type PublishedRow = {
-  product_id: string;
-  sku: string;
-  slug: string;
-  content_hash: string;
-  lastmod: string;
-  seq: number | string;
-  in_feed: unknown;
-  in_sitemap: unknown;
-  has_jsonld: unknown;
-  issues: string | null;
-};
-
-export function publishedRecordOf(r: PublishedRow): PublishedRecord {
+export function savedRecordOf(r: PublishedRow): SavedRecord {
   return {
-    productId: r.product_id,
+    id: r.product_id,
     sku: r.sku,
     slug: r.slug,
     contentHash: r.content_hash,
@@ -89,15 +63,15 @@ export function publishedRecordOf(r: PublishedRow): PublishedRecord {
 }
 
 /** Records of products that no longer exist (their files go). */
-export async function loadOrphanRecords(db: Db): Promise<PublishedRecord[]> {
+export async function loadOrphanRecords(db: Db): Promise<SavedRecord[]> {
   const rows = (await db('published_products').whereNotIn('product_id', db('products').select('id'))) as PublishedRow[];
-  return rows.map(publishedRecordOf);
+  return rows.map(savedRecordOf);
 }
 
-export async function loadPublishedFor(db: Db, ids: string[]): Promise<Map<string, PublishedRecord>> {
+export async function loadPublishedFor(db: Db, ids: string[]): Promise<Map<string, SavedRecord>> {
   if (ids.length === 0) return new Map();
   const rows = (await db('published_products').whereIn('product_id', ids)) as PublishedRow[];
-  return new Map(rows.map((r) => [r.product_id, publishedRecordOf(r)]));
+  return new Map(rows.map((r) => [r.product_id, savedRecordOf(r)]));
 }
 
 /** Products with problems, in SKU order, after `cursor` (a SKU). */
@@ -106,7 +80,7 @@ export async function listProblems(db: Db, limit: number, cursor: string | undef
   if (cursor) q = q.andWhere('sku', '>', cursor);
   const rows = (await q) as PublishedRow[];
   const totalRow = (await db('published_products').where('issue_count', '>', 0).count({ n: '*' }).first()) as { n: number | string } | undefined;
-  const page = rows.slice(0, limit).map(publishedRecordOf);
+  const page = rows.slice(0, limit).map(savedRecordOf);
   return { page, total: num(totalRow?.n), next: rows.length > limit ? (page[page.length - 1]?.sku ?? null) : null };
 }
 
@@ -125,50 +99,22 @@ export async function saveArtifactStates(ctx: WriteContext, states: ArtifactStat
   }
 }
 
-const PUBLISHED_COLUMNS = [
-  'product_id', 'sku', 'slug', 'content_hash', 'lastmod', 'seq', 'in_feed', 'in_sitemap', 'has_jsonld', 'issue_count', 'issues', 'updated_at',
-] as const;
-/** 2,000 rows × 12 values: below SQLite's and PostgreSQL's parameter limits (a multi-row VALUES is not a compound SELECT). */
-const PUBLISHED_CHUNK = 2_000;
-const UPSERT_TAIL = ` on conflict (product_id) do update set ${PUBLISHED_COLUMNS.slice(1)
-  .map((c) => `${c} = excluded.${c}`)
-  .join(', ')}`;
-const upsertSql = new Map<string, string>();
-
 /**
- * One `INSERT … VALUES (…),(…) ON CONFLICT … DO UPDATE` of `rows` records, with SQLite's `?` or
- * PostgreSQL's `$n` parameters (the text of a whole chunk is kept).
+ * Inserts or replaces `records` (and deletes those of `removedIds`) in big multi-row statements:
+ * each statement through knex and node-sqlite3 costs far more than its rows.
  */
-function upsertStatement(dialect: Dialect, rows: number): string {
-  const key = `${dialect}:${rows}`;
-  let sql = upsertSql.get(key);
-  if (!sql) {
-    const width = PUBLISHED_COLUMNS.length;
-    const tuples = new Array<string>(rows);
-    for (let r = 0; r < rows; r++) {
-      tuples[r] = `(${PUBLISHED_COLUMNS.map((_, c) => (dialect === 'pg' ? `$${r * width + c + 1}` : '?')).join(',')})`;
-    }
-    sql = `insert into published_products (${PUBLISHED_COLUMNS.join(', ')}) values ${tuples.join(',')}${UPSERT_TAIL}`;
-    if (rows === PUBLISHED_CHUNK) upsertSql.set(key, sql);
-  }
-  return sql;
-}
-
-/**
- * Inserts or replaces the records of `items` (and deletes those of `removedIds`) in big multi-row
- * statements: each statement through knex and node-sqlite3 costs far more than its rows.
- */
-export async function savePublished<T>(ctx: WriteContext, items: readonly T[], recordOf: (item: T) => PublishedRecord, removedIds: string[]): Promise<void> {
-  const upsert = await upserter(ctx);
+export async function savePublished(ctx: WriteContext, records: readonly SavedRecord[], removedIds: string[]): Promise<void> {
+  const upsert = await openRecordUpsert(ctx.trx);
   try {
     // Values are built a chunk at a time: a first publish of 100,000 products would otherwise hold them all twice.
-    for (let i = 0; i < items.length; i += PUBLISHED_CHUNK) {
-      const end = Math.min(items.length, i + PUBLISHED_CHUNK);
+    for (let i = 0; i < records.length; i += PUBLISHED_CHUNK) {
+      const end = Math.min(records.length, i + PUBLISHED_CHUNK);
+      // In the order of PUBLISHED_COLUMNS.
       const values: Array<string | number | boolean | null> = [];
       for (let k = i; k < end; k++) {
-        const r = recordOf(items[k] as T);
+        const r = records[k] as SavedRecord;
         values.push(
-          r.productId,
+          r.id,
           r.sku,
           r.slug,
           r.contentHash,
@@ -190,49 +136,4 @@ export async function savePublished<T>(ctx: WriteContext, items: readonly T[], r
   for (let i = 0; i < removedIds.length; i += 500) {
     await ctx.trx('published_products').whereIn('product_id', removedIds.slice(i, i + 500)).delete();
   }
-}
-
-type PgClient = { query(config: { name?: string; text: string; values: unknown[] }): Promise<unknown> };
-
-/**
- * Upserts chunks of records through the database driver on the transaction's own connection
- * (inside a transaction, knex's client hands out that connection), each statement prepared once.
- * Through `trx.raw`, knex rewrites every one of a chunk's 24,000 parameters with a regular
- * expression, and node-sqlite3 prepared the text again on every call. Recording 100,000 products
- * took 0.7-1.6 s longer on SQLite (A/B runs of the publish) and 5.6-6.3 s against 2.1-2.2 s on
- * PostgreSQL (the same statements, measured alone). The values are those knex passed: neither
- * knex client transforms them.
- */
-async function upserter(ctx: WriteContext): Promise<{ run(rows: number, values: unknown[]): Promise<void>; close(): Promise<void> }> {
-  const client = ctx.trx.client as unknown as { acquireConnection(): Promise<unknown> };
-  if (ctx.dialect === 'pg') {
-    const conn = (await client.acquireConnection()) as PgClient;
-    return {
-      async run(rows, values) {
-        // A whole chunk's statement is named, so PostgreSQL parses and plans it once a connection
-        // (unnamed, the same run took 4.2-4.4 s). Behind a pooler in transaction mode, that needs
-        // PgBouncer 1.21+ with max_prepared_statements set.
-        const name = rows === PUBLISHED_CHUNK ? `stockfeed_published_upsert_${rows}` : undefined;
-        await conn.query({ name, text: upsertStatement('pg', rows), values });
-      },
-      close: async () => undefined,
-    };
-  }
-  const conn = (await client.acquireConnection()) as sqlite3.Database;
-  const statements = new Map<number, sqlite3.Statement>();
-  return {
-    async run(rows, values) {
-      let statement = statements.get(rows);
-      if (!statement) {
-        statement = await prepareStatement(conn, upsertStatement('sqlite', rows));
-        statements.set(rows, statement);
-      }
-      const st = statement;
-      await new Promise<void>((resolve, reject) => st.run(values, (error: Error | null) => (error ? reject(error) : resolve())));
-    },
-    async close() {
-      await Promise.all([...statements.values()].map(finalizeStatement));
-      statements.clear();
-    },
-  };
 }

@@ -16,7 +16,8 @@ import { num } from '../util/db-helpers';
 import { FILE_NAMES } from './artifacts';
 import { defaultPublishDir } from './publish-folder';
 import { listProblems, loadArtifactStates } from './publish-store';
-import { newRunState, runPublish, type RunDeps, type RunReport, type RunRequest, type RunState } from './publish-run';
+import { runPublish } from './publish-run';
+import { newRunState, type RunDeps, type RunReport, type RunRequest, type RunState } from './run-state';
 import type { PublishOutcome, TargetStatus } from './types';
 import { shopProblems } from './validate';
 
@@ -336,7 +337,7 @@ export class Publisher {
     return {
       seq: states.get('manifest')?.seq ?? null,
       shop: shopProblems(this.deps.settings()),
-      products: page.map((r) => ({ productId: r.productId, sku: r.sku, problems: r.problems })),
+      products: page.map((r) => ({ productId: r.id, sku: r.sku, problems: r.problems })),
       total,
       next,
     };

@@ -24,7 +24,8 @@ export type PurchasingSettings = {
   defaultLocation: string;
 };
 
-type LinkRow = {
+/** A product–supplier link joined with its supplier's name, currency and lead time. */
+export type LinkRow = {
   supplier_id: string;
   supplier_sku: string | null;
   unit_cost_minor: unknown;

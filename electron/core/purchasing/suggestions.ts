@@ -10,7 +10,7 @@ import { dailyVelocity, quantityToOrder, roundToPack, suggestedReorderPoint } fr
 import type { SuggestionGroup, SuggestionLine } from '../../../shared/schemas/purchase-orders';
 import type { LocationDirectory } from '../locations/locations';
 import { chunkValues, num, type Db } from '../util/db-helpers';
-import type { PurchasingSettings } from './product-purchasing';
+import type { LinkRow, PurchasingSettings } from './product-purchasing';
 import { salesKey, unitsSold, windowStart } from './sales-velocity';
 import { findSupplier } from './supplier-service';
 
@@ -28,19 +28,8 @@ type Candidate = {
   incoming: unknown;
 };
 
-type Link = {
-  product_id: string;
-  supplier_id: string;
-  supplier_sku: string | null;
-  unit_cost_minor: unknown;
-  pack_size: unknown;
-  minimum_order_quantity: unknown;
-  preferred: unknown;
-  name: string;
-  currency: string;
-  lead_time_days: unknown;
-  minimum_order_minor: unknown;
-};
+/** A link as the suggestions read it: which product, and the supplier's minimum order value too. */
+type Link = LinkRow & { product_id: string; minimum_order_minor: unknown };
 
 const nullable = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 

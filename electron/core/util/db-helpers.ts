@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type sqlite3 from 'sqlite3';
 
 /** SQLite allows 32,766 bound parameters per statement; stay well below it on both engines. */
 const MAX_PARAMS = 30_000;
@@ -70,15 +69,4 @@ export function bool(value: unknown): boolean {
 /** Escapes LIKE wildcards so a search for "50%" finds "50%", used with `ESCAPE '\'`. */
 export function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/** Prepares `sql` on a node-sqlite3 connection, for a statement run many times (knex prepares on every call). */
-export function prepareStatement(conn: sqlite3.Database, sql: string): Promise<sqlite3.Statement> {
-  return new Promise((resolve, reject) => {
-    const st = conn.prepare(sql, (error: Error | null) => (error ? reject(error) : resolve(st)));
-  });
-}
-
-export function finalizeStatement(st: sqlite3.Statement): Promise<void> {
-  return new Promise((resolve) => st.finalize(() => resolve()));
 }

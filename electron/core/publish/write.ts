@@ -1,0 +1,118 @@
+/**
+ * The write stage: the big files from the records, in order (outputs.ts). A full publish streams
+ * every record's fragments into new files as the plan hands them over; an incremental one
+ * collects the records that changed and splices them into the files now in the folder, copying
+ * everything else from them. (The JSON-LD files go through jsonld-writer.ts as records are sealed.)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CatalogCache } from './catalog-cache';
+import { OutputSet, type OutputResult } from './outputs';
+import { samePublished, type PreviousRecord, type ProductRecord } from './product-record';
+import type { FileInfo } from './publish-store';
+import type { RunDeps, RunState } from './run-state';
+import type { Fragments } from './render';
+import type { StoredSettings } from './types';
+
+export type Write = {
+  /** Takes the next product's record and its new fragments (`previous`: what it published before). */
+  add(record: ProductRecord, fragments: Fragments, previous: PreviousRecord | undefined): void;
+  /** Takes a product that is gone. */
+  gone(id: string, previous: PreviousRecord): void;
+  /** Writes the files and puts them in place; null when nothing had to change. */
+  finish(seq: number): Promise<OutputResult | null>;
+  /** Removes what was written and not put in place. */
+  abort(): void;
+};
+
+/** A full publish: every record's fragments streamed into new files, in SKU order. */
+export function streamedWrite(deps: RunDeps, state: RunState, settings: StoredSettings, force: boolean): Write {
+  const dir = deps.publishDir();
+  const out = new OutputSet(dir, settings, state.dir === dir ? state.layouts : { parts: [] }, { copy: false, limits: deps.sitemapLimits });
+  return {
+    add: (record, fragments) => out.add(record, fragments),
+    // Its files are written from what the scan found: a product gone is simply not in them.
+    gone: () => undefined,
+    finish: (seq) => out.finish({ seq, full: true, force }, recordedFiles(state)),
+    abort: () => out.abort(),
+  };
+}
+
+/** An incremental publish: the records that changed spliced into the files now in the folder (the cache's order). */
+export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSettings): Write {
+  const dir = deps.publishDir();
+  const cache = state.cache as CatalogCache;
+  const changed: ProductRecord[] = [];
+  /** The changed records' new fragments, until they are written. */
+  const fragmentsOf = new Map<ProductRecord, Fragments>();
+  const gone = new Set<string>();
+  const touched = { xml: false, tsv: false, sitemap: false, jsonLd: false };
+  const touch = (r: PreviousRecord) => {
+    if (r.inFeed) touched.xml = touched.tsv = true;
+    if (r.inSitemap) touched.sitemap = true;
+    if (r.hasJsonLd) touched.jsonLd = true;
+  };
+  return {
+    add(record, fragments, previous) {
+      const inCache = cache.byId.get(record.id);
+      if (inCache && samePublished(inCache, record)) return;
+      changed.push(record);
+      fragmentsOf.set(record, fragments);
+      touch(record);
+      if (previous) touch(previous);
+    },
+    gone(id, previous) {
+      gone.add(id);
+      touch(previous);
+    },
+    async finish(seq) {
+      if (changed.length === 0 && gone.size === 0) return null;
+      const { order, first } = cache.apply(changed, gone);
+      let out: OutputSet;
+      try {
+        out = new OutputSet(dir, settings, state.layouts, { copy: true, touched, limits: deps.sitemapLimits });
+      } catch (error) {
+        state.cache = null;
+        throw error;
+      }
+      try {
+        out.addUnchanged(order, first);
+        for (let i = first; i < order.length; i++) {
+          const r = order[i] as ProductRecord;
+          out.add(r, fragmentsOf.get(r) ?? null);
+        }
+        return await out.finish({ seq, full: false, force: false }, recordedFiles(state));
+      } catch (error) {
+        out.abort();
+        // The cache no longer matches the folder: the publisher starts again from the database.
+        state.cache = null;
+        throw error;
+      }
+    },
+    abort: () => undefined,
+  };
+}
+
+/** The files as the last publish recorded them, by name. */
+function recordedFiles(state: RunState): Map<string, FileInfo> {
+  const out = new Map<string, FileInfo>();
+  for (const s of state.artifacts.values()) for (const f of s.details.files) out.set(f.name, f);
+  return out;
+}
+
+/** Removes a JSON-LD file (`jsonld/<slug>.json`); false when it was not there. */
+export function removeJsonLd(dir: string, name: string): boolean {
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) return false;
+  fs.rmSync(file, { force: true });
+  return true;
+}
+
+/** Removes the JSON-LD folder (JSON-LD turned off); returns the names of the files it held. */
+export function removeJsonLdFolder(dir: string): string[] {
+  const ldDir = path.join(dir, 'jsonld');
+  if (!fs.existsSync(ldDir)) return [];
+  const names = fs.readdirSync(ldDir).map((n) => `jsonld/${n}`);
+  fs.rmSync(ldDir, { recursive: true, force: true });
+  return names;
+}
