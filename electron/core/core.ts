@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import type { Knex } from 'knex';
-import { ChangeBus } from './changes/change-log';
+import { ChangeBus, latestSeq, logReader } from './changes/change-log';
+import { PgChangeListener } from './changes/pg-listener';
 import { checkLedger } from './check';
 import { ensurePrivateFile, secureDataDir } from './data-files';
 import { resolveDbConfig, type DbConfig } from './db/connection';
@@ -20,7 +21,7 @@ import type { StockOperations, StockWriteQueue } from './stock/stock-ops';
 import { StockService } from './stock/stock-service';
 import type { SummaryContext } from './stock/stock-summary';
 import { DEFAULT_BACKORDER_LEAD_DAYS } from '../../shared/domain/availability';
-import { keyedWriteQueue } from './write-queue';
+import { CHANGES_CHANNEL, keyedWriteQueue } from './write-queue';
 import { VERSION } from './version';
 import { Webhooks, type WebhookOptions } from './webhooks/webhooks';
 import { sqliteTokenRecord, TokenStore } from './auth/token-store';
@@ -117,6 +118,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const db = await openDatabase(config, log);
 
   const bus = new ChangeBus();
+  // Other servers may write to a PostgreSQL database: the bus follows the shared log from now on,
+  // woken by their notifications, so everything downstream sees every server's changes.
+  const listener = config.kind === 'pg' ? new PgChangeListener(db, bus, log, { channel: CHANGES_CHANNEL }) : undefined;
+  if (listener) {
+    bus.followLog(logReader(db), await latestSeq(db));
+    await listener.start();
+  }
   const locations = new LocationDirectory();
   await locations.load(db);
   let settings: SettingsService | undefined;
@@ -238,6 +246,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       outbound.close();
       await tokens.settled();
       await queue.drain();
+      await listener?.stop();
       await db.destroy();
     },
   };

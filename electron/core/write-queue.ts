@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { AppError } from '../../shared/errors';
 import type { Change } from '../../shared/schemas/changes';
-import { appendChanges, type ChangeBus, type NewChange } from './changes/change-log';
+import { appendChanges, latestSeq, type ChangeBus, type NewChange } from './changes/change-log';
 import { dialectOf, type Dialect } from './db/connection';
 import { isDiskFull } from './db/storage-errors';
 import { nowIso } from './util/db-helpers';
@@ -26,6 +26,16 @@ export type WriteContext = {
  * (webhook deliveries) commits its rows with the change or not at all. Hooks must not append.
  */
 export type AppendHook = (trx: Knex.Transaction, now: string, changes: Change[]) => Promise<void>;
+
+/**
+ * Runs after a transaction committed and before its callers hear of it, and is awaited: what must
+ * know of a change before the write is acknowledged (a shared read cache) hears it here, even when
+ * the bus could not deliver it at once.
+ */
+export type CommitHook = (changes: Change[]) => Promise<void>;
+
+/** The PostgreSQL channel every commit is announced on (payload: its newest sequence number). */
+export const CHANGES_CHANNEL = 'stockfeed_changes';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error };
 
@@ -62,6 +72,7 @@ export class WriteQueue<Op, R> {
   private readonly dialect: Dialect;
   private readonly appendHooks: AppendHook[] = [];
   private readonly rollbackHooks: Array<() => void> = [];
+  private readonly commitHooks: CommitHook[] = [];
   private readonly maxBatch: number;
 
   constructor(
@@ -107,6 +118,11 @@ export class WriteQueue<Op, R> {
     this.rollbackHooks.push(hook);
   }
 
+  /** Adds a hook every commit awaits before its callers are answered; see CommitHook. */
+  addCommitHook(hook: CommitHook): void {
+    this.commitHooks.push(hook);
+  }
+
   /** Resolves once every queued write has committed or failed. */
   drain(): Promise<void> {
     if (!this.running && this.queue.length === 0) return Promise.resolve();
@@ -142,22 +158,38 @@ export class WriteQueue<Op, R> {
     }
   }
 
-  private async transaction<T>(work: (ctx: WriteContext) => Promise<T>): Promise<{ value: T; changes: Change[] }> {
+  private async transaction<T>(work: (ctx: WriteContext) => Promise<T>): Promise<{ value: T; changes: Change[]; before: number | null }> {
     const changes: Change[] = [];
     const committed: Array<() => void> = [];
+    const position = { before: null as number | null };
     let value: T;
     try {
-      value = await this.inTransaction(work, changes, committed);
+      value = await this.inTransaction(work, changes, committed, position);
     } catch (error) {
       for (const hook of this.rollbackHooks) hook();
       if (this.options.diskFull && !(error instanceof AppError) && isDiskFull(error)) throw this.options.diskFull(error);
       throw error;
     }
     for (const apply of committed) apply();
-    return { value, changes };
+    return { value, changes, before: position.before };
   }
 
-  private inTransaction<T>(work: (ctx: WriteContext) => Promise<T>, changes: Change[], committed: Array<() => void>): Promise<T> {
+  /**
+   * Hands committed entries to the bus and the commit hooks. The write is committed whatever they
+   * do: a failure here is theirs to recover from (the bus catches up from the log later).
+   */
+  private async announce(changes: Change[], before: number | null): Promise<void> {
+    if (changes.length === 0) return;
+    await this.bus.committed(changes, before).catch(() => undefined);
+    for (const hook of this.commitHooks) await hook(changes).catch(() => undefined);
+  }
+
+  private inTransaction<T>(
+    work: (ctx: WriteContext) => Promise<T>,
+    changes: Change[],
+    committed: Array<() => void>,
+    position: { before: number | null },
+  ): Promise<T> {
     return this.db.transaction(async (trx) => {
       // SQLite transactions begin IMMEDIATE (db/sqlite-client.ts); PostgreSQL needs the lock here.
       if (this.dialect === 'pg') await trx.raw('SELECT pg_advisory_xact_lock(?)', [WRITER_LOCK_KEY]);
@@ -167,6 +199,9 @@ export class WriteQueue<Op, R> {
         dialect: this.dialect,
         now,
         append: async (entries) => {
+          // Under the writer lock, so nothing commits between this read and the entries below:
+          // the bus uses it to tell whether another server's entries come first.
+          if (this.dialect === 'pg' && position.before === null && entries.length > 0) position.before = await latestSeq(trx);
           const added = await appendChanges(trx, entries, now);
           changes.push(...added);
           for (const hook of this.appendHooks) await hook(trx, now, added);
@@ -174,14 +209,18 @@ export class WriteQueue<Op, R> {
         },
         afterCommit: (apply) => committed.push(apply),
       };
-      return work(ctx);
+      const value = await work(ctx);
+      // Delivered by PostgreSQL when (and only if) the transaction commits, to every server listening.
+      const last = changes[changes.length - 1];
+      if (this.dialect === 'pg' && last) await trx.raw('SELECT pg_notify(?, ?)', [CHANGES_CHANNEL, String(last.seq)]);
+      return value;
     });
   }
 
   private async runExclusive(job: Extract<Job<Op, R>, { kind: 'exclusive' }>): Promise<void> {
     try {
-      const { value, changes } = await this.transaction(job.run);
-      this.bus.emit(changes);
+      const { value, changes, before } = await this.transaction(job.run);
+      await this.announce(changes, before);
       job.resolve(value);
     } catch (error) {
       job.reject(error);
@@ -191,8 +230,9 @@ export class WriteQueue<Op, R> {
   private async runBatch(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>): Promise<void> {
     let outcomes: Outcome<R>[];
     let changes: Change[];
+    let before: number | null;
     try {
-      ({ value: outcomes, changes } = await this.transaction((ctx) => this.handleBatch(ctx, jobs.map((j) => j.op))));
+      ({ value: outcomes, changes, before } = await this.transaction((ctx) => this.handleBatch(ctx, jobs.map((j) => j.op))));
     } catch (error) {
       // An unexpected database error rolled back the whole batch. Retry each operation alone so
       // one bad operation cannot fail the others that shared its transaction; a full disk fails
@@ -204,7 +244,7 @@ export class WriteQueue<Op, R> {
       for (const job of jobs) await this.runBatch([job]);
       return;
     }
-    this.bus.emit(changes);
+    await this.announce(changes, before);
     jobs.forEach((job, i) => {
       const outcome = outcomes[i] as Outcome<R>;
       if (outcome.ok) job.resolve(outcome.value);
