@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import type { Knex } from 'knex';
 import { ChangeBus, latestSeq, logReader } from './changes/change-log';
 import { PgChangeListener } from './changes/pg-listener';
+import { LeaderLease, newHolderId, type LeaseOptions } from './leases/leader-lease';
 import { checkLedger } from './check';
 import { ensurePrivateFile, secureDataDir } from './data-files';
 import { resolveDbConfig, type DbConfig } from './db/connection';
@@ -66,6 +67,8 @@ export type CoreOptions = {
    * resolves to is checked before connecting; tests resolve names to 127.0.0.1 through this.
    */
   resolveHost?: HostResolver;
+  /** Lease timing for the work one server does at a time on PostgreSQL (publishing); tests shorten it. */
+  leases?: LeaseOptions;
 };
 
 export type Core = {
@@ -142,6 +145,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value));
   await settings.load();
   const settingsService = settings;
+  // Another server saved the settings: this one reads them again before anything reacts to that.
+  bus.beforeLogDelivery(async (changes) => {
+    if (changes.some((c) => c.type === 'settings.updated')) await settingsService.load();
+  });
   const stock = new StockService(db, queue, locations, summary);
   const products = new ProductService(db, queue, stock, () => settingsService.current().currency, summary);
 
@@ -185,7 +192,11 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       log,
       sitemapLimits: options.sitemapLimits,
     },
-    { targets: () => delivery.status() },
+    {
+      targets: () => delivery.status(),
+      // Several servers may share a PostgreSQL database: one of them publishes (and delivers).
+      lease: config.kind === 'pg' ? new LeaderLease(db, 'publisher', newHolderId(), log, options.leases) : undefined,
+    },
   );
   const disconnectDelivery = connectDelivery({ bus, delivery }, publisher);
 

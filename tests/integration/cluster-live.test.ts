@@ -6,7 +6,10 @@
  */
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
 import { openCore, type Core } from '../../electron/core/core';
+import { LeaderLease } from '../../electron/core/leases/leader-lease';
+import { silentLogger } from '../../electron/core/logger';
 import type { Change } from '../../shared/schemas/changes';
 import { createPgDatabase, productInput, tempDir } from '../helpers/core';
 import { skipWithout, titled } from '../helpers/system-services';
@@ -19,7 +22,7 @@ type Node = Core & { call<K extends OperationName>(op: K, input: Input<K>): Prom
 
 async function openNode(url: string): Promise<Node> {
   const dir = tempDir();
-  const core = await openCore({ dataDir: dir, databaseUrl: url, expirySweepMs: 0 });
+  const core = await openCore({ dataDir: dir, databaseUrl: url, expirySweepMs: 0, leases: { ttlMs: 600, renewMs: 100 } });
   const seen: Change[] = [];
   core.bus.subscribe((changes) => seen.push(...changes));
   const call = async <K extends OperationName>(op: K, input: Input<K>) =>
@@ -99,5 +102,71 @@ describe.skipIf(skip)(titled('live across servers on one PostgreSQL database', s
     const last = all[all.length - 1] as number;
     await until(() => b.seen.some((c) => c.seq === last), 5000);
     expectInOrderNoGap(b.seen, all);
+  });
+});
+
+describe.skipIf(skip)(titled('one server publishes (the publisher lease)', skip), () => {
+  const nodes: Node[] = [];
+  const leases: LeaderLease[] = [];
+  let drop: (() => Promise<void>) | undefined;
+
+  afterEach(async () => {
+    for (const lease of leases.splice(0)) await lease.stop(false);
+    for (const node of nodes.splice(0)) {
+      await node.close().catch(() => undefined);
+      fs.rmSync(node.dir, { recursive: true, force: true });
+    }
+    await drop?.();
+  });
+
+  const feedOf = (node: Node) => path.join(node.publisher.publishDir(), 'sitemap.xml');
+  const published = (node: Node, slug: string) => fs.existsSync(feedOf(node)) && fs.readFileSync(feedOf(node), 'utf8').includes(slug);
+
+  it('only the lease holder publishes; when it stops, the other takes over and catches up', async () => {
+    const pg = await createPgDatabase();
+    drop = pg.drop;
+    const a = await openNode(pg.url);
+    nodes.push(a);
+    await a.publisher.start();
+    const b = await openNode(pg.url);
+    nodes.push(b);
+    await b.publisher.start();
+    const settings = await a.call('settings.get', {});
+    await a.call('settings.update', { ...settings, shopUrl: 'https://shop.example.com' });
+    await a.call('products.create', productInput('LEAD-1'));
+    await b.call('stock.receive', { sku: 'LEAD-1', quantity: 3 });
+    await until(() => published(a, 'lead-1'), 5000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fs.existsSync(feedOf(b))).toBe(false);
+    await expect(b.call('publish.run', { full: false })).rejects.toThrow(/does not publish/);
+
+    // The leader stops: B holds the lease at its next try and publishes what it missed.
+    await a.close();
+    nodes.splice(nodes.indexOf(a), 1);
+    await b.call('products.create', productInput('LEAD-2'));
+    // B also read A's settings (the shop URL) again when A saved them, or nothing would be listed.
+    await until(() => published(b, 'lead-2'), 5000);
+    expect(published(b, 'lead-1')).toBe(true);
+  });
+
+  it('a lease whose holder stopped renewing (a crash) is taken over once it has run out, never before', async () => {
+    const pg = await createPgDatabase();
+    drop = pg.drop;
+    const a = await openNode(pg.url);
+    nodes.push(a);
+    const first = new LeaderLease(a.db, 'test', 'server-a', silentLogger, { ttlMs: 800, renewMs: 100 });
+    const second = new LeaderLease(a.db, 'test', 'server-b', silentLogger, { ttlMs: 800, renewMs: 100 });
+    leases.push(first, second);
+    await first.start();
+    await second.start();
+    expect(first.held()).toBe(true);
+    expect(second.held()).toBe(false);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(second.held()).toBe(false);
+    const crashedAt = Date.now();
+    await first.stop(false);
+    await until(() => second.held(), 3000);
+    expect(Date.now() - crashedAt).toBeGreaterThanOrEqual(500);
+    expect((await second.holder())?.holder).toBe('server-b');
   });
 });

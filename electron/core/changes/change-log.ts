@@ -99,6 +99,7 @@ export class ChangeBus {
   private reader: LogReader | null = null;
   private chain: Promise<void> = Promise.resolve();
   private queued: Promise<void> | null = null;
+  private readonly refreshers: Array<(changes: Change[]) => Promise<void>> = [];
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -117,6 +118,14 @@ export class ChangeBus {
   followLog(read: LogReader, seq: number): void {
     this.reader = read;
     this.last = Math.max(this.last, seq);
+  }
+
+  /**
+   * Runs before entries read from the log (another server's, mostly) are delivered, and is awaited:
+   * an in-memory copy another server changed (the settings) is reloaded before anyone reacts.
+   */
+  beforeLogDelivery(refresh: (changes: Change[]) => Promise<void>): void {
+    this.refreshers.push(refresh);
   }
 
   /** Delivers entries newer than the last delivered; older ones (already delivered) are dropped. */
@@ -160,7 +169,9 @@ export class ChangeBus {
       this.queued = null;
       for (;;) {
         const page = await read(this.last, CATCH_UP_PAGE);
-        this.emit(page);
+        const fresh = page.filter((c) => c.seq > this.last);
+        for (const refresh of this.refreshers) await refresh(fresh);
+        this.emit(fresh);
         if (page.length < CATCH_UP_PAGE) return;
       }
     });

@@ -10,6 +10,8 @@ import * as int64MoneyQuantities from './20261204130000_int64_money_quantities';
 import * as gtinBlankToNull from './20261204140000_gtin_blank_to_null';
 import * as gtinUniqueIndex from './20261204140100_gtin_unique_index';
 import * as sessions from './20261204150000_sessions';
+import * as leases from './20261204210000_leases';
+import * as storefrontTokens from './20261204210100_storefront_tokens';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -29,6 +31,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261204140000_gtin_blank_to_null', gtinBlankToNull],
   ['20261204140100_gtin_unique_index', gtinUniqueIndex],
   ['20261204150000_sessions', sessions],
+  ['20261204210000_leases', leases],
+  ['20261204210100_storefront_tokens', storefrontTokens],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
