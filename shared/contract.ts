@@ -66,6 +66,17 @@ import { catalogExportSchema, catalogImportInput, importReportSchema, sampleLoad
 import { orderExceptionListInput, orderExceptionResolveInput, orderExceptionSchema } from './schemas/channels';
 import { countBatchInput, countBatchResultSchema } from './schemas/counts';
 import { rotateTokenInput, rotateTokenSchema } from './schemas/auth';
+import {
+  availabilityGetInput,
+  availabilityListInput,
+  availabilityListSchema,
+  storefrontAvailabilitySchema,
+  storefrontTokenCreatedSchema,
+  storefrontTokenCreateInput,
+  storefrontTokenDeletedSchema,
+  storefrontTokenIdInput,
+  storefrontTokenListSchema,
+} from './schemas/availability';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -78,6 +89,11 @@ export type OperationSpec = {
   /** HTTP status on success; 200 unless stated. */
   status?: number;
   summary: string;
+  /**
+   * A storefront token is accepted too (every other operation refuses one with 403), and the answer
+   * carries an ETag with `Cache-Control: max-age=0, must-revalidate` (304 on If-None-Match).
+   */
+  storefront?: true;
 };
 
 export const contract = {
@@ -396,6 +412,44 @@ export const contract = {
     input: rotateTokenInput,
     output: rotateTokenSchema,
     summary: 'Replace the API token; the old one stops working at once. Refused when the token comes from STOCKFEED_API_TOKEN.',
+  },
+  'availability.list': {
+    method: 'GET',
+    path: '/availability',
+    input: availabilityListInput,
+    output: availabilityListSchema,
+    storefront: true,
+    summary: 'What a storefront may show and sell for up to 100 SKUs (skus=A,B,C): the online available figure and the availability of the feed; a storefront token is enough.',
+  },
+  'availability.get': {
+    method: 'GET',
+    path: '/availability/:sku',
+    input: availabilityGetInput,
+    output: storefrontAvailabilitySchema,
+    storefront: true,
+    summary: 'What a storefront may show and sell for one SKU; a storefront token is enough.',
+  },
+  'storefrontTokens.list': {
+    method: 'GET',
+    path: '/storefront-tokens',
+    input: z.strictObject({}),
+    output: storefrontTokenListSchema,
+    summary: 'Storefront tokens (read-only, availability only); the tokens themselves are never shown again.',
+  },
+  'storefrontTokens.create': {
+    method: 'POST',
+    path: '/storefront-tokens',
+    input: storefrontTokenCreateInput,
+    output: storefrontTokenCreatedSchema,
+    status: 201,
+    summary: 'Make a storefront token: it reads availability and nothing else. The answer shows the token, once.',
+  },
+  'storefrontTokens.delete': {
+    method: 'DELETE',
+    path: '/storefront-tokens/:id',
+    input: storefrontTokenIdInput,
+    output: storefrontTokenDeletedSchema,
+    summary: 'Revoke a storefront token: it stops working with the next request, on every server.',
   },
 } as const satisfies Record<OperationName, OperationSpec>;
 

@@ -47,6 +47,11 @@ export const OPERATION_NAMES = [
   'orders.exceptions',
   'orders.exceptions.resolve',
   'auth.rotateToken',
+  'availability.list',
+  'availability.get',
+  'storefrontTokens.list',
+  'storefrontTokens.create',
+  'storefrontTokens.delete',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

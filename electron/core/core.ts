@@ -7,6 +7,12 @@ import type { Knex } from 'knex';
 import { ChangeBus, latestSeq, logReader } from './changes/change-log';
 import { PgChangeListener } from './changes/pg-listener';
 import { LeaderLease, newHolderId, type LeaseOptions } from './leases/leader-lease';
+import { MemoryCache, type ReadCache } from './cache/read-cache';
+import { RedisCache } from './cache/redis-cache';
+import { AvailabilityReader, availabilityKeys } from './stock/availability-reader';
+import { createAvailabilityHandlers } from './stock/availability-handlers';
+import { StorefrontTokens } from './auth/storefront-tokens';
+import { createStorefrontTokenHandlers } from './auth/storefront-handlers';
 import { checkLedger } from './check';
 import { ensurePrivateFile, secureDataDir } from './data-files';
 import { resolveDbConfig, type DbConfig } from './db/connection';
@@ -69,6 +75,10 @@ export type CoreOptions = {
   resolveHost?: HostResolver;
   /** Lease timing for the work one server does at a time on PostgreSQL (publishing); tests shorten it. */
   leases?: LeaseOptions;
+  /** A redis:// URL puts the read cache in Redis, shared by every server; none: in this process. */
+  redisUrl?: string | undefined;
+  /** Key prefix in Redis (tests give each run its own). */
+  redisPrefix?: string;
 };
 
 export type Core = {
@@ -92,6 +102,10 @@ export type Core = {
   tokens: TokenStore;
   /** Browser sessions the headless server makes from the API token (kept in the database). */
   sessions: SessionStore;
+  /** The read cache of availability answers (in process, or Redis); health reports its state. */
+  cache: ReadCache;
+  /** Storefront tokens, which the HTTP server accepts on the availability routes only. */
+  storefrontTokens: StorefrontTokens;
   /** SFTP upload and IndexNow after each publish; `status()` feeds publish.status. */
   delivery: DeliveryRunner;
   /** Merchant feed, sitemap and JSON-LD; the hosts call `publisher.start()` (tests and one-shot CLI commands need not). */
@@ -158,6 +172,23 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     log.warn(`could not record that an API token was issued: ${error.message}`),
   );
   const sessions = new SessionStore(db, queue);
+  const storefrontTokens = new StorefrontTokens(db, queue);
+  await storefrontTokens.load();
+  bus.beforeLogDelivery((changes) => storefrontTokens.refreshFor(changes));
+
+  // The read cache: a write is answered only after its entries were invalidated (commit hook);
+  // entries read from the log (other servers') are invalidated before anyone hears of them.
+  let cache: ReadCache;
+  if (options.redisUrl) {
+    const redis = new RedisCache({ url: options.redisUrl, prefix: options.redisPrefix }, log);
+    await redis.connect();
+    cache = redis;
+  } else {
+    cache = new MemoryCache();
+  }
+  queue.addCommitHook((changes) => cache.invalidate(availabilityKeys(changes)));
+  bus.beforeLogDelivery((changes) => cache.invalidate(availabilityKeys(changes)));
+  const availability = new AvailabilityReader(db, summary, cache);
 
   // Every URL the core calls (webhooks, IndexNow) goes out through this one checked helper.
   const outbound = new Outbound({ resolve: options.resolveHost });
@@ -226,6 +257,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     ...createChannelHandlers({ orders, counts }),
     ...createPublishHandlers({ publisher, preview: { db, summary, settings: () => settingsService.current() } }),
     ...createAuthHandlers({ tokens, sessions }),
+    ...createAvailabilityHandlers({ availability }),
+    ...createStorefrontTokenHandlers({ tokens: storefrontTokens }),
   };
 
   const core: Core = {
@@ -244,6 +277,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     counts,
     tokens,
     sessions,
+    cache,
+    storefrontTokens,
     delivery,
     publisher,
     handlers,
@@ -258,6 +293,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       await tokens.settled();
       await queue.drain();
       await listener?.stop();
+      await cache.close();
       await db.destroy();
     },
   };

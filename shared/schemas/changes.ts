@@ -12,6 +12,8 @@ export const CHANGE_TYPES = [
   'order.exception',
   'availability.changed',
   'webhook.changed',
+  /** A storefront token was made or revoked (payload: id, name, action; never the token). */
+  'storefront_token.changed',
   /** The publisher wrote the publish folder (payload: seq, counts); the publisher ignores its own entries. */
   'published',
 ] as const;
