@@ -16,8 +16,9 @@ import { benchWebhooks } from './webhooks';
 import { benchOrders } from './orders';
 import { benchPublish } from './publish';
 import { benchProductList } from './product-list';
+import { benchServe } from './serve';
 
-type Context = { dir: string; stock: StockBenchOptions; pgUrl: string };
+type Context = { dir: string; stock: StockBenchOptions; pgUrl: string; seconds: number };
 
 type Section = {
   name: string;
@@ -47,6 +48,11 @@ const SECTIONS: Section[] = [
     unavailable: () => null,
     // STOCKFEED_BENCH_LIST_PRODUCTS shrinks the catalogue for a quick look (the targets are for 100,000).
     run: (ctx) => benchProductList(ctx.dir, Number(process.env.STOCKFEED_BENCH_LIST_PRODUCTS ?? 100_000)),
+  },
+  {
+    name: 'serve',
+    unavailable: (ctx) => (ctx.pgUrl ? null : 'STOCKFEED_TEST_PG_URL is not set (the servers share one PostgreSQL database)'),
+    run: (ctx) => benchServe(ctx.dir, ctx.pgUrl, { seconds: ctx.seconds }),
   },
 ];
 
@@ -82,7 +88,7 @@ async function main(): Promise<void> {
 
   // Absolute: the publish folders below it go into the settings, which refuse a relative path.
   const dir = tempDir(path.resolve(values.dir ?? os.tmpdir()), 'stockfeed-bench-');
-  const ctx: Context = { dir, stock, pgUrl: process.env.STOCKFEED_TEST_PG_URL ?? '' };
+  const ctx: Context = { dir, stock, pgUrl: process.env.STOCKFEED_TEST_PG_URL ?? '', seconds };
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(`Stockfeed benchmark, ${new Date().toISOString()}`);
   console.log(`machine: ${os.cpus().length} × ${cpu}; ${os.type()} ${os.release()}; Node ${process.version}`);

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { ChangeBus, latestSeq, logReader } from './changes/change-log';
 import { PgChangeListener } from './changes/pg-listener';
 import { LeaderLease, newHolderId, type LeaseOptions } from './leases/leader-lease';
-import { MemoryCache, type ReadCache } from './cache/read-cache';
+import { MemoryCache, NoCache, type ReadCache } from './cache/read-cache';
 import { RedisCache } from './cache/redis-cache';
 import { AvailabilityReader, availabilityKeys } from './stock/availability-reader';
 import { createAvailabilityHandlers } from './stock/availability-handlers';
@@ -79,6 +79,8 @@ export type CoreOptions = {
   redisUrl?: string | undefined;
   /** Key prefix in Redis (tests give each run its own). */
   redisPrefix?: string;
+  /** false: no read cache at all (the benchmark's baseline). */
+  readCache?: boolean;
 };
 
 export type Core = {
@@ -179,7 +181,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   // The read cache: a write is answered only after its entries were invalidated (commit hook);
   // entries read from the log (other servers') are invalidated before anyone hears of them.
   let cache: ReadCache;
-  if (options.redisUrl) {
+  if (options.readCache === false) {
+    cache = new NoCache();
+  } else if (options.redisUrl) {
     const redis = new RedisCache({ url: options.redisUrl, prefix: options.redisPrefix }, log);
     await redis.connect();
     cache = redis;

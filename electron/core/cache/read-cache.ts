@@ -8,8 +8,11 @@
  * ran, and stores nothing for those keys.
  */
 
-/** memory: in this process; redis: shared by every server; degraded: Redis unreachable, reads go to the database. */
-export type CacheState = 'memory' | 'redis' | 'degraded';
+/**
+ * memory: in this process; redis: shared by every server; degraded: Redis unreachable, reads go to
+ * the database; off: no cache (measurements).
+ */
+export type CacheState = 'memory' | 'redis' | 'degraded' | 'off';
 
 export type ReadCache = {
   /**
@@ -90,4 +93,19 @@ export class MemoryCache implements ReadCache {
     }
     this.entries.set(key, value);
   }
+}
+
+/** No cache: every read goes to the database (to measure what the cache buys). */
+export class NoCache implements ReadCache {
+  getMany<T>(keys: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+    return load(keys);
+  }
+
+  async invalidate(): Promise<void> {}
+
+  state(): CacheState {
+    return 'off';
+  }
+
+  async close(): Promise<void> {}
 }
