@@ -143,7 +143,7 @@ async function seed(dir: string, url: string): Promise<string> {
   }
 }
 
-type Scenario = { label: string; servers: number; cache: boolean; redis: boolean };
+type Scenario = { label: string; servers: number; cache: boolean; redis: boolean; writes?: false };
 
 async function readScenario(dir: string, url: string, storefront: string, scenario: Scenario, options: ServeBenchOptions & { redisUrl: string }): Promise<void> {
   const servers: Server[] = [];
@@ -152,7 +152,7 @@ async function readScenario(dir: string, url: string, storefront: string, scenar
       servers.push(await startServer(path.join(dir, `${scenario.label}-${i}`), url, scenario.cache, scenario.redis ? options.redisUrl : ''));
     }
     const ports = servers.map((s) => s.port);
-    const writes = steadyWrites(ports, WRITES_PER_SECOND);
+    const writes = steadyWrites(ports, scenario.writes === false ? 0 : WRITES_PER_SECOND);
     // A second of writes first, so the cache is measured under invalidation, not cold or idle.
     await new Promise((r) => setTimeout(r, 1000));
     const connections = Math.max(10, Math.round(50 / servers.length));
@@ -164,7 +164,9 @@ async function readScenario(dir: string, url: string, storefront: string, scenar
     console.log(`\n  ${scenario.label} (cache: ${servers.map((s) => s.cache).join(', ')})`);
     line('availability reads/s', `${int(reads)}  (target ≥ ${int(TARGET_READS)}; ${servers.length} autocannon process(es), ${connections} connections each)`);
     line('read latency ms', `p50 ${ms(worst((l) => l.latency.p50))}  p90 ${ms(worst((l) => l.latency.p90))}  p99 ${ms(worst((l) => l.latency.p99))}  max ${ms(worst((l) => l.latency.max))}  (target p99 ≤ ${TARGET_P99_MS})`);
-    line('stock writes/s meanwhile', `${int(w.ok / w.seconds)} acknowledged of ${int(WRITES_PER_SECOND)} asked${w.failed > 0 ? `; ${int(w.failed)} FAILED` : ''}`);
+    if (scenario.writes !== false) {
+      line('stock writes/s meanwhile', `${int(w.ok / w.seconds)} acknowledged of ${int(WRITES_PER_SECOND)} asked${w.failed > 0 ? `; ${int(w.failed)} FAILED` : ''}`);
+    }
     if (errors > 0) line('read errors', int(errors));
   } finally {
     for (const s of servers) await stopServer(s);
@@ -255,6 +257,8 @@ async function serveScenarios(dir: string, adminUrl: string, options: ServeBench
     const scenarios: Scenario[] = [
       { label: 'one server, no cache', servers: 1, cache: false, redis: false },
       { label: 'one server, cache in process', servers: 1, cache: true, redis: false },
+      // The read path's own ceiling on this machine, for comparison: the same, with no writes.
+      { label: 'one server, cache in process, reads alone (no writes)', servers: 1, cache: true, redis: false, writes: false },
     ];
     if (options.redisUrl) {
       scenarios.push({ label: 'one server, cache in Redis', servers: 1, cache: true, redis: true });
