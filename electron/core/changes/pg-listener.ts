@@ -11,7 +11,7 @@ import type { ChangeBus } from './change-log';
 
 /** What this file uses of node-postgres' client (knex hands one over; pg ships no types here). */
 type PgClient = {
-  query(sql: string): Promise<unknown>;
+  query(sql: string): Promise<{ rows: Array<Record<string, unknown>> }>;
   on(event: 'notification', listener: (message: { channel: string; payload?: string }) => void): void;
   on(event: 'error' | 'end', listener: (error?: Error) => void): void;
   removeAllListeners(): void;
@@ -48,7 +48,7 @@ export class PgChangeListener {
 
   /** Connects and listens; a failure is retried in the background (the poll covers the wait). */
   async start(): Promise<void> {
-    this.poll = setInterval(() => this.wake(), this.options.pollMs ?? 2000);
+    this.poll = setInterval(() => void this.check(), this.options.pollMs ?? 2000);
     this.poll.unref();
     await this.connect();
   }
@@ -63,6 +63,21 @@ export class PgChangeListener {
       client.removeAllListeners();
       client.on('error', () => undefined);
       await this.db.client.destroyRawConnection(client).catch(() => undefined);
+    }
+  }
+
+  /**
+   * The slow poll: on the listening connection while it is up (a glance at the newest sequence
+   * number, off the pool the writers use), and a read of the log when it is down.
+   */
+  private async check(): Promise<void> {
+    const client = this.client;
+    if (!client) return this.wake();
+    try {
+      const result = await client.query('SELECT max(seq) AS seq FROM changes');
+      if (Number(result.rows[0]?.seq ?? 0) > this.bus.lastSeq) this.wake();
+    } catch {
+      // The connection's error handler reconnects; the read after reconnecting catches up.
     }
   }
 
