@@ -218,16 +218,28 @@ export class WriteQueue<Op, R> {
   }
 
   private async runExclusive(job: Extract<Job<Op, R>, { kind: 'exclusive' }>): Promise<void> {
+    this.bus.localCommitStarted();
     try {
       const { value, changes, before } = await this.transaction(job.run);
       await this.announce(changes, before);
       job.resolve(value);
     } catch (error) {
       job.reject(error);
+    } finally {
+      this.bus.localCommitFinished();
     }
   }
 
   private async runBatch(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>): Promise<void> {
+    this.bus.localCommitStarted();
+    try {
+      await this.runBatchTransaction(jobs);
+    } finally {
+      this.bus.localCommitFinished();
+    }
+  }
+
+  private async runBatchTransaction(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>): Promise<void> {
     let outcomes: Outcome<R>[];
     let changes: Change[];
     let before: number | null;

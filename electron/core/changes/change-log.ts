@@ -100,6 +100,9 @@ export class ChangeBus {
   private chain: Promise<void> = Promise.resolve();
   private queued: Promise<void> | null = null;
   private readonly refreshers: Array<(changes: Change[]) => Promise<void>> = [];
+  private localStarted = 0;
+  private localFinished = 0;
+  private afterLocal: Array<{ target: number; run: () => void }> = [];
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -126,6 +129,31 @@ export class ChangeBus {
    */
   beforeLogDelivery(refresh: (changes: Change[]) => Promise<void>): void {
     this.refreshers.push(refresh);
+  }
+
+  /** The write queue is about to commit (see afterLocalCommits). */
+  localCommitStarted(): void {
+    this.localStarted++;
+  }
+
+  /** The write queue's commit is over and its entries were handed to `committed` (or it failed). */
+  localCommitFinished(): void {
+    this.localFinished++;
+    const due = this.afterLocal.filter((w) => w.target <= this.localFinished);
+    if (due.length === 0) return;
+    this.afterLocal = this.afterLocal.filter((w) => w.target > this.localFinished);
+    for (const w of due) w.run();
+  }
+
+  /**
+   * Runs `run` once the local commits in flight now are over. A notification of this process's own
+   * commit can arrive before the commit's answer does; waiting for it (one transaction at most: the
+   * queue commits one at a time) spares a read of the log for entries about to be delivered anyway.
+   */
+  afterLocalCommits(run: () => void): void {
+    const target = this.localStarted;
+    if (this.localFinished >= target) run();
+    else this.afterLocal.push({ target, run });
   }
 
   /** Delivers entries newer than the last delivered; older ones (already delivered) are dropped. */

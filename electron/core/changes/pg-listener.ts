@@ -107,7 +107,9 @@ export class PgChangeListener {
     client.on('notification', (message) => {
       if (message.channel !== this.options.channel) return;
       const seq = Number(message.payload);
-      if (!(seq <= this.bus.lastSeq)) this.wake();
+      this.bus.afterLocalCommits(() => {
+        if (!(seq <= this.bus.lastSeq)) this.wake();
+      });
     });
     try {
       await client.query(`LISTEN ${this.options.channel}`);
