@@ -18,8 +18,9 @@ import { benchPublish } from './publish';
 import { benchProductList } from './product-list';
 import { benchProductBulk } from './product-bulk';
 import { benchChannels } from './channels';
+import { benchServe } from './serve';
 
-type Context = { dir: string; stock: StockBenchOptions; pgUrl: string };
+type Context = { dir: string; stock: StockBenchOptions; pgUrl: string; seconds: number };
 
 type Section = {
   name: string;
@@ -57,6 +58,11 @@ const SECTIONS: Section[] = [
     // STOCKFEED_BENCH_LIST_PRODUCTS shrinks the catalogue here too.
     run: (ctx) => benchProductBulk(ctx.dir, Number(process.env.STOCKFEED_BENCH_LIST_PRODUCTS ?? 100_000)),
   },
+  {
+    name: 'serve',
+    unavailable: (ctx) => (ctx.pgUrl ? null : 'STOCKFEED_TEST_PG_URL is not set (the servers share one PostgreSQL database)'),
+    run: (ctx) => benchServe(ctx.dir, ctx.pgUrl, { seconds: ctx.seconds }),
+  },
 ];
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
@@ -91,7 +97,7 @@ async function main(): Promise<void> {
 
   // Absolute: the publish folders below it go into the settings, which refuse a relative path.
   const dir = tempDir(path.resolve(values.dir ?? os.tmpdir()), 'stockfeed-bench-');
-  const ctx: Context = { dir, stock, pgUrl: process.env.STOCKFEED_TEST_PG_URL ?? '' };
+  const ctx: Context = { dir, stock, pgUrl: process.env.STOCKFEED_TEST_PG_URL ?? '', seconds };
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(`Stockfeed benchmark, ${new Date().toISOString()}`);
   console.log(`machine: ${os.cpus().length} × ${cpu}; ${os.type()} ${os.release()}; Node ${process.version}`);

@@ -114,6 +114,17 @@ import {
 } from './schemas/channel-push';
 import { backupCreateInput, backupListInput, backupListSchema, backupRestoreInput, backupRestoreSchema, backupSchema } from './schemas/backups';
 import { userCreateInput, userDeletedSchema, userIdInput, userListSchema, userSchema, userUpdateInput } from './schemas/users';
+import {
+  availabilityGetInput,
+  availabilityListInput,
+  availabilityListSchema,
+  storefrontAvailabilitySchema,
+  storefrontTokenCreatedSchema,
+  storefrontTokenCreateInput,
+  storefrontTokenDeletedSchema,
+  storefrontTokenIdInput,
+  storefrontTokenListSchema,
+} from './schemas/availability';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -128,6 +139,11 @@ export type OperationSpec = {
   /** The input field a JSON array body fills (a PUT of a whole list); other bodies are objects. */
   arrayBody?: string;
   summary: string;
+  /**
+   * A storefront token is accepted too (every other operation refuses one with 403), and the answer
+   * carries an ETag with `Cache-Control: max-age=0, must-revalidate` (304 on If-None-Match).
+   */
+  storefront?: true;
 };
 
 export const contract = {
@@ -749,6 +765,44 @@ export const contract = {
     input: userIdInput,
     output: userDeletedSchema,
     summary: 'Remove a person and end their sessions; what they did stays recorded under their name. 409 for the last owner.',
+  },
+  'availability.list': {
+    method: 'GET',
+    path: '/availability',
+    input: availabilityListInput,
+    output: availabilityListSchema,
+    storefront: true,
+    summary: 'What a storefront may show and sell for up to 100 SKUs (skus=A,B,C): the online available figure and the availability of the feed; a storefront token is enough.',
+  },
+  'availability.get': {
+    method: 'GET',
+    path: '/availability/:sku',
+    input: availabilityGetInput,
+    output: storefrontAvailabilitySchema,
+    storefront: true,
+    summary: 'What a storefront may show and sell for one SKU; a storefront token is enough.',
+  },
+  'storefrontTokens.list': {
+    method: 'GET',
+    path: '/storefront-tokens',
+    input: z.strictObject({}),
+    output: storefrontTokenListSchema,
+    summary: 'Storefront tokens (read-only, availability only); the tokens themselves are never shown again.',
+  },
+  'storefrontTokens.create': {
+    method: 'POST',
+    path: '/storefront-tokens',
+    input: storefrontTokenCreateInput,
+    output: storefrontTokenCreatedSchema,
+    status: 201,
+    summary: 'Make a storefront token: it reads availability and nothing else. The answer shows the token, once.',
+  },
+  'storefrontTokens.delete': {
+    method: 'DELETE',
+    path: '/storefront-tokens/:id',
+    input: storefrontTokenIdInput,
+    output: storefrontTokenDeletedSchema,
+    summary: 'Revoke a storefront token: it stops working with the next request, on every server.',
   },
 } as const satisfies Record<OperationName, OperationSpec>;
 

@@ -88,6 +88,11 @@ export const OPERATION_NAMES = [
   'users.create',
   'users.update',
   'users.delete',
+  'availability.list',
+  'availability.get',
+  'storefrontTokens.list',
+  'storefrontTokens.create',
+  'storefrontTokens.delete',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

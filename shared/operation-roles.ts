@@ -109,6 +109,13 @@ export const OPERATION_ROLES = {
   'users.create': 'owner',
   'users.update': 'owner',
   'users.delete': 'owner',
+  // What a storefront may show: anyone signed in may read it too (a storefront token reaches these two only).
+  'availability.list': 'viewer',
+  'availability.get': 'viewer',
+  // A storefront token is a secret that reads the shop's stock from outside: the owner's to give and take back.
+  'storefrontTokens.list': 'owner',
+  'storefrontTokens.create': 'owner',
+  'storefrontTokens.delete': 'owner',
 } as const satisfies Record<OperationName, Role>;
 
 /** The role an operation needs. */

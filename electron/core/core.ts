@@ -5,7 +5,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { ChangeBus } from './changes/change-log';
+import { ChangeBus, latestSeq, logReader } from './changes/change-log';
+import { PgChangeListener } from './changes/pg-listener';
+import { LeaderLease, newHolderId, type LeaseOptions } from './leases/leader-lease';
+import { MemoryCache, NoCache, type ReadCache } from './cache/read-cache';
+import { RedisCache } from './cache/redis-cache';
+import { AvailabilityReader, availabilityKeys } from './stock/availability-reader';
+import { createAvailabilityHandlers } from './stock/availability-handlers';
+import { StorefrontTokens } from './auth/storefront-tokens';
+import { createStorefrontTokenHandlers } from './auth/storefront-handlers';
 import { checkLedger } from './check';
 import { ensurePrivateFile, secureDataDir } from './data-files';
 import { resolveDbConfig, type DbConfig } from './db/connection';
@@ -22,7 +30,7 @@ import type { StockOperations, StockWriteQueue } from './stock/stock-ops';
 import { StockService } from './stock/stock-service';
 import type { SummaryContext } from './stock/stock-summary';
 import { DEFAULT_BACKORDER_LEAD_DAYS } from '../../shared/domain/availability';
-import { keyedWriteQueue } from './write-queue';
+import { CHANGES_CHANNEL, keyedWriteQueue } from './write-queue';
 import { VERSION } from './version';
 import { Webhooks, type WebhookOptions } from './webhooks/webhooks';
 import { sqliteTokenRecord, TokenStore } from './auth/token-store';
@@ -97,6 +105,14 @@ export type CoreOptions = {
   version?: string;
   /** scrypt's cost for new password hashes (default: OWASP's floor, core/auth/password.ts); tests lower it. */
   passwordHash?: PasswordHashParams;
+  /** Lease timing for the work one server does at a time on PostgreSQL (publishing); tests shorten it. */
+  leases?: LeaseOptions;
+  /** A redis:// URL puts the read cache in Redis, shared by every server; none: in this process. */
+  redisUrl?: string | undefined;
+  /** Key prefix in Redis (tests give each run its own). */
+  redisPrefix?: string;
+  /** false: no read cache at all (the benchmark's baseline). */
+  readCache?: boolean;
 };
 
 export type Core = {
@@ -126,6 +142,10 @@ export type Core = {
   sessions: SessionStore;
   /** The people who sign in with their own account, and their roles. */
   users: UserStore;
+  /** The read cache of availability answers (in process, or Redis); health reports its state. */
+  cache: ReadCache;
+  /** Storefront tokens, which the HTTP server accepts on the availability routes only. */
+  storefrontTokens: StorefrontTokens;
   /** SFTP upload and IndexNow after each publish; `status()` feeds publish.status. */
   delivery: DeliveryRunner;
   /** Merchant feed, sitemap and JSON-LD; the hosts call `publisher.start()` (tests and one-shot CLI commands need not). */
@@ -197,6 +217,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   }
 
   const bus = new ChangeBus();
+  // Other servers may write to a PostgreSQL database: the bus follows the shared log from now on,
+  // woken by their notifications, so everything downstream sees every server's changes.
+  const listener = config.kind === 'pg' ? new PgChangeListener(db, bus, log, { channel: CHANGES_CHANNEL }) : undefined;
+  if (listener) {
+    bus.followLog(logReader(db), await latestSeq(db));
+    await listener.start();
+  }
   const locations = new LocationDirectory();
   await locations.load(db);
   let settings: SettingsService | undefined;
@@ -218,6 +245,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value));
   await settings.load();
   const settingsService = settings;
+  // Another server saved the settings: this one reads them again before anything reacts to that.
+  bus.beforeLogDelivery(async (changes) => {
+    if (changes.some((c) => c.type === 'settings.updated')) await settingsService.load();
+  });
   const stock = new StockService(db, queue, locations, summary);
   const products = new ProductService(db, queue, stock, () => settingsService.current().currency, summary);
   const bulk = new ProductBulk({ db, queue, summary, log, ...(options.bulkBatchSize ? { batchSize: options.bulkBatchSize } : {}) });
@@ -229,6 +260,25 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   );
   const sessions = new SessionStore(db, queue);
   const users = new UserStore(db, queue, sessions, options.passwordHash);
+  const storefrontTokens = new StorefrontTokens(db, queue);
+  await storefrontTokens.load();
+  bus.beforeLogDelivery((changes) => storefrontTokens.refreshFor(changes));
+
+  // The read cache: a write is answered only after its entries were invalidated (commit hook);
+  // entries read from the log (other servers') are invalidated before anyone hears of them.
+  let cache: ReadCache;
+  if (options.readCache === false) {
+    cache = new NoCache();
+  } else if (options.redisUrl) {
+    const redis = new RedisCache({ url: options.redisUrl, prefix: options.redisPrefix }, log);
+    await redis.connect();
+    cache = redis;
+  } else {
+    cache = new MemoryCache();
+  }
+  queue.addCommitHook((changes) => cache.invalidate(availabilityKeys(changes)));
+  bus.beforeLogDelivery((changes) => cache.invalidate(availabilityKeys(changes)));
+  const availability = new AvailabilityReader(db, summary, cache);
 
   // Every URL the core calls (webhooks, IndexNow, the sales channels' APIs) goes out through this one checked helper.
   const outbound = new Outbound({ resolve: options.resolveHost });
@@ -264,7 +314,11 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       log,
       sitemapLimits: options.sitemapLimits,
     },
-    { targets: () => delivery.status() },
+    {
+      targets: () => delivery.status(),
+      // Several servers may share a PostgreSQL database: one of them publishes (and delivers).
+      lease: config.kind === 'pg' ? new LeaderLease(db, 'publisher', newHolderId(), log, options.leases) : undefined,
+    },
   );
   const disconnectDelivery = connectDelivery({ bus, delivery }, publisher);
 
@@ -359,6 +413,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     }),
     ...createBackupHandlers({ backups }),
     ...createUserHandlers({ users }),
+    ...createAvailabilityHandlers({ availability }),
+    ...createStorefrontTokenHandlers({ tokens: storefrontTokens }),
   };
 
   // An import reads and checks its whole file before its one write: busy from the first byte.
@@ -392,6 +448,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     tokens,
     sessions,
     users,
+    cache,
+    storefrontTokens,
     delivery,
     publisher,
     backups,
@@ -424,6 +482,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       outbound.close();
       await tokens.settled();
       await queue.drain();
+      await listener?.stop();
+      await cache.close();
       await db.destroy();
     },
   };

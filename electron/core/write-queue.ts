@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { AppError } from '../../shared/errors';
 import type { Change } from '../../shared/schemas/changes';
 import { currentActor, SYSTEM_ACTOR, withActor, withoutActor, type Actor } from './actor';
-import { appendChanges, type ChangeBus, type NewChange } from './changes/change-log';
+import { appendChanges, latestSeq, type ChangeBus, type NewChange } from './changes/change-log';
 import { dialectOf, type Dialect } from './db/connection';
 import { isDiskFull } from './db/storage-errors';
 import { nowIso } from './util/db-helpers';
@@ -33,6 +33,16 @@ export type WriteContext = {
  * (webhook deliveries) commits its rows with the change or not at all. Hooks must not append.
  */
 export type AppendHook = (trx: Knex.Transaction, now: string, changes: Change[]) => Promise<void>;
+
+/**
+ * Runs after a transaction committed and before its callers hear of it, and is awaited: what must
+ * know of a change before the write is acknowledged (a shared read cache) hears it here, even when
+ * the bus could not deliver it at once.
+ */
+export type CommitHook = (changes: Change[]) => Promise<void>;
+
+/** The PostgreSQL channel every commit is announced on (payload: its newest sequence number). */
+export const CHANGES_CHANNEL = 'stockfeed_changes';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error };
 
@@ -74,6 +84,7 @@ export class WriteQueue<Op, R> {
   private readonly dialect: Dialect;
   private readonly appendHooks: AppendHook[] = [];
   private readonly rollbackHooks: Array<() => void> = [];
+  private readonly commitHooks: CommitHook[] = [];
   private readonly maxBatch: number;
 
   constructor(
@@ -135,6 +146,11 @@ export class WriteQueue<Op, R> {
     this.rollbackHooks.push(hook);
   }
 
+  /** Adds a hook every commit awaits before its callers are answered; see CommitHook. */
+  addCommitHook(hook: CommitHook): void {
+    this.commitHooks.push(hook);
+  }
+
   /** Resolves once every queued write has committed or failed. */
   drain(): Promise<void> {
     if (!this.running && this.queue.length === 0) return Promise.resolve();
@@ -176,22 +192,39 @@ export class WriteQueue<Op, R> {
     }
   }
 
-  private async transaction<T>(actor: Actor, work: (ctx: WriteContext) => Promise<T>): Promise<{ value: T; changes: Change[] }> {
+  private async transaction<T>(actor: Actor, work: (ctx: WriteContext) => Promise<T>): Promise<{ value: T; changes: Change[]; before: number | null }> {
     const changes: Change[] = [];
     const committed: Array<() => void> = [];
+    const position = { before: null as number | null };
     let value: T;
     try {
-      value = await this.inTransaction(actor, work, changes, committed);
+      value = await this.inTransaction(actor, work, changes, committed, position);
     } catch (error) {
       for (const hook of this.rollbackHooks) hook();
       if (this.options.diskFull && !(error instanceof AppError) && isDiskFull(error)) throw this.options.diskFull(error);
       throw error;
     }
     for (const apply of committed) apply();
-    return { value, changes };
+    return { value, changes, before: position.before };
   }
 
-  private inTransaction<T>(actor: Actor, work: (ctx: WriteContext) => Promise<T>, changes: Change[], committed: Array<() => void>): Promise<T> {
+  /**
+   * Hands committed entries to the bus and the commit hooks. The write is committed whatever they
+   * do: a failure here is theirs to recover from (the bus catches up from the log later).
+   */
+  private async announce(changes: Change[], before: number | null): Promise<void> {
+    if (changes.length === 0) return;
+    await this.bus.committed(changes, before).catch(() => undefined);
+    for (const hook of this.commitHooks) await hook(changes).catch(() => undefined);
+  }
+
+  private inTransaction<T>(
+    actor: Actor,
+    work: (ctx: WriteContext) => Promise<T>,
+    changes: Change[],
+    committed: Array<() => void>,
+    position: { before: number | null },
+  ): Promise<T> {
     return this.db.transaction(async (trx) => {
       // SQLite transactions begin IMMEDIATE (db/sqlite-client.ts); PostgreSQL needs the lock here.
       if (this.dialect === 'pg') await trx.raw('SELECT pg_advisory_xact_lock(?)', [WRITER_LOCK_KEY]);
@@ -202,6 +235,9 @@ export class WriteQueue<Op, R> {
         now,
         actor,
         append: async (entries) => {
+          // Under the writer lock, so nothing commits between this read and the entries below:
+          // the bus uses it to tell whether another server's entries come first.
+          if (this.dialect === 'pg' && position.before === null && entries.length > 0) position.before = await latestSeq(trx);
           const added = await appendChanges(trx, entries, now, actor);
           changes.push(...added);
           for (const hook of this.appendHooks) await hook(trx, now, added);
@@ -209,25 +245,42 @@ export class WriteQueue<Op, R> {
         },
         afterCommit: (apply) => committed.push(apply),
       };
-      return work(ctx);
+      const value = await work(ctx);
+      // Delivered by PostgreSQL when (and only if) the transaction commits, to every server listening.
+      const last = changes[changes.length - 1];
+      if (this.dialect === 'pg' && last) await trx.raw('SELECT pg_notify(?, ?)', [CHANGES_CHANNEL, String(last.seq)]);
+      return value;
     });
   }
 
   private async runExclusive(job: Extract<Job<Op, R>, { kind: 'exclusive' }>): Promise<void> {
+    this.bus.localCommitStarted();
     try {
-      const { value, changes } = await this.transaction(job.actor, job.run);
-      this.bus.emit(changes);
+      const { value, changes, before } = await this.transaction(job.actor, job.run);
+      await this.announce(changes, before);
       job.resolve(value);
     } catch (error) {
       job.reject(error);
+    } finally {
+      this.bus.localCommitFinished();
     }
   }
 
   private async runBatch(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>): Promise<void> {
+    this.bus.localCommitStarted();
+    try {
+      await this.runBatchTransaction(jobs);
+    } finally {
+      this.bus.localCommitFinished();
+    }
+  }
+
+  private async runBatchTransaction(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>): Promise<void> {
     let outcomes: Outcome<R>[];
     let changes: Change[];
+    let before: number | null;
     try {
-      ({ value: outcomes, changes } = await this.transaction(SYSTEM_ACTOR, (ctx) =>
+      ({ value: outcomes, changes, before } = await this.transaction(SYSTEM_ACTOR, (ctx) =>
         this.handleBatch(
           ctx,
           jobs.map((j) => j.op),
@@ -245,7 +298,7 @@ export class WriteQueue<Op, R> {
       for (const job of jobs) await this.runBatch([job]);
       return;
     }
-    this.bus.emit(changes);
+    await this.announce(changes, before);
     jobs.forEach((job, i) => {
       const outcome = outcomes[i] as Outcome<R>;
       if (outcome.ok) job.resolve(outcome.value);

@@ -27,6 +27,8 @@ Runs Stockfeed without Electron: the REST API under /api/v1 and the UI in your b
                          comma-separated (e.g. stock.example.com behind a reverse proxy); requests
                          for any other name get 421, so a DNS-rebinding web page cannot reach the API
 Environment: DATABASE_URL=postgres://… uses PostgreSQL instead of the SQLite file in the data folder;
+             REDIS_URL=redis://… keeps the read cache in Redis, shared by every server (default: in this process);
+             STOCKFEED_LEASE_MS: how long the publisher lease of several servers lasts unrenewed (default 30000);
              STOCKFEED_API_TOKEN sets the API token (otherwise one is generated and kept in DIR/api-token);
              STOCKFEED_ALLOWED_HOSTS is --allowed-hosts when the flag is not given;
              STOCKFEED_RATE_LIMIT sets the requests per minute per token (default 1200; 0 for no limit,
@@ -81,7 +83,15 @@ async function main(): Promise<void> {
   // Bound to a name (--host stock.lan), the server answers to that name; addresses are always answered.
   if (net.isIP(host) === 0) allowedHosts.push(host.toLowerCase());
 
-  const core = await openCore({ dataDir, databaseUrl: process.env.DATABASE_URL, logger: log });
+  const leaseMs = Number(process.env.STOCKFEED_LEASE_MS ?? '');
+  const core = await openCore({
+    dataDir,
+    databaseUrl: process.env.DATABASE_URL,
+    redisUrl: process.env.REDIS_URL,
+    logger: log,
+    // How long the publisher lease of several servers lasts without renewal (default 30 s).
+    leases: Number.isInteger(leaseMs) && leaseMs >= 300 ? { ttlMs: leaseMs } : undefined,
+  });
   if (log.problem) log.warn(log.problem);
   // Read (or issued) now, so a missing or damaged token file stops the start with its fix. The
   // server reads it through core.tokens on every request, so a rotation takes effect at once.
@@ -115,11 +125,13 @@ async function main(): Promise<void> {
     (await core.users.count()) === 0
       ? ['No one has an account yet: open the link above and create yours in Settings → People, or run `npm run cli -- user add --role owner NAME`.']
       : [];
+  const cache = process.env.REDIS_URL ? `Redis (${core.cache.state() === 'redis' ? 'connected' : 'unreachable: reading from the database until it is back'})` : 'in this process';
   process.stdout.write(
     [
       `Stockfeed ${VERSION} listening on ${base}`,
       `Data folder: ${dataDir}`,
       `Database: ${engine}`,
+      `Read cache: ${cache}`,
       `API: ${base}/api/v1 (Authorization: Bearer <token from ${path.join(dataDir, 'api-token')}>)`,
       `Open the app, signed in: ${base}/#signin=${signInCodes.issue()} (works once, within ${SIGN_IN_CODE_TTL_MS / 60_000} minutes; after that, sign in with the token)`,
       `Published files (read-only): ${base}/feeds/google-merchant.xml, ${base}/feeds/sitemap.xml (folder: ${core.publisher.publishDir()})`,

@@ -26,6 +26,8 @@ export const CHANGE_TYPES = [
   'purchase_order.received',
   /** A product's available plus incoming stock at a location fell to its reorder point (once per crossing). */
   'reorder.needed',
+  /** A storefront token was made or revoked (payload: id, name, action; never the token). */
+  'storefront_token.changed',
   /** The publisher wrote the publish folder (payload: seq, counts); the publisher ignores its own entries. */
   'published',
   /** Stock pushes reached a sales channel (payload: channel, pushed, calls, skus, upToSeq); one per round of up to 500 pushes, none when nothing was sent. */

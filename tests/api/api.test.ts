@@ -30,7 +30,7 @@ describe('REST API /api/v1', () => {
   it('answers health without a token', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ ok: true, version: '9.9.9' });
+    expect(res.json()).toEqual({ ok: true, version: '9.9.9', cache: 'memory' });
   });
 
   it('needs the bearer token everywhere else: 401 with the error shape', async () => {

@@ -177,3 +177,24 @@ test('settings: a publish folder that holds files Stockfeed did not write is ref
     fs.rmSync(web, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 });
+
+test('settings: a storefront token is shown once, reads availability and nothing else, and stops when revoked', async ({ page, server }) => {
+  await page.goto(server.signedInUrl);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  const section = page.getByRole('region', { name: 'Storefront tokens' });
+  await expect(section.getByText('No storefront tokens yet.')).toBeVisible();
+  await section.getByLabel('Storefront name').fill('Shop front');
+  await section.getByRole('button', { name: 'Make a storefront token' }).click();
+  const fresh = section.getByRole('textbox', { name: 'New storefront token' });
+  await expect(fresh).toBeVisible();
+  const token = await fresh.inputValue();
+  expect(token).toMatch(/^sft_/);
+  const item = section.getByRole('listitem').filter({ hasText: 'Shop front' });
+  await expect(item).toBeVisible();
+  expect((await apiGet(server, '/availability?skus=NOPE', token)).status).toBe(200);
+  expect((await apiGet(server, '/settings', token)).status).toBe(403);
+  await item.getByRole('button', { name: 'Revoke…' }).click();
+  await page.getByRole('dialog', { name: 'Revoke this storefront token?' }).getByRole('button', { name: 'Revoke' }).click();
+  await expect(item).toHaveCount(0);
+  expect((await apiGet(server, '/availability?skus=NOPE', token)).status).toBe(401);
+});

@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type ServiceId = 'postgresql' | 'sshd' | 'chromium' | 'xmllint';
+export type ServiceId = 'postgresql' | 'sshd' | 'chromium' | 'xmllint' | 'redis';
 
 /**
  * Where each service is looked for. Tests point these at empty folders; suites use
@@ -30,6 +30,8 @@ export type Lookup = {
   chromium: string;
   /** The PATH searched for programs the tests run by name (xmllint). */
   PATH: string;
+  /** The redis-server binary tests/helpers/redis-server.ts starts. */
+  redisServer: string;
 };
 
 export function lookupFrom(env: NodeJS.ProcessEnv): Lookup {
@@ -38,6 +40,7 @@ export function lookupFrom(env: NodeJS.ProcessEnv): Lookup {
     sshd: '/usr/sbin/sshd',
     chromium: env.PLAYWRIGHT_CHROMIUM || '/usr/bin/chromium',
     PATH: env.PATH ?? '',
+    redisServer: '/usr/bin/redis-server',
   };
 }
 
@@ -67,7 +70,6 @@ export function findOnPath(name: string, searchPath: string): string | null {
   return null;
 }
 
-// Redis (redis-server) joins this table when a suite needs it.
 export const SERVICES: Record<ServiceId, Service> = {
   postgresql: {
     label: 'PostgreSQL',
@@ -89,6 +91,11 @@ export const SERVICES: Record<ServiceId, Service> = {
     label: 'xmllint',
     package: 'libxml2-utils',
     whyMissing: (l) => (findOnPath('xmllint', l.PATH) ? null : 'no executable xmllint on the PATH'),
+  },
+  redis: {
+    label: 'Redis',
+    package: 'redis-server',
+    whyMissing: (l) => (executable(l.redisServer) ? null : `no executable ${l.redisServer}`),
   },
 };
 

@@ -19,7 +19,7 @@ beforeEach(() => {
   installed = path.join(dir, 'bin');
   fs.mkdirSync(empty);
   fs.mkdirSync(installed);
-  for (const name of ['sshd', 'chromium', 'xmllint']) {
+  for (const name of ['sshd', 'chromium', 'xmllint', 'redis-server']) {
     fs.writeFileSync(path.join(installed, name), '#!/bin/sh\n');
     fs.chmodSync(path.join(installed, name), 0o755);
   }
@@ -29,13 +29,14 @@ afterEach(() => {
 });
 
 /** A machine where nothing is installed: every path points into an empty folder. */
-const nothing = (): Lookup => ({ pgUrl: '', sshd: path.join(empty, 'sshd'), chromium: path.join(empty, 'chromium'), PATH: empty });
+const nothing = (): Lookup => ({ pgUrl: '', sshd: path.join(empty, 'sshd'), chromium: path.join(empty, 'chromium'), PATH: empty, redisServer: path.join(empty, 'redis-server') });
 /** A machine where everything is. */
 const everything = (): Lookup => ({
   pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
   sshd: path.join(installed, 'sshd'),
   chromium: path.join(installed, 'chromium'),
   PATH: `${empty}${path.delimiter}${installed}`,
+  redisServer: path.join(installed, 'redis-server'),
 });
 
 const ids = Object.keys(SERVICES) as ServiceId[];
@@ -61,7 +62,7 @@ describe('detecting a system service', () => {
   });
 
   it('reads the same places the suites use: Debian paths, PLAYWRIGHT_CHROMIUM and STOCKFEED_TEST_PG_URL', () => {
-    expect(lookupFrom({ PATH: '/usr/bin' })).toEqual({ pgUrl: '', sshd: '/usr/sbin/sshd', chromium: '/usr/bin/chromium', PATH: '/usr/bin' });
+    expect(lookupFrom({ PATH: '/usr/bin' })).toEqual({ pgUrl: '', sshd: '/usr/sbin/sshd', chromium: '/usr/bin/chromium', PATH: '/usr/bin', redisServer: '/usr/bin/redis-server' });
     expect(lookupFrom({ PLAYWRIGHT_CHROMIUM: '/opt/chrome', STOCKFEED_TEST_PG_URL: 'postgres://x' })).toMatchObject({ chromium: '/opt/chrome', pgUrl: 'postgres://x' });
   });
 });

@@ -86,23 +86,138 @@ export async function latestSeq(db: Db): Promise<number> {
 
 type Listener = (changes: Change[]) => void;
 
-/** In-process fan-out of committed changes to whatever reacts to them (SSE, publishers, UI). */
+/** Reads committed entries after a sequence number, oldest first (the change log). */
+export type LogReader = (after: number, limit: number) => Promise<Change[]>;
+
+const CATCH_UP_PAGE = 1000;
+
+/**
+ * In-process fan-out of committed changes to whatever reacts to them (SSE, publishers, webhooks,
+ * caches, the UI), in sequence order, each entry once.
+ *
+ * With one writer process (SQLite) the write queue's own commits are the whole log. With several
+ * servers on one PostgreSQL database, other servers commit too: the bus then follows the log
+ * (`followLog`), and a commit that is not the next in line after what the bus has delivered (another
+ * server committed in between) is delivered by reading the log from the last delivered entry, so
+ * every server's bus carries every server's entries, in order, with no gap and no duplicate.
+ */
 export class ChangeBus {
   private listeners = new Set<Listener>();
+  private last = 0;
+  private reader: LogReader | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | null = null;
+  private readonly refreshers: Array<(changes: Change[]) => Promise<void>> = [];
+  private localStarted = 0;
+  private localFinished = 0;
+  private afterLocal: Array<{ target: number; run: () => void }> = [];
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** The newest sequence number delivered (0 before the first). */
+  get lastSeq(): number {
+    return this.last;
+  }
+
+  /**
+   * Follows the shared log from `seq` on: entries at or below it are never delivered, and gaps are
+   * filled by `read`. Only for a database other processes write to (PostgreSQL).
+   */
+  followLog(read: LogReader, seq: number): void {
+    this.reader = read;
+    this.last = Math.max(this.last, seq);
+  }
+
+  /**
+   * Runs before entries read from the log (another server's, mostly) are delivered, and is awaited:
+   * an in-memory copy another server changed (the settings) is reloaded before anyone reacts.
+   */
+  beforeLogDelivery(refresh: (changes: Change[]) => Promise<void>): void {
+    this.refreshers.push(refresh);
+  }
+
+  /** The write queue is about to commit (see afterLocalCommits). */
+  localCommitStarted(): void {
+    this.localStarted++;
+  }
+
+  /** The write queue's commit is over and its entries were handed to `committed` (or it failed). */
+  localCommitFinished(): void {
+    this.localFinished++;
+    const due = this.afterLocal.filter((w) => w.target <= this.localFinished);
+    if (due.length === 0) return;
+    this.afterLocal = this.afterLocal.filter((w) => w.target > this.localFinished);
+    for (const w of due) w.run();
+  }
+
+  /**
+   * Runs `run` once the local commits in flight now are over. A notification of this process's own
+   * commit can arrive before the commit's answer does; waiting for it (one transaction at most: the
+   * queue commits one at a time) spares a read of the log for entries about to be delivered anyway.
+   */
+  afterLocalCommits(run: () => void): void {
+    const target = this.localStarted;
+    if (this.localFinished >= target) run();
+    else this.afterLocal.push({ target, run });
+  }
+
+  /** Delivers entries newer than the last delivered; older ones (already delivered) are dropped. */
   emit(changes: Change[]): void {
-    if (changes.length === 0) return;
+    const fresh = changes.filter((c) => c.seq > this.last);
+    if (fresh.length === 0) return;
+    this.last = (fresh[fresh.length - 1] as Change).seq;
     for (const listener of this.listeners) {
       try {
-        listener(changes);
+        listener(fresh);
       } catch {
         // A failing listener must not break the writer or other listeners; each logs its own errors.
       }
     }
   }
+
+  /**
+   * A commit of this process: `before` is the newest sequence number that was committed before the
+   * transaction appended its entries (null: unknown, only this process writes). When the bus has
+   * delivered up to `before`, the entries follow directly; otherwise the log is read up to them.
+   */
+  committed(changes: Change[], before: number | null): Promise<void> {
+    if (changes.length === 0) return Promise.resolve();
+    if (before === null || this.reader === null || this.last >= before) {
+      this.emit(changes);
+      return Promise.resolve();
+    }
+    return this.catchUp();
+  }
+
+  /**
+   * Reads the log after the last delivered entry and delivers what it finds. Calls made while a
+   * read is waiting to start share it; a call made while one runs gets a new one after it, so
+   * whatever was committed before the call is delivered when the promise resolves.
+   */
+  catchUp(): Promise<void> {
+    const read = this.reader;
+    if (!read) return Promise.resolve();
+    if (this.queued) return this.queued;
+    const run = this.chain.then(async () => {
+      this.queued = null;
+      for (;;) {
+        const page = await read(this.last, CATCH_UP_PAGE);
+        const fresh = page.filter((c) => c.seq > this.last);
+        for (const refresh of this.refreshers) await refresh(fresh);
+        this.emit(fresh);
+        if (page.length < CATCH_UP_PAGE) return;
+      }
+    });
+    this.queued = run;
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** The log reader over one database. */
+export function logReader(db: Db): LogReader {
+  return async (after, limit) => ((await db<ChangeRow>('changes').where('seq', '>', after).orderBy('seq', 'asc').limit(limit)) as ChangeRow[]).map(toChange);
 }

@@ -584,4 +584,25 @@ export const SCHEMA: Record<string, TableShape> = {
     },
     primaryKey: ['name'],
   },
+  leases: {
+    columns: {
+      name: required('varchar(64)'),
+      holder: required('varchar(128)'),
+      acquired_at: required('timestamp'),
+      expires_at: required('timestamp'),
+    },
+    primaryKey: ['name'],
+  },
+  storefront_tokens: {
+    columns: {
+      id: required('varchar(36)'),
+      name: required('varchar(100)'),
+      token_hash: required('varchar(64)'),
+      created_at: required('timestamp'),
+    },
+    primaryKey: ['id'],
+    indexes: {
+      storefront_tokens_token_hash_unique: { columns: ['token_hash'], unique: true },
+    },
+  },
 };

@@ -10,6 +10,7 @@ import { AVAILABILITIES } from '../../../shared/domain/availability';
 import type { ArtifactName, PublishIssues, PublishStatus } from '../../../shared/schemas/publish';
 import { ARTIFACTS } from '../../../shared/schemas/publish';
 import type { ChangeBus } from '../changes/change-log';
+import type { LeaderLease } from '../leases/leader-lease';
 import { latestSeq } from '../changes/change-log';
 import { diskFullSentence, isDiskFull } from '../db/storage-errors';
 import { num } from '../util/db-helpers';
@@ -39,6 +40,11 @@ export type PublisherOptions = {
   pollMs?: number;
   /** Status of the delivery targets (SFTP, IndexNow). */
   targets?: () => TargetStatus[];
+  /**
+   * Several servers on one database: only the holder of this lease publishes once started; the
+   * others follow the log without publishing, and the one that takes the lease over catches up.
+   */
+  lease?: Pick<LeaderLease, 'start' | 'stop' | 'held' | 'onChange' | 'holder'>;
 };
 
 type Listener = (outcome: PublishOutcome) => void;
@@ -60,6 +66,7 @@ export class Publisher {
   private lastReport: RunReport | null = null;
   private readonly listeners = new Set<Listener>();
   private loaded = false;
+  private stopLeaseWatch: (() => void) | null = null;
 
   constructor(
     private readonly deps: RunDeps & { bus: ChangeBus },
@@ -87,11 +94,31 @@ export class Publisher {
       this.timers.push(poll);
     }
     this.scheduleMidnight();
+    const lease = this.options.lease;
+    if (lease) {
+      // Taking the lease over (at start or after the holder crashed): catch up with a full pass.
+      this.stopLeaseWatch = lease.onChange((held) => {
+        if (held && !this.stopped) this.enqueue({ mode: 'full', force: false }).catch(() => undefined);
+      });
+      return lease.start().then(() => this.idle());
+    }
     return this.enqueue({ mode: 'full', force: false }).then(() => undefined);
+  }
+
+  /** Whether this process publishes what it follows: always, unless another server holds the lease. */
+  private publishesHere(): boolean {
+    return !this.started || !this.options.lease || this.options.lease.held();
   }
 
   /** Publishes now and returns the status; `full` rewrites every file from the database. */
   async runNow(full: boolean): Promise<PublishStatus> {
+    if (!this.publishesHere()) {
+      const holder = await this.options.lease?.holder();
+      throw new AppError(
+        'conflict',
+        `This server does not publish: ${holder ? `the server ${holder.holder} does (its lease runs until ${holder.expiresAt})` : 'another server does'}; publish from that server, or wait until it stops and this one takes over`,
+      );
+    }
     await this.enqueue({ mode: 'full', force: full });
     return this.status();
   }
@@ -130,9 +157,12 @@ export class Publisher {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    this.stopLeaseWatch?.();
     for (const t of this.timers) clearInterval(t);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.idle();
+    // After the last publish: the next server takes over at once, with nothing half-written.
+    await this.options.lease?.stop();
   }
 
   /** The publish folder the settings name now. */
@@ -179,6 +209,9 @@ export class Publisher {
   /** Reads the change log after the cursor and publishes what it affects. */
   private async cycle(explicit: RunRequest | null): Promise<void> {
     if (this.stopped && explicit === null) return;
+    // Not the leader: the cursor stays, so whoever holds the lease (or this server, once it takes
+    // it over) publishes from the log.
+    if (!this.publishesHere()) return;
     this.running = true;
     try {
       let request = explicit;

@@ -49,6 +49,7 @@ function sessionAnswer(session: Session): AuthMe {
 
 function meOf(authenticated: Authenticated | null): AuthMe {
   if (!authenticated) throw new AppError('unauthorized', 'Not signed in');
+  if (authenticated.via === 'storefront') throw new AppError('forbidden', 'A storefront token reads availability only');
   return authenticated.via === 'token' ? { via: 'token' } : sessionAnswer(authenticated.session);
 }
 

@@ -110,6 +110,10 @@ function contractOperation(name: string, spec: OperationSpec): Operation {
     '4XX': errorResponse('The request was refused; `error.code` says why (see the README for the codes and statuses).'),
     '5XX': errorResponse('Stockfeed failed; the error was logged.'),
   };
+  if (spec.storefront) {
+    operation.security = [{ bearerAuth: [] }, { sessionCookie: [] }, { storefrontToken: [] }];
+    (operation.responses as Record<string, unknown>)['304'] = { description: 'Not modified: the If-None-Match ETag is still current.' };
+  }
   return operation;
 }
 
@@ -181,6 +185,11 @@ export function buildOpenApi(version: string): OpenApiDocument {
           name: 'stockfeed_session',
           description:
             'A browser session from POST /api/v1/auth/login (`__Host-stockfeed_session` over https). Changes made with it need the X-Stockfeed-Request header.',
+        },
+        storefrontToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A storefront token (POST /api/v1/storefront-tokens, `sft_…`): accepted by the availability reads only; every other route answers it with 403.',
         },
         queryToken: {
           type: 'apiKey',

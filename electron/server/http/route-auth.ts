@@ -38,13 +38,18 @@ function bearerToken(header: string | undefined): string | null {
 /**
  * token: `Authorization: Bearer <token>`, or the session cookie of a browser signed in with the
  * token; token-or-query: also `?token=` (the events stream, for scripts: EventSource cannot send
- * headers); public: neither (the route authenticates by other means, such as a channel's signature
- * or the sign-in itself, or serves what is public anyway).
+ * headers); token-or-storefront: also a storefront token (the availability reads, which a
+ * storefront makes; every other route answers a storefront token with 403); public: neither (the
+ * route authenticates by other means, such as a channel's signature or the sign-in itself, or
+ * serves what is public anyway).
  */
-export type RouteAuth = 'token' | 'token-or-query' | 'public';
+export type RouteAuth = 'token' | 'token-or-query' | 'token-or-storefront' | 'public';
 
 /** How a request that passed the check was authenticated (`GET /auth/me` reports it). */
-export type Authenticated = { via: 'token' } | { via: 'session'; session: Session; secureCookie: boolean };
+export type Authenticated =
+  | { via: 'token' }
+  | { via: 'session'; session: Session; secureCookie: boolean }
+  | { via: 'storefront'; tokenId: string };
 
 declare module 'fastify' {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- declaration merging needs an interface
@@ -64,6 +69,8 @@ export const PUBLIC_ROUTE: FastifyContextConfig = { auth: 'public' };
 
 /** The role of whoever made the request: the token (and sessions made from it) acts as the owner. */
 export function roleOf(authenticated: Authenticated): Role {
+  // A storefront token only reads (and only reaches the availability routes, checked before this).
+  if (authenticated.via === 'storefront') return 'viewer';
   return authenticated.via === 'session' && authenticated.session.user ? authenticated.session.user.role : 'owner';
 }
 
@@ -135,6 +142,8 @@ export function declareRoutesPublic(scope: FastifyInstance): void {
 
 export type RouteAuthOptions = {
   expectedToken: () => string;
+  /** The id of the storefront token presented, or null (none: no storefront tokens here). */
+  storefrontToken?: (presented: string) => string | null;
   sessions: Pick<SessionStore, 'find'>;
   /** Counts wrong tokens per client address; null turns the limit off. */
   failedAuth: FailedAuthLimiter | null;
@@ -170,11 +179,17 @@ function checkToken(request: FastifyRequest, reply: FastifyReply, presented: str
   const { failedAuth } = options;
   const waitMs = failedAuth?.refusedFor(request.ip) ?? 0;
   if (failedAuth && waitMs > 0) throw refuseForNow(reply, failedAuth, waitMs);
-  if (!tokensMatch(presented, options.expectedToken())) {
-    failedAuth?.recordFailure(request.ip);
-    throw new AppError('unauthorized', 'The API token is not valid');
+  if (tokensMatch(presented, options.expectedToken())) return { via: 'token' };
+  const storefront = options.storefrontToken?.(presented) ?? null;
+  if (storefront !== null) {
+    if (routeAuth(request) === 'token-or-storefront') return { via: 'storefront', tokenId: storefront };
+    throw new AppError(
+      'forbidden',
+      'A storefront token reads availability only (GET /api/v1/availability?skus=… and /api/v1/availability/{sku}); everything else needs the API token',
+    );
   }
-  return { via: 'token' };
+  failedAuth?.recordFailure(request.ip);
+  throw new AppError('unauthorized', 'The API token is not valid');
 }
 
 /**

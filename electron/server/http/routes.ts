@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contract, OPERATION_NAMES, pathParams, type Handlers, type OperationName, type OperationSpec } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { operationRole } from '../../../shared/operation-roles';
@@ -40,6 +41,25 @@ function inputOf(spec: OperationSpec, request: FastifyRequest): Record<string, u
 }
 
 /**
+ * A storefront asks again on every page view: the answer carries a strong ETag of its body and
+ * must be revalidated every time (never served stale from a cache), and a matching If-None-Match
+ * gets 304 with no body.
+ */
+function revalidated(request: FastifyRequest, reply: FastifyReply, output: unknown): unknown {
+  const body = JSON.stringify(output);
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  reply.header('ETag', etag);
+  reply.header('Cache-Control', 'max-age=0, must-revalidate');
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*')) {
+    reply.code(304);
+    return '';
+  }
+  reply.type('application/json; charset=utf-8');
+  return body;
+}
+
+/**
  * One REST route per contract operation, each needing the operation's role, parsing its input with
  * the contract's schema, and running as whoever made the request (its writes record them).
  */
@@ -49,13 +69,14 @@ export function registerContractRoutes(app: FastifyInstance, handlers: Handlers)
     app.route({
       method: spec.method,
       url: `${API_PREFIX}${spec.path}`,
-      config: { role: operationRole(name) },
+      // Deny by default: only the operations the contract marks take a storefront token.
+      config: { role: operationRole(name), ...(spec.storefront ? { auth: 'token-or-storefront' as const } : {}) },
       handler: async (request, reply) => {
         const input = parseInput(spec.input, inputOf(spec, request));
         const run = handlers[name] as (input: unknown) => Promise<unknown>;
         const output = await withActor(actorOf(request.authenticated), () => run(input));
         reply.code(spec.status ?? 200);
-        return output;
+        return spec.storefront ? revalidated(request, reply, output) : output;
       },
     });
   }

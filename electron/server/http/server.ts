@@ -65,7 +65,7 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
   registerHostChecks(app, options.allowedHosts ?? []);
   // One count of wrong tokens per address, whether sent with a request or to sign in.
   const failedAuth = failedAuthLimiter(limits);
-  registerRouteAuth(app, { expectedToken, sessions: core.sessions, failedAuth });
+  registerRouteAuth(app, { expectedToken, sessions: core.sessions, failedAuth, storefrontToken: (presented) => core.storefrontTokens.check(presented) });
 
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
@@ -97,7 +97,8 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
   });
 
   await registerRateLimit(app, limits);
-  app.get(`${API_PREFIX}/health`, { config: PUBLIC_ROUTE }, async () => ({ ok: true, version: options.version }));
+  // cache: memory | redis | degraded (Redis unreachable: reads go to the database, still right).
+  app.get(`${API_PREFIX}/health`, { config: PUBLIC_ROUTE }, async () => ({ ok: true, version: options.version, cache: core.cache.state() }));
   registerAuthRoutes(app, {
     expectedToken,
     sessions: core.sessions,

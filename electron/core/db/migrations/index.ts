@@ -17,6 +17,8 @@ import * as channelPush from './20261204170000_channel_push';
 import * as replenishment from './20261204180000_replenishment';
 import * as users from './20261204220000_users';
 import * as actors from './20261204220100_actors';
+import * as leases from './20261204210000_leases';
+import * as storefrontTokens from './20261204210100_storefront_tokens';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -41,6 +43,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261204165100_reservation_channel_backfill', reservationChannelBackfill],
   ['20261204170000_channel_push', channelPush],
   ['20261204180000_replenishment', replenishment],
+  ['20261204210000_leases', leases],
+  ['20261204210100_storefront_tokens', storefrontTokens],
   ['20261204220000_users', users],
   ['20261204220100_actors', actors],
 ];

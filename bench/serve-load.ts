@@ -1,0 +1,26 @@
+/**
+ * The read load of `npm run bench -- serve`, in a process of its own so the load generator does
+ * not share the server's event loop: autocannon against the availability endpoint, with a
+ * storefront token, cycling over a list of SKUs. Prints autocannon's result as one JSON line.
+ *
+ *   tsx bench/serve-load.ts URL TOKEN SECONDS CONNECTIONS SKU,SKU,...
+ */
+import autocannon from 'autocannon';
+
+async function main(): Promise<void> {
+  const [base, token, seconds, connections, skus] = process.argv.slice(2);
+  if (!base || !token || !skus) throw new Error('usage: serve-load.ts URL TOKEN SECONDS CONNECTIONS SKUS');
+  const result = await autocannon({
+    url: base,
+    connections: Number(connections ?? 50),
+    duration: Number(seconds ?? 10),
+    headers: { authorization: `Bearer ${token}` },
+    requests: skus.split(',').map((sku) => ({ method: 'GET', path: `/api/v1/availability/${encodeURIComponent(sku)}` })),
+  });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,282 @@
+/**
+ * `npm run bench -- serve`: storefront availability reads per second (autocannon, in a process of
+ * its own, with a storefront token) while stock writes run at a steady rate over real HTTP, each
+ * server in a process of its own on one PostgreSQL database: without the cache, with the cache in
+ * process, and two servers sharing Redis. Then the Server-Sent Events fan-out: 1,000 clients on
+ * the event stream, and the time from sending a write until the last client has its event (on the
+ * server written to, and on another server).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import http from 'node:http';
+import { openCore } from '../electron/core/core';
+import { contract, type Input } from '../shared/contract';
+import { parseInput } from '../shared/validation';
+import { int, line, loadAverage, ms, summarise } from './measure';
+import { withTempPgDatabase } from './stock';
+import { REDIS_SERVER, startRedis, type TestRedis } from '../tests/helpers/redis-server';
+import fs from 'node:fs';
+
+const TOKEN = 'bench-serve-token-0123456789abcdef';
+const PRODUCTS = 1_000;
+const READ_SKUS = 200;
+const WRITES_PER_SECOND = 500;
+const SSE_CLIENTS = 1_000;
+const TARGET_READS = 10_000;
+const TARGET_P99_MS = 10;
+const TARGET_SSE_MS = 250;
+
+export type ServeBenchOptions = { seconds: number };
+
+const sku = (i: number) => `SERVE-${String(i).padStart(4, '0')}`;
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+type Server = { port: number; cache: string; child: ChildProcess };
+
+async function startServer(dataDir: string, databaseUrl: string, cache: boolean, redisUrl = ''): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'serve-node.ts'), dataDir, databaseUrl, TOKEN, cache ? 'cache' : 'nocache', redisUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  const { port, cache: state } = JSON.parse(first) as { port: number; cache: string };
+  return { port, cache: state, child };
+}
+
+async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise((r) => server.child.once('exit', r));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function request(port: number, method: string, url: string, token: string, body?: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path: url, agent, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** At most this many writes wait for an answer; past it the writer falls behind (and says so) rather than piling up. */
+const MAX_WRITES_IN_FLIGHT = 64;
+
+/** Stock writes at a fixed rate (open loop: a slow answer does not slow the next one down, up to MAX_WRITES_IN_FLIGHT). */
+function steadyWrites(ports: number[], perSecond: number): { stop(): Promise<{ sent: number; ok: number; failed: number; seconds: number }> } {
+  let sent = 0;
+  let ok = 0;
+  let failed = 0;
+  const inflight = new Set<Promise<void>>();
+  const started = performance.now();
+  const tickMs = 10;
+  let due = 0;
+  const timer = setInterval(() => {
+    due += (perSecond * tickMs) / 1000;
+    const elapsedDue = Math.floor(((performance.now() - started) / 1000) * perSecond);
+    while (sent < Math.min(elapsedDue, Math.floor(due) + 50) && inflight.size < MAX_WRITES_IN_FLIGHT) {
+      const n = sent++;
+      const p = request(ports[n % ports.length] as number, 'POST', '/api/v1/stock/receive', TOKEN, { sku: sku(Math.floor(Math.random() * PRODUCTS)), quantity: 1 })
+        .then((r) => {
+          if (r.status === 200) ok++;
+          else failed++;
+        })
+        .catch(() => {
+          failed++;
+        });
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+    }
+  }, tickMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      const seconds = (performance.now() - started) / 1000;
+      await Promise.all(inflight);
+      return { sent, ok, failed, seconds };
+    },
+  };
+}
+
+type LoadResult = { requests: { average: number }; latency: { p50: number; p90: number; p99: number; max: number }; errors: number; non2xx: number };
+
+async function readLoad(port: number, token: string, seconds: number, connections: number): Promise<LoadResult> {
+  const skus = Array.from({ length: READ_SKUS }, (_, i) => sku((i * 7) % PRODUCTS)).join(',');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'serve-load.ts'), `http://127.0.0.1:${port}`, token, String(seconds), String(connections), skus], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const out = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.once('line', resolve);
+    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`autocannon exited with ${code}`))));
+  });
+  return JSON.parse(out) as LoadResult;
+}
+
+async function seed(dir: string, url: string): Promise<string> {
+  const core = await openCore({ dataDir: path.join(dir, 'seed'), databaseUrl: url, expirySweepMs: 0 });
+  try {
+    await core.queue.exclusive(async (ctx) => {
+      for (let i = 0; i < PRODUCTS; i++) {
+        const input: Input<'products.create'> = { sku: sku(i), title: `Serve bench ${i}`, price: '9.99' };
+        await core.products.insert(ctx, parseInput(contract['products.create'].input, input));
+      }
+    });
+    await Promise.all(Array.from({ length: PRODUCTS }, (_, i) => core.stock.receive(parseInput(contract['stock.receive'].input, { sku: sku(i), quantity: 100 }))));
+    const created = await core.handlers['storefrontTokens.create']({ name: 'bench storefront' });
+    return created.token;
+  } finally {
+    await core.close();
+  }
+}
+
+type Scenario = { label: string; servers: number; cache: boolean; redis: boolean; writes?: false };
+
+async function readScenario(dir: string, url: string, storefront: string, scenario: Scenario, options: ServeBenchOptions & { redisUrl: string }): Promise<void> {
+  const servers: Server[] = [];
+  try {
+    for (let i = 0; i < scenario.servers; i++) {
+      servers.push(await startServer(path.join(dir, `${scenario.label}-${i}`), url, scenario.cache, scenario.redis ? options.redisUrl : ''));
+    }
+    const ports = servers.map((s) => s.port);
+    const writes = steadyWrites(ports, scenario.writes === false ? 0 : WRITES_PER_SECOND);
+    // A second of writes first, so the cache is measured under invalidation, not cold or idle.
+    await new Promise((r) => setTimeout(r, 1000));
+    const connections = Math.max(10, Math.round(50 / servers.length));
+    const loads = await Promise.all(servers.map((s) => readLoad(s.port, storefront, options.seconds, connections)));
+    const w = await writes.stop();
+    const reads = loads.reduce((sum, l) => sum + l.requests.average, 0);
+    const worst = (pick: (l: LoadResult) => number) => Math.max(...loads.map(pick));
+    const errors = loads.reduce((sum, l) => sum + l.errors + l.non2xx, 0);
+    console.log(`\n  ${scenario.label} (cache: ${servers.map((s) => s.cache).join(', ')})`);
+    line('availability reads/s', `${int(reads)}  (target ≥ ${int(TARGET_READS)}; ${servers.length} autocannon process(es), ${connections} connections each)`);
+    line('read latency ms', `p50 ${ms(worst((l) => l.latency.p50))}  p90 ${ms(worst((l) => l.latency.p90))}  p99 ${ms(worst((l) => l.latency.p99))}  max ${ms(worst((l) => l.latency.max))}  (target p99 ≤ ${TARGET_P99_MS})`);
+    if (scenario.writes !== false) {
+      line('stock writes/s meanwhile', `${int(w.ok / w.seconds)} acknowledged of ${int(WRITES_PER_SECOND)} asked${w.failed > 0 ? `; ${int(w.failed)} FAILED` : ''}`);
+    }
+    if (errors > 0) line('read errors', int(errors));
+  } finally {
+    for (const s of servers) await stopServer(s);
+  }
+}
+
+/** 1,000 clients on /api/v1/events of `ssePort`; each write goes to `writePort`; time until the last client has it. */
+async function sseScenario(label: string, ssePort: number, writePort: number, rounds: number): Promise<void> {
+  const sockets: http.ClientRequest[] = [];
+  const received = new Map<number, number>();
+  /** When the last client had each entry. */
+  const complete = new Map<number, number>();
+  const waiting = new Map<number, () => void>();
+  let connected = 0;
+  const sseAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  await new Promise<void>((resolve, reject) => {
+    for (let i = 0; i < SSE_CLIENTS; i++) {
+      const req = http.get({ host: '127.0.0.1', port: ssePort, path: '/api/v1/events', agent: sseAgent, headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
+        res.setEncoding('utf8');
+        let buffer = '';
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const message = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const id = /^id: (\d+)$/m.exec(message);
+            if (!id) continue;
+            const seq = Number(id[1]);
+            const count = (received.get(seq) ?? 0) + 1;
+            received.set(seq, count);
+            if (count === SSE_CLIENTS) {
+              complete.set(seq, performance.now());
+              waiting.get(seq)?.();
+            }
+          }
+        });
+        if (++connected === SSE_CLIENTS) resolve();
+      });
+      req.on('error', reject);
+      sockets.push(req);
+    }
+  });
+  const times: number[] = [];
+  try {
+    for (let r = 0; r < rounds; r++) {
+      const t0 = performance.now();
+      const res = await request(writePort, 'POST', '/api/v1/stock/receive', TOKEN, { sku: sku(r % PRODUCTS), quantity: 1 });
+      const changeSeq = (JSON.parse(res.body) as { seq: number }).seq;
+      await new Promise<void>((resolve, reject) => {
+        if (complete.has(changeSeq)) return resolve();
+        const timer = setTimeout(() => reject(new Error(`only ${received.get(changeSeq) ?? 0} of ${SSE_CLIENTS} clients had seq ${changeSeq} after 10 s`)), 10_000);
+        waiting.set(changeSeq, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      times.push((complete.get(changeSeq) as number) - t0);
+      await new Promise((r2) => setTimeout(r2, 100));
+    }
+  } finally {
+    for (const s of sockets) s.destroy();
+    sseAgent.destroy();
+  }
+  const s = summarise(times);
+  console.log(`\n  ${label}`);
+  line('write sent → last of 1,000 clients', `p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  max ${ms(s.max)} ms over ${times.length} writes  (target ≤ ${TARGET_SSE_MS})`);
+}
+
+export async function benchServe(dir: string, adminUrl: string, serveOptions: ServeBenchOptions): Promise<void> {
+  // REDIS_URL, or a private redis-server on a free port (Debian's redis-server package).
+  let redis: TestRedis | undefined;
+  if (!process.env.REDIS_URL && fs.existsSync(REDIS_SERVER)) redis = await startRedis();
+  const options = { ...serveOptions, redisUrl: process.env.REDIS_URL ?? redis?.url ?? '' };
+  try {
+    await serveScenarios(dir, adminUrl, options);
+  } finally {
+    await redis?.stop();
+  }
+}
+
+async function serveScenarios(dir: string, adminUrl: string, options: ServeBenchOptions & { redisUrl: string }): Promise<void> {
+  console.log('\n[serve] storefront availability reads (autocannon) under 500 stock writes/s, and SSE fan-out — PostgreSQL, each server its own process, real HTTP on 127.0.0.1');
+  console.log(`  load average (1/5/15 min) now: ${loadAverage()}  — the reads, the writes, the servers, PostgreSQL and Redis share this machine's cores`);
+  await withTempPgDatabase(adminUrl, async (url) => {
+    const storefront = await seed(dir, url);
+    line('catalogue', `${int(PRODUCTS)} products; reads cycle over ${READ_SKUS} SKUs, writes (stock.receive) hit random ones at ${WRITES_PER_SECOND}/s`);
+    const scenarios: Scenario[] = [
+      { label: 'one server, no cache', servers: 1, cache: false, redis: false },
+      { label: 'one server, cache in process', servers: 1, cache: true, redis: false },
+      // The read path's own ceiling on this machine, for comparison: the same, with no writes.
+      { label: 'one server, cache in process, reads alone (no writes)', servers: 1, cache: true, redis: false, writes: false },
+    ];
+    if (options.redisUrl) {
+      scenarios.push({ label: 'one server, cache in Redis', servers: 1, cache: true, redis: true });
+      scenarios.push({ label: 'two servers, cache in Redis', servers: 2, cache: true, redis: true });
+    } else {
+      console.log('  (Redis scenarios skipped: no redis-server; install the redis-server package)');
+    }
+    for (const scenario of scenarios) await readScenario(dir, url, storefront, scenario, options);
+
+    const a = await startServer(path.join(dir, 'sse-a'), url, true, options.redisUrl);
+    const b = await startServer(path.join(dir, 'sse-b'), url, true, options.redisUrl);
+    try {
+      await sseScenario(`SSE: ${int(SSE_CLIENTS)} clients on one server, writes to the same server`, a.port, a.port, 20);
+      await sseScenario(`SSE: ${int(SSE_CLIENTS)} clients on one server, writes to another server (LISTEN/NOTIFY)`, a.port, b.port, 20);
+    } finally {
+      await stopServer(a);
+      await stopServer(b);
+    }
+  });
+  console.log(`  load average (1/5/15 min) after: ${loadAverage()}`);
+}

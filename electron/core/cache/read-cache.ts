@@ -1,0 +1,111 @@
+/**
+ * The read cache for stock and availability answers. Entries leave it only when the change log
+ * says they changed (never by time alone), so a read after an acknowledged write sees the write:
+ * the write queue awaits the invalidation before it answers the writer.
+ *
+ * The trap every such cache has: a read that started before a write, loaded the old value, and
+ * stores it after the write's invalidation. Here a load remembers what was invalidated while it
+ * ran, and stores nothing for those keys.
+ */
+
+/**
+ * memory: in this process; redis: shared by every server; degraded: Redis unreachable, reads go to
+ * the database; off: no cache (measurements).
+ */
+export type CacheState = 'memory' | 'redis' | 'degraded' | 'off';
+
+export type ReadCache = {
+  /**
+   * The values of `keys`, reading those not cached through `load` (one call for all of them).
+   * `load` answers every key it was given (a missing thing is a value too, e.g. null).
+   */
+  getMany<T>(keys: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>>;
+  /** Drops keys (or everything); resolves once no later read can see the old values. */
+  invalidate(keys: string[] | 'all'): Promise<void>;
+  state(): CacheState;
+  close(): Promise<void>;
+};
+
+/** The in-process cache (one server, or each server its own when there is no Redis). */
+export class MemoryCache implements ReadCache {
+  private readonly entries = new Map<string, unknown>();
+  /** Invalidations seen while loads ran: key → the invalidation counter then. */
+  private readonly recent = new Map<string, number>();
+  private counter = 0;
+  private everything = 0;
+  private loading = 0;
+
+  constructor(private readonly maxEntries = 100_000) {}
+
+  async getMany<T>(keys: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      if (this.entries.has(key)) out.set(key, this.entries.get(key) as T);
+      else missing.push(key);
+    }
+    if (missing.length === 0) return out;
+    const startedAt = this.counter;
+    const epoch = this.everything;
+    this.loading++;
+    let loaded: Map<string, T>;
+    try {
+      loaded = await load(missing);
+    } finally {
+      this.loading--;
+    }
+    for (const [key, value] of loaded) {
+      out.set(key, value);
+      const invalidatedAt = this.recent.get(key);
+      if (epoch === this.everything && (invalidatedAt === undefined || invalidatedAt <= startedAt)) this.store(key, value);
+    }
+    // No load older than the invalidations remembered is left: forget them.
+    if (this.loading === 0) this.recent.clear();
+    return out;
+  }
+
+  async invalidate(keys: string[] | 'all'): Promise<void> {
+    if (keys === 'all') {
+      this.everything++;
+      this.entries.clear();
+      return;
+    }
+    this.counter++;
+    for (const key of keys) {
+      this.entries.delete(key);
+      if (this.loading > 0) this.recent.set(key, this.counter);
+    }
+  }
+
+  state(): CacheState {
+    return 'memory';
+  }
+
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+
+  private store(key: string, value: unknown): void {
+    if (this.entries.size >= this.maxEntries) {
+      // The oldest entry first (a Map keeps insertion order).
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, value);
+  }
+}
+
+/** No cache: every read goes to the database (to measure what the cache buys). */
+export class NoCache implements ReadCache {
+  getMany<T>(keys: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+    return load(keys);
+  }
+
+  async invalidate(): Promise<void> {}
+
+  state(): CacheState {
+    return 'off';
+  }
+
+  async close(): Promise<void> {}
+}

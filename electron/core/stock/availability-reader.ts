@@ -1,0 +1,97 @@
+/**
+ * What a storefront may show for a SKU, read through the read cache. The figures come from the
+ * one availability rule (stock-summary.ts), as the Merchant feed's do; the cache keeps answers
+ * until the change log says they changed (availabilityKeys below).
+ */
+import { utcToday } from '../../../shared/domain/availability';
+import { AppError } from '../../../shared/errors';
+import type { StorefrontAvailability } from '../../../shared/schemas/availability';
+import type { Change } from '../../../shared/schemas/changes';
+import type { ReadCache } from '../cache/read-cache';
+import { chunkValues, type Db } from '../util/db-helpers';
+import { availabilityVerdict, loadLevels, type ProductFacts, type SummaryContext } from './stock-summary';
+
+type Cached = StorefrontAvailability | null;
+
+/** Change types after which nothing cached may be trusted: they change the rule's inputs for every product. */
+const EVERYTHING = new Set(['settings.updated', 'location.created']);
+
+/**
+ * The cache keys a batch of changes makes stale: the SKUs they name (and a renamed product's old
+ * SKU), or everything.
+ */
+export function availabilityKeys(changes: Change[]): string[] | 'all' {
+  const skus = new Set<string>();
+  for (const change of changes) {
+    if (EVERYTHING.has(change.type)) return 'all';
+    if (change.sku) skus.add(change.sku);
+    const before = (change.payload as { before?: { sku?: unknown } }).before;
+    if (change.type === 'product.updated' && typeof before?.sku === 'string') skus.add(before.sku);
+  }
+  return [...skus];
+}
+
+export class AvailabilityReader {
+  private day = utcToday();
+
+  constructor(
+    private readonly db: Db,
+    private readonly ctx: SummaryContext,
+    private readonly cache: ReadCache,
+  ) {}
+
+  async list(skus: string[]): Promise<{ items: StorefrontAvailability[]; unknown: string[] }> {
+    const found = await this.read(skus);
+    const items: StorefrontAvailability[] = [];
+    const unknown: string[] = [];
+    for (const sku of skus) {
+      const value = found.get(sku);
+      if (value) items.push(value);
+      else unknown.push(sku);
+    }
+    return { items, unknown };
+  }
+
+  async get(sku: string): Promise<StorefrontAvailability> {
+    const value = (await this.read([sku])).get(sku);
+    if (!value) throw new AppError('not_found', `No product with SKU ${sku}`, { field: 'sku', sku });
+    return value;
+  }
+
+  /** Keyed by SKU, as the change log names them (an unknown SKU is cached as null too). */
+  private async read(skus: string[]): Promise<Map<string, Cached>> {
+    const today = utcToday();
+    // A preorder date passes at midnight without any change in the log: a new day starts afresh.
+    if (today !== this.day) {
+      this.day = today;
+      await this.cache.invalidate('all');
+    }
+    return this.cache.getMany<Cached>(skus, async (missing) => {
+      const loaded = await this.load(missing, today);
+      return new Map(missing.map((sku) => [sku, loaded.get(sku) ?? null]));
+    });
+  }
+
+  private async load(skus: string[], today: string): Promise<Map<string, StorefrontAvailability>> {
+    const products: Array<ProductFacts & { sku: string }> = [];
+    for (const chunk of chunkValues(skus)) {
+      products.push(
+        ...((await this.db('products').select('id', 'sku', 'status', 'allow_backorder', 'preorder_date', 'buffer_stock').whereIn('sku', chunk)) as Array<
+          ProductFacts & { sku: string }
+        >),
+      );
+    }
+    const levels = await loadLevels(this.db, products.map((p) => p.id));
+    const out = new Map<string, StorefrontAvailability>();
+    for (const product of products) {
+      const verdict = availabilityVerdict(product, levels.get(product.id) ?? [], this.ctx, today);
+      out.set(product.sku, {
+        sku: product.sku,
+        available: verdict.listed ? Math.max(0, verdict.onlineAvailable - verdict.buffer) : 0,
+        availability: verdict.availability,
+        availabilityDate: verdict.availabilityDate,
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The read cache of availability answers: a read after an acknowledged write sees it, under
+ * concurrent writers and readers; with Redis, across servers; with Redis killed, reads still come
+ * right (from the database) and health says `degraded`, and once it is back the cache is used
+ * again without serving anything from before.
+ */
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openCore, type Core } from '../../electron/core/core';
+import { contract, type Input, type OperationName, type Output } from '../../shared/contract';
+import { parseInput } from '../../shared/validation';
+import { createPgDatabase, engines, productInput, startCore, tempDir, type TestCore } from '../helpers/core';
+import { startRedis, type TestRedis } from '../helpers/redis-server';
+import { skipWithout, titled } from '../helpers/system-services';
+
+async function until(check: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Writers add one at a time; each reader, after `acked` writes were answered, must see at least
+ * that many (receipts only add, so any smaller figure is a stale cache entry).
+ */
+async function readYourWrites(writer: (i: number) => Promise<unknown>, read: () => Promise<number>, writes: number): Promise<number> {
+  let acked = 0;
+  let stale = 0;
+  let done = false;
+  const readers = Array.from({ length: 4 }, async () => {
+    while (!done) {
+      const floor = acked;
+      if ((await read()) < floor) stale++;
+      // A cache hit resolves without I/O: let the writers' I/O in.
+      await new Promise((r) => setImmediate(r));
+    }
+  });
+  const writers = Array.from({ length: 8 }, async (_, w) => {
+    for (let i = w; i < writes; i += 8) {
+      await writer(i);
+      acked++;
+      const floor = acked;
+      if ((await read()) < floor) stale++;
+    }
+  });
+  await Promise.all(writers);
+  done = true;
+  await Promise.all(readers);
+  return stale;
+}
+
+describe.each(engines())('the read cache in process (%s)', (engine) => {
+  let core: TestCore | undefined;
+  afterEach(async () => {
+    await core?.cleanup();
+    core = undefined;
+  });
+
+  it('a read after an acknowledged write sees it, with 8 writers and 4 readers racing', async () => {
+    core = await startCore(engine);
+    const c = core;
+    await c.call('products.create', productInput('RYW-1'));
+    expect(c.cache.state()).toBe('memory');
+    const stale = await readYourWrites(
+      () => c.call('stock.receive', { sku: 'RYW-1', quantity: 1 }),
+      async () => (await c.call('availability.get', { sku: 'RYW-1' })).available,
+      200,
+    );
+    expect(stale).toBe(0);
+    expect((await c.call('availability.get', { sku: 'RYW-1' })).available).toBe(200);
+  });
+});
+
+const skipRedis = skipWithout('redis', 'the Redis read cache');
+const skipPg = skipWithout('postgresql', 'the Redis read cache shared by two servers');
+
+type Node = Core & { call<K extends OperationName>(op: K, input: Input<K>): Promise<Output<K>>; dir: string };
+
+async function openNode(url: string, redisUrl: string, prefix: string): Promise<Node> {
+  const dir = tempDir();
+  const core = await openCore({ dataDir: dir, databaseUrl: url, expirySweepMs: 0, redisUrl, redisPrefix: prefix });
+  const call = async <K extends OperationName>(op: K, input: Input<K>) =>
+    (core.handlers[op] as (i: unknown) => Promise<Output<K>>)(parseInput(contract[op].input, input));
+  return Object.assign(core, { call, dir });
+}
+
+describe.skipIf(skipRedis || skipPg)(titled('the read cache in Redis, shared by two servers on PostgreSQL', skipRedis ?? skipPg), () => {
+  let redis: TestRedis | undefined;
+  const nodes: Node[] = [];
+  let drop: (() => Promise<void>) | undefined;
+
+  afterEach(async () => {
+    for (const node of nodes.splice(0)) {
+      await node.close().catch(() => undefined);
+      fs.rmSync(node.dir, { recursive: true, force: true });
+    }
+    await drop?.();
+    await redis?.stop();
+  });
+
+  async function twoNodes(): Promise<[Node, Node]> {
+    redis = await startRedis();
+    const pg = await createPgDatabase();
+    drop = pg.drop;
+    const prefix = `t${Date.now()}:`;
+    const a = await openNode(pg.url, redis.url, prefix);
+    const b = await openNode(pg.url, redis.url, prefix);
+    nodes.push(a, b);
+    await until(() => a.cache.state() === 'redis' && b.cache.state() === 'redis', 5000);
+    return [a, b];
+  }
+
+  it('a write on one server is seen by a read on the other as soon as it is acknowledged', async () => {
+    const [a, b] = await twoNodes();
+    await a.call('products.create', productInput('SHARED-1'));
+    // B fills the shared cache; A's write must clear it before A answers.
+    expect((await b.call('availability.get', { sku: 'SHARED-1' })).available).toBe(0);
+    await a.call('stock.receive', { sku: 'SHARED-1', quantity: 7 });
+    expect((await b.call('availability.get', { sku: 'SHARED-1' })).available).toBe(7);
+    // Read-your-writes with writers on both servers and readers on the other one.
+    let next = 0;
+    const stale = await readYourWrites(
+      () => (next++ % 2 === 0 ? a : b).call('stock.receive', { sku: 'SHARED-1', quantity: 1 }),
+      async () => (await (next % 2 === 0 ? b : a).call('availability.get', { sku: 'SHARED-1' })).available - 7,
+      120,
+    );
+    expect(stale).toBe(0);
+  });
+
+  it('Redis killed mid-run: reads come from the database (degraded), then from Redis again, never stale', async () => {
+    const [a, b] = await twoNodes();
+    await a.call('products.create', productInput('KILL-1'));
+    await a.call('stock.receive', { sku: 'KILL-1', quantity: 1 });
+    expect((await b.call('availability.get', { sku: 'KILL-1' })).available).toBe(1);
+    await redis?.kill();
+    await until(() => a.cache.state() === 'degraded' && b.cache.state() === 'degraded', 5000);
+    // Writes and reads go on, right, while Redis is away.
+    await a.call('stock.receive', { sku: 'KILL-1', quantity: 2 });
+    expect((await b.call('availability.get', { sku: 'KILL-1' })).available).toBe(3);
+    expect((await a.call('availability.get', { sku: 'KILL-1' })).available).toBe(3);
+    await redis?.restart();
+    await until(() => a.cache.state() === 'redis' && b.cache.state() === 'redis', 10_000);
+    expect((await b.call('availability.get', { sku: 'KILL-1' })).available).toBe(3);
+    await b.call('stock.receive', { sku: 'KILL-1', quantity: 1 });
+    expect((await a.call('availability.get', { sku: 'KILL-1' })).available).toBe(4);
+  });
+});
