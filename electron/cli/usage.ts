@@ -70,7 +70,8 @@ ${DATA_OPTION}
   check: `Usage: npm run cli -- check [--data DIR]
 
 Verifies that every stock level equals its ledger: on hand = the sum of its movements, committed
-= the units held by open reservations, incoming = the units open purchase orders still expect.
+= the units held by open reservations, incoming = the units open purchase orders still expect;
+and that each purchase order line's received units = the receive movements that name the line.
 Prints OK, or each mismatch, and then exits with 1.
 
 Options:

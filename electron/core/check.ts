@@ -4,16 +4,21 @@ import { num, type Db } from './util/db-helpers';
 export type LedgerMismatch = {
   sku: string;
   location: string;
-  field: 'onHand' | 'committed' | 'incoming';
+  /** `received`: a purchase order line's received figure against the receive movements naming it. */
+  field: 'onHand' | 'committed' | 'incoming' | 'received';
   stored: number;
   expected: number;
+  /** For `received`: the PO's number and the line. */
+  purchaseOrder?: string;
+  lineId?: string;
 };
 
 export type LedgerReport = { ok: boolean; levelsChecked: number; mismatches: LedgerMismatch[] };
 
 /**
  * Verifies that every stock level equals its ledger: on hand = sum of movements, committed = sum
- * of held reservations, incoming = what open purchase orders still expect at that location.
+ * of held reservations, incoming = what open purchase orders still expect at that location; and
+ * every purchase order line's `received` = the sum of the receive movements that name the line.
  * Grouped queries, so it stays quick on large catalogues.
  */
 export async function checkLedger(db: Db): Promise<LedgerReport> {
@@ -76,5 +81,31 @@ export async function checkLedger(db: Db): Promise<LedgerReport> {
     mismatches.push({ sku: productId, location: locationId, field, stored: 0, expected: total });
     seen.add(k);
   }
+  mismatches.push(...(await checkReceivedLines(db)));
   return { ok: mismatches.length === 0, levelsChecked: levels.length, mismatches };
+}
+
+/**
+ * Incoming is derived from `received`, so a wrong `received` (a receipt booked twice on the line but
+ * once in the ledger, a hand edit) can leave incoming and the open quantities in agreement; the
+ * receive movements naming each line are its own ledger. Lines of every status, since a received or
+ * closed PO keeps its receipts.
+ */
+async function checkReceivedLines(db: Db): Promise<LedgerMismatch[]> {
+  const booked = db('movements')
+    .select('purchase_order_line_id')
+    .sum({ total: 'quantity' })
+    .where('kind', 'receive')
+    .whereNotNull('purchase_order_line_id')
+    .groupBy('purchase_order_line_id')
+    .as('m');
+  const rows = (await db('purchase_order_lines as pl')
+    .join('purchase_orders as o', 'o.id', 'pl.purchase_order_id')
+    .join('products as p', 'p.id', 'pl.product_id')
+    .join('locations as l', 'l.id', 'o.location_id')
+    .leftJoin(booked, 'm.purchase_order_line_id', 'pl.id')
+    .whereRaw('pl.received <> coalesce(m.total, 0)')
+    .select('pl.id', 'pl.received', 'm.total', 'o.number', 'p.sku', 'l.code')
+    .orderBy(['o.number', 'pl.position'])) as Array<{ id: string; received: unknown; total: unknown; number: string; sku: string; code: string }>;
+  return rows.map((r) => ({ sku: r.sku, location: r.code, field: 'received', stored: num(r.received), expected: num(r.total), purchaseOrder: r.number, lineId: r.id }));
 }

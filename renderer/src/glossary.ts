@@ -4,7 +4,7 @@
  * use, so a figure means the same thing wherever the shop owner meets it.
  */
 import { formatQuantity } from './format';
-import { LOW_STOCK_UNITS } from './low-stock';
+import { LOW_STOCK_UNITS } from '../../shared/domain/replenishment';
 
 export const GLOSSARY_IDS = [
   'on-hand',
@@ -93,10 +93,10 @@ export function glossary(): GlossaryGroup[] {
         {
           id: 'low-stock',
           term: 'Low stock',
-          short: `Something available, but ${line} or fewer units, or no more than the buffer.`,
+          short: `Something available, but at most the reorder point (else ${line}) or the buffer.`,
           body: [
-            `A product is low on stock when it has something available, but ${line} or fewer units — or no more than its buffer stock, when that is higher. Time to order more.`,
-            `The line of ${line} is the same for every product for now; reorder points, set per product and location, will replace it.`,
+            `A product is low on stock when it has something available, but no more than its reorder point at a location that has one (set on the product's page, under Purchasing). A product without a reorder point is low at ${line} or fewer units. Either way, one at or below its buffer stock is low too. Time to order more.`,
+            'Low stock counts what is on the shelf: units on their way do not count. Purchasing’s “Products to reorder” counts available plus incoming against the reorder point, so a product already on order is low here but not to reorder there.',
           ],
         },
         {

@@ -19,10 +19,10 @@ function cell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** The PO as CSV for the supplier: one row per line, with the PO's number and currency. */
+/** The PO as CSV for the supplier: one row per line, with the PO's number, currency and the supplier's SKU. */
 export function purchaseOrderCsv(po: PurchaseOrder): string {
-  const rows = [['po_number', 'line', 'sku', 'title', 'quantity', 'unit_cost', 'currency', 'expected_date']];
-  po.lines.forEach((l, i) => rows.push([po.number, String(i + 1), l.sku, l.title, String(l.quantity), l.unitCost, po.currency, l.expectedDate ?? '']));
+  const rows = [['po_number', 'line', 'sku', 'supplier_sku', 'title', 'quantity', 'unit_cost', 'currency', 'expected_date']];
+  po.lines.forEach((l, i) => rows.push([po.number, String(i + 1), l.sku, l.supplierSku ?? '', l.title, String(l.quantity), l.unitCost, po.currency, l.expectedDate ?? '']));
   return `${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 

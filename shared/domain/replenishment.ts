@@ -7,6 +7,12 @@
 /** The sales window the velocity is measured over, in days (the default). */
 export const DEFAULT_VELOCITY_WINDOW_DAYS = 28;
 
+/**
+ * The low-stock line for a product without a reorder point: something available but no more than
+ * this many units. A product with a reorder point is low at or below that point instead.
+ */
+export const LOW_STOCK_UNITS = 5;
+
 /** How often the owner places orders, in days: stock must last the lead time plus this. */
 export const DEFAULT_REVIEW_PERIOD_DAYS = 7;
 

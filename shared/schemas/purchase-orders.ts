@@ -76,6 +76,8 @@ export const purchaseOrderListInput = z.strictObject({
 export const purchaseOrderLineSchema = z.object({
   id: z.string(),
   sku: z.string(),
+  /** The supplier's own code for the product (its product–supplier link), for the PO it reads. */
+  supplierSku: z.string().nullable(),
   title: z.string(),
   quantity: z.number(),
   unitCost: z.string(),

@@ -236,9 +236,20 @@ export const settingsShape = {
           secret: channelSecretInput,
           hasSecret: z.boolean().optional(),
           shopDomain: shopDomainSchema.default(''),
+          /**
+           * How Stockfeed signs in to the Admin API: `accessToken`, the permanent token of a custom
+           * app made in the Shopify admin; or `clientCredentials`, the client ID and secret of an app
+           * made in the Dev Dashboard, exchanged for a token that lasts 24 hours and is renewed.
+           */
+          auth: z.enum(['accessToken', 'clientCredentials'], { message: 'auth is accessToken or clientCredentials' }).default('accessToken'),
           /** The custom app's Admin API access token (shpat_…). */
           accessToken: secretInput,
           hasAccessToken: z.boolean().optional(),
+          /** The Dev Dashboard app's client ID and secret (Settings of the app), for `auth: clientCredentials`. */
+          clientId: secretInput,
+          hasClientId: z.boolean().optional(),
+          clientSecret: secretInput,
+          hasClientSecret: z.boolean().optional(),
           /** Stockfeed location code → Shopify location id; empty: a shop with one location gets the whole online quantity. */
           locations: z.record(locationCodeSchema, shopifyLocationIdSchema).default({}),
           pushEnabled: z.boolean().default(false),
@@ -334,8 +345,13 @@ export const settingsSchema = z.object({
       secret: z.null(),
       hasSecret: z.boolean(),
       shopDomain: z.string(),
+      auth: z.enum(['accessToken', 'clientCredentials']),
       accessToken: z.null(),
       hasAccessToken: z.boolean(),
+      clientId: z.null(),
+      hasClientId: z.boolean(),
+      clientSecret: z.null(),
+      hasClientSecret: z.boolean(),
       locations: z.record(z.string(), z.string()),
       pushEnabled: z.boolean(),
       apiBaseUrl: z.string(),

@@ -20,6 +20,12 @@ export const statsOverviewSchema = z.object({
   activeProducts: z.number(),
   /** Active products with something available, but no more than their buffer. */
   atOrBelowBuffer: z.number(),
+  /**
+   * Active products with something available that are low: at or below the reorder point at a
+   * location that has one (available there, incoming not counted); without a reorder point, at most
+   * LOW_STOCK_UNITS available; and, either way, at or below their buffer.
+   */
+  lowStock: z.number(),
   /** Active products with nothing available (on hand minus committed is zero or less). */
   outOfStock: z.number(),
   incomingUnits: z.number(),

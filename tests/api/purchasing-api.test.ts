@@ -128,7 +128,7 @@ describe('purchasing over REST /api/v1', () => {
     expect(Object.keys(po).sort()).toEqual(
       ['id', 'number', 'supplierId', 'supplierName', 'location', 'status', 'currency', 'notes', 'lines', 'total', 'late', 'orderedAt', 'createdAt', 'updatedAt'].sort(),
     );
-    expect(po.lines[0]).toEqual({ id: expect.any(String), sku: 'MUG-BLUE', title: 'Product MUG-BLUE', quantity: 24, unitCost: '4.20', expectedDate: '2099-02-01', received: 0 });
+    expect(po.lines[0]).toEqual({ id: expect.any(String), sku: 'MUG-BLUE', supplierSku: 'P-77', title: 'Product MUG-BLUE', quantity: 24, unitCost: '4.20', expectedDate: '2099-02-01', received: 0 });
     expect((await api('POST', `/purchase-orders/${po.id}/order`)).json().status).toBe('ordered');
     const stock = (await api('GET', '/stock/MUG-BLUE')).json();
     expect(stock).toMatchObject({ incoming: 24, incomingByDate: [{ date: '2099-02-01', location: 'main', quantity: 24, purchaseOrder: po.number }] });

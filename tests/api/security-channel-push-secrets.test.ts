@@ -1,6 +1,7 @@
 /**
- * Security regression: the channels' credentials (Shopify access token, WooCommerce consumer key
- * and secret, Google service account key) are stored like the other secrets — never returned
+ * Security regression: the channels' credentials (Shopify access token, or client ID and secret
+ * and the tokens exchanged for them; WooCommerce consumer key and secret; Google service account
+ * key) are stored like the other secrets — never returned
  * (null with has…), null keeps, '' removes — and never written to a log, the change log, the
  * status or the push log, even when a channel refuses them.
  */
@@ -94,5 +95,48 @@ describe('channel credentials in PUT /api/v1/settings', () => {
     expect(logged.join('\n')).toContain('HTTP 401');
     for (const secret of secrets()) expect(everything).not.toContain(secret);
     expect(everything).not.toContain('PRIVATE KEY');
+  });
+  it("keeps Shopify's client ID and secret like every secret, and writes neither they nor the exchanged tokens anywhere", async () => {
+    const wrong = 'shpss_wrong_secret_0123456789abcdef';
+    const current = await settings();
+    const shopify = { ...current.channels.shopify, auth: 'clientCredentials', clientId: shop.clientId, clientSecret: wrong };
+    const saved = await api('PUT', '/settings', { ...current, channels: { ...current.channels, shopify } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.body).not.toContain(shop.clientId);
+    expect(saved.body).not.toContain(wrong);
+    expect(saved.json().channels.shopify).toMatchObject({ auth: 'clientCredentials', clientId: null, hasClientId: true, clientSecret: null, hasClientSecret: true });
+
+    // Refused by Shopify: Connect and the status say so, without the secret.
+    const refused = await api('POST', '/channels/shopify/connect');
+    expect(refused.statusCode).toBe(502);
+    expect(refused.json().error.message).toContain('invalid_client');
+    await core.call('stock.receive', { sku: 'SECRET-1', quantity: 1 });
+    await eventually(async () => (await core.call('channels.status', {})).channels.some((c) => c.channel === 'shopify' && c.lastError?.includes('invalid_client') === true), 3_000, 'the refusal in the status');
+
+    // null keeps the secret (the form sends it back unchanged); a new one replaces it, and works.
+    const again = await settings();
+    const kept = await api('PUT', '/settings', again);
+    expect(kept.json().channels.shopify).toMatchObject({ hasClientId: true, hasClientSecret: true });
+    await api('PUT', '/settings', { ...again, channels: { ...again.channels, shopify: { ...again.channels.shopify, clientSecret: shop.clientSecret } } });
+    expect((await api('POST', '/channels/shopify/connect')).statusCode).toBe(200);
+    expect(shop.tokens.issued.length).toBeGreaterThan(0);
+
+    const everything = [
+      logged.join('\n'),
+      (await api('GET', '/changes?since=0&limit=1000')).body,
+      (await api('GET', '/channels/status')).body,
+      (await api('GET', '/channels/shopify/pushes?limit=500')).body,
+      (await api('GET', '/channels/shopify/matches')).body,
+      (await api('GET', '/settings')).body,
+    ].join('\n');
+    for (const secret of [shop.clientId, shop.clientSecret, wrong, ...shop.tokens.issued.map((t) => t.token)]) expect(everything).not.toContain(secret);
+
+    // '' removes them; the channel then names what is missing.
+    const last = await settings();
+    const removed = await api('PUT', '/settings', { ...last, channels: { ...last.channels, shopify: { ...last.channels.shopify, clientId: '', clientSecret: '' } } });
+    expect(removed.json().channels.shopify).toMatchObject({ hasClientId: false, hasClientSecret: false });
+    const missing = await api('POST', '/channels/shopify/connect');
+    expect(missing.statusCode).toBe(422);
+    expect(missing.json().error.message).toContain('channels.shopify.clientId, channels.shopify.clientSecret');
   });
 });

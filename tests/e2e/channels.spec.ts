@@ -14,6 +14,47 @@ test.afterEach(async () => {
   shop = null;
 });
 
+test('connects to a Dev Dashboard app by client ID and secret, and says clearly when Shopify refuses them', async ({ page, server }) => {
+  shop = await startShopifyStandIn();
+  const location = shop.shop.addLocation('Warehouse');
+  shop.shop.addProduct('Enamel mug', [{ sku: 'E2E-MUG', available: { [location.id]: 0 } }]);
+  await apiCall(server, 'products.create', { sku: 'E2E-MUG', title: 'Enamel mug', price: '12.50' });
+  const current = await apiCall(server, 'settings.get', {});
+  await apiCall(server, 'settings.update', { ...current, webhooks: { allowPrivateNetwork: true } } as never);
+
+  await page.goto(server.signedInUrl);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Channels' }).click();
+  await expect(page.getByRole('heading', { name: 'Channels', level: 1 })).toBeVisible();
+  await page.getByLabel('Shop domain').fill(shop.shopDomain);
+  // An access token is the default; the Dev Dashboard's credentials replace its field.
+  await expect(page.getByRole('radio', { name: /Access token/ })).toBeChecked();
+  await page.getByRole('radio', { name: /Client ID and secret/ }).check();
+  await expect(page.getByLabel('Admin API access token')).toHaveCount(0);
+  await page.getByLabel('Client ID', { exact: true }).fill(shop.clientId);
+  await page.getByLabel('Client secret', { exact: true }).fill('shpss_not_the_right_one_0123');
+  await page.getByText('Advanced').click();
+  await page.getByLabel('API address').fill(shop.url);
+  await page.getByLabel('Push available stock to Shopify').check();
+  await page.getByRole('button', { name: 'Save and connect' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('Shopify refused the client ID and secret (invalid_client)');
+  await expect(alert).toContainText('Dev Dashboard');
+  await expect(page.locator('body')).not.toContainText('shpss_not_the_right_one_0123');
+
+  // The right secret: Stockfeed exchanges it for a token and connects.
+  await page.getByRole('group', { name: 'Client secret', exact: true }).getByRole('button', { name: 'Replace…' }).click();
+  await page.getByLabel('Client secret', { exact: true }).fill(shop.clientSecret);
+  await page.getByRole('button', { name: 'Save and connect' }).click();
+  await expect(page.getByText('Connected: 1 of 1 products matched in Shopify.')).toBeVisible();
+  await expect(page.getByRole('radio', { name: /Client ID and secret/ })).toBeChecked();
+  await expect(page.getByRole('group', { name: 'Client ID', exact: true })).toContainText('Saved');
+  for (const secret of [shop.clientId, shop.clientSecret, ...shop.tokens.issued.map((t) => t.token)]) await expect(page.locator('body')).not.toContainText(secret);
+  expect(shop.tokens.issued.length).toBeGreaterThan(0);
+
+  await apiCall(server, 'stock.receive', { sku: 'E2E-MUG', quantity: 5 });
+  await expect.poll(() => shop!.available('E2E-MUG'), { timeout: 5_000 }).toBe(5);
+});
+
 test('connects to Shopify, shows a push arrive, and retries one that gave up', async ({ page, server }) => {
   test.setTimeout(90_000);
   shop = await startShopifyStandIn();

@@ -89,5 +89,13 @@ test('latest movements name each product on one line, with the location, kind an
   await expect(page.getByText('Listed as out of stock in your feed')).toBeVisible();
   await apiCall(server, 'stock.adjust', { sku: 'THROW-WOOL-GREY', quantity: -6, location: 'shop', reason: 'sold at a market' });
   await expect(page.getByTestId('low-stock')).toHaveText('3');
+  // A reorder point replaces the fixed line: the throw (4 at the shop) is above its point of 3, and
+  // the lamp (3 available) is at or below its point of 20.
+  await apiCall(server, 'products.reorder.set', { idOrSku: 'THROW-WOOL-GREY', location: 'shop', reorderPoint: 3, reorderQuantity: 10 });
+  await expect(page.getByTestId('low-stock')).toHaveText('2');
+  await apiCall(server, 'stock.receive', { sku: 'LAMP-1', quantity: 9 });
+  await expect(page.getByTestId('low-stock')).toHaveText('1');
+  await apiCall(server, 'products.reorder.set', { idOrSku: 'LAMP-1', location: 'main', reorderPoint: 20, reorderQuantity: 10 });
+  await expect(page.getByTestId('low-stock')).toHaveText('2');
   await page.screenshot({ path: test.info().outputPath('dashboard-1024.png'), fullPage: true });
 });

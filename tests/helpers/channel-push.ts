@@ -10,7 +10,16 @@ import { waitUntil } from './channel-standins';
 import type { TestCore } from './core';
 
 type Settings = Input<'settings.update'>;
-type ChannelsPatch = { shopify?: ShopifyStandIn; woocommerce?: WooCommerceStandIn; google?: GoogleStandIn; pushEnabled?: boolean; locations?: Record<string, string>; maxUpdatesPerDay?: number };
+type ChannelsPatch = {
+  shopify?: ShopifyStandIn;
+  /** How Stockfeed signs in to Shopify: the custom app's access token (default), or the Dev Dashboard app's client ID and secret. */
+  shopifyAuth?: 'accessToken' | 'clientCredentials';
+  woocommerce?: WooCommerceStandIn;
+  google?: GoogleStandIn;
+  pushEnabled?: boolean;
+  locations?: Record<string, string>;
+  maxUpdatesPerDay?: number;
+};
 
 /** The settings that point each given channel at its stand-in, push on unless told otherwise. */
 export async function useStandIns(core: Pick<TestCore, 'call'>, patch: ChannelsPatch): Promise<void> {
@@ -21,7 +30,9 @@ export async function useStandIns(core: Pick<TestCore, 'call'>, patch: ChannelsP
     channels.shopify = {
       ...channels.shopify,
       shopDomain: patch.shopify.shopDomain,
-      accessToken: patch.shopify.accessToken,
+      ...(patch.shopifyAuth === 'clientCredentials'
+        ? { auth: 'clientCredentials', clientId: patch.shopify.clientId, clientSecret: patch.shopify.clientSecret, accessToken: '' }
+        : { auth: 'accessToken', accessToken: patch.shopify.accessToken }),
       apiBaseUrl: patch.shopify.url,
       locations: patch.locations ?? {},
       pushEnabled: push,

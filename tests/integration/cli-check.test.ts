@@ -49,6 +49,36 @@ for (const engine of engines()) {
       expect(result.out).toContain('TEE-RED-M at main: onHand is 99, the ledger says 12');
     });
 
+    it("finds a PO line whose received figure disagrees with the receive movements naming it, and names the PO", async () => {
+      const supplier = await core.call('suppliers.create', { name: 'Acme Textiles', currency: 'EUR' });
+      const draft = await core.call('purchaseOrders.create', { supplierId: supplier.id, lines: [{ sku: 'TEE-RED-M', quantity: 10, unitCost: '4.00' }, { sku: 'TEE-BLUE-M', quantity: 4, unitCost: '4.00' }] });
+      const po = await core.call('purchaseOrders.order', { id: draft.id });
+      const red = po.lines.find((l) => l.sku === 'TEE-RED-M');
+      const blue = po.lines.find((l) => l.sku === 'TEE-BLUE-M');
+      if (!red || !blue) throw new Error('the PO lost a line');
+      await core.call('purchaseOrders.receive', { id: po.id, lines: [{ lineId: red.id, quantity: 3 }, { lineId: blue.id, quantity: 4 }] });
+      expect(await core.checkLedger()).toMatchObject({ ok: true, mismatches: [] });
+
+      // Received bumped by hand and incoming lowered to match it: stock levels agree with the open
+      // POs, so only the line's own ledger, its receive movements, can show it.
+      await core.db('purchase_order_lines').where({ id: red.id }).update({ received: 5 });
+      const redId = (await core.call('products.get', { idOrSku: 'TEE-RED-M' })).id;
+      await core.db('stock_levels').where({ product_id: redId }).update({ incoming: 5 });
+      // And a receive movement that names the blue line is taken away from it.
+      await core.db('movements').where({ purchase_order_line_id: blue.id }).update({ purchase_order_line_id: null });
+
+      const report = await core.checkLedger();
+      expect(report.ok).toBe(false);
+      expect(report.mismatches).toEqual([
+        { sku: 'TEE-RED-M', location: 'main', field: 'received', stored: 5, expected: 3, purchaseOrder: po.number, lineId: red.id },
+        { sku: 'TEE-BLUE-M', location: 'main', field: 'received', stored: 4, expected: 0, purchaseOrder: po.number, lineId: blue.id },
+      ]);
+      const result = await cli(core, 'check');
+      expect(result.code).toBe(1);
+      expect(result.out).toContain(`TEE-RED-M at main: received on ${po.number} is 5, its receive movements say 3`);
+      expect(result.out).toContain(`TEE-BLUE-M at main: received on ${po.number} is 4, its receive movements say 0`);
+    });
+
     it('import and export through the CLI use the same database', async () => {
       const file = path.join(core.dataDir, 'out.csv');
       const exported = await cli(core, 'export', file);

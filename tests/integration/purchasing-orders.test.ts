@@ -30,7 +30,9 @@ describe.each(engines())('purchase orders on %s', (engine) => {
     const a = await core.call('purchaseOrders.create', { supplierId, lines: [{ sku: 'MUG', quantity: 12 }] });
     const b = await core.call('purchaseOrders.create', { supplierId, notes: 'second', lines: [{ sku: 'CUP', quantity: 1, unitCost: '2.5' }] });
     expect(a).toMatchObject({ number: 'PO-00001', status: 'draft', currency: 'EUR', location: 'main', supplierName: 'Potter & Co', total: '48.00' });
-    expect(a.lines).toEqual([expect.objectContaining({ sku: 'MUG', quantity: 12, unitCost: '4.00', expectedDate: null, received: 0 })]);
+    // The supplier's own code for the product, from its link, for the printed PO and the CSV.
+    expect(a.lines).toEqual([expect.objectContaining({ sku: 'MUG', supplierSku: 'P-MUG', quantity: 12, unitCost: '4.00', expectedDate: null, received: 0 })]);
+    expect(b.lines).toEqual([expect.objectContaining({ sku: 'CUP', supplierSku: null })]);
     expect(b.number).toBe('PO-00002');
     // A draft is not incoming stock yet.
     expect(await incomingAt('MUG')).toBe(0);

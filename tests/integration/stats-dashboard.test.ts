@@ -30,6 +30,8 @@ describe.each(engines())('dashboard stats on %s', (engine) => {
     expect(o.activeProducts).toBe(4);
     // MUG-2 has 4 available with a buffer of 5; CAP-1 has 1 available with the shop buffer of 2.
     expect(o.atOrBelowBuffer).toBe(2);
+    // No reorder points yet: low is 5 or fewer available, or at or below the buffer (the same two).
+    expect(o.lowStock).toBe(2);
     expect(o.outOfStock).toBe(1);
     expect(o.incomingUnits).toBe(0);
     expect(o.seq).toBe((await core.call('changes.latest', {})).seq);
@@ -62,6 +64,28 @@ describe.each(engines())('dashboard stats on %s', (engine) => {
     expect(days[0]).toMatchObject({ movements: 1, unitsIn: 10, unitsOut: 0, byKind: { receive: 1, adjust: 0 } });
     expect(days[1]).toMatchObject({ movements: 0 });
     expect(days[2]).toMatchObject({ movements: 4, unitsIn: 14, unitsOut: 3, byKind: { receive: 3, adjust: 1, sale: 0 } });
+  });
+
+  it('counts low stock by the reorder point where one is set, else by the fixed line or the buffer', async () => {
+    const before = (await core.call('stats.overview', {})).lowStock;
+    const lamp = async (sku: string, onHand: number, reorderPoint: number | null) => {
+      await core.call('products.create', productInput(sku, { price: '30.00', currency: 'EUR' }));
+      if (onHand > 0) await core.call('stock.receive', { sku, quantity: onHand });
+      if (reorderPoint !== null) await core.call('products.reorder.set', { idOrSku: sku, location: 'main', reorderPoint, reorderQuantity: 10 });
+    };
+    await lamp('LAMP-1', 8, 10); // above the line of 5, but at or below its reorder point: low
+    await lamp('LAMP-2', 3, 1); // within the line of 5, but above its reorder point and the buffer: not low
+    await lamp('LAMP-3', 4, null); // no reorder point: the line of 5 applies, low
+    await lamp('LAMP-4', 2, 0); // above its reorder point, but at the shop's buffer of 2: low
+    await lamp('LAMP-5', 0, 10); // nothing available: out of stock, not low
+    // Goods on their way do not fill the shelf: LAMP-1 stays low with 20 incoming.
+    const supplier = await core.call('suppliers.create', { name: 'Lamp Works', currency: 'EUR' });
+    const po = await core.call('purchaseOrders.create', { supplierId: supplier.id, lines: [{ sku: 'LAMP-1', quantity: 20, unitCost: '9.00' }] });
+    await core.call('purchaseOrders.order', { id: po.id });
+
+    const o = await core.call('stats.overview', {});
+    expect(o.lowStock - before).toBe(3);
+    expect(o.outOfStock).toBe(2);
   });
 
   it('explains bad input', async () => {

@@ -26,5 +26,6 @@ describe('the glossary', () => {
 
   it('states the low-stock line it uses', () => {
     expect(glossaryEntry('low-stock').body.join(' ')).toContain('5 or fewer units');
+    expect(glossaryEntry('low-stock').body.join(' ')).toContain('no more than its reorder point');
   });
 });

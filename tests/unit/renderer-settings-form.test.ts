@@ -51,7 +51,21 @@ describe('settings form helpers', () => {
         hasPrivateKey: false,
       },
       channels: {
-        shopify: { secret: null, hasSecret: true, shopDomain: 'shop.myshopify.com', accessToken: null, hasAccessToken: true, locations: { main: 'gid://shopify/Location/1' }, pushEnabled: true, apiBaseUrl: '' },
+        shopify: {
+          secret: null,
+          hasSecret: true,
+          shopDomain: 'shop.myshopify.com',
+          auth: 'clientCredentials',
+          accessToken: null,
+          hasAccessToken: true,
+          clientId: null,
+          hasClientId: true,
+          clientSecret: null,
+          hasClientSecret: true,
+          locations: { main: 'gid://shopify/Location/1' },
+          pushEnabled: true,
+          apiBaseUrl: '',
+        },
         woocommerce: { secret: null, hasSecret: false, siteUrl: '', consumerKey: null, hasConsumerKey: false, consumerSecret: null, hasConsumerSecret: false, pushEnabled: false, apiBaseUrl: '' },
         google: {
           merchantId: '123',
@@ -76,6 +90,8 @@ describe('settings form helpers', () => {
     // Channel credentials go back as null (kept), their has* flags and the key's e-mail (read-only) not at all.
     expect(body.channels.shopify).toMatchObject({ accessToken: null, secret: null, shopDomain: 'shop.myshopify.com', pushEnabled: true });
     expect(body.channels.shopify).not.toHaveProperty('hasAccessToken');
+    expect(body.channels.shopify).toMatchObject({ auth: 'clientCredentials', clientId: null, clientSecret: null });
+    expect(body.channels.shopify).not.toHaveProperty('hasClientSecret');
     expect(body.channels.google).toMatchObject({ serviceAccountKey: null, merchantId: '123' });
     expect(body.channels.google).not.toHaveProperty('serviceAccountEmail');
     expect(settingsInput.safeParse(body).success).toBe(true);

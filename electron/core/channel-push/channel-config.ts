@@ -19,10 +19,16 @@ export const SHOPIFY_API_VERSION = '2026-10';
 export const GOOGLE_API_BASE = 'https://merchantapi.googleapis.com';
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 
+/**
+ * How the Admin API is signed in to: a permanent token, or a Dev Dashboard app's client ID and
+ * secret exchanged at `tokenUrl` (the shop's own address) for tokens that expire.
+ */
+export type ShopifyAuth = { kind: 'accessToken'; accessToken: string } | { kind: 'clientCredentials'; tokenUrl: string; clientId: string; clientSecret: string };
+
 export type ShopifyConfig = {
   channel: 'shopify';
   graphqlUrl: string;
-  accessToken: string;
+  auth: ShopifyAuth;
   /** Stockfeed location code → Shopify location gid; empty: the shop's only location gets everything. */
   locations: Record<string, string>;
 };
@@ -53,13 +59,15 @@ export function channelConfig(settings: StoredSettings, channel: PushChannel): C
   const c = settings.channels;
   if (channel === 'shopify') {
     const s = c.shopify;
-    const absent = [!s.shopDomain && 'shopDomain', !s.accessToken && 'accessToken'].filter((f): f is string => Boolean(f));
+    const byClient = s.auth === 'clientCredentials';
+    const credentials = byClient ? [!s.clientId && 'clientId', !s.clientSecret && 'clientSecret'] : [!s.accessToken && 'accessToken'];
+    const absent = [!s.shopDomain && 'shopDomain', ...credentials].filter((f): f is string => Boolean(f));
     if (absent.length > 0) return missing(channel, absent);
     const base = s.apiBaseUrl || `https://${s.shopDomain}`;
-    return {
-      config: { channel, graphqlUrl: `${base}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`, accessToken: s.accessToken ?? '', locations: s.locations },
-      problem: null,
-    };
+    const auth: ShopifyAuth = byClient
+      ? { kind: 'clientCredentials', tokenUrl: `${base}/admin/oauth/access_token`, clientId: s.clientId ?? '', clientSecret: s.clientSecret ?? '' }
+      : { kind: 'accessToken', accessToken: s.accessToken ?? '' };
+    return { config: { channel, graphqlUrl: `${base}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`, auth, locations: s.locations }, problem: null };
   }
   if (channel === 'woocommerce') {
     const s = c.woocommerce;
@@ -173,7 +181,7 @@ export function configFingerprint(settings: StoredSettings, channel: PushChannel
   const c = settings.channels[channel];
   const { secret: _s, hasSecret: _h, ...rest } = c as Record<string, unknown>;
   const publicPart = Object.fromEntries(
-    Object.entries(rest).filter(([k]) => !['accessToken', 'consumerKey', 'consumerSecret', 'serviceAccountKey', 'serviceAccountEmail'].includes(k) && !k.startsWith('has')),
+    Object.entries(rest).filter(([k]) => !['auth', 'accessToken', 'clientId', 'clientSecret', 'consumerKey', 'consumerSecret', 'serviceAccountKey', 'serviceAccountEmail'].includes(k) && !k.startsWith('has')),
   );
   const shop = { bufferStock: settings.bufferStock, backorderLeadDays: settings.backorderLeadDays, currency: settings.currency };
   return createHash('sha256').update(JSON.stringify({ channel, ...publicPart, shop })).digest('hex').slice(0, 32);

@@ -13,6 +13,7 @@ import type { ChannelAdapter, ChannelItem, FoundItem, SendItem, SendOutcome, Sen
 import type { ShopifyConfig } from './channel-config';
 import { ChannelError } from './channel-http';
 import { ShopifyGraphql } from './shopify-graphql';
+import { ShopifyToken } from './shopify-token';
 import { canonical, shopifyValue, type ShopifyValue } from './values';
 
 export type ShopifyDeps = { outbound: Outbound; allowPrivateNetwork: boolean; timeoutMs: number };
@@ -61,7 +62,8 @@ function levelsOf(node: Record<string, unknown>, gids: string[]): Record<string,
 }
 
 export function createShopifyChannel(config: ShopifyConfig, deps: ShopifyDeps): ChannelAdapter {
-  const graphql = new ShopifyGraphql({ outbound: deps.outbound, url: config.graphqlUrl, accessToken: config.accessToken, allowPrivateNetwork: deps.allowPrivateNetwork, timeoutMs: deps.timeoutMs });
+  const token = new ShopifyToken(config.auth, deps);
+  const graphql = new ShopifyGraphql({ outbound: deps.outbound, url: config.graphqlUrl, token, allowPrivateNetwork: deps.allowPrivateNetwork, timeoutMs: deps.timeoutMs });
   let locations: Array<{ id: string; name: string }> | null = null;
   let locationsAt = 0;
   let single: string | null = null;

@@ -8,6 +8,7 @@
  */
 import type { Outbound } from '../net/outbound';
 import { callJson, ChannelError, excerpt, pause, statusError } from './channel-http';
+import type { ShopifyToken } from './shopify-token';
 
 export type ThrottleStatus = { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
 
@@ -21,7 +22,8 @@ type GraphqlAnswer = {
 export type ShopifyGraphqlOptions = {
   outbound: Outbound;
   url: string;
-  accessToken: string;
+  /** The Admin API token: permanent, or exchanged from the client ID and secret and renewed. */
+  token: ShopifyToken;
   allowPrivateNetwork: boolean;
   timeoutMs: number;
 };
@@ -56,18 +58,27 @@ export class ShopifyGraphql {
    * for pacing. Returns `data`. Errors that are not THROTTLED are the request's fault ('items').
    */
   async run(query: string, variables: Record<string, unknown>, cost: number, signal: AbortSignal): Promise<Record<string, unknown>> {
+    let renewed = false;
     for (let throttled = 0; ; throttled++) {
       await this.pace(cost, signal);
+      const token = await this.options.token.current(signal);
       this.calls++;
       const answer = await callJson(this.options.outbound, this.options.url, {
         method: 'POST',
-        headers: { 'X-Shopify-Access-Token': this.options.accessToken },
+        headers: { 'X-Shopify-Access-Token': token },
         body: { query, variables },
         signal,
         timeoutMs: this.options.timeoutMs,
         allowPrivateNetwork: this.options.allowPrivateNetwork,
       });
       const body = (answer.body ?? {}) as GraphqlAnswer;
+      // An exchanged token Shopify no longer takes (revoked, a rotated secret, a clock ahead of ours): exchange again, once.
+      if (answer.status === 401 && this.options.token.renewable && !renewed) {
+        renewed = true;
+        this.options.token.refused(token);
+        throttled--;
+        continue;
+      }
       if (answer.status !== 200) throw statusError(answer, typeof body.errors === 'string' ? body.errors : '');
       const status = body.extensions?.cost?.throttleStatus;
       if (status) this.bucket = { ...status, at: Date.now() };

@@ -30,7 +30,7 @@ export type LineRow = {
   received: number;
 };
 
-type JoinedLine = LineRow & { sku: string; title: string };
+type JoinedLine = LineRow & { sku: string; title: string; supplier_sku: string | null };
 type JoinedOrder = OrderRow & { supplier_name: string; location_code: string };
 
 export const isOpen = (status: string): boolean => (OPEN_PURCHASE_ORDER_STATUSES as readonly string[]).includes(status);
@@ -65,6 +65,7 @@ function toOrder(row: JoinedOrder, lines: JoinedLine[], today: string): Purchase
     lines: lines.map((l) => ({
       id: l.id,
       sku: l.sku,
+      supplierSku: l.supplier_sku ?? null,
       title: l.title,
       quantity: num(l.quantity),
       unitCost: fromMinorUnits(num(l.unit_cost_minor), row.currency),
@@ -89,7 +90,9 @@ async function withLines(db: Db, orders: JoinedOrder[]): Promise<PurchaseOrder[]
   if (orders.length === 0) return [];
   const lines = (await db('purchase_order_lines as pl')
     .join('products as p', 'p.id', 'pl.product_id')
-    .select('pl.*', 'p.sku', 'p.title')
+    .join('purchase_orders as po', 'po.id', 'pl.purchase_order_id')
+    .leftJoin('product_suppliers as ps', (j) => j.on('ps.product_id', 'pl.product_id').andOn('ps.supplier_id', 'po.supplier_id'))
+    .select('pl.*', 'p.sku', 'p.title', 'ps.supplier_sku')
     .whereIn(
       'pl.purchase_order_id',
       orders.map((o) => o.id),

@@ -152,7 +152,7 @@ type ChannelsStored = Stored['channels'];
 
 /** The channel settings to store: sent fields, with every secret kept, replaced or removed (below) and the read-only flags dropped. */
 function channelsAfterUpdate(sent: ChannelsStored, before: ChannelsStored): ChannelsStored {
-  const { hasSecret: _a, hasAccessToken: _b, ...shopify } = sent.shopify;
+  const { hasSecret: _a, hasAccessToken: _b, hasClientId: _h, hasClientSecret: _i, ...shopify } = sent.shopify;
   const { hasSecret: _c, hasConsumerKey: _d, hasConsumerSecret: _e, ...woocommerce } = sent.woocommerce;
   const { hasServiceAccountKey: _f, serviceAccountEmail: _g, ...google } = sent.google;
   return {
@@ -161,6 +161,8 @@ function channelsAfterUpdate(sent: ChannelsStored, before: ChannelsStored): Chan
       ...shopify,
       secret: keepSecret(sent.shopify.secret, before.shopify.secret),
       accessToken: keepSecret(sent.shopify.accessToken, before.shopify.accessToken),
+      clientId: keepSecret(sent.shopify.clientId, before.shopify.clientId),
+      clientSecret: keepSecret(sent.shopify.clientSecret, before.shopify.clientSecret),
     },
     woocommerce: {
       ...woocommerce,
@@ -211,8 +213,13 @@ export function redact(s: Stored): Settings {
         secret: null,
         hasSecret: Boolean(s.channels.shopify.secret),
         shopDomain: s.channels.shopify.shopDomain,
+        auth: s.channels.shopify.auth,
         accessToken: null,
         hasAccessToken: Boolean(s.channels.shopify.accessToken),
+        clientId: null,
+        hasClientId: Boolean(s.channels.shopify.clientId),
+        clientSecret: null,
+        hasClientSecret: Boolean(s.channels.shopify.clientSecret),
         locations: s.channels.shopify.locations,
         pushEnabled: s.channels.shopify.pushEnabled,
         apiBaseUrl: s.channels.shopify.apiBaseUrl,

@@ -6,6 +6,7 @@
 import type { ParsedInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { fromMinorUnits } from '../../../shared/domain/money';
+import { LOW_STOCK_UNITS } from '../../../shared/domain/replenishment';
 import { MOVEMENT_KINDS, type MovementKind } from '../../../shared/schemas/stock';
 import type { MovementsPerDay, StatsOverview, StockHistory } from '../../../shared/schemas/stats';
 import { latestSeq } from '../changes/change-log';
@@ -48,15 +49,28 @@ export class StatsService {
       .sum({ incoming: 'incoming' })
       .groupBy('product_id')
       .as('s');
+    // Per product: how many locations have a reorder point, and at how many of them available is at
+    // or below it (few rows: only products someone gave a reorder point).
+    const points = db('reorder_settings as r')
+      .leftJoin('stock_levels as l', (j) => j.on('l.product_id', 'r.product_id').andOn('l.location_id', 'r.location_id'))
+      .whereNotNull('r.reorder_point')
+      .select('r.product_id')
+      .select(db.raw('count(*) as points'))
+      .select(db.raw('sum(case when coalesce(l.on_hand, 0) - coalesce(l.committed, 0) <= r.reorder_point then 1 else 0 end) as below'))
+      .groupBy('r.product_id')
+      .as('r');
     const available = 'coalesce(s.available, 0)';
     const buffer = 'coalesce(p.buffer_stock, ?)';
     const shopBuffer = this.deps.shopBufferStock();
+    const belowPoint = `case when r.product_id is null then ${available} <= ${LOW_STOCK_UNITS} else r.below > 0 end`;
     const counts = (await db('products as p')
       .leftJoin(perProduct, 's.product_id', 'p.id')
+      .leftJoin(points, 'r.product_id', 'p.id')
       .where('p.status', 'active')
       .select(db.raw('count(*) as active'))
       .select(db.raw(`sum(case when ${available} <= 0 then 1 else 0 end) as out_of_stock`))
       .select(db.raw(`sum(case when ${available} > 0 and ${available} <= ${buffer} then 1 else 0 end) as low`, [shopBuffer]))
+      .select(db.raw(`sum(case when ${available} > 0 and (${available} <= ${buffer} or ${belowPoint}) then 1 else 0 end) as low_stock`, [shopBuffer]))
       .select(db.raw('sum(coalesce(s.incoming, 0)) as incoming_units'))
       .select(db.raw('sum(case when coalesce(s.incoming, 0) > 0 then 1 else 0 end) as incoming_products'))
       .first()) as Record<string, unknown> | undefined;
@@ -68,6 +82,7 @@ export class StatsService {
         .map((v) => ({ currency: v.currency, value: fromMinorUnits(v.minor, v.currency), units: v.units })),
       activeProducts: num(counts?.active),
       atOrBelowBuffer: num(counts?.low),
+      lowStock: num(counts?.low_stock),
       outOfStock: num(counts?.out_of_stock),
       incomingUnits: num(counts?.incoming_units),
       incomingProducts: num(counts?.incoming_products),

@@ -1,19 +1,15 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { PublishStatus } from '../../../shared/schemas/publish';
-import type { Product } from '../../../shared/schemas/product';
 import type { MovementsPerDay, StatsOverview, StockHistory } from '../../../shared/schemas/stats';
 import type { Movement } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
 import { describeError } from '../api/errors';
-import { countLowStock, LOW_STOCK_PAGE, LOW_STOCK_UNITS, type LowStockCount } from '../low-stock';
 import { useChangesStore } from './changes';
 import { useProductNamesStore } from './product-names';
 import { useSettingsStore } from './settings';
 
 const LATEST_LIMIT = 10;
-/** Products read per request while looking for the low ones: most shops need one page. */
-const FEWEST_PAGE = 50;
 
 /**
  * The dashboard's figures. They follow the change stream: a committed stock or product change
@@ -24,7 +20,6 @@ export const useDashboardStore = defineStore('dashboard', () => {
   const names = useProductNamesStore();
   const settings = useSettingsStore();
   const overview = ref<StatsOverview | null>(null);
-  const lowStock = ref<LowStockCount | null>(null);
   const history = ref<StockHistory | null>(null);
   const perDay = ref<MovementsPerDay | null>(null);
   const latest = ref<Movement[]>([]);
@@ -48,32 +43,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
     }
   }
 
-  /**
-   * The active products with the fewest units available, fewest first, from just after the ones
-   * with nothing available (the overview counted those), until past the low-stock line.
-   */
-  async function fewestAvailable(outOfStock: number): Promise<Product[]> {
-    const found: Product[] = [];
-    while (found.length < LOW_STOCK_PAGE) {
-      const page = await client['products.list']({ status: 'active', sort: 'available', direction: 'asc', offset: outOfStock + found.length, limit: FEWEST_PAGE });
-      found.push(...page.products);
-      names.remember(page.products);
-      const last = page.products[page.products.length - 1];
-      if (page.products.length < FEWEST_PAGE || !last || last.stock.available > LOW_STOCK_UNITS) break;
-    }
-    return found;
-  }
-
   async function loadOverview(): Promise<void> {
-    const o = await client['stats.overview']({});
-    const fewest = await fewestAvailable(o.outOfStock);
-    overview.value = o;
-    lowStock.value = countLowStock({
-      atOrBelowBuffer: o.atOrBelowBuffer,
-      fewestAvailable: fewest,
-      shopBufferStock: settings.settings?.bufferStock ?? 0,
-      pageSize: LOW_STOCK_PAGE,
-    });
+    overview.value = await client['stats.overview']({});
   }
 
   async function loadLatest(): Promise<void> {
@@ -129,7 +100,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
     if (!active) return;
     for (const change of changes) {
       if (change.type === 'published') dirty.publish = true;
-      else if (['stock.changed', 'product.created', 'product.updated', 'settings.updated'].includes(change.type)) dirty.stock = true;
+      // replenishment.changed: a reorder point moves the low-stock line.
+      else if (['stock.changed', 'product.created', 'product.updated', 'settings.updated', 'replenishment.changed'].includes(change.type)) dirty.stock = true;
     }
     if (dirty.stock || dirty.publish) schedule();
   });
@@ -153,5 +125,5 @@ export const useDashboardStore = defineStore('dashboard', () => {
     timer = undefined;
   }
 
-  return { overview, lowStock, history, perDay, latest, publish, historySku, days, error, historyError, load, setDays, setHistorySku, pause };
+  return { overview, history, perDay, latest, publish, historySku, days, error, historyError, load, setDays, setHistorySku, pause };
 });

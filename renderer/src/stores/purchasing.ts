@@ -19,14 +19,20 @@ export const usePurchasingStore = defineStore('purchasing', () => {
   const suggestions = ref<SuggestionGroup[]>([]);
   const orders = ref<PurchaseOrder[]>([]);
   const filter = ref<OrderFilter>('open');
+  /** A supplier's id, or '' for every supplier. */
+  const supplierFilter = ref('');
   const loaded = ref(false);
   let timer: ReturnType<typeof setTimeout> | undefined;
+
+  function listInput(): Input<'purchaseOrders.list'> {
+    return { limit: 200, ...(filter.value ? { status: filter.value } : {}), ...(supplierFilter.value ? { supplier: supplierFilter.value } : {}) };
+  }
 
   async function load(): Promise<void> {
     const [s, g, o] = await Promise.all([
       client['suppliers.list']({}),
       client['replenishment.suggestions']({}),
-      client['purchaseOrders.list'](filter.value ? { status: filter.value, limit: 200 } : { limit: 200 }),
+      client['purchaseOrders.list'](listInput()),
     ]);
     suppliers.value = s.suppliers;
     suggestions.value = g.groups;
@@ -36,7 +42,12 @@ export const usePurchasingStore = defineStore('purchasing', () => {
 
   async function setFilter(value: OrderFilter): Promise<void> {
     filter.value = value;
-    orders.value = (await client['purchaseOrders.list'](value ? { status: value, limit: 200 } : { limit: 200 })).purchaseOrders;
+    orders.value = (await client['purchaseOrders.list'](listInput())).purchaseOrders;
+  }
+
+  async function setSupplierFilter(supplierId: string): Promise<void> {
+    supplierFilter.value = supplierId;
+    orders.value = (await client['purchaseOrders.list'](listInput())).purchaseOrders;
   }
 
   useChangesStore().on(['purchase_order.changed', 'purchase_order.ordered', 'purchase_order.received', 'supplier.changed', 'replenishment.changed', 'reorder.needed', 'stock.changed'], () => {
@@ -61,5 +72,18 @@ export const usePurchasingStore = defineStore('purchasing', () => {
     return created;
   }
 
-  return { suppliers, suggestions, orders, filter, loaded, load, setFilter, draftFrom, createSupplier };
+  async function updateSupplier(input: Input<'suppliers.update'>): Promise<Supplier> {
+    const updated = await client['suppliers.update']({ ...input, idempotencyKey: newIdempotencyKey() });
+    suppliers.value = suppliers.value.map((s) => (s.id === updated.id ? updated : s)).sort((a, b) => a.name.localeCompare(b.name));
+    return updated;
+  }
+
+  /** Refused (409, with the reason) while purchase orders name the supplier. */
+  async function deleteSupplier(id: string): Promise<void> {
+    await client['suppliers.delete']({ id, idempotencyKey: newIdempotencyKey() });
+    suppliers.value = suppliers.value.filter((s) => s.id !== id);
+    if (supplierFilter.value === id) await setSupplierFilter('');
+  }
+
+  return { suppliers, suggestions, orders, filter, supplierFilter, loaded, load, setFilter, setSupplierFilter, draftFrom, createSupplier, updateSupplier, deleteSupplier };
 });

@@ -19,7 +19,7 @@ export type SettingsDraft = ParsedInput<'settings.update'>;
 export function settingsToInput(settings: Settings): SettingsDraft {
   const { sftp, channels, ...rest } = settings;
   const { hasPassword: _p, hasPrivateKey: _k, hostFingerprintPinnedAt: _pinnedAt, ...sftpRest } = sftp;
-  const { hasSecret: _s, hasAccessToken: _t, ...shopify } = channels.shopify;
+  const { hasSecret: _s, hasAccessToken: _t, hasClientId: _ci, hasClientSecret: _cx, ...shopify } = channels.shopify;
   const { hasSecret: _w, hasConsumerKey: _ck, hasConsumerSecret: _cs, ...woocommerce } = channels.woocommerce;
   const { hasServiceAccountKey: _g, serviceAccountEmail: _e, ...google } = channels.google;
   return {
@@ -27,7 +27,7 @@ export function settingsToInput(settings: Settings): SettingsDraft {
     sftp: { ...sftpRest, password: null, privateKey: null },
     channels: {
       ...channels,
-      shopify: { ...shopify, locations: { ...shopify.locations }, secret: null, accessToken: null },
+      shopify: { ...shopify, locations: { ...shopify.locations }, secret: null, accessToken: null, clientId: null, clientSecret: null },
       woocommerce: { ...woocommerce, secret: null, consumerKey: null, consumerSecret: null },
       google: { ...google, serviceAccountKey: null },
     },

@@ -6,6 +6,7 @@
 export { hmacBase64, verifyHmacBase64, type EchoDelivery, type EchoSender } from './echo-webhooks';
 export { waitUntil, type Faults, type RecordedRequest, type ScriptedFailure } from './http-standin';
 export { startShopifyStandIn, type GraphqlCall, type ShopifyStandIn, type ShopifyStandInOptions } from './shopify-standin';
+export { CLIENT_CREDENTIALS_SCOPE, type TokenIssuer } from './shopify-token';
 export { startWooCommerceStandIn, type WooCommerceStandIn, type WooCommerceStandInOptions, type WooKey } from './woocommerce-standin';
 export { startGoogleStandIn, type DataSource, type GoogleStandIn, type GoogleStandInOptions, type InputCall } from './google-standin';
 export { CONTENT_SCOPE, GOOGLE_TOKEN_AUDIENCE, type ServiceAccountKey } from './google-token';

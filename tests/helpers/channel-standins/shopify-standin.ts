@@ -22,6 +22,7 @@ import { createBucket, operationCost, SINGLE_QUERY_MAX_COST, type Bucket } from 
 import { createRoot, RequestError, type ResolverContext } from './shopify-resolvers';
 import { SHOPIFY_API_VERSION, shopifySchema } from './shopify-schema';
 import { createShopState, type QuantityChange, type ShopState } from './shopify-state';
+import { createTokenIssuer, type TokenIssuer } from './shopify-token';
 
 export type ShopifyStandInOptions = {
   accessToken?: string;
@@ -32,6 +33,13 @@ export type ShopifyStandInOptions = {
   bucket?: { maximumAvailable?: number; restoreRate?: number };
   /** 2026-04 and later refuse inventorySetQuantities without @idempotent (default true). */
   requireIdempotency?: boolean;
+  /** The Dev Dashboard app's credentials for the client credentials grant (random when absent). */
+  clientId?: string;
+  clientSecret?: string;
+  /** Seconds a token from the grant lasts (Shopify: 86399). */
+  tokenLifetimeSeconds?: number;
+  /** False: the shop is outside the app's organization, and the grant answers shop_not_permitted. */
+  clientCredentialsPermitted?: boolean;
 };
 
 /** One GraphQL call as the stand-in understood it. */
@@ -54,6 +62,11 @@ export type ShopifyStandIn = {
   shopDomain: string;
   accessToken: string;
   appSecret: string;
+  /** The client credentials grant: POST /admin/oauth/access_token with these gives a token. */
+  clientId: string;
+  clientSecret: string;
+  /** Tokens issued by the grant: lifetime, what was handed out, revoke them all. */
+  tokens: TokenIssuer;
   /** Seed and inspect: locations, products, variants, inventory levels. */
   shop: ShopState;
   bucket: Bucket;
@@ -93,6 +106,7 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
   const accessToken = options.accessToken ?? `shpat_${crypto.randomBytes(16).toString('hex')}`;
   const appSecret = options.appSecret ?? crypto.randomBytes(16).toString('hex');
   const shopDomain = options.shopDomain ?? 'stockfeed-test.myshopify.com';
+  const tokens = createTokenIssuer({ clientId: options.clientId, clientSecret: options.clientSecret, lifetimeSeconds: options.tokenLifetimeSeconds, permitted: options.clientCredentialsPermitted });
   let groupId = 90_000_000_000;
   const context: ResolverContext = {
     state,
@@ -126,10 +140,14 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
   });
 
   function graphql(request: RecordedRequest): ApiAnswer {
+    if (request.path === '/admin/oauth/access_token') return tokens.handle(request);
     const match = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(request.path);
     if (!match || match[1] !== SHOPIFY_API_VERSION) return json(404, { errors: 'Not Found' });
     if (request.method !== 'POST') return json(405, { errors: 'Method Not Allowed' });
-    if (request.headers['x-shopify-access-token'] !== accessToken) return json(401, INVALID_TOKEN);
+    // The custom app's permanent token, or one from the client credentials grant until it expires.
+    const presented = request.headers['x-shopify-access-token'];
+    const token = Array.isArray(presented) ? presented[0] : presented;
+    if (token !== accessToken && !tokens.valid(token)) return json(401, INVALID_TOKEN);
     let body: { query?: unknown; variables?: unknown; operationName?: unknown };
     try {
       body = JSON.parse(request.body) as typeof body;
@@ -227,6 +245,9 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
     shopDomain,
     accessToken,
     appSecret,
+    clientId: tokens.clientId,
+    clientSecret: tokens.clientSecret,
+    tokens,
     shop: state,
     bucket,
     calls,
