@@ -5,7 +5,8 @@
  * than in the database: knex quoted every column of every row again, wrote SQLite's multi-row insert
  * as 500 `SELECT … UNION ALL` terms, and node-sqlite3 prepared the text again on every call.
  * Importing 100,000 products wrote ~700,000 rows that way (products, their change-log entries,
- * movements, stock rows) and spent most of its time there.
+ * movements, stock rows) and spent most of its time there. Values are strings, numbers, booleans
+ * and null (what the rows written here hold); on SQLite they travel as JSON (see sqliteRunner).
  */
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
