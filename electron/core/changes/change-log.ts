@@ -3,8 +3,7 @@ import { actorColumns, actorFromColumns, type Actor } from '../actor';
 import type { Change, ChangeType } from '../../../shared/schemas/changes';
 import type { ParsedInput } from '../../../shared/contract';
 import type { Db } from '../util/db-helpers';
-import { num } from '../util/db-helpers';
-import { bulkInsert } from '../db/bulk-insert';
+import { MAX_ROWS_PER_INSERT, num } from '../util/db-helpers';
 
 export type NewChange = {
   type: ChangeType;
@@ -26,8 +25,6 @@ export type ChangeRow = {
   actor_id?: string | null;
   actor_name?: string | null;
 };
-
-const CHANGE_COLUMNS = ['type', 'product_id', 'sku', 'payload', 'created_at', 'actor_kind', 'actor_id', 'actor_name'];
 
 export function toChange(row: ChangeRow): Change {
   return {
@@ -56,12 +53,20 @@ export async function appendChanges(trx: Knex.Transaction, entries: NewChange[],
     created_at: now,
     ...actorColumns(e.actor ?? actor),
   }));
-  // RETURNING gives the sequence numbers in insert order (bulk-insert.ts: prepared multi-row statements).
-  const seqs = (await bulkInsert(trx, 'changes', CHANGE_COLUMNS, rows, { returning: 'seq' })).map(num);
-  for (let j = 1; j < seqs.length; j++) {
-    if ((seqs[j] as number) <= (seqs[j - 1] as number)) throw new Error('change log sequence is not increasing');
+  const out: Change[] = [];
+  // Chunked to stay under the parameter limit; RETURNING gives the sequence numbers in insert order.
+  for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) {
+    const chunk = rows.slice(i, i + MAX_ROWS_PER_INSERT);
+    const returned: Array<{ seq: number | string }> = await trx('changes').insert(chunk).returning(['seq']);
+    const seqs = returned.map((r) => num(r.seq));
+    for (let j = 1; j < seqs.length; j++) {
+      if ((seqs[j] as number) <= (seqs[j - 1] as number)) throw new Error('change log sequence is not increasing');
+    }
+    chunk.forEach((row, j) =>
+      out.push(toChange({ ...row, seq: seqs[j] as number })),
+    );
   }
-  return rows.map((row, j) => toChange({ ...row, seq: seqs[j] as number }));
+  return out;
 }
 
 export async function listChanges(db: Db, input: ParsedInput<'changes.list'>): Promise<{ changes: Change[]; next: number }> {

@@ -17,7 +17,6 @@ import { AvailabilityTracker } from './availability-events';
 import { loadReorderPoints, ReorderTracker } from './reorder-events';
 import { findKeys, replay, requestHash } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
-import { bulkInsert } from '../db/bulk-insert';
 import { bool, chunkRows, chunkValues, num } from '../util/db-helpers';
 import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
 import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
@@ -52,13 +51,6 @@ type Plan = {
 type Step = { kind: 'error'; error: Error } | { kind: 'value'; value: StockOutput } | { kind: 'plan'; plan: Plan } | { kind: 'same-as'; index: number };
 
 const levelKey = (productId: string, locationId: string) => `${productId}|${locationId}`;
-
-/** Every column of the rows the engine writes, for bulkInsert (which writes the columns it is given). */
-const LEVEL_COLUMNS: ReadonlyArray<keyof LevelRow> = ['product_id', 'location_id', 'on_hand', 'committed', 'incoming', 'updated_at'];
-const MOVEMENT_COLUMNS: ReadonlyArray<keyof MovementRow> = [
-  'id', 'seq', 'product_id', 'location_id', 'quantity', 'kind', 'reason', 'reference', 'idempotency_key', 'reservation_id',
-  'transfer_id', 'purchase_order_line_id', 'created_at', 'actor_kind', 'actor_id', 'actor_name',
-];
 
 export type StockEngineDeps = SummaryContext & {
   locations: LocationDirectory;
@@ -723,13 +715,18 @@ class Batch {
     }
 
     const levelRows = [...this.dirtyLevels].map((k) => this.levels.get(k) as LevelRow);
-    await bulkInsert(trx, 'stock_levels', LEVEL_COLUMNS, levelRows, { conflict: ['product_id', 'location_id'], merge: ['on_hand', 'committed', 'incoming', 'updated_at'] });
+    for (const chunk of chunkRows(levelRows)) {
+      await trx('stock_levels')
+        .insert(chunk)
+        .onConflict(['product_id', 'location_id'])
+        .merge(['on_hand', 'committed', 'incoming', 'updated_at']);
+    }
     const reservationRows = [...this.dirtyReservations].map((id) => this.reservations.get(id) as ReservationRow);
     for (const chunk of chunkRows(reservationRows)) {
       await trx('reservations').insert(chunk).onConflict('id').merge(['status', 'updated_at', 'settled_by']);
     }
     const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
-    await bulkInsert(trx, 'movements', MOVEMENT_COLUMNS, movementRows);
+    for (const chunk of chunkRows(movementRows)) await trx('movements').insert(chunk);
 
     const values = new Map<number, StockOutput>();
     const keyRows: Array<Record<string, string>> = [];
