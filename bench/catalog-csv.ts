@@ -19,16 +19,19 @@ export function catalogSku(i: number): string {
   return `SKU-${String(i).padStart(6, '0')}`;
 }
 
-/** Writes `count` products (one row each, stock at `main`; every tenth also at `shop`). */
-export function writeCatalogCsv(file: string, count: number): void {
+/**
+ * Writes `count` products (one row each, stock at `main`). A later `round` gives every product
+ * another price and another figure on hand, as a supplier's next price list and stock file would.
+ */
+export function writeCatalogCsv(file: string, count: number, round = 0): void {
   const out = fs.openSync(file, 'w');
   const lines: string[] = ['sku,title,gtin,price,currency,item_group_id,location,on_hand'];
   for (let i = 1; i <= count; i++) {
     const word = WORDS[i % WORDS.length] as string;
     const colour = COLOURS[Math.floor(i / WORDS.length) % COLOURS.length] as string;
-    const price = `${(i % 90) + 5}.${String(i % 100).padStart(2, '0')}`;
+    const price = `${((i + round * 7) % 90) + 5}.${String(i % 100).padStart(2, '0')}`;
     const group = `G-${Math.floor(i / 3)}`;
-    lines.push(`${catalogSku(i)},${colour} ${word} ${i},${gtin13(i)},${price},EUR,${group},main,${i % 17}`);
+    lines.push(`${catalogSku(i)},${colour} ${word} ${i},${gtin13(i)},${price},EUR,${group},main,${(i + round) % 17}`);
     if (lines.length >= 5000) {
       fs.writeSync(out, `${lines.join('\n')}\n`);
       lines.length = 0;

@@ -19,6 +19,7 @@ import { benchProductList } from './product-list';
 import { benchProductBulk } from './product-bulk';
 import { benchChannels } from './channels';
 import { benchServe } from './serve';
+import { benchImport } from './import';
 
 type Context = { dir: string; stock: StockBenchOptions; pgUrl: string; seconds: number };
 
@@ -57,6 +58,12 @@ const SECTIONS: Section[] = [
     unavailable: () => null,
     // STOCKFEED_BENCH_LIST_PRODUCTS shrinks the catalogue here too.
     run: (ctx) => benchProductBulk(ctx.dir, Number(process.env.STOCKFEED_BENCH_LIST_PRODUCTS ?? 100_000)),
+  },
+  {
+    name: 'import',
+    unavailable: () => null,
+    // STOCKFEED_BENCH_IMPORT_ROWS shrinks the file for a quick look (the target is for 100,000).
+    run: (ctx) => benchImport(ctx.dir, Number(process.env.STOCKFEED_BENCH_IMPORT_ROWS ?? 100_000), ctx.pgUrl),
   },
   {
     name: 'serve',

@@ -4,13 +4,18 @@ import type { CsvEncoding } from '../../shared/csv/csv-format';
 import { PRESET_LABELS, type ImportPreset } from '../../shared/csv/import-presets';
 import { openCore, type Core } from '../core/core';
 import { exportCatalogCsv } from '../core/catalog/csv-export';
-import { importCatalogCsv, type ImportReport } from '../core/catalog/csv-import';
+import { importCatalogCsv, type ImportProgress, type ImportReport } from '../core/catalog/csv-import';
 import { resolveDbConfig } from '../core/db/connection';
 import { withActor } from '../core/actor';
 
 export type CliIo = {
   out(text: string): void;
   err(text: string): void;
+  /**
+   * Shows how far a long command is (on standard error); `final` is the last report. main.ts
+   * starts showing it after a second, so a quick import prints nothing extra.
+   */
+  progress?(text: string, final: boolean): void;
   /** Reads a new password (user add, user passwd); default: the terminal without echo, or stdin's first line. */
   readPassword?: () => Promise<string>;
 };
@@ -88,6 +93,21 @@ function printFormat(io: CliIo, report: ImportReport): void {
   }
 }
 
+const PHASE_WORDS: Record<ImportProgress['phase'], string> = {
+  reading: 'reading and checking rows',
+  checking: 'checking against the catalogue',
+  writing: 'writing',
+  done: 'done',
+};
+
+/** One line of import progress: "42% writing: 100,000 rows checked, 35,000 of 200,000 products and stock counts written". */
+export function progressLine(p: ImportProgress): string {
+  const n = (value: number) => value.toLocaleString('en');
+  const percent = p.percent === null ? '' : `${p.percent}% `;
+  const written = p.toWrite === null ? '' : `, ${n(p.written)} of ${plural(p.toWrite, 'product and stock count', 'products and stock counts')} written`;
+  return `${percent}${PHASE_WORDS[p.phase]}: ${plural(p.rowsChecked, 'row')} checked${written}`;
+}
+
 export async function importCommand(
   env: CliEnv,
   io: CliIo,
@@ -99,8 +119,9 @@ export async function importCommand(
   if (!stat) throw new CommandFailed(`Cannot import ${file}: there is no such file.`);
   if (!stat.isFile()) throw new CommandFailed(`Cannot import ${file}: it is not a file.`);
   const name = path.basename(file);
+  const onProgress = io.progress ? (p: ImportProgress) => io.progress?.(progressLine(p), p.phase === 'done') : undefined;
   const report = await withCore(env, io, false, (core) =>
-    importCatalogCsv(core, fs.createReadStream(file), { dryRun, name, preset }),
+    importCatalogCsv(core, fs.createReadStream(file), { dryRun, name, preset, onProgress, size: stat.size }),
   );
   printFormat(io, report);
   if (!report.ok) {

@@ -21,9 +21,11 @@ import { planImport, type ImportPlan, type PlanContext } from './import-plan';
 import { rowRule } from './import-presets';
 import { parseValues, type ImportIssue, type ParsedRow } from './import-rows';
 import { ImportRejected, writeImport } from './import-write';
+import { progressReporter, type ImportProgress, type ProgressReporter } from './import-progress';
 import { planPurchasingColumns } from '../purchasing/catalog-columns';
 
 export type { ImportIssue } from './import-rows';
+export type { ImportProgress } from './import-progress';
 
 export type CatalogDeps = {
   db: Db;
@@ -49,6 +51,10 @@ export type ImportOptions = {
   preset?: ImportPreset | undefined;
   /** The file's column for each field, when its header is not Stockfeed's own. */
   mapping?: ImportMapping | undefined;
+  /** Told how far the import is, a few times a second at most (import-progress.ts). */
+  onProgress?: ((progress: ImportProgress) => void) | undefined;
+  /** The file's size in bytes, when known: the reading phase's share of the percentage follows it. */
+  size?: number | undefined;
 };
 
 export type ImportReport = {
@@ -73,7 +79,7 @@ export type ImportReport = {
   elapsedMs: number;
 };
 
-type Record_ = { record: string[]; info: { empty_lines: number } };
+type Record_ = { record: string[]; info: { empty_lines: number; bytes: number } };
 
 type ReadResult = {
   rows: ParsedRow[];
@@ -85,7 +91,7 @@ type ReadResult = {
 };
 
 /** Reads and checks every record; the rows that parse, and the problems of those that do not. */
-async function readRows(input: Readable, options: ImportOptions): Promise<ReadResult> {
+async function readRows(input: Readable, options: ImportOptions, progress: ProgressReporter): Promise<ReadResult> {
   const source = await openCsvSource(input, options);
   const format: ImportFormatReport = {
     encoding: source.encoding,
@@ -133,6 +139,7 @@ async function readRows(input: Readable, options: ImportOptions): Promise<ReadRe
         continue;
       }
       records++;
+      progress.read(records, item.info.bytes);
       if (item.record.length !== layout.fields.length) {
         issues.push({ row, column: null, message: `the row has ${item.record.length} cells but the header has ${layout.fields.length} columns` });
         continue;
@@ -175,9 +182,19 @@ function sortIssues(issues: ImportIssue[]): ImportIssue[] {
  * bytes or text; never throws for a problem in the file, reports it.
  */
 export async function importCatalogCsv(deps: CatalogDeps, source: Readable, options: ImportOptions = {}): Promise<ImportReport> {
+  const progress = progressReporter(options.onProgress, options.size);
+  try {
+    return await runImport(deps, source, options, progress);
+  } finally {
+    progress.done();
+  }
+}
+
+async function runImport(deps: CatalogDeps, source: Readable, options: ImportOptions, progress: ProgressReporter): Promise<ImportReport> {
   const started = performance.now();
   const dryRun = options.dryRun ?? false;
-  const { rows, issues: readIssues, records, skipped, format, layout } = await readRows(source, options);
+  const { rows, issues: readIssues, records, skipped, format, layout } = await readRows(source, options, progress);
+  progress.checking(records);
   const settings = deps.settings.current();
   const planContext = (db: PlanContext['db'], now: string): PlanContext => ({
     db,
@@ -222,7 +239,7 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
       const plan = await planImport(planContext(ctx.trx, ctx.now), rows);
       const purchasing = await purchasingOf(ctx.trx);
       if (plan.issues.length > 0 || purchasing.issues.length > 0) return report(plan, [...plan.issues, ...purchasing.issues]);
-      await writeImport(ctx, plan, deps.queue, deps.summary);
+      await writeImport(ctx, plan, deps.queue, deps.summary, progress.writing(plan.creates.length + plan.updates.length + plan.counts.length));
       await purchasing.write(ctx);
       return report(plan, []);
     });

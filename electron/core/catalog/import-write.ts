@@ -9,13 +9,16 @@ import { productCreatedChange } from '../products/product-service';
 import type { SummaryContext } from '../stock/stock-summary';
 import type { ProductRow } from '../products/product-repository';
 import type { StockWriteQueue } from '../stock/stock-ops';
-import { chunkRows, chunkValues, insertRows } from '../util/db-helpers';
+import { bulkInsert } from '../db/bulk-insert';
+import { chunkValues } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
 import type { ImportIssue } from './import-rows';
 import type { ImportPlan } from './import-plan';
 
 /** Count operations handed to the stock engine per call; each call is a handful of statements. */
 const COUNT_CHUNK = 2000;
+/** Products written per step (a few statements each). */
+const WRITE_SLICE = 10_000;
 
 /** Columns an update may change; id and created_at stay as they are. */
 const UPDATABLE: Array<keyof ProductRow> = [
@@ -47,23 +50,37 @@ export class ImportRejected extends AppError {
   }
 }
 
+/**
+ * Writes a checked plan in the caller's transaction; `wrote` is told how many products and stock
+ * counts each step wrote (the import's progress).
+ */
 export async function writeImport(
   ctx: WriteContext,
   plan: ImportPlan,
   queue: Pick<StockWriteQueue, 'applyIn'>,
   summary: SummaryContext,
+  wrote: (count: number) => void = () => {},
 ): Promise<void> {
   const { trx } = ctx;
   // A barcode may move from one product to another within the file (import-gtins.ts): free every
   // GTIN that changes first, so the unique index never sees it on two products between statements.
   const moving = plan.updates.filter((u) => u.before.gtin !== null && u.row.gtin !== u.before.gtin).map((u) => u.row.id);
   for (const chunk of chunkValues(moving)) await trx('products').whereIn('id', chunk).update({ gtin: null });
-  await insertRows(trx, 'products', plan.creates);
-  await ctx.append(plan.creates.map(productCreatedChange));
+  // The columns of the rows newProductRow builds, so a column added to products needs no change here.
+  const columns = Object.keys(plan.creates[0] ?? plan.updates[0]?.row ?? {});
+  // In slices, so progress moves; the change log still lists the products in the file's order.
+  for (let i = 0; i < plan.creates.length; i += WRITE_SLICE) {
+    const slice = plan.creates.slice(i, i + WRITE_SLICE);
+    await bulkInsert(trx, 'products', columns, slice);
+    await ctx.append(slice.map(productCreatedChange));
+    wrote(slice.length);
+  }
 
   // An upsert on the primary key updates many rows per statement on both SQLite and PostgreSQL.
-  for (const chunk of chunkRows(plan.updates.map((u) => u.row))) {
-    await trx('products').insert(chunk).onConflict('id').merge(UPDATABLE);
+  for (let i = 0; i < plan.updates.length; i += WRITE_SLICE) {
+    const slice = plan.updates.slice(i, i + WRITE_SLICE);
+    await bulkInsert(trx, 'products', columns, slice.map((u) => u.row), { conflict: ['id'], merge: UPDATABLE });
+    wrote(slice.length);
   }
   // Edits of status, buffer, backorder or preorder can move a product across its buffer.
   const crossings = await productCrossings(trx, plan.updates.map((u) => ({ before: u.before, after: u.row })), summary);
@@ -79,6 +96,7 @@ export async function writeImport(
     outcomes.forEach((outcome, j) => {
       if (!outcome.ok) refused.push({ row: (chunk[j] as (typeof chunk)[number]).row, column: 'on_hand', message: outcome.error.message });
     });
+    wrote(chunk.length);
   }
   if (refused.length > 0) throw new ImportRejected(refused);
 }

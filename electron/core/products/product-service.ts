@@ -91,6 +91,16 @@ export type ProductPatch = {
 };
 
 /**
+ * Whether two field values are the same, as their JSON would say: plain values compared as they
+ * are, and only lists (the image addresses) as JSON. An import of 100,000 unchanged rows compared
+ * every field as JSON, 4 million JSON.stringify calls (~1 s).
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  return typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
  * Applies an update's fields to a stored row in memory. SKU and slug uniqueness need the database
  * and are the caller's to check; a changed currency re-checks the amounts it keeps.
  */
@@ -124,9 +134,7 @@ export function patchProductRow(row: ProductRow, input: ProductPatchFields, now:
 
   const before = current as Record<string, unknown>;
   const after = toProductFields(next) as Record<string, unknown>;
-  const changed = Object.keys(after).filter(
-    (k) => k !== 'stock' && k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
-  );
+  const changed = Object.keys(after).filter((k) => k !== 'stock' && k !== 'updatedAt' && !sameValue(before[k], after[k]));
   if (changed.length === 0) return { issues: [], next: row, change: null };
   next.updated_at = now;
   return {
