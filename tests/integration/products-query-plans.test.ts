@@ -61,6 +61,12 @@ describe('query plans of the Products screen on SQLite', () => {
     expect(found).not.toContain('TEMP B-TREE');
   });
 
+  it('counts the products a location holds from the partial index of its levels', async () => {
+    expect(await plan("select count(*) from stock_levels as s where s.location_id = 'x' and (s.on_hand <> 0 or s.committed <> 0 or s.incoming <> 0)")).toContain(
+      'USING INDEX stock_levels_location_id_holding_index',
+    );
+  });
+
   it('reads the dashboard figures from the index alone, already grouped by currency', async () => {
     const found = await plan(
       "select p.currency, count(*), sum(p.total_on_hand * p.price_minor), sum(p.total_committed), sum(p.total_incoming), sum(coalesce(p.buffer_stock, 2)) from products as p where p.status = 'active' group by p.currency",

@@ -153,6 +153,10 @@ export const SCHEMA: Record<string, TableShape> = {
       updated_at: required('timestamp'),
     },
     primaryKey: ['product_id', 'location_id'],
+    indexes: {
+      // The levels that hold anything, by location: the Products list's location filter counts them.
+      stock_levels_location_id_holding_index: { columns: ['location_id'], where: 'on_hand <> 0 OR committed <> 0 OR incoming <> 0' },
+    },
     foreignKeys: { product_id: 'products(id)', location_id: 'locations(id)' },
   },
   changes: {

@@ -64,9 +64,13 @@ function needsLevel(input: FilterInput): boolean {
 
 export type ListDeps = { db: Db; locations: LocationDirectory; shopBufferStock: number };
 
-/** A level that holds anything at all: what "stocked at the location" means to the filter. */
+/**
+ * A level that holds anything at all: what "stocked at the location" means to the filter. Written
+ * with literals, as the partial index stock_levels_location_id_holding_index is, so SQLite can
+ * count a location's products from that index (a bound 0 would not match its predicate).
+ */
 function holdsStock(w: Knex.QueryBuilder): Knex.QueryBuilder {
-  return w.where('s.on_hand', '<>', 0).orWhere('s.committed', '<>', 0).orWhere('s.incoming', '<>', 0);
+  return w.whereRaw('(s.on_hand <> 0 or s.committed <> 0 or s.incoming <> 0)');
 }
 
 /** The id of the filter's location (null for none); an unknown code is a 422 naming `location`. */

@@ -12,7 +12,8 @@ import type { Knex } from 'knex';
 // - (total_on_hand - total_committed), available: the out-of-stock, low and in-stock filters and
 //   their counts read a range of it;
 // - (status, currency, price_minor, total_…, buffer_stock): the dashboard's figures for active
-//   products, from the index alone, grouped by currency in its order.
+//   products, from the index alone, grouped by currency in its order;
+// - stock_levels (location_id) for the levels that hold anything: a location filter's count.
 // As in 20261204160000, the status-only index is created again after them, so SQLite (no
 // statistics) still takes it for the unordered reads of one status.
 //
@@ -44,6 +45,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('CREATE INDEX IF NOT EXISTS products_total_available_index ON products ((total_on_hand - total_committed))');
   await knex.raw(
     'CREATE INDEX IF NOT EXISTS products_status_currency_stock_index ON products (status, currency, price_minor, total_on_hand, total_committed, total_incoming, buffer_stock)',
+  );
+  await knex.raw(
+    'CREATE INDEX IF NOT EXISTS stock_levels_location_id_holding_index ON stock_levels (location_id) WHERE on_hand <> 0 OR committed <> 0 OR incoming <> 0',
   );
   await knex.raw('DROP INDEX IF EXISTS products_status_index');
   await knex.raw('CREATE INDEX IF NOT EXISTS products_status_index ON products (status)');
