@@ -31,3 +31,12 @@ export function selectJsonRows(count: number): string {
 export function jsonRows<T extends object>(rows: readonly T[], columns: ReadonlyArray<keyof T & string>): string {
   return JSON.stringify(rows.map((row) => columns.map((c) => (row[c] ?? null) as JsonCell)));
 }
+
+/**
+ * A JSON text as a SQLite string literal. Exact and safe: SQLite's only special character inside
+ * '…' is the quote itself (doubled here; no backslash escapes), and JSON.stringify escapes every
+ * control character (NUL included) and lone surrogate, so the literal is plain valid UTF-8.
+ */
+export function sqliteText(json: string): string {
+  return `'${json.replace(/'/g, "''")}'`;
+}

@@ -110,3 +110,15 @@ export class SqliteImmediateClient extends ClientSqlite3 {
     return super.destroyRawConnection(connection);
   }
 }
+
+type ExecConnection = { exec(sql: string, cb: (err: Error | null) => void): void };
+
+/**
+ * Runs several statements in one call on the connection of a SQLite transaction (node-sqlite3's
+ * `exec`: one trip to SQLite's thread for all of them; no parameters, no rows back). For the
+ * stock engine's writes, whose values are inlined with sqliteText.
+ */
+export async function execInTransaction(trx: { client: unknown }, sql: string): Promise<void> {
+  const connection = (await (trx.client as { acquireConnection(): Promise<ExecConnection> }).acquireConnection()) as ExecConnection;
+  await new Promise<void>((resolve, reject) => connection.exec(sql, (err) => (err ? reject(err) : resolve())));
+}

@@ -20,7 +20,7 @@ import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkRows, chunkValues, num } from '../util/db-helpers';
 import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
 import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
-import { insertMovements, upsertLevels, writeProductTotals, type ProductTotals } from './stock-writes';
+import { writeStockRows, type ProductTotals } from './stock-writes';
 import type { IncomingInput, LevelRow, MovementRow, PurchaseReceiptInput, ReservationRow, StockOp, StockOutput } from './stock-ops';
 
 type ProductLite = { id: string; sku: string; title: string; allowBackorder: boolean; status: string; facts: ProductFacts };
@@ -731,14 +731,15 @@ class Batch {
       at += 1 + plan.followUps.length;
     }
 
-    const levelRows = [...this.dirtyLevels].map((k) => this.levels.get(k) as LevelRow);
-    await upsertLevels(this.ctx, levelRows);
-    await writeProductTotals(this.ctx, this.totalsOf(new Set(levelRows.map((l) => l.product_id))));
+    // Reservations first: a movement may name one this batch created (reserved and shipped at once).
     const reservationRows = [...this.dirtyReservations].map((id) => this.reservations.get(id) as ReservationRow);
     for (const chunk of chunkRows(reservationRows)) {
       await trx('reservations').insert(chunk).onConflict('id').merge(['status', 'updated_at', 'settled_by']);
     }
-    await insertMovements(this.ctx, plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number }))));
+    const levelRows = [...this.dirtyLevels].map((k) => this.levels.get(k) as LevelRow);
+    const totals = this.totalsOf(new Set(levelRows.map((l) => l.product_id)));
+    const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
+    await writeStockRows(this.ctx, { levels: levelRows, totals, movements: movementRows });
 
     const values = new Map<number, StockOutput>();
     const keyRows: Array<Record<string, string>> = [];
