@@ -2,11 +2,12 @@
  * The stock engine's writes of a batch: its stock levels, each product's totals and its movements.
  *
  * On SQLite the three go to SQLite in one call: three statements in one `exec`, each taking its
- * rows from one JSON text (`json_each`) inlined as a string literal. Measured on the stock bench
- * (16 callers, 2 cores shared with other work): a statement costs a trip to node-sqlite3's thread,
- * 0.1–0.2 ms of the main thread's time under load whatever its size, and binding its values
- * another ~1 µs each (0.2 ms for a 16-row movement insert), so one call for the three instead of
- * one knex insert each took the batch from ~4.4 ms to ~N ms of CPU. PostgreSQL keeps knex's
+ * rows from one JSON text (`json_each`) inlined as a string literal. Measured with 16 concurrent
+ * receives per batch on 2 cores shared with other work (load 10–13): a statement costs a trip to
+ * node-sqlite3's thread, 0.1–0.2 ms of the main thread whatever its size, and binding its values
+ * another ~1 µs each (0.2 ms for a 16-row movement insert). A batch now makes five statements
+ * (BEGIN, the read, the change-log append, this, COMMIT) instead of seven, and costs ~4.6 ms of
+ * CPU instead of ~6.1 ms although it also writes the products' totals. PostgreSQL keeps knex's
  * multi-row SQL (and one UPDATE from json_to_recordset for the totals).
  */
 import { jsonRows, selectJsonRows, sqliteText } from '../db/json-rows';
