@@ -169,8 +169,9 @@ export async function checkCommand(env: CliEnv, io: CliIo): Promise<number> {
   }
   io.out(`${plural(report.mismatches.length, 'mismatch', 'mismatches')} between stock levels and the ledger (${plural(report.levelsChecked, 'stock level')} checked):`);
   for (const m of report.mismatches) {
-    if (m.field === 'received') io.out(`  ${m.sku} at ${m.location}: received on ${m.purchaseOrder ?? '?'} is ${m.stored}, its receive movements say ${m.expected}`);
-    else io.out(`  ${m.sku} at ${m.location}: ${m.field} is ${m.stored}, ${m.field === 'incoming' ? 'the open purchase orders say' : 'the ledger says'} ${m.expected}`);
+    const where = m.location === null ? 'in total over all locations' : `at ${m.location}`;
+    if (m.field === 'received') io.out(`  ${m.sku} ${where}: received on ${m.purchaseOrder ?? '?'} is ${m.stored}, its receive movements say ${m.expected}`);
+    else io.out(`  ${m.sku} ${where}: ${m.field} is ${m.stored}, ${m.field === 'incoming' ? 'the open purchase orders say' : 'the ledger says'} ${m.expected}`);
   }
   return 1;
 }

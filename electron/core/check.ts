@@ -1,9 +1,10 @@
 import { OPEN_PURCHASE_ORDER_STATUSES } from '../../shared/schemas/purchase-orders';
-import { num, type Db } from './util/db-helpers';
+import { chunkValues, num, type Db } from './util/db-helpers';
 
 export type LedgerMismatch = {
   sku: string;
-  location: string;
+  /** Null for the product's totals over every location (the columns of products). */
+  location: string | null;
   /** `received`: a purchase order line's received figure against the receive movements naming it. */
   field: 'onHand' | 'committed' | 'incoming' | 'received';
   stored: number;
@@ -18,7 +19,8 @@ export type LedgerReport = { ok: boolean; levelsChecked: number; mismatches: Led
 /**
  * Verifies that every stock level equals its ledger: on hand = sum of movements, committed = sum
  * of held reservations, incoming = what open purchase orders still expect at that location; and
- * every purchase order line's `received` = the sum of the receive movements that name the line.
+ * every purchase order line's `received` = the sum of the receive movements that name the line;
+ * and each product's totals equal the same sums over all its locations.
  * Grouped queries, so it stays quick on large catalogues.
  */
 export async function checkLedger(db: Db): Promise<LedgerReport> {
@@ -81,6 +83,7 @@ export async function checkLedger(db: Db): Promise<LedgerReport> {
     mismatches.push({ sku: productId, location: locationId, field, stored: 0, expected: total });
     seen.add(k);
   }
+  mismatches.push(...(await checkTotals(db, [onHandOf, heldOf, openOf])));
   mismatches.push(...(await checkReceivedLines(db)));
   return { ok: mismatches.length === 0, levelsChecked: levels.length, mismatches };
 }
@@ -108,4 +111,44 @@ async function checkReceivedLines(db: Db): Promise<LedgerMismatch[]> {
     .select('pl.id', 'pl.received', 'm.total', 'o.number', 'p.sku', 'l.code')
     .orderBy(['o.number', 'pl.position'])) as Array<{ id: string; received: unknown; total: unknown; number: string; sku: string; code: string }>;
   return rows.map((r) => ({ sku: r.sku, location: r.code, field: 'received', stored: num(r.received), expected: num(r.total), purchaseOrder: r.number, lineId: r.id }));
+}
+
+const TOTAL_FIELDS = ['onHand', 'committed', 'incoming'] as const;
+
+/**
+ * Each product's totals against the ledger's sums over its locations (`expected`: on hand, held
+ * and open sums by product|location, in TOTAL_FIELDS order). Only products whose totals are not
+ * all zero are read, plus those the ledger gives stock: on a large catalogue most hold nothing.
+ */
+async function checkTotals(db: Db, expected: Array<Map<string, number>>): Promise<LedgerMismatch[]> {
+  const sums = new Map<string, [number, number, number]>();
+  expected.forEach((byLevel, field) => {
+    for (const [k, total] of byLevel) {
+      const productId = k.slice(0, k.indexOf('|'));
+      const entry = sums.get(productId) ?? [0, 0, 0];
+      entry[field as 0 | 1 | 2] += total;
+      sums.set(productId, entry);
+    }
+  });
+  const rows = (await db('products')
+    .select('id', 'sku', 'total_on_hand', 'total_committed', 'total_incoming')
+    .whereNot('total_on_hand', 0)
+    .orWhereNot('total_committed', 0)
+    .orWhereNot('total_incoming', 0)) as Array<{ id: string; sku: string; total_on_hand: unknown; total_committed: unknown; total_incoming: unknown }>;
+  const stored = new Map(rows.map((r) => [r.id, { sku: r.sku, figures: [num(r.total_on_hand), num(r.total_committed), num(r.total_incoming)] }]));
+  // Products the ledger gives stock but whose totals were read as all zero (not in `rows`).
+  const missing = [...sums].filter(([id, figures]) => !stored.has(id) && figures.some((n) => n !== 0)).map(([id]) => id);
+  for (const chunk of chunkValues(missing)) {
+    for (const r of (await db('products').select('id', 'sku').whereIn('id', chunk)) as Array<{ id: string; sku: string }>) {
+      stored.set(r.id, { sku: r.sku, figures: [0, 0, 0] });
+    }
+  }
+  const mismatches: LedgerMismatch[] = [];
+  for (const [id, { sku, figures }] of stored) {
+    const want = sums.get(id) ?? [0, 0, 0];
+    TOTAL_FIELDS.forEach((field, i) => {
+      if (figures[i] !== want[i]) mismatches.push({ sku, location: null, field, stored: figures[i] as number, expected: want[i] as number });
+    });
+  }
+  return mismatches;
 }

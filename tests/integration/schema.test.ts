@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../electron/core/db/migrations/index';
 import { INT64_COLUMNS } from '../../electron/core/db/migrations/20261204130000_int64_money_quantities';
 import { INT64_COLUMNS as REPLENISHMENT_INT64_COLUMNS } from '../../electron/core/db/migrations/20261204180000_replenishment';
+import { INT64_COLUMNS as STOCK_TOTALS_INT64_COLUMNS } from '../../electron/core/db/migrations/20261205010000_product_stock_totals';
 import { SCHEMA, type ColumnShape, type IndexShape, type TableShape } from '../../electron/core/db/schema';
 import { openCore } from '../../electron/core/core';
 import { engines, startCore, type TestCore } from '../helpers/core';
@@ -25,7 +26,7 @@ describe.each(engines())('schema on %s', (engine) => {
     const int64 = Object.entries(SCHEMA).flatMap(([table, { columns }]) =>
       Object.entries(columns).filter(([, c]) => c.type === 'int64').map(([name]) => `${table}.${name}`),
     );
-    const made = [INT64_COLUMNS, REPLENISHMENT_INT64_COLUMNS].flatMap((columns) => Object.entries(columns));
+    const made = [INT64_COLUMNS, REPLENISHMENT_INT64_COLUMNS, STOCK_TOTALS_INT64_COLUMNS].flatMap((columns) => Object.entries(columns));
     expect(int64.sort()).toEqual(made.flatMap(([table, names]) => names.map((n) => `${table}.${n}`)).sort());
   });
 

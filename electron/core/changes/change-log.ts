@@ -4,6 +4,8 @@ import type { Change, ChangeType } from '../../../shared/schemas/changes';
 import type { ParsedInput } from '../../../shared/contract';
 import type { Db } from '../util/db-helpers';
 import { MAX_ROWS_PER_INSERT, num } from '../util/db-helpers';
+import { dialectOf } from '../db/connection';
+import { jsonRows, selectJsonRows } from '../db/json-rows';
 
 export type NewChange = {
   type: ChangeType;
@@ -38,6 +40,11 @@ export function toChange(row: ChangeRow): Change {
   };
 }
 
+const CHANGE_COLUMNS = ['type', 'product_id', 'sku', 'payload', 'created_at', 'actor_kind', 'actor_id', 'actor_name'] as const;
+
+/** SQLite: every append is this one prepared statement (see db/json-rows.ts). */
+const APPEND_SQLITE = `INSERT INTO changes (${CHANGE_COLUMNS.join(', ')}) ${selectJsonRows(CHANGE_COLUMNS.length)} RETURNING seq`;
+
 /**
  * Appends entries to the change log inside the caller's transaction and returns them with their
  * sequence numbers, in order. Writers are serialised (one queue per process, plus an advisory lock
@@ -57,16 +64,28 @@ export async function appendChanges(trx: Knex.Transaction, entries: NewChange[],
   // Chunked to stay under the parameter limit; RETURNING gives the sequence numbers in insert order.
   for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) {
     const chunk = rows.slice(i, i + MAX_ROWS_PER_INSERT);
-    const returned: Array<{ seq: number | string }> = await trx('changes').insert(chunk).returning(['seq']);
-    const seqs = returned.map((r) => num(r.seq));
-    for (let j = 1; j < seqs.length; j++) {
-      if ((seqs[j] as number) <= (seqs[j - 1] as number)) throw new Error('change log sequence is not increasing');
-    }
-    chunk.forEach((row, j) =>
-      out.push(toChange({ ...row, seq: seqs[j] as number })),
-    );
+    const seqs = dialectOf(trx) === 'sqlite' ? await appendSqlite(trx, chunk) : await appendPg(trx, chunk);
+    chunk.forEach((row, j) => out.push(toChange({ ...row, seq: seqs[j] as number })));
   }
   return out;
+}
+
+async function appendPg(trx: Knex.Transaction, chunk: object[]): Promise<number[]> {
+  const returned: Array<{ seq: number | string }> = await trx('changes').insert(chunk).returning(['seq']);
+  const seqs = returned.map((r) => num(r.seq));
+  for (let j = 1; j < seqs.length; j++) {
+    if ((seqs[j] as number) <= (seqs[j - 1] as number)) throw new Error('change log sequence is not increasing');
+  }
+  return seqs;
+}
+
+/**
+ * The rows go in in the order given (the statement's ORDER BY), each taking the next sequence
+ * number; SQLite does not promise RETURNING's order, so the numbers are put in ascending order.
+ */
+async function appendSqlite(trx: Knex.Transaction, chunk: Array<Record<(typeof CHANGE_COLUMNS)[number], string | null>>): Promise<number[]> {
+  const returned = (await trx.raw(APPEND_SQLITE, [jsonRows(chunk, CHANGE_COLUMNS)])) as Array<{ seq: number }>;
+  return returned.map((r) => num(r.seq)).sort((a, b) => a - b);
 }
 
 export async function listChanges(db: Db, input: ParsedInput<'changes.list'>): Promise<{ changes: Change[]; next: number }> {

@@ -3,6 +3,8 @@ declare module 'knex/lib/dialects/sqlite3/index.js' {
   export default class ClientSqlite3 {
     constructor(config: unknown);
     transaction(...args: unknown[]): unknown;
+    _query(connection: unknown, obj: unknown): Promise<unknown>;
+    destroyRawConnection(connection: unknown): Promise<void>;
   }
 }
 

@@ -100,6 +100,11 @@ export const SCHEMA: Record<string, TableShape> = {
       buffer_stock: optional('int64'),
       created_at: required('timestamp'),
       updated_at: required('timestamp'),
+      // The sums of the product's stock levels, written with them (stock/stock-writes.ts) and
+      // verified by check.ts: the list's stock filters and sorts and the dashboard read these.
+      total_on_hand: { type: 'int64', nullable: false, default: 0 },
+      total_committed: { type: 'int64', nullable: false, default: 0 },
+      total_incoming: { type: 'int64', nullable: false, default: 0 },
     },
     primaryKey: ['id'],
     indexes: {
@@ -116,6 +121,13 @@ export const SCHEMA: Record<string, TableShape> = {
       products_status_sku_index: { columns: ['status', 'sku'] },
       products_status_title_sku_index: { columns: ['status', 'title', 'sku'] },
       products_status_price_minor_sku_index: { columns: ['status', 'price_minor', 'sku'] },
+      // total_on_hand DESC in both (the direction is not read back by the drift test).
+      products_total_on_hand_sku_index: { columns: ['total_on_hand', 'sku'] },
+      products_status_total_on_hand_sku_index: { columns: ['status', 'total_on_hand', 'sku'] },
+      products_total_available_index: { columns: ['(total_on_hand - total_committed)'] },
+      products_status_currency_stock_index: {
+        columns: ['status', 'currency', 'price_minor', 'total_on_hand', 'total_committed', 'total_incoming', 'buffer_stock'],
+      },
     },
   },
   locations: {
@@ -141,6 +153,10 @@ export const SCHEMA: Record<string, TableShape> = {
       updated_at: required('timestamp'),
     },
     primaryKey: ['product_id', 'location_id'],
+    indexes: {
+      // The levels that hold anything, by location: the Products list's location filter counts them.
+      stock_levels_location_id_holding_index: { columns: ['location_id'], where: 'on_hand <> 0 OR committed <> 0 OR incoming <> 0' },
+    },
     foreignKeys: { product_id: 'products(id)', location_id: 'locations(id)' },
   },
   changes: {

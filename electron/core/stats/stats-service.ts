@@ -1,7 +1,7 @@
 /**
- * Dashboard figures, read from the stock levels and the ledger. Grouped queries only, so they stay
- * quick on a large catalogue; the stock level over time is rebuilt from movements (on hand is the
- * sum of a product's movements, which `check` verifies), never stored twice.
+ * Dashboard figures, read from each product's stock totals and the ledger. Grouped queries only, so
+ * they stay quick on a large catalogue; the stock level over time is rebuilt from movements (on
+ * hand is the sum of a product's movements, which `check` verifies), never stored twice.
  */
 import type { ParsedInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
@@ -13,6 +13,8 @@ import { latestSeq } from '../changes/change-log';
 import { exactSum, num, type Db } from '../util/db-helpers';
 
 const DAY_MS = 86_400_000;
+
+type CountColumn = 'active' | 'out_of_stock' | 'low' | 'low_stock' | 'incoming_units' | 'incoming_products';
 
 /** The `days` UTC dates ending today, oldest first. */
 export function dayRange(days: number, now: Date): string[] {
@@ -33,22 +35,6 @@ export class StatsService {
     const { db } = this.deps;
     // The sequence first: figures read after it are at least this fresh.
     const seq = await latestSeq(db);
-    const values = (await db('stock_levels as s')
-      .join('products as p', 'p.id', 's.product_id')
-      .where('p.status', 'active')
-      .andWhere('s.on_hand', '>', 0)
-      .select('p.currency')
-      // numeric on PostgreSQL (exact at any size); int64 on SQLite, exact as text (see exactSum).
-      .select(db.raw('cast(sum(cast(s.on_hand as numeric) * p.price_minor) as text) as value_minor'))
-      .sum({ units: 's.on_hand' })
-      .groupBy('p.currency')) as Array<{ currency: string; value_minor: unknown; units: unknown }>;
-
-    const perProduct = db('stock_levels')
-      .select('product_id')
-      .select(db.raw('sum(on_hand) - sum(committed) as available'))
-      .sum({ incoming: 'incoming' })
-      .groupBy('product_id')
-      .as('s');
     // Per product: how many locations have a reorder point, and at how many of them available is at
     // or below it (few rows: only products someone gave a reorder point).
     const points = db('reorder_settings as r')
@@ -59,33 +45,42 @@ export class StatsService {
       .select(db.raw('sum(case when coalesce(l.on_hand, 0) - coalesce(l.committed, 0) <= r.reorder_point then 1 else 0 end) as below'))
       .groupBy('r.product_id')
       .as('r');
-    const available = 'coalesce(s.available, 0)';
+    // One pass over active products, from the index products_status_currency_stock_index (plus the
+    // few with a reorder point): each product's totals are kept with its stock levels. On hand is
+    // never negative at any location (the engine refuses it), so a product's total counts exactly
+    // its units on hand.
+    const available = '(p.total_on_hand - p.total_committed)';
     const buffer = 'coalesce(p.buffer_stock, ?)';
     const shopBuffer = this.deps.shopBufferStock();
     const belowPoint = `case when r.product_id is null then ${available} <= ${LOW_STOCK_UNITS} else r.below > 0 end`;
-    const counts = (await db('products as p')
-      .leftJoin(perProduct, 's.product_id', 'p.id')
+    const values = (await db('products as p')
       .leftJoin(points, 'r.product_id', 'p.id')
       .where('p.status', 'active')
+      .select('p.currency')
       .select(db.raw('count(*) as active'))
+      // numeric on PostgreSQL (exact at any size); int64 on SQLite, exact as text (see exactSum).
+      .select(db.raw('cast(sum(case when p.total_on_hand > 0 then cast(p.total_on_hand as numeric) * p.price_minor else 0 end) as text) as value_minor'))
+      .select(db.raw('sum(case when p.total_on_hand > 0 then p.total_on_hand else 0 end) as units'))
       .select(db.raw(`sum(case when ${available} <= 0 then 1 else 0 end) as out_of_stock`))
       .select(db.raw(`sum(case when ${available} > 0 and ${available} <= ${buffer} then 1 else 0 end) as low`, [shopBuffer]))
       .select(db.raw(`sum(case when ${available} > 0 and (${available} <= ${buffer} or ${belowPoint}) then 1 else 0 end) as low_stock`, [shopBuffer]))
-      .select(db.raw('sum(coalesce(s.incoming, 0)) as incoming_units'))
-      .select(db.raw('sum(case when coalesce(s.incoming, 0) > 0 then 1 else 0 end) as incoming_products'))
-      .first()) as Record<string, unknown> | undefined;
+      .select(db.raw('sum(p.total_incoming) as incoming_units'))
+      .select(db.raw('sum(case when p.total_incoming > 0 then 1 else 0 end) as incoming_products'))
+      .groupBy('p.currency')) as Array<{ currency: string; value_minor: unknown; units: unknown } & Record<CountColumn, unknown>>;
+    const count = (column: CountColumn) => values.reduce((sum, v) => sum + num(v[column]), 0);
 
     return {
       stockValue: values
+        .filter((v) => num(v.units) > 0)
         .map((v) => ({ currency: v.currency, minor: exactSum(v.value_minor), units: num(v.units) }))
         .sort((a, b) => (b.minor > a.minor ? 1 : b.minor < a.minor ? -1 : 0))
         .map((v) => ({ currency: v.currency, value: fromMinorUnits(v.minor, v.currency), units: v.units })),
-      activeProducts: num(counts?.active),
-      atOrBelowBuffer: num(counts?.low),
-      lowStock: num(counts?.low_stock),
-      outOfStock: num(counts?.out_of_stock),
-      incomingUnits: num(counts?.incoming_units),
-      incomingProducts: num(counts?.incoming_products),
+      activeProducts: count('active'),
+      atOrBelowBuffer: count('low'),
+      lowStock: count('low_stock'),
+      outOfStock: count('out_of_stock'),
+      incomingUnits: count('incoming_units'),
+      incomingProducts: count('incoming_products'),
       seq,
     };
   }

@@ -6,7 +6,8 @@
  */
 import { needsReorder } from '../../../shared/domain/replenishment';
 import type { NewChange } from '../changes/change-log';
-import { chunkValues, num, type Db } from '../util/db-helpers';
+import type { Dialect } from '../db/connection';
+import { num } from '../util/db-helpers';
 import type { LevelFigures } from './stock-summary';
 
 type Key = string;
@@ -17,17 +18,23 @@ export function stockPosition(level: Pick<LevelFigures, 'on_hand' | 'committed' 
   return level ? level.on_hand - level.committed + level.incoming : 0;
 }
 
-/** The reorder points set for some products, by product and location id. */
-export async function loadReorderPoints(db: Db, productIds: string[]): Promise<Map<Key, number>> {
-  const points = new Map<Key, number>();
-  for (const chunk of chunkValues(productIds)) {
-    const rows = (await db('reorder_settings')
-      .select('product_id', 'location_id', 'reorder_point')
-      .whereIn('product_id', chunk)
-      .whereNotNull('reorder_point')) as Array<{ product_id: string; location_id: string; reorder_point: unknown }>;
-    for (const r of rows) points.set(keyOf(r.product_id, r.location_id), num(r.reorder_point));
+/**
+ * A column for a query over `products as p`: the product's reorder points as
+ * `location_id:point,…` (null when none is set). The stock engine reads them in the statement
+ * that reads the products, not in a statement of their own: each statement is a round trip on the
+ * one write connection, and most batches touch no product with a reorder point.
+ */
+export function reorderPointsColumn(dialect: Dialect): string {
+  const concat = dialect === 'pg' ? 'string_agg' : 'group_concat';
+  return `(select ${concat}(r.location_id || ':' || r.reorder_point, ',') from reorder_settings r where r.product_id = p.id and r.reorder_point is not null) as reorder_points`;
+}
+
+/** Adds a product's points, as reorderPointsColumn gives them, to the map by product and location id. */
+export function addReorderPoints(points: Map<Key, number>, productId: string, column: string | null): void {
+  for (const item of column ? column.split(',') : []) {
+    const at = item.lastIndexOf(':');
+    points.set(keyOf(productId, item.slice(0, at)), num(item.slice(at + 1)));
   }
-  return points;
 }
 
 /** The entry for a position that reached the reorder point. */

@@ -14,12 +14,13 @@ import type { Movement, MovementKind, Reservation, SettledBy, StockSnapshot } fr
 import { actorColumns, actorFromColumns, type Actor } from '../actor';
 import type { NewChange } from '../changes/change-log';
 import { AvailabilityTracker } from './availability-events';
-import { loadReorderPoints, ReorderTracker } from './reorder-events';
+import { addReorderPoints, ReorderTracker, reorderPointsColumn } from './reorder-events';
 import { findKeys, replay, requestHash } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkRows, chunkValues, num } from '../util/db-helpers';
 import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
 import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
+import { writeStockRows, type ProductTotals } from './stock-writes';
 import type { IncomingInput, LevelRow, MovementRow, PurchaseReceiptInput, ReservationRow, StockOp, StockOutput } from './stock-ops';
 
 type ProductLite = { id: string; sku: string; title: string; allowBackorder: boolean; status: string; facts: ProductFacts };
@@ -37,6 +38,8 @@ type JoinedRow = {
   committed: unknown;
   incoming: unknown;
   updated_at: string | null;
+  /** See reorderPointsColumn. */
+  reorder_points: string | null;
 };
 
 type Plan = {
@@ -126,12 +129,15 @@ class Batch {
     const select = () =>
       trx('products as p')
         .leftJoin('stock_levels as s', 's.product_id', 'p.id')
-        .select('p.id', 'p.sku', 'p.title', 'p.allow_backorder', 'p.status', 'p.preorder_date', 'p.buffer_stock', 's.location_id', 's.on_hand', 's.committed', 's.incoming', 's.updated_at');
+        .select('p.id', 'p.sku', 'p.title', 'p.allow_backorder', 'p.status', 'p.preorder_date', 'p.buffer_stock', 's.location_id', 's.on_hand', 's.committed', 's.incoming', 's.updated_at')
+        .select(trx.raw(reorderPointsColumn(this.ctx.dialect)));
     const rows: JoinedRow[] = [];
     for (const chunk of chunkValues([...skus])) rows.push(...((await select().whereIn('p.sku', chunk)) as JoinedRow[]));
     for (const chunk of chunkValues([...productIds])) rows.push(...((await select().whereIn('p.id', chunk)) as JoinedRow[]));
+    const points = new Map<string, number>();
     for (const row of rows) {
       if (!this.productsById.has(row.id)) {
+        addReorderPoints(points, row.id, row.reorder_points);
         const p: ProductLite = {
           id: row.id,
           sku: row.sku,
@@ -156,8 +162,6 @@ class Batch {
     }
     this.availability = new AvailabilityTracker(this.deps);
     for (const product of this.productsById.values()) this.availability.start(product.facts, this.levelsOf(product.id));
-    // One more statement per batch, and none for a batch whose products have no reorder point set.
-    const points = this.productsById.size > 0 ? await loadReorderPoints(trx, [...this.productsById.keys()]) : new Map<string, number>();
     this.reorder = new ReorderTracker(points, (id) => this.deps.locations.cachedById(id)?.code ?? id);
     for (const product of this.productsById.values()) this.reorder.start(product.id, this.levelsOf(product.id));
   }
@@ -702,6 +706,19 @@ class Batch {
 
   // ---- writes: one multi-row statement per table ----------------------------------------------
 
+  /** The products' totals over every location: load() read all of a product's levels. */
+  private totalsOf(productIds: Set<string>): ProductTotals[] {
+    return [...productIds].map((id) => {
+      const totals: ProductTotals = { product_id: id, total_on_hand: 0, total_committed: 0, total_incoming: 0 };
+      for (const level of this.levelsOf(id)) {
+        totals.total_on_hand += level.on_hand;
+        totals.total_committed += level.committed;
+        totals.total_incoming += level.incoming;
+      }
+      return totals;
+    });
+  }
+
   private async write(steps: Step[]): Promise<Array<Outcome<StockOutput>>> {
     const { trx, now } = this.ctx;
     const plans = steps.flatMap((s) => (s.kind === 'plan' ? [s.plan] : []));
@@ -714,19 +731,15 @@ class Batch {
       at += 1 + plan.followUps.length;
     }
 
-    const levelRows = [...this.dirtyLevels].map((k) => this.levels.get(k) as LevelRow);
-    for (const chunk of chunkRows(levelRows)) {
-      await trx('stock_levels')
-        .insert(chunk)
-        .onConflict(['product_id', 'location_id'])
-        .merge(['on_hand', 'committed', 'incoming', 'updated_at']);
-    }
+    // Reservations first: a movement may name one this batch created (reserved and shipped at once).
     const reservationRows = [...this.dirtyReservations].map((id) => this.reservations.get(id) as ReservationRow);
     for (const chunk of chunkRows(reservationRows)) {
       await trx('reservations').insert(chunk).onConflict('id').merge(['status', 'updated_at', 'settled_by']);
     }
+    const levelRows = [...this.dirtyLevels].map((k) => this.levels.get(k) as LevelRow);
+    const totals = this.totalsOf(new Set(levelRows.map((l) => l.product_id)));
     const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
-    for (const chunk of chunkRows(movementRows)) await trx('movements').insert(chunk);
+    await writeStockRows(this.ctx, { levels: levelRows, totals, movements: movementRows });
 
     const values = new Map<number, StockOutput>();
     const keyRows: Array<Record<string, string>> = [];

@@ -19,6 +19,7 @@ import * as users from './20261204220000_users';
 import * as actors from './20261204220100_actors';
 import * as leases from './20261204210000_leases';
 import * as storefrontTokens from './20261204210100_storefront_tokens';
+import * as productStockTotals from './20261205010000_product_stock_totals';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -47,6 +48,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261204210100_storefront_tokens', storefrontTokens],
   ['20261204220000_users', users],
   ['20261204220100_actors', actors],
+  ['20261205010000_product_stock_totals', productStockTotals],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

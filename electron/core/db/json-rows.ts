@@ -1,0 +1,42 @@
+/**
+ * Multi-row writes on SQLite with the rows in one JSON parameter: `INSERT … SELECT j.value->>0, …
+ * FROM json_each(?)`. The SQL text is the same for any number of rows, so one prepared statement
+ * serves every batch (db/sqlite-client.ts keeps it), and node-sqlite3 binds one string instead of
+ * a value per cell: binding is synchronous work on the main thread, about 1 µs a value, so a
+ * 16-row movement insert spent 0.2 ms binding before SQLite saw it (measured: 0.20 ms bound value
+ * by value against 0.04 ms as one JSON text, 0.55 ms against 0.20 ms for the whole statement).
+ *
+ * Values travel as JSON: strings, whole numbers within 2^53 (every stored figure is,
+ * shared/domain/limits.ts) and null, which `->>` returns as TEXT, INTEGER and NULL, as binding
+ * them would.
+ */
+
+export type JsonCell = string | number | null;
+
+/** `j.value->>0, j.value->>1, …`: the columns of each JSON row, in order. */
+export function jsonColumns(count: number): string {
+  return Array.from({ length: count }, (_, i) => `j.value->>${i}`).join(', ');
+}
+
+/**
+ * `SELECT <columns> FROM json_each(?) AS j WHERE true ORDER BY j.key`: the rows in the order they
+ * were given (insert order is sequence order for the change log). `WHERE true` lets an upsert's
+ * `ON CONFLICT` follow without SQLite reading it as a join constraint.
+ */
+export function selectJsonRows(count: number): string {
+  return `SELECT ${jsonColumns(count)} FROM json_each(?) AS j WHERE true ORDER BY j.key`;
+}
+
+/** The rows as the one JSON parameter, each as an array of `columns` in order. */
+export function jsonRows<T extends object>(rows: readonly T[], columns: ReadonlyArray<keyof T & string>): string {
+  return JSON.stringify(rows.map((row) => columns.map((c) => (row[c] ?? null) as JsonCell)));
+}
+
+/**
+ * A JSON text as a SQLite string literal. Exact and safe: SQLite's only special character inside
+ * '…' is the quote itself (doubled here; no backslash escapes), and JSON.stringify escapes every
+ * control character (NUL included) and lone surrogate, so the literal is plain valid UTF-8.
+ */
+export function sqliteText(json: string): string {
+  return `'${json.replace(/'/g, "''")}'`;
+}

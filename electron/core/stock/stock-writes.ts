@@ -1,0 +1,84 @@
+/**
+ * The stock engine's writes of a batch: its stock levels, each product's totals and its movements.
+ *
+ * On SQLite the three go to SQLite in one call: three statements in one `exec`, each taking its
+ * rows from one JSON text (`json_each`) inlined as a string literal. Measured with 16 concurrent
+ * receives per batch on 2 cores shared with other work (load 10–13): a statement costs a trip to
+ * node-sqlite3's thread, 0.1–0.2 ms of the main thread whatever its size, and binding its values
+ * another ~1 µs each (0.2 ms for a 16-row movement insert). A batch now makes five statements
+ * (BEGIN, the read, the change-log append, this, COMMIT) instead of seven, and costs ~4.6 ms of
+ * CPU instead of ~6.1 ms although it also writes the products' totals. PostgreSQL keeps knex's
+ * multi-row SQL (and one UPDATE from json_to_recordset for the totals).
+ */
+import { jsonRows, selectJsonRows, sqliteText } from '../db/json-rows';
+import { execInTransaction } from '../db/sqlite-client';
+import { chunkRows } from '../util/db-helpers';
+import type { WriteContext } from '../write-queue';
+import type { LevelRow, MovementRow } from './stock-ops';
+
+/** A product's stock summed over its locations, as products keeps it for lists and the dashboard. */
+export type ProductTotals = { product_id: string; total_on_hand: number; total_committed: number; total_incoming: number };
+
+export type StockRows = { levels: LevelRow[]; totals: ProductTotals[]; movements: MovementRow[] };
+
+const LEVEL_COLUMNS = ['product_id', 'location_id', 'on_hand', 'committed', 'incoming', 'updated_at'] as const;
+const MOVEMENT_COLUMNS = [
+  'id',
+  'seq',
+  'product_id',
+  'location_id',
+  'quantity',
+  'kind',
+  'reason',
+  'reference',
+  'idempotency_key',
+  'reservation_id',
+  'transfer_id',
+  'purchase_order_line_id',
+  'created_at',
+  'actor_kind',
+  'actor_id',
+  'actor_name',
+] as const;
+const TOTAL_COLUMNS = ['product_id', 'total_on_hand', 'total_committed', 'total_incoming'] as const;
+
+/**
+ * Writes a batch's rows in its transaction: the levels it changed (new ones inserted, the others
+ * replaced), their products' totals (the sums of each product's levels, so the Products list and
+ * the dashboard read a column instead of summing levels per query; `check` verifies them), and its
+ * movements, after the levels (in the same transaction, so nothing sees one without the other).
+ */
+export async function writeStockRows(ctx: WriteContext, rows: StockRows): Promise<void> {
+  if (ctx.dialect === 'sqlite') return writeSqlite(ctx, rows);
+  const { trx } = ctx;
+  for (const chunk of chunkRows(rows.levels)) {
+    await trx('stock_levels').insert(chunk).onConflict(['product_id', 'location_id']).merge(['on_hand', 'committed', 'incoming', 'updated_at']);
+  }
+  if (rows.totals.length > 0) {
+    await trx.raw(
+      'UPDATE products AS p SET total_on_hand = t.total_on_hand, total_committed = t.total_committed, total_incoming = t.total_incoming ' +
+        'FROM json_to_recordset(?::json) AS t(product_id text, total_on_hand bigint, total_committed bigint, total_incoming bigint) WHERE p.id = t.product_id',
+      [JSON.stringify(rows.totals)],
+    );
+  }
+  for (const chunk of chunkRows(rows.movements)) await trx('movements').insert(chunk);
+}
+
+async function writeSqlite(ctx: WriteContext, rows: StockRows): Promise<void> {
+  const statements: string[] = [];
+  const from = <T extends object>(list: readonly T[], columns: ReadonlyArray<keyof T & string>) => selectJsonRows(columns.length).replace('?', () => sqliteText(jsonRows(list, columns)));
+  if (rows.levels.length > 0) {
+    statements.push(
+      `INSERT INTO stock_levels (${LEVEL_COLUMNS.join(', ')}) ${from(rows.levels, LEVEL_COLUMNS)} ` +
+        'ON CONFLICT (product_id, location_id) DO UPDATE SET on_hand = excluded.on_hand, committed = excluded.committed, incoming = excluded.incoming, updated_at = excluded.updated_at',
+    );
+  }
+  if (rows.totals.length > 0) {
+    statements.push(
+      'UPDATE products SET total_on_hand = j.value->>1, total_committed = j.value->>2, total_incoming = j.value->>3 ' +
+        `FROM json_each(${sqliteText(jsonRows(rows.totals, TOTAL_COLUMNS))}) AS j WHERE products.id = j.value->>0`,
+    );
+  }
+  if (rows.movements.length > 0) statements.push(`INSERT INTO movements (${MOVEMENT_COLUMNS.join(', ')}) ${from(rows.movements, MOVEMENT_COLUMNS)}`);
+  if (statements.length > 0) await execInTransaction(ctx.trx, statements.join(';\n'));
+}
