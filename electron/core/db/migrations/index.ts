@@ -19,6 +19,7 @@ import * as users from './20261204220000_users';
 import * as actors from './20261204220100_actors';
 import * as leases from './20261204210000_leases';
 import * as productCategories from './20261205020000_product_categories';
+import * as publishedCollections from './20261205020100_published_collections';
 import * as storefrontTokens from './20261204210100_storefront_tokens';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
@@ -49,6 +50,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261204220000_users', users],
   ['20261204220100_actors', actors],
   ['20261205020000_product_categories', productCategories],
+  ['20261205020100_published_collections', publishedCollections],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
