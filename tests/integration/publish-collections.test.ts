@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { engines, startCore, type TestCore } from '../helpers/core';
+import { engines, startCore, tempDir, type TestCore } from '../helpers/core';
 import { configureShop, goodProduct, parseFeed, parseTsv, SHOP, sitemapEntries, sitemapIndexEntries, xmllint } from '../fixtures/publish/helpers';
 import { SchemaVocabulary } from '../fixtures/publish/schema-vocabulary';
 import { skipWithout, titled } from '../helpers/system-services';
@@ -212,6 +212,20 @@ describe.each(engines())('collections on %s', (engine) => {
     expect(fs.readFileSync(path.join(dir, 'sitemap.xml'), 'utf8')).toContain('<urlset');
     expect((await c.call('publish.status', {})).artifacts.find((a) => a.artifact === 'collections')).toMatchObject({ enabled: false, files: [] });
     expectManifestMatches(dir);
+  });
+
+  it('goes on publishing into a folder of the owner\'s choosing: the collection files are Stockfeed\'s own there', async () => {
+    const web = path.join(tempDir('stockfeed-web-'), 'feeds');
+    try {
+      const { c } = await shop({ publishDir: web });
+      expect(fs.existsSync(path.join(web, 'collections', 'home.json'))).toBe(true);
+      await c.call('stock.count', { sku: 'PAN-1', quantity: 0 });
+      await c.publisher.idle();
+      expect((await c.call('publish.status', {})).artifacts.map((a) => a.error)).toEqual([null, null, null, null, null, null]);
+      expect(readCollection(web, 'home-kitchen-pans').empty).toBe(true);
+    } finally {
+      fs.rmSync(path.dirname(web), { recursive: true, force: true });
+    }
   });
 
   it('imports and exports the category columns; a file without them imports as before', async () => {
