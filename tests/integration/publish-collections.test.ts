@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openCore } from '../../electron/core/core';
 import { engines, startCore, tempDir, type TestCore } from '../helpers/core';
 import { configureShop, goodProduct, parseFeed, parseTsv, SHOP, sitemapEntries, sitemapIndexEntries, xmllint } from '../fixtures/publish/helpers';
 import { SchemaVocabulary } from '../fixtures/publish/schema-vocabulary';
@@ -180,6 +181,24 @@ describe.each(engines())('collections on %s', (engine) => {
     await c.publisher.idle();
     expect(readCollection(dir, 'home-kitchen-mugs').lastmod > JSON.parse(before.get('home-kitchen-mugs.json') as string).lastmod).toBe(true);
     expect(collectionFiles(dir).get('home-kitchen-pans.json')).toBe(before.get('home-kitchen-pans.json'));
+  });
+
+  it('keeps every collection\'s lastmod when another process publishes the same catalogue (published_collections)', async () => {
+    const { c, dir } = await shop();
+    const before = collectionFiles(dir);
+    const sitemapBefore = fs.readFileSync(path.join(dir, 'sitemap-collections.xml'), 'utf8');
+    await c.publisher.stop();
+    await new Promise((r) => setTimeout(r, 5));
+    const again = await openCore({ dataDir: c.dataDir, databaseUrl: c.config.kind === 'pg' ? c.config.url : undefined, expirySweepMs: 0 });
+    try {
+      await again.publisher.start();
+      await again.publisher.idle();
+      expect(collectionFiles(dir)).toEqual(before);
+      expect(fs.readFileSync(path.join(dir, 'sitemap-collections.xml'), 'utf8')).toBe(sitemapBefore);
+      expectManifestMatches(dir);
+    } finally {
+      await again.close();
+    }
   });
 
   it('leaves an empty collection out of the sitemap with emptyCollections "drop", and says so in its data file', async () => {
