@@ -17,11 +17,8 @@ export type Member = {
   availability: Availability;
   /** Its entry in the data file's `products`, as JSON text. */
   entry: string;
-  /** The first 32 bits of the entry's SHA-256: a collection's content hash sums its listed members'. */
+  /** The first 32 bits of the entry's SHA-256: a collection's content hash is made of its listed members'. */
   entryHash: number;
-  /** Its ItemList entry's url and name, for the JSON-LD. */
-  url: string;
-  name: string;
 };
 
 /** A product's place in the collections: its member entry and the collections (as it spells them). */
