@@ -110,12 +110,12 @@ function peakMb(): number {
 }
 
 /** Our full publish into a fresh folder, with or without the JSON-LD files. */
-async function phaseOurs(dataDir: string, out: string, jsonLd: boolean): Promise<PhaseResult> {
+async function phaseOurs(dataDir: string, out: string, jsonLd: boolean, collections = true): Promise<PhaseResult> {
   const core = await open(dataDir);
   try {
     const settings = await core.handlers['settings.get']({});
     await core.handlers['settings.update'](
-      parseInput(contract['settings.update'].input, { ...settings, publishDir: out, artifacts: { ...settings.artifacts, jsonLd } }),
+      parseInput(contract['settings.update'].input, { ...settings, publishDir: out, artifacts: { ...settings.artifacts, jsonLd, collections } }),
     );
     const before = process.memoryUsage().rss / 1e6;
     const cpu0 = process.cpuUsage();
@@ -125,7 +125,7 @@ async function phaseOurs(dataDir: string, out: string, jsonLd: boolean): Promise
     const cpu = process.cpuUsage(cpu0);
     const status = await core.publisher.status();
     const bytes = status.artifacts.filter((a) => a.artifact !== 'jsonLd').reduce((n, a) => n + a.counts.bytes, 0);
-    const collections = status.artifacts.find((a) => a.artifact === 'collections')?.counts;
+    const collectionCounts = status.artifacts.find((a) => a.artifact === 'collections')?.counts;
     return {
       seconds,
       peakMb: peakMb(),
@@ -135,8 +135,8 @@ async function phaseOurs(dataDir: string, out: string, jsonLd: boolean): Promise
         rssBefore: before,
         cpuUser: cpu.user / 1e6,
         cpuSystem: cpu.system / 1e6,
-        collections: collections?.items ?? 0,
-        collectionsMb: (collections?.bytes ?? 0) / 1e6,
+        collections: collectionCounts?.items ?? 0,
+        collectionsMb: (collectionCounts?.bytes ?? 0) / 1e6,
       },
     };
   } finally {
@@ -359,6 +359,9 @@ export async function benchPublish(root: string, options: PublishBenchOptions): 
   const first = await inChild(['ours', big, path.join(root, 'out-first'), 'false']);
   line('first publish of the catalogue', `${s2(first.seconds)}, peak ${mb(first.peakMb)} (feed + sitemap, every product recorded)`);
   fs.rmSync(path.join(root, 'out-first'), { recursive: true, force: true });
+  // The same full publish without the collection files, in the same run: what they cost.
+  const bare = await inChild(['ours', big, path.join(root, 'out-bare'), 'false', 'no-collections']);
+  line('feed XML + TSV + sitemap, full, collections off', `${s2(bare.seconds)}, peak ${mb(bare.peakMb)}`);
   const feed = await inChild(['ours', big, path.join(root, 'out-feed'), 'false']);
   line('feed XML + TSV + sitemap, full', `${s2(feed.seconds)}, peak ${mb(feed.peakMb)} (process before the publish: ${mb(Number(feed.extra?.rssBefore))}; ${Number(feed.extra?.mb).toFixed(0)} MB written, of which ${Number(feed.extra?.collections)} collection files ${Number(feed.extra?.collectionsMb).toFixed(0)} MB; CPU ${s2(cpuOf(feed))}) — target < ${TARGET.feedSeconds} s and < ${TARGET.feedPeakMb} MB: ${verdict(feed.seconds < TARGET.feedSeconds && feed.peakMb < TARGET.feedPeakMb)}`);
   // Creating 100,000 small files varies a lot on a shared disk (3 to 20 s seen here): the floor is
@@ -403,7 +406,7 @@ export async function benchPublish(root: string, options: PublishBenchOptions): 
 async function child(argv: string[]): Promise<void> {
   const [phase, a = '', b = '', c = ''] = argv;
   let result: PhaseResult;
-  if (phase === 'ours') result = await phaseOurs(a, b, c === 'true');
+  if (phase === 'ours') result = await phaseOurs(a, b, c === 'true', argv[4] !== 'no-collections');
   else if (phase === 'floor') result = phaseFloor(a, Number(b));
   else if (phase === 'peers') result = await phasePeers(a, b);
   else if (phase === 'incremental') result = await phaseIncremental(a, b, Number(c), argv[4] !== 'no-collections');
