@@ -98,6 +98,10 @@ export const SCHEMA: Record<string, TableShape> = {
       // A date (YYYY-MM-DD), not an instant.
       preorder_date: optional('varchar(10)'),
       buffer_stock: optional('int64'),
+      // The shop's own category path, levels joined by " > " (shared/domain/category.ts).
+      product_type: optional('varchar(750)'),
+      // Google's product taxonomy: an id ("4") or a path ("Home & Garden > Kitchen & Dining").
+      google_product_category: optional('varchar(750)'),
       created_at: required('timestamp'),
       updated_at: required('timestamp'),
       // The sums of the product's stock levels, written with them (stock/stock-writes.ts) and
@@ -116,6 +120,7 @@ export const SCHEMA: Record<string, TableShape> = {
       products_gtin_unique: { columns: ["ltrim(gtin, '0')"], unique: true, where: 'gtin IS NOT NULL' },
       products_status_index: { columns: ['status'] },
       products_item_group_id_index: { columns: ['item_group_id'] },
+      products_product_type_index: { columns: ['product_type'] },
       products_title_sku_index: { columns: ['title', 'sku'] },
       products_price_minor_sku_index: { columns: ['price_minor', 'sku'] },
       products_status_sku_index: { columns: ['status', 'sku'] },
@@ -283,6 +288,22 @@ export const SCHEMA: Record<string, TableShape> = {
     indexes: {
       published_products_issue_count_sku_index: { columns: ['issue_count', 'sku'] },
     },
+  },
+  published_collections: {
+    columns: {
+      slug: required('varchar(200)'),
+      kind: required('varchar(16)'),
+      url: required('text'),
+      content_hash: required('varchar(64)'),
+      lastmod: required('timestamp'),
+      seq: required('integer'),
+      empty: required('boolean'),
+      in_sitemap: required('boolean'),
+      bytes: required('integer'),
+      sha256: required('varchar(64)'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['slug'],
   },
   webhook_subscriptions: {
     columns: {

@@ -6,6 +6,7 @@ import type { Db } from '../util/db-helpers';
 import type { ExclusiveWriter } from '../write-queue';
 import type { SitemapLimits } from './artifacts';
 import type { CatalogCache } from './catalog-cache';
+import { newCollectionsState, type CollectionsState } from './collection-stage';
 import type { Layouts } from './outputs';
 import type { ProductRecord } from './product-record';
 import type { ArtifactState } from './publish-store';
@@ -35,10 +36,12 @@ export type RunState = {
   pending: Set<string>;
   /** Their records as last published, until then. */
   orphans: Map<string, ProductRecord>;
+  /** The collections (issue 19): their members and what the folder holds of them. */
+  collections: CollectionsState;
 };
 
 export function newRunState(): RunState {
-  return { cache: null, dir: null, layouts: { parts: [] }, artifacts: new Map(), pending: new Set(), orphans: new Map() };
+  return { cache: null, dir: null, layouts: { parts: [] }, artifacts: new Map(), pending: new Set(), orphans: new Map(), collections: newCollectionsState() };
 }
 
 export type RunRequest =

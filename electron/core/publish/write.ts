@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CatalogCache } from './catalog-cache';
+import type { CollectionsOutput } from './collection-stage';
 import { OutputSet, type OutputResult } from './outputs';
 import { samePublished, type PreviousRecord, type ProductRecord } from './product-record';
 import type { FileInfo } from './publish-store';
@@ -19,8 +20,11 @@ export type Write = {
   add(record: ProductRecord, fragments: Fragments, previous: PreviousRecord | undefined): void;
   /** Takes a product that is gone. */
   gone(id: string, previous: PreviousRecord): void;
-  /** Writes the files and puts them in place; null when nothing had to change. */
-  finish(seq: number): Promise<OutputResult | null>;
+  /**
+   * Writes the files and puts them in place; null when nothing had to change. `collections`: the
+   * collection files already in place, for the manifest and the sitemap index.
+   */
+  finish(seq: number, collections: CollectionsOutput): Promise<OutputResult | null>;
   /** Removes what was written and not put in place. */
   abort(): void;
 };
@@ -33,7 +37,7 @@ export function streamedWrite(deps: RunDeps, state: RunState, settings: StoredSe
     add: (record, fragments) => out.add(record, fragments),
     // Its files are written from what the scan found: a product gone is simply not in them.
     gone: () => undefined,
-    finish: (seq) => out.finish({ seq, full: true, force }, recordedFiles(state)),
+    finish: (seq, collections) => out.finish({ seq, full: true, force }, recordedFiles(state), collections),
     abort: () => out.abort(),
   };
 }
@@ -65,8 +69,11 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
       gone.add(id);
       touch(previous);
     },
-    async finish(seq) {
-      if (changed.length === 0 && gone.size === 0) return null;
+    async finish(seq, collections) {
+      const collectionsChanged = collections.changedFiles.length > 0 || collections.removedFiles.length > 0;
+      if (changed.length === 0 && gone.size === 0 && !collectionsChanged) return null;
+      // The sitemap index names the collections sitemap with its newest lastmod.
+      if (collections.indexChanged) touched.sitemap = true;
       const { order, first } = cache.apply(changed, gone);
       let out: OutputSet;
       try {
@@ -81,7 +88,7 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
           const r = order[i] as ProductRecord;
           out.add(r, fragmentsOf.get(r) ?? null);
         }
-        return await out.finish({ seq, full: false, force: false }, recordedFiles(state));
+        return await out.finish({ seq, full: false, force: false }, recordedFiles(state), collections);
       } catch (error) {
         out.abort();
         // The cache no longer matches the folder: the publisher starts again from the database.

@@ -18,6 +18,8 @@ import * as replenishment from './20261204180000_replenishment';
 import * as users from './20261204220000_users';
 import * as actors from './20261204220100_actors';
 import * as leases from './20261204210000_leases';
+import * as productCategories from './20261205020000_product_categories';
+import * as publishedCollections from './20261205020100_published_collections';
 import * as storefrontTokens from './20261204210100_storefront_tokens';
 import * as productStockTotals from './20261205010000_product_stock_totals';
 
@@ -49,6 +51,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261204220000_users', users],
   ['20261204220100_actors', actors],
   ['20261205010000_product_stock_totals', productStockTotals],
+  ['20261205020000_product_categories', productCategories],
+  ['20261205020100_published_collections', publishedCollections],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
