@@ -69,7 +69,7 @@ async function phaseWrite(target: Target, count: number): Promise<Result> {
     for (let i = 1; i <= count; i++) {
       products.push(
         newProductRow(
-          { sku: catalogSku(i), title: `Blue Mug ${i}`, description: '', brand: '', gtin: gtin13(i), mpn: null, condition: 'new', price: '12.50', salePrice: null, imageUrl: null, additionalImageUrls: [], status: 'active', itemGroupId: `G-${Math.floor(i / 3)}`, allowBackorder: false, preorderDate: null, bufferStock: null },
+          { sku: catalogSku(i), title: `Blue Mug ${i}`, description: '', brand: '', gtin: gtin13(i), mpn: null, condition: 'new', price: '12.50', salePrice: null, imageUrl: null, additionalImageUrls: [], status: 'active', itemGroupId: `G-${Math.floor(i / 3)}`, allowBackorder: false, preorderDate: null, bufferStock: null, productType: null, googleProductCategory: null },
           { id: uuid7(), currency: 'EUR', slug: `blue-mug-${i}`, now },
         ),
       );
