@@ -93,7 +93,8 @@ export function hashFragments(buffers: readonly Buffer[]): WrittenFile {
   return { bytes, sha256: hash.digest('hex') };
 }
 
-function alive(pid: number): boolean {
+/** Whether the process `pid` (a writer named in a temporary name) is still running. */
+export function alive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { latestSeq } from '../changes/change-log';
 import { removeStaleTemps } from './atomic-file';
 import { CatalogCache } from './catalog-cache';
+import { LD_NAME, recoverJsonLd } from './jsonld-folder';
 import type { RunDeps, RunState } from './run-state';
 import type { PreviousRecord, ProductRecord, SavedRecord } from './product-record';
 import { loadArtifactStates, loadOrphanRecords } from './publish-store';
@@ -51,7 +52,8 @@ export async function planCatalogue(deps: RunDeps, state: RunState, settings: St
   const seq = await latestSeq(deps.db);
   fs.mkdirSync(dir, { recursive: true });
   removeStaleTemps(dir);
-  removeStaleTemps(path.join(dir, 'jsonld'));
+  recoverJsonLd(dir);
+  removeStaleTemps(path.join(dir, LD_NAME));
   if (state.artifacts.size === 0) state.artifacts = await loadArtifactStates(deps.db);
   const oldCache = state.dir === dir ? state.cache : null;
   // What was published before: the running cache, or what a previous process recorded (read a

@@ -9,7 +9,8 @@
  *   IndexNow key files (`<key>.txt` whose whole content is `<key>`);
  * - beside a manifest.json of its own (see manifest-file.ts; a new folder gets one before anything
  *   else is written): that manifest, `google-merchant.xml`, `google-merchant.tsv`, `sitemap.xml`,
- *   `sitemap-<n>.xml`, the `.gz` copy of each, and the `jsonld/` folder with everything in it.
+ *   `sitemap-<n>.xml`, the `.gz` copy of each, and the `jsonld/` folder with everything in it (or
+ *   `jsonld` as a link to a versioned folder `.jsonld-<pid>-<8 hex digits>`, and those folders).
  * Anything else makes the folder foreign. The default folder, `<data folder>/publish`, inside the
  * owner-only data folder, is always Stockfeed's.
  */
@@ -20,6 +21,7 @@ import { AppError } from '../../../shared/errors';
 import { FILE_NAMES } from './artifacts';
 import { isTempName, writeFileAtomic } from './atomic-file';
 import { keyOfKeyFileName } from './delivery/key-file';
+import { isOwnLink, isVersionName, LD_NAME } from './jsonld-folder';
 import { isStockfeedManifest, SEED_MANIFEST } from './manifest-file';
 
 /** The folder publishing goes to when the settings name none. */
@@ -42,8 +44,10 @@ function isKeyFile(dir: string, entry: fs.Dirent): boolean {
   }
 }
 
-function isOutput(entry: fs.Dirent): boolean {
-  if (entry.name === 'jsonld') return entry.isDirectory();
+function isOutput(dir: string, entry: fs.Dirent): boolean {
+  // `jsonld`: a folder, or a link to one of the versioned folders beside it (jsonld-folder.ts).
+  if (entry.name === LD_NAME) return entry.isDirectory() || (entry.isSymbolicLink() && isOwnLink(dir));
+  if (isVersionName(entry.name)) return entry.isDirectory();
   if (!entry.isFile()) return false;
   const name = entry.name.endsWith('.gz') ? entry.name.slice(0, -3) : entry.name;
   return OUTPUT_NAMES.has(name) || SITEMAP_PART.test(name);
@@ -60,7 +64,7 @@ export function foreignEntries(dir: string): string[] {
   }
   const own = entries.some((e) => e.name === FILE_NAMES.manifest) && isStockfeedManifest(path.join(dir, FILE_NAMES.manifest));
   return entries
-    .filter((e) => !isTempName(e.name) && !isKeyFile(dir, e) && !(own && isOutput(e)))
+    .filter((e) => !isTempName(e.name) && !isKeyFile(dir, e) && !(own && isOutput(dir, e)))
     .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
     .sort();
 }

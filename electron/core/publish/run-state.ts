@@ -35,10 +35,12 @@ export type RunState = {
   pending: Set<string>;
   /** Their records as last published, until then. */
   orphans: Map<string, ProductRecord>;
+  /** Work left after a publish that need not hold it up (removing a replaced JSON-LD set); never rejects. */
+  background: Promise<void>;
 };
 
 export function newRunState(): RunState {
-  return { cache: null, dir: null, layouts: { parts: [] }, artifacts: new Map(), pending: new Set(), orphans: new Map() };
+  return { cache: null, dir: null, layouts: { parts: [] }, artifacts: new Map(), pending: new Set(), orphans: new Map(), background: Promise.resolve() };
 }
 
 export type RunRequest =
