@@ -17,7 +17,7 @@
  * repaired by `recoverJsonLd` at the next publish, with either whole set).
  */
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { alive, fsyncDir, tempName } from './atomic-file';
@@ -110,10 +110,11 @@ function pointLink(dir: string, target: string): void {
  * (`sync -f`, syncfs(2), on Linux; `sync` elsewhere), then the folder's own entries. Writing the
  * files with an fsync each took minutes for 100,000 of them.
  */
-export function flushSet(staging: string): void {
+export async function flushSet(staging: string): Promise<void> {
   const args = process.platform === 'linux' ? ['-f', staging] : [];
-  const done = spawnSync('sync', args, { stdio: 'ignore' });
-  if (done.error || done.status !== 0) {
+  // Not spawnSync: the flush takes about a second for 100,000 files, and the server's event loop goes on meanwhile.
+  const synced = await new Promise<boolean>((resolve) => execFile('sync', args, { windowsHide: true }, (error) => resolve(error === null)));
+  if (!synced) {
     // No sync command: each file's data is flushed on its own, slowly but surely.
     for (const name of fs.readdirSync(staging)) {
       const fd = fs.openSync(path.join(staging, name), 'r');
@@ -156,13 +157,28 @@ const removing = new Map<string, Promise<void>>();
 export function removeSet(folder: string): Promise<void> {
   let done = removing.get(folder);
   if (!done) {
-    done = fs.promises
-      .rm(folder, { recursive: true, force: true })
+    done = removeFolder(folder)
+      .catch(() => fs.promises.rm(folder, { recursive: true, force: true }))
       .catch(() => undefined)
       .finally(() => removing.delete(folder));
     removing.set(folder, done);
   }
   return done;
+}
+
+/**
+ * Removes a folder of files a few at a time: fs.promises.rm started all 100,000 unlinks at once,
+ * which took the process's peak from ~280 to ~490 MB (measured).
+ */
+async function removeFolder(folder: string): Promise<void> {
+  const entries = await fs.promises.opendir(folder, { bufferSize: 256 });
+  const batch: Array<Promise<void>> = [];
+  for await (const entry of entries) {
+    batch.push(fs.promises.unlink(path.join(folder, entry.name)));
+    if (batch.length >= 16) await Promise.all(batch.splice(0));
+  }
+  await Promise.all(batch);
+  await fs.promises.rmdir(folder);
 }
 
 /** The file names of the set now in place (none when there is no set). */

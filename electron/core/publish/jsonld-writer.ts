@@ -227,7 +227,7 @@ export class JsonLdWriter {
     if (this.staging && canSwapSets()) {
       const written = new Set([...this.written].map((n) => n.slice(LD_NAME.length + 1)));
       for (const name of listSet(this.dir)) if (!written.has(name)) this.dropped.push(`${LD_NAME}/${name}`);
-      flushSet(this.staging);
+      await flushSet(this.staging);
       this.replaced = installSet(this.dir, this.staging);
       this.staging = null;
     } else if (this.staging) {
