@@ -106,13 +106,18 @@ export function alive(pid: number): boolean {
 
 /** Removes temporary files left by a writer that was killed (its pid is gone). */
 export function removeStaleTemps(dir: string): number {
-  let removed = 0;
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
     return 0;
   }
+  return removeStaleTempsOf(dir, names);
+}
+
+/** removeStaleTemps with the folder's `names` already read. */
+export function removeStaleTempsOf(dir: string, names: readonly string[]): number {
+  let removed = 0;
   for (const name of names) {
     const match = TEMP_PATTERN.exec(name);
     if (match && !alive(Number(match[1]))) {

@@ -134,10 +134,11 @@ export async function flushSet(staging: string): Promise<void> {
  * (null when there was none).
  */
 export function installSet(dir: string, staging: string): string | null {
+  // First: a link that is not Stockfeed's stops the swap before anything moved.
+  let old = linkTarget(dir);
   const version = `.jsonld-${process.pid}-${randomBytes(4).toString('hex')}`;
   fs.renameSync(staging, path.join(dir, version));
   const ldPath = path.join(dir, LD_NAME);
-  let old = linkTarget(dir);
   if (old === null && fs.existsSync(ldPath)) {
     // A plain folder (published by an earlier version): renamed aside once, then the link takes its place.
     old = `.jsonld-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -181,13 +182,9 @@ async function removeFolder(folder: string): Promise<void> {
   await fs.promises.rmdir(folder);
 }
 
-/** The file names of the set now in place (none when there is no set). */
-export function listSet(dir: string): string[] {
-  try {
-    return fs.readdirSync(path.join(dir, LD_NAME));
-  } catch {
-    return [];
-  }
+/** The file names of the set now in place (none when there is no set); off the event loop. */
+export function listSet(dir: string): Promise<string[]> {
+  return fs.promises.readdir(path.join(dir, LD_NAME)).catch(() => []);
 }
 
 /**

@@ -226,7 +226,7 @@ export class JsonLdWriter {
     if (!this.ready) return;
     if (this.staging && canSwapSets()) {
       const written = new Set([...this.written].map((n) => n.slice(LD_NAME.length + 1)));
-      for (const name of listSet(this.dir)) if (!written.has(name)) this.dropped.push(`${LD_NAME}/${name}`);
+      for (const name of await listSet(this.dir)) if (!written.has(name)) this.dropped.push(`${LD_NAME}/${name}`);
       await flushSet(this.staging);
       this.replaced = installSet(this.dir, this.staging);
       this.staging = null;
