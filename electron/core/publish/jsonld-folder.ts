@@ -106,6 +106,16 @@ function pointLink(dir: string, target: string): void {
 }
 
 /**
+ * Starts writing back what is in `staging` so far, without waiting for it (Linux: `sync -f`):
+ * the kernel would otherwise keep the new files in memory until the final flush, and the disk
+ * would sit idle while the publish renders. Resolves when done (never rejects).
+ */
+export function startWriteback(staging: string): Promise<void> {
+  if (process.platform !== 'linux') return Promise.resolve();
+  return new Promise((resolve) => execFile('sync', ['-f', staging], { windowsHide: true }, () => resolve()));
+}
+
+/**
  * Makes what was written into `staging` durable: one flush of the file system that holds it
  * (`sync -f`, syncfs(2), on Linux; `sync` elsewhere), then the folder's own entries. Writing the
  * files with an fsync each took minutes for 100,000 of them.

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { hash } from 'node:crypto';
 import { fsyncDir, tempName, writeFileAtomic } from './atomic-file';
-import { canSwapSets, flushSet, installSet, LD_NAME, listSet } from './jsonld-folder';
+import { canSwapSets, flushSet, installSet, LD_NAME, listSet, startWriteback } from './jsonld-folder';
 import type { Batch, BatchDone } from './jsonld-worker';
 import { startWorker } from './worker-thread';
 
@@ -38,6 +38,8 @@ function unpooled(text: string): Buffer {
 const BATCH = 256;
 const BATCH_BYTES = 512 * 1024;
 const MAX_IN_FLIGHT = 8;
+/** A fresh set is written back every this many files (see startWriteback). */
+const WRITEBACK_FILES = 20_000;
 
 /** A worker thread that writes batches of small files, in order, and reports each batch done. */
 class FileWorker {
@@ -112,6 +114,9 @@ export class JsonLdWriter {
   private last: { text: string; buffer: Buffer; start: number; end: number; digest: LdDigest } | null = null;
   /** Not bulk: the staged body. */
   private stagedBody: string | null = null;
+  /** A fresh set: files sent since the last writeback started, and the one in flight. */
+  private sinceWriteback = 0;
+  private writeback: Promise<void> | null = null;
 
   /**
    * `bulk`: a full publish (files written by the worker, without a per-file fsync); `fresh`: it
@@ -203,6 +208,14 @@ export class JsonLdWriter {
     // Observed here, awaited in settle() and finish().
     done.catch(() => undefined);
     this.sent.push(done);
+    if (this.staging && canSwapSets()) {
+      // Written back as the set fills, so that the flush before the swap has little left to do.
+      this.sinceWriteback += this.names.length;
+      if (this.sinceWriteback >= WRITEBACK_FILES && !this.writeback) {
+        this.sinceWriteback = 0;
+        this.writeback = startWriteback(this.staging).finally(() => (this.writeback = null));
+      }
+    }
     this.buffer = null;
     this.names = [];
     this.starts = [];
@@ -225,8 +238,8 @@ export class JsonLdWriter {
     }
     if (!this.ready) return;
     if (this.staging && canSwapSets()) {
-      const written = new Set([...this.written].map((n) => n.slice(LD_NAME.length + 1)));
-      for (const name of await listSet(this.dir)) if (!written.has(name)) this.dropped.push(`${LD_NAME}/${name}`);
+      for (const name of await listSet(this.dir)) if (!this.written.has(`${LD_NAME}/${name}`)) this.dropped.push(`${LD_NAME}/${name}`);
+      await this.writeback;
       await flushSet(this.staging);
       this.replaced = installSet(this.dir, this.staging);
       this.staging = null;
