@@ -1,8 +1,10 @@
 /**
  * Publishing speed with 100,000 products: a full publish (feed XML + TSV + sitemap, then with the
  * JSON-LD files) against the file-system floor and against the way peers do it (the `sitemap`
- * package, node-product-catalog-feed, JSON.stringify + writeFileSync per product), and the time
- * from one committed stock change to every affected file replaced (100,000 and 10,000 products).
+ * package, node-product-catalog-feed, JSON.stringify + writeFileSync per product), into an empty
+ * folder and as a forced rewrite over a folder published before (`publish --full`); the server's
+ * start (API listening and answering while the publisher builds its cache); and the time from one
+ * committed stock change to every affected file replaced (100,000 and 10,000 products).
  *
  * Each measurement runs in its own child process so that its peak memory is its own, on the core
  * bundled into one ES module and run by plain node: the way the desktop app runs it (electron-vite
@@ -16,6 +18,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { openCore, type Core } from '../electron/core/core';
+import { silentLogger } from '../electron/core/logger';
 import { newProductRow } from '../electron/core/products/product-service';
 import { insertRows } from '../electron/core/util/db-helpers';
 import { uuid7 } from '../electron/core/util/uuid7';
@@ -27,7 +30,7 @@ import { line, ms, summarise } from './measure';
 const HERE = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(HERE), '..');
 const SHOP = 'https://shop.example.com';
-const TARGET = { feedSeconds: 3, feedPeakMb: 200, floorRatio: 1.5, peerRatio: 3, p95Ms100k: 300, p95Ms10k: 50 };
+const TARGET = { feedSeconds: 3, feedPeakMb: 200, floorRatio: 1.5, peerRatio: 3, p95Ms100k: 300, p95Ms10k: 50, serveSeconds: 2 };
 
 const DEPARTMENTS = ['Kitchen', 'Dining', 'Garden', 'Living', 'Office', 'Bath', 'Kids', 'Outdoor', 'Lighting', 'Storage'];
 
@@ -109,9 +112,13 @@ function peakMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-/** Our full publish into a fresh folder, with or without the JSON-LD files. */
+/**
+ * Our full publish, with or without the JSON-LD files (and the collections): into a fresh folder,
+ * or (`out` already published) a forced rewrite over it, as `publish --full` does.
+ */
 async function phaseOurs(dataDir: string, out: string, jsonLd: boolean, collections = true): Promise<PhaseResult> {
   const core = await open(dataDir);
+  let closeStarted = 0;
   try {
     const settings = await core.handlers['settings.get']({});
     await core.handlers['settings.update'](
@@ -126,22 +133,54 @@ async function phaseOurs(dataDir: string, out: string, jsonLd: boolean, collecti
     const status = await core.publisher.status();
     const bytes = status.artifacts.filter((a) => a.artifact !== 'jsonLd').reduce((n, a) => n + a.counts.bytes, 0);
     const collectionCounts = status.artifacts.find((a) => a.artifact === 'collections')?.counts;
+    const files = fs.readdirSync(out).length + (jsonLd ? fs.readdirSync(path.join(out, 'jsonld')).length : 0);
+    // Closing waits for what a publish leaves for later (the replaced JSON-LD set removed): timed apart.
+    const peakBeforeClose = peakMb();
+    closeStarted = performance.now();
+    await core.close();
+    const closeSeconds = (performance.now() - closeStarted) / 1000;
     return {
       seconds,
       peakMb: peakMb(),
       extra: {
-        files: fs.readdirSync(out).length + (jsonLd ? fs.readdirSync(path.join(out, 'jsonld')).length : 0),
+        files,
         mb: bytes / 1e6,
         rssBefore: before,
         cpuUser: cpu.user / 1e6,
         cpuSystem: cpu.system / 1e6,
+        closeSeconds,
+        peakBeforeClose,
         collections: collectionCounts?.items ?? 0,
         collectionsMb: (collectionCounts?.bytes ?? 0) / 1e6,
       },
     };
   } finally {
-    await core.close();
+    if (closeStarted === 0) await core.close();
   }
+}
+
+/**
+ * The server's start at this catalogue (publish folder up to date): the core opened, the API
+ * listening and the publisher's start-up pass running behind it, as `npm run serve` does. Prints
+ * the port once listening; the parent measures the API from outside.
+ */
+async function phaseServe(dataDir: string, out: string): Promise<void> {
+  const { createApiServer } = await import('../electron/server/http/server');
+  const core = await openCore({ dataDir, expirySweepMs: 0, webhooks: { worker: false } });
+  const settings = await core.handlers['settings.get']({});
+  if (settings.publishDir !== out) {
+    await core.handlers['settings.update'](parseInput(contract['settings.update'].input, { ...settings, publishDir: out, artifacts: { ...settings.artifacts, jsonLd: true } }));
+  }
+  const staticDir = path.join(ROOT, 'out', 'renderer');
+  const app = await createApiServer({ core, version: 'bench', staticDir, logger: silentLogger, rateLimit: false, allowedHosts: [] });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const listenedAt = performance.now();
+  core.publisher.start().catch((error: Error) => console.error(`publishing failed: ${error.message}`));
+  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, listenedAt: listenedAt / 1000 })}\n`);
+  await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  await app.close();
+  await core.close();
 }
 
 /** The floor: 100,000 small files written from one ready buffer. */
@@ -337,6 +376,67 @@ async function inChild(args: string[]): Promise<PhaseResult> {
   });
 }
 
+const BENCH_TOKEN = 'sf_bench_token_0123456789abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * Starts the server phase in a child and measures from outside, from the moment it was spawned:
+ * when it listens, when the API first answers, and how long requests take (the products list and
+ * the publish status, one after the other, as the UI's first screen asks) while the publisher's
+ * start-up pass runs, until that pass is over.
+ */
+async function measureServe(dataDir: string, out: string): Promise<Record<string, number>> {
+  const script = await phaseScript();
+  settleDisk();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [script, 'serve', dataDir, out], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, STOCKFEED_API_TOKEN: BENCH_TOKEN } });
+  try {
+    const first = await new Promise<{ port: number; listenedAt: number }>((resolve, reject) => {
+      let buf = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const line = buf.split('\n').find((l) => l.startsWith('{'));
+        if (line) resolve(JSON.parse(line) as { port: number; listenedAt: number });
+      });
+      child.on('exit', (code) => reject(new Error(`bench phase serve exited (${code})`)));
+    });
+    const listening = (performance.now() - t0) / 1000;
+    const base = `http://127.0.0.1:${first.port}`;
+    const get = async (p: string) => {
+      const s = performance.now();
+      const r = await fetch(`${base}${p}`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
+      const body = await r.text();
+      if (r.status !== 200) throw new Error(`${p}: ${r.status} ${body.slice(0, 200)}`);
+      return { ms: performance.now() - s, body };
+    };
+    let answered = Number.NaN;
+    let ui = Number.NaN;
+    const latencies: number[] = [];
+    let sawRunning = false;
+    const deadline = performance.now() + 180_000;
+    while (performance.now() < deadline) {
+      const list = await get('/api/v1/products?limit=50');
+      const status = await get('/api/v1/publish/status');
+      if (Number.isNaN(answered)) {
+        answered = (performance.now() - t0) / 1000;
+        const page = await fetch(`${base}/`);
+        await page.text();
+        if (page.status === 200) ui = (performance.now() - t0) / 1000;
+      }
+      latencies.push(list.ms, status.ms);
+      const running = (JSON.parse(status.body) as { running: boolean; seq: number | null }).running;
+      if (running) sawRunning = true;
+      else if (sawRunning) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const built = (performance.now() - t0) / 1000;
+    const l = summarise(latencies);
+    return { listening, answered, ui, built, p50: l.p50, p95: l.p95, max: l.max, requests: latencies.length, sawRunning: sawRunning ? 1 : 0 };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
 const s2 = (n: number) => `${n.toFixed(2)} s`;
 const mb = (n: number) => `${Math.round(n)} MB`;
 const verdict = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
@@ -378,11 +478,19 @@ export async function benchPublish(root: string, options: PublishBenchOptions): 
   line('FS floor: 100k small files, ready buffer', `${s2(floorBefore.seconds)} before, ${s2(floorAfter.seconds)} after (mean ${s2(floor)})`);
   const ratio = all.seconds / floor;
   line('whole publish incl. JSON-LD, full', `${s2(all.seconds)}, peak ${mb(all.peakMb)}, CPU ${s2(cpuOf(all))} on 2 cores; ${ratio.toFixed(2)}× the floor — target ≤ ${TARGET.floorRatio}×: ${verdict(ratio <= TARGET.floorRatio)} (first JSON-LD publish, records updated: ${s2(warm.seconds)})`);
+  // `publish --full` over a folder published before (feed, TSV, sitemap and 100,000 JSON-LD files in place).
+  const over = await inChild(['ours', big, path.join(root, 'out-all'), 'true']);
   const peers = await inChild(['peers', big, path.join(root, 'out-peers')]);
   const e = peers.extra ?? {};
   line('peers (sitemap pkg, catalog-feed, stringify)', `${s2(peers.seconds)}, peak ${mb(peers.peakMb)} (read ${s2(Number(e.read))}, sitemap ${s2(Number(e.sitemap))}, feed ${s2(Number(e.feed))}, JSON-LD ${s2(Number(e.jsonld))})`);
   const speedup = peers.seconds / all.seconds;
-  line('speed-up over peers', `${speedup.toFixed(1)}× — target ≥ ${TARGET.peerRatio}×: ${verdict(speedup >= TARGET.peerRatio)}`);
+  line('speed-up over peers, into an empty folder', `${speedup.toFixed(1)}× — target ≥ ${TARGET.peerRatio}×: ${verdict(speedup >= TARGET.peerRatio)}`);
+  const overSpeedup = peers.seconds / over.seconds;
+  line('full rewrite over the published folder', `${s2(over.seconds)}, peak ${mb(over.peakMb)}, CPU ${s2(cpuOf(over))}; ${overSpeedup.toFixed(1)}× the peers — target ≥ ${TARGET.peerRatio}× and ≤ ${TARGET.feedPeakMb} MB: ${verdict(overSpeedup >= TARGET.peerRatio && over.peakMb <= TARGET.feedPeakMb)} (peak ${mb(Number(over.extra?.peakBeforeClose))} until the files were in place; then the replaced set removed in the background: ${s2(Number(over.extra?.closeSeconds))})`);
+
+  const serve = await measureServe(big, path.join(root, 'out-all'));
+  line('server start, publish folder up to date', `listening ${s2(serve.listening ?? 0)}, API answers ${s2(serve.answered ?? 0)}, UI page ${s2(serve.ui ?? 0)} after start — target ≤ ${TARGET.serveSeconds} s: ${verdict((serve.answered ?? Infinity) <= TARGET.serveSeconds)}`);
+  line('  while the publisher builds its cache', `${serve.sawRunning ? 'built' : 'done before the first answer, at'} ${s2(serve.built ?? 0)}; API requests meanwhile p50 ${ms(serve.p50 ?? 0)} ms, p95 ${ms(serve.p95 ?? 0)} ms, max ${ms(serve.max ?? 0)} ms (${serve.requests} requests)`);
 
   await seed(small, options.smallProducts);
   for (const [name, dataDir, target] of [
@@ -410,6 +518,7 @@ async function child(argv: string[]): Promise<void> {
   else if (phase === 'floor') result = phaseFloor(a, Number(b));
   else if (phase === 'peers') result = await phasePeers(a, b);
   else if (phase === 'incremental') result = await phaseIncremental(a, b, Number(c), argv[4] !== 'no-collections');
+  else if (phase === 'serve') return phaseServe(a, b);
   else if (phase === 'seed') {
     const t0 = performance.now();
     await seed(a, Number(b));

@@ -93,7 +93,8 @@ export function hashFragments(buffers: readonly Buffer[]): WrittenFile {
   return { bytes, sha256: hash.digest('hex') };
 }
 
-function alive(pid: number): boolean {
+/** Whether the process `pid` (a writer named in a temporary name) is still running. */
+export function alive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
@@ -105,13 +106,18 @@ function alive(pid: number): boolean {
 
 /** Removes temporary files left by a writer that was killed (its pid is gone). */
 export function removeStaleTemps(dir: string): number {
-  let removed = 0;
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
     return 0;
   }
+  return removeStaleTempsOf(dir, names);
+}
+
+/** removeStaleTemps with the folder's `names` already read. */
+export function removeStaleTempsOf(dir: string, names: readonly string[]): number {
+  let removed = 0;
   for (const name of names) {
     const match = TEMP_PATTERN.exec(name);
     if (match && !alive(Number(match[1]))) {

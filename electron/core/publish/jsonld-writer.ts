@@ -7,14 +7,17 @@
  * encoding it again in the worker cost ~0.3 s of CPU a full publish (measured). An incremental
  * publish writes its few files here, each replaced atomically and fsynced.
  *
- * Into a folder that does not exist yet (the first publish), files go into a fresh folder renamed
- * into place at the end, so a reader never sees a half-filled folder. A full publish skips the
- * per-file fsync (100,000 fsyncs would take minutes) and syncs the folder once at the end.
+ * A publish that writes every file (the first one, or a forced full one) fills a fresh folder and
+ * puts it in place of the old set at once (jsonld-folder.ts), so a reader never sees a half-filled
+ * folder or a mix of old and new files. A full publish skips the per-file fsync (100,000 fsyncs
+ * would take minutes): a fresh set is flushed with one sync of the file system before it goes in
+ * place; files replaced in place are synced with their folder at the end.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { hash } from 'node:crypto';
 import { fsyncDir, tempName, writeFileAtomic } from './atomic-file';
+import { canSwapSets, flushSet, installSet, LD_NAME, listSet, startWriteback } from './jsonld-folder';
 import type { Batch, BatchDone } from './jsonld-worker';
 import { startWorker } from './worker-thread';
 
@@ -35,6 +38,8 @@ function unpooled(text: string): Buffer {
 const BATCH = 256;
 const BATCH_BYTES = 512 * 1024;
 const MAX_IN_FLIGHT = 8;
+/** A fresh set is written back every this many files (see startWriteback). */
+const WRITEBACK_FILES = 20_000;
 
 /** A worker thread that writes batches of small files, in order, and reports each batch done. */
 class FileWorker {
@@ -85,6 +90,10 @@ class FileWorker {
  */
 export class JsonLdWriter {
   readonly written = new Set<string>();
+  /** The files of the old set that the new one does not have (when a fresh set replaced it). */
+  readonly dropped: string[] = [];
+  /** The folder of the set a fresh one replaced, for the caller to remove. */
+  replaced: string | null = null;
   private staging: string | null = null;
   private ready = false;
   private readonly ldDir: string;
@@ -105,14 +114,20 @@ export class JsonLdWriter {
   private last: { text: string; buffer: Buffer; start: number; end: number; digest: LdDigest } | null = null;
   /** Not bulk: the staged body. */
   private stagedBody: string | null = null;
+  /** A fresh set: files sent since the last writeback started, and the one in flight. */
+  private sinceWriteback = 0;
+  private writeback: Promise<void> | null = null;
 
-  /** `bulk`: a full publish (files written by the worker, without a per-file fsync). */
+  /**
+   * `bulk`: a full publish (files written by the worker, without a per-file fsync); `fresh`: it
+   * writes every file, into a new set that replaces the old one at once where that is possible.
+   */
   constructor(
     private readonly dir: string,
     private readonly enabled: boolean,
-    private readonly options: { bulk: boolean },
+    private readonly options: { bulk: boolean; fresh?: boolean },
   ) {
-    this.ldDir = path.join(dir, 'jsonld');
+    this.ldDir = path.join(dir, LD_NAME);
   }
 
   /** Takes `body` as the next file's content, and returns its size and SHA-256. */
@@ -146,7 +161,7 @@ export class JsonLdWriter {
   commit(slug: string): void {
     if (!this.enabled) return;
     if (!this.ready) {
-      if (this.options.bulk && !fs.existsSync(this.ldDir)) {
+      if (this.options.bulk && (!fs.existsSync(this.ldDir) || (this.options.fresh === true && canSwapSets()))) {
         this.staging = tempName(this.ldDir);
         fs.mkdirSync(this.staging);
       } else {
@@ -193,6 +208,14 @@ export class JsonLdWriter {
     // Observed here, awaited in settle() and finish().
     done.catch(() => undefined);
     this.sent.push(done);
+    if (this.staging && canSwapSets()) {
+      // Written back as the set fills, so that the flush before the swap has little left to do.
+      this.sinceWriteback += this.names.length;
+      if (this.sinceWriteback >= WRITEBACK_FILES && !this.writeback) {
+        this.sinceWriteback = 0;
+        this.writeback = startWriteback(this.staging).finally(() => (this.writeback = null));
+      }
+    }
     this.buffer = null;
     this.names = [];
     this.starts = [];
@@ -214,7 +237,14 @@ export class JsonLdWriter {
       this.worker = null;
     }
     if (!this.ready) return;
-    if (this.staging) {
+    if (this.staging && canSwapSets()) {
+      for (const name of await listSet(this.dir)) if (!this.written.has(`${LD_NAME}/${name}`)) this.dropped.push(`${LD_NAME}/${name}`);
+      await this.writeback;
+      await flushSet(this.staging);
+      this.replaced = installSet(this.dir, this.staging);
+      this.staging = null;
+    } else if (this.staging) {
+      // Windows, first publish: there is no old set to replace.
       fsyncDir(this.staging);
       fs.renameSync(this.staging, this.ldDir);
       this.staging = null;

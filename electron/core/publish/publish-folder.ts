@@ -9,8 +9,9 @@
  *   IndexNow key files (`<key>.txt` whose whole content is `<key>`);
  * - beside a manifest.json of its own (see manifest-file.ts; a new folder gets one before anything
  *   else is written): that manifest, `google-merchant.xml`, `google-merchant.tsv`, `sitemap.xml`,
- *   `sitemap-<n>.xml`, the `.gz` copy of each, the `jsonld/` folder with everything in it, and the
- *   collections' `collections/` folder and `sitemap-collections.xml` (issue 19).
+ *   `sitemap-<n>.xml`, the `.gz` copy of each, the `jsonld/` folder with everything in it (or
+ *   `jsonld` as a link to a versioned folder `.jsonld-<pid>-<8 hex digits>`, and those folders), and
+ *   the collections' `collections/` folder and `sitemap-collections.xml` (issue 19).
  * Anything else makes the folder foreign. The default folder, `<data folder>/publish`, inside the
  * owner-only data folder, is always Stockfeed's.
  */
@@ -22,6 +23,7 @@ import { FILE_NAMES } from './artifacts';
 import { COLLECTIONS_DIR, COLLECTIONS_SITEMAP } from './collection-render';
 import { isTempName, writeFileAtomic } from './atomic-file';
 import { keyOfKeyFileName } from './delivery/key-file';
+import { isOwnLink, isVersionName, LD_NAME } from './jsonld-folder';
 import { isStockfeedManifest, SEED_MANIFEST } from './manifest-file';
 
 /** The folder publishing goes to when the settings name none. */
@@ -44,8 +46,10 @@ function isKeyFile(dir: string, entry: fs.Dirent): boolean {
   }
 }
 
-function isOutput(entry: fs.Dirent): boolean {
-  if (entry.name === 'jsonld' || entry.name === COLLECTIONS_DIR) return entry.isDirectory();
+function isOutput(dir: string, entry: fs.Dirent): boolean {
+  // `jsonld`: a folder, or a link to one of the versioned folders beside it (jsonld-folder.ts).
+  if (entry.name === LD_NAME) return entry.isDirectory() || (entry.isSymbolicLink() && isOwnLink(dir));
+  if (isVersionName(entry.name) || entry.name === COLLECTIONS_DIR) return entry.isDirectory();
   if (!entry.isFile()) return false;
   const name = entry.name.endsWith('.gz') ? entry.name.slice(0, -3) : entry.name;
   return OUTPUT_NAMES.has(name) || SITEMAP_PART.test(name);
@@ -62,7 +66,7 @@ export function foreignEntries(dir: string): string[] {
   }
   const own = entries.some((e) => e.name === FILE_NAMES.manifest) && isStockfeedManifest(path.join(dir, FILE_NAMES.manifest));
   return entries
-    .filter((e) => !isTempName(e.name) && !isKeyFile(dir, e) && !(own && isOutput(e)))
+    .filter((e) => !isTempName(e.name) && !isKeyFile(dir, e) && !(own && isOutput(dir, e)))
     .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
     .sort();
 }

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { fsyncDir } from './atomic-file';
 import { collectionsOn } from './collection-render';
 import { CollectionsStage, type CollectionsOutput } from './collection-stage';
+import { removeSet } from './jsonld-folder';
 import { JsonLdWriter } from './jsonld-writer';
 import { StaleFilesError, type OutputResult } from './outputs';
 import { planCatalogue, planChanges, type Plan } from './plan';
@@ -50,7 +51,8 @@ async function publish(deps: RunDeps, state: RunState, job: { force: boolean } |
   const withLd = settings.artifacts.jsonLd;
   const force = 'force' in job && job.force;
   const plan = 'ids' in job ? await planChanges(deps, state, settings, job) : await planCatalogue(deps, state, settings, force);
-  const ld = new JsonLdWriter(dir, withLd, { bulk: plan.full });
+  // Forced: every JSON-LD file is written, into a new set that replaces the old one at once.
+  const ld = new JsonLdWriter(dir, withLd, { bulk: plan.full, fresh: force });
   const write = plan.full ? streamedWrite(deps, state, settings, force) : splicedWrite(deps, state, settings);
   // With JSON-LD off, a full publish removes the whole folder at the end instead of file by file.
   const changes = new Changes(plan, ld, { now, force, removeLdFiles: withLd || !plan.full });
@@ -89,11 +91,16 @@ async function publish(deps: RunDeps, state: RunState, job: { force: boolean } |
   }
   if (result) state.layouts = result.layouts;
 
-  const removed = result ? [...result.removedFiles] : [];
+  const removed = result ? [...result.removedFiles, ...ld.dropped] : [...ld.dropped];
   for (const name of changes.ldRemovals) if (!ld.written.has(name) && removeJsonLd(dir, name)) removed.push(name);
   if (plan.full && !withLd) removed.push(...removeJsonLdFolder(dir));
   else if (removed.length > 0 && !result) fsyncDir(path.join(dir, 'jsonld'));
   plan.done();
+  // The set a fresh one replaced goes in the background: nothing links to it any more.
+  if (ld.replaced) {
+    const folder = ld.replaced;
+    state.background = state.background.then(() => removeSet(folder));
+  }
   const report = await recordPublish(deps, state, {
     started,
     seq: plan.seq,

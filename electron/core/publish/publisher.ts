@@ -165,6 +165,7 @@ export class Publisher {
     for (const t of this.timers) clearInterval(t);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.idle();
+    await this.state.background;
     // After the last publish: the next server takes over at once, with nothing half-written.
     await this.options.lease?.stop();
   }

@@ -38,10 +38,21 @@ export type RunState = {
   orphans: Map<string, ProductRecord>;
   /** The collections (issue 19): their members and what the folder holds of them. */
   collections: CollectionsState;
+  /** Work left after a publish that need not hold it up (removing a replaced JSON-LD set); never rejects. */
+  background: Promise<void>;
 };
 
 export function newRunState(): RunState {
-  return { cache: null, dir: null, layouts: { parts: [] }, artifacts: new Map(), pending: new Set(), orphans: new Map(), collections: newCollectionsState() };
+  return {
+    cache: null,
+    dir: null,
+    layouts: { parts: [] },
+    artifacts: new Map(),
+    pending: new Set(),
+    orphans: new Map(),
+    collections: newCollectionsState(),
+    background: Promise.resolve(),
+  };
 }
 
 export type RunRequest =

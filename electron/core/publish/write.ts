@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CatalogCache } from './catalog-cache';
 import type { CollectionsOutput } from './collection-stage';
+import { removeAll } from './jsonld-folder';
 import { OutputSet, type OutputResult } from './outputs';
 import { samePublished, type PreviousRecord, type ProductRecord } from './product-record';
 import type { FileInfo } from './publish-store';
@@ -115,11 +116,7 @@ export function removeJsonLd(dir: string, name: string): boolean {
   return true;
 }
 
-/** Removes the JSON-LD folder (JSON-LD turned off); returns the names of the files it held. */
+/** Removes the JSON-LD files (JSON-LD turned off); returns the names of the files it held. */
 export function removeJsonLdFolder(dir: string): string[] {
-  const ldDir = path.join(dir, 'jsonld');
-  if (!fs.existsSync(ldDir)) return [];
-  const names = fs.readdirSync(ldDir).map((n) => `jsonld/${n}`);
-  fs.rmSync(ldDir, { recursive: true, force: true });
-  return names;
+  return removeAll(dir);
 }
