@@ -26,7 +26,6 @@ import {
 import { collectionFileName, collectionUrl } from './collections';
 import type { FileInfo } from './publish-store';
 import type { Rendered } from './render';
-import type { RunState } from './run-state';
 import type { StoredSettings } from './types';
 
 const fsync = promisify(fs.fsync);
@@ -124,7 +123,8 @@ export class CollectionsStage {
   constructor(
     private readonly db: Db,
     private readonly dir: string,
-    private readonly state: RunState,
+    // The run's state (run-state.ts), of which this stage keeps only its own part.
+    private readonly state: { collections: CollectionsState },
     private readonly settings: StoredSettings,
     private readonly full: boolean,
   ) {
