@@ -7,6 +7,8 @@ export const ARTIFACT_LABELS: Record<ArtifactName, string> = {
   merchantTsv: 'Merchant feed (TSV)',
   sitemap: 'Sitemap',
   jsonLd: 'Product data (JSON-LD)',
+  openAiFeed: 'OpenAI product feed (ChatGPT)',
+  redirects: 'Redirects of old product pages',
   manifest: 'Manifest',
 };
 

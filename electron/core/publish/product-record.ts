@@ -24,6 +24,8 @@ export type ProductRecord = {
   inFeed: boolean;
   inSitemap: boolean;
   hasJsonLd: boolean;
+  /** A discontinued product's collection page, where its old page may redirect; null otherwise. */
+  collectionUrl: string | null;
   /** Size of its JSON-LD file (0 when none). */
   ldBytes: number;
   // Where its fragments are in the files now on disk: byte offset (-1: nowhere yet) and length.
@@ -31,6 +33,10 @@ export type ProductRecord = {
   xmlLen: number;
   tsvOff: number;
   tsvLen: number;
+  /** Content hash of its openai-products.jsonl line ('' when it has none). */
+  aiHash: string;
+  aiOff: number;
+  aiLen: number;
   /** Index of the sitemap part file it is in. */
   smPart: number;
   smOff: number;
@@ -55,10 +61,12 @@ export function bySku(a: { sku: string }, b: { sku: string }): number {
 export function samePublished(prev: ProductRecord, next: ProductRecord): boolean {
   return (
     prev.contentHash === next.contentHash &&
+    prev.aiHash === next.aiHash &&
     prev.sku === next.sku &&
     prev.slug === next.slug &&
     prev.url === next.url &&
     prev.groupId === next.groupId &&
+    prev.collectionUrl === next.collectionUrl &&
     prev.availability === next.availability &&
     prev.inFeed === next.inFeed &&
     prev.inSitemap === next.inSitemap &&

@@ -9,7 +9,8 @@
  *   IndexNow key files (`<key>.txt` whose whole content is `<key>`);
  * - beside a manifest.json of its own (see manifest-file.ts; a new folder gets one before anything
  *   else is written): that manifest, `google-merchant.xml`, `google-merchant.tsv`, `sitemap.xml`,
- *   `sitemap-<n>.xml`, the `.gz` copy of each, and the `jsonld/` folder with everything in it.
+ *   `sitemap-<n>.xml`, `openai-products.jsonl`, `_redirects`, `redirects.nginx.conf`, the `.gz` copy
+ *   of each, and the `jsonld/` folder with everything in it.
  * Anything else makes the folder foreign. The default folder, `<data folder>/publish`, inside the
  * owner-only data folder, is always Stockfeed's.
  */
@@ -27,7 +28,9 @@ export function defaultPublishDir(dataDir: string): string {
   return path.join(dataDir, 'publish');
 }
 
-const OUTPUT_NAMES = new Set<string>([FILE_NAMES.merchantXml, FILE_NAMES.merchantTsv, FILE_NAMES.sitemap, FILE_NAMES.manifest]);
+const OUTPUT_NAMES = new Set<string>([
+  FILE_NAMES.merchantXml, FILE_NAMES.merchantTsv, FILE_NAMES.sitemap, FILE_NAMES.openAiFeed, FILE_NAMES.redirects, FILE_NAMES.redirectsNginx, FILE_NAMES.manifest,
+]);
 const SITEMAP_PART = /^sitemap-\d+\.xml$/;
 /** Names shown in a message; the rest are counted. */
 const SHOWN = 5;

@@ -15,9 +15,10 @@ import type { CatalogRow } from '../db/publish-queries';
 import { num } from '../util/db-helpers';
 import { jsonLdStringify, tsvCell, xmlText } from './escape';
 import type { LdDigest } from './jsonld-writer';
+import { openAiLine } from './openai-feed';
 import { bySku, type PreviousRecord, type ProductRecord } from './product-record';
 import type { StoredSettings } from './types';
-import { canonicalHttpUrl, excludedFrom, productProblems, productUrl } from './validate';
+import { canonicalHttpUrl, excludedFrom, productProblems, productUrl, URL_MAX } from './validate';
 
 /** A product rendered: its new record (content hash and lastmod settled by `seal`) and its own fragments. */
 export type Rendered = {
@@ -26,6 +27,10 @@ export type Rendered = {
   xml: string | null;
   /** One line of google-merchant.tsv, or null when not in the feed. */
   tsv: string | null;
+  /** One line of openai-products.jsonl, or null when not in the feed or that file is off. */
+  ai: string | null;
+  /** The product's valid image URLs (main first), for its sitemap entry. */
+  images: string[];
   /**
    * The schema.org Product node, or null when the product has no JSON-LD: a whole document (with
    * @context) for a product on its own, a node for its group's `hasVariant` for a variant.
@@ -43,7 +48,8 @@ export type Rendered = {
 export type Fragments = {
   xml: string | null;
   tsv: string | null;
-  /** `<url>…</url>` with the lastmod, or null when not in the sitemap. */
+  ai: string | null;
+  /** `<url>…</url>` with the lastmod and images, or null when not in the sitemap. */
   sitemap: string | null;
   /** The manifest's line for the JSON-LD file, or null. */
   manifest: string | null;
@@ -95,6 +101,7 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
     description: row.description,
     brand,
     gtin: row.gtin,
+    mpn: row.mpn,
     priceMinor,
     currency: row.currency,
     imageUrl: row.image_url,
@@ -119,6 +126,7 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
 
   let xml: string | null = null;
   let tsv: string | null = null;
+  let ai: string | null = null;
   if (inFeed) {
     // One concatenation each, no arrays of parts: this runs 100,000 times a full publish, and the
     // garbage of the arrays and the per-element strings cost more in GC than the building.
@@ -143,7 +151,35 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
       `${tsvCell(row.sku)}\t${tsvCell(row.title)}\t${tsvCell(row.description)}\t${tsvCell(url as string)}\t${tsvCell(imageUrl as string)}\t${tsvCell(images)}\t` +
       `${availability}\t${tsvCell(availabilityDate)}\t${tsvCell(price)}\t${tsvCell(salePrice)}\t${tsvCell(brand)}\t${tsvCell(row.gtin ?? '')}\t${tsvCell(row.mpn ?? '')}\t` +
       `${identifierExists}\t${tsvCell(row.condition)}\t${tsvCell(row.item_group_id ?? '')}\t${paused ? PAUSED_TSV : '\t'}\n`;
+    if (settings.artifacts.openAiFeed) {
+      const buffer = row.buffer_stock === null ? settings.bufferStock : num(row.buffer_stock);
+      ai = openAiLine(
+        {
+          sku: row.sku,
+          title: row.title,
+          description: row.description,
+          url: url as string,
+          brand,
+          imageUrl: imageUrl as string,
+          additionalImageUrls: additional,
+          price,
+          // OpenAI takes a sale price only below the price.
+          salePrice: salePriceMinor !== null && salePriceMinor < priceMinor ? salePrice : '',
+          availability: availability as Exclude<typeof availability, 'discontinued'>,
+          availabilityDate: summary.availabilityDate ?? '',
+          // In stock means more is available than the buffer keeps back; what is above it can be sold.
+          inventoryQuantity: availability === 'in_stock' ? Math.max(1, summary.available - buffer) : 0,
+          condition: row.condition,
+          gtin: row.gtin,
+          mpn: row.mpn,
+          category: null,
+          groupId: row.item_group_id,
+        },
+        settings,
+      );
+    }
   }
+  const images = inSitemap ? sitemapImages(imageUrl, additional) : NO_IMAGES;
 
   let ldProduct: Record<string, unknown> | null = null;
   if (hasLd && jsonLd) {
@@ -196,19 +232,32 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
     seq: 0,
     inFeed: xml !== null,
     inSitemap,
+    collectionUrl: null,
     hasJsonLd: false,
     ldBytes: 0,
     xmlOff: -1,
     xmlLen: 0,
     tsvOff: -1,
     tsvLen: 0,
+    aiHash: '',
+    aiOff: -1,
+    aiLen: 0,
     smPart: -1,
     smOff: -1,
     smLen: 0,
     mfOff: -1,
     mfLen: 0,
   };
-  return { record, xml, tsv, ld: ldProduct };
+  return { record, xml, tsv, ai, images, ld: ldProduct };
+}
+
+const NO_IMAGES: string[] = [];
+
+/** The image URLs a sitemap entry may name: absolute http(s), canonical, within the URL limit. */
+function sitemapImages(main: string | null, additional: string[]): string[] {
+  const out: string[] = [];
+  for (const u of main ? [main, ...additional] : additional) if (/^https?:\/\//.test(u) && u.length <= URL_MAX && canonicalHttpUrl(u) === u) out.push(u);
+  return out.length > 0 ? out : NO_IMAGES;
 }
 
 /** The JSON-LD document of a variant group: a ProductGroup whose hasVariant lists every variant. */
@@ -297,7 +346,10 @@ function ownCopy(text: string, n: number): string {
 export function seal(rendered: Rendered, ld: LdDigest | null | undefined, previous: PreviousRecord | undefined, now: string, seq: number): Fragments {
   const record = rendered.record;
   const jsonSha = ld ? ld.sha256 : '';
-  const digest = hash('sha256', `${rendered.xml ?? ''}\n${jsonSha}\n${record.inSitemap ? 1 : 0}\n${record.url ?? ''}`, 'base64url');
+  // The feed item names the images; a sitemap entry without one adds them (the digest of every
+  // product in the feed stays what it was before sitemap entries carried images).
+  const extraImages = record.inSitemap && rendered.xml === null && rendered.images.length > 0 ? `\n${rendered.images.join(' ')}` : '';
+  const digest = hash('sha256', `${rendered.xml ?? ''}\n${jsonSha}\n${record.inSitemap ? 1 : 0}\n${record.url ?? ''}${extraImages}`, 'base64url');
   const same = previous !== undefined && previous.contentHash.length === HASH_CHARS && digest.startsWith(previous.contentHash);
   // Unchanged: the previous string is kept, so 100,000 records share nothing new.
   record.contentHash = same ? (previous as PreviousRecord).contentHash : ownCopy(digest, HASH_CHARS);
@@ -305,10 +357,16 @@ export function seal(rendered: Rendered, ld: LdDigest | null | undefined, previo
   record.seq = same ? (previous as PreviousRecord).seq : seq;
   record.hasJsonLd = Boolean(ld);
   record.ldBytes = ld ? ld.bytes : 0;
+  // The AI feed's line has its own hash: its stock count changes more often than anything a search
+  // engine sees, and must not move the page's lastmod.
+  record.aiHash = rendered.ai === null ? '' : ownCopy(hash('sha256', rendered.ai, 'base64url'), HASH_CHARS);
+  let images = '';
+  for (const u of rendered.images) images += `<image:image><image:loc>${xmlText(u)}</image:loc></image:image>`;
   return {
     xml: rendered.xml,
     tsv: rendered.tsv,
-    sitemap: record.inSitemap ? `<url><loc>${xmlText(record.url as string)}</loc><lastmod>${record.lastmod}</lastmod></url>\n` : null,
+    ai: rendered.ai,
+    sitemap: record.inSitemap ? `<url><loc>${xmlText(record.url as string)}</loc><lastmod>${record.lastmod}</lastmod>${images}</url>\n` : null,
     manifest: ld ? manifestLine(`jsonld/${record.slug}.json`, record.ldBytes, jsonSha) : null,
   };
 }

@@ -8,6 +8,7 @@ import type { SitemapLimits } from './artifacts';
 import type { CatalogCache } from './catalog-cache';
 import type { Layouts } from './outputs';
 import type { ProductRecord } from './product-record';
+import type { RedirectBook } from './redirects';
 import type { ArtifactState } from './publish-store';
 import type { PublishOutcome, StoredSettings } from './types';
 
@@ -35,10 +36,12 @@ export type RunState = {
   pending: Set<string>;
   /** Their records as last published, until then. */
   orphans: Map<string, ProductRecord>;
+  /** Old product page URLs (redirects.ts), loaded at the first publish; null after a failure (reloaded). */
+  redirects: RedirectBook | null;
 };
 
 export function newRunState(): RunState {
-  return { cache: null, dir: null, layouts: { parts: [] }, artifacts: new Map(), pending: new Set(), orphans: new Map() };
+  return { cache: null, dir: null, layouts: { parts: [] }, artifacts: new Map(), pending: new Set(), orphans: new Map(), redirects: null };
 }
 
 export type RunRequest =

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CatalogCache } from './catalog-cache';
-import { OutputSet, type OutputResult } from './outputs';
+import { OutputSet, type OutputResult, type RedirectTexts } from './outputs';
 import { samePublished, type PreviousRecord, type ProductRecord } from './product-record';
 import type { FileInfo } from './publish-store';
 import type { RunDeps, RunState } from './run-state';
@@ -19,8 +19,11 @@ export type Write = {
   add(record: ProductRecord, fragments: Fragments, previous: PreviousRecord | undefined): void;
   /** Takes a product that is gone. */
   gone(id: string, previous: PreviousRecord): void;
-  /** Writes the files and puts them in place; null when nothing had to change. */
-  finish(seq: number): Promise<OutputResult | null>;
+  /**
+   * Writes the files and puts them in place; null when nothing had to change. `redirects` gives
+   * the redirects files' text once every record is placed.
+   */
+  finish(seq: number, redirects: () => RedirectTexts): Promise<OutputResult | null>;
   /** Removes what was written and not put in place. */
   abort(): void;
 };
@@ -33,7 +36,7 @@ export function streamedWrite(deps: RunDeps, state: RunState, settings: StoredSe
     add: (record, fragments) => out.add(record, fragments),
     // Its files are written from what the scan found: a product gone is simply not in them.
     gone: () => undefined,
-    finish: (seq) => out.finish({ seq, full: true, force }, recordedFiles(state)),
+    finish: (seq, redirects) => out.finish({ seq, full: true, force }, recordedFiles(state), redirects),
     abort: () => out.abort(),
   };
 }
@@ -46,9 +49,9 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
   /** The changed records' new fragments, until they are written. */
   const fragmentsOf = new Map<ProductRecord, Fragments>();
   const gone = new Set<string>();
-  const touched = { xml: false, tsv: false, sitemap: false, jsonLd: false };
+  const touched = { xml: false, tsv: false, ai: false, sitemap: false, jsonLd: false };
   const touch = (r: PreviousRecord) => {
-    if (r.inFeed) touched.xml = touched.tsv = true;
+    if (r.inFeed) touched.xml = touched.tsv = touched.ai = true;
     if (r.inSitemap) touched.sitemap = true;
     if (r.hasJsonLd) touched.jsonLd = true;
   };
@@ -65,7 +68,7 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
       gone.add(id);
       touch(previous);
     },
-    async finish(seq) {
+    async finish(seq, redirects) {
       if (changed.length === 0 && gone.size === 0) return null;
       const { order, first } = cache.apply(changed, gone);
       let out: OutputSet;
@@ -81,7 +84,7 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
           const r = order[i] as ProductRecord;
           out.add(r, fragmentsOf.get(r) ?? null);
         }
-        return await out.finish({ seq, full: false, force: false }, recordedFiles(state));
+        return await out.finish({ seq, full: false, force: false }, recordedFiles(state), redirects);
       } catch (error) {
         out.abort();
         // The cache no longer matches the folder: the publisher starts again from the database.
