@@ -81,6 +81,8 @@ async function seed(dataDir: string, count: number): Promise<void> {
               allowBackorder: false,
               preorderDate: null,
               bufferStock: null,
+              productType: null,
+              googleProductCategory: null,
             },
             { id: uuid7(), currency: 'EUR', slug: `mug-${i}`, now: ctx.now },
           ),

@@ -8,6 +8,9 @@
 export const PURCHASING_COLUMNS = ['cost', 'supplier', 'supplier_sku', 'reorder_point', 'reorder_quantity'] as const;
 export type PurchasingColumn = (typeof PURCHASING_COLUMNS)[number];
 
+/** The catalogue CSV's category columns (issue 19): optional, so a file without them imports as before. */
+export const CATEGORY_COLUMNS = ['product_type', 'google_product_category'] as const;
+
 /** Stockfeed's header, in the order the export writes it and the template shows it. */
 export const CSV_COLUMNS = [
   'sku',
@@ -28,6 +31,8 @@ export const CSV_COLUMNS = [
   'on_hand',
   // Purchasing, all optional (electron/core/purchasing/catalog-columns.ts reads and writes them).
   ...PURCHASING_COLUMNS,
+  // Categories, both optional: the shop's own path and Google's taxonomy.
+  ...CATEGORY_COLUMNS,
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -71,6 +76,8 @@ export const FIELD_LABELS: Readonly<Record<ImportField, string>> = {
   supplier_sku: "Supplier's SKU",
   reorder_point: 'Reorder point',
   reorder_quantity: 'Reorder quantity',
+  product_type: 'Product type (category path)',
+  google_product_category: 'Google product category',
 };
 
 /**
@@ -100,6 +107,8 @@ const SYNONYMS: Readonly<Record<ImportField, readonly string[]>> = {
   supplier_sku: ['suppliersku', 'supplierpartnumber', 'lieferantenartikelnummer'],
   reorder_point: ['reorderpoint', 'minstock', 'minimumstock', 'meldebestand', 'mindestbestand'],
   reorder_quantity: ['reorderquantity', 'reorderqty', 'bestellmenge'],
+  product_type: ['producttype', 'type', 'category', 'categorypath', 'kategorie', 'warengruppe'],
+  google_product_category: ['googleproductcategory', 'googlecategory', 'googleshoppinggoogleproductcategory', 'googletaxonomy'],
 };
 
 /** A header name as compared: lower case, letters and digits only ("Variant SKU" → "variantsku"). */

@@ -34,6 +34,8 @@ const SHOPIFY: Partial<Record<ImportField, readonly string[]>> = {
   status: ['Status'],
   item_group_id: ['Handle', 'URL handle'],
   on_hand: ['Variant Inventory Qty', 'Inventory quantity'],
+  product_type: ['Type'],
+  google_product_category: ['Google Shopping / Google Product Category'],
 };
 
 /** WooCommerce's exporter (Products → Export), with its default column names in English. */

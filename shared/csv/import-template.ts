@@ -37,6 +37,9 @@ export function importTemplateCsv(shop: { currency: string; defaultLocation: str
     supplier_sku: '',
     reorder_point: '6',
     reorder_quantity: '24',
+    // Optional: the shop's own category path, and Google's taxonomy id (2169: Home & Garden > … > Drinkware > Mugs).
+    product_type: 'Home > Kitchen > Mugs',
+    google_product_category: '2169',
   };
   return `${CSV_COLUMNS.join(',')}\r\n${CSV_COLUMNS.map((c) => csvCell(example[c])).join(',')}\r\n`;
 }

@@ -15,6 +15,7 @@ import {
   uuidSchema,
 } from './common';
 import { QUANTITY_MAX } from '../domain/limits';
+import { categoryPathProblem, normaliseCategoryPath, normaliseGoogleCategory } from '../domain/category';
 import { stockTotalsSchema } from './stock';
 
 export const PRODUCT_STATUSES = ['active', 'archived', 'discontinued'] as const;
@@ -25,6 +26,18 @@ export const DESCRIPTION_MAX = 20_000;
 
 const noNul = (s: string) => !s.includes('\u0000');
 const NO_NUL = { message: 'must not contain a NUL character (\\u0000)' };
+
+/** A category path ("Home > Kitchen > Mugs"), stored in its one spelling (shared/domain/category.ts). */
+const categoryPathSchema = (field: string, normalise: (path: string) => string) =>
+  emptyToNull(
+    z
+      .string()
+      .superRefine((path, ctx) => {
+        const problem = categoryPathProblem(path, field);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .transform(normalise),
+  );
 
 const productFields = {
   sku: skuSchema,
@@ -45,6 +58,10 @@ const productFields = {
   allowBackorder: z.boolean(),
   preorderDate: emptyToNull(z.iso.date({ message: 'preorder date must be a date like 2026-12-24' })),
   bufferStock: emptyToNull(z.number().int().min(0).max(QUANTITY_MAX, { message: `buffer stock is at most ${QUANTITY_MAX}` })),
+  /** The shop's own category path, e.g. `Home > Kitchen > Mugs`: the feed's product_type and the collections. */
+  productType: categoryPathSchema('product type', normaliseCategoryPath),
+  /** Google's product taxonomy: an id (`4`) or a path (`Home & Garden > Kitchen & Dining`). */
+  googleProductCategory: categoryPathSchema('Google product category', normaliseGoogleCategory),
 };
 
 /**
@@ -88,6 +105,8 @@ export const productCreateInput = z.strictObject({
   allowBackorder: productFields.allowBackorder.default(false),
   preorderDate: productFields.preorderDate.default(null),
   bufferStock: productFields.bufferStock.default(null),
+  productType: productFields.productType.default(null),
+  googleProductCategory: productFields.googleProductCategory.default(null),
   idempotencyKey: idempotencyKeySchema.optional(),
 });
 
@@ -120,6 +139,8 @@ export const productUpdateInput = z.strictObject({
   allowBackorder: productFields.allowBackorder.optional(),
   preorderDate: productFields.preorderDate.optional(),
   bufferStock: productFields.bufferStock.optional(),
+  productType: productFields.productType.optional(),
+  googleProductCategory: productFields.googleProductCategory.optional(),
   idempotencyKey: idempotencyKeySchema.optional(),
 });
 
@@ -206,6 +227,8 @@ export const productSchema = z.object({
   allowBackorder: z.boolean(),
   preorderDate: z.string().nullable(),
   bufferStock: z.number().nullable(),
+  productType: z.string().nullable(),
+  googleProductCategory: z.string().nullable(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
   stock: stockTotalsSchema,

@@ -18,6 +18,22 @@ const urlTemplateSchema = z
     message: 'the product URL template must start with http:// or https:// and a host name',
   });
 
+/**
+ * A collection page's URL template (issue 19): categories and brands each have one, with {slug}
+ * (publish/collections.ts makes the slugs). Empty: that kind of collection is not published.
+ */
+const collectionTemplateSchema = (what: string, example: string) =>
+  z
+    .string()
+    .trim()
+    .max(2000)
+    .refine((t) => t === '' || t.includes('{slug}'), { message: `the ${what} URL template must contain {slug}, e.g. ${example}` })
+    .refine((t) => t === '' || /^https?:\/\/[^/{}]+/.test(t), {
+      message: `the ${what} URL template must start with http:// or https:// and a host name`,
+    });
+
+export const EMPTY_COLLECTIONS = ['keep', 'drop'] as const;
+
 /** A secret is never returned in clear: GET shows `null` with `has*` true; PUT with null keeps it. */
 const secretInput = z.string().max(10_000).nullable().optional();
 
@@ -173,6 +189,15 @@ export const settingsShape = {
   shopName: z.string().trim().max(150).default('My shop'),
   shopUrl: z.union([z.literal(''), httpUrlSchema]).default(''),
   productUrlTemplate: urlTemplateSchema.default(''),
+  /** Category collection pages, e.g. https://shop.example.com/c/{slug}; empty: none published. */
+  collectionUrlTemplate: collectionTemplateSchema('collection', 'https://shop.example.com/c/{slug}').default(''),
+  /** Brand pages, e.g. https://shop.example.com/brands/{slug}; empty: none published. */
+  brandUrlTemplate: collectionTemplateSchema('brand', 'https://shop.example.com/brands/{slug}').default(''),
+  /**
+   * A collection with nothing in stock: `keep` lists its page in the sitemap still (with its empty
+   * list), `drop` leaves it out of the sitemap; its data file says which either way.
+   */
+  emptyCollections: z.enum(EMPTY_COLLECTIONS, { message: 'emptyCollections is keep or drop' }).default('keep'),
   currency: currencySchema.default('USD'),
   /**
    * How prices and quantities are written and typed: a BCP 47 tag such as de-DE (1.234,50 €),
@@ -196,12 +221,14 @@ export const settingsShape = {
       merchantTsv: z.boolean().default(true),
       sitemap: z.boolean().default(true),
       jsonLd: z.boolean().default(true),
+      /** collections/<slug>.json, their JSON-LD and sitemap-collections.xml (issue 19). */
+      collections: z.boolean().default(true),
       /** OpenAI's product feed for ChatGPT shopping (`openai-products.jsonl`); see `openAiFeed`. */
       openAiFeed: z.boolean().default(false),
       /** `_redirects` and `redirects.nginx.conf`: renamed, archived and discontinued products' old pages. */
       redirects: z.boolean().default(false),
     })
-    .default({ merchantXml: true, merchantTsv: true, sitemap: true, jsonLd: true, openAiFeed: false, redirects: false }),
+    .default({ merchantXml: true, merchantTsv: true, sitemap: true, jsonLd: true, collections: true, openAiFeed: false, redirects: false }),
   bufferStock: z.number().int().min(0).max(QUANTITY_MAX, { message: `buffer stock is at most ${QUANTITY_MAX}` }).default(0),
   /** Days until a backordered item ships when no incoming stock is dated (Merchant needs a date). */
   backorderLeadDays: z.number().int().min(1, { message: 'lead time is at least 1 day' }).max(365).default(14),
@@ -352,11 +379,22 @@ export const settingsSchema = z.object({
   shopName: z.string(),
   shopUrl: z.string(),
   productUrlTemplate: z.string(),
+  collectionUrlTemplate: z.string(),
+  brandUrlTemplate: z.string(),
+  emptyCollections: z.enum(EMPTY_COLLECTIONS),
   currency: z.string(),
   locale: z.string(),
   defaultBrand: z.string(),
   publishDir: z.string().nullable(),
-  artifacts: z.object({ merchantXml: z.boolean(), merchantTsv: z.boolean(), sitemap: z.boolean(), jsonLd: z.boolean(), openAiFeed: z.boolean(), redirects: z.boolean() }),
+  artifacts: z.object({
+    merchantXml: z.boolean(),
+    merchantTsv: z.boolean(),
+    sitemap: z.boolean(),
+    jsonLd: z.boolean(),
+    collections: z.boolean(),
+    openAiFeed: z.boolean(),
+    redirects: z.boolean(),
+  }),
   bufferStock: z.number(),
   backorderLeadDays: z.number(),
   keepOutOfStockInSitemap: z.boolean(),

@@ -26,6 +26,8 @@ export function productFixture(overrides: Partial<Product> = {}): Product {
     allowBackorder: false,
     preorderDate: null,
     bufferStock: null,
+    productType: null,
+    googleProductCategory: null,
     createdAt: '2026-11-26T12:00:00.000Z',
     updatedAt: '2026-11-26T12:00:00.000Z',
     stock: { onHand: 3, committed: 1, incoming: 0, available: 2, availability: 'in_stock', availabilityDate: null },

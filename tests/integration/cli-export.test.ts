@@ -65,13 +65,13 @@ for (const engine of engines()) {
       const lines = fs.readFileSync(file, 'utf8').split('\n');
       expect(lines[0]).toBe(CSV_COLUMNS.join(','));
       expect(lines.slice(1)).toEqual([
-        'MUG-01,Coffee Mug,"Holds 300 ml, dishwasher safe",Potter,036000291452,,refurbished,8.50,USD,,coffee-mug-white,,active,,main,0,,,,,',
-        'TEA-JP,Sencha Tea,,,,,new,1200,JPY,,sencha-tea,,archived,,,,,,,,',
-        'TEE-BLUE-M,Blue T-Shirt M,,Acme,,,new,19.99,EUR,,blue-t-shirt-m,,active,TEE,main,5,,,,,',
+        'MUG-01,Coffee Mug,"Holds 300 ml, dishwasher safe",Potter,036000291452,,refurbished,8.50,USD,,coffee-mug-white,,active,,main,0,,,,,,,',
+        'TEA-JP,Sencha Tea,,,,,new,1200,JPY,,sencha-tea,,archived,,,,,,,,,,',
+        'TEE-BLUE-M,Blue T-Shirt M,,Acme,,,new,19.99,EUR,,blue-t-shirt-m,,active,TEE,main,5,,,,,,,',
         'TEE-RED-M,Red T-Shirt M,"Soft cotton tee.',
-        'Machine washable.",Acme,4006381333931,AC-TEE-1,new,19.99,EUR,14.99,red-t-shirt-m,https://example.com/img/tee-red.jpg,active,TEE,backroom,4,,,,,',
+        'Machine washable.",Acme,4006381333931,AC-TEE-1,new,19.99,EUR,14.99,red-t-shirt-m,https://example.com/img/tee-red.jpg,active,TEE,backroom,4,,,,,,,',
         'TEE-RED-M,Red T-Shirt M,"Soft cotton tee.',
-        'Machine washable.",Acme,4006381333931,AC-TEE-1,new,19.99,EUR,14.99,red-t-shirt-m,https://example.com/img/tee-red.jpg,active,TEE,main,12,,,,,',
+        'Machine washable.",Acme,4006381333931,AC-TEE-1,new,19.99,EUR,14.99,red-t-shirt-m,https://example.com/img/tee-red.jpg,active,TEE,main,12,,,,,,,',
         '',
       ]);
       // No partial file is left behind.

@@ -81,9 +81,9 @@ describe.each(engines())('purchasing columns of the catalogue CSV on %s', (engin
   it('exports the columns, and the export imports back unchanged', async () => {
     const { csv } = await core.call('catalog.export', {});
     const lines = csv.trim().split(/\r?\n/);
-    expect(lines[0]).toBe('sku,title,description,brand,gtin,mpn,condition,price,currency,sale_price,slug,image_url,status,item_group_id,location,on_hand,cost,supplier,supplier_sku,reorder_point,reorder_quantity');
+    expect(lines[0]).toBe('sku,title,description,brand,gtin,mpn,condition,price,currency,sale_price,slug,image_url,status,item_group_id,location,on_hand,cost,supplier,supplier_sku,reorder_point,reorder_quantity,product_type,google_product_category');
     const mug = lines.filter((l) => l.startsWith('MUG,'));
-    expect(mug.map((l) => l.split(',').slice(14))).toEqual([
+    expect(mug.map((l) => l.split(',').slice(14, 21))).toEqual([
       ['main', '10', '4.25', 'Glassworks', '', '5', '24'],
       ['shop', '2', '4.25', 'Glassworks', '', '1', ''],
     ]);

@@ -33,6 +33,8 @@ function product(sku: string, title: string, gtin: string | null = null): Produc
     allowBackorder: false,
     preorderDate: null,
     bufferStock: null,
+    productType: null,
+    googleProductCategory: null,
     createdAt: '2026-12-01T10:00:00.000Z',
     updatedAt: '2026-12-01T10:00:00.000Z',
     stock,

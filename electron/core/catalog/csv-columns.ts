@@ -25,6 +25,8 @@ export const FIELD_OF_COLUMN = {
   image_url: 'imageUrl',
   status: 'status',
   item_group_id: 'itemGroupId',
+  product_type: 'productType',
+  google_product_category: 'googleProductCategory',
 } as const;
 
 export type ProductColumn = keyof typeof FIELD_OF_COLUMN;

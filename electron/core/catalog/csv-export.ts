@@ -22,6 +22,7 @@ type ExportProduct = Pick<
   ProductRow,
   | 'id' | 'sku' | 'title' | 'description' | 'brand' | 'gtin' | 'mpn' | 'condition' | 'price_minor'
   | 'sale_price_minor' | 'currency' | 'slug' | 'image_url' | 'status' | 'item_group_id'
+  | 'product_type' | 'google_product_category'
 >;
 
 export type ExportReport = { products: number; rows: number };
@@ -42,6 +43,8 @@ function productCells(p: ExportProduct): Record<Exclude<CsvColumn, 'location' | 
     image_url: p.image_url ?? '',
     status: p.status,
     item_group_id: p.item_group_id ?? '',
+    product_type: p.product_type ?? '',
+    google_product_category: p.google_product_category ?? '',
   };
 }
 
@@ -56,7 +59,7 @@ export function exportDeps(deps: { db: Db; summary: SummaryContext }): ListDeps 
 function productColumns(db: Db) {
   return db('products')
     .select('id', 'sku', 'title', 'description', 'brand', 'gtin', 'mpn', 'condition', 'price_minor', 'sale_price_minor')
-    .select('currency', 'slug', 'image_url', 'status', 'item_group_id');
+    .select('currency', 'slug', 'image_url', 'status', 'item_group_id', 'product_type', 'google_product_category');
 }
 
 /** Pages of products in SKU order: the whole catalogue by keyset, or the ids a filter matched. */

@@ -37,6 +37,8 @@ const UPDATABLE: Array<keyof ProductRow> = [
   'allow_backorder',
   'preorder_date',
   'buffer_stock',
+  'product_type',
+  'google_product_category',
   'updated_at',
 ];
 

@@ -27,6 +27,8 @@ export type CatalogRow = {
   allow_backorder: boolean | number;
   preorder_date: string | null;
   buffer_stock: number | null;
+  product_type: string | null;
+  google_product_category: string | null;
 };
 
 export type StockRow = { product_id: string; location_id: string; on_hand: number; committed: number; incoming: number };
@@ -58,6 +60,7 @@ export type RecordUpsert = { run(rows: number, values: unknown[]): Promise<void>
 export const SCAN_COLUMNS = [
   'id', 'sku', 'title', 'description', 'brand', 'gtin', 'mpn', 'condition', 'price_minor', 'sale_price_minor', 'currency', 'slug',
   'image_url', 'additional_image_urls', 'status', 'item_group_id', 'allow_backorder', 'preorder_date', 'buffer_stock',
+  'product_type', 'google_product_category',
 ];
 
 export const LEVEL_COLUMNS = ['l.product_id', 'l.location_id', 'l.on_hand', 'l.committed', 'l.incoming'];
@@ -86,6 +89,8 @@ export function catalogRow(v: unknown[]): CatalogRow {
     allow_backorder: v[16] as boolean | number,
     preorder_date: v[17] as string | null,
     buffer_stock: v[18] as number | null,
+    product_type: v[19] as string | null,
+    google_product_category: v[20] as string | null,
   };
 }
 

@@ -98,6 +98,10 @@ export const SCHEMA: Record<string, TableShape> = {
       // A date (YYYY-MM-DD), not an instant.
       preorder_date: optional('varchar(10)'),
       buffer_stock: optional('int64'),
+      // The shop's own category path, levels joined by " > " (shared/domain/category.ts).
+      product_type: optional('varchar(750)'),
+      // Google's product taxonomy: an id ("4") or a path ("Home & Garden > Kitchen & Dining").
+      google_product_category: optional('varchar(750)'),
       created_at: required('timestamp'),
       updated_at: required('timestamp'),
     },
@@ -111,6 +115,7 @@ export const SCHEMA: Record<string, TableShape> = {
       products_gtin_unique: { columns: ["ltrim(gtin, '0')"], unique: true, where: 'gtin IS NOT NULL' },
       products_status_index: { columns: ['status'] },
       products_item_group_id_index: { columns: ['item_group_id'] },
+      products_product_type_index: { columns: ['product_type'] },
       products_title_sku_index: { columns: ['title', 'sku'] },
       products_price_minor_sku_index: { columns: ['price_minor', 'sku'] },
       products_status_sku_index: { columns: ['status', 'sku'] },

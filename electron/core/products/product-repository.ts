@@ -37,6 +37,8 @@ export function toProductFields(row: ProductRow): Omit<Product, 'stock'> {
     allowBackorder: bool(row.allow_backorder),
     preorderDate: row.preorder_date,
     bufferStock: row.buffer_stock === null ? null : num(row.buffer_stock),
+    productType: row.product_type ?? null,
+    googleProductCategory: row.google_product_category ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -70,6 +70,8 @@ export function newProductRow(
     allow_backorder: input.allowBackorder,
     preorder_date: input.preorderDate,
     buffer_stock: input.bufferStock,
+    product_type: input.productType,
+    google_product_category: input.googleProductCategory,
     created_at: meta.now,
     updated_at: meta.now,
   };
@@ -118,6 +120,8 @@ export function patchProductRow(row: ProductRow, input: ProductPatchFields, now:
   if (input.allowBackorder !== undefined) next.allow_backorder = input.allowBackorder;
   if (input.preorderDate !== undefined) next.preorder_date = input.preorderDate;
   if (input.bufferStock !== undefined) next.buffer_stock = input.bufferStock;
+  if (input.productType !== undefined) next.product_type = input.productType;
+  if (input.googleProductCategory !== undefined) next.google_product_category = input.googleProductCategory;
   next.currency = currency;
   if (price !== undefined) next.price_minor = toMinorUnits(price, currency);
   if (salePrice !== undefined) next.sale_price_minor = salePrice ? toMinorUnits(salePrice, currency) : null;

@@ -19,6 +19,7 @@ import * as users from './20261204220000_users';
 import * as actors from './20261204220100_actors';
 import * as redirectUrls from './20261205030000_redirect_urls';
 import * as leases from './20261204210000_leases';
+import * as productCategories from './20261205020000_product_categories';
 import * as storefrontTokens from './20261204210100_storefront_tokens';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
@@ -48,6 +49,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261204210100_storefront_tokens', storefrontTokens],
   ['20261204220000_users', users],
   ['20261204220100_actors', actors],
+  ['20261205020000_product_categories', productCategories],
   ['20261205030000_redirect_urls', redirectUrls],
 ];
 
