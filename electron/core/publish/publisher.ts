@@ -25,7 +25,7 @@ import { shopProblems } from './validate';
 /** Settings whose change alters the published files (the rest concern delivery or stock entry). */
 const OUTPUT_SETTINGS = new Set([
   'shopName', 'shopUrl', 'productUrlTemplate', 'defaultBrand', 'publishDir', 'artifacts', 'bufferStock', 'keepOutOfStockInSitemap', 'gzip',
-  'openAiFeed', 'discontinuedRedirect', 'redirectRetentionDays',
+  'openAiFeed', 'discontinuedRedirect', 'redirectRetentionDays', 'collectionUrlTemplate', 'brandUrlTemplate',
 ]);
 
 /** Change types that touch one product's published content. */

@@ -14,6 +14,7 @@ import type { StockSummary } from '../../../shared/schemas/stock';
 import type { CatalogRow } from '../db/publish-queries';
 import { num } from '../util/db-helpers';
 import { jsonLdStringify, tsvCell, xmlText } from './escape';
+import { collectionUrl, productCollections } from './collections';
 import type { LdDigest } from './jsonld-writer';
 import { openAiLine } from './openai-feed';
 import { bySku, type PreviousRecord, type ProductRecord } from './product-record';
@@ -172,7 +173,7 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
           condition: row.condition,
           gtin: row.gtin,
           mpn: row.mpn,
-          category: null,
+          category: openAiCategory(row),
           groupId: row.item_group_id,
         },
         settings,
@@ -232,7 +233,7 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
     seq: 0,
     inFeed: xml !== null,
     inSitemap,
-    collectionUrl: null,
+    collectionUrl: !listed && settings.discontinuedRedirect === 'collection' ? discontinuedCollectionUrl(row, brand, settings) : null,
     hasJsonLd: false,
     ldBytes: 0,
     xmlOff: -1,
@@ -252,6 +253,30 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
 }
 
 const NO_IMAGES: string[] = [];
+
+/**
+ * OpenAI's `product_category`: a path with ">" between levels. Google's category when it is given
+ * as a path (an id of Google's taxonomy means nothing to another reader), else the shop's own.
+ */
+function openAiCategory(row: CatalogRow): string | null {
+  const google = row.google_product_category;
+  if (google && !/^\d+$/.test(google)) return google;
+  return row.product_type || null;
+}
+
+/**
+ * Where a discontinued product's old page may send people: the page of the deepest level of its
+ * category that has one, else its brand's; null when neither kind of collection is published.
+ */
+export function discontinuedCollectionUrl(row: CatalogRow, brand: string, settings: StoredSettings): string | null {
+  const refs = productCollections({ productType: row.product_type, brand });
+  const brandRef = refs.find((r) => r.kind === 'brand');
+  for (const ref of [...refs.filter((r) => r.kind === 'category').reverse(), ...(brandRef ? [brandRef] : [])]) {
+    const url = collectionUrl(ref, settings);
+    if (url) return canonicalHttpUrl(url);
+  }
+  return null;
+}
 
 /** The image URLs a sitemap entry may name: absolute http(s), canonical, within the URL limit. */
 function sitemapImages(main: string | null, additional: string[]): string[] {
