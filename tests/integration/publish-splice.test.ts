@@ -65,7 +65,12 @@ describe.each(engines())('incremental publishing on %s', (engine) => {
   it.skipIf(noXmllint)(titled('leaves the folder exactly as a full rebuild writes it, through 80 random changes', noXmllint), async () => {
     core = await startCore(engine, { sitemapLimits: { urls: 9, bytes: 50 * 1024 * 1024 } });
     const c = core;
-    await configureShop(c);
+    // Every file on: the OpenAI feed is spliced like the Merchant feed, the redirects follow renames and archiving.
+    const current = await c.call('settings.get', {});
+    await configureShop(c, {
+      artifacts: { ...current.artifacts, openAiFeed: true, redirects: true },
+      openAiFeed: { ...current.openAiFeed, storeCountry: 'DE', returnPolicyUrl: 'https://shop.example.com/returns' },
+    });
     const rnd = random(20261127);
     const pick = <T,>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
     const skus: string[] = [];
@@ -144,6 +149,9 @@ describe.each(engines())('incremental publishing on %s', (engine) => {
     expect(tsv.map((r) => r.id)).toEqual(feed.items.map((i) => i['g:id']));
     const listed = (await c.call('products.list', { limit: 500 })).products.filter((p) => p.status === 'active').map((p) => p.sku).sort();
     expect(feed.items.map((i) => String(i['g:id']))).toEqual(listed);
+    const ai = fs.readFileSync(path.join(dir, 'openai-products.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { item_id: string }).item_id);
+    expect(ai).toEqual(feed.items.map((i) => String(i['g:id'])));
+    expect(fs.readFileSync(path.join(dir, '_redirects'), 'utf8')).toMatch(/ 301\n/);
   }, 240_000);
 
   it('publishes each product once when SKUs change while a full publish reads the catalogue, then catches up', async () => {
