@@ -237,12 +237,12 @@ async function phasePeers(dataDir: string, out: string): Promise<PhaseResult> {
  * 200 stock changes, each flipping a product between in stock and out of stock; time from commit
  * to files replaced. Every file is on: feed, sitemap, JSON-LD, the OpenAI feed and the redirects.
  */
-async function phaseIncremental(dataDir: string, out: string, changes: number): Promise<PhaseResult> {
+async function phaseIncremental(dataDir: string, out: string, changes: number, newFiles = true): Promise<PhaseResult> {
   const core = await open(dataDir);
   try {
     const settings = await core.handlers['settings.get']({});
     await core.handlers['settings.update'](
-      parseInput(contract['settings.update'].input, { ...settings, publishDir: out, artifacts: { ...withNewFiles(settings.artifacts, true), jsonLd: true } }),
+      parseInput(contract['settings.update'].input, { ...settings, publishDir: out, artifacts: { ...withNewFiles(settings.artifacts, newFiles), jsonLd: true } }),
     );
     const t0 = performance.now();
     await core.publisher.start();
@@ -385,6 +385,10 @@ export async function benchPublish(root: string, options: PublishBenchOptions): 
     line(`one stock change, ${name}, every file on`, `commit → files replaced p50 ${ms(Number(x.p50))} ms, p95 ${ms(Number(x.p95))} ms, max ${ms(Number(x.max))} ms over ${options.changes} changes (${Number(x.filesPerChange).toFixed(1)} files each) — target p95 < ${target} ms: ${verdict(Number(x.p95) < target)}`);
     line('  a change only the OpenAI feed shows (4 → 5)', `p50 ${ms(Number(x.quietP50))} ms, p95 ${ms(Number(x.quietP95))} ms (its inventory_quantity spliced in)`);
     line('  publisher start (cache built)', `${s2(r.seconds)}, peak ${mb(Number(x.startPeakMb))}`);
+    // The same changes without issue 19's files, in the same run: what the OpenAI feed and the redirects add.
+    const base = await inChild(['incremental', dataDir, path.join(root, dataDir === big ? 'out-inc-big-0' : 'out-inc-small-0'), String(options.changes), 'false']);
+    const y = base.extra ?? {};
+    line('  the same without the OpenAI feed and redirects', `p50 ${ms(Number(y.p50))} ms, p95 ${ms(Number(y.p95))} ms, max ${ms(Number(y.max))} ms (${Number(y.filesPerChange).toFixed(1)} files each); unchanged stock count: p95 ${ms(Number(y.quietP95))} ms, nothing rewritten`);
   }
 }
 
@@ -394,7 +398,7 @@ async function child(argv: string[]): Promise<void> {
   if (phase === 'ours') result = await phaseOurs(a, b, c === 'true', d === 'true');
   else if (phase === 'floor') result = phaseFloor(a, Number(b));
   else if (phase === 'peers') result = await phasePeers(a, b);
-  else if (phase === 'incremental') result = await phaseIncremental(a, b, Number(c));
+  else if (phase === 'incremental') result = await phaseIncremental(a, b, Number(c), d !== 'false');
   else if (phase === 'seed') {
     const t0 = performance.now();
     await seed(a, Number(b));
