@@ -87,7 +87,7 @@ export function openAiLine(item: OpenAiItem, settings: StoredSettings): string {
   line += `,"condition":${jsonString(item.condition)}`;
   if (item.category) line += `,"product_category":${jsonString(item.category)}`;
   line += `,"image_url":${jsonString(item.imageUrl)}`;
-  if (item.additionalImageUrls.length > 0) line += `,"additional_image_urls":${item.additionalImageUrls.map(jsonString).join(',').replace(/^/, '[')}]`;
+  if (item.additionalImageUrls.length > 0) line += `,"additional_image_urls":[${item.additionalImageUrls.map(jsonString).join(',')}]`;
   line += `,"price":${jsonString(item.price)}`;
   if (item.salePrice) line += `,"sale_price":${jsonString(item.salePrice)}`;
   line += `,"availability":"${OPENAI_AVAILABILITY[item.availability]}"`;
