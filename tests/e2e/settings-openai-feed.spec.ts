@@ -39,5 +39,6 @@ test('settings: the OpenAI feed is refused next to its fields until it has what 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Publishing' }).click();
   await expect(page.getByTestId('artifact-openAiFeed')).toContainText('OpenAI product feed (ChatGPT)');
   await expect(page.getByTestId('artifact-openAiFeed')).toContainText('Written');
-  await expect(page.getByTestId('artifact-redirects')).toContainText('_redirects');
+  await expect(page.getByTestId('artifact-redirects')).toContainText('Redirects of old product pages 2 files');
+  await expect(page.getByTestId('artifact-redirects')).toContainText('Written');
 });
