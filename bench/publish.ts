@@ -295,7 +295,9 @@ let bundle: Promise<string> | null = null;
 function phaseScript(): Promise<string> {
   bundle ??= (async () => {
     const { build } = await import('esbuild');
-    const outdir = path.join(ROOT, 'node_modules', '.cache', 'stockfeed-bench');
+    // One folder per run: worktrees share node_modules, and a second run building into the same
+    // folder replaced this one's bundle mid-run (another checkout's core, without its migrations).
+    const outdir = path.join(ROOT, 'node_modules', '.cache', `stockfeed-bench-${process.pid}`);
     await build({
       entryPoints: { publish: HERE, 'jsonld-worker': path.join(ROOT, 'electron', 'core', 'publish', 'jsonld-worker.ts') },
       outdir,
@@ -338,6 +340,14 @@ const cpuOf = (r: PhaseResult) => Number(r.extra?.cpuUser) + Number(r.extra?.cpu
 export type PublishBenchOptions = { products: number; smallProducts: number; changes: number };
 
 export async function benchPublish(root: string, options: PublishBenchOptions): Promise<void> {
+  try {
+    await benchPublishPhases(root, options);
+  } finally {
+    if (bundle) fs.rmSync(path.dirname(await bundle), { recursive: true, force: true });
+  }
+}
+
+async function benchPublishPhases(root: string, options: PublishBenchOptions): Promise<void> {
   const big = path.join(root, 'publish-big');
   const small = path.join(root, 'publish-small');
   console.log(`\n[publish] ${options.products.toLocaleString('en')} products (one third without stock, 40% in variant groups)`);
