@@ -84,7 +84,7 @@ describe('storefront availability and storefront tokens', () => {
       const url = route.url.replace(/:([A-Za-z]+)/g, 'x');
       const res = await app.inject({ method: route.method as 'GET', url, headers: { authorization: `Bearer ${storefront}`, 'content-type': 'application/json' }, payload: route.method === 'GET' ? undefined : '{}' });
       // Public routes answer anyone; everything that needs a token must refuse this one.
-      if (res.statusCode !== 403 && !['/api/v1/health', '/api/v1/openapi.json', '/api/v1/auth/login', '/api/v1/auth/logout'].includes(route.url) && !route.url.startsWith('/api/v1/channels/')) {
+      if (res.statusCode !== 403 && !['/api/v1/health', '/api/v1/openapi.json', '/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/sign-in-methods'].includes(route.url) && !route.url.startsWith('/api/v1/channels/')) {
         allowed.push(`${route.method} ${route.url} → ${res.statusCode}`);
       }
     }

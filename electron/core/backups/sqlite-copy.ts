@@ -9,10 +9,8 @@ import knexFactory, { type Knex } from 'knex';
 import { AppError } from '../../../shared/errors';
 import { makePrivate } from '../data-files';
 import { MIGRATIONS } from '../db/migrations/index';
+import { readHeader, SQLITE_HEADER } from '../db/sqlite-startup';
 import { num } from '../util/db-helpers';
-
-/** Every SQLite 3 database starts with these 16 bytes. */
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 /** The first migration every Stockfeed database has: the mark of one of ours. */
 const FIRST_MIGRATION = MIGRATIONS[0]?.[0] ?? '';
@@ -108,17 +106,6 @@ export async function databaseFacts(db: Knex): Promise<DatabaseFacts> {
 
 function refuse(file: string, why: string): AppError {
   return new AppError('backup_invalid', `${file} cannot be restored: ${why}`, { file, reason: why });
-}
-
-function readHeader(file: string): Buffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const header = Buffer.alloc(SQLITE_HEADER.length);
-    const read = fs.readSync(fd, header, 0, header.length, 0);
-    return header.subarray(0, read);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /**

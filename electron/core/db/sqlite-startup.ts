@@ -11,7 +11,7 @@ import { diskFullSentence } from './storage-errors';
 import { StartupError } from './startup-error';
 
 /** Every SQLite 3 database starts with these 16 bytes. */
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+export const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 const BACKUP_HINT = 'npm run cli -- backups lists the copies Stockfeed made, npm run cli -- restore FILE puts one back';
 
@@ -65,7 +65,8 @@ function accessProblem(target: string, mode: number): string | null {
   }
 }
 
-function readHeader(file: string): Buffer {
+/** The first bytes of a file, as many as the SQLite header has (fewer when the file is shorter). */
+export function readHeader(file: string): Buffer {
   const fd = fs.openSync(file, 'r');
   try {
     const header = Buffer.alloc(SQLITE_HEADER.length);
