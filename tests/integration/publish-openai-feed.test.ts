@@ -223,6 +223,9 @@ describe.each(engines())('OpenAI product feed on %s', (engine: Engine) => {
     expect(changed.map((l) => [l.item_id, l.inventory_quantity])).toEqual([['P-020', 4]]);
     const line = after.split('\n').find((l) => l.includes('"item_id":"P-020"')) as string;
     expect(given.get('openai-products.jsonl')).toEqual({ text: Buffer.byteLength(`${line}\n`), copied: Buffer.byteLength(after) - Buffer.byteLength(`${line}\n`) });
+    // The other files do not show the count: they are not rewritten for it.
+    expect([...given.keys()].filter((n) => n !== 'openai-products.jsonl' && n !== 'manifest.json')).toEqual([]);
+    expect(c.publisher.lastRun?.outcome.changedFiles.filter((n) => !n.startsWith('openai-products.jsonl') && n !== 'manifest.json')).toEqual([]);
 
     // Down to 0: out of stock in both feeds, in one publish.
     vi.restoreAllMocks();

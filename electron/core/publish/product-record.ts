@@ -59,9 +59,17 @@ export function bySku(a: { sku: string }, b: { sku: string }): number {
 
 /** Whether a record publishes exactly what `prev` does (then `prev`, with its place in the files, stays). */
 export function samePublished(prev: ProductRecord, next: ProductRecord): boolean {
+  return prev.aiHash === next.aiHash && sameBesideAiLine(prev, next);
+}
+
+/**
+ * Whether a record publishes what `prev` does in every file but the OpenAI feed (whose line also
+ * holds the stock count): then only that file needs its new line, and the others keep its
+ * fragments where they are.
+ */
+export function sameBesideAiLine(prev: ProductRecord, next: ProductRecord): boolean {
   return (
     prev.contentHash === next.contentHash &&
-    prev.aiHash === next.aiHash &&
     prev.sku === next.sku &&
     prev.slug === next.slug &&
     prev.url === next.url &&
@@ -90,6 +98,19 @@ export function sameSaved(a: SavedRecord | undefined, b: SavedRecord): boolean {
     a.hasJsonLd === b.hasJsonLd &&
     sameProblems(a.problems, b.problems)
   );
+}
+
+/** Takes `from`'s places in every file but the OpenAI feed (see sameBesideAiLine). */
+export function keepPlacesBesideAiLine(record: ProductRecord, from: ProductRecord): void {
+  record.xmlOff = from.xmlOff;
+  record.xmlLen = from.xmlLen;
+  record.tsvOff = from.tsvOff;
+  record.tsvLen = from.tsvLen;
+  record.smPart = from.smPart;
+  record.smOff = from.smOff;
+  record.smLen = from.smLen;
+  record.mfOff = from.mfOff;
+  record.mfLen = from.mfLen;
 }
 
 function sameProblems(a: PublishProblem[], b: PublishProblem[]): boolean {

@@ -280,9 +280,14 @@ export function discontinuedCollectionUrl(row: CatalogRow, brand: string, settin
 
 /** The image URLs a sitemap entry may name: absolute http(s), canonical, within the URL limit. */
 function sitemapImages(main: string | null, additional: string[]): string[] {
-  const out: string[] = [];
-  for (const u of main ? [main, ...additional] : additional) if (/^https?:\/\//.test(u) && u.length <= URL_MAX && canonicalHttpUrl(u) === u) out.push(u);
-  return out.length > 0 ? out : NO_IMAGES;
+  // No spread of the list, and no array for a product without images: this runs per product.
+  let out: string[] | null = null;
+  const take = (u: string) => {
+    if (/^https?:\/\//.test(u) && u.length <= URL_MAX && canonicalHttpUrl(u) === u) (out ??= []).push(u);
+  };
+  if (main) take(main);
+  for (const u of additional) take(u);
+  return out ?? NO_IMAGES;
 }
 
 /** The JSON-LD document of a variant group: a ProductGroup whose hasVariant lists every variant. */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CatalogCache } from './catalog-cache';
 import { OutputSet, type OutputResult, type RedirectTexts } from './outputs';
-import { samePublished, type PreviousRecord, type ProductRecord } from './product-record';
+import { keepPlacesBesideAiLine, sameBesideAiLine, samePublished, type PreviousRecord, type ProductRecord } from './product-record';
 import type { FileInfo } from './publish-store';
 import type { RunDeps, RunState } from './run-state';
 import type { Fragments } from './render';
@@ -61,6 +61,12 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
       if (inCache && samePublished(inCache, record)) return;
       changed.push(record);
       fragmentsOf.set(record, fragments);
+      if (inCache && sameBesideAiLine(inCache, record)) {
+        // Only its OpenAI line changed (a stock count): the other files are not rewritten for it.
+        keepPlacesBesideAiLine(record, inCache);
+        touched.ai = true;
+        return;
+      }
       touch(record);
       if (previous) touch(previous);
     },
