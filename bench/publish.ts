@@ -29,6 +29,8 @@ const ROOT = path.resolve(path.dirname(HERE), '..');
 const SHOP = 'https://shop.example.com';
 const TARGET = { feedSeconds: 3, feedPeakMb: 200, floorRatio: 1.5, peerRatio: 3, p95Ms100k: 300, p95Ms10k: 50 };
 
+const DEPARTMENTS = ['Kitchen', 'Dining', 'Garden', 'Living', 'Office', 'Bath', 'Kids', 'Outdoor', 'Lighting', 'Storage'];
+
 type PhaseResult = { seconds: number; peakMb: number; extra?: Record<string, number | string> };
 
 /**
@@ -55,6 +57,10 @@ async function seed(dataDir: string, count: number): Promise<void> {
         shopName: 'Bench Shop',
         shopUrl: SHOP,
         productUrlTemplate: `${SHOP}/products/{slug}`,
+        // Collections (issue 19): every category level and brand gets a page. Acme, the default
+        // brand, holds two thirds of the catalogue: its collection file is the largest there is.
+        collectionUrlTemplate: `${SHOP}/c/{slug}`,
+        brandUrlTemplate: `${SHOP}/brands/{slug}`,
         defaultBrand: 'Acme',
         // Ready for the OpenAI feed (turned on per phase): the seller's country and return policy.
         openAiFeed: { ...settings.openAiFeed, storeCountry: 'DE', targetCountries: ['DE', 'AT'], returnPolicyUrl: `${SHOP}/returns` },
@@ -83,8 +89,9 @@ async function seed(dataDir: string, count: number): Promise<void> {
               allowBackorder: false,
               preorderDate: null,
               bufferStock: null,
-              productType: i % 4 === 0 ? 'Home > Kitchen > Mugs' : null,
-              googleProductCategory: null,
+              // 10 departments × 10 categories × 10 series: 1,110 category collections.
+              productType: `${DEPARTMENTS[i % 10]} > Category ${Math.floor(i / 10) % 10} > Series ${Math.floor(i / 100) % 10}`,
+              googleProductCategory: i % 2 === 0 ? '2169' : null,
             },
             { id: uuid7(), currency: 'EUR', slug: `mug-${i}`, now: ctx.now },
           ),
@@ -109,13 +116,13 @@ function withNewFiles(artifacts: Record<string, boolean>, on: boolean) {
   return { ...artifacts, openAiFeed: on, redirects: on };
 }
 
-/** Our full publish into a fresh folder, with or without the JSON-LD files (and the OpenAI feed and redirects). */
-async function phaseOurs(dataDir: string, out: string, jsonLd: boolean, newFiles = false): Promise<PhaseResult> {
+/** Our full publish into a fresh folder, with or without the JSON-LD files, the collections, the OpenAI feed and redirects. */
+async function phaseOurs(dataDir: string, out: string, jsonLd: boolean, collections = true, newFiles = false): Promise<PhaseResult> {
   const core = await open(dataDir);
   try {
     const settings = await core.handlers['settings.get']({});
     await core.handlers['settings.update'](
-      parseInput(contract['settings.update'].input, { ...settings, publishDir: out, artifacts: { ...withNewFiles(settings.artifacts, newFiles), jsonLd } }),
+      parseInput(contract['settings.update'].input, { ...settings, publishDir: out, artifacts: { ...withNewFiles(settings.artifacts, newFiles), jsonLd, collections } }),
     );
     const before = process.memoryUsage().rss / 1e6;
     const cpu0 = process.cpuUsage();
@@ -125,7 +132,20 @@ async function phaseOurs(dataDir: string, out: string, jsonLd: boolean, newFiles
     const cpu = process.cpuUsage(cpu0);
     const status = await core.publisher.status();
     const bytes = status.artifacts.filter((a) => a.artifact !== 'jsonLd').reduce((n, a) => n + a.counts.bytes, 0);
-    return { seconds, peakMb: peakMb(), extra: { files: fs.readdirSync(out).length + (jsonLd ? fs.readdirSync(path.join(out, 'jsonld')).length : 0), mb: bytes / 1e6, rssBefore: before, cpuUser: cpu.user / 1e6, cpuSystem: cpu.system / 1e6 } };
+    const collectionCounts = status.artifacts.find((a) => a.artifact === 'collections')?.counts;
+    return {
+      seconds,
+      peakMb: peakMb(),
+      extra: {
+        files: fs.readdirSync(out).length + (jsonLd ? fs.readdirSync(path.join(out, 'jsonld')).length : 0),
+        mb: bytes / 1e6,
+        rssBefore: before,
+        cpuUser: cpu.user / 1e6,
+        cpuSystem: cpu.system / 1e6,
+        collections: collectionCounts?.items ?? 0,
+        collectionsMb: (collectionCounts?.bytes ?? 0) / 1e6,
+      },
+    };
   } finally {
     await core.close();
   }
@@ -235,14 +255,15 @@ async function phasePeers(dataDir: string, out: string): Promise<PhaseResult> {
 
 /**
  * 200 stock changes, each flipping a product between in stock and out of stock; time from commit
- * to files replaced. Every file is on: feed, sitemap, JSON-LD, the OpenAI feed and the redirects.
+ * to files replaced. Every file is on unless said: feed, sitemap, JSON-LD, collections, the OpenAI
+ * feed and the redirects.
  */
-async function phaseIncremental(dataDir: string, out: string, changes: number, newFiles = true): Promise<PhaseResult> {
+async function phaseIncremental(dataDir: string, out: string, changes: number, collections = true, newFiles = true): Promise<PhaseResult> {
   const core = await open(dataDir);
   try {
     const settings = await core.handlers['settings.get']({});
     await core.handlers['settings.update'](
-      parseInput(contract['settings.update'].input, { ...settings, publishDir: out, artifacts: { ...withNewFiles(settings.artifacts, newFiles), jsonLd: true } }),
+      parseInput(contract['settings.update'].input, { ...settings, publishDir: out, artifacts: { ...withNewFiles(settings.artifacts, newFiles), jsonLd: true, collections } }),
     );
     const t0 = performance.now();
     await core.publisher.start();
@@ -361,9 +382,12 @@ async function benchPublishPhases(root: string, options: PublishBenchOptions): P
   const first = await inChild(['ours', big, path.join(root, 'out-first'), 'false']);
   line('first publish of the catalogue', `${s2(first.seconds)}, peak ${mb(first.peakMb)} (feed + sitemap, every product recorded)`);
   fs.rmSync(path.join(root, 'out-first'), { recursive: true, force: true });
+  // The same full publish without the collection files, in the same run: what they cost.
+  const bare = await inChild(['ours', big, path.join(root, 'out-bare'), 'false', 'no-collections']);
+  line('feed XML + TSV + sitemap, full, collections off', `${s2(bare.seconds)}, peak ${mb(bare.peakMb)}`);
   const feed = await inChild(['ours', big, path.join(root, 'out-feed'), 'false']);
-  line('feed XML + TSV + sitemap, full', `${s2(feed.seconds)}, peak ${mb(feed.peakMb)} (process before the publish: ${mb(Number(feed.extra?.rssBefore))}; ${Number(feed.extra?.mb).toFixed(0)} MB written; CPU ${s2(cpuOf(feed))}) — target < ${TARGET.feedSeconds} s and < ${TARGET.feedPeakMb} MB: ${verdict(feed.seconds < TARGET.feedSeconds && feed.peakMb < TARGET.feedPeakMb)}`);
-  const more = await inChild(['ours', big, path.join(root, 'out-newfiles'), 'false', 'true']);
+  line('feed XML + TSV + sitemap, full', `${s2(feed.seconds)}, peak ${mb(feed.peakMb)} (process before the publish: ${mb(Number(feed.extra?.rssBefore))}; ${Number(feed.extra?.mb).toFixed(0)} MB written, of which ${Number(feed.extra?.collections)} collection files ${Number(feed.extra?.collectionsMb).toFixed(0)} MB; CPU ${s2(cpuOf(feed))}) — target < ${TARGET.feedSeconds} s and < ${TARGET.feedPeakMb} MB: ${verdict(feed.seconds < TARGET.feedSeconds && feed.peakMb < TARGET.feedPeakMb)}`);
+  const more = await inChild(['ours', big, path.join(root, 'out-newfiles'), 'false', 'collections', 'new-files']);
   line('  + OpenAI feed + redirects, full', `${s2(more.seconds)}, peak ${mb(more.peakMb)} (${Number(more.extra?.mb).toFixed(0)} MB written; CPU ${s2(cpuOf(more))})`);
   // Creating 100,000 small files varies a lot on a shared disk (3 to 20 s seen here): the floor is
   // measured before and after the publish, and the publish compared with their mean.
@@ -395,20 +419,27 @@ async function benchPublishPhases(root: string, options: PublishBenchOptions): P
     line(`one stock change, ${name}, every file on`, `commit → files replaced p50 ${ms(Number(x.p50))} ms, p95 ${ms(Number(x.p95))} ms, max ${ms(Number(x.max))} ms over ${options.changes} changes (${Number(x.filesPerChange).toFixed(1)} files each) — target p95 < ${target} ms: ${verdict(Number(x.p95) < target)}`);
     line('  a change only the OpenAI feed shows (4 → 5)', `p50 ${ms(Number(x.quietP50))} ms, p95 ${ms(Number(x.quietP95))} ms (its inventory_quantity spliced in)`);
     line('  publisher start (cache built)', `${s2(r.seconds)}, peak ${mb(Number(x.startPeakMb))}`);
+    if (dataDir === big) {
+      // The same changes with collections off, in the same run: what the collection files cost.
+      const off = await inChild(['incremental', dataDir, path.join(root, 'out-inc-big-off'), String(options.changes), 'no-collections']);
+      const y = off.extra ?? {};
+      line('  the same with collections off', `p50 ${ms(Number(y.p50))} ms, p95 ${ms(Number(y.p95))} ms (${Number(y.filesPerChange).toFixed(1)} files each)`);
+    }
     // The same changes without issue 19's files, in the same run: what the OpenAI feed and the redirects add.
-    const base = await inChild(['incremental', dataDir, path.join(root, dataDir === big ? 'out-inc-big-0' : 'out-inc-small-0'), String(options.changes), 'false']);
+    const base = await inChild(['incremental', dataDir, path.join(root, dataDir === big ? 'out-inc-big-0' : 'out-inc-small-0'), String(options.changes), 'collections', 'no-new-files']);
     const y = base.extra ?? {};
     line('  the same without the OpenAI feed and redirects', `p50 ${ms(Number(y.p50))} ms, p95 ${ms(Number(y.p95))} ms, max ${ms(Number(y.max))} ms (${Number(y.filesPerChange).toFixed(1)} files each); unchanged stock count: p95 ${ms(Number(y.quietP95))} ms, nothing rewritten`);
   }
 }
 
 async function child(argv: string[]): Promise<void> {
-  const [phase, a = '', b = '', c = '', d = ''] = argv;
+  const [phase, a = '', b = '', c = ''] = argv;
   let result: PhaseResult;
-  if (phase === 'ours') result = await phaseOurs(a, b, c === 'true', d === 'true');
+  const flags = argv.slice(4);
+  if (phase === 'ours') result = await phaseOurs(a, b, c === 'true', !flags.includes('no-collections'), flags.includes('new-files'));
   else if (phase === 'floor') result = phaseFloor(a, Number(b));
   else if (phase === 'peers') result = await phasePeers(a, b);
-  else if (phase === 'incremental') result = await phaseIncremental(a, b, Number(c), d !== 'false');
+  else if (phase === 'incremental') result = await phaseIncremental(a, b, Number(c), !flags.includes('no-collections'), !flags.includes('no-new-files'));
   else if (phase === 'seed') {
     const t0 = performance.now();
     await seed(a, Number(b));

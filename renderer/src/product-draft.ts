@@ -27,6 +27,10 @@ export type ProductDraft = {
   preorderDate: string;
   /** Empty: the shop-wide buffer. */
   bufferStock: string;
+  /** The shop's own category path, `Home > Kitchen > Mugs`. */
+  productType: string;
+  /** Google's product taxonomy: an id or a path. */
+  googleProductCategory: string;
 };
 
 export type DraftField = keyof ProductDraft;
@@ -58,6 +62,8 @@ export function emptyDraft(): ProductDraft {
     allowBackorder: false,
     preorderDate: '',
     bufferStock: '',
+    productType: '',
+    googleProductCategory: '',
   };
 }
 
@@ -80,6 +86,8 @@ export function draftFromProduct(product: Product, locale: string | undefined): 
     allowBackorder: product.allowBackorder,
     preorderDate: product.preorderDate ?? '',
     bufferStock: quantityForInput(product.bufferStock, locale),
+    productType: product.productType ?? '',
+    googleProductCategory: product.googleProductCategory ?? '',
   };
 }
 

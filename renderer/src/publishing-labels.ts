@@ -7,6 +7,7 @@ export const ARTIFACT_LABELS: Record<ArtifactName, string> = {
   merchantTsv: 'Merchant feed (TSV)',
   sitemap: 'Sitemap',
   jsonLd: 'Product data (JSON-LD)',
+  collections: 'Collections (categories, brands)',
   openAiFeed: 'OpenAI product feed (ChatGPT)',
   redirects: 'Redirects of old product pages',
   manifest: 'Manifest',

@@ -101,7 +101,7 @@ describe('catalogue CSV over HTTP', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe(`attachment; filename="${exportFileName()}"`);
     const lines = res.body.trim().split('\n');
-    expect(lines[0]).toBe('sku,title,description,brand,gtin,mpn,condition,price,currency,sale_price,slug,image_url,status,item_group_id,location,on_hand,cost,supplier,supplier_sku,reorder_point,reorder_quantity');
+    expect(lines[0]).toBe('sku,title,description,brand,gtin,mpn,condition,price,currency,sale_price,slug,image_url,status,item_group_id,location,on_hand,cost,supplier,supplier_sku,reorder_point,reorder_quantity,product_type,google_product_category');
     expect(res.body).toContain('TEE-RED-M');
   });
 

@@ -33,7 +33,7 @@ describe('publishing over the REST API and /feeds/', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.seq).toBeNull();
-    expect(body.artifacts.map((a: { artifact: string }) => a.artifact)).toEqual(['merchantXml', 'merchantTsv', 'sitemap', 'jsonLd', 'openAiFeed', 'redirects', 'manifest']);
+    expect(body.artifacts.map((a: { artifact: string }) => a.artifact)).toEqual(['merchantXml', 'merchantTsv', 'sitemap', 'jsonLd', 'collections', 'openAiFeed', 'redirects', 'manifest']);
     expect(Array.isArray(body.targets)).toBe(true);
   });
 
@@ -136,5 +136,22 @@ describe('publishing over the REST API and /feeds/', () => {
       expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
       expect(res.body).toContain('/products/');
     }
+  });
+
+  it('serves the collection files at /feeds/ and shows them in GET /publish/status (issue 19)', async () => {
+    const settings = await core.call('settings.get', {});
+    await core.call('settings.update', { ...settings, collectionUrlTemplate: 'https://shop.example.com/c/{slug}', brandUrlTemplate: '' });
+    await core.call('products.update', { idOrSku: 'API-1', productType: 'Home > Mugs' });
+    await api('POST', '/publish', {});
+    const data = await app.inject({ method: 'GET', url: '/feeds/collections/home-mugs.json' });
+    expect(data.statusCode).toBe(200);
+    expect(data.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(data.json()).toMatchObject({ slug: 'home-mugs', url: 'https://shop.example.com/c/home-mugs', products: [{ sku: 'API-1' }] });
+    const sitemap = await app.inject({ method: 'GET', url: '/feeds/sitemap-collections.xml' });
+    expect(sitemap.statusCode).toBe(200);
+    expect(sitemap.body).toContain('<loc>https://shop.example.com/c/home-mugs</loc>');
+    expect((await app.inject({ method: 'GET', url: '/feeds/collections/' })).statusCode).toBe(404);
+    const status = (await api('GET', '/publish/status')).json() as { artifacts: Array<{ artifact: string; files: string[]; counts: { items: number } }> };
+    expect(status.artifacts.find((a) => a.artifact === 'collections')).toMatchObject({ files: ['collections/', 'sitemap-collections.xml'], counts: { items: 2 } });
   });
 });

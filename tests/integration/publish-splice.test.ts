@@ -65,18 +65,22 @@ describe.each(engines())('incremental publishing on %s', (engine) => {
   it.skipIf(noXmllint)(titled('leaves the folder exactly as a full rebuild writes it, through 80 random changes', noXmllint), async () => {
     core = await startCore(engine, { sitemapLimits: { urls: 9, bytes: 50 * 1024 * 1024 } });
     const c = core;
-    // Every file on: the OpenAI feed is spliced like the Merchant feed, the redirects follow renames and archiving.
+    // Every file on: collections (category levels and brands, moved about by the same changes), the
+    // OpenAI feed spliced like the Merchant feed, the redirects following renames and archiving.
     const current = await c.call('settings.get', {});
     await configureShop(c, {
+      collectionUrlTemplate: 'https://shop.example.com/c/{slug}',
+      brandUrlTemplate: 'https://shop.example.com/b/{slug}',
       artifacts: { ...current.artifacts, openAiFeed: true, redirects: true },
       openAiFeed: { ...current.openAiFeed, storeCountry: 'DE', returnPolicyUrl: 'https://shop.example.com/returns' },
     });
     const rnd = random(20261127);
+    const TYPES = [null, 'Home > Kitchen', 'Home > Kitchen > Mugs', 'Home > Garden', 'Toys'];
     const pick = <T,>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
     const skus: string[] = [];
     for (let i = 0; i < 30; i++) {
       const sku = `P-${String(i * 10).padStart(4, '0')}`;
-      await c.call('products.create', goodProduct(sku, { itemGroupId: i % 4 === 0 ? null : `G${i % 3}`, title: `Thing ${i} & co <b>` }));
+      await c.call('products.create', goodProduct(sku, { itemGroupId: i % 4 === 0 ? null : `G${i % 3}`, title: `Thing ${i} & co <b>`, productType: TYPES[i % TYPES.length] ?? null }));
       if (i % 3 !== 0) await c.call('stock.count', { sku, quantity: 5 });
       skus.push(sku);
     }
@@ -88,7 +92,7 @@ describe.each(engines())('incremental publishing on %s', (engine) => {
     let incremental = 0;
     for (let step = 0; step < 80; step++) {
       const sku = pick(skus);
-      const kind = pick(['flip', 'flip', 'flip', 'edit', 'rename', 'slug', 'group', 'status', 'create', 'receive', 'ld-only'] as const);
+      const kind = pick(['flip', 'flip', 'flip', 'edit', 'rename', 'slug', 'group', 'status', 'create', 'receive', 'ld-only', 'category'] as const);
       switch (kind) {
         case 'flip': {
           const now = (await c.call('stock.get', { sku })).onHand;
@@ -121,6 +125,9 @@ describe.each(engines())('incremental publishing on %s', (engine) => {
         }
         case 'receive':
           await c.call('stock.receive', { sku, quantity: 1 });
+          break;
+        case 'category':
+          await c.call('products.update', { idOrSku: sku, productType: pick(TYPES) });
           break;
         case 'ld-only':
           // The brand shows only in JSON-LD's ProductGroup and the feed: a sibling's file changes too.

@@ -61,6 +61,9 @@ describe('presets', () => {
       status: 'Status',
       item_group_id: 'Handle',
       on_hand: 'Variant Inventory Qty',
+      // Issue 19: Shopify's product type and Google category fill the category columns.
+      product_type: 'Type',
+      google_product_category: 'Google Shopping / Google Product Category',
     });
   });
 

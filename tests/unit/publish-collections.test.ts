@@ -7,6 +7,7 @@ import {
   productCollections,
   productCollectionSlugs,
 } from '../../electron/core/publish/collections';
+import { COLLECTION_PRODUCTS_MAX, ITEM_LIST_MAX, renderCollection } from '../../electron/core/publish/collection-render';
 import { normaliseCategoryPath, normaliseGoogleCategory } from '../../shared/domain/category';
 import { productCreateInput } from '../../shared/schemas/product';
 
@@ -75,5 +76,39 @@ describe('category fields', () => {
     const bad = productCreateInput.safeParse({ ...base, productType: 'Home > > Mugs' });
     expect(bad.success).toBe(false);
     expect(JSON.stringify(bad.error?.issues)).toContain('empty level');
+  });
+});
+
+describe('a collection data file', () => {
+  const member = (i: number, listed = true) => {
+    const sku = `SKU-${String(i).padStart(5, '0')}`;
+    const entry = JSON.stringify({ sku, name: `Mug ${i}`, url: `https://shop.example.com/products/${sku}` });
+    return { id: `id-${i}`, sku, listed, availability: listed ? ('in_stock' as const) : ('out_of_stock' as const), entry, entryHash: i * 2654435761 >>> 0 };
+  };
+  const collection = (n: number) => ({ slug: 'brand-acme', kind: 'brand' as const, name: 'Acme', path: ['Acme'], parent: null, members: Array.from({ length: n }, (_, i) => member(i, i % 10 !== 9)) });
+  const options = { now: '2026-12-05T02:00:00.000+00:00', seq: 7, keepEmpty: true };
+
+  it(`lists at most ${COLLECTION_PRODUCTS_MAX} products, says how many there are, and names the first ${ITEM_LIST_MAX} in its ItemList`, () => {
+    const { text, record } = renderCollection(collection(6_000), 'https://shop.example.com/brands/brand-acme', undefined, options);
+    const file = JSON.parse(text) as { truncated: boolean; counts: { listed: number; outOfStock: number }; products: unknown[]; jsonLd: { mainEntity: { numberOfItems: number; itemListElement: Array<{ url: string }> } } };
+    expect(file.truncated).toBe(true);
+    expect(file.counts).toMatchObject({ listed: 5_400, outOfStock: 600 });
+    expect(file.products).toHaveLength(COLLECTION_PRODUCTS_MAX);
+    expect(file.jsonLd.mainEntity.numberOfItems).toBe(5_400);
+    expect(file.jsonLd.mainEntity.itemListElement).toHaveLength(ITEM_LIST_MAX);
+    expect(file.jsonLd.mainEntity.itemListElement[0]?.url).toBe('https://shop.example.com/products/SKU-00000');
+    expect(record).toMatchObject({ bytes: Buffer.byteLength(text), lastmod: options.now, seq: 7, empty: false, inSitemap: true });
+  });
+
+  it('keeps its lastmod while the listed products are the same, and moves it when one past the file\'s end leaves', () => {
+    const c = collection(6_000);
+    const first = renderCollection(c, 'https://shop.example.com/brands/brand-acme', undefined, options).record;
+    const later = { ...options, now: '2026-12-05T03:00:00.000+00:00', seq: 9 };
+    // An out-of-stock member changes (its entry), nothing listed does.
+    c.members[9] = member(9, false);
+    (c.members[9] as { entry: string }).entry = '{"changed":true}';
+    expect(renderCollection(c, 'https://shop.example.com/brands/brand-acme', first, later).record.lastmod).toBe(options.now);
+    c.members.splice(5_990, 1);
+    expect(renderCollection(c, 'https://shop.example.com/brands/brand-acme', first, later).record).toMatchObject({ lastmod: later.now, seq: 9 });
   });
 });

@@ -273,6 +273,22 @@ export const SCHEMA: Record<string, TableShape> = {
       published_products_issue_count_sku_index: { columns: ['issue_count', 'sku'] },
     },
   },
+  published_collections: {
+    columns: {
+      slug: required('varchar(200)'),
+      kind: required('varchar(16)'),
+      url: required('text'),
+      content_hash: required('varchar(64)'),
+      lastmod: required('timestamp'),
+      seq: required('integer'),
+      empty: required('boolean'),
+      in_sitemap: required('boolean'),
+      bytes: required('integer'),
+      sha256: required('varchar(64)'),
+      updated_at: required('timestamp'),
+    },
+    primaryKey: ['slug'],
+  },
   webhook_subscriptions: {
     columns: {
       id: required('varchar(36)'),

@@ -172,9 +172,12 @@ export class SitemapWriter {
     if (e.lastmod > part.newest) part.newest = e.lastmod;
   }
 
-  /** The part files' final names: `sitemap.xml` for a single part, else `sitemap-N.xml`. */
-  names(): string[] {
-    return this.parts.length === 1 ? [FILE_NAMES.sitemap] : this.parts.map((_, i) => sitemapPartName(i));
+  /**
+   * The part files' final names: `sitemap.xml` for a single part, else `sitemap-N.xml` (also a
+   * single part when `asIndex`: the index then lists other sitemaps beside it).
+   */
+  names(asIndex = this.parts.length > 1): string[] {
+    return this.parts.length === 1 && !asIndex ? [FILE_NAMES.sitemap] : this.parts.map((_, i) => sitemapPartName(i));
   }
 
   abort(): void {
@@ -182,11 +185,11 @@ export class SitemapWriter {
   }
 }
 
-export function sitemapIndexText(parts: Array<{ newest: string }>, settings: StoredSettings): string {
+/** The sitemap index: the product parts, then `extras` (the collections sitemap) by name. */
+export function sitemapIndexText(parts: Array<{ newest: string }>, settings: StoredSettings, extras: Array<{ name: string; newest: string }> = []): string {
   const base = shopBase(settings);
-  const body = parts
-    .map((p, i) => `<sitemap><loc>${xmlText(`${base}/${sitemapPartName(i)}`)}</loc>${p.newest ? `<lastmod>${p.newest}</lastmod>` : ''}</sitemap>\n`)
-    .join('');
+  const entry = (name: string, newest: string) => `<sitemap><loc>${xmlText(`${base}/${name}`)}</loc>${newest ? `<lastmod>${newest}</lastmod>` : ''}</sitemap>\n`;
+  const body = parts.map((p, i) => entry(sitemapPartName(i), p.newest)).join('') + extras.map((e) => entry(e.name, e.newest)).join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}</sitemapindex>\n`;
 }
 

@@ -31,6 +31,7 @@ import {
 } from './artifacts';
 import { fsyncDir, tempName } from './atomic-file';
 import type { OldFile } from './file-writer';
+import type { CollectionsOutput } from './collection-stage';
 import type { ProductRecord } from './product-record';
 import type { FileInfo } from './publish-store';
 import type { Fragments } from './render';
@@ -62,6 +63,7 @@ type Touched = { xml: boolean; tsv: boolean; ai: boolean; sitemap: boolean; json
 
 /** The redirects files' text (see redirects.ts), asked for once the records are in place. */
 export type RedirectTexts = { netlify: string; nginx: string; count: number };
+const NO_REDIRECTS = (): RedirectTexts => ({ netlify: '', nginx: '', count: 0 });
 
 export type OutputResult = {
   layouts: Layouts;
@@ -220,10 +222,16 @@ export class OutputSet {
   /**
    * Finishes every file, renames the changed ones into place (the sitemap parts before their
    * index, the manifest last) and syncs the folder. `recorded`: the files as the last publish
-   * recorded them, so an identical rewrite (a full publish) leaves the file alone. `redirects`:
-   * the redirects files' text, when they are on.
+   * recorded them, so an identical rewrite (a full publish) leaves the file alone. `collections`:
+   * the collection files, already in place, that the manifest and the sitemap index list too.
+   * `redirects`: the redirects files' text, when they are on.
    */
-  async finish(summary: { seq: number; full: boolean; force: boolean }, recorded: Map<string, FileInfo>, redirects: () => RedirectTexts): Promise<OutputResult> {
+  async finish(
+    summary: { seq: number; full: boolean; force: boolean },
+    recorded: Map<string, FileInfo>,
+    collections: CollectionsOutput | null = null,
+    redirects: () => RedirectTexts = NO_REDIRECTS,
+  ): Promise<OutputResult> {
     const changedFiles: string[] = [];
     const removedFiles: string[] = [];
     const layouts: Layouts = { parts: [] };
@@ -288,18 +296,21 @@ export class OutputSet {
       // Sitemap: parts, then the index that points at them.
       // Parts this process wrote, and those a previous one recorded (a fresh process knows only those).
       const oldNames = [...new Set([...this.old.parts.map((p) => p.name), ...[...recorded.keys()].filter((n) => /^sitemap(-\d+)?\.xml$/.test(n))])];
-      if (!this.on.sitemap || this.counts.inSitemap === 0) {
+      // The collections sitemap (issue 19) is listed in the index beside the product parts.
+      const extras = this.on.sitemap && collections?.sitemap ? [collections.sitemap] : [];
+      if (!this.on.sitemap || (this.counts.inSitemap === 0 && extras.length === 0)) {
         // The sitemap schema needs at least one <url>: with none, there is no sitemap file at all.
         for (const name of new Set([...oldNames, FILE_NAMES.sitemap])) if (remove(name)) wrote.sitemap = true;
       } else if (this.sitemap) {
-        const names = this.sitemap.names();
+        const asIndex = this.sitemap.parts.length > 1 || extras.length > 0;
+        const names = this.sitemap.names(asIndex);
         this.sitemap.parts.forEach((p, i) => {
           const layout = settle(p.file.complete({ finalName: names[i] as string }), p.file);
           layouts.parts.push(layout);
           files.sitemap.push(info(layout));
         });
-        if (this.sitemap.parts.length > 1) {
-          const text = sitemapIndexText(this.sitemap.parts, this.settings);
+        if (asIndex) {
+          const text = sitemapIndexText(this.sitemap.parts, this.settings, extras);
           const before = this.old.index;
           const bytes = Buffer.byteLength(text);
           const same = before && !summary.force && before.bytes === bytes && fs.existsSync(path.join(this.dir, FILE_NAMES.sitemap)) && hashText(text) === before.sha256;
@@ -343,13 +354,14 @@ export class OutputSet {
       }
 
       // The manifest: the JSON-LD lines (written as records were added), then the rest.
-      const big = [...files.merchantXml, ...files.merchantTsv, ...files.openAiFeed, ...files.sitemap, ...files.redirects];
+      const big = [...files.merchantXml, ...files.merchantTsv, ...files.openAiFeed, ...files.sitemap, ...(collections?.files ?? []), ...files.redirects];
       const counts = {
         products: this.counts.products,
         listed: this.counts.listed,
         feedItems: this.counts.inFeed,
         sitemapUrls: this.on.sitemap ? this.counts.inSitemap : 0,
         jsonLdFiles: this.on.jsonLd ? this.counts.withLd : 0,
+        collections: collections?.counts.collections ?? 0,
         files: big.length + (this.on.jsonLd ? this.counts.withLd : 0),
       };
       const regionLen = this.manifest.file.size - Buffer.byteLength(MANIFEST_HEAD);
@@ -367,8 +379,9 @@ export class OutputSet {
       layouts.manifest = { ...m.layout, regionLen };
       files.manifest = info(m.layout);
       fsyncDir(this.dir);
-      // Web servers read the redirects files as they are: no .gz copies of them.
-      await this.gzipCopies(changedFiles, [...big.filter((f) => !redirectNames.includes(f.name)), files.manifest], removedFiles);
+      // The collection files are small and many, and web servers read the redirects files as they
+      // are: no .gz copies of them.
+      await this.gzipCopies(changedFiles, [...files.merchantXml, ...files.merchantTsv, ...files.openAiFeed, ...files.sitemap, files.manifest], removedFiles);
       return { layouts, files, changedFiles, removedFiles, counts: this.counts, wrote, redirects: redirectCount };
     } catch (error) {
       for (const t of temps) fs.rmSync(t, { force: true });

@@ -10,7 +10,8 @@
  * - beside a manifest.json of its own (see manifest-file.ts; a new folder gets one before anything
  *   else is written): that manifest, `google-merchant.xml`, `google-merchant.tsv`, `sitemap.xml`,
  *   `sitemap-<n>.xml`, `openai-products.jsonl`, `_redirects`, `redirects.nginx.conf`, the `.gz` copy
- *   of each, and the `jsonld/` folder with everything in it.
+ *   of each, the `jsonld/` folder with everything in it, and the collections' `collections/` folder
+ *   and `sitemap-collections.xml` (issue 19).
  * Anything else makes the folder foreign. The default folder, `<data folder>/publish`, inside the
  * owner-only data folder, is always Stockfeed's.
  */
@@ -19,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { FILE_NAMES } from './artifacts';
+import { COLLECTIONS_DIR, COLLECTIONS_SITEMAP } from './collection-render';
 import { isTempName, writeFileAtomic } from './atomic-file';
 import { keyOfKeyFileName } from './delivery/key-file';
 import { isStockfeedManifest, SEED_MANIFEST } from './manifest-file';
@@ -29,7 +31,7 @@ export function defaultPublishDir(dataDir: string): string {
 }
 
 const OUTPUT_NAMES = new Set<string>([
-  FILE_NAMES.merchantXml, FILE_NAMES.merchantTsv, FILE_NAMES.sitemap, FILE_NAMES.openAiFeed, FILE_NAMES.redirects, FILE_NAMES.redirectsNginx, FILE_NAMES.manifest,
+  FILE_NAMES.merchantXml, FILE_NAMES.merchantTsv, FILE_NAMES.sitemap, FILE_NAMES.openAiFeed, FILE_NAMES.redirects, FILE_NAMES.redirectsNginx, FILE_NAMES.manifest, COLLECTIONS_SITEMAP,
 ]);
 const SITEMAP_PART = /^sitemap-\d+\.xml$/;
 /** Names shown in a message; the rest are counted. */
@@ -46,7 +48,7 @@ function isKeyFile(dir: string, entry: fs.Dirent): boolean {
 }
 
 function isOutput(entry: fs.Dirent): boolean {
-  if (entry.name === 'jsonld') return entry.isDirectory();
+  if (entry.name === 'jsonld' || entry.name === COLLECTIONS_DIR) return entry.isDirectory();
   if (!entry.isFile()) return false;
   const name = entry.name.endsWith('.gz') ? entry.name.slice(0, -3) : entry.name;
   return OUTPUT_NAMES.has(name) || SITEMAP_PART.test(name);

@@ -12,6 +12,8 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fsyncDir } from './atomic-file';
+import { collectionsOn } from './collection-render';
+import { CollectionsStage, type CollectionsOutput } from './collection-stage';
 import { JsonLdWriter } from './jsonld-writer';
 import { StaleFilesError, type OutputResult, type RedirectTexts } from './outputs';
 import { planCatalogue, planChanges, type Plan } from './plan';
@@ -29,7 +31,9 @@ export async function runPublish(deps: RunDeps, state: RunState, request: RunReq
   const dir = deps.publishDir();
   // Before anything is written: someone may have put files of their own into the folder since.
   deps.claimFolder?.(dir);
-  if (request.mode === 'incremental' && state.cache && state.dir === dir) {
+  // Collections turned on need their index, which only a full publish builds.
+  const collectionsReady = !collectionsOn(deps.settings()) || state.collections.index !== null;
+  if (request.mode === 'incremental' && state.cache && state.dir === dir && collectionsReady) {
     try {
       return await publish(deps, state, { ids: request.ids, upTo: request.upTo });
     } catch (error) {
@@ -54,12 +58,14 @@ async function publish(deps: RunDeps, state: RunState, job: { force: boolean } |
   const write = plan.full ? streamedWrite(deps, state, settings, force) : splicedWrite(deps, state, settings);
   // With JSON-LD off, a full publish removes the whole folder at the end instead of file by file.
   const changes = new Changes(plan, ld, { now, force, removeLdFiles: withLd || !plan.full, settings, book });
+  const collections = new CollectionsStage(deps.db, dir, state, settings, plan.full);
 
   try {
     await plan.forEach(
       (product, ldText) => {
         const previous = plan.previous(product.record.id);
         write.add(product.record, changes.product(product, ldText, previous), previous);
+        collections.put(product);
       },
       () => ld.settle(),
     );
@@ -70,13 +76,18 @@ async function publish(deps: RunDeps, state: RunState, job: { force: boolean } |
     throw error;
   }
   let result: OutputResult | null;
+  let collected: CollectionsOutput;
   try {
     for (const { id, previous } of await plan.gone()) {
       changes.gone(id, previous);
       write.gone(id, previous);
+      collections.gone(id);
     }
     changes.settleRedirects();
-    result = await write.finish(plan.seq, () => redirectTexts(book, plan, settings));
+    // The collection files and their sitemap go into place first; the manifest listing them last.
+    collected = await collections.finish({ now, seq: plan.seq, force });
+    for (const url of collected.changedUrls) changes.urls.add(url);
+    result = await write.finish(plan.seq, collected, () => redirectTexts(book, plan, settings));
   } catch (error) {
     write.abort();
     throw error;
@@ -88,7 +99,7 @@ async function publish(deps: RunDeps, state: RunState, job: { force: boolean } |
   if (plan.full && !withLd) removed.push(...removeJsonLdFolder(dir));
   else if (removed.length > 0 && !result) fsyncDir(path.join(dir, 'jsonld'));
   plan.done();
-  return recordPublish(deps, state, {
+  const report = await recordPublish(deps, state, {
     started,
     seq: plan.seq,
     full: plan.full,
@@ -98,8 +109,11 @@ async function publish(deps: RunDeps, state: RunState, job: { force: boolean } |
     changedUrls: changes.urls,
     records: changes.records,
     goneIds: changes.goneIds,
+    collections: collected,
     redirects: book.drain(),
   });
+  collections.done();
+  return report;
 }
 
 /** The redirects files from the book and the products as this publish leaves them. */

@@ -15,6 +15,8 @@ import { latestSeq } from '../changes/change-log';
 import { diskFullSentence, isDiskFull } from '../db/storage-errors';
 import { num } from '../util/db-helpers';
 import { FILE_NAMES } from './artifacts';
+import { COLLECTIONS_DIR } from './collection-render';
+import { newCollectionsState } from './collection-stage';
 import { defaultPublishDir } from './publish-folder';
 import { listProblems, loadArtifactStates } from './publish-store';
 import { runPublish } from './publish-run';
@@ -25,7 +27,7 @@ import { shopProblems } from './validate';
 /** Settings whose change alters the published files (the rest concern delivery or stock entry). */
 const OUTPUT_SETTINGS = new Set([
   'shopName', 'shopUrl', 'productUrlTemplate', 'defaultBrand', 'publishDir', 'artifacts', 'bufferStock', 'keepOutOfStockInSitemap', 'gzip',
-  'openAiFeed', 'discontinuedRedirect', 'redirectRetentionDays', 'collectionUrlTemplate', 'brandUrlTemplate',
+  'openAiFeed', 'discontinuedRedirect', 'redirectRetentionDays', 'collectionUrlTemplate', 'brandUrlTemplate', 'emptyCollections',
 ]);
 
 /** Change types that touch one product's published content. */
@@ -133,6 +135,7 @@ export class Publisher {
       this.state.cache = null;
       this.state.artifacts = new Map();
       this.state.redirects = null;
+      this.state.collections = newCollectionsState();
       this.state.pending.clear();
       this.loaded = false;
       return this.cycle({ mode: 'full', force: true });
@@ -318,7 +321,12 @@ export class Publisher {
       return {
         artifact,
         enabled,
-        files: artifact === 'jsonLd' ? (s ? ['jsonld/'] : []) : (s?.details.files.map((f) => f.name) ?? (artifact === 'manifest' ? [FILE_NAMES.manifest] : [])),
+        files:
+          artifact === 'jsonLd'
+            ? s ? ['jsonld/'] : []
+            : artifact === 'collections'
+              ? s && s.details.counts.items > 0 ? [`${COLLECTIONS_DIR}/`, ...s.details.files.map((f) => f.name)] : []
+              : (s?.details.files.map((f) => f.name) ?? (artifact === 'manifest' ? [FILE_NAMES.manifest] : [])),
         seq: s?.seq ?? null,
         writtenAt: s?.writtenAt ?? null,
         durationMs: s?.durationMs === null || s?.durationMs === undefined ? null : Math.round(s.durationMs),

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { ArtifactName } from '../../../shared/schemas/publish';
 import { FILE_NAMES } from './artifacts';
 import type { OutputResult } from './outputs';
+import { saveCollectionRecords, type CollectionsOutput } from './collection-stage';
 import type { SavedRecord } from './product-record';
 import type { RunDeps, RunReport, RunState } from './run-state';
 import { saveArtifactStates, savePublished, type ArtifactCounts, type FileInfo } from './publish-store';
@@ -34,6 +35,8 @@ export type RecordInput = {
   goneIds: string[];
   /** Old product pages learnt and forgotten (redirects.ts). */
   redirects: { upserts: RedirectRow[]; deletes: string[] };
+  /** The collections of this publish (issue 19): their files are already in place. */
+  collections: CollectionsOutput;
 };
 
 /** Updates the artifact states and records the publish (states, per-product records, a `published` change) in one transaction. */
@@ -42,7 +45,9 @@ export async function recordPublish(deps: RunDeps, state: RunState, r: RecordInp
   const dir = deps.publishDir();
   const on = settings.artifacts;
   const seq = r.seq;
-  const changedFiles = [...(r.result?.changedFiles ?? []), ...r.ldWritten];
+  const coll = r.collections;
+  const changedFiles = [...coll.changedFiles, ...(r.result?.changedFiles ?? []), ...r.ldWritten];
+  const removed = [...r.removed, ...coll.removedFiles];
   const filesDoneAt = performance.now();
   const durationMs = filesDoneAt - r.started;
   const next = new Map(state.artifacts);
@@ -76,19 +81,30 @@ export async function recordPublish(deps: RunDeps, state: RunState, r: RecordInp
     else setState('redirects', result.files.redirects, counts(result.redirects, 0, result.files.redirects.length, bytes(result.files.redirects)), result.wrote.redirects);
     if (!on.jsonLd) next.delete('jsonLd');
     else setState('jsonLd', [], counts(c.withLd, c.products - c.withLd, c.withLd, c.ldBytes), r.ldWritten.size > 0 || r.removed.some((n) => n.startsWith('jsonld/')));
+    if (!on.collections) next.delete('collections');
+    else {
+      const sitemapFiles = coll.sitemap ? coll.files.slice(-1) : [];
+      setState(
+        'collections',
+        sitemapFiles,
+        counts(coll.counts.collections, coll.counts.collections - coll.counts.inSitemap, coll.files.length, coll.counts.bytes + sitemapFiles.reduce((n, f) => n + f.bytes, 0)),
+        coll.changedFiles.length > 0 || coll.removedFiles.length > 0,
+      );
+    }
     const listed = c.withLd + result.files.merchantXml.length + result.files.merchantTsv.length + result.files.openAiFeed.length + result.files.sitemap.length + result.files.redirects.length;
     setState('manifest', [result.files.manifest], counts(listed, 0, 1, result.files.manifest.bytes), true);
   }
   for (const [artifact, s] of next) if (s.seq !== seq) next.set(artifact, { ...s, seq });
 
-  const wrote = result !== null || r.removed.length > 0;
+  const wrote = result !== null || removed.length > 0 || coll.changedFiles.length > 0;
   const redirectsChanged = r.redirects.upserts.length > 0 || r.redirects.deletes.length > 0;
-  if (wrote || r.records.length > 0 || r.goneIds.length > 0 || redirectsChanged) {
+  if (wrote || r.records.length > 0 || r.goneIds.length > 0 || coll.records.length > 0 || coll.goneSlugs.length > 0 || redirectsChanged) {
     await deps.queue.exclusive(async (ctx) => {
       await saveArtifactStates(ctx, [...next.values()]);
       const dropped = [...state.artifacts.keys()].filter((a) => !next.has(a));
       if (dropped.length > 0) await ctx.trx('publish_state').whereIn('artifact', dropped).delete();
       await savePublished(ctx, r.records, r.goneIds);
+      await saveCollectionRecords(ctx, coll.records, coll.goneSlugs);
       if (redirectsChanged) await saveRedirects(ctx.trx, r.redirects);
       if (wrote) {
         await ctx.append([
@@ -96,7 +112,7 @@ export async function recordPublish(deps: RunDeps, state: RunState, r: RecordInp
             type: 'published',
             productId: null,
             sku: null,
-            payload: { seq, full: r.full, changedFiles: changedFiles.length, removedFiles: r.removed.length, changedUrls: r.changedUrls.size, durationMs: Math.round(durationMs) },
+            payload: { seq, full: r.full, changedFiles: changedFiles.length, removedFiles: removed.length, changedUrls: r.changedUrls.size, durationMs: Math.round(durationMs) },
           },
         ]);
       }
@@ -109,7 +125,7 @@ export async function recordPublish(deps: RunDeps, state: RunState, r: RecordInp
     wrote,
     durationMs,
     filesDoneAt,
-    outcome: outcomeOf(dir, seq, r.full, changedFiles, r.removed, [...r.changedUrls]),
+    outcome: outcomeOf(dir, seq, r.full, changedFiles, removed, [...r.changedUrls]),
   };
 }
 

@@ -16,6 +16,8 @@ import { num } from '../util/db-helpers';
 import { jsonLdStringify, tsvCell, xmlText } from './escape';
 import { collectionUrl, productCollections } from './collections';
 import type { LdDigest } from './jsonld-writer';
+import type { Membership } from './collection-index';
+import { collectionsOn, membershipOf } from './collection-render';
 import { openAiLine } from './openai-feed';
 import { bySku, type PreviousRecord, type ProductRecord } from './product-record';
 import type { StoredSettings } from './types';
@@ -37,6 +39,8 @@ export type Rendered = {
    * @context) for a product on its own, a node for its group's `hasVariant` for a variant.
    */
   ld: Record<string, unknown> | null;
+  /** Its place in the collections (issue 19), or null when it is in none or they are off. */
+  membership: Membership | null;
 };
 
 /**
@@ -59,7 +63,7 @@ export type Fragments = {
 export const TSV_COLUMNS = [
   'id', 'title', 'description', 'link', 'image_link', 'additional_image_link', 'availability', 'availability_date',
   'price', 'sale_price', 'brand', 'gtin', 'mpn', 'identifier_exists', 'condition', 'item_group_id',
-  'excluded_destination', 'pause',
+  'excluded_destination', 'pause', 'product_type', 'google_product_category',
 ] as const;
 
 /** Destinations an item's ads are excluded from while they are paused (free listings stay). */
@@ -144,6 +148,8 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
     if (identifierExists) x += `<g:identifier_exists>${identifierExists}</g:identifier_exists>`;
     x += `<g:condition>${xmlText(row.condition)}</g:condition>`;
     if (row.item_group_id) x += `<g:item_group_id>${xmlText(row.item_group_id)}</g:item_group_id>`;
+    if (row.product_type) x += `<g:product_type>${xmlText(row.product_type)}</g:product_type>`;
+    if (row.google_product_category) x += `<g:google_product_category>${xmlText(row.google_product_category)}</g:google_product_category>`;
     if (paused) x += PAUSED_XML;
     xml = `${x}</item>\n`;
     let images = '';
@@ -151,7 +157,8 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
     tsv =
       `${tsvCell(row.sku)}\t${tsvCell(row.title)}\t${tsvCell(row.description)}\t${tsvCell(url as string)}\t${tsvCell(imageUrl as string)}\t${tsvCell(images)}\t` +
       `${availability}\t${tsvCell(availabilityDate)}\t${tsvCell(price)}\t${tsvCell(salePrice)}\t${tsvCell(brand)}\t${tsvCell(row.gtin ?? '')}\t${tsvCell(row.mpn ?? '')}\t` +
-      `${identifierExists}\t${tsvCell(row.condition)}\t${tsvCell(row.item_group_id ?? '')}\t${paused ? PAUSED_TSV : '\t'}\n`;
+      `${identifierExists}\t${tsvCell(row.condition)}\t${tsvCell(row.item_group_id ?? '')}\t${paused ? PAUSED_TSV : '\t'}\t` +
+      `${tsvCell(row.product_type ?? '')}\t${tsvCell(row.google_product_category ?? '')}\n`;
     if (settings.artifacts.openAiFeed) {
       const buffer = row.buffer_stock === null ? settings.bufferStock : num(row.buffer_stock);
       ai = openAiLine(
@@ -214,6 +221,9 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
     product.image = [imageUrl, ...additional];
     product.url = url;
     if (brand) product.brand = { '@type': 'Brand', name: brand };
+    // The shop's own category path; else Google's, when it is a path (a bare taxonomy id means nothing to a reader).
+    const category = row.product_type ?? (row.google_product_category && !/^\d+$/.test(row.google_product_category) ? row.google_product_category : null);
+    if (category) product.category = category;
     if (row.item_group_id) product.inProductGroupWithID = row.item_group_id;
     product.offers = offer;
     ldProduct = product;
@@ -249,7 +259,8 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
     mfOff: -1,
     mfLen: 0,
   };
-  return { record, xml, tsv, ai, images, ld: ldProduct };
+  const membership = collectionsOn(settings) ? membershipOf(row, { url, availability, brand, imageUrl }, settings) : null;
+  return { record, xml, tsv, ai, images, ld: ldProduct, membership };
 }
 
 const NO_IMAGES: string[] = [];

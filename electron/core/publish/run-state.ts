@@ -6,6 +6,7 @@ import type { Db } from '../util/db-helpers';
 import type { ExclusiveWriter } from '../write-queue';
 import type { SitemapLimits } from './artifacts';
 import type { CatalogCache } from './catalog-cache';
+import { newCollectionsState, type CollectionsState } from './collection-stage';
 import type { Layouts } from './outputs';
 import type { ProductRecord } from './product-record';
 import type { RedirectBook } from './redirects';
@@ -36,12 +37,14 @@ export type RunState = {
   pending: Set<string>;
   /** Their records as last published, until then. */
   orphans: Map<string, ProductRecord>;
+  /** The collections (issue 19): their members and what the folder holds of them. */
+  collections: CollectionsState;
   /** Old product page URLs (redirects.ts), loaded at the first publish; null after a failure (reloaded). */
   redirects: RedirectBook | null;
 };
 
 export function newRunState(): RunState {
-  return { cache: null, dir: null, layouts: { parts: [] }, artifacts: new Map(), pending: new Set(), orphans: new Map(), redirects: null };
+  return { cache: null, dir: null, layouts: { parts: [] }, artifacts: new Map(), pending: new Set(), orphans: new Map(), collections: newCollectionsState(), redirects: null };
 }
 
 export type RunRequest =

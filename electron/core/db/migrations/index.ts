@@ -20,6 +20,7 @@ import * as actors from './20261204220100_actors';
 import * as redirectUrls from './20261205030000_redirect_urls';
 import * as leases from './20261204210000_leases';
 import * as productCategories from './20261205020000_product_categories';
+import * as publishedCollections from './20261205020100_published_collections';
 import * as storefrontTokens from './20261204210100_storefront_tokens';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
@@ -50,6 +51,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261204220000_users', users],
   ['20261204220100_actors', actors],
   ['20261205020000_product_categories', productCategories],
+  ['20261205020100_published_collections', publishedCollections],
   ['20261205030000_redirect_urls', redirectUrls],
 ];
 
