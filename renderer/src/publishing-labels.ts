@@ -8,6 +8,8 @@ export const ARTIFACT_LABELS: Record<ArtifactName, string> = {
   sitemap: 'Sitemap',
   jsonLd: 'Product data (JSON-LD)',
   collections: 'Collections (categories, brands)',
+  openAiFeed: 'OpenAI product feed (ChatGPT)',
+  redirects: 'Redirects of old product pages',
   manifest: 'Manifest',
 };
 

@@ -3,7 +3,7 @@ import { AVAILABILITIES } from '../domain/availability';
 import { limitSchema } from './common';
 
 /** The artifacts the publisher writes into the publish folder. */
-export const ARTIFACTS = ['merchantXml', 'merchantTsv', 'sitemap', 'jsonLd', 'collections', 'manifest'] as const;
+export const ARTIFACTS = ['merchantXml', 'merchantTsv', 'sitemap', 'jsonLd', 'collections', 'openAiFeed', 'redirects', 'manifest'] as const;
 export type ArtifactName = (typeof ARTIFACTS)[number];
 
 /** Where a validation problem keeps a product out. */

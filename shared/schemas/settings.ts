@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { QUANTITY_MAX } from '../domain/limits';
+import { isCountryCode } from '../domain/country';
 import { canonicalLocale } from '../domain/locale';
 import { currencySchema, httpUrlSchema, isHttpUrl, locationCodeSchema } from './common';
 
@@ -148,6 +149,40 @@ export const updateSettingsShape = z
 
 export const DEFAULT_RETENTION_DAYS = 90;
 
+/** An ISO 3166-1 alpha-2 code, upper-cased (`de` → `DE`). */
+const countryCodeSchema = z
+  .string()
+  .trim()
+  .transform((c) => c.toUpperCase())
+  .refine(isCountryCode, { message: 'a two-letter ISO 3166-1 country code such as US, DE or GB (not UK)' });
+
+const optionalUrl = z.union([z.literal(''), httpUrlSchema]).default('');
+
+/**
+ * What OpenAI's product feed says about the seller. Empty `sellerName` and `sellerUrl` take the
+ * shop's name and URL. Which fields the feed needs when it is on is checked on save
+ * (openAiFeedSettingsIssues): a PUT with the feed off may leave them empty.
+ */
+export const openAiFeedSettingsShape = z
+  .strictObject({
+    sellerName: z.string().trim().max(70, { message: 'the seller name is at most 70 characters' }).default(''),
+    sellerUrl: optionalUrl,
+    returnPolicyUrl: optionalUrl,
+    privacyPolicyUrl: optionalUrl,
+    termsUrl: optionalUrl,
+    /** Where the shop sells from: an ISO 3166-1 alpha-2 code. */
+    storeCountry: z.union([z.literal(''), countryCodeSchema]).default(''),
+    /** Where it sells to; empty: the store country only. */
+    targetCountries: z.array(countryCodeSchema).max(250).default([]),
+    /** `is_eligible_search`: ChatGPT may show the products. */
+    eligibleSearch: z.boolean().default(true),
+    /** `is_eligible_checkout`: bought inside ChatGPT (needs search, the privacy policy and the terms). */
+    eligibleCheckout: z.boolean().default(false),
+  })
+  .prefault({});
+
+export const DEFAULT_REDIRECT_RETENTION_DAYS = 365;
+
 export const settingsShape = {
   /** Set by the first-run screen; once true it stays true (a PUT without it keeps it). */
   setupDone: z.boolean().default(false),
@@ -188,8 +223,12 @@ export const settingsShape = {
       jsonLd: z.boolean().default(true),
       /** collections/<slug>.json, their JSON-LD and sitemap-collections.xml (issue 19). */
       collections: z.boolean().default(true),
+      /** OpenAI's product feed for ChatGPT shopping (`openai-products.jsonl`); see `openAiFeed`. */
+      openAiFeed: z.boolean().default(false),
+      /** `_redirects` and `redirects.nginx.conf`: renamed, archived and discontinued products' old pages. */
+      redirects: z.boolean().default(false),
     })
-    .default({ merchantXml: true, merchantTsv: true, sitemap: true, jsonLd: true, collections: true }),
+    .default({ merchantXml: true, merchantTsv: true, sitemap: true, jsonLd: true, collections: true, openAiFeed: false, redirects: false }),
   bufferStock: z.number().int().min(0).max(QUANTITY_MAX, { message: `buffer stock is at most ${QUANTITY_MAX}` }).default(0),
   /** Days until a backordered item ships when no incoming stock is dated (Merchant needs a date). */
   backorderLeadDays: z.number().int().min(1, { message: 'lead time is at least 1 day' }).max(365).default(14),
@@ -329,6 +368,16 @@ export const settingsShape = {
    */
   retentionDays: z.number().int().min(7, { message: 'retention is at least 7 days' }).max(3650, { message: 'retention is at most 3650 days' }).default(DEFAULT_RETENTION_DAYS),
   updates: updateSettingsShape,
+  openAiFeed: openAiFeedSettingsShape,
+  /** A discontinued or archived product's page: `410 Gone`, or a 301 to its collection page (410 when it has none). */
+  discontinuedRedirect: z.enum(['gone', 'collection'], { message: 'discontinuedRedirect is "gone" or "collection"' }).default('gone'),
+  /** Days a redirect of an old product page stays in the redirects files (search engines need a few weeks to months). */
+  redirectRetentionDays: z
+    .number()
+    .int()
+    .min(1, { message: 'redirects are kept at least 1 day' })
+    .max(3650, { message: 'redirects are kept at most 3650 days' })
+    .default(DEFAULT_REDIRECT_RETENTION_DAYS),
 };
 
 export const settingsInput = z.strictObject({
@@ -348,7 +397,15 @@ export const settingsSchema = z.object({
   locale: z.string(),
   defaultBrand: z.string(),
   publishDir: z.string().nullable(),
-  artifacts: z.object({ merchantXml: z.boolean(), merchantTsv: z.boolean(), sitemap: z.boolean(), jsonLd: z.boolean(), collections: z.boolean() }),
+  artifacts: z.object({
+    merchantXml: z.boolean(),
+    merchantTsv: z.boolean(),
+    sitemap: z.boolean(),
+    jsonLd: z.boolean(),
+    collections: z.boolean(),
+    openAiFeed: z.boolean(),
+    redirects: z.boolean(),
+  }),
   bufferStock: z.number(),
   backorderLeadDays: z.number(),
   keepOutOfStockInSitemap: z.boolean(),
@@ -413,7 +470,48 @@ export const settingsSchema = z.object({
   backups: z.object({ folder: z.string().nullable(), automatic: z.boolean() }),
   retentionDays: z.number(),
   updates: z.object({ channel: z.enum(['stable', 'beta']), automaticChecks: z.boolean() }),
+  openAiFeed: z.object({
+    sellerName: z.string(),
+    sellerUrl: z.string(),
+    returnPolicyUrl: z.string(),
+    privacyPolicyUrl: z.string(),
+    termsUrl: z.string(),
+    storeCountry: z.string(),
+    targetCountries: z.array(z.string()),
+    eligibleSearch: z.boolean(),
+    eligibleCheckout: z.boolean(),
+  }),
+  discontinuedRedirect: z.enum(['gone', 'collection']),
+  redirectRetentionDays: z.number(),
 });
+
+/**
+ * What OpenAI's feed needs that the schema alone cannot say (it depends on other settings): with
+ * the feed on, a seller name and URL (or the shop's), the store country and the return policy;
+ * checkout only with search, the privacy policy and the terms. Each issue names its field.
+ */
+export function openAiFeedSettingsIssues(s: {
+  shopName: string;
+  shopUrl: string;
+  artifacts: { openAiFeed: boolean };
+  openAiFeed: z.output<typeof openAiFeedSettingsShape>;
+}): Array<{ path: string; message: string }> {
+  const issues: Array<{ path: string; message: string }> = [];
+  const f = s.openAiFeed;
+  if (f.eligibleCheckout && !f.eligibleSearch) {
+    issues.push({ path: 'openAiFeed.eligibleCheckout', message: 'checkout in ChatGPT needs "show in ChatGPT search" on as well (OpenAI requires is_eligible_search for is_eligible_checkout)' });
+  }
+  if (!s.artifacts.openAiFeed) return issues;
+  if (!f.sellerName && !s.shopName.trim()) issues.push({ path: 'openAiFeed.sellerName', message: 'the OpenAI feed needs a seller name (or a shop name)' });
+  if (!f.sellerUrl && !s.shopUrl) issues.push({ path: 'openAiFeed.sellerUrl', message: "the OpenAI feed needs the seller's web address (or the shop URL)" });
+  if (!f.storeCountry) issues.push({ path: 'openAiFeed.storeCountry', message: 'the OpenAI feed needs the country the shop sells from, such as US or DE' });
+  if (!f.returnPolicyUrl) issues.push({ path: 'openAiFeed.returnPolicyUrl', message: 'the OpenAI feed needs the address of the return policy page' });
+  if (f.eligibleCheckout) {
+    if (!f.privacyPolicyUrl) issues.push({ path: 'openAiFeed.privacyPolicyUrl', message: 'checkout in ChatGPT needs the address of the privacy policy' });
+    if (!f.termsUrl) issues.push({ path: 'openAiFeed.termsUrl', message: 'checkout in ChatGPT needs the address of the terms of service' });
+  }
+  return issues;
+}
 
 export type Settings = z.output<typeof settingsSchema>;
 export type SettingsInput = z.output<typeof settingsInput>;

@@ -33,7 +33,7 @@ describe('publishing over the REST API and /feeds/', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.seq).toBeNull();
-    expect(body.artifacts.map((a: { artifact: string }) => a.artifact)).toEqual(['merchantXml', 'merchantTsv', 'sitemap', 'jsonLd', 'collections', 'manifest']);
+    expect(body.artifacts.map((a: { artifact: string }) => a.artifact)).toEqual(['merchantXml', 'merchantTsv', 'sitemap', 'jsonLd', 'collections', 'openAiFeed', 'redirects', 'manifest']);
     expect(Array.isArray(body.targets)).toBe(true);
   });
 
@@ -110,6 +110,32 @@ describe('publishing over the REST API and /feeds/', () => {
     }
     // Public: Merchant Center and crawlers fetch it without a token.
     expect(xml.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('serves the OpenAI feed and the redirects files at /feeds/ once they are on, and shows them in the status', async () => {
+    const current = await core.call('settings.get', {});
+    expect((await app.inject({ method: 'GET', url: '/feeds/openai-products.jsonl' })).statusCode).toBe(404);
+    await core.call('settings.update', {
+      ...current,
+      artifacts: { ...current.artifacts, openAiFeed: true, redirects: true },
+      openAiFeed: { ...current.openAiFeed, storeCountry: 'DE', returnPolicyUrl: 'https://shop.example.com/returns' },
+    });
+    await core.call('products.update', { idOrSku: 'API-1', slug: 'api-one-renamed' });
+    const status = (await api('POST', '/publish', {})).json();
+    const byName = new Map(status.artifacts.map((a: { artifact: string }) => [a.artifact, a]));
+    expect(byName.get('openAiFeed')).toMatchObject({ enabled: true, files: ['openai-products.jsonl'], counts: { items: 1, excluded: 1 } });
+    expect(byName.get('redirects')).toMatchObject({ enabled: true, files: ['_redirects', 'redirects.nginx.conf'], counts: { items: 1 } });
+
+    const feed = await app.inject({ method: 'GET', url: '/feeds/openai-products.jsonl' });
+    expect(feed.statusCode).toBe(200);
+    expect(feed.headers['content-type']).toBe('application/jsonl; charset=utf-8');
+    expect(JSON.parse(feed.body.trim())).toMatchObject({ item_id: 'API-1', store_country: 'DE' });
+    for (const name of ['_redirects', 'redirects.nginx.conf']) {
+      const res = await app.inject({ method: 'GET', url: `/feeds/${name}` });
+      expect(res.statusCode, name).toBe(200);
+      expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(res.body).toContain('/products/');
+    }
   });
 
   it('serves the collection files at /feeds/ and shows them in GET /publish/status (issue 19)', async () => {

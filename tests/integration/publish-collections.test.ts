@@ -104,7 +104,7 @@ describe.each(engines())('collections on %s', (engine) => {
     // The sitemap index lists the product sitemap and the collections sitemap; each validates.
     expect(sitemapIndexEntries(path.join(dir, 'sitemap.xml'))).toEqual([`${SHOP}/sitemap-1.xml`, `${SHOP}/sitemap-collections.xml`]);
     expect(xmllint('siteindex.xsd', path.join(dir, 'sitemap.xml')).code).toBe(0);
-    expect(xmllint('sitemap.xsd', path.join(dir, 'sitemap-1.xml')).code).toBe(0);
+    expect(xmllint('sitemap-with-images.xsd', path.join(dir, 'sitemap-1.xml')).code).toBe(0);
     const check = xmllint('sitemap.xsd', path.join(dir, 'sitemap-collections.xml'));
     expect(check.output).not.toMatch(/fail|error/i);
     expect(check.code).toBe(0);
@@ -240,7 +240,7 @@ describe.each(engines())('collections on %s', (engine) => {
       expect(fs.existsSync(path.join(web, 'collections', 'home.json'))).toBe(true);
       await c.call('stock.count', { sku: 'PAN-1', quantity: 0 });
       await c.publisher.idle();
-      expect((await c.call('publish.status', {})).artifacts.map((a) => a.error)).toEqual([null, null, null, null, null, null]);
+      expect((await c.call('publish.status', {})).artifacts.map((a) => a.error).every((e) => e === null)).toBe(true);
       expect(readCollection(web, 'home-kitchen-pans').empty).toBe(true);
     } finally {
       fs.rmSync(path.dirname(web), { recursive: true, force: true });

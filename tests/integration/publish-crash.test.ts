@@ -21,7 +21,7 @@ function checkIntact(dir: string): string {
   const { channel, items } = parseFeed(path.join(dir, 'google-merchant.xml'));
   expect(items).toHaveLength(PRODUCTS);
   expect(parseTsv(path.join(dir, 'google-merchant.tsv'))).toHaveLength(PRODUCTS);
-  expect(xmllint('sitemap.xsd', path.join(dir, 'sitemap.xml')).code).toBe(0);
+  expect(xmllint('sitemap-with-images.xsd', path.join(dir, 'sitemap.xml')).code).toBe(0);
   expect(sitemapEntries(path.join(dir, 'sitemap.xml')).size).toBe(PRODUCTS);
   JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
   return String(channel.title);

@@ -29,7 +29,7 @@ describe.skipIf(noXmllint).each(engines())(titled('sitemap past 50,000 URLs on %
     expect(first.size).toBe(50_000);
     expect(second.size).toBe(1);
     expect(second.has(`${SHOP}/products/bulk-50000`)).toBe(true);
-    for (const [xsd, file] of [['siteindex.xsd', 'sitemap.xml'], ['sitemap.xsd', 'sitemap-1.xml'], ['sitemap.xsd', 'sitemap-2.xml']] as const) {
+    for (const [xsd, file] of [['siteindex.xsd', 'sitemap.xml'], ['sitemap-with-images.xsd', 'sitemap-1.xml'], ['sitemap-with-images.xsd', 'sitemap-2.xml']] as const) {
       const lint = xmllint(xsd, path.join(dir, file));
       expect(lint.output, file).toContain('validates');
       expect(lint.code).toBe(0);
@@ -55,6 +55,6 @@ describe.skipIf(noXmllint).each(engines())(titled('sitemap past 50,000 URLs on %
     expect(sitemapEntries(path.join(dir, 'sitemap.xml')).size).toBe(50_000);
     expect(fs.existsSync(path.join(dir, 'sitemap-1.xml'))).toBe(false);
     expect(fs.existsSync(path.join(dir, 'sitemap-2.xml'))).toBe(false);
-    expect(xmllint('sitemap.xsd', path.join(dir, 'sitemap.xml')).code).toBe(0);
+    expect(xmllint('sitemap-with-images.xsd', path.join(dir, 'sitemap.xml')).code).toBe(0);
   }, 180_000);
 });

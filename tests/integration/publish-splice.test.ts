@@ -65,8 +65,15 @@ describe.each(engines())('incremental publishing on %s', (engine) => {
   it.skipIf(noXmllint)(titled('leaves the folder exactly as a full rebuild writes it, through 80 random changes', noXmllint), async () => {
     core = await startCore(engine, { sitemapLimits: { urls: 9, bytes: 50 * 1024 * 1024 } });
     const c = core;
-    // Collections too (issue 19): category levels and brands, moved about by the same changes.
-    await configureShop(c, { collectionUrlTemplate: 'https://shop.example.com/c/{slug}', brandUrlTemplate: 'https://shop.example.com/b/{slug}' });
+    // Every file on: collections (category levels and brands, moved about by the same changes), the
+    // OpenAI feed spliced like the Merchant feed, the redirects following renames and archiving.
+    const current = await c.call('settings.get', {});
+    await configureShop(c, {
+      collectionUrlTemplate: 'https://shop.example.com/c/{slug}',
+      brandUrlTemplate: 'https://shop.example.com/b/{slug}',
+      artifacts: { ...current.artifacts, openAiFeed: true, redirects: true },
+      openAiFeed: { ...current.openAiFeed, storeCountry: 'DE', returnPolicyUrl: 'https://shop.example.com/returns' },
+    });
     const rnd = random(20261127);
     const TYPES = [null, 'Home > Kitchen', 'Home > Kitchen > Mugs', 'Home > Garden', 'Toys'];
     const pick = <T,>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
@@ -132,7 +139,7 @@ describe.each(engines())('incremental publishing on %s', (engine) => {
       expectManifestMatches(dir, `step ${step} (${kind} ${sku})`);
     }
     expect(incremental).toBeGreaterThan(50);
-    for (const [xsd, file] of [['siteindex.xsd', 'sitemap.xml'], ['sitemap.xsd', 'sitemap-1.xml']] as const) {
+    for (const [xsd, file] of [['siteindex.xsd', 'sitemap.xml'], ['sitemap-with-images.xsd', 'sitemap-1.xml']] as const) {
       if (fs.existsSync(path.join(dir, 'sitemap-1.xml'))) expect(xmllint(xsd, path.join(dir, file)).code, file).toBe(0);
     }
 
@@ -149,6 +156,9 @@ describe.each(engines())('incremental publishing on %s', (engine) => {
     expect(tsv.map((r) => r.id)).toEqual(feed.items.map((i) => i['g:id']));
     const listed = (await c.call('products.list', { limit: 500 })).products.filter((p) => p.status === 'active').map((p) => p.sku).sort();
     expect(feed.items.map((i) => String(i['g:id']))).toEqual(listed);
+    const ai = fs.readFileSync(path.join(dir, 'openai-products.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { item_id: string }).item_id);
+    expect(ai).toEqual(feed.items.map((i) => String(i['g:id'])));
+    expect(fs.readFileSync(path.join(dir, '_redirects'), 'utf8')).toMatch(/ 301\n/);
   }, 240_000);
 
   it('publishes each product once when SKUs change while a full publish reads the catalogue, then catches up', async () => {

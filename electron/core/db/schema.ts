@@ -642,4 +642,12 @@ export const SCHEMA: Record<string, TableShape> = {
       storefront_tokens_token_hash_unique: { columns: ['token_hash'], unique: true },
     },
   },
+  redirect_urls: {
+    columns: {
+      url: required('text'),
+      product_id: required('varchar(36)'),
+      since: required('timestamp'),
+    },
+    primaryKey: ['url'],
+  },
 };

@@ -12,11 +12,17 @@ import { FileWriter, openOld, type FileLayout, type OldFile, type WrittenLayout 
 import type { ProductRecord } from './product-record';
 import { manifestLine, TSV_COLUMNS } from './render';
 import type { StoredSettings } from './types';
+import { shopBase } from './validate';
+
+export { shopBase };
 
 export const FILE_NAMES = {
   merchantXml: 'google-merchant.xml',
   merchantTsv: 'google-merchant.tsv',
   sitemap: 'sitemap.xml',
+  openAiFeed: 'openai-products.jsonl',
+  redirects: '_redirects',
+  redirectsNginx: 'redirects.nginx.conf',
   manifest: 'manifest.json',
 } as const;
 
@@ -30,15 +36,6 @@ export const SITEMAP_LIMITS: SitemapLimits = { urls: SITEMAP_MAX_URLS, bytes: SI
 /** A file now in the folder with the text around its list of fragments. */
 export type ListLayout = FileLayout & { head: string; tail: string };
 
-/** The shop's base URL: the shop URL, or the origin of the product URL template. */
-export function shopBase(settings: StoredSettings): string {
-  if (settings.shopUrl) return settings.shopUrl.replace(/\/+$/, '');
-  try {
-    return new URL(settings.productUrlTemplate.replace(/\{(slug|sku)\}/g, 'x')).origin;
-  } catch {
-    return '';
-  }
-}
 
 export function merchantXmlHead(settings: StoredSettings): string {
   const name = xmlText(settings.shopName || 'Products');
@@ -49,7 +46,9 @@ export function merchantXmlHead(settings: StoredSettings): string {
 }
 export const MERCHANT_XML_TAIL = '</channel>\n</rss>\n';
 export const MERCHANT_TSV_HEAD = `${TSV_COLUMNS.join('\t')}\n`;
-const URLSET_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n';
+/** The image extension's namespace is declared in every part: product entries name their images. */
+export const IMAGE_NS = 'http://www.google.com/schemas/sitemap-image/1.1';
+const URLSET_HEAD = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="${IMAGE_NS}">\n`;
 const URLSET_TAIL = '</urlset>\n';
 
 /** What a finished list file is: its layout, and the temporary file to rename into place (null when unchanged). */

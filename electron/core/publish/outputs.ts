@@ -43,6 +43,10 @@ const fsyncFd = promisify(fs.fsync);
 export type Layouts = {
   xml?: ListLayout;
   tsv?: ListLayout;
+  /** openai-products.jsonl. */
+  ai?: ListLayout;
+  /** `_redirects` and `redirects.nginx.conf`, written whole (they are small). */
+  redirects?: FileInfo[];
   /** The sitemap part files in order (one: `sitemap.xml` itself). */
   parts: ListLayout[];
   /** The sitemap index, when there are several parts. */
@@ -55,28 +59,36 @@ export type OutputCounts = { products: number; listed: number; inFeed: number; i
 /** Thrown when a file to copy from is missing or was changed outside Stockfeed: the publisher then rewrites everything. */
 export class StaleFilesError extends Error {}
 
-type Touched = { xml: boolean; tsv: boolean; sitemap: boolean; jsonLd: boolean };
+type Touched = { xml: boolean; tsv: boolean; ai: boolean; sitemap: boolean; jsonLd: boolean };
+
+/** The redirects files' text (see redirects.ts), asked for once the records are in place. */
+export type RedirectTexts = { netlify: string; nginx: string; count: number };
+const NO_REDIRECTS = (): RedirectTexts => ({ netlify: '', nginx: '', count: 0 });
 
 export type OutputResult = {
   layouts: Layouts;
-  files: { merchantXml: FileInfo[]; merchantTsv: FileInfo[]; sitemap: FileInfo[]; manifest: FileInfo };
+  files: { merchantXml: FileInfo[]; merchantTsv: FileInfo[]; openAiFeed: FileInfo[]; sitemap: FileInfo[]; redirects: FileInfo[]; manifest: FileInfo };
   changedFiles: string[];
   removedFiles: string[];
   counts: OutputCounts;
   /** Per artifact: whether one of its files was written or removed. */
-  wrote: { merchantXml: boolean; merchantTsv: boolean; sitemap: boolean };
+  wrote: { merchantXml: boolean; merchantTsv: boolean; openAiFeed: boolean; sitemap: boolean; redirects: boolean };
+  /** How many redirects the files hold. */
+  redirects: number;
 };
 
-const ALL: Touched = { xml: true, tsv: true, sitemap: true, jsonLd: true };
+const ALL: Touched = { xml: true, tsv: true, ai: true, sitemap: true, jsonLd: true };
 
 export class OutputSet {
   readonly counts: OutputCounts = { products: 0, listed: 0, inFeed: 0, inSitemap: 0, withLd: 0, ldBytes: 0 };
   private readonly xml: ListFile | null = null;
   private readonly tsv: ListFile | null = null;
+  private readonly ai: ListFile | null = null;
   private readonly sitemap: SitemapWriter | null = null;
   private readonly manifest: ManifestLines;
   private readonly oldXml: OldFile | null = null;
   private readonly oldTsv: OldFile | null = null;
+  private readonly oldAi: OldFile | null = null;
   private readonly oldParts: Array<(OldFile & { layout: ListLayout }) | null> = [];
   private readonly oldManifest: (OldFile & { layout: ListLayout }) | null = null;
   private readonly opened: Array<OldFile | null> = [];
@@ -113,6 +125,10 @@ export class OutputSet {
         this.oldTsv = open(old.tsv, true);
         this.tsv = new ListFile(dir, FILE_NAMES.merchantTsv, MERCHANT_TSV_HEAD, '', this.oldTsv as (OldFile & { layout: ListLayout }) | null);
       }
+      if (this.on.openAiFeed && touched.ai) {
+        this.oldAi = open(old.ai, true);
+        this.ai = new ListFile(dir, FILE_NAMES.openAiFeed, '', '', this.oldAi as (OldFile & { layout: ListLayout }) | null);
+      }
       if (this.on.sitemap && touched.sitemap) {
         this.oldParts = old.parts.map((p) => open(p, true));
         this.sitemap = new SitemapWriter(dir, this.oldParts, mode.limits ?? SITEMAP_LIMITS);
@@ -145,6 +161,11 @@ export class OutputSet {
         if (!fresh && e.tsvOff < 0) throw new StaleFilesError(`${e.sku} has no place in ${FILE_NAMES.merchantTsv}`);
         e.tsvOff = this.tsv.add(fresh ? fresh.tsv : null, this.oldTsv, e.tsvOff, e.tsvLen);
         e.tsvLen = this.tsv.lastLen;
+      }
+      if (this.ai) {
+        if (!fresh && e.aiOff < 0) throw new StaleFilesError(`${e.sku} has no place in ${FILE_NAMES.openAiFeed}`);
+        e.aiOff = this.ai.add(fresh ? fresh.ai : null, this.oldAi, e.aiOff, e.aiLen);
+        e.aiLen = this.ai.lastLen;
       }
     }
     if (e.inSitemap) {
@@ -193,6 +214,7 @@ export class OutputSet {
     if (lastFeed) {
       if (this.xml) this.xml.addPrefix(this.oldXml as OldFile, lastFeed.xmlOff + lastFeed.xmlLen);
       if (this.tsv) this.tsv.addPrefix(this.oldTsv as OldFile, lastFeed.tsvOff + lastFeed.tsvLen);
+      if (this.ai) this.ai.addPrefix(this.oldAi as OldFile, lastFeed.aiOff + lastFeed.aiLen);
     }
     if (lastLd && this.on.jsonLd && !this.manifest.copiedAll) this.manifest.addPrefix(lastLd);
   }
@@ -202,16 +224,30 @@ export class OutputSet {
    * index, the manifest last) and syncs the folder. `recorded`: the files as the last publish
    * recorded them, so an identical rewrite (a full publish) leaves the file alone. `collections`:
    * the collection files, already in place, that the manifest and the sitemap index list too.
+   * `redirects`: the redirects files' text, when they are on.
    */
-  async finish(summary: { seq: number; full: boolean; force: boolean }, recorded: Map<string, FileInfo>, collections: CollectionsOutput | null = null): Promise<OutputResult> {
+  async finish(
+    summary: { seq: number; full: boolean; force: boolean },
+    recorded: Map<string, FileInfo>,
+    collections: CollectionsOutput | null = null,
+    redirects: () => RedirectTexts = NO_REDIRECTS,
+  ): Promise<OutputResult> {
     const changedFiles: string[] = [];
     const removedFiles: string[] = [];
     const layouts: Layouts = { parts: [] };
     /** Temporary files to make durable (all at once: their fsyncs overlap), then rename in this order. */
     const renames: Array<{ temp: string; name: string; sync: () => Promise<void> }> = [];
     const stale: string[] = [];
-    const wrote = { merchantXml: false, merchantTsv: false, sitemap: false };
-    const files = { merchantXml: [] as FileInfo[], merchantTsv: [] as FileInfo[], sitemap: [] as FileInfo[], manifest: { name: FILE_NAMES.manifest, bytes: 0, sha256: '' } as FileInfo };
+    const wrote = { merchantXml: false, merchantTsv: false, openAiFeed: false, sitemap: false, redirects: false };
+    const files = {
+      merchantXml: [] as FileInfo[],
+      merchantTsv: [] as FileInfo[],
+      openAiFeed: [] as FileInfo[],
+      sitemap: [] as FileInfo[],
+      redirects: [] as FileInfo[],
+      manifest: { name: FILE_NAMES.manifest, bytes: 0, sha256: '' } as FileInfo,
+    };
+    let redirectCount = 0;
     const temps: string[] = [];
     const remove = (name: string): boolean => {
       const file = path.join(this.dir, name);
@@ -240,10 +276,11 @@ export class OutputSet {
     const info = (l: { name: string; bytes: number; sha256: string }): FileInfo => ({ name: l.name, bytes: l.bytes, sha256: l.sha256 });
 
     try {
-      // Merchant feed, XML and TSV.
+      // Merchant feed, XML and TSV, and the OpenAI feed: the same items.
       for (const [key, artifact, name, file, old] of [
         ['xml', 'merchantXml', FILE_NAMES.merchantXml, this.xml, this.old.xml],
         ['tsv', 'merchantTsv', FILE_NAMES.merchantTsv, this.tsv, this.old.tsv],
+        ['ai', 'openAiFeed', FILE_NAMES.openAiFeed, this.ai, this.old.ai],
       ] as const) {
         if (!this.on[artifact]) {
           if (remove(name)) wrote[artifact] = true;
@@ -291,8 +328,33 @@ export class OutputSet {
         files.sitemap.push(...this.old.parts.map(info), ...(this.old.index ? [this.old.index] : []));
       }
 
+      // Redirects: two small files, written whole when their text changes.
+      const redirectNames: string[] = [FILE_NAMES.redirects, FILE_NAMES.redirectsNginx];
+      if (!this.on.redirects) {
+        for (const name of redirectNames) if (remove(name)) wrote.redirects = true;
+      } else {
+        const texts = redirects();
+        redirectCount = texts.count;
+        const before = new Map((this.old.redirects ?? []).map((f) => [f.name, f]));
+        for (const [name, text] of [
+          [FILE_NAMES.redirects, texts.netlify],
+          [FILE_NAMES.redirectsNginx, texts.nginx],
+        ] as const) {
+          const known = before.get(name) ?? recorded.get(name);
+          const bytes = Buffer.byteLength(text);
+          const same = known && !summary.force && known.bytes === bytes && fs.existsSync(path.join(this.dir, name)) && hashText(text) === known.sha256;
+          const written = same ? info(known) : { name, ...writeTemp(path.join(this.dir, name), text, renames, temps) };
+          if (!same) {
+            changedFiles.push(name);
+            wrote.redirects = true;
+          }
+          files.redirects.push(written);
+        }
+        layouts.redirects = files.redirects;
+      }
+
       // The manifest: the JSON-LD lines (written as records were added), then the rest.
-      const big = [...files.merchantXml, ...files.merchantTsv, ...files.sitemap, ...(collections?.files ?? [])];
+      const big = [...files.merchantXml, ...files.merchantTsv, ...files.openAiFeed, ...files.sitemap, ...(collections?.files ?? []), ...files.redirects];
       const counts = {
         products: this.counts.products,
         listed: this.counts.listed,
@@ -317,9 +379,10 @@ export class OutputSet {
       layouts.manifest = { ...m.layout, regionLen };
       files.manifest = info(m.layout);
       fsyncDir(this.dir);
-      // The collection files are small and many: no .gz copies of them.
-      await this.gzipCopies(changedFiles, [...files.merchantXml, ...files.merchantTsv, ...files.sitemap, files.manifest], removedFiles);
-      return { layouts, files, changedFiles, removedFiles, counts: this.counts, wrote };
+      // The collection files are small and many, and web servers read the redirects files as they
+      // are: no .gz copies of them.
+      await this.gzipCopies(changedFiles, [...files.merchantXml, ...files.merchantTsv, ...files.openAiFeed, ...files.sitemap, files.manifest], removedFiles);
+      return { layouts, files, changedFiles, removedFiles, counts: this.counts, wrote, redirects: redirectCount };
     } catch (error) {
       for (const t of temps) fs.rmSync(t, { force: true });
       this.abort();
@@ -369,6 +432,7 @@ export class OutputSet {
   abort(): void {
     this.xml?.abort();
     this.tsv?.abort();
+    this.ai?.abort();
     this.sitemap?.abort();
     this.manifest.file.abort();
   }

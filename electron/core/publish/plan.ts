@@ -37,6 +37,10 @@ export type Plan = {
   gone(): Promise<Array<{ id: string; previous: PreviousRecord }>>;
   /** Once the files are in place: what the run state keeps of this plan for the next publish. */
   done(): void;
+  /** After `forEach`: a product's record as the files now list it (undefined: it is gone). */
+  recordOf(id: string): ProductRecord | undefined;
+  /** After `forEach`: the records this publish rendered (every product, when full). */
+  rendered(): Iterable<ProductRecord>;
 };
 
 /**
@@ -160,6 +164,9 @@ export async function planCatalogue(deps: RunDeps, state: RunState, settings: St
       return gone;
     },
 
+    recordOf: (id) => placed.get(id),
+    rendered: () => placed.values(),
+
     done() {
       state.cache = CatalogCache.fromOrder(order, placed);
       state.dir = dir;
@@ -211,5 +218,7 @@ export async function planChanges(deps: RunDeps, state: RunState, settings: Stor
 
     // The cache was updated as the changes were spliced in.
     done: () => undefined,
+    recordOf: (id) => state.cache?.byId.get(id),
+    rendered: () => products.map((p) => p.record),
   };
 }

@@ -24,6 +24,8 @@ export type ProductRecord = {
   inFeed: boolean;
   inSitemap: boolean;
   hasJsonLd: boolean;
+  /** A discontinued product's collection page, where its old page may redirect; null otherwise. */
+  collectionUrl: string | null;
   /** Size of its JSON-LD file (0 when none). */
   ldBytes: number;
   // Where its fragments are in the files now on disk: byte offset (-1: nowhere yet) and length.
@@ -31,6 +33,10 @@ export type ProductRecord = {
   xmlLen: number;
   tsvOff: number;
   tsvLen: number;
+  /** Content hash of its openai-products.jsonl line ('' when it has none). */
+  aiHash: string;
+  aiOff: number;
+  aiLen: number;
   /** Index of the sitemap part file it is in. */
   smPart: number;
   smOff: number;
@@ -53,12 +59,22 @@ export function bySku(a: { sku: string }, b: { sku: string }): number {
 
 /** Whether a record publishes exactly what `prev` does (then `prev`, with its place in the files, stays). */
 export function samePublished(prev: ProductRecord, next: ProductRecord): boolean {
+  return prev.aiHash === next.aiHash && sameBesideAiLine(prev, next);
+}
+
+/**
+ * Whether a record publishes what `prev` does in every file but the OpenAI feed (whose line also
+ * holds the stock count): then only that file needs its new line, and the others keep its
+ * fragments where they are.
+ */
+export function sameBesideAiLine(prev: ProductRecord, next: ProductRecord): boolean {
   return (
     prev.contentHash === next.contentHash &&
     prev.sku === next.sku &&
     prev.slug === next.slug &&
     prev.url === next.url &&
     prev.groupId === next.groupId &&
+    prev.collectionUrl === next.collectionUrl &&
     prev.availability === next.availability &&
     prev.inFeed === next.inFeed &&
     prev.inSitemap === next.inSitemap &&
@@ -82,6 +98,19 @@ export function sameSaved(a: SavedRecord | undefined, b: SavedRecord): boolean {
     a.hasJsonLd === b.hasJsonLd &&
     sameProblems(a.problems, b.problems)
   );
+}
+
+/** Takes `from`'s places in every file but the OpenAI feed (see sameBesideAiLine). */
+export function keepPlacesBesideAiLine(record: ProductRecord, from: ProductRecord): void {
+  record.xmlOff = from.xmlOff;
+  record.xmlLen = from.xmlLen;
+  record.tsvOff = from.tsvOff;
+  record.tsvLen = from.tsvLen;
+  record.smPart = from.smPart;
+  record.smOff = from.smOff;
+  record.smLen = from.smLen;
+  record.mfOff = from.mfOff;
+  record.mfLen = from.mfLen;
 }
 
 function sameProblems(a: PublishProblem[], b: PublishProblem[]): boolean {

@@ -9,9 +9,10 @@
  *   IndexNow key files (`<key>.txt` whose whole content is `<key>`);
  * - beside a manifest.json of its own (see manifest-file.ts; a new folder gets one before anything
  *   else is written): that manifest, `google-merchant.xml`, `google-merchant.tsv`, `sitemap.xml`,
- *   `sitemap-<n>.xml`, the `.gz` copy of each, the `jsonld/` folder with everything in it (or
- *   `jsonld` as a link to a versioned folder `.jsonld-<pid>-<8 hex digits>`, and those folders), and
- *   the collections' `collections/` folder and `sitemap-collections.xml` (issue 19).
+ *   `sitemap-<n>.xml`, `openai-products.jsonl`, `_redirects`, `redirects.nginx.conf`, the `.gz` copy
+ *   of each, the `jsonld/` folder with everything in it (or `jsonld` as a link to a versioned folder
+ *   `.jsonld-<pid>-<8 hex digits>`, and those folders), and the collections' `collections/` folder
+ *   and `sitemap-collections.xml` (issue 19).
  * Anything else makes the folder foreign. The default folder, `<data folder>/publish`, inside the
  * owner-only data folder, is always Stockfeed's.
  */
@@ -31,7 +32,9 @@ export function defaultPublishDir(dataDir: string): string {
   return path.join(dataDir, 'publish');
 }
 
-const OUTPUT_NAMES = new Set<string>([FILE_NAMES.merchantXml, FILE_NAMES.merchantTsv, FILE_NAMES.sitemap, FILE_NAMES.manifest, COLLECTIONS_SITEMAP]);
+const OUTPUT_NAMES = new Set<string>([
+  FILE_NAMES.merchantXml, FILE_NAMES.merchantTsv, FILE_NAMES.sitemap, FILE_NAMES.openAiFeed, FILE_NAMES.redirects, FILE_NAMES.redirectsNginx, FILE_NAMES.manifest, COLLECTIONS_SITEMAP,
+]);
 const SITEMAP_PART = /^sitemap-\d+\.xml$/;
 /** Names shown in a message; the rest are counted. */
 const SHOWN = 5;

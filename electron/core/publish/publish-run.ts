@@ -16,12 +16,15 @@ import { collectionsOn } from './collection-render';
 import { CollectionsStage, type CollectionsOutput } from './collection-stage';
 import { removeSet } from './jsonld-folder';
 import { JsonLdWriter } from './jsonld-writer';
-import { StaleFilesError, type OutputResult } from './outputs';
+import { StaleFilesError, type OutputResult, type RedirectTexts } from './outputs';
 import { planCatalogue, planChanges, type Plan } from './plan';
 import { sameSaved, type PreviousRecord, type ProductRecord } from './product-record';
 import { recordPublish } from './record';
+import { RedirectBook, nginxRedirects, netlifyRedirects } from './redirects';
 import { lastmodNow, seal, type Fragments, type Rendered } from './render';
 import type { RunDeps, RunReport, RunRequest, RunState } from './run-state';
+import type { StoredSettings } from './types';
+import { productUrl } from './validate';
 import { removeJsonLd, removeJsonLdFolder, splicedWrite, streamedWrite } from './write';
 
 /** Runs one publish against `state` (which it updates). Throws when a file cannot be written. */
@@ -50,12 +53,13 @@ async function publish(deps: RunDeps, state: RunState, job: { force: boolean } |
   const now = lastmodNow();
   const withLd = settings.artifacts.jsonLd;
   const force = 'force' in job && job.force;
+  const book = (state.redirects ??= await RedirectBook.load(deps.db));
   const plan = 'ids' in job ? await planChanges(deps, state, settings, job) : await planCatalogue(deps, state, settings, force);
   // Forced: every JSON-LD file is written, into a new set that replaces the old one at once.
   const ld = new JsonLdWriter(dir, withLd, { bulk: plan.full, fresh: force });
   const write = plan.full ? streamedWrite(deps, state, settings, force) : splicedWrite(deps, state, settings);
   // With JSON-LD off, a full publish removes the whole folder at the end instead of file by file.
-  const changes = new Changes(plan, ld, { now, force, removeLdFiles: withLd || !plan.full });
+  const changes = new Changes(plan, ld, { now, force, removeLdFiles: withLd || !plan.full, settings, book });
   const collections = new CollectionsStage(deps.db, dir, state, settings, plan.full);
 
   try {
@@ -81,10 +85,11 @@ async function publish(deps: RunDeps, state: RunState, job: { force: boolean } |
       write.gone(id, previous);
       collections.gone(id);
     }
+    changes.settleRedirects();
     // The collection files and their sitemap go into place first; the manifest listing them last.
     collected = await collections.finish({ now, seq: plan.seq, force });
     for (const url of collected.changedUrls) changes.urls.add(url);
-    result = await write.finish(plan.seq, collected);
+    result = await write.finish(plan.seq, collected, () => redirectTexts(book, plan, settings));
   } catch (error) {
     write.abort();
     throw error;
@@ -112,9 +117,24 @@ async function publish(deps: RunDeps, state: RunState, job: { force: boolean } |
     records: changes.records,
     goneIds: changes.goneIds,
     collections: collected,
+    redirects: book.drain(),
   });
   collections.done();
   return report;
+}
+
+/** The redirects files from the book and the products as this publish leaves them. */
+function redirectTexts(book: RedirectBook, plan: Plan, settings: StoredSettings): RedirectTexts {
+  const entries = book.entries(
+    new Date(),
+    settings.redirectRetentionDays,
+    (id) => {
+      const r = plan.recordOf(id);
+      return r ? { url: r.url, listed: r.availability !== 'discontinued', collectionUrl: r.collectionUrl } : undefined;
+    },
+    settings.discontinuedRedirect,
+  );
+  return { netlify: netlifyRedirects(entries), nginx: nginxRedirects(entries), count: entries.length };
 }
 
 /**
@@ -128,12 +148,20 @@ class Changes {
   readonly ldRemovals = new Set<string>();
   readonly goneIds: string[] = [];
   private readonly lastmods = new Interner();
+  /** Pages that stopped being a product's, whose slug another product may have taken in this publish. */
+  private readonly freed: Array<{ url: string; productId: string }> = [];
+  private readonly since = new Date().toISOString();
 
   constructor(
     private readonly plan: Plan,
     private readonly ld: JsonLdWriter,
-    private readonly options: { now: string; force: boolean; removeLdFiles: boolean },
+    private readonly options: { now: string; force: boolean; removeLdFiles: boolean; settings: StoredSettings; book: RedirectBook },
   ) {}
+
+  /** The page a product had before: as the cache knows it, or as its saved slug gives it. */
+  private oldUrl(previous: PreviousRecord): string | null {
+    return previous.url ?? productUrl(this.options.settings, previous.slug, previous.sku);
+  }
 
   /**
    * Seals a rendered product against what it published before (`previous`), stages its JSON-LD
@@ -154,7 +182,29 @@ class Changes {
       if (this.options.force || !unchanged || !this.plan.hasLdFile(r)) this.ld.commit(r.slug);
     }
     if (!sameSaved(previous, r)) this.records.push(r);
+    // Old pages: a renamed product's previous page (its slug may be taken already: settled below),
+    // a discontinued one's own page (its slug is its own), and a live page is never redirected.
+    if (previous && previous.slug !== r.slug) {
+      const old = this.oldUrl(previous);
+      if (old && old !== r.url) this.freed.push({ url: old, productId: r.id });
+    }
+    if (r.url) {
+      if (r.availability === 'discontinued') this.options.book.left(r.url, r.id, this.since);
+      else this.options.book.live(r.url);
+    }
     return fragments;
+  }
+
+  /**
+   * Records the pages renamed and deleted products left, unless another product in this publish
+   * took the slug (slugs are unique, so only one touched by the same publish can have).
+   */
+  settleRedirects(): void {
+    if (this.freed.length === 0) return;
+    const urls = new Set(this.freed.map((f) => f.url));
+    const taken = new Set<string>();
+    for (const r of this.plan.rendered()) if (r.url && r.availability !== 'discontinued' && urls.has(r.url)) taken.add(r.url);
+    for (const f of this.freed) if (!taken.has(f.url)) this.options.book.left(f.url, f.productId, this.since);
   }
 
   /** A product that is gone: its record, its JSON-LD file and its page go. */
@@ -162,6 +212,8 @@ class Changes {
     this.goneIds.push(id);
     if (this.options.removeLdFiles && previous.hasJsonLd) this.ldRemovals.add(`jsonld/${previous.slug}.json`);
     if (previous.url) this.urls.add(previous.url);
+    const old = this.oldUrl(previous);
+    if (old) this.freed.push({ url: old, productId: id });
   }
 }
 

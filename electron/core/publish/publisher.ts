@@ -27,7 +27,7 @@ import { shopProblems } from './validate';
 /** Settings whose change alters the published files (the rest concern delivery or stock entry). */
 const OUTPUT_SETTINGS = new Set([
   'shopName', 'shopUrl', 'productUrlTemplate', 'defaultBrand', 'publishDir', 'artifacts', 'bufferStock', 'keepOutOfStockInSitemap', 'gzip',
-  'collectionUrlTemplate', 'brandUrlTemplate', 'emptyCollections',
+  'openAiFeed', 'discontinuedRedirect', 'redirectRetentionDays', 'collectionUrlTemplate', 'brandUrlTemplate', 'emptyCollections',
 ]);
 
 /** Change types that touch one product's published content. */
@@ -134,6 +134,7 @@ export class Publisher {
     const run = this.chain.catch(() => undefined).then(() => {
       this.state.cache = null;
       this.state.artifacts = new Map();
+      this.state.redirects = null;
       this.state.collections = newCollectionsState();
       this.state.pending.clear();
       this.loaded = false;
@@ -246,6 +247,7 @@ export class Publisher {
     } catch (error) {
       // The cache may be ahead of the folder now: rebuild from the database next time.
       this.state.cache = null;
+      this.state.redirects = null;
       this.failures++;
       this.lastError = this.describeFailure(error);
       this.deps.log.error(`publishing failed: ${(error as Error).message}`);

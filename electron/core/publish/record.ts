@@ -14,6 +14,7 @@ import { saveCollectionRecords, type CollectionsOutput } from './collection-stag
 import type { SavedRecord } from './product-record';
 import type { RunDeps, RunReport, RunState } from './run-state';
 import { saveArtifactStates, savePublished, type ArtifactCounts, type FileInfo } from './publish-store';
+import { saveRedirects, type RedirectRow } from './redirects';
 import type { PublishedFile, PublishOutcome } from './types';
 
 function counts(items: number, excluded: number, files: number, bytes: number): ArtifactCounts {
@@ -32,6 +33,8 @@ export type RecordInput = {
   /** Records that changed (to save). */
   records: SavedRecord[];
   goneIds: string[];
+  /** Old product pages learnt and forgotten (redirects.ts). */
+  redirects: { upserts: RedirectRow[]; deletes: string[] };
   /** The collections of this publish (issue 19): their files are already in place. */
   collections: CollectionsOutput;
 };
@@ -65,7 +68,7 @@ export async function recordPublish(deps: RunDeps, state: RunState, r: RecordInp
     };
     const bytes = (files: FileInfo[]) => files.reduce((n, f) => n + (f.name.endsWith('.gz') ? 0 : f.bytes), 0);
     const withGz = (files: FileInfo[]) => files.flatMap((f) => (settings.gzip ? [f, gzInfo(dir, f.name)].filter((x): x is FileInfo => x !== null) : [f]));
-    for (const artifact of ['merchantXml', 'merchantTsv'] as const) {
+    for (const artifact of ['merchantXml', 'merchantTsv', 'openAiFeed'] as const) {
       if (!on[artifact]) next.delete(artifact);
       else setState(artifact, withGz(result.files[artifact]), counts(c.inFeed, c.listed - c.inFeed, result.files[artifact].length, bytes(result.files[artifact])), result.wrote[artifact]);
     }
@@ -74,6 +77,8 @@ export async function recordPublish(deps: RunDeps, state: RunState, r: RecordInp
       const files = result.files.sitemap;
       setState('sitemap', withGz(files), counts(c.inSitemap, c.listed - c.inSitemap, files.length, bytes(files)), result.wrote.sitemap);
     }
+    if (!on.redirects) next.delete('redirects');
+    else setState('redirects', result.files.redirects, counts(result.redirects, 0, result.files.redirects.length, bytes(result.files.redirects)), result.wrote.redirects);
     if (!on.jsonLd) next.delete('jsonLd');
     else setState('jsonLd', [], counts(c.withLd, c.products - c.withLd, c.withLd, c.ldBytes), r.ldWritten.size > 0 || r.removed.some((n) => n.startsWith('jsonld/')));
     if (!on.collections) next.delete('collections');
@@ -86,18 +91,21 @@ export async function recordPublish(deps: RunDeps, state: RunState, r: RecordInp
         coll.changedFiles.length > 0 || coll.removedFiles.length > 0,
       );
     }
-    setState('manifest', [result.files.manifest], counts(c.withLd + result.files.merchantXml.length + result.files.merchantTsv.length + result.files.sitemap.length, 0, 1, result.files.manifest.bytes), true);
+    const listed = c.withLd + result.files.merchantXml.length + result.files.merchantTsv.length + result.files.openAiFeed.length + result.files.sitemap.length + result.files.redirects.length;
+    setState('manifest', [result.files.manifest], counts(listed, 0, 1, result.files.manifest.bytes), true);
   }
   for (const [artifact, s] of next) if (s.seq !== seq) next.set(artifact, { ...s, seq });
 
   const wrote = result !== null || removed.length > 0 || coll.changedFiles.length > 0;
-  if (wrote || r.records.length > 0 || r.goneIds.length > 0 || coll.records.length > 0 || coll.goneSlugs.length > 0) {
+  const redirectsChanged = r.redirects.upserts.length > 0 || r.redirects.deletes.length > 0;
+  if (wrote || r.records.length > 0 || r.goneIds.length > 0 || coll.records.length > 0 || coll.goneSlugs.length > 0 || redirectsChanged) {
     await deps.queue.exclusive(async (ctx) => {
       await saveArtifactStates(ctx, [...next.values()]);
       const dropped = [...state.artifacts.keys()].filter((a) => !next.has(a));
       if (dropped.length > 0) await ctx.trx('publish_state').whereIn('artifact', dropped).delete();
       await savePublished(ctx, r.records, r.goneIds);
       await saveCollectionRecords(ctx, coll.records, coll.goneSlugs);
+      if (redirectsChanged) await saveRedirects(ctx.trx, r.redirects);
       if (wrote) {
         await ctx.append([
           {

@@ -14,12 +14,14 @@ import type { StockSummary } from '../../../shared/schemas/stock';
 import type { CatalogRow } from '../db/publish-queries';
 import { num } from '../util/db-helpers';
 import { jsonLdStringify, tsvCell, xmlText } from './escape';
+import { collectionUrl, productCollections } from './collections';
 import type { LdDigest } from './jsonld-writer';
 import type { Membership } from './collection-index';
 import { collectionsOn, membershipOf } from './collection-render';
+import { openAiLine } from './openai-feed';
 import { bySku, type PreviousRecord, type ProductRecord } from './product-record';
 import type { StoredSettings } from './types';
-import { canonicalHttpUrl, excludedFrom, productProblems, productUrl } from './validate';
+import { canonicalHttpUrl, excludedFrom, productProblems, productUrl, URL_MAX } from './validate';
 
 /** A product rendered: its new record (content hash and lastmod settled by `seal`) and its own fragments. */
 export type Rendered = {
@@ -28,6 +30,10 @@ export type Rendered = {
   xml: string | null;
   /** One line of google-merchant.tsv, or null when not in the feed. */
   tsv: string | null;
+  /** One line of openai-products.jsonl, or null when not in the feed or that file is off. */
+  ai: string | null;
+  /** The product's valid image URLs (main first), for its sitemap entry. */
+  images: string[];
   /**
    * The schema.org Product node, or null when the product has no JSON-LD: a whole document (with
    * @context) for a product on its own, a node for its group's `hasVariant` for a variant.
@@ -47,7 +53,8 @@ export type Rendered = {
 export type Fragments = {
   xml: string | null;
   tsv: string | null;
-  /** `<url>…</url>` with the lastmod, or null when not in the sitemap. */
+  ai: string | null;
+  /** `<url>…</url>` with the lastmod and images, or null when not in the sitemap. */
   sitemap: string | null;
   /** The manifest's line for the JSON-LD file, or null. */
   manifest: string | null;
@@ -99,6 +106,7 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
     description: row.description,
     brand,
     gtin: row.gtin,
+    mpn: row.mpn,
     priceMinor,
     currency: row.currency,
     imageUrl: row.image_url,
@@ -123,6 +131,7 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
 
   let xml: string | null = null;
   let tsv: string | null = null;
+  let ai: string | null = null;
   if (inFeed) {
     // One concatenation each, no arrays of parts: this runs 100,000 times a full publish, and the
     // garbage of the arrays and the per-element strings cost more in GC than the building.
@@ -150,7 +159,35 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
       `${availability}\t${tsvCell(availabilityDate)}\t${tsvCell(price)}\t${tsvCell(salePrice)}\t${tsvCell(brand)}\t${tsvCell(row.gtin ?? '')}\t${tsvCell(row.mpn ?? '')}\t` +
       `${identifierExists}\t${tsvCell(row.condition)}\t${tsvCell(row.item_group_id ?? '')}\t${paused ? PAUSED_TSV : '\t'}\t` +
       `${tsvCell(row.product_type ?? '')}\t${tsvCell(row.google_product_category ?? '')}\n`;
+    if (settings.artifacts.openAiFeed) {
+      const buffer = row.buffer_stock === null ? settings.bufferStock : num(row.buffer_stock);
+      ai = openAiLine(
+        {
+          sku: row.sku,
+          title: row.title,
+          description: row.description,
+          url: url as string,
+          brand,
+          imageUrl: imageUrl as string,
+          additionalImageUrls: additional,
+          price,
+          // OpenAI takes a sale price only below the price.
+          salePrice: salePriceMinor !== null && salePriceMinor < priceMinor ? salePrice : '',
+          availability: availability as Exclude<typeof availability, 'discontinued'>,
+          availabilityDate: summary.availabilityDate ?? '',
+          // In stock means more is available than the buffer keeps back; what is above it can be sold.
+          inventoryQuantity: availability === 'in_stock' ? Math.max(1, summary.available - buffer) : 0,
+          condition: row.condition,
+          gtin: row.gtin,
+          mpn: row.mpn,
+          category: openAiCategory(row),
+          groupId: row.item_group_id,
+        },
+        settings,
+      );
+    }
   }
+  const images = inSitemap ? sitemapImages(imageUrl, additional) : NO_IMAGES;
 
   let ldProduct: Record<string, unknown> | null = null;
   if (hasLd && jsonLd) {
@@ -206,12 +243,16 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
     seq: 0,
     inFeed: xml !== null,
     inSitemap,
+    collectionUrl: !listed && settings.discontinuedRedirect === 'collection' ? discontinuedCollectionUrl(row, brand, settings) : null,
     hasJsonLd: false,
     ldBytes: 0,
     xmlOff: -1,
     xmlLen: 0,
     tsvOff: -1,
     tsvLen: 0,
+    aiHash: '',
+    aiOff: -1,
+    aiLen: 0,
     smPart: -1,
     smOff: -1,
     smLen: 0,
@@ -219,7 +260,45 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
     mfLen: 0,
   };
   const membership = collectionsOn(settings) ? membershipOf(row, { url, availability, brand, imageUrl }, settings) : null;
-  return { record, xml, tsv, ld: ldProduct, membership };
+  return { record, xml, tsv, ai, images, ld: ldProduct, membership };
+}
+
+const NO_IMAGES: string[] = [];
+
+/**
+ * OpenAI's `product_category`: a path with ">" between levels. Google's category when it is given
+ * as a path (an id of Google's taxonomy means nothing to another reader), else the shop's own.
+ */
+function openAiCategory(row: CatalogRow): string | null {
+  const google = row.google_product_category;
+  if (google && !/^\d+$/.test(google)) return google;
+  return row.product_type || null;
+}
+
+/**
+ * Where a discontinued product's old page may send people: the page of the deepest level of its
+ * category that has one, else its brand's; null when neither kind of collection is published.
+ */
+export function discontinuedCollectionUrl(row: CatalogRow, brand: string, settings: StoredSettings): string | null {
+  const refs = productCollections({ productType: row.product_type, brand });
+  const brandRef = refs.find((r) => r.kind === 'brand');
+  for (const ref of [...refs.filter((r) => r.kind === 'category').reverse(), ...(brandRef ? [brandRef] : [])]) {
+    const url = collectionUrl(ref, settings);
+    if (url) return canonicalHttpUrl(url);
+  }
+  return null;
+}
+
+/** The image URLs a sitemap entry may name: absolute http(s), canonical, within the URL limit. */
+function sitemapImages(main: string | null, additional: string[]): string[] {
+  // No spread of the list, and no array for a product without images: this runs per product.
+  let out: string[] | null = null;
+  const take = (u: string) => {
+    if (/^https?:\/\//.test(u) && u.length <= URL_MAX && canonicalHttpUrl(u) === u) (out ??= []).push(u);
+  };
+  if (main) take(main);
+  for (const u of additional) take(u);
+  return out ?? NO_IMAGES;
 }
 
 /** The JSON-LD document of a variant group: a ProductGroup whose hasVariant lists every variant. */
@@ -308,7 +387,10 @@ function ownCopy(text: string, n: number): string {
 export function seal(rendered: Rendered, ld: LdDigest | null | undefined, previous: PreviousRecord | undefined, now: string, seq: number): Fragments {
   const record = rendered.record;
   const jsonSha = ld ? ld.sha256 : '';
-  const digest = hash('sha256', `${rendered.xml ?? ''}\n${jsonSha}\n${record.inSitemap ? 1 : 0}\n${record.url ?? ''}`, 'base64url');
+  // The feed item names the images; a sitemap entry without one adds them (the digest of every
+  // product in the feed stays what it was before sitemap entries carried images).
+  const extraImages = record.inSitemap && rendered.xml === null && rendered.images.length > 0 ? `\n${rendered.images.join(' ')}` : '';
+  const digest = hash('sha256', `${rendered.xml ?? ''}\n${jsonSha}\n${record.inSitemap ? 1 : 0}\n${record.url ?? ''}${extraImages}`, 'base64url');
   const same = previous !== undefined && previous.contentHash.length === HASH_CHARS && digest.startsWith(previous.contentHash);
   // Unchanged: the previous string is kept, so 100,000 records share nothing new.
   record.contentHash = same ? (previous as PreviousRecord).contentHash : ownCopy(digest, HASH_CHARS);
@@ -316,10 +398,16 @@ export function seal(rendered: Rendered, ld: LdDigest | null | undefined, previo
   record.seq = same ? (previous as PreviousRecord).seq : seq;
   record.hasJsonLd = Boolean(ld);
   record.ldBytes = ld ? ld.bytes : 0;
+  // The AI feed's line has its own hash: its stock count changes more often than anything a search
+  // engine sees, and must not move the page's lastmod.
+  record.aiHash = rendered.ai === null ? '' : ownCopy(hash('sha256', rendered.ai, 'base64url'), HASH_CHARS);
+  let images = '';
+  for (const u of rendered.images) images += `<image:image><image:loc>${xmlText(u)}</image:loc></image:image>`;
   return {
     xml: rendered.xml,
     tsv: rendered.tsv,
-    sitemap: record.inSitemap ? `<url><loc>${xmlText(record.url as string)}</loc><lastmod>${record.lastmod}</lastmod></url>\n` : null,
+    ai: rendered.ai,
+    sitemap: record.inSitemap ? `<url><loc>${xmlText(record.url as string)}</loc><lastmod>${record.lastmod}</lastmod>${images}</url>\n` : null,
     manifest: ld ? manifestLine(`jsonld/${record.slug}.json`, record.ldBytes, jsonSha) : null,
   };
 }

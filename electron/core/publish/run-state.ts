@@ -9,6 +9,7 @@ import type { CatalogCache } from './catalog-cache';
 import { newCollectionsState, type CollectionsState } from './collection-stage';
 import type { Layouts } from './outputs';
 import type { ProductRecord } from './product-record';
+import type { RedirectBook } from './redirects';
 import type { ArtifactState } from './publish-store';
 import type { PublishOutcome, StoredSettings } from './types';
 
@@ -40,6 +41,8 @@ export type RunState = {
   collections: CollectionsState;
   /** Work left after a publish that need not hold it up (removing a replaced JSON-LD set); never rejects. */
   background: Promise<void>;
+  /** Old product page URLs (redirects.ts), loaded at the first publish; null after a failure (reloaded). */
+  redirects: RedirectBook | null;
 };
 
 export function newRunState(): RunState {
@@ -52,6 +55,7 @@ export function newRunState(): RunState {
     orphans: new Map(),
     collections: newCollectionsState(),
     background: Promise.resolve(),
+    redirects: null,
   };
 }
 

@@ -10,6 +10,9 @@ import type { StoredSettings } from './types';
 export const FEED_TITLE_MAX = 150;
 export const FEED_DESCRIPTION_MAX = 5_000;
 export const URL_MAX = 2_000;
+/** Both feeds' limits for the brand and the manufacturer part number. */
+export const BRAND_MAX = 70;
+export const MPN_MAX = 70;
 
 const FEED_ONLY: PublishOutput[] = ['feed'];
 const FEED_AND_JSONLD: PublishOutput[] = ['feed', 'jsonLd'];
@@ -46,6 +49,16 @@ export function shopProblems(settings: StoredSettings): PublishProblem[] {
   return problems;
 }
 
+/** The shop's base URL: the shop URL, or the origin of the product URL template. */
+export function shopBase(settings: StoredSettings): string {
+  if (settings.shopUrl) return settings.shopUrl.replace(/\/+$/, '');
+  try {
+    return new URL(settings.productUrlTemplate.replace(/\{(slug|sku)\}/g, 'x')).origin;
+  } catch {
+    return '';
+  }
+}
+
 /** The product page URL from the template (or `<shopUrl>/products/{slug}`), or null when neither is set. */
 export function productUrl(settings: StoredSettings, slug: string, sku: string): string | null {
   const template = settings.productUrlTemplate || (settings.shopUrl ? `${settings.shopUrl.replace(/\/+$/, '')}/products/{slug}` : '');
@@ -59,6 +72,7 @@ export type ValidationFacts = {
   description: string;
   brand: string;
   gtin: string | null;
+  mpn: string | null;
   priceMinor: number;
   currency: string;
   imageUrl: string | null;
@@ -104,6 +118,8 @@ export function productProblems(f: ValidationFacts): PublishProblem[] {
     if (problem) add('gtin', problem, 'Correct the GTIN from the barcode, or clear it and give the MPN', FEED_AND_JSONLD);
   }
   if (f.brand.trim() === '') add('brand', 'the product has no brand and the shop has no default brand', 'Set the brand, or a default brand in Settings', FEED_ONLY);
+  else if (characters(f.brand, BRAND_MAX) > BRAND_MAX) add('brand', `the brand has ${characters(f.brand, BRAND_MAX)} characters; Merchant Center and OpenAI allow ${BRAND_MAX}`, `Shorten the brand to ${BRAND_MAX} characters or fewer`, FEED_ONLY);
+  if (f.mpn && characters(f.mpn, MPN_MAX) > MPN_MAX) add('mpn', `the MPN has ${characters(f.mpn, MPN_MAX)} characters; Merchant Center and OpenAI allow ${MPN_MAX}`, 'Correct the manufacturer part number', FEED_ONLY);
   if (f.itemGroupId !== null && (f.itemGroupId.length < 1 || f.itemGroupId.length > 50)) {
     add('itemGroupId', 'the item group id must have 1 to 50 characters', 'Shorten the item group id', FEED_ONLY);
   }

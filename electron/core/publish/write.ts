@@ -9,8 +9,8 @@ import path from 'node:path';
 import type { CatalogCache } from './catalog-cache';
 import type { CollectionsOutput } from './collection-stage';
 import { removeAll } from './jsonld-folder';
-import { OutputSet, type OutputResult } from './outputs';
-import { samePublished, type PreviousRecord, type ProductRecord } from './product-record';
+import { OutputSet, type OutputResult, type RedirectTexts } from './outputs';
+import { keepPlacesBesideAiLine, sameBesideAiLine, samePublished, type PreviousRecord, type ProductRecord } from './product-record';
 import type { FileInfo } from './publish-store';
 import type { RunDeps, RunState } from './run-state';
 import type { Fragments } from './render';
@@ -23,9 +23,10 @@ export type Write = {
   gone(id: string, previous: PreviousRecord): void;
   /**
    * Writes the files and puts them in place; null when nothing had to change. `collections`: the
-   * collection files already in place, for the manifest and the sitemap index.
+   * collection files already in place, for the manifest and the sitemap index. `redirects` gives
+   * the redirects files' text once every record is placed.
    */
-  finish(seq: number, collections: CollectionsOutput): Promise<OutputResult | null>;
+  finish(seq: number, collections: CollectionsOutput, redirects: () => RedirectTexts): Promise<OutputResult | null>;
   /** Removes what was written and not put in place. */
   abort(): void;
 };
@@ -38,7 +39,7 @@ export function streamedWrite(deps: RunDeps, state: RunState, settings: StoredSe
     add: (record, fragments) => out.add(record, fragments),
     // Its files are written from what the scan found: a product gone is simply not in them.
     gone: () => undefined,
-    finish: (seq, collections) => out.finish({ seq, full: true, force }, recordedFiles(state), collections),
+    finish: (seq, collections, redirects) => out.finish({ seq, full: true, force }, recordedFiles(state), collections, redirects),
     abort: () => out.abort(),
   };
 }
@@ -51,9 +52,9 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
   /** The changed records' new fragments, until they are written. */
   const fragmentsOf = new Map<ProductRecord, Fragments>();
   const gone = new Set<string>();
-  const touched = { xml: false, tsv: false, sitemap: false, jsonLd: false };
+  const touched = { xml: false, tsv: false, ai: false, sitemap: false, jsonLd: false };
   const touch = (r: PreviousRecord) => {
-    if (r.inFeed) touched.xml = touched.tsv = true;
+    if (r.inFeed) touched.xml = touched.tsv = touched.ai = true;
     if (r.inSitemap) touched.sitemap = true;
     if (r.hasJsonLd) touched.jsonLd = true;
   };
@@ -63,6 +64,12 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
       if (inCache && samePublished(inCache, record)) return;
       changed.push(record);
       fragmentsOf.set(record, fragments);
+      if (inCache && sameBesideAiLine(inCache, record)) {
+        // Only its OpenAI line changed (a stock count): the other files are not rewritten for it.
+        keepPlacesBesideAiLine(record, inCache);
+        touched.ai = true;
+        return;
+      }
       touch(record);
       if (previous) touch(previous);
     },
@@ -70,7 +77,7 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
       gone.add(id);
       touch(previous);
     },
-    async finish(seq, collections) {
+    async finish(seq, collections, redirects) {
       const collectionsChanged = collections.changedFiles.length > 0 || collections.removedFiles.length > 0;
       if (changed.length === 0 && gone.size === 0 && !collectionsChanged) return null;
       // The sitemap index names the collections sitemap with its newest lastmod.
@@ -89,7 +96,7 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
           const r = order[i] as ProductRecord;
           out.add(r, fragmentsOf.get(r) ?? null);
         }
-        return await out.finish({ seq, full: false, force: false }, recordedFiles(state), collections);
+        return await out.finish({ seq, full: false, force: false }, recordedFiles(state), collections, redirects);
       } catch (error) {
         out.abort();
         // The cache no longer matches the folder: the publisher starts again from the database.

@@ -1,6 +1,6 @@
 import type { ParsedInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import { settingsInput, type Settings } from '../../../shared/schemas/settings';
+import { openAiFeedSettingsIssues, settingsInput, type Settings } from '../../../shared/schemas/settings';
 import type { Db } from '../util/db-helpers';
 import type { ExclusiveWriter } from '../write-queue';
 import { withIdempotency } from '../idempotency';
@@ -53,7 +53,7 @@ export class SettingsService {
     // Only an engine in use is checked: a hidden, switched-off field must not block the save.
     if (input.indexNow.enabled) assertEngineAllowed(input.indexNow.engine, input.webhooks.allowPrivateNetwork);
     // A channel's API address is where its credentials go: refused unless https (or a local address the owner allowed).
-    const channelIssues = channelSettingsIssues(input);
+    const channelIssues = [...channelSettingsIssues(input), ...openAiFeedSettingsIssues(input)];
     if (channelIssues.length > 0) {
       const [first] = channelIssues as [{ path: string; message: string }];
       return Promise.reject(new AppError('validation_failed', first.message, { issues: channelIssues }));

@@ -20,6 +20,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.tsv': 'text/tab-separated-values; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
+  '.jsonl': 'application/jsonl; charset=utf-8',
+  // redirects.nginx.conf, and `_redirects` below (a name without an extension).
+  '.conf': 'text/plain; charset=utf-8',
   '.gz': 'application/gzip',
 };
 
@@ -31,6 +34,7 @@ function notFound(reply: FastifyReply, url: string) {
 }
 
 function contentType(name: string): string | undefined {
+  if (name === FILE_NAMES.redirects) return 'text/plain; charset=utf-8';
   return CONTENT_TYPES[path.extname(name).toLowerCase()];
 }
 

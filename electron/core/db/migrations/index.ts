@@ -17,6 +17,7 @@ import * as channelPush from './20261204170000_channel_push';
 import * as replenishment from './20261204180000_replenishment';
 import * as users from './20261204220000_users';
 import * as actors from './20261204220100_actors';
+import * as redirectUrls from './20261205030000_redirect_urls';
 import * as leases from './20261204210000_leases';
 import * as productCategories from './20261205020000_product_categories';
 import * as publishedCollections from './20261205020100_published_collections';
@@ -53,6 +54,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261205010000_product_stock_totals', productStockTotals],
   ['20261205020000_product_categories', productCategories],
   ['20261205020100_published_collections', publishedCollections],
+  ['20261205030000_redirect_urls', redirectUrls],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
