@@ -238,4 +238,19 @@ describe.each(engines())('OpenAI product feed on %s', (engine: Engine) => {
     expect(merchant?.['g:availability']).toBe('out_of_stock');
     expect(ai).toMatchObject({ availability: 'out_of_stock', inventory_quantity: 0 });
   });
+
+  it('offers as inventory only what the locations that sell online hold above the buffer', async () => {
+    core = await startCore(engine);
+    const c = core;
+    await withOpenAiFeed(c);
+    await c.call('locations.create', { code: 'backroom', name: 'Back room (not online)', sellsOnline: false });
+    await c.call('products.create', goodProduct('ONLINE-1', { bufferStock: 2 }));
+    await c.call('stock.receive', { sku: 'ONLINE-1', quantity: 6 });
+    await c.call('stock.receive', { sku: 'ONLINE-1', location: 'backroom', quantity: 50 });
+    await c.publisher.start();
+    await c.publisher.idle();
+    const file = path.join(c.publisher.publishDir(), 'openai-products.jsonl');
+    // 6 online − 2 kept back; the 50 in the back room are not for sale online.
+    expect(readJsonLines(fs.readFileSync(file, 'utf8')).find((l) => l.item_id === 'ONLINE-1')).toMatchObject({ availability: 'in_stock', inventory_quantity: 4 });
+  });
 });

@@ -10,7 +10,7 @@ import { hash } from 'node:crypto';
 import { SCHEMA_ORG_AVAILABILITY } from '../../../shared/domain/availability';
 import { fromMinorUnits } from '../../../shared/domain/money';
 import type { PublishProblem } from '../../../shared/schemas/publish';
-import type { StockSummary } from '../../../shared/schemas/stock';
+import type { PublishSummary } from '../stock/stock-summary';
 import type { CatalogRow } from '../db/publish-queries';
 import { num } from '../util/db-helpers';
 import { jsonLdStringify, tsvCell, xmlText } from './escape';
@@ -93,7 +93,7 @@ const NO_PROBLEMS: PublishProblem[] = [];
  * Renders a product. `summary` comes from `summarise`, the same call the stock API makes. The
  * JSON-LD node is built when JSON-LD is published (`jsonLd`, the setting by default).
  */
-export function renderProduct(row: CatalogRow, summary: StockSummary, settings: StoredSettings, jsonLd = settings.artifacts.jsonLd): Rendered {
+export function renderProduct(row: CatalogRow, summary: PublishSummary, settings: StoredSettings, jsonLd = settings.artifacts.jsonLd): Rendered {
   const brand = row.brand || settings.defaultBrand;
   const additional = (JSON.parse(row.additional_image_urls) as string[]).map((u) => canonicalHttpUrl(u) ?? u);
   const imageUrl = row.image_url ? (canonicalHttpUrl(row.image_url) ?? row.image_url) : null;
@@ -175,8 +175,9 @@ export function renderProduct(row: CatalogRow, summary: StockSummary, settings: 
           salePrice: salePriceMinor !== null && salePriceMinor < priceMinor ? salePrice : '',
           availability: availability as Exclude<typeof availability, 'discontinued'>,
           availabilityDate: summary.availabilityDate ?? '',
-          // In stock means more is available than the buffer keeps back; what is above it can be sold.
-          inventoryQuantity: availability === 'in_stock' ? Math.max(1, summary.available - buffer) : 0,
+          // In stock means more is available online than the buffer keeps back; what is above it can
+          // be sold (the channels' figure: stock at locations that do not sell online is not offered).
+          inventoryQuantity: availability === 'in_stock' ? Math.max(1, summary.onlineAvailable - buffer) : 0,
           condition: row.condition,
           gtin: row.gtin,
           mpn: row.mpn,

@@ -2,18 +2,17 @@
  * Reads products and their stock for publishing, page by page, with the same stock summary the
  * stock API returns (so the feed, the JSON-LD and the API agree at a given sequence).
  */
-import type { StockSummary } from '../../../shared/schemas/stock';
 import { openCatalogScan, SCAN_COLUMNS, SCAN_PAGE, skuOrder, type CatalogRow, type CatalogScan } from '../db/publish-queries';
 import type { SavedRecord } from './product-record';
 import { savedRecordOf } from './publish-store';
-import { loadSummaries, summariesFrom, type SummaryContext } from '../stock/stock-summary';
+import { loadPublishSummaries, summariesFrom, type PublishSummary, type SummaryContext } from '../stock/stock-summary';
 import type { Db } from '../util/db-helpers';
 
-export type SourceProduct = { row: CatalogRow; summary: StockSummary };
+export type SourceProduct = { row: CatalogRow; summary: PublishSummary };
 
 async function withSummaries(db: Db, rows: CatalogRow[], ctx: SummaryContext): Promise<SourceProduct[]> {
-  const summaries = await loadSummaries(db, rows, ctx);
-  return rows.map((row) => ({ row, summary: summaries.get(row.id) as StockSummary }));
+  const summaries = await loadPublishSummaries(db, rows, ctx);
+  return rows.map((row) => ({ row, summary: summaries.get(row.id) as PublishSummary }));
 }
 
 /**
@@ -58,7 +57,7 @@ async function scan(pages: CatalogScan, ctx: SummaryContext, onPage: (page: Sour
     if (rows.length > 0) {
       const summaries = summariesFrom(rows, levels, ctx);
       await onPage(
-        rows.map((row) => ({ row, summary: summaries.get(row.id) as StockSummary })),
+        rows.map((row) => ({ row, summary: summaries.get(row.id) as PublishSummary })),
         records ? new Map(records.map((r) => [r.product_id, savedRecordOf(r)])) : null,
       );
     }

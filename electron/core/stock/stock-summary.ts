@@ -53,7 +53,18 @@ export function availabilityVerdict(product: ProductFacts, levels: LevelFigures[
   return { ...verdict, onlineAvailable };
 }
 
+/**
+ * A summary as the publisher needs it: with the available stock at the locations that sell online
+ * (what a feed may offer as a quantity), which the API's summary does not carry.
+ */
+export type PublishSummary = StockSummary & { onlineAvailable: number };
+
 export function summarise(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext, today = utcToday()): StockSummary {
+  const { onlineAvailable: _online, ...summary } = summariseForPublish(product, levels, ctx, today);
+  return summary;
+}
+
+export function summariseForPublish(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext, today = utcToday()): PublishSummary {
   let onHand = 0;
   let committed = 0;
   let incoming = 0;
@@ -70,6 +81,7 @@ export function summarise(product: ProductFacts, levels: LevelFigures[], ctx: Su
     available: onHand - committed,
     availability: verdict.availability,
     availabilityDate: verdict.availabilityDate,
+    onlineAvailable: verdict.onlineAvailable,
   };
 }
 
@@ -96,8 +108,18 @@ export async function loadLevels(db: Db, productIds: string[]): Promise<Map<stri
 }
 
 /** Summaries from stock rows already read (each row names its product). */
-export function summariesFrom(products: ProductFacts[], rows: StockRow[], ctx: SummaryContext): Map<string, StockSummary> {
-  return summariesOf(products, levelsByProduct(rows), ctx);
+export function summariesFrom(products: ProductFacts[], rows: StockRow[], ctx: SummaryContext): Map<string, PublishSummary> {
+  return publishSummariesOf(products, levelsByProduct(rows), ctx);
+}
+
+/** The publisher's summaries of some products, their stock read here. */
+export async function loadPublishSummaries(db: Db, products: ProductFacts[], ctx: SummaryContext): Promise<Map<string, PublishSummary>> {
+  return publishSummariesOf(products, await loadLevels(db, products.map((p) => p.id)), ctx);
+}
+
+function publishSummariesOf(products: ProductFacts[], levelsOf: Map<string, LevelFigures[]>, ctx: SummaryContext): Map<string, PublishSummary> {
+  const today = utcToday();
+  return new Map(products.map((p) => [p.id, summariseForPublish(p, levelsOf.get(p.id) ?? [], ctx, today)]));
 }
 
 function summariesOf(products: ProductFacts[], levelsOf: Map<string, LevelFigures[]>, ctx: SummaryContext): Map<string, StockSummary> {
