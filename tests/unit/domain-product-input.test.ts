@@ -38,6 +38,8 @@ describe('productCreateInput: accepted and normalised', () => {
       allowBackorder: false,
       preorderDate: null,
       bufferStock: null,
+      productType: null,
+      googleProductCategory: null,
     });
   });
 
