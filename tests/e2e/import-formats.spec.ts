@@ -50,7 +50,7 @@ test('import: a Windows-1252 file with semicolons and decimal commas is detected
   await page.getByRole('link', { name: 'Download the template' }).click();
   const template = fs.readFileSync(await (await download).path(), 'utf8');
   expect(template.split('\r\n')[0]).toBe(
-    'sku,title,description,brand,gtin,mpn,condition,price,currency,sale_price,slug,image_url,status,item_group_id,location,on_hand,cost,supplier,supplier_sku,reorder_point,reorder_quantity',
+    'sku,title,description,brand,gtin,mpn,condition,price,currency,sale_price,slug,image_url,status,item_group_id,location,on_hand,cost,supplier,supplier_sku,reorder_point,reorder_quantity,product_type,google_product_category',
   );
   expect((await download).suggestedFilename()).toBe('stockfeed-import-template.csv');
 

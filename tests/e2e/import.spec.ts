@@ -52,7 +52,7 @@ test('import: a file with bad rows is previewed, every problem is listed by row 
   const file = await (await download).path();
   const csv = fs.readFileSync(file, 'utf8');
   expect(csv.split('\n')[0]).toBe(
-    'sku,title,description,brand,gtin,mpn,condition,price,currency,sale_price,slug,image_url,status,item_group_id,location,on_hand,cost,supplier,supplier_sku,reorder_point,reorder_quantity',
+    'sku,title,description,brand,gtin,mpn,condition,price,currency,sale_price,slug,image_url,status,item_group_id,location,on_hand,cost,supplier,supplier_sku,reorder_point,reorder_quantity,product_type,google_product_category',
   );
   expect(csv).toContain('TEE-RED-M');
   await expect(page.getByRole('status').filter({ hasText: /Downloaded stockfeed-catalogue-/ })).toBeVisible();
