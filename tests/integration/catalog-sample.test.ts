@@ -30,7 +30,10 @@ describe.each(engines())('sample catalogue (%s)', (engine) => {
     for (const p of products) {
       expect(p.imageUrl).toMatch(/^https:\/\//);
       expect(gtinProblem(p.gtin ?? '')).toBeNull();
+      // Every sample product has a category, so collection pages show as soon as they are set up.
+      expect(p.productType).toMatch(/^[A-Z][a-z]+ > /);
     }
+    expect(products.find((p) => p.sku === 'MUG-ENAMEL-GREEN')?.productType).toBe('Home > Kitchen > Coffee & Tea');
     const mug = await core.call('stock.get', { sku: 'MUG-ENAMEL-GREEN' });
     expect(mug.byLocation.filter((l) => l.onHand > 0).map((l) => l.location).sort()).toEqual(['main', 'shop']);
     expect(products.some((p) => p.stock.available === 0)).toBe(true);

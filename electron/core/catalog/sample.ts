@@ -84,6 +84,38 @@ export const SAMPLE_ITEMS: readonly SampleItem[] = [
   { sku: 'LAMP-BRASS-DESK', title: 'Brass desk lamp', description: 'Adjustable arm, E27 fitting; made to order.', brand: HOUSE, cents: 11900, allowBackorder: true },
 ];
 
+/**
+ * Each sample product's category path (its SKU's first word), so the sample shop shows collection
+ * pages as soon as a collection page address is set.
+ */
+const SAMPLE_TYPES: Record<string, string> = {
+  MUG: 'Home > Kitchen > Coffee & Tea',
+  DRIPPER: 'Home > Kitchen > Coffee & Tea',
+  TEAPOT: 'Home > Kitchen > Coffee & Tea',
+  PLATE: 'Home > Kitchen > Tableware',
+  BOARD: 'Home > Kitchen > Tools',
+  BRUSH: 'Home > Kitchen > Tools',
+  JAR: 'Home > Kitchen > Storage',
+  TOWEL: 'Home > Kitchen > Textiles',
+  APRON: 'Home > Kitchen > Textiles',
+  CANDLE: 'Home > Living > Candles',
+  THROW: 'Home > Living > Textiles',
+  BASKET: 'Home > Living > Storage',
+  LAMP: 'Home > Living > Lighting',
+  CAN: 'Home > Garden > Plant care',
+  POT: 'Home > Garden > Plant care',
+  TEE: 'Clothing > Tops',
+  SOCKS: 'Clothing > Socks',
+  NOTEBOOK: 'Office > Stationery',
+  TEA: 'Food > Tea',
+  BOTTLE: 'Outdoor > Drinkware',
+};
+
+/** The sample product's category path, from its SKU. */
+export function sampleProductType(sku: string): string | null {
+  return SAMPLE_TYPES[sku.slice(0, sku.indexOf('-') < 0 ? sku.length : sku.indexOf('-'))] ?? null;
+}
+
 /** A made-up GS1 company prefix; the item number and the real check digit complete the EAN-13. */
 export function sampleGtin(index: number): string {
   const body = `590123${String(41000 + index).padStart(6, '0')}`;
@@ -149,6 +181,7 @@ export async function loadSampleCatalog(handlers: Pick<Handlers, SampleOperation
       imageUrl: `https://picsum.photos/seed/${slugSeed}/800/800`,
       itemGroupId: item.group ?? null,
       allowBackorder: item.allowBackorder ?? false,
+      productType: sampleProductType(item.sku),
     });
     const stock = sampleStock(index);
     const receipts: Array<[string, number]> = [
