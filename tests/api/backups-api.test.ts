@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../electron/server/http/server';
 import { silentLogger } from '../../electron/core/logger';
-import { engines, productInput, startCore, type TestCore } from '../helpers/core';
+import { productInput, startCore, type TestCore } from '../helpers/core';
+import { skipWithout, titled } from '../helpers/system-services';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -73,7 +74,10 @@ describe('backups over the REST API (SQLite)', () => {
   });
 });
 
-describe.skipIf(!engines().includes('pg'))('backups over the REST API (PostgreSQL)', () => {
+// Needs the PostgreSQL test server (STOCKFEED_TEST_PG_URL); with CI=true it never skips.
+const skipPg = skipWithout('postgresql', 'the backup routes on PostgreSQL');
+
+describe.skipIf(skipPg)(titled('backups over the REST API (PostgreSQL)', skipPg), () => {
   let core: TestCore;
   let app: FastifyInstance;
   beforeAll(async () => {

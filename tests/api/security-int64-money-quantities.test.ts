@@ -16,6 +16,7 @@ import { silentLogger } from '../../electron/core/logger';
 import { INT64_COLUMNS } from '../../electron/core/db/migrations/20261204130000_int64_money_quantities';
 import { MONEY_MAX_MINOR, QUANTITY_MAX } from '../../shared/domain/limits';
 import { engines, productInput, startCore, type TestCore } from '../helpers/core';
+import { skipWithout, titled } from '../helpers/system-services';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -140,7 +141,10 @@ describe.each(engines())('64-bit money and quantities on %s', (engine) => {
   });
 });
 
-describe.skipIf(!engines().includes('pg'))('PostgreSQL bigint values', () => {
+// Needs the PostgreSQL test server (STOCKFEED_TEST_PG_URL); with CI=true it never skips.
+const skipPg = skipWithout('postgresql', 'PostgreSQL bigint values');
+
+describe.skipIf(skipPg)(titled('PostgreSQL bigint values', skipPg), () => {
   let core: TestCore;
   beforeAll(async () => {
     core = await startCore('pg');
