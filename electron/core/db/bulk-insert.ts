@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type sqlite3 from 'sqlite3';
 import { dialectOf } from './connection';
+import { selectJsonRows } from './json-rows';
 
 export type BulkOptions = {
   /** Upsert: the unique columns a row may collide on, and the columns a collision updates. */
@@ -60,8 +61,8 @@ type Runner = { run(rows: unknown[][]): Promise<unknown[]>; close(): Promise<voi
  * `returning` answers in that order.
  */
 function sqliteRunner(conn: sqlite3.Database, table: string, columns: readonly string[], options: BulkOptions): Runner {
-  const picks = columns.map((_, i) => `value->>${i}`).join(',');
-  const sql = `insert into ${quote(table)} (${columns.map(quote).join(',')}) select ${picks} from json_each(?) where true order by key${tail(options)}`;
+  // The same SELECT over json_each as the ledger's multi-row writes (db/json-rows.ts).
+  const sql = `insert into ${quote(table)} (${columns.map(quote).join(',')}) ${selectJsonRows(columns.length)}${tail(options)}`;
   let prepared: Promise<sqlite3.Statement> | null = null;
   const prepare = () =>
     (prepared ??= new Promise((resolve, reject) => {
