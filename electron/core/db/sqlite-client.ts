@@ -122,3 +122,24 @@ export async function execInTransaction(trx: { client: unknown }, sql: string): 
   const connection = (await (trx.client as { acquireConnection(): Promise<ExecConnection> }).acquireConnection()) as ExecConnection;
   await new Promise<void>((resolve, reject) => connection.exec(sql, (err) => (err ? reject(err) : resolve())));
 }
+
+type RunStatement = { run(params: unknown[], cb: (this: { lastID: number; changes: number }, err: Error | null) => void): void };
+
+/**
+ * Runs one write statement on the connection of a SQLite transaction, prepared once per connection
+ * (the cache above), and answers what SQLite tells `run`: the rowid of the last row inserted and
+ * the number of rows changed. For writes that need only those (the change log's sequence numbers),
+ * where RETURNING would hand back a row object per row written. Announced as knex announces its own.
+ */
+export async function runInTransaction(trx: { client: unknown }, sql: string, bindings: unknown[]): Promise<{ lastID: number; changes: number }> {
+  const client = trx.client as { acquireConnection(): Promise<Connection>; emit(event: 'query', data: { sql: string; bindings: unknown[]; method: string }): void };
+  const connection = await client.acquireConnection();
+  client.emit('query', { sql, bindings: [], method: 'insert' });
+  const statement = (await cacheOf(connection).get(sql)) as unknown as RunStatement;
+  return new Promise((resolve, reject) => {
+    statement.run(bindings, function (err) {
+      if (err) reject(err);
+      else resolve({ lastID: this.lastID, changes: this.changes });
+    });
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * Issue 17 (import speed): the change log's append writes each payload once, as it is, and hands
+ * the bus changes whose payload is what a reader of the log gets. On SQLite the payload travels
+ * inside the statement's JSON parameter as the object itself and is stored as its JSON text; the
+ * sequence numbers come from the last rowid rather than a row per entry. Whatever the path, the
+ * stored text must be JSON.stringify's, byte for byte, and the numbers the rows' own.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewChange } from '../../electron/core/changes/change-log';
+import { num } from '../../electron/core/util/db-helpers';
+import type { Change } from '../../shared/schemas/changes';
+import { engines, startCore, type TestCore } from '../helpers/core';
+
+/** Text that JSON writes with escapes, and numbers whose spelling a re-encoding could change. */
+const AWKWARD: Record<string, unknown> = {
+  quotes: 'a "quoted" \\ back\\slash, a\nnewline, a\ttab, \u0000 and \u001f',
+  unicode: 'Café “curly” — 😀 \u2028\u2029 </script>',
+  lone: 'half a pair: \ud800',
+  numbers: [0, -0, 1.5, 0.1 + 0.2, 1e21, 9007199254740991, -42, 5e-324],
+  nested: { empty: {}, list: [], deep: [{ x: null, y: true, z: false }] },
+  'a "key"': 'value',
+};
+
+for (const engine of engines()) {
+  describe(`change log append (${engine})`, () => {
+    let core: TestCore;
+    beforeEach(async () => {
+      core = await startCore(engine, { webhooks: { worker: false } });
+    });
+    afterEach(async () => {
+      await core.cleanup();
+    });
+
+    it('stores each payload as JSON.stringify writes it, and numbers the entries as their rows', async () => {
+      const entries: NewChange[] = [
+        { type: 'product.updated', productId: 'p-1', sku: 'AWK-1', payload: AWKWARD },
+        { type: 'product.updated', productId: null, sku: null, payload: {} },
+        // More than one statement's worth, in order.
+        ...Array.from({ length: 12_001 }, (_, i): NewChange => ({ type: 'stock.changed', productId: `p-${i}`, sku: `S-${i}`, payload: { i, note: `"${i}"` } })),
+      ];
+      const emitted: Change[] = [];
+      core.bus.subscribe((changes) => emitted.push(...changes));
+      const statements: string[] = [];
+      const onQuery = (q: { sql: string }) => statements.push(q.sql);
+      core.db.on('query', onQuery);
+      const appended = await core.queue.exclusive((ctx) => ctx.append(entries));
+      core.db.off('query', onQuery);
+      // SQLite: 5,000 entries a statement (one JSON parameter), not 500.
+      if (engine === 'sqlite') expect(statements.filter((s) => /^insert into [`"]?changes/i.test(s))).toHaveLength(3);
+
+      const rows = (await core.db('changes').select('seq', 'type', 'product_id', 'sku', 'payload').where('seq', '>=', appended[0]?.seq ?? 0).orderBy('seq')) as Array<{
+        seq: unknown;
+        type: string;
+        product_id: string | null;
+        sku: string | null;
+        payload: string;
+      }>;
+      expect(rows).toHaveLength(entries.length);
+      rows.forEach((row, i) => {
+        const entry = entries[i] as NewChange;
+        expect(row.payload).toBe(JSON.stringify(entry.payload));
+        expect([row.type, row.product_id, row.sku]).toEqual([entry.type, entry.productId, entry.sku]);
+        expect(num(row.seq)).toBe(appended[i]?.seq);
+      });
+      // The bus got the same entries, with the payload as the log holds it (a parse of the text).
+      expect(emitted.map((c) => c.seq)).toEqual(appended.map((c) => c.seq));
+      expect(emitted[0]?.payload).toEqual(JSON.parse(JSON.stringify(AWKWARD)));
+      expect(emitted[0]?.payload).not.toBe(AWKWARD);
+      // A change serialises like any object (the SSE stream and webhooks send it as JSON).
+      expect(JSON.parse(JSON.stringify(emitted[2]))).toMatchObject({ type: 'stock.changed', sku: 'S-0', payload: { i: 0, note: '"0"' } });
+    });
+
+    it('keeps the log in sequence after a rolled-back append', async () => {
+      await expect(
+        core.queue.exclusive(async (ctx) => {
+          await ctx.append([{ type: 'product.updated', productId: null, sku: 'GONE', payload: {} }]);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      const [kept] = await core.queue.exclusive((ctx) => ctx.append([{ type: 'product.updated', productId: null, sku: 'KEPT', payload: { ok: true } }]));
+      const row = (await core.db('changes').where({ sku: 'KEPT' }).first()) as { seq: unknown };
+      expect(num(row.seq)).toBe(kept?.seq);
+      expect(await core.db('changes').where({ sku: 'GONE' })).toHaveLength(0);
+    });
+  });
+}
