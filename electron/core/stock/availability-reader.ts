@@ -25,8 +25,10 @@ export function availabilityKeys(changes: Change[]): string[] | 'all' {
   for (const change of changes) {
     if (EVERYTHING.has(change.type)) return 'all';
     if (change.sku) skus.add(change.sku);
+    if (change.type !== 'product.updated') continue;
+    // Only here: a change's payload is parsed when first read (change-log.ts), and most never are.
     const before = (change.payload as { before?: { sku?: unknown } }).before;
-    if (change.type === 'product.updated' && typeof before?.sku === 'string') skus.add(before.sku);
+    if (typeof before?.sku === 'string') skus.add(before.sku);
   }
   return [...skus];
 }
