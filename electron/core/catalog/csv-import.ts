@@ -23,6 +23,11 @@ import { parseValues, type ImportIssue, type ParsedRow } from './import-rows';
 import { ImportRejected, writeImport } from './import-write';
 import { progressReporter, type ImportProgress, type ProgressReporter } from './import-progress';
 import { planPurchasingColumns } from '../purchasing/catalog-columns';
+import { withPageCache } from '../db/sqlite-client';
+
+/** Rows from which an import raises SQLite's page cache, and to what (KiB). */
+const LARGE_IMPORT_ROWS = 1000;
+const IMPORT_CACHE_KIB = 128 * 1024;
 
 export type { ImportIssue } from './import-rows';
 export type { ImportProgress } from './import-progress';
@@ -268,14 +273,18 @@ async function runImport(deps: CatalogDeps, source: Readable, options: ImportOpt
 
   try {
     return await deps.queue.exclusive(async (ctx) => {
-      // Planned inside the write transaction: no other writer can take a SKU or slug between
-      // the checks and the writes.
-      const plan = await planImport(planContext(ctx.trx, ctx.now), rows);
-      const purchasing = await purchasingOf(ctx.trx);
-      if (plan.issues.length > 0 || purchasing.issues.length > 0) return report(plan, [...plan.issues, ...purchasing.issues]);
-      await writeImport(ctx, plan, deps.queue, deps.summary, progress.writing(plan.creates.length + plan.updates.length + plan.counts.length));
-      await purchasing.write(ctx);
-      return report(plan, []);
+      const work = async () => {
+        // Planned inside the write transaction: no other writer can take a SKU or slug between
+        // the checks and the writes.
+        const plan = await planImport(planContext(ctx.trx, ctx.now), rows);
+        const purchasing = await purchasingOf(ctx.trx);
+        if (plan.issues.length > 0 || purchasing.issues.length > 0) return report(plan, [...plan.issues, ...purchasing.issues]);
+        await writeImport(ctx, plan, deps.queue, deps.summary, progress.writing(plan.creates.length + plan.updates.length + plan.counts.length));
+        await purchasing.write(ctx);
+        return report(plan, []);
+      };
+      // A large file gets a larger SQLite page cache for its transaction (db/sqlite-client.ts).
+      return ctx.dialect === 'sqlite' && rows.length >= LARGE_IMPORT_ROWS ? withPageCache(ctx.trx, IMPORT_CACHE_KIB, work) : work();
     });
   } catch (error) {
     if (error instanceof ImportRejected) return report(null, error.issues);

@@ -14,6 +14,7 @@
  */
 import ClientSqlite3 from 'knex/lib/dialects/sqlite3/index.js';
 import TransactionSqlite from 'knex/lib/dialects/sqlite3/execution/sqlite-transaction.js';
+import type { Knex } from 'knex';
 
 class ImmediateTransaction extends TransactionSqlite {
   override begin(conn: unknown): Promise<unknown> {
@@ -142,4 +143,23 @@ export async function runInTransaction(trx: { client: unknown }, sql: string, bi
       else resolve({ lastID: this.lastID, changes: this.changes });
     });
   });
+}
+
+/**
+ * Runs `work` with SQLite's page cache on the transaction's connection raised to `kib` KiB, and
+ * puts the size back afterwards, whatever `work` did. For one big write (an import): SQLite's
+ * default 2 MB cache spills the pages of a large transaction to the WAL and reads them back while
+ * 17 indexes of products grow (measured on 100,000 products: about 2 s of CPU, mostly system time,
+ * less with 128 MB). Durability is untouched: the cache only holds pages, synchronous stays FULL.
+ */
+export async function withPageCache<T>(trx: Knex.Transaction, kib: number, work: () => Promise<T>): Promise<T> {
+  const [current] = (await trx.raw('PRAGMA cache_size')) as Array<{ cache_size: number }>;
+  const previous = Math.trunc(Number(current?.cache_size ?? -2000));
+  if (previous < 0 && -previous >= kib) return work();
+  await trx.raw(`PRAGMA cache_size = -${Math.trunc(kib)}`);
+  try {
+    return await work();
+  } finally {
+    await trx.raw(`PRAGMA cache_size = ${previous}`);
+  }
 }
