@@ -15,8 +15,11 @@ import type { WriteContext } from '../write-queue';
 import type { ImportIssue } from './import-rows';
 import type { ImportPlan } from './import-plan';
 
-/** Count operations handed to the stock engine per call; each call is a handful of statements. */
-const COUNT_CHUNK = 2000;
+/**
+ * Count operations handed to the stock engine per call; each call is a handful of statements
+ * whatever its size, and its change-log entries go in while the next statement's text is built.
+ */
+const COUNT_CHUNK = 10_000;
 /** Products written per step (a few statements each). */
 const WRITE_SLICE = 10_000;
 

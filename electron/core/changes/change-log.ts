@@ -127,10 +127,9 @@ async function appendSqlite(trx: Knex.Transaction, entries: NewChange[], texts: 
   const seqs: number[] = [];
   const at = JSON.stringify(now);
   const tails = new Map<ActorColumns, string>();
-  for (let i = 0; i < entries.length; i += SQLITE_APPEND_ROWS) {
-    const end = Math.min(entries.length, i + SQLITE_APPEND_ROWS);
+  const build = (start: number, end: number): string => {
     const parts: string[] = [];
-    for (let j = i; j < end; j++) {
+    for (let j = start; j < end; j++) {
       const e = entries[j] as NewChange;
       const text = texts[j] as string;
       const columns = actorOf(e).columns;
@@ -140,10 +139,22 @@ async function appendSqlite(trx: Knex.Transaction, entries: NewChange[], texts: 
       const payload = text.startsWith('{') || text.startsWith('[') ? text : JSON.stringify(text);
       parts.push(`[${JSON.stringify(e.type)},${JSON.stringify(e.productId)},${JSON.stringify(e.sku)},${payload}${tail}`);
     }
-    const { lastID, changes } = await runInTransaction(trx, APPEND_SQLITE, [`[${parts.join(',')}]`]);
-    if (changes !== end - i) throw new Error(`the change log took ${changes} of ${end - i} entries`);
+    return `[${parts.join(',')}]`;
+  };
+  const numbers = ({ lastID, changes }: { lastID: number; changes: number }, expected: number) => {
+    if (changes !== expected) throw new Error(`the change log took ${changes} of ${expected} entries`);
     for (let seq = lastID - changes + 1; seq <= lastID; seq++) seqs.push(seq);
+  };
+  // One statement in flight while the next one's text is built: SQLite and JavaScript overlap.
+  // Never two at once, so the entries take their numbers in order.
+  let pending: { run: Promise<{ lastID: number; changes: number }>; size: number } | null = null;
+  for (let i = 0; i < entries.length; i += SQLITE_APPEND_ROWS) {
+    const end = Math.min(entries.length, i + SQLITE_APPEND_ROWS);
+    const json = build(i, end);
+    if (pending) numbers(await pending.run, pending.size);
+    pending = { run: runInTransaction(trx, APPEND_SQLITE, [json]), size: end - i };
   }
+  if (pending) numbers(await pending.run, pending.size);
   return seqs;
 }
 

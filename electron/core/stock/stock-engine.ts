@@ -14,6 +14,7 @@ import type { Movement, MovementKind, Reservation, SettledBy, StockSnapshot } fr
 import { actorColumns, actorFromColumns, type Actor } from '../actor';
 import type { NewChange } from '../changes/change-log';
 import { AvailabilityTracker } from './availability-events';
+import { utcToday } from '../../../shared/domain/availability';
 import { addReorderPoints, ReorderTracker, reorderPointsColumn } from './reorder-events';
 import { findKeys, replay, requestHash } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
@@ -83,6 +84,8 @@ class Batch {
   private reorder: ReorderTracker | null = null;
   /** Who asked for the operation being planned: its movements and change-log entries carry it. */
   private actor: Actor;
+  /** One date for the whole batch, as the availability tracker has (not a new Date per operation). */
+  private readonly today = utcToday();
 
   constructor(
     private readonly ctx: WriteContext,
@@ -631,7 +634,7 @@ class Batch {
         available: level.on_hand - level.committed,
       }))
       .sort((a, b) => (a.location < b.location ? -1 : 1));
-    return { sku: product.sku, ...summarise(product.facts, levels, this.deps), byLocation };
+    return { sku: product.sku, ...summarise(product.facts, levels, this.deps, this.today), byLocation };
   }
 
   private toMovement(row: Omit<MovementRow, 'seq'>, seq: number, sku: string): Movement {
