@@ -76,7 +76,9 @@ async function writeSqlite(ctx: WriteContext, rows: StockRows): Promise<void> {
   if (rows.totals.length > 0) {
     statements.push(
       'UPDATE products SET total_on_hand = j.value->>1, total_committed = j.value->>2, total_incoming = j.value->>3 ' +
-        `FROM json_each(${sqliteText(jsonRows(rows.totals, TOTAL_COLUMNS))}) AS j WHERE products.id = j.value->>0`,
+        `FROM json_each(${sqliteText(jsonRows(rows.totals, TOTAL_COLUMNS))}) AS j WHERE products.id = j.value->>0 ` +
+        // A row whose totals are already right is not rewritten (an import writes new products with theirs).
+        'AND (total_on_hand IS NOT j.value->>1 OR total_committed IS NOT j.value->>2 OR total_incoming IS NOT j.value->>3)',
     );
   }
   if (rows.movements.length > 0) statements.push(`INSERT INTO movements (${MOVEMENT_COLUMNS.join(', ')}) ${from(rows.movements, MOVEMENT_COLUMNS)}`);
