@@ -15,11 +15,14 @@ function acceptsIdempotencyKey(spec: OperationSpec): boolean {
   return Boolean(shape && 'idempotencyKey' in shape);
 }
 
+/** What a route reads from every request besides its body, worked out once when it is registered. */
+type RouteShape = { params: string[]; idempotencyKey: boolean };
+
 /**
  * Gathers an operation's input from the request: path params, then the query (GET) or the JSON
  * body, and the Idempotency-Key header.
  */
-function inputOf(spec: OperationSpec, request: FastifyRequest): Record<string, unknown> {
+function inputOf(spec: OperationSpec, shape: RouteShape, request: FastifyRequest): Record<string, unknown> {
   let base: Record<string, unknown>;
   if (spec.method === 'GET') {
     base = { ...(request.query as Record<string, unknown>) };
@@ -34,9 +37,9 @@ function inputOf(spec: OperationSpec, request: FastifyRequest): Record<string, u
     else throw new AppError('bad_request', 'The request body must be a JSON object');
   }
   const params = request.params as Record<string, string>;
-  for (const name of pathParams(spec)) base[name] = params[name];
+  for (const name of shape.params) base[name] = params[name];
   const key = request.headers['idempotency-key'];
-  if (spec.method !== 'GET' && acceptsIdempotencyKey(spec) && typeof key === 'string') base.idempotencyKey = key;
+  if (spec.method !== 'GET' && shape.idempotencyKey && typeof key === 'string') base.idempotencyKey = key;
   return base;
 }
 
@@ -83,13 +86,15 @@ function revalidated(request: FastifyRequest, reply: FastifyReply, output: unkno
 export function registerContractRoutes(app: FastifyInstance, handlers: Handlers): void {
   for (const name of OPERATION_NAMES) {
     const spec: OperationSpec = contract[name];
+    // Per route, not per request: matching the path's parameters cost about 1% of a cached read.
+    const shape: RouteShape = { params: pathParams(spec), idempotencyKey: acceptsIdempotencyKey(spec) };
     app.route({
       method: spec.method,
       url: `${API_PREFIX}${spec.path}`,
       // Deny by default: only the operations the contract marks take a storefront token.
       config: { role: operationRole(name), ...(spec.storefront ? { auth: 'token-or-storefront' as const } : {}) },
       handler: async (request, reply) => {
-        const input = parseInput(spec.input, inputOf(spec, request));
+        const input = parseInput(spec.input, inputOf(spec, shape, request));
         const run = handlers[name] as (input: unknown) => Promise<unknown>;
         const output = await withActor(actorOf(request.authenticated), () => run(input));
         reply.code(spec.status ?? 200);
