@@ -23,6 +23,28 @@ export function processCpuMs(pid: number | undefined): number | null {
   }
 }
 
+/**
+ * Processes whose command line contains `text` (Linux): PostgreSQL names each backend after its
+ * database (`postgres: user dbname 127.0.0.1(port) idle`), so the bench's own database's backends
+ * can be told from other work on a shared server. Empty where /proc cannot tell.
+ */
+export function pidsWithCommandLine(text: string): number[] {
+  try {
+    const pids: number[] = [];
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) pids.push(Number(entry));
+      } catch {
+        // Gone since the listing.
+      }
+    }
+    return pids;
+  } catch {
+    return [];
+  }
+}
+
 /** Busy and total CPU time of the whole machine so far, in ms summed over its cores. */
 function machineCpuMs(): { busy: number; total: number } {
   let busy = 0;

@@ -15,7 +15,7 @@ import { contract, type Input } from '../shared/contract';
 import { parseInput } from '../shared/validation';
 import { int, line, loadAverage, ms, summarise } from './measure';
 import { withTempPgDatabase } from './stock';
-import { cpuWindow, ofCore, type CpuShare } from './cpu-share';
+import { cpuWindow, ofCore, pidsWithCommandLine, type CpuShare } from './cpu-share';
 import { REDIS_SERVER, startRedis, type TestRedis } from '../tests/helpers/redis-server';
 import fs from 'node:fs';
 
@@ -148,7 +148,8 @@ function printCpu(cpu: CpuShare, reads: number): void {
   const server = cpu.processes.servers;
   const perRead = server === null || server === undefined || reads === 0 ? '' : ` (${Math.round((server * 1e6) / reads)} µs of server CPU per read, writes included)`;
   line('CPU while reading', `servers ${ofCore(server)}${perRead}; autocannon ${ofCore(cpu.processes.autocannon)}; writer ${ofCore(cpu.self)}`);
-  line('', `everything else (PostgreSQL, Redis, other work on the machine) ${ofCore(cpu.elsewhere)}; machine ${Math.round(cpu.machineBusy * 100)}% busy of ${cpu.cores} cores`);
+  line('', `PostgreSQL (this database's backends) ${ofCore(cpu.processes.postgres)}; everything else (Redis, PostgreSQL's shared processes, other work on the machine) ${ofCore(cpu.elsewhere)}`);
+  line('', `machine ${Math.round(cpu.machineBusy * 100)}% busy of ${cpu.cores} cores`);
 }
 
 async function seed(dir: string, url: string): Promise<string> {
@@ -183,11 +184,20 @@ async function readScenario(dir: string, url: string, storefront: string, scenar
     const connections = Math.max(10, Math.round(50 / servers.length));
     const runs = servers.map((s) => readLoad(s.port, storefront, options.seconds, connections));
     await Promise.all(runs.map((r) => r.started));
-    const window = cpuWindow({ servers: servers.map((s) => s.child.pid as number), autocannon: runs.map((r) => r.pid as number) });
+    // The database's backends serving this bench (its connection pools, open before the window).
+    const database = new URL(url).pathname.slice(1);
+    const window = cpuWindow({
+      servers: servers.map((s) => s.child.pid as number),
+      autocannon: runs.map((r) => r.pid as number),
+      postgres: pidsWithCommandLine(` ${database} `),
+    });
     const loads = await Promise.all(runs.map((r) => r.result));
     const cpu = window.end();
     // A load generator that finished first has left /proc: its own count of CPU time stands in.
-    cpu.processes.autocannon ??= loads.reduce((sum, l) => sum + l.cpuMs, 0) / 1000 / cpu.seconds;
+    if (cpu.processes.autocannon === null || cpu.processes.autocannon === undefined) {
+      cpu.processes.autocannon = loads.reduce((sum, l) => sum + l.cpuMs, 0) / 1000 / cpu.seconds;
+      cpu.elsewhere = Math.max(0, cpu.elsewhere - cpu.processes.autocannon);
+    }
     const w = await writes.stop();
     const reads = loads.reduce((sum, l) => sum + l.requests.average, 0);
     const worst = (pick: (l: LoadResult) => number) => Math.max(...loads.map(pick));
