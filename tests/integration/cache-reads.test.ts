@@ -71,6 +71,28 @@ describe.each(engines())('the read cache in process (%s)', (engine) => {
     expect(stale).toBe(0);
     expect((await c.call('availability.get', { sku: 'RYW-1' })).available).toBe(200);
   });
+
+  it('whoever hears of a change on the event stream and reads at once sees it (the cache forgot it first)', async () => {
+    core = await startCore(engine);
+    const c = core;
+    await c.call('products.create', productInput('HEARD-1'));
+    // Fills the cache with the figure before the write.
+    expect((await c.call('availability.get', { sku: 'HEARD-1' })).available).toBe(0);
+    const heard: number[] = [];
+    const read = new Promise<void>((resolve) => {
+      const stop = c.bus.subscribe((changes) => {
+        if (!changes.some((change) => change.sku === 'HEARD-1' && change.type === 'stock.changed')) return;
+        stop();
+        void c.call('availability.get', { sku: 'HEARD-1' }).then((a) => {
+          heard.push(a.available);
+          resolve();
+        });
+      });
+    });
+    await c.call('stock.receive', { sku: 'HEARD-1', quantity: 3 });
+    await read;
+    expect(heard).toEqual([3]);
+  });
 });
 
 const skipRedis = skipWithout('redis', 'the Redis read cache');
