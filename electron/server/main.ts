@@ -32,7 +32,8 @@ Environment: DATABASE_URL=postgres://… uses PostgreSQL instead of the SQLite f
              STOCKFEED_API_TOKEN sets the API token (otherwise one is generated and kept in DIR/api-token);
              STOCKFEED_ALLOWED_HOSTS is --allowed-hosts when the flag is not given;
              STOCKFEED_RATE_LIMIT sets the requests per minute per token (default 1200; 0 for no limit,
-             which also lifts the limit of 20 wrong tokens a minute per client address).`;
+             which also lifts the limit of 20 wrong tokens a minute per client address);
+             STOCKFEED_STOREFRONT_RATE_LIMIT sets it per storefront token (default 60000, 1,000 a second).`;
 
 /**
  * The built UI: beside this file when it runs built (out/main/server.js → out/renderer), or in the

@@ -85,10 +85,29 @@ describe('API hardening: token rotation, rate limits, body limits, secrets', () 
   });
 
   it('reads the per-token limit from STOCKFEED_RATE_LIMIT, refusing a typo', () => {
-    expect(rateLimitFromEnv(undefined)).toEqual(DEFAULT_RATE_LIMIT);
-    expect(rateLimitFromEnv('300')).toEqual({ ...DEFAULT_RATE_LIMIT, perMinute: 300 });
-    expect(rateLimitFromEnv('0')).toBe(false);
-    expect(() => rateLimitFromEnv('lots')).toThrow(/whole number/);
+    expect(rateLimitFromEnv(undefined, undefined)).toEqual(DEFAULT_RATE_LIMIT);
+    expect(rateLimitFromEnv('300', undefined)).toEqual({ ...DEFAULT_RATE_LIMIT, perMinute: 300 });
+    expect(rateLimitFromEnv('0', undefined)).toBe(false);
+    expect(() => rateLimitFromEnv('lots', undefined)).toThrow(/whole number/);
+    expect(rateLimitFromEnv(undefined, '120000')).toEqual({ ...DEFAULT_RATE_LIMIT, storefrontPerMinute: 120_000 });
+    expect(() => rateLimitFromEnv(undefined, '0')).toThrow(/STOCKFEED_STOREFRONT_RATE_LIMIT.*at least 1/);
+    expect(() => rateLimitFromEnv(undefined, '1e3x')).toThrow(/STOCKFEED_STOREFRONT_RATE_LIMIT must be a whole number/);
+  });
+
+  it('a storefront token has a budget of its own, for page-view rates, apart from the owner’s token', async () => {
+    const token = 'owner-token-0123456789abcdef';
+    const { core, app } = await open({ token, rateLimit: { perMinute: 5, channelPerMinute: 3, storefrontPerMinute: 8 } });
+    await core.call('products.create', { sku: 'SF-1', title: 'Storefront item', price: '5.00' });
+    const created = await app.inject({ method: 'POST', url: '/api/v1/storefront-tokens', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: { name: 'Shop front' } });
+    expect(created.statusCode).toBe(201);
+    const storefront = (created.json() as { token: string }).token;
+    const statuses: number[] = [];
+    for (let i = 0; i < 9; i++) statuses.push((await get(app, storefront, '/api/v1/availability/SF-1')).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429]);
+    expect((await get(app, storefront, '/api/v1/availability/SF-1')).json().error.message).toContain('8 per minute');
+    // The owner's token spent one request (the storefront token) of its 5.
+    for (let i = 0; i < 4; i++) expect((await get(app, token)).statusCode).toBe(200);
+    expect((await get(app, token)).statusCode).toBe(429);
   });
 
   it('limits body sizes: 1 MB for the API, 2 MB for channel webhooks, 413 in the error shape', async () => {

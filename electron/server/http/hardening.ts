@@ -17,12 +17,20 @@ export type RateLimitOptions = {
   perMinute: number;
   /** Requests per minute per channel endpoint and client address. */
   channelPerMinute: number;
+  /**
+   * Requests per minute per storefront token (the availability endpoints only): a shop's pages ask
+   * at page-view rates, far above what a person or a script needs. Default: DEFAULT_STOREFRONT_PER_MINUTE.
+   */
+  storefrontPerMinute?: number;
   /** Wrong API tokens per minute per client address before it gets 429 (default 20). */
   failedAuthPerMinute?: number;
 };
 
 /** Generous for a person in the UI (every tab of a browser shares its session) and for scripts; it stops a runaway loop. */
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perMinute: 1200, channelPerMinute: 600 };
+
+/** 1,000 a second: a busy storefront's page views, each answered from the read cache; it still stops a runaway loop. */
+export const DEFAULT_STOREFRONT_PER_MINUTE = 60_000;
 
 /** A person mistyping a token a few times stays well under it; a guessing loop is stopped at once. */
 export const DEFAULT_FAILED_AUTH_PER_MINUTE = 20;
@@ -31,11 +39,26 @@ export const DEFAULT_FAILED_AUTH_PER_MINUTE = 20;
  * The limits from STOCKFEED_RATE_LIMIT (requests per minute per token; 0 turns every limit off),
  * or the defaults. A value that is not a whole number is refused, so a typo cannot disable them.
  */
-export function rateLimitFromEnv(raw: string | undefined = process.env.STOCKFEED_RATE_LIMIT): RateLimitOptions | false {
-  if (raw === undefined || raw.trim() === '') return DEFAULT_RATE_LIMIT;
+export function rateLimitFromEnv(
+  raw: string | undefined = process.env.STOCKFEED_RATE_LIMIT,
+  storefrontRaw: string | undefined = process.env.STOCKFEED_STOREFRONT_RATE_LIMIT,
+): RateLimitOptions | false {
+  const perMinute = wholeNumber('STOCKFEED_RATE_LIMIT', raw, 'or 0 for no limit');
+  if (perMinute === 0) return false;
+  const storefrontPerMinute = wholeNumber('STOCKFEED_STOREFRONT_RATE_LIMIT', storefrontRaw, 'at least 1 (STOCKFEED_RATE_LIMIT=0 turns every limit off)');
+  if (storefrontPerMinute === 0) throw new Error(`STOCKFEED_STOREFRONT_RATE_LIMIT must be a whole number of requests per minute, at least 1 (STOCKFEED_RATE_LIMIT=0 turns every limit off) (got "0")`);
+  const options: RateLimitOptions = { ...DEFAULT_RATE_LIMIT };
+  if (perMinute !== undefined) options.perMinute = perMinute;
+  if (storefrontPerMinute !== undefined) options.storefrontPerMinute = storefrontPerMinute;
+  return options;
+}
+
+/** A setting's whole number, or undefined when it is not set; anything else is refused by name. */
+function wholeNumber(name: string, raw: string | undefined, allowed: string): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`STOCKFEED_RATE_LIMIT must be a whole number of requests per minute, or 0 for no limit (got "${raw}")`);
-  return value === 0 ? false : { ...DEFAULT_RATE_LIMIT, perMinute: value };
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of requests per minute, ${allowed} (got "${raw}")`);
+  return value;
 }
 
 const WINDOW_MS = 60_000;
@@ -73,9 +96,11 @@ function tooMany(max: number, after: string): AppError {
 /** Registers the limiter; must run before the routes are declared (it hooks each route as it is added). */
 export async function registerRateLimit(app: FastifyInstance, options: RateLimitOptions | false): Promise<void> {
   if (options === false) return;
+  const storefront = options.storefrontPerMinute ?? DEFAULT_STOREFRONT_PER_MINUTE;
   await app.register(rateLimit, {
     global: true,
-    max: options.perMinute,
+    // The route-auth hook ran first (an app hook; this one is the route's), so the token kind is known.
+    max: (request) => (request.authenticated?.via === 'storefront' ? storefront : options.perMinute),
     timeWindow: WINDOW_MS,
     keyGenerator: tokenKey,
     // Public routes (health, the UI, feeds) are not limited per token; the channel webhooks, which
