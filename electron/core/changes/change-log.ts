@@ -51,8 +51,12 @@ const CHANGE_COLUMNS = ['type', 'product_id', 'sku', 'payload', 'created_at', 'a
  */
 const APPEND_SQLITE = `INSERT INTO changes (${CHANGE_COLUMNS.join(', ')}) ${selectJsonRows(CHANGE_COLUMNS.length)}`;
 
-/** Entries per SQLite statement: one JSON parameter, so no parameter limit; 5,000 keeps it a few MB. */
-const SQLITE_APPEND_ROWS = 5000;
+/**
+ * Entries per SQLite statement: one JSON parameter, so no parameter limit. Each statement is built
+ * (payloads serialised included) while the one before it runs, so smaller statements overlap more
+ * of the JavaScript with SQLite; 2,000 keeps the statement count small all the same.
+ */
+const SQLITE_APPEND_ROWS = 2000;
 
 /**
  * A change as just appended. Its payload is parsed from the stored text when first read, so it is
@@ -85,7 +89,8 @@ function appendedChange(seq: number, entry: NewChange, text: string, createdAt: 
  */
 export async function appendChanges(trx: Knex.Transaction, entries: NewChange[], now: string, actor: Actor): Promise<Change[]> {
   if (entries.length === 0) return [];
-  const texts = entries.map((e) => JSON.stringify(e.payload));
+  // Each payload's JSON text; on SQLite filled chunk by chunk while the previous chunk is written.
+  const texts: string[] = dialectOf(trx) === 'sqlite' ? new Array<string>(entries.length) : entries.map((e) => JSON.stringify(e.payload));
   // One actor object (and one set of columns) per distinct actor, not per entry.
   const actors = new Map<Actor, { columns: ActorColumns; stored: Actor | null }>();
   const actorOf = (e: NewChange) => {
@@ -131,7 +136,7 @@ async function appendSqlite(trx: Knex.Transaction, entries: NewChange[], texts: 
     const parts: string[] = [];
     for (let j = start; j < end; j++) {
       const e = entries[j] as NewChange;
-      const text = texts[j] as string;
+      const text = (texts[j] = JSON.stringify(e.payload));
       const columns = actorOf(e).columns;
       let tail = tails.get(columns);
       if (tail === undefined) tails.set(columns, (tail = `,${at},${JSON.stringify([columns.actor_kind, columns.actor_id, columns.actor_name]).slice(1)}`));
