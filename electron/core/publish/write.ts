@@ -34,7 +34,7 @@ export type Write = {
 /** A full publish: every record's fragments streamed into new files, in SKU order. */
 export function streamedWrite(deps: RunDeps, state: RunState, settings: StoredSettings, force: boolean): Write {
   const dir = deps.publishDir();
-  const out = new OutputSet(dir, settings, state.dir === dir ? state.layouts : { parts: [] }, { copy: false, limits: deps.sitemapLimits });
+  const out = new OutputSet(dir, settings, state.dir === dir ? state.layouts : { parts: [] }, { copy: false, limits: deps.sitemapLimits, openAiPartItems: deps.openAiPartItems });
   return {
     add: (record, fragments) => out.add(record, fragments),
     // Its files are written from what the scan found: a product gone is simply not in them.
@@ -85,7 +85,7 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
       const { order, first } = cache.apply(changed, gone);
       let out: OutputSet;
       try {
-        out = new OutputSet(dir, settings, state.layouts, { copy: true, touched, limits: deps.sitemapLimits });
+        out = new OutputSet(dir, settings, state.layouts, { copy: true, touched, limits: deps.sitemapLimits, openAiPartItems: deps.openAiPartItems });
       } catch (error) {
         state.cache = null;
         throw error;
