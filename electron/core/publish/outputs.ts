@@ -298,7 +298,10 @@ export class OutputSet {
       // previous one recorded (a fresh process knows only those): any no longer wanted go.
       const oldAiNames = [...new Set([...(this.old.aiParts ?? []).map((p) => p.name), ...[...recorded.keys()].filter((n) => OPENAI_PART_NAME.test(n))])];
       if (!this.on.openAiFeed) {
-        for (const name of new Set([...oldAiNames, FILE_NAMES.openAiFeed])) if (remove(name)) wrote.openAiFeed = true;
+        for (const name of new Set([...oldAiNames, FILE_NAMES.openAiFeed])) {
+          if (remove(name)) wrote.openAiFeed = true;
+          remove(`${name}.gz`);
+        }
       } else if (this.ai) {
         layouts.aiParts = this.ai.finalParts().map(({ file, name }) => settle(file.complete({ finalName: name }), file));
         files.openAiFeed.push(...layouts.aiParts.map(info));
