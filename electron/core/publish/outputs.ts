@@ -225,7 +225,8 @@ export class OutputSet {
    * Finishes every file, renames the changed ones into place (the sitemap parts before their
    * index, the manifest last) and syncs the folder. `recorded`: the files as the last publish
    * recorded them, so an identical rewrite (a full publish) leaves the file alone. `collections`:
-   * the collection files, already in place, that the manifest and the sitemap index list too.
+   * the collection files that the manifest and the sitemap index list too, put into place by
+   * `placeCollections` before any of these files is renamed.
    * `redirects`: the redirects files' text, when they are on.
    */
   async finish(
@@ -233,6 +234,7 @@ export class OutputSet {
     recorded: Map<string, FileInfo>,
     collections: CollectionsOutput | null = null,
     redirects: () => RedirectTexts = NO_REDIRECTS,
+    placeCollections: () => Promise<void> = async () => {},
   ): Promise<OutputResult> {
     const changedFiles: string[] = [];
     const removedFiles: string[] = [];
@@ -391,7 +393,9 @@ export class OutputSet {
 
       // Every file durable, then each into place: the sitemap parts before their index, the
       // manifest last of all (it describes the files already there), then the folder itself.
-      await Promise.all([...renames.map((r) => r.sync()), this.manifest.file.sync()]);
+      // The collection files go into place meanwhile (their own fsyncs, started before): before
+      // the sitemap index that names their sitemap and the manifest that lists them.
+      await Promise.all([...renames.map((r) => r.sync()), this.manifest.file.sync(), placeCollections()]);
       for (const r of renames) fs.renameSync(r.temp, path.join(this.dir, r.name));
       for (const name of stale) {
         remove(name);
