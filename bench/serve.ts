@@ -15,6 +15,7 @@ import { contract, type Input } from '../shared/contract';
 import { parseInput } from '../shared/validation';
 import { int, line, loadAverage, ms, summarise } from './measure';
 import { withTempPgDatabase } from './stock';
+import { cpuWindow, ofCore, pidsWithCommandLine, type CpuShare } from './cpu-share';
 import { REDIS_SERVER, startRedis, type TestRedis } from '../tests/helpers/redis-server';
 import fs from 'node:fs';
 
@@ -111,19 +112,44 @@ function steadyWrites(ports: number[], perSecond: number): { stop(): Promise<{ s
   };
 }
 
-type LoadResult = { requests: { average: number }; latency: { p50: number; p90: number; p99: number; max: number }; errors: number; non2xx: number };
+type LoadResult = {
+  requests: { average: number; total: number };
+  latency: { p50: number; p90: number; p99: number; max: number };
+  errors: number;
+  non2xx: number;
+  /** CPU time the load generator used while it ran. */
+  cpuMs: number;
+};
 
-async function readLoad(port: number, token: string, seconds: number, connections: number): Promise<LoadResult> {
+type ReadLoad = { pid: number | undefined; started: Promise<void>; result: Promise<LoadResult> };
+
+/** The read load in a process of its own; `started` resolves when it begins (after its start-up). */
+function readLoad(port: number, token: string, seconds: number, connections: number): ReadLoad {
   const skus = Array.from({ length: READ_SKUS }, (_, i) => sku((i * 7) % PRODUCTS)).join(',');
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'serve-load.ts'), `http://127.0.0.1:${port}`, token, String(seconds), String(connections), skus], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const out = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.once('line', resolve);
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  let started: () => void = () => undefined;
+  const startedPromise = new Promise<void>((r) => (started = r));
+  const result = new Promise<LoadResult>((resolve, reject) => {
+    lines.on('line', (text) => {
+      const message = JSON.parse(text) as LoadResult | { starting: true };
+      if ('starting' in message) started();
+      else resolve(message);
+    });
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`autocannon exited with ${code}`))));
   });
-  return JSON.parse(out) as LoadResult;
+  return { pid: child.pid, started: startedPromise, result };
+}
+
+/** Where the machine's CPU went while the reads ran: the load generator's share is not the server's. */
+function printCpu(cpu: CpuShare, reads: number): void {
+  const server = cpu.processes.servers;
+  const perRead = server === null || server === undefined || reads === 0 ? '' : ` (${Math.round((server * 1e6) / reads)} µs of server CPU per read, writes included)`;
+  line('CPU while reading', `servers ${ofCore(server)}${perRead}; autocannon ${ofCore(cpu.processes.autocannon)}; writer ${ofCore(cpu.self)}`);
+  line('', `PostgreSQL (this database's backends) ${ofCore(cpu.processes.postgres)}; everything else (Redis, PostgreSQL's shared processes, other work on the machine) ${ofCore(cpu.elsewhere)}`);
+  line('', `machine ${Math.round(cpu.machineBusy * 100)}% busy of ${cpu.cores} cores`);
 }
 
 async function seed(dir: string, url: string): Promise<string> {
@@ -156,7 +182,22 @@ async function readScenario(dir: string, url: string, storefront: string, scenar
     // A second of writes first, so the cache is measured under invalidation, not cold or idle.
     await new Promise((r) => setTimeout(r, 1000));
     const connections = Math.max(10, Math.round(50 / servers.length));
-    const loads = await Promise.all(servers.map((s) => readLoad(s.port, storefront, options.seconds, connections)));
+    const runs = servers.map((s) => readLoad(s.port, storefront, options.seconds, connections));
+    await Promise.all(runs.map((r) => r.started));
+    // The database's backends serving this bench (its connection pools, open before the window).
+    const database = new URL(url).pathname.slice(1);
+    const window = cpuWindow({
+      servers: servers.map((s) => s.child.pid as number),
+      autocannon: runs.map((r) => r.pid as number),
+      postgres: pidsWithCommandLine(` ${database} `),
+    });
+    const loads = await Promise.all(runs.map((r) => r.result));
+    const cpu = window.end();
+    // A load generator that finished first has left /proc: its own count of CPU time stands in.
+    if (cpu.processes.autocannon === null || cpu.processes.autocannon === undefined) {
+      cpu.processes.autocannon = loads.reduce((sum, l) => sum + l.cpuMs, 0) / 1000 / cpu.seconds;
+      cpu.elsewhere = Math.max(0, cpu.elsewhere - cpu.processes.autocannon);
+    }
     const w = await writes.stop();
     const reads = loads.reduce((sum, l) => sum + l.requests.average, 0);
     const worst = (pick: (l: LoadResult) => number) => Math.max(...loads.map(pick));
@@ -168,6 +209,7 @@ async function readScenario(dir: string, url: string, storefront: string, scenar
       line('stock writes/s meanwhile', `${int(w.ok / w.seconds)} acknowledged of ${int(WRITES_PER_SECOND)} asked${w.failed > 0 ? `; ${int(w.failed)} FAILED` : ''}`);
     }
     if (errors > 0) line('read errors', int(errors));
+    printCpu(cpu, reads);
   } finally {
     for (const s of servers) await stopServer(s);
   }

@@ -153,6 +153,7 @@ function printService(result: ServiceResult, options: StockBenchOptions): void {
   line('window', `${options.warmupMs / 1000} s warm-up (not counted), then ${result.seconds} s measured`);
   line('acknowledged movements/s', `${int(result.perSecond)}  (${int(result.acknowledged)} in the window)`);
   line('latency ms', `p50 ${ms(result.latency.p50)}  p95 ${ms(result.latency.p95)}  p99 ${ms(result.latency.p99)}  max ${ms(result.latency.max)}`);
+  line('CPU per movement', `${int(result.cpuMicrosPerCall)} µs (every thread of the process; less moved by other work than the rate)`);
   if (result.failed > 0) line('FAILED calls', `${int(result.failed)}; first: ${result.firstError ?? ''}`);
   const perCommit = result.commitsAtLeast > 0 ? result.movementsInLedger / result.commitsAtLeast : 0;
   line('group commit', `≈ ${perCommit.toFixed(1)} movements per transaction (${int(result.commitsAtLeast)} transactions or more)`);

@@ -19,6 +19,7 @@ import { ensurePrivateFile, secureDataDir } from './data-files';
 import { resolveDbConfig, type DbConfig } from './db/connection';
 import { silentLogger, type Logger } from './logger';
 import { ensureDataDir, openDatabase, StartupError } from './db/open-database';
+import { WalCheckpointer } from './db/wal-checkpointer';
 import { diskFullError } from './db/storage-errors';
 import { LocationDirectory } from './locations/locations';
 import { Outbound, type HostResolver } from './net/outbound';
@@ -279,6 +280,12 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     cache = new MemoryCache();
   }
   queue.addCommitHook((changes) => cache.invalidate(availabilityKeys(changes)));
+  // SQLite: the write-ahead log is copied into the database file off the write path.
+  const checkpointer = config.kind === 'sqlite' ? new WalCheckpointer(config.file, log) : null;
+  if (checkpointer) {
+    checkpointer.start();
+    queue.addCommitHook(async () => checkpointer.committed());
+  }
   bus.beforeLogDelivery((changes) => cache.invalidate(availabilityKeys(changes)));
   const availability = new AvailabilityReader(db, summary, cache);
 
@@ -336,8 +343,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
           version,
           beforeVerify: options.backups?.beforeVerify,
           services: {
-            stop: () => webhooks.stop(),
+            async stop() {
+              // Its connection must not hold the file the restore replaces.
+              await checkpointer?.stop();
+              await webhooks.stop();
+            },
             async resume(swapped) {
+              checkpointer?.start();
               if (swapped) {
                 await settingsService.load();
                 await locations.load(db);
@@ -487,6 +499,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       await queue.drain();
       await listener?.stop();
       await cache.close();
+      await checkpointer?.stop();
       await db.destroy();
     },
   };

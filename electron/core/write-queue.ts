@@ -35,7 +35,7 @@ export type WriteContext = {
 export type AppendHook = (trx: Knex.Transaction, now: string, changes: Change[]) => Promise<void>;
 
 /**
- * Runs after a transaction committed and before its callers hear of it, and is awaited: what must
+ * Runs after a transaction committed and before its callers and the bus hear of it, and is awaited: what must
  * know of a change before the write is acknowledged (a shared read cache) hears it here, even when
  * the bus could not deliver it at once.
  */
@@ -209,13 +209,15 @@ export class WriteQueue<Op, R> {
   }
 
   /**
-   * Hands committed entries to the bus and the commit hooks. The write is committed whatever they
-   * do: a failure here is theirs to recover from (the bus catches up from the log later).
+   * Hands committed entries to the commit hooks, then to the bus. The write is committed whatever
+   * they do: a failure here is theirs to recover from (the bus catches up from the log later). The
+   * hooks first: whoever hears of a change on the bus (an event stream client) and reads at once
+   * must not be answered from a cache entry the change has made stale.
    */
   private async announce(changes: Change[], before: number | null): Promise<void> {
     if (changes.length === 0) return;
-    await this.bus.committed(changes, before).catch(() => undefined);
     for (const hook of this.commitHooks) await hook(changes).catch(() => undefined);
+    await this.bus.committed(changes, before).catch(() => undefined);
   }
 
   private inTransaction<T>(

@@ -5,7 +5,7 @@
  * again without serving anything from before.
  */
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openCore, type Core } from '../../electron/core/core';
 import { contract, type Input, type OperationName, type Output } from '../../shared/contract';
 import { parseInput } from '../../shared/validation';
@@ -70,6 +70,28 @@ describe.each(engines())('the read cache in process (%s)', (engine) => {
     );
     expect(stale).toBe(0);
     expect((await c.call('availability.get', { sku: 'RYW-1' })).available).toBe(200);
+  });
+
+  it('whoever hears of a change on the event stream and reads at once sees it (the cache forgot it first)', async () => {
+    core = await startCore(engine);
+    const c = core;
+    await c.call('products.create', productInput('HEARD-1'));
+    // Fills the cache with the figure before the write.
+    expect((await c.call('availability.get', { sku: 'HEARD-1' })).available).toBe(0);
+    const heard: number[] = [];
+    const read = new Promise<void>((resolve) => {
+      const stop = c.bus.subscribe((changes) => {
+        if (!changes.some((change) => change.sku === 'HEARD-1' && change.type === 'stock.changed')) return;
+        stop();
+        void c.call('availability.get', { sku: 'HEARD-1' }).then((a) => {
+          heard.push(a.available);
+          resolve();
+        });
+      });
+    });
+    await c.call('stock.receive', { sku: 'HEARD-1', quantity: 3 });
+    await read;
+    expect(heard).toEqual([3]);
   });
 });
 
@@ -145,5 +167,29 @@ describe.skipIf(skipRedis || skipPg)(titled('the read cache in Redis, shared by 
     expect((await b.call('availability.get', { sku: 'KILL-1' })).available).toBe(3);
     await b.call('stock.receive', { sku: 'KILL-1', quantity: 1 });
     expect((await a.call('availability.get', { sku: 'KILL-1' })).available).toBe(4);
+  });
+});
+
+describe('the read cache at midnight (UTC)', () => {
+  let core: TestCore | undefined;
+  afterEach(async () => {
+    vi.useRealTimers();
+    await core?.cleanup();
+    core = undefined;
+  });
+
+  it('a cached preorder answer is read again once its date has come, with no change in the log', async () => {
+    // Only the clock is faked; the database's timers run as usual.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2031-03-09T23:59:58Z'));
+    core = await startCore('sqlite');
+    await core.call('products.create', productInput('MIDNIGHT-1', { preorderDate: '2031-03-10' }));
+    await core.call('stock.receive', { sku: 'MIDNIGHT-1', quantity: 3 });
+    expect((await core.call('availability.get', { sku: 'MIDNIGHT-1' })).availability).toBe('preorder');
+    expect((await core.call('availability.get', { sku: 'MIDNIGHT-1' })).availability).toBe('preorder');
+    vi.setSystemTime(new Date('2031-03-10T00:00:01Z'));
+    const after = await core.call('availability.get', { sku: 'MIDNIGHT-1' });
+    expect(after.availability).toBe('in_stock');
+    expect(after.availabilityDate).toBeNull();
   });
 });

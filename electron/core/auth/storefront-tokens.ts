@@ -42,10 +42,13 @@ export class StorefrontTokens {
     if (changes.some((c) => c.type === 'storefront_token.changed')) await this.load();
   }
 
-  /** The id of the storefront token presented, or null when it is none. */
-  check(presented: string): string | null {
+  /**
+   * The id of the storefront token presented, or null when it is none. `sha256`: the presented
+   * token's SHA-256 when the caller has it already (the HTTP check hashes each token once).
+   */
+  check(presented: string, sha256?: Buffer): string | null {
     if (!TOKEN.test(presented)) return null;
-    return this.byHash.get(hashToken(presented)) ?? null;
+    return this.byHash.get(sha256 ? sha256.toString('hex') : hashToken(presented)) ?? null;
   }
 
   async list(): Promise<StorefrontToken[]> {

@@ -7,6 +7,7 @@
  * stores it after the write's invalidation. Here a load remembers what was invalidated while it
  * ran, and stores nothing for those keys.
  */
+import { LoadFlights } from './load-flights';
 
 /**
  * memory: in this process; redis: shared by every server; degraded: Redis unreachable, reads go to
@@ -34,23 +35,36 @@ export class MemoryCache implements ReadCache {
   private counter = 0;
   private everything = 0;
   private loading = 0;
+  private readonly flights = new LoadFlights();
 
   constructor(private readonly maxEntries = 100_000) {}
 
   async getMany<T>(keys: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
     const out = new Map<string, T>();
     const missing: string[] = [];
+    let joined: Array<[string, Promise<T>]> | undefined;
     for (const key of keys) {
-      if (this.entries.has(key)) out.set(key, this.entries.get(key) as T);
+      if (this.entries.has(key)) {
+        out.set(key, this.entries.get(key) as T);
+        continue;
+      }
+      const flight = this.flights.join<T>(key);
+      if (flight) (joined ??= []).push([key, flight]);
       else missing.push(key);
     }
-    if (missing.length === 0) return out;
+    if (missing.length > 0) await this.loadMissing(missing, load, out);
+    if (joined) for (const [key, flight] of joined) out.set(key, await flight);
+    return out;
+  }
+
+  /** Loads `missing` into `out`, as the load others may join, and stores what no invalidation overtook. */
+  private async loadMissing<T>(missing: string[], load: (missing: string[]) => Promise<Map<string, T>>, out: Map<string, T>): Promise<void> {
     const startedAt = this.counter;
     const epoch = this.everything;
     this.loading++;
     let loaded: Map<string, T>;
     try {
-      loaded = await load(missing);
+      loaded = await this.flights.start(missing, load(missing));
     } finally {
       this.loading--;
     }
@@ -61,10 +75,10 @@ export class MemoryCache implements ReadCache {
     }
     // No load older than the invalidations remembered is left: forget them.
     if (this.loading === 0) this.recent.clear();
-    return out;
   }
 
   async invalidate(keys: string[] | 'all'): Promise<void> {
+    this.flights.forget(keys);
     if (keys === 'all') {
       this.everything++;
       this.entries.clear();

@@ -8,9 +8,14 @@
  *
  * Redis unreachable: reads go to the database (`degraded`), never to a cache that may have missed
  * invalidations; when it is back, this server empties the cache before using it again.
+ *
+ * Concurrent misses of one key on this server share one database load (load-flights.ts), joined
+ * only by a read that saw the same epoch and version in Redis as the load did: a write acknowledged
+ * by any server bumped the version first, so a read after it never joins a load from before it.
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger';
+import { LoadFlights } from './load-flights';
 import type { CacheState, ReadCache } from './read-cache';
 
 export type RedisCacheOptions = {
@@ -55,6 +60,7 @@ export class RedisCache implements ReadCache {
   private generation = 0;
   private purging: Promise<void> | null = null;
   private closed = false;
+  private readonly flights = new LoadFlights();
 
   constructor(
     options: RedisCacheOptions,
@@ -97,17 +103,41 @@ export class RedisCache implements ReadCache {
     const out = new Map<string, T>();
     const missing: string[] = [];
     const versions: string[] = [];
+    const stamps: string[] = [];
+    const joined: Array<[string, Promise<T>]> = [];
+    const epoch = cached[2 * keys.length] ?? '0';
     keys.forEach((key, i) => {
       const value = cached[i];
-      if (value !== null && value !== undefined) out.set(key, JSON.parse(value) as T);
+      if (value !== null && value !== undefined) {
+        out.set(key, JSON.parse(value) as T);
+        return;
+      }
+      const version = cached[keys.length + i] ?? '0';
+      const stamp = `${generation}:${epoch}:${version}`;
+      const flight = this.flights.join<T>(key, stamp);
+      if (flight) joined.push([key, flight]);
       else {
         missing.push(key);
-        versions.push(cached[keys.length + i] ?? '0');
+        versions.push(version);
+        stamps.push(stamp);
       }
     });
-    if (missing.length === 0) return out;
-    const epoch = cached[2 * keys.length] ?? '0';
-    const loaded = await load(missing);
+    if (missing.length > 0) await this.loadMissing(missing, versions, stamps, epoch, generation, load, out);
+    for (const [key, flight] of joined) out.set(key, await flight);
+    return out;
+  }
+
+  /** Loads `missing` into `out` as the load others may join, and stores each value unless its version moved. */
+  private async loadMissing<T>(
+    missing: string[],
+    versions: string[],
+    stamps: string[],
+    epoch: string,
+    generation: number,
+    load: (missing: string[]) => Promise<Map<string, T>>,
+    out: Map<string, T>,
+  ): Promise<void> {
+    const loaded = await this.flights.start(missing, load(missing), stamps);
     const stored: string[] = [];
     const seen: string[] = [];
     const values: string[] = [];
@@ -122,11 +152,11 @@ export class RedisCache implements ReadCache {
       const keyList = [this.epochKey(), ...stored.map((k) => this.valueKey(k)), ...stored.map((k) => this.versionKey(k))];
       this.redis.eval(STORE_IF_UNCHANGED, keyList.length, ...keyList, epoch, ...seen, ...values, String(this.ttl)).catch(() => this.lost());
     }
-    return out;
   }
 
   async invalidate(keys: string[] | 'all'): Promise<void> {
     if (keys !== 'all' && keys.length === 0) return;
+    this.flights.forget(keys);
     if (!this.usable()) {
       // Missed: the cache is emptied before it is used again.
       this.lost();

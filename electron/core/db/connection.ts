@@ -5,6 +5,7 @@
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { SqliteImmediateClient } from './sqlite-client';
+import { WRITER_PRAGMAS } from './wal-checkpointer';
 
 export type DbConfig = { kind: 'sqlite'; file: string } | { kind: 'pg'; url: string };
 
@@ -82,9 +83,10 @@ export function createKnex(config: DbConfig): Knex {
       max: 1,
       afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
         // synchronous=FULL: an acknowledged movement survives a power cut. Group commit keeps
-        // the fsync cost per batch, not per movement.
+        // the fsync cost per batch, not per movement. The log is checkpointed off the write path
+        // (wal-checkpointer.ts); WRITER_PRAGMAS keep SQLite's own checkpoint as a safety net.
         conn.exec(
-          'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+          `PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; ${WRITER_PRAGMAS}`,
           (err) => done(err, conn),
         );
       },

@@ -31,8 +31,12 @@ export function availabilityKeys(changes: Change[]): string[] | 'all' {
   return [...skus];
 }
 
+const DAY_MS = 86_400_000;
+
 export class AvailabilityReader {
   private day = utcToday();
+  /** Whole UTC days since 1970 when `day` was taken: a number to compare per read, not a date to format (2% of a cached read). */
+  private dayNumber = Math.floor(Date.now() / DAY_MS);
 
   constructor(
     private readonly db: Db,
@@ -60,12 +64,17 @@ export class AvailabilityReader {
 
   /** Keyed by SKU, as the change log names them (an unknown SKU is cached as null too). */
   private async read(skus: string[]): Promise<Map<string, Cached>> {
-    const today = utcToday();
     // A preorder date passes at midnight without any change in the log: a new day starts afresh.
-    if (today !== this.day) {
-      this.day = today;
-      await this.cache.invalidate('all');
+    const dayNumber = Math.floor(Date.now() / DAY_MS);
+    if (dayNumber !== this.dayNumber) {
+      const day = utcToday();
+      this.dayNumber = dayNumber;
+      if (day !== this.day) {
+        this.day = day;
+        await this.cache.invalidate('all');
+      }
     }
+    const today = this.day;
     return this.cache.getMany<Cached>(skus, async (missing) => {
       const loaded = await this.load(missing, today);
       return new Map(missing.map((sku) => [sku, loaded.get(sku) ?? null]));

@@ -65,7 +65,7 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
   registerHostChecks(app, options.allowedHosts ?? []);
   // One count of wrong tokens per address, whether sent with a request or to sign in.
   const failedAuth = failedAuthLimiter(limits);
-  registerRouteAuth(app, { expectedToken, sessions: core.sessions, failedAuth, storefrontToken: (presented) => core.storefrontTokens.check(presented) });
+  registerRouteAuth(app, { expectedToken, sessions: core.sessions, failedAuth, storefrontToken: (presented, sha256) => core.storefrontTokens.check(presented, sha256) });
 
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
