@@ -235,6 +235,25 @@ export class OpenAiWriter {
     this.lines++;
   }
 
+  /**
+   * Copies the old parts' lines up to and including `last`'s, the `count`th line (the unchanged
+   * beginning of an incremental publish: its parts fill exactly as before), a part at a time
+   * instead of a line at a time. False, with nothing added, when the old parts do not line up.
+   */
+  addPrefix(last: ProductRecord, count: number): boolean {
+    const lastPart = last.aiPart;
+    if (this.parts.length > 0 || lastPart < 0 || lastPart !== Math.floor((count - 1) / this.perPart)) return false;
+    for (let i = 0; i <= lastPart; i++) if (!this.old[i]) return false;
+    for (let i = 0; i <= lastPart; i++) {
+      const old = this.old[i] as OldFile & { layout: ListLayout };
+      const part = this.part(i);
+      part.addPrefix(old, i < lastPart ? old.layout.bytes : last.aiOff + last.aiLen);
+      this.parts.push(part);
+    }
+    this.lines = count - lastPart * this.perPart;
+    return true;
+  }
+
   /** Part `i`, written under its old name (its final name is known only at the end, see finalParts). */
   private part(i: number): ListFile {
     const old = this.old[i] ?? null;

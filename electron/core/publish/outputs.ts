@@ -194,15 +194,15 @@ export class OutputSet {
     const c = this.counts;
     let lastFeed: ProductRecord | null = null;
     let lastLd: ProductRecord | null = null;
+    let feedCount = 0;
     for (let i = 0; i < count; i++) {
       const e = order[i] as ProductRecord;
       c.products++;
       if (e.availability !== 'discontinued') c.listed++;
       if (e.inFeed) {
         c.inFeed++;
+        feedCount++;
         lastFeed = e;
-        // Its part is known only by counting: copied line by line (runs of them merge into one copy).
-        this.ai?.add(e, null);
       }
       if (e.inSitemap) {
         c.inSitemap++;
@@ -217,6 +217,13 @@ export class OutputSet {
     if (lastFeed) {
       if (this.xml) this.xml.addPrefix(this.oldXml as OldFile, lastFeed.xmlOff + lastFeed.xmlLen);
       if (this.tsv) this.tsv.addPrefix(this.oldTsv as OldFile, lastFeed.tsvOff + lastFeed.tsvLen);
+      // The OpenAI parts a part at a time; line by line when they do not line up (never expected).
+      if (this.ai && !this.ai.addPrefix(lastFeed, feedCount)) {
+        for (let i = 0; i < count; i++) {
+          const e = order[i] as ProductRecord;
+          if (e.inFeed) this.ai.add(e, null);
+        }
+      }
     }
     if (lastLd && this.on.jsonLd && !this.manifest.copiedAll) this.manifest.addPrefix(lastLd);
   }
