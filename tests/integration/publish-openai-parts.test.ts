@@ -31,6 +31,7 @@ const OPENAI_SETTINGS: Partial<Input<'settings.update'>> = {
     targetCountries: ['DE', 'AT'],
     eligibleSearch: true,
     eligibleCheckout: true,
+    partItems: 0,
   },
 };
 const PART = /^openai-products(-\d+)?\.jsonl$/;
@@ -187,6 +188,46 @@ describe.each(engines())('OpenAI feed in parts on %s', (engine: Engine) => {
     await c.call('settings.update', { ...current, artifacts: { ...current.artifacts, openAiFeed: false } });
     await c.publisher.idle();
     expect(fs.readdirSync(dir).filter((n) => n.startsWith('openai-products'))).toEqual([]);
+  });
+});
+
+describe.each(engines())('the OpenAI feed split only when the owner asks for it, on %s', (engine: Engine) => {
+  let core: TestCore | undefined;
+  afterEach(async () => {
+    await core?.cleanup();
+    core = undefined;
+  });
+
+  it('stays one openai-products.jsonl however long by default; openAiFeed.partItems splits it, 0 joins it again', async () => {
+    // No openAiPartItems override: the settings decide, as in the app.
+    core = await startCore(engine);
+    const c = core;
+    await withOpenAiFeed(c);
+    await addProducts(c, 0, 150);
+    await c.publisher.start();
+    await c.publisher.idle();
+    const dir = c.publisher.publishDir();
+    const lines = (name: string) => readJsonLines(fs.readFileSync(path.join(dir, name), 'utf8'));
+    expect(aiFiles(dir)).toEqual(['openai-products.jsonl']);
+    expect(lines('openai-products.jsonl')).toHaveLength(150);
+
+    const current = await c.call('settings.get', {});
+    expect(current.openAiFeed.partItems).toBe(0);
+    await expect(c.call('settings.update', { ...current, openAiFeed: { ...current.openAiFeed, partItems: 50 } })).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringContaining('partItems is 0 (one file) or a whole number of products a part, 100–500,000'),
+    });
+    await c.call('settings.update', { ...current, openAiFeed: { ...current.openAiFeed, partItems: 100 } });
+    await c.publisher.idle();
+    expect(aiFiles(dir)).toEqual(partNames(2));
+    expect([lines('openai-products-1.jsonl').length, lines('openai-products-2.jsonl').length]).toEqual([100, 50]);
+    const items = [...lines('openai-products-1.jsonl'), ...lines('openai-products-2.jsonl')].map((l) => l.item_id);
+    expect(items).toEqual(parseFeed(path.join(dir, 'google-merchant.xml')).items.map((i) => i['g:id']));
+
+    await c.call('settings.update', { ...current, openAiFeed: { ...current.openAiFeed, partItems: 0 } });
+    await c.publisher.idle();
+    expect(aiFiles(dir)).toEqual(['openai-products.jsonl']);
+    expect(lines('openai-products.jsonl').map((l) => l.item_id)).toEqual(items);
   });
 });
 

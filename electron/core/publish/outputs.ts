@@ -129,7 +129,8 @@ export class OutputSet {
       }
       if (this.on.openAiFeed && touched.ai) {
         this.oldAiParts = (old.aiParts ?? []).map((p) => open(p, true));
-        this.ai = new OpenAiWriter(dir, this.oldAiParts, mode.openAiPartItems);
+        // 0: one file however long (users' uploads point at openai-products.jsonl); parts only when asked for.
+        this.ai = new OpenAiWriter(dir, this.oldAiParts, mode.openAiPartItems ?? (settings.openAiFeed.partItems || Number.MAX_SAFE_INTEGER));
       }
       if (this.on.sitemap && touched.sitemap) {
         this.oldParts = old.parts.map((p) => open(p, true));
