@@ -25,7 +25,8 @@ import { uuid7 } from '../electron/core/util/uuid7';
 import { gtinCheckDigit } from '../shared/domain/gtin';
 import { contract } from '../shared/contract';
 import { parseInput } from '../shared/validation';
-import { line, ms, summarise } from './measure';
+import { OPENAI_PART_ITEMS_SUGGESTED } from '../shared/schemas/settings';
+import { line, loadAverage, ms, summarise } from './measure';
 
 const HERE = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(HERE), '..');
@@ -298,12 +299,17 @@ async function phasePeers(dataDir: string, out: string): Promise<PhaseResult> {
  * to files replaced. Every file is on unless said: feed, sitemap, JSON-LD, collections, the OpenAI
  * feed and the redirects.
  */
-async function phaseIncremental(dataDir: string, out: string, changes: number, collections = true, newFiles = true): Promise<PhaseResult> {
+async function phaseIncremental(dataDir: string, out: string, changes: number, collections = true, newFiles = true, aiParts = true): Promise<PhaseResult> {
   const core = await open(dataDir);
   try {
     const settings = await core.handlers['settings.get']({});
     await core.handlers['settings.update'](
-      parseInput(contract['settings.update'].input, { ...settings, publishDir: out, artifacts: { ...withNewFiles(settings.artifacts, newFiles), jsonLd: true, collections } }),
+      parseInput(contract['settings.update'].input, {
+        ...settings,
+        publishDir: out,
+        artifacts: { ...withNewFiles(settings.artifacts, newFiles), jsonLd: true, collections },
+        openAiFeed: { ...settings.openAiFeed, partItems: aiParts ? OPENAI_PART_ITEMS_SUGGESTED : 0 },
+      }),
     );
     const t0 = performance.now();
     await core.publisher.start();
@@ -459,7 +465,11 @@ const verdict = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
 /** CPU seconds (user + system, every thread) a publish phase used. */
 const cpuOf = (r: PhaseResult) => Number(r.extra?.cpuUser) + Number(r.extra?.cpuSystem);
 
-export type PublishBenchOptions = { products: number; smallProducts: number; changes: number };
+/**
+ * `latencyOnly`: only the one-change latency (seeding the catalogues and the incremental phases),
+ * for iterating on it without the full publishes, the floor, the peers and the server start.
+ */
+export type PublishBenchOptions = { products: number; smallProducts: number; changes: number; latencyOnly?: boolean };
 
 export async function benchPublish(root: string, options: PublishBenchOptions): Promise<void> {
   try {
@@ -476,7 +486,12 @@ async function benchPublishPhases(root: string, options: PublishBenchOptions): P
   const t0 = performance.now();
   await seed(big, options.products);
   console.log(`  (catalogue set up in ${s2((performance.now() - t0) / 1000)})`);
+  if (!options.latencyOnly) await fullPhases(root, big, options);
+  await latencyPhases(root, big, small, options);
+}
 
+/** The full publishes against the floor and the peers, and the server's start. */
+async function fullPhases(root: string, big: string, options: PublishBenchOptions): Promise<void> {
   // The first publish of a catalogue also records every product (what it published, its lastmod);
   // the figures against the targets are a full republish of a catalogue published before, which is
   // what `publish --full`, a settings change or a restart does.
@@ -524,6 +539,10 @@ async function benchPublishPhases(root: string, options: PublishBenchOptions): P
   line('server start, publish folder up to date', `listening ${s2(serve.listening ?? 0)}, API answers ${s2(serve.answered ?? 0)}, UI page ${s2(serve.ui ?? 0)} after start — target ≤ ${TARGET.serveSeconds} s: ${verdict((serve.answered ?? Infinity) <= TARGET.serveSeconds)}`);
   line('  while the publisher builds its cache', `${serve.sawRunning ? 'built' : 'done before the first answer, at'} ${s2(serve.built ?? 0)}; API requests meanwhile p50 ${ms(serve.p50 ?? 0)} ms, p95 ${ms(serve.p95 ?? 0)} ms, max ${ms(serve.max ?? 0)} ms (${serve.requests} requests)`);
 
+}
+
+/** One stock change at a time, at both catalogue sizes, with the files on and off (load printed beside each). */
+async function latencyPhases(root: string, big: string, small: string, options: PublishBenchOptions): Promise<void> {
   await seed(small, options.smallProducts);
   for (const [name, dataDir, target] of [
     [`${options.products.toLocaleString('en')} products`, big, TARGET.p95Ms100k],
@@ -531,19 +550,23 @@ async function benchPublishPhases(root: string, options: PublishBenchOptions): P
   ] as const) {
     const r = await inChild(['incremental', dataDir, path.join(root, dataDir === big ? 'out-inc-big' : 'out-inc-small'), String(options.changes)]);
     const x = r.extra ?? {};
-    line(`one stock change, ${name}, every file on`, `commit → files replaced p50 ${ms(Number(x.p50))} ms, p95 ${ms(Number(x.p95))} ms, max ${ms(Number(x.max))} ms over ${options.changes} changes (${Number(x.filesPerChange).toFixed(1)} files each) — target p95 < ${target} ms: ${verdict(Number(x.p95) < target)}`);
+    line(`one stock change, ${name}, every file on (OpenAI feed in parts)`, `commit → files replaced p50 ${ms(Number(x.p50))} ms, p95 ${ms(Number(x.p95))} ms, max ${ms(Number(x.max))} ms over ${options.changes} changes (${Number(x.filesPerChange).toFixed(1)} files each) — target p95 < ${target} ms: ${verdict(Number(x.p95) < target)} [load ${loadAverage()}]`);
     line('  a change only the OpenAI feed shows (4 → 5)', `p50 ${ms(Number(x.quietP50))} ms, p95 ${ms(Number(x.quietP95))} ms (its inventory_quantity spliced in)`);
     line('  publisher start (cache built)', `${s2(r.seconds)}, peak ${mb(Number(x.startPeakMb))}`);
     if (dataDir === big) {
+      // The OpenAI feed as one file (the default setting): the whole feed spliced on every change.
+      const one = await inChild(['incremental', dataDir, path.join(root, 'out-inc-big-one'), String(options.changes), 'collections', 'new-files', 'ai-one-file']);
+      const z = one.extra ?? {};
+      line('  the same with the OpenAI feed as one file (default)', `p50 ${ms(Number(z.p50))} ms, p95 ${ms(Number(z.p95))} ms, max ${ms(Number(z.max))} ms [load ${loadAverage()}]`);
       // The same changes with collections off, in the same run: what the collection files cost.
       const off = await inChild(['incremental', dataDir, path.join(root, 'out-inc-big-off'), String(options.changes), 'no-collections']);
       const y = off.extra ?? {};
-      line('  the same with collections off', `p50 ${ms(Number(y.p50))} ms, p95 ${ms(Number(y.p95))} ms (${Number(y.filesPerChange).toFixed(1)} files each)`);
+      line('  the same with collections off', `p50 ${ms(Number(y.p50))} ms, p95 ${ms(Number(y.p95))} ms (${Number(y.filesPerChange).toFixed(1)} files each) [load ${loadAverage()}]`);
     }
     // The same changes without issue 19's files, in the same run: what the OpenAI feed and the redirects add.
     const base = await inChild(['incremental', dataDir, path.join(root, dataDir === big ? 'out-inc-big-0' : 'out-inc-small-0'), String(options.changes), 'collections', 'no-new-files']);
     const y = base.extra ?? {};
-    line('  the same without the OpenAI feed and redirects', `p50 ${ms(Number(y.p50))} ms, p95 ${ms(Number(y.p95))} ms, max ${ms(Number(y.max))} ms (${Number(y.filesPerChange).toFixed(1)} files each); unchanged stock count: p95 ${ms(Number(y.quietP95))} ms, nothing rewritten`);
+    line('  the same without the OpenAI feed and redirects', `p50 ${ms(Number(y.p50))} ms, p95 ${ms(Number(y.p95))} ms, max ${ms(Number(y.max))} ms (${Number(y.filesPerChange).toFixed(1)} files each); unchanged stock count: p95 ${ms(Number(y.quietP95))} ms, nothing rewritten [load ${loadAverage()}]`);
   }
 }
 
@@ -554,7 +577,7 @@ async function child(argv: string[]): Promise<void> {
   if (phase === 'ours') result = await phaseOurs(a, b, c === 'true', !flags.includes('no-collections'), flags.includes('new-files'));
   else if (phase === 'floor') result = phaseFloor(a, Number(b));
   else if (phase === 'peers') result = await phasePeers(a, b);
-  else if (phase === 'incremental') result = await phaseIncremental(a, b, Number(c), !flags.includes('no-collections'), !flags.includes('no-new-files'));
+  else if (phase === 'incremental') result = await phaseIncremental(a, b, Number(c), !flags.includes('no-collections'), !flags.includes('no-new-files'), !flags.includes('ai-one-file'));
   else if (phase === 'serve') return phaseServe(a, b);
   else if (phase === 'seed') {
     const t0 = performance.now();

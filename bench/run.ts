@@ -42,9 +42,15 @@ const SECTIONS: Section[] = [
   {
     name: 'publish',
     unavailable: () => null,
-    // STOCKFEED_BENCH_PUBLISH_PRODUCTS shrinks the catalogue for a quick look (the targets are for 100,000).
+    // STOCKFEED_BENCH_PUBLISH_PRODUCTS shrinks the catalogue for a quick look (the targets are for 100,000);
+    // STOCKFEED_BENCH_PUBLISH_ONLY=latency runs only the one-change latency phases.
     run: (ctx) =>
-      benchPublish(ctx.dir, { products: Number(process.env.STOCKFEED_BENCH_PUBLISH_PRODUCTS ?? 100_000), smallProducts: 10_000, changes: 200 }),
+      benchPublish(ctx.dir, {
+        products: Number(process.env.STOCKFEED_BENCH_PUBLISH_PRODUCTS ?? 100_000),
+        smallProducts: 10_000,
+        changes: 200,
+        latencyOnly: process.env.STOCKFEED_BENCH_PUBLISH_ONLY === 'latency',
+      }),
   },
   { name: 'channels', unavailable: () => null, run: (ctx) => benchChannels(ctx.dir) },
   {

@@ -89,6 +89,8 @@ export type CoreOptions = {
   delivery?: Pick<DeliveryRunnerOptions, 'retry' | 'sftpConnectTimeoutMs' | 'indexNowTimeoutMs'>;
   /** Limits of one sitemap file (50,000 URLs and 50 MB); tests lower them to exercise the split. */
   sitemapLimits?: SitemapLimits;
+  /** Lines per part of the OpenAI feed (10,000); tests lower it to exercise the split. */
+  openAiPartItems?: number;
   /**
    * How outgoing requests resolve host names (default: the system resolver). Every address a name
    * resolves to is checked before connecting; tests resolve names to 127.0.0.1 through this.
@@ -320,6 +322,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       claimFolder: (dir) => claimPublishFolder(options.dataDir, dir),
       log,
       sitemapLimits: options.sitemapLimits,
+      openAiPartItems: options.openAiPartItems,
     },
     {
       targets: () => delivery.status(),

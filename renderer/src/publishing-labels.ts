@@ -1,6 +1,7 @@
 /** Words for the publishing screen: artifact, target, availability and state names a person reads. */
 import type { Availability } from '../../shared/domain/availability';
 import type { ArtifactName, PublishOutput, PublishStatus } from '../../shared/schemas/publish';
+import { formatQuantity } from './format';
 
 export const ARTIFACT_LABELS: Record<ArtifactName, string> = {
   merchantXml: 'Merchant feed (XML)',
@@ -12,6 +13,18 @@ export const ARTIFACT_LABELS: Record<ArtifactName, string> = {
   redirects: 'Redirects of old product pages',
   manifest: 'Manifest',
 };
+
+/**
+ * What an artifact's row says of its files: the name of its one file, else how many. A folder in
+ * the list (`collections/`, `jsonld/`) stands for the files in it, so the count is the status's
+ * `counts.files` then (1,113 collection files, not "2 files" for the folder and its sitemap).
+ */
+export function artifactFilesLabel(a: Pick<PublishStatus['artifacts'][number], 'files' | 'counts'>, locale?: string): string | null {
+  if (a.files.length === 0) return null;
+  if (a.files.length === 1) return a.files[0] as string;
+  const count = a.files.some((f) => f.endsWith('/')) ? a.counts.files : a.files.length;
+  return `${formatQuantity(count, locale)} ${count === 1 ? 'file' : 'files'}`;
+}
 
 export const TARGET_LABELS: Record<PublishStatus['targets'][number]['target'], string> = {
   sftp: 'SFTP upload',

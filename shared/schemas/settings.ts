@@ -158,6 +158,12 @@ const countryCodeSchema = z
 
 const optionalUrl = z.union([z.literal(''), httpUrlSchema]).default('');
 
+/** Products a part of the OpenAI feed when it is split: the setting's bounds and what the app offers. */
+export const OPENAI_PART_ITEMS_MIN = 100;
+export const OPENAI_PART_ITEMS_MAX = 500_000;
+export const OPENAI_PART_ITEMS_SUGGESTED = 10_000;
+const PART_ITEMS_MESSAGE = `partItems is 0 (one file) or a whole number of products a part, ${OPENAI_PART_ITEMS_MIN}–${OPENAI_PART_ITEMS_MAX.toLocaleString('en')}`;
+
 /**
  * What OpenAI's product feed says about the seller. Empty `sellerName` and `sellerUrl` take the
  * shop's name and URL. Which fields the feed needs when it is on is checked on save
@@ -178,8 +184,20 @@ export const openAiFeedSettingsShape = z
     eligibleSearch: z.boolean().default(true),
     /** `is_eligible_checkout`: bought inside ChatGPT (needs search, the privacy policy and the terms). */
     eligibleCheckout: z.boolean().default(false),
+    /**
+     * 0 (the default): one file, `openai-products.jsonl`, whatever the catalogue's size. A number:
+     * parts of that many products (`openai-products-1.jsonl` …, or the one name while one part
+     * holds the feed), so a stock change rewrites one part instead of the whole feed. OpenAI takes
+     * up to 500,000 items a file.
+     */
+    partItems: z
+      .number({ message: PART_ITEMS_MESSAGE })
+      .int({ message: PART_ITEMS_MESSAGE })
+      .refine((n) => n === 0 || (n >= OPENAI_PART_ITEMS_MIN && n <= OPENAI_PART_ITEMS_MAX), { message: PART_ITEMS_MESSAGE })
+      .default(0),
   })
   .prefault({});
+
 
 export const DEFAULT_REDIRECT_RETENTION_DAYS = 365;
 
@@ -480,6 +498,7 @@ export const settingsSchema = z.object({
     targetCountries: z.array(z.string()),
     eligibleSearch: z.boolean(),
     eligibleCheckout: z.boolean(),
+    partItems: z.number(),
   }),
   discontinuedRedirect: z.enum(['gone', 'collection']),
   redirectRetentionDays: z.number(),

@@ -28,6 +28,7 @@ export const OPENAI_SETTINGS: Partial<Input<'settings.update'>> = {
     targetCountries: ['DE', 'AT', 'CH'],
     eligibleSearch: true,
     eligibleCheckout: true,
+    partItems: 0,
   },
 };
 

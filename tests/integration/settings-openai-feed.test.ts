@@ -32,7 +32,7 @@ describe.each(engines())('OpenAI feed and redirects settings on %s', (engine: En
     const c = core;
     const fresh = await c.call('settings.get', {});
     expect(fresh.artifacts).toMatchObject({ openAiFeed: false, redirects: false });
-    expect(fresh.openAiFeed).toEqual({ sellerName: '', sellerUrl: '', returnPolicyUrl: '', privacyPolicyUrl: '', termsUrl: '', storeCountry: '', targetCountries: [], eligibleSearch: true, eligibleCheckout: false });
+    expect(fresh.openAiFeed).toEqual({ sellerName: '', sellerUrl: '', returnPolicyUrl: '', privacyPolicyUrl: '', termsUrl: '', storeCountry: '', targetCountries: [], eligibleSearch: true, eligibleCheckout: false, partItems: 0 });
     expect(fresh.discontinuedRedirect).toBe('gone');
     expect(fresh.redirectRetentionDays).toBe(365);
 

@@ -33,6 +33,22 @@ export const SITEMAP_MAX_BYTES = 50 * 1024 * 1024;
 export type SitemapLimits = { urls: number; bytes: number };
 export const SITEMAP_LIMITS: SitemapLimits = { urls: SITEMAP_MAX_URLS, bytes: SITEMAP_MAX_BYTES };
 
+/**
+ * Items per part of the OpenAI feed. OpenAI takes a feed as several shard files ("keep that shard
+ * set stable and replace the same shard files on each update"; up to 500k items per shard): with
+ * parts of 10,000 items a stock change rewrites ~8 MB instead of the whole feed (~80 MB at 100,000
+ * products), which was most of the time one change took.
+ */
+export const OPENAI_PART_ITEMS = 10_000;
+
+/** The OpenAI feed's part files: `openai-products.jsonl` while one holds it, else `openai-products-N.jsonl`. */
+export function openAiPartNames(count: number): string[] {
+  return count === 1 ? [FILE_NAMES.openAiFeed] : Array.from({ length: count }, (_, i) => `openai-products-${i + 1}.jsonl`);
+}
+
+/** Whether `name` is one of the OpenAI feed's files (one name or numbered parts). */
+export const OPENAI_PART_NAME = /^openai-products(-\d+)?\.jsonl$/;
+
 /** A file now in the folder with the text around its list of fragments. */
 export type ListLayout = FileLayout & { head: string; tail: string };
 
@@ -182,6 +198,77 @@ export class SitemapWriter {
 
   abort(): void {
     for (const p of this.parts) p.file.abort();
+  }
+}
+
+/**
+ * The OpenAI feed: parts of at most `perPart` lines, filled in SKU order like the sitemap's. A
+ * stock change rewrites the one part that holds the product (the others are copied whole, which
+ * FileWriter turns into no write at all); a product added or removed moves the boundaries of the
+ * parts after it, which are then rewritten too.
+ */
+export class OpenAiWriter {
+  readonly parts: ListFile[] = [];
+  private lines = 0;
+
+  /** `old`: the parts now in the folder, in order, open for copying. */
+  constructor(
+    private readonly dir: string,
+    private readonly old: Array<(OldFile & { layout: ListLayout }) | null>,
+    private readonly perPart: number = OPENAI_PART_ITEMS,
+  ) {}
+
+  /** Adds `e`'s line: `text` when new, else copied from its old part. */
+  add(e: ProductRecord, text: string | null): void {
+    let part = this.parts[this.parts.length - 1];
+    if (!part || this.lines >= this.perPart) {
+      const i = this.parts.length;
+      part = this.part(i);
+      this.parts.push(part);
+      this.lines = 0;
+    }
+    const src = text === null ? (this.old[e.aiPart] ?? null) : null;
+    if (text === null && !src) throw new Error(`OpenAI feed part ${e.aiPart + 1} is gone; cannot copy ${e.sku}`);
+    e.aiOff = part.add(text, src, e.aiOff, e.aiLen);
+    e.aiLen = part.lastLen;
+    e.aiPart = this.parts.length - 1;
+    this.lines++;
+  }
+
+  /**
+   * Copies the old parts' lines up to and including `last`'s, the `count`th line (the unchanged
+   * beginning of an incremental publish: its parts fill exactly as before), a part at a time
+   * instead of a line at a time. False, with nothing added, when the old parts do not line up.
+   */
+  addPrefix(last: ProductRecord, count: number): boolean {
+    const lastPart = last.aiPart;
+    if (this.parts.length > 0 || lastPart < 0 || lastPart !== Math.floor((count - 1) / this.perPart)) return false;
+    for (let i = 0; i <= lastPart; i++) if (!this.old[i]) return false;
+    for (let i = 0; i <= lastPart; i++) {
+      const old = this.old[i] as OldFile & { layout: ListLayout };
+      const part = this.part(i);
+      part.addPrefix(old, i < lastPart ? old.layout.bytes : last.aiOff + last.aiLen);
+      this.parts.push(part);
+    }
+    this.lines = count - lastPart * this.perPart;
+    return true;
+  }
+
+  /** Part `i`, written under its old name (its final name is known only at the end, see finalParts). */
+  private part(i: number): ListFile {
+    const old = this.old[i] ?? null;
+    return new ListFile(this.dir, old?.layout.name ?? `openai-products-${i + 1}.jsonl`, '', '', old);
+  }
+
+  /** The parts, at least one (an empty feed is one empty `openai-products.jsonl`), and their final names. */
+  finalParts(): Array<{ file: ListFile; name: string }> {
+    if (this.parts.length === 0) this.parts.push(this.part(0));
+    const names = openAiPartNames(this.parts.length);
+    return this.parts.map((file, i) => ({ file, name: names[i] as string }));
+  }
+
+  abort(): void {
+    for (const p of this.parts) p.abort();
   }
 }
 

@@ -106,6 +106,9 @@ function refsOf(productType: string | null, brand: string): CollectionRef[] {
   return refs;
 }
 
+/** Whether this machine stores a Uint32Array's numbers little-end first (then they are swapped to big-endian). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 export type RenderedCollection = { record: CollectionRecord; text: string };
 
 /**
@@ -119,20 +122,32 @@ export function renderCollection(
   options: { now: string; seq: number; keepEmpty: boolean },
 ): RenderedCollection {
   const listed: Member[] = [];
-  const counts = { products: c.members.length, listed: 0, inStock: 0, backorder: 0, preorder: 0, outOfStock: 0 };
-  for (const m of c.members) {
-    if (m.listed) listed.push(m);
-    if (m.availability === 'in_stock') counts.inStock++;
-    else if (m.availability === 'backorder') counts.backorder++;
-    else if (m.availability === 'preorder') counts.preorder++;
-    else if (m.availability === 'out_of_stock') counts.outOfStock++;
+  const members = c.members;
+  const counts = { products: members.length, listed: 0, inStock: 0, backorder: 0, preorder: 0, outOfStock: 0 };
+  // What the page shows, without hashing every entry's text again: the listed entries' own hashes
+  // in order, big-endian (hashing a 67,000-product collection's text again took ~60 ms a change),
+  // the name and the URL. Gathered in the same pass, in a typed array: Buffer#writeUInt32BE per
+  // member took ~5 ms a change at 100,000 products.
+  const hashes = new Uint32Array(members.length);
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i] as Member;
+    const a = m.availability;
+    if (a === 'in_stock') counts.inStock++;
+    else if (a === 'backorder') counts.backorder++;
+    else if (a === 'preorder') counts.preorder++;
+    else if (a === 'out_of_stock') counts.outOfStock++;
+    if (m.listed) {
+      const h = m.entryHash;
+      hashes[listed.length] = LITTLE_ENDIAN ? ((h & 0xff) << 24) | ((h & 0xff00) << 8) | ((h >>> 8) & 0xff00) | (h >>> 24) : h;
+      listed.push(m);
+    }
   }
   counts.listed = listed.length;
-  // What the page shows, without hashing every entry's text again: the listed entries' own hashes
-  // in order (hashing a 67,000-product collection's text again took ~60 ms a change), the name and the URL.
-  const hashes = Buffer.allocUnsafe(listed.length * 4);
-  for (let i = 0; i < listed.length; i++) hashes.writeUInt32BE((listed[i] as Member).entryHash, i * 4);
-  const digest = createHash('sha256').update(`${c.kind}\n${c.name}\n${url}\n`).update(hashes).digest('base64url').slice(0, 22);
+  const digest = createHash('sha256')
+    .update(`${c.kind}\n${c.name}\n${url}\n`)
+    .update(new Uint8Array(hashes.buffer, 0, listed.length * 4))
+    .digest('base64url')
+    .slice(0, 22);
   const same = previous !== undefined && previous.contentHash === digest && previous.url === url;
   const lastmod = same ? (previous as CollectionRecord).lastmod : options.now;
   const empty = listed.length === 0;

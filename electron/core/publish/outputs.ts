@@ -14,6 +14,8 @@ import { pipeline } from 'node:stream/promises';
 import {
   FILE_NAMES,
   ListFile,
+  OPENAI_PART_NAME,
+  OpenAiWriter,
   MANIFEST_HEAD,
   MERCHANT_TSV_HEAD,
   MERCHANT_XML_TAIL,
@@ -43,8 +45,8 @@ const fsyncFd = promisify(fs.fsync);
 export type Layouts = {
   xml?: ListLayout;
   tsv?: ListLayout;
-  /** openai-products.jsonl. */
-  ai?: ListLayout;
+  /** The OpenAI feed's part files in order (one: `openai-products.jsonl` itself). */
+  aiParts?: ListLayout[];
   /** `_redirects` and `redirects.nginx.conf`, written whole (they are small). */
   redirects?: FileInfo[];
   /** The sitemap part files in order (one: `sitemap.xml` itself). */
@@ -83,12 +85,12 @@ export class OutputSet {
   readonly counts: OutputCounts = { products: 0, listed: 0, inFeed: 0, inSitemap: 0, withLd: 0, ldBytes: 0 };
   private readonly xml: ListFile | null = null;
   private readonly tsv: ListFile | null = null;
-  private readonly ai: ListFile | null = null;
+  private readonly ai: OpenAiWriter | null = null;
   private readonly sitemap: SitemapWriter | null = null;
   private readonly manifest: ManifestLines;
   private readonly oldXml: OldFile | null = null;
   private readonly oldTsv: OldFile | null = null;
-  private readonly oldAi: OldFile | null = null;
+  private readonly oldAiParts: Array<(OldFile & { layout: ListLayout }) | null> = [];
   private readonly oldParts: Array<(OldFile & { layout: ListLayout }) | null> = [];
   private readonly oldManifest: (OldFile & { layout: ListLayout }) | null = null;
   private readonly opened: Array<OldFile | null> = [];
@@ -102,7 +104,7 @@ export class OutputSet {
     private readonly dir: string,
     private readonly settings: StoredSettings,
     private readonly old: Layouts,
-    private readonly mode: { copy: boolean; touched?: Touched; limits?: SitemapLimits },
+    private readonly mode: { copy: boolean; touched?: Touched; limits?: SitemapLimits; openAiPartItems?: number },
   ) {
     this.on = settings.artifacts;
     const touched = mode.touched ?? ALL;
@@ -126,8 +128,9 @@ export class OutputSet {
         this.tsv = new ListFile(dir, FILE_NAMES.merchantTsv, MERCHANT_TSV_HEAD, '', this.oldTsv as (OldFile & { layout: ListLayout }) | null);
       }
       if (this.on.openAiFeed && touched.ai) {
-        this.oldAi = open(old.ai, true);
-        this.ai = new ListFile(dir, FILE_NAMES.openAiFeed, '', '', this.oldAi as (OldFile & { layout: ListLayout }) | null);
+        this.oldAiParts = (old.aiParts ?? []).map((p) => open(p, true));
+        // 0: one file however long (users' uploads point at openai-products.jsonl); parts only when asked for.
+        this.ai = new OpenAiWriter(dir, this.oldAiParts, mode.openAiPartItems ?? (settings.openAiFeed.partItems || Number.MAX_SAFE_INTEGER));
       }
       if (this.on.sitemap && touched.sitemap) {
         this.oldParts = old.parts.map((p) => open(p, true));
@@ -163,9 +166,8 @@ export class OutputSet {
         e.tsvLen = this.tsv.lastLen;
       }
       if (this.ai) {
-        if (!fresh && e.aiOff < 0) throw new StaleFilesError(`${e.sku} has no place in ${FILE_NAMES.openAiFeed}`);
-        e.aiOff = this.ai.add(fresh ? fresh.ai : null, this.oldAi, e.aiOff, e.aiLen);
-        e.aiLen = this.ai.lastLen;
+        if (!fresh && (e.aiOff < 0 || e.aiPart < 0)) throw new StaleFilesError(`${e.sku} has no place in the OpenAI feed`);
+        this.ai.add(e, fresh ? fresh.ai : null);
       }
     }
     if (e.inSitemap) {
@@ -193,12 +195,14 @@ export class OutputSet {
     const c = this.counts;
     let lastFeed: ProductRecord | null = null;
     let lastLd: ProductRecord | null = null;
+    let feedCount = 0;
     for (let i = 0; i < count; i++) {
       const e = order[i] as ProductRecord;
       c.products++;
       if (e.availability !== 'discontinued') c.listed++;
       if (e.inFeed) {
         c.inFeed++;
+        feedCount++;
         lastFeed = e;
       }
       if (e.inSitemap) {
@@ -214,7 +218,13 @@ export class OutputSet {
     if (lastFeed) {
       if (this.xml) this.xml.addPrefix(this.oldXml as OldFile, lastFeed.xmlOff + lastFeed.xmlLen);
       if (this.tsv) this.tsv.addPrefix(this.oldTsv as OldFile, lastFeed.tsvOff + lastFeed.tsvLen);
-      if (this.ai) this.ai.addPrefix(this.oldAi as OldFile, lastFeed.aiOff + lastFeed.aiLen);
+      // The OpenAI parts a part at a time; line by line when they do not line up (never expected).
+      if (this.ai && !this.ai.addPrefix(lastFeed, feedCount)) {
+        for (let i = 0; i < count; i++) {
+          const e = order[i] as ProductRecord;
+          if (e.inFeed) this.ai.add(e, null);
+        }
+      }
     }
     if (lastLd && this.on.jsonLd && !this.manifest.copiedAll) this.manifest.addPrefix(lastLd);
   }
@@ -223,7 +233,8 @@ export class OutputSet {
    * Finishes every file, renames the changed ones into place (the sitemap parts before their
    * index, the manifest last) and syncs the folder. `recorded`: the files as the last publish
    * recorded them, so an identical rewrite (a full publish) leaves the file alone. `collections`:
-   * the collection files, already in place, that the manifest and the sitemap index list too.
+   * the collection files that the manifest and the sitemap index list too, put into place by
+   * `placeCollections` before any of these files is renamed.
    * `redirects`: the redirects files' text, when they are on.
    */
   async finish(
@@ -231,6 +242,7 @@ export class OutputSet {
     recorded: Map<string, FileInfo>,
     collections: CollectionsOutput | null = null,
     redirects: () => RedirectTexts = NO_REDIRECTS,
+    placeCollections: () => Promise<void> = async () => {},
   ): Promise<OutputResult> {
     const changedFiles: string[] = [];
     const removedFiles: string[] = [];
@@ -276,11 +288,10 @@ export class OutputSet {
     const info = (l: { name: string; bytes: number; sha256: string }): FileInfo => ({ name: l.name, bytes: l.bytes, sha256: l.sha256 });
 
     try {
-      // Merchant feed, XML and TSV, and the OpenAI feed: the same items.
+      // Merchant feed, XML and TSV: the same items.
       for (const [key, artifact, name, file, old] of [
         ['xml', 'merchantXml', FILE_NAMES.merchantXml, this.xml, this.old.xml],
         ['tsv', 'merchantTsv', FILE_NAMES.merchantTsv, this.tsv, this.old.tsv],
-        ['ai', 'openAiFeed', FILE_NAMES.openAiFeed, this.ai, this.old.ai],
       ] as const) {
         if (!this.on[artifact]) {
           if (remove(name)) wrote[artifact] = true;
@@ -291,6 +302,25 @@ export class OutputSet {
         if (changedFiles.includes(name)) wrote[artifact] = true;
         layouts[key] = layout;
         files[artifact].push(info(layout));
+      }
+
+      // The OpenAI feed, the same items again, in parts. Parts this process wrote, and those a
+      // previous one recorded (a fresh process knows only those): any no longer wanted go.
+      const oldAiNames = [...new Set([...(this.old.aiParts ?? []).map((p) => p.name), ...[...recorded.keys()].filter((n) => OPENAI_PART_NAME.test(n))])];
+      if (!this.on.openAiFeed) {
+        for (const name of new Set([...oldAiNames, FILE_NAMES.openAiFeed])) {
+          if (remove(name)) wrote.openAiFeed = true;
+          remove(`${name}.gz`);
+        }
+      } else if (this.ai) {
+        layouts.aiParts = this.ai.finalParts().map(({ file, name }) => settle(file.complete({ finalName: name }), file));
+        files.openAiFeed.push(...layouts.aiParts.map(info));
+        const keep = new Set(files.openAiFeed.map((f) => f.name));
+        for (const name of oldAiNames) if (!keep.has(name)) stale.push(name);
+        wrote.openAiFeed = changedFiles.some((n) => keep.has(n)) || oldAiNames.some((n) => !keep.has(n));
+      } else if (this.old.aiParts) {
+        layouts.aiParts = this.old.aiParts;
+        files.openAiFeed.push(...this.old.aiParts.map(info));
       }
 
       // Sitemap: parts, then the index that points at them.
@@ -321,7 +351,7 @@ export class OutputSet {
         }
         const keep = new Set(files.sitemap.map((f) => f.name));
         for (const name of oldNames) if (!keep.has(name)) stale.push(name);
-        wrote.sitemap = changedFiles.some((n) => keep.has(n)) || stale.length > 0;
+        wrote.sitemap = changedFiles.some((n) => keep.has(n)) || oldNames.some((n) => !keep.has(n));
       } else {
         layouts.parts = this.old.parts;
         if (this.old.index) layouts.index = this.old.index;
@@ -371,9 +401,14 @@ export class OutputSet {
 
       // Every file durable, then each into place: the sitemap parts before their index, the
       // manifest last of all (it describes the files already there), then the folder itself.
-      await Promise.all([...renames.map((r) => r.sync()), this.manifest.file.sync()]);
+      // The collection files go into place meanwhile (their own fsyncs, started before): before
+      // the sitemap index that names their sitemap and the manifest that lists them.
+      await Promise.all([...renames.map((r) => r.sync()), this.manifest.file.sync(), placeCollections()]);
       for (const r of renames) fs.renameSync(r.temp, path.join(this.dir, r.name));
-      for (const name of stale) remove(name);
+      for (const name of stale) {
+        remove(name);
+        remove(`${name}.gz`);
+      }
       if (m.temp) fs.renameSync(m.temp, path.join(this.dir, FILE_NAMES.manifest));
       changedFiles.push(FILE_NAMES.manifest);
       layouts.manifest = { ...m.layout, regionLen };

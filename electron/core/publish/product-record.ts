@@ -35,6 +35,8 @@ export type ProductRecord = {
   tsvLen: number;
   /** Content hash of its openai-products.jsonl line ('' when it has none). */
   aiHash: string;
+  /** Index of the OpenAI feed part file its line is in. */
+  aiPart: number;
   aiOff: number;
   aiLen: number;
   /** Index of the sitemap part file it is in. */

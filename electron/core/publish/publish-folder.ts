@@ -9,7 +9,7 @@
  *   IndexNow key files (`<key>.txt` whose whole content is `<key>`);
  * - beside a manifest.json of its own (see manifest-file.ts; a new folder gets one before anything
  *   else is written): that manifest, `google-merchant.xml`, `google-merchant.tsv`, `sitemap.xml`,
- *   `sitemap-<n>.xml`, `openai-products.jsonl`, `_redirects`, `redirects.nginx.conf`, the `.gz` copy
+ *   `sitemap-<n>.xml`, `openai-products.jsonl`, `openai-products-<n>.jsonl`, `_redirects`, `redirects.nginx.conf`, the `.gz` copy
  *   of each, the `jsonld/` folder with everything in it (or `jsonld` as a link to a versioned folder
  *   `.jsonld-<pid>-<8 hex digits>`, and those folders), and the collections' `collections/` folder
  *   and `sitemap-collections.xml` (issue 19).
@@ -36,6 +36,7 @@ const OUTPUT_NAMES = new Set<string>([
   FILE_NAMES.merchantXml, FILE_NAMES.merchantTsv, FILE_NAMES.sitemap, FILE_NAMES.openAiFeed, FILE_NAMES.redirects, FILE_NAMES.redirectsNginx, FILE_NAMES.manifest, COLLECTIONS_SITEMAP,
 ]);
 const SITEMAP_PART = /^sitemap-\d+\.xml$/;
+const OPENAI_PART = /^openai-products-\d+\.jsonl$/;
 /** Names shown in a message; the rest are counted. */
 const SHOWN = 5;
 
@@ -55,7 +56,7 @@ function isOutput(dir: string, entry: fs.Dirent): boolean {
   if (isVersionName(entry.name) || entry.name === COLLECTIONS_DIR) return entry.isDirectory();
   if (!entry.isFile()) return false;
   const name = entry.name.endsWith('.gz') ? entry.name.slice(0, -3) : entry.name;
-  return OUTPUT_NAMES.has(name) || SITEMAP_PART.test(name);
+  return OUTPUT_NAMES.has(name) || SITEMAP_PART.test(name) || OPENAI_PART.test(name);
 }
 
 /** The entries of `dir` that are not Stockfeed's (folders with a trailing `/`), sorted; none for a folder that is not there. */

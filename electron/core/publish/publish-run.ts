@@ -89,9 +89,12 @@ async function publish(deps: RunDeps, state: RunState, job: { force: boolean } |
     // The collection files and their sitemap go into place first; the manifest listing them last.
     collected = await collections.finish({ now, seq: plan.seq, force });
     for (const url of collected.changedUrls) changes.urls.add(url);
-    result = await write.finish(plan.seq, collected, () => redirectTexts(book, plan, settings));
+    // The collection files go into place while the big files are made durable, before their renames.
+    result = await write.finish(plan.seq, collected, () => redirectTexts(book, plan, settings), () => collections.place());
+    await collections.place();
   } catch (error) {
     write.abort();
+    collections.abort();
     throw error;
   }
   if (result) state.layouts = result.layouts;

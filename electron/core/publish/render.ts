@@ -252,6 +252,7 @@ export function renderProduct(row: CatalogRow, summary: PublishSummary, settings
     tsvOff: -1,
     tsvLen: 0,
     aiHash: '',
+    aiPart: -1,
     aiOff: -1,
     aiLen: 0,
     smPart: -1,

@@ -24,6 +24,8 @@ export type RunDeps = {
   log: Logger;
   /** Smaller sitemap files (tests of the split). */
   sitemapLimits?: SitemapLimits;
+  /** Lines per OpenAI feed part (10,000; tests of the split make it small). */
+  openAiPartItems?: number;
 };
 
 /** What survives between publishes in a running publisher. */

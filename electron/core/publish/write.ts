@@ -23,10 +23,11 @@ export type Write = {
   gone(id: string, previous: PreviousRecord): void;
   /**
    * Writes the files and puts them in place; null when nothing had to change. `collections`: the
-   * collection files already in place, for the manifest and the sitemap index. `redirects` gives
-   * the redirects files' text once every record is placed.
+   * collection files (staged), for the manifest and the sitemap index. `redirects` gives
+   * the redirects files' text once every record is placed. `placeCollections` puts the collection
+   * files into place (called before the big files' renames, so the manifest never lists one not there).
    */
-  finish(seq: number, collections: CollectionsOutput, redirects: () => RedirectTexts): Promise<OutputResult | null>;
+  finish(seq: number, collections: CollectionsOutput, redirects: () => RedirectTexts, placeCollections: () => Promise<void>): Promise<OutputResult | null>;
   /** Removes what was written and not put in place. */
   abort(): void;
 };
@@ -34,12 +35,12 @@ export type Write = {
 /** A full publish: every record's fragments streamed into new files, in SKU order. */
 export function streamedWrite(deps: RunDeps, state: RunState, settings: StoredSettings, force: boolean): Write {
   const dir = deps.publishDir();
-  const out = new OutputSet(dir, settings, state.dir === dir ? state.layouts : { parts: [] }, { copy: false, limits: deps.sitemapLimits });
+  const out = new OutputSet(dir, settings, state.dir === dir ? state.layouts : { parts: [] }, { copy: false, limits: deps.sitemapLimits, openAiPartItems: deps.openAiPartItems });
   return {
     add: (record, fragments) => out.add(record, fragments),
     // Its files are written from what the scan found: a product gone is simply not in them.
     gone: () => undefined,
-    finish: (seq, collections, redirects) => out.finish({ seq, full: true, force }, recordedFiles(state), collections, redirects),
+    finish: (seq, collections, redirects, placeCollections) => out.finish({ seq, full: true, force }, recordedFiles(state), collections, redirects, placeCollections),
     abort: () => out.abort(),
   };
 }
@@ -77,7 +78,7 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
       gone.add(id);
       touch(previous);
     },
-    async finish(seq, collections, redirects) {
+    async finish(seq, collections, redirects, placeCollections) {
       const collectionsChanged = collections.changedFiles.length > 0 || collections.removedFiles.length > 0;
       if (changed.length === 0 && gone.size === 0 && !collectionsChanged) return null;
       // The sitemap index names the collections sitemap with its newest lastmod.
@@ -85,7 +86,7 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
       const { order, first } = cache.apply(changed, gone);
       let out: OutputSet;
       try {
-        out = new OutputSet(dir, settings, state.layouts, { copy: true, touched, limits: deps.sitemapLimits });
+        out = new OutputSet(dir, settings, state.layouts, { copy: true, touched, limits: deps.sitemapLimits, openAiPartItems: deps.openAiPartItems });
       } catch (error) {
         state.cache = null;
         throw error;
@@ -96,7 +97,7 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
           const r = order[i] as ProductRecord;
           out.add(r, fragmentsOf.get(r) ?? null);
         }
-        return await out.finish({ seq, full: false, force: false }, recordedFiles(state), collections, redirects);
+        return await out.finish({ seq, full: false, force: false }, recordedFiles(state), collections, redirects, placeCollections);
       } catch (error) {
         out.abort();
         // The cache no longer matches the folder: the publisher starts again from the database.
