@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { openCore } from '../../electron/core/core';
 import { engines, startCore, type TestCore } from '../helpers/core';
-import { configureShop, FIXTURES, parseFeed, parseTsv, sitemapEntries, xmllint } from '../fixtures/publish/helpers';
+import { configureShop, FIXTURES, insertCrashProducts, parseFeed, parseTsv, sitemapEntries, xmllint } from '../fixtures/publish/helpers';
 import { latestSeq } from '../../electron/core/changes/change-log';
 import { skipWithout, titled } from '../helpers/system-services';
 
@@ -34,32 +34,7 @@ describe.skipIf(noXmllint).each(engines())(titled('a publisher killed mid-write 
     core = await startCore(engine);
     await configureShop(core);
     // Long descriptions make the feed big enough (~25 MB) to be caught mid-write.
-    await core.queue.exclusive(async (ctx) => {
-      const rows = Array.from({ length: PRODUCTS }, (_, i) => ({
-        id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`,
-        sku: `CRASH-${String(i).padStart(6, '0')}`,
-        title: `Crash test product ${i}`,
-        description: `A long description ${i}. `.repeat(40),
-        brand: 'Acme',
-        gtin: null,
-        mpn: `M${i}`,
-        condition: 'new',
-        price_minor: 999,
-        sale_price_minor: null,
-        currency: 'EUR',
-        slug: `crash-${i}`,
-        image_url: `https://cdn.example.com/${i}.jpg`,
-        additional_image_urls: '[]',
-        status: 'active',
-        item_group_id: null,
-        allow_backorder: false,
-        preorder_date: null,
-        buffer_stock: null,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-      }));
-      for (let i = 0; i < rows.length; i += 500) await ctx.trx('products').insert(rows.slice(i, i + 500));
-    });
+    await insertCrashProducts(core, PRODUCTS);
     await core.call('publish.run', {});
     dir = core.publisher.publishDir();
     await core.publisher.stop();

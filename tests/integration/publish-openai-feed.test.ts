@@ -11,31 +11,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FileWriter } from '../../electron/core/publish/file-writer';
 import type { Input } from '../../shared/contract';
 import { engines, startCore, type Engine, type TestCore } from '../helpers/core';
-import { configureShop, goodProduct, parseFeed } from '../fixtures/publish/helpers';
+import { configureShop, goodProduct, parseFeed, withOpenAiFeed } from '../fixtures/publish/helpers';
 import { openAiLineProblems, readJsonLines } from '../fixtures/publish/openai-feed-spec';
 
 const FUTURE = '2099-01-15';
-
-/** The OpenAI feed's settings as a shop that sells from Germany to three countries sets them. */
-export const OPENAI_SETTINGS: Partial<Input<'settings.update'>> = {
-  openAiFeed: {
-    sellerName: 'Test "Shop" GmbH',
-    sellerUrl: '',
-    returnPolicyUrl: 'https://shop.example.com/returns',
-    privacyPolicyUrl: 'https://shop.example.com/privacy',
-    termsUrl: 'https://shop.example.com/terms',
-    storeCountry: 'DE',
-    targetCountries: ['DE', 'AT', 'CH'],
-    eligibleSearch: true,
-    eligibleCheckout: true,
-    partItems: 0,
-  },
-};
-
-async function withOpenAiFeed(c: TestCore): Promise<void> {
-  const current = await c.call('settings.get', {});
-  await configureShop(c, { ...OPENAI_SETTINGS, artifacts: { ...current.artifacts, openAiFeed: true } });
-}
 
 describe.each(engines())('OpenAI product feed on %s', (engine: Engine) => {
   let core: TestCore | undefined;

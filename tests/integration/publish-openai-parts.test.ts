@@ -13,33 +13,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCore } from '../../electron/core/core';
 import { engines, startCore, type Engine, type TestCore } from '../helpers/core';
-import { configureShop, FIXTURES, goodProduct, parseFeed } from '../fixtures/publish/helpers';
+import { FIXTURES, goodProduct, insertCrashProducts, parseFeed, withOpenAiFeed } from '../fixtures/publish/helpers';
 import { openAiLineProblems, readJsonLines } from '../fixtures/publish/openai-feed-spec';
-import type { Input } from '../../shared/contract';
 
 const PER_PART = 10;
 
-/** A shop that sells from Germany, with every policy the feed may name. */
-const OPENAI_SETTINGS: Partial<Input<'settings.update'>> = {
-  openAiFeed: {
-    sellerName: 'Test "Shop" GmbH',
-    sellerUrl: '',
-    returnPolicyUrl: 'https://shop.example.com/returns',
-    privacyPolicyUrl: 'https://shop.example.com/privacy',
-    termsUrl: 'https://shop.example.com/terms',
-    storeCountry: 'DE',
-    targetCountries: ['DE', 'AT'],
-    eligibleSearch: true,
-    eligibleCheckout: true,
-    partItems: 0,
-  },
-};
 const PART = /^openai-products(-\d+)?\.jsonl$/;
-
-async function withOpenAiFeed(c: TestCore, extra: Partial<Input<'settings.update'>> = {}): Promise<void> {
-  const current = await c.call('settings.get', {});
-  await configureShop(c, { ...OPENAI_SETTINGS, artifacts: { ...current.artifacts, openAiFeed: true }, ...extra });
-}
 
 const sku = (i: number) => `P-${String(i).padStart(3, '0')}`;
 
@@ -245,32 +224,7 @@ describe.each(engines())('OpenAI feed parts, a publisher killed mid-write on %s'
     core = await startCore(engine, { openAiPartItems: CRASH_PER_PART });
     const c = core;
     await withOpenAiFeed(c);
-    await c.queue.exclusive(async (ctx) => {
-      const rows = Array.from({ length: CRASH_PRODUCTS }, (_, i) => ({
-        id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`,
-        sku: `CRASH-${String(i).padStart(6, '0')}`,
-        title: `Crash test product ${i}`,
-        description: `A long description ${i}. `.repeat(40),
-        brand: 'Acme',
-        gtin: null,
-        mpn: `M${i}`,
-        condition: 'new',
-        price_minor: 999,
-        sale_price_minor: null,
-        currency: 'EUR',
-        slug: `crash-${i}`,
-        image_url: `https://cdn.example.com/${i}.jpg`,
-        additional_image_urls: '[]',
-        status: 'active',
-        item_group_id: null,
-        allow_backorder: false,
-        preorder_date: null,
-        buffer_stock: null,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-      }));
-      for (let i = 0; i < rows.length; i += 500) await ctx.trx('products').insert(rows.slice(i, i + 500));
-    });
+    await insertCrashProducts(c, CRASH_PRODUCTS);
     await c.call('publish.run', {});
     const dir = c.publisher.publishDir();
     const names = partNames(CRASH_PRODUCTS / CRASH_PER_PART);
