@@ -9,21 +9,9 @@ import { RedisCache } from '../../electron/core/cache/redis-cache';
 import { silentLogger } from '../../electron/core/logger';
 import { startRedis, type TestRedis } from '../helpers/redis-server';
 import { skipWithout, titled } from '../helpers/system-services';
+import { heldLoad } from '../helpers/held-load';
 
 const skipRedis = skipWithout('redis', 'the Redis read cache');
-
-/** A load the test finishes by hand, answering `value` for every key it was given. */
-function heldLoad(value: number) {
-  const calls: string[][] = [];
-  let release: () => void = () => undefined;
-  const gate = new Promise<void>((r) => (release = r));
-  const load = async (missing: string[]) => {
-    calls.push(missing);
-    await gate;
-    return new Map(missing.map((k) => [k, value]));
-  };
-  return { calls, load, release: () => release() };
-}
 
 async function until(check: () => boolean, ms: number): Promise<void> {
   const start = Date.now();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { openCore } from '../../electron/core/core';
 import { engines, startCore, type TestCore } from '../helpers/core';
-import { configureShop, FIXTURES, insertCrashProducts, parseFeed, parseTsv, sitemapEntries, xmllint } from '../fixtures/publish/helpers';
+import { configureShop, FIXTURES, insertCrashProducts, killWhenWriting, parseFeed, parseTsv, sitemapEntries, xmllint } from '../fixtures/publish/helpers';
 import { latestSeq } from '../../electron/core/changes/change-log';
 import { skipWithout, titled } from '../helpers/system-services';
 
@@ -54,15 +54,7 @@ describe.skipIf(noXmllint).each(engines())(titled('a publisher killed mid-write 
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     // Wait until the child is writing the feed's temporary file, then kill it without warning.
     const temp = new RegExp(`^\\.google-merchant\\.xml\\.tmp-${child.pid}-`);
-    const deadline = Date.now() + 120_000;
-    let caught = false;
-    while (Date.now() < deadline && !caught) {
-      caught = fs.readdirSync(dir).some((n) => temp.test(n));
-      if (!caught) await new Promise((r) => setImmediate(r));
-    }
-    expect(caught).toBe(true);
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    await killWhenWriting(child, exited, dir, temp);
     expect(fs.readdirSync(dir).some((n) => temp.test(n))).toBe(true); // the half-written temporary file is still there
 
     // Every file a reader can open is whole (old or new, never half-written).

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCore } from '../../electron/core/core';
 import { engines, startCore, type Engine, type TestCore } from '../helpers/core';
-import { FIXTURES, goodProduct, insertCrashProducts, parseFeed, withOpenAiFeed } from '../fixtures/publish/helpers';
+import { FIXTURES, goodProduct, insertCrashProducts, killWhenWriting, parseFeed, withOpenAiFeed } from '../fixtures/publish/helpers';
 import { openAiLineProblems, readJsonLines } from '../fixtures/publish/openai-feed-spec';
 
 const PER_PART = 10;
@@ -240,15 +240,7 @@ describe.each(engines())('OpenAI feed parts, a publisher killed mid-write on %s'
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     // Wait until the child is writing a part's temporary file, then kill it without warning.
     const temp = new RegExp(`^\\.openai-products-\\d+\\.jsonl\\.tmp-${child.pid}-`);
-    const deadline = Date.now() + 120_000;
-    let caught = false;
-    while (Date.now() < deadline && !caught) {
-      caught = fs.readdirSync(dir).some((n) => temp.test(n));
-      if (!caught) await new Promise((r) => setImmediate(r));
-    }
-    expect(caught).toBe(true);
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    await killWhenWriting(child, exited, dir, temp);
 
     // Every part a reader can open is whole: old or new, never half-written.
     checkWhole(dir, names, null);

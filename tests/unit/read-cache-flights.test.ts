@@ -6,19 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryCache } from '../../electron/core/cache/read-cache';
-
-/** A load the test finishes by hand, answering `value` for every key it was given. */
-function heldLoad(value: number) {
-  const calls: string[][] = [];
-  let release: () => void = () => undefined;
-  const gate = new Promise<void>((r) => (release = r));
-  const load = async (missing: string[]) => {
-    calls.push(missing);
-    await gate;
-    return new Map(missing.map((k) => [k, value]));
-  };
-  return { calls, load, release: () => release() };
-}
+import { heldLoad } from '../helpers/held-load';
 
 describe('the in-process read cache shares loads under way', () => {
   it('50 concurrent misses of one key make one load, and all get its answer', async () => {
