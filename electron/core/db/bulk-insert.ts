@@ -13,6 +13,7 @@ import type { Knex } from 'knex';
 import type sqlite3 from 'sqlite3';
 import { dialectOf } from './connection';
 import { selectJsonRows } from './json-rows';
+import { runInTransaction } from './sqlite-client';
 
 export type BulkOptions = {
   /** Upsert: the unique columns a row may collide on, and the columns a collision updates. */
@@ -185,23 +186,10 @@ export async function bulkUpdate(
   const assignments = set.map((c, i) => `${quote(c)} = j.value->>${i + 1}`).join(', ');
   const sql = `UPDATE ${quote(table)} SET ${assignments} FROM json_each(?) AS j WHERE ${quote(table)}.${quote(key)} = j.value->>0`;
   const names = [key, ...set];
-  const conn = (await (trx.client as unknown as { acquireConnection(): Promise<unknown> }).acquireConnection()) as sqlite3.Database;
-  const st = await new Promise<sqlite3.Statement>((resolve, reject) => {
-    const prepared = conn.prepare(sql, (error: Error | null) => (error ? reject(error) : resolve(prepared)));
-  });
-  try {
-    for (let start = 0; start < rows.length; start += SQLITE_ROWS) {
-      const chunk = rows.slice(start, start + SQLITE_ROWS).map((row) => names.map((c) => row[c] ?? null));
-      (trx.client as unknown as QueryEmitter).emit('query', { sql, bindings: [], method: 'update' });
-      const changed = await new Promise<number>((resolve, reject) =>
-        st.run([JSON.stringify(chunk)], function (this: { changes: number }, error: Error | null) {
-          if (error) reject(error);
-          else resolve(this.changes);
-        }),
-      );
-      if (changed !== chunk.length) throw new Error(`${table}: ${chunk.length - changed} of ${chunk.length} rows to update were not found`);
-    }
-  } finally {
-    await new Promise<void>((resolve) => st.finalize(() => resolve()));
+  // The transaction's statement cache prepares it once per connection (sqlite-client.ts).
+  for (let start = 0; start < rows.length; start += SQLITE_ROWS) {
+    const chunk = rows.slice(start, start + SQLITE_ROWS).map((row) => names.map((c) => row[c] ?? null));
+    const { changes } = await runInTransaction(trx, sql, [JSON.stringify(chunk)], 'update');
+    if (changes !== chunk.length) throw new Error(`${table}: ${chunk.length - changes} of ${chunk.length} rows to update were not found`);
   }
 }

@@ -132,10 +132,15 @@ type RunStatement = { run(params: unknown[], cb: (this: { lastID: number; change
  * the number of rows changed. For writes that need only those (the change log's sequence numbers),
  * where RETURNING would hand back a row object per row written. Announced as knex announces its own.
  */
-export async function runInTransaction(trx: { client: unknown }, sql: string, bindings: unknown[]): Promise<{ lastID: number; changes: number }> {
+export async function runInTransaction(
+  trx: { client: unknown },
+  sql: string,
+  bindings: unknown[],
+  method: 'insert' | 'update' = 'insert',
+): Promise<{ lastID: number; changes: number }> {
   const client = trx.client as { acquireConnection(): Promise<Connection>; emit(event: 'query', data: { sql: string; bindings: unknown[]; method: string }): void };
   const connection = await client.acquireConnection();
-  client.emit('query', { sql, bindings: [], method: 'insert' });
+  client.emit('query', { sql, bindings: [], method });
   const statement = (await cacheOf(connection).get(sql)) as unknown as RunStatement;
   return new Promise((resolve, reject) => {
     statement.run(bindings, function (err) {
