@@ -24,10 +24,22 @@ import { ImportRejected, writeImport } from './import-write';
 import { progressReporter, type ImportProgress, type ProgressReporter } from './import-progress';
 import { planPurchasingColumns } from '../purchasing/catalog-columns';
 import { withPageCache } from '../db/sqlite-client';
+import { DuplicateKeys, withIndexesDeferred } from '../db/deferred-indexes';
+import { CSV_COLUMNS as FILE_COLUMNS } from '../../../shared/csv/import-fields';
 
 /** Rows from which an import raises SQLite's page cache, and to what (KiB). */
 const LARGE_IMPORT_ROWS = 1000;
 const IMPORT_CACHE_KIB = 128 * 1024;
+/**
+ * New products from which an import into a catalogue no larger than them builds the products
+ * table's indexes once at the end instead of filling them row by row (db/deferred-indexes.ts).
+ */
+export const DEFER_INDEXES_ROWS = 10_000;
+/**
+ * What the import's own writes and reads need while the other indexes are away: the stock engine
+ * finds the products it counts by SKU, and the SKU stays checked as each row goes in.
+ */
+const KEPT_INDEXES = ['products_sku_unique'];
 
 export type { ImportIssue } from './import-rows';
 export type { ImportProgress } from './import-progress';
@@ -212,6 +224,31 @@ async function readRows(input: Readable, options: ImportOptions, progress: Progr
   return result();
 }
 
+/** Many new products into a catalogue no larger than them: its indexes are built once, at the end. */
+async function defersIndexes(trx: Db, creates: number): Promise<boolean> {
+  if (creates < DEFER_INDEXES_ROWS) return false;
+  const [row] = (await trx('products').count({ n: '*' })) as Array<{ n: unknown }>;
+  return Number(row?.n ?? 0) <= creates;
+}
+
+/**
+ * The file's rows whose products share a key of a unique index that could not be built again.
+ * The plan's checks (SKUs, slugs, GTINs) find these first; this is the index's own word, should
+ * one ever slip past them.
+ */
+function duplicateIssues(error: DuplicateKeys, rows: ParsedRow[]): ImportIssue[] {
+  const rowOf = new Map(rows.map((r) => [r.sku, r.row]));
+  const field = error.columns.find((c) => c !== 'sku') ?? error.columns[0] ?? null;
+  const column = field !== null && (FILE_COLUMNS as readonly string[]).includes(field) ? field : null;
+  const what = field ?? error.index;
+  const issues = error.keys.flatMap((sku) => {
+    const row = rowOf.get(sku);
+    const others = error.keys.filter((k) => k !== sku);
+    return row === undefined ? [] : [{ row, column, message: `the ${what} of ${sku} is also the ${what} of ${others.join(', ') || 'another product'}; it must be unique` }];
+  });
+  return issues.length > 0 ? issues : [{ row: 1, column, message: `two products would share a ${what} (the unique index ${error.index}); nothing was imported` }];
+}
+
 function sortIssues(issues: ImportIssue[]): ImportIssue[] {
   return issues.map((issue, i) => ({ issue, i })).sort((a, b) => a.issue.row - b.issue.row || a.i - b.i).map((x) => x.issue);
 }
@@ -279,8 +316,18 @@ async function runImport(deps: CatalogDeps, source: Readable, options: ImportOpt
         const plan = await planImport(planContext(ctx.trx, ctx.now), rows);
         const purchasing = await purchasingOf(ctx.trx);
         if (plan.issues.length > 0 || purchasing.issues.length > 0) return report(plan, [...plan.issues, ...purchasing.issues]);
-        await writeImport(ctx, plan, deps.queue, deps.summary, progress.writing(plan.creates.length + plan.updates.length + plan.counts.length));
-        await purchasing.write(ctx);
+        const write = async () => {
+          await writeImport(ctx, plan, deps.queue, deps.summary, progress.writing(plan.creates.length + plan.updates.length + plan.counts.length));
+          await purchasing.write(ctx);
+        };
+        if (ctx.dialect === 'sqlite' && (await defersIndexes(ctx.trx, plan.creates.length))) {
+          try {
+            await withIndexesDeferred(ctx.trx, 'products', { keep: KEPT_INDEXES, keyColumn: 'sku' }, write);
+          } catch (error) {
+            if (error instanceof DuplicateKeys) throw new ImportRejected(duplicateIssues(error, rows));
+            throw error;
+          }
+        } else await write();
         return report(plan, []);
       };
       // A large file gets a larger SQLite page cache for its transaction (db/sqlite-client.ts).
