@@ -17,6 +17,7 @@
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { takeAnswers, type Connection } from './http-answers';
 import { summarise, type LatencySummary } from './measure';
 
 export type RateResult = {
@@ -31,28 +32,6 @@ export type RateResult = {
   unanswered: number;
   cpuMs: number;
 };
-
-/** One keep-alive connection: the due times of the requests on it, oldest first, and unparsed bytes. */
-type Connection = { socket: net.Socket; due: number[]; head: number; buffer: Buffer };
-
-const HEADER_END = Buffer.from('\r\n\r\n');
-
-/**
- * Takes complete HTTP/1.1 answers off the front of `conn.buffer` (every answer here has a
- * Content-Length: the server never chunks a JSON answer) and calls `done` with each status.
- */
-function takeAnswers(conn: Connection, done: (status: number) => void): void {
-  for (;;) {
-    const end = conn.buffer.indexOf(HEADER_END);
-    if (end < 0) return;
-    const head = conn.buffer.toString('latin1', 0, end);
-    const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-    const total = end + 4 + (length ? Number(length[1]) : 0);
-    if (conn.buffer.length < total) return;
-    conn.buffer = conn.buffer.subarray(total);
-    done(Number(head.slice(9, 12)));
-  }
-}
 
 async function main(): Promise<void> {
   const [base, token, secondsArg, rateArg, connectionsArg, skus] = process.argv.slice(2);
