@@ -17,6 +17,7 @@ import { importCatalogCsv } from '../../electron/core/catalog/csv-import';
 /** The import's DEFER_INDEXES_ROWS: from this many new products it builds the indexes once. */
 const DEFER_INDEXES_ROWS = 10_000;
 import { openCore } from '../../electron/core/core';
+import { withIndexesDeferred } from '../../electron/core/db/deferred-indexes';
 import { num } from '../../electron/core/util/db-helpers';
 import { startCore, tempDir, type TestCore } from '../helpers/core';
 
@@ -63,6 +64,16 @@ describe('large import with the products indexes built once (sqlite)', () => {
     expect(await core.db('products').where({ slug: 'deferred-lamp-7' }).first('sku')).toEqual({ sku: 'DEF-000007' });
     expect((await core.checkLedger()).ok).toBe(true);
     expect(await count(core.db, 'changes')).toBeGreaterThanOrEqual(2 * DEFER_INDEXES_ROWS);
+  });
+
+  it('puts back the statistics an earlier ANALYZE kept of the indexes it dropped', async () => {
+    expect(await importCatalogCsv(core, Readable.from([catalogue(20)]), { name: 'small.csv' })).toMatchObject({ ok: true });
+    await core.db.raw('ANALYZE');
+    const stats = async () => (await core.db.raw("SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = 'products' ORDER BY idx")) as unknown[];
+    const before = await stats();
+    expect(before.length).toBeGreaterThan(10);
+    await core.queue.exclusive((ctx) => withIndexesDeferred(ctx.trx, 'products', { keep: [], keyColumn: 'sku' }, async () => undefined));
+    expect(await stats()).toEqual(before);
   });
 
   it("another connection's prepared statement is prepared again after the import and answers from the new catalogue", async () => {

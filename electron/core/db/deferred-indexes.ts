@@ -74,6 +74,15 @@ async function duplicates(trx: Knex.Transaction, table: string, index: DeferredI
   }
 }
 
+type StatRow = { tbl: string; idx: string; stat: string };
+
+async function savedStatistics(trx: Knex.Transaction, table: string, indexes: DeferredIndex[]): Promise<StatRow[]> {
+  const [exists] = (await trx.raw("SELECT 1 AS yes FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")) as Array<{ yes: number }>;
+  if (!exists || indexes.length === 0) return [];
+  const names = indexes.map((i) => i.name);
+  return (await trx.raw(`SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = ? AND idx IN (${names.map(() => '?').join(', ')})`, [table, ...names])) as StatRow[];
+}
+
 const isConstraint = (error: unknown) => /SQLITE_CONSTRAINT|UNIQUE constraint failed/.test(String((error as Error)?.message ?? error));
 
 /**
@@ -89,6 +98,9 @@ export async function withIndexesDeferred<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   const deferred = (await secondaryIndexes(trx, table)).filter((i) => !options.keep.includes(i.name));
+  // DROP INDEX also deletes the index's statistics, should ANALYZE have gathered any: they go back
+  // as they were, so the planner sees the same database afterwards.
+  const stats = await savedStatistics(trx, table, deferred);
   for (const index of deferred) await trx.raw(`DROP INDEX ${quote(index.name)}`);
   const result = await work();
   for (const index of deferred) {
@@ -99,5 +111,6 @@ export async function withIndexesDeferred<T>(
       throw error;
     }
   }
+  for (const row of stats) await trx.raw('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)', [row.tbl, row.idx, row.stat]);
   return result;
 }
