@@ -8,7 +8,7 @@ import path from 'node:path';
 import { latestSeq } from '../changes/change-log';
 import { removeStaleTemps, removeStaleTempsOf } from './atomic-file';
 import { CatalogCache } from './catalog-cache';
-import { LD_NAME, recoverJsonLd } from './jsonld-folder';
+import { canSwapSets, LD_NAME, recoverJsonLd } from './jsonld-folder';
 import type { RunDeps, RunState } from './run-state';
 import type { PreviousRecord, ProductRecord, SavedRecord } from './product-record';
 import { loadArtifactStates, loadOrphanRecords } from './publish-store';
@@ -57,9 +57,13 @@ export async function planCatalogue(deps: RunDeps, state: RunState, settings: St
   fs.mkdirSync(dir, { recursive: true });
   removeStaleTemps(dir);
   recoverJsonLd(dir);
+  // A forced rewrite where sets are swapped whole (jsonld-folder.ts) writes a new set and removes
+  // the old one with whatever stale temporary files it holds: its 100,000 names are not read here
+  // (the writer lists them once, at the swap, for the files the new set drops).
+  const swapsWholeSet = force && canSwapSets();
   // Read once, off the event loop: 100,000 names took ~0.1-0.3 s each time, at the server's start
   // while the UI's first requests came in.
-  const ldNames = await fs.promises.readdir(path.join(dir, LD_NAME)).catch(() => [] as string[]);
+  const ldNames = swapsWholeSet ? [] : await fs.promises.readdir(path.join(dir, LD_NAME)).catch(() => [] as string[]);
   removeStaleTempsOf(path.join(dir, LD_NAME), ldNames);
   if (state.artifacts.size === 0) state.artifacts = await loadArtifactStates(deps.db);
   const oldCache = state.dir === dir ? state.cache : null;
