@@ -12,7 +12,8 @@ import { productLabel } from '../../../shared/domain/product-label';
 import type { Channel } from '../../../shared/schemas/channels';
 import type { Movement, MovementKind, Reservation, SettledBy, StockSnapshot } from '../../../shared/schemas/stock';
 import { actorColumns, actorFromColumns, type Actor } from '../actor';
-import type { NewChange } from '../changes/change-log';
+import { NEXT_SEQ_SQLITE, type NewChange } from '../changes/change-log';
+import type { Change } from '../../../shared/schemas/changes';
 import { AvailabilityTracker } from './availability-events';
 import { utcToday } from '../../../shared/domain/availability';
 import { addReorderPoints, ReorderTracker, reorderPointsColumn } from './reorder-events';
@@ -41,6 +42,8 @@ type JoinedRow = {
   updated_at: string | null;
   /** See reorderPointsColumn. */
   reorder_points: string | null;
+  /** SQLite: the change log's next sequence number (NEXT_SEQ_SQLITE). */
+  next_seq?: number | null;
 };
 
 type Plan = {
@@ -86,6 +89,8 @@ class Batch {
   private actor: Actor;
   /** One date for the whole batch, as the availability tracker has (not a new Date per operation). */
   private readonly today = utcToday();
+  /** SQLite: the change log's next sequence number, read with the products (null: append as usual). */
+  private nextSeq: number | null = null;
 
   constructor(
     private readonly ctx: WriteContext,
@@ -133,11 +138,16 @@ class Batch {
       trx('products as p')
         .leftJoin('stock_levels as s', 's.product_id', 'p.id')
         .select('p.id', 'p.sku', 'p.title', 'p.allow_backorder', 'p.status', 'p.preorder_date', 'p.buffer_stock', 's.location_id', 's.on_hand', 's.committed', 's.incoming', 's.updated_at')
-        .select(trx.raw(reorderPointsColumn(this.ctx.dialect)));
+        .select(trx.raw(reorderPointsColumn(this.ctx.dialect)))
+        // The change log's next number rides along with the batch's first read, so the append can
+        // go in the same call as the stock writes (write() below).
+        .modify((q) => (this.ctx.dialect === 'sqlite' ? q.select(trx.raw(`${NEXT_SEQ_SQLITE} as next_seq`)) : q));
     const rows: JoinedRow[] = [];
     for (const chunk of chunkValues([...skus])) rows.push(...((await select().whereIn('p.sku', chunk)) as JoinedRow[]));
     for (const chunk of chunkValues([...productIds])) rows.push(...((await select().whereIn('p.id', chunk)) as JoinedRow[]));
     const points = new Map<string, number>();
+    // The first chunk's: nothing appends between the reads and write(), and appendWith checks it.
+    if (rows[0]?.next_seq != null) this.nextSeq = num(rows[0].next_seq);
     for (const row of rows) {
       if (!this.productsById.has(row.id)) {
         addReorderPoints(points, row.id, row.reorder_points);
@@ -726,23 +736,29 @@ class Batch {
     const { trx, now } = this.ctx;
     const plans = steps.flatMap((s) => (s.kind === 'plan' ? [s.plan] : []));
     // One append (one multi-row insert) for the operations' entries and their crossings.
-    const changes = await this.ctx.append(plans.flatMap((p) => [p.change, ...p.followUps]));
+    const entries = plans.flatMap((p) => [p.change, ...p.followUps]);
     const seqOf = new Map<Plan, number>();
-    let at = 0;
-    for (const plan of plans) {
-      seqOf.set(plan, (changes[at] as { seq: number }).seq);
-      at += 1 + plan.followUps.length;
-    }
-
-    // Reservations first: a movement may name one this batch created (reserved and shipped at once).
-    const reservationRows = [...this.dirtyReservations].map((id) => this.reservations.get(id) as ReservationRow);
-    for (const chunk of chunkRows(reservationRows)) {
-      await trx('reservations').insert(chunk).onConflict('id').merge(['status', 'updated_at', 'settled_by']);
-    }
-    const levelRows = [...this.dirtyLevels].map((k) => this.levels.get(k) as LevelRow);
-    const totals = this.totalsOf(new Set(levelRows.map((l) => l.product_id)));
-    const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
-    await writeStockRows(this.ctx, { levels: levelRows, totals, movements: movementRows });
+    const writeRows = async (appendSql: string, changes: Change[]): Promise<void> => {
+      let at = 0;
+      for (const plan of plans) {
+        seqOf.set(plan, (changes[at] as { seq: number }).seq);
+        at += 1 + plan.followUps.length;
+      }
+      // Reservations first: a movement may name one this batch created (reserved and shipped at once).
+      const reservationRows = [...this.dirtyReservations].map((id) => this.reservations.get(id) as ReservationRow);
+      for (const chunk of chunkRows(reservationRows)) {
+        await trx('reservations').insert(chunk).onConflict('id').merge(['status', 'updated_at', 'settled_by']);
+      }
+      const levelRows = [...this.dirtyLevels].map((k) => this.levels.get(k) as LevelRow);
+      const totals = this.totalsOf(new Set(levelRows.map((l) => l.product_id)));
+      const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
+      await writeStockRows(this.ctx, { levels: levelRows, totals, movements: movementRows }, appendSql);
+    };
+    // SQLite: the append goes in the stock writes' call, one trip to SQLite's thread fewer per
+    // batch. Measured on the stock bench (16 callers, 1,000 products, 2 shared cores): see the
+    // figures in the report at NEXT_SEQ_SQLITE's commit.
+    if (this.nextSeq !== null && entries.length > 0) await this.ctx.appendWith(entries, this.nextSeq, writeRows);
+    else await writeRows('', await this.ctx.append(entries));
 
     const values = new Map<number, StockOutput>();
     const keyRows: Array<Record<string, string>> = [];

@@ -48,8 +48,9 @@ const TOTAL_COLUMNS = ['product_id', 'total_on_hand', 'total_committed', 'total_
  * the dashboard read a column instead of summing levels per query; `check` verifies them), and its
  * movements, after the levels (in the same transaction, so nothing sees one without the other).
  */
-export async function writeStockRows(ctx: WriteContext, rows: StockRows): Promise<void> {
-  if (ctx.dialect === 'sqlite') return writeSqlite(ctx, rows);
+export async function writeStockRows(ctx: WriteContext, rows: StockRows, appendSql = ''): Promise<void> {
+  if (ctx.dialect === 'sqlite') return writeSqlite(ctx, rows, appendSql);
+  if (appendSql) throw new Error('an inline change-log append is SQLite only');
   const { trx } = ctx;
   for (const chunk of chunkRows(rows.levels)) {
     await trx('stock_levels').insert(chunk).onConflict(['product_id', 'location_id']).merge(['on_hand', 'committed', 'incoming', 'updated_at']);
@@ -64,8 +65,9 @@ export async function writeStockRows(ctx: WriteContext, rows: StockRows): Promis
   for (const chunk of chunkRows(rows.movements)) await trx('movements').insert(chunk);
 }
 
-async function writeSqlite(ctx: WriteContext, rows: StockRows): Promise<void> {
-  const statements: string[] = [];
+/** `appendSql`: the batch's change-log append (WriteContext.appendWith), first, as the movements reference its rows. */
+async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string): Promise<void> {
+  const statements: string[] = appendSql ? [appendSql] : [];
   const from = <T extends object>(list: readonly T[], columns: ReadonlyArray<keyof T & string>) => selectJsonRows(columns.length).replace('?', () => sqliteText(jsonRows(list, columns)));
   if (rows.levels.length > 0) {
     statements.push(
