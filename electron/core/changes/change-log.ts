@@ -5,7 +5,7 @@ import type { ParsedInput } from '../../../shared/contract';
 import type { Db } from '../util/db-helpers';
 import { MAX_ROWS_PER_INSERT, num } from '../util/db-helpers';
 import { dialectOf } from '../db/connection';
-import { selectJsonRows, sqliteText } from '../db/json-rows';
+import { selectJsonRows, sqliteLiteral, sqliteText, VALUES_MAX_ROWS } from '../db/json-rows';
 import { runInTransaction } from '../db/sqlite-client';
 
 export type NewChange = {
@@ -186,6 +186,13 @@ async function appendSqlite(trx: Knex.Transaction, entries: NewChange[], texts: 
 export const NEXT_SEQ_SQLITE =
   "(max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0), coalesce((SELECT max(seq) FROM changes), 0)) + 1)";
 
+/**
+ * The most entries inlineAppendSqlite takes: one statement's worth of append's own (it would make
+ * one statement of them anyway). Larger appends (an import's) keep append's statements, built
+ * while the one before runs.
+ */
+export const INLINE_APPEND_MAX = SQLITE_APPEND_ROWS;
+
 /** An SQLite append as one statement to run with others in one call (db/sqlite-client.ts execInTransaction). */
 export type InlineAppend = { sql: string; changes: Change[] };
 
@@ -199,11 +206,28 @@ export type InlineAppend = { sql: string; changes: Change[] };
  */
 export function inlineAppendSqlite(entries: NewChange[], firstSeq: number, now: string, actor: Actor): InlineAppend {
   if (entries.length === 0) return { sql: '', changes: [] };
+  if (entries.length > INLINE_APPEND_MAX) throw new Error(`an inline append takes ${INLINE_APPEND_MAX} entries at most, not ${entries.length}`);
   if (!Number.isSafeInteger(firstSeq) || firstSeq < 1) throw new Error(`the change log's next sequence number is ${firstSeq}`);
   const texts = new Array<string>(entries.length);
   const actorOf = actorCache(actor);
-  const json = sqliteRowsBuilder(entries, texts, now, actorOf, firstSeq)(0, entries.length);
-  const sql = `INSERT INTO changes (seq, ${CHANGE_COLUMNS.join(', ')}) ${selectJsonRows(CHANGE_COLUMNS.length + 1).replace('?', () => sqliteText(json))}`;
+  const columns = `seq, ${CHANGE_COLUMNS.join(', ')}`;
+  let sql: string;
+  if (entries.length <= VALUES_MAX_ROWS) {
+    // VALUES literals (db/json-rows.ts): the payload is JSON.stringify's text, stored as it is.
+    const at = sqliteLiteral(now);
+    const tails = new Map<ActorColumns, string>();
+    const rows = entries.map((e, i) => {
+      const text = (texts[i] = JSON.stringify(e.payload));
+      const who = actorOf(e).columns;
+      let tail = tails.get(who);
+      if (tail === undefined) tails.set(who, (tail = [at, sqliteLiteral(who.actor_kind), sqliteLiteral(who.actor_id), sqliteLiteral(who.actor_name)].join(', ')));
+      return `(${firstSeq + i}, ${sqliteLiteral(e.type)}, ${sqliteLiteral(e.productId)}, ${sqliteLiteral(e.sku)}, ${sqliteLiteral(text)}, ${tail})`;
+    });
+    sql = `INSERT INTO changes (${columns}) VALUES ${rows.join(', ')}`;
+  } else {
+    const json = sqliteRowsBuilder(entries, texts, now, actorOf, firstSeq)(0, entries.length);
+    sql = `INSERT INTO changes (${columns}) ${selectJsonRows(CHANGE_COLUMNS.length + 1).replace('?', () => sqliteText(json))}`;
+  }
   return { sql, changes: entries.map((e, i) => appendedChange(firstSeq + i, e, texts[i] as string, now, actorOf(e).stored)) };
 }
 

@@ -12,7 +12,7 @@ import { productLabel } from '../../../shared/domain/product-label';
 import type { Channel } from '../../../shared/schemas/channels';
 import type { Movement, MovementKind, Reservation, SettledBy, StockSnapshot } from '../../../shared/schemas/stock';
 import { actorColumns, actorFromColumns, type Actor } from '../actor';
-import { NEXT_SEQ_SQLITE, type NewChange } from '../changes/change-log';
+import { INLINE_APPEND_MAX, NEXT_SEQ_SQLITE, type NewChange } from '../changes/change-log';
 import type { Change } from '../../../shared/schemas/changes';
 import { AvailabilityTracker } from './availability-events';
 import { utcToday } from '../../../shared/domain/availability';
@@ -756,8 +756,8 @@ class Batch {
     };
     // SQLite: the append goes in the stock writes' call, one trip to SQLite's thread fewer per
     // batch. Measured on the stock bench (16 callers, 1,000 products, 2 shared cores): see the
-    // figures in the report at NEXT_SEQ_SQLITE's commit.
-    if (this.nextSeq !== null && entries.length > 0) await this.ctx.appendWith(entries, this.nextSeq, writeRows);
+    // figures in the report at NEXT_SEQ_SQLITE's commit. An import's large appends keep append.
+    if (this.nextSeq !== null && entries.length > 0 && entries.length <= INLINE_APPEND_MAX) await this.ctx.appendWith(entries, this.nextSeq, writeRows);
     else await writeRows('', await this.ctx.append(entries));
 
     const values = new Map<number, StockOutput>();

@@ -10,7 +10,7 @@
  * CPU instead of ~6.1 ms although it also writes the products' totals. PostgreSQL keeps knex's
  * multi-row SQL (and one UPDATE from json_to_recordset for the totals).
  */
-import { jsonRows, selectJsonRows, sqliteText } from '../db/json-rows';
+import { jsonRows, sqliteRowsSource, sqliteText, sqliteValues, VALUES_MAX_ROWS } from '../db/json-rows';
 import { execInTransaction } from '../db/sqlite-client';
 import { chunkRows } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
@@ -68,21 +68,25 @@ export async function writeStockRows(ctx: WriteContext, rows: StockRows, appendS
 /** `appendSql`: the batch's change-log append (WriteContext.appendWith), first, as the movements reference its rows. */
 async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string): Promise<void> {
   const statements: string[] = appendSql ? [appendSql] : [];
-  const from = <T extends object>(list: readonly T[], columns: ReadonlyArray<keyof T & string>) => selectJsonRows(columns.length).replace('?', () => sqliteText(jsonRows(list, columns)));
+  // Few rows (a group-commit batch) as VALUES literals, many (an import) as one JSON text: db/json-rows.ts.
   if (rows.levels.length > 0) {
     statements.push(
-      `INSERT INTO stock_levels (${LEVEL_COLUMNS.join(', ')}) ${from(rows.levels, LEVEL_COLUMNS)} ` +
+      `INSERT INTO stock_levels (${LEVEL_COLUMNS.join(', ')}) ${sqliteRowsSource(rows.levels, LEVEL_COLUMNS)} ` +
         'ON CONFLICT (product_id, location_id) DO UPDATE SET on_hand = excluded.on_hand, committed = excluded.committed, incoming = excluded.incoming, updated_at = excluded.updated_at',
     );
   }
   if (rows.totals.length > 0) {
+    // A row whose totals are already right is not rewritten (an import writes new products with theirs).
     statements.push(
-      'UPDATE products SET total_on_hand = j.value->>1, total_committed = j.value->>2, total_incoming = j.value->>3 ' +
-        `FROM json_each(${sqliteText(jsonRows(rows.totals, TOTAL_COLUMNS))}) AS j WHERE products.id = j.value->>0 ` +
-        // A row whose totals are already right is not rewritten (an import writes new products with theirs).
-        'AND (total_on_hand IS NOT j.value->>1 OR total_committed IS NOT j.value->>2 OR total_incoming IS NOT j.value->>3)',
+      rows.totals.length <= VALUES_MAX_ROWS
+        ? 'UPDATE products SET total_on_hand = t.column2, total_committed = t.column3, total_incoming = t.column4 ' +
+            `FROM (${sqliteValues(rows.totals, TOTAL_COLUMNS)}) AS t WHERE products.id = t.column1 ` +
+            'AND (total_on_hand IS NOT t.column2 OR total_committed IS NOT t.column3 OR total_incoming IS NOT t.column4)'
+        : 'UPDATE products SET total_on_hand = j.value->>1, total_committed = j.value->>2, total_incoming = j.value->>3 ' +
+            `FROM json_each(${sqliteText(jsonRows(rows.totals, TOTAL_COLUMNS))}) AS j WHERE products.id = j.value->>0 ` +
+            'AND (total_on_hand IS NOT j.value->>1 OR total_committed IS NOT j.value->>2 OR total_incoming IS NOT j.value->>3)',
     );
   }
-  if (rows.movements.length > 0) statements.push(`INSERT INTO movements (${MOVEMENT_COLUMNS.join(', ')}) ${from(rows.movements, MOVEMENT_COLUMNS)}`);
+  if (rows.movements.length > 0) statements.push(`INSERT INTO movements (${MOVEMENT_COLUMNS.join(', ')}) ${sqliteRowsSource(rows.movements, MOVEMENT_COLUMNS)}`);
   if (statements.length > 0) await execInTransaction(ctx.trx, statements.join(';\n'));
 }
