@@ -124,6 +124,25 @@ export async function execInTransaction(trx: { client: unknown }, sql: string): 
   await new Promise<void>((resolve, reject) => connection.exec(sql, (err) => (err ? reject(err) : resolve())));
 }
 
+type AllStatement = { all(params: unknown[], cb: (err: Error | null, rows: unknown[]) => void): void };
+
+/**
+ * Runs one read on the connection of a SQLite transaction, prepared once per connection (the cache
+ * above), and answers its rows, as knex would, without knex's query builder and runner in between:
+ * for the stock engine's read of every batch, where building and compiling the query through knex
+ * took ~0.16 ms of the main thread per batch (measured: stock bench, 16 callers, load ≈ 3.6).
+ * Announced as knex announces its own.
+ */
+export async function allInTransaction<T>(trx: { client: unknown }, sql: string, bindings: unknown[]): Promise<T[]> {
+  const client = trx.client as { acquireConnection(): Promise<Connection>; emit(event: 'query', data: { sql: string; bindings: unknown[]; method: string }): void };
+  const connection = await client.acquireConnection();
+  client.emit('query', { sql, bindings: [], method: 'select' });
+  const statement = (await cacheOf(connection).get(sql)) as unknown as AllStatement;
+  return new Promise((resolve, reject) => {
+    statement.all(bindings, (err, rows) => (err ? reject(err) : resolve(rows as T[])));
+  });
+}
+
 type RunStatement = { run(params: unknown[], cb: (this: { lastID: number; changes: number }, err: Error | null) => void): void };
 
 /**

@@ -23,6 +23,7 @@ import { bool, chunkRows, chunkValues, num } from '../util/db-helpers';
 import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
 import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
 import { writeStockRows, type ProductTotals } from './stock-writes';
+import { allInTransaction } from '../db/sqlite-client';
 import type { IncomingInput, LevelRow, MovementRow, PurchaseReceiptInput, ReservationRow, StockOp, StockOutput } from './stock-ops';
 
 type ProductLite = { id: string; sku: string; title: string; allowBackorder: boolean; status: string; facts: ProductFacts };
@@ -56,6 +57,19 @@ type Plan = {
 };
 
 type Step = { kind: 'error'; error: Error } | { kind: 'value'; value: StockOutput } | { kind: 'plan'; plan: Plan } | { kind: 'same-as'; index: number };
+
+const JOINED_COLUMNS = ['p.id', 'p.sku', 'p.title', 'p.allow_backorder', 'p.status', 'p.preorder_date', 'p.buffer_stock', 's.location_id', 's.on_hand', 's.committed', 's.incoming', 's.updated_at'];
+
+/**
+ * SQLite: a batch's products with their stock rows and reorder points, by SKU or by id (the keys
+ * as one JSON array), and the change log's next sequence number, which rides along with the
+ * batch's first read so the append can go in the same call as the stock writes (write() below).
+ */
+const selectJoinedSqlite = (key: 'sku' | 'id') =>
+  `SELECT ${JOINED_COLUMNS.join(', ')}, ${reorderPointsColumn('sqlite')}, ${NEXT_SEQ_SQLITE} AS next_seq ` +
+  `FROM products AS p LEFT JOIN stock_levels AS s ON s.product_id = p.id WHERE p.${key} IN (SELECT value FROM json_each(?))`;
+const SELECT_BY_SKU_SQLITE = selectJoinedSqlite('sku');
+const SELECT_BY_ID_SQLITE = selectJoinedSqlite('id');
 
 const levelKey = (productId: string, locationId: string) => `${productId}|${locationId}`;
 
@@ -134,17 +148,20 @@ class Batch {
     for (const op of this.ops) if ('sku' in op.input) skus.add(op.input.sku);
     const productIds = new Set([...this.reservations.values()].map((r) => r.product_id));
     // Products and their stock rows in one statement: statements, not rows, bound the write rate.
-    const select = () =>
-      trx('products as p')
-        .leftJoin('stock_levels as s', 's.product_id', 'p.id')
-        .select('p.id', 'p.sku', 'p.title', 'p.allow_backorder', 'p.status', 'p.preorder_date', 'p.buffer_stock', 's.location_id', 's.on_hand', 's.committed', 's.incoming', 's.updated_at')
-        .select(trx.raw(reorderPointsColumn(this.ctx.dialect)))
-        // The change log's next number rides along with the batch's first read, so the append can
-        // go in the same call as the stock writes (write() below).
-        .modify((q) => (this.ctx.dialect === 'sqlite' ? q.select(trx.raw(`${NEXT_SEQ_SQLITE} as next_seq`)) : q));
     const rows: JoinedRow[] = [];
-    for (const chunk of chunkValues([...skus])) rows.push(...((await select().whereIn('p.sku', chunk)) as JoinedRow[]));
-    for (const chunk of chunkValues([...productIds])) rows.push(...((await select().whereIn('p.id', chunk)) as JoinedRow[]));
+    if (this.ctx.dialect === 'sqlite') {
+      // One prepared statement per key, the keys in one JSON parameter, past knex (allInTransaction).
+      if (skus.size > 0) rows.push(...(await allInTransaction<JoinedRow>(trx, SELECT_BY_SKU_SQLITE, [JSON.stringify([...skus])])));
+      if (productIds.size > 0) rows.push(...(await allInTransaction<JoinedRow>(trx, SELECT_BY_ID_SQLITE, [JSON.stringify([...productIds])])));
+    } else {
+      const select = () =>
+        trx('products as p')
+          .leftJoin('stock_levels as s', 's.product_id', 'p.id')
+          .select(...JOINED_COLUMNS)
+          .select(trx.raw(reorderPointsColumn(this.ctx.dialect)));
+      for (const chunk of chunkValues([...skus])) rows.push(...((await select().whereIn('p.sku', chunk)) as JoinedRow[]));
+      for (const chunk of chunkValues([...productIds])) rows.push(...((await select().whereIn('p.id', chunk)) as JoinedRow[]));
+    }
     const points = new Map<string, number>();
     // The first chunk's: nothing appends between the reads and write(), and appendWith checks it.
     if (rows[0]?.next_seq != null) this.nextSeq = num(rows[0].next_seq);
