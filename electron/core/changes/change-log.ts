@@ -213,7 +213,8 @@ export function inlineAppendSqlite(entries: NewChange[], firstSeq: number, now: 
   const columns = `seq, ${CHANGE_COLUMNS.join(', ')}`;
   let sql: string;
   if (entries.length <= VALUES_MAX_ROWS) {
-    // VALUES literals (db/json-rows.ts): the payload is JSON.stringify's text, stored as it is.
+    // VALUES literals (db/json-rows.ts): the payload is JSON.stringify's text, stored as it is; it
+    // never holds a NUL or a lone surrogate (JSON escapes both), so it needs no look for them.
     const at = sqliteLiteral(now);
     const tails = new Map<ActorColumns, string>();
     const rows = entries.map((e, i) => {
@@ -221,7 +222,7 @@ export function inlineAppendSqlite(entries: NewChange[], firstSeq: number, now: 
       const who = actorOf(e).columns;
       let tail = tails.get(who);
       if (tail === undefined) tails.set(who, (tail = [at, sqliteLiteral(who.actor_kind), sqliteLiteral(who.actor_id), sqliteLiteral(who.actor_name)].join(', ')));
-      return `(${firstSeq + i}, ${sqliteLiteral(e.type)}, ${sqliteLiteral(e.productId)}, ${sqliteLiteral(e.sku)}, ${sqliteLiteral(text)}, ${tail})`;
+      return `(${firstSeq + i}, ${sqliteLiteral(e.type)}, ${sqliteLiteral(e.productId)}, ${sqliteLiteral(e.sku)}, ${sqliteText(text)}, ${tail})`;
     });
     sql = `INSERT INTO changes (${columns}) VALUES ${rows.join(', ')}`;
   } else {
