@@ -18,6 +18,7 @@ import { withTempPgDatabase } from './stock';
 import { cpuWindow, ofCore, pidsWithCommandLine, type CpuShare } from './cpu-share';
 import { REDIS_SERVER, startRedis, type TestRedis } from '../tests/helpers/redis-server';
 import fs from 'node:fs';
+import type { RateResult } from './serve-rate';
 
 const TOKEN = 'bench-serve-token-0123456789abcdef';
 const PRODUCTS = 1_000;
@@ -27,6 +28,8 @@ const SSE_CLIENTS = 1_000;
 const TARGET_READS = 10_000;
 const TARGET_P99_MS = 10;
 const TARGET_SSE_MS = 250;
+/** Connections of the fixed-rate reads: at 10,000/s each sends one every 5 ms. */
+const RATE_CONNECTIONS = 50;
 
 export type ServeBenchOptions = { seconds: number };
 
@@ -121,33 +124,42 @@ type LoadResult = {
   cpuMs: number;
 };
 
-type ReadLoad = { pid: number | undefined; started: Promise<void>; result: Promise<LoadResult> };
+type ReadLoad<T> = { pid: number | undefined; started: Promise<void>; result: Promise<T> };
 
-/** The read load in a process of its own; `started` resolves when it begins (after its start-up). */
-function readLoad(port: number, token: string, seconds: number, connections: number): ReadLoad {
-  const skus = Array.from({ length: READ_SKUS }, (_, i) => sku((i * 7) % PRODUCTS)).join(',');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'serve-load.ts'), `http://127.0.0.1:${port}`, token, String(seconds), String(connections), skus], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** A load generator in a process of its own; `started` resolves when it begins (after its start-up). */
+function loadProcess<T>(script: string, args: string[]): ReadLoad<T> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   let started: () => void = () => undefined;
   const startedPromise = new Promise<void>((r) => (started = r));
-  const result = new Promise<LoadResult>((resolve, reject) => {
+  const result = new Promise<T>((resolve, reject) => {
     lines.on('line', (text) => {
-      const message = JSON.parse(text) as LoadResult | { starting: true };
-      if ('starting' in message) started();
-      else resolve(message);
+      const message = JSON.parse(text) as T | { starting: true };
+      if (typeof message === 'object' && message !== null && 'starting' in message) started();
+      else resolve(message as T);
     });
-    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`autocannon exited with ${code}`))));
+    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`${script} exited with ${code}`))));
   });
   return { pid: child.pid, started: startedPromise, result };
 }
 
+const readSkus = () => Array.from({ length: READ_SKUS }, (_, i) => sku((i * 7) % PRODUCTS)).join(',');
+
+/** autocannon's closed loop: as many reads as the server answers. */
+function readLoad(port: number, token: string, seconds: number, connections: number): ReadLoad<LoadResult> {
+  return loadProcess<LoadResult>('serve-load.ts', [`http://127.0.0.1:${port}`, token, String(seconds), String(connections), readSkus()]);
+}
+
+/** Reads offered at a fixed rate (serve-rate.ts), each timed from when it was due. */
+function rateLoad(port: number, token: string, seconds: number, rate: number, connections: number): ReadLoad<RateResult> {
+  return loadProcess<RateResult>('serve-rate.ts', [`http://127.0.0.1:${port}`, token, String(seconds), String(rate), String(connections), readSkus()]);
+}
+
 /** Where the machine's CPU went while the reads ran: the load generator's share is not the server's. */
-function printCpu(cpu: CpuShare, reads: number): void {
+function printCpu(cpu: CpuShare, reads: number, generator = 'autocannon'): void {
   const server = cpu.processes.servers;
   const perRead = server === null || server === undefined || reads === 0 ? '' : ` (${Math.round((server * 1e6) / reads)} µs of server CPU per read, writes included)`;
-  line('CPU while reading', `servers ${ofCore(server)}${perRead}; autocannon ${ofCore(cpu.processes.autocannon)}; writer ${ofCore(cpu.self)}`);
+  line('CPU while reading', `servers ${ofCore(server)}${perRead}; ${generator} ${ofCore(cpu.processes.autocannon)}; writer ${ofCore(cpu.self)}`);
   line('', `PostgreSQL (this database's backends) ${ofCore(cpu.processes.postgres)}; everything else (Redis, PostgreSQL's shared processes, other work on the machine) ${ofCore(cpu.elsewhere)}`);
   line('', `machine ${Math.round(cpu.machineBusy * 100)}% busy of ${cpu.cores} cores`);
 }
@@ -171,7 +183,7 @@ async function seed(dir: string, url: string): Promise<string> {
 
 type Scenario = { label: string; servers: number; cache: boolean; redis: boolean; writes?: false };
 
-async function readScenario(dir: string, url: string, storefront: string, scenario: Scenario, options: ServeBenchOptions & { redisUrl: string }): Promise<void> {
+async function readScenario(dir: string, url: string, storefront: string, scenario: Scenario, options: ServeBenchOptions & { redisUrl: string }): Promise<number> {
   const servers: Server[] = [];
   try {
     for (let i = 0; i < scenario.servers; i++) {
@@ -210,8 +222,43 @@ async function readScenario(dir: string, url: string, storefront: string, scenar
     }
     if (errors > 0) line('read errors', int(errors));
     printCpu(cpu, reads);
+    return reads;
   } finally {
     for (const s of servers) await stopServer(s);
+  }
+}
+
+/**
+ * The latency target at the target rate: one server with its cache, TARGET_READS reads a second
+ * offered at a steady pace (serve-rate.ts) while the writes run. The closed loop above says how
+ * many reads the server can answer; at that point each request queues behind the other
+ * connections' and its latency says more about the load generator than about the server.
+ */
+async function rateScenario(dir: string, url: string, storefront: string, options: ServeBenchOptions): Promise<RateResult> {
+  const server = await startServer(path.join(dir, 'fixed-rate'), url, true);
+  try {
+    const writes = steadyWrites([server.port], WRITES_PER_SECOND);
+    await new Promise((r) => setTimeout(r, 1000));
+    const run = rateLoad(server.port, storefront, options.seconds, TARGET_READS, RATE_CONNECTIONS);
+    await run.started;
+    const database = new URL(url).pathname.slice(1);
+    const window = cpuWindow({ servers: [server.child.pid as number], autocannon: [run.pid as number], postgres: pidsWithCommandLine(` ${database} `) });
+    const result = await run.result;
+    const cpu = window.end();
+    if (cpu.processes.autocannon === null || cpu.processes.autocannon === undefined) {
+      cpu.processes.autocannon = result.cpuMs / 1000 / cpu.seconds;
+      cpu.elsewhere = Math.max(0, cpu.elsewhere - cpu.processes.autocannon);
+    }
+    const w = await writes.stop();
+    console.log(`\n  one server, cache in process, ${int(TARGET_READS)} reads/s offered at a steady pace (cache: ${server.cache})`);
+    line('availability reads/s answered', `${int(result.perSecond)} of ${int(result.offered)} offered (${int(result.sent)} sent on ${RATE_CONNECTIONS} keep-alive connections${result.unanswered > 0 ? `; ${int(result.unanswered)} UNANSWERED` : ''})`);
+    line('read latency ms (from when due)', `p50 ${ms(result.latency.p50)}  p95 ${ms(result.latency.p95)}  p99 ${ms(result.latency.p99)}  max ${ms(result.latency.max)}  (target p99 ≤ ${TARGET_P99_MS})`);
+    line('stock writes/s meanwhile', `${int(w.ok / w.seconds)} acknowledged of ${int(WRITES_PER_SECOND)} asked${w.failed > 0 ? `; ${int(w.failed)} FAILED` : ''}`);
+    if (result.non2xx > 0) line('read errors', int(result.non2xx));
+    printCpu(cpu, result.perSecond, 'load generator');
+    return result;
+  } finally {
+    await stopServer(server);
   }
 }
 
@@ -308,7 +355,21 @@ async function serveScenarios(dir: string, adminUrl: string, options: ServeBench
     } else {
       console.log('  (Redis scenarios skipped: no redis-server; install the redis-server package)');
     }
-    for (const scenario of scenarios) await readScenario(dir, url, storefront, scenario, options);
+    // STOCKFEED_BENCH_SERVE_ONLY=target runs only what the read targets are judged on.
+    const only = process.env.STOCKFEED_BENCH_SERVE_ONLY === 'target';
+    const most = new Map<string, number>();
+    for (const scenario of only ? scenarios.slice(1, 2) : scenarios) most.set(scenario.label, await readScenario(dir, url, storefront, scenario, options));
+    const fixed = await rateScenario(dir, url, storefront, options);
+    const ceiling = most.get('one server, cache in process') ?? 0;
+    const rateMet = ceiling >= TARGET_READS && fixed.perSecond >= TARGET_READS * 0.99;
+    const p99Met = fixed.latency.p99 <= TARGET_P99_MS && fixed.unanswered === 0;
+    console.log('');
+    line(
+      'target: cached reads under 500 writes/s',
+      `most answered ${int(ceiling)}/s (closed loop), ${int(fixed.perSecond)}/s kept up when offered ${int(TARGET_READS)}/s → ${rateMet ? 'MET' : 'NOT MET'}; ` +
+        `p99 at ${int(TARGET_READS)}/s ${ms(fixed.latency.p99)} ms ≤ ${TARGET_P99_MS} → ${p99Met ? 'MET' : 'NOT MET'}`,
+    );
+    if (only) return;
 
     const a = await startServer(path.join(dir, 'sse-a'), url, true, options.redisUrl);
     const b = await startServer(path.join(dir, 'sse-b'), url, true, options.redisUrl);

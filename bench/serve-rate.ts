@@ -1,0 +1,128 @@
+/**
+ * The fixed-rate read load of `npm run bench -- serve`, in a process of its own: availability
+ * reads sent at a steady rate (open loop) over keep-alive connections, each request's latency
+ * counted from the moment it was due to be sent, not from when it went out.
+ *
+ * Why not autocannon here: its closed loop (each connection waits for its answer) measures the
+ * most the server can do, and at that point every request waits behind the others: the p99 is the
+ * queue of its 50 connections, not the server's latency at a given load. Its `overallRate` sends
+ * each second's budget as fast as it can and then pauses until the next second (httpClient.js resets
+ * `reqsMadeThisSecond` once a second), which measures bursts, not a steady rate. This sends each
+ * request at its own time, pipelined on a connection whose previous answer is late, and charges a
+ * stall to every request it delayed (the correction for coordinated omission, as wrk2 does).
+ *
+ * Prints `{"starting":true}` just before the load starts, then one JSON line with the result.
+ *
+ *   tsx bench/serve-rate.ts URL TOKEN SECONDS RATE CONNECTIONS SKU,SKU,...
+ */
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { takeAnswers, type Connection } from './http-answers';
+import { summarise, type LatencySummary } from './measure';
+
+export type RateResult = {
+  offered: number;
+  sent: number;
+  completed: number;
+  /** Answers received per second of the window. */
+  perSecond: number;
+  latency: LatencySummary;
+  non2xx: number;
+  /** Requests still unanswered when the window closed (counted as late as the window allowed). */
+  unanswered: number;
+  cpuMs: number;
+};
+
+async function main(): Promise<void> {
+  const [base, token, secondsArg, rateArg, connectionsArg, skus] = process.argv.slice(2);
+  if (!base || !token || !skus) throw new Error('usage: serve-rate.ts URL TOKEN SECONDS RATE CONNECTIONS SKUS');
+  const url = new URL(base);
+  const seconds = Number(secondsArg ?? 10);
+  const rate = Number(rateArg ?? 10_000);
+  const requests = skus.split(',').map((sku) =>
+    Buffer.from(`GET /api/v1/availability/${encodeURIComponent(sku)} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${token}\r\n\r\n`, 'latin1'),
+  );
+  const latencies: number[] = [];
+  let non2xx = 0;
+  const connections: Connection[] = await Promise.all(
+    Array.from(
+      { length: Number(connectionsArg ?? 50) },
+      () =>
+        new Promise<Connection>((resolve, reject) => {
+          const socket = net.connect({ host: url.hostname, port: Number(url.port) }, () => resolve(conn));
+          socket.setNoDelay(true);
+          const conn: Connection = { socket, due: [], head: 0, buffer: Buffer.alloc(0) };
+          socket.once('error', reject);
+          socket.on('data', (chunk: Buffer) => {
+            conn.buffer = conn.buffer.length === 0 ? chunk : Buffer.concat([conn.buffer, chunk]);
+            const now = performance.now();
+            takeAnswers(conn, (status) => {
+              const due = conn.due[conn.head++] as number;
+              latencies.push(now - due);
+              if (status < 200 || status > 299) non2xx++;
+            });
+            if (conn.head > 1024) {
+              conn.due = conn.due.slice(conn.head);
+              conn.head = 0;
+            }
+          });
+        }),
+    ),
+  );
+
+  process.stdout.write(`${JSON.stringify({ starting: true })}\n`);
+  const cpu0 = process.cpuUsage();
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  const total = Math.floor(rate * seconds);
+  let sent = 0;
+  let answeredInWindow = 0;
+  // Every millisecond, whatever fell due since: a late tick sends the late requests at once, each
+  // still timed from its own due moment.
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const dueNow = Math.min(total, Math.floor(((now - start) / 1000) * rate));
+      const batches = new Map<Connection, Buffer[]>();
+      for (; sent < dueNow; sent++) {
+        const conn = connections[sent % connections.length] as Connection;
+        conn.due.push(start + (sent * 1000) / rate);
+        const list = batches.get(conn) ?? [];
+        list.push(requests[sent % requests.length] as Buffer);
+        batches.set(conn, list);
+      }
+      for (const [conn, list] of batches) conn.socket.write(list.length === 1 ? (list[0] as Buffer) : Buffer.concat(list));
+      if (now >= end) {
+        answeredInWindow = latencies.length;
+        clearInterval(timer);
+        resolve();
+      }
+    }, 1);
+  });
+  // The answers still on their way, for at most a second more.
+  const completed = () => latencies.length;
+  const waitUntil = performance.now() + 1000;
+  while (completed() < sent && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 5));
+  const finished = performance.now();
+  const unanswered = sent - completed();
+  // An unanswered request is at least as late as the wait allowed: it counts, it is not dropped.
+  for (const conn of connections) for (let i = conn.head; i < conn.due.length; i++) latencies.push(finished - (conn.due[i] as number));
+  const cpu = process.cpuUsage(cpu0);
+  for (const conn of connections) conn.socket.destroy();
+  const result: RateResult = {
+    offered: rate,
+    sent,
+    completed: sent - unanswered,
+    perSecond: answeredInWindow / seconds,
+    latency: summarise(latencies),
+    non2xx,
+    unanswered,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
