@@ -1,14 +1,14 @@
 /**
  * The stock engine's writes of a batch: its stock levels, each product's totals and its movements.
  *
- * On SQLite the three go to SQLite in one call: three statements in one `exec`, each taking its
- * rows from one JSON text (`json_each`) inlined as a string literal. Measured with 16 concurrent
- * receives per batch on 2 cores shared with other work (load 10–13): a statement costs a trip to
- * node-sqlite3's thread, 0.1–0.2 ms of the main thread whatever its size, and binding its values
- * another ~1 µs each (0.2 ms for a 16-row movement insert). A batch now makes five statements
- * (BEGIN, the read, the change-log append, this, COMMIT) instead of seven, and costs ~4.6 ms of
- * CPU instead of ~6.1 ms although it also writes the products' totals. PostgreSQL keeps knex's
- * multi-row SQL (and one UPDATE from json_to_recordset for the totals).
+ * On SQLite the three go to SQLite in one call: three statements in one `exec`, with their rows
+ * inlined (db/json-rows.ts: VALUES literals for a batch, one JSON text for an import's thousands).
+ * Measured with 16 concurrent receives per batch on 2 cores shared with other work (load 10–13):
+ * a statement costs a trip to node-sqlite3's thread, 0.1–0.2 ms of the main thread whatever its
+ * size, and binding its values another ~1 µs each (0.2 ms for a 16-row movement insert). A batch
+ * of the write queue now makes four trips: BEGIN, the read, this call (with the change-log append
+ * in front of it, WriteContext.appendWith), COMMIT. PostgreSQL keeps knex's multi-row SQL (and
+ * one UPDATE from json_to_recordset for the totals).
  */
 import { jsonRows, sqliteRowsSource, sqliteText, sqliteValues, VALUES_MAX_ROWS } from '../db/json-rows';
 import { execInTransaction } from '../db/sqlite-client';
