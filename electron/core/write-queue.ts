@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { AppError } from '../../shared/errors';
 import type { Change } from '../../shared/schemas/changes';
 import { currentActor, SYSTEM_ACTOR, withActor, withoutActor, type Actor } from './actor';
-import { appendChanges, latestSeq, type ChangeBus, type NewChange } from './changes/change-log';
+import { appendChanges, inlineAppendSqlite, latestSeq, type ChangeBus, type NewChange } from './changes/change-log';
 import { dialectOf, type Dialect } from './db/connection';
 import { isDiskFull } from './db/storage-errors';
 import { nowIso } from './util/db-helpers';
@@ -21,6 +21,14 @@ export type WriteContext = {
   actor: Actor;
   /** Appends to the change log (entries without an actor get the context's); emitted on the bus after the commit. */
   append(entries: NewChange[]): Promise<Change[]>;
+  /**
+   * SQLite only: the same append, as one statement the caller runs in the same call as its own
+   * writes (one trip to SQLite's thread fewer), the entries numbered from `nextSeq` on, which the
+   * caller read with NEXT_SEQ_SQLITE earlier in this transaction (changes/change-log.ts). `write`
+   * gets the statement and the entries with their numbers, and must run the statement; once it
+   * has, the entries are the transaction's as after `append`.
+   */
+  appendWith(entries: NewChange[], nextSeq: number, write: (appendSql: string, changes: Change[]) => Promise<void>): Promise<Change[]>;
   /**
    * Runs `apply` once the transaction has committed, before its changes reach the bus: in-memory
    * state (caches) must never get ahead of the database, even when the commit itself fails.
@@ -231,6 +239,11 @@ export class WriteQueue<Op, R> {
       // SQLite transactions begin IMMEDIATE (db/sqlite-client.ts); PostgreSQL needs the lock here.
       if (this.dialect === 'pg') await trx.raw('SELECT pg_advisory_xact_lock(?)', [WRITER_LOCK_KEY]);
       const now = nowIso();
+      const appended = async (added: Change[]): Promise<Change[]> => {
+        changes.push(...added);
+        for (const hook of this.appendHooks) await hook(trx, now, added);
+        return added;
+      };
       const ctx: WriteContext = {
         trx,
         dialect: this.dialect,
@@ -240,10 +253,17 @@ export class WriteQueue<Op, R> {
           // Under the writer lock, so nothing commits between this read and the entries below:
           // the bus uses it to tell whether another server's entries come first.
           if (this.dialect === 'pg' && position.before === null && entries.length > 0) position.before = await latestSeq(trx);
-          const added = await appendChanges(trx, entries, now, actor);
-          changes.push(...added);
-          for (const hook of this.appendHooks) await hook(trx, now, added);
-          return added;
+          return appended(await appendChanges(trx, entries, now, actor));
+        },
+        appendWith: async (entries, nextSeq, write) => {
+          if (this.dialect !== 'sqlite') throw new Error('appendWith is for SQLite; PostgreSQL appends with append');
+          // An append of this transaction since the caller's read would take these numbers: refused
+          // here, before SQLite's primary key would refuse the whole transaction.
+          const last = changes[changes.length - 1];
+          if (last && last.seq >= nextSeq) throw new Error(`the change log's next sequence number ${nextSeq} was read before entry ${last.seq} was appended`);
+          const inline = inlineAppendSqlite(entries, nextSeq, now, actor);
+          await write(inline.sql, inline.changes);
+          return appended(inline.changes);
         },
         afterCommit: (apply) => committed.push(apply),
       };

@@ -6,7 +6,8 @@
  * stored text must be JSON.stringify's, byte for byte, and the numbers the rows' own.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewChange } from '../../electron/core/changes/change-log';
+import { NEXT_SEQ_SQLITE, type NewChange } from '../../electron/core/changes/change-log';
+import { execInTransaction } from '../../electron/core/db/sqlite-client';
 import { num } from '../../electron/core/util/db-helpers';
 import type { Change } from '../../shared/schemas/changes';
 import { engines, startCore, type TestCore } from '../helpers/core';
@@ -81,6 +82,38 @@ for (const engine of engines()) {
       const row = (await core.db('changes').where({ sku: 'KEPT' }).first()) as { seq: unknown };
       expect(num(row.seq)).toBe(kept?.seq);
       expect(await core.db('changes').where({ sku: 'GONE' })).toHaveLength(0);
+    });
+
+    it.runIf(engine === 'sqlite')('stores the same rows when the append goes inline in a writer\'s own call (appendWith)', async () => {
+      const entries: NewChange[] = [
+        { type: 'product.updated', productId: 'p-1', sku: 'AWK-1', payload: AWKWARD },
+        { type: 'product.updated', productId: null, sku: "it's \u0000 \ud800", payload: { text: "O'Brien" } },
+        { type: 'stock.changed', productId: 'p-2', sku: 'S-2', payload: { list: [1, 2] } },
+      ];
+      const emitted: Change[] = [];
+      core.bus.subscribe((changes) => emitted.push(...changes));
+      const next = ((await core.db.raw(`SELECT ${NEXT_SEQ_SQLITE} AS next`)) as Array<{ next: number }>)[0]?.next as number;
+      const appended = await core.queue.exclusive((ctx) =>
+        ctx.appendWith(entries, next, async (sql, changes) => {
+          expect(changes.map((c) => c.seq)).toEqual([next, next + 1, next + 2]);
+          await execInTransaction(ctx.trx, sql);
+        }),
+      );
+      const rows = (await core.db('changes').where('seq', '>=', next).orderBy('seq')) as Array<{ seq: unknown; sku: string | null; payload: string }>;
+      expect(rows.map((r) => num(r.seq as number))).toEqual(appended.map((c) => c.seq));
+      expect(rows.map((r) => r.payload)).toEqual(entries.map((e) => JSON.stringify(e.payload)));
+      // The same SKU text as the JSON path stores (a lone surrogate as JSON decodes it).
+      const viaJson = ((await core.db.raw(`SELECT '"it''s \\u0000 \\ud800"' ->> '$' AS viaJson`)) as Array<{ viaJson: string }>)[0]?.viaJson;
+      expect(rows[1]?.sku).toBe(viaJson);
+      expect(emitted.map((c) => c.seq)).toEqual(appended.map((c) => c.seq));
+      // A number read before another append of the same transaction is refused, not reused.
+      await expect(
+        core.queue.exclusive(async (ctx) => {
+          await ctx.append([{ type: 'product.updated', productId: null, sku: 'FIRST', payload: {} }]);
+          return ctx.appendWith(entries, next + 3, async (sql) => execInTransaction(ctx.trx, sql));
+        }),
+      ).rejects.toThrow(/was read before entry/);
+      expect(await core.db('changes').where({ sku: 'FIRST' })).toHaveLength(0);
     });
   });
 }

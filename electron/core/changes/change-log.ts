@@ -5,7 +5,7 @@ import type { ParsedInput } from '../../../shared/contract';
 import type { Db } from '../util/db-helpers';
 import { MAX_ROWS_PER_INSERT, num } from '../util/db-helpers';
 import { dialectOf } from '../db/connection';
-import { selectJsonRows } from '../db/json-rows';
+import { selectJsonRows, sqliteLiteral, sqliteText, VALUES_MAX_ROWS } from '../db/json-rows';
 import { runInTransaction } from '../db/sqlite-client';
 
 export type NewChange = {
@@ -91,9 +91,17 @@ export async function appendChanges(trx: Knex.Transaction, entries: NewChange[],
   if (entries.length === 0) return [];
   // Each payload's JSON text; on SQLite filled chunk by chunk while the previous chunk is written.
   const texts: string[] = dialectOf(trx) === 'sqlite' ? new Array<string>(entries.length) : entries.map((e) => JSON.stringify(e.payload));
-  // One actor object (and one set of columns) per distinct actor, not per entry.
+  const actorOf = actorCache(actor);
+  const seqs = dialectOf(trx) === 'sqlite' ? await appendSqlite(trx, entries, texts, now, actorOf) : await appendPg(trx, entries, texts, now, actorOf);
+  return entries.map((e, i) => appendedChange(seqs[i] as number, e, texts[i] as string, now, actorOf(e).stored));
+}
+
+type ActorOf = (e: NewChange) => { columns: ActorColumns; stored: Actor | null };
+
+/** Each entry's actor (the transaction's when it names none): one object and one set of columns per distinct actor, not per entry. */
+function actorCache(actor: Actor): ActorOf {
   const actors = new Map<Actor, { columns: ActorColumns; stored: Actor | null }>();
-  const actorOf = (e: NewChange) => {
+  return (e) => {
     const who = e.actor ?? actor;
     let found = actors.get(who);
     if (!found) {
@@ -102,11 +110,7 @@ export async function appendChanges(trx: Knex.Transaction, entries: NewChange[],
     }
     return found;
   };
-  const seqs = dialectOf(trx) === 'sqlite' ? await appendSqlite(trx, entries, texts, now, actorOf) : await appendPg(trx, entries, texts, now, actorOf);
-  return entries.map((e, i) => appendedChange(seqs[i] as number, e, texts[i] as string, now, actorOf(e).stored));
 }
-
-type ActorOf = (e: NewChange) => { columns: ActorColumns };
 
 async function appendPg(trx: Knex.Transaction, entries: NewChange[], texts: string[], now: string, actorOf: ActorOf): Promise<number[]> {
   const rows = entries.map((e, i) => ({ type: e.type, product_id: e.productId, sku: e.sku, payload: texts[i], created_at: now, ...actorOf(e).columns }));
@@ -123,16 +127,14 @@ async function appendPg(trx: Knex.Transaction, entries: NewChange[], texts: stri
 }
 
 /**
- * The rows go in in the order given (the statement's ORDER BY), each taking the next sequence
- * number: `seq` is AUTOINCREMENT and nothing else writes between the rows of one statement, so a
- * chunk of n rows holds the n numbers ending at the last rowid SQLite reports, in order. That
- * spares RETURNING's row object per entry.
+ * Builds the JSON rows of an SQLite append, `[type, product_id, sku, payload, created_at, actor…]`
+ * (see APPEND_SQLITE), or with the sequence number first when `firstSeq` is given, and fills each
+ * entry's payload text into `texts` as it goes.
  */
-async function appendSqlite(trx: Knex.Transaction, entries: NewChange[], texts: string[], now: string, actorOf: ActorOf): Promise<number[]> {
-  const seqs: number[] = [];
+function sqliteRowsBuilder(entries: NewChange[], texts: string[], now: string, actorOf: ActorOf, firstSeq?: number): (start: number, end: number) => string {
   const at = JSON.stringify(now);
   const tails = new Map<ActorColumns, string>();
-  const build = (start: number, end: number): string => {
+  return (start, end) => {
     const parts: string[] = [];
     for (let j = start; j < end; j++) {
       const e = entries[j] as NewChange;
@@ -142,10 +144,22 @@ async function appendSqlite(trx: Knex.Transaction, entries: NewChange[], texts: 
       if (tail === undefined) tails.set(columns, (tail = `,${at},${JSON.stringify([columns.actor_kind, columns.actor_id, columns.actor_name]).slice(1)}`));
       // An object or array goes in as itself (see APPEND_SQLITE); anything else as the string it is stored as.
       const payload = text.startsWith('{') || text.startsWith('[') ? text : JSON.stringify(text);
-      parts.push(`[${JSON.stringify(e.type)},${JSON.stringify(e.productId)},${JSON.stringify(e.sku)},${payload}${tail}`);
+      const head = firstSeq === undefined ? '[' : `[${firstSeq + j},`;
+      parts.push(`${head}${JSON.stringify(e.type)},${JSON.stringify(e.productId)},${JSON.stringify(e.sku)},${payload}${tail}`);
     }
     return `[${parts.join(',')}]`;
   };
+}
+
+/**
+ * The rows go in in the order given (the statement's ORDER BY), each taking the next sequence
+ * number: `seq` is AUTOINCREMENT and nothing else writes between the rows of one statement, so a
+ * chunk of n rows holds the n numbers ending at the last rowid SQLite reports, in order. That
+ * spares RETURNING's row object per entry.
+ */
+async function appendSqlite(trx: Knex.Transaction, entries: NewChange[], texts: string[], now: string, actorOf: ActorOf): Promise<number[]> {
+  const seqs: number[] = [];
+  const build = sqliteRowsBuilder(entries, texts, now, actorOf);
   const numbers = ({ lastID, changes }: { lastID: number; changes: number }, expected: number) => {
     if (changes !== expected) throw new Error(`the change log took ${changes} of ${expected} entries`);
     for (let seq = lastID - changes + 1; seq <= lastID; seq++) seqs.push(seq);
@@ -161,6 +175,61 @@ async function appendSqlite(trx: Knex.Transaction, entries: NewChange[], texts: 
   }
   if (pending) numbers(await pending.run, pending.size);
   return seqs;
+}
+
+/**
+ * SQLite: the number the change log's next entry takes, as AUTOINCREMENT would give it (one above
+ * both the highest number ever handed out and the highest row). A scalar subquery, for a read the
+ * writer makes anyway inside its transaction (the stock engine's first read): it holds the write
+ * lock from BEGIN IMMEDIATE on, so no other process can append before its commit.
+ */
+export const NEXT_SEQ_SQLITE =
+  "(max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0), coalesce((SELECT max(seq) FROM changes), 0)) + 1)";
+
+/**
+ * The most entries inlineAppendSqlite takes: one statement's worth of append's own (it would make
+ * one statement of them anyway). Larger appends (an import's) keep append's statements, built
+ * while the one before runs.
+ */
+export const INLINE_APPEND_MAX = SQLITE_APPEND_ROWS;
+
+/** An SQLite append as one statement to run with others in one call (db/sqlite-client.ts execInTransaction). */
+export type InlineAppend = { sql: string; changes: Change[] };
+
+/**
+ * The append of `entries` as one SQLite statement with their sequence numbers written out, from
+ * `firstSeq` on (read with NEXT_SEQ_SQLITE in the same transaction), for a writer that runs it in
+ * the same call as its own statements: one trip to SQLite's thread fewer per batch. The numbers
+ * stay gapless and in commit order: they are the ones AUTOINCREMENT would have given, inserting
+ * them moves sqlite_sequence as AUTOINCREMENT does, and should anything have appended since the
+ * read, the primary key refuses the statement and the transaction rolls back; nothing is skipped.
+ */
+export function inlineAppendSqlite(entries: NewChange[], firstSeq: number, now: string, actor: Actor): InlineAppend {
+  if (entries.length === 0) return { sql: '', changes: [] };
+  if (entries.length > INLINE_APPEND_MAX) throw new Error(`an inline append takes ${INLINE_APPEND_MAX} entries at most, not ${entries.length}`);
+  if (!Number.isSafeInteger(firstSeq) || firstSeq < 1) throw new Error(`the change log's next sequence number is ${firstSeq}`);
+  const texts = new Array<string>(entries.length);
+  const actorOf = actorCache(actor);
+  const columns = `seq, ${CHANGE_COLUMNS.join(', ')}`;
+  let sql: string;
+  if (entries.length <= VALUES_MAX_ROWS) {
+    // VALUES literals (db/json-rows.ts): the payload is JSON.stringify's text, stored as it is; it
+    // never holds a NUL or a lone surrogate (JSON escapes both), so it needs no look for them.
+    const at = sqliteLiteral(now);
+    const tails = new Map<ActorColumns, string>();
+    const rows = entries.map((e, i) => {
+      const text = (texts[i] = JSON.stringify(e.payload));
+      const who = actorOf(e).columns;
+      let tail = tails.get(who);
+      if (tail === undefined) tails.set(who, (tail = [at, sqliteLiteral(who.actor_kind), sqliteLiteral(who.actor_id), sqliteLiteral(who.actor_name)].join(', ')));
+      return `(${firstSeq + i}, ${sqliteLiteral(e.type)}, ${sqliteLiteral(e.productId)}, ${sqliteLiteral(e.sku)}, ${sqliteText(text)}, ${tail})`;
+    });
+    sql = `INSERT INTO changes (${columns}) VALUES ${rows.join(', ')}`;
+  } else {
+    const json = sqliteRowsBuilder(entries, texts, now, actorOf, firstSeq)(0, entries.length);
+    sql = `INSERT INTO changes (${columns}) ${selectJsonRows(CHANGE_COLUMNS.length + 1).replace('?', () => sqliteText(json))}`;
+  }
+  return { sql, changes: entries.map((e, i) => appendedChange(firstSeq + i, e, texts[i] as string, now, actorOf(e).stored)) };
 }
 
 export async function listChanges(db: Db, input: ParsedInput<'changes.list'>): Promise<{ changes: Change[]; next: number }> {

@@ -35,6 +35,9 @@ type Connection = { prepare(sql: string, cb: (err: Error | null) => void): State
 /** What knex hands `_query`: the compiled SQL and bindings, and where the answer goes. */
 type QueryObject = { sql: string; bindings?: unknown[]; method?: string; returning?: unknown; response?: unknown; context?: unknown };
 
+const ROLLBACK = /^\s*ROLLBACK\s*;?\s*$/i;
+const NO_TRANSACTION = /no transaction is active/;
+
 /** Enough for every distinct statement of a busy process (a whereIn or a multi-row insert of each size). */
 const CACHE_SIZE = 256;
 
@@ -96,7 +99,11 @@ export class SqliteImmediateClient extends ClientSqlite3 {
     const statement = await cacheOf(connection).get(obj.sql);
     return new Promise((resolve, reject) => {
       statement[call](obj.bindings ?? [], function (this: unknown, err, response) {
-        if (err) return reject(err);
+        // SQLite rolls a transaction back by itself after some errors (SQLITE_FULL, SQLITE_IOERR,
+        // SQLITE_NOMEM; seen with a full disk in the stock writes' call): the ROLLBACK that follows
+        // finds none. What it was for is done, and knex would otherwise answer the caller with this
+        // error in place of the one that caused the rollback (a full disk would not be a 507).
+        if (err && !(ROLLBACK.test(obj.sql) && NO_TRANSACTION.test(err.message))) return reject(err);
         obj.response = response;
         // knex reads lastID and changes from the statement, as from node-sqlite3's own callback.
         obj.context = this;
@@ -122,6 +129,25 @@ type ExecConnection = { exec(sql: string, cb: (err: Error | null) => void): void
 export async function execInTransaction(trx: { client: unknown }, sql: string): Promise<void> {
   const connection = (await (trx.client as { acquireConnection(): Promise<ExecConnection> }).acquireConnection()) as ExecConnection;
   await new Promise<void>((resolve, reject) => connection.exec(sql, (err) => (err ? reject(err) : resolve())));
+}
+
+type AllStatement = { all(params: unknown[], cb: (err: Error | null, rows: unknown[]) => void): void };
+
+/**
+ * Runs one read on the connection of a SQLite transaction, prepared once per connection (the cache
+ * above), and answers its rows, as knex would, without knex's query builder and runner in between:
+ * for the stock engine's read of every batch, where building and compiling the query through knex
+ * took ~0.16 ms of the main thread per batch (measured: stock bench, 16 callers, load ≈ 3.6).
+ * Announced as knex announces its own.
+ */
+export async function allInTransaction<T>(trx: { client: unknown }, sql: string, bindings: unknown[]): Promise<T[]> {
+  const client = trx.client as { acquireConnection(): Promise<Connection>; emit(event: 'query', data: { sql: string; bindings: unknown[]; method: string }): void };
+  const connection = await client.acquireConnection();
+  client.emit('query', { sql, bindings: [], method: 'select' });
+  const statement = (await cacheOf(connection).get(sql)) as unknown as AllStatement;
+  return new Promise((resolve, reject) => {
+    statement.all(bindings, (err, rows) => (err ? reject(err) : resolve(rows as T[])));
+  });
 }
 
 type RunStatement = { run(params: unknown[], cb: (this: { lastID: number; changes: number }, err: Error | null) => void): void };

@@ -1,16 +1,16 @@
 /**
  * The stock engine's writes of a batch: its stock levels, each product's totals and its movements.
  *
- * On SQLite the three go to SQLite in one call: three statements in one `exec`, each taking its
- * rows from one JSON text (`json_each`) inlined as a string literal. Measured with 16 concurrent
- * receives per batch on 2 cores shared with other work (load 10–13): a statement costs a trip to
- * node-sqlite3's thread, 0.1–0.2 ms of the main thread whatever its size, and binding its values
- * another ~1 µs each (0.2 ms for a 16-row movement insert). A batch now makes five statements
- * (BEGIN, the read, the change-log append, this, COMMIT) instead of seven, and costs ~4.6 ms of
- * CPU instead of ~6.1 ms although it also writes the products' totals. PostgreSQL keeps knex's
- * multi-row SQL (and one UPDATE from json_to_recordset for the totals).
+ * On SQLite the three go to SQLite in one call: three statements in one `exec`, with their rows
+ * inlined (db/json-rows.ts: VALUES literals for a batch, one JSON text for an import's thousands).
+ * Measured with 16 concurrent receives per batch on 2 cores shared with other work (load 10–13):
+ * a statement costs a trip to node-sqlite3's thread, 0.1–0.2 ms of the main thread whatever its
+ * size, and binding its values another ~1 µs each (0.2 ms for a 16-row movement insert). A batch
+ * of the write queue now makes four trips: BEGIN, the read, this call (with the change-log append
+ * in front of it, WriteContext.appendWith), COMMIT. PostgreSQL keeps knex's multi-row SQL (and
+ * one UPDATE from json_to_recordset for the totals).
  */
-import { jsonRows, selectJsonRows, sqliteText } from '../db/json-rows';
+import { jsonRows, sqliteRowsSource, sqliteText, sqliteValues, VALUES_MAX_ROWS } from '../db/json-rows';
 import { execInTransaction } from '../db/sqlite-client';
 import { chunkRows } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
@@ -48,8 +48,9 @@ const TOTAL_COLUMNS = ['product_id', 'total_on_hand', 'total_committed', 'total_
  * the dashboard read a column instead of summing levels per query; `check` verifies them), and its
  * movements, after the levels (in the same transaction, so nothing sees one without the other).
  */
-export async function writeStockRows(ctx: WriteContext, rows: StockRows): Promise<void> {
-  if (ctx.dialect === 'sqlite') return writeSqlite(ctx, rows);
+export async function writeStockRows(ctx: WriteContext, rows: StockRows, appendSql = ''): Promise<void> {
+  if (ctx.dialect === 'sqlite') return writeSqlite(ctx, rows, appendSql);
+  if (appendSql) throw new Error('an inline change-log append is SQLite only');
   const { trx } = ctx;
   for (const chunk of chunkRows(rows.levels)) {
     await trx('stock_levels').insert(chunk).onConflict(['product_id', 'location_id']).merge(['on_hand', 'committed', 'incoming', 'updated_at']);
@@ -64,23 +65,28 @@ export async function writeStockRows(ctx: WriteContext, rows: StockRows): Promis
   for (const chunk of chunkRows(rows.movements)) await trx('movements').insert(chunk);
 }
 
-async function writeSqlite(ctx: WriteContext, rows: StockRows): Promise<void> {
-  const statements: string[] = [];
-  const from = <T extends object>(list: readonly T[], columns: ReadonlyArray<keyof T & string>) => selectJsonRows(columns.length).replace('?', () => sqliteText(jsonRows(list, columns)));
+/** `appendSql`: the batch's change-log append (WriteContext.appendWith), first, as the movements reference its rows. */
+async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string): Promise<void> {
+  const statements: string[] = appendSql ? [appendSql] : [];
+  // Few rows (a group-commit batch) as VALUES literals, many (an import) as one JSON text: db/json-rows.ts.
   if (rows.levels.length > 0) {
     statements.push(
-      `INSERT INTO stock_levels (${LEVEL_COLUMNS.join(', ')}) ${from(rows.levels, LEVEL_COLUMNS)} ` +
+      `INSERT INTO stock_levels (${LEVEL_COLUMNS.join(', ')}) ${sqliteRowsSource(rows.levels, LEVEL_COLUMNS)} ` +
         'ON CONFLICT (product_id, location_id) DO UPDATE SET on_hand = excluded.on_hand, committed = excluded.committed, incoming = excluded.incoming, updated_at = excluded.updated_at',
     );
   }
   if (rows.totals.length > 0) {
+    // A row whose totals are already right is not rewritten (an import writes new products with theirs).
     statements.push(
-      'UPDATE products SET total_on_hand = j.value->>1, total_committed = j.value->>2, total_incoming = j.value->>3 ' +
-        `FROM json_each(${sqliteText(jsonRows(rows.totals, TOTAL_COLUMNS))}) AS j WHERE products.id = j.value->>0 ` +
-        // A row whose totals are already right is not rewritten (an import writes new products with theirs).
-        'AND (total_on_hand IS NOT j.value->>1 OR total_committed IS NOT j.value->>2 OR total_incoming IS NOT j.value->>3)',
+      rows.totals.length <= VALUES_MAX_ROWS
+        ? 'UPDATE products SET total_on_hand = t.column2, total_committed = t.column3, total_incoming = t.column4 ' +
+            `FROM (${sqliteValues(rows.totals, TOTAL_COLUMNS)}) AS t WHERE products.id = t.column1 ` +
+            'AND (total_on_hand IS NOT t.column2 OR total_committed IS NOT t.column3 OR total_incoming IS NOT t.column4)'
+        : 'UPDATE products SET total_on_hand = j.value->>1, total_committed = j.value->>2, total_incoming = j.value->>3 ' +
+            `FROM json_each(${sqliteText(jsonRows(rows.totals, TOTAL_COLUMNS))}) AS j WHERE products.id = j.value->>0 ` +
+            'AND (total_on_hand IS NOT j.value->>1 OR total_committed IS NOT j.value->>2 OR total_incoming IS NOT j.value->>3)',
     );
   }
-  if (rows.movements.length > 0) statements.push(`INSERT INTO movements (${MOVEMENT_COLUMNS.join(', ')}) ${from(rows.movements, MOVEMENT_COLUMNS)}`);
+  if (rows.movements.length > 0) statements.push(`INSERT INTO movements (${MOVEMENT_COLUMNS.join(', ')}) ${sqliteRowsSource(rows.movements, MOVEMENT_COLUMNS)}`);
   if (statements.length > 0) await execInTransaction(ctx.trx, statements.join(';\n'));
 }

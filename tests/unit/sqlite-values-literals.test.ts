@@ -1,0 +1,63 @@
+/**
+ * Issue 17 (stock speed): a group-commit batch's rows go to SQLite as VALUES literals in one
+ * `exec` text instead of one JSON literal read with json_each (db/json-rows.ts). Whatever the
+ * value, the row stored must be the one the JSON path stores: quotes, SQL, non-ASCII, emoji, and
+ * the two a plain literal cannot carry through exec (NUL, a lone surrogate), numbers and null.
+ */
+import sqlite3 from 'sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonRows, selectJsonRows, sqliteLiteral, sqliteRowsSource, sqliteText, sqliteValues, VALUES_MAX_ROWS, type JsonCell } from '../../electron/core/db/json-rows';
+
+const TEXTS = [
+  "O'Brien's order",
+  "x'); DROP TABLE t; --",
+  "$' $& $` $$ $1",
+  '"quoted" \\ backslash \\u0027 not an escape',
+  'Grüße, ¿qué? 日本 🙂',
+  "''''",
+  'a NUL \u0000 inside, and after it',
+  'half a pair: \ud800 and \udfff alone',
+  'line\nbreak\ttab\r\u001f',
+  '',
+];
+const NUMBERS = [0, -0, 1, -42, 9007199254740991, -9007199254740991, 1.5, 1e21];
+
+type Row = { a: JsonCell; b: JsonCell };
+
+describe('SQL literals for exec hold the same values as the JSON rows', () => {
+  let db: sqlite3.Database;
+  const exec = (sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (err) => (err ? reject(err) : resolve())));
+  const all = <T>(sql: string) => new Promise<T[]>((resolve, reject) => db.all(sql, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+  beforeAll(async () => {
+    db = new sqlite3.Database(':memory:');
+    await exec('CREATE TABLE by_values (n INTEGER PRIMARY KEY, a, b); CREATE TABLE by_json (n INTEGER PRIMARY KEY, a, b)');
+  });
+  afterAll(() => new Promise<void>((resolve) => db.close(() => resolve())));
+
+  it('stores every text, number and null as the JSON path does, through exec', async () => {
+    const rows: Row[] = [...TEXTS.map((t, i): Row => ({ a: t, b: i })), ...NUMBERS.map((x): Row => ({ a: x, b: null }))];
+    await exec(`INSERT INTO by_values (a, b) ${sqliteValues(rows, ['a', 'b'])}; SELECT 1`);
+    await exec(`INSERT INTO by_json (a, b) ${selectJsonRows(2).replace('?', () => sqliteText(jsonRows(rows, ['a', 'b'])))}`);
+    const read = (table: string) => all<Record<string, unknown>>(`SELECT n, a, typeof(a) AS ta, hex(a) AS ha, b, typeof(b) AS tb FROM ${table} ORDER BY n`);
+    const [byValues, byJson] = [await read('by_values'), await read('by_json')];
+    expect(byValues).toHaveLength(rows.length);
+    expect(byValues).toEqual(byJson);
+    // The NUL and what follows it are stored (a plain literal would end the statement there).
+    expect(byValues[6]?.a).toBe(TEXTS[6]);
+  });
+
+  it('spells plain text as a quoted literal and only the two awkward cases through JSON', () => {
+    expect(sqliteLiteral("it's")).toBe("'it''s'");
+    expect(sqliteLiteral(null)).toBe('NULL');
+    expect(sqliteLiteral(-3)).toBe('-3');
+    expect(sqliteLiteral('a\u0000b')).toBe(`('"a\\u0000b"' ->> '$')`);
+    expect(sqliteLiteral('\ud800')).toBe(`('"\\ud800"' ->> '$')`);
+    expect(() => sqliteLiteral(Number.NaN)).toThrow();
+  });
+
+  it('keeps many rows as one JSON text', () => {
+    const many = Array.from({ length: VALUES_MAX_ROWS + 1 }, (_, i): Row => ({ a: i, b: null }));
+    expect(sqliteRowsSource(many, ['a', 'b'])).toMatch(/^SELECT .* FROM json_each\('/);
+    expect(sqliteRowsSource(many.slice(1), ['a', 'b'])).toMatch(/^VALUES \(1, NULL\), /);
+  });
+});
