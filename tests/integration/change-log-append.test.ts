@@ -32,6 +32,21 @@ for (const engine of engines()) {
       await core.cleanup();
     });
 
+    it('hands out changes that read, copy and serialise like plain objects, payload included', async () => {
+      const [change] = await core.queue.exclusive((ctx) => ctx.append([{ type: 'product.updated', productId: 'p-9', sku: 'PLAIN-1', payload: { title: 'Mug', n: 2 } }]));
+      const c = change as Change;
+      expect(Object.keys(c)).toEqual(['seq', 'type', 'sku', 'productId', 'payload', 'actor', 'createdAt']);
+      expect(JSON.parse(JSON.stringify(c))).toMatchObject({ sku: 'PLAIN-1', payload: { title: 'Mug', n: 2 } });
+      const copy = { ...c };
+      expect(copy.payload).toEqual({ title: 'Mug', n: 2 });
+      expect(Object.getOwnPropertySymbols(copy)).toEqual([]);
+      expect(structuredClone(c)).toEqual({ ...c });
+      // The parsed payload is the reader's own: one object per change, kept once read; a listener may replace it.
+      expect(c.payload).toBe(c.payload);
+      c.payload = { replaced: true };
+      expect(c.payload).toEqual({ replaced: true });
+    });
+
     it('stores each payload as JSON.stringify writes it, and numbers the entries as their rows', async () => {
       const entries: NewChange[] = [
         { type: 'product.updated', productId: 'p-1', sku: 'AWK-1', payload: AWKWARD },

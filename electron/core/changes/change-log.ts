@@ -58,28 +58,41 @@ const APPEND_SQLITE = `INSERT INTO changes (${CHANGE_COLUMNS.join(', ')}) ${sele
  */
 const SQLITE_APPEND_ROWS = 2000;
 
+/** Where a just-appended change keeps its payload's stored text and, once read, the parsed payload. */
+const PAYLOAD_TEXT = Symbol('payload text');
+const PAYLOAD = Symbol('payload');
+
+type AppendedChange = Change & { [PAYLOAD_TEXT]: string; [PAYLOAD]: Record<string, unknown> | undefined };
+
+/** One getter and setter shared by every appended change (see appendedChange). */
+function readPayload(this: AppendedChange): Record<string, unknown> {
+  return (this[PAYLOAD] ??= JSON.parse(this[PAYLOAD_TEXT]) as Record<string, unknown>);
+}
+function writePayload(this: AppendedChange, value: Record<string, unknown>): void {
+  this[PAYLOAD] = value;
+}
+const PAYLOAD_ACCESSOR: PropertyDescriptor = { get: readPayload, set: writePayload, enumerable: true, configurable: true };
+
 /**
  * A change as just appended. Its payload is parsed from the stored text when first read, so it is
  * what a reader of the log gets (never the writer's own object), yet a large write (an import's
  * 300,000 entries) does not parse payloads that no listener reads (measured: 1.1 s of 100,000
  * products' import went to parsing them back).
+ *
+ * The accessor is one pair of functions for every change, the text and the parsed payload in
+ * non-enumerable slots: an object literal with its own `get payload()` made a closure pair per
+ * change and left each object in V8's dictionary mode, ≈ 715 bytes an object against ≈ 180 now
+ * (measured with 100,000 objects; a 30,000-row import's heap at the end of its writes held 88,000
+ * of them in 55 MB). JSON, Object.keys and spreads see `payload` as before; the slots are hidden.
  */
 function appendedChange(seq: number, entry: NewChange, text: string, createdAt: string, actor: Actor | null): Change {
-  let payload: Record<string, unknown> | undefined;
-  return {
-    seq,
-    type: entry.type,
-    sku: entry.sku,
-    productId: entry.productId,
-    get payload(): Record<string, unknown> {
-      return (payload ??= JSON.parse(text) as Record<string, unknown>);
-    },
-    set payload(value: Record<string, unknown>) {
-      payload = value;
-    },
-    actor,
-    createdAt,
-  };
+  const change = { seq, type: entry.type, sku: entry.sku, productId: entry.productId } as unknown as AppendedChange;
+  Object.defineProperty(change, 'payload', PAYLOAD_ACCESSOR);
+  change.actor = actor;
+  change.createdAt = createdAt;
+  Object.defineProperty(change, PAYLOAD_TEXT, { value: text, writable: true });
+  Object.defineProperty(change, PAYLOAD, { value: undefined, writable: true });
+  return change;
 }
 
 /**
