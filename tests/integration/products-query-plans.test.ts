@@ -74,4 +74,21 @@ describe('query plans of the Products screen on SQLite', () => {
     expect(found).toContain('USING COVERING INDEX products_status_currency_stock_index');
     expect(found).not.toContain('TEMP B-TREE');
   });
+  it("reads the dashboard overview in one pass over the index, its reorder-point correction from the points outwards", async () => {
+    const statements: Array<{ sql: string; bindings: unknown[] }> = [];
+    const listen = (q: { sql: string; bindings: unknown[] }) => statements.push(q);
+    core.db.on('query', listen);
+    try {
+      await core.call('stats.overview', {});
+    } finally {
+      core.db.off('query', listen);
+    }
+    const overview = statements.find((q) => q.sql.includes('low_stock_correction'));
+    expect(overview, 'the overview query').toBeDefined();
+    const found = ((await core.db.raw(`EXPLAIN QUERY PLAN ${overview?.sql ?? ''}`, overview?.bindings ?? [])) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
+    expect(found).toContain('SEARCH p USING COVERING INDEX products_status_currency_stock_index');
+    // One product lookup per reorder point, never a walk over every active product (120 ms at 100,000).
+    expect(found).toMatch(/SEARCH p USING INDEX sqlite_autoindex_products_1 \(id=\?\)/);
+    expect(found.match(/\b(SCAN|SEARCH) p\b/g)).toHaveLength(2);
+  });
 });

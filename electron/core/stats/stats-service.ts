@@ -45,16 +45,25 @@ export class StatsService {
       .select(db.raw('sum(case when coalesce(l.on_hand, 0) - coalesce(l.committed, 0) <= r.reorder_point then 1 else 0 end) as below'))
       .groupBy('r.product_id')
       .as('r');
-    // One pass over active products, from the index products_status_currency_stock_index (plus the
-    // few with a reorder point): each product's totals are kept with its stock levels. On hand is
-    // never negative at any location (the engine refuses it), so a product's total counts exactly
-    // its units on hand.
+    // One pass over active products, from the index products_status_currency_stock_index: each
+    // product's totals are kept with its stock levels. On hand is never negative at any location
+    // (the engine refuses it), so a product's total counts exactly its units on hand.
     const available = '(p.total_on_hand - p.total_committed)';
     const buffer = 'coalesce(p.buffer_stock, ?)';
     const shopBuffer = this.deps.shopBufferStock();
-    const belowPoint = `case when r.product_id is null then ${available} <= ${LOW_STOCK_UNITS} else r.below > 0 end`;
+    const low = (belowPoint: string) => `case when ${available} > 0 and (${available} <= ${buffer} or ${belowPoint}) then 1 else 0 end`;
+    // Low stock counts a product below its reorder point where it has one, else at LOW_STOCK_UNITS
+    // or fewer. The pass counts every product by the second rule; this correction, over the few
+    // products with a reorder point, swaps in the first. Joining the reorder points into the pass
+    // instead cost 145 of its 175 ms at 100,000 products, even with no reorder point at all.
+    // From the reorder points outwards (a LEFT JOIN keeps that order): with an inner join SQLite
+    // 3.52 chose to walk every active product and look each up in the points (120 ms at 100,000).
+    const correction = db
+      .from(points)
+      .leftJoin('products as p', (j) => j.on('p.id', '=', 'r.product_id').andOnVal('p.status', '=', 'active'))
+      .select(db.raw(`coalesce(sum((${low('r.below > 0')}) - (${low(`${available} <= ${LOW_STOCK_UNITS}`)})), 0)`, [shopBuffer, shopBuffer]))
+      .as('low_stock_correction');
     const values = (await db('products as p')
-      .leftJoin(points, 'r.product_id', 'p.id')
       .where('p.status', 'active')
       .select('p.currency')
       .select(db.raw('count(*) as active'))
@@ -63,10 +72,12 @@ export class StatsService {
       .select(db.raw('sum(case when p.total_on_hand > 0 then p.total_on_hand else 0 end) as units'))
       .select(db.raw(`sum(case when ${available} <= 0 then 1 else 0 end) as out_of_stock`))
       .select(db.raw(`sum(case when ${available} > 0 and ${available} <= ${buffer} then 1 else 0 end) as low`, [shopBuffer]))
-      .select(db.raw(`sum(case when ${available} > 0 and (${available} <= ${buffer} or ${belowPoint}) then 1 else 0 end) as low_stock`, [shopBuffer]))
+      .select(db.raw(`sum(${low(`${available} <= ${LOW_STOCK_UNITS}`)}) as low_stock`, [shopBuffer]))
       .select(db.raw('sum(p.total_incoming) as incoming_units'))
       .select(db.raw('sum(case when p.total_incoming > 0 then 1 else 0 end) as incoming_products'))
-      .groupBy('p.currency')) as Array<{ currency: string; value_minor: unknown; units: unknown } & Record<CountColumn, unknown>>;
+      // In the same statement, so both read the same moment: one figure, the same on every row.
+      .select(correction)
+      .groupBy('p.currency')) as Array<{ currency: string; value_minor: unknown; units: unknown; low_stock_correction: unknown } & Record<CountColumn, unknown>>;
     const count = (column: CountColumn) => values.reduce((sum, v) => sum + num(v[column]), 0);
 
     return {
@@ -77,7 +88,7 @@ export class StatsService {
         .map((v) => ({ currency: v.currency, value: fromMinorUnits(v.minor, v.currency), units: v.units })),
       activeProducts: count('active'),
       atOrBelowBuffer: count('low'),
-      lowStock: count('low_stock'),
+      lowStock: count('low_stock') + (values.length > 0 ? num(values[0]?.low_stock_correction) : 0),
       outOfStock: count('out_of_stock'),
       incomingUnits: count('incoming_units'),
       incomingProducts: count('incoming_products'),
