@@ -6,6 +6,7 @@
  * dashboard read the indexes of each product's totals. A plan that regresses fails here before
  * the benchmark shows it.
  */
+import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productInput, startCore, type TestCore } from '../helpers/core';
 
@@ -75,8 +76,8 @@ describe('query plans of the Products screen on SQLite', () => {
     expect(found).not.toContain('TEMP B-TREE');
   });
   it("reads the dashboard overview in one pass over the index, its reorder-point correction from the points outwards", async () => {
-    const statements: Array<{ sql: string; bindings: unknown[] }> = [];
-    const listen = (q: { sql: string; bindings: unknown[] }) => statements.push(q);
+    const statements: Array<{ sql: string; bindings: readonly Knex.RawBinding[] }> = [];
+    const listen = (q: { sql: string; bindings: readonly Knex.RawBinding[] }) => statements.push(q);
     core.db.on('query', listen);
     try {
       await core.call('stats.overview', {});
