@@ -99,7 +99,9 @@ for (const engine of engines()) {
       expect(await core.db('changes').where({ sku: 'GONE' })).toHaveLength(0);
     });
 
-    it.runIf(engine === 'sqlite')('stores the same rows when the append goes inline in a writer\'s own call (appendWith)', async () => {
+    // SQLite's own path (PostgreSQL appends with RETURNING): not registered for PostgreSQL rather than shown as skipped.
+    if (engine === 'sqlite')
+      it('stores the same rows when the append goes inline in a writer\'s own call (appendWith)', async () => {
       const entries: NewChange[] = [
         { type: 'product.updated', productId: 'p-1', sku: 'AWK-1', payload: AWKWARD },
         { type: 'product.updated', productId: null, sku: "it's \u0000 \ud800", payload: { text: "O'Brien" } },
