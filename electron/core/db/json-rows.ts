@@ -75,6 +75,16 @@ export function sqliteValues<T extends object>(rows: readonly T[], columns: Read
 }
 
 /**
+ * The rows as a table to read from in a statement run by `exec` (`FROM (…) AS t`), their columns
+ * named `column1`, `column2`, … as a VALUES list names them, whichever form carries the rows.
+ */
+export function sqliteRowsTable<T extends object>(rows: readonly T[], columns: ReadonlyArray<keyof T & string>): string {
+  if (rows.length <= VALUES_MAX_ROWS) return sqliteValues(rows, columns);
+  const named = columns.map((_, i) => `j.value->>${i} AS column${i + 1}`).join(', ');
+  return `SELECT ${named} FROM json_each(${sqliteText(jsonRows(rows, columns))}) AS j`;
+}
+
+/**
  * The rows as the source of an INSERT run by `exec`: a VALUES list when there are few, else a
  * SELECT from their JSON text (in the order given either way).
  */

@@ -10,7 +10,7 @@
  * in front of it, WriteContext.appendWith), COMMIT. PostgreSQL keeps knex's multi-row SQL (and
  * one UPDATE from json_to_recordset for the totals).
  */
-import { jsonRows, sqliteRowsSource, sqliteText, sqliteValues, VALUES_MAX_ROWS } from '../db/json-rows';
+import { sqliteRowsSource, sqliteRowsTable } from '../db/json-rows';
 import { execInTransaction } from '../db/sqlite-client';
 import { chunkRows } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
@@ -78,13 +78,9 @@ async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string
   if (rows.totals.length > 0) {
     // A row whose totals are already right is not rewritten (an import writes new products with theirs).
     statements.push(
-      rows.totals.length <= VALUES_MAX_ROWS
-        ? 'UPDATE products SET total_on_hand = t.column2, total_committed = t.column3, total_incoming = t.column4 ' +
-            `FROM (${sqliteValues(rows.totals, TOTAL_COLUMNS)}) AS t WHERE products.id = t.column1 ` +
-            'AND (total_on_hand IS NOT t.column2 OR total_committed IS NOT t.column3 OR total_incoming IS NOT t.column4)'
-        : 'UPDATE products SET total_on_hand = j.value->>1, total_committed = j.value->>2, total_incoming = j.value->>3 ' +
-            `FROM json_each(${sqliteText(jsonRows(rows.totals, TOTAL_COLUMNS))}) AS j WHERE products.id = j.value->>0 ` +
-            'AND (total_on_hand IS NOT j.value->>1 OR total_committed IS NOT j.value->>2 OR total_incoming IS NOT j.value->>3)',
+      'UPDATE products SET total_on_hand = t.column2, total_committed = t.column3, total_incoming = t.column4 ' +
+        `FROM (${sqliteRowsTable(rows.totals, TOTAL_COLUMNS)}) AS t WHERE products.id = t.column1 ` +
+        'AND (total_on_hand IS NOT t.column2 OR total_committed IS NOT t.column3 OR total_incoming IS NOT t.column4)',
     );
   }
   if (rows.movements.length > 0) statements.push(`INSERT INTO movements (${MOVEMENT_COLUMNS.join(', ')}) ${sqliteRowsSource(rows.movements, MOVEMENT_COLUMNS)}`);
