@@ -15,6 +15,8 @@ async function openSignedIn(page: Page, server: StockfeedServer): Promise<void> 
 
 /** The vertical middle of an element, to compare which items share a line. */
 async function middle(locator: Locator): Promise<number> {
+  // Rendered first: right after a navigation the header can still be mounting (seen once in CI).
+  await locator.waitFor({ state: 'visible' });
   const box = await locator.boundingBox();
   if (!box) throw new Error(`${locator.toString()} is not on screen`);
   return box.y + box.height / 2;
