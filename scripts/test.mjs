@@ -164,6 +164,56 @@ function playwrightTotals() {
   return { passed: expected + flaky, failed: unexpected + errors, skipped, note: notes.join('; ') };
 }
 
+const ansi = /\u001b\[[0-9;]*m/g;
+
+/** The first lines of an error message, without colours, for the summary. */
+function firstLines(message, count = 8) {
+  return String(message ?? '')
+    .replace(ansi, '')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '' && !/node_modules|node:internal|<anonymous>/.test(line))
+    .slice(0, count);
+}
+
+/**
+ * Each failed test with the start of its error, printed in the summary: CI keeps only the end of
+ * the output, and the full reporter output of a failure can be hundreds of lines further up.
+ */
+export function failureDigest() {
+  /** @type {Array<{ title: string; lines: string[] }>} */
+  const failures = [];
+  const vitest = readJson(vitestReport);
+  for (const file of vitest?.testResults ?? []) {
+    const rel = path.relative(root, file.name ?? '');
+    const failed = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    if (file.status === 'failed' && failed.length === 0) {
+      failures.push({ title: `vitest ${rel}`, lines: firstLines(file.message) });
+    }
+    for (const t of failed) {
+      failures.push({ title: `vitest ${rel} › ${t.fullName ?? t.title}`, lines: firstLines((t.failureMessages ?? []).join('\n')) });
+    }
+  }
+  const playwright = readJson(playwrightReport);
+  const walk = (suite, file) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected') continue;
+        const last = (t.results ?? []).at(-1);
+        const errors = last?.errors?.length ? last.errors : last?.error ? [last.error] : [];
+        failures.push({
+          title: `playwright ${spec.file ?? file}:${spec.line ?? ''} › ${spec.title}`,
+          lines: firstLines(errors.map((e) => `${e.message ?? ''}\n${e.location ? `at ${path.relative(root, e.location.file)}:${e.location.line}` : ''}`).join('\n'), 12),
+        });
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, child.file ?? file);
+  };
+  for (const suite of playwright?.suites ?? []) walk(suite, suite.file);
+  for (const error of playwright?.errors ?? []) failures.push({ title: 'playwright (outside tests)', lines: firstLines(error.message) });
+  return failures;
+}
+
 /** Whether a step was started (it may still have failed). */
 function ran(name) {
   return steps.some((s) => s.name === name && !s.note?.startsWith('not run'));
@@ -216,6 +266,15 @@ async function main() {
     console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name.padEnd(22)} ${s.seconds.toFixed(1).padStart(6)} s${s.note ? `  (${s.note})` : ''}`);
   }
   for (const line of missingServiceSummary(missingServicesFile)) console.log(line);
+  const failures = failureDigest();
+  if (failures.length > 0) {
+    console.log(`\nfailed tests (${failures.length}; the start of each error):`);
+    for (const failure of failures.slice(0, 10)) {
+      console.log(`- ${failure.title}`);
+      for (const line of failure.lines) console.log(`    ${line}`);
+    }
+    if (failures.length > 10) console.log(`  … and ${failures.length - 10} more above`);
+  }
   const testsRun = total.passed + total.failed;
   if (testsRun === 0) console.log('FAIL: no test ran');
   const ok = !interrupted && steps.every((s) => s.ok) && total.failed === 0 && testsRun > 0;
@@ -223,4 +282,5 @@ async function main() {
   process.exitCode = ok ? 0 : 1;
 }
 
-await main();
+// Run as `npm test`; importing it (a test of the summary) runs nothing.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
