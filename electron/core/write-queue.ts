@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { AppError } from '../../shared/errors';
 import type { Change } from '../../shared/schemas/changes';
 import { currentActor, SYSTEM_ACTOR, withActor, withoutActor, type Actor } from './actor';
-import { appendChanges, inlineAppendSqlite, latestSeq, type ChangeBus, type NewChange } from './changes/change-log';
+import { appendChanges, inlineAppendPg, inlineAppendSqlite, latestSeq, type ChangeBus, type InlineAppend, type NewChange } from './changes/change-log';
+import { pgTransactionBeginningWith } from './db/pg-client';
 import { dialectOf, type Dialect } from './db/connection';
 import { isDiskFull } from './db/storage-errors';
 import { nowIso } from './util/db-helpers';
@@ -22,13 +23,16 @@ export type WriteContext = {
   /** Appends to the change log (entries without an actor get the context's); emitted on the bus after the commit. */
   append(entries: NewChange[]): Promise<Change[]>;
   /**
-   * SQLite only: the same append, as one statement the caller runs in the same call as its own
-   * writes (one trip to SQLite's thread fewer), the entries numbered from `nextSeq` on, which the
-   * caller read with NEXT_SEQ_SQLITE earlier in this transaction (changes/change-log.ts). `write`
-   * gets the statement and the entries with their numbers, and must run the statement; once it
-   * has, the entries are the transaction's as after `append`.
+   * The same append, run by the caller with its own writes (changes/change-log.ts InlineAppend),
+   * the entries numbered from `nextSeq` on, which the caller read earlier in this transaction with
+   * NEXT_SEQ_SQLITE or NEXT_SEQ_PG. SQLite: one statement for the caller's call (one trip to
+   * SQLite's thread fewer). PostgreSQL: a WITH clause of the caller's one statement, whose final
+   * SELECT evaluates `finish`, which here also announces the commit (pg_notify): no round trip of
+   * its own for the append, the read of the log's newest number or the NOTIFY. `write` gets the
+   * append, with the entries and their numbers, and must run it; once it has, the entries are the
+   * transaction's as after `append`.
    */
-  appendWith(entries: NewChange[], nextSeq: number, write: (appendSql: string, changes: Change[]) => Promise<void>): Promise<Change[]>;
+  appendWith(entries: NewChange[], nextSeq: number, write: (append: InlineAppend) => Promise<void>): Promise<Change[]>;
   /**
    * Runs `apply` once the transaction has committed, before its changes reach the bus: in-memory
    * state (caches) must never get ahead of the database, even when the commit itself fails.
@@ -70,8 +74,13 @@ type Job<Op, R> =
 /** A transaction of its own on the single write path: all that most services need of the queue. */
 export type ExclusiveWriter = { exclusive<T>(run: (ctx: WriteContext) => Promise<T>): Promise<T> };
 
-/** Key for pg_advisory_xact_lock: serialises writers across processes sharing one PostgreSQL. */
+/**
+ * Key for pg_advisory_xact_lock: serialises writers across processes sharing one PostgreSQL, so a
+ * writer's reads see every earlier write (no oversell between servers) and the change log's
+ * numbers are handed out in commit order (changes/change-log.ts NEXT_SEQ_PG).
+ */
 const WRITER_LOCK_KEY = 0x5f0c_feed;
+const LOCK_SQL = `SELECT pg_advisory_xact_lock(${WRITER_LOCK_KEY})`;
 
 export type WriteQueueOptions = {
   /** Operations that share one transaction at most (group commit). */
@@ -235,10 +244,13 @@ export class WriteQueue<Op, R> {
     committed: Array<() => void>,
     position: { before: number | null },
   ): Promise<T> {
-    return this.db.transaction(async (trx) => {
-      // SQLite transactions begin IMMEDIATE (db/sqlite-client.ts); PostgreSQL needs the lock here.
-      if (this.dialect === 'pg') await trx.raw('SELECT pg_advisory_xact_lock(?)', [WRITER_LOCK_KEY]);
+    const run = async (trx: Knex.Transaction, begun: { sent: boolean }): Promise<T> => {
+      // SQLite transactions begin IMMEDIATE (db/sqlite-client.ts); PostgreSQL needs the lock here,
+      // taken in BEGIN's own round trip unless knex began some other way.
+      if (this.dialect === 'pg' && !begun.sent) await trx.raw(LOCK_SQL);
       const now = nowIso();
+      /** PostgreSQL: the newest number a statement of this transaction announced (appendWith). */
+      let announced = 0;
       const appended = async (added: Change[]): Promise<Change[]> => {
         changes.push(...added);
         for (const hook of this.appendHooks) await hook(trx, now, added);
@@ -256,23 +268,38 @@ export class WriteQueue<Op, R> {
           return appended(await appendChanges(trx, entries, now, actor));
         },
         appendWith: async (entries, nextSeq, write) => {
-          if (this.dialect !== 'sqlite') throw new Error('appendWith is for SQLite; PostgreSQL appends with append');
           // An append of this transaction since the caller's read would take these numbers: refused
-          // here, before SQLite's primary key would refuse the whole transaction.
+          // here, before the primary key would refuse the whole transaction.
           const last = changes[changes.length - 1];
           if (last && last.seq >= nextSeq) throw new Error(`the change log's next sequence number ${nextSeq} was read before entry ${last.seq} was appended`);
-          const inline = inlineAppendSqlite(entries, nextSeq, now, actor);
-          await write(inline.sql, inline.changes);
+          if (this.dialect === 'sqlite') {
+            const inline = inlineAppendSqlite(entries, nextSeq, now, actor);
+            await write(inline);
+            return appended(inline.changes);
+          }
+          const inline = inlineAppendPg(entries, nextSeq, now, actor);
+          const newest = inline.changes[inline.changes.length - 1];
+          if (inline.finish && newest) {
+            inline.finish.sql += ', pg_notify(?, ?)';
+            inline.finish.bindings.push(CHANGES_CHANNEL, String(newest.seq));
+          }
+          await write(inline);
+          // Read under the writer lock, as append's latestSeq: the newest number committed before these.
+          if (position.before === null && newest) position.before = nextSeq - 1;
+          if (newest) announced = newest.seq;
           return appended(inline.changes);
         },
         afterCommit: (apply) => committed.push(apply),
       };
       const value = await work(ctx);
-      // Delivered by PostgreSQL when (and only if) the transaction commits, to every server listening.
+      // Delivered by PostgreSQL when (and only if) the transaction commits, to every server
+      // listening; already sent when the newest entry's statement announced it (appendWith).
       const last = changes[changes.length - 1];
-      if (this.dialect === 'pg' && last) await trx.raw('SELECT pg_notify(?, ?)', [CHANGES_CHANNEL, String(last.seq)]);
+      if (this.dialect === 'pg' && last && last.seq > announced) await trx.raw('SELECT pg_notify(?, ?)', [CHANGES_CHANNEL, String(last.seq)]);
       return value;
-    });
+    };
+    if (this.dialect !== 'pg') return this.db.transaction((trx) => run(trx, { sent: false }));
+    return pgTransactionBeginningWith(this.db, LOCK_SQL, run);
   }
 
   private async runExclusive(job: Extract<Job<Op, R>, { kind: 'exclusive' }>): Promise<void> {

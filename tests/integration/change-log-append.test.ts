@@ -6,7 +6,8 @@
  * stored text must be JSON.stringify's, byte for byte, and the numbers the rows' own.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NEXT_SEQ_SQLITE, type NewChange } from '../../electron/core/changes/change-log';
+import { NEXT_SEQ_PG, NEXT_SEQ_SQLITE, type InlineAppend, type NewChange } from '../../electron/core/changes/change-log';
+import type { WriteContext } from '../../electron/core/write-queue';
 import { execInTransaction } from '../../electron/core/db/sqlite-client';
 import { num } from '../../electron/core/util/db-helpers';
 import type { Change } from '../../shared/schemas/changes';
@@ -99,35 +100,61 @@ for (const engine of engines()) {
       expect(await core.db('changes').where({ sku: 'GONE' })).toHaveLength(0);
     });
 
-    // SQLite's own path (PostgreSQL appends with RETURNING): not registered for PostgreSQL rather than shown as skipped.
-    if (engine === 'sqlite')
-      it('stores the same rows when the append goes inline in a writer\'s own call (appendWith)', async () => {
+    /** Runs an inline append as a writer does: SQLite in its call, PostgreSQL as a WITH clause whose final SELECT evaluates `finish`. */
+    const runInline = async (ctx: WriteContext, append: InlineAppend): Promise<void> => {
+      if (engine === 'sqlite') return execInTransaction(ctx.trx, append.sql);
+      const finish = append.finish as NonNullable<InlineAppend['finish']>;
+      await ctx.trx.raw(`WITH appended AS (${append.sql}) SELECT ${finish.sql} WHERE (SELECT count(*) FROM appended) >= 0`, [
+        ...(append.bindings as string[]),
+        ...(finish.bindings as string[]),
+      ]);
+    };
+
+    it('stores the same rows when the append goes inline in a writer\'s own statements (appendWith)', async () => {
+      // PostgreSQL text holds no NUL (an append of one fails either way); a lone surrogate it stores as U+FFFD.
+      const odd = engine === 'sqlite' ? "it's \u0000 \ud800" : "it's \ud800";
       const entries: NewChange[] = [
         { type: 'product.updated', productId: 'p-1', sku: 'AWK-1', payload: AWKWARD },
-        { type: 'product.updated', productId: null, sku: "it's \u0000 \ud800", payload: { text: "O'Brien" } },
+        { type: 'product.updated', productId: null, sku: odd, payload: { text: "O'Brien" } },
         { type: 'stock.changed', productId: 'p-2', sku: 'S-2', payload: { list: [1, 2] } },
       ];
       const emitted: Change[] = [];
       core.bus.subscribe((changes) => emitted.push(...changes));
-      const next = ((await core.db.raw(`SELECT ${NEXT_SEQ_SQLITE} AS next`)) as Array<{ next: number }>)[0]?.next as number;
+      const readNext = async () =>
+        engine === 'sqlite'
+          ? (((await core.db.raw(`SELECT ${NEXT_SEQ_SQLITE} AS next`)) as Array<{ next: number }>)[0]?.next as number)
+          : num(((await core.db.raw(`SELECT ${NEXT_SEQ_PG} AS next`)) as { rows: Array<{ next: number }> }).rows[0]?.next as number);
+      const next = await readNext();
       const appended = await core.queue.exclusive((ctx) =>
-        ctx.appendWith(entries, next, async (sql, changes) => {
-          expect(changes.map((c) => c.seq)).toEqual([next, next + 1, next + 2]);
-          await execInTransaction(ctx.trx, sql);
+        ctx.appendWith(entries, next, async (append) => {
+          expect(append.changes.map((c) => c.seq)).toEqual([next, next + 1, next + 2]);
+          await runInline(ctx, append);
         }),
       );
       const rows = (await core.db('changes').where('seq', '>=', next).orderBy('seq')) as Array<{ seq: unknown; sku: string | null; payload: string }>;
       expect(rows.map((r) => num(r.seq as number))).toEqual(appended.map((c) => c.seq));
       expect(rows.map((r) => r.payload)).toEqual(entries.map((e) => JSON.stringify(e.payload)));
-      // The same SKU text as the JSON path stores (a lone surrogate as JSON decodes it).
-      const viaJson = ((await core.db.raw(`SELECT '"it''s \\u0000 \\ud800"' ->> '$' AS viaJson`)) as Array<{ viaJson: string }>)[0]?.viaJson;
-      expect(rows[1]?.sku).toBe(viaJson);
-      expect(emitted.map((c) => c.seq)).toEqual(appended.map((c) => c.seq));
+      if (engine === 'sqlite') {
+        // The same SKU text as the JSON path stores (a lone surrogate as JSON decodes it).
+        const viaJson = ((await core.db.raw(`SELECT '"it''s \\u0000 \\ud800"' ->> '$' AS viaJson`)) as Array<{ viaJson: string }>)[0]?.viaJson;
+        expect(rows[1]?.sku).toBe(viaJson);
+      } else {
+        // As append (a bound string) stores it.
+        const [bound] = await core.queue.exclusive((ctx) => ctx.append([{ type: 'product.updated', productId: null, sku: odd, payload: {} }]));
+        const boundRow = (await core.db('changes').where({ seq: bound?.seq }).first('sku')) as { sku: string };
+        expect(rows[1]?.sku).toBe(boundRow.sku);
+        expect(rows[1]?.sku).toBe("it's \ufffd");
+        // The seq column's own sequence went on after the inline numbers: append (which leaves the number to it) followed on.
+        expect(bound?.seq).toBe(next + 3);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+      expect(emitted.map((c) => c.seq).slice(0, 3)).toEqual(appended.map((c) => c.seq));
       // A number read before another append of the same transaction is refused, not reused.
+      const later = await readNext();
       await expect(
         core.queue.exclusive(async (ctx) => {
           await ctx.append([{ type: 'product.updated', productId: null, sku: 'FIRST', payload: {} }]);
-          return ctx.appendWith(entries, next + 3, async (sql) => execInTransaction(ctx.trx, sql));
+          return ctx.appendWith(entries, later, async (append) => runInline(ctx, append));
         }),
       ).rejects.toThrow(/was read before entry/);
       expect(await core.db('changes').where({ sku: 'FIRST' })).toHaveLength(0);

@@ -5,7 +5,7 @@ import type { ParsedInput } from '../../../shared/contract';
 import type { Db } from '../util/db-helpers';
 import { MAX_ROWS_PER_INSERT, num } from '../util/db-helpers';
 import { dialectOf } from '../db/connection';
-import { selectJsonRows, sqliteLiteral, sqliteText, VALUES_MAX_ROWS } from '../db/json-rows';
+import { pgJson, selectJsonRows, sqliteLiteral, sqliteText, VALUES_MAX_ROWS } from '../db/json-rows';
 import { runInTransaction } from '../db/sqlite-client';
 
 export type NewChange = {
@@ -206,8 +206,14 @@ export const NEXT_SEQ_SQLITE =
  */
 export const INLINE_APPEND_MAX = SQLITE_APPEND_ROWS;
 
-/** An SQLite append as one statement to run with others in one call (db/sqlite-client.ts execInTransaction). */
-export type InlineAppend = { sql: string; changes: Change[] };
+/**
+ * An append to run inside the writer's own statements, its entries numbered already. SQLite: one
+ * statement to run with others in one call (db/sqlite-client.ts execInTransaction), no bindings.
+ * PostgreSQL: an INSERT for a data-modifying WITH clause of the writer's one statement, with its
+ * bindings, and `finish`: expressions (and their bindings) that statement's final SELECT must
+ * evaluate after every WITH clause has run (inlineAppendPg).
+ */
+export type InlineAppend = { sql: string; bindings: unknown[]; finish: { sql: string; bindings: unknown[] } | null; changes: Change[] };
 
 /**
  * The append of `entries` as one SQLite statement with their sequence numbers written out, from
@@ -218,7 +224,7 @@ export type InlineAppend = { sql: string; changes: Change[] };
  * read, the primary key refuses the statement and the transaction rolls back; nothing is skipped.
  */
 export function inlineAppendSqlite(entries: NewChange[], firstSeq: number, now: string, actor: Actor): InlineAppend {
-  if (entries.length === 0) return { sql: '', changes: [] };
+  if (entries.length === 0) return { sql: '', bindings: [], finish: null, changes: [] };
   if (entries.length > INLINE_APPEND_MAX) throw new Error(`an inline append takes ${INLINE_APPEND_MAX} entries at most, not ${entries.length}`);
   if (!Number.isSafeInteger(firstSeq) || firstSeq < 1) throw new Error(`the change log's next sequence number is ${firstSeq}`);
   const texts = new Array<string>(entries.length);
@@ -242,7 +248,43 @@ export function inlineAppendSqlite(entries: NewChange[], firstSeq: number, now: 
     const json = sqliteRowsBuilder(entries, texts, now, actorOf, firstSeq)(0, entries.length);
     sql = `INSERT INTO changes (${columns}) ${selectJsonRows(CHANGE_COLUMNS.length + 1).replace('?', () => sqliteText(json))}`;
   }
-  return { sql, changes: entries.map((e, i) => appendedChange(firstSeq + i, e, texts[i] as string, now, actorOf(e).stored)) };
+  return { sql, bindings: [], finish: null, changes: entries.map((e, i) => appendedChange(firstSeq + i, e, texts[i] as string, now, actorOf(e).stored)) };
+}
+
+/**
+ * PostgreSQL: the number the change log's next entry takes, read by a writer inside its
+ * transaction after it took the writer lock (write-queue.ts): every writer of the database takes
+ * that lock before it appends, so no other server can append before this transaction commits, and
+ * the numbers stay gapless and in commit order. A scalar subquery (an index search) for a read the
+ * writer makes anyway (the stock engine's first read).
+ */
+export const NEXT_SEQ_PG = '(SELECT coalesce(max(seq), 0) + 1 FROM changes)';
+
+/**
+ * The append of `entries` on PostgreSQL for the writer's one statement (InlineAppend), numbered
+ * from `firstSeq` on (read with NEXT_SEQ_PG in the same transaction): the rows as one JSON
+ * parameter (json_populate_recordset types each field as its column, with the same errors an
+ * insert of the value would give), so the append costs no round trip of its own. `finish` moves the
+ * seq column's own sequence to the last number, for appends that leave the number to the column
+ * (appendChanges, and older servers on the same database): they go on after it, never onto a
+ * number taken here. Should anything have appended since the read, the primary key refuses the
+ * statement and the transaction rolls back; nothing is skipped.
+ */
+export function inlineAppendPg(entries: NewChange[], firstSeq: number, now: string, actor: Actor): InlineAppend {
+  if (entries.length === 0) return { sql: '', bindings: [], finish: null, changes: [] };
+  if (entries.length > INLINE_APPEND_MAX) throw new Error(`an inline append takes ${INLINE_APPEND_MAX} entries at most, not ${entries.length}`);
+  if (!Number.isSafeInteger(firstSeq) || firstSeq < 1) throw new Error(`the change log's next sequence number is ${firstSeq}`);
+  const actorOf = actorCache(actor);
+  const texts = entries.map((e) => JSON.stringify(e.payload));
+  // The payload as the string it is stored as: JSON's \u0000 inside an object would not convert to text.
+  const rows = entries.map((e, i) => ({ seq: firstSeq + i, type: e.type, product_id: e.productId, sku: e.sku, payload: texts[i], created_at: now, ...actorOf(e).columns }));
+  const columns = `seq, ${CHANGE_COLUMNS.join(', ')}`;
+  return {
+    sql: `INSERT INTO changes (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::changes, ?::json) RETURNING 1`,
+    bindings: [pgJson(rows)],
+    finish: { sql: "setval(pg_get_serial_sequence('changes', 'seq'), ?)", bindings: [firstSeq + entries.length - 1] },
+    changes: entries.map((e, i) => appendedChange(firstSeq + i, e, texts[i] as string, now, actorOf(e).stored)),
+  };
 }
 
 export async function listChanges(db: Db, input: ParsedInput<'changes.list'>): Promise<{ changes: Change[]; next: number }> {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { PgBeginWithClient } from './pg-client';
 import { SqliteImmediateClient } from './sqlite-client';
 import { WRITER_PRAGMAS } from './wal-checkpointer';
 
@@ -58,7 +59,8 @@ const knexLog = {
 export function createKnex(config: DbConfig): Knex {
   if (config.kind === 'pg') {
     return knexFactory({
-      client: 'pg',
+      // knex's client, whose transactions can take the writer lock in BEGIN's round trip (pg-client.ts).
+      client: PgBeginWithClient as unknown as typeof Knex.Client,
       connection: config.url,
       pool: {
         min: 0,

@@ -91,3 +91,15 @@ export function sqliteRowsTable<T extends object>(rows: readonly T[], columns: R
 export function sqliteRowsSource<T extends object>(rows: readonly T[], columns: ReadonlyArray<keyof T & string>): string {
   return rows.length <= VALUES_MAX_ROWS ? sqliteValues(rows, columns) : selectJsonRows(columns.length).replace('?', () => sqliteText(jsonRows(rows, columns)));
 }
+
+/**
+ * A JSON parameter for PostgreSQL (json_populate_recordset, json_to_recordset). JSON.stringify
+ * writes a lone surrogate as an escape (`\ud800`), which PostgreSQL refuses to turn into text; as
+ * a bound string it went in as U+FFFD (node encodes it so), and it does here too. JSON.stringify
+ * never escapes a whole pair, so every such escape (one not itself an escaped backslash) is one.
+ */
+export function pgJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (!json.includes('\\ud')) return json;
+  return json.replace(/(\\+)ud[89a-f][0-9a-f]{2}/g, (escape, slashes: string) => (slashes.length % 2 === 1 ? `${slashes.slice(1)}\ufffd` : escape));
+}

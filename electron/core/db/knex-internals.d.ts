@@ -15,3 +15,20 @@ declare module 'knex/lib/dialects/sqlite3/execution/sqlite-transaction.js' {
     query(conn: unknown, sql: string): Promise<unknown>;
   }
 }
+
+declare module 'knex/lib/dialects/postgres/index.js' {
+  export default class ClientPG {
+    constructor(config: unknown);
+    transaction(...args: unknown[]): unknown;
+  }
+}
+
+declare module 'knex/lib/dialects/postgres/execution/pg-transaction.js' {
+  export default class TransactionPG {
+    constructor(client: unknown, container: unknown, config?: unknown, outerTx?: unknown);
+    begin(conn: unknown): Promise<unknown>;
+    query(conn: unknown, sql: string): Promise<unknown>;
+    isolationLevel?: string;
+    readOnly?: boolean;
+  }
+}

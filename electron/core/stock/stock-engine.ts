@@ -12,7 +12,7 @@ import { productLabel } from '../../../shared/domain/product-label';
 import type { Channel } from '../../../shared/schemas/channels';
 import type { Movement, MovementKind, Reservation, SettledBy, StockSnapshot } from '../../../shared/schemas/stock';
 import { actorColumns, actorFromColumns, type Actor } from '../actor';
-import { INLINE_APPEND_MAX, NEXT_SEQ_SQLITE, type NewChange } from '../changes/change-log';
+import { INLINE_APPEND_MAX, NEXT_SEQ_PG, NEXT_SEQ_SQLITE, type InlineAppend, type NewChange } from '../changes/change-log';
 import type { Change } from '../../../shared/schemas/changes';
 import { AvailabilityTracker } from './availability-events';
 import { utcToday } from '../../../shared/domain/availability';
@@ -43,7 +43,7 @@ type JoinedRow = {
   updated_at: string | null;
   /** See reorderPointsColumn. */
   reorder_points: string | null;
-  /** SQLite: the change log's next sequence number (NEXT_SEQ_SQLITE). */
+  /** The change log's next sequence number (NEXT_SEQ_SQLITE, NEXT_SEQ_PG). */
   next_seq?: number | null;
 };
 
@@ -103,7 +103,7 @@ class Batch {
   private actor: Actor;
   /** One date for the whole batch, as the availability tracker has (not a new Date per operation). */
   private readonly today = utcToday();
-  /** SQLite: the change log's next sequence number, read with the products (null: append as usual). */
+  /** The change log's next sequence number, read with the products (null: append as usual). */
   private nextSeq: number | null = null;
 
   constructor(
@@ -158,7 +158,9 @@ class Batch {
         trx('products as p')
           .leftJoin('stock_levels as s', 's.product_id', 'p.id')
           .select(...JOINED_COLUMNS)
-          .select(trx.raw(reorderPointsColumn(this.ctx.dialect)));
+          .select(trx.raw(reorderPointsColumn(this.ctx.dialect)))
+          // Under the writer lock (write-queue.ts): as on SQLite, the append goes in the write statement.
+          .select(trx.raw(`${NEXT_SEQ_PG} AS next_seq`));
       for (const chunk of chunkValues([...skus])) rows.push(...((await select().whereIn('p.sku', chunk)) as JoinedRow[]));
       for (const chunk of chunkValues([...productIds])) rows.push(...((await select().whereIn('p.id', chunk)) as JoinedRow[]));
     }
@@ -755,7 +757,7 @@ class Batch {
     // One append (one multi-row insert) for the operations' entries and their crossings.
     const entries = plans.flatMap((p) => [p.change, ...p.followUps]);
     const seqOf = new Map<Plan, number>();
-    const writeRows = async (appendSql: string, changes: Change[]): Promise<void> => {
+    const writeRows = async (append: InlineAppend | null, changes: Change[]): Promise<void> => {
       let at = 0;
       for (const plan of plans) {
         seqOf.set(plan, (changes[at] as { seq: number }).seq);
@@ -769,14 +771,15 @@ class Batch {
       const levelRows = [...this.dirtyLevels].map((k) => this.levels.get(k) as LevelRow);
       const totals = this.totalsOf(new Set(levelRows.map((l) => l.product_id)));
       const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
-      await writeStockRows(this.ctx, { levels: levelRows, totals, movements: movementRows }, appendSql);
+      await writeStockRows(this.ctx, { levels: levelRows, totals, movements: movementRows }, append);
     };
     // SQLite: the append goes in the stock writes' call, one trip to SQLite's thread fewer per
     // batch (it was 0.40 ms of SQLite's time and a hand-off each way). Measured on the stock bench
     // (16 callers, 1,000 products, 2 cores shared with other work, load ≈ 5, back to back): CPU
     // per movement 253–260 µs before, 231–247 µs after. An import's large appends keep append.
-    if (this.nextSeq !== null && entries.length > 0 && entries.length <= INLINE_APPEND_MAX) await this.ctx.appendWith(entries, this.nextSeq, writeRows);
-    else await writeRows('', await this.ctx.append(entries));
+    // PostgreSQL: the append, the stock writes and the NOTIFY in one statement (stock-writes.ts).
+    if (this.nextSeq !== null && entries.length > 0 && entries.length <= INLINE_APPEND_MAX) await this.ctx.appendWith(entries, this.nextSeq, (append) => writeRows(append, append.changes));
+    else await writeRows(null, await this.ctx.append(entries));
 
     const values = new Map<number, StockOutput>();
     const keyRows: Array<Record<string, string>> = [];

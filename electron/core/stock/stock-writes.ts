@@ -7,10 +7,19 @@
  * a statement costs a trip to node-sqlite3's thread, 0.1–0.2 ms of the main thread whatever its
  * size, and binding its values another ~1 µs each (0.2 ms for a 16-row movement insert). A batch
  * of the write queue now makes four trips: BEGIN, the read, this call (with the change-log append
- * in front of it, WriteContext.appendWith), COMMIT. PostgreSQL keeps knex's multi-row SQL (and
- * one UPDATE from json_to_recordset for the totals).
+ * in front of it, WriteContext.appendWith), COMMIT.
+ *
+ * On PostgreSQL the three and the change-log append are one statement: data-modifying WITH
+ * clauses over JSON parameters (json_populate_recordset: each field typed as its column), whose
+ * final SELECT moves the change log's sequence and announces the commit (InlineAppend.finish).
+ * A batch makes four round trips: BEGIN with the writer lock, the read, this statement, COMMIT
+ * (it made ten: BEGIN, the lock, the read, the log's newest number, the append, levels, totals,
+ * movements, NOTIFY, COMMIT). Without an inline append (an import's large one), knex's multi-row
+ * SQL as before.
  */
-import { sqliteRowsSource, sqliteRowsTable } from '../db/json-rows';
+import type { Knex } from 'knex';
+import type { InlineAppend } from '../changes/change-log';
+import { pgJson, sqliteRowsSource, sqliteRowsTable } from '../db/json-rows';
 import { execInTransaction } from '../db/sqlite-client';
 import { chunkRows } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
@@ -48,9 +57,12 @@ const TOTAL_COLUMNS = ['product_id', 'total_on_hand', 'total_committed', 'total_
  * the dashboard read a column instead of summing levels per query; `check` verifies them), and its
  * movements, after the levels (in the same transaction, so nothing sees one without the other).
  */
-export async function writeStockRows(ctx: WriteContext, rows: StockRows, appendSql = ''): Promise<void> {
-  if (ctx.dialect === 'sqlite') return writeSqlite(ctx, rows, appendSql);
-  if (appendSql) throw new Error('an inline change-log append is SQLite only');
+export async function writeStockRows(ctx: WriteContext, rows: StockRows, append: InlineAppend | null = null): Promise<void> {
+  if (ctx.dialect === 'sqlite') {
+    if (append && append.bindings.length > 0) throw new Error('an SQLite inline append has no bindings');
+    return writeSqlite(ctx, rows, append?.sql ?? '');
+  }
+  if (append?.finish) return writePgStatement(ctx, rows, append, append.finish);
   const { trx } = ctx;
   for (const chunk of chunkRows(rows.levels)) {
     await trx('stock_levels').insert(chunk).onConflict(['product_id', 'location_id']).merge(['on_hand', 'committed', 'incoming', 'updated_at']);
@@ -63,6 +75,41 @@ export async function writeStockRows(ctx: WriteContext, rows: StockRows, appendS
     );
   }
   for (const chunk of chunkRows(rows.movements)) await trx('movements').insert(chunk);
+}
+
+const TOTALS_PG =
+  'UPDATE products AS p SET total_on_hand = t.total_on_hand, total_committed = t.total_committed, total_incoming = t.total_incoming ' +
+  'FROM json_to_recordset(?::json) AS t(product_id text, total_on_hand bigint, total_committed bigint, total_incoming bigint) WHERE p.id = t.product_id RETURNING 1';
+
+/** PostgreSQL: rows of a table from one JSON parameter, each field typed as the table's column. */
+const insertFromJsonPg = (table: string, columns: readonly string[]) =>
+  `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, ?::json)`;
+
+const LEVELS_PG =
+  `${insertFromJsonPg('stock_levels', LEVEL_COLUMNS)} ` +
+  'ON CONFLICT (product_id, location_id) DO UPDATE SET on_hand = excluded.on_hand, committed = excluded.committed, incoming = excluded.incoming, updated_at = excluded.updated_at RETURNING 1';
+const MOVEMENTS_PG = `${insertFromJsonPg('movements', MOVEMENT_COLUMNS)} RETURNING 1`;
+
+/**
+ * PostgreSQL: the append, levels, totals and movements as one statement. The final SELECT's filter
+ * counts every clause's rows, so each has run before `finish` is evaluated (PostgreSQL runs the
+ * clauses nobody reads only after the final SELECT): a statement that fails leaves the change
+ * log's sequence where it was. Foreign keys are checked at the statement's end, so the movements
+ * may name entries of the append in the same statement.
+ */
+async function writePgStatement(ctx: WriteContext, rows: StockRows, append: InlineAppend, finish: NonNullable<InlineAppend['finish']>): Promise<void> {
+  const clauses: string[] = [];
+  const bindings: Knex.RawBinding[] = [];
+  const add = (name: string, sql: string, values: unknown[]) => {
+    clauses.push(`${name} AS (${sql})`);
+    bindings.push(...(values as Knex.RawBinding[]));
+  };
+  add('appended', append.sql, append.bindings);
+  if (rows.levels.length > 0) add('levels_written', LEVELS_PG, [pgJson(rows.levels)]);
+  if (rows.totals.length > 0) add('totals_written', TOTALS_PG, [pgJson(rows.totals)]);
+  if (rows.movements.length > 0) add('movements_written', MOVEMENTS_PG, [pgJson(rows.movements)]);
+  const written = clauses.map((c) => `(SELECT count(*) FROM ${c.slice(0, c.indexOf(' '))})`).join(' + ');
+  await ctx.trx.raw(`WITH ${clauses.join(', ')} SELECT ${finish.sql} WHERE ${written} >= 0`, [...bindings, ...(finish.bindings as Knex.RawBinding[])]);
 }
 
 /** `appendSql`: the batch's change-log append (WriteContext.appendWith), first, as the movements reference its rows. */
