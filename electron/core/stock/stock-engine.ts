@@ -71,6 +71,20 @@ const selectJoinedSqlite = (key: 'sku' | 'id') =>
 const SELECT_BY_SKU_SQLITE = selectJoinedSqlite('sku');
 const SELECT_BY_ID_SQLITE = selectJoinedSqlite('id');
 
+/**
+ * PostgreSQL: the same read, the keys as one array parameter, and the change log's next number
+ * (NEXT_SEQ_PG: the read runs under the writer lock, write-queue.ts). One SQL text whatever the
+ * number of keys, so it runs as a prepared statement of its connection (parsed and planned once).
+ */
+const selectJoinedPg = (key: 'sku' | 'id') => ({
+  name: `stockfeed_stock_read_${key}`,
+  sql:
+    `SELECT ${JOINED_COLUMNS.join(', ')}, ${reorderPointsColumn('pg')}, ${NEXT_SEQ_PG} AS next_seq ` +
+    `FROM products AS p LEFT JOIN stock_levels AS s ON s.product_id = p.id WHERE p.${key} = ANY(?::text[])`,
+});
+const SELECT_BY_SKU_PG = selectJoinedPg('sku');
+const SELECT_BY_ID_PG = selectJoinedPg('id');
+
 const levelKey = (productId: string, locationId: string) => `${productId}|${locationId}`;
 
 export type StockEngineDeps = SummaryContext & {
@@ -154,15 +168,10 @@ class Batch {
       if (skus.size > 0) rows.push(...(await allInTransaction<JoinedRow>(trx, SELECT_BY_SKU_SQLITE, [JSON.stringify([...skus])])));
       if (productIds.size > 0) rows.push(...(await allInTransaction<JoinedRow>(trx, SELECT_BY_ID_SQLITE, [JSON.stringify([...productIds])])));
     } else {
-      const select = () =>
-        trx('products as p')
-          .leftJoin('stock_levels as s', 's.product_id', 'p.id')
-          .select(...JOINED_COLUMNS)
-          .select(trx.raw(reorderPointsColumn(this.ctx.dialect)))
-          // Under the writer lock (write-queue.ts): as on SQLite, the append goes in the write statement.
-          .select(trx.raw(`${NEXT_SEQ_PG} AS next_seq`));
-      for (const chunk of chunkValues([...skus])) rows.push(...((await select().whereIn('p.sku', chunk)) as JoinedRow[]));
-      for (const chunk of chunkValues([...productIds])) rows.push(...((await select().whereIn('p.id', chunk)) as JoinedRow[]));
+      const select = async (query: { name: string; sql: string }, keys: string[]) =>
+        ((await trx.raw(query.sql, [keys]).options({ name: query.name })) as { rows: JoinedRow[] }).rows;
+      for (const chunk of chunkValues([...skus])) rows.push(...(await select(SELECT_BY_SKU_PG, chunk)));
+      for (const chunk of chunkValues([...productIds])) rows.push(...(await select(SELECT_BY_ID_PG, chunk)));
     }
     const points = new Map<string, number>();
     // The first chunk's: nothing appends between the reads and write(), and appendWith checks it.

@@ -109,7 +109,8 @@ async function writePgStatement(ctx: WriteContext, rows: StockRows, append: Inli
   if (rows.totals.length > 0) add('totals_written', TOTALS_PG, [pgJson(rows.totals)]);
   if (rows.movements.length > 0) add('movements_written', MOVEMENTS_PG, [pgJson(rows.movements)]);
   const written = clauses.map((c) => `(SELECT count(*) FROM ${c.slice(0, c.indexOf(' '))})`).join(' + ');
-  await ctx.trx.raw(`WITH ${clauses.join(', ')} SELECT ${finish.sql} WHERE ${written} >= 0`, [...bindings, ...(finish.bindings as Knex.RawBinding[])]);
+  const name = `stockfeed_stock_write_${rows.levels.length > 0 ? 1 : 0}${rows.totals.length > 0 ? 1 : 0}${rows.movements.length > 0 ? 1 : 0}`;
+  await ctx.trx.raw(`WITH ${clauses.join(', ')} SELECT ${finish.sql} WHERE ${written} >= 0`, [...bindings, ...(finish.bindings as Knex.RawBinding[])]).options({ name });
 }
 
 /** `appendSql`: the batch's change-log append (WriteContext.appendWith), first, as the movements reference its rows. */
