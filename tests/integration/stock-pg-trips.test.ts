@@ -26,7 +26,7 @@ const SKUS = 4;
 /** write-queue.ts WRITER_LOCK_KEY: what every writer of the database takes before it writes. */
 const WRITER_LOCK_KEY = 0x5f0c_feed;
 
-type Trip = { tx: string | undefined; text: string };
+type Trip = { tx: string | undefined; text: string; name: string | undefined };
 
 /** Every query sent to PostgreSQL by any connection of this process, with the knex transaction it ran in. */
 async function recordTrips(db: Knex): Promise<{ trips: Trip[]; stop(): void }> {
@@ -38,7 +38,7 @@ async function recordTrips(db: Knex): Promise<{ trips: Trip[]; stop(): void }> {
   const original = proto.query;
   proto.query = function (this: { __knexTxId?: string }, config: unknown, ...rest: unknown[]) {
     const text = typeof config === 'string' ? config : ((config as { text?: string } | null)?.text ?? '');
-    trips.push({ tx: this.__knexTxId, text });
+    trips.push({ tx: this.__knexTxId, text, name: typeof config === 'string' ? undefined : (config as { name?: string } | null)?.name });
     return original.call(this, config, ...rest);
   };
   return { trips, stop: () => (proto.query = original) };
@@ -82,13 +82,16 @@ describe.skipIf(skip)(titled('a stock batch on PostgreSQL', skip), () => {
     // The batch's transaction: the one that wrote the movements.
     const tx = recorder.trips.find((t) => /movements/i.test(t.text) && /insert/i.test(t.text))?.tx;
     expect(tx).toBeDefined();
-    const trips = recorder.trips.filter((t) => t.tx === tx).map((t) => t.text);
+    const batch = recorder.trips.filter((t) => t.tx === tx);
+    const trips = batch.map((t) => t.text);
     expect(trips, trips.join('\n---\n')).toHaveLength(4);
     expect(trips[0]).toMatch(/^BEGIN;\s*SELECT pg_advisory_xact_lock/i);
     expect(trips[3]).toMatch(/^COMMIT/i);
     // One batch (16 answers), one statement for the change log, levels, totals, movements and NOTIFY.
     expect(trips[2]).toMatch(/insert into changes/i);
     expect(trips[2]).toMatch(/pg_notify/i);
+    // The read and the write are prepared statements of their connection (parsed and planned once).
+    expect(batch.map((t) => t.name)).toEqual([undefined, 'stockfeed_stock_read_sku', 'stockfeed_stock_write_111', undefined]);
     const seqs = await expectWholeLog(core.db, () => core!.checkLedger());
     expect(new Set(answers.map((a) => a.seq)).size).toBe(16);
     expect(answers.every((a) => seqs.includes(a.seq))).toBe(true);
@@ -211,4 +214,48 @@ describe.skipIf(skip)(titled('a stock batch on PostgreSQL', skip), () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+  it('stores text as a bound value would: a lone surrogate in a reason as U+FFFD, an escaped backslash as itself', async () => {
+    core = await startCore('pg');
+    await core.call('products.create', productInput('TEXT-0'));
+    const reason = 'half a pair \ud800, a backslash then u: \\ud800, a pair 😀, quotes "\'"';
+    await core.call('stock.adjust', { sku: 'TEXT-0', quantity: 2, reason });
+    const stored = (await core.db('movements').first('reason')) as { reason: string };
+    // What knex stored for the same text through a bound parameter (node writes a lone surrogate as U+FFFD).
+    const bound = ((await core.db.raw('SELECT ?::text AS t', [reason])) as { rows: Array<{ t: string }> }).rows[0]?.t;
+    expect(stored.reason).toBe(bound);
+    expect(stored.reason).toBe('half a pair \ufffd, a backslash then u: \\ud800, a pair 😀, quotes "\'"');
+  });
+
+  it('answers a writer lock that could not be taken (lock_timeout) with an error, and leaves the connection in no transaction', async () => {
+    core = await startCore('pg');
+    await core.call('products.create', productInput('LOCK-0'));
+    const url = core.config.kind === 'pg' ? core.config.url : '';
+    const name = new URL(url).pathname.slice(1);
+    await core.db.raw(`ALTER DATABASE ${name} SET lock_timeout = '200ms'`);
+    const dir = tempDir();
+    // A server whose connections have the timeout, with one connection: the next write gets the same one.
+    const impatient = await openCore({ dataDir: dir, databaseUrl: url, expirySweepMs: 0, backups: { checkEveryMs: 0 } });
+    const holder = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+    const receive = (quantity: number) => impatient.handlers['stock.receive'](parseInput(contract['stock.receive'].input, { sku: 'LOCK-0', quantity }));
+    try {
+      await receive(1);
+      let release: () => void = () => undefined;
+      const held = holder.transaction(async (trx) => {
+        await trx.raw('SELECT pg_advisory_xact_lock(?)', [WRITER_LOCK_KEY]);
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      await expect(receive(2)).rejects.toThrow(/lock timeout/i);
+      release();
+      await held;
+      // Every connection of the pool is usable again: writes and reads go through, nothing of the failed one stayed.
+      await Promise.all([receive(4), receive(8)]);
+      expect((await impatient.handlers['stock.get'](parseInput(contract['stock.get'].input, { sku: 'LOCK-0' }))).onHand).toBe(13);
+      await expectWholeLog(core.db, () => core!.checkLedger());
+    } finally {
+      await holder.destroy();
+      await impatient.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

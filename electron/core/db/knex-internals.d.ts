@@ -28,6 +28,8 @@ declare module 'knex/lib/dialects/postgres/execution/pg-transaction.js' {
     constructor(client: unknown, container: unknown, config?: unknown, outerTx?: unknown);
     begin(conn: unknown): Promise<unknown>;
     query(conn: unknown, sql: string): Promise<unknown>;
+    /** The client bound to the transaction's connection, set before begin() is called. */
+    trxClient: { query(conn: unknown, sql: string): Promise<unknown> };
     isolationLevel?: string;
     readOnly?: boolean;
   }

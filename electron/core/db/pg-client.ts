@@ -23,12 +23,20 @@ class BeginWithTransaction extends TransactionPG {
     this.beginWith = (config as { beginWith?: BeginWith } | undefined)?.beginWith;
   }
 
-  override begin(conn: unknown): Promise<unknown> {
+  override async begin(conn: unknown): Promise<unknown> {
     const extra = this.beginWith;
     if (!extra || this.isolationLevel || this.readOnly) return super.begin(conn);
-    const begun = this.query(conn, `BEGIN; ${extra.sql}`);
     extra.sent = true;
-    return begun;
+    // Past knex's query(), which answers a failed BEGIN by rejecting the transaction yet still
+    // runs its body (on a connection it hands back to the pool meanwhile). If the statements fail
+    // (a lock_timeout, a cancel), the transaction is rolled back here and begin() rejects: knex
+    // then runs nothing of the body and releases a connection in no transaction.
+    try {
+      return await this.trxClient.query(conn, `BEGIN; ${extra.sql}`);
+    } catch (error) {
+      await this.trxClient.query(conn, 'ROLLBACK;').catch(() => undefined);
+      throw error;
+    }
   }
 }
 
