@@ -14,8 +14,11 @@
  * final SELECT moves the change log's sequence and announces the commit (InlineAppend.finish).
  * A batch makes four round trips: BEGIN with the writer lock, the read, this statement, COMMIT
  * (it made ten: BEGIN, the lock, the read, the log's newest number, the append, levels, totals,
- * movements, NOTIFY, COMMIT). Without an inline append (an import's large one), knex's multi-row
- * SQL as before.
+ * movements, NOTIFY, COMMIT). The read and this statement are prepared statements of their
+ * connection. Measured on the stock bench (16 callers, 2 shared cores, load 4–7, back to back):
+ * the process's CPU per movement 239–285 µs before, 155–190 µs after; with PostgreSQL's own
+ * (a private cluster, load ≈ 7) 531–575 µs before, 373–385 µs after. Without an inline append
+ * (an import's large one), knex's multi-row SQL as before.
  */
 import type { Knex } from 'knex';
 import type { InlineAppend } from '../changes/change-log';
