@@ -91,7 +91,7 @@ describe.skipIf(skip)(titled('a stock batch on PostgreSQL', skip), () => {
     expect(trips[2]).toMatch(/insert into changes/i);
     expect(trips[2]).toMatch(/pg_notify/i);
     // The read and the write are prepared statements of their connection (parsed and planned once).
-    expect(batch.map((t) => t.name)).toEqual([undefined, 'stockfeed_stock_read_sku', 'stockfeed_stock_write_111', undefined]);
+    expect(batch.map((t) => t.name)).toEqual([undefined, 'stockfeed_stock_read_sku', 'stockfeed_stock_write_01110', undefined]);
     const seqs = await expectWholeLog(core.db, () => core!.checkLedger());
     expect(new Set(answers.map((a) => a.seq)).size).toBe(16);
     expect(answers.every((a) => seqs.includes(a.seq))).toBe(true);
@@ -102,6 +102,43 @@ describe.skipIf(skip)(titled('a stock batch on PostgreSQL', skip), () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(heard.map((c) => c.seq)).toEqual(seqs.slice(seqs.length - heard.length));
     expect(heard.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it('writes reservations and idempotency keys in the same statement: five round trips with the read of stored keys, and a retried key gets the stored answer', async () => {
+    core = await startCore('pg');
+    for (let i = 0; i < SKUS; i++) await core.call('products.create', productInput(`KEY-${i}`));
+    await Promise.all(Array.from({ length: SKUS }, (_, i) => core!.call('stock.receive', { sku: `KEY-${i}`, quantity: 50 })));
+    const recorder = await recordTrips(core.db);
+    let answers;
+    try {
+      answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => core!.call('reservations.create', { sku: `KEY-${i % SKUS}`, quantity: 2, reference: `order-${i}`, idempotencyKey: `key-${i}` })),
+      );
+    } finally {
+      recorder.stop();
+    }
+    const tx = recorder.trips.find((t) => /insert into reservations/i.test(t.text))?.tx;
+    expect(tx).toBeDefined();
+    const batch = recorder.trips.filter((t) => t.tx === tx);
+    // BEGIN with the lock, the products, the stored keys, the one write, COMMIT (thirteen before).
+    expect(batch.map((t) => t.text), batch.map((t) => t.text).join('\n---\n')).toHaveLength(5);
+    expect(batch[2]?.text).toMatch(/idempotency_keys/);
+    expect(batch[3]?.name).toBe('stockfeed_stock_write_11101');
+    expect(batch[3]?.text).toMatch(/insert into reservations[\s\S]*insert into idempotency_keys/i);
+    // The stored answers are the callers' own, numbers included.
+    const again = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => core!.call('reservations.create', { sku: `KEY-${i % SKUS}`, quantity: 2, reference: `order-${i}`, idempotencyKey: `key-${i}` })),
+    );
+    expect(again).toEqual(answers);
+    expect(new Set(answers.map((a) => a.seq)).size).toBe(12);
+    const committed = await Promise.all(Array.from({ length: SKUS }, (_, i) => core!.call('stock.get', { sku: `KEY-${i}` })));
+    expect(committed.map((s) => s.committed)).toEqual([6, 6, 6, 6]);
+    // Fulfilled in one batch: the reservations change status and the sales name them, in one statement.
+    const fulfilled = await Promise.all(answers.map((a) => core!.call('reservations.fulfil', { id: a.id })));
+    expect(fulfilled.every((f) => f.status === 'fulfilled')).toBe(true);
+    const after = await Promise.all(Array.from({ length: SKUS }, (_, i) => core!.call('stock.get', { sku: `KEY-${i}` })));
+    expect(after.map((s) => [s.onHand, s.committed])).toEqual(Array.from({ length: SKUS }, () => [44, 0]));
+    await expectWholeLog(core.db, () => core!.checkLedger());
   });
 
   it('keeps the numbers gapless and in commit order while a second server and an older writer append to the same database', async () => {

@@ -9,7 +9,7 @@
  * of the write queue now makes four trips: BEGIN, the read, this call (with the change-log append
  * in front of it, WriteContext.appendWith), COMMIT.
  *
- * On PostgreSQL the three and the change-log append are one statement: data-modifying WITH
+ * On PostgreSQL the three, the change-log append, the reservations and the idempotency keys are one statement: data-modifying WITH
  * clauses over JSON parameters (json_populate_recordset: each field typed as its column), whose
  * final SELECT moves the change log's sequence and announces the commit (InlineAppend.finish).
  * A batch makes four round trips: BEGIN with the writer lock, the read, this statement, COMMIT
@@ -26,12 +26,22 @@ import { pgJson, sqliteRowsSource, sqliteRowsTable } from '../db/json-rows';
 import { execInTransaction } from '../db/sqlite-client';
 import { chunkRows } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
-import type { LevelRow, MovementRow } from './stock-ops';
+import type { LevelRow, MovementRow, ReservationRow } from './stock-ops';
 
 /** A product's stock summed over its locations, as products keeps it for lists and the dashboard. */
 export type ProductTotals = { product_id: string; total_on_hand: number; total_committed: number; total_incoming: number };
 
-export type StockRows = { levels: LevelRow[]; totals: ProductTotals[]; movements: MovementRow[] };
+/** An operation's answer kept under its idempotency key (idempotency.ts). */
+export type IdempotencyKeyRow = { key: string; operation: string; request_hash: string; response: string; created_at: string };
+
+/**
+ * `reservations`: the ones the batch created or settled, written first (a movement may name one);
+ * `keys`: the operations' idempotency keys with their answers, written last.
+ */
+export type StockRows = { levels: LevelRow[]; totals: ProductTotals[]; movements: MovementRow[]; reservations?: ReservationRow[]; keys?: IdempotencyKeyRow[] };
+
+const RESERVATION_COLUMNS = ['id', 'product_id', 'location_id', 'quantity', 'reference', 'status', 'expires_at', 'created_at', 'updated_at', 'channel', 'settled_by'] as const;
+const KEY_COLUMNS = ['key', 'operation', 'request_hash', 'response', 'created_at'] as const;
 
 const LEVEL_COLUMNS = ['product_id', 'location_id', 'on_hand', 'committed', 'incoming', 'updated_at'] as const;
 const MOVEMENT_COLUMNS = [
@@ -61,11 +71,21 @@ const TOTAL_COLUMNS = ['product_id', 'total_on_hand', 'total_committed', 'total_
  * movements, after the levels (in the same transaction, so nothing sees one without the other).
  */
 export async function writeStockRows(ctx: WriteContext, rows: StockRows, append: InlineAppend | null = null): Promise<void> {
+  if (ctx.dialect === 'pg' && append?.finish) return writePgStatement(ctx, rows, append, append.finish);
+  const { trx } = ctx;
+  for (const chunk of chunkRows(rows.reservations ?? [])) {
+    await trx('reservations').insert(chunk).onConflict('id').merge(['status', 'updated_at', 'settled_by']);
+  }
+  await writeLevelsTotalsMovements(ctx, rows, append);
+  for (const chunk of chunkRows(rows.keys ?? [])) await trx('idempotency_keys').insert(chunk);
+}
+
+async function writeLevelsTotalsMovements(ctx: WriteContext, rows: StockRows, append: InlineAppend | null): Promise<void> {
   if (ctx.dialect === 'sqlite') {
     if (append && append.bindings.length > 0) throw new Error('an SQLite inline append has no bindings');
     return writeSqlite(ctx, rows, append?.sql ?? '');
   }
-  if (append?.finish) return writePgStatement(ctx, rows, append, append.finish);
+  if (append) throw new Error('a PostgreSQL inline append goes in one statement with the stock rows');
   const { trx } = ctx;
   for (const chunk of chunkRows(rows.levels)) {
     await trx('stock_levels').insert(chunk).onConflict(['product_id', 'location_id']).merge(['on_hand', 'committed', 'incoming', 'updated_at']);
@@ -92,6 +112,10 @@ const LEVELS_PG =
   `${insertFromJsonPg('stock_levels', LEVEL_COLUMNS)} ` +
   'ON CONFLICT (product_id, location_id) DO UPDATE SET on_hand = excluded.on_hand, committed = excluded.committed, incoming = excluded.incoming, updated_at = excluded.updated_at RETURNING 1';
 const MOVEMENTS_PG = `${insertFromJsonPg('movements', MOVEMENT_COLUMNS)} RETURNING 1`;
+const RESERVATIONS_PG =
+  `${insertFromJsonPg('reservations', RESERVATION_COLUMNS)} ` +
+  'ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, settled_by = excluded.settled_by RETURNING 1';
+const KEYS_PG = `${insertFromJsonPg('idempotency_keys', KEY_COLUMNS)} RETURNING 1`;
 
 /**
  * PostgreSQL: the append, levels, totals and movements as one statement. The final SELECT's filter
@@ -108,11 +132,16 @@ async function writePgStatement(ctx: WriteContext, rows: StockRows, append: Inli
     bindings.push(...(values as Knex.RawBinding[]));
   };
   add('appended', append.sql, append.bindings);
+  const reservations = rows.reservations ?? [];
+  const keys = rows.keys ?? [];
+  if (reservations.length > 0) add('reservations_written', RESERVATIONS_PG, [pgJson(reservations)]);
   if (rows.levels.length > 0) add('levels_written', LEVELS_PG, [pgJson(rows.levels)]);
   if (rows.totals.length > 0) add('totals_written', TOTALS_PG, [pgJson(rows.totals)]);
   if (rows.movements.length > 0) add('movements_written', MOVEMENTS_PG, [pgJson(rows.movements)]);
+  if (keys.length > 0) add('keys_written', KEYS_PG, [pgJson(keys)]);
   const written = clauses.map((c) => `(SELECT count(*) FROM ${c.slice(0, c.indexOf(' '))})`).join(' + ');
-  const name = `stockfeed_stock_write_${rows.levels.length > 0 ? 1 : 0}${rows.totals.length > 0 ? 1 : 0}${rows.movements.length > 0 ? 1 : 0}`;
+  // One name per SQL text: which clauses the statement has.
+  const name = `stockfeed_stock_write_${[reservations, rows.levels, rows.totals, rows.movements, keys].map((r) => (r.length > 0 ? 1 : 0)).join('')}`;
   await ctx.trx.raw(`WITH ${clauses.join(', ')} SELECT ${finish.sql} WHERE ${written} >= 0`, [...bindings, ...(finish.bindings as Knex.RawBinding[])]).options({ name });
 }
 
