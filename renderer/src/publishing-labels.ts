@@ -49,7 +49,7 @@ export const AVAILABILITY_LABELS: Record<Availability, string> = {
 
 export const OUTPUT_LABELS: Record<PublishOutput, string> = { feed: 'the feed', jsonLd: 'the JSON-LD', sitemap: 'the sitemap' };
 
-export type OverallState = { tone: 'ok' | 'busy' | 'error'; text: string };
+export type OverallState = { tone: 'ok' | 'warn' | 'busy' | 'error'; text: string };
 
 /** One sentence on where publishing stands. */
 export function overallState(status: PublishStatus): OverallState {
@@ -58,6 +58,13 @@ export function overallState(status: PublishStatus): OverallState {
   // Not `seq < latestSeq`: the log also holds changes that alter no file (settings, webhooks, the
   // `published` entry itself), so the files' sequence stays below the log's end when all is done.
   if (status.running) return { tone: 'busy', text: 'Publishing the latest changes…' };
+  // Up to date is not all well: a shop whose every product lacks an image has an empty feed, and
+  // a green "everything is published" above "0 of 6 in the feed" read as the opposite.
+  const withIssues = status.products.withIssues;
+  if (withIssues > 0) {
+    const which = withIssues === 1 ? '1 product is' : `${formatQuantity(withIssues)} products are`;
+    return { tone: 'warn', text: `Published: the files match your stock and products, but ${which} left out or published with problems. See “Left out and why” below.` };
+  }
   return { tone: 'ok', text: 'Everything is published: the files match your stock and products.' };
 }
 
