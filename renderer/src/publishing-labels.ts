@@ -68,6 +68,22 @@ export function overallState(status: PublishStatus): OverallState {
   return { tone: 'ok', text: 'Everything is published: the files match your stock and products.' };
 }
 
+/** The Dashboard card's sentence: a failed target counts too; products left out make it amber. */
+export function dashboardPublishingState(s: PublishStatus | null): OverallState {
+  if (!s) return { tone: 'error', text: 'Publishing status is not available.' };
+  const failed = s.lastError ?? s.artifacts.find((a) => a.error)?.error ?? s.targets.find((t) => t.state === 'failed')?.lastError ?? null;
+  if (failed) return { tone: 'error', text: `Needs attention: ${failed}` };
+  if (s.running) return { tone: 'busy', text: 'Publishing the latest changes…' };
+  if (s.seq === null) return { tone: 'busy', text: 'Not published yet.' };
+  // Not every change touches the files (a setting such as the shop's setup), so the published
+  // sequence may trail the newest one while everything is up to date.
+  const withIssues = s.products.withIssues;
+  if (withIssues > 0) {
+    return { tone: 'warn', text: `Up to date, but ${withIssues === 1 ? '1 product is' : `${formatQuantity(withIssues)} products are`} left out of the feed or published with problems.` };
+  }
+  return { tone: 'ok', text: 'Up to date: the published files follow every stock change.' };
+}
+
 const KB = 1024;
 export function formatBytes(bytes: number): string {
   if (bytes < KB) return `${bytes} B`;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PublishStatus } from '../../shared/schemas/publish';
-import { overallState } from '../../renderer/src/publishing-labels';
+import { dashboardPublishingState, overallState } from '../../renderer/src/publishing-labels';
 import { setShopLocale } from '../../renderer/src/shop-locale';
 
 function status(over: Partial<PublishStatus> = {}, withIssues = 0): PublishStatus {
@@ -42,5 +42,23 @@ describe('where publishing stands, in one sentence', () => {
     expect(overallState(status({ lastError: 'disk full' }, 6))).toEqual({ tone: 'error', text: 'The last publish failed: disk full' });
     expect(overallState(status({ seq: null, running: true }, 6)).tone).toBe('busy');
     expect(overallState(status({ running: true }, 6))).toEqual({ tone: 'busy', text: 'Publishing the latest changes…' });
+  });
+});
+
+describe('the Dashboard card on publishing', () => {
+  setShopLocale('en-GB');
+
+  it('is green only when up to date with nothing left out', () => {
+    expect(dashboardPublishingState(status())).toEqual({ tone: 'ok', text: 'Up to date: the published files follow every stock change.' });
+    expect(dashboardPublishingState(status({}, 2))).toEqual({
+      tone: 'warn',
+      text: 'Up to date, but 2 products are left out of the feed or published with problems.',
+    });
+  });
+
+  it('puts a failed delivery or an unknown status first', () => {
+    const failedTarget = { target: 'sftp', state: 'failed', lastError: 'connection refused' } as unknown as PublishStatus['targets'][number];
+    expect(dashboardPublishingState(status({ targets: [failedTarget] }, 2))).toEqual({ tone: 'error', text: 'Needs attention: connection refused' });
+    expect(dashboardPublishingState(null).tone).toBe('error');
   });
 });
