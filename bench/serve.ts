@@ -36,22 +36,61 @@ export type ServeBenchOptions = { seconds: number };
 const sku = (i: number) => `SERVE-${String(i).padStart(4, '0')}`;
 const here = path.dirname(new URL(import.meta.url).pathname);
 
-type Server = { port: number; cache: string; child: ChildProcess };
+type Server = {
+  port: number;
+  cache: string;
+  child: ChildProcess;
+  /** A serve-control.ts command and its answer. */
+  command(line: string): Promise<unknown>;
+  /** The CPU time the server process has used so far. */
+  cpuMicros(): Promise<number>;
+  /** The CPU time and the garbage collector's time so far. */
+  cpu(): Promise<{ cpuMicros: number; gcMicros: number }>;
+};
 
-async function startServer(dataDir: string, databaseUrl: string, cache: boolean, redisUrl = ''): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'serve-node.ts'), dataDir, databaseUrl, TOKEN, cache ? 'cache' : 'nocache', redisUrl], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const first = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  const { port, cache: state } = JSON.parse(first) as { port: number; cache: string };
-  return { port, cache: state, child };
+/** A server process (serve-node.ts by default) on an ephemeral port; `nodeArgs` go to Node itself (e.g. --cpu-prof). */
+export async function startServer(dataDir: string, databaseUrl: string, cache: boolean, redisUrl = '', nodeArgs: string[] = []): Promise<Server> {
+  return startServerProcess([...nodeArgs, '--import', 'tsx', path.join(here, 'serve-node.ts'), dataDir, databaseUrl, TOKEN, cache ? 'cache' : 'nocache', redisUrl]);
 }
 
-async function stopServer(server: Server): Promise<void> {
+/** Starts a server process that prints `{"port":N,...}` once listening and takes serve-control.ts's commands. */
+async function startServerProcess(args: string[]): Promise<Server> {
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const waiting: Array<(answer: unknown) => void> = [];
+  // Lines that are not JSON are Node's own (e.g. --trace-gc): shown, not parsed.
+  let started: ((line: string) => void) | null = null;
+  lines.on('line', (text) => {
+    if (!text.startsWith('{')) {
+      process.stderr.write(`${text}\n`);
+    } else if (started) {
+      started(text);
+      started = null;
+    } else {
+      waiting.shift()?.(JSON.parse(text));
+    }
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    started = resolve;
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  const { port, cache: state } = JSON.parse(first) as { port: number; cache?: string };
+  const command = (line: string) =>
+    new Promise<unknown>((resolve) => {
+      waiting.push(resolve);
+      child.stdin?.write(`${line}\n`);
+    });
+  const cpu = async () => (await command('cpu')) as { cpuMicros: number; gcMicros: number };
+  const cpuMicros = async () => (await cpu()).cpuMicros;
+  return { port, cache: state ?? 'none', child, command, cpuMicros, cpu };
+}
+
+/** The bare Fastify route (serve-bare.ts): the floor under a read, for reference. */
+export function startBareServer(): Promise<Server> {
+  return startServerProcess(['--import', 'tsx', path.join(here, 'serve-bare.ts')]);
+}
+
+export async function stopServer(server: Server): Promise<void> {
   if (server.child.exitCode !== null) return;
   const exited = new Promise((r) => server.child.once('exit', r));
   server.child.kill('SIGTERM');
@@ -80,7 +119,7 @@ function request(port: number, method: string, url: string, token: string, body?
 const MAX_WRITES_IN_FLIGHT = 64;
 
 /** Stock writes at a fixed rate (open loop: a slow answer does not slow the next one down, up to MAX_WRITES_IN_FLIGHT). */
-function steadyWrites(ports: number[], perSecond: number): { stop(): Promise<{ sent: number; ok: number; failed: number; seconds: number }> } {
+export function steadyWrites(ports: number[], perSecond: number): { stop(): Promise<{ sent: number; ok: number; failed: number; seconds: number }> } {
   let sent = 0;
   let ok = 0;
   let failed = 0;
@@ -146,12 +185,12 @@ function loadProcess<T>(script: string, args: string[]): ReadLoad<T> {
 const readSkus = () => Array.from({ length: READ_SKUS }, (_, i) => sku((i * 7) % PRODUCTS)).join(',');
 
 /** autocannon's closed loop: as many reads as the server answers. */
-function readLoad(port: number, token: string, seconds: number, connections: number): ReadLoad<LoadResult> {
+export function readLoad(port: number, token: string, seconds: number, connections: number): ReadLoad<LoadResult> {
   return loadProcess<LoadResult>('serve-load.ts', [`http://127.0.0.1:${port}`, token, String(seconds), String(connections), readSkus()]);
 }
 
 /** Reads offered at a fixed rate (serve-rate.ts), each timed from when it was due. */
-function rateLoad(port: number, token: string, seconds: number, rate: number, connections: number): ReadLoad<RateResult> {
+export function rateLoad(port: number, token: string, seconds: number, rate: number, connections: number): ReadLoad<RateResult> {
   return loadProcess<RateResult>('serve-rate.ts', [`http://127.0.0.1:${port}`, token, String(seconds), String(rate), String(connections), readSkus()]);
 }
 
@@ -164,7 +203,7 @@ function printCpu(cpu: CpuShare, reads: number, generator = 'autocannon'): void 
   line('', `machine ${Math.round(cpu.machineBusy * 100)}% busy of ${cpu.cores} cores`);
 }
 
-async function seed(dir: string, url: string): Promise<string> {
+export async function seed(dir: string, url: string): Promise<string> {
   const core = await openCore({ dataDir: path.join(dir, 'seed'), databaseUrl: url, expirySweepMs: 0 });
   try {
     await core.queue.exclusive(async (ctx) => {
