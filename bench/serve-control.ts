@@ -34,12 +34,13 @@ export function answerControlCommands(): void {
       session.connect();
       void session
         .post('Profiler.enable')
+        .then(() => session?.post('Profiler.setSamplingInterval', { interval: 100 }))
         .then(() => session?.post('Profiler.start'))
         .then(() => answer({ profiling: true }));
     } else if (command === 'heap-start') {
       session = new Session();
       session.connect();
-      void session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }).then(() => answer({ sampling: true }));
+      void session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: process.env.STOCKFEED_HEAP_ALL === '1', includeObjectsCollectedByMinorGC: process.env.STOCKFEED_HEAP_ALL === '1' }).then(() => answer({ sampling: true }));
     } else if (command === 'heap-stop' && argument && session) {
       const current = session;
       session = null;

@@ -86,8 +86,8 @@ async function startServerProcess(args: string[]): Promise<Server> {
 }
 
 /** The bare Fastify route (serve-bare.ts): the floor under a read, for reference. */
-export function startBareServer(): Promise<Server> {
-  return startServerProcess(['--import', 'tsx', path.join(here, 'serve-bare.ts')]);
+export function startBareServer(nodeArgs: string[] = []): Promise<Server> {
+  return startServerProcess([...nodeArgs, '--import', 'tsx', path.join(here, 'serve-bare.ts')]);
 }
 
 export async function stopServer(server: Server): Promise<void> {
