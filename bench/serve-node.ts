@@ -1,13 +1,15 @@
 /**
  * One Stockfeed server for `npm run bench -- serve`, in a process of its own (as several servers
  * behind a load balancer would be): the core and the REST API on 127.0.0.1, an ephemeral port.
- * Prints `{"port":N}` once listening; SIGTERM stops it.
+ * Prints `{"port":N}` once listening; SIGTERM stops it; takes serve-control.ts's commands on stdin
+ * (its CPU time so far, a CPU profile of a window).
  *
  *   tsx bench/serve-node.ts DATA_DIR DATABASE_URL TOKEN cache|nocache [REDIS_URL]
  */
 import { openCore } from '../electron/core/core';
 import { createApiServer } from '../electron/server/http/server';
 import { silentLogger } from '../electron/core/logger';
+import { answerControlCommands } from './serve-control';
 
 async function main(): Promise<void> {
   const [dataDir, databaseUrl, token, cache, redisUrl] = process.argv.slice(2);
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, cache: core.cache.state() })}\n`);
+  answerControlCommands();
   process.on('SIGTERM', () => {
     void app
       .close()

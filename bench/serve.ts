@@ -36,22 +36,61 @@ export type ServeBenchOptions = { seconds: number };
 const sku = (i: number) => `SERVE-${String(i).padStart(4, '0')}`;
 const here = path.dirname(new URL(import.meta.url).pathname);
 
-type Server = { port: number; cache: string; child: ChildProcess };
+type Server = {
+  port: number;
+  cache: string;
+  child: ChildProcess;
+  /** A serve-control.ts command and its answer. */
+  command(line: string): Promise<unknown>;
+  /** The CPU time the server process has used so far. */
+  cpuMicros(): Promise<number>;
+  /** The CPU time and the garbage collector's time so far. */
+  cpu(): Promise<{ cpuMicros: number; gcMicros: number }>;
+};
 
-async function startServer(dataDir: string, databaseUrl: string, cache: boolean, redisUrl = ''): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'serve-node.ts'), dataDir, databaseUrl, TOKEN, cache ? 'cache' : 'nocache', redisUrl], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const first = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  const { port, cache: state } = JSON.parse(first) as { port: number; cache: string };
-  return { port, cache: state, child };
+/** A server process (serve-node.ts by default) on an ephemeral port; `nodeArgs` go to Node itself (e.g. --cpu-prof). */
+export async function startServer(dataDir: string, databaseUrl: string, cache: boolean, redisUrl = '', nodeArgs: string[] = []): Promise<Server> {
+  return startServerProcess([...nodeArgs, '--import', 'tsx', path.join(here, 'serve-node.ts'), dataDir, databaseUrl, TOKEN, cache ? 'cache' : 'nocache', redisUrl]);
 }
 
-async function stopServer(server: Server): Promise<void> {
+/** Starts a server process that prints `{"port":N,...}` once listening and takes serve-control.ts's commands. */
+export async function startServerProcess(args: string[]): Promise<Server> {
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const waiting: Array<(answer: unknown) => void> = [];
+  // Lines that are not JSON are Node's own (e.g. --trace-gc): shown, not parsed.
+  let started: ((line: string) => void) | null = null;
+  lines.on('line', (text) => {
+    if (!text.startsWith('{')) {
+      process.stderr.write(`${text}\n`);
+    } else if (started) {
+      started(text);
+      started = null;
+    } else {
+      waiting.shift()?.(JSON.parse(text));
+    }
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    started = resolve;
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  const { port, cache: state } = JSON.parse(first) as { port: number; cache?: string };
+  const command = (line: string) =>
+    new Promise<unknown>((resolve) => {
+      waiting.push(resolve);
+      child.stdin?.write(`${line}\n`);
+    });
+  const cpu = async () => (await command('cpu')) as { cpuMicros: number; gcMicros: number };
+  const cpuMicros = async () => (await cpu()).cpuMicros;
+  return { port, cache: state ?? 'none', child, command, cpuMicros, cpu };
+}
+
+/** The bare Fastify route (serve-bare.ts): the floor under a read, for reference. */
+export function startBareServer(nodeArgs: string[] = []): Promise<Server> {
+  return startServerProcess([...nodeArgs, '--import', 'tsx', path.join(here, 'serve-bare.ts')]);
+}
+
+export async function stopServer(server: Server): Promise<void> {
   if (server.child.exitCode !== null) return;
   const exited = new Promise((r) => server.child.once('exit', r));
   server.child.kill('SIGTERM');
@@ -80,7 +119,7 @@ function request(port: number, method: string, url: string, token: string, body?
 const MAX_WRITES_IN_FLIGHT = 64;
 
 /** Stock writes at a fixed rate (open loop: a slow answer does not slow the next one down, up to MAX_WRITES_IN_FLIGHT). */
-function steadyWrites(ports: number[], perSecond: number): { stop(): Promise<{ sent: number; ok: number; failed: number; seconds: number }> } {
+export function steadyWrites(ports: number[], perSecond: number): { stop(): Promise<{ sent: number; ok: number; failed: number; seconds: number }> } {
   let sent = 0;
   let ok = 0;
   let failed = 0;
@@ -146,13 +185,22 @@ function loadProcess<T>(script: string, args: string[]): ReadLoad<T> {
 const readSkus = () => Array.from({ length: READ_SKUS }, (_, i) => sku((i * 7) % PRODUCTS)).join(',');
 
 /** autocannon's closed loop: as many reads as the server answers. */
-function readLoad(port: number, token: string, seconds: number, connections: number): ReadLoad<LoadResult> {
+export function readLoad(port: number, token: string, seconds: number, connections: number): ReadLoad<LoadResult> {
   return loadProcess<LoadResult>('serve-load.ts', [`http://127.0.0.1:${port}`, token, String(seconds), String(connections), readSkus()]);
 }
 
 /** Reads offered at a fixed rate (serve-rate.ts), each timed from when it was due. */
-function rateLoad(port: number, token: string, seconds: number, rate: number, connections: number): ReadLoad<RateResult> {
+export function rateLoad(port: number, token: string, seconds: number, rate: number, connections: number): ReadLoad<RateResult> {
   return loadProcess<RateResult>('serve-rate.ts', [`http://127.0.0.1:${port}`, token, String(seconds), String(rate), String(connections), readSkus()]);
+}
+
+/**
+ * The servers' own CPU time (process.cpuUsage, read through serve-control.ts) over the reads of a
+ * window: the figure to judge the read path by on a shared machine, where reads per second and
+ * latency move with whatever else runs.
+ */
+function printServerCpu(micros: number, reads: number, writes: boolean): void {
+  line('server CPU per read', `${reads > 0 ? int(micros / reads) : '?'} µs over ${int(reads)} reads${writes ? ` (the ${int(WRITES_PER_SECOND)} writes/s included)` : ''}; load average ${loadAverage()}`);
 }
 
 /** Where the machine's CPU went while the reads ran: the load generator's share is not the server's. */
@@ -164,7 +212,7 @@ function printCpu(cpu: CpuShare, reads: number, generator = 'autocannon'): void 
   line('', `machine ${Math.round(cpu.machineBusy * 100)}% busy of ${cpu.cores} cores`);
 }
 
-async function seed(dir: string, url: string): Promise<string> {
+export async function seed(dir: string, url: string): Promise<string> {
   const core = await openCore({ dataDir: path.join(dir, 'seed'), databaseUrl: url, expirySweepMs: 0 });
   try {
     await core.queue.exclusive(async (ctx) => {
@@ -196,6 +244,7 @@ async function readScenario(dir: string, url: string, storefront: string, scenar
     const connections = Math.max(10, Math.round(50 / servers.length));
     const runs = servers.map((s) => readLoad(s.port, storefront, options.seconds, connections));
     await Promise.all(runs.map((r) => r.started));
+    const serverCpu0 = await Promise.all(servers.map((s) => s.cpuMicros()));
     // The database's backends serving this bench (its connection pools, open before the window).
     const database = new URL(url).pathname.slice(1);
     const window = cpuWindow({
@@ -205,6 +254,7 @@ async function readScenario(dir: string, url: string, storefront: string, scenar
     });
     const loads = await Promise.all(runs.map((r) => r.result));
     const cpu = window.end();
+    const serverCpu = (await Promise.all(servers.map((s) => s.cpuMicros()))).reduce((sum, micros, i) => sum + micros - (serverCpu0[i] as number), 0);
     // A load generator that finished first has left /proc: its own count of CPU time stands in.
     if (cpu.processes.autocannon === null || cpu.processes.autocannon === undefined) {
       cpu.processes.autocannon = loads.reduce((sum, l) => sum + l.cpuMs, 0) / 1000 / cpu.seconds;
@@ -221,6 +271,7 @@ async function readScenario(dir: string, url: string, storefront: string, scenar
       line('stock writes/s meanwhile', `${int(w.ok / w.seconds)} acknowledged of ${int(WRITES_PER_SECOND)} asked${w.failed > 0 ? `; ${int(w.failed)} FAILED` : ''}`);
     }
     if (errors > 0) line('read errors', int(errors));
+    printServerCpu(serverCpu, loads.reduce((sum, l) => sum + l.requests.total, 0), scenario.writes !== false);
     printCpu(cpu, reads);
     return reads;
   } finally {
@@ -241,10 +292,12 @@ async function rateScenario(dir: string, url: string, storefront: string, option
     await new Promise((r) => setTimeout(r, 1000));
     const run = rateLoad(server.port, storefront, options.seconds, TARGET_READS, RATE_CONNECTIONS);
     await run.started;
+    const serverCpu0 = await server.cpuMicros();
     const database = new URL(url).pathname.slice(1);
     const window = cpuWindow({ servers: [server.child.pid as number], autocannon: [run.pid as number], postgres: pidsWithCommandLine(` ${database} `) });
     const result = await run.result;
     const cpu = window.end();
+    const serverCpu = (await server.cpuMicros()) - serverCpu0;
     if (cpu.processes.autocannon === null || cpu.processes.autocannon === undefined) {
       cpu.processes.autocannon = result.cpuMs / 1000 / cpu.seconds;
       cpu.elsewhere = Math.max(0, cpu.elsewhere - cpu.processes.autocannon);
@@ -255,8 +308,30 @@ async function rateScenario(dir: string, url: string, storefront: string, option
     line('read latency ms (from when due)', `p50 ${ms(result.latency.p50)}  p95 ${ms(result.latency.p95)}  p99 ${ms(result.latency.p99)}  max ${ms(result.latency.max)}  (target p99 ≤ ${TARGET_P99_MS})`);
     line('stock writes/s meanwhile', `${int(w.ok / w.seconds)} acknowledged of ${int(WRITES_PER_SECOND)} asked${w.failed > 0 ? `; ${int(w.failed)} FAILED` : ''}`);
     if (result.non2xx > 0) line('read errors', int(result.non2xx));
+    printServerCpu(serverCpu, result.completed, true);
     printCpu(cpu, result.perSecond, 'load generator');
     return result;
+  } finally {
+    await stopServer(server);
+  }
+}
+
+/**
+ * The floor under a read on this machine: a bare Fastify route answering a fixed body
+ * (serve-bare.ts), no hooks, no core, the same fixed-rate reads. What Node's HTTP server, Fastify
+ * and the socket writes cost per request; the read path's own work is what it costs above this.
+ */
+async function bareScenario(options: ServeBenchOptions): Promise<void> {
+  const server = await startBareServer();
+  try {
+    const run = rateLoad(server.port, 'none', options.seconds, TARGET_READS, RATE_CONNECTIONS);
+    await run.started;
+    const cpu0 = await server.cpuMicros();
+    const result = await run.result;
+    const micros = (await server.cpuMicros()) - cpu0;
+    console.log(`\n  for reference: a bare Fastify route (no hooks, no core, a fixed body), ${int(TARGET_READS)} requests/s offered at a steady pace`);
+    line('requests/s answered', `${int(result.perSecond)} of ${int(result.offered)}; latency ms p50 ${ms(result.latency.p50)}  p99 ${ms(result.latency.p99)}`);
+    printServerCpu(micros, result.completed, false);
   } finally {
     await stopServer(server);
   }
@@ -360,6 +435,7 @@ async function serveScenarios(dir: string, adminUrl: string, options: ServeBench
     const most = new Map<string, number>();
     for (const scenario of only ? scenarios.slice(1, 2) : scenarios) most.set(scenario.label, await readScenario(dir, url, storefront, scenario, options));
     const fixed = await rateScenario(dir, url, storefront, options);
+    await bareScenario(options);
     const ceiling = most.get('one server, cache in process') ?? 0;
     const rateMet = ceiling >= TARGET_READS && fixed.perSecond >= TARGET_READS * 0.99;
     const p99Met = fixed.latency.p99 <= TARGET_P99_MS && fixed.unanswered === 0;

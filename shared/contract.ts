@@ -817,6 +817,13 @@ export type Output<K extends OperationName> = z.output<Contract[K]['output']>;
 /** The core's implementation of the contract. */
 export type Handlers = { [K in OperationName]: (input: ParsedInput<K>) => Promise<Output<K>> };
 
+/**
+ * Answers the core can give at once, without waiting for anything (a read held in the in-process
+ * cache), for the operations that have them; undefined means: call the handler. The HTTP server
+ * answers storefront reads from these at page-view rates.
+ */
+export type AnswersAtHand = { [K in OperationName]?: (input: ParsedInput<K>) => Output<K> | undefined };
+
 /** What the renderer calls, over IPC or HTTP. */
 export type Client = { [K in OperationName]: (input: Input<K>) => Promise<Output<K>> };
 

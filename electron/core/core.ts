@@ -11,7 +11,7 @@ import { LeaderLease, newHolderId, type LeaseOptions } from './leases/leader-lea
 import { MemoryCache, NoCache, type ReadCache } from './cache/read-cache';
 import { RedisCache } from './cache/redis-cache';
 import { AvailabilityReader, availabilityKeys } from './stock/availability-reader';
-import { createAvailabilityHandlers } from './stock/availability-handlers';
+import { createAvailabilityAtHand, createAvailabilityHandlers } from './stock/availability-handlers';
 import { StorefrontTokens } from './auth/storefront-tokens';
 import { createStorefrontTokenHandlers } from './auth/storefront-handlers';
 import { checkLedger } from './check';
@@ -47,7 +47,7 @@ import { Publisher, resolvePublishDir } from './publish/publisher';
 import { claimPublishFolder, publishDirSettingProblem } from './publish/publish-folder';
 import type { SitemapLimits } from './publish/artifacts';
 import { createDeliveryRunner, type DeliveryRunner, type DeliveryRunnerOptions } from './publish/delivery/runner';
-import type { Handlers } from '../../shared/contract';
+import type { AnswersAtHand, Handlers } from '../../shared/contract';
 import { createAuthHandlers } from './auth/auth-handlers';
 import { createCatalogHandlers } from './catalog/catalog-handlers';
 import { createChangeHandlers } from './changes/change-handlers';
@@ -147,6 +147,8 @@ export type Core = {
   users: UserStore;
   /** The read cache of availability answers (in process, or Redis); health reports its state. */
   cache: ReadCache;
+  /** Cached reads answered without waiting (availability from the in-process cache); the handlers answer the rest. */
+  atHand: AnswersAtHand;
   /** Storefront tokens, which the HTTP server accepts on the availability routes only. */
   storefrontTokens: StorefrontTokens;
   /** SFTP upload and IndexNow after each publish; `status()` feeds publish.status. */
@@ -464,6 +466,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     sessions,
     users,
     cache,
+    atHand: createAvailabilityAtHand({ availability }),
     storefrontTokens,
     delivery,
     publisher,

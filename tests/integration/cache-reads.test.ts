@@ -72,6 +72,31 @@ describe.each(engines())('the read cache in process (%s)', (engine) => {
     expect((await c.call('availability.get', { sku: 'RYW-1' })).available).toBe(200);
   });
 
+  it('the answer at hand (what the HTTP server sends without waiting) is never older than an acknowledged write', async () => {
+    core = await startCore(engine);
+    const c = core;
+    await c.call('products.create', productInput('RYW-2'));
+    const atHand = c.atHand['availability.get'];
+    expect(atHand).toBeDefined();
+    let hits = 0;
+    // As the storefront route reads: the answer at hand when there is one, else the handler.
+    const read = async () => {
+      const ready = atHand?.({ sku: 'RYW-2' });
+      if (ready) hits++;
+      return (ready ?? (await c.call('availability.get', { sku: 'RYW-2' }))).available;
+    };
+    const stale = await readYourWrites(() => c.call('stock.receive', { sku: 'RYW-2', quantity: 1 }), read, 200);
+    expect(stale).toBe(0);
+    expect(hits, 'reads answered from the cache at once').toBeGreaterThan(0);
+    expect(await read()).toBe(200);
+    // A list at hand only when every SKU's answer is, and never older either.
+    await c.call('availability.list', { skus: 'RYW-2,NOPE' });
+    expect(c.atHand['availability.list']?.({ skus: ['RYW-2', 'NOPE'] })).toEqual({ items: [expect.objectContaining({ sku: 'RYW-2', available: 200 })], unknown: ['NOPE'] });
+    await c.call('stock.receive', { sku: 'RYW-2', quantity: 1 });
+    expect(c.atHand['availability.list']?.({ skus: ['RYW-2', 'NOPE'] })).toBeUndefined();
+    expect(c.atHand['availability.get']?.({ sku: 'RYW-2' })).toBeUndefined();
+  });
+
   it('whoever hears of a change on the event stream and reads at once sees it (the cache forgot it first)', async () => {
     core = await startCore(engine);
     const c = core;
@@ -139,6 +164,8 @@ describe.skipIf(skipRedis || skipPg)(titled('the read cache in Redis, shared by 
     await a.call('products.create', productInput('SHARED-1'));
     // B fills the shared cache; A's write must clear it before A answers.
     expect((await b.call('availability.get', { sku: 'SHARED-1' })).available).toBe(0);
+    // In Redis nothing is at hand: every read asks Redis (or the database), as before.
+    expect(b.atHand['availability.get']?.({ sku: 'SHARED-1' })).toBeUndefined();
     await a.call('stock.receive', { sku: 'SHARED-1', quantity: 7 });
     expect((await b.call('availability.get', { sku: 'SHARED-1' })).available).toBe(7);
     // Read-your-writes with writers on both servers and readers on the other one.

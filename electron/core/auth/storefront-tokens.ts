@@ -6,7 +6,8 @@
  *
  * Every request checks a token, so the hashes are held in memory: loaded at start, changed with
  * each commit here, and read again when another server's `storefront_token.changed` entry arrives
- * (before anything else reacts to it), so a revoked token stops working on every server.
+ * (before anything else reacts to it), so a revoked token stops working on every server. Each
+ * change moves `version()` on, which ends what the HTTP check kept of earlier verifications.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
@@ -26,6 +27,8 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 export class StorefrontTokens {
   private byHash = new Map<string, string>();
+  /** Moves on with every change to byHash: the HTTP check keeps a connection's verified token until it does. */
+  private changes = 0;
 
   constructor(
     private readonly db: Db,
@@ -35,6 +38,12 @@ export class StorefrontTokens {
   async load(): Promise<void> {
     const rows = (await this.db('storefront_tokens').select('id', 'token_hash')) as Array<Pick<Row, 'id' | 'token_hash'>>;
     this.byHash = new Map(rows.map((r) => [r.token_hash, r.id]));
+    this.changes++;
+  }
+
+  /** A number that changes whenever a token is made or revoked (here, or read again after another server did). */
+  version(): number {
+    return this.changes;
   }
 
   /** Another server made or revoked one: read them again. */
@@ -63,7 +72,10 @@ export class StorefrontTokens {
     await this.queue.exclusive(async (ctx) => {
       await ctx.trx('storefront_tokens').insert({ id, name, token_hash: tokenHash, created_at: ctx.now });
       await ctx.append([{ type: 'storefront_token.changed', productId: null, sku: null, payload: { id, name, action: 'created' } }]);
-      ctx.afterCommit(() => this.byHash.set(tokenHash, id));
+      ctx.afterCommit(() => {
+        this.byHash.set(tokenHash, id);
+        this.changes++;
+      });
     });
     return { id, name, token };
   }
@@ -74,7 +86,10 @@ export class StorefrontTokens {
       if (!row) throw new AppError('not_found', `No storefront token with id ${id}`, { field: 'id', id });
       await ctx.trx('storefront_tokens').where({ id }).delete();
       await ctx.append([{ type: 'storefront_token.changed', productId: null, sku: null, payload: { id, name: row.name, action: 'revoked' } }]);
-      ctx.afterCommit(() => this.byHash.delete(row.token_hash));
+      ctx.afterCommit(() => {
+        this.byHash.delete(row.token_hash);
+        this.changes++;
+      });
     });
     return { id, deleted: true };
   }

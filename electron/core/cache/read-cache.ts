@@ -21,6 +21,12 @@ export type ReadCache = {
    * `load` answers every key it was given (a missing thing is a value too, e.g. null).
    */
   getMany<T>(keys: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>>;
+  /**
+   * The value of `key` when it can be had at once, without waiting for anything; undefined
+   * otherwise (not cached, being loaded, or a cache that must be asked over the network). As
+   * current as getMany: an invalidated entry is gone before the write that changed it is answered.
+   */
+  peek<T>(key: string): T | undefined;
   /** Drops keys (or everything); resolves once no later read can see the old values. */
   invalidate(keys: string[] | 'all'): Promise<void>;
   state(): CacheState;
@@ -55,6 +61,10 @@ export class MemoryCache implements ReadCache {
     if (missing.length > 0) await this.loadMissing(missing, load, out);
     if (joined) for (const [key, flight] of joined) out.set(key, await flight);
     return out;
+  }
+
+  peek<T>(key: string): T | undefined {
+    return this.entries.get(key) as T | undefined;
   }
 
   /** Loads `missing` into `out`, as the load others may join, and stores what no invalidation overtook. */
@@ -113,6 +123,10 @@ export class MemoryCache implements ReadCache {
 export class NoCache implements ReadCache {
   getMany<T>(keys: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
     return load(keys);
+  }
+
+  peek(): undefined {
+    return undefined;
   }
 
   async invalidate(): Promise<void> {}

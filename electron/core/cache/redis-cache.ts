@@ -90,6 +90,11 @@ export class RedisCache implements ReadCache {
     return this.usable() ? 'redis' : 'degraded';
   }
 
+  /** Redis is asked over the network: nothing is known at once. */
+  peek(): undefined {
+    return undefined;
+  }
+
   async getMany<T>(keys: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
     if (!this.usable() || keys.length === 0) return load(keys);
     const generation = this.generation;

@@ -1,4 +1,4 @@
-import type { Handlers } from '../../../shared/contract';
+import type { AnswersAtHand, Handlers } from '../../../shared/contract';
 import type { AvailabilityReader } from './availability-reader';
 
 export type AvailabilityOperation = 'availability.list' | 'availability.get';
@@ -8,5 +8,13 @@ export function createAvailabilityHandlers({ availability }: { availability: Pic
   return {
     'availability.list': (input) => availability.list(input.skus),
     'availability.get': (input) => availability.get(input.sku),
+  };
+}
+
+/** The same reads when the in-process cache has them: answered without waiting (see AnswersAtHand). */
+export function createAvailabilityAtHand({ availability }: { availability: Pick<AvailabilityReader, 'peek' | 'peekList'> }): Pick<AnswersAtHand, AvailabilityOperation> {
+  return {
+    'availability.list': (input) => availability.peekList(input.skus),
+    'availability.get': (input) => availability.peek(input.sku),
   };
 }

@@ -64,6 +64,35 @@ export class AvailabilityReader {
     return value;
   }
 
+  /**
+   * The answer for one SKU when the cache has it at hand (the in-process cache), without waiting
+   * for anything; undefined when it must be read (not cached, an unknown SKU, a new day, a cache
+   * in Redis): then get() answers. As current as get(), which reads the same entries.
+   */
+  peek(sku: string): StorefrontAvailability | undefined {
+    if (!this.sameDay()) return undefined;
+    return this.cache.peek<Cached>(sku) ?? undefined;
+  }
+
+  /** list() when every SKU's answer is at hand, as peek(); undefined otherwise. */
+  peekList(skus: string[]): { items: StorefrontAvailability[]; unknown: string[] } | undefined {
+    if (!this.sameDay()) return undefined;
+    const items: StorefrontAvailability[] = [];
+    const unknown: string[] = [];
+    for (const sku of skus) {
+      const value = this.cache.peek<Cached>(sku);
+      if (value === undefined) return undefined;
+      if (value) items.push(value);
+      else unknown.push(sku);
+    }
+    return { items, unknown };
+  }
+
+  /** Still the UTC day the cached answers were worked out for (read() starts a new one afresh). */
+  private sameDay(): boolean {
+    return Math.floor(Date.now() / DAY_MS) === this.dayNumber;
+  }
+
   /** Keyed by SKU, as the change log names them (an unknown SKU is cached as null too). */
   private async read(skus: string[]): Promise<Map<string, Cached>> {
     // A preorder date passes at midnight without any change in the log: a new day starts afresh.

@@ -133,13 +133,18 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
   // Rotating the token ends every session made from the old one (core/auth/auth-handlers.ts),
   // the rotating browser's too; that browser proved it holds the token and now sees the new one,
   // so it gets a new session rather than being sent to the sign-in screen.
-  app.addHook('onSend', async (request, reply, payload) => {
+  // Every answer passes this hook: the cheap tests come first, and only a rotation waits for anything.
+  app.addHook('onSend', (request, reply, payload, done) => {
     const authenticated = request.authenticated;
-    if (request.routeOptions.url !== ROTATE_PATH || reply.statusCode !== 200 || authenticated?.via !== 'session') return payload;
+    if (authenticated?.via !== 'session' || reply.statusCode !== 200 || request.routeOptions.url !== ROTATE_PATH) return done(null, payload);
     // A person's own session is bound to their password, not the token: it goes on as it was.
-    if (authenticated.session.user) return payload;
-    const { id, session } = await options.sessions.create(authenticated.session.signedInWith, options.expectedToken());
-    reply.header('Set-Cookie', sessionCookie(id, session, authenticated.secureCookie));
-    return payload;
+    if (authenticated.session.user) return done(null, payload);
+    options.sessions.create(authenticated.session.signedInWith, options.expectedToken()).then(
+      ({ id, session }) => {
+        reply.header('Set-Cookie', sessionCookie(id, session, authenticated.secureCookie));
+        done(null, payload);
+      },
+      (error: Error) => done(error),
+    );
   });
 }

@@ -1,16 +1,15 @@
 /**
- * Request rate limits. Routes that need the token are limited per API token (keyed by a hash of the
- * token, so the limiter's memory never holds a secret) or per browser session; channel webhook routes, which carry no
+ * Request rate limits. Routes that need the token are limited per API token, per storefront token
+ * (keyed by its id, so the limiter's memory never holds a secret) or per browser session; channel webhook routes, which carry no
  * token, per channel and client address; wrong tokens per client address (failed-auth-limit.ts).
  * Over a limit is 429 in the API's error shape. Which routes are limited is read from the route's
  * own declaration (route-auth.ts), never from the URL string.
  */
-import { createHash } from 'node:crypto';
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { AppError } from '../../../shared/errors';
 import { FailedAuthLimiter } from './failed-auth-limit';
-import { presentedToken, routeAuth } from './route-auth';
+import { routeAuth, routeConfig } from './route-auth';
 
 export type RateLimitOptions = {
   /** Requests per minute per API token. */
@@ -63,11 +62,15 @@ function wholeNumber(name: string, raw: string | undefined, allowed: string): nu
 
 const WINDOW_MS = 60_000;
 
-/** A browser shares the budget of nobody else: its session is the key, as a token is for a script. */
+/**
+ * A browser shares the budget of nobody else: its session is the key, as a token is for a script
+ * and each storefront token for its storefront. Read from who the route-auth check found (it ran
+ * first), not by hashing the presented token again on every request.
+ */
 function tokenKey(request: FastifyRequest): string {
-  const token = presentedToken(request);
-  if (token) return `token:${createHash('sha256').update(token).digest('base64url')}`;
   const authenticated = request.authenticated;
+  if (authenticated?.via === 'token') return 'token';
+  if (authenticated?.via === 'storefront') return `storefront:${authenticated.tokenId}`;
   return authenticated?.via === 'session' ? `session:${authenticated.session.idHash}` : `ip:${request.ip}`;
 }
 
@@ -105,7 +108,7 @@ export async function registerRateLimit(app: FastifyInstance, options: RateLimit
     keyGenerator: tokenKey,
     // Public routes (health, the UI, feeds) are not limited per token; the channel webhooks, which
     // are public too, have a budget of their own in their route config.
-    allowList: (request) => routeAuth(request) === 'public' && request.routeOptions.config?.rateLimit === undefined,
+    allowList: (request) => routeAuth(request) === 'public' && routeConfig(request)?.rateLimit === undefined,
     errorResponseBuilder: (_request, context) => tooMany(context.max, context.after),
   });
 }

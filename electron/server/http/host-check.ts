@@ -87,21 +87,49 @@ function misdirected(host: string): AppError {
   );
 }
 
-/** The Host and Origin checks as the first onRequest hooks: every request, API, UI, feeds and webhooks alike. */
+/** Most Host values a server remembers its verdict on; past it they are worked out afresh. */
+const HOST_VERDICTS = 1_000;
+
+/**
+ * The verdict on a Host header, remembered: a server hears the same few values (its own name and
+ * port) on every request, and reading one (a regular expression and an IP address check) was a
+ * measurable part of a cached read. The verdict depends on the value and the allowed names only,
+ * so remembering it changes no answer; the memory is bounded, so a client sending a new Host with
+ * every request only makes its own requests pay the full check.
+ */
+function hostVerdicts(allowed: ReadonlySet<string>): (host: string) => boolean {
+  const verdicts = new Map<string, boolean>();
+  return (host) => {
+    let verdict = verdicts.get(host);
+    if (verdict === undefined) {
+      const name = hostNameOf(host);
+      verdict = name !== null && isAllowedHostName(name, allowed);
+      if (verdicts.size < HOST_VERDICTS) verdicts.set(host, verdict);
+    }
+    return verdict;
+  };
+}
+
+/**
+ * The Host and Origin checks as the first onRequest hooks: every request, API, UI, feeds and
+ * webhooks alike. A hook with a callback: nothing here waits, and an async hook costs a promise
+ * per request.
+ */
 export function registerHostChecks(app: FastifyInstance, allowedHosts: readonly string[]): void {
   const allowed: ReadonlySet<string> = new Set(allowedHosts.map(normalise));
-  app.addHook('onRequest', async (request: FastifyRequest) => {
+  const hostAllowed = hostVerdicts(allowed);
+  app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
     const host = request.headers.host;
-    if (host !== undefined && host !== '') {
-      const name = hostNameOf(host);
-      if (name === null || !isAllowedHostName(name, allowed)) throw misdirected(host);
-    }
+    if (host !== undefined && host !== '' && !hostAllowed(host)) return done(misdirected(host));
     const origin = request.headers.origin;
     if (origin !== undefined && !READ_METHODS.has(request.method) && !isAllowedOrigin(origin, host, allowed)) {
-      throw new AppError(
-        'forbidden',
-        `This request comes from another site (Origin: ${origin.slice(0, 100)}); Stockfeed accepts changes only from its own pages and from clients that send no Origin`,
+      return done(
+        new AppError(
+          'forbidden',
+          `This request comes from another site (Origin: ${origin.slice(0, 100)}); Stockfeed accepts changes only from its own pages and from clients that send no Origin`,
+        ),
       );
     }
+    done();
   });
 }

@@ -76,6 +76,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the check for routes that need it; null on public routes. */
     authenticated: Authenticated | null;
+    /** routeConfig's memo: undefined until read. */
+    matchedRouteConfig: FastifyContextConfig | null | undefined;
   }
 }
 
@@ -107,7 +109,7 @@ const ROLE_CAN: Record<Role, string> = {
 
 /** 403 unless the caller's role reaches the route's. */
 function requireRole(request: FastifyRequest, authenticated: Authenticated): void {
-  const needed = request.routeOptions.config?.role ?? 'owner';
+  const needed = routeConfig(request)?.role ?? 'owner';
   const role = roleOf(authenticated);
   if (roleAllows(role, needed)) return;
   throw new AppError(
@@ -118,12 +120,27 @@ function requireRole(request: FastifyRequest, authenticated: Authenticated): voi
 }
 
 /**
+ * The matched route's config, or null when no route matched. Fastify's `request.routeOptions`
+ * builds a new object on every read (and asks the router about version constraints), and the
+ * checks here read the config several times per request: it is read once and kept on the request.
+ */
+export function routeConfig(request: FastifyRequest): FastifyContextConfig | null {
+  let config = request.matchedRouteConfig;
+  if (config === undefined) {
+    config = request.is404 ? null : (request.routeOptions.config ?? null);
+    request.matchedRouteConfig = config;
+  }
+  return config;
+}
+
+/**
  * The matched route's declaration. A request no route matched goes to the not-found handler, which
  * runs no handler and says only that there is no such endpoint.
  */
 export function routeAuth(request: FastifyRequest): RouteAuth {
-  if (request.is404) return 'public';
-  return request.routeOptions.config?.auth ?? 'token';
+  const config = routeConfig(request);
+  if (config === null) return 'public';
+  return config.auth ?? 'token';
 }
 
 /**
@@ -154,13 +171,21 @@ export function declareRoutesPublic(scope: FastifyInstance): void {
   });
 }
 
+/** The storefront tokens the check accepts (core/auth/storefront-tokens.ts). */
+export type StorefrontTokenCheck = {
+  /**
+   * The id of the storefront token presented, or null; `sha256` is the presented token's SHA-256,
+   * already computed for the API token's comparison.
+   */
+  check(presented: string, sha256: Buffer): string | null;
+  /** Changes whenever a token is made or revoked, here or (once its change arrives) on another server. */
+  version(): number;
+};
+
 export type RouteAuthOptions = {
   expectedToken: () => string;
-  /**
-   * The id of the storefront token presented, or null (none: no storefront tokens here); `sha256`
-   * is the presented token's SHA-256, already computed for the API token's comparison.
-   */
-  storefrontToken?: (presented: string, sha256: Buffer) => string | null;
+  /** Storefront tokens; absent: none are accepted. */
+  storefrontTokens?: StorefrontTokenCheck;
   sessions: Pick<SessionStore, 'find'>;
   /** Counts wrong tokens per client address; null turns the limit off. */
   failedAuth: FailedAuthLimiter | null;
@@ -188,19 +213,66 @@ export function requireAppHeader(request: FastifyRequest): void {
   );
 }
 
+/** Who a token is: the API token, a storefront token, or nobody (null). */
+type TokenIdentity = { via: 'token' } | { via: 'storefront'; tokenId: string };
+
+const API_TOKEN: TokenIdentity = { via: 'token' };
+
+/**
+ * The token a keep-alive connection last presented and had accepted, and what the check then
+ * depended on: the API token as it was and the storefront tokens' version. A storefront asks for
+ * availability at page-view rates over a few long-lived connections, each with one token; hashing
+ * it again for every request was the largest single cost of a cached read after the socket writes
+ * (a SHA-256 and its hex, about 4 µs of ~70). It is kept per connection, never shared between
+ * them, so a token is only ever compared with one this same connection already proved it holds;
+ * it is compared in constant time all the same (a proxy may carry several clients' requests on
+ * one connection). A token made or revoked, here or on another server, changes the version, and a
+ * rotated API token changes the expected token: the next request is checked in full.
+ */
+type Verified = { token: string; expected: string; version: number; identity: TokenIdentity };
+
+const verifiedOn = new WeakMap<object, Verified>();
+
+/** Equal strings, in time that depends on their length only (tokens have a fixed, public length). */
+function sameToken(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
+/** Who `presented` is, from the connection's last verification when it still holds, else by hashing it. */
+function identify(request: FastifyRequest, presented: string, options: RouteAuthOptions, expectedDigestOf: (token: string) => Buffer): TokenIdentity | null {
+  const expected = options.expectedToken();
+  const version = options.storefrontTokens?.version() ?? 0;
+  const socket = request.raw.socket as object | undefined;
+  const known = socket ? verifiedOn.get(socket) : undefined;
+  if (known && known.expected === expected && known.version === version && sameToken(presented, known.token)) return known.identity;
+  const presentedDigest = digest(presented);
+  let identity: TokenIdentity | null = null;
+  if (timingSafeEqual(presentedDigest, expectedDigestOf(expected))) {
+    identity = API_TOKEN;
+  } else {
+    const tokenId = options.storefrontTokens?.check(presented, presentedDigest) ?? null;
+    if (tokenId !== null) identity = { via: 'storefront', tokenId };
+  }
+  if (identity && socket) verifiedOn.set(socket, { token: presented, expected, version, identity });
+  return identity;
+}
+
 /**
  * The API token, where the request presents one: it wins over a session cookie sent with it, and a
- * wrong one is counted and refused, never passed on to the cookie.
+ * wrong one is counted and refused, never passed on to the cookie. An address over the
+ * failed-authentication limit is refused before anything else, a token verified earlier included.
  */
-function checkToken(request: FastifyRequest, reply: FastifyReply, presented: string, options: RouteAuthOptions, expected: (token: string) => Buffer): Authenticated {
+function checkToken(request: FastifyRequest, reply: FastifyReply, presented: string, options: RouteAuthOptions, expectedDigestOf: (token: string) => Buffer): Authenticated {
   const { failedAuth } = options;
   const waitMs = failedAuth?.refusedFor(request.ip) ?? 0;
   if (failedAuth && waitMs > 0) throw refuseForNow(reply, failedAuth, waitMs);
-  const presentedDigest = digest(presented);
-  if (timingSafeEqual(presentedDigest, expected(options.expectedToken()))) return { via: 'token' };
-  const storefront = options.storefrontToken?.(presented, presentedDigest) ?? null;
-  if (storefront !== null) {
-    if (routeAuth(request) === 'token-or-storefront') return { via: 'storefront', tokenId: storefront };
+  const identity = identify(request, presented, options, expectedDigestOf);
+  if (identity?.via === 'token') return identity;
+  if (identity?.via === 'storefront') {
+    if (routeAuth(request) === 'token-or-storefront') return identity;
     throw new AppError(
       'forbidden',
       'A storefront token reads availability only (GET /api/v1/availability?skus=… and /api/v1/availability/{sku}); everything else needs the API token',
@@ -232,17 +304,42 @@ async function checkSession(request: FastifyRequest, options: RouteAuthOptions):
 /**
  * The check, as an onRequest hook: it runs after routing, so it sees the route that will answer.
  * A missing token is not counted as a failed authentication (it is no guess, and any web page could
- * send such requests to lock the owner out); a wrong one is.
+ * send such requests to lock the owner out); a wrong one is. A hook with a callback rather than an
+ * async function: a request with a token is decided without waiting for anything, and the promise
+ * an async hook makes for every request is a cost of its own on the read path.
  */
 export function registerRouteAuth(app: FastifyInstance, options: RouteAuthOptions): void {
   app.decorateRequest('authenticated', null);
+  app.decorateRequest('matchedRouteConfig', undefined);
   const expected = expectedDigest();
-  app.addHook('onRequest', async (request, reply) => {
-    if (routeAuth(request) === 'public') return;
+  app.addHook('onRequest', (request, reply, done) => {
+    if (routeAuth(request) === 'public') return done();
     const token = presentedToken(request);
-    const authenticated = token ? checkToken(request, reply, token, options, expected) : await checkSession(request, options);
-    if (!authenticated) throw new AppError('unauthorized', 'Send the API token as "Authorization: Bearer <token>", or sign in');
-    request.authenticated = authenticated;
-    requireRole(request, authenticated);
+    if (token) {
+      try {
+        accept(request, checkToken(request, reply, token, options, expected));
+      } catch (error) {
+        return done(error as Error);
+      }
+      return done();
+    }
+    checkSession(request, options).then(
+      (authenticated) => {
+        try {
+          if (!authenticated) throw new AppError('unauthorized', 'Send the API token as "Authorization: Bearer <token>", or sign in');
+          accept(request, authenticated);
+        } catch (error) {
+          return done(error as Error);
+        }
+        done();
+      },
+      (error: Error) => done(error),
+    );
   });
+}
+
+/** Records who made the request, once their role is known to reach the route's. */
+function accept(request: FastifyRequest, authenticated: Authenticated): void {
+  request.authenticated = authenticated;
+  requireRole(request, authenticated);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { contract, OPERATION_NAMES, pathParams, type Handlers, type OperationName, type OperationSpec } from '../../../shared/contract';
+import { contract, OPERATION_NAMES, pathParams, type AnswersAtHand, type Handlers, type OperationName, type OperationSpec } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { operationRole } from '../../../shared/operation-roles';
 import { parseInput } from '../../../shared/validation';
@@ -79,29 +79,81 @@ function revalidated(request: FastifyRequest, reply: FastifyReply, output: unkno
   return body;
 }
 
+/** Most storefront inputs a server remembers the parse of, and the longest URL it remembers one for. */
+const PARSED_INPUTS = 5_000;
+const PARSED_URL_LENGTH = 512;
+
+/**
+ * A storefront route's input, parsed with the contract's schema once per distinct request and then
+ * remembered: a storefront asks for the same SKUs over and over, and a parse (zod, the NUL check,
+ * the object built from query and params) was a measurable part of a cached read. The parse depends
+ * on the route's path and query only, and its result is never changed by the handlers, so
+ * remembering it changes no answer (a refused input is never remembered: it is refused each time).
+ * The memory is bounded (so many URLs of so many characters): a client sending new URLs only makes
+ * its own requests pay the full parse.
+ */
+function rememberedInputs(spec: OperationSpec, shape: RouteShape): (request: FastifyRequest) => unknown {
+  const parsed = new Map<string, unknown>();
+  return (request) => {
+    const key = request.url;
+    const known = parsed.get(key);
+    if (known !== undefined) return known;
+    const input = parseInput(spec.input, inputOf(spec, shape, request)) as unknown;
+    if (key.length <= PARSED_URL_LENGTH) {
+      if (parsed.size >= PARSED_INPUTS) parsed.clear();
+      parsed.set(key, input);
+    }
+    return input;
+  };
+}
+
 /**
  * One REST route per contract operation, each needing the operation's role, parsing its input with
  * the contract's schema, and running as whoever made the request (its writes record them).
+ *
+ * The storefront's reads (the availability routes) take a shorter way, because a storefront asks
+ * at page-view rates: an answer the core has at hand (AnswersAtHand: the in-process cache) is sent
+ * at once as its ready bytes and ETag, with no promise made or awaited; otherwise the handler reads
+ * it. They run outside withActor: they only read, so there is no write to record anyone for.
  */
-export function registerContractRoutes(app: FastifyInstance, handlers: Handlers): void {
+export function registerContractRoutes(app: FastifyInstance, handlers: Handlers, atHand: AnswersAtHand = {}): void {
   for (const name of OPERATION_NAMES) {
     const spec: OperationSpec = contract[name];
     // Per route, not per request: matching the path's parameters cost about 1% of a cached read.
     const shape: RouteShape = { params: pathParams(spec), idempotencyKey: acceptsIdempotencyKey(spec) };
+    const run = handlers[name] as (input: unknown) => Promise<unknown>;
+    const status = spec.status ?? 200;
     app.route({
       method: spec.method,
       url: `${API_PREFIX}${spec.path}`,
       // Deny by default: only the operations the contract marks take a storefront token.
       config: { role: operationRole(name), ...(spec.storefront ? { auth: 'token-or-storefront' as const } : {}) },
-      handler: async (request, reply) => {
-        const input = parseInput(spec.input, inputOf(spec, shape, request));
-        const run = handlers[name] as (input: unknown) => Promise<unknown>;
-        const output = await withActor(actorOf(request.authenticated), () => run(input));
-        reply.code(spec.status ?? 200);
-        return spec.storefront ? revalidated(request, reply, output) : output;
-      },
+      handler: spec.storefront
+        ? storefrontHandler(rememberedInputs(spec, shape), run, atHand[name] as ((input: unknown) => unknown) | undefined, status)
+        : async (request, reply) => {
+            const input = parseInput(spec.input, inputOf(spec, shape, request));
+            const output = await withActor(actorOf(request.authenticated), () => run(input));
+            reply.code(status);
+            return output;
+          },
     });
   }
+}
+
+/** A storefront read: from what is at hand when it is, else from the handler; revalidated either way. */
+function storefrontHandler(
+  inputOf: (request: FastifyRequest) => unknown,
+  run: (input: unknown) => Promise<unknown>,
+  atHand: ((input: unknown) => unknown) | undefined,
+  status: number,
+): (request: FastifyRequest, reply: FastifyReply) => unknown {
+  return (request, reply) => {
+    const input = inputOf(request);
+    const ready = atHand?.(input);
+    reply.code(status);
+    if (ready !== undefined) return revalidated(request, reply, ready);
+    return run(input).then((output) => revalidated(request, reply, output));
+  };
 }
 
 export type { OperationName };

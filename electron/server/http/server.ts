@@ -54,10 +54,12 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
     frameworkErrors: frameworkErrorReply,
   });
 
-  app.addHook('onSend', async (_request, reply) => {
+  // A callback rather than an async hook: every answer passes here, and an async hook costs a promise each.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('Content-Security-Policy', HTTP_CONTENT_SECURITY_POLICY);
+    done(null, payload);
   });
 
   const limits = options.rateLimit ?? DEFAULT_RATE_LIMIT;
@@ -65,7 +67,7 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
   registerHostChecks(app, options.allowedHosts ?? []);
   // One count of wrong tokens per address, whether sent with a request or to sign in.
   const failedAuth = failedAuthLimiter(limits);
-  registerRouteAuth(app, { expectedToken, sessions: core.sessions, failedAuth, storefrontToken: (presented, sha256) => core.storefrontTokens.check(presented, sha256) });
+  registerRouteAuth(app, { expectedToken, sessions: core.sessions, failedAuth, storefrontTokens: core.storefrontTokens });
 
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
@@ -107,7 +109,7 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
     accountLogins: accountLoginLimiter(limits),
     signInCodes: options.signInCodes ?? null,
   });
-  registerContractRoutes(app, core.handlers);
+  registerContractRoutes(app, core.handlers, core.atHand);
   registerEventsRoute(app, core);
   registerOpenApiRoute(app, options.version);
   await registerCatalogRoutes(app, core, logger);
