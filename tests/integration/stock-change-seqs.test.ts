@@ -181,6 +181,28 @@ describe('a SQLite stock batch appends to the change log in its write call', () 
     expect((await core.call('stock.get', { sku: 'SEQ-0' })).onHand).toBe(7);
     await expectWholeLog(core.db, 'sqlite', () => core!.checkLedger());
   });
+
+  it('refuses a batch whose BEGIN IMMEDIATE cannot take the write lock, runs nothing of it, and writes on once the lock is free', async () => {
+    core = await startCore('sqlite');
+    await core.call('products.create', productInput('SEQ-0'));
+    await core.call('stock.receive', { sku: 'SEQ-0', quantity: 5 });
+    const before = await core.db('changes').max({ seq: 'seq' }).first();
+    // BEGIN goes straight to the connection (db/sqlite-client.ts); it waits busy_timeout, then fails.
+    await core.db.raw('PRAGMA busy_timeout = 50');
+    const other = await otherConnection(path.join(core.dataDir, 'stockfeed.sqlite'));
+    try {
+      await other.exec('BEGIN IMMEDIATE');
+      await expect(core.call('stock.receive', { sku: 'SEQ-0', quantity: 3, reference: 'locked out' })).rejects.toThrow(/SQLITE_BUSY|database is locked/);
+      await other.exec('ROLLBACK');
+      // The connection went back to the pool in no transaction: the next write commits by itself.
+      expect((await core.call('stock.receive', { sku: 'SEQ-0', quantity: 2 })).seq).toBeGreaterThan(Number((before as { seq: number }).seq));
+      expect((await core.call('stock.get', { sku: 'SEQ-0' })).onHand).toBe(7);
+      expect(await core.db('movements').where({ reference: 'locked out' }).first()).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+    await expectWholeLog(core.db, 'sqlite', () => core!.checkLedger());
+  });
 });
 
 describe.each(engines())('a process killed mid-batch on %s', (engine: Engine) => {
