@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { missingServiceSummary } from './missing-services.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -164,12 +165,9 @@ function playwrightTotals() {
   return { passed: expected + flaky, failed: unexpected + errors, skipped, note: notes.join('; ') };
 }
 
-const ansi = /\u001b\[[0-9;]*m/g;
-
 /** The first lines of an error message, without colours, for the summary. */
 function firstLines(message, count = 8) {
-  return String(message ?? '')
-    .replace(ansi, '')
+  return stripVTControlCharacters(String(message ?? ''))
     .split('\n')
     .map((line) => line.trimEnd())
     .filter((line) => line.trim() !== '' && !/node_modules|node:internal|<anonymous>/.test(line))

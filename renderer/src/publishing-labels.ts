@@ -49,7 +49,7 @@ export const AVAILABILITY_LABELS: Record<Availability, string> = {
 
 export const OUTPUT_LABELS: Record<PublishOutput, string> = { feed: 'the feed', jsonLd: 'the JSON-LD', sitemap: 'the sitemap' };
 
-export type OverallState = { tone: 'ok' | 'busy' | 'error'; text: string };
+export type OverallState = { tone: 'ok' | 'warn' | 'busy' | 'error'; text: string };
 
 /** One sentence on where publishing stands. */
 export function overallState(status: PublishStatus): OverallState {
@@ -58,7 +58,30 @@ export function overallState(status: PublishStatus): OverallState {
   // Not `seq < latestSeq`: the log also holds changes that alter no file (settings, webhooks, the
   // `published` entry itself), so the files' sequence stays below the log's end when all is done.
   if (status.running) return { tone: 'busy', text: 'Publishing the latest changes…' };
+  // Up to date is not all well: a shop whose every product lacks an image has an empty feed, and
+  // a green "everything is published" above "0 of 6 in the feed" read as the opposite.
+  const withIssues = status.products.withIssues;
+  if (withIssues > 0) {
+    const which = withIssues === 1 ? '1 product is' : `${formatQuantity(withIssues)} products are`;
+    return { tone: 'warn', text: `Published: the files match your stock and products, but ${which} left out or published with problems. See “Left out and why” below.` };
+  }
   return { tone: 'ok', text: 'Everything is published: the files match your stock and products.' };
+}
+
+/** The Dashboard card's sentence: a failed target counts too; products left out make it amber. */
+export function dashboardPublishingState(s: PublishStatus | null): OverallState {
+  if (!s) return { tone: 'error', text: 'Publishing status is not available.' };
+  const failed = s.lastError ?? s.artifacts.find((a) => a.error)?.error ?? s.targets.find((t) => t.state === 'failed')?.lastError ?? null;
+  if (failed) return { tone: 'error', text: `Needs attention: ${failed}` };
+  if (s.running) return { tone: 'busy', text: 'Publishing the latest changes…' };
+  if (s.seq === null) return { tone: 'busy', text: 'Not published yet.' };
+  // Not every change touches the files (a setting such as the shop's setup), so the published
+  // sequence may trail the newest one while everything is up to date.
+  const withIssues = s.products.withIssues;
+  if (withIssues > 0) {
+    return { tone: 'warn', text: `Up to date, but ${withIssues === 1 ? '1 product is' : `${formatQuantity(withIssues)} products are`} left out of the feed or published with problems.` };
+  }
+  return { tone: 'ok', text: 'Up to date: the published files follow every stock change.' };
 }
 
 const KB = 1024;
