@@ -348,6 +348,21 @@ describe.each(engines())('publishing on %s', (engine: Engine) => {
     expect(status.products).toMatchObject({ total: 6, inFeed: 1, withIssues: 5 });
   });
 
+  it('lists a full rewrite\'s changed files when asked, every JSON-LD file among them, without holding the names until then', async () => {
+    const { c } = await shop();
+    for (const sku of ['FULL-1', 'FULL-2', 'FULL-3']) await c.call('products.create', goodProduct(sku));
+    await c.publisher.runNow(true);
+    const outcome = c.publisher.lastRun?.outcome as PublishOutcome;
+    // Made on first use: a 100,000-product rewrite names 100,000 JSON-LD files (see WrittenFiles).
+    expect(Object.getOwnPropertyDescriptor(outcome, 'changedFiles')?.get).toBeTypeOf('function');
+    const slugs = await Promise.all(['FULL-1', 'FULL-2', 'FULL-3'].map(async (sku) => (await c.call('products.get', { idOrSku: sku })).slug));
+    const changed = outcome.changedFiles;
+    expect(changed).toEqual(expect.arrayContaining(['google-merchant.xml', 'google-merchant.tsv', 'sitemap.xml', 'manifest.json', ...slugs.map((s) => `jsonld/${s}.json`)]));
+    expect(new Set(changed).size).toBe(changed.length);
+    expect(outcome.changedFiles).toBe(changed);
+    expect(JSON.parse(JSON.stringify(outcome)).changedFiles).toEqual(changed);
+  });
+
   it('hands every publish that changed the folder to the delivery side: files with hashes, changed files and URLs', async () => {
     const { c, dir } = await shop();
     await c.call('products.create', goodProduct('DEL-1'));

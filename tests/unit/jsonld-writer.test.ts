@@ -10,7 +10,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { tempName } from '../../electron/core/publish/atomic-file';
+import { SET_READ_BUFFER } from '../../electron/core/publish/jsonld-folder';
 import { digestOf } from '../../electron/core/publish/jsonld-writer';
 import { JsonLdWriter } from '../../electron/core/publish/jsonld-writer';
 
@@ -89,5 +91,45 @@ describe('JsonLdWriter (bulk): a file the worker thread cannot write', () => {
     expect(failure?.code).toMatch(/^E[A-Z]+$/);
     expect(fs.readdirSync(path.join(dir, 'jsonld')).sort()).toEqual(['before.json', 'blocked.json']);
     expect(fs.statSync(path.join(dir, 'jsonld', 'blocked.json')).isDirectory()).toBe(true);
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('JsonLdWriter (bulk, fresh set over an old one)', () => {
+  it('reports the old files the new set drops, reading the old set a batch at a time (never all its names at once)', async () => {
+    // The old set: two products that stay, one the new set drops, and a stale temporary file.
+    const first = new JsonLdWriter(dir, true, { bulk: true, fresh: true });
+    for (const slug of ['keep-a', 'gone', 'keep-b']) {
+      first.stage(body(slug.length, 300));
+      first.commit(slug);
+    }
+    await first.finish();
+    const oldFolder = fs.realpathSync(path.join(dir, 'jsonld'));
+    fs.writeFileSync(tempName(path.join(oldFolder, 'keep-a.json')), 'half');
+    // More old names than one batch of the scan, so that it reads several.
+    for (let i = 0; i < SET_READ_BUFFER + 10; i++) fs.writeFileSync(path.join(oldFolder, `extra-${i}.json`), '{}');
+
+    const readdir = vi.spyOn(fs.promises, 'readdir');
+    try {
+      const w = new JsonLdWriter(dir, true, { bulk: true, fresh: true });
+      for (const slug of ['keep-a', 'keep-b', 'new-c']) {
+        w.stage(body(slug.length, 300));
+        w.commit(slug);
+      }
+      await w.finish();
+      expect(readdir).not.toHaveBeenCalled();
+      const extra = Array.from({ length: SET_READ_BUFFER + 10 }, (_, i) => `jsonld/extra-${i}.json`);
+      expect([...w.dropped].sort()).toEqual(['jsonld/gone.json', ...extra].sort());
+      // What it wrote, as names, though it keeps only the slugs.
+      expect([...w.written].sort()).toEqual(['jsonld/keep-a.json', 'jsonld/keep-b.json', 'jsonld/new-c.json']);
+      expect(w.written.size).toBe(3);
+      expect(w.written.has('jsonld/new-c.json')).toBe(true);
+      expect(w.written.has('jsonld/gone.json')).toBe(false);
+      expect(w.written.has('new-c.json')).toBe(false);
+      expect(w.written.hasFile('keep-b.json')).toBe(true);
+      expect(w.written.hasFile('keep-b')).toBe(false);
+      expect(fs.readdirSync(path.join(dir, 'jsonld')).sort()).toEqual(['keep-a.json', 'keep-b.json', 'new-c.json']);
+    } finally {
+      readdir.mockRestore();
+    }
   });
 });

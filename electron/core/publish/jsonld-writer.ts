@@ -17,9 +17,44 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { hash } from 'node:crypto';
 import { fsyncDir, isTempName, tempName, writeFileAtomic } from './atomic-file';
-import { canSwapSets, flushSet, installSet, LD_NAME, listSet, startWriteback } from './jsonld-folder';
+import { canSwapSets, flushSet, installSet, LD_NAME, setNamesExcept, startWriteback } from './jsonld-folder';
 import type { Batch, BatchDone } from './jsonld-worker';
 import { startWorker } from './worker-thread';
+
+const LD_PREFIX = `${LD_NAME}/`;
+const LD_SUFFIX = '.json';
+
+/**
+ * The JSON-LD files a publish wrote, as a set of their names (`jsonld/<slug>.json`) that holds
+ * only the slugs: the records already hold those strings, and a full publish writes 100,000 files,
+ * whose names as strings of their own (and the set's copy of them) were ~10 MB still alive at the
+ * end of the run, its peak. The names are made when someone iterates, one at a time.
+ */
+export class WrittenFiles implements Iterable<string> {
+  private readonly slugs = new Set<string>();
+
+  get size(): number {
+    return this.slugs.size;
+  }
+
+  addSlug(slug: string): void {
+    this.slugs.add(slug);
+  }
+
+  /** Whether `name` (`jsonld/<slug>.json`) was written. */
+  has(name: string): boolean {
+    return name.startsWith(LD_PREFIX) && name.endsWith(LD_SUFFIX) && this.slugs.has(name.slice(LD_PREFIX.length, -LD_SUFFIX.length));
+  }
+
+  /** Whether the file `name` (`<slug>.json`, inside the folder) was written. */
+  hasFile(name: string): boolean {
+    return name.endsWith(LD_SUFFIX) && this.slugs.has(name.slice(0, -LD_SUFFIX.length));
+  }
+
+  *[Symbol.iterator](): Iterator<string> {
+    for (const slug of this.slugs) yield `${LD_PREFIX}${slug}${LD_SUFFIX}`;
+  }
+}
 
 /** A JSON-LD file's size in bytes (UTF-8) and SHA-256 (hex). */
 export type LdDigest = { sha256: string; bytes: number };
@@ -89,7 +124,7 @@ class FileWorker {
  * file, or stage the next one instead when the file need not be written.
  */
 export class JsonLdWriter {
-  readonly written = new Set<string>();
+  readonly written = new WrittenFiles();
   /** The files of the old set that the new one does not have (when a fresh set replaced it). */
   readonly dropped: string[] = [];
   /** The folder of the set a fresh one replaced, for the caller to remove. */
@@ -170,7 +205,7 @@ export class JsonLdWriter {
       this.ready = true;
     }
     const name = `${slug}.json`;
-    this.written.add(`jsonld/${name}`);
+    this.written.addSlug(slug);
     if (this.options.bulk) {
       if (this.stagedEnd < 0) throw new Error(`no JSON-LD staged for ${name}`);
       this.names.push(name);
@@ -233,8 +268,9 @@ export class JsonLdWriter {
     // The old set's names (which files the new one drops) are read while the last batches are
     // written and the new set is flushed, not after: 100,000 names took 0.1-0.3 s to read. Only
     // this writer changes the old set (one checked writer per folder), so they hold until the swap.
+    // Every file is committed by now: only the names the new set lacks are kept.
     const swapping = this.ready && this.staging !== null && canSwapSets();
-    const oldNames = swapping ? listSet(this.dir) : null;
+    const dropped = swapping ? setNamesExcept(this.dir, (name) => isTempName(name) || this.written.hasFile(name)) : null;
     try {
       await Promise.all(this.sent.splice(0));
     } finally {
@@ -242,10 +278,10 @@ export class JsonLdWriter {
       this.worker = null;
     }
     if (!this.ready) return;
-    if (this.staging && oldNames) {
+    if (this.staging && dropped) {
       await this.writeback;
       await flushSet(this.staging);
-      for (const name of await oldNames) if (!isTempName(name) && !this.written.has(`${LD_NAME}/${name}`)) this.dropped.push(`${LD_NAME}/${name}`);
+      for (const name of await dropped) this.dropped.push(`${LD_NAME}/${name}`);
       this.replaced = installSet(this.dir, this.staging);
       this.staging = null;
     } else if (this.staging) {

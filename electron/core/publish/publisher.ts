@@ -17,6 +17,7 @@ import { num } from '../util/db-helpers';
 import { FILE_NAMES } from './artifacts';
 import { COLLECTIONS_DIR } from './collection-render';
 import { newCollectionsState } from './collection-stage';
+import { avoidPretenuring } from './pretenuring';
 import { defaultPublishDir } from './publish-folder';
 import { listProblems, loadArtifactStates } from './publish-store';
 import { runPublish } from './publish-run';
@@ -74,7 +75,10 @@ export class Publisher {
   constructor(
     private readonly deps: RunDeps & { bus: ChangeBus },
     private readonly options: PublisherOptions = {},
-  ) {}
+  ) {
+    // A full publish's page-at-a-time bursts mislead V8's pretenuring (see pretenuring.ts).
+    avoidPretenuring();
+  }
 
   /** Starts publishing: catches up with the database now, then follows every committed change. */
   start(): Promise<void> {

@@ -27,7 +27,7 @@ export type RecordInput = {
   full: boolean;
   result: OutputResult | null;
   /** The JSON-LD files written (`jsonld/<slug>.json`). */
-  ldWritten: ReadonlySet<string>;
+  ldWritten: Iterable<string> & { readonly size: number };
   removed: string[];
   changedUrls: Set<string>;
   /** Records that changed (to save). */
@@ -46,7 +46,9 @@ export async function recordPublish(deps: RunDeps, state: RunState, r: RecordInp
   const on = settings.artifacts;
   const seq = r.seq;
   const coll = r.collections;
-  const changedFiles = [...coll.changedFiles, ...(r.result?.changedFiles ?? []), ...r.ldWritten];
+  // Listed when asked for (outcomeOf): a full publish's 100,000 JSON-LD names are not made at its peak.
+  const changedFiles = (): string[] => [...coll.changedFiles, ...(r.result?.changedFiles ?? []), ...r.ldWritten];
+  const changedCount = coll.changedFiles.length + (r.result?.changedFiles.length ?? 0) + r.ldWritten.size;
   const removed = [...r.removed, ...coll.removedFiles];
   const filesDoneAt = performance.now();
   const durationMs = filesDoneAt - r.started;
@@ -112,7 +114,7 @@ export async function recordPublish(deps: RunDeps, state: RunState, r: RecordInp
             type: 'published',
             productId: null,
             sku: null,
-            payload: { seq, full: r.full, changedFiles: changedFiles.length, removedFiles: removed.length, changedUrls: r.changedUrls.size, durationMs: Math.round(durationMs) },
+            payload: { seq, full: r.full, changedFiles: changedCount, removedFiles: removed.length, changedUrls: r.changedUrls.size, durationMs: Math.round(durationMs) },
           },
         ]);
       }
@@ -137,11 +139,17 @@ function gzInfo(dir: string, name: string): FileInfo | null {
 /**
  * What a publish did, for the delivery targets. `files` (every file now in the folder, with its
  * size and hash) is read from manifest.json when a target asks for it: listing 100,000 JSON-LD
- * files on every publish would cost more than the publish itself.
+ * files on every publish would cost more than the publish itself. `changedFiles` is listed on
+ * first use too (a full publish names every JSON-LD file; see WrittenFiles).
  */
-function outcomeOf(dir: string, seq: number, full: boolean, changedFiles: string[], removedFiles: string[], changedUrls: string[]): PublishOutcome {
+function outcomeOf(dir: string, seq: number, full: boolean, listChanged: () => string[], removedFiles: string[], changedUrls: string[]): PublishOutcome {
   let files: PublishedFile[] | null = null;
-  const outcome = { seq, publishDir: dir, full, changedFiles, removedFiles, changedUrls } as PublishOutcome;
+  let changed: string[] | null = null;
+  const outcome = { seq, publishDir: dir, full, removedFiles, changedUrls } as PublishOutcome;
+  Object.defineProperty(outcome, 'changedFiles', {
+    enumerable: true,
+    get: () => (changed ??= listChanged()),
+  });
   Object.defineProperty(outcome, 'files', {
     enumerable: true,
     get: () => (files ??= filesInFolder(dir)),
