@@ -12,7 +12,12 @@ declare module 'knex/lib/dialects/sqlite3/execution/sqlite-transaction.js' {
   export default class TransactionSqlite {
     constructor(client: unknown, ...args: unknown[]);
     begin(conn: unknown): Promise<unknown>;
-    query(conn: unknown, sql: string): Promise<unknown>;
+    /** Runs a transaction statement; status 1 resolves the transaction with value, 2 rejects it. */
+    query(conn: unknown, sql: string, status?: number, value?: unknown): Promise<unknown>;
+    /** The knex instance the transaction belongs to (emits 'query'). */
+    client: unknown;
+    /** The client bound to the transaction's connection, set before begin() is called. */
+    trxClient: { query(conn: unknown, sql: string): Promise<unknown> };
   }
 }
 

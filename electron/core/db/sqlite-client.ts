@@ -16,22 +16,40 @@ import ClientSqlite3 from 'knex/lib/dialects/sqlite3/index.js';
 import TransactionSqlite from 'knex/lib/dialects/sqlite3/execution/sqlite-transaction.js';
 import type { Knex } from 'knex';
 
+type QueryEmitter = { emit(event: 'query', data: { sql: string; bindings: unknown[]; method: string }): void };
+
+/** Runs one statement straight on the connection, announced as knex announces its own (query logs, tests counting statements). */
+function execDirect(client: QueryEmitter, conn: unknown, sql: string): Promise<void> {
+  client.emit('query', { sql, bindings: [], method: 'raw' });
+  return new Promise<void>((resolve, reject) => (conn as ExecConnection).exec(sql, (err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * BEGIN IMMEDIATE and COMMIT go straight to the connection rather than through knex's query
+ * runner (which builds, compiles and tracks a query object for each): two statements of every
+ * write transaction, on the main thread every group-commit batch waits for (stock bench, 16
+ * callers: ≈ 4,600 → ≈ 5,000 movements/s with both). A BEGIN that fails (SQLITE_BUSY once
+ * busy_timeout ran out) rejects, and knex then runs nothing of the transaction's body.
+ */
 class ImmediateTransaction extends TransactionSqlite {
-  /**
-   * Straight to the connection rather than through knex's query runner (which builds, announces
-   * and tracks a query object for it): one statement every write transaction begins with, on the
-   * main thread every group-commit batch waits for. A BEGIN that fails (SQLITE_BUSY once
-   * busy_timeout ran out) rejects, and knex then runs nothing of the transaction's body.
-   */
   override begin(conn: unknown): Promise<unknown> {
-    const connection = conn as ExecConnection;
-    // Announced as knex announces its own (query logs, and the tests that count statements).
-    (this as unknown as { client: { emit(event: 'query', data: { sql: string; bindings: unknown[]; method: string }): void } }).client.emit('query', {
-      sql: 'BEGIN IMMEDIATE;',
-      bindings: [],
-      method: 'raw',
-    });
-    return new Promise<void>((resolve, reject) => connection.exec('BEGIN IMMEDIATE', (err) => (err ? reject(err) : resolve())));
+    return execDirect(this.client as QueryEmitter, conn, 'BEGIN IMMEDIATE;');
+  }
+
+  /**
+   * knex's query() for COMMIT, with the statement itself run by execDirect: knex's own handling of
+   * the outcome (resolving or rejecting the transaction, marking it complete) is kept as it is, by
+   * handing it a client whose query() does that. query() calls trxClient.query synchronously.
+   */
+  override query(conn: unknown, sql: string, status?: number, value?: unknown): Promise<unknown> {
+    if (sql !== 'COMMIT;') return super.query(conn, sql, status, value);
+    const knexClient = this.trxClient;
+    this.trxClient = { query: (c: unknown, statement: string) => execDirect(this.client as QueryEmitter, c, statement) };
+    try {
+      return super.query(conn, sql, status, value);
+    } finally {
+      this.trxClient = knexClient;
+    }
   }
 }
 
