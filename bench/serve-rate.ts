@@ -11,9 +11,15 @@
  * request at its own time, pipelined on a connection whose previous answer is late, and charges a
  * stall to every request it delayed (the correction for coordinated omission, as wrk2 does).
  *
- * Prints `{"starting":true}` just before the load starts, then one JSON line with the result.
+ * The first WARMUP seconds (default 0) are sent at the same rate and not counted: a server just
+ * started compiles its read path under the load, and the backlog of that first second (stalls of
+ * up to ~400 ms, measured with monitorEventLoopDelay) takes seconds to drain at 10,000/s. What
+ * the target asks about is a server that has been running; the bench says which it measured.
  *
- *   tsx bench/serve-rate.ts URL TOKEN SECONDS RATE CONNECTIONS SKU,SKU,...
+ * Prints `{"starting":true}` when the counted window starts (after the warm-up), then one JSON
+ * line with the result.
+ *
+ *   tsx bench/serve-rate.ts URL TOKEN SECONDS RATE CONNECTIONS SKU,SKU,... [WARMUP]
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -34,16 +40,19 @@ export type RateResult = {
 };
 
 async function main(): Promise<void> {
-  const [base, token, secondsArg, rateArg, connectionsArg, skus] = process.argv.slice(2);
+  const [base, token, secondsArg, rateArg, connectionsArg, skus, warmupArg] = process.argv.slice(2);
   if (!base || !token || !skus) throw new Error('usage: serve-rate.ts URL TOKEN SECONDS RATE CONNECTIONS SKUS');
   const url = new URL(base);
   const seconds = Number(secondsArg ?? 10);
   const rate = Number(rateArg ?? 10_000);
+  const warmup = Number(warmupArg ?? 0);
   const requests = skus.split(',').map((sku) =>
     Buffer.from(`GET /api/v1/availability/${encodeURIComponent(sku)} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${token}\r\n\r\n`, 'latin1'),
   );
   const latencies: number[] = [];
   let non2xx = 0;
+  // Set when the load starts: answers to requests due before it are not counted.
+  let measureFrom = Infinity;
   const connections: Connection[] = await Promise.all(
     Array.from(
       { length: Number(connectionsArg ?? 50) },
@@ -58,6 +67,7 @@ async function main(): Promise<void> {
             const now = performance.now();
             takeAnswers(conn, (status) => {
               const due = conn.due[conn.head++] as number;
+              if (due < measureFrom) return;
               latencies.push(now - due);
               if (status < 200 || status > 299) non2xx++;
             });
@@ -70,18 +80,27 @@ async function main(): Promise<void> {
     ),
   );
 
-  process.stdout.write(`${JSON.stringify({ starting: true })}\n`);
-  const cpu0 = process.cpuUsage();
+  let cpu0 = process.cpuUsage();
   const start = performance.now();
-  const end = start + seconds * 1000;
-  const total = Math.floor(rate * seconds);
+  measureFrom = start + warmup * 1000;
+  const end = measureFrom + seconds * 1000;
+  const total = Math.floor(rate * (warmup + seconds));
+  const warmupRequests = Math.floor(rate * warmup);
   let sent = 0;
   let answeredInWindow = 0;
+  let measuring = false;
+  const startMeasuring = () => {
+    measuring = true;
+    cpu0 = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ starting: true })}\n`);
+  };
+  if (warmup <= 0) startMeasuring();
   // Every millisecond, whatever fell due since: a late tick sends the late requests at once, each
   // still timed from its own due moment.
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = performance.now();
+      if (!measuring && now >= measureFrom) startMeasuring();
       const dueNow = Math.min(total, Math.floor(((now - start) / 1000) * rate));
       const batches = new Map<Connection, Buffer[]>();
       for (; sent < dueNow; sent++) {
@@ -100,19 +119,22 @@ async function main(): Promise<void> {
     }, 1);
   });
   // The answers still on their way, for at most a second more.
+  const measuredSent = sent - warmupRequests;
   const completed = () => latencies.length;
   const waitUntil = performance.now() + 1000;
-  while (completed() < sent && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 5));
+  while (completed() < measuredSent && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 5));
   const finished = performance.now();
-  const unanswered = sent - completed();
+  const unanswered = measuredSent - completed();
   // An unanswered request is at least as late as the wait allowed: it counts, it is not dropped.
-  for (const conn of connections) for (let i = conn.head; i < conn.due.length; i++) latencies.push(finished - (conn.due[i] as number));
+  for (const conn of connections) {
+    for (let i = conn.head; i < conn.due.length; i++) if ((conn.due[i] as number) >= measureFrom) latencies.push(finished - (conn.due[i] as number));
+  }
   const cpu = process.cpuUsage(cpu0);
   for (const conn of connections) conn.socket.destroy();
   const result: RateResult = {
     offered: rate,
-    sent,
-    completed: sent - unanswered,
+    sent: measuredSent,
+    completed: measuredSent - unanswered,
     perSecond: answeredInWindow / seconds,
     latency: summarise(latencies),
     non2xx,
