@@ -41,21 +41,14 @@ export function answerControlCommands(): void {
       session = new Session();
       session.connect();
       void session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: process.env.STOCKFEED_HEAP_ALL === '1', includeObjectsCollectedByMinorGC: process.env.STOCKFEED_HEAP_ALL === '1' }).then(() => answer({ sampling: true }));
-    } else if (command === 'heap-stop' && argument && session) {
+    } else if ((command === 'heap-stop' || command === 'profile-stop') && argument && session) {
       const current = session;
       session = null;
-      void current.post('HeapProfiler.stopSampling').then(({ profile }) => {
+      const stopped = command === 'heap-stop' ? current.post('HeapProfiler.stopSampling') : current.post('Profiler.stop');
+      void stopped.then(({ profile }) => {
         fs.writeFileSync(argument, JSON.stringify(profile));
         current.disconnect();
-        answer({ heapProfile: argument });
-      });
-    } else if (command === 'profile-stop' && argument && session) {
-      const current = session;
-      session = null;
-      void current.post('Profiler.stop').then(({ profile }) => {
-        fs.writeFileSync(argument, JSON.stringify(profile));
-        current.disconnect();
-        answer({ profile: argument });
+        answer(command === 'heap-stop' ? { heapProfile: argument } : { profile: argument });
       });
     }
   });

@@ -277,12 +277,8 @@ export class WriteQueue<Op, R> {
             await write(inline);
             return appended(inline.changes);
           }
-          const inline = inlineAppendPg(entries, nextSeq, now, actor);
+          const inline = inlineAppendPg(entries, nextSeq, now, actor, CHANGES_CHANNEL);
           const newest = inline.changes[inline.changes.length - 1];
-          if (inline.finish && newest) {
-            inline.finish.sql += ', pg_notify(?, ?)';
-            inline.finish.bindings.push(CHANGES_CHANNEL, String(newest.seq));
-          }
           await write(inline);
           // Read under the writer lock, as append's latestSeq: the newest number committed before these.
           if (position.before === null && newest) position.before = nextSeq - 1;

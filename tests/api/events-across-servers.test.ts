@@ -2,29 +2,18 @@
  * Two servers (core + HTTP API each) on one PostgreSQL database: a client on one server's event
  * stream gets a write made through the other server's API within a second, in order, once.
  */
-import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCore, type Core } from '../../electron/core/core';
-import { createApiServer } from '../../electron/server/http/server';
-import { silentLogger } from '../../electron/core/logger';
-import { createPgDatabase, tempDir } from '../helpers/core';
+import { startApiServer, stopApiServers, type ApiTestServer } from '../helpers/api-servers';
+import { createPgDatabase } from '../helpers/core';
 import { skipWithout, titled } from '../helpers/system-services';
 
 const TOKEN = 'cluster-token-0123456789abcdef';
 const skip = skipWithout('postgresql', 'the event stream across two servers');
 
-type Server = { core: Core; app: FastifyInstance; base: string; dir: string };
+type Server = ApiTestServer;
 
-async function startServer(url: string): Promise<Server> {
-  const dir = tempDir();
-  const core = await openCore({ dataDir: dir, databaseUrl: url, expirySweepMs: 0 });
-  const app = await createApiServer({ core, token: TOKEN, version: 't', logger: silentLogger, rateLimit: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  return { core, app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, dir };
-}
+const startServer = (url: string): Promise<Server> => startApiServer(url, TOKEN);
 
 describe.skipIf(skip)(titled('the event stream across two servers on one PostgreSQL database', skip), () => {
   let a: Server;
@@ -38,11 +27,7 @@ describe.skipIf(skip)(titled('the event stream across two servers on one Postgre
     b = await startServer(pg.url);
   });
   afterAll(async () => {
-    for (const s of [a, b]) {
-      await s?.app.close();
-      await s?.core.close();
-      if (s) fs.rmSync(s.dir, { recursive: true, force: true });
-    }
+    await stopApiServers([a, b]);
     await drop?.();
   });
 

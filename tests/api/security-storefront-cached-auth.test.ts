@@ -6,15 +6,14 @@
  * rotated API token, a storefront token on another route, a wrong token, a foreign Host and a
  * stale ETag are refused on the very next request of the same connection, as on a new one.
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCore, type Core } from '../../electron/core/core';
 import { createApiServer } from '../../electron/server/http/server';
 import { silentLogger } from '../../electron/core/logger';
-import { createPgDatabase, productInput, startCore, tempDir, type TestCore } from '../helpers/core';
+import { startApiServer, stopApiServers, type ApiTestServer } from '../helpers/api-servers';
+import { createPgDatabase, productInput, startCore, type TestCore } from '../helpers/core';
 import { skipWithout, titled } from '../helpers/system-services';
 
 const OWNER = 'owner-token-0123456789abcdef';
@@ -204,18 +203,11 @@ describe('the cached availability read path, one server', () => {
 const skip = skipWithout('postgresql', 'a storefront token revoked on another server');
 
 describe.skipIf(skip)(titled('a storefront token revoked on another server (PostgreSQL)', skip), () => {
-  type Server = { core: Core; app: FastifyInstance; port: number; dir: string };
+  type Server = ApiTestServer;
   let a: Server;
   let b: Server;
   let drop: () => Promise<void>;
-
-  const start = async (url: string): Promise<Server> => {
-    const dir = tempDir();
-    const core = await openCore({ dataDir: dir, databaseUrl: url, expirySweepMs: 0 });
-    const app = await createApiServer({ core, token: OWNER, version: 't', logger: silentLogger, rateLimit: false });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    return { core, app, port: (app.server.address() as AddressInfo).port, dir };
-  };
+  const start = (url: string): Promise<Server> => startApiServer(url, OWNER);
 
   beforeAll(async () => {
     const pg = await createPgDatabase();
@@ -224,11 +216,7 @@ describe.skipIf(skip)(titled('a storefront token revoked on another server (Post
     b = await start(pg.url);
   });
   afterAll(async () => {
-    for (const s of [a, b]) {
-      await s?.app.close();
-      await s?.core.close();
-      if (s) fs.rmSync(s.dir, { recursive: true, force: true });
-    }
+    await stopApiServers([a, b]);
     await drop?.();
   });
 

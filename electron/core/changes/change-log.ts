@@ -267,10 +267,11 @@ export const NEXT_SEQ_PG = '(SELECT coalesce(max(seq), 0) + 1 FROM changes)';
  * insert of the value would give), so the append costs no round trip of its own. `finish` moves the
  * seq column's own sequence to the last number, for appends that leave the number to the column
  * (appendChanges, and older servers on the same database): they go on after it, never onto a
- * number taken here. Should anything have appended since the read, the primary key refuses the
+ * number taken here, and announces the newest number on `channel` (pg_notify, delivered when the
+ * transaction commits). Should anything have appended since the read, the primary key refuses the
  * statement and the transaction rolls back; nothing is skipped.
  */
-export function inlineAppendPg(entries: NewChange[], firstSeq: number, now: string, actor: Actor): InlineAppend {
+export function inlineAppendPg(entries: NewChange[], firstSeq: number, now: string, actor: Actor, channel: string): InlineAppend {
   if (entries.length === 0) return { sql: '', bindings: [], finish: null, changes: [] };
   if (entries.length > INLINE_APPEND_MAX) throw new Error(`an inline append takes ${INLINE_APPEND_MAX} entries at most, not ${entries.length}`);
   if (!Number.isSafeInteger(firstSeq) || firstSeq < 1) throw new Error(`the change log's next sequence number is ${firstSeq}`);
@@ -282,7 +283,10 @@ export function inlineAppendPg(entries: NewChange[], firstSeq: number, now: stri
   return {
     sql: `INSERT INTO changes (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::changes, ?::json) RETURNING 1`,
     bindings: [pgJson(rows)],
-    finish: { sql: "setval(pg_get_serial_sequence('changes', 'seq'), ?)", bindings: [firstSeq + entries.length - 1] },
+    finish: {
+      sql: "setval(pg_get_serial_sequence('changes', 'seq'), ?), pg_notify(?, ?)",
+      bindings: [firstSeq + entries.length - 1, channel, String(firstSeq + entries.length - 1)],
+    },
     changes: entries.map((e, i) => appendedChange(firstSeq + i, e, texts[i] as string, now, actorOf(e).stored)),
   };
 }

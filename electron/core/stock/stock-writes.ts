@@ -80,6 +80,12 @@ export async function writeStockRows(ctx: WriteContext, rows: StockRows, append:
   for (const chunk of chunkRows(rows.keys ?? [])) await trx('idempotency_keys').insert(chunk);
 }
 
+/** PostgreSQL: the products' stock totals from one JSON parameter. */
+const TOTALS_UPDATE_PG =
+  'UPDATE products AS p SET total_on_hand = t.total_on_hand, total_committed = t.total_committed, total_incoming = t.total_incoming ' +
+  'FROM json_to_recordset(?::json) AS t(product_id text, total_on_hand bigint, total_committed bigint, total_incoming bigint) WHERE p.id = t.product_id';
+const TOTALS_PG = `${TOTALS_UPDATE_PG} RETURNING 1`;
+
 async function writeLevelsTotalsMovements(ctx: WriteContext, rows: StockRows, append: InlineAppend | null): Promise<void> {
   if (ctx.dialect === 'sqlite') {
     if (append && append.bindings.length > 0) throw new Error('an SQLite inline append has no bindings');
@@ -91,18 +97,11 @@ async function writeLevelsTotalsMovements(ctx: WriteContext, rows: StockRows, ap
     await trx('stock_levels').insert(chunk).onConflict(['product_id', 'location_id']).merge(['on_hand', 'committed', 'incoming', 'updated_at']);
   }
   if (rows.totals.length > 0) {
-    await trx.raw(
-      'UPDATE products AS p SET total_on_hand = t.total_on_hand, total_committed = t.total_committed, total_incoming = t.total_incoming ' +
-        'FROM json_to_recordset(?::json) AS t(product_id text, total_on_hand bigint, total_committed bigint, total_incoming bigint) WHERE p.id = t.product_id',
-      [JSON.stringify(rows.totals)],
-    );
+    await trx.raw(TOTALS_UPDATE_PG, [JSON.stringify(rows.totals)]);
   }
   for (const chunk of chunkRows(rows.movements)) await trx('movements').insert(chunk);
 }
 
-const TOTALS_PG =
-  'UPDATE products AS p SET total_on_hand = t.total_on_hand, total_committed = t.total_committed, total_incoming = t.total_incoming ' +
-  'FROM json_to_recordset(?::json) AS t(product_id text, total_on_hand bigint, total_committed bigint, total_incoming bigint) WHERE p.id = t.product_id RETURNING 1';
 
 /** PostgreSQL: rows of a table from one JSON parameter, each field typed as the table's column. */
 const insertFromJsonPg = (table: string, columns: readonly string[]) =>
