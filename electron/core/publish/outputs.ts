@@ -191,13 +191,13 @@ export class OutputSet {
    * Adds `order[0..count)`, records whose fragments are exactly where they were in the old files (an
    * incremental publish's unchanged beginning): each file copies them in one range.
    */
-  addUnchanged(order: ProductRecord[], count: number): void {
+  addUnchanged(order: { at(i: number): ProductRecord }, count: number): void {
     const c = this.counts;
     let lastFeed: ProductRecord | null = null;
     let lastLd: ProductRecord | null = null;
     let feedCount = 0;
     for (let i = 0; i < count; i++) {
-      const e = order[i] as ProductRecord;
+      const e = order.at(i);
       c.products++;
       if (e.availability !== 'discontinued') c.listed++;
       if (e.inFeed) {
@@ -221,7 +221,7 @@ export class OutputSet {
       // The OpenAI parts a part at a time; line by line when they do not line up (never expected).
       if (this.ai && !this.ai.addPrefix(lastFeed, feedCount)) {
         for (let i = 0; i < count; i++) {
-          const e = order[i] as ProductRecord;
+          const e = order.at(i);
           if (e.inFeed) this.ai.add(e, null);
         }
       }

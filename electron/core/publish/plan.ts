@@ -70,11 +70,13 @@ export async function planCatalogue(deps: RunDeps, state: RunState, settings: St
   // What was published before: the running cache, or what a previous process recorded (read a
   // page at a time with the products, not all at once).
   let records: Map<string, SavedRecord> | null = null;
-  const previous = (id: string): PreviousRecord | undefined => oldCache?.byId.get(id) ?? state.orphans.get(id) ?? records?.get(id);
+  const previous = (id: string): PreviousRecord | undefined => oldCache?.get(id) ?? state.orphans.get(id) ?? records?.get(id);
   const existing = withLd && !force ? new Set(ldNames) : null;
-  /** Every product placed, by id: what the scan has seen, and the new cache's index at the end. */
-  const placed = new Map<string, ProductRecord>();
-  const order: ProductRecord[] = [];
+  /**
+   * Every product placed, in order: what the scan has seen, and the new cache at the end. Each
+   * record goes in once written, so the rendered objects die young (see catalog-cache.ts).
+   */
+  const placed = new CatalogCache();
   const stragglers = new Set<string>();
   const orphans = new Map<string, ProductRecord>();
 
@@ -91,9 +93,8 @@ export async function planCatalogue(deps: RunDeps, state: RunState, settings: St
           stragglers.add(record.id);
           return;
         }
-        placed.set(record.id, record);
-        order.push(record);
         each(product, text);
+        placed.push(record);
       };
       const sizes = withLd ? await groupSizes(deps.db) : new Map<string, number>();
       const ahead = new Map<string, { product: Rendered; text: string | null }>();
@@ -146,7 +147,7 @@ export async function planCatalogue(deps: RunDeps, state: RunState, settings: St
     // Without a cache, the records of products no longer in the database are the gone ones.
     async gone() {
       records = null;
-      const before = oldCache ? [...oldCache.byId.keys()] : [];
+      const before = oldCache ? [...oldCache.keys()] : [];
       if (!oldCache) {
         records = new Map((await loadOrphanRecords(deps.db)).map((r) => [r.id, r]));
         before.push(...records.keys());
@@ -159,7 +160,7 @@ export async function planCatalogue(deps: RunDeps, state: RunState, settings: St
         if (stillThere.has(id)) {
           // Moved while the catalogue was read: published right after, as last published until then.
           stragglers.add(id);
-          const old = oldCache?.byId.get(id) ?? state.orphans.get(id);
+          const old = oldCache?.get(id) ?? state.orphans.get(id);
           if (old) orphans.set(id, old);
           continue;
         }
@@ -169,10 +170,10 @@ export async function planCatalogue(deps: RunDeps, state: RunState, settings: St
     },
 
     recordOf: (id) => placed.get(id),
-    rendered: () => placed.values(),
+    rendered: () => placed.records(),
 
     done() {
-      state.cache = CatalogCache.fromOrder(order, placed);
+      state.cache = placed;
       state.dir = dir;
       state.orphans = orphans;
       for (const id of stragglers) state.pending.add(id);
@@ -185,19 +186,19 @@ export async function planChanges(deps: RunDeps, state: RunState, settings: Stor
   const cache = state.cache as CatalogCache;
   for (const id of state.pending) request.ids.add(id);
   const ids = [...request.ids];
-  const oldGroups = ids.flatMap((id) => cache.byId.get(id)?.groupId ?? state.orphans.get(id)?.groupId ?? []);
+  const oldGroups = ids.flatMap((id) => cache.get(id)?.groupId ?? state.orphans.get(id)?.groupId ?? []);
   const sources = await loadAffected(deps.db, deps.summary, ids, oldGroups);
   const products = sources.map((p) => renderProduct(p.row, p.summary, settings));
   const texts = settings.artifacts.jsonLd ? jsonLdTexts(products) : null;
   const seen = new Set<string>();
-  const previous = (id: string): ProductRecord | undefined => cache.byId.get(id) ?? state.orphans.get(id);
+  const previous = (id: string): ProductRecord | undefined => cache.get(id) ?? state.orphans.get(id);
 
   return {
     full: false,
     seq: request.upTo,
     previous,
     // The cache lists what this process wrote: the files of its records with JSON-LD are there.
-    hasLdFile: (record) => cache.byId.has(record.id),
+    hasLdFile: (record) => cache.has(record.id),
 
     async forEach(each, afterPage) {
       for (const product of products) {
@@ -222,7 +223,7 @@ export async function planChanges(deps: RunDeps, state: RunState, settings: Stor
 
     // The cache was updated as the changes were spliced in.
     done: () => undefined,
-    recordOf: (id) => state.cache?.byId.get(id),
+    recordOf: (id) => state.cache?.get(id),
     rendered: () => products.map((p) => p.record),
   };
 }

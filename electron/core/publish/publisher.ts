@@ -339,17 +339,16 @@ export class Publisher {
         error: s?.error ?? (enabled ? this.lastError : null),
       };
     });
-    const availability = Object.fromEntries(AVAILABILITIES.map((a) => [a, 0])) as Record<Availability, number>;
+    let availability = Object.fromEntries(AVAILABILITIES.map((a) => [a, 0])) as Record<Availability, number>;
     const products = { total: 0, inFeed: 0, inSitemap: 0, withIssues: 0 };
     const cache = this.state.cache;
     if (cache) {
-      for (const e of cache.order) {
-        availability[e.availability]++;
-        products.total++;
-        if (e.inFeed) products.inFeed++;
-        if (e.inSitemap) products.inSitemap++;
-        if (e.problems.length > 0) products.withIssues++;
-      }
+      const t = cache.tally();
+      availability = t.availability;
+      products.total = t.total;
+      products.inFeed = t.inFeed;
+      products.inSitemap = t.inSitemap;
+      products.withIssues = t.withIssues;
     } else {
       const row = (await this.deps.db('published_products')
         .select(

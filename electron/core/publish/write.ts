@@ -50,8 +50,8 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
   const dir = deps.publishDir();
   const cache = state.cache as CatalogCache;
   const changed: ProductRecord[] = [];
-  /** The changed records' new fragments, until they are written. */
-  const fragmentsOf = new Map<ProductRecord, Fragments>();
+  /** The changed records' new fragments by id, until they are written. */
+  const fragmentsOf = new Map<string, Fragments>();
   const gone = new Set<string>();
   const touched = { xml: false, tsv: false, ai: false, sitemap: false, jsonLd: false };
   const touch = (r: PreviousRecord) => {
@@ -61,10 +61,10 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
   };
   return {
     add(record, fragments, previous) {
-      const inCache = cache.byId.get(record.id);
+      const inCache = cache.get(record.id);
       if (inCache && samePublished(inCache, record)) return;
       changed.push(record);
-      fragmentsOf.set(record, fragments);
+      fragmentsOf.set(record.id, fragments);
       if (inCache && sameBesideAiLine(inCache, record)) {
         // Only its OpenAI line changed (a stock count): the other files are not rewritten for it.
         keepPlacesBesideAiLine(record, inCache);
@@ -83,7 +83,7 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
       if (changed.length === 0 && gone.size === 0 && !collectionsChanged) return null;
       // The sitemap index names the collections sitemap with its newest lastmod.
       if (collections.indexChanged) touched.sitemap = true;
-      const { order, first } = cache.apply(changed, gone);
+      const { first } = cache.apply(changed, gone);
       let out: OutputSet;
       try {
         out = new OutputSet(dir, settings, state.layouts, { copy: true, touched, limits: deps.sitemapLimits, openAiPartItems: deps.openAiPartItems });
@@ -92,10 +92,11 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
         throw error;
       }
       try {
-        out.addUnchanged(order, first);
-        for (let i = first; i < order.length; i++) {
-          const r = order[i] as ProductRecord;
-          out.add(r, fragmentsOf.get(r) ?? null);
+        // Live views of the cache's places: the writers set each record's new places in it.
+        out.addUnchanged(cache, first);
+        for (let i = first; i < cache.size; i++) {
+          const r = cache.at(i);
+          out.add(r, fragmentsOf.get(r.id) ?? null);
         }
         return await out.finish({ seq, full: false, force: false }, recordedFiles(state), collections, redirects, placeCollections);
       } catch (error) {
