@@ -40,7 +40,8 @@ describe.each([
     const expected = new Map<string, string>();
     // Enough files for several batches, bodies from tiny to larger than a batch buffer, and
     // every fifth body staged but not committed (it must not reach any file).
-    const count = bulk ? 700 : 40;
+    // One at a time: more than the 64 files an incremental publish holds open until `place`.
+    const count = bulk ? 700 : 100;
     for (let i = 0; i < count; i++) {
       const size = i === 17 ? 600_000 : i % 50 === 0 ? 20_000 : 200 + (i % 7) * 300;
       const text = body(i, size);
@@ -62,6 +63,7 @@ describe.each([
       }
     }
     await w.finish();
+    await w.place();
 
     const files = fs.readdirSync(path.join(dir, 'jsonld')).sort();
     expect(files).toEqual([...expected.keys()].sort());
@@ -72,6 +74,50 @@ describe.each([
     }
     expect(w.written.size).toBe(expected.size);
   }, 60_000);
+});
+
+describe('JsonLdWriter (one at a time): files put into place together, after the big files are written', () => {
+  const old = (slug: string) => `{"old":"${slug}"}`;
+  const seed = (slugs: string[]) => {
+    fs.mkdirSync(path.join(dir, 'jsonld'), { recursive: true });
+    for (const slug of slugs) fs.writeFileSync(path.join(dir, 'jsonld', `${slug}.json`), old(slug));
+  };
+  const listing = () => fs.readdirSync(path.join(dir, 'jsonld')).sort();
+
+  it('leaves every old file in place until place(), then puts every new one in (no temporary file left)', async () => {
+    seed(['a', 'b']);
+    const w = new JsonLdWriter(dir, true, { bulk: false });
+    for (const slug of ['a', 'b', 'c']) {
+      w.stage(body(slug.charCodeAt(0), 300));
+      w.commit(slug);
+    }
+    await w.finish();
+    // Written and being made durable, under temporary names: a reader still sees the old files.
+    expect(fs.readFileSync(path.join(dir, 'jsonld', 'a.json'), 'utf8')).toBe(old('a'));
+    expect(fs.existsSync(path.join(dir, 'jsonld', 'c.json'))).toBe(false);
+    expect(listing().filter((n) => n.startsWith('.'))).toHaveLength(3);
+    await w.place();
+    expect(listing()).toEqual(['a.json', 'b.json', 'c.json']);
+    for (const slug of ['a', 'b', 'c']) expect(fs.readFileSync(path.join(dir, 'jsonld', `${slug}.json`), 'utf8')).toBe(body(slug.charCodeAt(0), 300));
+    // Called again after the big files (nothing left to do).
+    await w.place();
+    expect(listing()).toEqual(['a.json', 'b.json', 'c.json']);
+  });
+
+  it('leaves the old files and no temporary file when the publish fails before place()', async () => {
+    seed(['a']);
+    const w = new JsonLdWriter(dir, true, { bulk: false });
+    for (const slug of ['a', 'b']) {
+      w.stage(body(slug.charCodeAt(0), 300));
+      w.commit(slug);
+    }
+    await w.finish();
+    await w.abort();
+    expect(listing()).toEqual(['a.json']);
+    expect(fs.readFileSync(path.join(dir, 'jsonld', 'a.json'), 'utf8')).toBe(old('a'));
+    await w.place();
+    expect(listing()).toEqual(['a.json']);
+  });
 });
 
 describe('JsonLdWriter (bulk): a file the worker thread cannot write', () => {

@@ -24,7 +24,7 @@ export function isTempName(name: string): boolean {
 /** writev takes at most IOV_MAX (1024 on Linux) buffers per call. */
 const IOV_MAX = 1024;
 
-function writeAll(fd: number, buffers: Buffer[]): void {
+export function writeAll(fd: number, buffers: Buffer[]): void {
   let i = 0;
   // The first buffer may be a remainder after a short write (disk full, a signal).
   let head: Buffer | undefined = buffers[0];

@@ -5,7 +5,10 @@
  * with a bounded number in flight. Each batch travels as one buffer of UTF-8 bodies, moved to the
  * worker and back (not copied), and each body is hashed from those bytes: posting the text and
  * encoding it again in the worker cost ~0.3 s of CPU a full publish (measured). An incremental
- * publish writes its few files here, each replaced atomically and fsynced.
+ * publish writes its few files here under temporary names, their fsyncs started at once, and
+ * `place` renames each (once durable) while the big files are made durable, before any of them or
+ * the manifest goes into place: a grouped product's four files were four fsyncs one after another
+ * before the big files were even begun (~6 ms of a 10,000-product one-change publish's ~60 ms).
  *
  * A publish that writes every file (the first one, or a forced full one) fills a fresh folder and
  * puts it in place of the old set at once (jsonld-folder.ts), so a reader never sees a half-filled
@@ -16,7 +19,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { hash } from 'node:crypto';
-import { fsyncDir, isTempName, tempName, writeFileAtomic } from './atomic-file';
+import { promisify } from 'node:util';
+import { fsyncDir, isTempName, tempName, writeAll, writeFileAtomic } from './atomic-file';
 import { canSwapSets, flushSet, installSet, LD_NAME, setNamesExcept, startWriteback } from './jsonld-folder';
 import type { Batch, BatchDone } from './jsonld-worker';
 import { startWorker } from './worker-thread';
@@ -69,6 +73,15 @@ function unpooled(text: string): Buffer {
   buffer.write(text);
   return buffer;
 }
+
+const fsyncFd = promisify(fs.fsync);
+const closeFd = promisify(fs.close);
+
+/**
+ * An incremental publish's files waiting to go into place at most (each holds a descriptor until
+ * it is renamed); more are written and synced one by one, as before.
+ */
+const MAX_PENDING = 64;
 
 const BATCH = 256;
 const BATCH_BYTES = 512 * 1024;
@@ -149,6 +162,13 @@ export class JsonLdWriter {
   private last: { text: string; buffer: Buffer; start: number; end: number; digest: LdDigest } | null = null;
   /** Not bulk: the staged body. */
   private stagedBody: string | null = null;
+  /**
+   * Not bulk: the files written to temporary names, their fsyncs started at once, put into place
+   * by `place` (their fsyncs overlap the big files' work instead of running one after another).
+   */
+  private readonly pending: Array<{ temp: string; target: string; fd: number; durable: Promise<void> }> = [];
+  /** Not bulk: whether `place` has files to rename, or the folder to sync. */
+  private placeDue = false;
   /** A fresh set: files sent since the last writeback started, and the one in flight. */
   private sinceWriteback = 0;
   private writeback: Promise<void> | null = null;
@@ -218,8 +238,27 @@ export class JsonLdWriter {
     }
     if (this.stagedBody === null) throw new Error(`no JSON-LD staged for ${name}`);
     // Outside Buffer's shared pool: a transient body sharing a pool slab with retained data would keep the slab alive.
-    writeFileAtomic(path.join(this.ldDir, name), [unpooled(this.stagedBody)], { durable: true, syncDir: false });
+    const body = unpooled(this.stagedBody);
     this.stagedBody = null;
+    this.placeDue = true;
+    const target = path.join(this.ldDir, name);
+    if (this.pending.length >= MAX_PENDING) {
+      writeFileAtomic(target, [body], { durable: true, syncDir: false });
+      return;
+    }
+    const temp = tempName(target);
+    const fd = fs.openSync(temp, 'w', 0o644);
+    try {
+      writeAll(fd, [body]);
+    } catch (error) {
+      fs.closeSync(fd);
+      fs.rmSync(temp, { force: true });
+      throw error;
+    }
+    const durable = fsyncFd(fd);
+    // Settled here too, so a failure before `place` is not an unhandled rejection (place reports it).
+    durable.catch(() => undefined);
+    this.pending.push({ temp, target, fd, durable });
   }
 
   private takeBuffer(need: number): Buffer {
@@ -290,12 +329,43 @@ export class JsonLdWriter {
       fs.renameSync(this.staging, this.ldDir);
       this.staging = null;
       fsyncDir(this.dir);
-    } else {
+    } else if (this.options.bulk) {
       fsyncDir(this.ldDir);
     }
   }
 
+  /**
+   * Not bulk: puts the files `commit` wrote into place, each once durable, and syncs the folder.
+   * Called while the big files are made durable, before any of them (and the manifest listing
+   * these files) is renamed; again after them, for when there was nothing to rename (then a no-op).
+   */
+  async place(): Promise<void> {
+    if (!this.placeDue) return;
+    this.placeDue = false;
+    const pending = this.pending.splice(0);
+    try {
+      await Promise.all(pending.map((p) => p.durable));
+    } catch (error) {
+      await this.drop(pending);
+      throw error;
+    }
+    for (const p of pending) await closeFd(p.fd);
+    for (const p of pending) fs.renameSync(p.temp, p.target);
+    fsyncDir(this.ldDir);
+  }
+
+  /** Removes files written and not put in place (their descriptors closed once their fsyncs are done). */
+  private async drop(pending: Array<{ temp: string; fd: number; durable: Promise<void> }>): Promise<void> {
+    await Promise.allSettled(pending.map((p) => p.durable));
+    for (const p of pending) {
+      fs.close(p.fd, () => undefined);
+      fs.rmSync(p.temp, { force: true });
+    }
+  }
+
   async abort(): Promise<void> {
+    this.placeDue = false;
+    await this.drop(this.pending.splice(0));
     await Promise.allSettled(this.sent.splice(0));
     await this.worker?.close();
     this.worker = null;

@@ -90,11 +90,14 @@ async function publish(deps: RunDeps, state: RunState, job: { force: boolean } |
     collected = await collections.finish({ now, seq: plan.seq, force });
     for (const url of collected.changedUrls) changes.urls.add(url);
     // The collection files go into place while the big files are made durable, before their renames.
-    result = await write.finish(plan.seq, collected, () => redirectTexts(book, plan, settings), () => collections.place());
-    await collections.place();
+    // The JSON-LD files an incremental publish changed go into place beside the collection files.
+    const placeSmall = async () => void (await Promise.all([collections.place(), ld.place()]));
+    result = await write.finish(plan.seq, collected, () => redirectTexts(book, plan, settings), placeSmall);
+    await placeSmall();
   } catch (error) {
     write.abort();
     collections.abort();
+    await ld.abort();
     throw error;
   }
   if (result) state.layouts = result.layouts;
