@@ -60,8 +60,11 @@ class Chunk {
   readonly ints = new Int32Array(CHUNK * I_WIDTH);
   readonly flags = new Uint8Array(CHUNK);
   readonly availability = new Uint8Array(CHUNK);
-  /** Content hash then OpenAI line hash, 22 bytes each (length 0: none, 255: kept in the cache's `oddHashes`). */
-  readonly hashBytes = new Uint8Array(CHUNK * 2 * HASH_LEN);
+  /**
+   * Content hashes and OpenAI line hashes, 22 bytes each (their lengths in `hashLens`: 0 none, 255
+   * kept in the cache's `oddHashes`). The OpenAI ones only once one is there (the feed is off by default).
+   */
+  readonly hashBytes: [Uint8Array, Uint8Array | null] = [new Uint8Array(CHUNK * HASH_LEN), null];
   readonly hashLens = new Uint8Array(CHUNK * 2);
   readonly ids: string[] = new Array<string>(CHUNK).fill('');
   readonly skus: string[] = new Array<string>(CHUNK).fill('');
@@ -294,8 +297,9 @@ export class CatalogCache {
     const h = (slot & IN_CHUNK) * 2 + which;
     this.oddHashes.delete(slot * 2 + which);
     if (hash.length === HASH_LEN && isAscii(hash)) {
-      const at = h * HASH_LEN;
-      for (let c = 0; c < HASH_LEN; c++) k.hashBytes[at + c] = hash.charCodeAt(c);
+      const bytes = (k.hashBytes[which] ??= new Uint8Array(CHUNK * HASH_LEN));
+      const at = (slot & IN_CHUNK) * HASH_LEN;
+      for (let c = 0; c < HASH_LEN; c++) bytes[at + c] = hash.charCodeAt(c);
       k.hashLens[h] = HASH_LEN;
     } else if (hash.length === 0) {
       k.hashLens[h] = 0;
@@ -311,8 +315,8 @@ export class CatalogCache {
     const len = k.hashLens[h] as number;
     if (len === 0) return '';
     if (len === 255) return this.oddHashes.get(slot * 2 + which) as string;
-    const at = h * HASH_LEN;
-    return String.fromCharCode.apply(null, k.hashBytes.subarray(at, at + HASH_LEN) as unknown as number[]);
+    const at = (slot & IN_CHUNK) * HASH_LEN;
+    return String.fromCharCode.apply(null, (k.hashBytes[which] as Uint8Array).subarray(at, at + HASH_LEN) as unknown as number[]);
   }
 
   urlOf(k: Chunk, slot: number): string | null {
