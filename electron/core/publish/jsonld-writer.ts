@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { hash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { fsyncDir, isTempName, tempName, writeAll, writeFileAtomic } from './atomic-file';
+import { fsyncDir, fsyncDirAsync, isTempName, tempName, writeAll, writeFileAtomic } from './atomic-file';
 import { canSwapSets, flushSet, installSet, LD_NAME, setNamesExcept, startWriteback } from './jsonld-folder';
 import type { Batch, BatchDone } from './jsonld-worker';
 import { startWorker } from './worker-thread';
@@ -351,7 +351,7 @@ export class JsonLdWriter {
     }
     for (const p of pending) await closeFd(p.fd);
     for (const p of pending) fs.renameSync(p.temp, p.target);
-    fsyncDir(this.ldDir);
+    await fsyncDirAsync(this.ldDir);
   }
 
   /** Removes files written and not put in place (their descriptors closed once their fsyncs are done). */
