@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { PgBeginWithClient } from './pg-client';
 import { SqliteImmediateClient } from './sqlite-client';
 import { WRITER_PRAGMAS } from './wal-checkpointer';
 
@@ -59,8 +58,7 @@ const knexLog = {
 export function createKnex(config: DbConfig): Knex {
   if (config.kind === 'pg') {
     return knexFactory({
-      // knex's client, whose transactions can take the writer lock in BEGIN's round trip (pg-client.ts).
-      client: PgBeginWithClient as unknown as typeof Knex.Client,
+      client: 'pg',
       connection: config.url,
       pool: {
         min: 0,
