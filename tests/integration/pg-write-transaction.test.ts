@@ -9,13 +9,17 @@
  * tells of every statement; ctx.trx (a knex bound to the connection) works inside and refuses
  * statements once its transaction is over.
  */
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Knex } from 'knex';
+import knexFactory, { type Knex } from 'knex';
+import { openCore } from '../../electron/core/core';
 import { num } from '../../electron/core/util/db-helpers';
-import { productInput, startCore, type TestCore } from '../helpers/core';
+import { productInput, startCore, tempDir, type TestCore } from '../helpers/core';
 import { skipWithout, titled } from '../helpers/system-services';
 
 const skip = skipWithout('postgresql', 'write transactions on PostgreSQL');
+/** write-queue.ts WRITER_LOCK_KEY. */
+const WRITER_LOCK_KEY = 0x5f0c_feed;
 
 type PooledConnection = { getTransactionStatus(): string | null; __knex__disposed?: unknown };
 type Pool = { free: Array<{ resource: PooledConnection }>; used: Array<{ resource: PooledConnection }> };
@@ -85,6 +89,44 @@ describe.skipIf(skip)(titled('the write queue on PostgreSQL', skip), () => {
     expectPoolClean(core.db);
   });
 
+  it('sends the batch read right behind BEGIN and the writer lock, without waiting for their answer (one round trip for both)', async () => {
+    core = await startCore('pg');
+    for (let i = 0; i < 4; i++) await core.call('products.create', productInput(`PIPE-${i}`));
+    await core.call('stock.receive', { sku: 'PIPE-0', quantity: 1 });
+    // node-postgres' Client, as the pool hands it out: which statements were sent while BEGIN was unanswered.
+    const connection = (await core.db.client.acquireConnection()) as object;
+    await core.db.client.releaseConnection(connection);
+    const proto = Object.getPrototypeOf(connection) as { query: (this: unknown, config: unknown, ...rest: unknown[]) => unknown };
+    const original = proto.query;
+    let unanswered = 0;
+    const sent: Array<{ text: string; behindBegin: boolean }> = [];
+    proto.query = function (this: unknown, config: unknown, ...rest: unknown[]) {
+      const text = typeof config === 'string' ? config : ((config as { text?: string }).text ?? '');
+      sent.push({ text, behindBegin: unanswered > 0 });
+      const result = original.call(this, config, ...rest);
+      if (text.startsWith('BEGIN')) {
+        unanswered++;
+        void (result as Promise<unknown>).then(
+          () => unanswered--,
+          () => unanswered--,
+        );
+      }
+      return result;
+    };
+    try {
+      await Promise.all(Array.from({ length: 8 }, (_, i) => core!.call('stock.receive', { sku: `PIPE-${i % 4}`, quantity: 1 })));
+    } finally {
+      proto.query = original;
+    }
+    const begin = sent.findIndex((s) => s.text.startsWith('BEGIN'));
+    expect(sent[begin + 1]?.text).toMatch(/^SELECT .* = ANY\(\$1::text\[\]\)/);
+    expect(sent[begin + 1]?.behindBegin).toBe(true);
+    // Only the read: the write waits for the read's answer, COMMIT for the write's.
+    expect(sent.filter((s) => s.behindBegin).map((s) => s.text.slice(0, 6))).toEqual(sent.filter((s) => s.text.startsWith('BEGIN')).map(() => 'SELECT'));
+    expectPoolClean(core.db);
+    expect(await onHand(core, 'PIPE-0')).toBe(3);
+  });
+
   it('leaves nothing of a job whose statement failed after others had run, and hands its connection back in no transaction', async () => {
     core = await startCore('pg');
     await core.call('products.create', productInput('FAIL-0'));
@@ -104,6 +146,41 @@ describe.skipIf(skip)(titled('the write queue on PostgreSQL', skip), () => {
     await Promise.all([1, 2, 3].map((quantity) => core!.call('stock.receive', { sku: 'FAIL-0', quantity })));
     expect(await onHand(core, 'FAIL-0')).toBe(11);
     expectPoolClean(core.db);
+  });
+
+  it('runs nothing of a job whose first statement was sent behind a writer lock that could not be taken', async () => {
+    core = await startCore('pg');
+    const url = core.config.kind === 'pg' ? core.config.url : '';
+    await core.db.raw(`ALTER DATABASE ${new URL(url).pathname.slice(1)} SET lock_timeout = '200ms'`);
+    const dir = tempDir();
+    const impatient = await openCore({ dataDir: dir, databaseUrl: url, expirySweepMs: 0, backups: { checkEveryMs: 0 } });
+    const holder = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+    try {
+      const before = await changeCount(core.db);
+      let release: () => void = () => undefined;
+      const held = holder.transaction(async (trx) => {
+        await trx.raw('SELECT pg_advisory_xact_lock(?)', [WRITER_LOCK_KEY]);
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      // The insert is the job's first statement: on the wire right behind BEGIN and the lock.
+      await expect(
+        impatient.queue.exclusive(async (ctx) => {
+          await ctx.query("INSERT INTO changes (type, payload, created_at) VALUES ('product.updated', '{}', '2026-01-01T00:00:00.000Z')", []);
+          await ctx.query("INSERT INTO changes (type, payload, created_at) VALUES ('product.updated', '{}', '2026-01-01T00:00:00.000Z')", []);
+        }),
+      ).rejects.toThrow(/lock timeout/i);
+      release();
+      await held;
+      expect(await changeCount(core.db)).toBe(before);
+      expectPoolClean(impatient.db);
+      await impatient.queue.exclusive((ctx) => ctx.append([{ type: 'product.updated', productId: null, sku: null, payload: {} }]));
+      expect(await changeCount(core.db)).toBe(before + 1);
+    } finally {
+      await holder.destroy();
+      await impatient.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('does not report a transaction with a failed statement as committed, even when the job caught the error', async () => {

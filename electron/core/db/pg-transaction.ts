@@ -29,6 +29,9 @@ export type PgConnection = {
   /** knex: the transaction the connection runs, passed on with every 'query' event. */
   __knexTxId?: string;
   __knexUid?: string;
+  /** node-postgres' pipeline mode (the Client's `pipeline` option): queries sent without awaiting the previous one's answer. */
+  pipeline?: boolean;
+  connection?: { stream?: { cork(): void; uncork(): void } };
 };
 
 export type PgResult = { command: string; rows: Array<Record<string, unknown>>; rowCount: number | null };
@@ -55,8 +58,37 @@ export type PgTransaction = {
   readonly knex: Knex.Transaction;
 };
 
-/** A connection's bound knex, and whether a transaction of this file holds the connection now. */
-type Bound = { knex: Knex.Transaction; slot: { open: boolean } };
+/**
+ * Which transaction of this file holds a connection: statements of its bound knex and of the
+ * transaction run only while `open`. `begun`: BEGIN's answer while it is awaited, when one
+ * statement may already follow it on the wire (pipelined); any further statement waits for it.
+ */
+class Slot {
+  open = false;
+  begun: Promise<unknown> | null = null;
+  private rode = false;
+
+  /** Refuses a statement out of its transaction; a promise to await when it must wait for BEGIN. */
+  enter(sql: string): Promise<unknown> | null {
+    if (!this.open) throw new Error(`A statement after its write transaction ended, on a connection it no longer holds: ${sql}`);
+    if (this.begun === null) return null;
+    if (this.rode) return this.begun;
+    this.rode = true;
+    return null;
+  }
+
+  start(begun: Promise<unknown> | null): void {
+    this.open = true;
+    this.rode = false;
+    this.begun = begun;
+    begun?.then(
+      () => (this.begun === begun ? (this.begun = null) : undefined),
+      () => undefined,
+    );
+  }
+}
+
+type Bound = { knex: Knex.Transaction; slot: Slot };
 
 const bound = new WeakMap<PgConnection, Bound>();
 /** Each SQL text of a named statement with knex's `$n` numbering, converted once. */
@@ -68,26 +100,54 @@ let transactions = 0;
  * BEGIN's own round trip (`BEGIN; <begin>` as one simple query: each statement takes its own
  * snapshot, so what the transaction reads after a lock sees every write committed before the lock
  * was granted). Commits when `work` resolves, rolls back when it rejects; BEGIN that fails (a
- * lock_timeout) runs nothing of `work`.
+ * lock_timeout) fails the transaction with its error, and nothing of `work` takes effect.
+ *
+ * On a connection in node-postgres' pipeline mode (connection.ts), `work`'s first statement (a
+ * stock batch's read) goes out with BEGIN, in one write, and both are answered in one round trip:
+ * PostgreSQL runs it after the lock was granted, and if the lock was not, the aborted transaction
+ * refuses it.
  */
 export async function inPgTransaction<T>(db: Knex, begin: string, work: (tx: PgTransaction) => Promise<T>): Promise<T> {
   const client = db.client as unknown as PoolClient;
   const conn = await client.acquireConnection();
   const id = `trx_pg${++transactions}`;
   conn.__knexTxId = id;
-  const slot = boundTo(db, conn).slot;
-  slot.open = true;
-  const tx = new Transaction(db, client, conn, id);
+  const { slot } = boundTo(db, conn);
+  const tx = new Transaction(db, client, conn, id, slot);
   let ended = false;
   try {
-    await tx.run(`BEGIN; ${begin}`);
-    const value = await work(tx);
+    let working: Promise<T>;
+    if (conn.pipeline === true) {
+      const stream = conn.connection?.stream;
+      stream?.cork();
+      const begun = tx.run(`BEGIN; ${begin}`);
+      slot.start(begun);
+      try {
+        working = work(tx);
+      } catch (error) {
+        working = Promise.reject(error);
+      } finally {
+        stream?.uncork();
+      }
+      // BEGIN's error (a lock_timeout) says more than that of the statement refused behind it.
+      await begun.catch(async (error: unknown) => {
+        await working.catch(() => undefined);
+        throw error;
+      });
+    } else {
+      await tx.run(`BEGIN; ${begin}`);
+      slot.start(null);
+      working = work(tx);
+    }
+    const value = await working;
+    slot.open = false;
     const result = await tx.run('COMMIT');
     ended = true;
     // COMMIT of a transaction with a failed statement (an error `work` caught) rolls it back.
     if (!Array.isArray(result) && result.command !== 'COMMIT') throw new Error(`PostgreSQL rolled the transaction back at COMMIT (${result.command}): one of its statements had failed`);
     return value;
   } catch (error) {
+    slot.open = false;
     if (!ended) ended = await tx.run('ROLLBACK').then(
       () => true,
       () => false,
@@ -109,6 +169,7 @@ class Transaction implements PgTransaction {
     private readonly client: PoolClient,
     private readonly conn: PgConnection,
     readonly id: string,
+    private readonly slot: Slot,
   ) {}
 
   get knex(): Knex.Transaction {
@@ -116,6 +177,8 @@ class Transaction implements PgTransaction {
   }
 
   async query<R>(sql: string, bindings: readonly unknown[], name?: string): Promise<R[]> {
+    const wait = this.slot.enter(sql);
+    if (wait) await wait;
     let text = name === undefined ? undefined : numbered.get(name);
     if (text === undefined) {
       text = this.client.positionBindings(sql);
@@ -145,7 +208,7 @@ class Transaction implements PgTransaction {
 function boundTo(db: Knex, conn: PgConnection): Bound {
   let found = bound.get(conn);
   if (!found) {
-    const slot = { open: false };
+    const slot = new Slot();
     found = { knex: bindKnex(db, conn, slot), slot };
     bound.set(conn, found);
   }
@@ -165,20 +228,26 @@ type KnexClient = Knex.Client & {
  * the connection (a reference kept past its transaction). Being `transacting`, a nested
  * transaction of it is a savepoint. Commit and rollback are the write queue's.
  */
-function bindKnex(db: Knex, conn: PgConnection, slot: { open: boolean }): Knex.Transaction {
+function bindKnex(db: Knex, conn: PgConnection, slot: Slot): Knex.Transaction {
   const client = db.client as KnexClient;
   const onConn = Object.create(client.constructor.prototype) as KnexClient & Record<string, unknown>;
   for (const key of ['version', 'config', 'driver', 'connectionSettings', 'valueForUndefined', 'logger'] as const) onConn[key] = (client as unknown as Record<string, unknown>)[key];
   onConn.transacting = true;
   for (const event of ['start', 'query', 'query-error', 'query-response']) onConn.on(event, (...args: unknown[]) => client.emit(event, ...args));
-  const closed = (obj: unknown) => {
-    const sql = typeof obj === 'string' ? obj : (obj as { sql?: string } | null)?.sql;
-    return new Error(`A statement after its write transaction ended, on a connection it no longer holds: ${sql ?? ''}`);
-  };
+  const sqlOf = (obj: unknown) => (typeof obj === 'string' ? obj : ((obj as { sql?: string } | null)?.sql ?? ''));
   const query = onConn.query;
-  onConn.query = (c: unknown, obj: unknown) => (slot.open && c === conn ? query.call(onConn, c, obj) : Promise.reject(closed(obj)));
+  onConn.query = async (c: unknown, obj: unknown) => {
+    const wait = slot.enter(sqlOf(obj));
+    if (wait) await wait;
+    if (c !== conn) throw new Error('Invalid connection for transaction query.');
+    return query.call(onConn, c, obj);
+  };
   const stream = onConn.stream;
-  onConn.stream = (c: unknown, obj: unknown, s: unknown, options: unknown) => (slot.open && c === conn ? stream.call(onConn, c, obj, s, options) : Promise.reject(closed(obj)));
+  onConn.stream = async (c: unknown, obj: unknown, s: unknown, options: unknown) => {
+    const wait = slot.enter(sqlOf(obj));
+    if (wait) await wait;
+    return stream.call(onConn, c, obj, s, options);
+  };
   onConn.acquireConnection = () => Promise.resolve(conn);
   onConn.releaseConnection = () => Promise.resolve();
   const knex = makeKnex(onConn) as Record<string, unknown>;
