@@ -91,8 +91,8 @@ class Slot {
 type Bound = { knex: Knex.Transaction; slot: Slot };
 
 const bound = new WeakMap<PgConnection, Bound>();
-/** Each SQL text of a named statement with knex's `$n` numbering, converted once. */
-const numbered = new Map<string, string>();
+/** Each named statement's SQL text with knex's `$n` numbering, converted once. */
+const numbered = new Map<string, { sql: string; text: string }>();
 let transactions = 0;
 
 /**
@@ -179,10 +179,13 @@ class Transaction implements PgTransaction {
   async query<R>(sql: string, bindings: readonly unknown[], name?: string): Promise<R[]> {
     const wait = this.slot.enter(sql);
     if (wait) await wait;
-    let text = name === undefined ? undefined : numbered.get(name);
-    if (text === undefined) {
+    const cached = name === undefined ? undefined : numbered.get(name);
+    let text: string;
+    if (cached?.sql === sql) text = cached.text;
+    else {
+      // A name given another SQL text is converted anew: node-postgres refuses the pair.
       text = this.client.positionBindings(sql);
-      if (name !== undefined) numbered.set(name, text);
+      if (name !== undefined) numbered.set(name, { sql, text });
     }
     const values = bindings as unknown[];
     this.announce(text, values, name);
