@@ -232,4 +232,20 @@ describe.skipIf(skip)(titled('the write queue on PostgreSQL', skip), () => {
     expect(((await core.db('products').where({ sku: 'KEPT-0' }).first('title')) as { title: string }).title).toBe('inside');
     expectPoolClean(core.db);
   });
+  it('answers a job that fails before its first statement, while BEGIN is still on the wire, with its error and no unhandled rejection', async () => {
+    core = await startCore('pg');
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // A product refused by its own checks (the job throws before it sends anything).
+      await expect(core.call('products.create', { ...productInput('EARLY-0'), price: '1.999' })).rejects.toThrow(/2 decimals at most/);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expectPoolClean(core.db);
+    await core.call('products.create', productInput('EARLY-1'));
+  });
 });

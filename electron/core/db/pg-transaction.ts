@@ -129,6 +129,9 @@ export async function inPgTransaction<T>(db: Knex, begin: string, work: (tx: PgT
       } finally {
         stream?.uncork();
       }
+      // `work` may fail while BEGIN's answer is awaited (a validation error before its first
+      // statement): marked as handled here, it is still awaited and thrown below.
+      working.catch(() => undefined);
       // BEGIN's error (a lock_timeout) says more than that of the statement refused behind it.
       await begun.catch(async (error: unknown) => {
         await working.catch(() => undefined);
