@@ -12,8 +12,11 @@ import { allAsJson, tableColumns } from '../../electron/core/db/json-read';
 import { engines, startCore, type TestCore } from '../helpers/core';
 
 const HEADER = 'sku,title,price,currency,location,on_hand';
-/** More than the stock engine's JSON_READ_KEYS, so its read of the batch goes as JSON on SQLite. */
-const COUNT = 1100;
+/**
+ * More than the stock engine's JSON_READ_KEYS (its read of the batch goes as JSON on SQLite) and
+ * than INLINE_APPEND_MAX (PostgreSQL writes the batch's rows through bulkInsert).
+ */
+const COUNT = 2100;
 const sku = (i: number) => `JR-${String(i).padStart(4, '0')}`;
 
 describe('allAsJson (sqlite)', () => {
@@ -71,6 +74,10 @@ for (const engine of engines()) {
       core.db.off('query', onQuery);
       expect(report).toMatchObject({ ok: true, created: 0, updated: 1, unchanged: COUNT - 1, counts: COUNT, countsUnchanged: 0 });
       if (engine === 'sqlite') expect(statements.filter((s) => s.includes('json_group_array')).length).toBeGreaterThanOrEqual(3);
+      // PostgreSQL: the batch's change-log entries, stock rows and movements as bulkInsert's
+      // 1,000-row prepared statements (knex's were 500 rows at most).
+      const tuples = (table: string) => Math.max(0, ...statements.filter((s) => s.startsWith(`insert into "${table}"`)).map((s) => s.split('),(').length));
+      if (engine === 'pg') expect([tuples('changes'), tuples('stock_levels'), tuples('movements')]).toEqual([1000, 1000, 1000]);
 
       const seq = Number(before[0]?.seq);
       const entries = (await core.db('changes').where('seq', '>', seq).orderBy('seq')) as Array<{ type: string; sku: string; payload: string }>;
@@ -83,6 +90,13 @@ for (const engine of engines()) {
       const nine = JSON.parse(of('stock.changed').find((e) => e.sku === sku(9))?.payload ?? '{}');
       expect(nine).toMatchObject({ cause: 'count', counted: 6, stock: { onHand: 10, byLocation: [{ location: 'back', onHand: 4 }, { location: 'main', onHand: 6 }] } });
       expect((await core.call('changes.list', { since, limit: 1 })).changes).toHaveLength(1);
+
+      // Each movement carries the number of its own stock.changed entry, which names it.
+      const linked = (await core.db('movements as m').join('changes as c', 'c.seq', 'm.seq').where('m.seq', '>', seq).select('m.id', 'm.product_id', 'c.type', 'c.product_id as entry_product', 'c.payload')) as Array<{ id: string; product_id: string; type: string; entry_product: string; payload: string }>;
+      expect(linked).toHaveLength(COUNT);
+      for (const m of linked) {
+        expect([m.type, m.entry_product, (JSON.parse(m.payload) as { movementIds: string[] }).movementIds]).toEqual(['stock.changed', m.product_id, [m.id]]);
+      }
 
       const stock = await core.call('stock.get', { sku: sku(9) });
       expect(stock.onHand).toBe(10);

@@ -24,6 +24,7 @@ import type { Knex } from 'knex';
 import type { InlineAppend } from '../changes/change-log';
 import { pgJson, sqliteRowsSource, sqliteRowsTable } from '../db/json-rows';
 import { execInTransaction } from '../db/sqlite-client';
+import { bulkInsert } from '../db/bulk-insert';
 import { chunkRows } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
 import type { LevelRow, MovementRow, ReservationRow } from './stock-ops';
@@ -64,6 +65,9 @@ const MOVEMENT_COLUMNS = [
 ] as const;
 const TOTAL_COLUMNS = ['product_id', 'total_on_hand', 'total_committed', 'total_incoming'] as const;
 
+/** Rows from which PostgreSQL's writes without an inline append go through bulkInsert (its statements are named, so kept per connection: only its full size and the tail). */
+export const BULK_ROWS_PG = 1000;
+
 /**
  * Writes a batch's rows in its transaction: the levels it changed (new ones inserted, the others
  * replaced), their products' totals (the sums of each product's levels, so the Products list and
@@ -100,13 +104,16 @@ async function writeLevelsTotalsMovements(ctx: WriteContext, rows: StockRows, ap
   }
   if (append) throw new Error('a PostgreSQL inline append goes in one statement with the stock rows');
   const { trx } = ctx;
-  for (const chunk of chunkRows(rows.levels)) {
-    await trx('stock_levels').insert(chunk).onConflict(['product_id', 'location_id']).merge(['on_hand', 'committed', 'incoming', 'updated_at']);
-  }
+  const merge = ['on_hand', 'committed', 'incoming', 'updated_at'];
+  // Thousands of rows (an import's counts) as bulkInsert's prepared statements: knex's 500-row
+  // statements were each parsed and planned by the server anew.
+  if (rows.levels.length >= BULK_ROWS_PG) await bulkInsert(trx, 'stock_levels', LEVEL_COLUMNS, rows.levels, { conflict: ['product_id', 'location_id'], merge });
+  else for (const chunk of chunkRows(rows.levels)) await trx('stock_levels').insert(chunk).onConflict(['product_id', 'location_id']).merge(merge);
   if (rows.totals.length > 0) {
     await trx.raw(TOTALS_UPDATE_PG, [JSON.stringify(rows.totals)]);
   }
-  for (const chunk of chunkRows(rows.movements)) await trx('movements').insert(chunk);
+  if (rows.movements.length >= BULK_ROWS_PG) await bulkInsert(trx, 'movements', MOVEMENT_COLUMNS, rows.movements);
+  else for (const chunk of chunkRows(rows.movements)) await trx('movements').insert(chunk);
 }
 
 
