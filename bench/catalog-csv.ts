@@ -2,7 +2,14 @@
  * A large made-up catalogue as an import CSV, for the UI benchmark: varied titles (so a title
  * search matches a realistic share), GTINs with valid check digits, variant groups, two locations.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { openCore, type Core } from '../electron/core/core';
+import { contract, type Input, type OperationName, type Output } from '../shared/contract';
+import { line, secondsSince } from './measure';
 
 const WORDS = ['Mug', 'Cup', 'Plate', 'Bowl', 'Shirt', 'Scarf', 'Lamp', 'Chair', 'Table', 'Vase', 'Candle', 'Towel', 'Blanket', 'Pillow', 'Jar'];
 const COLOURS = ['Red', 'Blue', 'Green', 'Black', 'White', 'Yellow', 'Grey', 'Pink', 'Brown', 'Orange'];
@@ -39,4 +46,23 @@ export function writeCatalogCsv(file: string, count: number, round = 0): void {
   }
   if (lines.length > 0) fs.writeSync(out, `${lines.join('\n')}\n`);
   fs.closeSync(out);
+}
+
+/** Calls an operation on a core as a host would: the input parsed by the contract first. */
+export type CoreCall = <K extends OperationName>(name: K, input: Input<K>) => Promise<Output<K>>;
+
+/**
+ * A core over `count` products seeded through the CSV import in a child process (the path a shop
+ * uses), in `dir/name`; the caller closes it.
+ */
+export async function coreSeededByImport(dir: string, name: string, count: number): Promise<{ core: Core; call: CoreCall }> {
+  const dataDir = path.join(dir, name);
+  const file = path.join(dir, `${name}.csv`);
+  writeCatalogCsv(file, count);
+  const t0 = performance.now();
+  await promisify(execFile)('npx', ['tsx', 'electron/cli/main.ts', 'import', file, '--data', dataDir], { maxBuffer: 16 * 1024 * 1024 });
+  line('seeded through the CSV import', `${secondsSince(t0)} s`);
+  const core = await openCore({ dataDir, expirySweepMs: 0 });
+  const call: CoreCall = async (op, input) => (core.handlers[op] as (i: unknown) => Promise<Output<typeof op>>)(contract[op].input.parse(input));
+  return { core, call };
 }

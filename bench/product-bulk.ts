@@ -3,27 +3,14 @@
  * Products screen starts it: a price change, then archiving everything, each timed from start to
  * finished, with the time a stock write waits meanwhile (the job's batches share the write path).
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { openCore } from '../electron/core/core';
-import { contract, type Input, type OperationName, type Output } from '../shared/contract';
-import { catalogSku, writeCatalogCsv } from './catalog-csv';
-import { int, line, ms, secondsSince } from './measure';
+import type { Input } from '../shared/contract';
+import { catalogSku, coreSeededByImport } from './catalog-csv';
+import { int, line, ms } from './measure';
 
 export async function benchProductBulk(dir: string, products: number): Promise<void> {
   console.log(`\n[products:bulk] a bulk job over all ${int(products)} products (batches of 500, one transaction each)`);
-  const dataDir = path.join(dir, 'product-bulk');
-  const file = path.join(dir, 'product-bulk.csv');
-  writeCatalogCsv(file, products);
-  const t0 = performance.now();
-  await promisify(execFile)('npx', ['tsx', 'electron/cli/main.ts', 'import', file, '--data', dataDir], { maxBuffer: 16 * 1024 * 1024 });
-  line('seeded through the CSV import', `${secondsSince(t0)} s`);
-
-  const core = await openCore({ dataDir, expirySweepMs: 0 });
+  const { core, call } = await coreSeededByImport(dir, 'product-bulk', products);
   try {
-    const call = async <K extends OperationName>(name: K, input: Input<K>): Promise<Output<K>> =>
-      (core.handlers[name] as (i: unknown) => Promise<Output<K>>)(contract[name].input.parse(input));
     const run = async (label: string, input: Input<'products.bulkJobs.start'>): Promise<void> => {
       const start = performance.now();
       const job = await call('products.bulkJobs.start', input);

@@ -3,30 +3,16 @@
  * products.list queries the list makes while typing a search, filtering, sorting and scrolling, and
  * the dashboard's stats. The browser side is tests/e2e/bench-products.spec.ts.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { openCore } from '../electron/core/core';
-import { contract, type Input, type OperationName, type Output } from '../shared/contract';
-import { catalogSku, gtin13, writeCatalogCsv } from './catalog-csv';
-import { int, line, ms, secondsSince } from './measure';
+import type { Input, OperationName } from '../shared/contract';
+import { catalogSku, coreSeededByImport, gtin13 } from './catalog-csv';
+import { int, line, ms } from './measure';
 
 const RUNS = 5;
 
 export async function benchProductList(dir: string, products: number): Promise<void> {
   console.log(`\n[products:list] ${int(products)} products, median of ${RUNS} runs per query (target: a search answered well within 150 ms)`);
-  const dataDir = path.join(dir, 'product-list');
-  const file = path.join(dir, 'product-list.csv');
-  writeCatalogCsv(file, products);
-  const t0 = performance.now();
-  // Seeded through the CSV import, the path a shop uses.
-  await promisify(execFile)('npx', ['tsx', 'electron/cli/main.ts', 'import', file, '--data', dataDir], { maxBuffer: 16 * 1024 * 1024 });
-  line('seeded through the CSV import', `${secondsSince(t0)} s`);
-
-  const core = await openCore({ dataDir, expirySweepMs: 0 });
+  const { core, call } = await coreSeededByImport(dir, 'product-list', products);
   try {
-    const call = async <K extends OperationName>(name: K, input: Input<K>): Promise<Output<K>> =>
-      (core.handlers[name] as (i: unknown) => Promise<Output<K>>)(contract[name].input.parse(input));
     const time = async <K extends OperationName>(label: string, name: K, input: Input<K>): Promise<void> => {
       const times: number[] = [];
       for (let i = 0; i < RUNS; i++) {

@@ -10,35 +10,18 @@ import { matchesForCode } from '../../renderer/src/stores/products';
 import { useSettingsStore } from '../../renderer/src/stores/settings';
 import { useStockActionsStore } from '../../renderer/src/stores/stock-actions';
 import { useStockEntryStore } from '../../renderer/src/stores/stock-entry';
+import { productFixture } from '../helpers/fixtures';
 
 function product(sku: string, title: string, gtin: string | null = null): Product {
-  const stock = { onHand: 0, committed: 0, incoming: 0, available: 0, availability: 'out_of_stock' as const, availabilityDate: null };
-  return {
+  return productFixture({
     id: `01900000-0000-7000-8000-${sku.replace(/[^A-Z0-9]/g, '').padEnd(12, '0').slice(0, 12)}`,
     sku,
     title,
-    description: '',
-    brand: '',
     gtin,
-    mpn: null,
-    condition: 'new',
     price: '1.00',
-    salePrice: null,
-    currency: 'EUR',
     slug: sku.toLowerCase(),
-    imageUrl: null,
-    additionalImageUrls: [],
-    status: 'active',
-    itemGroupId: null,
-    allowBackorder: false,
-    preorderDate: null,
-    bufferStock: null,
-    productType: null,
-    googleProductCategory: null,
-    createdAt: '2026-12-01T10:00:00.000Z',
-    updatedAt: '2026-12-01T10:00:00.000Z',
-    stock,
-  } as Product;
+    stock: { onHand: 0, committed: 0, incoming: 0, available: 0, availability: 'out_of_stock', availabilityDate: null },
+  });
 }
 
 type Sent = { name: OperationName; input: Record<string, unknown> };
