@@ -8,6 +8,7 @@
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importCatalogCsv } from '../../electron/core/catalog/csv-import';
+import { COUNT_CHUNK } from '../../electron/core/catalog/import-write';
 import { allAsJson, tableColumns } from '../../electron/core/db/json-read';
 import { engines, startCore, type TestCore } from '../helpers/core';
 
@@ -74,10 +75,9 @@ for (const engine of engines()) {
       core.db.off('query', onQuery);
       expect(report).toMatchObject({ ok: true, created: 0, updated: 1, unchanged: COUNT - 1, counts: COUNT, countsUnchanged: 0 });
       if (engine === 'sqlite') expect(statements.filter((s) => s.includes('json_group_array')).length).toBeGreaterThanOrEqual(3);
-      // PostgreSQL: the batch's change-log entries, stock rows and movements as bulkInsert's
-      // 1,000-row prepared statements (knex's were 500 rows at most).
-      const tuples = (table: string) => Math.max(0, ...statements.filter((s) => s.startsWith(`insert into "${table}"`)).map((s) => s.split('),(').length));
-      if (engine === 'pg') expect([tuples('changes'), tuples('stock_levels'), tuples('movements')]).toEqual([1000, 1000, 1000]);
+      // The counts go to the stock engine 1,000 at a time (import-write.ts COUNT_CHUNK): each
+      // call's entries fit the inline append, so a call is its read and one write.
+      expect(statements.filter((s) => /FROM products AS p LEFT JOIN stock_levels/i.test(s))).toHaveLength(Math.ceil(COUNT / COUNT_CHUNK));
 
       const seq = Number(before[0]?.seq);
       const entries = (await core.db('changes').where('seq', '>', seq).orderBy('seq')) as Array<{ type: string; sku: string; payload: string }>;
@@ -100,6 +100,30 @@ for (const engine of engines()) {
 
       const stock = await core.call('stock.get', { sku: sku(9) });
       expect(stock.onHand).toBe(10);
+      expect((await core.checkLedger()).ok).toBe(true);
+    });
+
+    it('writes a batch past the inline append (a 3PL count file) with the same links between entries and movements', async () => {
+      expect(await run(rows(() => 5))).toMatchObject({ ok: true, created: COUNT, counts: COUNT });
+      const before = Number(((await core.db('changes').max({ seq: 'seq' })) as Array<{ seq: unknown }>)[0]?.seq);
+      const statements: string[] = [];
+      const onQuery = (q: { sql: string }) => statements.push(q.sql);
+      core.db.on('query', onQuery);
+      const ops = Array.from({ length: COUNT }, (_, k) => ({ op: 'stock.count' as const, input: { sku: sku(k + 1), quantity: k % 7, reason: 'cycle count' } }));
+      const outcomes = await core.queue.exclusive((ctx) => core.queue.applyIn(ctx, ops));
+      core.db.off('query', onQuery);
+      expect(outcomes.filter((o) => !o.ok)).toEqual([]);
+      // PostgreSQL: the entries, stock rows and movements as bulkInsert's 1,000-row prepared
+      // statements (knex's were 500 rows at most, each planned anew).
+      const tuples = (table: string) => Math.max(0, ...statements.filter((s) => s.startsWith(`insert into "${table}"`)).map((s) => s.split('),(').length));
+      if (engine === 'pg') expect([tuples('changes'), tuples('stock_levels'), tuples('movements')]).toEqual([1000, 1000, 1000]);
+
+      const linked = (await core.db('movements as m').join('changes as c', 'c.seq', 'm.seq').where('m.seq', '>', before).select('m.id', 'm.product_id', 'm.quantity', 'c.type', 'c.product_id as entry_product', 'c.payload')) as Array<{ id: string; product_id: string; quantity: unknown; type: string; entry_product: string; payload: string }>;
+      expect(linked).toHaveLength(COUNT);
+      for (const m of linked) {
+        const payload = JSON.parse(m.payload) as { movementIds: string[]; counted: number; stock: { onHand: number } };
+        expect([m.type, m.entry_product, payload.movementIds, payload.stock.onHand - Number(m.quantity)]).toEqual(['stock.changed', m.product_id, [m.id], 5]);
+      }
       expect((await core.checkLedger()).ok).toBe(true);
     });
   });
