@@ -148,9 +148,11 @@ async function resolveLocations(ctx: PlanContext, rows: ParsedRow[]): Promise<Ma
 async function loadProducts(db: Db, skus: string[]): Promise<Map<string, ProductRow>> {
   const found = new Map<string, ProductRow>();
   if (dialectOf(db) === 'sqlite') {
-    // As one JSON text per 10,000 (db/json-read.ts): the driver's row objects cost more than the query.
+    // As one JSON text per 2,000 (db/json-read.ts): the driver's row objects cost more than the
+    // query. 2,000 keeps the text below ~100 MB even for rows at every field's limit (a 20,000-
+    // character description, 11 image addresses); an ordinary row is ~0.5 KB.
     const columns = await tableColumns(db, 'products');
-    for (const chunk of chunkValues(skus)) {
+    for (const chunk of chunkValues(skus, 2000)) {
       const rows = await allAsJson<ProductRow>(db, columns, 'SELECT * FROM products WHERE sku IN (SELECT value FROM json_each(?))', [JSON.stringify(chunk)]);
       for (const row of rows) found.set(row.sku, row);
     }
