@@ -3,14 +3,25 @@ import { AppError } from '../../shared/errors';
 import type { Change } from '../../shared/schemas/changes';
 import { currentActor, SYSTEM_ACTOR, withActor, withoutActor, type Actor } from './actor';
 import { appendChanges, inlineAppendPg, inlineAppendSqlite, latestSeq, type ChangeBus, type InlineAppend, type NewChange } from './changes/change-log';
-import { pgTransactionBeginningWith } from './db/pg-client';
+import { inPgTransaction } from './db/pg-transaction';
 import { dialectOf, type Dialect } from './db/connection';
 import { isDiskFull } from './db/storage-errors';
 import { nowIso } from './util/db-helpers';
 
 /** What a write sees inside its transaction. */
 export type WriteContext = {
+  /**
+   * knex inside the transaction. On PostgreSQL a knex bound to the transaction's connection
+   * (db/pg-transaction.ts): the transaction itself is the write queue's.
+   */
   trx: Knex.Transaction;
+  /**
+   * Runs one statement of the transaction (`?` placeholders, as knex.raw takes them) and returns
+   * its rows; on PostgreSQL `name` makes it a prepared statement of the connection (one SQL text
+   * per name). On PostgreSQL it goes straight to node-postgres, past knex's builder and runner:
+   * for the statements every stock batch runs.
+   */
+  query<R>(sql: string, bindings: readonly unknown[], name?: string): Promise<R[]>;
   dialect: Dialect;
   /** One timestamp per transaction: every row a batch writes carries the same time. */
   now: string;
@@ -244,10 +255,9 @@ export class WriteQueue<Op, R> {
     committed: Array<() => void>,
     position: { before: number | null },
   ): Promise<T> {
-    const run = async (trx: Knex.Transaction, begun: { sent: boolean }): Promise<T> => {
-      // SQLite transactions begin IMMEDIATE (db/sqlite-client.ts); PostgreSQL needs the lock here,
-      // taken in BEGIN's own round trip unless knex began some other way.
-      if (this.dialect === 'pg' && !begun.sent) await trx.raw(LOCK_SQL);
+    // SQLite transactions begin IMMEDIATE (db/sqlite-client.ts); PostgreSQL's take the writer
+    // lock in BEGIN's own round trip (inPgTransaction).
+    const run = async (trx: Knex.Transaction, query: WriteContext['query']): Promise<T> => {
       const now = nowIso();
       /** PostgreSQL: the newest number a statement of this transaction announced (appendWith). */
       let announced = 0;
@@ -258,6 +268,7 @@ export class WriteQueue<Op, R> {
       };
       const ctx: WriteContext = {
         trx,
+        query,
         dialect: this.dialect,
         now,
         actor,
@@ -291,11 +302,11 @@ export class WriteQueue<Op, R> {
       // Delivered by PostgreSQL when (and only if) the transaction commits, to every server
       // listening; already sent when the newest entry's statement announced it (appendWith).
       const last = changes[changes.length - 1];
-      if (this.dialect === 'pg' && last && last.seq > announced) await trx.raw('SELECT pg_notify(?, ?)', [CHANGES_CHANNEL, String(last.seq)]);
+      if (this.dialect === 'pg' && last && last.seq > announced) await query('SELECT pg_notify(?, ?)', [CHANGES_CHANNEL, String(last.seq)]);
       return value;
     };
-    if (this.dialect !== 'pg') return this.db.transaction((trx) => run(trx, { sent: false }));
-    return pgTransactionBeginningWith(this.db, LOCK_SQL, run);
+    if (this.dialect !== 'pg') return this.db.transaction((trx) => run(trx, async <R,>(sql: string, bindings: readonly unknown[]) => (await trx.raw(sql, bindings as Knex.RawBinding[])) as R[]));
+    return inPgTransaction(this.db, LOCK_SQL, (tx) => run(tx.knex, (sql, bindings, name) => tx.query(sql, bindings, name)));
   }
 
   private async runExclusive(job: Extract<Job<Op, R>, { kind: 'exclusive' }>): Promise<void> {

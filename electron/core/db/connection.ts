@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { PgBeginWithClient } from './pg-client';
 import { SqliteImmediateClient } from './sqlite-client';
 import { WRITER_PRAGMAS } from './wal-checkpointer';
 
@@ -56,12 +55,18 @@ const knexLog = {
   },
 };
 
+/** node-postgres' Client options; `pipeline` is newer than knex's types for them. */
+const pgConnection = (url: string): Knex.PgConnectionConfig => ({ connectionString: url, pipeline: true }) as Knex.PgConnectionConfig;
+
 export function createKnex(config: DbConfig): Knex {
   if (config.kind === 'pg') {
     return knexFactory({
-      // knex's client, whose transactions can take the writer lock in BEGIN's round trip (pg-client.ts).
-      client: PgBeginWithClient as unknown as typeof Knex.Client,
-      connection: config.url,
+      client: 'pg',
+      // Pipeline mode (node-postgres' own option): a query is sent without waiting for the answer
+      // to the one before, each with its own Sync, so each still succeeds or fails alone. knex
+      // awaits each of its queries, so for it nothing changes; the write queue sends a batch's read
+      // right behind BEGIN and the lock (db/pg-transaction.ts). No cursors or query streams with it.
+      connection: pgConnection(config.url),
       pool: {
         min: 0,
         max: 10,

@@ -1,4 +1,4 @@
-// Types for the two knex internals that sqlite-client.ts extends (knex ships no types for them).
+// Types for the knex internals that sqlite-client.ts extends and pg-transaction.ts uses (knex ships no types for them).
 declare module 'knex/lib/dialects/sqlite3/index.js' {
   export default class ClientSqlite3 {
     constructor(config: unknown);
@@ -21,21 +21,7 @@ declare module 'knex/lib/dialects/sqlite3/execution/sqlite-transaction.js' {
   }
 }
 
-declare module 'knex/lib/dialects/postgres/index.js' {
-  export default class ClientPG {
-    constructor(config: unknown);
-    transaction(...args: unknown[]): unknown;
-  }
-}
-
-declare module 'knex/lib/dialects/postgres/execution/pg-transaction.js' {
-  export default class TransactionPG {
-    constructor(client: unknown, container: unknown, config?: unknown, outerTx?: unknown);
-    begin(conn: unknown): Promise<unknown>;
-    query(conn: unknown, sql: string): Promise<unknown>;
-    /** The client bound to the transaction's connection, set before begin() is called. */
-    trxClient: { query(conn: unknown, sql: string): Promise<unknown> };
-    isolationLevel?: string;
-    readOnly?: boolean;
-  }
+declare module 'knex/lib/knex-builder/make-knex.js' {
+  /** A knex instance (a callable query builder with raw, transaction, events) over `client`. */
+  export default function makeKnex(client: unknown): unknown;
 }

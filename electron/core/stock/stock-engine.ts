@@ -185,8 +185,7 @@ class Batch {
       if (skus.size > 0) rows.push(...(await select(SELECT_BY_SKU_SQLITE, skus)));
       if (productIds.size > 0) rows.push(...(await select(SELECT_BY_ID_SQLITE, productIds)));
     } else {
-      const select = async (query: { name: string; sql: string }, keys: string[]) =>
-        ((await trx.raw(query.sql, [keys]).options({ name: query.name })) as { rows: JoinedRow[] }).rows;
+      const select = (query: { name: string; sql: string }, keys: string[]) => this.ctx.query<JoinedRow>(query.sql, [keys], query.name);
       for (const chunk of chunkValues([...skus])) rows.push(...(await select(SELECT_BY_SKU_PG, chunk)));
       for (const chunk of chunkValues([...productIds])) rows.push(...(await select(SELECT_BY_ID_PG, chunk)));
     }
