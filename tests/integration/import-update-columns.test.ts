@@ -33,11 +33,12 @@ for (const engine of engines()) {
       core.db.off('query', onQuery);
       expect(report).toMatchObject({ ok: true, updated: 3, unchanged: 1 });
 
-      // An UPDATE from the rows' JSON on SQLite, an upsert on PostgreSQL; either way naming only
+      // An UPDATE from the rows' JSON on both engines (json_each on SQLite,
+      // json_populate_recordset on PostgreSQL, which was an upsert of every column), naming only
       // the columns set (the GTIN moving off product 1 first is a statement of its own).
-      const updates = statements.filter((s) => /^(insert into [`"]?products[`"]? .* on conflict|update "products" set .* from json_each)/is.test(s));
+      const updates = statements.filter((s) => /^update "products" (as t )?set .* from (json_each|json_populate_recordset)/is.test(s));
       // 1 and 2 change the same columns: one statement for both.
-      const sets = updates.map((s) => [...s.matchAll(/"(\w+)" = (?:excluded\.|j\.value->>[1-9])/g)].map((m) => m[1]).sort());
+      const sets = updates.map((s) => [...s.slice(0, s.toLowerCase().indexOf(' from ')).matchAll(/"(\w+)" = (?:j\."\w+"|j\.value->>[1-9])/g)].map((m) => m[1]).sort());
       expect(sets).toEqual([
         ['gtin', 'price_minor', 'updated_at'],
         ['price_minor', 'title', 'updated_at'],
@@ -50,6 +51,19 @@ for (const engine of engines()) {
         ['UPD-3', 'Mug 3', null, 1300, 'mug-three'],
         ['UPD-4', 'Mug four', null, 1000, 'mug-four'],
       ]);
+      expect((await core.checkLedger()).ok).toBe(true);
+    });
+
+    it('stores every kind of value an update sets as the file gives it: text with quotes and emoji, null, a status, a sale price', async () => {
+      const header = 'sku,title,description,brand,mpn,price,sale_price,status,item_group_id,image_url';
+      const file = (lines: string[]) => importCatalogCsv(core, Readable.from([`${[header, ...lines].join('\n')}\n`]), { name: 'v.csv' });
+      expect(await file(['VAL-1,Mug,plain,Acme,M-1,10.00,,active,G-1,https://example.com/a.jpg', 'VAL-2,Cup,plain,Acme,M-2,10.00,8.00,active,G-1,'])).toMatchObject({ ok: true, created: 2 });
+      const report = await file(['VAL-1,Mug,"a ""quoted"" word, ünïcode 😀",Acme,,10.00,7.50,archived,,https://example.com/b.jpg', 'VAL-2,Cup,plain,Other,M-2,10.00,,discontinued,G-2,']);
+      expect(report).toMatchObject({ ok: true, updated: 2 });
+      const one = await core.call('products.get', { idOrSku: 'VAL-1' });
+      const two = await core.call('products.get', { idOrSku: 'VAL-2' });
+      expect([one.description, one.mpn, one.salePrice, one.status, one.itemGroupId, one.imageUrl]).toEqual(['a "quoted" word, ünïcode 😀', null, '7.50', 'archived', null, 'https://example.com/b.jpg']);
+      expect([two.brand, two.salePrice, two.status, two.itemGroupId, two.imageUrl]).toEqual(['Other', null, 'discontinued', 'G-2', null]);
       expect((await core.checkLedger()).ok).toBe(true);
     });
   });

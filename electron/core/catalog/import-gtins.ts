@@ -7,6 +7,7 @@
 import { gtin14, gtinSpellings } from '../../../shared/domain/gtin';
 import { gtinTakenError, type ProductRow } from '../products/product-repository';
 import { chunkValues, type Db } from '../util/db-helpers';
+import { dialectOf } from '../db/connection';
 
 /** A row of the file that gives a product a barcode it does not have yet. */
 type Claim = { row: number; sku: string; gtin: string; productId: string | null };
@@ -37,8 +38,15 @@ export async function checkImportGtins(db: Db, rows: GtinRows, fail: Fail): Prom
   const finalGtin = new Map(rows.updates.map((u) => [u.before.id, u.next.gtin]));
   const holders = new Map<string, ProductRow[]>();
   const spellings = [...new Set(claims.flatMap((c) => gtinSpellings(c.gtin)))];
-  for (const chunk of chunkValues(spellings, 5000)) {
-    const found = (await db('products').select('id', 'sku', 'title', 'gtin').whereIn('gtin', chunk).orderBy('sku')) as ProductRow[];
+  // SQLite: the spellings as one JSON parameter per 50,000, where knex bound 5,000 values one by
+  // one per statement (100,000 new products with barcodes: ~400,000 spellings, 0.3 s of binding).
+  const sqlite = dialectOf(db) === 'sqlite';
+  for (const chunk of chunkValues(spellings, sqlite ? 50_000 : 5000)) {
+    const found = (
+      sqlite
+        ? await db.raw('SELECT id, sku, title, gtin FROM products WHERE gtin IN (SELECT value FROM json_each(?)) ORDER BY sku', [JSON.stringify(chunk)])
+        : await db('products').select('id', 'sku', 'title', 'gtin').whereIn('gtin', chunk).orderBy('sku')
+    ) as ProductRow[];
     for (const product of found) {
       const after = finalGtin.has(product.id) ? finalGtin.get(product.id) : product.gtin;
       if (!after || keyOf(after) !== keyOf(product.gtin as string)) continue;

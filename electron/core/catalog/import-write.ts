@@ -12,14 +12,19 @@ import type { StockWriteQueue } from '../stock/stock-ops';
 import { bulkInsert, bulkUpdate } from '../db/bulk-insert';
 import { chunkValues } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
+import { INLINE_APPEND_MAX } from '../changes/change-log';
 import type { ImportIssue } from './import-rows';
 import type { ImportPlan } from './import-plan';
 
 /**
- * Count operations handed to the stock engine per call; each call is a handful of statements
- * whatever its size, and its change-log entries go in while the next statement's text is built.
+ * Count operations handed to the stock engine per call: few enough that a call's change-log
+ * entries (a stock.changed each and, for a new product, its availability.changed) fit the inline
+ * append, so a call is two statements, its read and one write with the entries, levels, totals
+ * and movements (the path every group-commit batch takes). Measured on 100,000 new products, 2
+ * shared cores, load ≈ 5, alternating runs: 8.9–9.4 s of CPU for the counts in calls of 10,000
+ * (entries appended apart, then the stock rows), 7.7–8.1 s in calls of 1,000, and a lower peak.
  */
-const COUNT_CHUNK = 10_000;
+export const COUNT_CHUNK = INLINE_APPEND_MAX / 2;
 /** Products written per step (a few statements each). */
 const WRITE_SLICE = 10_000;
 

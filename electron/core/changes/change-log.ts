@@ -7,6 +7,7 @@ import { MAX_ROWS_PER_INSERT, num } from '../util/db-helpers';
 import { dialectOf } from '../db/connection';
 import { pgJson, selectJsonRows, sqliteLiteral, sqliteText, VALUES_MAX_ROWS } from '../db/json-rows';
 import { runInTransaction } from '../db/sqlite-client';
+import { bulkInsert } from '../db/bulk-insert';
 
 export type NewChange = {
   type: ChangeType;
@@ -42,6 +43,9 @@ export function toChange(row: ChangeRow): Change {
 }
 
 const CHANGE_COLUMNS = ['type', 'product_id', 'sku', 'payload', 'created_at', 'actor_kind', 'actor_id', 'actor_name'] as const;
+
+/** Entries from which a PostgreSQL append goes through bulkInsert (db/bulk-insert.ts). */
+const BULK_APPEND_PG = 1000;
 
 /**
  * SQLite: every append is this one prepared statement (see db/json-rows.ts). The payload travels
@@ -127,11 +131,17 @@ function actorCache(actor: Actor): ActorOf {
 
 async function appendPg(trx: Knex.Transaction, entries: NewChange[], texts: string[], now: string, actorOf: ActorOf): Promise<number[]> {
   const rows = entries.map((e, i) => ({ type: e.type, product_id: e.productId, sku: e.sku, payload: texts[i], created_at: now, ...actorOf(e).columns }));
-  const seqs: number[] = [];
-  // Chunked to stay under the parameter limit; RETURNING gives the sequence numbers in insert order.
-  for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) {
-    const returned: Array<{ seq: number | string }> = await trx('changes').insert(rows.slice(i, i + MAX_ROWS_PER_INSERT)).returning(['seq']);
-    for (const r of returned) seqs.push(num(r.seq));
+  let seqs: number[] = [];
+  if (rows.length >= BULK_APPEND_PG) {
+    // An import's thousands: bulkInsert's prepared statement, parsed and planned once per
+    // connection, where each of knex's 500-row statements was parsed and planned anew.
+    seqs = (await bulkInsert(trx, 'changes', CHANGE_COLUMNS, rows, { returning: 'seq' })).map((seq) => num(seq as number | string));
+  } else {
+    // Chunked to stay under the parameter limit; RETURNING gives the sequence numbers in insert order.
+    for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) {
+      const returned: Array<{ seq: number | string }> = await trx('changes').insert(rows.slice(i, i + MAX_ROWS_PER_INSERT)).returning(['seq']);
+      for (const r of returned) seqs.push(num(r.seq));
+    }
   }
   for (let j = 1; j < seqs.length; j++) {
     if ((seqs[j] as number) <= (seqs[j - 1] as number)) throw new Error('change log sequence is not increasing');

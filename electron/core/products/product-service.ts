@@ -97,6 +97,12 @@ export type ProductPatch = {
  * are, and only lists (the image addresses) as JSON. An import of 100,000 unchanged rows compared
  * every field as JSON, 4 million JSON.stringify calls (~1 s).
  */
+/** The same value in every column (as stored: a number and its string are not the same here). */
+function sameColumns(a: ProductRow, b: ProductRow): boolean {
+  for (const key in b) if (a[key as keyof ProductRow] !== b[key as keyof ProductRow]) return false;
+  return true;
+}
+
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   return typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b);
@@ -107,10 +113,12 @@ function sameValue(a: unknown, b: unknown): boolean {
  * and are the caller's to check; a changed currency re-checks the amounts it keeps.
  */
 export function patchProductRow(row: ProductRow, input: ProductPatchFields, now: string): ProductPatch {
-  const current = toProductFields(row);
+  // The stored row's fields, made only when needed: an import's unchanged rows need none.
+  let stored: ReturnType<typeof toProductFields> | undefined;
+  const current = () => (stored ??= toProductFields(row));
   const currency = input.currency ?? row.currency;
-  const price = input.price ?? (input.currency ? current.price : undefined);
-  const salePrice = input.salePrice !== undefined ? input.salePrice : input.currency || input.price ? current.salePrice : undefined;
+  const price = input.price ?? (input.currency ? current().price : undefined);
+  const salePrice = input.salePrice !== undefined ? input.salePrice : input.currency || input.price ? current().salePrice : undefined;
   const issues = moneyIssues({ price, salePrice }, currency);
   if (issues.length > 0) return { issues, next: row, change: null };
 
@@ -136,7 +144,10 @@ export function patchProductRow(row: ProductRow, input: ProductPatchFields, now:
   if (price !== undefined) next.price_minor = toMinorUnits(price, currency);
   if (salePrice !== undefined) next.sale_price_minor = salePrice ? toMinorUnits(salePrice, currency) : null;
 
-  const before = current as Record<string, unknown>;
+  // Every column as stored: the fields, made from the columns, are the same too. A re-imported
+  // file's 100,000 unchanged rows spent ~0.8 s making and comparing them field by field.
+  if (sameColumns(row, next)) return { issues: [], next: row, change: null };
+  const before = current() as Record<string, unknown>;
   const after = toProductFields(next) as Record<string, unknown>;
   const changed = Object.keys(after).filter((k) => k !== 'stock' && k !== 'updatedAt' && !sameValue(before[k], after[k]));
   if (changed.length === 0) return { issues: [], next: row, change: null };

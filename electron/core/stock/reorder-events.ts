@@ -89,6 +89,8 @@ export class ReorderTracker {
   /** The entries for the points the product's position reached since the previous operation. */
   after(product: { id: string; sku: string }, levels: LevelFigures[]): NewChange[] {
     const out: NewChange[] = [];
+    // Most products have no reorder point: no key to build and look up for each of their levels.
+    if (!this.byProduct.has(product.id)) return out;
     for (const level of levels) {
       const key = keyOf(product.id, level.location_id);
       const point = this.points.get(key);

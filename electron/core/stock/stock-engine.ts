@@ -24,9 +24,10 @@ import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
 import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
 import { writeStockRows, type IdempotencyKeyRow, type ProductTotals } from './stock-writes';
 import { allInTransaction } from '../db/sqlite-client';
+import { jsonObjectsSql } from '../db/json-read';
 import type { IncomingInput, LevelRow, MovementRow, PurchaseReceiptInput, ReservationRow, StockOp, StockOutput } from './stock-ops';
 
-type ProductLite = { id: string; sku: string; title: string; allowBackorder: boolean; status: string; facts: ProductFacts };
+type ProductLite = { id: string; sku: string; title: string; allowBackorder: boolean; status: string; facts: ProductFacts & { sku: string } };
 
 type JoinedRow = {
   id: string;
@@ -68,8 +69,17 @@ const JOINED_COLUMNS = ['p.id', 'p.sku', 'p.title', 'p.allow_backorder', 'p.stat
 const selectJoinedSqlite = (key: 'sku' | 'id') =>
   `SELECT ${JOINED_COLUMNS.join(', ')}, ${reorderPointsColumn('sqlite')}, ${NEXT_SEQ_SQLITE} AS next_seq ` +
   `FROM products AS p LEFT JOIN stock_levels AS s ON s.product_id = p.id WHERE p.${key} IN (SELECT value FROM json_each(?))`;
-const SELECT_BY_SKU_SQLITE = selectJoinedSqlite('sku');
-const SELECT_BY_ID_SQLITE = selectJoinedSqlite('id');
+/** The joined read's columns, as named in its result. */
+const JOINED_NAMES = [...JOINED_COLUMNS.map((c) => c.slice(2)), 'reorder_points', 'next_seq'];
+/**
+ * Keys from which a batch (an import's counts, a 3PL file) reads its rows as one JSON text
+ * (db/json-read.ts): the driver's row objects cost more than the query for thousands of rows,
+ * while a group-commit batch's few rows stay as they were.
+ */
+const JSON_READ_KEYS = 1000;
+const joinedSqlite = (key: 'sku' | 'id') => ({ rows: selectJoinedSqlite(key), json: jsonObjectsSql(JOINED_NAMES, selectJoinedSqlite(key)) });
+const SELECT_BY_SKU_SQLITE = joinedSqlite('sku');
+const SELECT_BY_ID_SQLITE = joinedSqlite('id');
 
 /**
  * PostgreSQL: the same read, the keys as one array parameter, and the change log's next number
@@ -84,8 +94,6 @@ const selectJoinedPg = (key: 'sku' | 'id') => ({
 });
 const SELECT_BY_SKU_PG = selectJoinedPg('sku');
 const SELECT_BY_ID_PG = selectJoinedPg('id');
-
-const levelKey = (productId: string, locationId: string) => `${productId}|${locationId}`;
 
 export type StockEngineDeps = SummaryContext & {
   locations: LocationDirectory;
@@ -107,9 +115,13 @@ class Batch {
   private reservations = new Map<string, ReservationRow>();
   /** The sale movement of each fulfilled reservation an undo names (the latest, when shipped twice). */
   private sales = new Map<string, string>();
-  private levels = new Map<string, LevelRow>();
-  private locationsOf = new Map<string, Set<string>>();
-  private dirtyLevels = new Set<string>();
+  /**
+   * Stock rows by product, then by location (in the order first seen): a batch of 10,000 counts
+   * (an import's) looked each row up several times by a product|location string built anew each
+   * time, ~6 concatenations and hashes of a 73-character key per operation.
+   */
+  private levels = new Map<string, Map<string, LevelRow>>();
+  private dirtyLevels = new Set<LevelRow>();
   private dirtyReservations = new Set<string>();
   private availability: AvailabilityTracker | null = null;
   private reorder: ReorderTracker | null = null;
@@ -165,8 +177,13 @@ class Batch {
     const rows: JoinedRow[] = [];
     if (this.ctx.dialect === 'sqlite') {
       // One prepared statement per key, the keys in one JSON parameter, past knex (allInTransaction).
-      if (skus.size > 0) rows.push(...(await allInTransaction<JoinedRow>(trx, SELECT_BY_SKU_SQLITE, [JSON.stringify([...skus])])));
-      if (productIds.size > 0) rows.push(...(await allInTransaction<JoinedRow>(trx, SELECT_BY_ID_SQLITE, [JSON.stringify([...productIds])])));
+      const select = async (sql: { rows: string; json: string }, keys: Set<string>): Promise<JoinedRow[]> => {
+        if (keys.size < JSON_READ_KEYS) return allInTransaction<JoinedRow>(trx, sql.rows, [JSON.stringify([...keys])]);
+        const [answer] = await allInTransaction<{ rows: string | null }>(trx, sql.json, [JSON.stringify([...keys])]);
+        return JSON.parse(answer?.rows ?? '[]') as JoinedRow[];
+      };
+      if (skus.size > 0) rows.push(...(await select(SELECT_BY_SKU_SQLITE, skus)));
+      if (productIds.size > 0) rows.push(...(await select(SELECT_BY_ID_SQLITE, productIds)));
     } else {
       const select = (query: { name: string; sql: string }, keys: string[]) => this.ctx.query<JoinedRow>(query.sql, [keys], query.name);
       for (const chunk of chunkValues([...skus])) rows.push(...(await select(SELECT_BY_SKU_PG, chunk)));
@@ -184,12 +201,12 @@ class Batch {
           title: row.title,
           allowBackorder: bool(row.allow_backorder),
           status: row.status,
-          facts: { id: row.id, status: row.status, allow_backorder: row.allow_backorder, preorder_date: row.preorder_date, buffer_stock: row.buffer_stock },
+          facts: { id: row.id, sku: row.sku, status: row.status, allow_backorder: row.allow_backorder, preorder_date: row.preorder_date, buffer_stock: row.buffer_stock },
         };
         this.products.set(p.sku, p);
         this.productsById.set(p.id, p);
       }
-      if (row.location_id !== null && !this.levels.has(levelKey(row.id, row.location_id))) {
+      if (row.location_id !== null && !this.levels.get(row.id)?.has(row.location_id)) {
         this.putLevel({
           product_id: row.id,
           location_id: row.location_id,
@@ -207,7 +224,8 @@ class Batch {
   }
 
   private levelsOf(productId: string): LevelRow[] {
-    return [...(this.locationsOf.get(productId) ?? [])].map((locationId) => this.levels.get(levelKey(productId, locationId)) as LevelRow);
+    const levels = this.levels.get(productId);
+    return levels ? [...levels.values()] : [];
   }
 
   /**
@@ -216,21 +234,24 @@ class Batch {
    */
   private crossings(product: ProductLite): NewChange[] {
     const levels = this.levelsOf(product.id);
-    const change = this.availability?.after({ ...product.facts, sku: product.sku }, levels);
-    return [...(change ? [change] : []), ...(this.reorder?.after(product, levels) ?? [])].map((entry) => ({ ...entry, actor: this.actor }));
+    const change = this.availability?.after(product.facts, levels);
+    const entries = this.reorder?.after(product, levels) ?? [];
+    if (change) entries.unshift(change);
+    // Entries made just now for this batch: each gets the operation's actor as it is.
+    for (const entry of entries) entry.actor = this.actor;
+    return entries;
   }
 
   private putLevel(level: LevelRow): LevelRow {
-    this.levels.set(levelKey(level.product_id, level.location_id), level);
-    let set = this.locationsOf.get(level.product_id);
-    if (!set) this.locationsOf.set(level.product_id, (set = new Set()));
-    set.add(level.location_id);
+    let levels = this.levels.get(level.product_id);
+    if (!levels) this.levels.set(level.product_id, (levels = new Map()));
+    levels.set(level.location_id, level);
     return level;
   }
 
   private level(productId: string, locationId: string): LevelRow {
     return (
-      this.levels.get(levelKey(productId, locationId)) ??
+      this.levels.get(productId)?.get(locationId) ??
       this.putLevel({ product_id: productId, location_id: locationId, on_hand: 0, committed: 0, incoming: 0, updated_at: this.ctx.now })
     );
   }
@@ -629,7 +650,7 @@ class Batch {
 
   private touch(level: LevelRow): void {
     level.updated_at = this.ctx.now;
-    this.dirtyLevels.add(levelKey(level.product_id, level.location_id));
+    this.dirtyLevels.add(level);
   }
 
   private movement(
@@ -783,7 +804,7 @@ class Batch {
       });
       // Reservations first: a movement may name one this batch created (reserved and shipped at once).
       const reservationRows = [...this.dirtyReservations].map((id) => this.reservations.get(id) as ReservationRow);
-      const levelRows = [...this.dirtyLevels].map((k) => this.levels.get(k) as LevelRow);
+      const levelRows = [...this.dirtyLevels];
       const totals = this.totalsOf(new Set(levelRows.map((l) => l.product_id)));
       const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
       await writeStockRows(this.ctx, { reservations: reservationRows, levels: levelRows, totals, movements: movementRows, keys: keyRows }, append);
