@@ -1,8 +1,10 @@
 /**
- * Issues 17 and 20 (stock writes on PostgreSQL): a group-commit batch of stock movements makes
- * four round trips to PostgreSQL: BEGIN with the writer lock (one simple query), the batch's read
+ * Issues 17 and 20 (stock writes on PostgreSQL): a group-commit batch of stock movements runs
+ * four statements on PostgreSQL: BEGIN with the writer lock (one simple query), the batch's read
  * (which also reads the change log's next number), one statement writing the change log, levels,
- * totals and movements and announcing the commit, and COMMIT. It made ten. What that relies on,
+ * totals and movements and announcing the commit, and COMMIT. It made ten. The read goes out
+ * behind BEGIN without waiting for its answer (pipeline mode), so the four are three round trips:
+ * pg-write-transaction.test.ts tests that. What that relies on,
  * tested here: the numbers stay gapless and in commit order while a second server writes the same
  * database (and an older writer appends with the column's own sequence), a batch whose write
  * statement fails leaves nothing of itself, and every server hears every change in order.
@@ -67,7 +69,7 @@ describe.skipIf(skip)(titled('a stock batch on PostgreSQL', skip), () => {
     core = undefined;
   });
 
-  it('makes four round trips: BEGIN with the writer lock, the read, one write statement that also announces the commit, COMMIT', async () => {
+  it('runs four statements: BEGIN with the writer lock, the read, one write statement that also announces the commit, COMMIT', async () => {
     core = await startCore('pg');
     for (let i = 0; i < SKUS; i++) await core.call('products.create', productInput(`TRIP-${i}`));
     const heard: Change[] = [];
@@ -104,7 +106,7 @@ describe.skipIf(skip)(titled('a stock batch on PostgreSQL', skip), () => {
     expect(heard.length).toBeGreaterThanOrEqual(16);
   });
 
-  it('writes reservations and idempotency keys in the same statement: five round trips with the read of stored keys, and a retried key gets the stored answer', async () => {
+  it('writes reservations and idempotency keys in the same statement: five statements with the read of stored keys, and a retried key gets the stored answer', async () => {
     core = await startCore('pg');
     for (let i = 0; i < SKUS; i++) await core.call('products.create', productInput(`KEY-${i}`));
     await Promise.all(Array.from({ length: SKUS }, (_, i) => core!.call('stock.receive', { sku: `KEY-${i}`, quantity: 50 })));
