@@ -7,7 +7,10 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importCatalogCsv } from '../../electron/core/catalog/csv-import';
 import { num } from '../../electron/core/util/db-helpers';
-import { PG_ADMIN_URL, startCore, type TestCore } from '../helpers/core';
+import { startCore, type TestCore } from '../helpers/core';
+import { skipWithout, titled } from '../helpers/system-services';
+
+const skipPg = skipWithout('postgresql', 'import of new products with stock on PostgreSQL');
 
 describe('import of new products with stock (sqlite)', () => {
   let core: TestCore;
@@ -50,7 +53,7 @@ describe('import of new products with stock (sqlite)', () => {
  * rewrote every new product (a new row version and an entry in each of products' indexes), ~2 s of
  * the server per 10,000 counts of an import.
  */
-describe.skipIf(!PG_ADMIN_URL)('import of new products with stock (pg)', () => {
+describe.skipIf(skipPg)(titled('import of new products with stock (pg)', skipPg), () => {
   let core: TestCore;
   beforeEach(async () => {
     core = await startCore('pg', { webhooks: { worker: false } });

@@ -339,30 +339,11 @@ export class Publisher {
         error: s?.error ?? (enabled ? this.lastError : null),
       };
     });
-    let availability = Object.fromEntries(AVAILABILITIES.map((a) => [a, 0])) as Record<Availability, number>;
-    const products = { total: 0, inFeed: 0, inSitemap: 0, withIssues: 0 };
     const cache = this.state.cache;
-    if (cache) {
-      const t = cache.tally();
-      availability = t.availability;
-      products.total = t.total;
-      products.inFeed = t.inFeed;
-      products.inSitemap = t.inSitemap;
-      products.withIssues = t.withIssues;
-    } else {
-      const row = (await this.deps.db('published_products')
-        .select(
-          this.deps.db.raw('count(*) as total'),
-          this.deps.db.raw('sum(case when in_feed then 1 else 0 end) as in_feed'),
-          this.deps.db.raw('sum(case when in_sitemap then 1 else 0 end) as in_sitemap'),
-          this.deps.db.raw('sum(case when issue_count > 0 then 1 else 0 end) as with_issues'),
-        )
-        .first()) as { total: unknown; in_feed: unknown; in_sitemap: unknown; with_issues: unknown } | undefined;
-      products.total = num(row?.total);
-      products.inFeed = num(row?.in_feed);
-      products.inSitemap = num(row?.in_sitemap);
-      products.withIssues = num(row?.with_issues);
-    }
+    // Without a cache yet (its start-up pass still building), the counts of the recorded products.
+    const { availability, ...products } = cache
+      ? cache.tally()
+      : { availability: Object.fromEntries(AVAILABILITIES.map((a) => [a, 0])) as Record<Availability, number>, ...(await this.recordedCounts()) };
     const manifest = this.state.artifacts.get('manifest');
     return {
       publishDir: this.deps.publishDir(),
@@ -376,6 +357,20 @@ export class Publisher {
       artifacts,
       targets: this.options.targets?.() ?? [],
     };
+  }
+
+  /** How many products the last publish recorded, in the feed, in the sitemap and with problems. */
+  private async recordedCounts(): Promise<{ total: number; inFeed: number; inSitemap: number; withIssues: number }> {
+    const db = this.deps.db;
+    const row = (await db('published_products')
+      .select(
+        db.raw('count(*) as total'),
+        db.raw('sum(case when in_feed then 1 else 0 end) as in_feed'),
+        db.raw('sum(case when in_sitemap then 1 else 0 end) as in_sitemap'),
+        db.raw('sum(case when issue_count > 0 then 1 else 0 end) as with_issues'),
+      )
+      .first()) as { total: unknown; in_feed: unknown; in_sitemap: unknown; with_issues: unknown } | undefined;
+    return { total: num(row?.total), inFeed: num(row?.in_feed), inSitemap: num(row?.in_sitemap), withIssues: num(row?.with_issues) };
   }
 
   /** Products left out of outputs, with the reason and the fix, from the last publish. */
