@@ -22,7 +22,8 @@ import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
-export function answerControlCommands(): void {
+/** `counters`: more figures for the `cpu` answer (serve-node.ts: the reads answered at hand and not). */
+export function answerControlCommands(counters: () => Record<string, number> = () => ({})): void {
   let session: Session | null = null;
   let gcMicros = 0;
   let loop: IntervalHistogram | null = null;
@@ -32,7 +33,7 @@ export function answerControlCommands(): void {
     for (const entry of list.getEntries()) {
       gcMicros += entry.duration * 1000;
       if (!gcKinds) continue;
-      const kind = kindName[(entry.detail as { kind?: number } | undefined)?.kind ?? 0] ?? 'other';
+      const kind = kindName[(entry as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
       const k = gcKinds.get(kind) ?? { count: 0, ms: 0, max: 0, over2: 0, over5: 0 };
       k.count++;
       k.ms += entry.duration;
@@ -47,7 +48,7 @@ export function answerControlCommands(): void {
     const [command, argument] = line.trim().split(/\s+/, 2);
     if (command === 'cpu') {
       const cpu = process.cpuUsage();
-      answer({ cpuMicros: cpu.user + cpu.system, gcMicros: Math.round(gcMicros), rssMb: Math.round(process.memoryUsage.rss() / 1e5) / 10 });
+      answer({ cpuMicros: cpu.user + cpu.system, gcMicros: Math.round(gcMicros), rssMb: Math.round(process.memoryUsage.rss() / 1e5) / 10, ...counters() });
     } else if (command === 'loop-start') {
       loop?.disable();
       loop = monitorEventLoopDelay({ resolution: 1 });

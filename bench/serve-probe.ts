@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { rateLoad, seed, startServer, steadyWrites, stopServer } from './serve';
 import { withTempPgDatabase } from './stock';
-import pg from 'pg';
+import knex from 'knex';
 
 async function main(): Promise<void> {
   const [secondsArg, profileDir, which = 'w,r,rw'] = process.argv.slice(2);
@@ -38,9 +38,9 @@ async function main(): Promise<void> {
         const heap = process.env.PROBE_HEAP === '1';
         if (profileDir) await server.command(heap ? 'heap-start' : 'profile-start');
         await server.command('loop-start');
-        const stats = new pg.Client({ connectionString: db });
-        await stats.connect();
-        const commits = async () => Number(((await stats.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0] as { xact_commit: string }).xact_commit);
+        const stats = knex({ client: 'pg', connection: db, pool: { min: 0, max: 1 } });
+        const commits = async () =>
+          Number(((await stats.raw('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')) as { rows: Array<{ xact_commit: string }> }).rows[0]?.xact_commit);
         const x0 = await commits();
         const c0 = await server.cpu();
         const t0 = performance.now();
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
         const result = run ? await run.result : await new Promise((r) => setTimeout(r, seconds * 1000)).then(() => null);
         const c1 = await server.cpu();
         const transactions = (await commits()) - x0;
-        await stats.end();
+        await stats.destroy();
         const secs = (performance.now() - t0) / 1000;
         const loop = await server.command('loop-stop');
         if (profileDir) await server.command(heap ? `heap-stop ${path.join(profileDir, `${mode}.heapprofile`)}` : `profile-stop ${path.join(profileDir, `${mode}.cpuprofile`)}`);
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
         const cpu = c1.cpuMicros - c0.cpuMicros;
         const reads = result ? (result as { completed: number }).completed : 0;
         const p99 = result ? (result as { latency: { p99: number; p50: number } }).latency : null;
-        console.log(JSON.stringify({ variant, mode, secs: Math.round(secs * 10) / 10, writesOk: w.ok, transactions, reads, cpuMs: Math.round(cpu / 1000), perRead: reads ? Math.round(cpu / reads) : null, perWrite: mode === 'w' ? Math.round(cpu / w.ok) : null, gcMs: Math.round((c1.gcMicros - c0.gcMicros) / 1000), rssMb: c1.rssMb, latency: p99, loop, load: os.loadavg().map((l) => l.toFixed(2)).join(' ') }));
+        console.log(JSON.stringify({ variant, mode, secs: Math.round(secs * 10) / 10, writesOk: w.ok, transactions, notAtHand: (c1 as unknown as { notAtHand: number }).notAtHand - (c0 as unknown as { notAtHand: number }).notAtHand, reads, cpuMs: Math.round(cpu / 1000), perRead: reads ? Math.round(cpu / reads) : null, perWrite: mode === 'w' ? Math.round(cpu / w.ok) : null, gcMs: Math.round((c1.gcMicros - c0.gcMicros) / 1000), rssMb: c1.rssMb, latency: p99, loop, load: os.loadavg().map((l) => l.toFixed(2)).join(' ') }));
       } finally {
         await stopServer(server);
       }
