@@ -119,6 +119,29 @@ describe.each(engines())('the read cache in process (%s)', (engine) => {
     expect(atHand('AHEAD-2')).toBeUndefined();
   });
 
+  it('a read that misses the cache takes one statement, products and stock from every location together', async () => {
+    core = await startCore(engine);
+    const c = core;
+    await c.call('locations.create', { code: 'backroom', name: 'Back room (not online)', sellsOnline: false });
+    await c.call('products.create', productInput('ONE-1', { bufferStock: 1 }));
+    await c.call('products.create', productInput('ONE-2'));
+    await c.call('stock.receive', { sku: 'ONE-1', quantity: 5 });
+    await c.call('stock.receive', { sku: 'ONE-1', quantity: 7, location: 'backroom' });
+    await c.cache.invalidate('all');
+    const statements: string[] = [];
+    const onQuery = (q: { sql: string }) => statements.push(q.sql);
+    c.db.on('query', onQuery);
+    const found = await c.call('availability.list', { skus: 'ONE-1,ONE-2,NOPE' });
+    c.db.off('query', onQuery);
+    expect(statements).toHaveLength(1);
+    // The back room does not sell online; the buffer of 1 is kept back; ONE-2 has no stock row.
+    expect(found.items).toEqual([
+      expect.objectContaining({ sku: 'ONE-1', available: 4, availability: 'in_stock' }),
+      expect.objectContaining({ sku: 'ONE-2', available: 0, availability: 'out_of_stock' }),
+    ]);
+    expect(found.unknown).toEqual(['NOPE']);
+  });
+
   it('whoever hears of a change on the event stream and reads at once sees it (the cache forgot it first)', async () => {
     core = await startCore(engine);
     const c = core;
