@@ -22,13 +22,24 @@ async function main(): Promise<void> {
     redisUrl: redisUrl || undefined,
     redisPrefix: `bench${process.ppid}:`,
   });
+  // Counts the storefront reads the route found at hand and those it had to read (cache misses).
+  const counts = { atHand: 0, notAtHand: 0 };
+  const peek = core.atHand['availability.get'];
+  if (peek) {
+    core.atHand['availability.get'] = (input) => {
+      const ready = peek(input);
+      if (ready === undefined) counts.notAtHand++;
+      else counts.atHand++;
+      return ready;
+    };
+  }
   const app = await createApiServer({ core, token, version: 'bench', logger: silentLogger, rateLimit: false });
   // Redis connects in the background: measure the cache, not its first second.
   for (let i = 0; i < 50 && core.cache.state() === 'degraded'; i++) await new Promise((r) => setTimeout(r, 100));
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, cache: core.cache.state() })}\n`);
-  answerControlCommands();
+  answerControlCommands(() => ({ ...counts }));
   process.on('SIGTERM', () => {
     void app
       .close()

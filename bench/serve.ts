@@ -19,6 +19,7 @@ import { cpuWindow, ofCore, pidsWithCommandLine, type CpuShare } from './cpu-sha
 import { REDIS_SERVER, startRedis, type TestRedis } from '../tests/helpers/redis-server';
 import fs from 'node:fs';
 import type { RateResult } from './serve-rate';
+import { SERVER_NODE_FLAGS } from '../electron/server/node-flags';
 
 const TOKEN = 'bench-serve-token-0123456789abcdef';
 const PRODUCTS = 1_000;
@@ -50,12 +51,22 @@ type Server = {
   /** The CPU time the server process has used so far. */
   cpuMicros(): Promise<number>;
   /** The CPU time and the garbage collector's time so far. */
-  cpu(): Promise<{ cpuMicros: number; gcMicros: number }>;
+  cpu(): Promise<{ cpuMicros: number; gcMicros: number; rssMb: number }>;
 };
 
-/** A server process (serve-node.ts by default) on an ephemeral port; `nodeArgs` go to Node itself (e.g. --cpu-prof). */
+/**
+ * A server process (serve-node.ts by default) on an ephemeral port, with the V8 flags `npm run
+ * serve` gives the server (SERVER_NODE_FLAGS; STOCKFEED_BENCH_SERVER_FLAGS replaces them, `none` for V8's
+ * defaults); `nodeArgs` also go to Node itself (e.g. --cpu-prof).
+ */
 export async function startServer(dataDir: string, databaseUrl: string, cache: boolean, redisUrl = '', nodeArgs: string[] = []): Promise<Server> {
-  return startServerProcess([...nodeArgs, '--import', 'tsx', path.join(here, 'serve-node.ts'), dataDir, databaseUrl, TOKEN, cache ? 'cache' : 'nocache', redisUrl]);
+  return startServerProcess([...serverFlags(), ...nodeArgs, '--import', 'tsx', path.join(here, 'serve-node.ts'), dataDir, databaseUrl, TOKEN, cache ? 'cache' : 'nocache', redisUrl]);
+}
+
+function serverFlags(): string[] {
+  const given = process.env.STOCKFEED_BENCH_SERVER_FLAGS;
+  if (given === undefined) return [...SERVER_NODE_FLAGS];
+  return given === 'none' ? [] : given.split(' ').filter(Boolean);
 }
 
 /** Starts a server process that prints `{"port":N,...}` once listening and takes serve-control.ts's commands. */
@@ -85,7 +96,7 @@ export async function startServerProcess(args: string[]): Promise<Server> {
       waiting.push(resolve);
       child.stdin?.write(`${line}\n`);
     });
-  const cpu = async () => (await command('cpu')) as { cpuMicros: number; gcMicros: number };
+  const cpu = async () => (await command('cpu')) as { cpuMicros: number; gcMicros: number; rssMb: number };
   const cpuMicros = async () => (await cpu()).cpuMicros;
   return { port, cache: state ?? 'none', child, command, cpuMicros, cpu };
 }
@@ -297,12 +308,19 @@ async function rateScenario(dir: string, url: string, storefront: string, option
     await new Promise((r) => setTimeout(r, 1000));
     const run = rateLoad(server.port, storefront, options.seconds, TARGET_READS, RATE_CONNECTIONS);
     await run.started;
-    const serverCpu0 = await server.cpuMicros();
+    // STOCKFEED_BENCH_SERVE_PROFILE=FILE: a CPU profile of the server over the counted window.
+    const profile = process.env.STOCKFEED_BENCH_SERVE_PROFILE;
+    if (profile) await server.command('profile-start');
+    await server.command('loop-start');
+    const serverCpu0 = await server.cpu();
     const database = new URL(url).pathname.slice(1);
     const window = cpuWindow({ servers: [server.child.pid as number], autocannon: [run.pid as number], postgres: pidsWithCommandLine(` ${database} `) });
     const result = await run.result;
     const cpu = window.end();
-    const serverCpu = (await server.cpuMicros()) - serverCpu0;
+    const serverCpu1 = await server.cpu();
+    const serverCpu = serverCpu1.cpuMicros - serverCpu0.cpuMicros;
+    const loop = (await server.command('loop-stop')) as { loopDelay: Record<string, number>; gc: Record<string, { count: number; ms: number; max: number; over2: number; over5: number }> };
+    if (profile) await server.command(`profile-stop ${profile}`);
     if (cpu.processes.autocannon === null || cpu.processes.autocannon === undefined) {
       cpu.processes.autocannon = result.cpuMs / 1000 / cpu.seconds;
       cpu.elsewhere = Math.max(0, cpu.elsewhere - cpu.processes.autocannon);
@@ -314,6 +332,10 @@ async function rateScenario(dir: string, url: string, storefront: string, option
     line('stock writes/s meanwhile', `${int(w.ok / w.seconds)} acknowledged of ${int(WRITES_PER_SECOND)} asked${w.failed > 0 ? `; ${int(w.failed)} FAILED` : ''}`);
     if (result.non2xx > 0) line('read errors', int(result.non2xx));
     printServerCpu(serverCpu, result.completed, true);
+    const d = loop.loopDelay;
+    line('server event-loop delay ms', `p50 ${d.p50}  p99 ${d.p99}  p99.9 ${d.p999}  max ${d.max}  (monitorEventLoopDelay, 1 ms resolution)`);
+    const gcs = Object.entries(loop.gc).map(([kind, g]) => `${kind} ${g.count}× ${g.ms} ms (max ${g.max}, >2 ms ${g.over2}, >5 ms ${g.over5})`);
+    line('server GC in the window', `${int((serverCpu1.gcMicros - serverCpu0.gcMicros) / 1000)} ms: ${gcs.join('; ') || 'none'}; resident memory ${serverCpu1.rssMb} MB (V8 flags: ${serverFlags().join(' ') || 'none'})`);
     printCpu(cpu, result.perSecond, 'load generator');
     return result;
   } finally {

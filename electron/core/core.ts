@@ -10,7 +10,7 @@ import { PgChangeListener } from './changes/pg-listener';
 import { LeaderLease, newHolderId, type LeaseOptions } from './leases/leader-lease';
 import { MemoryCache, NoCache, type ReadCache } from './cache/read-cache';
 import { RedisCache } from './cache/redis-cache';
-import { AvailabilityReader, availabilityKeys } from './stock/availability-reader';
+import { AvailabilityReader } from './stock/availability-reader';
 import { createAvailabilityAtHand, createAvailabilityHandlers } from './stock/availability-handlers';
 import { StorefrontTokens } from './auth/storefront-tokens';
 import { createStorefrontTokenHandlers } from './auth/storefront-handlers';
@@ -281,15 +281,15 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   } else {
     cache = new MemoryCache();
   }
-  queue.addCommitHook((changes) => cache.invalidate(availabilityKeys(changes)));
+  const availability = new AvailabilityReader(db, summary, cache);
+  queue.addCommitHook((changes) => availability.changed(changes));
   // SQLite: the write-ahead log is copied into the database file off the write path.
   const checkpointer = config.kind === 'sqlite' ? new WalCheckpointer(config.file, log) : null;
   if (checkpointer) {
     checkpointer.start();
     queue.addCommitHook(async () => checkpointer.committed());
   }
-  bus.beforeLogDelivery((changes) => cache.invalidate(availabilityKeys(changes)));
-  const availability = new AvailabilityReader(db, summary, cache);
+  bus.beforeLogDelivery((changes) => availability.changed(changes));
 
   // Every URL the core calls (webhooks, IndexNow, the sales channels' APIs) goes out through this one checked helper.
   const outbound = new Outbound({ resolve: options.resolveHost });

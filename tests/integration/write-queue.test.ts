@@ -72,6 +72,43 @@ describe('group commit', () => {
     expect(rows.map((r) => r.sku)).toEqual(['a', 'c']);
   });
 
+  it('answers a large batch over several turns of the event loop, each answer after every entry is on the bus', async () => {
+    const dir = tempDir();
+    db = createKnex({ kind: 'sqlite', file: `${dir}/q.sqlite` });
+    await migrateToLatest(db, silentLogger);
+    const handler: BatchHandler<string, string> = async (ctx, ops) => {
+      await ctx.append(ops.map((name) => ({ type: 'settings.updated', productId: null, sku: name, payload: {} })));
+      return ops.map((name) => ({ ok: true, value: name }));
+    };
+    const bus = new ChangeBus();
+    const delivered: string[] = [];
+    bus.subscribe((changes) => delivered.push(...changes.map((c) => c.sku as string)));
+    const queue = new WriteQueue<string, string>(db, bus, handler);
+    // Counts the event loop's turns while the batch runs.
+    let turn = 0;
+    let counting = true;
+    const tick = () => {
+      turn++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const answers: Array<{ name: string; turn: number; delivered: number }> = [];
+    const names = Array.from({ length: 40 }, (_, i) => `W-${i}`);
+    // Submitted in one go: one batch, one transaction.
+    await Promise.all(names.map((name) => queue.submit(name).then((value) => answers.push({ name: value, turn, delivered: delivered.length }))));
+    counting = false;
+    const rows = (await db('changes').select('sku').orderBy('seq')) as Array<{ sku: string }>;
+    expect(rows.map((r) => r.sku)).toEqual(names);
+    expect(answers.map((a) => a.name).sort()).toEqual([...names].sort());
+    // No answer before the whole batch is on the bus (whoever is answered can read what it wrote)…
+    expect(answers.every((a) => a.delivered === names.length)).toBe(true);
+    // …and the 40 answers in turns of at most 16, so reads that arrive meanwhile are answered in between.
+    const perTurn = new Map<number, number>();
+    for (const a of answers) perTurn.set(a.turn, (perTurn.get(a.turn) ?? 0) + 1);
+    expect(perTurn.size).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(16);
+  });
+
   it('rejects a business failure without rolling back its neighbours', async () => {
     core = await startCore('sqlite');
     await core.call('products.create', productInput('MIX-1'));
