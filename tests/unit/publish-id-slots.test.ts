@@ -77,6 +77,19 @@ describe('IdSlots', () => {
         free.push(slot);
       }
       expectSame(slots, model, removed);
+      // The ids another table lacks (a full publish's gone products): a random part of these,
+      // at other slots, plus ids of its own.
+      const other = new IdSlots();
+      const kept = new Set<string>();
+      let otherSlot = 0;
+      for (const id of model.keys()) {
+        if (rand() < 0.9) {
+          other.set(id, otherSlot++);
+          kept.add(id);
+        }
+      }
+      for (let i = 0; i < 50; i++) other.set(newId(), otherSlot++);
+      expect(slots.idsNotIn(other).sort()).toEqual([...model.keys()].filter((id) => !kept.has(id)).sort());
     }
     expect(model.size).toBeGreaterThan(1000);
   });

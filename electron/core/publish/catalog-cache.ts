@@ -107,6 +107,11 @@ export class CatalogCache {
     return slot === undefined ? undefined : this.record(slot);
   }
 
+  /** The ids of the products in this cache that `other` does not have (no string made for the others). */
+  idsNotIn(other: CatalogCache): string[] {
+    return this.slotOf.idsNotIn(other.slotOf);
+  }
+
   /** The ids of every product in the cache. */
   keys(): IterableIterator<string> {
     return this.slotOf.keys();

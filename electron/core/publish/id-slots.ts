@@ -89,12 +89,7 @@ export class IdSlots {
       this.probedPacked = packUuid(id, this.probe, 0);
     }
     if (!this.probedPacked) return this.oddSlots.get(id);
-    const mask = this.table.length - 1;
-    for (let i = this.hashOf(this.probe, 0) & mask; ; i = (i + 1) & mask) {
-      const entry = this.table[i] as number;
-      if (entry === 0) return undefined;
-      if (this.sameKey(entry - 1)) return entry - 1;
-    }
+    return this.probeSlot();
   }
 
   has(id: string): boolean {
@@ -156,6 +151,42 @@ export class IdSlots {
     const kinds = this.kinds[slot >>> CHUNK_BITS] as Uint8Array;
     if (kinds[slot & IN_CHUNK] === ODD) return this.oddIds.get(slot) as string;
     return unpackUuid(this.chunks[slot >>> CHUNK_BITS] as Uint8Array, (slot & IN_CHUNK) * UUID_BYTES);
+  }
+
+  /**
+   * The ids held here that `other` does not hold, found without making a string for the others
+   * (a full publish compares the old cache's 100,000 ids with the new one's).
+   */
+  idsNotIn(other: IdSlots): string[] {
+    const out: string[] = [];
+    for (let c = 0; c < this.kinds.length; c++) {
+      const kinds = this.kinds[c] as Uint8Array;
+      const bytes = this.chunks[c] as Uint8Array;
+      for (let i = 0; i < CHUNK; i++) {
+        const kind = kinds[i];
+        if (kind === EMPTY) continue;
+        const slot = (c << CHUNK_BITS) | i;
+        if (kind === ODD ? !other.oddSlots.has(this.oddIds.get(slot) as string) : other.slotOfBytes(bytes, i * UUID_BYTES) === undefined) out.push(this.idOf(slot));
+      }
+    }
+    return out;
+  }
+
+  /** The slot whose id is the 16 bytes at `bytes[at]`, or undefined. */
+  private slotOfBytes(bytes: Uint8Array, at: number): number | undefined {
+    this.probe.set(bytes.subarray(at, at + UUID_BYTES));
+    this.probed = null;
+    return this.probeSlot();
+  }
+
+  /** The slot whose id is the probe's bytes, or undefined. */
+  private probeSlot(): number | undefined {
+    const mask = this.table.length - 1;
+    for (let i = this.hashOf(this.probe, 0) & mask; ; i = (i + 1) & mask) {
+      const entry = this.table[i] as number;
+      if (entry === 0) return undefined;
+      if (this.sameKey(entry - 1)) return entry - 1;
+    }
   }
 
   /** Every id held, by slot. */
