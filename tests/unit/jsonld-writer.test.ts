@@ -13,8 +13,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempName } from '../../electron/core/publish/atomic-file';
 import { canSwapSets, SET_READ_BUFFER } from '../../electron/core/publish/jsonld-folder';
-import { digestOf } from '../../electron/core/publish/jsonld-writer';
-import { JsonLdWriter } from '../../electron/core/publish/jsonld-writer';
+import { digestOf, JsonLdWriter, WrittenFiles } from '../../electron/core/publish/jsonld-writer';
 
 let dir: string;
 beforeEach(() => {
@@ -179,5 +178,33 @@ describe.skipIf(!canSwapSets())('JsonLdWriter (bulk, fresh set over an old one)'
     } finally {
       readdir.mockRestore();
     }
+  });
+});
+
+describe('WrittenFiles', () => {
+  it('holds each slug once, as many as a full publish writes, and finds exactly those', () => {
+    // Slugs kept as places in arrays and found through a table of their own (not a Set): every
+    // one added must be found, under both name forms, and nothing else; the table grows many times.
+    const files = new WrittenFiles();
+    const model = new Set<string>();
+    for (let i = 0; i < 20_000; i++) {
+      const slug = i % 7 === 0 ? `tasse-${i}-ünïcödé-漢字` : `mug-${i}`;
+      files.addSlug(slug);
+      model.add(slug);
+      // The same slug again (a product published twice in one run) is still one file.
+      if (i % 11 === 0) files.addSlug(slug);
+    }
+    expect(files.size).toBe(model.size);
+    expect([...files]).toEqual([...model].map((s) => `jsonld/${s}.json`));
+    const missing: string[] = [];
+    for (const slug of model) if (!files.has(`jsonld/${slug}.json`) || !files.hasFile(`${slug}.json`)) missing.push(slug);
+    expect(missing).toEqual([]);
+    const found: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      for (const other of [`mug-${i}x`, `mug-${i + 20_000}`, `tasse-${i}`]) if (files.hasFile(`${other}.json`) || files.has(`jsonld/${other}.json`)) found.push(other);
+    }
+    expect(found).toEqual([]);
+    expect(files.has('mug-1.json')).toBe(false);
+    expect(files.hasFile('mug-1')).toBe(false);
   });
 });

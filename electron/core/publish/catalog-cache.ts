@@ -19,6 +19,7 @@
  */
 import { AVAILABILITIES, type Availability } from '../../../shared/domain/availability';
 import type { PublishProblem } from '../../../shared/schemas/publish';
+import { IdSlots } from './id-slots';
 import { bySku, type ProductRecord } from './product-record';
 
 /** Columns of 64-bit floats: the sequence and the byte offsets (a file may pass 4 GB). */
@@ -66,7 +67,6 @@ class Chunk {
    */
   readonly hashBytes: [Uint8Array, Uint8Array | null] = [new Uint8Array(CHUNK * HASH_LEN), null];
   readonly hashLens = new Uint8Array(CHUNK * 2);
-  readonly ids: string[] = new Array<string>(CHUNK).fill('');
   readonly skus: string[] = new Array<string>(CHUNK).fill('');
   readonly slugs: string[] = new Array<string>(CHUNK).fill('');
   readonly groupIds: Array<string | null> = new Array<string | null>(CHUNK).fill(null);
@@ -74,7 +74,8 @@ class Chunk {
 }
 
 export class CatalogCache {
-  private readonly slotOf = new Map<string, number>();
+  /** Each slot's product id, and the slot of each id (16 bytes a UUID: see id-slots.ts). */
+  private readonly slotOf = new IdSlots();
   private readonly chunks: Chunk[] = [];
   private slots = 0;
   /** Slots of removed products, used again. */
@@ -106,9 +107,26 @@ export class CatalogCache {
     return slot === undefined ? undefined : this.record(slot);
   }
 
+  /** The ids of the products in this cache that `other` does not have (no string made for the others). */
+  idsNotIn(other: CatalogCache): string[] {
+    return this.slotOf.idsNotIn(other.slotOf);
+  }
+
   /** The ids of every product in the cache. */
   keys(): IterableIterator<string> {
     return this.slotOf.keys();
+  }
+
+  /**
+   * The slot of product `id` (undefined: not in the cache), and of the product at place `i`: a key
+   * that stays the product's until it is removed, compared without making its id string again.
+   */
+  slotOfId(id: string): number | undefined {
+    return this.slotOf.get(id);
+  }
+
+  slotAt(i: number): number {
+    return this.order[i] as number;
   }
 
   /**
@@ -216,10 +234,9 @@ export class CatalogCache {
   private remove(id: string): void {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
-    this.slotOf.delete(id);
+    this.slotOf.delete(id, slot);
     const k = this.chunks[slot >>> CHUNK_BITS] as Chunk;
     const i = slot & IN_CHUNK;
-    k.ids[i] = '';
     k.skus[i] = '';
     k.slugs[i] = '';
     k.groupIds[i] = null;
@@ -246,7 +263,6 @@ export class CatalogCache {
     }
     const k = this.chunks[slot >>> CHUNK_BITS] as Chunk;
     const i = slot & IN_CHUNK;
-    k.ids[i] = e.id;
     k.skus[i] = e.sku;
     k.slugs[i] = e.slug;
     k.groupIds[i] = e.groupId;
@@ -319,6 +335,10 @@ export class CatalogCache {
     return String.fromCharCode.apply(null, (k.hashBytes[which] as Uint8Array).subarray(at, at + HASH_LEN) as unknown as number[]);
   }
 
+  idOf(slot: number): string {
+    return this.slotOf.idOf(slot);
+  }
+
   urlOf(k: Chunk, slot: number): string | null {
     const flags = k.flags[slot & IN_CHUNK] as number;
     if (flags & URL_NULL) return null;
@@ -342,7 +362,7 @@ export class CatalogCache {
     const n = i * I_WIDTH;
     const flags = k.flags[i] as number;
     return {
-      id: k.ids[i] as string,
+      id: this.slotOf.idOf(slot),
       sku: k.skus[i] as string,
       slug: k.slugs[i] as string,
       groupId: k.groupIds[i] as string | null,
@@ -400,7 +420,7 @@ class RecordView implements ProductRecord {
   }
 
   get id(): string {
-    return this.k.ids[this.i] as string;
+    return this.cache.idOf(this.slot);
   }
   get sku(): string {
     return this.k.skus[this.i] as string;

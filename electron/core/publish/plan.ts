@@ -147,13 +147,13 @@ export async function planCatalogue(deps: RunDeps, state: RunState, settings: St
     // Without a cache, the records of products no longer in the database are the gone ones.
     async gone() {
       records = null;
-      const before = oldCache ? [...oldCache.keys()] : [];
+      // The old cache's ids compared as bytes: its 100,000 ids as strings were garbage made at the run's end.
+      const unseen = oldCache ? oldCache.idsNotIn(placed) : [];
       if (!oldCache) {
         records = new Map((await loadOrphanRecords(deps.db)).map((r) => [r.id, r]));
-        before.push(...records.keys());
+        for (const id of records.keys()) if (!placed.has(id)) unseen.push(id);
       }
-      for (const id of state.orphans.keys()) before.push(id);
-      const unseen = before.filter((id) => !placed.has(id));
+      for (const id of state.orphans.keys()) if (!placed.has(id)) unseen.push(id);
       const stillThere = new Set(unseen.length > 0 ? await existingIds(deps.db, unseen) : []);
       const gone: Array<{ id: string; previous: PreviousRecord }> = [];
       for (const id of unseen) {

@@ -92,12 +92,12 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
         throw error;
       }
       try {
+        // By slot: the ids of the places after `first` (most of the catalogue) are not made again.
+        const fresh = new Map<number, Fragments>();
+        for (const [id, fragments] of fragmentsOf) fresh.set(cache.slotOfId(id) as number, fragments);
         // Live views of the cache's places: the writers set each record's new places in it.
         out.addUnchanged(cache, first);
-        for (let i = first; i < cache.size; i++) {
-          const r = cache.at(i);
-          out.add(r, fragmentsOf.get(r.id) ?? null);
-        }
+        for (let i = first; i < cache.size; i++) out.add(cache.at(i), fresh.get(cache.slotAt(i)) ?? null);
         return await out.finish({ seq, full: false, force: false }, recordedFiles(state), collections, redirects, placeCollections);
       } catch (error) {
         out.abort();
