@@ -73,7 +73,14 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error };
  * Applies many operations in one transaction; a business failure is an outcome, not a throw.
  * `actors[i]` made `ops[i]`.
  */
-export type BatchHandler<Op, R> = (ctx: WriteContext, ops: Op[], actors: readonly Actor[]) => Promise<Outcome<R>[]>;
+export type BatchHandler<Op, R> = ((ctx: WriteContext, ops: Op[], actors: readonly Actor[]) => Promise<Outcome<R>[]>) & {
+  /**
+   * Runs `chunks` as consecutive calls would, each chunk's outcomes handed to `onChunk` as it is
+   * written; a handler that can overlaps a chunk's planning with the statements of the one before
+   * (the stock engine's runChunks). Without it, the queue makes the calls one after another.
+   */
+  inChunks?: (ctx: WriteContext, chunks: Op[][], onChunk: (outcomes: Outcome<R>[], index: number) => void) => Promise<void>;
+};
 
 /** `actor`: who submitted the job, read at submission (the loop runs outside every caller's scope). */
 type Pending<T> = { resolve(value: T): void; reject(error: unknown): void; actor: Actor };
@@ -139,6 +146,15 @@ export class WriteQueue<Op, R> {
    */
   async applyIn(ctx: WriteContext, ops: Op[]): Promise<Outcome<R>[]> {
     return ops.length > 0 ? this.handleBatch(ctx, ops, ops.map(() => ctx.actor)) : [];
+  }
+
+  /**
+   * applyIn for a long list of operations in chunks (an import's counts), in order and with the
+   * same outcomes as one applyIn per chunk, each chunk's outcomes given to `onChunk` once written.
+   */
+  async applyInChunks(ctx: WriteContext, chunks: Op[][], onChunk: (outcomes: Outcome<R>[], index: number) => void = () => {}): Promise<void> {
+    if (this.handleBatch.inChunks) return this.handleBatch.inChunks(ctx, chunks, onChunk);
+    for (const [i, chunk] of chunks.entries()) onChunk(await this.applyIn(ctx, chunk), i);
   }
 
   exclusive<T>(run: (ctx: WriteContext) => Promise<T>): Promise<T> {
@@ -377,9 +393,14 @@ export type AnyOutput<Ops extends OperationTable> = Ops[keyof Ops]['output'];
  * a submit resolves to its own operation's output, so callers need no casts. Only the types are
  * keyed; underneath it is the same queue (group commit, exclusive jobs).
  */
-export type KeyedWriteQueue<Ops extends OperationTable> = Omit<WriteQueue<Submission<Ops>, AnyOutput<Ops>>, 'submit' | 'applyIn'> & {
+export type KeyedWriteQueue<Ops extends OperationTable> = Omit<WriteQueue<Submission<Ops>, AnyOutput<Ops>>, 'submit' | 'applyIn' | 'applyInChunks'> & {
   submit<K extends keyof Ops>(submission: { op: K; input: Ops[K]['input'] }): Promise<Ops[K]['output']>;
   applyIn<K extends keyof Ops>(ctx: WriteContext, ops: Array<{ op: K; input: Ops[K]['input'] }>): Promise<Array<Outcome<Ops[K]['output']>>>;
+  applyInChunks<K extends keyof Ops>(
+    ctx: WriteContext,
+    chunks: Array<Array<{ op: K; input: Ops[K]['input'] }>>,
+    onChunk?: (outcomes: Array<Outcome<Ops[K]['output']>>, index: number) => void,
+  ): Promise<void>;
 };
 
 /**
