@@ -43,7 +43,9 @@ export type WriteContext = {
    * append, with the entries and their numbers, and must run it; once it has, the entries are the
    * transaction's as after `append`.
    */
-  appendWith(entries: NewChange[], nextSeq: number, write: (append: InlineAppend) => Promise<void>): Promise<Change[]>;
+  appendWith(entries: NewChange[], nextSeq: number, write: (append: InlineAppend) => Promise<void>, prepared?: InlineAppend): Promise<Change[]>;
+  /** The inline append appendWith would run, built ahead (pure JavaScript); handed back to it as `prepared`. */
+  inlineAppend(entries: NewChange[], nextSeq: number): InlineAppend;
   /**
    * Runs `apply` once the transaction has committed, before its changes reach the bus: in-memory
    * state (caches) must never get ahead of the database, even when the commit itself fails.
@@ -282,6 +284,8 @@ export class WriteQueue<Op, R> {
         for (const hook of this.appendHooks) await hook(trx, now, added);
         return added;
       };
+      const inlineAppend = (entries: NewChange[], nextSeq: number): InlineAppend =>
+        this.dialect === 'sqlite' ? inlineAppendSqlite(entries, nextSeq, now, actor) : inlineAppendPg(entries, nextSeq, now, actor, CHANGES_CHANNEL);
       const ctx: WriteContext = {
         trx,
         query,
@@ -294,17 +298,18 @@ export class WriteQueue<Op, R> {
           if (this.dialect === 'pg' && position.before === null && entries.length > 0) position.before = await latestSeq(trx);
           return appended(await appendChanges(trx, entries, now, actor));
         },
-        appendWith: async (entries, nextSeq, write) => {
+        inlineAppend,
+        appendWith: async (entries, nextSeq, write, prepared) => {
           // An append of this transaction since the caller's read would take these numbers: refused
           // here, before the primary key would refuse the whole transaction.
           const last = changes[changes.length - 1];
           if (last && last.seq >= nextSeq) throw new Error(`the change log's next sequence number ${nextSeq} was read before entry ${last.seq} was appended`);
+          if (prepared && (prepared.changes.length !== entries.length || prepared.changes[0]?.seq !== nextSeq)) throw new Error('a prepared inline append must be of these entries, from this number');
+          const inline = prepared ?? inlineAppend(entries, nextSeq);
           if (this.dialect === 'sqlite') {
-            const inline = inlineAppendSqlite(entries, nextSeq, now, actor);
             await write(inline);
             return appended(inline.changes);
           }
-          const inline = inlineAppendPg(entries, nextSeq, now, actor, CHANGES_CHANNEL);
           const newest = inline.changes[inline.changes.length - 1];
           await write(inline);
           // Read under the writer lock, as append's latestSeq: the newest number committed before these.

@@ -22,7 +22,7 @@ import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkValues, num } from '../util/db-helpers';
 import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
 import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
-import { writeStockRows, type IdempotencyKeyRow, type ProductTotals } from './stock-writes';
+import { writeStockRows, type IdempotencyKeyRow, type ProductTotals, type StockRows } from './stock-writes';
 import { allInTransaction } from '../db/sqlite-client';
 import { jsonObjectsSql } from '../db/json-read';
 import type { IncomingInput, LevelRow, MovementRow, PurchaseReceiptInput, ReservationRow, StockOp, StockOutput } from './stock-ops';
@@ -55,6 +55,14 @@ type Plan = {
   movements: Array<Omit<MovementRow, 'seq'>>;
   finish(seq: number): StockOutput;
   idempotency?: { key: string; operation: string; hash: string };
+};
+
+/** write()'s JavaScript done beforehand (Batch.prepare); `inline` when the log's next number was known. */
+type PreparedWrite = {
+  steps: Step[];
+  plans: Plan[];
+  entries: NewChange[];
+  inline: { nextSeq: number; append: InlineAppend; written: { values: Map<number, StockOutput>; rows: StockRows } } | null;
 };
 
 type Step = { kind: 'error'; error: Error } | { kind: 'value'; value: StockOutput } | { kind: 'plan'; plan: Plan } | { kind: 'same-as'; index: number };
@@ -119,7 +127,7 @@ const OWN_PRODUCT_OPS = new Set<StockOp['op']>(['stock.count', 'stock.receive', 
  * Whether `next` may read its rows before `previous` writes: nothing `previous` writes is read by
  * `next` (no product in both, no idempotency key, no reservation), so the rows are the same
  * whichever goes first. The change log's next number is the one thing that differs: the caller
- * takes it from `previous`'s append (Batch.follow).
+ * numbers `next`'s entries after `previous`'s.
  */
 function readsAhead(previous: StockOp[], next: StockOp[]): boolean {
   const own = (ops: StockOp[]) => ops.every((op) => OWN_PRODUCT_OPS.has(op.op) && !op.input.idempotencyKey);
@@ -132,13 +140,13 @@ function readsAhead(previous: StockOp[], next: StockOp[]): boolean {
  * Chunks of operations (an import's 100,000 counts, 1,000 a chunk) with the same outcomes as one
  * batch after another, but a chunk's planning (JavaScript) runs while SQLite or PostgreSQL runs
  * the statements of the chunk before: the next chunk's rows are read before this chunk's writes
- * go out (readsAhead), planned while they run, and written after them. One statement is in flight
+ * go out (readsAhead), planned and made into statements while they run, and written after them. One statement is in flight
  * at a time, so the order of the statements, and of the change log's numbers, is that of the
  * chunks. Before, the engine's JavaScript and the database took turns (issue 17).
  */
 async function runChunks(ctx: WriteContext, deps: StockEngineDeps, chunks: StockOp[][], onChunk: ChunkListener): Promise<void> {
   const batchOf = (ops: StockOp[]) => new Batch(ctx, deps, ops, ops.map(() => ctx.actor));
-  let current: { batch: Batch; steps: Step[] } | null = null;
+  let current: { batch: Batch; prepared: PreparedWrite } | null = null;
   for (const [i, ops] of chunks.entries()) {
     if (ops.length === 0) {
       onChunk([], i);
@@ -147,18 +155,22 @@ async function runChunks(ctx: WriteContext, deps: StockEngineDeps, chunks: Stock
     if (!current) {
       const batch = batchOf(ops);
       await batch.load();
-      current = { batch, steps: await batch.plan() };
+      current = { batch, prepared: batch.prepare(await batch.plan()) };
     }
     const nextOps = chunks.slice(i + 1).find((c) => c.length > 0);
     const ahead = nextOps && readsAhead(ops, nextOps) ? batchOf(nextOps) : null;
     if (ahead) await ahead.load();
-    const planned: { steps: Step[] | null } = { steps: null };
-    const outcomes = await current.batch.write(current.steps, ahead ? async () => void (planned.steps = await ahead.plan()) : undefined);
+    const { batch, prepared } = current;
+    const next: { chunk: { batch: Batch; prepared: PreparedWrite } | null } = { chunk: null };
+    const planAhead = async (to: Batch) => {
+      const steps = await to.plan();
+      // Its own read of the log's next number ran before this chunk's entries: numbered after them.
+      to.nextSeq = batch.nextSeqAfter(prepared);
+      next.chunk = { batch: to, prepared: to.prepare(steps) };
+    };
+    const outcomes = await batch.write(prepared.steps, ahead ? () => planAhead(ahead) : undefined, prepared);
     onChunk(outcomes, i);
-    if (ahead && planned.steps) {
-      ahead.follow(current.batch);
-      current = { batch: ahead, steps: planned.steps };
-    } else current = null;
+    current = next.chunk;
   }
 }
 
@@ -199,9 +211,7 @@ class Batch {
   /** One date for the whole batch, as the availability tracker has (not a new Date per operation). */
   private readonly today = utcToday();
   /** The change log's next sequence number, read with the products (null: append as usual). */
-  private nextSeq: number | null = null;
-  /** The number of this batch's last change-log entry, once written (null: it appended none). */
-  private appendedThrough: number | null = null;
+  nextSeq: number | null = null; // set by runChunks for a batch read ahead of the one before
 
   constructor(
     private readonly ctx: WriteContext,
@@ -210,14 +220,6 @@ class Batch {
     private readonly actors: readonly Actor[],
   ) {
     this.actor = ctx.actor;
-  }
-
-  /**
-   * Numbers this batch's entries after `previous`'s: its own read of the next number ran before
-   * `previous` appended (runChunks).
-   */
-  follow(previous: Batch): void {
-    this.nextSeq = previous.appendedThrough !== null ? previous.appendedThrough + 1 : previous.nextSeq;
   }
 
   async run(): Promise<Array<Outcome<StockOutput>>> {
@@ -859,46 +861,75 @@ class Batch {
     });
   }
 
-  /** `meanwhile`: JavaScript to run while the writes' statements are in the database's hands. */
-  async write(steps: Step[], meanwhile?: () => Promise<void>): Promise<Array<Outcome<StockOutput>>> {
-    const { now } = this.ctx;
+  /**
+   * The JavaScript of write() that needs no answer from the database: the entries, and with the
+   * change log's next number known, the append numbered from it and the rows that carry those
+   * numbers (runChunks does it while the chunk before is written).
+   */
+  prepare(steps: Step[]): PreparedWrite {
     const plans = steps.flatMap((s) => (s.kind === 'plan' ? [s.plan] : []));
     // One append (one multi-row insert) for the operations' entries and their crossings.
     const entries = plans.flatMap((p) => [p.change, ...p.followUps]);
-    const seqOf = new Map<Plan, number>();
-    const values = new Map<number, StockOutput>();
-    const keyRows: IdempotencyKeyRow[] = [];
-    const writeRows = async (append: InlineAppend | null, changes: Change[]): Promise<void> => {
-      let at = 0;
-      for (const plan of plans) {
-        seqOf.set(plan, (changes[at] as { seq: number }).seq);
-        at += 1 + plan.followUps.length;
-      }
-      // The answers, with their numbers: the idempotency keys keep them, in the same write.
-      steps.forEach((step, i) => {
-        if (step.kind !== 'plan') return;
-        const value = step.plan.finish(seqOf.get(step.plan) as number);
-        values.set(i, value);
-        const idem = step.plan.idempotency;
-        if (idem) keyRows.push({ key: idem.key, operation: idem.operation, request_hash: idem.hash, response: JSON.stringify(value), created_at: now });
-      });
-      // Reservations first: a movement may name one this batch created (reserved and shipped at once).
-      const reservationRows = [...this.dirtyReservations].map((id) => this.reservations.get(id) as ReservationRow);
-      const levelRows = [...this.dirtyLevels];
-      const totals = this.totalsOf(new Set(levelRows.map((l) => l.product_id)));
-      const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
-      const written = writeStockRows(this.ctx, { reservations: reservationRows, levels: levelRows, totals, movements: movementRows, keys: keyRows }, append);
-      await (meanwhile ? alongside(written, meanwhile) : written);
-      this.appendedThrough = changes.length > 0 ? (changes[changes.length - 1] as Change).seq : null;
-    };
     // SQLite: the append goes in the stock writes' call, one trip to SQLite's thread fewer per
     // batch (it was 0.40 ms of SQLite's time and a hand-off each way). Measured on the stock bench
     // (16 callers, 1,000 products, 2 cores shared with other work, load ≈ 5, back to back): CPU
     // per movement 253–260 µs before, 231–247 µs after. An import's large appends keep append.
     // PostgreSQL: the append, the stock writes and the NOTIFY in one statement (stock-writes.ts).
-    if (this.nextSeq !== null && entries.length > 0 && entries.length <= INLINE_APPEND_MAX) await this.ctx.appendWith(entries, this.nextSeq, (append) => writeRows(append, append.changes));
-    else await writeRows(null, await this.ctx.append(entries));
+    if (this.nextSeq === null || entries.length === 0 || entries.length > INLINE_APPEND_MAX) return { steps, plans, entries, inline: null };
+    const nextSeq = this.nextSeq;
+    const append = this.ctx.inlineAppend(entries, nextSeq);
+    return { steps, plans, entries, inline: { nextSeq, append, written: this.written(steps, plans, append.changes) } };
+  }
 
+  /** The change log's next number after this batch's entries, once prepared (null: not known before they are written). */
+  nextSeqAfter(prepared: PreparedWrite): number | null {
+    if (prepared.inline) return prepared.inline.nextSeq + prepared.entries.length;
+    return prepared.entries.length === 0 ? this.nextSeq : null;
+  }
+
+  /** The answers and the rows to write, given the entries' numbers. */
+  private written(steps: Step[], plans: Plan[], changes: Change[]): { values: Map<number, StockOutput>; rows: StockRows } {
+    const { now } = this.ctx;
+    const seqOf = new Map<Plan, number>();
+    const values = new Map<number, StockOutput>();
+    const keyRows: IdempotencyKeyRow[] = [];
+    let at = 0;
+    for (const plan of plans) {
+      seqOf.set(plan, (changes[at] as { seq: number }).seq);
+      at += 1 + plan.followUps.length;
+    }
+    // The answers, with their numbers: the idempotency keys keep them, in the same write.
+    steps.forEach((step, i) => {
+      if (step.kind !== 'plan') return;
+      const value = step.plan.finish(seqOf.get(step.plan) as number);
+      values.set(i, value);
+      const idem = step.plan.idempotency;
+      if (idem) keyRows.push({ key: idem.key, operation: idem.operation, request_hash: idem.hash, response: JSON.stringify(value), created_at: now });
+    });
+    // Reservations first: a movement may name one this batch created (reserved and shipped at once).
+    const reservationRows = [...this.dirtyReservations].map((id) => this.reservations.get(id) as ReservationRow);
+    const levelRows = [...this.dirtyLevels];
+    const totals = this.totalsOf(new Set(levelRows.map((l) => l.product_id)));
+    const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
+    return { values, rows: { reservations: reservationRows, levels: levelRows, totals, movements: movementRows, keys: keyRows } };
+  }
+
+  /** `meanwhile`: JavaScript to run while the writes' statements are in the database's hands. */
+  async write(steps: Step[], meanwhile?: () => Promise<void>, prepared: PreparedWrite = this.prepare(steps)): Promise<Array<Outcome<StockOutput>>> {
+    const send = async (rows: StockRows, append: InlineAppend | null): Promise<void> => {
+      const written = writeStockRows(this.ctx, rows, append);
+      await (meanwhile ? alongside(written, meanwhile) : written);
+    };
+    let values: Map<number, StockOutput>;
+    const { inline } = prepared;
+    if (inline) {
+      values = inline.written.values;
+      await this.ctx.appendWith(prepared.entries, inline.nextSeq, (append) => send(inline.written.rows, append), inline.append);
+    } else {
+      const written = this.written(steps, prepared.plans, await this.ctx.append(prepared.entries));
+      values = written.values;
+      await send(written.rows, null);
+    }
 
     return steps.map((step, i): Outcome<StockOutput> => {
       switch (step.kind) {
