@@ -43,8 +43,8 @@ export type WriteContext = {
    * append, with the entries and their numbers, and must run it; once it has, the entries are the
    * transaction's as after `append`.
    */
-  appendWith(entries: NewChange[], nextSeq: number, write: (append: InlineAppend) => Promise<void>, prepared?: InlineAppend): Promise<Change[]>;
-  /** The inline append appendWith would run, built ahead (pure JavaScript); handed back to it as `prepared`. */
+  appendWith(entries: NewChange[] | InlineAppend, nextSeq: number, write: (append: InlineAppend) => Promise<void>): Promise<Change[]>;
+  /** The inline append appendWith would run, built ahead (pure JavaScript); handed to it in place of the entries. */
   inlineAppend(entries: NewChange[], nextSeq: number): InlineAppend;
   /**
    * Runs `apply` once the transaction has committed, before its changes reach the bus: in-memory
@@ -299,13 +299,13 @@ export class WriteQueue<Op, R> {
           return appended(await appendChanges(trx, entries, now, actor));
         },
         inlineAppend,
-        appendWith: async (entries, nextSeq, write, prepared) => {
+        appendWith: async (entries, nextSeq, write) => {
           // An append of this transaction since the caller's read would take these numbers: refused
           // here, before the primary key would refuse the whole transaction.
           const last = changes[changes.length - 1];
           if (last && last.seq >= nextSeq) throw new Error(`the change log's next sequence number ${nextSeq} was read before entry ${last.seq} was appended`);
-          if (prepared && (prepared.changes.length !== entries.length || prepared.changes[0]?.seq !== nextSeq)) throw new Error('a prepared inline append must be of these entries, from this number');
-          const inline = prepared ?? inlineAppend(entries, nextSeq);
+          if (!Array.isArray(entries) && entries.changes[0]?.seq !== nextSeq) throw new Error(`a prepared inline append must start at ${nextSeq}`);
+          const inline = Array.isArray(entries) ? inlineAppend(entries, nextSeq) : entries;
           if (this.dialect === 'sqlite') {
             await write(inline);
             return appended(inline.changes);

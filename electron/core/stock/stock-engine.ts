@@ -57,12 +57,15 @@ type Plan = {
   idempotency?: { key: string; operation: string; hash: string };
 };
 
-/** write()'s JavaScript done beforehand (Batch.prepare); `inline` when the log's next number was known. */
+/**
+ * write()'s JavaScript done beforehand (Batch.prepare); `inline` when the log's next number was
+ * known: then the answers are ready, and the batch's plans and state are no longer needed.
+ */
 type PreparedWrite = {
   steps: Step[];
   plans: Plan[];
   entries: NewChange[];
-  inline: { nextSeq: number; append: InlineAppend; written: { values: Map<number, StockOutput>; rows: StockRows } } | null;
+  inline: { nextSeq: number; count: number; append: InlineAppend; rows: StockRows | null; outcomes: Array<Outcome<StockOutput>> } | null;
 };
 
 type Step = { kind: 'error'; error: Error } | { kind: 'value'; value: StockOutput } | { kind: 'plan'; plan: Plan } | { kind: 'same-as'; index: number };
@@ -880,12 +883,32 @@ class Batch {
     if (this.nextSeq === null || entries.length === 0 || entries.length > INLINE_APPEND_MAX) return { steps, plans, entries, inline: null };
     const nextSeq = this.nextSeq;
     const append = this.ctx.inlineAppend(entries, nextSeq);
-    return { steps, plans, entries, inline: { nextSeq, append, written: this.written(steps, plans, append.changes) } };
+    const { values, rows } = this.written(steps, plans, append.changes);
+    const outcomes = outcomesOf(steps, values);
+    this.release();
+    // Only what the write needs is kept: a chunk prepared ahead (runChunks) lives on while the
+    // chunk before is written, and its plans, payload objects and read rows, kept that long,
+    // outlived young-generation collections and filled the old generation (310 MB more promoted
+    // over 100,000 counts, the peak 0.9 → 1.2 GB).
+    return { steps: [], plans: [], entries: [], inline: { nextSeq, count: entries.length, append, rows, outcomes } };
+  }
+
+  /** Lets go of what the batch read and planned, once its answers and rows are made (prepare). */
+  private release(): void {
+    this.products.clear();
+    this.productsById.clear();
+    this.reservations.clear();
+    this.sales.clear();
+    this.levels.clear();
+    this.dirtyLevels.clear();
+    this.dirtyReservations.clear();
+    this.availability = null;
+    this.reorder = null;
   }
 
   /** The change log's next number after this batch's entries, once prepared (null: not known before they are written). */
   nextSeqAfter(prepared: PreparedWrite): number | null {
-    if (prepared.inline) return prepared.inline.nextSeq + prepared.entries.length;
+    if (prepared.inline) return prepared.inline.nextSeq + prepared.inline.count;
     return prepared.entries.length === 0 ? this.nextSeq : null;
   }
 
@@ -922,28 +945,31 @@ class Batch {
       const written = writeStockRows(this.ctx, rows, append);
       await (meanwhile ? alongside(written, meanwhile) : written);
     };
-    let values: Map<number, StockOutput>;
     const { inline } = prepared;
     if (inline) {
-      values = inline.written.values;
-      await this.ctx.appendWith(prepared.entries, inline.nextSeq, (append) => send(inline.written.rows, append), inline.append);
-    } else {
-      const written = this.written(steps, prepared.plans, await this.ctx.append(prepared.entries));
-      values = written.values;
-      await send(written.rows, null);
+      const rows = inline.rows as StockRows;
+      inline.rows = null;
+      await this.ctx.appendWith(inline.append, inline.nextSeq, (append) => send(rows, append));
+      return inline.outcomes;
     }
-
-    return steps.map((step, i): Outcome<StockOutput> => {
-      switch (step.kind) {
-        case 'error':
-          return { ok: false, error: step.error };
-        case 'value':
-          return { ok: true, value: step.value };
-        case 'plan':
-          return { ok: true, value: values.get(i) as StockOutput };
-        case 'same-as':
-          return { ok: true, value: values.get(step.index) as StockOutput };
-      }
-    });
+    const written = this.written(steps, prepared.plans, await this.ctx.append(prepared.entries));
+    await send(written.rows, null);
+    return outcomesOf(steps, written.values);
   }
+}
+
+/** Each operation's outcome, the answers of the planned ones given by number. */
+function outcomesOf(steps: Step[], values: Map<number, StockOutput>): Array<Outcome<StockOutput>> {
+  return steps.map((step, i): Outcome<StockOutput> => {
+    switch (step.kind) {
+      case 'error':
+        return { ok: false, error: step.error };
+      case 'value':
+        return { ok: true, value: step.value };
+      case 'plan':
+        return { ok: true, value: values.get(i) as StockOutput };
+      case 'same-as':
+        return { ok: true, value: values.get(step.index) as StockOutput };
+    }
+  });
 }
