@@ -43,7 +43,9 @@ export type WriteContext = {
    * append, with the entries and their numbers, and must run it; once it has, the entries are the
    * transaction's as after `append`.
    */
-  appendWith(entries: NewChange[], nextSeq: number, write: (append: InlineAppend) => Promise<void>): Promise<Change[]>;
+  appendWith(entries: NewChange[] | InlineAppend, nextSeq: number, write: (append: InlineAppend) => Promise<void>): Promise<Change[]>;
+  /** The inline append appendWith would run, built ahead (pure JavaScript); handed to it in place of the entries. */
+  inlineAppend(entries: NewChange[], nextSeq: number): InlineAppend;
   /**
    * Runs `apply` once the transaction has committed, before its changes reach the bus: in-memory
    * state (caches) must never get ahead of the database, even when the commit itself fails.
@@ -73,7 +75,14 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error };
  * Applies many operations in one transaction; a business failure is an outcome, not a throw.
  * `actors[i]` made `ops[i]`.
  */
-export type BatchHandler<Op, R> = (ctx: WriteContext, ops: Op[], actors: readonly Actor[]) => Promise<Outcome<R>[]>;
+export type BatchHandler<Op, R> = ((ctx: WriteContext, ops: Op[], actors: readonly Actor[]) => Promise<Outcome<R>[]>) & {
+  /**
+   * Runs `chunks` as consecutive calls would, each chunk's outcomes handed to `onChunk` as it is
+   * written; a handler that can overlaps a chunk's planning with the statements of the one before
+   * (the stock engine's runChunks). Without it, the queue makes the calls one after another.
+   */
+  inChunks?: (ctx: WriteContext, chunks: Op[][], onChunk: (outcomes: Outcome<R>[], index: number) => void) => Promise<void>;
+};
 
 /** `actor`: who submitted the job, read at submission (the loop runs outside every caller's scope). */
 type Pending<T> = { resolve(value: T): void; reject(error: unknown): void; actor: Actor };
@@ -150,6 +159,15 @@ export class WriteQueue<Op, R> {
    */
   async applyIn(ctx: WriteContext, ops: Op[]): Promise<Outcome<R>[]> {
     return ops.length > 0 ? this.handleBatch(ctx, ops, ops.map(() => ctx.actor)) : [];
+  }
+
+  /**
+   * applyIn for a long list of operations in chunks (an import's counts), in order and with the
+   * same outcomes as one applyIn per chunk, each chunk's outcomes given to `onChunk` once written.
+   */
+  async applyInChunks(ctx: WriteContext, chunks: Op[][], onChunk: (outcomes: Outcome<R>[], index: number) => void = () => {}): Promise<void> {
+    if (this.handleBatch.inChunks) return this.handleBatch.inChunks(ctx, chunks, onChunk);
+    for (const [i, chunk] of chunks.entries()) onChunk(await this.applyIn(ctx, chunk), i);
   }
 
   exclusive<T>(run: (ctx: WriteContext) => Promise<T>): Promise<T> {
@@ -280,6 +298,8 @@ export class WriteQueue<Op, R> {
         for (const hook of this.appendHooks) await hook(trx, now, added);
         return added;
       };
+      const inlineAppend = (entries: NewChange[], nextSeq: number): InlineAppend =>
+        this.dialect === 'sqlite' ? inlineAppendSqlite(entries, nextSeq, now, actor) : inlineAppendPg(entries, nextSeq, now, actor, CHANGES_CHANNEL);
       const ctx: WriteContext = {
         trx,
         query,
@@ -292,17 +312,18 @@ export class WriteQueue<Op, R> {
           if (this.dialect === 'pg' && position.before === null && entries.length > 0) position.before = await latestSeq(trx);
           return appended(await appendChanges(trx, entries, now, actor));
         },
+        inlineAppend,
         appendWith: async (entries, nextSeq, write) => {
           // An append of this transaction since the caller's read would take these numbers: refused
           // here, before the primary key would refuse the whole transaction.
           const last = changes[changes.length - 1];
           if (last && last.seq >= nextSeq) throw new Error(`the change log's next sequence number ${nextSeq} was read before entry ${last.seq} was appended`);
+          if (!Array.isArray(entries) && entries.changes[0]?.seq !== nextSeq) throw new Error(`a prepared inline append must start at ${nextSeq}`);
+          const inline = Array.isArray(entries) ? inlineAppend(entries, nextSeq) : entries;
           if (this.dialect === 'sqlite') {
-            const inline = inlineAppendSqlite(entries, nextSeq, now, actor);
             await write(inline);
             return appended(inline.changes);
           }
-          const inline = inlineAppendPg(entries, nextSeq, now, actor, CHANGES_CHANNEL);
           const newest = inline.changes[inline.changes.length - 1];
           await write(inline);
           // Read under the writer lock, as append's latestSeq: the newest number committed before these.
@@ -395,9 +416,14 @@ export type AnyOutput<Ops extends OperationTable> = Ops[keyof Ops]['output'];
  * a submit resolves to its own operation's output, so callers need no casts. Only the types are
  * keyed; underneath it is the same queue (group commit, exclusive jobs).
  */
-export type KeyedWriteQueue<Ops extends OperationTable> = Omit<WriteQueue<Submission<Ops>, AnyOutput<Ops>>, 'submit' | 'applyIn'> & {
+export type KeyedWriteQueue<Ops extends OperationTable> = Omit<WriteQueue<Submission<Ops>, AnyOutput<Ops>>, 'submit' | 'applyIn' | 'applyInChunks'> & {
   submit<K extends keyof Ops>(submission: { op: K; input: Ops[K]['input'] }): Promise<Ops[K]['output']>;
   applyIn<K extends keyof Ops>(ctx: WriteContext, ops: Array<{ op: K; input: Ops[K]['input'] }>): Promise<Array<Outcome<Ops[K]['output']>>>;
+  applyInChunks<K extends keyof Ops>(
+    ctx: WriteContext,
+    chunks: Array<Array<{ op: K; input: Ops[K]['input'] }>>,
+    onChunk?: (outcomes: Array<Outcome<Ops[K]['output']>>, index: number) => void,
+  ): Promise<void>;
 };
 
 /**

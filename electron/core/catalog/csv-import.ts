@@ -47,7 +47,7 @@ export type { ImportProgress } from './import-progress';
 export type CatalogDeps = {
   db: Db;
   /** The import's transaction, and the stock engine its counts run through inside it. */
-  queue: Pick<StockWriteQueue, 'exclusive' | 'applyIn'>;
+  queue: Pick<StockWriteQueue, 'exclusive' | 'applyInChunks'>;
   locations: LocationDirectory;
   /** What the availability rule reads besides product and stock (product edits can cross a buffer). */
   summary: SummaryContext;

@@ -85,7 +85,7 @@ export class ImportRejected extends AppError {
 export async function writeImport(
   ctx: WriteContext,
   plan: ImportPlan,
-  queue: Pick<StockWriteQueue, 'applyIn'>,
+  queue: Pick<StockWriteQueue, 'applyInChunks'>,
   summary: SummaryContext,
   wrote: (count: number) => void = () => {},
 ): Promise<void> {
@@ -124,17 +124,20 @@ export async function writeImport(
   const crossings = await productCrossings(trx, plan.updates.map((u) => ({ before: u.before, after: u.row })), summary);
   await ctx.append([...plan.updates.map((u) => u.change), ...crossings]);
 
+  // In chunks whose planning overlaps the statements of the chunk before (the engine's runChunks).
   const refused: ImportIssue[] = [];
-  for (let i = 0; i < plan.counts.length; i += COUNT_CHUNK) {
-    const chunk = plan.counts.slice(i, i + COUNT_CHUNK);
-    const outcomes = await queue.applyIn(
-      ctx,
-      chunk.map((c) => ({ op: 'stock.count', input: c.input })),
-    );
-    outcomes.forEach((outcome, j) => {
-      if (!outcome.ok) refused.push({ row: (chunk[j] as (typeof chunk)[number]).row, column: 'on_hand', message: outcome.error.message });
-    });
-    wrote(chunk.length);
-  }
+  const chunks: Array<typeof plan.counts> = [];
+  for (let i = 0; i < plan.counts.length; i += COUNT_CHUNK) chunks.push(plan.counts.slice(i, i + COUNT_CHUNK));
+  await queue.applyInChunks(
+    ctx,
+    chunks.map((chunk) => chunk.map((c) => ({ op: 'stock.count' as const, input: c.input }))),
+    (outcomes, index) => {
+      const chunk = chunks[index] as typeof plan.counts;
+      outcomes.forEach((outcome, j) => {
+        if (!outcome.ok) refused.push({ row: (chunk[j] as (typeof chunk)[number]).row, column: 'on_hand', message: outcome.error.message });
+      });
+      wrote(chunk.length);
+    },
+  );
   if (refused.length > 0) throw new ImportRejected(refused);
 }
