@@ -35,16 +35,16 @@ export type WriteContext = {
   append(entries: NewChange[]): Promise<Change[]>;
   /**
    * The same append, run by the caller with its own writes (changes/change-log.ts InlineAppend),
-   * the entries numbered from `nextSeq` on, which the caller read earlier in this transaction with
-   * NEXT_SEQ_SQLITE or NEXT_SEQ_PG. SQLite: one statement for the caller's call (one trip to
+   * built by `inlineAppend` with the entries numbered from the next sequence number, which the
+   * caller read earlier in this transaction with NEXT_SEQ_SQLITE or NEXT_SEQ_PG. SQLite: one statement for the caller's call (one trip to
    * SQLite's thread fewer). PostgreSQL: a WITH clause of the caller's one statement, whose final
    * SELECT evaluates `finish`, which here also announces the commit (pg_notify): no round trip of
    * its own for the append, the read of the log's newest number or the NOTIFY. `write` gets the
    * append, with the entries and their numbers, and must run it; once it has, the entries are the
    * transaction's as after `append`.
    */
-  appendWith(entries: NewChange[] | InlineAppend, nextSeq: number, write: (append: InlineAppend) => Promise<void>): Promise<Change[]>;
-  /** The inline append appendWith would run, built ahead (pure JavaScript); handed to it in place of the entries. */
+  appendWith(inline: InlineAppend, write: (append: InlineAppend) => Promise<void>): Promise<Change[]>;
+  /** The inline append of `entries` numbered from `nextSeq` (pure JavaScript, so it can be built ahead), for appendWith. */
   inlineAppend(entries: NewChange[], nextSeq: number): InlineAppend;
   /**
    * Runs `apply` once the transaction has committed, before its changes reach the bus: in-memory
@@ -313,13 +313,12 @@ export class WriteQueue<Op, R> {
           return appended(await appendChanges(trx, entries, now, actor));
         },
         inlineAppend,
-        appendWith: async (entries, nextSeq, write) => {
+        appendWith: async (inline, write) => {
           // An append of this transaction since the caller's read would take these numbers: refused
           // here, before the primary key would refuse the whole transaction.
           const last = changes[changes.length - 1];
-          if (last && last.seq >= nextSeq) throw new Error(`the change log's next sequence number ${nextSeq} was read before entry ${last.seq} was appended`);
-          if (!Array.isArray(entries) && entries.changes[0]?.seq !== nextSeq) throw new Error(`a prepared inline append must start at ${nextSeq}`);
-          const inline = Array.isArray(entries) ? inlineAppend(entries, nextSeq) : entries;
+          const nextSeq = inline.changes[0]?.seq;
+          if (last && nextSeq !== undefined && last.seq >= nextSeq) throw new Error(`the change log's next sequence number ${nextSeq} was read before entry ${last.seq} was appended`);
           if (this.dialect === 'sqlite') {
             await write(inline);
             return appended(inline.changes);
@@ -327,7 +326,7 @@ export class WriteQueue<Op, R> {
           const newest = inline.changes[inline.changes.length - 1];
           await write(inline);
           // Read under the writer lock, as append's latestSeq: the newest number committed before these.
-          if (position.before === null && newest) position.before = nextSeq - 1;
+          if (position.before === null && nextSeq !== undefined) position.before = nextSeq - 1;
           if (newest) announced = newest.seq;
           return appended(inline.changes);
         },

@@ -126,7 +126,7 @@ for (const engine of engines()) {
           : num(((await core.db.raw(`SELECT ${NEXT_SEQ_PG} AS next`)) as { rows: Array<{ next: number }> }).rows[0]?.next as number);
       const next = await readNext();
       const appended = await core.queue.exclusive((ctx) =>
-        ctx.appendWith(entries, next, async (append) => {
+        ctx.appendWith(ctx.inlineAppend(entries, next), async (append) => {
           expect(append.changes.map((c) => c.seq)).toEqual([next, next + 1, next + 2]);
           await runInline(ctx, append);
         }),
@@ -154,7 +154,7 @@ for (const engine of engines()) {
       await expect(
         core.queue.exclusive(async (ctx) => {
           await ctx.append([{ type: 'product.updated', productId: null, sku: 'FIRST', payload: {} }]);
-          return ctx.appendWith(entries, later, async (append) => runInline(ctx, append));
+          return ctx.appendWith(ctx.inlineAppend(entries, later), async (append) => runInline(ctx, append));
         }),
       ).rejects.toThrow(/was read before entry/);
       expect(await core.db('changes').where({ sku: 'FIRST' })).toHaveLength(0);

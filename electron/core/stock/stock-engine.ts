@@ -949,7 +949,7 @@ class Batch {
     if (inline) {
       const rows = inline.rows as StockRows;
       inline.rows = null;
-      await this.ctx.appendWith(inline.append, inline.nextSeq, (append) => send(rows, append));
+      await this.ctx.appendWith(inline.append, (append) => send(rows, append));
       return inline.outcomes;
     }
     const written = this.written(steps, prepared.plans, await this.ctx.append(prepared.entries));
