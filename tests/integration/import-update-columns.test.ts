@@ -33,10 +33,10 @@ for (const engine of engines()) {
       core.db.off('query', onQuery);
       expect(report).toMatchObject({ ok: true, updated: 3, unchanged: 1 });
 
-      // An UPDATE from the rows' JSON on both engines (json_each on SQLite,
+      // An UPDATE from the rows' JSON on both engines (jsonb_each on SQLite,
       // json_populate_recordset on PostgreSQL, which was an upsert of every column), naming only
       // the columns set (the GTIN moving off product 1 first is a statement of its own).
-      const updates = statements.filter((s) => /^update "products" (as t )?set .* from (json_each|json_populate_recordset)/is.test(s));
+      const updates = statements.filter((s) => /^update "products" (as t )?set .* from (jsonb_each|json_populate_recordset)/is.test(s));
       // 1 and 2 change the same columns: one statement for both.
       const sets = updates.map((s) => [...s.slice(0, s.toLowerCase().indexOf(' from ')).matchAll(/"(\w+)" = (?:j\."\w+"|j\.value->>[1-9])/g)].map((m) => m[1]).sort());
       expect(sets).toEqual([

@@ -54,7 +54,7 @@ type Runner = { run(rows: unknown[][]): Promise<unknown[]>; close(): Promise<voi
 
 /**
  * SQLite: one parameter per chunk, the rows as a JSON array of arrays, taken apart by SQLite
- * (`json_each`, `->>`). Binding the values one by one (30,000 a statement) kept node-sqlite3 on
+ * (`jsonb_each`, `->>`; see db/json-rows.ts). Binding the values one by one (30,000 a statement) kept node-sqlite3 on
  * the main thread for ~1 µs a value, 3 s of 4.5 s of main-thread time for 100,000 products here,
  * while JSON.stringify does it natively and SQLite's JSON reader runs on SQLite's own thread.
  * `->>` gives SQL values as binding does: a string as TEXT, a whole number as INTEGER, true and
@@ -62,7 +62,7 @@ type Runner = { run(rows: unknown[][]): Promise<unknown[]>; close(): Promise<voi
  * `returning` answers in that order.
  */
 function sqliteRunner(conn: sqlite3.Database, table: string, columns: readonly string[], options: BulkOptions): Runner {
-  // The same SELECT over json_each as the ledger's multi-row writes (db/json-rows.ts).
+  // The same SELECT over jsonb_each as the ledger's multi-row writes (db/json-rows.ts).
   const sql = `insert into ${quote(table)} (${columns.map(quote).join(',')}) ${selectJsonRows(columns.length)}${tail(options)}`;
   let prepared: Promise<sqlite3.Statement> | null = null;
   const prepare = () =>
@@ -165,7 +165,7 @@ export async function bulkInsert(trx: Knex.Transaction, table: string, columns: 
 
 /**
  * Sets `set` columns of existing rows, found by `key`, from `rows` (objects with at least `columns`),
- * in the transaction. SQLite: `UPDATE … FROM json_each(?)` with only the key and the columns set in
+ * in the transaction. SQLite: `UPDATE … FROM jsonb_each(?)` with only the key and the columns set in
  * the JSON; an upsert there builds the whole would-be row and every index key of it first
  * (measured on 100,000 products changing their price: 4.6 s as an upsert, 1.3 s as an UPDATE).
  * PostgreSQL: bulkInsert's upsert on the key, which needs every column of the row.
@@ -184,7 +184,7 @@ export async function bulkUpdate(
     return;
   }
   const assignments = set.map((c, i) => `${quote(c)} = j.value->>${i + 1}`).join(', ');
-  const sql = `UPDATE ${quote(table)} SET ${assignments} FROM json_each(?) AS j WHERE ${quote(table)}.${quote(key)} = j.value->>0`;
+  const sql = `UPDATE ${quote(table)} SET ${assignments} FROM jsonb_each(?) AS j WHERE ${quote(table)}.${quote(key)} = j.value->>0`;
   const names = [key, ...set];
   // The transaction's statement cache prepares it once per connection (sqlite-client.ts).
   for (let start = 0; start < rows.length; start += SQLITE_ROWS) {
