@@ -246,7 +246,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   };
   // The one stock engine, from one dependency object. The queue runs it for every stock write;
   // orders, 3PL counts and imports run it through the queue inside their own transactions.
-  const stockEngine = createStockEngine({ ...summary, defaultLocation: () => settings?.current().defaultLocation ?? 'main' });
+  // The availability reader is made once the cache is chosen, below; batches before it hand nothing over.
+  let storefrontReader: AvailabilityReader | null = null;
+  const stockEngine = createStockEngine({
+    ...summary,
+    defaultLocation: () => settings?.current().defaultLocation ?? 'main',
+    storefrontAnswers: () => storefrontReader?.beginBatch() ?? null,
+  });
   const queue: StockWriteQueue = keyedWriteQueue<StockOperations>(db, bus, stockEngine, { diskFull: (cause) => diskFullError(config, cause) });
   settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value));
   await settings.load();
@@ -283,7 +289,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     cache = new MemoryCache();
   }
   const availability = new AvailabilityReader(db, summary, cache);
-  queue.addCommitHook((changes) => availability.changed(changes));
+  storefrontReader = availability;
+  queue.addCommitHook((changes) => availability.committedHere(changes));
+  queue.addRollbackHook(() => availability.dropHeld());
   // SQLite: the write-ahead log is copied into the database file off the write path.
   const checkpointer = config.kind === 'sqlite' ? new WalCheckpointer(config.file, log) : null;
   if (checkpointer) {
