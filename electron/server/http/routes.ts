@@ -68,8 +68,9 @@ function rendered(output: unknown): { body: string; etag: string } {
  */
 function revalidated(request: FastifyRequest, reply: FastifyReply, output: unknown): unknown {
   const { body, etag } = rendered(output);
-  reply.header('ETag', etag);
-  reply.header('Cache-Control', 'max-age=0, must-revalidate');
+  // Lower case, as in server.ts's onSend hook: Fastify lowers any other name on every call.
+  reply.header('etag', etag);
+  reply.header('cache-control', 'max-age=0, must-revalidate');
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*')) {
     reply.code(304);
