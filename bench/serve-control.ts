@@ -2,10 +2,11 @@
  * The commands a bench server process (serve-node.ts, serve-bare.ts) takes on stdin, one a line,
  * each answered with one JSON line on stdout:
  *
- *   cpu                 → {"cpuMicros":N,"gcMicros":M,"rssMb":R}: CPU time the process has used so far
+ *   cpu                 → {"cpuMicros":N,"systemMicros":S,"gcMicros":M,"rssMb":R}: CPU time the process has used so far
  *                         (process.cpuUsage, every thread), so the bench can say what a fixed
  *                         number of reads cost, a figure other work on the machine hardly moves
- *                         (unlike reads per second); and the time spent collecting garbage
+ *                         (unlike reads per second), S of it in the kernel (socket writes and reads); and the time spent
+ *                         collecting garbage
  *   profile-start       → {"profiling":true}: starts the V8 CPU profiler (node:inspector)
  *   profile-stop FILE   → {"profile":FILE}: stops it and writes the .cpuprofile (open it in Chrome's
  *                         DevTools), so a profile covers the measured window and not the start-up
@@ -48,7 +49,7 @@ export function answerControlCommands(counters: () => Record<string, number> = (
     const [command, argument] = line.trim().split(/\s+/, 2);
     if (command === 'cpu') {
       const cpu = process.cpuUsage();
-      answer({ cpuMicros: cpu.user + cpu.system, gcMicros: Math.round(gcMicros), rssMb: Math.round(process.memoryUsage.rss() / 1e5) / 10, ...counters() });
+      answer({ cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system, gcMicros: Math.round(gcMicros), rssMb: Math.round(process.memoryUsage.rss() / 1e5) / 10, ...counters() });
     } else if (command === 'loop-start') {
       loop?.disable();
       loop = monitorEventLoopDelay({ resolution: 1 });

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
         const cpu = c1.cpuMicros - c0.cpuMicros;
         const reads = result ? (result as { completed: number }).completed : 0;
         const p99 = result ? (result as { latency: { p99: number; p50: number } }).latency : null;
-        console.log(JSON.stringify({ variant, mode, secs: Math.round(secs * 10) / 10, writesOk: w.ok, transactions, notAtHand: (c1 as unknown as { notAtHand: number }).notAtHand - (c0 as unknown as { notAtHand: number }).notAtHand, reads, cpuMs: Math.round(cpu / 1000), perRead: reads ? Math.round(cpu / reads) : null, perWrite: mode === 'w' ? Math.round(cpu / w.ok) : null, gcMs: Math.round((c1.gcMicros - c0.gcMicros) / 1000), rssMb: c1.rssMb, latency: p99, loop, load: os.loadavg().map((l) => l.toFixed(2)).join(' ') }));
+        console.log(JSON.stringify({ variant, mode, secs: Math.round(secs * 10) / 10, writesOk: w.ok, transactions, notAtHand: (c1 as unknown as { notAtHand: number }).notAtHand - (c0 as unknown as { notAtHand: number }).notAtHand, reads, cpuMs: Math.round(cpu / 1000), systemMs: Math.round((c1.systemMicros - c0.systemMicros) / 1000), perRead: reads ? Math.round(cpu / reads) : null, perWrite: mode === 'w' ? Math.round(cpu / w.ok) : null, gcMs: Math.round((c1.gcMicros - c0.gcMicros) / 1000), rssMb: c1.rssMb, latency: p99, loop, load: os.loadavg().map((l) => l.toFixed(2)).join(' ') }));
       } finally {
         await stopServer(server);
       }

@@ -51,7 +51,7 @@ type Server = {
   /** The CPU time the server process has used so far. */
   cpuMicros(): Promise<number>;
   /** The CPU time and the garbage collector's time so far. */
-  cpu(): Promise<{ cpuMicros: number; gcMicros: number; rssMb: number }>;
+  cpu(): Promise<{ cpuMicros: number; systemMicros: number; gcMicros: number; rssMb: number }>;
 };
 
 /**
@@ -96,7 +96,7 @@ export async function startServerProcess(args: string[]): Promise<Server> {
       waiting.push(resolve);
       child.stdin?.write(`${line}\n`);
     });
-  const cpu = async () => (await command('cpu')) as { cpuMicros: number; gcMicros: number; rssMb: number };
+  const cpu = async () => (await command('cpu')) as { cpuMicros: number; systemMicros: number; gcMicros: number; rssMb: number };
   const cpuMicros = async () => (await cpu()).cpuMicros;
   return { port, cache: state ?? 'none', child, command, cpuMicros, cpu };
 }

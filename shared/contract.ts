@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { OperationName } from './operation-names';
+import type { Actor } from './schemas/actor';
 import {
   productCountsInput,
   productCountsSchema,
@@ -814,8 +815,12 @@ export type Input<K extends OperationName> = z.input<Contract[K]['input']>;
 export type ParsedInput<K extends OperationName> = z.output<Contract[K]['input']>;
 export type Output<K extends OperationName> = z.output<Contract[K]['output']>;
 
-/** The core's implementation of the contract. */
-export type Handlers = { [K in OperationName]: (input: ParsedInput<K>) => Promise<Output<K>> };
+/**
+ * The core's implementation of the contract. `actor`: who the call's writes are recorded under, as
+ * the host found it (the authenticated request, the desktop window); absent: whoever the caller's
+ * `withActor` scope names, else the system (core/actor.ts).
+ */
+export type Handlers = { [K in OperationName]: (input: ParsedInput<K>, actor?: Actor) => Promise<Output<K>> };
 
 /**
  * Answers the core can give at once, without waiting for anything (a read held in the in-process

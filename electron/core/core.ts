@@ -58,6 +58,7 @@ import { createPublishHandlers } from './publish/publish-handlers';
 import { createSettingsHandlers } from './settings/settings-handlers';
 import { createStatsHandlers } from './stats/stats-handlers';
 import { createStockHandlers } from './stock/stock-handlers';
+import { inActorScope } from './actor';
 import { createWebhookHandlers } from './webhooks/webhook-handlers';
 import { IncomingDates } from './stock/incoming-dates';
 import { ProductPurchasing, type PurchasingSettings } from './purchasing/product-purchasing';
@@ -245,7 +246,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   };
   // The one stock engine, from one dependency object. The queue runs it for every stock write;
   // orders, 3PL counts and imports run it through the queue inside their own transactions.
-  const stockEngine = createStockEngine({ ...summary, defaultLocation: () => settings?.current().defaultLocation ?? 'main' });
+  // The availability reader is made once the cache is chosen, below; batches before it hand nothing over.
+  let storefrontReader: AvailabilityReader | null = null;
+  const stockEngine = createStockEngine({
+    ...summary,
+    defaultLocation: () => settings?.current().defaultLocation ?? 'main',
+    storefrontAnswers: () => storefrontReader?.beginBatch() ?? null,
+  });
   const queue: StockWriteQueue = keyedWriteQueue<StockOperations>(db, bus, stockEngine, { diskFull: (cause) => diskFullError(config, cause) });
   settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value));
   await settings.load();
@@ -282,7 +289,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     cache = new MemoryCache();
   }
   const availability = new AvailabilityReader(db, summary, cache);
-  queue.addCommitHook((changes) => availability.changed(changes));
+  storefrontReader = availability;
+  queue.addCommitHook((changes) => availability.committedHere(changes));
+  queue.addRollbackHook(() => availability.dropHeld());
   // SQLite: the write-ahead log is copied into the database file off the write path.
   const checkpointer = config.kind === 'sqlite' ? new WalCheckpointer(config.file, log) : null;
   if (checkpointer) {
@@ -400,47 +409,51 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const productHandlers = createProductHandlers({ products, bulk, queue });
   const stockHandlers = createStockHandlers({ stock });
   const locationHandlers = createLocationHandlers({ db, queue, locations });
+  // Every handler but the stock ones (given the actor) and the storefront's reads (nobody's) opens
+  // the actor's scope itself (actor.ts, inActorScope).
   const handlers: Handlers = {
-    ...productHandlers,
-    ...stockHandlers,
-    ...locationHandlers,
-    ...createChangeHandlers({ db }),
-    ...createSettingsHandlers({ settings: settingsService }),
-    ...createStatsHandlers({ db, shopBufferStock: () => settingsService.current().bufferStock }),
-    // The sample catalogue goes in through the same operations a person would use.
-    ...createCatalogHandlers({ db, queue, locations, summary, settings: settingsService, operations: { ...productHandlers, ...locationHandlers, ...stockHandlers } }),
-    ...createWebhookHandlers({ webhooks }),
-    ...createChannelHandlers({ orders, counts }),
-    ...createChannelPushHandlers({ channelPush }),
-    ...createPublishHandlers({ publisher, preview: { db, summary, settings: () => settingsService.current() } }),
-    ...createAuthHandlers({ tokens, sessions }),
-    ...createPurchasingHandlers({
-      db,
-      locations,
-      settings: purchasingSettings,
-      suppliers: new SupplierService(db, queue, () => settingsService.current().currency),
-      productPurchasing: new ProductPurchasing(db, queue, locations, purchasingSettings),
-      purchaseOrders: new PurchaseOrderService({
+    ...inActorScope({
+      ...productHandlers,
+      ...locationHandlers,
+      ...createChangeHandlers({ db }),
+      ...createSettingsHandlers({ settings: settingsService }),
+      ...createStatsHandlers({ db, shopBufferStock: () => settingsService.current().bufferStock }),
+      // The sample catalogue goes in through the same operations a person would use.
+      ...createCatalogHandlers({ db, queue, locations, summary, settings: settingsService, operations: { ...productHandlers, ...locationHandlers, ...stockHandlers } }),
+      ...createWebhookHandlers({ webhooks }),
+      ...createChannelHandlers({ orders, counts }),
+      ...createChannelPushHandlers({ channelPush }),
+      ...createPublishHandlers({ publisher, preview: { db, summary, settings: () => settingsService.current() } }),
+      ...createAuthHandlers({ tokens, sessions }),
+      ...createPurchasingHandlers({
         db,
-        queue,
         locations,
-        incomingDates,
-        settings: () => ({ orderNumberPrefix: settingsService.current().purchasing.orderNumberPrefix, defaultLocation: settingsService.current().defaultLocation }),
+        settings: purchasingSettings,
+        suppliers: new SupplierService(db, queue, () => settingsService.current().currency),
+        productPurchasing: new ProductPurchasing(db, queue, locations, purchasingSettings),
+        purchaseOrders: new PurchaseOrderService({
+          db,
+          queue,
+          locations,
+          incomingDates,
+          settings: () => ({ orderNumberPrefix: settingsService.current().purchasing.orderNumberPrefix, defaultLocation: settingsService.current().defaultLocation }),
+        }),
       }),
+      ...createBackupHandlers({ backups }),
+      ...createUserHandlers({ users }),
+      ...createStorefrontTokenHandlers({ tokens: storefrontTokens }),
     }),
-    ...createBackupHandlers({ backups }),
-    ...createUserHandlers({ users }),
+    ...stockHandlers,
     ...createAvailabilityHandlers({ availability }),
-    ...createStorefrontTokenHandlers({ tokens: storefrontTokens }),
   };
 
   // An import reads and checks its whole file before its one write: busy from the first byte.
   let importsRunning = 0;
   const importCatalog = handlers['catalog.import'];
-  handlers['catalog.import'] = async (input) => {
+  handlers['catalog.import'] = async (input, actor) => {
     importsRunning++;
     try {
-      return await importCatalog(input);
+      return await importCatalog(input, actor);
     } finally {
       importsRunning--;
     }

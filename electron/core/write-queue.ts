@@ -145,9 +145,14 @@ export class WriteQueue<Op, R> {
     this.maxBatch = options.maxBatch ?? 256;
   }
 
-  submit(op: Op): Promise<R> {
+  /**
+   * `actor`: who the write is recorded under, when the caller knows it; otherwise the caller's
+   * `withActor` scope is read (actor.ts: an AsyncLocalStorage, whose hooks every promise and
+   * socket then pays for, so the frequent writes pass it instead).
+   */
+  submit(op: Op, actor: Actor = currentActor()): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ kind: 'batch', op, resolve, reject, actor: currentActor() });
+      this.queue.push({ kind: 'batch', op, resolve, reject, actor });
       this.kick();
     });
   }
@@ -416,7 +421,7 @@ export type AnyOutput<Ops extends OperationTable> = Ops[keyof Ops]['output'];
  * keyed; underneath it is the same queue (group commit, exclusive jobs).
  */
 export type KeyedWriteQueue<Ops extends OperationTable> = Omit<WriteQueue<Submission<Ops>, AnyOutput<Ops>>, 'submit' | 'applyIn' | 'applyInChunks'> & {
-  submit<K extends keyof Ops>(submission: { op: K; input: Ops[K]['input'] }): Promise<Ops[K]['output']>;
+  submit<K extends keyof Ops>(submission: { op: K; input: Ops[K]['input'] }, actor?: Actor): Promise<Ops[K]['output']>;
   applyIn<K extends keyof Ops>(ctx: WriteContext, ops: Array<{ op: K; input: Ops[K]['input'] }>): Promise<Array<Outcome<Ops[K]['output']>>>;
   applyInChunks<K extends keyof Ops>(
     ctx: WriteContext,

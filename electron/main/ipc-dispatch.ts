@@ -7,7 +7,7 @@ import { contract, type Handlers, type OperationName, type Output, type ParsedIn
 import { AppError, type ErrorBody } from '../../shared/errors';
 import { parseInput } from '../../shared/validation';
 import type { Logger } from '../core/logger';
-import { withActor, type Actor } from '../core/actor';
+import type { Actor } from '../core/actor';
 
 /**
  * The desktop app on its own has no accounts: whoever sits at the computer is the shop. Their
@@ -34,7 +34,7 @@ export async function dispatchOperation<K extends OperationName>(
   try {
     // TypeScript cannot follow that the schema and the handler are picked by the same name.
     const parsed = parseInput(contract[name].input, input) as ParsedInput<K>;
-    const value = await withActor(DESKTOP_ACTOR, () => handlers[name](parsed));
+    const value = await handlers[name](parsed, DESKTOP_ACTOR);
     // A JSON round trip gives the renderer exactly what the HTTP API would send (no Dates, no
     // class instances, no undefined fields), so the page behaves the same in both hosts.
     return { ok: true, value: (value === undefined ? null : JSON.parse(JSON.stringify(value))) as Output<K> };

@@ -9,6 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentActor, withActor, type Actor } from '../../electron/core/actor';
 import { createApiServer } from '../../electron/server/http/server';
+import { contract } from '../../shared/contract';
+import { parseInput } from '../../shared/validation';
 import { silentLogger } from '../../electron/core/logger';
 import { engines, productInput, startCore, type TestCore } from '../helpers/core';
 import { fixture, shopifyRequest } from '../fixtures/channels/channel-requests';
@@ -75,20 +77,20 @@ describe.each(engines())('actors on %s', (engine) => {
   });
 
   it('records the actor of a reorder point reached and of a purchase order received (issue 20 beside purchasing)', async () => {
-    await core.call('products.create', productInput('ACT-5'));
-    await core.call('stock.receive', { sku: 'ACT-5', quantity: 4 });
-    await core.call('products.reorder.set', { idOrSku: 'ACT-5', location: 'main', reorderPoint: 2, reorderQuantity: 10 });
+    await core.call('products.create', productInput('ACT-9'));
+    await core.call('stock.receive', { sku: 'ACT-9', quantity: 4 });
+    await core.call('products.reorder.set', { idOrSku: 'ACT-9', location: 'main', reorderPoint: 2, reorderQuantity: 10 });
     const since = await head();
-    await withActor(ANNA, () => core.call('stock.sell', { sku: 'ACT-5', quantity: 2 }));
+    await withActor(ANNA, () => core.call('stock.sell', { sku: 'ACT-9', quantity: 2 }));
     const reached = (await changesSince(since)).filter((c) => c.type === 'reorder.needed');
-    expect(reached.map((c) => [c.sku, c.actor])).toEqual([['ACT-5', ANNA]]);
+    expect(reached.map((c) => [c.sku, c.actor])).toEqual([['ACT-9', ANNA]]);
 
     const supplier = await core.call('suppliers.create', { name: 'Actor supplies', currency: 'EUR', leadTimeDays: 3 });
-    const po = await withActor(ANNA, () => core.call('purchaseOrders.create', { supplierId: supplier.id, lines: [{ sku: 'ACT-5', quantity: 10, unitCost: '3.00' }] }));
+    const po = await withActor(ANNA, () => core.call('purchaseOrders.create', { supplierId: supplier.id, lines: [{ sku: 'ACT-9', quantity: 10, unitCost: '3.00' }] }));
     await withActor(ANNA, () => core.call('purchaseOrders.order', { id: po.id }));
     const line = po.lines[0]!;
     await withActor(TOKEN_ACTOR, () => core.call('purchaseOrders.receive', { id: po.id, lines: [{ lineId: line.id, quantity: 10 }] }));
-    const [receipt] = (await core.call('movements.list', { sku: 'ACT-5' })).movements;
+    const [receipt] = (await core.call('movements.list', { sku: 'ACT-9' })).movements;
     expect([receipt?.kind, receipt?.actor]).toEqual(['receive', TOKEN_ACTOR]);
   });
 
@@ -111,6 +113,20 @@ describe.each(engines())('actors on %s', (engine) => {
     await withActor(ANNA, () => core.call('stock.receive', { sku: 'ACT-4', quantity: 1 }));
     stopAgain();
     expect(seen).toEqual([{ kind: 'system' }, { kind: 'system' }]);
+  });
+
+  it('records the actor a stock write is given, with no withActor scope around it', async () => {
+    await core.call('products.create', productInput('ACT-GIVEN'));
+    // As the HTTP routes and the desktop's IPC call it: the actor passed, no scope opened (actor.ts).
+    const result = await core.handlers['stock.receive'](parseInput(contract['stock.receive'].input, { sku: 'ACT-GIVEN', quantity: 2 }), ANNA);
+    expect(result.movements.map((m) => m.actor)).toEqual([ANNA]);
+    const changes = (await core.call('changes.list', { since: 0, sku: 'ACT-GIVEN', type: 'stock.changed', limit: 10 })).changes;
+    expect(changes.map((c) => c.actor)).toEqual([ANNA]);
+    // A handler that takes no actor itself opens the scope for the actor it is given.
+    const product = await core.handlers['products.update'](parseInput(contract['products.update'].input, { idOrSku: 'ACT-GIVEN', title: 'Renamed' }), ANNA);
+    expect(product.sku).toBe('ACT-GIVEN');
+    const updated = (await core.call('changes.list', { since: 0, sku: 'ACT-GIVEN', type: 'product.updated', limit: 10 })).changes;
+    expect(updated.map((c) => c.actor)).toEqual([ANNA]);
   });
 
   describe('over HTTP', () => {
@@ -144,6 +160,28 @@ describe.each(engines())('actors on %s', (engine) => {
       const reserved = (await changesSince(since)).filter((c) => c.type === 'stock.changed');
       expect(reserved.length).toBeGreaterThan(0);
       for (const change of reserved) expect(change.actor).toEqual({ kind: 'channel', id: 'shopify', name: 'Shopify' });
+    });
+
+    it('hands a stock write its actor rather than opening a withActor scope for it', async () => {
+      // The scope's async hooks cost every later promise and socket of the server (actor.ts).
+      const handlers = core.handlers;
+      const receive = handlers['stock.receive'];
+      const seen: Array<{ given: Actor | undefined; scope: Actor }> = [];
+      handlers['stock.receive'] = (input, actor) => {
+        seen.push({ given: actor, scope: currentActor() });
+        return receive(input, actor);
+      };
+      // The routes take the handlers when they are registered: a server of its own, made after the swap.
+      const own = await createApiServer({ core, token: TOKEN, version: 'test', logger: silentLogger, rateLimit: false });
+      try {
+        const scripted = await own.inject({ method: 'POST', url: '/api/v1/stock/receive', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, payload: { sku: 'MUG-BLUE', quantity: 1 } });
+        expect(scripted.statusCode, scripted.body).toBe(200);
+        expect(scripted.json().movements[0].actor).toEqual(TOKEN_ACTOR);
+      } finally {
+        handlers['stock.receive'] = receive;
+        await own.close();
+      }
+      expect(seen).toEqual([{ given: TOKEN_ACTOR, scope: { kind: 'system' } }]);
     });
   });
 });

@@ -29,9 +29,25 @@ export type ReadCache = {
   peek<T>(key: string): T | undefined;
   /** Drops keys (or everything); resolves once no later read can see the old values. */
   invalidate(keys: string[] | 'all'): Promise<void>;
+  /**
+   * The in-process cache only (absent elsewhere): a point from which `replace` can tell whether a
+   * key was invalidated since. Until `release`, the cache remembers the invalidations it sees.
+   */
+  mark?(): CacheMark;
+  /**
+   * Puts values worked out from what was committed in place of the cached ones, as one
+   * invalidation of those keys followed by a store: a load that started before it stores nothing
+   * for them. A key invalidated since `mark` (a change that may be newer than the values) is only
+   * dropped; those keys are returned, for the caller to read.
+   */
+  replace?(mark: CacheMark, values: Map<string, unknown>): string[];
+  release?(mark: CacheMark): void;
   state(): CacheState;
   close(): Promise<void>;
 };
+
+/** What `ReadCache.mark` returns: the invalidations counted until then. */
+export type CacheMark = { readonly counter: number; readonly epoch: number; released: boolean };
 
 /** The in-process cache (one server, or each server its own when there is no Redis). */
 export class MemoryCache implements ReadCache {
@@ -99,6 +115,35 @@ export class MemoryCache implements ReadCache {
       this.entries.delete(key);
       if (this.loading > 0) this.recent.set(key, this.counter);
     }
+  }
+
+  mark(): CacheMark {
+    // Counted as a load: `recent` keeps the invalidations made until it is released.
+    this.loading++;
+    return { counter: this.counter, epoch: this.everything, released: false };
+  }
+
+  replace(mark: CacheMark, values: Map<string, unknown>): string[] {
+    const keys = [...values.keys()];
+    const stale = mark.released || mark.epoch !== this.everything;
+    this.flights.forget(keys);
+    this.counter++;
+    const refused: string[] = [];
+    for (const [key, value] of values) {
+      const invalidatedAt = this.recent.get(key);
+      this.entries.delete(key);
+      if (this.loading > 0) this.recent.set(key, this.counter);
+      if (stale || (invalidatedAt !== undefined && invalidatedAt > mark.counter)) refused.push(key);
+      else this.store(key, value);
+    }
+    return refused;
+  }
+
+  release(mark: CacheMark): void {
+    if (mark.released) return;
+    mark.released = true;
+    this.loading--;
+    if (this.loading === 0) this.recent.clear();
   }
 
   state(): CacheState {

@@ -7,6 +7,8 @@ import { utcToday, type Availability } from '../../../shared/domain/availability
 import type { NewChange } from '../changes/change-log';
 import { availabilityVerdict, loadLevels, type LevelFigures, type ProductFacts, type SummaryContext } from './stock-summary';
 import type { Db } from '../util/db-helpers';
+import type { StorefrontAvailability } from '../../../shared/schemas/availability';
+import { storefrontAnswer } from './storefront-answer';
 
 export type AvailabilityState = { availability: Availability; onlineAvailable: number; buffer: number };
 
@@ -34,9 +36,15 @@ export function availabilityChange(product: { id: string; sku: string }, from: A
  */
 export class AvailabilityTracker {
   private last = new Map<string, AvailabilityState>();
-  private readonly today = utcToday();
+  readonly today = utcToday();
+  /** By SKU: what a storefront is answered for each product an operation changed, as of its last one. */
+  readonly answers = new Map<string, StorefrontAvailability>();
 
-  constructor(private readonly ctx: SummaryContext) {}
+  /** `keepAnswers`: fill `answers` (for the read cache, AvailabilityReader.beginBatch). */
+  constructor(
+    private readonly ctx: SummaryContext,
+    private readonly keepAnswers = false,
+  ) {}
 
   /** Records a product's state as loaded, before any operation of the batch touched it. */
   start(product: ProductFacts, levels: LevelFigures[]): void {
@@ -45,7 +53,9 @@ export class AvailabilityTracker {
 
   /** The product's state after an operation; an entry when it crossed since the previous one. */
   after(product: ProductFacts & { sku: string }, levels: LevelFigures[]): NewChange | null {
-    const next = availabilityState(product, levels, this.ctx, this.today);
+    const verdict = availabilityVerdict(product, levels, this.ctx, this.today);
+    if (this.keepAnswers) this.answers.set(product.sku, storefrontAnswer(product.sku, verdict));
+    const next: AvailabilityState = { availability: verdict.availability, onlineAvailable: verdict.onlineAvailable, buffer: verdict.buffer };
     const previous = this.last.get(product.id);
     this.last.set(product.id, next);
     return previous ? availabilityChange(product, previous, next) : null;

@@ -14,6 +14,7 @@ import type { Movement, MovementKind, Reservation, SettledBy, StockSnapshot } fr
 import { actorColumns, actorFromColumns, type Actor } from '../actor';
 import { INLINE_APPEND_MAX, NEXT_SEQ_PG, NEXT_SEQ_SQLITE, type InlineAppend, type NewChange } from '../changes/change-log';
 import type { Change } from '../../../shared/schemas/changes';
+import type { BatchAnswers } from './availability-reader';
 import { AvailabilityTracker } from './availability-events';
 import { utcToday } from '../../../shared/domain/availability';
 import { addReorderPoints, ReorderTracker, reorderPointsColumn } from './reorder-events';
@@ -110,6 +111,11 @@ export type StockEngineDeps = SummaryContext & {
   locations: LocationDirectory;
   /** The location used when an operation names none (a setting). */
   defaultLocation(): string;
+  /**
+   * Where a batch hands the storefront's answers it worked out (AvailabilityReader.beginBatch), so
+   * the read cache takes them at the commit instead of reading them back; null: nowhere.
+   */
+  storefrontAnswers?(): BatchAnswers | null;
 };
 
 /**
@@ -210,6 +216,9 @@ class Batch {
   private dirtyLevels = new Set<LevelRow>();
   private dirtyReservations = new Set<string>();
   private availability: AvailabilityTracker | null = null;
+  private storefront: BatchAnswers | null = null;
+  /** The change-log entries write() appended. */
+  private appended: Change[] = [];
   private reorder: ReorderTracker | null = null;
   /** Who asked for the operation being planned: its movements and change-log entries carry it. */
   private actor: Actor;
@@ -228,9 +237,16 @@ class Batch {
   }
 
   async run(): Promise<Array<Outcome<StockOutput>>> {
+    // Before the first read: a change the reads may not see makes the answers unusable. Not for
+    // an import's chunks (runChunks), whose answers would only be objects made for nothing.
+    this.storefront = this.deps.storefrontAnswers?.() ?? null;
     await this.load();
     const steps = await this.plan();
-    return this.write(steps);
+    // Kept past prepare(), which lets go of the tracker.
+    const tracker = this.availability;
+    const outcomes = await this.write(steps);
+    if (tracker) this.storefront?.settle(tracker.answers, this.appended, tracker.today);
+    return outcomes;
   }
 
   // ---- reads: a fixed number of statements per batch ------------------------------------------
@@ -303,7 +319,7 @@ class Batch {
         });
       }
     }
-    this.availability = new AvailabilityTracker(this.deps);
+    this.availability = new AvailabilityTracker(this.deps, this.storefront !== null);
     for (const product of this.productsById.values()) this.availability.start(product.facts, this.levelsOf(product.id));
     this.reorder = new ReorderTracker(points, (id) => this.deps.locations.cachedById(id)?.code ?? id);
     for (const product of this.productsById.values()) this.reorder.start(product.id, this.levelsOf(product.id));
@@ -949,10 +965,11 @@ class Batch {
     if (inline) {
       const rows = inline.rows as StockRows;
       inline.rows = null;
-      await this.ctx.appendWith(inline.append, (append) => send(rows, append));
+      this.appended = await this.ctx.appendWith(inline.append, (append) => send(rows, append));
       return inline.outcomes;
     }
-    const written = this.written(steps, prepared.plans, await this.ctx.append(prepared.entries));
+    this.appended = await this.ctx.append(prepared.entries);
+    const written = this.written(steps, prepared.plans, this.appended);
     await send(written.rows, null);
     return outcomesOf(steps, written.values);
   }

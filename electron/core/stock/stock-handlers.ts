@@ -25,18 +25,18 @@ export type StockHandlerDeps = {
 export function createStockHandlers({ stock }: StockHandlerDeps): Pick<Handlers, StockOperation> {
   return {
     'stock.get': (input) => stock.get(input.sku),
-    'stock.receive': (input) => stock.receive(input),
-    'stock.adjust': (input) => stock.adjust(input),
-    'stock.count': (input) => stock.count(input),
-    'stock.transfer': (input) => stock.transfer(input),
-    'stock.return': (input) => stock.returnStock(input),
-    'stock.sell': (input) => stock.sell(input),
+    'stock.receive': (input, actor) => stock.receive(input, actor),
+    'stock.adjust': (input, actor) => stock.adjust(input, actor),
+    'stock.count': (input, actor) => stock.count(input, actor),
+    'stock.transfer': (input, actor) => stock.transfer(input, actor),
+    'stock.return': (input, actor) => stock.returnStock(input, actor),
+    'stock.sell': (input, actor) => stock.sell(input, actor),
     'movements.list': (input) => stock.movements(input),
     'reservations.list': (input) => stock.reservations(input),
-    'reservations.create': (input) => stock.reserve(input),
-    'reservations.fulfil': (input) => stock.fulfil(input),
-    'reservations.release': (input) => stock.release(input),
-    'reservations.undoFulfil': (input) => stock.undoFulfil(input),
+    'reservations.create': (input, actor) => stock.reserve(input, actor),
+    'reservations.fulfil': (input, actor) => stock.fulfil(input, actor),
+    'reservations.release': (input, actor) => stock.release(input, actor),
+    'reservations.undoFulfil': (input, actor) => stock.undoFulfil(input, actor),
     'orders.history': (input) => stock.history(input),
   };
 }

@@ -7,9 +7,12 @@ import { loadSummaries, summarise, type LevelFigures, type ProductFacts, type Su
 import type { LocationDirectory } from '../locations/locations';
 import { num, type Db } from '../util/db-helpers';
 import type { StockWriteQueue } from './stock-ops';
-import { actorFromColumns, type ActorColumns } from '../actor';
+import { actorFromColumns, type Actor, type ActorColumns } from '../actor';
 
-/** Stock reads, and stock writes funnelled through the write queue (the only path that writes stock). */
+/**
+ * Stock reads, and stock writes funnelled through the write queue (the only path that writes stock).
+ * A write's `actor` is who it is recorded under; absent: the caller's `withActor` scope (actor.ts).
+ */
 export class StockService {
   constructor(
     private readonly db: Db,
@@ -18,32 +21,32 @@ export class StockService {
     private readonly summaryContext: SummaryContext,
   ) {}
 
-  receive(input: ParsedInput<'stock.receive'>): Promise<Output<'stock.receive'>> {
-    return this.queue.submit({ op: 'stock.receive', input });
+  receive(input: ParsedInput<'stock.receive'>, actor?: Actor): Promise<Output<'stock.receive'>> {
+    return this.queue.submit({ op: 'stock.receive', input }, actor);
   }
-  adjust(input: ParsedInput<'stock.adjust'>): Promise<Output<'stock.adjust'>> {
-    return this.queue.submit({ op: 'stock.adjust', input });
+  adjust(input: ParsedInput<'stock.adjust'>, actor?: Actor): Promise<Output<'stock.adjust'>> {
+    return this.queue.submit({ op: 'stock.adjust', input }, actor);
   }
-  count(input: ParsedInput<'stock.count'>): Promise<Output<'stock.count'>> {
-    return this.queue.submit({ op: 'stock.count', input });
+  count(input: ParsedInput<'stock.count'>, actor?: Actor): Promise<Output<'stock.count'>> {
+    return this.queue.submit({ op: 'stock.count', input }, actor);
   }
-  transfer(input: ParsedInput<'stock.transfer'>): Promise<Output<'stock.transfer'>> {
-    return this.queue.submit({ op: 'stock.transfer', input });
+  transfer(input: ParsedInput<'stock.transfer'>, actor?: Actor): Promise<Output<'stock.transfer'>> {
+    return this.queue.submit({ op: 'stock.transfer', input }, actor);
   }
-  sell(input: ParsedInput<'stock.sell'>): Promise<Output<'stock.sell'>> {
-    return this.queue.submit({ op: 'stock.sell', input });
+  sell(input: ParsedInput<'stock.sell'>, actor?: Actor): Promise<Output<'stock.sell'>> {
+    return this.queue.submit({ op: 'stock.sell', input }, actor);
   }
-  returnStock(input: ParsedInput<'stock.return'>): Promise<Output<'stock.return'>> {
-    return this.queue.submit({ op: 'stock.return', input });
+  returnStock(input: ParsedInput<'stock.return'>, actor?: Actor): Promise<Output<'stock.return'>> {
+    return this.queue.submit({ op: 'stock.return', input }, actor);
   }
-  reserve(input: ParsedInput<'reservations.create'>): Promise<Output<'reservations.create'>> {
-    return this.queue.submit({ op: 'reservations.create', input });
+  reserve(input: ParsedInput<'reservations.create'>, actor?: Actor): Promise<Output<'reservations.create'>> {
+    return this.queue.submit({ op: 'reservations.create', input }, actor);
   }
-  fulfil(input: ParsedInput<'reservations.fulfil'>): Promise<Output<'reservations.fulfil'>> {
-    return this.queue.submit({ op: 'reservations.fulfil', input });
+  fulfil(input: ParsedInput<'reservations.fulfil'>, actor?: Actor): Promise<Output<'reservations.fulfil'>> {
+    return this.queue.submit({ op: 'reservations.fulfil', input }, actor);
   }
-  release(input: ParsedInput<'reservations.release'>): Promise<Output<'reservations.release'>> {
-    return this.queue.submit({ op: 'reservations.release', input });
+  release(input: ParsedInput<'reservations.release'>, actor?: Actor): Promise<Output<'reservations.release'>> {
+    return this.queue.submit({ op: 'reservations.release', input }, actor);
   }
 
   /** Releases held reservations whose expiry has passed; returns how many expired. */
@@ -139,8 +142,8 @@ export class StockService {
     return listReservations(this.db, input);
   }
 
-  undoFulfil(input: ParsedInput<'reservations.undoFulfil'>): Promise<Output<'reservations.undoFulfil'>> {
-    return this.queue.submit({ op: 'reservations.undoFulfil', input });
+  undoFulfil(input: ParsedInput<'reservations.undoFulfil'>, actor?: Actor): Promise<Output<'reservations.undoFulfil'>> {
+    return this.queue.submit({ op: 'reservations.undoFulfil', input }, actor);
   }
 
   history(input: ParsedInput<'orders.history'>): Promise<Output<'orders.history'>> {

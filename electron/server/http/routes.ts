@@ -4,8 +4,8 @@ import { contract, OPERATION_NAMES, pathParams, type AnswersAtHand, type Handler
 import { AppError } from '../../../shared/errors';
 import { operationRole } from '../../../shared/operation-roles';
 import { parseInput } from '../../../shared/validation';
-import { withActor } from '../../core/actor';
 import { actorOf } from './route-auth';
+import type { Actor } from '../../../shared/schemas/actor';
 
 export const API_PREFIX = '/api/v1';
 
@@ -68,8 +68,9 @@ function rendered(output: unknown): { body: string; etag: string } {
  */
 function revalidated(request: FastifyRequest, reply: FastifyReply, output: unknown): unknown {
   const { body, etag } = rendered(output);
-  reply.header('ETag', etag);
-  reply.header('Cache-Control', 'max-age=0, must-revalidate');
+  // Lower case, as in server.ts's onSend hook: Fastify lowers any other name on every call.
+  reply.header('etag', etag);
+  reply.header('cache-control', 'max-age=0, must-revalidate');
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*')) {
     reply.code(304);
@@ -114,14 +115,14 @@ function rememberedInputs(spec: OperationSpec, shape: RouteShape): (request: Fas
  * The storefront's reads (the availability routes) take a shorter way, because a storefront asks
  * at page-view rates: an answer the core has at hand (AnswersAtHand: the in-process cache) is sent
  * at once as its ready bytes and ETag, with no promise made or awaited; otherwise the handler reads
- * it. They run outside withActor: they only read, so there is no write to record anyone for.
+ * it. They are given no actor: they only read, so there is no write to record anyone for.
  */
 export function registerContractRoutes(app: FastifyInstance, handlers: Handlers, atHand: AnswersAtHand = {}): void {
   for (const name of OPERATION_NAMES) {
     const spec: OperationSpec = contract[name];
     // Per route, not per request: matching the path's parameters cost about 1% of a cached read.
     const shape: RouteShape = { params: pathParams(spec), idempotencyKey: acceptsIdempotencyKey(spec) };
-    const run = handlers[name] as (input: unknown) => Promise<unknown>;
+    const run = handlers[name] as (input: unknown, actor?: Actor) => Promise<unknown>;
     const status = spec.status ?? 200;
     app.route({
       method: spec.method,
@@ -132,7 +133,7 @@ export function registerContractRoutes(app: FastifyInstance, handlers: Handlers,
         ? storefrontHandler(rememberedInputs(spec, shape), run, atHand[name] as ((input: unknown) => unknown) | undefined, status)
         : async (request, reply) => {
             const input = parseInput(spec.input, inputOf(spec, shape, request));
-            const output = await withActor(actorOf(request.authenticated), () => run(input));
+            const output = await run(input, actorOf(request.authenticated));
             reply.code(status);
             return output;
           },
