@@ -4,7 +4,7 @@ import type { Change } from '../../shared/schemas/changes';
 import { currentActor, SYSTEM_ACTOR, withActor, withoutActor, type Actor } from './actor';
 import { appendChanges, inlineAppendPg, inlineAppendSqlite, latestSeq, type ChangeBus, type InlineAppend, type NewChange } from './changes/change-log';
 import { inPgTransaction } from './db/pg-transaction';
-import { inSqliteTransaction } from './db/sqlite-transaction';
+import { FailedAfterCommit, inSqliteTransaction } from './db/sqlite-transaction';
 import { dialectOf, type Dialect } from './db/connection';
 import { isDiskFull } from './db/storage-errors';
 import { nowIso } from './util/db-helpers';
@@ -44,7 +44,7 @@ export type WriteContext = {
    * append, with the entries and their numbers, and must run it; once it has, the entries are the
    * transaction's as after `append`.
    */
-  appendWith(inline: InlineAppend, write: (append: InlineAppend) => Promise<void>): Promise<Change[]>;
+  appendWith(inline: InlineAppend, write: (append: InlineAppend, commit: CommitWith | null) => Promise<void>): Promise<Change[]>;
   /** The inline append of `entries` numbered from `nextSeq` (pure JavaScript, so it can be built ahead), for appendWith. */
   inlineAppend(entries: NewChange[], nextSeq: number): InlineAppend;
   /**
@@ -57,8 +57,20 @@ export type WriteContext = {
 /**
  * Runs inside the transaction right after change-log entries are appended, so an outbox writer
  * (webhook deliveries) commits its rows with the change or not at all. Hooks must not append.
+ * `idleFor`: whether the hook would run no statement at all for these entries (nobody subscribed):
+ * when every hook is, a group-commit batch on SQLite may commit in its last write call (CommitWith)
+ * and the hooks are not called. A hook without it is always called, inside the transaction.
  */
-export type AppendHook = (trx: Knex.Transaction, now: string, changes: Change[]) => Promise<void>;
+export type AppendHook = ((trx: Knex.Transaction, now: string, changes: Change[]) => Promise<void>) & { idleFor?: (changes: Change[]) => boolean };
+
+/**
+ * Runs the caller's last statements of a group-commit batch on SQLite (no rows back, as
+ * execInTransaction) and the transaction's COMMIT in the same call to SQLite's thread: one trip
+ * fewer per batch. SQLite's exec stops at the first statement that fails, so COMMIT runs only
+ * after all of them succeeded, and the transaction is rolled back otherwise. Once called, the
+ * transaction takes no further statement: the caller's work must be done.
+ */
+export type CommitWith = (statements: string) => Promise<void>;
 
 /**
  * Runs after a transaction committed and before its callers and the bus hear of it, and is awaited: what must
@@ -301,7 +313,7 @@ export class WriteQueue<Op, R> {
   ): Promise<T> {
     // SQLite transactions begin IMMEDIATE (db/sqlite-client.ts); PostgreSQL's take the writer
     // lock in BEGIN's own round trip (inPgTransaction).
-    const run = async (trx: Knex.Transaction, query: WriteContext['query']): Promise<T> => {
+    const run = async (trx: Knex.Transaction, query: WriteContext['query'], commitWith: CommitWith | null): Promise<T> => {
       const now = nowIso();
       /** PostgreSQL: the newest number a statement of this transaction announced (appendWith). */
       let announced = 0;
@@ -332,11 +344,23 @@ export class WriteQueue<Op, R> {
           const nextSeq = inline.changes[0]?.seq;
           if (last && nextSeq !== undefined && last.seq >= nextSeq) throw new Error(`the change log's next sequence number ${nextSeq} was read before entry ${last.seq} was appended`);
           if (this.dialect === 'sqlite') {
-            await write(inline);
-            return appended(inline.changes);
+            // The hooks run after the append (their rows name its entries), so the batch may commit
+            // in its write call only when none of them has anything to do.
+            const idle = commitWith && this.appendHooks.every((hook) => hook.idleFor?.(inline.changes) === true);
+            let folded = false;
+            const commit: CommitWith | null = idle
+              ? async (statements) => {
+                  folded = true;
+                  await commitWith(statements);
+                }
+              : null;
+            await write(inline, commit);
+            if (!folded) return appended(inline.changes);
+            changes.push(...inline.changes);
+            return inline.changes;
           }
           const newest = inline.changes[inline.changes.length - 1];
-          await write(inline);
+          await write(inline, null);
           // Read under the writer lock, as append's latestSeq: the newest number committed before these.
           if (position.before === null && nextSeq !== undefined) position.before = nextSeq - 1;
           if (newest) announced = newest.seq;
@@ -352,11 +376,11 @@ export class WriteQueue<Op, R> {
       return value;
     };
     const raw = (trx: Knex.Transaction) => async <R,>(sql: string, bindings: readonly unknown[]) => (await trx.raw(sql, bindings as Knex.RawBinding[])) as R[];
-    // A group-commit batch on SQLite drives the connection itself (db/sqlite-transaction.ts); an
-    // exclusive job keeps knex's transaction.
-    if (this.dialect !== 'pg' && kind === 'batch') return inSqliteTransaction(this.db, SQLITE_BATCH, (trx) => run(trx, raw(trx)));
-    if (this.dialect !== 'pg') return this.db.transaction((trx) => run(trx, raw(trx)));
-    return inPgTransaction(this.db, LOCK_SQL, (tx) => run(tx.knex, (sql, bindings, name) => tx.query(sql, bindings, name)));
+    // A group-commit batch on SQLite drives the connection itself (db/sqlite-transaction.ts), and
+    // may commit in its last write call; an exclusive job keeps knex's transaction.
+    if (this.dialect !== 'pg' && kind === 'batch') return inSqliteTransaction(this.db, SQLITE_BATCH, (trx, commitWith) => run(trx, raw(trx), commitWith));
+    if (this.dialect !== 'pg') return this.db.transaction((trx) => run(trx, raw(trx), null));
+    return inPgTransaction(this.db, LOCK_SQL, (tx) => run(tx.knex, (sql, bindings, name) => tx.query(sql, bindings, name), null));
   }
 
   private async runExclusive(job: Extract<Job<Op, R>, { kind: 'exclusive' }>): Promise<void> {
@@ -396,8 +420,8 @@ export class WriteQueue<Op, R> {
     } catch (error) {
       // An unexpected database error rolled back the whole batch. Retry each operation alone so
       // one bad operation cannot fail the others that shared its transaction; a full disk fails
-      // them all alike.
-      if (jobs.length === 1 || isDiskFull(error)) {
+      // them all alike, and a batch that committed before failing is not written again.
+      if (jobs.length === 1 || isDiskFull(error) || error instanceof FailedAfterCommit) {
         for (const job of jobs) job.reject(error);
         return;
       }

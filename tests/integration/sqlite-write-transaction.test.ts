@@ -12,7 +12,7 @@ import { createKnex } from '../../electron/core/db/connection';
 import { migrateToLatest } from '../../electron/core/db/migrate';
 import { silentLogger } from '../../electron/core/logger';
 import { WriteQueue, type BatchHandler } from '../../electron/core/write-queue';
-import { tempDir } from '../helpers/core';
+import { productInput, startCore, tempDir, type TestCore } from '../helpers/core';
 
 type Op = { name: string; fail?: boolean };
 
@@ -73,5 +73,43 @@ describe('a group-commit batch on SQLite', () => {
     });
     await queue.submit({ name: 'a' });
     await expect((kept as Knex.Transaction)('changes').insert({ type: 'x', payload: '{}', created_at: 'now' })).rejects.toThrow(/after its write transaction ended/);
+  });
+});
+
+describe('a stock batch on SQLite commits in its write call', () => {
+  let core: TestCore | undefined;
+  afterEach(async () => {
+    await core?.cleanup();
+    core = undefined;
+  });
+
+  /** The calls made to SQLite for one receive, as announced. */
+  async function callsOf(run: () => Promise<unknown>): Promise<string[]> {
+    const calls: string[] = [];
+    const onQuery = (q: { sql: string }) => calls.push(q.sql);
+    (core as TestCore).db.on('query', onQuery);
+    try {
+      await run();
+    } finally {
+      (core as TestCore).db.off('query', onQuery);
+    }
+    return calls;
+  }
+
+  it('when no append hook has anything to do, and in a COMMIT of its own once a webhook subscribes', async () => {
+    core = await startCore('sqlite');
+    await core.call('products.create', productInput('FOLD-1'));
+    const folded = await callsOf(() => core!.call('stock.receive', { sku: 'FOLD-1', quantity: 1 }));
+    expect(folded.filter((sql) => /COMMIT/.test(sql))).toHaveLength(1);
+    expect(folded.at(-1)).toMatch(/^INSERT INTO changes [\s\S]*;\s*COMMIT;$/);
+
+    const hook = await core.call('webhooks.create', { url: 'https://hooks.example.com/stockfeed', eventTypes: ['stock.changed'] });
+    const own = await callsOf(() => core!.call('stock.receive', { sku: 'FOLD-1', quantity: 1 }));
+    // The hook's rows name the entries, so they go in after the writes and before a COMMIT of its own.
+    expect(own.at(-1)).toBe('COMMIT;');
+    expect(own.some((sql) => /insert into [`"]?webhook_deliveries/i.test(sql))).toBe(true);
+    const deliveries = (await core.db('webhook_deliveries').where({ subscription_id: hook.id })) as unknown[];
+    expect(deliveries).toHaveLength(1);
+    expect((await core.checkLedger()).ok).toBe(true);
   });
 });

@@ -38,6 +38,16 @@ function exec(client: PoolClient, conn: Connection, sql: string): Promise<void> 
   return new Promise<void>((resolve, reject) => conn.exec(sql, (err) => (err ? reject(err) : resolve())));
 }
 
+/**
+ * A transaction's work failed after it had committed in its last call (a bug: nothing may follow
+ * that call). Its writes are durable, so it must not be retried.
+ */
+export class FailedAfterCommit extends Error {
+  constructor(cause: unknown) {
+    super(`a write failed after its transaction committed: ${(cause as Error).message}`, { cause });
+  }
+}
+
 /** The statements that open and close a transaction (several may share a call, `;`-separated). */
 export type SqliteTransactionSql = { begin: string; commit: string };
 
@@ -48,7 +58,11 @@ export type SqliteTransactionSql = { begin: string; commit: string };
  * BEGIN that fails (SQLITE_BUSY once busy_timeout ran out) fails the transaction with its error,
  * and nothing of `work` runs.
  */
-export async function inSqliteTransaction<T>(db: Knex, sql: SqliteTransactionSql, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+export async function inSqliteTransaction<T>(
+  db: Knex,
+  sql: SqliteTransactionSql,
+  work: (trx: Knex.Transaction, commitWith: (statements: string) => Promise<void>) => Promise<T>,
+): Promise<T> {
   const client = db.client as unknown as PoolClient;
   const conn = await client.acquireConnection();
   let state = bound.get(conn);
@@ -67,17 +81,29 @@ export async function inSqliteTransaction<T>(db: Knex, sql: SqliteTransactionSql
   }
   const slot = state;
   let begun = false;
+  let committed = false;
+  // `statements` and COMMIT in one call (write-queue.ts CommitWith): exec stops at the first
+  // statement that fails, so COMMIT runs only after every one of them succeeded.
+  const commitWith = async (statements: string) => {
+    if (!slot.open) throw new Error('The write transaction has ended');
+    slot.open = false;
+    await exec(client, conn, `${statements};\n${sql.commit}`);
+    committed = true;
+  };
   try {
     await exec(client, conn, sql.begin);
     begun = true;
     slot.open = true;
-    const value = await work(slot.knex);
+    const value = await work(slot.knex, commitWith);
     slot.open = false;
-    await exec(client, conn, sql.commit);
-    begun = false;
+    if (!committed) await exec(client, conn, sql.commit);
+    committed = true;
     return value;
   } catch (error) {
     slot.open = false;
+    // Committed already (in the caller's last call): nothing to roll back, and the caller failed
+    // after its writes were made durable, which the write queue must never do (see CommitWith).
+    if (committed) throw new FailedAfterCommit(error);
     if (begun) {
       await exec(client, conn, 'ROLLBACK').catch((failure: Error) => {
         if (!NO_TRANSACTION.test(failure.message)) conn.__knex__disposed ??= `left in a transaction by a write whose ROLLBACK failed: ${failure.message}`;
