@@ -65,6 +65,27 @@ describe('a group-commit batch on SQLite', () => {
     expect(((await db('changes').select('sku')) as Array<{ sku: string }>).map((r) => r.sku)).toEqual(['kept']);
   });
 
+  it('does not write again a batch that failed after it committed in its write call', async () => {
+    let calls = 0;
+    const { db, queue } = await open(async (ctx, ops) => {
+      calls++;
+      const [row] = (await ctx.trx.raw("SELECT coalesce(max(seq), 0) + 1 AS next FROM changes")) as Array<{ next: number }>;
+      const inline = ctx.inlineAppend(ops.map((op) => ({ type: 'settings.updated', productId: null, sku: op.name, payload: {} })), Number(row?.next));
+      await ctx.appendWith(inline, async (append, commit) => {
+        expect(commit).not.toBeNull();
+        await (commit as NonNullable<typeof commit>)(append.sql);
+      });
+      if (ops.some((op) => op.fail)) throw new Error('a bug after the commit');
+      return ops.map((op) => ({ ok: true, value: op.name }));
+    });
+    const outcomes = await Promise.allSettled([queue.submit({ name: 'a' }), queue.submit({ name: 'b', fail: true })]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason.message)).toMatch(/after its transaction committed: a bug after the commit/);
+    // Committed once, and not retried operation by operation.
+    expect(calls).toBe(1);
+    expect(((await db('changes').select('sku').orderBy('seq')) as Array<{ sku: string }>).map((r) => r.sku)).toEqual(['a', 'b']);
+  });
+
   it('refuses a statement of a knex kept past its batch', async () => {
     let kept: Knex.Transaction | undefined;
     const { queue } = await open(async (ctx, ops) => {
