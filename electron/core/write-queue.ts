@@ -127,11 +127,14 @@ const ANSWERS_PER_TURN = 16;
  * A group-commit batch on SQLite. Its statement journals (each multi-row statement's, kept so the
  * statement alone can be undone) are held in memory: past 64 KiB SQLite moves one into a temporary
  * file, which a batch of 16 movements passed every time (a file made, written, closed and deleted
- * per transaction: 16 % of SQLite's thread on the stock bench, by perf). temp_store is read when
- * the transaction begins; exclusive jobs (an import, whose statements' journals can be large) set
- * it back to the default in their own BEGIN (db/sqlite-client.ts).
+ * per transaction: 16 % of SQLite's thread on the stock bench, by perf). SQLite reads temp_store
+ * for a transaction's journals when it begins, so the setting goes back to the default right
+ * after BEGIN, for the reads and the exclusive jobs (an import, whose statements' journals can be
+ * large; their own BEGIN sets it too, db/sqlite-client.ts). Setting it inside a transaction is
+ * refused only while a TEMP table exists on the connection, which Stockfeed never makes (and the
+ * first PRAGMA, which changes the setting, drops TEMP objects).
  */
-const SQLITE_BATCH = { begin: 'PRAGMA temp_store = MEMORY; BEGIN IMMEDIATE;', commit: 'COMMIT;' };
+const SQLITE_BATCH = { begin: 'PRAGMA temp_store = MEMORY; BEGIN IMMEDIATE; PRAGMA temp_store = DEFAULT;', commit: 'COMMIT;' };
 
 /** Resolves on a later turn of the event loop, after the I/O that is ready (setImmediate). */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
