@@ -38,6 +38,8 @@ function threadTimes(): Map<number, { name: string; ns: number; user: number; sy
 
 /** Counts calls into node-sqlite3 (each is a trip to its thread). */
 const trips = { exec: 0, all: 0, run: 0, get: 0, prepare: 0 };
+const tripMs = { exec: 0, all: 0, run: 0, get: 0, prepare: 0 };
+const execMs: Record<string, number> = {};
 function countTrips(): void {
   const db = sqlite3.Database.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
   const st = sqlite3.Statement.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
@@ -49,6 +51,21 @@ function countTrips(): void {
       const original = proto[name] as (...a: unknown[]) => unknown;
       proto[name] = function (this: unknown, ...args: unknown[]) {
         trips[name as keyof typeof trips]++;
+        // The time from the call to its callback: a trip's wall time, SQLite's work and the hand-offs.
+        const at = args.length - 1;
+        const cb = args[at];
+        if (typeof cb === 'function') {
+          const t0 = performance.now();
+          args[at] = function (this: unknown, ...a: unknown[]) {
+            tripMs[name as keyof typeof trips] += performance.now() - t0;
+            if (name === 'exec') {
+              const sql = String(args[0]);
+              const kind = /BEGIN/.test(sql.slice(0, 60)) ? 'begin' : /^COMMIT/.test(sql) ? 'commit' : 'writes';
+              execMs[kind] = (execMs[kind] ?? 0) + performance.now() - t0;
+            }
+            return (cb as (...x: unknown[]) => unknown).apply(this, a);
+          };
+        }
         return original.apply(this, args);
       };
     }
@@ -99,13 +116,19 @@ async function main(): Promise<void> {
     const session = profileFile ? new Session() : null;
     if (session) {
       session.connect();
+      if (process.env.PROBE_HEAP) {
+        await session.post('HeapProfiler.enable');
+        await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      }
       await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 100 });
+      await session.post('Profiler.setSamplingInterval', { interval: Number(process.env.PROBE_INTERVAL ?? 250) });
       await session.post('Profiler.start');
     }
     const load0 = loadAverage();
     const t0 = threadTimes();
     const trips0 = { ...trips };
+    const tripMs0 = { ...tripMs };
+    const execMs0 = { ...execMs };
     const b0 = batches;
     const result = await load(core, skus, seconds * 1000, 1_000_000);
     const t1 = threadTimes();
@@ -113,6 +136,10 @@ async function main(): Promise<void> {
     if (session) {
       const { profile } = await session.post('Profiler.stop');
       fs.writeFileSync(profileFile as string, JSON.stringify(profile));
+      if (process.env.PROBE_HEAP) {
+        const heap = await session.post('HeapProfiler.stopSampling');
+        fs.writeFileSync(`${profileFile as string}.heap`, JSON.stringify(heap.profile));
+      }
     }
     const byName = new Map<string, number>();
     for (const [tid, { name, ns }] of t1) {
@@ -148,6 +175,8 @@ async function main(): Promise<void> {
     );
     console.log(`user/system per batch µs: main ${((split.mainUser * 1000) / n).toFixed(0)}/${((split.mainSystem * 1000) / n).toFixed(0)}, other threads ${((split.otherUser * 1000) / n).toFixed(0)}/${((split.otherSystem * 1000) / n).toFixed(0)}`);
     console.log(`trips per batch: ${Object.entries(trips).map(([k, v]) => `${k} ${((v - trips0[k as keyof typeof trips]) / n).toFixed(2)}`).join(', ')}`);
+    console.log(`trip wall per batch µs: ${Object.entries(tripMs).map(([k, v]) => `${k} ${(((v - tripMs0[k as keyof typeof trips]) * 1000) / n).toFixed(0)}`).join(', ')}`);
+    console.log(`exec wall per batch µs: ${Object.entries(execMs).map(([k, v]) => `${k} ${(((v - (execMs0[k] ?? 0)) * 1000) / n).toFixed(0)}`).join(', ')}`);
     console.log(`wall per batch ${((seconds * 1000) / n).toFixed(2)} ms`);
 
     // WAL frames per batch: the background checkpoint held off, the log emptied first, then the
@@ -161,6 +190,20 @@ async function main(): Promise<void> {
     const small = await load(core, skus, 200, 2_000_000);
     const nb = batches - b1;
     const [frames] = (await core.db.raw('PRAGMA wal_checkpoint(PASSIVE)')) as Array<{ log: number }>;
+    // Which b-tree each logged page belongs to (dbstat), over the window's commits.
+    const wal = fs.readFileSync(path.join(dir, 'stockfeed.sqlite-wal'));
+    const pageSize = wal.readUInt32BE(8);
+    const owners = new Map<number, string>();
+    for (const row of (await core.db.raw('SELECT name, pageno FROM dbstat')) as Array<{ name: string; pageno: number }>) owners.set(row.pageno, row.name);
+    const perObject = new Map<string, number>();
+    let commitsSeen = 0;
+    for (let at = 32; at + 24 + pageSize <= wal.length && at < 32 + (frames?.log ?? 0) * (24 + pageSize); at += 24 + pageSize) {
+      const page = wal.readUInt32BE(at);
+      if (wal.readUInt32BE(at + 4) !== 0) commitsSeen++;
+      const owner = owners.get(page) ?? `page ${page > 1 ? 'new/free' : '1'}`;
+      perObject.set(owner, (perObject.get(owner) ?? 0) + 1);
+    }
+    console.log(`WAL pages per commit by b-tree (${commitsSeen} commits): ${[...perObject.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / Math.max(1, commitsSeen)).toFixed(1)}`).join(', ')}`);
     console.log(`WAL: ${frames?.log} frames over ${nb} batches (${(await commits(core)) - c0} entries, ${small.acknowledged} movements): ${((frames?.log ?? 0) / nb).toFixed(1)} frames per batch`);
   } finally {
     await core.close();
