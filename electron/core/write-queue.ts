@@ -4,7 +4,7 @@ import type { Change } from '../../shared/schemas/changes';
 import { currentActor, SYSTEM_ACTOR, withActor, withoutActor, type Actor } from './actor';
 import { appendChanges, inlineAppendPg, inlineAppendSqlite, latestSeq, type ChangeBus, type InlineAppend, type NewChange } from './changes/change-log';
 import { inPgTransaction } from './db/pg-transaction';
-import { FailedAfterCommit, inSqliteTransaction } from './db/sqlite-transaction';
+import { beginSqliteTransaction, FailedAfterCommit, inSqliteTransaction, type BegunAhead } from './db/sqlite-transaction';
 import { dialectOf, type Dialect } from './db/connection';
 import { isDiskFull } from './db/storage-errors';
 import { nowIso } from './util/db-helpers';
@@ -160,6 +160,8 @@ export class WriteQueue<Op, R> {
   private readonly rollbackHooks: Array<() => void> = [];
   private readonly commitHooks: CommitHook[] = [];
   private readonly maxBatch: number;
+  /** SQLite: the next batch's transaction, begun while its operations arrive (beginAhead). */
+  private ahead: BegunAhead | null = null;
 
   constructor(
     private readonly db: Knex,
@@ -245,7 +247,24 @@ export class WriteQueue<Op, R> {
     this.running = true;
     // Let callers that are already on their way join the first batch. Outside the caller's scope:
     // the loop runs everyone's writes, and what it sets off (bus listeners) is nobody's call.
-    withoutActor(() => setImmediate(() => void this.loop()));
+    withoutActor(() => {
+      this.ahead = this.beginAhead();
+      setImmediate(() => void this.loop());
+    });
+  }
+
+  /**
+   * SQLite: begins the next batch's transaction now, when the next job is a batch's and no read is
+   * waiting for the connection, so BEGIN's trip to SQLite's thread runs during the turn in which
+   * the rest of the batch's callers submit (their input parsed, their operations queued) instead
+   * of after it. Reads that were already waiting still go first; one arriving during that turn
+   * waits for the batch, as it would a moment later. The loop's next iteration always takes it.
+   */
+  private beginAhead(): BegunAhead | null {
+    if (this.dialect === 'pg' || this.queue[0]?.kind !== 'batch') return null;
+    const pool = (this.db.client as { pool?: { numPendingAcquires(): number } }).pool;
+    if (!pool || pool.numPendingAcquires() > 0) return null;
+    return beginSqliteTransaction(this.db, SQLITE_BATCH);
   }
 
   private async loop(): Promise<void> {
@@ -265,12 +284,22 @@ export class WriteQueue<Op, R> {
         let n = 0;
         while (n < this.queue.length && n < this.maxBatch && (this.queue[n] as Job<Op, R>).kind === 'batch') n++;
         const jobs = this.queue.splice(0, n) as Array<Extract<Job<Op, R>, { kind: 'batch' }>>;
-        await this.runBatch(jobs);
+        const ahead = this.ahead;
+        this.ahead = null;
+        await this.runBatch(jobs, ahead);
         // The next batch on a later turn: the reads that arrived while this one's answers were
         // sent are answered first, rather than waiting for the next batch to be planned and sent.
-        if (this.queue.length > 0) await nextTurn();
+        if (this.queue.length > 0) {
+          this.ahead = this.beginAhead();
+          await nextTurn();
+        }
       }
     } finally {
+      // Never left behind (the loop takes it on its next batch): should it be, its empty
+      // transaction ends and the connection goes back to the pool.
+      const ahead = this.ahead;
+      this.ahead = null;
+      if (ahead) void inSqliteTransaction(this.db, SQLITE_BATCH, async () => undefined, ahead).catch(() => undefined);
       this.running = false;
       const waiters = this.idle.splice(0);
       for (const w of waiters) w();
@@ -278,13 +307,18 @@ export class WriteQueue<Op, R> {
     }
   }
 
-  private async transaction<T>(actor: Actor, work: (ctx: WriteContext) => Promise<T>, kind: 'batch' | 'exclusive'): Promise<{ value: T; changes: Change[]; before: number | null }> {
+  private async transaction<T>(
+    actor: Actor,
+    work: (ctx: WriteContext) => Promise<T>,
+    kind: 'batch' | 'exclusive',
+    ahead: BegunAhead | null = null,
+  ): Promise<{ value: T; changes: Change[]; before: number | null }> {
     const changes: Change[] = [];
     const committed: Array<() => void> = [];
     const position = { before: null as number | null };
     let value: T;
     try {
-      value = await this.inTransaction(actor, work, changes, committed, position, kind);
+      value = await this.inTransaction(actor, work, changes, committed, position, kind, ahead);
     } catch (error) {
       for (const hook of this.rollbackHooks) hook();
       if (this.options.diskFull && !(error instanceof AppError) && isDiskFull(error)) throw this.options.diskFull(error);
@@ -313,6 +347,7 @@ export class WriteQueue<Op, R> {
     committed: Array<() => void>,
     position: { before: number | null },
     kind: 'batch' | 'exclusive',
+    ahead: BegunAhead | null,
   ): Promise<T> {
     // SQLite transactions begin IMMEDIATE (db/sqlite-client.ts); PostgreSQL's take the writer
     // lock in BEGIN's own round trip (inPgTransaction).
@@ -381,7 +416,7 @@ export class WriteQueue<Op, R> {
     const raw = (trx: Knex.Transaction) => async <R,>(sql: string, bindings: readonly unknown[]) => (await trx.raw(sql, bindings as Knex.RawBinding[])) as R[];
     // A group-commit batch on SQLite drives the connection itself (db/sqlite-transaction.ts), and
     // may commit in its last write call; an exclusive job keeps knex's transaction.
-    if (this.dialect !== 'pg' && kind === 'batch') return inSqliteTransaction(this.db, SQLITE_BATCH, (trx, commitWith) => run(trx, raw(trx), commitWith));
+    if (this.dialect !== 'pg' && kind === 'batch') return inSqliteTransaction(this.db, SQLITE_BATCH, (trx, commitWith) => run(trx, raw(trx), commitWith), ahead);
     if (this.dialect !== 'pg') return this.db.transaction((trx) => run(trx, raw(trx), null));
     return inPgTransaction(this.db, LOCK_SQL, (tx) => run(tx.knex, (sql, bindings, name) => tx.query(sql, bindings, name), null));
   }
@@ -399,16 +434,17 @@ export class WriteQueue<Op, R> {
     }
   }
 
-  private async runBatch(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>): Promise<void> {
+  /** `ahead`: the batch's transaction, begun already (beginAhead). */
+  private async runBatch(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>, ahead: BegunAhead | null = null): Promise<void> {
     this.bus.localCommitStarted();
     try {
-      await this.runBatchTransaction(jobs);
+      await this.runBatchTransaction(jobs, ahead);
     } finally {
       this.bus.localCommitFinished();
     }
   }
 
-  private async runBatchTransaction(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>): Promise<void> {
+  private async runBatchTransaction(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>, ahead: BegunAhead | null): Promise<void> {
     let outcomes: Outcome<R>[];
     let changes: Change[];
     let before: number | null;
@@ -419,7 +455,7 @@ export class WriteQueue<Op, R> {
           jobs.map((j) => j.op),
           jobs.map((j) => j.actor),
         ),
-      'batch'));
+      'batch', ahead));
     } catch (error) {
       // An unexpected database error rolled back the whole batch. Retry each operation alone so
       // one bad operation cannot fail the others that shared its transaction; a full disk fails

@@ -92,6 +92,28 @@ describe('a group-commit batch on SQLite', () => {
     expect(((await db('changes').select('sku').orderBy('seq')) as Array<{ sku: string }>).map((r) => r.sku)).toEqual(['a', 'b']);
   });
 
+  it('begins a batch while its operations are still arriving, before the turn in which it is planned', async () => {
+    const planned: number[] = [];
+    let begins = 0;
+    const { db, queue } = await open(async (ctx, ops) => {
+      planned.push(ops.length);
+      return ops.map((op) => ({ ok: true, value: op.name }));
+    });
+    db.on('query', (q: { sql: string }) => {
+      if (/\bBEGIN IMMEDIATE\b/.test(q.sql)) begins++;
+    });
+    const first = queue.submit({ name: 'a' });
+    // Microtasks only: the batch is planned on a later turn of the event loop (setImmediate).
+    for (let i = 0; i < 20 && begins === 0; i++) await Promise.resolve();
+    expect(begins).toBe(1);
+    expect(planned).toEqual([]);
+    const second = queue.submit({ name: 'b' });
+    expect(await Promise.all([first, second])).toEqual(['a', 'b']);
+    // Both in the transaction begun for the first: one BEGIN, one batch.
+    expect(planned).toEqual([2]);
+    expect(begins).toBe(1);
+  });
+
   it('refuses a statement of a knex kept past its batch', async () => {
     let kept: Knex.Transaction | undefined;
     const { queue } = await open(async (ctx, ops) => {

@@ -48,6 +48,33 @@ export class FailedAfterCommit extends Error {
   }
 }
 
+/** A transaction begun before its work is known (beginSqliteTransaction): its connection once BEGIN succeeded. */
+export type BegunAhead = { connection: Promise<Connection> };
+
+/**
+ * Takes the connection and sends `sql.begin` now, for a transaction whose work inSqliteTransaction
+ * runs a moment later: the write queue begins the next batch while its callers' operations are
+ * still arriving (write-queue.ts), so BEGIN's trip to SQLite's thread overlaps their JavaScript.
+ * The caller must pass it to inSqliteTransaction, which commits or rolls it back and gives the
+ * connection back; a failed BEGIN has already given it back.
+ */
+export function beginSqliteTransaction(db: Knex, sql: SqliteTransactionSql): BegunAhead {
+  const client = db.client as unknown as PoolClient;
+  const connection = (async () => {
+    const conn = await client.acquireConnection();
+    try {
+      await exec(client, conn, sql.begin);
+    } catch (error) {
+      void client.releaseConnection(conn);
+      throw error;
+    }
+    return conn;
+  })();
+  // Awaited by inSqliteTransaction, which reports the failure; not an unhandled rejection meanwhile.
+  connection.catch(() => undefined);
+  return { connection };
+}
+
 /** The statements that open and close a transaction (several may share a call, `;`-separated). */
 export type SqliteTransactionSql = { begin: string; commit: string };
 
@@ -62,9 +89,11 @@ export async function inSqliteTransaction<T>(
   db: Knex,
   sql: SqliteTransactionSql,
   work: (trx: Knex.Transaction, commitWith: (statements: string) => Promise<void>) => Promise<T>,
+  ahead: BegunAhead | null = null,
 ): Promise<T> {
   const client = db.client as unknown as PoolClient;
-  const conn = await client.acquireConnection();
+  // Begun ahead (beginSqliteTransaction): its BEGIN's failure is this transaction's, and nothing of `work` runs.
+  const conn = ahead ? await ahead.connection : await client.acquireConnection();
   let state = bound.get(conn);
   if (!state) {
     const made: Bound = { knex: undefined as unknown as Knex.Transaction, open: false };
@@ -80,7 +109,7 @@ export async function inSqliteTransaction<T>(
     bound.set(conn, (state = made));
   }
   const slot = state;
-  let begun = false;
+  let begun = ahead !== null;
   let committed = false;
   // `statements` and COMMIT in one call (write-queue.ts CommitWith): exec stops at the first
   // statement that fails, so COMMIT runs only after every one of them succeeded.
@@ -91,7 +120,7 @@ export async function inSqliteTransaction<T>(
     committed = true;
   };
   try {
-    await exec(client, conn, sql.begin);
+    if (!begun) await exec(client, conn, sql.begin);
     begun = true;
     slot.open = true;
     const value = await work(slot.knex, commitWith);
