@@ -4,6 +4,7 @@ import type { Change } from '../../shared/schemas/changes';
 import { currentActor, SYSTEM_ACTOR, withActor, withoutActor, type Actor } from './actor';
 import { appendChanges, inlineAppendPg, inlineAppendSqlite, latestSeq, type ChangeBus, type InlineAppend, type NewChange } from './changes/change-log';
 import { inPgTransaction } from './db/pg-transaction';
+import { beginSqliteTransaction, FailedAfterCommit, inSqliteTransaction, type BegunAhead } from './db/sqlite-transaction';
 import { dialectOf, type Dialect } from './db/connection';
 import { isDiskFull } from './db/storage-errors';
 import { nowIso } from './util/db-helpers';
@@ -43,7 +44,7 @@ export type WriteContext = {
    * append, with the entries and their numbers, and must run it; once it has, the entries are the
    * transaction's as after `append`.
    */
-  appendWith(inline: InlineAppend, write: (append: InlineAppend) => Promise<void>): Promise<Change[]>;
+  appendWith(inline: InlineAppend, write: (append: InlineAppend, commit: CommitWith | null) => Promise<void>): Promise<Change[]>;
   /** The inline append of `entries` numbered from `nextSeq` (pure JavaScript, so it can be built ahead), for appendWith. */
   inlineAppend(entries: NewChange[], nextSeq: number): InlineAppend;
   /**
@@ -56,8 +57,20 @@ export type WriteContext = {
 /**
  * Runs inside the transaction right after change-log entries are appended, so an outbox writer
  * (webhook deliveries) commits its rows with the change or not at all. Hooks must not append.
+ * `idleFor`: whether the hook would run no statement at all for these entries (nobody subscribed):
+ * when every hook is, a group-commit batch on SQLite may commit in its last write call (CommitWith)
+ * and the hooks are not called. A hook without it is always called, inside the transaction.
  */
-export type AppendHook = (trx: Knex.Transaction, now: string, changes: Change[]) => Promise<void>;
+export type AppendHook = ((trx: Knex.Transaction, now: string, changes: Change[]) => Promise<void>) & { idleFor?: (changes: Change[]) => boolean };
+
+/**
+ * Runs the caller's last statements of a group-commit batch on SQLite (no rows back, as
+ * execInTransaction) and the transaction's COMMIT in the same call to SQLite's thread: one trip
+ * fewer per batch. SQLite's exec stops at the first statement that fails, so COMMIT runs only
+ * after all of them succeeded, and the transaction is rolled back otherwise. Once called, the
+ * transaction takes no further statement: the caller's work must be done.
+ */
+export type CommitWith = (statements: string) => Promise<void>;
 
 /**
  * Runs after a transaction committed and before its callers and the bus hear of it, and is awaited: what must
@@ -110,6 +123,19 @@ const LOCK_SQL = `SELECT pg_advisory_xact_lock(${WRITER_LOCK_KEY})`;
  */
 const ANSWERS_PER_TURN = 16;
 
+/**
+ * A group-commit batch on SQLite. Its statement journals (each multi-row statement's, kept so the
+ * statement alone can be undone) are held in memory: past 64 KiB SQLite moves one into a temporary
+ * file, which a batch of 16 movements passed every time (a file made, written, closed and deleted
+ * per transaction: 16 % of SQLite's thread on the stock bench, by perf). SQLite reads temp_store
+ * for a transaction's journals when it begins, so the setting goes back to the default right
+ * after BEGIN, for the reads and the exclusive jobs (an import, whose statements' journals can be
+ * large; their own BEGIN sets it too, db/sqlite-client.ts). Setting it inside a transaction is
+ * refused only while a TEMP table exists on the connection, which Stockfeed never makes (and the
+ * first PRAGMA, which changes the setting, drops TEMP objects).
+ */
+const SQLITE_BATCH = { begin: 'PRAGMA temp_store = MEMORY; BEGIN IMMEDIATE; PRAGMA temp_store = DEFAULT;', commit: 'COMMIT;' };
+
 /** Resolves on a later turn of the event loop, after the I/O that is ready (setImmediate). */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -134,6 +160,8 @@ export class WriteQueue<Op, R> {
   private readonly rollbackHooks: Array<() => void> = [];
   private readonly commitHooks: CommitHook[] = [];
   private readonly maxBatch: number;
+  /** SQLite: the next batch's transaction, begun while its operations arrive (beginAhead). */
+  private ahead: BegunAhead | null = null;
 
   constructor(
     private readonly db: Knex,
@@ -224,7 +252,24 @@ export class WriteQueue<Op, R> {
     this.running = true;
     // Let callers that are already on their way join the first batch. Outside the caller's scope:
     // the loop runs everyone's writes, and what it sets off (bus listeners) is nobody's call.
-    withoutActor(() => setImmediate(() => void this.loop()));
+    withoutActor(() => {
+      this.ahead = this.beginAhead();
+      setImmediate(() => void this.loop());
+    });
+  }
+
+  /**
+   * SQLite: begins the next batch's transaction now, when the next job is a batch's and no read is
+   * waiting for the connection, so BEGIN's trip to SQLite's thread runs during the turn in which
+   * the rest of the batch's callers submit (their input parsed, their operations queued) instead
+   * of after it. Reads that were already waiting still go first; one arriving during that turn
+   * waits for the batch, as it would a moment later. The loop's next iteration always takes it.
+   */
+  private beginAhead(): BegunAhead | null {
+    if (this.dialect === 'pg' || this.queue[0]?.kind !== 'batch') return null;
+    const pool = (this.db.client as { pool?: { numPendingAcquires(): number } }).pool;
+    if (!pool || pool.numPendingAcquires() > 0) return null;
+    return beginSqliteTransaction(this.db, SQLITE_BATCH);
   }
 
   private async loop(): Promise<void> {
@@ -244,12 +289,22 @@ export class WriteQueue<Op, R> {
         let n = 0;
         while (n < this.queue.length && n < this.maxBatch && (this.queue[n] as Job<Op, R>).kind === 'batch') n++;
         const jobs = this.queue.splice(0, n) as Array<Extract<Job<Op, R>, { kind: 'batch' }>>;
-        await this.runBatch(jobs);
+        const ahead = this.ahead;
+        this.ahead = null;
+        await this.runBatch(jobs, ahead);
         // The next batch on a later turn: the reads that arrived while this one's answers were
         // sent are answered first, rather than waiting for the next batch to be planned and sent.
-        if (this.queue.length > 0) await nextTurn();
+        if (this.queue.length > 0) {
+          this.ahead = this.beginAhead();
+          await nextTurn();
+        }
       }
     } finally {
+      // Never left behind (the loop takes it on its next batch): should it be, its empty
+      // transaction ends and the connection goes back to the pool.
+      const ahead = this.ahead;
+      this.ahead = null;
+      if (ahead) void inSqliteTransaction(this.db, SQLITE_BATCH, async () => undefined, ahead).catch(() => undefined);
       this.running = false;
       const waiters = this.idle.splice(0);
       for (const w of waiters) w();
@@ -257,13 +312,18 @@ export class WriteQueue<Op, R> {
     }
   }
 
-  private async transaction<T>(actor: Actor, work: (ctx: WriteContext) => Promise<T>): Promise<{ value: T; changes: Change[]; before: number | null }> {
+  private async transaction<T>(
+    actor: Actor,
+    work: (ctx: WriteContext) => Promise<T>,
+    kind: 'batch' | 'exclusive',
+    ahead: BegunAhead | null = null,
+  ): Promise<{ value: T; changes: Change[]; before: number | null }> {
     const changes: Change[] = [];
     const committed: Array<() => void> = [];
     const position = { before: null as number | null };
     let value: T;
     try {
-      value = await this.inTransaction(actor, work, changes, committed, position);
+      value = await this.inTransaction(actor, work, changes, committed, position, kind, ahead);
     } catch (error) {
       for (const hook of this.rollbackHooks) hook();
       if (this.options.diskFull && !(error instanceof AppError) && isDiskFull(error)) throw this.options.diskFull(error);
@@ -291,10 +351,12 @@ export class WriteQueue<Op, R> {
     changes: Change[],
     committed: Array<() => void>,
     position: { before: number | null },
+    kind: 'batch' | 'exclusive',
+    ahead: BegunAhead | null,
   ): Promise<T> {
     // SQLite transactions begin IMMEDIATE (db/sqlite-client.ts); PostgreSQL's take the writer
     // lock in BEGIN's own round trip (inPgTransaction).
-    const run = async (trx: Knex.Transaction, query: WriteContext['query']): Promise<T> => {
+    const run = async (trx: Knex.Transaction, query: WriteContext['query'], commitWith: CommitWith | null): Promise<T> => {
       const now = nowIso();
       /** PostgreSQL: the newest number a statement of this transaction announced (appendWith). */
       let announced = 0;
@@ -325,11 +387,23 @@ export class WriteQueue<Op, R> {
           const nextSeq = inline.changes[0]?.seq;
           if (last && nextSeq !== undefined && last.seq >= nextSeq) throw new Error(`the change log's next sequence number ${nextSeq} was read before entry ${last.seq} was appended`);
           if (this.dialect === 'sqlite') {
-            await write(inline);
-            return appended(inline.changes);
+            // The hooks run after the append (their rows name its entries), so the batch may commit
+            // in its write call only when none of them has anything to do.
+            const idle = commitWith && this.appendHooks.every((hook) => hook.idleFor?.(inline.changes) === true);
+            let folded = false;
+            const commit: CommitWith | null = idle
+              ? async (statements) => {
+                  folded = true;
+                  await commitWith(statements);
+                }
+              : null;
+            await write(inline, commit);
+            if (!folded) return appended(inline.changes);
+            changes.push(...inline.changes);
+            return inline.changes;
           }
           const newest = inline.changes[inline.changes.length - 1];
-          await write(inline);
+          await write(inline, null);
           // Read under the writer lock, as append's latestSeq: the newest number committed before these.
           if (position.before === null && nextSeq !== undefined) position.before = nextSeq - 1;
           if (newest) announced = newest.seq;
@@ -344,14 +418,18 @@ export class WriteQueue<Op, R> {
       if (this.dialect === 'pg' && last && last.seq > announced) await query('SELECT pg_notify(?, ?)', [CHANGES_CHANNEL, String(last.seq)]);
       return value;
     };
-    if (this.dialect !== 'pg') return this.db.transaction((trx) => run(trx, async <R,>(sql: string, bindings: readonly unknown[]) => (await trx.raw(sql, bindings as Knex.RawBinding[])) as R[]));
-    return inPgTransaction(this.db, LOCK_SQL, (tx) => run(tx.knex, (sql, bindings, name) => tx.query(sql, bindings, name)));
+    const raw = (trx: Knex.Transaction) => async <R,>(sql: string, bindings: readonly unknown[]) => (await trx.raw(sql, bindings as Knex.RawBinding[])) as R[];
+    // A group-commit batch on SQLite drives the connection itself (db/sqlite-transaction.ts), and
+    // may commit in its last write call; an exclusive job keeps knex's transaction.
+    if (this.dialect !== 'pg' && kind === 'batch') return inSqliteTransaction(this.db, SQLITE_BATCH, (trx, commitWith) => run(trx, raw(trx), commitWith), ahead);
+    if (this.dialect !== 'pg') return this.db.transaction((trx) => run(trx, raw(trx), null));
+    return inPgTransaction(this.db, LOCK_SQL, (tx) => run(tx.knex, (sql, bindings, name) => tx.query(sql, bindings, name), null));
   }
 
   private async runExclusive(job: Extract<Job<Op, R>, { kind: 'exclusive' }>): Promise<void> {
     this.bus.localCommitStarted();
     try {
-      const { value, changes, before } = await this.transaction(job.actor, job.run);
+      const { value, changes, before } = await this.transaction(job.actor, job.run, 'exclusive');
       await this.announce(changes, before);
       job.resolve(value);
     } catch (error) {
@@ -361,16 +439,17 @@ export class WriteQueue<Op, R> {
     }
   }
 
-  private async runBatch(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>): Promise<void> {
+  /** `ahead`: the batch's transaction, begun already (beginAhead). */
+  private async runBatch(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>, ahead: BegunAhead | null = null): Promise<void> {
     this.bus.localCommitStarted();
     try {
-      await this.runBatchTransaction(jobs);
+      await this.runBatchTransaction(jobs, ahead);
     } finally {
       this.bus.localCommitFinished();
     }
   }
 
-  private async runBatchTransaction(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>): Promise<void> {
+  private async runBatchTransaction(jobs: Array<Extract<Job<Op, R>, { kind: 'batch' }>>, ahead: BegunAhead | null): Promise<void> {
     let outcomes: Outcome<R>[];
     let changes: Change[];
     let before: number | null;
@@ -381,12 +460,12 @@ export class WriteQueue<Op, R> {
           jobs.map((j) => j.op),
           jobs.map((j) => j.actor),
         ),
-      ));
+      'batch', ahead));
     } catch (error) {
       // An unexpected database error rolled back the whole batch. Retry each operation alone so
       // one bad operation cannot fail the others that shared its transaction; a full disk fails
-      // them all alike.
-      if (jobs.length === 1 || isDiskFull(error)) {
+      // them all alike, and a batch that committed before failing is not written again.
+      if (jobs.length === 1 || isDiskFull(error) || error instanceof FailedAfterCommit) {
         for (const job of jobs) job.reject(error);
         return;
       }

@@ -24,7 +24,7 @@ describe('group commit', () => {
     await core.call('products.create', productInput('GC-1'));
     let begins = 0;
     core.db.on('query', (q: { sql: string }) => {
-      if (/^BEGIN/i.test(q.sql)) begins++;
+      if (/\bBEGIN\b/i.test(q.sql)) begins++;
     });
     const results = await Promise.all(Array.from({ length: 64 }, () => core!.call('stock.receive', { sku: 'GC-1', quantity: 1 })));
     expect(results).toHaveLength(64);

@@ -64,6 +64,27 @@ describe('SQL literals for exec hold the same values as the JSON rows', () => {
   it('keeps many rows as one JSON text', () => {
     const many = Array.from({ length: VALUES_MAX_ROWS + 1 }, (_, i): Row => ({ a: i, b: null }));
     expect(sqliteRowsSource(many, ['a', 'b'])).toMatch(/^SELECT .* FROM jsonb_each\('/);
-    expect(sqliteRowsSource(many.slice(1), ['a', 'b'])).toMatch(/^VALUES \(1, NULL\), /);
+    // Few: a VALUES list, with a column the same in every row (b) written once.
+    expect(sqliteRowsSource(many.slice(1), ['a', 'b'])).toMatch(/^SELECT v\.column1 AS column1, NULL AS column2 FROM \(VALUES \(1\), \(2\), /);
+    expect(sqliteRowsSource([{ a: 1, b: 2 }, { a: 3, b: 4 }], ['a', 'b'])).toBe('VALUES (1, 2), (3, 4)');
+  });
+
+  it('stores the same rows with the columns one value in every row written once', async () => {
+    await exec('CREATE TABLE by_select (n INTEGER PRIMARY KEY, a, b, c); CREATE TABLE by_list (n INTEGER PRIMARY KEY, a, b, c)');
+    type Three = { a: JsonCell; b: JsonCell; c: JsonCell };
+    // Every awkward value once as the column all rows share, and once as a column that varies.
+    const sets: Three[][] = [...TEXTS, ...NUMBERS, null].map((same, i) => [
+      { a: same, b: i, c: TEXTS[i % TEXTS.length] as string },
+      { a: same, b: -i, c: null },
+    ]);
+    sets.push([{ a: 'x', b: 1, c: null }, { a: 'x', b: 1, c: null }]);
+    for (const rows of sets) {
+      await exec(`INSERT INTO by_select (a, b, c) ${sqliteRowsSource(rows, ['a', 'b', 'c'])}`);
+      await exec(`INSERT INTO by_list (a, b, c) ${sqliteValues(rows, ['a', 'b', 'c'])}`);
+    }
+    const read = (table: string) => all<Record<string, unknown>>(`SELECT n, a, typeof(a) AS ta, hex(a) AS ha, b, typeof(b) AS tb, c, hex(c) AS hc FROM ${table} ORDER BY n`);
+    const [bySelect, byList] = [await read('by_select'), await read('by_list')];
+    expect(bySelect).toHaveLength(sets.length * 2);
+    expect(bySelect).toEqual(byList);
   });
 });

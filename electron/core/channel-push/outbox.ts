@@ -95,7 +95,12 @@ export class PushOutbox {
     /** The channels whose push is on and configured, read from the settings cache. */
     private readonly pushing: () => PushChannel[],
   ) {
-    queue.addAppendHook((trx, now, changes) => this.onAppend(trx, now, changes));
+    queue.addAppendHook(
+      Object.assign((trx: Knex.Transaction, now: string, changes: Change[]) => this.onAppend(trx, now, changes), {
+        // No statement at all while no channel is pushing.
+        idleFor: () => this.pushing().length === 0,
+      }),
+    );
     // After the commit: the channels that got pushes are woken (a rolled-back batch wakes them for nothing).
     bus.subscribe(() => {
       if (this.queued.size === 0) return;

@@ -1,4 +1,4 @@
-// Types for the knex internals that sqlite-client.ts extends and pg-transaction.ts uses (knex ships no types for them).
+// Types for the knex internals that sqlite-client.ts extends and bound-knex.ts uses (knex ships no types for them).
 declare module 'knex/lib/dialects/sqlite3/index.js' {
   export default class ClientSqlite3 {
     constructor(config: unknown);

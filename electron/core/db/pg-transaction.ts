@@ -7,8 +7,8 @@
  * PostgreSQL, most of it there. Here a statement is one call of node-postgres' query().
  *
  * What needs knex inside such a transaction (a query builder: an outbox hook, an exclusive job)
- * gets `knex`: a knex bound to the same connection, made once per connection of the pool and
- * reused, so it costs nothing per transaction until it is used.
+ * gets `knex`: a knex bound to the same connection (bound-knex.ts), made once per connection of
+ * the pool and reused, so it costs nothing per transaction until it is used.
  *
  * What the pool gets back is a connection in no transaction: a failed statement, a lock_timeout
  * in BEGIN's round trip or a failed COMMIT is answered with ROLLBACK, and a connection whose state
@@ -16,7 +16,7 @@
  * pool destroys it instead of handing it out again.
  */
 import type { Knex } from 'knex';
-import makeKnex from 'knex/lib/knex-builder/make-knex.js';
+import { bindKnex } from './bound-knex';
 
 /** The parts of node-postgres' Client used here (pg ships no types of its own). */
 export type PgConnection = {
@@ -215,53 +215,9 @@ function boundTo(db: Knex, conn: PgConnection): Bound {
   let found = bound.get(conn);
   if (!found) {
     const slot = new Slot();
-    found = { knex: bindKnex(db, conn, slot), slot };
+    found = { knex: bindKnex(db, conn, (sql) => slot.enter(sql), () => slot.open), slot };
     bound.set(conn, found);
   }
   return found;
 }
 
-type KnexClient = Knex.Client & {
-  constructor: { prototype: object };
-  query(conn: unknown, obj: unknown): Promise<unknown>;
-  stream(conn: unknown, obj: unknown, stream: unknown, options: unknown): Promise<unknown>;
-};
-
-/**
- * A knex on `conn` alone, as knex makes one for a transaction (knex/lib/execution/transaction.js
- * makeTxClient, makeTransactor): its client always hands out `conn` and never releases it, passes
- * its events on to `db`'s client, and refuses statements while no transaction of this file holds
- * the connection (a reference kept past its transaction). Being `transacting`, a nested
- * transaction of it is a savepoint. Commit and rollback are the write queue's.
- */
-function bindKnex(db: Knex, conn: PgConnection, slot: Slot): Knex.Transaction {
-  const client = db.client as KnexClient;
-  const onConn = Object.create(client.constructor.prototype) as KnexClient & Record<string, unknown>;
-  for (const key of ['version', 'config', 'driver', 'connectionSettings', 'valueForUndefined', 'logger'] as const) onConn[key] = (client as unknown as Record<string, unknown>)[key];
-  onConn.transacting = true;
-  for (const event of ['start', 'query', 'query-error', 'query-response']) onConn.on(event, (...args: unknown[]) => client.emit(event, ...args));
-  const sqlOf = (obj: unknown) => (typeof obj === 'string' ? obj : ((obj as { sql?: string } | null)?.sql ?? ''));
-  const query = onConn.query;
-  onConn.query = async (c: unknown, obj: unknown) => {
-    const wait = slot.enter(sqlOf(obj));
-    if (wait) await wait;
-    if (c !== conn) throw new Error('Invalid connection for transaction query.');
-    return query.call(onConn, c, obj);
-  };
-  const stream = onConn.stream;
-  onConn.stream = async (c: unknown, obj: unknown, s: unknown, options: unknown) => {
-    const wait = slot.enter(sqlOf(obj));
-    if (wait) await wait;
-    return stream.call(onConn, c, obj, s, options);
-  };
-  onConn.acquireConnection = () => Promise.resolve(conn);
-  onConn.releaseConnection = () => Promise.resolve();
-  const knex = makeKnex(onConn) as Record<string, unknown>;
-  knex.isTransaction = true;
-  knex.userParams = {};
-  const refuse = () => Promise.reject(new Error('The write queue commits or rolls back its own transactions'));
-  knex.commit = refuse;
-  knex.rollback = refuse;
-  knex.isCompleted = () => !slot.open;
-  return knex as unknown as Knex.Transaction;
-}

@@ -33,7 +33,10 @@ function execDirect(client: QueryEmitter, conn: unknown, sql: string): Promise<v
  */
 class ImmediateTransaction extends TransactionSqlite {
   override begin(conn: unknown): Promise<unknown> {
-    return execDirect(this.client as QueryEmitter, conn, 'BEGIN IMMEDIATE;');
+    // Statement journals in temporary files, as SQLite's default: the write queue's group-commit
+    // batches keep theirs in memory (write-queue.ts SQLITE_BATCH), an exclusive job (an import,
+    // whose statements' journals can be large) not.
+    return execDirect(this.client as QueryEmitter, conn, 'PRAGMA temp_store = DEFAULT; BEGIN IMMEDIATE;');
   }
 
   /**

@@ -21,7 +21,7 @@ import { addReorderPoints, ReorderTracker, reorderPointsColumn } from './reorder
 import { findKeys, replay, requestHash } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkValues, num } from '../util/db-helpers';
-import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
+import type { BatchHandler, CommitWith, Outcome, WriteContext } from '../write-queue';
 import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
 import { writeStockRows, type IdempotencyKeyRow, type ProductTotals, type StockRows } from './stock-writes';
 import { allInTransaction } from '../db/sqlite-client';
@@ -957,15 +957,15 @@ class Batch {
 
   /** `meanwhile`: JavaScript to run while the writes' statements are in the database's hands. */
   async write(steps: Step[], meanwhile?: () => Promise<void>, prepared: PreparedWrite = this.prepare(steps)): Promise<Array<Outcome<StockOutput>>> {
-    const send = async (rows: StockRows, append: InlineAppend | null): Promise<void> => {
-      const written = writeStockRows(this.ctx, rows, append);
+    const send = async (rows: StockRows, append: InlineAppend | null, commit: CommitWith | null = null): Promise<void> => {
+      const written = writeStockRows(this.ctx, rows, append, commit);
       await (meanwhile ? alongside(written, meanwhile) : written);
     };
     const { inline } = prepared;
     if (inline) {
       const rows = inline.rows as StockRows;
       inline.rows = null;
-      this.appended = await this.ctx.appendWith(inline.append, (append) => send(rows, append));
+      this.appended = await this.ctx.appendWith(inline.append, (append, commit) => send(rows, append, commit));
       return inline.outcomes;
     }
     this.appended = await this.ctx.append(prepared.entries);

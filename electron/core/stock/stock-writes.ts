@@ -6,8 +6,9 @@
  * Measured with 16 concurrent receives per batch on 2 cores shared with other work (load 10–13):
  * a statement costs a trip to node-sqlite3's thread, 0.1–0.2 ms of the main thread whatever its
  * size, and binding its values another ~1 µs each (0.2 ms for a 16-row movement insert). A batch
- * of the write queue now makes four trips: BEGIN, the read, this call (with the change-log append
- * in front of it, WriteContext.appendWith), COMMIT.
+ * of the write queue now makes three trips: BEGIN, the read, and this call, with the change-log
+ * append in front of it (WriteContext.appendWith) and, when nothing follows it in the transaction,
+ * the COMMIT behind it (write-queue.ts CommitWith).
  *
  * On PostgreSQL the three, the change-log append, the reservations and the idempotency keys are one statement: data-modifying WITH
  * clauses over JSON parameters (json_populate_recordset: each field typed as its column), whose
@@ -25,7 +26,7 @@ import { pgJson, sqliteRowsSource, sqliteRowsTable } from '../db/json-rows';
 import { execInTransaction } from '../db/sqlite-client';
 import { bulkInsert } from '../db/bulk-insert';
 import { chunkRows } from '../util/db-helpers';
-import type { WriteContext } from '../write-queue';
+import type { CommitWith, WriteContext } from '../write-queue';
 import type { LevelRow, MovementRow, ReservationRow } from './stock-ops';
 
 /** A product's stock summed over its locations, as products keeps it for lists and the dashboard. */
@@ -73,14 +74,17 @@ export const BULK_ROWS_PG = 1000;
  * the dashboard read a column instead of summing levels per query; `check` verifies them), and its
  * movements, after the levels (in the same transaction, so nothing sees one without the other).
  */
-export async function writeStockRows(ctx: WriteContext, rows: StockRows, append: InlineAppend | null = null): Promise<void> {
+export async function writeStockRows(ctx: WriteContext, rows: StockRows, append: InlineAppend | null = null, commit: CommitWith | null = null): Promise<void> {
   if (ctx.dialect === 'pg' && append?.finish) return writePgStatement(ctx, rows, append, append.finish);
   const { trx } = ctx;
   for (const chunk of chunkRows(rows.reservations ?? [])) {
     await trx('reservations').insert(chunk).onConflict('id').merge(['status', 'updated_at', 'settled_by']);
   }
-  await writeLevelsTotalsMovements(ctx, rows, append);
-  for (const chunk of chunkRows(rows.keys ?? [])) await trx('idempotency_keys').insert(chunk);
+  const keys = rows.keys ?? [];
+  // `commit` (a group-commit batch on SQLite): its COMMIT goes in the same call as the writes when
+  // they are the transaction's last statements.
+  await writeLevelsTotalsMovements(ctx, rows, append, keys.length === 0 ? commit : null);
+  for (const chunk of chunkRows(keys)) await trx('idempotency_keys').insert(chunk);
 }
 
 /**
@@ -96,10 +100,10 @@ const TOTALS_UPDATE_PG =
   'AND (p.total_on_hand IS DISTINCT FROM t.total_on_hand OR p.total_committed IS DISTINCT FROM t.total_committed OR p.total_incoming IS DISTINCT FROM t.total_incoming)';
 const TOTALS_PG = `${TOTALS_UPDATE_PG} RETURNING 1`;
 
-async function writeLevelsTotalsMovements(ctx: WriteContext, rows: StockRows, append: InlineAppend | null): Promise<void> {
+async function writeLevelsTotalsMovements(ctx: WriteContext, rows: StockRows, append: InlineAppend | null, commit: CommitWith | null): Promise<void> {
   if (ctx.dialect === 'sqlite') {
     if (append && append.bindings.length > 0) throw new Error('an SQLite inline append has no bindings');
-    return writeSqlite(ctx, rows, append?.sql ?? '');
+    return writeSqlite(ctx, rows, append?.sql ?? '', commit);
   }
   if (append) throw new Error('a PostgreSQL inline append goes in one statement with the stock rows');
   const { trx } = ctx;
@@ -158,7 +162,7 @@ async function writePgStatement(ctx: WriteContext, rows: StockRows, append: Inli
 }
 
 /** `appendSql`: the batch's change-log append (WriteContext.appendWith), first, as the movements reference its rows. */
-async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string): Promise<void> {
+async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string, commit: CommitWith | null): Promise<void> {
   const statements: string[] = appendSql ? [appendSql] : [];
   // Few rows (a group-commit batch) as VALUES literals, many (an import) as one JSON text: db/json-rows.ts.
   if (rows.levels.length > 0) {
@@ -176,5 +180,7 @@ async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string
     );
   }
   if (rows.movements.length > 0) statements.push(`INSERT INTO movements (${MOVEMENT_COLUMNS.join(', ')}) ${sqliteRowsSource(rows.movements, MOVEMENT_COLUMNS)}`);
-  if (statements.length > 0) await execInTransaction(ctx.trx, statements.join(';\n'));
+  if (statements.length === 0) return;
+  if (commit) await commit(statements.join(';\n'));
+  else await execInTransaction(ctx.trx, statements.join(';\n'));
 }

@@ -82,7 +82,12 @@ export class WebhookSubscriptions {
     /** The owner's `webhooks.allowPrivateNetwork`, read at every save. */
     private readonly allowPrivateNetwork: () => boolean,
   ) {
-    queue.addAppendHook((trx, now, changes) => this.enqueue(trx, now, changes));
+    queue.addAppendHook(
+      Object.assign((trx: Knex.Transaction, now: string, changes: Change[]) => this.enqueue(trx, now, changes), {
+        // No statement at all: the subscriptions need no reading and none is active.
+        idleFor: (changes: Change[]) => changes.length === 0 || (!this.stale && Date.now() - this.loadedAt <= REFRESH_MS && this.active.length === 0),
+      }),
+    );
     // The list is read inside write transactions, so it may hold a subscription that was rolled back.
     queue.addRollbackHook(() => {
       this.stale = true;
