@@ -80,6 +80,9 @@ export class ListFile {
   /** Length in bytes of the fragment `add` last added. */
   lastLen = 0;
 
+  /** What `complete` returned, whose modification time `sync` brings up to date. */
+  private finished: ListLayout | null = null;
+
   constructor(
     dir: string,
     readonly name: string,
@@ -130,11 +133,15 @@ export class ListFile {
     else this.writer.write(this.tail);
     const name = options.finalName ?? this.name;
     const written: WrittenLayout = this.writer.complete({ keepUnchanged: old?.layout.name === name });
-    return { layout: { ...layoutOf(written), name, head: this.head, tail: this.tail }, temp: written.temp };
+    this.finished = { ...layoutOf(written), name, head: this.head, tail: this.tail };
+    return { layout: this.finished, temp: written.temp };
   }
 
-  sync(): Promise<void> {
-    return this.writer.sync(true);
+  /** Makes the completed file durable; its layout then has the file's final modification time. */
+  async sync(): Promise<void> {
+    await this.writer.sync(true);
+    const mtimeMs = this.writer.mtimeMs;
+    if (this.finished && mtimeMs !== null) this.finished.mtimeMs = mtimeMs;
   }
 
   abort(): void {
