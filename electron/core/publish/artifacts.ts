@@ -7,8 +7,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { xmlText } from './escape';
-import { FileWriter, openOld, type FileLayout, type OldFile, type WrittenLayout } from './file-writer';
+import { FileWriter, openOld, slowLane, type FileLayout, type OldFile, type WrittenLayout } from './file-writer';
 import type { ProductRecord } from './product-record';
 import { manifestLine, TSV_COLUMNS } from './render';
 import type { StoredSettings } from './types';
@@ -80,9 +81,6 @@ export class ListFile {
   /** Length in bytes of the fragment `add` last added. */
   lastLen = 0;
 
-  /** What `complete` returned, whose modification time `sync` brings up to date. */
-  private finished: ListLayout | null = null;
-
   constructor(
     dir: string,
     readonly name: string,
@@ -133,15 +131,11 @@ export class ListFile {
     else this.writer.write(this.tail);
     const name = options.finalName ?? this.name;
     const written: WrittenLayout = this.writer.complete({ keepUnchanged: old?.layout.name === name });
-    this.finished = { ...layoutOf(written), name, head: this.head, tail: this.tail };
-    return { layout: this.finished, temp: written.temp };
+    return { layout: { ...layoutOf(written), name, head: this.head, tail: this.tail }, temp: written.temp };
   }
 
-  /** Makes the completed file durable; its layout then has the file's final modification time. */
-  async sync(): Promise<void> {
-    await this.writer.sync(true);
-    const mtimeMs = this.writer.mtimeMs;
-    if (this.finished && mtimeMs !== null) this.finished.mtimeMs = mtimeMs;
+  sync(): Promise<void> {
+    return this.writer.sync(true);
   }
 
   abort(): void {
@@ -160,7 +154,7 @@ export function openList(dir: string, layout: ListLayout | undefined): (OldFile 
 
 /** Closes old files in the background (closing a replaced file frees its blocks, which takes a while). */
 export function closeOld(files: Array<OldFile | null>): void {
-  for (const f of files) if (f) fs.close(f.fd, () => {});
+  for (const f of files) if (f) void slowLane.run(() => promisify(fs.close)(f.fd)).catch(() => undefined);
 }
 
 export function sitemapPartName(i: number): string {

@@ -9,13 +9,11 @@
  * of the old file resumes the SHA-256 from a checkpoint of the old file's hash (node's
  * Hash#copy), so a change near the end of a 70 MB feed re-hashes only the bytes after it.
  *
- * A file spliced from an old one (an incremental publish) leaves the copying to libuv's thread
- * pool where it can: the unchanged beginning before the checkpoint is read and written there
- * without the main thread, and each finished block is written there while the main thread reads
- * and hashes the next (at most MAX_IN_FLIGHT blocks at once). At 100,000 products a change's
- * ~150 MB of copying and writing was most of the main thread's time before the files were
- * synced, with the second core idle. Every write is positional, so their order does not matter;
- * `sync` waits for them all before the fsync (and reads the modification time only then).
+ * The copying stays on the calling thread. Handing it to libuv's thread pool (the unchanged
+ * beginning copied there, each block written there while this thread hashed the next) took
+ * ≈ 10 ms of CPU off a change at 100,000 products but made it slower under load (p50 296/328 →
+ * 401/414 ms, old and new alternated at load 4.5–6): the pool's threads compete for the same two
+ * cores and the last write then waited for them.
  */
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
@@ -55,9 +53,41 @@ const CHECKPOINT_EVERY = 1 << 20;
 const EARLY_SYNC_EVERY = 16 << 20;
 
 const freeBlocks: Buffer[] = [];
-/** Blocks being written by the thread pool, across all writers (bounds the memory they hold). */
-let blocksInFlight = 0;
-const MAX_IN_FLIGHT = 6;
+/**
+ * Runs slow calls that hold a thread of libuv's pool (4 threads) until the disk is done: an early
+ * fdatasync, the close that frees a replaced feed's blocks (~40 ms for 77 MB on a file system
+ * mounted with `discard`). At most `limit` at once, so the other calls of a publish (the small
+ * files' writes and fsyncs, the big files' final fsyncs) always find a thread: an early sync
+ * every 16 MB of each file, each waiting for the last, and the closes of the last publish's files
+ * held all four threads (strace: four fdatasyncs of the feed at once).
+ */
+class SlowLane {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+
+  /** Whether a call could start now (an early sync is skipped rather than queued). */
+  get free(): boolean {
+    return this.running < this.limit;
+  }
+
+  run<T>(call: () => Promise<T>): Promise<T> {
+    const go = async (): Promise<T> => {
+      this.running++;
+      try {
+        return await call();
+      } finally {
+        this.running--;
+        this.waiting.shift()?.();
+      }
+    };
+    if (this.running < this.limit) return go();
+    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(go);
+  }
+}
+
+/** The pool's threads that may wait on the disk at once (of its 4). */
+export const slowLane = new SlowLane(2);
 
 export type WrittenLayout = FileLayout & { unchanged: boolean; temp: string | null };
 
@@ -81,12 +111,6 @@ export class FileWriter {
   private readonly earlySyncs: Array<Promise<void>> = [];
   /** Whether an early sync is running (one at a time: each holds a thread of the pool until the disk is done). */
   private earlySyncing = false;
-  /** Writes (and the copy of the beginning) running in the thread pool; the first failure among them. */
-  private readonly background: Array<Promise<void>> = [];
-  private backgroundError: unknown = null;
-  /** The completed layout, whose modification time `sync` sets once the last write is done. */
-  private result: WrittenLayout | null = null;
-  private aborted = false;
   /** A pending copy: bytes [start, end) of `src`. */
   private run: { src: OldFile; start: number; end: number } | null = null;
 
@@ -117,7 +141,7 @@ export class FileWriter {
       return bytes;
     }
     this.flushBlock();
-    const n = (this.blockFor(bytes) as Buffer).write(text, 0);
+    const n = (this.block as Buffer).write(text, 0);
     this.fill = n;
     this.size += n;
     return n;
@@ -164,10 +188,6 @@ export class FileWriter {
         this.hashFrom = best.offset;
         for (const c of old.layout.checkpoints) if (c.offset <= best.offset) this.checkpoints.push(c);
         this.lastCheckpoint = best.offset;
-        // Bytes the hash does not need: copied by the thread pool while this thread goes on.
-        this.copyInBackground(old, best.offset);
-        position = best.offset;
-        this.written = best.offset;
       }
     }
     while (position < run.end) {
@@ -186,14 +206,8 @@ export class FileWriter {
 
   private flushBlock(): void {
     if (!this.block || this.fill === 0) return;
-    const block = this.block;
-    const fill = this.fill;
+    this.emit(this.block.subarray(0, this.fill));
     this.fill = 0;
-    // A spliced file's block goes to the thread pool to be written; the next one is another block.
-    if (this.old && blocksInFlight < MAX_IN_FLIGHT) {
-      this.block = null;
-      this.emit(block.subarray(0, fill), block);
-    } else this.emit(block.subarray(0, fill));
   }
 
   private open(): number {
@@ -204,33 +218,21 @@ export class FileWriter {
     return this.fd;
   }
 
-  /**
-   * Hashes and writes bytes that follow everything written so far: here, or by the thread pool
-   * when `owned` (the block they are in, freed once written).
-   */
-  private emit(bytes: Buffer, owned: Buffer | null = null): void {
+  /** Hashes and writes bytes that follow everything written so far. */
+  private emit(bytes: Buffer): void {
     const start = this.written;
     const end = start + bytes.length;
     if (end > this.hashFrom) this.hash.update(start >= this.hashFrom ? bytes : bytes.subarray(this.hashFrom - start));
     const fd = this.open();
-    if (owned) {
-      blocksInFlight++;
-      this.track(
-        writeAt(fd, bytes, start).finally(() => {
-          blocksInFlight--;
-          freeBlocks.push(owned);
-        }),
-      );
-    } else {
-      let done = 0;
-      while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done, start + done);
-    }
+    let done = 0;
+    while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
     this.written = end;
-    if (end - this.lastEarlySync >= EARLY_SYNC_EVERY && !this.earlySyncing) {
+    if (end - this.lastEarlySync >= EARLY_SYNC_EVERY && !this.earlySyncing && slowLane.free) {
       this.lastEarlySync = end;
       this.earlySyncing = true;
       this.earlySyncs.push(
-        fdatasync(fd)
+        slowLane
+          .run(() => fdatasync(fd))
           .catch(() => undefined)
           .finally(() => (this.earlySyncing = false)),
       );
@@ -258,9 +260,7 @@ export class FileWriter {
       this.flushRun();
       this.flushBlock();
       const stat = fs.fstatSync(this.open());
-      // With writes still running, the modification time is read again once they are done (`sync`).
-      this.result = { name: '', bytes: this.size, sha256: this.hash.digest('hex'), checkpoints: this.checkpoints, ino: stat.ino, mtimeMs: stat.mtimeMs, unchanged: false, temp: this.temp };
-      return this.result;
+      return { name: '', bytes: this.size, sha256: this.hash.digest('hex'), checkpoints: this.checkpoints, ino: stat.ino, mtimeMs: stat.mtimeMs, unchanged: false, temp: this.temp };
     } catch (error) {
       this.abort();
       throw error;
@@ -269,20 +269,11 @@ export class FileWriter {
     }
   }
 
-  /**
-   * Makes the completed temporary file durable (fsync, when `durable`) and closes it, after every
-   * write the thread pool still runs; the layout `complete` returned then has the file's final
-   * modification time.
-   */
+  /** Makes the completed temporary file durable (fsync, when `durable`) and closes it. */
   async sync(durable: boolean): Promise<void> {
     const fd = this.fd;
     if (fd === null) return;
     try {
-      if (this.background.length > 0) {
-        await Promise.all(this.background.splice(0));
-        if (this.backgroundError) throw this.backgroundError;
-        if (this.result) this.result.mtimeMs = fs.fstatSync(fd).mtimeMs;
-      }
       await Promise.all(this.earlySyncs.splice(0));
       if (durable) await fsync(fd);
     } catch (error) {
@@ -291,39 +282,6 @@ export class FileWriter {
     }
     this.fd = null;
     await close(fd);
-  }
-
-  /** The modification time of the synced file (the one `complete` returned, or read after the last write). */
-  get mtimeMs(): number | null {
-    return this.result?.mtimeMs ?? null;
-  }
-
-  /** Keeps a write running in the thread pool; its failure fails `sync`. */
-  private track(write: Promise<void>): void {
-    this.background.push(
-      write.catch((error: unknown) => {
-        this.backgroundError ??= error;
-      }),
-    );
-  }
-
-  /** Copies bytes [0, end) of `old` to the same place in this file, in the thread pool, a block at a time. */
-  private copyInBackground(old: OldFile, end: number): void {
-    const fd = this.open();
-    const block = freeBlocks.pop() ?? Buffer.allocUnsafeSlow(BLOCK);
-    const step = async (): Promise<void> => {
-      try {
-        for (let at = 0; at < end && !this.aborted; ) {
-          const { bytesRead } = await readAt(old.fd, block, Math.min(BLOCK, end - at), at);
-          if (bytesRead === 0) throw new Error(`${old.layout.name} is shorter than recorded (changed outside Stockfeed?)`);
-          await writeAt(fd, block.subarray(0, bytesRead), at);
-          at += bytesRead;
-        }
-      } finally {
-        freeBlocks.push(block);
-      }
-    };
-    this.track(step());
   }
 
   /** `complete` and `sync` in one. */
@@ -335,13 +293,11 @@ export class FileWriter {
 
   /** Removes the temporary file (after a failure, or when the result is not used). */
   abort(): void {
-    this.aborted = true;
-    if (this.fd !== null && (this.earlySyncs.length > 0 || this.background.length > 0)) {
-      // A background sync or write may still use the descriptor: close it when they are done
-      // (closed now, its number could be another file's by then).
+    if (this.fd !== null && this.earlySyncs.length > 0) {
+      // A background sync may still use the descriptor: close it when they are done.
       const fd = this.fd;
       this.fd = null;
-      void Promise.all([...this.earlySyncs.splice(0), ...this.background.splice(0)]).then(() => fs.close(fd, () => {}));
+      void Promise.all(this.earlySyncs.splice(0)).then(() => fs.close(fd, () => {}));
     }
     if (this.fd !== null) {
       try {
@@ -361,20 +317,6 @@ export class FileWriter {
     this.block = null;
     this.fill = 0;
   }
-}
-
-/** Writes all of `bytes` at `position` of `fd`, in the thread pool. */
-async function writeAt(fd: number, bytes: Buffer, position: number): Promise<void> {
-  let done = 0;
-  while (done < bytes.length) done += await writePart(fd, bytes, done, bytes.length - done, position + done);
-}
-
-function writePart(fd: number, bytes: Buffer, offset: number, length: number, position: number): Promise<number> {
-  return new Promise((resolve, reject) => fs.write(fd, bytes, offset, length, position, (error, n) => (error ? reject(error) : resolve(n))));
-}
-
-function readAt(fd: number, into: Buffer, length: number, position: number): Promise<{ bytesRead: number }> {
-  return new Promise((resolve, reject) => fs.read(fd, into, 0, length, position, (error, bytesRead) => (error ? reject(error) : resolve({ bytesRead }))));
 }
 
 /** Opens `layout`'s file for copying, or returns null when it is missing or was changed by someone else. */
