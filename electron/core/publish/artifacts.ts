@@ -7,9 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { xmlText } from './escape';
-import { FileWriter, openOld, slowLane, type FileLayout, type OldFile, type WrittenLayout } from './file-writer';
+import { FileWriter, openOld, type FileLayout, type OldFile, type WrittenLayout } from './file-writer';
 import type { ProductRecord } from './product-record';
 import { manifestLine, TSV_COLUMNS } from './render';
 import type { StoredSettings } from './types';
@@ -154,7 +153,7 @@ export function openList(dir: string, layout: ListLayout | undefined): (OldFile 
 
 /** Closes old files in the background (closing a replaced file frees its blocks, which takes a while). */
 export function closeOld(files: Array<OldFile | null>): void {
-  for (const f of files) if (f) void slowLane.run(() => promisify(fs.close)(f.fd)).catch(() => undefined);
+  for (const f of files) if (f) fs.close(f.fd, () => {});
 }
 
 export function sitemapPartName(i: number): string {

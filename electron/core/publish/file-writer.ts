@@ -9,11 +9,13 @@
  * of the old file resumes the SHA-256 from a checkpoint of the old file's hash (node's
  * Hash#copy), so a change near the end of a 70 MB feed re-hashes only the bytes after it.
  *
- * The copying stays on the calling thread. Handing it to libuv's thread pool (the unchanged
- * beginning copied there, each block written there while this thread hashed the next) took
- * ≈ 10 ms of CPU off a change at 100,000 products but made it slower under load (p50 296/328 →
- * 401/414 ms, old and new alternated at load 4.5–6): the pool's threads compete for the same two
- * cores and the last write then waited for them.
+ * The copying stays on the calling thread, and the early syncs and the closes of replaced files
+ * use libuv's pool as they come. Tried at 100,000 products and measured slower under load (old
+ * and new alternated at load 4.5–8): handing the copies and block writes to the pool (≈ 10 ms of
+ * CPU less per change, p50 296/328 → 401/414 ms: the pool's threads compete for the same two
+ * cores and the last write waited for them), and letting at most two early syncs or closes hold a
+ * pool thread at once (p50 287 → 361/481 ms: early syncs were skipped while the last publish's
+ * closes freed its files' blocks, so more was left for the final fsync).
  */
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
@@ -53,41 +55,6 @@ const CHECKPOINT_EVERY = 1 << 20;
 const EARLY_SYNC_EVERY = 16 << 20;
 
 const freeBlocks: Buffer[] = [];
-/**
- * Runs slow calls that hold a thread of libuv's pool (4 threads) until the disk is done: an early
- * fdatasync, the close that frees a replaced feed's blocks (~40 ms for 77 MB on a file system
- * mounted with `discard`). At most `limit` at once, so the other calls of a publish (the small
- * files' writes and fsyncs, the big files' final fsyncs) always find a thread: an early sync
- * every 16 MB of each file, each waiting for the last, and the closes of the last publish's files
- * held all four threads (strace: four fdatasyncs of the feed at once).
- */
-class SlowLane {
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
-  constructor(private readonly limit: number) {}
-
-  /** Whether a call could start now (an early sync is skipped rather than queued). */
-  get free(): boolean {
-    return this.running < this.limit;
-  }
-
-  run<T>(call: () => Promise<T>): Promise<T> {
-    const go = async (): Promise<T> => {
-      this.running++;
-      try {
-        return await call();
-      } finally {
-        this.running--;
-        this.waiting.shift()?.();
-      }
-    };
-    if (this.running < this.limit) return go();
-    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(go);
-  }
-}
-
-/** The pool's threads that may wait on the disk at once (of its 4). */
-export const slowLane = new SlowLane(2);
 
 export type WrittenLayout = FileLayout & { unchanged: boolean; temp: string | null };
 
@@ -109,8 +76,6 @@ export class FileWriter {
   private lastCheckpoint = 0;
   private lastEarlySync = 0;
   private readonly earlySyncs: Array<Promise<void>> = [];
-  /** Whether an early sync is running (one at a time: each holds a thread of the pool until the disk is done). */
-  private earlySyncing = false;
   /** A pending copy: bytes [start, end) of `src`. */
   private run: { src: OldFile; start: number; end: number } | null = null;
 
@@ -210,32 +175,21 @@ export class FileWriter {
     this.fill = 0;
   }
 
-  private open(): number {
-    if (this.fd === null) {
-      this.temp = tempName(this.target);
-      this.fd = fs.openSync(this.temp, 'w', 0o644);
-    }
-    return this.fd;
-  }
-
   /** Hashes and writes bytes that follow everything written so far. */
   private emit(bytes: Buffer): void {
     const start = this.written;
     const end = start + bytes.length;
     if (end > this.hashFrom) this.hash.update(start >= this.hashFrom ? bytes : bytes.subarray(this.hashFrom - start));
-    const fd = this.open();
+    if (this.fd === null) {
+      this.temp = tempName(this.target);
+      this.fd = fs.openSync(this.temp, 'w', 0o644);
+    }
     let done = 0;
-    while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+    while (done < bytes.length) done += fs.writeSync(this.fd, bytes, done, bytes.length - done);
     this.written = end;
-    if (end - this.lastEarlySync >= EARLY_SYNC_EVERY && !this.earlySyncing && slowLane.free) {
+    if (end - this.lastEarlySync >= EARLY_SYNC_EVERY) {
       this.lastEarlySync = end;
-      this.earlySyncing = true;
-      this.earlySyncs.push(
-        slowLane
-          .run(() => fdatasync(fd))
-          .catch(() => undefined)
-          .finally(() => (this.earlySyncing = false)),
-      );
+      this.earlySyncs.push(fdatasync(this.fd).catch(() => undefined));
     }
     if (end >= this.hashFrom && end - this.lastCheckpoint >= CHECKPOINT_EVERY) {
       this.checkpoints.push({ offset: end, hash: this.hash.copy() });
@@ -259,7 +213,11 @@ export class FileWriter {
     try {
       this.flushRun();
       this.flushBlock();
-      const stat = fs.fstatSync(this.open());
+      if (this.fd === null) {
+        this.temp = tempName(this.target);
+        this.fd = fs.openSync(this.temp, 'w', 0o644);
+      }
+      const stat = fs.fstatSync(this.fd);
       return { name: '', bytes: this.size, sha256: this.hash.digest('hex'), checkpoints: this.checkpoints, ino: stat.ino, mtimeMs: stat.mtimeMs, unchanged: false, temp: this.temp };
     } catch (error) {
       this.abort();
