@@ -130,6 +130,20 @@ function peakMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
+/**
+ * The process's I/O counters (Linux `/proc/self/io`): bytes handed to read/write calls, and bytes
+ * it caused to be sent to the disk. Zeros elsewhere.
+ */
+function ioCounters(): { wchar: number; writeBytes: number; rchar: number } {
+  try {
+    const text = fs.readFileSync('/proc/self/io', 'utf8');
+    const get = (k: string) => Number(new RegExp(`^${k}: (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    return { wchar: get('wchar'), writeBytes: get('write_bytes'), rchar: get('rchar') };
+  } catch {
+    return { wchar: 0, writeBytes: 0, rchar: 0 };
+  }
+}
+
 /** The OpenAI feed and the redirects files on or off (issue 19's files). */
 function withNewFiles(artifacts: Record<string, boolean>, on: boolean) {
   return { ...artifacts, openAiFeed: on, redirects: on };
@@ -340,13 +354,26 @@ async function phaseIncremental(dataDir: string, out: string, changes: number, c
     const flips: number[] = [];
     const quiet: number[] = [];
     const files: number[] = [];
+    // CPU (every thread of the process) and I/O per flip: load-independent, unlike the wall time.
+    let cpuMicros = 0;
+    let wchar = 0;
+    let rchar = 0;
+    let writeBytes = 0;
     for (let i = 0; i < changes; i++) {
       const n = (i * 7919) % total;
       const sku = `SKU-${String(n).padStart(6, '0')}`;
       const now = (await core.stock.get(sku)).onHand;
+      const cpu0 = process.cpuUsage();
+      const io0 = ioCounters();
       // Out of stock ↔ in stock: the product's feed item, JSON-LD and lastmod all change.
       await core.stock.count(parseInput(contract['stock.count'].input, { sku, quantity: now > 0 ? 0 : 4 }));
       await core.publisher.idle();
+      const cpu1 = process.cpuUsage(cpu0);
+      const io1 = ioCounters();
+      cpuMicros += cpu1.user + cpu1.system;
+      wchar += io1.wchar - io0.wchar;
+      rchar += io1.rchar - io0.rchar;
+      writeBytes += io1.writeBytes - io0.writeBytes;
       flips.push((core.publisher.lastRun?.filesDoneAt ?? Number.NaN) - committedAt);
       files.push(core.publisher.lastRun?.outcome.changedFiles.length ?? 0);
       if (now === 0 && quiet.length < 50) {
@@ -362,7 +389,19 @@ async function phaseIncremental(dataDir: string, out: string, changes: number, c
     return {
       seconds: startSeconds,
       peakMb: peakMb(),
-      extra: { p50: s.p50, p95: s.p95, max: s.max, quietP50: q.p50, quietP95: q.p95, filesPerChange: files.reduce((a, b) => a + b, 0) / files.length, startPeakMb: startPeak },
+      extra: {
+        p50: s.p50,
+        p95: s.p95,
+        max: s.max,
+        quietP50: q.p50,
+        quietP95: q.p95,
+        filesPerChange: files.reduce((a, b) => a + b, 0) / files.length,
+        startPeakMb: startPeak,
+        cpuMsPerChange: cpuMicros / 1000 / changes,
+        readMbPerChange: rchar / 1e6 / changes,
+        writtenMbPerChange: wchar / 1e6 / changes,
+        diskMbPerChange: writeBytes / 1e6 / changes,
+      },
     };
   } finally {
     await core.close();
@@ -569,6 +608,7 @@ async function latencyPhases(root: string, big: string, small: string, options: 
     const r = await inChild(['incremental', dataDir, path.join(root, dataDir === big ? 'out-inc-big' : 'out-inc-small'), String(options.changes)]);
     const x = r.extra ?? {};
     line(`one stock change, ${name}, every file on (OpenAI feed in parts)`, `commit → files replaced p50 ${ms(Number(x.p50))} ms, p95 ${ms(Number(x.p95))} ms, max ${ms(Number(x.max))} ms over ${options.changes} changes (${Number(x.filesPerChange).toFixed(1)} files each) — target p95 < ${target} ms: ${verdict(Number(x.p95) < target)} [load ${loadAverage()}]`);
+    line('  per change: CPU, bytes read / written by calls, bytes to disk', `${ms(Number(x.cpuMsPerChange))} ms CPU; ${Number(x.readMbPerChange).toFixed(1)} MB read, ${Number(x.writtenMbPerChange).toFixed(1)} MB written, ${Number(x.diskMbPerChange).toFixed(1)} MB to disk`);
     line('  a change only the OpenAI feed shows (4 → 5)', `p50 ${ms(Number(x.quietP50))} ms, p95 ${ms(Number(x.quietP95))} ms (its inventory_quantity spliced in)`);
     line('  publisher start (cache built)', `${s2(r.seconds)}, peak ${mb(Number(x.startPeakMb))}`);
     if (dataDir === big) {

@@ -90,10 +90,41 @@ describe.each(engines())('incremental publishing on %s', (engine) => {
     expectManifestMatches(dir, 'start');
 
     let incremental = 0;
+    /** Products created here that never had stock: the ones a delete may remove (the others are refused). */
+    const deletable = new Set<string>();
+    let deleted = 0;
     for (let step = 0; step < 80; step++) {
       const sku = pick(skus);
-      const kind = pick(['flip', 'flip', 'flip', 'edit', 'rename', 'slug', 'group', 'status', 'create', 'receive', 'ld-only', 'category'] as const);
+      const kind = pick(['flip', 'flip', 'flip', 'edit', 'rename', 'slug', 'group', 'status', 'create', 'receive', 'ld-only', 'category', 'delete', 'delete'] as const);
+      if (kind !== 'delete') deletable.delete(sku);
       switch (kind) {
+        case 'delete': {
+          // A product gone from the database leaves every file: the splice closes its gap.
+          const gone = [...deletable][0];
+          if (gone === undefined) {
+            // Nothing to delete yet: a product to delete later.
+            // Sorted after the others: a change before it in the same publish, then a gap after it.
+            const next = `Z-${step}`;
+            await c.call('products.create', goodProduct(next));
+            skus.push(next);
+            deletable.add(next);
+            break;
+          }
+          // With a change to another product in the same publish: while a publish for a third
+          // one runs, both commit, and the next publish takes them together (the unchanged tail the
+          // files copy whole then starts after both).
+          const [busy, other] = [pick(skus), pick(skus.filter((k) => k !== gone))] as [string, string];
+          deletable.delete(busy);
+          deletable.delete(other);
+          await c.call('stock.receive', { sku: busy, quantity: 1 });
+          const now = (await c.call('stock.get', { sku: other })).onHand;
+          await c.call('stock.count', { sku: other, quantity: now > 0 ? 0 : 3 });
+          await c.call('products.delete', { idOrSku: gone });
+          deletable.delete(gone);
+          skus.splice(skus.indexOf(gone), 1);
+          deleted++;
+          break;
+        }
         case 'flip': {
           const now = (await c.call('stock.get', { sku })).onHand;
           await c.call('stock.count', { sku, quantity: now > 0 ? 0 : 3 });
@@ -139,6 +170,13 @@ describe.each(engines())('incremental publishing on %s', (engine) => {
       expectManifestMatches(dir, `step ${step} (${kind} ${sku})`);
     }
     expect(incremental).toBeGreaterThan(50);
+    expect(deleted).toBeGreaterThan(0);
+    // A page renamed at the end, whatever the steps did: the redirects files follow it too.
+    await c.call('products.update', { idOrSku: skus[0] as string, status: 'active', slug: 'renamed-last' });
+    await c.publisher.idle();
+    await c.call('products.update', { idOrSku: skus[0] as string, slug: 'renamed-again' });
+    await c.publisher.idle();
+    expectManifestMatches(dir, 'after the last rename');
     for (const [xsd, file] of [['siteindex.xsd', 'sitemap.xml'], ['sitemap-with-images.xsd', 'sitemap-1.xml']] as const) {
       if (fs.existsSync(path.join(dir, 'sitemap-1.xml'))) expect(xmllint(xsd, path.join(dir, file)).code, file).toBe(0);
     }

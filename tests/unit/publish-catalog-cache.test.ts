@@ -103,6 +103,17 @@ function firstDifference(a: ProductRecord[], b: ProductRecord[], changed: Set<st
   return i;
 }
 
+/** Where the longest run of unchanged records at the end of both orders starts in `b` (the tail a publish copies whole). */
+function tailStart(a: ProductRecord[], b: ProductRecord[], changed: Set<string>): number {
+  let i = a.length;
+  let j = b.length;
+  while (i > 0 && j > 0 && (a[i - 1] as ProductRecord).id === (b[j - 1] as ProductRecord).id && !changed.has((b[j - 1] as ProductRecord).id)) {
+    i--;
+    j--;
+  }
+  return j;
+}
+
 function filled(count: number, rand: () => number): { cache: CatalogCache; model: ProductRecord[] } {
   const model = Array.from({ length: count }, (_, n) => record(n, rand)).sort(bySku);
   const cache = new CatalogCache();
@@ -159,8 +170,10 @@ describe('catalogue cache (columns)', () => {
         .filter((r) => !gone.has(r.id) && !byId.has(r.id))
         .concat(changed)
         .sort(bySku);
-      const { first } = cache.apply(changed, gone);
+      const { first, tail } = cache.apply(changed, gone);
       expect(first).toBe(firstDifference(model, expected, new Set(byId.keys())));
+      // The unchanged tail, copied a range per file: exactly the old order's last records.
+      expect(tail).toBe(Math.max(first, tailStart(model, expected, new Set(byId.keys()))));
       model = expected;
       expectSame(cache, model);
     }

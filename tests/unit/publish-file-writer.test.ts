@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ListFile, closeOld, openList } from '../../electron/core/publish/artifacts';
 import { FileWriter, openOld, type FileLayout, type OldFile } from '../../electron/core/publish/file-writer';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -70,6 +71,42 @@ describe('FileWriter', () => {
     expect(done.bytes).toBe(bytes.length);
     // The checkpoints before the change are the old file's; the later ones are new, and all are right.
     for (const c of done.checkpoints) expect(c.hash.copy().digest('hex')).toBe(sha(bytes.subarray(0, c.offset)));
+    // The beginning was copied and blocks were written by the thread pool: the layout still names
+    // the file as it is in place (size, inode, modification time), so the next change splices it.
+    const next = openOld(dir, { ...done, name: 'feed.xml' });
+    expect(next).not.toBeNull();
+    fs.closeSync((next as OldFile).fd);
+  });
+
+  it('gives a spliced list file the layout of the file in place, so the next change copies from it', async () => {
+    const first = new ListFile(dir, 'list.xml', '<list>\n', '</list>\n', null);
+    for (const l of LINES) first.add(l, null, 0, 0);
+    const a = first.complete();
+    await first.sync();
+    fs.renameSync(a.temp as string, path.join(dir, 'list.xml'));
+    let layout = a.layout;
+    let lines = LINES;
+    for (const [round, at] of [50_000, 2_000, 119_000].entries()) {
+      const old = openList(dir, layout);
+      expect(old, `round ${round}`).not.toBeNull();
+      const file = new ListFile(dir, 'list.xml', '<list>\n', '</list>\n', old);
+      const head = Buffer.byteLength('<list>\n');
+      let off = head;
+      lines = lines.map((l, i) => (i === at ? `<item>round ${round}</item>\n` : l));
+      for (const [i, l] of lines.entries()) {
+        const len = Buffer.byteLength(l);
+        file.add(i === at ? l : null, old, off, len);
+        off += i === at ? Buffer.byteLength(LINES[i] as string) : len;
+      }
+      const done = file.complete();
+      await file.sync();
+      closeOld([old]);
+      fs.renameSync(done.temp as string, path.join(dir, 'list.xml'));
+      const bytes = fs.readFileSync(path.join(dir, 'list.xml'));
+      expect(bytes.toString('utf8')).toBe(`<list>\n${lines.join('')}</list>\n`);
+      expect(done.layout.sha256).toBe(sha(bytes));
+      layout = done.layout;
+    }
   });
 
   it('does not write a file that is the old one unchanged, and leaves nothing behind when aborted', async () => {

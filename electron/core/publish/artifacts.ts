@@ -107,6 +107,16 @@ export class ListFile {
     return this.writer.offset;
   }
 
+  /**
+   * Copies the old file's fragments from byte `off` to the end of its list (an incremental
+   * publish's unchanged tail) in one range; returns how far they moved.
+   */
+  addRest(src: OldFile & { layout: ListLayout }, off: number): number {
+    const at = this.writer.offset;
+    this.writer.copy(src, off, src.layout.bytes - Buffer.byteLength(src.layout.tail) - off);
+    return at - off;
+  }
+
   /** Copies the old file's fragments up to byte `end` (right after the head, before anything is added). */
   addPrefix(src: OldFile, end: number): void {
     this.writer.copy(src, this.writer.offset, end - this.writer.offset);
@@ -342,6 +352,26 @@ export class ManifestLines {
     this.file.writer.copy(this.old as OldFile, this.regionStart, end - this.regionStart);
     this.lastCopyEnd = end;
     this.first = false;
+  }
+
+  /**
+   * Copies the old lines from `e`'s to the end of the list (`regionLen` bytes in the old manifest)
+   * in one range, as `add` copies one; returns how far they moved.
+   */
+  addRest(e: ProductRecord, regionLen: number): number {
+    const old = this.old as OldFile;
+    const start = this.regionStart + e.mfOff;
+    const sep = Buffer.byteLength(MANIFEST_SEP);
+    if (!this.first) {
+      if (e.mfOff >= sep && this.lastCopyEnd === start - sep) this.file.writer.copy(old, start - sep, sep);
+      else this.file.writer.write(MANIFEST_SEP);
+    }
+    const lineAt = this.file.size;
+    const end = this.regionStart + regionLen;
+    this.file.writer.copy(old, start, end - start);
+    this.lastCopyEnd = end;
+    this.first = false;
+    return lineAt - start;
   }
 
   /** Copies the old manifest's whole list of JSON-LD lines (`regionLen` bytes), unchanged. */

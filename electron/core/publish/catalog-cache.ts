@@ -169,15 +169,22 @@ export class CatalogCache {
   /**
    * Replaces some records (by id), adds new ones and removes `gone` ids: one merge pass, however
    * many change. Returns the index of the order's first difference from the old one (everything
-   * before it is as it was).
+   * before it is as it was) and where the unchanged tail starts (`tail`: the records from there on
+   * are the old order's last ones, unchanged and in the same order).
    */
-  apply(changed: ProductRecord[], gone: Set<string>): { first: number } {
+  apply(changed: ProductRecord[], gone: Set<string>): { first: number; tail: number } {
     // The usual change keeps every SKU: each record takes its predecessor's place (found by binary search).
     if (gone.size === 0 && changed.every((e) => this.has(e.id) && this.skuOf(this.slotOf.get(e.id) as number) === e.sku)) {
       const places = changed.map((e) => this.indexOf(e.sku));
       if (changed.every((e, i) => this.order[places[i] as number] === this.slotOf.get(e.id))) {
         for (const e of changed) this.store(e);
-        return { first: Math.min(this.count, ...places) };
+        let first = this.count;
+        let tail = 0;
+        for (const p of places) {
+          if (p < first) first = p;
+          if (p + 1 > tail) tail = p + 1;
+        }
+        return { first, tail: Math.max(first, tail) };
       }
     }
     const replaced = new Set<number>();
@@ -192,27 +199,82 @@ export class CatalogCache {
     let n = 0;
     let k = 0;
     let first = -1;
+    /** Where the records after the last difference start. */
+    let tail = 0;
     for (let i = 0; i < this.count; i++) {
       const slot = this.order[i] as number;
       if (replaced.has(slot)) {
         if (first < 0) first = n;
+        tail = n;
         continue;
       }
       const sku = this.skuOf(slot);
       while (k < incoming.length && (incoming[k] as ProductRecord).sku < sku) {
         if (first < 0) first = n;
         places.push(n++);
+        tail = n;
         k++;
       }
       next[n++] = slot;
     }
     if (first < 0) first = n;
-    for (; k < incoming.length; k++) places.push(n++);
+    for (; k < incoming.length; k++) {
+      places.push(n++);
+      tail = n;
+    }
     for (const id of gone) this.remove(id);
     incoming.forEach((e, j) => (next[places[j] as number] = this.store(e)));
     this.order = next;
     this.count = n;
-    return { first };
+    return { first, tail: Math.max(first, tail) };
+  }
+
+  /**
+   * What the records at places [from, size) hold, from the columns (no record made): how many
+   * are listed, in the feed, in the sitemap, with JSON-LD (and its bytes), and the first place in
+   * the feed and with JSON-LD (-1: none).
+   */
+  tailSummary(from: number): { listed: number; inFeed: number; inSitemap: number; withLd: number; ldBytes: number; firstFeed: number; firstLd: number } {
+    const out = { listed: 0, inFeed: 0, inSitemap: 0, withLd: 0, ldBytes: 0, firstFeed: -1, firstLd: -1 };
+    const discontinued = AVAILABILITY_CODE.get('discontinued');
+    for (let i = from; i < this.count; i++) {
+      const slot = this.order[i] as number;
+      const k = this.chunks[slot >>> CHUNK_BITS] as Chunk;
+      const at = slot & IN_CHUNK;
+      const flags = k.flags[at] as number;
+      if (k.availability[at] !== discontinued) out.listed++;
+      if (flags & IN_FEED) {
+        if (out.firstFeed < 0) out.firstFeed = i;
+        out.inFeed++;
+      }
+      if (flags & IN_SITEMAP) out.inSitemap++;
+      if (flags & HAS_JSON_LD) {
+        if (out.firstLd < 0) out.firstLd = i;
+        out.withLd++;
+        out.ldBytes += k.ints[at * I_WIDTH + I_LD_BYTES] as number;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Moves the places in the Merchant feed (XML, TSV) and the manifest of the records at [from,
+   * size) by one distance each: the unchanged tail of an incremental publish, copied in one range.
+   */
+  shiftPlaces(from: number, delta: { xml: number; tsv: number; mf: number }): void {
+    if (delta.xml === 0 && delta.tsv === 0 && delta.mf === 0) return;
+    for (let i = from; i < this.count; i++) {
+      const slot = this.order[i] as number;
+      const k = this.chunks[slot >>> CHUNK_BITS] as Chunk;
+      const at = slot & IN_CHUNK;
+      const flags = k.flags[at] as number;
+      const f = at * F_WIDTH;
+      if (flags & IN_FEED) {
+        k.floats[f + F_XML_OFF] = (k.floats[f + F_XML_OFF] as number) + delta.xml;
+        k.floats[f + F_TSV_OFF] = (k.floats[f + F_TSV_OFF] as number) + delta.tsv;
+      }
+      if (flags & HAS_JSON_LD) k.floats[f + F_MF_OFF] = (k.floats[f + F_MF_OFF] as number) + delta.mf;
+    }
   }
 
   private skuOf(slot: number): string {

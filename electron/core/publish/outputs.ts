@@ -33,6 +33,7 @@ import {
 } from './artifacts';
 import { fsyncDir, tempName } from './atomic-file';
 import type { OldFile } from './file-writer';
+import type { CatalogCache } from './catalog-cache';
 import type { CollectionsOutput } from './collection-stage';
 import type { ProductRecord } from './product-record';
 import type { FileInfo } from './publish-store';
@@ -227,6 +228,56 @@ export class OutputSet {
       }
     }
     if (lastLd && this.on.jsonLd && !this.manifest.copiedAll) this.manifest.addPrefix(lastLd);
+  }
+
+  /**
+   * Adds `cache`'s records at [from, size): unchanged, in the order the old files list them, and
+   * the last ones there (an incremental publish's tail after its last change). The Merchant feed
+   * and the manifest copy them in one range each and their places move by one distance in the
+   * cache's columns; the sitemap and the OpenAI parts, split by count, still take them one by one.
+   * At 100,000 products a record-by-record pass over the tail cost ≈ 30 ms of a change's ≈ 230 ms
+   * of CPU (perf).
+   */
+  addTail(cache: CatalogCache, from: number): void {
+    if (from >= cache.size) return;
+    const t = cache.tailSummary(from);
+    const c = this.counts;
+    c.products += cache.size - from;
+    c.listed += t.listed;
+    c.inFeed += t.inFeed;
+    c.inSitemap += t.inSitemap;
+    c.withLd += t.withLd;
+    c.ldBytes += t.ldBytes;
+    const delta = { xml: 0, tsv: 0, mf: 0 };
+    if (t.firstFeed >= 0 && (this.xml || this.tsv)) {
+      const e = cache.at(t.firstFeed);
+      if (this.xml) {
+        if (e.xmlOff < 0 || !this.oldXml) throw new StaleFilesError(`${e.sku} has no place in ${FILE_NAMES.merchantXml}`);
+        delta.xml = this.xml.addRest(this.oldXml as OldFile & { layout: ListLayout }, e.xmlOff);
+      }
+      if (this.tsv) {
+        if (e.tsvOff < 0 || !this.oldTsv) throw new StaleFilesError(`${e.sku} has no place in ${FILE_NAMES.merchantTsv}`);
+        delta.tsv = this.tsv.addRest(this.oldTsv as OldFile & { layout: ListLayout }, e.tsvOff);
+      }
+    }
+    if (t.firstLd >= 0 && this.on.jsonLd && !this.manifest.copiedAll) {
+      const e = cache.at(t.firstLd);
+      if (e.mfOff < 0 || !this.oldManifest || !this.old.manifest) throw new StaleFilesError(`${e.sku} has no line in ${FILE_NAMES.manifest}`);
+      delta.mf = this.manifest.addRest(e, this.old.manifest.regionLen);
+    }
+    cache.shiftPlaces(from, delta);
+    if (!this.sitemap && !this.ai) return;
+    for (let i = from; i < cache.size; i++) {
+      const e = cache.at(i);
+      if (this.ai && e.inFeed) {
+        if (e.aiOff < 0 || e.aiPart < 0) throw new StaleFilesError(`${e.sku} has no place in the OpenAI feed`);
+        this.ai.add(e, null);
+      }
+      if (this.sitemap && e.inSitemap) {
+        if (e.smPart < 0) throw new StaleFilesError(`${e.sku} has no place in the sitemap`);
+        this.sitemap.add(e, null);
+      }
+    }
   }
 
   /**
@@ -485,17 +536,30 @@ function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Writes a small file's temporary copy (renamed with the others) and returns its size and hash. */
+/**
+ * Writes a small file's temporary copy (made durable and renamed with the others) and returns its
+ * size and hash. Its fsync waits with the big files' (it ran on the main thread here, before the
+ * manifest was written, and took up to 60 ms while the disk wrote a change's 150 MB).
+ */
 function writeTemp(target: string, text: string, renames: Array<{ temp: string; name: string; sync: () => Promise<void> }>, temps: string[]): { bytes: number; sha256: string } {
   const temp = tempName(target);
   temps.push(temp);
   const fd = fs.openSync(temp, 'w', 0o644);
   try {
     fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
-  renames.push({ temp, name: path.basename(target), sync: async () => {} });
+  renames.push({ temp, name: path.basename(target), sync: () => syncFile(temp) });
   return { bytes: Buffer.byteLength(text), sha256: hashText(text) };
+}
+
+/** fsync of a closed file, off the main thread ('r+': Windows flushes only a handle open for writing). */
+async function syncFile(file: string): Promise<void> {
+  const handle = await fs.promises.open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }

@@ -83,7 +83,7 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
       if (changed.length === 0 && gone.size === 0 && !collectionsChanged) return null;
       // The sitemap index names the collections sitemap with its newest lastmod.
       if (collections.indexChanged) touched.sitemap = true;
-      const { first } = cache.apply(changed, gone);
+      const { first, tail } = cache.apply(changed, gone);
       let out: OutputSet;
       try {
         out = new OutputSet(dir, settings, state.layouts, { copy: true, touched, limits: deps.sitemapLimits, openAiPartItems: deps.openAiPartItems });
@@ -97,7 +97,9 @@ export function splicedWrite(deps: RunDeps, state: RunState, settings: StoredSet
         for (const [id, fragments] of fragmentsOf) fresh.set(cache.slotOfId(id) as number, fragments);
         // Live views of the cache's places: the writers set each record's new places in it.
         out.addUnchanged(cache, first);
-        for (let i = first; i < cache.size; i++) out.add(cache.at(i), fresh.get(cache.slotAt(i)) ?? null);
+        for (let i = first; i < tail; i++) out.add(cache.at(i), fresh.get(cache.slotAt(i)) ?? null);
+        // After the last change, everything is as it was: copied a range per file.
+        out.addTail(cache, tail);
         return await out.finish({ seq, full: false, force: false }, recordedFiles(state), collections, redirects, placeCollections);
       } catch (error) {
         out.abort();
