@@ -9,6 +9,6 @@
  * a second and scavenged ≈ 10 times a second, each collection a pause of the main thread while
  * reads were due. A scavenge costs what survives it (the requests in flight), not the space
  * swept, so twice the space is half the scavenges for about the same pause each; it costs at most
- * 32 MB more memory (measured in the serve bench: see the README's `serve` section).
+ * 32 MB more memory (measured in the serve bench: see docs/benchmarks.md, `serve`).
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
