@@ -14,9 +14,10 @@ import { Session } from 'node:inspector/promises';
 import sqlite3 from 'sqlite3';
 import { openCore, type Core } from '../electron/core/core';
 import { WalCheckpointer } from '../electron/core/db/wal-checkpointer';
-import { contract, type Input } from '../shared/contract';
+import { contract } from '../shared/contract';
 import { parseInput } from '../shared/validation';
 import { closedLoop, loadAverage } from './measure';
+import { seedProducts } from './stock';
 
 /** Nanoseconds each thread of this process has run, by thread id, with its name. */
 function threadTimes(): Map<number, { name: string; ns: number; user: number; system: number }> {
@@ -72,17 +73,6 @@ function countTrips(): void {
   }
 }
 
-async function seed(core: Core, count: number): Promise<string[]> {
-  const skus = Array.from({ length: count }, (_, i) => `BENCH-${String(i).padStart(6, '0')}`);
-  await core.queue.exclusive(async (ctx) => {
-    for (const sku of skus) {
-      const input: Input<'products.create'> = { sku, title: `Bench product ${sku}`, price: '9.99' };
-      await core.products.insert(ctx, parseInput(contract['products.create'].input, input));
-    }
-  });
-  return skus;
-}
-
 async function load(core: Core, skus: string[], ms: number, offset: number) {
   const receive = core.handlers['stock.receive'];
   const schema = contract['stock.receive'].input;
@@ -107,7 +97,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stock-probe-'));
   const core = await openCore({ dataDir: dir, expirySweepMs: 0 });
   try {
-    const skus = await seed(core, 1000);
+    const skus = await seedProducts(core, 1000);
     // Warm-up: every product gets its stock row, the statements are prepared, the code compiled.
     await load(core, skus, 1500, 0);
 

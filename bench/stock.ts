@@ -33,7 +33,7 @@ export type ServiceResult = LoadResult & {
   commitsAtLeast: number;
 };
 
-async function seedProducts(core: Core, count: number): Promise<string[]> {
+export async function seedProducts(core: Core, count: number): Promise<string[]> {
   const skus = Array.from({ length: count }, (_, i) => `BENCH-${String(i).padStart(6, '0')}`);
   // One transaction for the catalogue: the bench measures stock writes, not product creation.
   await core.queue.exclusive(async (ctx) => {

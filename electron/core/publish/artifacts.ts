@@ -332,18 +332,24 @@ export class ManifestLines {
     } else {
       const old = this.old as OldFile;
       const start = this.regionStart + e.mfOff;
-      // Copied with the separator before it when the old file had one there and one is wanted.
-      const sep = Buffer.byteLength(MANIFEST_SEP);
-      if (!this.first) {
-        if (e.mfOff >= sep && this.lastCopyEnd === start - sep) this.file.writer.copy(old, start - sep, sep);
-        else this.file.writer.write(MANIFEST_SEP);
-      }
+      this.separatorBefore(e, start);
       const lineAt = this.file.size;
       this.file.writer.copy(old, start, e.mfLen);
       e.mfOff = lineAt - this.regionStart;
       this.lastCopyEnd = start + e.mfLen;
     }
     this.first = false;
+  }
+
+  /**
+   * The separator before `e`'s old line at `start`, unless it is the list's first: copied with
+   * the line when the old file had one there right after the last copy, else written.
+   */
+  private separatorBefore(e: ProductRecord, start: number): void {
+    if (this.first) return;
+    const sep = Buffer.byteLength(MANIFEST_SEP);
+    if (e.mfOff >= sep && this.lastCopyEnd === start - sep) this.file.writer.copy(this.old as OldFile, start - sep, sep);
+    else this.file.writer.write(MANIFEST_SEP);
   }
 
   /** Copies the old lines up to and including `last`'s (the unchanged beginning of the list). */
@@ -361,11 +367,7 @@ export class ManifestLines {
   addRest(e: ProductRecord, regionLen: number): number {
     const old = this.old as OldFile;
     const start = this.regionStart + e.mfOff;
-    const sep = Buffer.byteLength(MANIFEST_SEP);
-    if (!this.first) {
-      if (e.mfOff >= sep && this.lastCopyEnd === start - sep) this.file.writer.copy(old, start - sep, sep);
-      else this.file.writer.write(MANIFEST_SEP);
-    }
+    this.separatorBefore(e, start);
     const lineAt = this.file.size;
     const end = this.regionStart + regionLen;
     this.file.writer.copy(old, start, end - start);
