@@ -14,8 +14,9 @@ import { engines, startCore, type TestCore } from '../helpers/core';
 
 const HEADER = 'sku,title,price,currency,location,on_hand';
 /**
- * More than the stock engine's JSON_READ_KEYS (its read of the batch goes as JSON on SQLite) and
- * than INLINE_APPEND_MAX (PostgreSQL writes the batch's rows through bulkInsert).
+ * Thousands of counts in a chunk (the stock engine reads a batch as one JSON text on SQLite,
+ * whatever its size) and more than INLINE_APPEND_MAX (PostgreSQL writes the batch's rows through
+ * bulkInsert).
  */
 const COUNT = 2100;
 const sku = (i: number) => `JR-${String(i).padStart(4, '0')}`;

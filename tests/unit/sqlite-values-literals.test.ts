@@ -78,6 +78,9 @@ describe('SQL literals for exec hold the same values as the JSON rows', () => {
       { a: same, b: -i, c: null },
     ]);
     sets.push([{ a: 'x', b: 1, c: null }, { a: 'x', b: 1, c: null }]);
+    // The constant columns are found on the values: a number and its text are not one value, and
+    // a missing value is NULL like a null one.
+    sets.push([{ a: 1, b: '1', c: null }, { a: '1', b: 1, c: undefined as unknown as null }]);
     for (const rows of sets) {
       await exec(`INSERT INTO by_select (a, b, c) ${sqliteRowsSource(rows, ['a', 'b', 'c'])}`);
       await exec(`INSERT INTO by_list (a, b, c) ${sqliteValues(rows, ['a', 'b', 'c'])}`);

@@ -86,18 +86,33 @@ export function sqliteValues<T extends object>(rows: readonly T[], columns: Read
  * every row cost SQLite ≈ 1.7× the time of the same rows with those written once (a statement
  * run 3,000 times each way, in a transaction rolled back). The columns keep the names a VALUES
  * list gives them (`column1`, `column2`, …), and `WHERE true` lets an upsert's ON CONFLICT follow.
+ *
+ * The constant columns are found on the values, before any literal is made (equal values give
+ * equal literals and distinct ones distinct literals, so the text is the same as comparing the
+ * literals), and a constant column's literal is made once: a batch of 16 movements made a literal
+ * per cell, 256, for the 76 its statement holds. Measured on 500 batches of 16 movements with
+ * their levels and totals, built 20 times each way in 6 rounds: ≈ 64 → ≈ 39 µs of CPU per batch,
+ * the same text.
  */
 function sqliteValuesSelect<T extends object>(rows: readonly T[], columns: ReadonlyArray<keyof T & string>): string {
-  const literals = rows.map((row) => columns.map((c) => sqliteLiteral((row[c] ?? null) as JsonCell)));
-  const first = literals[0] as string[];
-  const constant = columns.map((_, c) => literals.every((row) => row[c] === first[c]));
+  const first = rows[0] as T;
+  const constant = columns.map((c) => {
+    const value = cellOf(first, c);
+    return rows.every((row) => cellOf(row, c) === value);
+  });
   // At least one column in the VALUES list (identical rows keep their first column there).
   if (constant.every(Boolean)) constant[0] = false;
-  if (!constant.some(Boolean)) return `VALUES ${literals.map((row) => `(${row.join(', ')})`).join(', ')}`;
+  const listed = columns.filter((_, c) => !constant[c]);
+  const values = rows.map((row) => `(${listed.map((c) => sqliteLiteral(cellOf(row, c))).join(', ')})`);
+  if (listed.length === columns.length) return `VALUES ${values.join(', ')}`;
   let varying = 0;
-  const select = columns.map((_, c) => `${constant[c] ? first[c] : `v.column${++varying}`} AS column${c + 1}`);
-  const values = literals.map((row) => `(${row.filter((_, c) => !constant[c]).join(', ')})`);
+  const select = columns.map((c, i) => `${constant[i] ? sqliteLiteral(cellOf(first, c)) : `v.column${++varying}`} AS column${i + 1}`);
   return `SELECT ${select.join(', ')} FROM (VALUES ${values.join(', ')}) AS v WHERE true`;
+}
+
+/** A row's cell as written: a missing value is NULL. */
+function cellOf<T extends object>(row: T, column: keyof T & string): JsonCell {
+  return (row[column] ?? null) as JsonCell;
 }
 
 /**

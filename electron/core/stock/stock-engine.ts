@@ -25,7 +25,7 @@ import type { BatchHandler, CommitWith, Outcome, WriteContext } from '../write-q
 import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
 import { writeStockRows, type IdempotencyKeyRow, type ProductTotals, type StockRows } from './stock-writes';
 import { allInTransaction } from '../db/sqlite-client';
-import { jsonObjectsSql } from '../db/json-read';
+import { jsonArraysSql } from '../db/json-read';
 import type { IncomingInput, LevelRow, MovementRow, PurchaseReceiptInput, ReservationRow, StockOp, StockOutput } from './stock-ops';
 
 type ProductLite = { id: string; sku: string; title: string; allowBackorder: boolean; status: string; facts: ProductFacts & { sku: string } };
@@ -83,15 +83,38 @@ const selectJoinedSqlite = (key: 'sku' | 'id') =>
   `FROM products AS p LEFT JOIN stock_levels AS s ON s.product_id = p.id WHERE p.${key} IN (SELECT value FROM json_each(?))`;
 /** The joined read's columns, as named in its result. */
 const JOINED_NAMES = [...JOINED_COLUMNS.map((c) => c.slice(2)), 'reorder_points', 'next_seq'];
+/** A row of the joined read as json_array gives it: the cells in the order of JOINED_NAMES. */
+type JoinedCells = [string, string, string, unknown, string, string | null, number | null, string | null, unknown, unknown, unknown, string | null, string | null, number | null];
 /**
- * Keys from which a batch (an import's counts, a 3PL file) reads its rows as one JSON text
- * (db/json-read.ts): the driver's row objects cost more than the query for thousands of rows,
- * while a group-commit batch's few rows stay as they were.
+ * On SQLite the rows come back as one JSON text of arrays (db/json-read.ts jsonArraysSql), for a
+ * group-commit batch's 16 products as for an import's thousands: node-sqlite3 builds each row's
+ * object a property at a time in C++, which cost the main thread more than the query did.
  */
-const JSON_READ_KEYS = 1000;
-const joinedSqlite = (key: 'sku' | 'id') => ({ rows: selectJoinedSqlite(key), json: jsonObjectsSql(JOINED_NAMES, selectJoinedSqlite(key)) });
+const joinedSqlite = (key: 'sku' | 'id') => jsonArraysSql(JOINED_NAMES, selectJoinedSqlite(key));
 const SELECT_BY_SKU_SQLITE = joinedSqlite('sku');
 const SELECT_BY_ID_SQLITE = joinedSqlite('id');
+
+/** The rows of the joined read's JSON text (joinedSqlite). */
+function joinedRowsOf(json: string | null): JoinedRow[] {
+  return (JSON.parse(json ?? '[]') as JoinedCells[]).map(
+    ([id, sku, title, allow_backorder, status, preorder_date, buffer_stock, location_id, on_hand, committed, incoming, updated_at, reorder_points, next_seq]) => ({
+      id,
+      sku,
+      title,
+      allow_backorder,
+      status,
+      preorder_date,
+      buffer_stock,
+      location_id,
+      on_hand,
+      committed,
+      incoming,
+      updated_at,
+      reorder_points,
+      next_seq,
+    }),
+  );
+}
 
 /**
  * PostgreSQL: the same read, the keys as one array parameter, and the change log's next number
@@ -279,10 +302,9 @@ class Batch {
     const rows: JoinedRow[] = [];
     if (this.ctx.dialect === 'sqlite') {
       // One prepared statement per key, the keys in one JSON parameter, past knex (allInTransaction).
-      const select = async (sql: { rows: string; json: string }, keys: Set<string>): Promise<JoinedRow[]> => {
-        if (keys.size < JSON_READ_KEYS) return allInTransaction<JoinedRow>(trx, sql.rows, [JSON.stringify([...keys])]);
-        const [answer] = await allInTransaction<{ rows: string | null }>(trx, sql.json, [JSON.stringify([...keys])]);
-        return JSON.parse(answer?.rows ?? '[]') as JoinedRow[];
+      const select = async (sql: string, keys: Set<string>): Promise<JoinedRow[]> => {
+        const [answer] = await allInTransaction<{ rows: string | null }>(trx, sql, [JSON.stringify([...keys])]);
+        return joinedRowsOf(answer?.rows ?? null);
       };
       if (skus.size > 0) rows.push(...(await select(SELECT_BY_SKU_SQLITE, skus)));
       if (productIds.size > 0) rows.push(...(await select(SELECT_BY_ID_SQLITE, productIds)));
