@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { installSet, linkTarget, recoverJsonLd, removeAll, removeSet } from '../../electron/core/publish/jsonld-folder';
 import { foreignEntries } from '../../electron/core/publish/publish-folder';
 import { SEED_MANIFEST } from '../../electron/core/publish/manifest-file';
@@ -50,6 +50,22 @@ describe.skipIf(process.platform === 'win32')('the JSON-LD set, swapped at once'
     expect(fs.existsSync(old as string)).toBe(false);
     // The folder is still Stockfeed's: the link and the versioned folder are its own.
     expect(foreignEntries(dir)).toEqual([]);
+  });
+
+  it('removes a replaced set in one rm process, not file by file from the event loop', async () => {
+    const dir = publishDir();
+    const files = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`p-${i}.json`, `{"i":${i}}`]));
+    installSet(dir, staged(dir, files));
+    const old = installSet(dir, staged(dir, { 'a.json': 'A2' })) as string;
+    const unlink = vi.spyOn(fs.promises, 'unlink');
+    try {
+      await removeSet(old);
+      expect(fs.existsSync(old)).toBe(false);
+      expect(unlink).not.toHaveBeenCalled();
+    } finally {
+      unlink.mockRestore();
+    }
+    expect(read(dir, 'a.json')).toBe('A2');
   });
 
   it('turns a plain jsonld folder (an earlier version) into a link, keeping the old set until it is removed', () => {

@@ -181,6 +181,53 @@ describe.skipIf(!canSwapSets())('JsonLdWriter (bulk, fresh set over an old one)'
   });
 });
 
+describe.skipIf(!canSwapSets())('JsonLdWriter (bulk, fresh set over an old one): files that already hold their bytes', () => {
+  it('links an old file holding exactly the new bytes, writes every other, and never changes the old set', async () => {
+    const text = (slug: string, v = 1) => body(slug.length * 7 + v, 300);
+    const first = new JsonLdWriter(dir, true, { bulk: true, fresh: true });
+    for (const slug of ['same', 'changed', 'longer', 'planted', 'twice']) {
+      first.stage(text(slug));
+      first.commit(slug);
+    }
+    await first.finish();
+    const oldFolder = fs.realpathSync(path.join(dir, 'jsonld'));
+    const inode = (file: string) => fs.statSync(file).ino;
+    const oldInode = (slug: string) => inode(path.join(oldFolder, `${slug}.json`));
+    const before = { same: oldInode('same'), changed: oldInode('changed'), twice: oldInode('twice') };
+    // The old file starts with the new bytes and goes on: not the same file.
+    fs.appendFileSync(path.join(oldFolder, 'longer.json'), ' ');
+    // A symbolic link planted in the old set, to a file that holds the new bytes: never carried over.
+    const outside = path.join(dir, 'outside.json');
+    fs.writeFileSync(outside, text('planted'));
+    fs.rmSync(path.join(oldFolder, 'planted.json'));
+    fs.symlinkSync(outside, path.join(oldFolder, 'planted.json'));
+
+    const w = new JsonLdWriter(dir, true, { bulk: true, fresh: true });
+    const expected = new Map<string, string>();
+    for (const [slug, v] of [['same', 1], ['changed', 2], ['longer', 1], ['planted', 1], ['twice', 1], ['twice', 2], ['new', 1]] as const) {
+      w.stage(text(slug, v));
+      w.commit(slug);
+      expected.set(slug, text(slug, v));
+    }
+    await w.finish();
+    expect(w.replaced).toBe(oldFolder);
+    const newFile = (slug: string) => path.join(dir, 'jsonld', `${slug}.json`);
+    for (const [slug, t] of expected) {
+      expect(fs.lstatSync(newFile(slug)).isFile(), slug).toBe(true);
+      expect(fs.readFileSync(newFile(slug), 'utf8'), slug).toBe(t);
+    }
+    // The unchanged file is the old one, linked: nothing new to write back to the disk or to free.
+    expect(inode(newFile('same'))).toBe(before.same);
+    expect(inode(newFile('changed'))).not.toBe(before.changed);
+    expect(inode(newFile('longer'))).not.toBe(oldInode('longer'));
+    // Written twice in one scan: the second write replaced the link, not the old set's file.
+    expect(inode(newFile('twice'))).not.toBe(before.twice);
+    expect(fs.readFileSync(path.join(oldFolder, 'twice.json'), 'utf8')).toBe(text('twice'));
+    expect(fs.readFileSync(path.join(oldFolder, 'changed.json'), 'utf8')).toBe(text('changed'));
+    expect(fs.readFileSync(outside, 'utf8')).toBe(text('planted'));
+  });
+});
+
 describe('WrittenFiles', () => {
   it('holds each slug once, as many as a full publish writes, and finds exactly those', () => {
     // Slugs kept as places in arrays and found through a table of their own (not a Set): every

@@ -178,10 +178,25 @@ export function removeSet(folder: string): Promise<void> {
 }
 
 /**
+ * Removes a folder of files with one `rm -rf` process where there is one (never on Windows: sets
+ * are not swapped there), else from here a few at a time. 100,000 unlinks from the event loop,
+ * each a promise and a trip through libuv's pool, took 2.6 s of this process's CPU and 2.5 s of
+ * wall time for a set whose files the new one links (jsonld-worker.ts); `rm -rf` 0.6 s and 0.9 s
+ * (measured here, load 6-7). `publish --full` from the CLI waits for it before exiting.
+ */
+async function removeFolder(folder: string): Promise<void> {
+  if (process.platform !== 'win32') {
+    const removed = await new Promise<boolean>((resolve) => execFile('rm', ['-rf', '--', folder], { windowsHide: true }, (error) => resolve(error === null)));
+    if (removed && !fs.existsSync(folder)) return;
+  }
+  await removeFolderHere(folder);
+}
+
+/**
  * Removes a folder of files a few at a time: fs.promises.rm started all 100,000 unlinks at once,
  * which took the process's peak from ~280 to ~490 MB (measured).
  */
-async function removeFolder(folder: string): Promise<void> {
+async function removeFolderHere(folder: string): Promise<void> {
   const entries = await fs.promises.opendir(folder, { bufferSize: 256 });
   const batch: Array<Promise<void>> = [];
   for await (const entry of entries) {

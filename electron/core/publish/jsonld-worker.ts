@@ -12,11 +12,73 @@ import { tempName } from './atomic-file';
 /**
  * Files `names[i]` (in `dir`) hold bytes [starts[i], ends[i]) of `buffer`; variants of a group
  * share theirs. `atomic`: each file replaced through a temporary file (into a folder readers see).
+ * `linkFrom`: the set a fresh one replaces; a file there that already holds exactly the new bytes
+ * is hard-linked into `dir` instead of written again (see `sameBytes`).
  */
-export type Batch = { id: number; dir: string; atomic: boolean; names: string[]; starts: number[]; ends: number[]; buffer: ArrayBuffer };
+export type Batch = { id: number; dir: string; atomic: boolean; linkFrom: string | null; names: string[]; starts: number[]; ends: number[]; buffer: ArrayBuffer };
 
 /** A batch written (`error` null) or not, with the buffer coming back. */
 export type BatchDone = { id: number; error: string | null; code: string | null; buffer: ArrayBuffer };
+
+/** Read back into this (grown as needed) to compare an old file with its new bytes. */
+let scratch = Buffer.allocUnsafeSlow(16 * 1024);
+
+const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
+
+/**
+ * Whether `file` is a regular file holding exactly `body`. A forced rewrite of 100,000 files over
+ * a set that mostly holds the same bytes: reading a file back and linking it costs a fraction of
+ * creating one, whose blocks the disk must then write, and whose old copy it must free when the
+ * old set is removed (measured on this disk, 100,000 files: creating 1.6–7.8 s of system CPU,
+ * linking 1.1 s; removing the replaced set 9.4 s of wall time with its files' blocks freed, 0.5 s
+ * when the new set links them). Only bytes read back are trusted, never a record of them: --full
+ * exists to repair a folder someone changed. O_NOFOLLOW: a link planted in the old set is never
+ * carried over (link(2) would link the symbolic link itself); O_NONBLOCK: a FIFO does not block.
+ */
+function sameBytes(file: string, body: Uint8Array): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, READ_FLAGS);
+  } catch {
+    return false;
+  }
+  try {
+    if (scratch.length < body.length + 1) scratch = Buffer.allocUnsafeSlow(body.length + 1);
+    // One byte more than the body: a longer file reads more and differs.
+    const n = fs.readSync(fd, scratch, 0, body.length + 1, 0);
+    return n === body.length && scratch.compare(body, 0, body.length, 0, n) === 0;
+  } catch {
+    return false;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Links `from` as `target` when it holds `body` already; false (nothing done) otherwise. */
+function linkSame(from: string, target: string, body: Uint8Array): boolean {
+  if (!sameBytes(from, body)) return false;
+  try {
+    fs.linkSync(from, target);
+    return true;
+  } catch {
+    // Another file system, a file system without hard links, a name taken: written instead.
+    return false;
+  }
+}
+
+/**
+ * Writes a new file where a file of the same name may be a link to the old set's (a slug written
+ * twice in one scan): never through it, which would change the old set's file while readers see it.
+ */
+function writeNew(target: string, body: Uint8Array): void {
+  try {
+    fs.writeFileSync(target, body, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    fs.unlinkSync(target);
+    fs.writeFileSync(target, body, { flag: 'wx' });
+  }
+}
 
 function writeBatch(m: Batch): BatchDone {
   let error: string | null = null;
@@ -25,15 +87,19 @@ function writeBatch(m: Batch): BatchDone {
   try {
     const bytes = new Uint8Array(m.buffer);
     for (let i = 0; i < m.names.length; i++) {
-      const target = path.join(m.dir, m.names[i] as string);
+      const name = m.names[i] as string;
+      const target = path.join(m.dir, name);
       const body = bytes.subarray(m.starts[i], m.ends[i]);
+      if (m.linkFrom !== null && linkSame(path.join(m.linkFrom, name), target, body)) continue;
       if (m.atomic) {
         temp = tempName(target);
         fs.writeFileSync(temp, body);
         fs.renameSync(temp, target);
         temp = null;
-      } else {
+      } else if (m.linkFrom === null) {
         fs.writeFileSync(target, body);
+      } else {
+        writeNew(target, body);
       }
     }
   } catch (e) {
