@@ -22,7 +22,7 @@ import { findKeys, replay, requestHash } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkValues, num } from '../util/db-helpers';
 import type { BatchHandler, CommitWith, Outcome, WriteContext } from '../write-queue';
-import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
+import { availabilityVerdict, summaryOf, type ProductFacts, type SummaryContext, type Verdict } from './stock-summary';
 import { writeStockRows, type IdempotencyKeyRow, type ProductTotals, type StockRows } from './stock-writes';
 import { allInTransaction } from '../db/sqlite-client';
 import { jsonArraysSql } from '../db/json-read';
@@ -341,7 +341,7 @@ class Batch {
         });
       }
     }
-    this.availability = new AvailabilityTracker(this.deps, this.storefront !== null);
+    this.availability = new AvailabilityTracker(this.deps, this.storefront !== null, this.today);
     for (const product of this.productsById.values()) this.availability.start(product.facts, this.levelsOf(product.id));
     this.reorder = new ReorderTracker(points, (id) => this.deps.locations.cachedById(id)?.code ?? id);
     for (const product of this.productsById.values()) this.reorder.start(product.id, this.levelsOf(product.id));
@@ -356,9 +356,8 @@ class Batch {
    * The availability.changed entry when the operation just planned moved the product's verdict,
    * and reorder.needed for each reorder point its stock position just reached.
    */
-  private crossings(product: ProductLite): NewChange[] {
-    const levels = this.levelsOf(product.id);
-    const change = this.availability?.after(product.facts, levels);
+  private crossings(product: ProductLite, levels: LevelRow[], verdict: Verdict): NewChange[] {
+    const change = this.availability?.after(product.facts, verdict);
     const entries = this.reorder?.after(product, levels) ?? [];
     if (change) entries.unshift(change);
     // Entries made just now for this batch: each gets the operation's actor as it is.
@@ -804,9 +803,13 @@ class Batch {
     };
   }
 
-  /** The product's stock as it stands after the operations planned so far. */
-  private snapshot(product: ProductLite): StockSnapshot {
+  /**
+   * The product's stock as it stands after the operations planned so far (`levels`, its rows), with
+   * the availability rule's verdict on them; the verdict serves crossings() too, decided once.
+   */
+  private snapshot(product: ProductLite): { stock: StockSnapshot; levels: LevelRow[]; verdict: Verdict } {
     const levels = this.levelsOf(product.id);
+    const verdict = availabilityVerdict(product.facts, levels, this.deps, this.today);
     const byLocation = levels
       .map((level) => ({
         location: this.deps.locations.cachedById(level.location_id)?.code ?? level.location_id,
@@ -816,7 +819,8 @@ class Batch {
         available: level.on_hand - level.committed,
       }))
       .sort((a, b) => (a.location < b.location ? -1 : 1));
-    return { sku: product.sku, ...summarise(product.facts, levels, this.deps, this.today), byLocation };
+    const { onHand, committed, incoming, available, availability, availabilityDate } = summaryOf(levels, verdict);
+    return { stock: { sku: product.sku, onHand, committed, incoming, available, availability, availabilityDate, byLocation }, levels, verdict };
   }
 
   private toMovement(row: Omit<MovementRow, 'seq'>, seq: number, sku: string): Movement {
@@ -837,7 +841,7 @@ class Batch {
   }
 
   private stockPlan(product: ProductLite, movements: Array<Omit<MovementRow, 'seq'>>, cause: Record<string, unknown>): Plan {
-    const stock = this.snapshot(product);
+    const { stock, levels, verdict } = this.snapshot(product);
     return {
       change: {
         type: 'stock.changed',
@@ -846,7 +850,7 @@ class Batch {
         payload: { ...cause, movementIds: movements.map((m) => m.id), stock },
         actor: this.actor,
       },
-      followUps: this.crossings(product),
+      followUps: this.crossings(product, levels, verdict),
       movements,
       finish: (seq) => ({ seq, movements: movements.map((m) => this.toMovement(m, seq, product.sku)), stock }),
     };
@@ -859,7 +863,7 @@ class Batch {
     movements: Array<Omit<MovementRow, 'seq'>>,
     cause: string,
   ): Plan {
-    const stock = this.snapshot(product);
+    const { stock, levels, verdict } = this.snapshot(product);
     const reservation: Reservation = {
       id: row.id,
       sku: product.sku,
@@ -883,7 +887,7 @@ class Batch {
         payload: { cause, reservation, movementIds: movements.map((m) => m.id), stock },
         actor: this.actor,
       },
-      followUps: this.crossings(product),
+      followUps: this.crossings(product, levels, verdict),
       movements,
       finish: (seq) => ({ ...reservation, seq, stock }),
     };
