@@ -69,6 +69,9 @@ type PreparedWrite = {
   inline: { nextSeq: number; count: number; append: InlineAppend; rows: StockRows | null; outcomes: Array<Outcome<StockOutput>> } | null;
 };
 
+/** What a receive, return, adjustment or count names. */
+type DeltaInput = { sku: string; location?: string | undefined; reason?: string | undefined; reference?: string | undefined; idempotencyKey?: string | undefined; quantity: number };
+
 type Step = { kind: 'error'; error: Error } | { kind: 'value'; value: StockOutput } | { kind: 'plan'; plan: Plan } | { kind: 'same-as'; index: number };
 
 const JOINED_COLUMNS = ['p.id', 'p.sku', 'p.title', 'p.allow_backorder', 'p.status', 'p.preorder_date', 'p.buffer_stock', 's.location_id', 's.on_hand', 's.committed', 's.incoming', 's.updated_at'];
@@ -405,12 +408,14 @@ class Batch {
             steps.push({ kind: 'same-as', index: earlier.index });
             continue;
           }
-          const plan = await this.planOne(op);
+          const planned = this.planOne(op);
+          const plan = planned instanceof Promise ? await planned : planned;
           plan.idempotency = { key, operation, hash };
           seenInBatch.set(key, { index, operation, hash });
           steps.push({ kind: 'plan', plan });
         } else {
-          steps.push({ kind: 'plan', plan: await this.planOne(op) });
+          const planned = this.planOne(op);
+          steps.push({ kind: 'plan', plan: planned instanceof Promise ? await planned : planned });
         }
       } catch (error) {
         steps.push({ kind: 'error', error: error as Error });
@@ -451,7 +456,14 @@ class Batch {
     return found;
   }
 
-  private async planOne(op: StockOp): Promise<Plan> {
+  /**
+   * The operation's plan; a promise of it only when planning had to wait (a location or
+   * reservation to load, ...). Receives, returns, adjustments and counts at a known location, a
+   * group-commit batch's usual operations, are planned without an async call: an async planOne
+   * and planDelta, awaited per operation, made two promises, two async frames and a microtask turn
+   * each time.
+   */
+  private planOne(op: StockOp): Plan | Promise<Plan> {
     switch (op.op) {
       case 'stock.receive':
         return this.planDelta('receive', op.input, op.input.quantity);
@@ -460,10 +472,11 @@ class Batch {
       case 'stock.adjust':
         return this.planDelta('adjust', op.input, op.input.quantity);
       case 'stock.count': {
-        const product = this.product(op.input.sku);
-        const location = this.knownLocation(op.input.location) ?? (await this.location(op.input.location));
-        const level = this.level(product.id, location.id);
-        return this.planDelta('count', op.input, op.input.quantity - level.on_hand);
+        const { input } = op;
+        const product = this.product(input.sku);
+        const at = (location: LocationRecord) => this.deltaAt('count', input, input.quantity - this.level(product.id, location.id).on_hand, product, location);
+        const location = this.knownLocation(input.location);
+        return location ? at(location) : this.location(input.location).then(at);
       }
       case 'stock.transfer':
         return this.planTransfer(op.input);
@@ -519,13 +532,13 @@ class Batch {
     }
   }
 
-  private async planDelta(
-    kind: 'receive' | 'return' | 'adjust' | 'count',
-    input: { sku: string; location?: string | undefined; reason?: string | undefined; reference?: string | undefined; idempotencyKey?: string | undefined; quantity: number },
-    delta: number,
-  ): Promise<Plan> {
+  private planDelta(kind: 'receive' | 'return' | 'adjust', input: DeltaInput, delta: number): Plan | Promise<Plan> {
     const product = this.product(input.sku);
-    const location = this.knownLocation(input.location) ?? (await this.location(input.location));
+    const location = this.knownLocation(input.location);
+    return location ? this.deltaAt(kind, input, delta, product, location) : this.location(input.location).then((found) => this.deltaAt(kind, input, delta, product, found));
+  }
+
+  private deltaAt(kind: 'receive' | 'return' | 'adjust' | 'count', input: DeltaInput, delta: number, product: ProductLite, location: LocationRecord): Plan {
     const level = this.level(product.id, location.id);
     const verb = kind === 'count' ? `record a count of ${input.quantity}` : `${kind} ${delta}`;
     this.guard(product, location, level, level.on_hand + delta, level.committed, verb);
