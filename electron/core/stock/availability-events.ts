@@ -5,7 +5,7 @@
  */
 import { utcToday, type Availability } from '../../../shared/domain/availability';
 import type { NewChange } from '../changes/change-log';
-import { availabilityVerdict, loadLevels, type LevelFigures, type ProductFacts, type SummaryContext } from './stock-summary';
+import { availabilityVerdict, loadLevels, type LevelFigures, type ProductFacts, type SummaryContext, type Verdict } from './stock-summary';
 import type { Db } from '../util/db-helpers';
 import type { StorefrontAvailability } from '../../../shared/schemas/availability';
 import { storefrontAnswer } from './storefront-answer';
@@ -36,14 +36,17 @@ export function availabilityChange(product: { id: string; sku: string }, from: A
  */
 export class AvailabilityTracker {
   private last = new Map<string, AvailabilityState>();
-  readonly today = utcToday();
   /** By SKU: what a storefront is answered for each product an operation changed, as of its last one. */
   readonly answers = new Map<string, StorefrontAvailability>();
 
-  /** `keepAnswers`: fill `answers` (for the read cache, AvailabilityReader.beginBatch). */
+  /**
+   * `keepAnswers`: fill `answers` (for the read cache, AvailabilityReader.beginBatch); `today`: the
+   * date the batch decides on (the stock engine's one date for the batch).
+   */
   constructor(
     private readonly ctx: SummaryContext,
     private readonly keepAnswers = false,
+    readonly today = utcToday(),
   ) {}
 
   /** Records a product's state as loaded, before any operation of the batch touched it. */
@@ -51,9 +54,12 @@ export class AvailabilityTracker {
     if (!this.last.has(product.id)) this.last.set(product.id, availabilityState(product, levels, this.ctx, this.today));
   }
 
-  /** The product's state after an operation; an entry when it crossed since the previous one. */
-  after(product: ProductFacts & { sku: string }, levels: LevelFigures[]): NewChange | null {
-    const verdict = availabilityVerdict(product, levels, this.ctx, this.today);
+  /**
+   * The product's state after an operation, from the rule's verdict on its stock rows as they now
+   * stand (availabilityVerdict, on this tracker's date); an entry when it crossed since the
+   * previous one.
+   */
+  after(product: { id: string; sku: string }, verdict: Verdict): NewChange | null {
     if (this.keepAnswers) this.answers.set(product.sku, storefrontAnswer(product.sku, verdict));
     const next: AvailabilityState = { availability: verdict.availability, onlineAvailable: verdict.onlineAvailable, buffer: verdict.buffer };
     const previous = this.last.get(product.id);

@@ -22,7 +22,7 @@ import { findKeys, replay, requestHash } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkValues, num } from '../util/db-helpers';
 import type { BatchHandler, CommitWith, Outcome, WriteContext } from '../write-queue';
-import { summarise, type ProductFacts, type SummaryContext } from './stock-summary';
+import { availabilityVerdict, summaryOf, type ProductFacts, type SummaryContext, type Verdict } from './stock-summary';
 import { writeStockRows, type IdempotencyKeyRow, type ProductTotals, type StockRows } from './stock-writes';
 import { allInTransaction } from '../db/sqlite-client';
 import { jsonArraysSql } from '../db/json-read';
@@ -68,6 +68,9 @@ type PreparedWrite = {
   entries: NewChange[];
   inline: { nextSeq: number; count: number; append: InlineAppend; rows: StockRows | null; outcomes: Array<Outcome<StockOutput>> } | null;
 };
+
+/** What a receive, return, adjustment or count names. */
+type DeltaInput = { sku: string; location?: string | undefined; reason?: string | undefined; reference?: string | undefined; idempotencyKey?: string | undefined; quantity: number };
 
 type Step = { kind: 'error'; error: Error } | { kind: 'value'; value: StockOutput } | { kind: 'plan'; plan: Plan } | { kind: 'same-as'; index: number };
 
@@ -341,7 +344,7 @@ class Batch {
         });
       }
     }
-    this.availability = new AvailabilityTracker(this.deps, this.storefront !== null);
+    this.availability = new AvailabilityTracker(this.deps, this.storefront !== null, this.today);
     for (const product of this.productsById.values()) this.availability.start(product.facts, this.levelsOf(product.id));
     this.reorder = new ReorderTracker(points, (id) => this.deps.locations.cachedById(id)?.code ?? id);
     for (const product of this.productsById.values()) this.reorder.start(product.id, this.levelsOf(product.id));
@@ -356,9 +359,8 @@ class Batch {
    * The availability.changed entry when the operation just planned moved the product's verdict,
    * and reorder.needed for each reorder point its stock position just reached.
    */
-  private crossings(product: ProductLite): NewChange[] {
-    const levels = this.levelsOf(product.id);
-    const change = this.availability?.after(product.facts, levels);
+  private crossings(product: ProductLite, levels: LevelRow[], verdict: Verdict): NewChange[] {
+    const change = this.availability?.after(product.facts, verdict);
     const entries = this.reorder?.after(product, levels) ?? [];
     if (change) entries.unshift(change);
     // Entries made just now for this batch: each gets the operation's actor as it is.
@@ -406,12 +408,14 @@ class Batch {
             steps.push({ kind: 'same-as', index: earlier.index });
             continue;
           }
-          const plan = await this.planOne(op);
+          const planned = this.planOne(op);
+          const plan = planned instanceof Promise ? await planned : planned;
           plan.idempotency = { key, operation, hash };
           seenInBatch.set(key, { index, operation, hash });
           steps.push({ kind: 'plan', plan });
         } else {
-          steps.push({ kind: 'plan', plan: await this.planOne(op) });
+          const planned = this.planOne(op);
+          steps.push({ kind: 'plan', plan: planned instanceof Promise ? await planned : planned });
         }
       } catch (error) {
         steps.push({ kind: 'error', error: error as Error });
@@ -424,6 +428,15 @@ class Batch {
     const product = this.products.get(sku);
     if (!product) throw new AppError('not_found', `No product with SKU ${sku}`, { field: 'sku', sku });
     return product;
+  }
+
+  /**
+   * The location by code (the default one when none is named) when the directory has it, as it
+   * has every location but one added a moment ago: location() would find the same record, but as
+   * an async call, with two promises and a turn of the microtask queue per operation.
+   */
+  private knownLocation(code: string | undefined): LocationRecord | undefined {
+    return this.deps.locations.cachedByCode(code ?? this.deps.defaultLocation());
   }
 
   private async location(code: string | undefined, field = 'location'): Promise<LocationRecord> {
@@ -443,7 +456,14 @@ class Batch {
     return found;
   }
 
-  private async planOne(op: StockOp): Promise<Plan> {
+  /**
+   * The operation's plan; a promise of it only when planning had to wait (a location or
+   * reservation to load, ...). Receives, returns, adjustments and counts at a known location, a
+   * group-commit batch's usual operations, are planned without an async call: an async planOne
+   * and planDelta, awaited per operation, made two promises, two async frames and a microtask turn
+   * each time.
+   */
+  private planOne(op: StockOp): Plan | Promise<Plan> {
     switch (op.op) {
       case 'stock.receive':
         return this.planDelta('receive', op.input, op.input.quantity);
@@ -452,10 +472,11 @@ class Batch {
       case 'stock.adjust':
         return this.planDelta('adjust', op.input, op.input.quantity);
       case 'stock.count': {
-        const product = this.product(op.input.sku);
-        const location = await this.location(op.input.location);
-        const level = this.level(product.id, location.id);
-        return this.planDelta('count', op.input, op.input.quantity - level.on_hand);
+        const { input } = op;
+        const product = this.product(input.sku);
+        const at = (location: LocationRecord) => this.deltaAt('count', input, input.quantity - this.level(product.id, location.id).on_hand, product, location);
+        const location = this.knownLocation(input.location);
+        return location ? at(location) : this.location(input.location).then(at);
       }
       case 'stock.transfer':
         return this.planTransfer(op.input);
@@ -494,18 +515,11 @@ class Batch {
     this.withinLimit(product, location, 'committed', committed, action);
     const before = level.on_hand - level.committed;
     const after = onHand - committed;
-    const details = {
-      sku: product.sku,
-      location: location.code,
-      onHand: level.on_hand,
-      committed: level.committed,
-      available: before,
-    };
     if (onHand < 0 && onHand < level.on_hand) {
       throw new AppError(
         'insufficient_stock',
         `Cannot ${action}: only ${level.on_hand} of ${productLabel(product)} on hand at ${location.name}`,
-        details,
+        shortage(product, location, level),
       );
     }
     if (after < 0 && after < before && !product.allowBackorder) {
@@ -513,18 +527,18 @@ class Batch {
         'insufficient_stock',
         `Cannot ${action}: only ${Math.max(0, before)} of ${productLabel(product)} available at ${location.name} ` +
           `(${level.on_hand} on hand, ${level.committed} reserved for orders)`,
-        details,
+        shortage(product, location, level),
       );
     }
   }
 
-  private async planDelta(
-    kind: 'receive' | 'return' | 'adjust' | 'count',
-    input: { sku: string; location?: string | undefined; reason?: string | undefined; reference?: string | undefined; idempotencyKey?: string | undefined; quantity: number },
-    delta: number,
-  ): Promise<Plan> {
+  private planDelta(kind: 'receive' | 'return' | 'adjust', input: DeltaInput, delta: number): Plan | Promise<Plan> {
     const product = this.product(input.sku);
-    const location = await this.location(input.location);
+    const location = this.knownLocation(input.location);
+    return location ? this.deltaAt(kind, input, delta, product, location) : this.location(input.location).then((found) => this.deltaAt(kind, input, delta, product, found));
+  }
+
+  private deltaAt(kind: 'receive' | 'return' | 'adjust' | 'count', input: DeltaInput, delta: number, product: ProductLite, location: LocationRecord): Plan {
     const level = this.level(product.id, location.id);
     const verb = kind === 'count' ? `record a count of ${input.quantity}` : `${kind} ${delta}`;
     this.guard(product, location, level, level.on_hand + delta, level.committed, verb);
@@ -544,8 +558,8 @@ class Batch {
     idempotencyKey?: string | undefined;
   }): Promise<Plan> {
     const product = this.product(input.sku);
-    const from = await this.location(input.location);
-    const to = await this.location(input.toLocation, 'toLocation');
+    const from = this.knownLocation(input.location) ?? (await this.location(input.location));
+    const to = this.knownLocation(input.toLocation) ?? (await this.location(input.toLocation, 'toLocation'));
     if (from.id === to.id) {
       throw new AppError('validation_failed', 'A transfer needs two different locations', {
         issues: [{ path: 'toLocation', message: 'is the same as the source location' }],
@@ -580,7 +594,7 @@ class Batch {
   /** Incoming stock rises when a purchase order is placed and falls when it is cancelled or closed; never below zero. */
   private async planIncoming(input: IncomingInput): Promise<Plan> {
     const product = this.product(input.sku);
-    const location = await this.location(input.location);
+    const location = this.knownLocation(input.location) ?? (await this.location(input.location));
     const level = this.level(product.id, location.id);
     const incoming = level.incoming + input.quantity;
     if (incoming < 0) {
@@ -599,7 +613,7 @@ class Batch {
   /** Goods of a purchase-order line arrived: a receive movement that names the line, and incoming falls by what was open. */
   private async planPurchaseReceipt(input: PurchaseReceiptInput): Promise<Plan> {
     const product = this.product(input.sku);
-    const location = await this.location(input.location);
+    const location = this.knownLocation(input.location) ?? (await this.location(input.location));
     const level = this.level(product.id, location.id);
     this.guard(product, location, level, level.on_hand + input.quantity, level.committed, `receive ${input.quantity}`);
     if (input.incoming > level.incoming) {
@@ -634,7 +648,7 @@ class Batch {
     idempotencyKey?: string | undefined;
   }): Promise<Plan> {
     const product = this.product(input.sku);
-    const location = await this.location(input.location);
+    const location = this.knownLocation(input.location) ?? (await this.location(input.location));
     const level = this.level(product.id, location.id);
     const available = level.on_hand - level.committed;
     if (input.quantity > available) {
@@ -663,7 +677,7 @@ class Batch {
     if (product.status !== 'active') {
       throw new AppError('conflict', `${productLabel(product)} is ${product.status}; it cannot be reserved`, { sku: product.sku });
     }
-    const location = await this.location(input.location);
+    const location = this.knownLocation(input.location) ?? (await this.location(input.location));
     const level = this.level(product.id, location.id);
     this.guard(product, location, level, level.on_hand, level.committed + input.quantity, `reserve ${input.quantity}`);
     let expiresAt: string | null = null;
@@ -804,9 +818,13 @@ class Batch {
     };
   }
 
-  /** The product's stock as it stands after the operations planned so far. */
-  private snapshot(product: ProductLite): StockSnapshot {
+  /**
+   * The product's stock as it stands after the operations planned so far (`levels`, its rows), with
+   * the availability rule's verdict on them; the verdict serves crossings() too, decided once.
+   */
+  private snapshot(product: ProductLite): { stock: StockSnapshot; levels: LevelRow[]; verdict: Verdict } {
     const levels = this.levelsOf(product.id);
+    const verdict = availabilityVerdict(product.facts, levels, this.deps, this.today);
     const byLocation = levels
       .map((level) => ({
         location: this.deps.locations.cachedById(level.location_id)?.code ?? level.location_id,
@@ -816,7 +834,8 @@ class Batch {
         available: level.on_hand - level.committed,
       }))
       .sort((a, b) => (a.location < b.location ? -1 : 1));
-    return { sku: product.sku, ...summarise(product.facts, levels, this.deps, this.today), byLocation };
+    const { onHand, committed, incoming, available, availability, availabilityDate } = summaryOf(levels, verdict);
+    return { stock: { sku: product.sku, onHand, committed, incoming, available, availability, availabilityDate, byLocation }, levels, verdict };
   }
 
   private toMovement(row: Omit<MovementRow, 'seq'>, seq: number, sku: string): Movement {
@@ -837,7 +856,7 @@ class Batch {
   }
 
   private stockPlan(product: ProductLite, movements: Array<Omit<MovementRow, 'seq'>>, cause: Record<string, unknown>): Plan {
-    const stock = this.snapshot(product);
+    const { stock, levels, verdict } = this.snapshot(product);
     return {
       change: {
         type: 'stock.changed',
@@ -846,7 +865,7 @@ class Batch {
         payload: { ...cause, movementIds: movements.map((m) => m.id), stock },
         actor: this.actor,
       },
-      followUps: this.crossings(product),
+      followUps: this.crossings(product, levels, verdict),
       movements,
       finish: (seq) => ({ seq, movements: movements.map((m) => this.toMovement(m, seq, product.sku)), stock }),
     };
@@ -859,7 +878,7 @@ class Batch {
     movements: Array<Omit<MovementRow, 'seq'>>,
     cause: string,
   ): Plan {
-    const stock = this.snapshot(product);
+    const { stock, levels, verdict } = this.snapshot(product);
     const reservation: Reservation = {
       id: row.id,
       sku: product.sku,
@@ -883,7 +902,7 @@ class Batch {
         payload: { cause, reservation, movementIds: movements.map((m) => m.id), stock },
         actor: this.actor,
       },
-      followUps: this.crossings(product),
+      followUps: this.crossings(product, levels, verdict),
       movements,
       finish: (seq) => ({ ...reservation, seq, stock }),
     };
@@ -995,6 +1014,11 @@ class Batch {
     await send(written.rows, null);
     return outcomesOf(steps, written.values);
   }
+}
+
+/** A refusal's details for too little stock (guard): made only for a refusal, not for every operation checked. */
+function shortage(product: ProductLite, location: LocationRecord, level: LevelRow) {
+  return { sku: product.sku, location: location.code, onHand: level.on_hand, committed: level.committed, available: level.on_hand - level.committed };
 }
 
 /** Each operation's outcome, the answers of the planned ones given by number. */

@@ -1,4 +1,4 @@
-import { decideAvailability, utcToday } from '../../../shared/domain/availability';
+import { decideAvailability, utcToday, type AvailabilityVerdict } from '../../../shared/domain/availability';
 import type { StockSummary } from '../../../shared/schemas/stock';
 import type { LocationDirectory } from '../locations/locations';
 import { bool, chunkValues, num, type Db } from '../util/db-helpers';
@@ -37,7 +37,7 @@ export function onlineAvailableOf(levels: LevelFigures[], ctx: SummaryContext): 
  * every host shows for a product, computed in one place.
  */
 /** The availability rule applied to a product's facts and stock rows (the one call site of the rule in the core). */
-export function availabilityVerdict(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext, today = utcToday()) {
+export function availabilityVerdict(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext, today = utcToday()): Verdict {
   const onlineAvailable = onlineAvailableOf(levels, ctx);
   const verdict = decideAvailability({
     status: product.status as 'active' | 'archived' | 'discontinued',
@@ -49,9 +49,14 @@ export function availabilityVerdict(product: ProductFacts, levels: LevelFigures[
     backorderLeadDays: ctx.backorderLeadDays?.(),
     earliestIncoming: ctx.earliestIncoming?.(product.id, today) ?? null,
     today,
-  });
-  return { ...verdict, onlineAvailable };
+  }) as Verdict;
+  // decideAvailability's object is new: the figure is added to it rather than copied with it.
+  verdict.onlineAvailable = onlineAvailable;
+  return verdict;
 }
+
+/** The availability rule's verdict with the online available stock it was decided on. */
+export type Verdict = AvailabilityVerdict & { onlineAvailable: number };
 
 /**
  * A summary as the publisher needs it: with the available stock at the locations that sell online
@@ -60,8 +65,24 @@ export function availabilityVerdict(product: ProductFacts, levels: LevelFigures[
 export type PublishSummary = StockSummary & { onlineAvailable: number };
 
 export function summarise(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext, today = utcToday()): StockSummary {
-  const { onlineAvailable: _online, ...summary } = summariseForPublish(product, levels, ctx, today);
-  return summary;
+  return summaryOf(levels, availabilityVerdict(product, levels, ctx, today));
+}
+
+/**
+ * The summary of a product's stock rows given the rule's verdict on them (availabilityVerdict of
+ * the same rows): the stock engine decides once per operation and uses the verdict for the answer,
+ * the change-log entry and the availability events alike.
+ */
+export function summaryOf(levels: LevelFigures[], verdict: Verdict): StockSummary {
+  let onHand = 0;
+  let committed = 0;
+  let incoming = 0;
+  for (const level of levels) {
+    onHand += level.on_hand;
+    committed += level.committed;
+    incoming += level.incoming;
+  }
+  return { onHand, committed, incoming, available: onHand - committed, availability: verdict.availability, availabilityDate: verdict.availabilityDate };
 }
 
 export function summariseForPublish(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext, today = utcToday()): PublishSummary {

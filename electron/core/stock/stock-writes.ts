@@ -161,13 +161,17 @@ async function writePgStatement(ctx: WriteContext, rows: StockRows, append: Inli
   await ctx.query(`WITH ${clauses.join(', ')} SELECT ${finish.sql} WHERE ${written} >= 0`, [...bindings, ...finish.bindings], name);
 }
 
+/** The column lists of writeSqlite's statements, joined once rather than per batch. */
+const LEVELS_INTO_SQLITE = `INSERT INTO stock_levels (${LEVEL_COLUMNS.join(', ')}) `;
+const MOVEMENTS_INTO_SQLITE = `INSERT INTO movements (${MOVEMENT_COLUMNS.join(', ')}) `;
+
 /** `appendSql`: the batch's change-log append (WriteContext.appendWith), first, as the movements reference its rows. */
 async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string, commit: CommitWith | null): Promise<void> {
   const statements: string[] = appendSql ? [appendSql] : [];
   // Few rows (a group-commit batch) as VALUES literals, many (an import) as one JSON text: db/json-rows.ts.
   if (rows.levels.length > 0) {
     statements.push(
-      `INSERT INTO stock_levels (${LEVEL_COLUMNS.join(', ')}) ${sqliteRowsSource(rows.levels, LEVEL_COLUMNS)} ` +
+      `${LEVELS_INTO_SQLITE}${sqliteRowsSource(rows.levels, LEVEL_COLUMNS)} ` +
         'ON CONFLICT (product_id, location_id) DO UPDATE SET on_hand = excluded.on_hand, committed = excluded.committed, incoming = excluded.incoming, updated_at = excluded.updated_at',
     );
   }
@@ -179,7 +183,7 @@ async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string
         'AND (total_on_hand IS NOT t.column2 OR total_committed IS NOT t.column3 OR total_incoming IS NOT t.column4)',
     );
   }
-  if (rows.movements.length > 0) statements.push(`INSERT INTO movements (${MOVEMENT_COLUMNS.join(', ')}) ${sqliteRowsSource(rows.movements, MOVEMENT_COLUMNS)}`);
+  if (rows.movements.length > 0) statements.push(`${MOVEMENTS_INTO_SQLITE}${sqliteRowsSource(rows.movements, MOVEMENT_COLUMNS)}`);
   if (statements.length === 0) return;
   if (commit) await commit(statements.join(';\n'));
   else await execInTransaction(ctx.trx, statements.join(';\n'));
