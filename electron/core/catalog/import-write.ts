@@ -25,6 +25,20 @@ import type { ImportPlan } from './import-plan';
  * (entries appended apart, then the stock rows), 7.7–8.1 s in calls of 1,000, and a lower peak.
  */
 export const COUNT_CHUNK = INLINE_APPEND_MAX / 2;
+/** Rows from which an import raises SQLite's page cache, and to what (KiB). */
+export const LARGE_IMPORT_ROWS = 1000;
+export const IMPORT_CACHE_KIB = 128 * 1024;
+/**
+ * New products from which an import into a catalogue no larger than them builds the products
+ * table's indexes once at the end instead of filling them row by row (db/deferred-indexes.ts).
+ */
+export const DEFER_INDEXES_ROWS = 10_000;
+/**
+ * What the import's own writes and reads need while the other indexes are away: the stock engine
+ * finds the products it counts by SKU, and the SKU stays checked as each row goes in.
+ */
+export const KEPT_INDEXES = ['products_sku_unique'];
+
 /** Products written per step (a few statements each). */
 const WRITE_SLICE = 10_000;
 
