@@ -81,6 +81,14 @@ export type StreamSteps = {
   purchasing(db: Db, rows: ParsedRow[]): Promise<PurchasingPlan>;
 };
 
+/**
+ * Indexes a batch's plan reads by (import-plan.ts: slugs, barcodes), kept while later batches are
+ * still to be planned: without them each plan scanned the products written so far (measured at
+ * 20,000 products: 39 ms for a batch's slugs and 21 ms for its barcodes, growing with the table,
+ * ≈ 1.2 s of SQLite over 100,000 new products). The last batch needs them no more.
+ */
+const PLAN_INDEXES = ['products_slug_unique', 'products_gtin_index'];
+
 /** A later row could take what this update frees, which the batches before it have then written. */
 const movesKey = (u: ImportPlan['updates'][number]) => u.row.slug !== u.before.slug || u.row.gtin !== u.before.gtin;
 
@@ -134,7 +142,8 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
         if (plan.issues.length > 0 || purchasing.issues.length > 0) throw new StreamAbandoned('a row was refused');
         if (plan.updates.some(movesKey)) throw new StreamAbandoned('an update moves a slug or barcode');
         if (sqlite && !restore && totals.created + plan.creates.length >= Math.max(DEFER_INDEXES_ROWS, catalogue)) {
-          restore = await dropIndexes(ctx.trx, 'products', { keep: KEPT_INDEXES, keyColumn: 'sku' });
+          const later = !ended || waiting.length > 0;
+          restore = await dropIndexes(ctx.trx, 'products', { keep: later ? [...KEPT_INDEXES, ...PLAN_INDEXES] : KEPT_INDEXES, keyColumn: 'sku' });
         }
         await writeImport(ctx, plan, steps.queue, steps.summary, (n) => wrote(n, 0));
         await purchasing.write(ctx);
