@@ -134,25 +134,47 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
       const catalogue = Number(row?.n ?? 0);
       let restore: (() => Promise<void>) | null = null;
       const wrote = progress.streaming();
-      for (let rows = await next(); rows; rows = await next()) {
+      /** The next batch's plan: the batch taken and checked against the database, not yet written. */
+      const planNext = async () => {
+        const rows = await next();
+        if (!rows) return null;
         if (rows.some((r) => seen.has(r.sku))) throw new StreamAbandoned('a SKU repeats in another batch');
         for (const r of rows) seen.add(r.sku);
         const plan = await steps.plan(ctx.trx, ctx.now, rows);
         const purchasing = await steps.purchasing(ctx.trx, rows);
         if (plan.issues.length > 0 || purchasing.issues.length > 0) throw new StreamAbandoned('a row was refused');
         if (plan.updates.some(movesKey)) throw new StreamAbandoned('an update moves a slug or barcode');
+        return { rows: rows.length, plan, purchasing };
+      };
+      for (let batch = await planNext(); batch; ) {
+        const { plan, purchasing } = batch;
         if (sqlite && !restore && totals.created + plan.creates.length >= Math.max(DEFER_INDEXES_ROWS, catalogue)) {
           const later = !ended || waiting.length > 0;
           restore = await dropIndexes(ctx.trx, 'products', { keep: later ? [...KEPT_INDEXES, ...PLAN_INDEXES] : KEPT_INDEXES, keyColumn: 'sku' });
         }
-        await writeImport(ctx, plan, steps.queue, steps.summary, (n) => wrote(n, 0));
-        await purchasing.write(ctx);
-        wrote(0, rows.length);
+        // The next batch is planned while this one's counts are written: its reads (its own
+        // products by SKU, slugs, barcodes, its stock rows) are none of what the counts write, and
+        // this batch's products and slugs are in by then. Its writes wait for the counts.
+        let following: Promise<Awaited<ReturnType<typeof planNext>>> | null = null;
+        const startNext = () => {
+          following = planNext();
+          following.catch(() => undefined);
+        };
+        try {
+          await writeImport(ctx, plan, steps.queue, steps.summary, (n) => wrote(n, 0), startNext);
+          await purchasing.write(ctx);
+        } catch (error) {
+          // Settled before the transaction rolls back, so none of its reads outlives it.
+          await (following as Promise<unknown> | null)?.catch(() => undefined);
+          throw error;
+        }
+        wrote(0, batch.rows);
         totals.created += plan.creates.length;
         totals.updated += plan.updates.length;
         totals.unchanged += plan.unchanged;
         totals.counts += plan.counts.length;
         totals.countsUnchanged += plan.countsUnchanged;
+        batch = await (following ?? planNext());
       }
       if (restore) await restore();
       return totals;

@@ -94,7 +94,9 @@ export class ImportRejected extends AppError {
 
 /**
  * Writes a checked plan in the caller's transaction; `wrote` is told how many products and stock
- * counts each step wrote (the import's progress).
+ * counts each step wrote (the import's progress), `counting` when the products and their change-log
+ * entries are written and the counts begin (from then on, only stock rows, movements, products'
+ * totals and change-log entries are written).
  */
 export async function writeImport(
   ctx: WriteContext,
@@ -102,6 +104,7 @@ export async function writeImport(
   queue: Pick<StockWriteQueue, 'applyInChunks'>,
   summary: SummaryContext,
   wrote: (count: number) => void = () => {},
+  counting: () => void = () => {},
 ): Promise<void> {
   const { trx } = ctx;
   // A barcode may move from one product to another within the file (import-gtins.ts): free every
@@ -138,6 +141,7 @@ export async function writeImport(
   const crossings = await productCrossings(trx, plan.updates.map((u) => ({ before: u.before, after: u.row })), summary);
   await ctx.append([...plan.updates.map((u) => u.change), ...crossings]);
 
+  counting();
   // In chunks whose planning overlaps the statements of the chunk before (the engine's runChunks).
   const refused: ImportIssue[] = [];
   const chunks: Array<typeof plan.counts> = [];
