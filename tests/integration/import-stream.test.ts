@@ -98,6 +98,22 @@ for (const engine of engines()) {
       expect((await core.checkLedger()).ok).toBe(true);
     });
 
+    it('rolls everything back when a statement of a later batch fails while the next batch is planned', async () => {
+      if (engine === 'sqlite') {
+        await core.db.raw("CREATE TRIGGER refuse_thirteen BEFORE INSERT ON movements WHEN NEW.quantity = 13 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+      } else {
+        await core.db.raw("CREATE FUNCTION refuse_thirteen() RETURNS trigger AS $$ BEGIN IF NEW.quantity = 13 THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql");
+        await core.db.raw('CREATE TRIGGER refuse_thirteen BEFORE INSERT ON movements FOR EACH ROW EXECUTE FUNCTION refuse_thirteen()');
+      }
+      const seqBefore = await maxSeq();
+      // The second batch's last count: the third batch is being planned meanwhile.
+      const file = text(lines(ROWS, (i) => (i === 2 * STREAM_ROWS - 5 ? line(i, { onHand: '13' }) : undefined)));
+      await expect(importCatalogCsv(core, Readable.from([file]), { name: 'late.csv' })).rejects.toThrow(/refused by the test/);
+      expect([await total('products'), await total('movements'), await total('stock_levels'), await maxSeq()]).toEqual([0, 0, 0, seqBefore]);
+      expect((await core.checkLedger()).ok).toBe(true);
+      if (engine === 'sqlite') expect(await core.db.raw('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    });
+
     it('counts a SKU that comes again far below (another batch) at its second location, as the whole file does', async () => {
       await core.call('locations.create', { code: 'east', name: 'East' });
       const file = text([...lines(ROWS), line(2, { location: 'east', onHand: '9' })]);
