@@ -72,6 +72,16 @@ for (const engine of engines()) {
       expect(reports[reports.length - 1]).toEqual({ phase: 'done', rowsChecked: ROWS, written: 2 * ROWS, toWrite: 2 * ROWS, percent: 100 });
     });
 
+    it('begins writing a text given all at once (the JSON operation) before it has all been parsed', async () => {
+      const rows = 4 * STREAM_ROWS;
+      const reports: ImportProgress[] = [];
+      const report = await importCatalogCsv(core, Readable.from([text(lines(rows))]), { name: 'whole.csv', onProgress: (p) => reports.push(p) });
+      expect(report).toMatchObject({ ok: true, created: rows, counts: rows });
+      // Reading stays at most a batch or two (and a piece of text) ahead of the writes.
+      const first = reports.find((p) => p.phase === 'writing') as ImportProgress;
+      expect(first.rowsChecked).toBeLessThan(rows / 2 + 2000);
+    });
+
     it('leaves the database untouched when rows late in the file are bad, and reports every one as a dry run does', async () => {
       const seqBefore = await maxSeq();
       const bad = text(

@@ -1,7 +1,9 @@
 /**
- * CSV import of the catalogue, all or nothing: every row is checked first (schema, then the
- * database), and only a file without a single problem is written, in one transaction through the
- * write queue. The CLI calls this; the UI and the API can hand it any readable stream.
+ * CSV import of the catalogue, all or nothing: every row is checked (schema, then the database),
+ * and only a file without a single problem is written, in one transaction through the write queue.
+ * A file of more than one batch is written while it is read (import-stream.ts), and rolled back at
+ * its first problem; the report always comes from the whole file. The CLI calls this; the UI and
+ * the API can hand it any readable stream.
  */
 import type { Readable } from 'node:stream';
 import type { CsvDelimiter, CsvEncoding, DecimalMark } from '../../../shared/csv/csv-format';

@@ -24,6 +24,9 @@ export type ReadOptions = {
   mapping?: ImportMapping | undefined;
 };
 
+/** Characters handed to the parser at a time when streaming (≈ 1,000 rows of an ordinary file). */
+const FEED_CHARS = 64 * 1024;
+
 /** Where a streamed import takes the rows while the file is read. */
 export type RowBatches = {
   /** Rows per batch (a batch ends between two SKUs, so it may hold a few more). */
@@ -155,15 +158,22 @@ export async function readRows(
   // Awaited below; a failure before then must not count as unhandled.
   finished.catch(() => undefined);
   try {
-    for await (const chunk of source.text) {
-      if (halted || parser.destroyed) break;
-      if (!parser.write(chunk)) await new Promise<void>((resolve) => parser.once('drain', resolve));
-      if (batches) {
-        if (issues.length > 0) batches.problem();
-        // No more than a batch or two ahead of the writes; none once they stopped.
-        await batches.room();
-        if (batches.stopped()) halted = true;
+    for await (const text of source.text) {
+      // Streamed, a source that gives the whole text at once (the JSON operation) is parsed a
+      // piece at a time too, so the writes can begin and keep pace.
+      const step = batches ? FEED_CHARS : text.length;
+      for (let at = 0; at < text.length && !halted; at += step) {
+        if (parser.destroyed) break;
+        const chunk = step >= text.length ? text : text.slice(at, at + step);
+        if (!parser.write(chunk)) await new Promise<void>((resolve) => parser.once('drain', resolve));
+        if (batches) {
+          if (issues.length > 0) batches.problem();
+          // No more than a batch or two ahead of the writes; none once they stopped.
+          await batches.room();
+          if (batches.stopped()) halted = true;
+        }
       }
+      if (halted || parser.destroyed) break;
     }
     if (halted) return result();
     parser.end();
