@@ -115,7 +115,9 @@ function sortIssues(issues: ImportIssue[]): ImportIssue[] {
 
 /**
  * Imports a catalogue CSV (see CSV_COLUMNS, or any header through a mapping or preset), given as
- * bytes or text; never throws for a problem in the file, reports it.
+ * bytes or text; never throws for a problem in the file, reports it. A large file holds the write
+ * path while it is read (it is written as it is read), so `source` should be a local file or a body
+ * already received, never a slow network stream: every caller passes one of those.
  */
 export async function importCatalogCsv(deps: CatalogDeps, source: Readable, options: ImportOptions = {}): Promise<ImportReport> {
   const progress = progressReporter(options.onProgress, options.size);
