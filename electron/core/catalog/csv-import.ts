@@ -1,11 +1,12 @@
 /**
- * CSV import of the catalogue, all or nothing: every row is checked first (schema, then the
- * database), and only a file without a single problem is written, in one transaction through the
- * write queue. The CLI calls this; the UI and the API can hand it any readable stream.
+ * CSV import of the catalogue, all or nothing: every row is checked (schema, then the database),
+ * and only a file without a single problem is written, in one transaction through the write queue.
+ * A file of more than one batch is written while it is read (import-stream.ts), and rolled back at
+ * its first problem; the report always comes from the whole file. The CLI calls this; the UI and
+ * the API can hand it any readable stream.
  */
-import { Readable } from 'node:stream';
-import { DELIMITER_CHARS, detectDecimalMark, type CsvDelimiter, type CsvEncoding, type DecimalMark } from '../../../shared/csv/csv-format';
-import { readCsvStart } from '../../../shared/csv/csv-text';
+import type { Readable } from 'node:stream';
+import type { CsvDelimiter, CsvEncoding, DecimalMark } from '../../../shared/csv/csv-format';
 import type { ImportMapping } from '../../../shared/csv/import-fields';
 import type { ImportPreset } from '../../../shared/csv/import-presets';
 import type { ParsedInput } from '../../../shared/contract';
@@ -14,32 +15,19 @@ import type { LocationDirectory } from '../locations/locations';
 import type { StockWriteQueue } from '../stock/stock-ops';
 import type { SummaryContext } from '../stock/stock-summary';
 import { nowIso, type Db } from '../util/db-helpers';
-import { CSV_COLUMNS } from './csv-columns';
-import { InvalidEncoding, openCsvSource } from './csv-source';
-import { amountCells, nameIssue, resolveLayout, rowValues, type ImportLayout } from './import-layout';
+import { nameIssue } from './import-layout';
 import { planImport, type ImportPlan, type PlanContext } from './import-plan';
-import { rowRule } from './import-presets';
-import { parseValues, type ImportIssue, type ParsedRow } from './import-rows';
-import { ImportRejected, writeImport } from './import-write';
+import type { ImportIssue, ParsedRow } from './import-rows';
+import { DEFER_INDEXES_ROWS, IMPORT_CACHE_KIB, ImportRejected, KEPT_INDEXES, LARGE_IMPORT_ROWS, writeImport } from './import-write';
 import { progressReporter, type ImportProgress, type ProgressReporter } from './import-progress';
+import { readRows, type ReadResult } from './import-read';
+import { rereadable, streamedWrites, type StreamTotals } from './import-stream';
 import { planPurchasingColumns } from '../purchasing/catalog-columns';
 import { withPageCache } from '../db/sqlite-client';
 import { DuplicateKeys, withIndexesDeferred } from '../db/deferred-indexes';
 import { CSV_COLUMNS as FILE_COLUMNS } from '../../../shared/csv/import-fields';
 
-/** Rows from which an import raises SQLite's page cache, and to what (KiB). */
-const LARGE_IMPORT_ROWS = 1000;
-const IMPORT_CACHE_KIB = 128 * 1024;
-/**
- * New products from which an import into a catalogue no larger than them builds the products
- * table's indexes once at the end instead of filling them row by row (db/deferred-indexes.ts).
- */
-export const DEFER_INDEXES_ROWS = 10_000;
-/**
- * What the import's own writes and reads need while the other indexes are away: the stock engine
- * finds the products it counts by SKU, and the SKU stays checked as each row goes in.
- */
-const KEPT_INDEXES = ['products_sku_unique'];
+export { DEFER_INDEXES_ROWS } from './import-write';
 
 export type { ImportIssue } from './import-rows';
 export type { ImportProgress } from './import-progress';
@@ -96,134 +84,6 @@ export type ImportReport = {
   elapsedMs: number;
 };
 
-type ReadResult = {
-  rows: ParsedRow[];
-  issues: ImportIssue[];
-  skipped: ImportSkipped[];
-  records: number;
-  format: ImportFormatReport;
-  layout: ImportLayout | null;
-};
-
-/** What csv-parse tells about each record (its `InfoRecord`), as far as it is read here. */
-type RecordInfo = { empty_lines: number; bytes: number };
-
-/**
- * Reads and checks every record; the rows that parse, and the problems of those that do not.
- * Records are taken in csv-parse's `on_record` hook, as the parser finds them, and never pushed
- * through the stream: object-mode pushes and the async iterator cost more than the parse itself
- * (measured on 100,000 rows: 0.75 s of stream machinery against 0.55 s for the raw parse).
- */
-async function readRows(input: Readable, options: ImportOptions, progress: ProgressReporter): Promise<ReadResult> {
-  const source = await openCsvSource(input, options);
-  const format: ImportFormatReport = {
-    encoding: source.encoding,
-    delimiter: source.delimiter,
-    decimal: options.decimal ?? 'point',
-    preset: options.preset ?? null,
-  };
-  const rule = rowRule(format.preset);
-  const rows: ParsedRow[] = [];
-  const issues: ImportIssue[] = [];
-  const skipped: ImportSkipped[] = [];
-  let layout: ImportLayout | null = null;
-  let cell: (cells: string[], name: string) => string = () => '';
-  let records = 0;
-  let lastLine = 0;
-  let emptyLines = 0;
-  /** Set when the header cannot be read: nothing after it is looked at. */
-  let halted = false;
-  const result = () => ({ rows, issues, skipped, records, format, layout });
-  const delimiter = DELIMITER_CHARS[source.delimiter];
-
-  const take = (record: string[], info: RecordInfo): void => {
-    if (halted) return;
-    // Rows are numbered by the line they start on, as an editor shows them. Counted here
-    // rather than taken from csv-parse's `lines`, which counts a CRLF inside a quoted cell twice.
-    const row = lastLine + 1 + (info.empty_lines - emptyLines);
-    let breaks = 0;
-    for (const c of record) if (c.includes('\n') || c.includes('\r')) breaks += c.match(/\r\n|\r|\n/g)?.length ?? 0;
-    lastLine = row + breaks;
-    emptyLines = info.empty_lines;
-    if (!layout) {
-      const resolved = resolveLayout(record, options);
-      if (!resolved.layout) {
-        issues.push(...resolved.issues);
-        halted = true;
-        return;
-      }
-      layout = resolved.layout;
-      const at = new Map(layout.header.map((name, i) => [name.toLowerCase(), i] as const).reverse());
-      cell = (cells, name) => cells[at.get(name.toLowerCase()) ?? -1] ?? '';
-      if (!options.decimal) {
-        format.decimal = detectDecimalMark(amountCells(layout, readCsvStart(source.sample, delimiter, 200).rows));
-      }
-      return;
-    }
-    records++;
-    progress.read(records, info.bytes);
-    if (record.length !== layout.fields.length) {
-      issues.push({ row, column: null, message: `the row has ${record.length} cells but the header has ${layout.fields.length} columns` });
-      return;
-    }
-    const cells = record;
-    const taken = rule.take(rowValues(layout, cells), (name) => cell(cells, name), row);
-    if (taken.skip !== undefined) {
-      skipped.push({ row, reason: taken.skip });
-      return;
-    }
-    const parsed = parseValues(taken.values, row, format.decimal);
-    if (parsed.row) rows.push(parsed.row);
-    else issues.push(...parsed.issues);
-  };
-
-  // Loaded when a file is imported, not with the core (a few MB every process would carry).
-  const { parse } = await import('csv-parse');
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    delimiter,
-    on_record: (record: string[], info: RecordInfo) => {
-      take(record, info);
-      return null;
-    },
-  });
-  const finished = new Promise<void>((resolve, reject) => {
-    parser.on('error', reject);
-    parser.on('finish', resolve);
-  });
-  // Awaited below; a failure before then must not count as unhandled.
-  finished.catch(() => undefined);
-  try {
-    for await (const chunk of source.text) {
-      if (halted || parser.destroyed) break;
-      if (!parser.write(chunk)) await new Promise<void>((resolve) => parser.once('drain', resolve));
-    }
-    if (halted) return result();
-    parser.end();
-    await finished;
-  } catch (error) {
-    if (error instanceof InvalidEncoding) {
-      issues.push({ row: lastLine + 1, column: null, message: error.message });
-      return result();
-    }
-    const e = error as Error & { code?: unknown; lines?: unknown };
-    if (typeof e.code !== 'string' || !e.code.startsWith('CSV_')) throw error;
-    // csv-parse knows the line it stopped on; records parsed just before may not have reached us.
-    const row = typeof e.lines === 'number' ? e.lines : lastLine + 1;
-    issues.push({ row, column: null, message: `the file is not valid CSV: ${e.message}` });
-    return result();
-  } finally {
-    if (!parser.writableFinished) parser.destroy();
-  }
-  if (!layout) {
-    issues.push({ row: 1, column: null, message: `the file is empty; its first row must be the header: ${CSV_COLUMNS.join(',')}` });
-  }
-  rule.finish(rows);
-  return result();
-}
-
 /** Many new products into a catalogue no larger than them: its indexes are built once, at the end. */
 async function defersIndexes(trx: Db, creates: number): Promise<boolean> {
   if (creates < DEFER_INDEXES_ROWS) return false;
@@ -255,7 +115,9 @@ function sortIssues(issues: ImportIssue[]): ImportIssue[] {
 
 /**
  * Imports a catalogue CSV (see CSV_COLUMNS, or any header through a mapping or preset), given as
- * bytes or text; never throws for a problem in the file, reports it.
+ * bytes or text; never throws for a problem in the file, reports it. A large file holds the write
+ * path while it is read (it is written as it is read), so `source` should be a local file or a body
+ * already received, never a slow network stream: every caller passes one of those.
  */
 export async function importCatalogCsv(deps: CatalogDeps, source: Readable, options: ImportOptions = {}): Promise<ImportReport> {
   const progress = progressReporter(options.onProgress, options.size);
@@ -266,13 +128,39 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
   }
 }
 
+/**
+ * A file of more than one batch (import-stream.ts) is written while it is read, unless it is a dry
+ * run or its preset needs the whole file; when the streamed writes are given up (a problem in the
+ * file, a row depending on another batch's) the file is read again from the kept bytes and
+ * imported the whole-file way, which reports every problem as it always did.
+ */
 async function runImport(deps: CatalogDeps, source: Readable, options: ImportOptions, progress: ProgressReporter): Promise<ImportReport> {
   const started = performance.now();
-  const dryRun = options.dryRun ?? false;
-  const { rows, issues: readIssues, records, skipped, format, layout } = await readRows(source, options, progress);
-  progress.checking(records);
+  if (options.dryRun) return importWhole(deps, await readRows(source, options, progress), options, progress, started);
   const settings = deps.settings.current();
-  const planContext = (db: PlanContext['db'], now: string): PlanContext => ({
+  const context = planContext(deps, settings, options);
+  const streamed = streamedWrites(
+    {
+      queue: deps.queue,
+      summary: deps.summary,
+      plan: (db, now, rows) => planImport(context(db, now), rows),
+      purchasing: (db, rows) => purchasingOf(deps, settings, db, rows),
+    },
+    progress,
+  );
+  const file = rereadable(source);
+  const read = await readRows(file(), options, progress, streamed.batches);
+  if (!streamed.started()) return importWhole(deps, read, options, progress, started);
+  const totals = await streamed.finish(read.rows);
+  if (totals) return report(read, totals, [], false, started);
+  progress.again();
+  return importWhole(deps, await readRows(file(), options, progress), options, progress, started);
+}
+
+type Settings = ParsedInput<'settings.update'>;
+
+function planContext(deps: CatalogDeps, settings: Settings, options: ImportOptions) {
+  return (db: PlanContext['db'], now: string): PlanContext => ({
     db,
     now,
     locations: deps.locations,
@@ -280,32 +168,50 @@ async function runImport(deps: CatalogDeps, source: Readable, options: ImportOpt
     defaultCurrency: settings.currency,
     reference: (options.name ?? 'CSV import').slice(0, 200),
   });
-  const report = (plan: ImportPlan | null, issues: ImportIssue[]): ImportReport => ({
+}
+
+function purchasingOf(deps: CatalogDeps, settings: Settings, db: PlanContext['db'], rows: ParsedRow[]) {
+  return planPurchasingColumns(
+    db,
+    rows.map((r) => ({ row: r.row, sku: r.sku, currency: r.fields.currency, location: r.location, cells: r.purchasing })),
+    { currency: settings.currency, location: settings.defaultLocation, locations: deps.locations },
+  );
+}
+
+function report(read: ReadResult, totals: StreamTotals | null, issues: ImportIssue[], dryRun: boolean, started: number): ImportReport {
+  return {
     ok: issues.length === 0,
     dryRun,
-    rows: records,
-    created: plan?.creates.length ?? 0,
-    updated: plan?.updates.length ?? 0,
-    unchanged: plan?.unchanged ?? 0,
-    counts: plan?.counts.length ?? 0,
-    countsUnchanged: plan?.countsUnchanged ?? 0,
-    issues: sortIssues(issues).map((issue) => nameIssue(layout, issue)),
-    skipped,
-    format,
+    rows: read.records,
+    created: totals?.created ?? 0,
+    updated: totals?.updated ?? 0,
+    unchanged: totals?.unchanged ?? 0,
+    counts: totals?.counts ?? 0,
+    countsUnchanged: totals?.countsUnchanged ?? 0,
+    issues: sortIssues(issues).map((issue) => nameIssue(read.layout, issue)),
+    skipped: read.skipped,
+    format: read.format,
     elapsedMs: performance.now() - started,
-  });
+  };
+}
 
-  const purchasingOf = (db: PlanContext['db']) =>
-    planPurchasingColumns(
-      db,
-      rows.map((r) => ({ row: r.row, sku: r.sku, currency: r.fields.currency, location: r.location, cells: r.purchasing })),
-      { currency: settings.currency, location: settings.defaultLocation, locations: deps.locations },
-    );
-  if (rows.length === 0 && readIssues.length > 0) return report(null, readIssues);
+const totalsOf = (plan: ImportPlan | null): StreamTotals | null =>
+  plan && { created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged, counts: plan.counts.length, countsUnchanged: plan.countsUnchanged };
+
+/** The whole file's rows checked against the database and, without a single problem, written. */
+async function importWhole(deps: CatalogDeps, read: ReadResult, options: ImportOptions, progress: ProgressReporter, started: number): Promise<ImportReport> {
+  const dryRun = options.dryRun ?? false;
+  const { rows, issues: readIssues, records } = read;
+  progress.checking(records);
+  const settings = deps.settings.current();
+  const context = planContext(deps, settings, options);
+  const result = (plan: ImportPlan | null, issues: ImportIssue[]) => report(read, totalsOf(plan), issues, dryRun, started);
+
+  if (rows.length === 0 && readIssues.length > 0) return result(null, readIssues);
   if (dryRun || readIssues.length > 0) {
     // Still check the good rows against the database, so one run lists every problem.
-    const plan = await planImport(planContext(deps.db, nowIso()), rows);
-    return report(plan, [...readIssues, ...plan.issues, ...(await purchasingOf(deps.db)).issues]);
+    const plan = await planImport(context(deps.db, nowIso()), rows);
+    return result(plan, [...readIssues, ...plan.issues, ...(await purchasingOf(deps, settings, deps.db, rows)).issues]);
   }
 
   try {
@@ -313,9 +219,9 @@ async function runImport(deps: CatalogDeps, source: Readable, options: ImportOpt
       const work = async () => {
         // Planned inside the write transaction: no other writer can take a SKU or slug between
         // the checks and the writes.
-        const plan = await planImport(planContext(ctx.trx, ctx.now), rows);
-        const purchasing = await purchasingOf(ctx.trx);
-        if (plan.issues.length > 0 || purchasing.issues.length > 0) return report(plan, [...plan.issues, ...purchasing.issues]);
+        const plan = await planImport(context(ctx.trx, ctx.now), rows);
+        const purchasing = await purchasingOf(deps, settings, ctx.trx, rows);
+        if (plan.issues.length > 0 || purchasing.issues.length > 0) return result(plan, [...plan.issues, ...purchasing.issues]);
         const write = async () => {
           await writeImport(ctx, plan, deps.queue, deps.summary, progress.writing(plan.creates.length + plan.updates.length + plan.counts.length));
           await purchasing.write(ctx);
@@ -328,13 +234,13 @@ async function runImport(deps: CatalogDeps, source: Readable, options: ImportOpt
             throw error;
           }
         } else await write();
-        return report(plan, []);
+        return result(plan, []);
       };
       // A large file gets a larger SQLite page cache for its transaction (db/sqlite-client.ts).
       return ctx.dialect === 'sqlite' && rows.length >= LARGE_IMPORT_ROWS ? withPageCache(ctx.trx, IMPORT_CACHE_KIB, work) : work();
     });
   } catch (error) {
-    if (error instanceof ImportRejected) return report(null, error.issues);
+    if (error instanceof ImportRejected) return result(null, error.issues);
     throw error;
   }
 }

@@ -4,7 +4,6 @@
  * decoded as it streams by. Decoding is strict: a byte that is not valid in the encoding stops
  * the import with a problem, rather than turning "Café" into "Caf\uFFFD" in the catalogue.
  */
-import type { Readable } from 'node:stream';
 import {
   decodeCsvBytes,
   decodeWindows1252,
@@ -49,10 +48,10 @@ type Chunk = Buffer | string;
 
 /** Opens a source of bytes (a file, an upload) or of text (the JSON operation) as CSV text. */
 export async function openCsvSource(
-  source: Readable,
+  source: AsyncIterable<Chunk>,
   options: { encoding?: CsvEncoding | undefined; delimiter?: CsvDelimiter | undefined },
 ): Promise<CsvSource> {
-  const iterator = (source as AsyncIterable<Chunk>)[Symbol.asyncIterator]();
+  const iterator = source[Symbol.asyncIterator]();
   const head: Chunk[] = [];
   let size = 0;
   let ended = false;

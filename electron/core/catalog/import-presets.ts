@@ -17,6 +17,8 @@ export type RowRule = {
   take(values: RowValues, cell: (name: string) => string, row: number): { values: RowValues; skip?: undefined } | { skip: string };
   /** Runs after the last row, on the rows that parsed: what needs the whole file. */
   finish(rows: ParsedRow[]): void;
+  /** Whether `finish` changes rows, so none may be written before the file's last row is read. */
+  wholeFile: boolean;
 };
 
 const blank = (value: string | undefined) => value === undefined || value.trim() === '';
@@ -28,7 +30,7 @@ function inherit(values: RowValues, from: RowValues, fields: readonly ImportFiel
   }
 }
 
-const plainRows: RowRule = { take: (values) => ({ values }), finish: () => undefined };
+const plainRows: RowRule = { take: (values) => ({ values }), finish: () => undefined, wholeFile: false };
 
 /** Shopify's product status, in Stockfeed's: a draft is kept out of the feed as archived. */
 const SHOPIFY_STATUS: Readonly<Record<string, string>> = { active: 'active', draft: 'archived', archived: 'archived' };
@@ -66,6 +68,7 @@ function shopifyRows(): RowRule {
       if (handle) variants.set(handle, (variants.get(handle) ?? 0) + 1);
       return { values };
     },
+    wholeFile: true,
     finish(rows) {
       // The handle groups variants; a product with a single variant is no group at all.
       for (const r of rows) {
@@ -114,6 +117,7 @@ function woocommerceRows(): RowRule {
       return { values };
     },
     finish: () => undefined,
+    wholeFile: false,
   };
 }
 

@@ -22,6 +22,15 @@ export type ProgressReporter = {
   checking(rows: number): void;
   /** Starts the writing phase; the returned function is told how many more were written. */
   writing(total: number): (written: number) => void;
+  /**
+   * Starts writing while the file is still read (a streamed import): the returned function is told
+   * how many more products and counts were written and how many more rows of the file they cover.
+   * The total to write is known once the last row is; the percentage is the share of the file read
+   * times the share of its rows written.
+   */
+  streaming(): (written: number, rows: number) => void;
+  /** A streamed import gave up its writes and reads the file again from the start. */
+  again(): void;
   done(): void;
 };
 
@@ -32,13 +41,18 @@ const EVERY_MS = 250;
 
 /** A reporter for `listener`; `size` (bytes) lets the reading phase count towards the percentage. */
 export function progressReporter(listener: ((progress: ImportProgress) => void) | undefined, size?: number): ProgressReporter {
-  if (!listener) return { read() {}, checking() {}, writing: () => () => {}, done() {} };
+  if (!listener) return { read() {}, checking() {}, writing: () => () => {}, streaming: () => () => {}, again() {}, done() {} };
   const state: ImportProgress = { phase: 'reading', rowsChecked: 0, written: 0, toWrite: null, percent: size ? 0 : null };
   let last = 0;
+  /** Streamed: the file's bytes read and its rows written so far. */
+  let streamed: { bytes: number; rows: number } | null = null;
+  /** Never backwards, even when a streamed import has to read its file again (csv-import.ts). */
+  let highest = 0;
   const emit = (force: boolean) => {
     const now = performance.now();
     if (!force && now - last < EVERY_MS) return;
     last = now;
+    if (state.percent !== null) state.percent = highest = Math.max(highest, state.percent);
     try {
       listener({ ...state });
     } catch {
@@ -48,10 +62,14 @@ export function progressReporter(listener: ((progress: ImportProgress) => void) 
   return {
     read(rows, bytes) {
       state.rowsChecked = rows;
-      if (size) state.percent = Math.min(READ_SHARE, Math.floor((bytes / size) * READ_SHARE));
+      if (streamed) {
+        streamed.bytes = bytes;
+        if (size) state.percent = Math.min(99, Math.floor((bytes / size) * (streamed.rows / Math.max(1, rows)) * 99));
+      } else if (size) state.percent = Math.min(READ_SHARE, Math.floor((bytes / size) * READ_SHARE));
       emit(false);
     },
     checking(rows) {
+      streamed = null;
       Object.assign(state, { phase: 'checking', rowsChecked: rows, percent: READ_SHARE });
       emit(true);
     },
@@ -65,7 +83,26 @@ export function progressReporter(listener: ((progress: ImportProgress) => void) 
         emit(false);
       };
     },
+    streaming() {
+      const progress = (streamed = { bytes: 0, rows: 0 });
+      Object.assign(state, { phase: 'writing', toWrite: null, written: 0 });
+      emit(true);
+      return (more, rows) => {
+        if (streamed !== progress) return;
+        state.written += more;
+        progress.rows += rows;
+        if (size) state.percent = Math.min(99, Math.floor((progress.bytes / size) * (progress.rows / Math.max(1, state.rowsChecked)) * 99));
+        emit(false);
+      };
+    },
+    again() {
+      streamed = null;
+      Object.assign(state, { phase: 'reading', rowsChecked: 0, written: 0, toWrite: null });
+      emit(true);
+    },
     done() {
+      // Streamed, the total is what was written.
+      if (streamed && state.toWrite === null) state.toWrite = state.written;
       Object.assign(state, { phase: 'done', percent: 100 });
       emit(true);
     },

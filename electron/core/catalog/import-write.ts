@@ -25,6 +25,20 @@ import type { ImportPlan } from './import-plan';
  * (entries appended apart, then the stock rows), 7.7–8.1 s in calls of 1,000, and a lower peak.
  */
 export const COUNT_CHUNK = INLINE_APPEND_MAX / 2;
+/** Rows from which an import raises SQLite's page cache, and to what (KiB). */
+export const LARGE_IMPORT_ROWS = 1000;
+export const IMPORT_CACHE_KIB = 128 * 1024;
+/**
+ * New products from which an import into a catalogue no larger than them builds the products
+ * table's indexes once at the end instead of filling them row by row (db/deferred-indexes.ts).
+ */
+export const DEFER_INDEXES_ROWS = 10_000;
+/**
+ * What the import's own writes and reads need while the other indexes are away: the stock engine
+ * finds the products it counts by SKU, and the SKU stays checked as each row goes in.
+ */
+export const KEPT_INDEXES = ['products_sku_unique'];
+
 /** Products written per step (a few statements each). */
 const WRITE_SLICE = 10_000;
 
@@ -80,7 +94,9 @@ export class ImportRejected extends AppError {
 
 /**
  * Writes a checked plan in the caller's transaction; `wrote` is told how many products and stock
- * counts each step wrote (the import's progress).
+ * counts each step wrote (the import's progress), `counting` when the products and their change-log
+ * entries are written and the counts begin (from then on, only stock rows, movements, products'
+ * totals and change-log entries are written).
  */
 export async function writeImport(
   ctx: WriteContext,
@@ -88,6 +104,7 @@ export async function writeImport(
   queue: Pick<StockWriteQueue, 'applyInChunks'>,
   summary: SummaryContext,
   wrote: (count: number) => void = () => {},
+  counting: () => void = () => {},
 ): Promise<void> {
   const { trx } = ctx;
   // A barcode may move from one product to another within the file (import-gtins.ts): free every
@@ -124,6 +141,7 @@ export async function writeImport(
   const crossings = await productCrossings(trx, plan.updates.map((u) => ({ before: u.before, after: u.row })), summary);
   await ctx.append([...plan.updates.map((u) => u.change), ...crossings]);
 
+  counting();
   // In chunks whose planning overlaps the statements of the chunk before (the engine's runChunks).
   const refused: ImportIssue[] = [];
   const chunks: Array<typeof plan.counts> = [];

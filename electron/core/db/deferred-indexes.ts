@@ -86,31 +86,44 @@ async function savedStatistics(trx: Knex.Transaction, table: string, indexes: De
 const isConstraint = (error: unknown) => /SQLITE_CONSTRAINT|UNIQUE constraint failed/.test(String((error as Error)?.message ?? error));
 
 /**
- * Runs `work` inside the caller's SQLite transaction with `table`'s secondary indexes dropped
- * (except those named in `keep`, which the work's own reads need), then builds them again from
- * their definitions. Throws DuplicateKeys (naming rows by `keyColumn`) when a unique index cannot
- * be built again; any throw must roll the transaction back, which brings the old indexes back.
+ * Drops `table`'s secondary indexes (except those named in `keep`, which the caller's own reads
+ * need) inside the caller's SQLite transaction; the returned function builds them again from their
+ * definitions and throws DuplicateKeys (naming rows by `keyColumn`) when a unique index cannot be
+ * built again. Any throw must roll the transaction back, which brings the old indexes back. For a
+ * caller that learns only part-way through its writes that it should defer (a streamed import).
  */
+export async function dropIndexes(
+  trx: Knex.Transaction,
+  table: string,
+  options: { keep: string[]; keyColumn: string },
+): Promise<() => Promise<void>> {
+  const deferred = (await secondaryIndexes(trx, table)).filter((i) => !options.keep.includes(i.name));
+  // DROP INDEX also deletes the index's statistics, should ANALYZE have gathered any: they go back
+  // as they were, so the planner sees the same database afterwards.
+  const stats = await savedStatistics(trx, table, deferred);
+  for (const index of deferred) await trx.raw(`DROP INDEX ${quote(index.name)}`);
+  return async () => {
+    for (const index of deferred) {
+      try {
+        await trx.raw(index.sql);
+      } catch (error) {
+        if (isConstraint(error)) throw await duplicates(trx, table, index, options.keyColumn, error);
+        throw error;
+      }
+    }
+    for (const row of stats) await trx.raw('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)', [row.tbl, row.idx, row.stat]);
+  };
+}
+
+/** Runs `work` with `table`'s secondary indexes dropped (see dropIndexes), then builds them again. */
 export async function withIndexesDeferred<T>(
   trx: Knex.Transaction,
   table: string,
   options: { keep: string[]; keyColumn: string },
   work: () => Promise<T>,
 ): Promise<T> {
-  const deferred = (await secondaryIndexes(trx, table)).filter((i) => !options.keep.includes(i.name));
-  // DROP INDEX also deletes the index's statistics, should ANALYZE have gathered any: they go back
-  // as they were, so the planner sees the same database afterwards.
-  const stats = await savedStatistics(trx, table, deferred);
-  for (const index of deferred) await trx.raw(`DROP INDEX ${quote(index.name)}`);
+  const restore = await dropIndexes(trx, table, options);
   const result = await work();
-  for (const index of deferred) {
-    try {
-      await trx.raw(index.sql);
-    } catch (error) {
-      if (isConstraint(error)) throw await duplicates(trx, table, index, options.keyColumn, error);
-      throw error;
-    }
-  }
-  for (const row of stats) await trx.raw('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)', [row.tbl, row.idx, row.stat]);
+  await restore();
   return result;
 }

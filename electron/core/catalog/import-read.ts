@@ -1,0 +1,200 @@
+/**
+ * The reading half of an import: every CSV record taken as the parser finds it and checked on its
+ * own (import-rows.ts), no database involved. Rows are kept for the caller, or handed on in
+ * batches while the file is still read (a streamed import, import-stream.ts).
+ */
+import { DELIMITER_CHARS, detectDecimalMark, type CsvDelimiter, type CsvEncoding, type DecimalMark } from '../../../shared/csv/csv-format';
+import { readCsvStart } from '../../../shared/csv/csv-text';
+import type { ImportMapping } from '../../../shared/csv/import-fields';
+import type { ImportPreset } from '../../../shared/csv/import-presets';
+import type { ImportFormatReport, ImportSkipped } from '../../../shared/schemas/catalog';
+import { CSV_COLUMNS } from './csv-columns';
+import { InvalidEncoding, openCsvSource } from './csv-source';
+import { amountCells, resolveLayout, rowValues, type ImportLayout } from './import-layout';
+import { rowRule } from './import-presets';
+import { parseValues, type ImportIssue, type ParsedRow } from './import-rows';
+import type { ProgressReporter } from './import-progress';
+
+/** How to read the file (the import's options, as far as reading goes). */
+export type ReadOptions = {
+  encoding?: CsvEncoding | undefined;
+  delimiter?: CsvDelimiter | undefined;
+  decimal?: DecimalMark | undefined;
+  preset?: ImportPreset | undefined;
+  mapping?: ImportMapping | undefined;
+};
+
+/** Characters handed to the parser at a time when streaming (≈ 1,000 rows of an ordinary file). */
+const FEED_CHARS = 64 * 1024;
+
+/** Where a streamed import takes the rows while the file is read. */
+export type RowBatches = {
+  /** Rows per batch (a batch ends between two SKUs, so it may hold a few more). */
+  size: number;
+  /** Takes the next batch; reading goes on meanwhile. */
+  take(rows: ParsedRow[]): void;
+  /** Resolves once the reader may go on: the batches taken and not yet written are few enough. */
+  room(): Promise<void>;
+  /** The writes stopped (a problem found, or a failure): reading stops too. */
+  stopped(): boolean;
+  /** The file has a problem: no batch is handed on any more, and what was taken is not to be kept. */
+  problem(): void;
+};
+
+export type ReadResult = {
+  rows: ParsedRow[];
+  issues: ImportIssue[];
+  skipped: ImportSkipped[];
+  records: number;
+  format: ImportFormatReport;
+  layout: ImportLayout | null;
+};
+
+/** What csv-parse tells about each record (its `InfoRecord`), as far as it is read here. */
+type RecordInfo = { empty_lines: number; bytes: number };
+
+/**
+ * Reads and checks every record; the rows that parse, and the problems of those that do not.
+ * Records are taken in csv-parse's `on_record` hook, as the parser finds them, and never pushed
+ * through the stream: object-mode pushes and the async iterator cost more than the parse itself
+ * (measured on 100,000 rows: 0.75 s of stream machinery against 0.55 s for the raw parse).
+ * With `batches`, rows are handed on as they come, a batch at a time, while the file is still read
+ * (import-stream.ts), until the first problem: from then on they are kept, as without.
+ */
+export async function readRows(
+  input: AsyncIterable<Buffer | string>,
+  options: ReadOptions,
+  progress: ProgressReporter,
+  batches?: RowBatches,
+): Promise<ReadResult> {
+  const source = await openCsvSource(input, options);
+  const format: ImportFormatReport = {
+    encoding: source.encoding,
+    delimiter: source.delimiter,
+    decimal: options.decimal ?? 'point',
+    preset: options.preset ?? null,
+  };
+  const rule = rowRule(format.preset);
+  const rows: ParsedRow[] = [];
+  const issues: ImportIssue[] = [];
+  const skipped: ImportSkipped[] = [];
+  let layout: ImportLayout | null = null;
+  let cell: (cells: string[], name: string) => string = () => '';
+  let records = 0;
+  let lastLine = 0;
+  let emptyLines = 0;
+  /** Set when the header cannot be read: nothing after it is looked at. */
+  let halted = false;
+  const result = () => {
+    if (issues.length > 0) batches?.problem();
+    return { rows, issues, skipped, records, format, layout };
+  };
+  const handOn = () => batches !== undefined && !rule.wholeFile && issues.length === 0;
+  const delimiter = DELIMITER_CHARS[source.delimiter];
+
+  const take = (record: string[], info: RecordInfo): void => {
+    if (halted) return;
+    // Rows are numbered by the line they start on, as an editor shows them. Counted here
+    // rather than taken from csv-parse's `lines`, which counts a CRLF inside a quoted cell twice.
+    const row = lastLine + 1 + (info.empty_lines - emptyLines);
+    let breaks = 0;
+    for (const c of record) if (c.includes('\n') || c.includes('\r')) breaks += c.match(/\r\n|\r|\n/g)?.length ?? 0;
+    lastLine = row + breaks;
+    emptyLines = info.empty_lines;
+    if (!layout) {
+      const resolved = resolveLayout(record, options);
+      if (!resolved.layout) {
+        issues.push(...resolved.issues);
+        halted = true;
+        return;
+      }
+      layout = resolved.layout;
+      const at = new Map(layout.header.map((name, i) => [name.toLowerCase(), i] as const).reverse());
+      cell = (cells, name) => cells[at.get(name.toLowerCase()) ?? -1] ?? '';
+      if (!options.decimal) {
+        format.decimal = detectDecimalMark(amountCells(layout, readCsvStart(source.sample, delimiter, 200).rows));
+      }
+      return;
+    }
+    records++;
+    progress.read(records, info.bytes);
+    if (record.length !== layout.fields.length) {
+      issues.push({ row, column: null, message: `the row has ${record.length} cells but the header has ${layout.fields.length} columns` });
+      return;
+    }
+    const cells = record;
+    const taken = rule.take(rowValues(layout, cells), (name) => cell(cells, name), row);
+    if (taken.skip !== undefined) {
+      skipped.push({ row, reason: taken.skip });
+      return;
+    }
+    const parsed = parseValues(taken.values, row, format.decimal);
+    if (parsed.row) {
+      // A batch ends between two SKUs, so the rows of a SKU (its stock at several locations) stay together.
+      const last = rows[rows.length - 1];
+      if (handOn() && rows.length >= (batches as RowBatches).size && last && last.sku !== parsed.row.sku) {
+        (batches as RowBatches).take(rows.splice(0, rows.length));
+      }
+      rows.push(parsed.row);
+    } else issues.push(...parsed.issues);
+  };
+
+  // Loaded when a file is imported, not with the core (a few MB every process would carry).
+  const { parse } = await import('csv-parse');
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    delimiter,
+    on_record: (record: string[], info: RecordInfo) => {
+      take(record, info);
+      return null;
+    },
+  });
+  const finished = new Promise<void>((resolve, reject) => {
+    parser.on('error', reject);
+    parser.on('finish', resolve);
+  });
+  // Awaited below; a failure before then must not count as unhandled.
+  finished.catch(() => undefined);
+  try {
+    for await (const text of source.text) {
+      // Streamed, a source that gives the whole text at once (the JSON operation) is parsed a
+      // piece at a time too, so the writes can begin and keep pace.
+      const step = batches ? FEED_CHARS : text.length;
+      for (let at = 0; at < text.length && !halted; at += step) {
+        if (parser.destroyed) break;
+        const chunk = step >= text.length ? text : text.slice(at, at + step);
+        if (!parser.write(chunk)) await new Promise<void>((resolve) => parser.once('drain', resolve));
+        if (batches) {
+          if (issues.length > 0) batches.problem();
+          // No more than a batch or two ahead of the writes; none once they stopped.
+          await batches.room();
+          if (batches.stopped()) halted = true;
+        }
+      }
+      if (halted || parser.destroyed) break;
+    }
+    if (halted) return result();
+    parser.end();
+    await finished;
+  } catch (error) {
+    if (error instanceof InvalidEncoding) {
+      issues.push({ row: lastLine + 1, column: null, message: error.message });
+      return result();
+    }
+    const e = error as Error & { code?: unknown; lines?: unknown };
+    if (typeof e.code !== 'string' || !e.code.startsWith('CSV_')) throw error;
+    // csv-parse knows the line it stopped on; records parsed just before may not have reached us.
+    const row = typeof e.lines === 'number' ? e.lines : lastLine + 1;
+    issues.push({ row, column: null, message: `the file is not valid CSV: ${e.message}` });
+    return result();
+  } finally {
+    if (!parser.writableFinished) parser.destroy();
+  }
+  if (!layout) {
+    issues.push({ row: 1, column: null, message: `the file is empty; its first row must be the header: ${CSV_COLUMNS.join(',')}` });
+  }
+  rule.finish(rows);
+  return result();
+}
