@@ -74,6 +74,16 @@ export async function startCore(engine: Engine, options: Partial<CoreOptions> = 
   });
 }
 
+/** How many rows `table` holds (PostgreSQL counts come back as strings). */
+export async function rowCount(core: Core, table: string): Promise<number> {
+  return Number(((await core.db(table).count({ n: '*' })) as Array<{ n: unknown }>)[0]?.n);
+}
+
+/** The change log's last sequence number, 0 when it is empty. */
+export async function lastSeq(core: Core): Promise<number> {
+  return Number(((await core.db('changes').max({ seq: 'seq' })) as Array<{ seq: unknown }>)[0]?.seq ?? 0);
+}
+
 /** A minimal valid product for tests that only care about stock. */
 export function productInput(sku: string, extra: Partial<Input<'products.create'>> = {}): Input<'products.create'> {
   return { sku, title: `Product ${sku}`, price: '9.99', ...extra };

@@ -10,7 +10,7 @@ import { importCatalogCsv, type ImportProgress } from '../../electron/core/catal
 import { planImport } from '../../electron/core/catalog/import-plan';
 import { COUNT_CHUNK, ImportRejected, writeImport } from '../../electron/core/catalog/import-write';
 import { parseValues } from '../../electron/core/catalog/import-rows';
-import { engines, startCore, type TestCore } from '../helpers/core';
+import { engines, lastSeq, rowCount, startCore, type TestCore } from '../helpers/core';
 
 const ROWS = COUNT_CHUNK * 2 + 500;
 const sku = (i: number) => `OV-${String(i).padStart(5, '0')}`;
@@ -30,8 +30,8 @@ for (const engine of engines()) {
       await core.cleanup();
     });
 
-    const total = async (table: string) => Number(((await core.db(table).count({ n: '*' })) as Array<{ n: unknown }>)[0]?.n);
-    const maxSeq = async () => Number(((await core.db('changes').max({ seq: 'seq' })) as Array<{ seq: unknown }>)[0]?.seq ?? 0);
+    const total = (table: string) => rowCount(core, table);
+    const maxSeq = () => lastSeq(core);
 
     it('rolls everything back when a later chunk’s statements fail, with progress only moving forward', async () => {
       if (engine === 'sqlite') {

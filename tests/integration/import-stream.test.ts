@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importCatalogCsv, type ImportProgress } from '../../electron/core/catalog/csv-import';
 import { STREAM_ROWS } from '../../electron/core/catalog/import-stream';
 import { gtin13 } from '../../bench/catalog-csv';
-import { engines, startCore, type TestCore } from '../helpers/core';
+import { engines, lastSeq, rowCount, startCore, type TestCore } from '../helpers/core';
 
 const HEADER = 'sku,title,gtin,price,currency,location,on_hand';
 const ROWS = STREAM_ROWS * 2 + 1500;
@@ -32,8 +32,8 @@ for (const engine of engines()) {
       await core.cleanup();
     });
 
-    const total = async (table: string) => Number(((await core.db(table).count({ n: '*' })) as Array<{ n: unknown }>)[0]?.n);
-    const maxSeq = async () => Number(((await core.db('changes').max({ seq: 'seq' })) as Array<{ seq: unknown }>)[0]?.seq ?? 0);
+    const total = (table: string) => rowCount(core, table);
+    const maxSeq = () => lastSeq(core);
 
     it('writes the first products before the file has been read to its end', async () => {
       const all = lines(ROWS);

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importCatalogCsv } from '../../electron/core/catalog/csv-import';
 import type { StockOp } from '../../electron/core/stock/stock-ops';
-import { engines, startCore, type TestCore } from '../helpers/core';
+import { engines, lastSeq, startCore, type TestCore } from '../helpers/core';
 
 const sku = (i: number) => `CH-${String(i).padStart(3, '0')}`;
 const PRODUCTS = 120;
@@ -29,7 +29,7 @@ for (const engine of engines()) {
       await core.cleanup();
     });
 
-    const maxSeq = async () => Number(((await core.db('changes').max({ seq: 'seq' })) as Array<{ seq: unknown }>)[0]?.seq ?? 0);
+    const maxSeq = () => lastSeq(core);
     const count = (from: number, to: number, quantity: number): StockOp[] =>
       Array.from({ length: to - from + 1 }, (_, k) => ({ op: 'stock.count', input: { sku: sku(from + k), quantity, reason: 'chunk test' } }));
 

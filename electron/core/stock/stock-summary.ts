@@ -68,32 +68,31 @@ export function summarise(product: ProductFacts, levels: LevelFigures[], ctx: Su
   return summaryOf(levels, availabilityVerdict(product, levels, ctx, today));
 }
 
+/** A product's stock rows added up. */
+function totalsOf(levels: LevelFigures[]): { onHand: number; committed: number; incoming: number } {
+  let onHand = 0;
+  let committed = 0;
+  let incoming = 0;
+  for (const level of levels) {
+    onHand += level.on_hand;
+    committed += level.committed;
+    incoming += level.incoming;
+  }
+  return { onHand, committed, incoming };
+}
+
 /**
  * The summary of a product's stock rows given the rule's verdict on them (availabilityVerdict of
  * the same rows): the stock engine decides once per operation and uses the verdict for the answer,
  * the change-log entry and the availability events alike.
  */
 export function summaryOf(levels: LevelFigures[], verdict: Verdict): StockSummary {
-  let onHand = 0;
-  let committed = 0;
-  let incoming = 0;
-  for (const level of levels) {
-    onHand += level.on_hand;
-    committed += level.committed;
-    incoming += level.incoming;
-  }
+  const { onHand, committed, incoming } = totalsOf(levels);
   return { onHand, committed, incoming, available: onHand - committed, availability: verdict.availability, availabilityDate: verdict.availabilityDate };
 }
 
 export function summariseForPublish(product: ProductFacts, levels: LevelFigures[], ctx: SummaryContext, today = utcToday()): PublishSummary {
-  let onHand = 0;
-  let committed = 0;
-  let incoming = 0;
-  for (const level of levels) {
-    onHand += level.on_hand;
-    committed += level.committed;
-    incoming += level.incoming;
-  }
+  const { onHand, committed, incoming } = totalsOf(levels);
   const verdict = availabilityVerdict(product, levels, ctx, today);
   return {
     onHand,
