@@ -18,7 +18,7 @@ import { nowIso, type Db } from '../util/db-helpers';
 import { nameIssue } from './import-layout';
 import { planImport, type ImportPlan, type PlanContext } from './import-plan';
 import type { ImportIssue, ParsedRow } from './import-rows';
-import { DEFER_INDEXES_ROWS, IMPORT_CACHE_KIB, ImportRejected, KEPT_INDEXES, LARGE_IMPORT_ROWS, writeImport } from './import-write';
+import { DEFER_INDEXES_ROWS, defersIndexesFor, IMPORT_CACHE_KIB, ImportRejected, KEPT_INDEXES, LARGE_IMPORT_ROWS, productCount, writeImport } from './import-write';
 import { progressReporter, type ImportProgress, type ProgressReporter } from './import-progress';
 import { readRows, type ReadResult } from './import-read';
 import { rereadable, streamedWrites, type StreamTotals } from './import-stream';
@@ -86,9 +86,7 @@ export type ImportReport = {
 
 /** Many new products into a catalogue no larger than them: its indexes are built once, at the end. */
 async function defersIndexes(trx: Db, creates: number): Promise<boolean> {
-  if (creates < DEFER_INDEXES_ROWS) return false;
-  const [row] = (await trx('products').count({ n: '*' })) as Array<{ n: unknown }>;
-  return Number(row?.n ?? 0) <= creates;
+  return creates >= DEFER_INDEXES_ROWS && defersIndexesFor(creates, await productCount(trx));
 }
 
 /**

@@ -28,7 +28,7 @@ import type { ImportPlan } from './import-plan';
 import type { RowBatches } from './import-read';
 import type { ParsedRow } from './import-rows';
 import type { ProgressReporter } from './import-progress';
-import { DEFER_INDEXES_ROWS, IMPORT_CACHE_KIB, ImportRejected, KEPT_INDEXES, writeImport } from './import-write';
+import { defersIndexesFor, IMPORT_CACHE_KIB, ImportRejected, KEPT_INDEXES, productCount, writeImport } from './import-write';
 
 /**
  * Rows per batch. Each batch costs a plan's few queries (≈ 10 statements); smaller batches overlap
@@ -131,8 +131,7 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
     const sqlite = ctx.dialect === 'sqlite';
     const work = async () => {
       // As the whole-file import decides it (csv-import.ts), once enough new products are known.
-      const [row] = sqlite ? ((await ctx.trx('products').count({ n: '*' })) as Array<{ n: unknown }>) : [];
-      const catalogue = Number(row?.n ?? 0);
+      const catalogue = sqlite ? await productCount(ctx.trx) : 0;
       let restore: (() => Promise<void>) | null = null;
       const wrote = progress.streaming();
       /** The next batch's plan: the batch taken and checked against the database, not yet written. */
@@ -149,7 +148,7 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
       };
       for (let batch = await planNext(); batch; ) {
         const { plan, purchasing } = batch;
-        if (sqlite && !restore && totals.created + plan.creates.length >= Math.max(DEFER_INDEXES_ROWS, catalogue)) {
+        if (sqlite && !restore && defersIndexesFor(totals.created + plan.creates.length, catalogue)) {
           const later = !ended || waiting.length > 0;
           restore = await dropIndexes(ctx.trx, 'products', { keep: later ? [...KEPT_INDEXES, ...PLAN_INDEXES] : KEPT_INDEXES, keyColumn: 'sku' });
         }

@@ -10,7 +10,7 @@ import type { SummaryContext } from '../stock/stock-summary';
 import type { ProductRow } from '../products/product-repository';
 import type { StockWriteQueue } from '../stock/stock-ops';
 import { bulkInsert, bulkUpdate } from '../db/bulk-insert';
-import { chunkValues } from '../util/db-helpers';
+import { chunkValues, type Db } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
 import { INLINE_APPEND_MAX } from '../changes/change-log';
 import type { ImportIssue } from './import-rows';
@@ -33,6 +33,15 @@ export const IMPORT_CACHE_KIB = 128 * 1024;
  * table's indexes once at the end instead of filling them row by row (db/deferred-indexes.ts).
  */
 export const DEFER_INDEXES_ROWS = 10_000;
+
+/** The products the catalogue holds, before an import's writes: what DEFER_INDEXES_ROWS is weighed against. */
+export async function productCount(trx: Db): Promise<number> {
+  const [row] = (await trx('products').count({ n: '*' })) as Array<{ n: unknown }>;
+  return Number(row?.n ?? 0);
+}
+
+/** Whether `creates` new products into a catalogue of `catalogue` get its indexes built once, at the end. */
+export const defersIndexesFor = (creates: number, catalogue: number): boolean => creates >= Math.max(DEFER_INDEXES_ROWS, catalogue);
 /**
  * What the import's own writes and reads need while the other indexes are away: the stock engine
  * finds the products it counts by SKU, and the SKU stays checked as each row goes in.
