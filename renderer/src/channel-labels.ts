@@ -1,6 +1,6 @@
 /** Words for the Channels screen: each channel's state, and the names of push statuses, reasons and drift sources. */
-import type { ChannelStatus, PushReason, PushStatus } from '../../shared/schemas/channel-push';
-import { DRIFT_SOURCES } from '../../shared/schemas/channel-push';
+import type { ChannelStatus, PushChannel, PushReason, PushStatus } from '../../shared/schemas/channel-push';
+import { DRIFT_SOURCES, PUSH_CHANNEL_LABEL } from '../../shared/schemas/channel-push';
 
 export type ChannelState = { tone: 'ok' | 'busy' | 'error' | 'off'; text: string };
 
@@ -30,3 +30,31 @@ export const DRIFT_SOURCE_LABELS: Record<(typeof DRIFT_SOURCES)[number], string>
   reconcile: 'drift check',
   compare: 'found while pushing',
 };
+
+/** The connection form's label of each setting the core names when a channel is not set up (channel-config.ts). */
+const SETTING_LABELS: Record<PushChannel, Record<string, string>> = {
+  shopify: { shopDomain: 'Shop domain', accessToken: 'Admin API access token', clientId: 'Client ID', clientSecret: 'Client secret' },
+  woocommerce: { siteUrl: 'Site address', consumerKey: 'Consumer key', consumerSecret: 'Consumer secret' },
+  google: { merchantId: 'Merchant Center account id', dataSourceId: 'Supplemental data source id', serviceAccountKey: 'Service account key (JSON)' },
+};
+
+const listed = (words: string[]) => (words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`);
+
+/**
+ * Why nothing reaches the channel, in the words of the form below it. The API's `problem` names
+ * settings as scripts set them (`set channels.shopify.shopDomain, channels.shopify.accessToken
+ * first`); a shop owner fills in fields. Any other problem (a refusal, a failure) is shown as the
+ * API gives it.
+ */
+export function channelProblemText(channel: PushChannel, problem: string): string {
+  const notSetUp = /^Not set up: set (.+) first\.?$/.exec(problem);
+  if (notSetUp?.[1]) {
+    const prefix = `channels.${channel}.`;
+    const names = notSetUp[1].split(', ');
+    const labels = names.map((n) => (n.startsWith(prefix) ? SETTING_LABELS[channel][n.slice(prefix.length)] : undefined));
+    if (labels.every((l): l is string => Boolean(l))) return `Not set up yet: fill in ${listed(labels)} below, then Save and connect.`;
+    return problem;
+  }
+  if (problem === `Push is off (channels.${channel}.pushEnabled).`) return `Push is off: tick “Push available stock to ${PUSH_CHANNEL_LABEL[channel]}” below and save to start.`;
+  return problem;
+}

@@ -137,6 +137,6 @@ test('connects to Shopify, shows a push arrive, and retries one that gave up', a
   // A channel's credentials are what it needs to work: never marked optional (its API address is).
   await expect(page.locator('label', { hasText: 'Service account key (JSON)' })).not.toContainText('(optional)');
   await expect(page.locator('label', { hasText: 'Token address' })).toContainText('(optional)');
-  await expect(page.getByTestId('channel-problem')).toContainText('channels.google.merchantId');
+  await expect(page.getByTestId('channel-problem')).toContainText('Not set up yet: fill in Merchant Center account id');
   await page.screenshot({ path: test.info().outputPath('channels-google-1024.png'), fullPage: true });
 });
