@@ -136,8 +136,8 @@ function peakMb(): number {
  * wall time swings with what else runs: the CPU each thread used does not, and shows which thread
  * holds up a publish (the main thread builds every file but the JSON-LD files, a worker writes those).
  */
-function threadCpu(): Map<number, number> {
-  const out = new Map<number, number>();
+function threadCpu(): Map<number, { user: number; system: number }> {
+  const out = new Map<number, { user: number; system: number }>();
   let tids: string[];
   try {
     tids = fs.readdirSync('/proc/self/task');
@@ -150,7 +150,7 @@ function threadCpu(): Map<number, number> {
       const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(tid), (Number(f[11]) + Number(f[12])) / tick);
+      out.set(Number(tid), { user: Number(f[11]) / tick, system: Number(f[12]) / tick });
     } catch {
       // the thread ended
     }
@@ -162,17 +162,26 @@ function threadCpu(): Map<number, number> {
  * Where a phase's CPU (`total`, every thread, from process.cpuUsage) went: the main thread; the
  * threads that were there before it (V8's compiler and GC helpers, libuv's pool running SQLite's
  * queries and the early syncs); and the rest, threads started during it (the JSON-LD worker, which
- * has ended by then and is no longer listed).
+ * has ended by then and is no longer listed), with its user time apart (its system time is the
+ * file system's, which swings with the disk's state).
  */
-function cpuByThread(before: Map<number, number>, after: Map<number, number>, total: number): { cpuMain: number; cpuStarted: number; cpuOther: number } {
-  let cpuMain = 0;
-  let cpuOther = 0;
+function cpuByThread(
+  before: Map<number, { user: number; system: number }>,
+  after: Map<number, { user: number; system: number }>,
+  total: { user: number; system: number },
+): { cpuMain: number; cpuStarted: number; cpuStartedUser: number; cpuOther: number } {
+  const main = { user: 0, system: 0 };
+  const other = { user: 0, system: 0 };
   for (const [tid, cpu] of after) {
-    const used = cpu - (before.get(tid) ?? 0);
-    if (tid === process.pid) cpuMain += used;
-    else if (before.has(tid)) cpuOther += used;
+    const was = before.get(tid);
+    const into = tid === process.pid ? main : was ? other : null;
+    if (!into) continue;
+    into.user += cpu.user - (was?.user ?? 0);
+    into.system += cpu.system - (was?.system ?? 0);
   }
-  return { cpuMain, cpuStarted: Math.max(0, total - cpuMain - cpuOther), cpuOther };
+  const startedUser = Math.max(0, total.user - main.user - other.user);
+  const startedSystem = Math.max(0, total.system - main.system - other.system);
+  return { cpuMain: main.user + main.system, cpuStarted: startedUser + startedSystem, cpuStartedUser: startedUser, cpuOther: other.user + other.system };
 }
 
 /**
@@ -214,7 +223,7 @@ async function phaseOurs(dataDir: string, out: string, jsonLd: boolean, collecti
     await core.publisher.runNow(true);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    const threads = cpuByThread(threads0, threadCpu(), (cpu.user + cpu.system) / 1e6);
+    const threads = cpuByThread(threads0, threadCpu(), { user: cpu.user / 1e6, system: cpu.system / 1e6 });
     const status = await core.publisher.status();
     const bytes = status.artifacts.filter((a) => a.artifact !== 'jsonLd').reduce((n, a) => n + a.counts.bytes, 0);
     const collectionCounts = status.artifacts.find((a) => a.artifact === 'collections')?.counts;
@@ -570,7 +579,7 @@ const verdict = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
 const cpuOf = (r: PhaseResult) => Number(r.extra?.cpuUser) + Number(r.extra?.cpuSystem);
 /** A publish phase's CPU by thread (Linux; see cpuByThread). */
 const threadsOf = (r: PhaseResult) =>
-  r.extra?.cpuMain === undefined ? '' : `: main thread ${s2(Number(r.extra.cpuMain))}, JSON-LD worker ${s2(Number(r.extra.cpuStarted))}, other threads ${s2(Number(r.extra.cpuOther))}`;
+  r.extra?.cpuMain === undefined ? '' : `: main thread ${s2(Number(r.extra.cpuMain))}, JSON-LD worker ${s2(Number(r.extra.cpuStarted))} (user ${s2(Number(r.extra.cpuStartedUser))}), other threads ${s2(Number(r.extra.cpuOther))}`;
 
 /**
  * `latencyOnly`: only the one-change latency (seeding the catalogues and the incremental phases),
