@@ -219,10 +219,13 @@ async function phaseOurs(dataDir: string, out: string, jsonLd: boolean, collecti
     const before = process.memoryUsage().rss / 1e6;
     const threads0 = threadCpu();
     const cpu0 = process.cpuUsage();
+    const loop0 = performance.eventLoopUtilization();
     const t0 = performance.now();
     await core.publisher.runNow(true);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    // The main thread's event loop idle: waiting for SQLite's next page, the worker, the syncs.
+    const loopIdle = performance.eventLoopUtilization(loop0).idle / 1000;
     const threads = cpuByThread(threads0, threadCpu(), { user: cpu.user / 1e6, system: cpu.system / 1e6 });
     const status = await core.publisher.status();
     const bytes = status.artifacts.filter((a) => a.artifact !== 'jsonLd').reduce((n, a) => n + a.counts.bytes, 0);
@@ -247,6 +250,7 @@ async function phaseOurs(dataDir: string, out: string, jsonLd: boolean, collecti
         collections: collectionCounts?.items ?? 0,
         collectionsMb: (collectionCounts?.bytes ?? 0) / 1e6,
         ...threads,
+        loopIdle,
       },
     };
   } finally {
@@ -579,7 +583,7 @@ const verdict = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
 const cpuOf = (r: PhaseResult) => Number(r.extra?.cpuUser) + Number(r.extra?.cpuSystem);
 /** A publish phase's CPU by thread (Linux; see cpuByThread). */
 const threadsOf = (r: PhaseResult) =>
-  r.extra?.cpuMain === undefined ? '' : `: main thread ${s2(Number(r.extra.cpuMain))}, JSON-LD worker ${s2(Number(r.extra.cpuStarted))} (user ${s2(Number(r.extra.cpuStartedUser))}), other threads ${s2(Number(r.extra.cpuOther))}`;
+  r.extra?.cpuMain === undefined ? '' : `: main thread ${s2(Number(r.extra.cpuMain))} (waiting ${s2(Number(r.extra.loopIdle))}), JSON-LD worker ${s2(Number(r.extra.cpuStarted))} (user ${s2(Number(r.extra.cpuStartedUser))}), other threads ${s2(Number(r.extra.cpuOther))}`;
 
 /**
  * `latencyOnly`: only the one-change latency (seeding the catalogues and the incremental phases),
