@@ -249,7 +249,8 @@ async function phaseOurs(dataDir: string, out: string, jsonLd: boolean, collecti
         peakBeforeClose,
         collections: collectionCounts?.items ?? 0,
         collectionsMb: (collectionCounts?.bytes ?? 0) / 1e6,
-        ...threads,
+        // Per-thread figures where /proc lists the threads (Linux).
+        ...(threads0.size > 0 ? threads : {}),
         loopIdle,
       },
     };
