@@ -13,6 +13,13 @@ export function percentile(sorted: Float64Array, p: number): number {
   return sorted[rank] as number;
 }
 
+/** The middle of `values` (the mean of the two middle ones when their count is even). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
 export function summarise(latenciesMs: number[]): LatencySummary {
   const sorted = Float64Array.from(latenciesMs).sort();
   return {

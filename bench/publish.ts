@@ -26,7 +26,7 @@ import { gtinCheckDigit } from '../shared/domain/gtin';
 import { contract } from '../shared/contract';
 import { parseInput } from '../shared/validation';
 import { OPENAI_PART_ITEMS_SUGGESTED } from '../shared/schemas/settings';
-import { line, loadAverage, ms, summarise } from './measure';
+import { line, loadAverage, median, ms, summarise } from './measure';
 
 const HERE = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(HERE), '..');
@@ -617,12 +617,6 @@ async function benchPublishPhases(root: string, options: PublishBenchOptions): P
   if (!options.latencyOnly) await fullPhases(root, big, options);
   await latencyPhases(root, big, small, options);
 }
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 /**
  * The full publishes the 3× target compares, alone: into an empty folder and `publish --full`

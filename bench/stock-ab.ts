@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Core } from '../electron/core/core';
-import type { LoadResult } from './measure';
+import { median, type LoadResult } from './measure';
 
 type Loop = (options: { callers: number; warmupMs: number; durationMs: number; call: (caller: number, i: number) => Promise<unknown> }) => Promise<LoadResult>;
 type Round = { main: number; other: number; movements: number };
@@ -63,12 +63,6 @@ let offset = 0;
 function run(side: Side, durationMs: number): Promise<LoadResult> {
   const at = (offset += 1_000_003);
   return side.closedLoop({ callers: 16, warmupMs: 0, durationMs, call: (caller, i) => side.receive(caller, i, at) });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 async function main(): Promise<void> {
