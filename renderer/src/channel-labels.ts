@@ -1,5 +1,5 @@
 /** Words for the Channels screen: each channel's state, and the names of push statuses, reasons and drift sources. */
-import type { ChannelStatus, PushChannel, PushReason, PushStatus } from '../../shared/schemas/channel-push';
+import type { ChannelRequiredSetting, ChannelStatus, PushChannel, PushReason, PushStatus } from '../../shared/schemas/channel-push';
 import { DRIFT_SOURCES, PUSH_CHANNEL_LABEL } from '../../shared/schemas/channel-push';
 
 export type ChannelState = { tone: 'ok' | 'busy' | 'error' | 'off'; text: string };
@@ -32,7 +32,7 @@ export const DRIFT_SOURCE_LABELS: Record<(typeof DRIFT_SOURCES)[number], string>
 };
 
 /** The connection form's label of each setting the core names when a channel is not set up (channel-config.ts). */
-const SETTING_LABELS: Record<PushChannel, Record<string, string>> = {
+const SETTING_LABELS: { [C in PushChannel]: Record<ChannelRequiredSetting<C>, string> } = {
   shopify: { shopDomain: 'Shop domain', accessToken: 'Admin API access token', clientId: 'Client ID', clientSecret: 'Client secret' },
   woocommerce: { siteUrl: 'Site address', consumerKey: 'Consumer key', consumerSecret: 'Consumer secret' },
   google: { merchantId: 'Merchant Center account id', dataSourceId: 'Supplemental data source id', serviceAccountKey: 'Service account key (JSON)' },
@@ -51,7 +51,8 @@ export function channelProblemText(channel: PushChannel, problem: string): strin
   if (notSetUp?.[1]) {
     const prefix = `channels.${channel}.`;
     const names = notSetUp[1].split(', ');
-    const labels = names.map((n) => (n.startsWith(prefix) ? SETTING_LABELS[channel][n.slice(prefix.length)] : undefined));
+    const known: Record<string, string> = SETTING_LABELS[channel];
+    const labels = names.map((n) => (n.startsWith(prefix) ? known[n.slice(prefix.length)] : undefined));
     if (labels.every((l): l is string => Boolean(l))) return `Not set up yet: fill in ${listed(labels)} below, then Save and connect.`;
     return problem;
   }

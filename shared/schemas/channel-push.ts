@@ -11,6 +11,18 @@ export type PushChannel = (typeof PUSH_CHANNELS)[number];
 
 export const PUSH_CHANNEL_LABEL: Record<PushChannel, string> = { shopify: 'Shopify', woocommerce: 'WooCommerce', google: 'Google Merchant Center' };
 
+/**
+ * The settings (`channels.<channel>.<field>`) a channel cannot be called without; the core names
+ * the ones missing (channel-config.ts), the Channels screen shows them by their form labels.
+ * Shopify needs the access token, or the client ID and secret, by its `auth`.
+ */
+export const CHANNEL_REQUIRED_SETTINGS = {
+  shopify: ['shopDomain', 'accessToken', 'clientId', 'clientSecret'],
+  woocommerce: ['siteUrl', 'consumerKey', 'consumerSecret'],
+  google: ['merchantId', 'dataSourceId', 'serviceAccountKey'],
+} as const satisfies Record<PushChannel, readonly string[]>;
+export type ChannelRequiredSetting<C extends PushChannel> = (typeof CHANNEL_REQUIRED_SETTINGS)[C][number];
+
 /** pending: waiting to be sent (or for its retry); parked: gave up after repeated failures; sent. */
 export const PUSH_STATUSES = ['pending', 'parked', 'sent'] as const;
 export type PushStatus = (typeof PUSH_STATUSES)[number];

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { ParsedInput } from '../../../shared/contract';
 import type { FieldIssue } from '../../../shared/errors';
-import type { PushChannel } from '../../../shared/schemas/channel-push';
+import type { ChannelRequiredSetting, PushChannel } from '../../../shared/schemas/channel-push';
 import { checkUrlText, hostRule, refusalMessage } from '../net/address-rules';
 
 /** The stored settings (secrets included), as the settings service keeps them. */
@@ -51,8 +51,11 @@ export type ChannelConfig = ShopifyConfig | WooConfig | GoogleConfig;
 /** A channel's config, or why it cannot be called (one sentence naming the missing settings). */
 export type ConfigResult = { config: ChannelConfig; problem: null } | { config: null; problem: string };
 
-function missing(channel: PushChannel, fields: string[]): ConfigResult {
-  return { config: null, problem: `set ${fields.map((f) => `channels.${channel}.${f}`).join(', ')} first` };
+/** The settings of `channel` that are missing, in the order given (`false` for one present). */
+function missing<C extends PushChannel>(channel: C, fields: Array<ChannelRequiredSetting<C> | false>): ConfigResult | null {
+  const absent = fields.filter((f): f is ChannelRequiredSetting<C> => f !== false);
+  if (absent.length === 0) return null;
+  return { config: null, problem: `set ${absent.map((f) => `channels.${channel}.${f}`).join(', ')} first` };
 }
 
 export function channelConfig(settings: StoredSettings, channel: PushChannel): ConfigResult {
@@ -60,9 +63,11 @@ export function channelConfig(settings: StoredSettings, channel: PushChannel): C
   if (channel === 'shopify') {
     const s = c.shopify;
     const byClient = s.auth === 'clientCredentials';
-    const credentials = byClient ? [!s.clientId && 'clientId', !s.clientSecret && 'clientSecret'] : [!s.accessToken && 'accessToken'];
-    const absent = [!s.shopDomain && 'shopDomain', ...credentials].filter((f): f is string => Boolean(f));
-    if (absent.length > 0) return missing(channel, absent);
+    const absent = missing(channel, [
+      !s.shopDomain && 'shopDomain',
+      ...(byClient ? ([!s.clientId && 'clientId', !s.clientSecret && 'clientSecret'] as const) : ([!s.accessToken && 'accessToken'] as const)),
+    ]);
+    if (absent) return absent;
     const base = s.apiBaseUrl || `https://${s.shopDomain}`;
     const auth: ShopifyAuth = byClient
       ? { kind: 'clientCredentials', tokenUrl: `${base}/admin/oauth/access_token`, clientId: s.clientId ?? '', clientSecret: s.clientSecret ?? '' }
@@ -71,13 +76,13 @@ export function channelConfig(settings: StoredSettings, channel: PushChannel): C
   }
   if (channel === 'woocommerce') {
     const s = c.woocommerce;
-    const absent = [!s.siteUrl && 'siteUrl', !s.consumerKey && 'consumerKey', !s.consumerSecret && 'consumerSecret'].filter((f): f is string => Boolean(f));
-    if (absent.length > 0) return missing(channel, absent);
+    const absent = missing(channel, [!s.siteUrl && 'siteUrl', !s.consumerKey && 'consumerKey', !s.consumerSecret && 'consumerSecret']);
+    if (absent) return absent;
     return { config: { channel, apiUrl: `${s.apiBaseUrl || s.siteUrl}/wp-json/wc/v3`, consumerKey: s.consumerKey ?? '', consumerSecret: s.consumerSecret ?? '' }, problem: null };
   }
   const s = c.google;
-  const absent = [!s.merchantId && 'merchantId', !s.dataSourceId && 'dataSourceId', !s.serviceAccountKey && 'serviceAccountKey'].filter((f): f is string => Boolean(f));
-  if (absent.length > 0) return missing(channel, absent);
+  const absent = missing(channel, [!s.merchantId && 'merchantId', !s.dataSourceId && 'dataSourceId', !s.serviceAccountKey && 'serviceAccountKey']);
+  if (absent) return absent;
   const key = JSON.parse(s.serviceAccountKey ?? '{}') as { client_email?: string; private_key?: string };
   return {
     config: {
