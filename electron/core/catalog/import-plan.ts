@@ -100,8 +100,9 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
       for (const issue of money) fail(parsed.row, columnOfField(issue.path), issue.message);
       if (money.length === 0) creates.push({ parsed, currency, slug: parsed.fields.slug ?? null });
     } else {
-      const input = Object.fromEntries(parsed.given.map((f) => [f, parsed.fields[f]])) as ProductPatchFields;
-      const patch = patchProductRow(stored, input, ctx.now);
+      const input: Record<string, unknown> = {};
+      for (const f of parsed.given) input[f] = parsed.fields[f];
+      const patch = patchProductRow(stored, input as ProductPatchFields, ctx.now);
       for (const issue of patch.issues) fail(parsed.row, columnOfField(issue.path), issue.message);
       if (patch.issues.length === 0) updates.push({ parsed, patch, before: stored });
     }

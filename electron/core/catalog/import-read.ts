@@ -80,6 +80,10 @@ export async function readRows(
   const skipped: ImportSkipped[] = [];
   let layout: ImportLayout | null = null;
   let cell: (cells: string[], name: string) => string = () => '';
+  // The record being taken, for the preset's reader of any column by name: one function for every
+  // row, not a closure made per row.
+  let current: string[] = [];
+  const cellOfCurrent = (name: string) => cell(current, name);
   let records = 0;
   let lastLine = 0;
   let emptyLines = 0;
@@ -122,8 +126,8 @@ export async function readRows(
       issues.push({ row, column: null, message: `the row has ${record.length} cells but the header has ${layout.fields.length} columns` });
       return;
     }
-    const cells = record;
-    const taken = rule.take(rowValues(layout, cells), (name) => cell(cells, name), row);
+    current = record;
+    const taken = rule.take(rowValues(layout, record), cellOfCurrent, row);
     if (taken.skip !== undefined) {
       skipped.push({ row, reason: taken.skip });
       return;
