@@ -149,6 +149,10 @@ async function appendPg(trx: Knex.Transaction, entries: NewChange[], texts: stri
   return seqs;
 }
 
+/** `'` doubled, as inside an SQL string literal (see sqliteText). */
+const doubledQuotes = (text: string) => (text.includes("'") ? text.replace(/'/g, "''") : text);
+const asIs = (text: string) => text;
+
 /** A string or null as JSON; a value of a fixed few (the types) is written once, not per entry. */
 function jsonOf(value: string | null, known?: Map<string, string>): string {
   if (value === null) return 'null';
@@ -165,9 +169,10 @@ function jsonOf(value: string | null, known?: Map<string, string>): string {
  * (see APPEND_SQLITE), or with the sequence number first when `firstSeq` is given, and fills each
  * entry's payload text into `texts` as it goes. The text comes out of one `join`, already flat,
  * between `before` and `after`; with `quoted`, every `'` is doubled as in an SQL literal
- * (sqliteText, made row by row: a `'` is one character, so doubling each row's is doubling the
- * whole's). Wrapping and escaping the joined text afterwards copied the whole statement two or
- * three times more (V8's sampling heap profiler: ≈ 1 KB a product of an import).
+ * (sqliteText, made piece by piece: a `'` is one character, so doubling each piece's is doubling
+ * the whole's, and a row is not flattened to look for one). Wrapping and escaping the joined text
+ * afterwards copied the whole statement two or three times more (V8's sampling heap profiler:
+ * ≈ 1 KB a product of an import).
  */
 function sqliteRowsBuilder(
   entries: NewChange[],
@@ -177,6 +182,7 @@ function sqliteRowsBuilder(
   options: { firstSeq?: number; before?: string; after?: string; quoted?: boolean } = {},
 ): (start: number, end: number) => string {
   const { firstSeq, before = '', after = '', quoted = false } = options;
+  const quote = quoted ? doubledQuotes : asIs;
   const at = JSON.stringify(now);
   const tails = new Map<ActorColumns, string>();
   const types = new Map<string, string>();
@@ -187,12 +193,11 @@ function sqliteRowsBuilder(
       const text = (texts[j] = JSON.stringify(e.payload));
       const columns = actorOf(e).columns;
       let tail = tails.get(columns);
-      if (tail === undefined) tails.set(columns, (tail = `,${at},${JSON.stringify([columns.actor_kind, columns.actor_id, columns.actor_name]).slice(1)}`));
+      if (tail === undefined) tails.set(columns, (tail = quote(`,${at},${JSON.stringify([columns.actor_kind, columns.actor_id, columns.actor_name]).slice(1)}`)));
       // An object or array goes in as itself (see APPEND_SQLITE); anything else as the string it is stored as.
       const payload = text.startsWith('{') || text.startsWith('[') ? text : JSON.stringify(text);
       const head = firstSeq === undefined ? '[' : `[${firstSeq + j},`;
-      const row = `${head}${jsonOf(e.type, types)},${jsonOf(e.productId)},${jsonOf(e.sku)},${payload}${tail}`;
-      parts[j - start] = quoted && row.includes("'") ? row.replace(/'/g, "''") : row;
+      parts[j - start] = `${head}${quote(jsonOf(e.type, types))},${quote(jsonOf(e.productId))},${quote(jsonOf(e.sku))},${quote(payload)}${tail}`;
     }
     if (parts.length > 0) {
       parts[0] = `${before}[${parts[0]}`;
