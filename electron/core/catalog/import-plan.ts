@@ -266,8 +266,14 @@ async function planCounts(
   fail: Fail,
 ): Promise<{ counts: CountPlan[]; countsUnchanged: number }> {
   const usable = countRows.filter((c) => !bad.has(c.parsed.row) && !bad.has((products.get(c.parsed.sku) as ParsedRow).row));
-  const existingIds = [...new Set(usable.flatMap((c) => existing.get(c.parsed.sku)?.id ?? []))];
-  const levels = new Map<string, { onHand: number; committed: number }>();
+  const ids = new Set<string>();
+  for (const c of usable) {
+    const id = existing.get(c.parsed.sku)?.id;
+    if (id !== undefined) ids.add(id);
+  }
+  const existingIds = [...ids];
+  // By product, then location: no key text made per row to store and per row to look up.
+  const levels = new Map<string, Map<string, { onHand: number; committed: number }>>();
   const sqlite = dialectOf(ctx.db) === 'sqlite';
   for (const chunk of chunkValues(existingIds, sqlite ? 10_000 : 5000)) {
     type Level = { product_id: string; location_id: string; on_hand: unknown; committed: unknown };
@@ -275,7 +281,9 @@ async function planCounts(
       ? await allAsJson<Level>(ctx.db, LEVEL_COLUMNS, `SELECT ${LEVEL_COLUMNS.join(', ')} FROM stock_levels WHERE product_id IN (SELECT value FROM json_each(?))`, [JSON.stringify(chunk)])
       : ((await ctx.db('stock_levels').select(...LEVEL_COLUMNS).whereIn('product_id', chunk)) as Level[]);
     for (const row of rows) {
-      levels.set(`${row.product_id}|${row.location_id}`, { onHand: num(row.on_hand), committed: num(row.committed) });
+      let atLocations = levels.get(row.product_id);
+      if (!atLocations) levels.set(row.product_id, (atLocations = new Map()));
+      atLocations.set(row.location_id, { onHand: num(row.on_hand), committed: num(row.committed) });
     }
   }
 
@@ -284,7 +292,7 @@ async function planCounts(
   for (const { parsed, code, locationId } of usable) {
     const quantity = (parsed.count as { quantity: number }).quantity;
     const stored = existing.get(parsed.sku);
-    const existingLevel = stored && levels.get(`${stored.id}|${locationId}`);
+    const existingLevel = stored && levels.get(stored.id)?.get(locationId);
     const level = existingLevel || { onHand: 0, committed: 0 };
     const shortBy = level.committed - quantity;
     if (stored && shortBy > 0 && quantity - level.committed < level.onHand - level.committed && !bool(stored.allow_backorder)) {
