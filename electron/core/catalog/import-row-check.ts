@@ -16,7 +16,10 @@ import { gtinProblem, normaliseGtin } from '../../../shared/domain/gtin';
 import { DECIMAL_PATTERN, isCurrencyCode } from '../../../shared/domain/money';
 import { slugProblem } from '../../../shared/domain/slug';
 import { QUANTITY_MAX } from '../../../shared/domain/limits';
-import type { ProductFields } from './import-rows';
+import type { ParsedInput } from '../../../shared/contract';
+
+/** A row's product fields as the create schema parses them (a file has no idempotency key). */
+export type ProductFields = Omit<ParsedInput<'products.create'>, 'idempotencyKey'>;
 
 /** "Not plainly valid: ask the schema." */
 const ASK = Symbol('ask the schema');

@@ -7,10 +7,9 @@ import { AMOUNT_FIELDS, CSV_COLUMNS, type ImportField } from '../../../shared/cs
 import { DECIMAL_PATTERN } from '../../../shared/domain/money';
 import { locationCodeSchema, quantitySchema } from '../../../shared/schemas/common';
 import { productCreateInput } from '../../../shared/schemas/product';
-import type { ParsedInput } from '../../../shared/contract';
 import { fieldIssues } from '../../../shared/validation';
 import { purchasingCellIssues, type PurchasingCells } from '../purchasing/catalog-columns';
-import { plainLocationCode, plainProductFields, plainQuantity } from './import-row-check';
+import { plainLocationCode, plainProductFields, plainQuantity, type ProductFields } from './import-row-check';
 import {
   FIELD_OF_COLUMN,
   KEEP_WHEN_EMPTY,
@@ -30,7 +29,7 @@ export type ImportIssue = { row: number; column: string | null; field?: string; 
 /** A row's cells by field; a field whose column the file has is present, even when its cell is empty. */
 export type RowValues = Partial<Record<ImportField, string>>;
 
-export type ProductFields = Omit<ParsedInput<'products.create'>, 'idempotencyKey'>;
+export type { ProductFields };
 
 export type ParsedRow = {
   row: number;
