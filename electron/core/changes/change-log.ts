@@ -100,6 +100,16 @@ function appendedChange(seq: number, entry: NewChange, text: string, createdAt: 
 }
 
 /**
+ * The JSON text a just-appended change's payload would be parsed from when read, or undefined
+ * once it was read or replaced (or for a change read from the log): then read `payload`. For a
+ * reader that wants one detail of many payloads and can see in the text that it is absent.
+ */
+export function unreadPayloadText(change: Change): string | undefined {
+  const appended = change as Partial<AppendedChange>;
+  return appended[PAYLOAD] === undefined ? appended[PAYLOAD_TEXT] : undefined;
+}
+
+/**
  * Appends entries to the change log inside the caller's transaction and returns them with their
  * sequence numbers, in order. Writers are serialised (one queue per process, plus an advisory lock
  * on PostgreSQL), so sequence order is commit order and a reader never skips a later-committed row.
