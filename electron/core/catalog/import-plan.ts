@@ -123,7 +123,9 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
     .filter((c) => !bad.has(c.parsed.row))
     .map((c) => newProductRow(c.parsed.fields, { id: uuid7(), currency: c.currency, slug: c.slug as string, now: ctx.now }));
   const plannedUpdates = updates.filter((u) => !bad.has(u.parsed.row));
-  const changed = plannedUpdates.flatMap((u) => (u.patch.change ? [{ row: u.patch.next, before: u.before, change: u.patch.change }] : []));
+  // Loops rather than flatMap's array per row, here and below: an import plans 100,000 rows.
+  const changed: ImportPlan['updates'] = [];
+  for (const u of plannedUpdates) if (u.patch.change) changed.push({ row: u.patch.next, before: u.before, change: u.patch.change });
 
   const { counts, countsUnchanged } = await planCounts(ctx, countRows, existing, products, bad, fail);
   return {
@@ -137,7 +139,8 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
 }
 
 async function resolveLocations(ctx: PlanContext, rows: ParsedRow[]): Promise<Map<string, string>> {
-  const codes = new Set(rows.flatMap((r) => (r.count ? [r.count.location ?? ctx.defaultLocation] : [])));
+  const codes = new Set<string>();
+  for (const r of rows) if (r.count) codes.add(r.count.location ?? ctx.defaultLocation);
   const ids = new Map<string, string>();
   for (const code of codes) {
     const found = await ctx.locations.byCodeOrLoad(ctx.db, code);
@@ -176,12 +179,10 @@ async function checkExplicitSlugs(
   updates: Array<{ parsed: ParsedRow; patch: { next: ProductRow }; before: ProductRow }>,
   fail: Fail,
 ): Promise<void> {
-  const claims: SlugClaim[] = [
-    ...creates.flatMap((c) => (c.slug ? [{ row: c.parsed.row, slug: c.slug, productId: null }] : [])),
-    ...updates.flatMap((u) =>
-      u.patch.next.slug !== u.before.slug ? [{ row: u.parsed.row, slug: u.patch.next.slug, productId: u.before.id }] : [],
-    ),
-  ].sort((a, b) => a.row - b.row);
+  const claims: SlugClaim[] = [];
+  for (const c of creates) if (c.slug) claims.push({ row: c.parsed.row, slug: c.slug, productId: null });
+  for (const u of updates) if (u.patch.next.slug !== u.before.slug) claims.push({ row: u.parsed.row, slug: u.patch.next.slug, productId: u.before.id });
+  claims.sort((a, b) => a.row - b.row);
   const owners = new Map<string, { id: string; sku: string }>();
   for (const chunk of chunkValues([...new Set(claims.map((c) => c.slug))], 5000)) {
     const rows = (await db('products').select('id', 'sku', 'slug').whereIn('slug', chunk)) as Array<{ id: string; sku: string; slug: string }>;
