@@ -9,12 +9,24 @@ const TRANSLITERATE: Record<string, string> = {
   ł: 'l', Ł: 'l', đ: 'd', Đ: 'd', ð: 'd', Ð: 'd', þ: 'th', Þ: 'th', ı: 'i',
 };
 
-/** A URL-safe slug from a title: "Café Crème 250 g" → "cafe-creme-250-g", "Straße" → "strasse". */
-export function slugify(text: string): string {
-  const slug = text
+// eslint-disable-next-line no-control-regex -- every ASCII character, control characters included
+const ASCII = /^[\u0000-\u007f]*$/;
+
+/** Letters without an ASCII form made ASCII where they have one: transliterated, decomposed, accents dropped. */
+function latin(text: string): string {
+  return text
     .replace(/[ßẞæÆœŒøØłŁđĐðÐþÞı]/g, (c) => TRANSLITERATE[c] ?? c)
     .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[\u0300-\u036f]/g, '');
+}
+
+/**
+ * A URL-safe slug from a title: "Café Crème 250 g" → "cafe-creme-250-g", "Straße" → "strasse".
+ * An ASCII title skips `latin`, which leaves ASCII as it is (an import slugs every new title: three
+ * passes over it for nothing).
+ */
+export function slugify(text: string): string {
+  const slug = (ASCII.test(text) ? text : latin(text))
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

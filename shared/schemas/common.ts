@@ -53,12 +53,15 @@ export const httpUrlSchema = z
   .max(2000, { message: 'URL is longer than 2,000 characters' })
   .refine(isHttpUrl, { message: 'must be an absolute http:// or https:// URL' });
 
+/** A location code as stored: lower case, 1–32 characters. */
+export const LOCATION_CODE_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
 export const locationCodeSchema = z
   .string()
   .trim()
   .transform((s) => s.toLowerCase())
   .pipe(
-    z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, {
+    z.string().regex(LOCATION_CODE_PATTERN, {
       message: 'location code is 1–32 letters, digits, "-" or "_", starting with a letter or digit',
     }),
   );

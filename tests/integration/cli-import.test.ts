@@ -165,6 +165,18 @@ for (const engine of engines()) {
       expect((await core.call('changes.list', { since: seqAfter, limit: 10 })).changes).toEqual([]);
     });
 
+    it('leaves out a count only at the location whose stock already holds that figure', async () => {
+      await core.call('locations.create', { code: 'backroom', name: 'Back room' });
+      const first = 'sku,title,price,location,on_hand\nLOC-1,Mug,5.00,main,3\nLOC-1,Mug,5.00,backroom,4\nLOC-2,Cup,5.00,main,4\n';
+      expect(await importText(core, first)).toMatchObject({ ok: true, created: 2, counts: 3, countsUnchanged: 0 });
+      // LOC-1 holds 3 at main and 4 at the back room: 4 at main is a change, 4 at the back room is not.
+      const second = 'sku,title,price,location,on_hand\nLOC-1,Mug,5.00,main,4\nLOC-1,Mug,5.00,backroom,4\nLOC-2,Cup,5.00,main,3\n';
+      expect(await importText(core, second)).toMatchObject({ ok: true, counts: 2, countsUnchanged: 1 });
+      const stock = await core.call('stock.get', { sku: 'LOC-1' });
+      expect(stock.byLocation.map((l) => [l.location, l.onHand]).sort()).toEqual([['backroom', 4], ['main', 4]]);
+      expect(await core.checkLedger()).toMatchObject({ ok: true });
+    });
+
     it('refuses an update that breaks a money rule of the stored product', async () => {
       await importFixture(core, 'good.csv');
       // TEE-RED-M has a sale price of 14.99: a price of 12.00 would put the sale price above it.

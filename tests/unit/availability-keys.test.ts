@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { availabilityKeys } from '../../electron/core/stock/availability-reader';
+import { inlineAppendSqlite, unreadPayloadText, type NewChange } from '../../electron/core/changes/change-log';
 import type { Change } from '../../shared/schemas/changes';
 
 function change(type: Change['type'], sku: string, payload: () => Record<string, unknown>): Change {
@@ -34,6 +35,23 @@ describe('availabilityKeys', () => {
       change('product.updated', 'C', () => ({ before: { sku: 'OLD-C' } })),
     ]);
     expect(keys).toEqual(['A', 'B', 'C', 'OLD-C']);
+  });
+
+  it('leaves unparsed a just-appended product.updated whose text names no SKU, and still finds a renamed one', () => {
+    const entries: NewChange[] = [
+      { type: 'product.updated', productId: 'p1', sku: 'D', payload: { changed: ['price'], before: { price: '1.00' }, after: { price: '2.00' } } },
+      { type: 'product.updated', productId: 'p2', sku: 'NEW-E', payload: { changed: ['sku'], before: { sku: 'OLD-E' }, after: { sku: 'NEW-E' } } },
+      // "sku" inside a value is written escaped (\"sku\"), so the text has no "sku" key: left unparsed, no SKU before.
+      { type: 'product.updated', productId: 'p3', sku: 'F', payload: { changed: ['title'], before: { title: 'a "sku" mug' }, after: { title: 'mug' } } },
+    ];
+    const [price, renamed, titled] = inlineAppendSqlite(entries, 1, '2026-01-01T00:00:00.000Z', { kind: 'system' }).changes as [Change, Change, Change];
+    expect(availabilityKeys([price, renamed, titled])).toEqual(['D', 'NEW-E', 'OLD-E', 'F']);
+    // The price change's payload was never parsed; its text is still the one stored.
+    expect(unreadPayloadText(price)).toBe(JSON.stringify(entries[0]?.payload));
+    expect(unreadPayloadText(renamed)).toBeUndefined();
+    expect(unreadPayloadText(titled)).toBe(JSON.stringify(entries[2]?.payload));
+    expect(price.payload).toEqual(entries[0]?.payload);
+    expect(unreadPayloadText(price)).toBeUndefined();
   });
 
   it('makes everything stale after a settings change', () => {

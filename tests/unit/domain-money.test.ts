@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { amountProblem, currencyDigits, fromMinorUnits, isCurrencyCode, toMinorUnits } from '../../shared/domain/money';
+import { MONEY_MAX_MINOR } from '../../shared/domain/limits';
 
 describe('currencies', () => {
   it('knows ISO 4217 codes (upper case) and refuses made-up ones', () => {
@@ -138,5 +139,37 @@ describe('amountProblem', () => {
     // Far past 2^53 is still compared exactly, not rounded down to the limit.
     expect(amountProblem('999999999999999999', 'EUR')).toMatch(/is more than Stockfeed can store/);
     expect(amountProblem('1000000000000000000', 'EUR')).toBe('"1000000000000000000" is not an amount; write it like 12.50');
+  });
+});
+
+describe('amountProblem, short amounts', () => {
+  /** The whole check in BigInt, as amountProblem made it for every amount before its shortcut. */
+  function reference(value: string, currency: string): string | null {
+    if (!/^\d{1,18}(\.\d{1,6})?$/.test(value)) return 'not an amount';
+    const digits = currencyDigits(currency);
+    const [whole = '0', fraction = ''] = value.split('.');
+    if (fraction.replace(/0+$/, '').length > digits) return 'too many decimals';
+    const minor = BigInt(whole) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0').slice(0, digits) || '0');
+    return minor > BigInt(MONEY_MAX_MINOR) ? 'too large' : null;
+  }
+
+  it('says the same as the BigInt check for amounts of every length, in currencies of 0, 2 and 3 decimals', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const digitString = (n: number) => Array.from({ length: n }, () => String(Math.floor(next() * 10))).join('');
+    let problems = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const whole = next() < 0.3 ? '9'.repeat(1 + Math.floor(next() * 18)) : digitString(1 + Math.floor(next() * 18));
+      const fraction = next() < 0.4 ? '' : next() < 0.5 ? `${digitString(Math.floor(next() * 3))}${'0'.repeat(Math.floor(next() * 4))}` : digitString(1 + Math.floor(next() * 6));
+      const value = fraction === '' ? whole : `${whole}.${fraction}`;
+      for (const currency of ['EUR', 'JPY', 'KWD']) {
+        const expected = reference(value, currency);
+        const problem = amountProblem(value, currency);
+        expect(problem === null ? null : 'problem', `${value} ${currency}`).toBe(expected === null ? null : 'problem');
+        if (expected === 'too large') expect(problem).toMatch(/is more than Stockfeed can store/);
+        if (expected !== null) problems++;
+      }
+    }
+    expect(problems).toBeGreaterThan(5_000);
   });
 });

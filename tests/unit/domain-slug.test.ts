@@ -67,3 +67,32 @@ describe('slugProblem', () => {
     expect(slugProblem(slug)).toBe('slug may contain only lower-case letters, digits and single hyphens between them');
   });
 });
+
+describe('slugify, ASCII titles', () => {
+  /** slugify as it was before ASCII titles skipped transliteration and decomposition. */
+  const TRANSLITERATE: Record<string, string> = { ß: 'ss', ẞ: 'ss', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ø: 'o', Ø: 'o', ł: 'l', Ł: 'l', đ: 'd', Đ: 'd', ð: 'd', Ð: 'd', þ: 'th', Þ: 'th', ı: 'i' };
+  const reference = (text: string) =>
+    text
+      .replace(/[ßẞæÆœŒøØłŁđĐðÐþÞı]/g, (c) => TRANSLITERATE[c] ?? c)
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, SLUG_MAX_LENGTH)
+      .replace(/-+$/g, '');
+
+  it('gives what the full path gives, for every character near ASCII and for mixed titles', () => {
+    for (let code = 0; code < 0x400; code++) {
+      const c = String.fromCharCode(code);
+      expect(slugify(`a${c}b`), `U+${code.toString(16)}`).toBe(reference(`a${c}b`));
+    }
+    const alphabet = ['a', 'Z', '9', ' ', '-', '_', '.', '\u0000', '\u007f', '\u0080', 'é', 'ß', 'ﬁ', '２', 'İ', 'K', '\u0301', '😀', 'x'.repeat(60)];
+    let seed = 3;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (let n = 0; n < 5_000; n++) {
+      const text = Array.from({ length: Math.floor(next() * 12) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+      expect(slugify(text), JSON.stringify(text)).toBe(reference(text));
+    }
+  });
+});

@@ -81,9 +81,11 @@ export function resolveLayout(
 /** A record's cells by field, with the export's formula guard undone. */
 export function rowValues(layout: ImportLayout, cells: string[]): RowValues {
   const values: RowValues = {};
-  layout.fields.forEach((field, i) => {
+  const { fields } = layout;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
     if (field) values[field] = restoreCell(cells[i] ?? '');
-  });
+  }
   return values;
 }
 

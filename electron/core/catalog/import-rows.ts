@@ -7,9 +7,9 @@ import { AMOUNT_FIELDS, CSV_COLUMNS, type ImportField } from '../../../shared/cs
 import { DECIMAL_PATTERN } from '../../../shared/domain/money';
 import { locationCodeSchema, quantitySchema } from '../../../shared/schemas/common';
 import { productCreateInput } from '../../../shared/schemas/product';
-import type { ParsedInput } from '../../../shared/contract';
 import { fieldIssues } from '../../../shared/validation';
 import { purchasingCellIssues, type PurchasingCells } from '../purchasing/catalog-columns';
+import { plainLocationCode, plainProductFields, plainQuantity, type ProductFields } from './import-row-check';
 import {
   FIELD_OF_COLUMN,
   KEEP_WHEN_EMPTY,
@@ -29,7 +29,7 @@ export type ImportIssue = { row: number; column: string | null; field?: string; 
 /** A row's cells by field; a field whose column the file has is present, even when its cell is empty. */
 export type RowValues = Partial<Record<ImportField, string>>;
 
-export type ProductFields = Omit<ParsedInput<'products.create'>, 'idempotencyKey'>;
+export type { ProductFields };
 
 export type ParsedRow = {
   row: number;
@@ -58,6 +58,16 @@ function greater(a: string, b: string): boolean {
   return scaled(a) > scaled(b);
 }
 
+/** What parseValues does with each column's cell, worked out once rather than per row. */
+const COLUMNS = CSV_COLUMNS.map((column) => ({
+  column,
+  purchasing: isPurchasingColumn(column),
+  field: isProductColumn(column) ? FIELD_OF_COLUMN[column] : null,
+  amount: AMOUNT_FIELDS.includes(column),
+  required: REQUIRED_COLUMNS.includes(column),
+  keepWhenEmpty: KEEP_WHEN_EMPTY.has(column),
+}));
+
 /** Parses one data row's values (see rowValues); returns the row or every issue found in it. */
 export function parseValues(
   values: RowValues,
@@ -68,28 +78,30 @@ export function parseValues(
   const raw: Record<string, string> = {};
   const given: ProductField[] = [];
   const purchasing: PurchasingCells = {};
-  for (const column of CSV_COLUMNS) {
+  for (const { column, purchasing: isPurchasing, field, amount, required, keepWhenEmpty } of COLUMNS) {
     const cell = values[column];
     if (cell === undefined) continue;
-    if (isPurchasingColumn(column)) {
-      purchasing[column] = column === 'cost' ? normaliseAmount(cell, decimal) : cell;
+    if (isPurchasing) {
+      purchasing[column as keyof PurchasingCells] = column === 'cost' ? normaliseAmount(cell, decimal) : cell;
       continue;
     }
-    if (!isProductColumn(column)) continue;
-    const value = AMOUNT_FIELDS.includes(column) ? normaliseAmount(cell, decimal) : cell;
+    if (field === null) continue;
+    const value = amount ? normaliseAmount(cell, decimal) : cell;
     const empty = value.trim() === '';
-    if (empty && REQUIRED_COLUMNS.includes(column)) {
+    if (empty && required) {
       issues.push({ row, column, message: `${column} is required` });
       continue;
     }
-    if (empty && KEEP_WHEN_EMPTY.has(column)) continue;
-    raw[FIELD_OF_COLUMN[column]] = value;
-    given.push(FIELD_OF_COLUMN[column]);
+    if (empty && keepWhenEmpty) continue;
+    raw[field] = value;
+    given.push(field);
   }
   applyCompareAt(values, raw, given, decimal, (message) => issues.push({ row, column: 'compare_at_price', message }));
 
-  const parsed = productCreateInput.safeParse(raw);
-  if (!parsed.success) {
+  // The schema's own parse only for a row with a cell that is not plainly valid (import-row-check.ts).
+  const plain = plainProductFields(raw);
+  const parsed = plain === null ? productCreateInput.safeParse(raw) : null;
+  if (parsed && !parsed.success) {
     for (const issue of fieldIssues(parsed.error)) {
       const field = issue.path.split('.')[0] ?? issue.path;
       const column = columnOfField(field);
@@ -108,27 +120,36 @@ export function parseValues(
   const onHandCell = values.on_hand ?? '';
   let location: string | null = null;
   if (locationCell.trim() !== '') {
-    const code = locationCodeSchema.safeParse(locationCell);
-    if (code.success) location = code.data;
+    const plainCode = plainLocationCode(locationCell);
+    const code = plainCode === null ? locationCodeSchema.safeParse(locationCell) : null;
+    if (code === null) location = plainCode;
+    else if (code.success) location = code.data;
     else issues.push(...fieldIssues(code.error).map((i) => ({ row, column: 'location', message: i.message })));
   }
   let count: ParsedRow['count'] = null;
   if (onHandCell.trim() !== '') {
     const quantity = Number(onHandCell);
-    const checked = quantitySchema.safeParse(quantity);
     if (!ON_HAND_PATTERN.test(onHandCell)) {
       issues.push({ row, column: 'on_hand', message: `on_hand must be a whole number of 0 or more (found "${onHandCell.trim()}")` });
-    } else if (!checked.success) {
-      issues.push(...fieldIssues(checked.error).map((i) => ({ row, column: 'on_hand', message: i.message })));
-    } else {
+    } else if (plainQuantity(quantity)) {
       count = { location, quantity };
+    } else {
+      const checked = quantitySchema.safeParse(quantity);
+      if (checked.success) count = { location, quantity };
+      else issues.push(...fieldIssues(checked.error).map((i) => ({ row, column: 'on_hand', message: i.message })));
     }
   }
 
-  issues.push(...purchasingCellIssues(row, purchasing));
+  const cellIssues = purchasingCellIssues(row, purchasing);
+  if (cellIssues.length > 0) issues.push(...cellIssues);
 
-  if (issues.length > 0 || !parsed.success) return { issues };
-  const { idempotencyKey: _key, ...fields } = parsed.data;
+  if (issues.length > 0) return { issues };
+  let fields: ProductFields;
+  if (plain !== null) fields = plain;
+  else if (parsed?.success) {
+    const { idempotencyKey: _key, ...rest } = parsed.data;
+    fields = rest;
+  } else return { issues };
   return { row: { row, sku: fields.sku, fields, given, count, location, purchasing } };
 }
 

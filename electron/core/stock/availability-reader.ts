@@ -8,6 +8,7 @@ import { AppError } from '../../../shared/errors';
 import type { StorefrontAvailability } from '../../../shared/schemas/availability';
 import type { Change } from '../../../shared/schemas/changes';
 import type { CacheMark, ReadCache } from '../cache/read-cache';
+import { unreadPayloadText } from '../changes/change-log';
 import { chunkValues, type Db } from '../util/db-helpers';
 import { availabilityVerdict, levelsByProduct, type ProductFacts, type SummaryContext } from './stock-summary';
 import { storefrontAnswer } from './storefront-answer';
@@ -28,6 +29,10 @@ export function availabilityKeys(changes: Change[]): string[] | 'all' {
     if (change.sku) skus.add(change.sku);
     if (change.type !== 'product.updated') continue;
     // Only here: a change's payload is parsed when first read (change-log.ts), and most never are.
+    // A text that never writes "sku" has no SKU in `before`: an import's commit parsed every one
+    // of its 100,000 updated products' payloads here while the writer waited for its answer.
+    const text = unreadPayloadText(change);
+    if (text !== undefined && !text.includes('"sku"')) continue;
     const before = (change.payload as { before?: { sku?: unknown } }).before;
     if (typeof before?.sku === 'string') skus.add(before.sku);
   }
