@@ -38,6 +38,9 @@ export const amountSchema = z
   .trim()
   .regex(DECIMAL_PATTERN, { message: 'amount must be a non-negative decimal such as "12.50"' });
 
+/** The longest URL a product may carry (its image links). */
+export const URL_MAX = 2000;
+
 export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
@@ -50,7 +53,7 @@ export function isHttpUrl(value: string): boolean {
 export const httpUrlSchema = z
   .string()
   .trim()
-  .max(2000, { message: 'URL is longer than 2,000 characters' })
+  .max(URL_MAX, { message: 'URL is longer than 2,000 characters' })
   .refine(isHttpUrl, { message: 'must be an absolute http:// or https:// URL' });
 
 /** A location code as stored: lower case, 1–32 characters. */

@@ -23,6 +23,9 @@ export const PRODUCT_CONDITIONS = ['new', 'refurbished', 'used'] as const;
 
 export const TITLE_MAX = 500;
 export const DESCRIPTION_MAX = 20_000;
+export const BRAND_MAX = 150;
+export const MPN_MAX = 70;
+export const ITEM_GROUP_ID_MAX = 50;
 
 const noNul = (s: string) => !s.includes('\u0000');
 const NO_NUL = { message: 'must not contain a NUL character (\\u0000)' };
@@ -43,9 +46,9 @@ const productFields = {
   sku: skuSchema,
   title: z.string({ error: 'title is required' }).trim().min(1, { message: 'title is required' }).max(TITLE_MAX).refine(noNul, NO_NUL),
   description: z.string().max(DESCRIPTION_MAX).refine(noNul, NO_NUL),
-  brand: z.string().trim().max(150).refine(noNul, NO_NUL),
+  brand: z.string().trim().max(BRAND_MAX).refine(noNul, NO_NUL),
   gtin: emptyToNull(gtinSchema),
-  mpn: emptyToNull(z.string().trim().max(70)),
+  mpn: emptyToNull(z.string().trim().max(MPN_MAX)),
   condition: z.enum(PRODUCT_CONDITIONS, { message: 'condition is new, refurbished or used' }),
   price: amountSchema,
   salePrice: emptyToNull(amountSchema),
@@ -54,7 +57,7 @@ const productFields = {
   imageUrl: emptyToNull(httpUrlSchema),
   additionalImageUrls: z.array(httpUrlSchema).max(10, { message: 'at most 10 additional images' }),
   status: z.enum(PRODUCT_STATUSES, { message: 'status is active, archived or discontinued' }),
-  itemGroupId: emptyToNull(z.string().trim().min(1).max(50)),
+  itemGroupId: emptyToNull(z.string().trim().min(1).max(ITEM_GROUP_ID_MAX)),
   allowBackorder: z.boolean(),
   preorderDate: emptyToNull(z.iso.date({ message: 'preorder date must be a date like 2026-12-24' })),
   bufferStock: emptyToNull(z.number().int().min(0).max(QUANTITY_MAX, { message: `buffer stock is at most ${QUANTITY_MAX}` })),
@@ -164,7 +167,7 @@ export const productFilterFields = {
   stock: z.enum(STOCK_FILTERS, { message: `stock is one of ${STOCK_FILTERS.join(', ')}` }).optional(),
   /** A location code: only products with stock (on hand, committed or incoming) there. */
   location: z.string().trim().min(1).max(32).optional(),
-  itemGroupId: z.string().trim().min(1).max(50).optional(),
+  itemGroupId: z.string().trim().min(1).max(ITEM_GROUP_ID_MAX).optional(),
   /**
    * Only products whose barcode another product has too (as GTIN-14): what is left to fix from
    * before GTINs were unique. `true` or `false` in a query string.

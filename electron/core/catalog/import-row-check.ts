@@ -9,8 +9,8 @@
  * and V8's sampling heap profiler). tests/unit/import-row-check.test.ts runs both over many good
  * and bad values of every field and fails on any answer of this check the schema does not give.
  */
-import { TITLE_MAX, DESCRIPTION_MAX, PRODUCT_CONDITIONS, PRODUCT_STATUSES, productCreateInput } from '../../../shared/schemas/product';
-import { isHttpUrl, LOCATION_CODE_PATTERN } from '../../../shared/schemas/common';
+import { BRAND_MAX, DESCRIPTION_MAX, ITEM_GROUP_ID_MAX, MPN_MAX, PRODUCT_CONDITIONS, PRODUCT_STATUSES, TITLE_MAX, productCreateInput } from '../../../shared/schemas/product';
+import { isHttpUrl, LOCATION_CODE_PATTERN, URL_MAX } from '../../../shared/schemas/common';
 import { normaliseSku, skuProblem } from '../../../shared/domain/sku';
 import { gtinProblem, normaliseGtin } from '../../../shared/domain/gtin';
 import { DECIMAL_PATTERN, isCurrencyCode } from '../../../shared/domain/money';
@@ -56,13 +56,13 @@ const CHECKS: Partial<Record<keyof ProductFields, Check>> = {
   description: (cell) => (cell.length <= DESCRIPTION_MAX && !hasNul(cell) ? cell : ASK),
   brand: (cell) => {
     const t = cell.trim();
-    return t.length <= 150 && !hasNul(t) ? t : ASK;
+    return t.length <= BRAND_MAX && !hasNul(t) ? t : ASK;
   },
   gtin: orNull((cell) => {
     const gtin = normaliseGtin(cell);
     return gtinProblem(gtin) === null ? gtin : ASK;
   }),
-  mpn: orNull(trimmedAtMost(70)),
+  mpn: orNull(trimmedAtMost(MPN_MAX)),
   condition: oneOf(PRODUCT_CONDITIONS),
   price: amount,
   salePrice: orNull(amount),
@@ -76,12 +76,12 @@ const CHECKS: Partial<Record<keyof ProductFields, Check>> = {
   },
   imageUrl: orNull((cell) => {
     const t = cell.trim();
-    return t.length <= 2000 && isHttpUrl(t) ? t : ASK;
+    return t.length <= URL_MAX && isHttpUrl(t) ? t : ASK;
   }),
   status: oneOf(PRODUCT_STATUSES),
   itemGroupId: orNull((cell) => {
     const t = cell.trim();
-    return t.length >= 1 && t.length <= 50 ? t : ASK;
+    return t.length >= 1 && t.length <= ITEM_GROUP_ID_MAX ? t : ASK;
   }),
 };
 
