@@ -23,7 +23,7 @@ import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkValues, num } from '../util/db-helpers';
 import type { BatchHandler, CommitWith, Outcome, WriteContext } from '../write-queue';
 import { availabilityVerdict, summaryOf, type ProductFacts, type SummaryContext, type Verdict } from './stock-summary';
-import { writeStockRows, type IdempotencyKeyRow, type ProductTotals, type StockRows } from './stock-writes';
+import { writeStockRows, type AroundWrites, type IdempotencyKeyRow, type ProductTotals, type StockRows } from './stock-writes';
 import { allInTransaction, execInTransaction } from '../db/sqlite-client';
 import { jsonArraysSql } from '../db/json-read';
 import type { IncomingInput, LevelRow, MovementRow, PurchaseReceiptInput, ReservationRow, StockOp, StockOutput } from './stock-ops';
@@ -232,12 +232,13 @@ const SQLITE_WRITES_AHEAD = 2;
 /**
  * Opens every write runChunks sends ahead on SQLite. Some failures (SQLITE_FULL, SQLITE_IOERR, a
  * trigger's RAISE(ROLLBACK)) make SQLite roll the whole transaction back by itself; a write already
- * waiting on the connection would then run outside any transaction and commit on its own. It
- * fails instead at its first statement: the savepoint runChunks opens is gone with the
- * transaction. Inside it, releasing and opening it again changes nothing.
+ * waiting on the connection would then run outside any transaction and commit on its own. So a
+ * write that another may follow ends by opening this savepoint, and the write after it begins by
+ * releasing it: gone with the transaction, it fails that write at its first statement. Inside the
+ * transaction, opening and releasing it changes nothing. In the writes' own call, not calls of
+ * their own: each call is a turn of the main thread that SQLite waits for.
  */
 const CHUNKS_SAVEPOINT = 'stockfeed_chunks';
-const GUARD_SQLITE = `RELEASE ${CHUNKS_SAVEPOINT}; SAVEPOINT ${CHUNKS_SAVEPOINT}`;
 
 /**
  * Chunks of operations (an import's 100,000 counts, 1,000 a chunk) with the same outcomes as one
@@ -254,7 +255,8 @@ async function runChunks(ctx: WriteContext, deps: StockEngineDeps, chunks: Stock
   const batchOf = (ops: StockOp[]) => new Batch(ctx, deps, ops, ops.map(() => ctx.actor));
   const sqlite = ctx.dialect === 'sqlite';
   const writes = new WritesInOrder(sqlite ? SQLITE_WRITES_AHEAD : 1);
-  if (sqlite) await execInTransaction(ctx.trx, `SAVEPOINT ${CHUNKS_SAVEPOINT}`);
+  /** Whether the last write sent opens the savepoint (the next one releases it). */
+  let opened = false;
   try {
     let current: { batch: Batch; prepared: PreparedWrite } | null = null;
     /** The operations of the chunk before, whose write may still be unanswered when the next chunk is read. */
@@ -281,7 +283,9 @@ async function runChunks(ctx: WriteContext, deps: StockEngineDeps, chunks: Stock
       // A write numbered by appending (not known before the writes before it are answered) waits for them.
       if (prepared.inline) await writes.room();
       else await writes.settled();
-      writes.add(batch.write(prepared.steps, prepared, sqlite ? GUARD_SQLITE : null), (outcomes) => onChunk(outcomes, i));
+      const around: AroundWrites | null = sqlite ? { before: opened ? `RELEASE ${CHUNKS_SAVEPOINT}` : null, after: ahead ? `SAVEPOINT ${CHUNKS_SAVEPOINT}` : null } : null;
+      opened = ahead !== null && sqlite;
+      writes.add(batch.write(prepared.steps, prepared, around), (outcomes) => onChunk(outcomes, i));
       current = null;
       previous = ops;
       if (ahead) {
@@ -295,11 +299,11 @@ async function runChunks(ctx: WriteContext, deps: StockEngineDeps, chunks: Stock
     await writes.settled();
   } catch (error) {
     await writes.fail(error).catch(async (failure: unknown) => {
-      if (sqlite) await execInTransaction(ctx.trx, `RELEASE ${CHUNKS_SAVEPOINT}`).catch(() => undefined);
+      // Left open when the write after it was never sent; fails harmlessly when already gone.
+      if (opened) await execInTransaction(ctx.trx, `RELEASE ${CHUNKS_SAVEPOINT}`).catch(() => undefined);
       throw failure;
     });
   }
-  if (sqlite) await execInTransaction(ctx.trx, `RELEASE ${CHUNKS_SAVEPOINT}`);
 }
 
 class Batch {
@@ -1072,20 +1076,20 @@ class Batch {
   }
 
   /**
-   * `guard` (SQLite): statements run in the same call before the writes (runChunks' GUARD_SQLITE).
-   * Sent as soon as called: the statements go out before this returns a pending promise.
+   * `around` (SQLite): statements run in the same call before and after the writes (runChunks'
+   * savepoint).
    */
-  async write(steps: Step[], prepared: PreparedWrite = this.prepare(steps), guard: string | null = null): Promise<Array<Outcome<StockOutput>>> {
+  async write(steps: Step[], prepared: PreparedWrite = this.prepare(steps), around: AroundWrites | null = null): Promise<Array<Outcome<StockOutput>>> {
     const { inline } = prepared;
     if (inline) {
       const rows = inline.rows as StockRows;
       inline.rows = null;
-      this.appended = await this.ctx.appendWith(inline.append, (append, commit) => writeStockRows(this.ctx, rows, append, commit, guard));
+      this.appended = await this.ctx.appendWith(inline.append, (append, commit) => writeStockRows(this.ctx, rows, append, commit, around));
       return inline.outcomes;
     }
     this.appended = await this.ctx.append(prepared.entries);
     const written = this.written(steps, prepared.plans, this.appended);
-    await writeStockRows(this.ctx, written.rows, null, null, guard);
+    await writeStockRows(this.ctx, written.rows, null, null, around);
     return outcomesOf(steps, written.values);
   }
 }
