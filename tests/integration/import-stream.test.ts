@@ -73,6 +73,8 @@ for (const engine of engines()) {
     });
 
     it('writes the next batch’s new products while this batch’s counts are written, its entries after them', async () => {
+      // SQLite's (PostgreSQL writes them between the batches, as before).
+      if (engine !== 'sqlite') return;
       const products = async (trx: { (table: string): { count(c: { n: string }): Promise<unknown> } }) =>
         Number(((await trx('products').count({ n: '*' })) as Array<{ n: unknown }>)[0]?.n);
       const applyInChunks = core.queue.applyInChunks.bind(core.queue);

@@ -155,6 +155,8 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
        * Both run while the batch before has its counts written: the rows are none of what the
        * counts read or write, so SQLite takes them in the time it waited for the main thread's
        * planning of the counts, instead of between two batches while the main thread waits.
+       * SQLite only: PostgreSQL writes them in writeImport, as before (two pairs of 100,000-row
+       * imports under other work, load 4–6, did not show it paying there).
        */
       const insertNext = async () => {
         const batch = await planNext();
@@ -165,7 +167,7 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
           deferred.restore = await dropIndexes(ctx.trx, 'products', { keep: later ? [...KEPT_INDEXES, ...PLAN_INDEXES] : KEPT_INDEXES, keyColumn: 'sku' });
         }
         created += plan.creates.length;
-        await insertProducts(ctx, plan, (n) => wrote(n, 0));
+        if (sqlite) await insertProducts(ctx, plan, (n) => wrote(n, 0));
         return batch;
       };
       for (let batch = await insertNext(); batch; ) {
@@ -180,7 +182,7 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
           following.catch(() => undefined);
         };
         try {
-          await writeImport(ctx, plan, steps.queue, steps.summary, (n) => wrote(n, 0), startNext, true);
+          await writeImport(ctx, plan, steps.queue, steps.summary, (n) => wrote(n, 0), startNext, sqlite);
           await purchasing.write(ctx);
         } catch (error) {
           // Settled before the transaction rolls back, so none of its reads outlives it; the

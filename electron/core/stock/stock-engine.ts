@@ -224,8 +224,9 @@ class WritesInOrder {
 }
 
 /**
- * Unanswered writes on SQLite's connection. Two: one running, the next waiting behind it; measured
- * at 100,000 new rows (see runChunks).
+ * Unanswered writes on SQLite's connection: one running and the next waiting behind it, so SQLite
+ * finds a write ready whenever the main thread had one; more would only keep more chunks' rows
+ * alive (the peak memory) while the main thread is the slower side.
  */
 const SQLITE_WRITES_AHEAD = 2;
 
