@@ -21,7 +21,7 @@ import { addReorderPoints, ReorderTracker, reorderPointsColumn } from './reorder
 import { findKeys, replay, requestHash } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkValues, num } from '../util/db-helpers';
-import type { BatchHandler, CommitWith, Outcome, WriteContext } from '../write-queue';
+import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
 import { availabilityVerdict, summaryOf, type ProductFacts, type SummaryContext, type Verdict } from './stock-summary';
 import { writeStockRows, type AroundWrites, type IdempotencyKeyRow, type ProductTotals, type StockRows } from './stock-writes';
 import { allInTransaction, execInTransaction } from '../db/sqlite-client';
