@@ -360,10 +360,18 @@ export class WriteQueue<Op, R> {
       const now = nowIso();
       /** PostgreSQL: the newest number a statement of this transaction announced (appendWith). */
       let announced = 0;
-      const appended = async (added: Change[]): Promise<Change[]> => {
-        changes.push(...added);
-        for (const hook of this.appendHooks) await hook(trx, now, added);
-        return added;
+      // One append's hooks at a time, in the appends' order: the stock engine's runChunks sends a
+      // chunk's write before the one before it is answered, and a hook that reads, then writes
+      // (an outbox keeping each product's newest number) must not see them out of order.
+      let hooked: Promise<unknown> = Promise.resolve();
+      const appended = (added: Change[]): Promise<Change[]> => {
+        const done = hooked.then(async () => {
+          changes.push(...added);
+          for (const hook of this.appendHooks) await hook(trx, now, added);
+          return added;
+        });
+        hooked = done.catch(() => undefined);
+        return done;
       };
       const inlineAppend = (entries: NewChange[], nextSeq: number): InlineAppend =>
         this.dialect === 'sqlite' ? inlineAppendSqlite(entries, nextSeq, now, actor) : inlineAppendPg(entries, nextSeq, now, actor, CHANGES_CHANNEL);

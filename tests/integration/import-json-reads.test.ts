@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importCatalogCsv } from '../../electron/core/catalog/csv-import';
 import { COUNT_CHUNK } from '../../electron/core/catalog/import-write';
+import { STREAM_ROWS } from '../../electron/core/catalog/import-stream';
 import { allAsJson, tableColumns } from '../../electron/core/db/json-read';
 import { engines, startCore, type TestCore } from '../helpers/core';
 
@@ -43,6 +44,42 @@ describe('allAsJson (sqlite)', () => {
     // Key order too: a spread or JSON of the row is the same either way.
     expect(json.map((r) => JSON.stringify(r))).toEqual(driver.map((r) => JSON.stringify(r)));
     expect(await allAsJson(core.db, columns, 'SELECT * FROM json_probe WHERE id < 0', [])).toEqual([]);
+  });
+
+  it('reads a table’s columns once per transaction, and anew in the next', async () => {
+    const pragmas: string[] = [];
+    const onQuery = (q: { sql: string }) => {
+      if (/PRAGMA table_info/i.test(q.sql)) pragmas.push(q.sql);
+    };
+    core.db.on('query', onQuery);
+    await core.db.transaction(async (trx) => {
+      expect(await tableColumns(trx, 'locations')).toEqual(await tableColumns(trx, 'locations'));
+    });
+    expect(pragmas).toHaveLength(1);
+    await core.db.raw('CREATE TABLE json_probe (id INTEGER PRIMARY KEY)');
+    await core.db.transaction(async (trx) => {
+      expect(await tableColumns(trx, 'json_probe')).toEqual(['id']);
+    });
+    await core.db.raw('ALTER TABLE json_probe ADD COLUMN words TEXT');
+    await core.db.transaction(async (trx) => {
+      expect(await tableColumns(trx, 'json_probe')).toEqual(['id', 'words']);
+    });
+    core.db.off('query', onQuery);
+    expect(pragmas).toHaveLength(3);
+  });
+
+  it('reads the products’ columns once for a streamed import of several batches', async () => {
+    const rows = STREAM_ROWS * 2 + 100;
+    const lines = Array.from({ length: rows }, (_, k) => `TC-${String(k + 1).padStart(6, '0')},Column ${k + 1},2.00,EUR,main,1`);
+    const pragmas: string[] = [];
+    const onQuery = (q: { sql: string }) => {
+      if (/PRAGMA table_info/i.test(q.sql)) pragmas.push(q.sql);
+    };
+    core.db.on('query', onQuery);
+    const report = await importCatalogCsv(core, Readable.from([`${[HEADER, ...lines].join('\n')}\n`]), { name: 'tc.csv' });
+    core.db.off('query', onQuery);
+    expect(report).toMatchObject({ ok: true, created: rows });
+    expect(pragmas.filter((sql) => /products/.test(sql))).toHaveLength(1);
   });
 });
 

@@ -98,5 +98,44 @@ for (const engine of engines()) {
       expect(await maxSeq()).toBe(before + PRODUCTS * 2);
       expect((await core.checkLedger()).ok).toBe(true);
     });
+
+    it('writes nothing of a chunk sent ahead when SQLite rolled the transaction back by itself', async () => {
+      // RAISE(ROLLBACK) ends the whole transaction, as SQLITE_FULL or SQLITE_IOERR may; the slow
+      // first row keeps the second chunk's write running while the third chunk's is sent behind it.
+      if (engine !== 'sqlite') return;
+      await core.db.raw(
+        "CREATE TRIGGER rollback_thirteen BEFORE INSERT ON movements WHEN NEW.quantity = 13 BEGIN SELECT length(hex(randomblob(40000000))); SELECT RAISE(ROLLBACK, 'rolled back by the test'); END",
+      );
+      const before = await maxSeq();
+      const sent: number[] = [];
+      const chunks = [count(1, 40, 5), count(41, 80, 13), count(81, 120, 6)];
+      await expect(core.queue.exclusive((ctx) => core.queue.applyInChunks(ctx, chunks, (_, index) => sent.push(index)))).rejects.toThrow(/rolled back by the test/);
+      // Nothing of the third chunk committed on its own, outside the transaction.
+      expect(await maxSeq()).toBe(before);
+      expect((await core.call('stock.get', { sku: sku(81) })).onHand).toBe(0);
+      expect((await core.call('stock.get', { sku: sku(1) })).onHand).toBe(0);
+      expect((await core.checkLedger()).ok).toBe(true);
+      await core.db.raw('DROP TRIGGER rollback_thirteen');
+      await core.queue.exclusive((ctx) => core.queue.applyInChunks(ctx, chunks));
+      expect((await core.call('stock.get', { sku: sku(81) })).onHand).toBe(6);
+      expect(await maxSeq()).toBe(before + PRODUCTS * 2);
+    });
+
+    it('runs the append hooks of one chunk at a time, in the chunks’ order, while later chunks are sent ahead', async () => {
+      const seen: string[] = [];
+      let calls = 0;
+      core.queue.addAppendHook(async (_trx, _now, added) => {
+        const first = added[0]?.seq ?? 0;
+        seen.push(`in ${first}`);
+        // The first chunk's hook is slow: the second chunk's write is answered meanwhile.
+        if (calls++ === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+        seen.push(`out ${first}`);
+      });
+      const chunks = [count(1, 40, 5), count(41, 80, 6), count(81, 120, 7)];
+      await core.queue.exclusive((ctx) => core.queue.applyInChunks(ctx, chunks));
+      const firsts = seen.filter((e) => e.startsWith('in ')).map((e) => Number(e.slice(3)));
+      expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+      expect(seen).toEqual(firsts.flatMap((f) => [`in ${f}`, `out ${f}`]));
+    });
   });
 }

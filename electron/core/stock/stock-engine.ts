@@ -21,10 +21,10 @@ import { addReorderPoints, ReorderTracker, reorderPointsColumn } from './reorder
 import { findKeys, replay, requestHash } from '../idempotency';
 import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import { bool, chunkValues, num } from '../util/db-helpers';
-import type { BatchHandler, CommitWith, Outcome, WriteContext } from '../write-queue';
+import type { BatchHandler, Outcome, WriteContext } from '../write-queue';
 import { availabilityVerdict, summaryOf, type ProductFacts, type SummaryContext, type Verdict } from './stock-summary';
-import { writeStockRows, type IdempotencyKeyRow, type ProductTotals, type StockRows } from './stock-writes';
-import { allInTransaction } from '../db/sqlite-client';
+import { writeStockRows, type AroundWrites, type IdempotencyKeyRow, type ProductTotals, type StockRows } from './stock-writes';
+import { allInTransaction, execInTransaction } from '../db/sqlite-client';
 import { jsonArraysSql } from '../db/json-read';
 import type { IncomingInput, LevelRow, MovementRow, PurchaseReceiptInput, ReservationRow, StockOp, StockOutput } from './stock-ops';
 
@@ -172,59 +172,139 @@ function readsAhead(previous: StockOp[], next: StockOp[]): boolean {
 }
 
 /**
- * Chunks of operations (an import's 100,000 counts, 1,000 a chunk) with the same outcomes as one
- * batch after another, but a chunk's planning (JavaScript) runs while SQLite or PostgreSQL runs
- * the statements of the chunk before: the next chunk's rows are read before this chunk's writes
- * go out (readsAhead), planned and made into statements while they run, and written after them.
- * One statement is in flight at a time, so the order of the statements, and of the change log's
- * numbers, is that of the chunks. Before, the engine's JavaScript and the database took turns
- * (issue 17). Measured at 100,000 new rows: 3.2 s of the main thread's 9.9 s now runs while
- * SQLite works (the plan and the statements of the next chunk), and SQLite is the longer side.
+ * Writes of chunks sent without waiting for the answer to the ones before (runChunks). On SQLite
+ * each chunk's write is one `exec`, and node-sqlite3 runs a connection's `exec` calls one at a
+ * time in the order they were made, so the change log's numbers stay in the chunks' order; the
+ * next write is then waiting on the connection when SQLite finishes one, instead of being sent
+ * only once the main thread has handled the answer (issue 17: the stock writes' statements spent
+ * ≈ 3× their SQLite time between being sent and answered, SQLite idle meanwhile). On PostgreSQL
+ * the queue holds one write at a time, as before. Never more than `depth` writes unanswered.
  */
-async function runChunks(ctx: WriteContext, deps: StockEngineDeps, chunks: StockOp[][], onChunk: ChunkListener): Promise<void> {
-  const batchOf = (ops: StockOp[]) => new Batch(ctx, deps, ops, ops.map(() => ctx.actor));
-  let current: { batch: Batch; prepared: PreparedWrite } | null = null;
-  for (const [i, ops] of chunks.entries()) {
-    if (ops.length === 0) {
-      onChunk([], i);
-      continue;
-    }
-    if (!current) {
-      const batch = batchOf(ops);
-      await batch.load();
-      current = { batch, prepared: batch.prepare(await batch.plan()) };
-    }
-    const nextOps = chunks.slice(i + 1).find((c) => c.length > 0);
-    const ahead = nextOps && readsAhead(ops, nextOps) ? batchOf(nextOps) : null;
-    if (ahead) await ahead.load();
-    const { batch, prepared } = current;
-    const next: { chunk: { batch: Batch; prepared: PreparedWrite } | null } = { chunk: null };
-    const planAhead = async (to: Batch) => {
-      const steps = await to.plan();
-      // Its own read of the log's next number ran before this chunk's entries: numbered after them.
-      to.nextSeq = batch.nextSeqAfter(prepared);
-      next.chunk = { batch: to, prepared: to.prepare(steps) };
-    };
-    const outcomes = await batch.write(prepared.steps, ahead ? () => planAhead(ahead) : undefined, prepared);
-    onChunk(outcomes, i);
-    current = next.chunk;
+class WritesInOrder {
+  private sent: Array<Promise<unknown>> = [];
+  /** The chunks' listeners, called in the chunks' order once each write (and all before it) is answered. */
+  private answered: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | null = null;
+
+  constructor(private readonly depth: number) {}
+
+  /** Waits until another write may be sent; throws the first write's failure once every write sent has settled. */
+  async room(): Promise<void> {
+    while (this.sent.length >= this.depth) await this.sent.shift();
+    if (this.failure) throw this.failure.error;
+  }
+
+  /** Every write sent has settled; throws the first one's failure. */
+  async settled(): Promise<void> {
+    while (this.sent.length > 0) await this.sent.shift();
+    await this.answered;
+    if (this.failure) throw this.failure.error;
+  }
+
+  add<T>(written: Promise<T>, then: (value: T) => void): void {
+    const settled = written.then(
+      (value) => value,
+      (error: unknown) => {
+        this.failure ??= { error };
+      },
+    );
+    this.sent.push(settled);
+    this.answered = this.answered.then(async () => {
+      const value = await settled;
+      if (!this.failure) then(value as T);
+    });
+  }
+
+  /** After a failure anywhere: every write sent has settled, and the first write's failure wins over `error`. */
+  async fail(error: unknown): Promise<never> {
+    await Promise.all(this.sent.splice(0));
+    await this.answered;
+    throw this.failure ? this.failure.error : error;
   }
 }
 
 /**
- * Awaits `written` (statements in flight) and `work` (JavaScript meanwhile); the statements' failure
- * first, and never a statement left running when this returns or throws.
+ * Unanswered writes on SQLite's connection: one running and the next waiting behind it, so SQLite
+ * finds a write ready whenever the main thread had one; more would only keep more chunks' rows
+ * alive (the peak memory) while the main thread is the slower side.
  */
-async function alongside(written: Promise<void>, work: () => Promise<void>): Promise<void> {
-  written.catch(() => undefined);
-  let failure: { error: unknown } | null = null;
+const SQLITE_WRITES_AHEAD = 2;
+
+/**
+ * Opens every write runChunks sends ahead on SQLite. Some failures (SQLITE_FULL, SQLITE_IOERR, a
+ * trigger's RAISE(ROLLBACK)) make SQLite roll the whole transaction back by itself; a write already
+ * waiting on the connection would then run outside any transaction and commit on its own. So a
+ * write that another may follow ends by opening this savepoint, and the write after it begins by
+ * releasing it: gone with the transaction, it fails that write at its first statement. Inside the
+ * transaction, opening and releasing it changes nothing. In the writes' own call, not calls of
+ * their own: each call is a turn of the main thread that SQLite waits for.
+ */
+const CHUNKS_SAVEPOINT = 'stockfeed_chunks';
+
+/**
+ * Chunks of operations (an import's 100,000 counts, 1,000 a chunk) with the same outcomes as one
+ * batch after another, but a chunk's read and planning do not wait for the chunk before to be
+ * written: its rows are read before that chunk's writes go out (readsAhead: nothing the writes
+ * still unanswered write), planned and made into statements while they run, and numbered after
+ * them; on SQLite its write is then sent at once, behind theirs (WritesInOrder), which keeps
+ * SQLite busy while the main thread plans. The order of the writes, and of the change log's
+ * numbers, is that of the chunks; a failure anywhere fails the call once every write sent has
+ * been answered, with the first write's failure. Before, the engine's JavaScript and the database
+ * took turns (issue 17).
+ */
+async function runChunks(ctx: WriteContext, deps: StockEngineDeps, chunks: StockOp[][], onChunk: ChunkListener): Promise<void> {
+  const batchOf = (ops: StockOp[]) => new Batch(ctx, deps, ops, ops.map(() => ctx.actor));
+  const sqlite = ctx.dialect === 'sqlite';
+  const writes = new WritesInOrder(sqlite ? SQLITE_WRITES_AHEAD : 1);
+  /** Whether the last write sent opens the savepoint (the next one releases it). */
+  let opened = false;
   try {
-    await work();
+    let current: { batch: Batch; prepared: PreparedWrite } | null = null;
+    /** The operations of the chunk before, whose write may still be unanswered when the next chunk is read. */
+    let previous: StockOp[] = [];
+    for (const [i, ops] of chunks.entries()) {
+      if (ops.length === 0) {
+        writes.add(Promise.resolve([]), () => onChunk([], i));
+        continue;
+      }
+      if (!current) {
+        // Reads what the writes before it wrote.
+        await writes.settled();
+        previous = [];
+        const batch = batchOf(ops);
+        await batch.load();
+        current = { batch, prepared: batch.prepare(await batch.plan()) };
+      }
+      const nextOps = chunks.slice(i + 1).find((c) => c.length > 0);
+      const ahead = nextOps && readsAhead([...previous, ...ops], nextOps) ? batchOf(nextOps) : null;
+      // Sent before this chunk's write, so its answer comes while the write runs.
+      const loaded = ahead?.load();
+      loaded?.catch(() => undefined);
+      const { batch, prepared } = current;
+      // A write numbered by appending (not known before the writes before it are answered) waits for them.
+      if (prepared.inline) await writes.room();
+      else await writes.settled();
+      const around: AroundWrites | null = sqlite ? { before: opened ? `RELEASE ${CHUNKS_SAVEPOINT}` : null, after: ahead ? `SAVEPOINT ${CHUNKS_SAVEPOINT}` : null } : null;
+      opened = ahead !== null && sqlite;
+      writes.add(batch.write(prepared.steps, prepared, around), (outcomes) => onChunk(outcomes, i));
+      current = null;
+      previous = ops;
+      if (ahead) {
+        await loaded;
+        const steps = await ahead.plan();
+        // Its own read of the log's next number ran before this chunk's entries: numbered after them.
+        ahead.nextSeq = batch.nextSeqAfter(prepared);
+        current = { batch: ahead, prepared: ahead.prepare(steps) };
+      }
+    }
+    await writes.settled();
   } catch (error) {
-    failure = { error };
+    await writes.fail(error).catch(async (failure: unknown) => {
+      // Left open when the write after it was never sent; fails harmlessly when already gone.
+      if (opened) await execInTransaction(ctx.trx, `RELEASE ${CHUNKS_SAVEPOINT}`).catch(() => undefined);
+      throw failure;
+    });
   }
-  await written;
-  if (failure) throw failure.error;
 }
 
 class Batch {
@@ -996,22 +1076,21 @@ class Batch {
     return { values, rows: { reservations: reservationRows, levels: levelRows, totals, movements: movementRows, keys: keyRows } };
   }
 
-  /** `meanwhile`: JavaScript to run while the writes' statements are in the database's hands. */
-  async write(steps: Step[], meanwhile?: () => Promise<void>, prepared: PreparedWrite = this.prepare(steps)): Promise<Array<Outcome<StockOutput>>> {
-    const send = async (rows: StockRows, append: InlineAppend | null, commit: CommitWith | null = null): Promise<void> => {
-      const written = writeStockRows(this.ctx, rows, append, commit);
-      await (meanwhile ? alongside(written, meanwhile) : written);
-    };
+  /**
+   * `around` (SQLite): statements run in the same call before and after the writes (runChunks'
+   * savepoint).
+   */
+  async write(steps: Step[], prepared: PreparedWrite = this.prepare(steps), around: AroundWrites | null = null): Promise<Array<Outcome<StockOutput>>> {
     const { inline } = prepared;
     if (inline) {
       const rows = inline.rows as StockRows;
       inline.rows = null;
-      this.appended = await this.ctx.appendWith(inline.append, (append, commit) => send(rows, append, commit));
+      this.appended = await this.ctx.appendWith(inline.append, (append, commit) => writeStockRows(this.ctx, rows, append, commit, around));
       return inline.outcomes;
     }
     this.appended = await this.ctx.append(prepared.entries);
     const written = this.written(steps, prepared.plans, this.appended);
-    await send(written.rows, null);
+    await writeStockRows(this.ctx, written.rows, null, null, around);
     return outcomesOf(steps, written.values);
   }
 }

@@ -29,6 +29,9 @@ import { chunkRows } from '../util/db-helpers';
 import type { CommitWith, WriteContext } from '../write-queue';
 import type { LevelRow, MovementRow, ReservationRow } from './stock-ops';
 
+/** SQLite: statements run in the same call as a batch's writes, before and after them (the stock engine's runChunks). */
+export type AroundWrites = { before: string | null; after: string | null };
+
 /** A product's stock summed over its locations, as products keeps it for lists and the dashboard. */
 export type ProductTotals = { product_id: string; total_on_hand: number; total_committed: number; total_incoming: number };
 
@@ -74,7 +77,13 @@ export const BULK_ROWS_PG = 1000;
  * the dashboard read a column instead of summing levels per query; `check` verifies them), and its
  * movements, after the levels (in the same transaction, so nothing sees one without the other).
  */
-export async function writeStockRows(ctx: WriteContext, rows: StockRows, append: InlineAppend | null = null, commit: CommitWith | null = null): Promise<void> {
+export async function writeStockRows(
+  ctx: WriteContext,
+  rows: StockRows,
+  append: InlineAppend | null = null,
+  commit: CommitWith | null = null,
+  around: AroundWrites | null = null,
+): Promise<void> {
   if (ctx.dialect === 'pg' && append?.finish) return writePgStatement(ctx, rows, append, append.finish);
   const { trx } = ctx;
   for (const chunk of chunkRows(rows.reservations ?? [])) {
@@ -83,7 +92,7 @@ export async function writeStockRows(ctx: WriteContext, rows: StockRows, append:
   const keys = rows.keys ?? [];
   // `commit` (a group-commit batch on SQLite): its COMMIT goes in the same call as the writes when
   // they are the transaction's last statements.
-  await writeLevelsTotalsMovements(ctx, rows, append, keys.length === 0 ? commit : null);
+  await writeLevelsTotalsMovements(ctx, rows, append, keys.length === 0 ? commit : null, around);
   for (const chunk of chunkRows(keys)) await trx('idempotency_keys').insert(chunk);
 }
 
@@ -100,10 +109,10 @@ const TOTALS_UPDATE_PG =
   'AND (p.total_on_hand IS DISTINCT FROM t.total_on_hand OR p.total_committed IS DISTINCT FROM t.total_committed OR p.total_incoming IS DISTINCT FROM t.total_incoming)';
 const TOTALS_PG = `${TOTALS_UPDATE_PG} RETURNING 1`;
 
-async function writeLevelsTotalsMovements(ctx: WriteContext, rows: StockRows, append: InlineAppend | null, commit: CommitWith | null): Promise<void> {
+async function writeLevelsTotalsMovements(ctx: WriteContext, rows: StockRows, append: InlineAppend | null, commit: CommitWith | null, around: AroundWrites | null): Promise<void> {
   if (ctx.dialect === 'sqlite') {
     if (append && append.bindings.length > 0) throw new Error('an SQLite inline append has no bindings');
-    return writeSqlite(ctx, rows, append?.sql ?? '', commit);
+    return writeSqlite(ctx, rows, append?.sql ?? '', commit, around);
   }
   if (append) throw new Error('a PostgreSQL inline append goes in one statement with the stock rows');
   const { trx } = ctx;
@@ -165,8 +174,12 @@ async function writePgStatement(ctx: WriteContext, rows: StockRows, append: Inli
 const LEVELS_INTO_SQLITE = `INSERT INTO stock_levels (${LEVEL_COLUMNS.join(', ')}) `;
 const MOVEMENTS_INTO_SQLITE = `INSERT INTO movements (${MOVEMENT_COLUMNS.join(', ')}) `;
 
-/** `appendSql`: the batch's change-log append (WriteContext.appendWith), first, as the movements reference its rows. */
-async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string, commit: CommitWith | null): Promise<void> {
+/**
+ * `appendSql`: the batch's change-log append (WriteContext.appendWith), first, as the movements
+ * reference its rows; `around`: statements before and after all of them, in the same call (run
+ * even when the batch writes nothing).
+ */
+async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string, commit: CommitWith | null, around: AroundWrites | null): Promise<void> {
   const statements: string[] = appendSql ? [appendSql] : [];
   // Few rows (a group-commit batch) as VALUES literals, many (an import) as one JSON text: db/json-rows.ts.
   if (rows.levels.length > 0) {
@@ -184,6 +197,8 @@ async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string
     );
   }
   if (rows.movements.length > 0) statements.push(`${MOVEMENTS_INTO_SQLITE}${sqliteRowsSource(rows.movements, MOVEMENT_COLUMNS)}`);
+  if (around?.before) statements.unshift(around.before);
+  if (around?.after) statements.push(around.after);
   if (statements.length === 0) return;
   if (commit) await commit(statements.join(';\n'));
   else await execInTransaction(ctx.trx, statements.join(';\n'));
