@@ -3,9 +3,8 @@
  * and planning it (import-plan.ts) is the main thread's work, writing it is mostly SQLite's; done
  * one after the other for the whole file, 100,000 rows spent ≈ 4 s of the main thread before the
  * first write, and kept every parsed row alive until the commit (the peak memory). Here a batch is
- * written while the next is read, and planned, with its new products' rows written, while the
- * batch before it has its counts written, in the import's one transaction; each batch's rows are
- * let go once it is written. Main-thread
+ * written while the next is read, and planned while the batch before it has its counts written,
+ * in the import's one transaction; each batch's rows are let go once it is written. Main-thread
  * CPU with no SQLite statement in flight, 100,000 new rows: 5.2 s before, 2.0 s now.
  *
  * All or nothing stays: the transaction opens with the first batch and commits after the last.
@@ -29,7 +28,7 @@ import type { ImportPlan } from './import-plan';
 import type { RowBatches } from './import-read';
 import type { ParsedRow } from './import-rows';
 import type { ProgressReporter } from './import-progress';
-import { defersIndexesFor, IMPORT_CACHE_KIB, ImportRejected, insertProducts, KEPT_INDEXES, productCount, writeImport } from './import-write';
+import { defersIndexesFor, IMPORT_CACHE_KIB, ImportRejected, KEPT_INDEXES, productCount, writeImport } from './import-write';
 
 /**
  * Rows per batch. Each batch costs a plan's few queries (≈ 10 statements); smaller batches overlap
@@ -133,8 +132,7 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
     const work = async () => {
       // As the whole-file import decides it (csv-import.ts), once enough new products are known.
       const catalogue = sqlite ? await productCount(ctx.trx) : 0;
-      /** Builds the dropped indexes again (set by the batch that drops them, in insertNext). */
-      const deferred: { restore: (() => Promise<void>) | null } = { restore: null };
+      let restore: (() => Promise<void>) | null = null;
       const wrote = progress.streaming();
       /** The next batch's plan: the batch taken and checked against the database, not yet written. */
       const planNext = async () => {
@@ -148,41 +146,25 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
         if (plan.updates.some(movesKey)) throw new StreamAbandoned('an update moves a slug or barcode');
         return { rows: rows.length, plan, purchasing };
       };
-      /** New products written so far: what deferring the indexes is weighed by. */
-      let created = 0;
-      /**
-       * The next batch planned, then its new products' rows written (not their change-log entries).
-       * Both run while the batch before has its counts written: the rows are none of what the
-       * counts read or write, so SQLite takes them in the time it waited for the main thread's
-       * planning of the counts, instead of between two batches while the main thread waits.
-       * SQLite only: PostgreSQL writes them in writeImport, as before (two pairs of 100,000-row
-       * imports under other work, load 4–6, did not show it paying there).
-       */
-      const insertNext = async () => {
-        const batch = await planNext();
-        if (!batch) return null;
-        const { plan } = batch;
-        if (sqlite && !deferred.restore && defersIndexesFor(created + plan.creates.length, catalogue)) {
-          const later = !ended || waiting.length > 0;
-          deferred.restore = await dropIndexes(ctx.trx, 'products', { keep: later ? [...KEPT_INDEXES, ...PLAN_INDEXES] : KEPT_INDEXES, keyColumn: 'sku' });
-        }
-        created += plan.creates.length;
-        if (sqlite) await insertProducts(ctx, plan, (n) => wrote(n, 0));
-        return batch;
-      };
-      for (let batch = await insertNext(); batch; ) {
+      for (let batch = await planNext(); batch; ) {
         const { plan, purchasing } = batch;
+        if (sqlite && !restore && defersIndexesFor(totals.created + plan.creates.length, catalogue)) {
+          const later = !ended || waiting.length > 0;
+          restore = await dropIndexes(ctx.trx, 'products', { keep: later ? [...KEPT_INDEXES, ...PLAN_INDEXES] : KEPT_INDEXES, keyColumn: 'sku' });
+        }
         // The next batch is planned while this one's counts are written: its reads (its own
         // products by SKU, slugs, barcodes, its stock rows) are none of what the counts write, and
-        // this batch's products and slugs are in by then. Its change-log entries and counts wait
-        // for these counts (the log's order).
-        let following: Promise<Awaited<ReturnType<typeof insertNext>>> | null = null;
+        // this batch's products and slugs are in by then. Its writes wait for the counts: the
+        // counts' writes sent ahead are guarded against SQLite rolling the transaction back by
+        // itself (stock-engine.ts runChunks), and a write from here beside them would not be (it
+        // would run, and commit, alone after such a rollback).
+        let following: Promise<Awaited<ReturnType<typeof planNext>>> | null = null;
         const startNext = () => {
-          following = insertNext();
+          following = planNext();
           following.catch(() => undefined);
         };
         try {
-          await writeImport(ctx, plan, steps.queue, steps.summary, (n) => wrote(n, 0), startNext, sqlite);
+          await writeImport(ctx, plan, steps.queue, steps.summary, (n) => wrote(n, 0), startNext);
           await purchasing.write(ctx);
         } catch (error) {
           // Settled before the transaction rolls back, so none of its reads outlives it; the
@@ -198,9 +180,9 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
         totals.unchanged += plan.unchanged;
         totals.counts += plan.counts.length;
         totals.countsUnchanged += plan.countsUnchanged;
-        batch = await (following ?? insertNext());
+        batch = await (following ?? planNext());
       }
-      if (deferred.restore) await deferred.restore();
+      if (restore) await restore();
       return totals;
     };
     try {

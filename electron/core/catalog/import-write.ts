@@ -102,36 +102,10 @@ export class ImportRejected extends AppError {
 }
 
 /**
- * The plan's new products' rows, in the caller's transaction (the first step of writeImport, which
- * a streamed import takes apart: import-stream.ts); `wrote` is told how many each step wrote.
- */
-export async function insertProducts(ctx: WriteContext, plan: ImportPlan, wrote: (count: number) => void = () => {}): Promise<void> {
-  const { trx } = ctx;
-  // A barcode may move from one product to another within the file (import-gtins.ts): free every
-  // GTIN that changes first, so the unique index never sees it on two products between statements.
-  const moving = plan.updates.filter((u) => u.before.gtin !== null && u.row.gtin !== u.before.gtin).map((u) => u.row.id);
-  for (const chunk of chunkValues(moving)) await trx('products').whereIn('id', chunk).update({ gtin: null });
-  // A new product's stock is what the file counts of it, so its total goes in with its row: the
-  // stock engine, which sets the totals of the products it counted, then finds them right and
-  // leaves those rows alone (stock-writes.ts), where it would rewrite each row and four of its
-  // indexes again (1.3 s of SQLite for 100,000 new products).
-  const counted = new Map<string, number>();
-  for (const c of plan.counts) counted.set(c.input.sku, (counted.get(c.input.sku) ?? 0) + c.input.quantity);
-  const createColumns = [...Object.keys(plan.creates[0] ?? {}), 'total_on_hand'];
-  // In slices, so progress moves.
-  for (let i = 0; i < plan.creates.length; i += WRITE_SLICE) {
-    const slice = plan.creates.slice(i, i + WRITE_SLICE);
-    await bulkInsert(trx, 'products', createColumns, slice.map((p) => ({ ...p, total_on_hand: counted.get(p.sku) ?? 0 })));
-    wrote(slice.length);
-  }
-}
-
-/**
  * Writes a checked plan in the caller's transaction; `wrote` is told how many products and stock
  * counts each step wrote (the import's progress), `counting` when the products and their change-log
  * entries are written and the counts begin (from then on, only stock rows, movements, products'
- * totals and change-log entries are written). `inserted`: the caller wrote the new products' rows
- * already (insertProducts); their change-log entries are still written here.
+ * totals and change-log entries are written).
  */
 export async function writeImport(
   ctx: WriteContext,
@@ -140,15 +114,29 @@ export async function writeImport(
   summary: SummaryContext,
   wrote: (count: number) => void = () => {},
   counting: () => void = () => {},
-  inserted = false,
 ): Promise<void> {
   const { trx } = ctx;
-  if (!inserted) await insertProducts(ctx, plan, wrote);
-  // The change log lists the products in the file's order.
-  for (let i = 0; i < plan.creates.length; i += WRITE_SLICE) await ctx.append(plan.creates.slice(i, i + WRITE_SLICE).map(productCreatedChange));
-
+  // A barcode may move from one product to another within the file (import-gtins.ts): free every
+  // GTIN that changes first, so the unique index never sees it on two products between statements.
+  const moving = plan.updates.filter((u) => u.before.gtin !== null && u.row.gtin !== u.before.gtin).map((u) => u.row.id);
+  for (const chunk of chunkValues(moving)) await trx('products').whereIn('id', chunk).update({ gtin: null });
   // The columns of a stored row, so a column added to products needs no change here.
   const columns = Object.keys(plan.updates[0]?.row ?? {});
+  // A new product's stock is what the file counts of it, so its total goes in with its row: the
+  // stock engine, which sets the totals of the products it counted, then finds them right and
+  // leaves those rows alone (stock-writes.ts), where it would rewrite each row and four of its
+  // indexes again (1.3 s of SQLite for 100,000 new products).
+  const counted = new Map<string, number>();
+  for (const c of plan.counts) counted.set(c.input.sku, (counted.get(c.input.sku) ?? 0) + c.input.quantity);
+  const createColumns = [...Object.keys(plan.creates[0] ?? {}), 'total_on_hand'];
+  // In slices, so progress moves; the change log still lists the products in the file's order.
+  for (let i = 0; i < plan.creates.length; i += WRITE_SLICE) {
+    const slice = plan.creates.slice(i, i + WRITE_SLICE);
+    await bulkInsert(trx, 'products', createColumns, slice.map((p) => ({ ...p, total_on_hand: counted.get(p.sku) ?? 0 })));
+    await ctx.append(slice.map(productCreatedChange));
+    wrote(slice.length);
+  }
+
   // Many rows per statement on both SQLite and PostgreSQL (bulkUpdate). Each sets only the
   // columns that changed, grouped by which: setting a column rewrites the entry of every index on
   // it, changed or not, and products has 17 indexes (a price list's 100,000 new prices took
