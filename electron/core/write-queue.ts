@@ -47,6 +47,8 @@ export type WriteContext = {
   appendWith(inline: InlineAppend, write: (append: InlineAppend, commit: CommitWith | null) => Promise<void>): Promise<Change[]>;
   /** The inline append of `entries` numbered from `nextSeq` (pure JavaScript, so it can be built ahead), for appendWith. */
   inlineAppend(entries: NewChange[], nextSeq: number): InlineAppend;
+  /** Whether no append hook would run a statement for these entries (see AppendHook's idleFor). */
+  hooksIdleFor(changes: Change[]): boolean;
   /**
    * Runs `apply` once the transaction has committed, before its changes reach the bus: in-memory
    * state (caches) must never get ahead of the database, even when the commit itself fails.
@@ -388,6 +390,7 @@ export class WriteQueue<Op, R> {
           return appended(await appendChanges(trx, entries, now, actor));
         },
         inlineAppend,
+        hooksIdleFor: (added) => this.appendHooks.every((hook) => hook.idleFor?.(added) === true),
         appendWith: async (inline, write) => {
           // An append of this transaction since the caller's read would take these numbers: refused
           // here, before the primary key would refuse the whole transaction.
@@ -397,7 +400,7 @@ export class WriteQueue<Op, R> {
           if (this.dialect === 'sqlite') {
             // The hooks run after the append (their rows name its entries), so the batch may commit
             // in its write call only when none of them has anything to do.
-            const idle = commitWith && this.appendHooks.every((hook) => hook.idleFor?.(inline.changes) === true);
+            const idle = commitWith && ctx.hooksIdleFor(inline.changes);
             let folded = false;
             const commit: CommitWith | null = idle
               ? async (statements) => {

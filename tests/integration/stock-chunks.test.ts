@@ -121,21 +121,51 @@ for (const engine of engines()) {
       expect(await maxSeq()).toBe(before + PRODUCTS * 2);
     });
 
-    it('runs the append hooks of one chunk at a time, in the chunks’ order, while later chunks are sent ahead', async () => {
+    it('runs the append hooks of one chunk at a time, in the chunks’ order', async () => {
       const seen: string[] = [];
       let calls = 0;
-      core.queue.addAppendHook(async (_trx, _now, added) => {
-        const first = added[0]?.seq ?? 0;
-        seen.push(`in ${first}`);
-        // The first chunk's hook is slow: the second chunk's write is answered meanwhile.
-        if (calls++ === 0) await new Promise((resolve) => setTimeout(resolve, 200));
-        seen.push(`out ${first}`);
-      });
+      core.queue.addAppendHook(
+        Object.assign(
+          async (_trx: unknown, _now: string, added: Array<{ seq: number }>) => {
+            const first = added[0]?.seq ?? 0;
+            seen.push(`in ${first}`);
+            // The first chunk's hook is slow: the second chunk's write is answered meanwhile.
+            if (calls++ === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+            seen.push(`out ${first}`);
+          },
+          { idleFor: () => true },
+        ),
+      );
       const chunks = [count(1, 40, 5), count(41, 80, 6), count(81, 120, 7)];
       await core.queue.exclusive((ctx) => core.queue.applyInChunks(ctx, chunks));
       const firsts = seen.filter((e) => e.startsWith('in ')).map((e) => Number(e.slice(3)));
       expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
       expect(seen).toEqual(firsts.flatMap((f) => [`in ${f}`, `out ${f}`]));
+    });
+
+    it('sends a chunk’s write behind the one before only when that one’s append hooks have nothing to write', async () => {
+      // What the log holds once a chunk's hook has waited 100 ms: a later chunk's entries when its
+      // write was sent behind this one, only this chunk's when it waited for the hook.
+      const newestSeenByHook = async (idle: boolean): Promise<boolean[]> => {
+        const aheadOf: boolean[] = [];
+        const hook = Object.assign(
+          async (trx: { raw(sql: string): Promise<unknown> }, _now: string, added: Array<{ seq: number }>) => {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            const rows = (await trx.raw('SELECT max(seq) AS seq FROM changes')) as Array<{ seq: number }>;
+            aheadOf.push(Number(rows[0]?.seq) > (added[added.length - 1]?.seq ?? 0));
+          },
+          { idleFor: () => idle },
+        );
+        // Hooks stay once added: the second call has both, and one that writes is enough.
+        core.queue.addAppendHook(hook as never);
+        const quantity = idle ? 5 : 6;
+        await core.queue.exclusive((ctx) => core.queue.applyInChunks(ctx, [count(1, 40, quantity), count(41, 80, quantity), count(81, 120, quantity)]));
+        return aheadOf;
+      };
+      if (engine === 'sqlite') expect(await newestSeenByHook(true)).toContain(true);
+      // A hook that writes (webhook deliveries, the channels' outbox) is never run beside a later write.
+      expect(await newestSeenByHook(false)).toEqual([false, false, false]);
+      expect((await core.checkLedger()).ok).toBe(true);
     });
   });
 }

@@ -258,6 +258,8 @@ async function runChunks(ctx: WriteContext, deps: StockEngineDeps, chunks: Stock
   const writes = new WritesInOrder(sqlite ? SQLITE_WRITES_AHEAD : 1);
   /** Whether the last write sent opens the savepoint (the next one releases it). */
   let opened = false;
+  /** Whether the next write may be sent before the last one is answered (see below). */
+  let behind = false;
   try {
     let current: { batch: Batch; prepared: PreparedWrite } | null = null;
     /** The operations of the chunk before, whose write may still be unanswered when the next chunk is read. */
@@ -281,11 +283,17 @@ async function runChunks(ctx: WriteContext, deps: StockEngineDeps, chunks: Stock
       const loaded = ahead?.load();
       loaded?.catch(() => undefined);
       const { batch, prepared } = current;
-      // A write numbered by appending (not known before the writes before it are answered) waits for them.
-      if (prepared.inline) await writes.room();
+      // A write is sent behind the one before only when both are one call each (an inline append,
+      // numbered beforehand) and the one before has no append hooks to run: hooks that write
+      // (webhook deliveries, the channels' outbox) run once it is answered, through knex, unguarded
+      // by the savepoint, and a write waiting behind them could see SQLite roll the transaction
+      // back under them. Anything else waits for every write before it to be answered.
+      if (prepared.inline && behind) await writes.room();
       else await writes.settled();
-      const around: AroundWrites | null = sqlite ? { before: opened ? `RELEASE ${CHUNKS_SAVEPOINT}` : null, after: ahead ? `SAVEPOINT ${CHUNKS_SAVEPOINT}` : null } : null;
-      opened = ahead !== null && sqlite;
+      behind = sqlite && prepared.inline !== null && ctx.hooksIdleFor(prepared.inline.append.changes);
+      const sendsAhead = behind && ahead !== null;
+      const around: AroundWrites | null = sqlite ? { before: opened ? `RELEASE ${CHUNKS_SAVEPOINT}` : null, after: sendsAhead ? `SAVEPOINT ${CHUNKS_SAVEPOINT}` : null } : null;
+      opened = sendsAhead;
       writes.add(batch.write(prepared.steps, prepared, around), (outcomes) => onChunk(outcomes, i));
       current = null;
       previous = ops;
