@@ -14,19 +14,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { engines, startCore, type TestCore } from '../helpers/core';
 import { bulkInsertProducts, configureShop, goodProduct, parseFeed, parseTsv, xmllint } from '../fixtures/publish/helpers';
 import { skipWithout, titled } from '../helpers/system-services';
+import { seededRandom } from '../helpers/random';
 
 const noXmllint = skipWithout('xmllint', 'incremental publishing through 80 random changes');
 
-/** A small, deterministic pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -74,7 +65,7 @@ describe.each(engines())('incremental publishing on %s', (engine) => {
       artifacts: { ...current.artifacts, openAiFeed: true, redirects: true },
       openAiFeed: { ...current.openAiFeed, storeCountry: 'DE', returnPolicyUrl: 'https://shop.example.com/returns' },
     });
-    const rnd = random(20261127);
+    const rnd = seededRandom(20261127);
     const TYPES = [null, 'Home > Kitchen', 'Home > Kitchen > Mugs', 'Home > Garden', 'Toys'];
     const pick = <T,>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
     const skus: string[] = [];

@@ -10,17 +10,8 @@ import { parseValues } from '../../electron/core/catalog/import-rows';
 import { productCreateInput } from '../../shared/schemas/product';
 import { locationCodeSchema, quantitySchema } from '../../shared/schemas/common';
 import { QUANTITY_MAX } from '../../shared/domain/limits';
+import { seededRandom } from '../helpers/random';
 
-/** mulberry32: a small seeded generator, so a failure can be run again. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COMMON = ['', ' ', '  \t', 'x', 'X', 'a\u0000b', '\u0000', 'é', '日本', '-', '.', '..', "'", '"', ',', '\n', 'null', 'undefined', '0', ' 0 '];
 
@@ -63,7 +54,7 @@ function cellFor(field: string, next: () => number, odd: number): string {
 const FIELDS = Object.keys(CELLS);
 
 function rows(count: number, seed: number): Array<Record<string, string>> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const out: Array<Record<string, string>> = [];
   for (let n = 0; n < count; n++) {
     const raw: Record<string, string> = {};
@@ -123,7 +114,7 @@ describe('the import row check without the schema', () => {
   });
 
   it('reads location codes as the schema does', () => {
-    const next = random(5);
+    const next = seededRandom(5);
     const codes = ['main', ' Main ', 'WH-2', 'wh_3', '-x', '_x', 'a'.repeat(32), 'a'.repeat(33), 'lager süd', 'a b', '', ' ', 'é', '0'];
     for (let n = 0; n < 2_000; n++) {
       const code = codes[Math.floor(next() * codes.length)] as string;
