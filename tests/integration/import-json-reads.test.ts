@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importCatalogCsv } from '../../electron/core/catalog/csv-import';
-import { COUNT_CHUNK } from '../../electron/core/catalog/import-write';
+import { countChunkFor } from '../../electron/core/catalog/import-write';
 import { STREAM_ROWS } from '../../electron/core/catalog/import-stream';
 import { allAsJson, tableColumns } from '../../electron/core/db/json-read';
 import { engines, startCore, type TestCore } from '../helpers/core';
@@ -113,9 +113,10 @@ for (const engine of engines()) {
       core.db.off('query', onQuery);
       expect(report).toMatchObject({ ok: true, created: 0, updated: 1, unchanged: COUNT - 1, counts: COUNT, countsUnchanged: 0 });
       if (engine === 'sqlite') expect(statements.filter((s) => s.includes('json_group_array')).length).toBeGreaterThanOrEqual(3);
-      // The counts go to the stock engine 1,000 at a time (import-write.ts COUNT_CHUNK): each
-      // call's entries fit the inline append, so a call is its read and one write.
-      expect(statements.filter((s) => /FROM products AS p LEFT JOIN stock_levels/i.test(s))).toHaveLength(Math.ceil(COUNT / COUNT_CHUNK));
+      // The counts go to the stock engine in chunks (import-write.ts countChunkFor: 250 on SQLite,
+      // 1,000 on PostgreSQL): each call's entries fit the inline append, so a call is its read and
+      // one write.
+      expect(statements.filter((s) => /FROM products AS p LEFT JOIN stock_levels/i.test(s))).toHaveLength(Math.ceil(COUNT / countChunkFor(engine)));
 
       const seq = Number(before[0]?.seq);
       const entries = (await core.db('changes').where('seq', '>', seq).orderBy('seq')) as Array<{ type: string; sku: string; payload: string }>;
