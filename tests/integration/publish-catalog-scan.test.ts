@@ -6,6 +6,7 @@
  * one location or at two, a record or none, text that JSON must escape, and they span three pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nestedArray } from '../../electron/core/db/publish-sqlite';
 import { openCatalogScan, SCAN_COLUMNS, SCAN_PAGE, skuOrder, type CatalogRow, type PublishedRow, type StockRow } from '../../electron/core/db/publish-queries';
 import { engines, startCore, type TestCore } from '../helpers/core';
 import { bulkInsertProducts, configureShop } from '../fixtures/publish/helpers';
@@ -25,6 +26,15 @@ function plainRow(row: Record<string, unknown>, columns: readonly string[]): unk
 
 const LEVEL_NAMES = ['product_id', 'location_id', 'on_hand', 'committed', 'incoming'] as const;
 const RECORD_NAMES = ['product_id', 'sku', 'slug', 'content_hash', 'lastmod', 'seq', 'in_feed', 'in_sitemap', 'has_jsonld', 'issues'] as const;
+
+describe('catalogue scan on SQLite: the nested stock rows', () => {
+  it('are read as an array, or from their text where SQLite does not keep the JSON subtype', () => {
+    const rows = [['loc-1', 5, 0, 2], ['loc-2', 0, 1, 0]];
+    expect(nestedArray(rows)).toBe(rows);
+    expect(nestedArray(JSON.stringify(rows))).toEqual(rows);
+    expect(nestedArray('[]')).toEqual([]);
+  });
+});
 
 describe.each(engines())('catalogue scan on %s', (engine) => {
   let core: TestCore;

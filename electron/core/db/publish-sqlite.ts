@@ -89,14 +89,20 @@ export function sqliteCatalogScan(db: Knex, withRecords: boolean): CatalogScan {
       const v = JSON.parse(j) as unknown[];
       const row = catalogRow(v);
       rows.push(row);
-      // An array where the subquery keeps its JSON subtype (SQLite 3.52 does), else its text.
-      const held = v[SCAN_COLUMNS.length] as unknown[][] | string;
-      for (const l of typeof held === 'string' ? (JSON.parse(held) as unknown[][]) : held) stock.push(levelRow(row.id, l, 0));
+      for (const l of nestedArray(v[SCAN_COLUMNS.length])) stock.push(levelRow(row.id, l, 0));
       if (records && v[SCAN_COLUMNS.length + 1] !== null) records.push(recordRow(row.id, v, SCAN_COLUMNS.length + 2));
     }
     return { rows, levels: stock, records };
   };
   return { fetch, close: finalize };
+}
+
+/**
+ * A subquery's JSON array inside the scan's row: an array where SQLite keeps the subquery's JSON
+ * subtype (3.52, the version node-sqlite3 ships, does), else its text, parsed here.
+ */
+export function nestedArray(value: unknown): unknown[][] {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as unknown[][];
 }
 
 /** The full chunk's statement text (24,000 parameters), built once. */
