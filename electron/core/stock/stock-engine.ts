@@ -11,7 +11,7 @@ import { CHANNEL_LABEL, shippedByChannel } from '../../../shared/domain/order-re
 import { productLabel } from '../../../shared/domain/product-label';
 import type { Channel } from '../../../shared/schemas/channels';
 import type { Movement, MovementKind, Reservation, SettledBy, StockSnapshot } from '../../../shared/schemas/stock';
-import { actorColumns, actorFromColumns, type Actor } from '../actor';
+import { actorColumns, actorFromColumns, type Actor, type ActorColumns } from '../actor';
 import { INLINE_APPEND_MAX, NEXT_SEQ_PG, NEXT_SEQ_SQLITE, type InlineAppend, type NewChange } from '../changes/change-log';
 import type { Change } from '../../../shared/schemas/changes';
 import type { BatchAnswers } from './availability-reader';
@@ -53,8 +53,12 @@ type Plan = {
   change: NewChange;
   /** availability.changed when this operation moved the product across a verdict. */
   followUps: NewChange[];
-  movements: Array<Omit<MovementRow, 'seq'>>;
-  finish(seq: number): StockOutput;
+  /** Numbered (`seq`) by written(), once the change log's numbers are known. */
+  movements: MovementRow[];
+  /** The answer's parts: its stock, and the reservation of a reservation's operation (see answerOf). */
+  sku: string;
+  stock: StockSnapshot;
+  reservation: Reservation | null;
   idempotency?: { key: string; operation: string; hash: string };
 };
 
@@ -336,6 +340,8 @@ class Batch {
   private reorder: ReorderTracker | null = null;
   /** Who asked for the operation being planned: its movements and change-log entries carry it. */
   private actor: Actor;
+  /** The columns of the last actor whose movements were made (see actorColumns()). */
+  private columnsOf: { actor: Actor; columns: ActorColumns } | null = null;
   /** One date for the whole batch, as the availability tracker has (not a new Date per operation). */
   private readonly today = utcToday();
   /** The change log's next sequence number, read with the products (null: append as usual). */
@@ -560,11 +566,11 @@ class Batch {
       case 'stock.adjust':
         return this.planDelta('adjust', op.input, op.input.quantity);
       case 'stock.count': {
+        // No closure of its own per count: an import plans 100,000 (and tsx names each closure it makes).
         const { input } = op;
         const product = this.product(input.sku);
-        const at = (location: LocationRecord) => this.deltaAt('count', input, input.quantity - this.level(product.id, location.id).on_hand, product, location);
         const location = this.knownLocation(input.location);
-        return location ? at(location) : this.location(input.location).then(at);
+        return location ? this.countAt(input, product, location) : this.location(input.location).then((found) => this.countAt(input, product, found));
       }
       case 'stock.transfer':
         return this.planTransfer(op.input);
@@ -624,6 +630,10 @@ class Batch {
     const product = this.product(input.sku);
     const location = this.knownLocation(input.location);
     return location ? this.deltaAt(kind, input, delta, product, location) : this.location(input.location).then((found) => this.deltaAt(kind, input, delta, product, found));
+  }
+
+  private countAt(input: DeltaInput, product: ProductLite, location: LocationRecord): Plan {
+    return this.deltaAt('count', input, input.quantity - this.level(product.id, location.id).on_hand, product, location);
   }
 
   private deltaAt(kind: 'receive' | 'return' | 'adjust' | 'count', input: DeltaInput, delta: number, product: ProductLite, location: LocationRecord): Plan {
@@ -808,7 +818,7 @@ class Batch {
       });
     }
     const level = this.level(product.id, location.id);
-    const movements: Array<Omit<MovementRow, 'seq'>> = [];
+    const movements: MovementRow[] = [];
     if (action === 'fulfil') {
       if (level.on_hand < reservation.quantity) {
         throw new AppError(
@@ -888,9 +898,11 @@ class Batch {
     reservationId: string | null,
     transferId: string | null,
     purchaseOrderLineId: string | null = null,
-  ): Omit<MovementRow, 'seq'> {
+  ): MovementRow {
+    const who = this.actorColumns();
     return {
       id: uuid7(),
+      seq: 0, // numbered in written()
       product_id: product.id,
       location_id: location.id,
       quantity,
@@ -902,8 +914,16 @@ class Batch {
       transfer_id: transferId,
       purchase_order_line_id: purchaseOrderLineId,
       created_at: this.ctx.now,
-      ...actorColumns(this.actor),
+      actor_kind: who.actor_kind,
+      actor_id: who.actor_id,
+      actor_name: who.actor_name,
     };
+  }
+
+  /** The current actor's columns, made once per actor rather than once per movement. */
+  private actorColumns(): ActorColumns {
+    if (this.columnsOf?.actor !== this.actor) this.columnsOf = { actor: this.actor, columns: actorColumns(this.actor) };
+    return this.columnsOf.columns;
   }
 
   /**
@@ -926,10 +946,10 @@ class Batch {
     return { stock: { sku: product.sku, onHand, committed, incoming, available, availability, availabilityDate, byLocation }, levels, verdict };
   }
 
-  private toMovement(row: Omit<MovementRow, 'seq'>, seq: number, sku: string): Movement {
+  private toMovement(row: MovementRow, sku: string): Movement {
     return {
       id: row.id,
-      seq,
+      seq: row.seq,
       sku,
       location: this.deps.locations.cachedById(row.location_id)?.code ?? row.location_id,
       quantity: row.quantity,
@@ -943,7 +963,7 @@ class Batch {
     };
   }
 
-  private stockPlan(product: ProductLite, movements: Array<Omit<MovementRow, 'seq'>>, cause: Record<string, unknown>): Plan {
+  private stockPlan(product: ProductLite, movements: MovementRow[], cause: Record<string, unknown>): Plan {
     const { stock, levels, verdict } = this.snapshot(product);
     return {
       change: {
@@ -955,7 +975,9 @@ class Batch {
       },
       followUps: this.crossings(product, levels, verdict),
       movements,
-      finish: (seq) => ({ seq, movements: movements.map((m) => this.toMovement(m, seq, product.sku)), stock }),
+      sku: product.sku,
+      stock,
+      reservation: null,
     };
   }
 
@@ -963,7 +985,7 @@ class Batch {
     product: ProductLite,
     location: LocationRecord,
     row: ReservationRow,
-    movements: Array<Omit<MovementRow, 'seq'>>,
+    movements: MovementRow[],
     cause: string,
   ): Plan {
     const { stock, levels, verdict } = this.snapshot(product);
@@ -992,7 +1014,9 @@ class Batch {
       },
       followUps: this.crossings(product, levels, verdict),
       movements,
-      finish: (seq) => ({ ...reservation, seq, stock }),
+      sku: product.sku,
+      stock,
+      reservation,
     };
   }
 
@@ -1068,10 +1092,19 @@ class Batch {
       seqOf.set(plan, (changes[at] as { seq: number }).seq);
       at += 1 + plan.followUps.length;
     }
+    // The movements carry their operation's number (set here, not copied: an import numbers 100,000).
+    const movementRows: MovementRow[] = [];
+    for (const plan of plans) {
+      const seq = seqOf.get(plan) as number;
+      for (const m of plan.movements) {
+        m.seq = seq;
+        movementRows.push(m);
+      }
+    }
     // The answers, with their numbers: the idempotency keys keep them, in the same write.
     steps.forEach((step, i) => {
       if (step.kind !== 'plan') return;
-      const value = step.plan.finish(seqOf.get(step.plan) as number);
+      const value = this.answerOf(step.plan, seqOf.get(step.plan) as number);
       values.set(i, value);
       const idem = step.plan.idempotency;
       if (idem) keyRows.push({ key: idem.key, operation: idem.operation, request_hash: idem.hash, response: JSON.stringify(value), created_at: now });
@@ -1080,8 +1113,13 @@ class Batch {
     const reservationRows = [...this.dirtyReservations].map((id) => this.reservations.get(id) as ReservationRow);
     const levelRows = [...this.dirtyLevels];
     const totals = this.totalsOf(new Set(levelRows.map((l) => l.product_id)));
-    const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
     return { values, rows: { reservations: reservationRows, levels: levelRows, totals, movements: movementRows, keys: keyRows } };
+  }
+
+  /** An operation's answer, its movements numbered. */
+  private answerOf(plan: Plan, seq: number): StockOutput {
+    if (plan.reservation) return { ...plan.reservation, seq, stock: plan.stock };
+    return { seq, movements: plan.movements.map((m) => this.toMovement(m, plan.sku)), stock: plan.stock };
   }
 
   /**
