@@ -59,6 +59,11 @@ describe('SQL literals for exec hold the same values as the JSON rows', () => {
     expect(sqliteLiteral('a\u0000b')).toBe(`('"a\\u0000b"' ->> '$')`);
     expect(sqliteLiteral('\ud800')).toBe(`('"\\ud800"' ->> '$')`);
     expect(() => sqliteLiteral(Number.NaN)).toThrow();
+    // Quotes doubled wherever they are, and text without one as it is.
+    expect(sqliteText(`{"a":"it's","b":"''"}`)).toBe(`'{"a":"it''s","b":"''''"}'`);
+    expect(sqliteText("'")).toBe("''''");
+    expect(sqliteText('{"plain":1}')).toBe(`'{"plain":1}'`);
+    expect(sqliteLiteral("'x'")).toBe("'''x'''");
   });
 
   it('keeps many rows as one JSON text', () => {

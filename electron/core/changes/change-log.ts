@@ -5,7 +5,7 @@ import type { ParsedInput } from '../../../shared/contract';
 import type { Db } from '../util/db-helpers';
 import { MAX_ROWS_PER_INSERT, num } from '../util/db-helpers';
 import { dialectOf } from '../db/connection';
-import { pgJson, selectJsonRows, sqliteLiteral, sqliteText, VALUES_MAX_ROWS } from '../db/json-rows';
+import { doubledQuotes, pgJson, selectJsonRows, sqliteLiteral, sqliteText, VALUES_MAX_ROWS } from '../db/json-rows';
 import { runInTransaction } from '../db/sqlite-client';
 import { bulkInsert } from '../db/bulk-insert';
 
@@ -179,8 +179,6 @@ async function appendPg(trx: Knex.Transaction, entries: NewChange[], texts: stri
   return seqs;
 }
 
-/** `'` doubled, as inside an SQL string literal (see sqliteText). */
-const doubledQuotes = (text: string) => (text.includes("'") ? text.replace(/'/g, "''") : text);
 const asIs = (text: string) => text;
 
 /** A string or null as JSON; a value of a fixed few (the types) is written once, not per entry. */
