@@ -38,6 +38,8 @@ describe('SQL literals for exec hold the same values as the JSON rows', () => {
   it('stores every text, number and null as the JSON path does, through exec', async () => {
     const rows: Row[] = [...TEXTS.map((t, i): Row => ({ a: t, b: i })), ...NUMBERS.map((x): Row => ({ a: x, b: null }))];
     await exec(`INSERT INTO by_values (a, b) ${sqliteValues(rows, ['a', 'b'])}; SELECT 1`);
+    // The batch writes' list (built in one piece) spells every row as the plain list does.
+    expect(sqliteRowsSource(rows, ['a', 'b'])).toBe(sqliteValues(rows, ['a', 'b']));
     await exec(`INSERT INTO by_json (a, b) ${selectJsonRows(2).replace('?', () => sqliteText(jsonRows(rows, ['a', 'b'])))}`);
     const read = (table: string) => all<Record<string, unknown>>(`SELECT n, a, typeof(a) AS ta, hex(a) AS ha, b, typeof(b) AS tb FROM ${table} ORDER BY n`);
     const [byValues, byJson] = [await read('by_values'), await read('by_json')];
