@@ -933,15 +933,19 @@ class Batch {
   private snapshot(product: ProductLite): { stock: StockSnapshot; levels: LevelRow[]; verdict: Verdict } {
     const levels = this.levelsOf(product.id);
     const verdict = availabilityVerdict(product.facts, levels, this.deps, this.today);
-    const byLocation = levels
-      .map((level) => ({
+    // A loop and a shared comparator, not two closures per operation (an import plans 100,000).
+    const byLocation: StockSnapshot['byLocation'] = new Array(levels.length);
+    for (let i = 0; i < levels.length; i++) {
+      const level = levels[i] as LevelRow;
+      byLocation[i] = {
         location: this.deps.locations.cachedById(level.location_id)?.code ?? level.location_id,
         onHand: level.on_hand,
         committed: level.committed,
         incoming: level.incoming,
         available: level.on_hand - level.committed,
-      }))
-      .sort((a, b) => (a.location < b.location ? -1 : 1));
+      };
+    }
+    if (byLocation.length > 1) byLocation.sort(byLocationCode);
     const { onHand, committed, incoming, available, availability, availabilityDate } = summaryOf(levels, verdict);
     return { stock: { sku: product.sku, onHand, committed, incoming, available, availability, availabilityDate, byLocation }, levels, verdict };
   }
@@ -1139,6 +1143,11 @@ class Batch {
     await writeStockRows(this.ctx, written.rows, null, null, around);
     return outcomesOf(steps, written.values);
   }
+}
+
+/** A snapshot's locations in the order of their codes. */
+function byLocationCode(a: { location: string }, b: { location: string }): number {
+  return a.location < b.location ? -1 : 1;
 }
 
 /** A refusal's details for too little stock (guard): made only for a refusal, not for every operation checked. */
