@@ -147,7 +147,7 @@ export function patchProductRow(row: ProductRow, input: ProductPatchFields, now:
   // Every column as stored: the fields, made from the columns, are the same too. A re-imported
   // file's 100,000 unchanged rows spent ~0.8 s making and comparing them field by field.
   if (sameColumns(row, next)) return { issues: [], next: row, change: null };
-  const before = (stored ??= toProductFields(row)) as Record<string, unknown>;
+  const before = (stored ?? toProductFields(row)) as Record<string, unknown>;
   const after = toProductFields(next) as Record<string, unknown>;
   const changed = Object.keys(after).filter((k) => k !== 'stock' && k !== 'updatedAt' && !sameValue(before[k], after[k]));
   if (changed.length === 0) return { issues: [], next: row, change: null };
