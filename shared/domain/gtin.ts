@@ -45,5 +45,8 @@ export function gtinSpellings(code: string): string[] {
   const digits = normaliseGtin(code.trim());
   if (!/^\d{1,14}$/.test(digits)) return [];
   const significant = digits.replace(/^0+/, '');
-  return [...GTIN_LENGTHS].filter((length) => length >= significant.length).map((length) => significant.padStart(length, '0'));
+  // A loop, not three arrays per call: an import of new products spells each one's barcode.
+  const spellings: string[] = [];
+  for (const length of GTIN_LENGTHS) if (length >= significant.length) spellings.push(significant.padStart(length, '0'));
+  return spellings;
 }

@@ -6,7 +6,7 @@
  * stored text must be JSON.stringify's, byte for byte, and the numbers the rows' own.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NEXT_SEQ_PG, NEXT_SEQ_SQLITE, type InlineAppend, type NewChange } from '../../electron/core/changes/change-log';
+import { NEXT_SEQ_PG, NEXT_SEQ_SQLITE, unreadPayloadText, type InlineAppend, type NewChange } from '../../electron/core/changes/change-log';
 import type { WriteContext } from '../../electron/core/write-queue';
 import { execInTransaction } from '../../electron/core/db/sqlite-client';
 import { num } from '../../electron/core/util/db-helpers';
@@ -36,6 +36,9 @@ for (const engine of engines()) {
     it('hands out changes that read, copy and serialise like plain objects, payload included', async () => {
       const [change] = await core.queue.exclusive((ctx) => ctx.append([{ type: 'product.updated', productId: 'p-9', sku: 'PLAIN-1', payload: { title: 'Mug', n: 2 } }]));
       const c = change as Change;
+      // The stored text, until the payload is first read; a copy is a plain object, without it.
+      expect(unreadPayloadText(c)).toBe('{"title":"Mug","n":2}');
+      expect(unreadPayloadText({ ...c })).toBeUndefined();
       expect(Object.keys(c)).toEqual(['seq', 'type', 'sku', 'productId', 'payload', 'actor', 'createdAt']);
       expect(JSON.parse(JSON.stringify(c))).toMatchObject({ sku: 'PLAIN-1', payload: { title: 'Mug', n: 2 } });
       const copy = { ...c };
@@ -44,6 +47,7 @@ for (const engine of engines()) {
       expect(structuredClone(c)).toEqual({ ...c });
       // The parsed payload is the reader's own: one object per change, kept once read; a listener may replace it.
       expect(c.payload).toBe(c.payload);
+      expect(unreadPayloadText(c)).toBeUndefined();
       c.payload = { replaced: true };
       expect(c.payload).toEqual({ replaced: true });
     });

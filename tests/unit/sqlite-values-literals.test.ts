@@ -38,6 +38,8 @@ describe('SQL literals for exec hold the same values as the JSON rows', () => {
   it('stores every text, number and null as the JSON path does, through exec', async () => {
     const rows: Row[] = [...TEXTS.map((t, i): Row => ({ a: t, b: i })), ...NUMBERS.map((x): Row => ({ a: x, b: null }))];
     await exec(`INSERT INTO by_values (a, b) ${sqliteValues(rows, ['a', 'b'])}; SELECT 1`);
+    // The batch writes' list (built in one piece) spells every row as the plain list does.
+    expect(sqliteRowsSource(rows, ['a', 'b'])).toBe(sqliteValues(rows, ['a', 'b']));
     await exec(`INSERT INTO by_json (a, b) ${selectJsonRows(2).replace('?', () => sqliteText(jsonRows(rows, ['a', 'b'])))}`);
     const read = (table: string) => all<Record<string, unknown>>(`SELECT n, a, typeof(a) AS ta, hex(a) AS ha, b, typeof(b) AS tb FROM ${table} ORDER BY n`);
     const [byValues, byJson] = [await read('by_values'), await read('by_json')];
@@ -59,6 +61,11 @@ describe('SQL literals for exec hold the same values as the JSON rows', () => {
     expect(sqliteLiteral('a\u0000b')).toBe(`('"a\\u0000b"' ->> '$')`);
     expect(sqliteLiteral('\ud800')).toBe(`('"\\ud800"' ->> '$')`);
     expect(() => sqliteLiteral(Number.NaN)).toThrow();
+    // Quotes doubled wherever they are, and text without one as it is.
+    expect(sqliteText(`{"a":"it's","b":"''"}`)).toBe(`'{"a":"it''s","b":"''''"}'`);
+    expect(sqliteText("'")).toBe("''''");
+    expect(sqliteText('{"plain":1}')).toBe(`'{"plain":1}'`);
+    expect(sqliteLiteral("'x'")).toBe("'''x'''");
   });
 
   it('keeps many rows as one JSON text', () => {

@@ -19,4 +19,19 @@ describe('uuid7', () => {
     const id = uuid7(at);
     expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBeGreaterThanOrEqual(at);
   });
+
+  it('writes the milliseconds exactly, across every byte of them (ids written byte by byte, not from a hex dump)', () => {
+    // Increasing and later than any other test's: the clock never goes back for an earlier id.
+    const times = [0x200_0000_0000, 0x200_0000_00ff, 0x200_00ff_ffff, 0x200_0100_0000, 0x2ff_ffff_ffff, 0xabc_def0_1234, 0xffff_ffff_fffe];
+    for (const at of times) {
+      const id = uuid7(at);
+      expect(id.slice(0, 8) + id.slice(9, 13)).toBe(at.toString(16).padStart(12, '0'));
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+  });
+
+  it('gives each id its own random bits', () => {
+    const tails = new Set(Array.from({ length: 2000 }, () => uuid7(Date.UTC(2031, 0, 1)).slice(19)));
+    expect(tails.size).toBe(2000);
+  });
 });

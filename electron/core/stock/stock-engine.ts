@@ -11,7 +11,7 @@ import { CHANNEL_LABEL, shippedByChannel } from '../../../shared/domain/order-re
 import { productLabel } from '../../../shared/domain/product-label';
 import type { Channel } from '../../../shared/schemas/channels';
 import type { Movement, MovementKind, Reservation, SettledBy, StockSnapshot } from '../../../shared/schemas/stock';
-import { actorColumns, actorFromColumns, type Actor } from '../actor';
+import { actorColumns, actorFromColumns, type Actor, type ActorColumns } from '../actor';
 import { INLINE_APPEND_MAX, NEXT_SEQ_PG, NEXT_SEQ_SQLITE, type InlineAppend, type NewChange } from '../changes/change-log';
 import type { Change } from '../../../shared/schemas/changes';
 import type { BatchAnswers } from './availability-reader';
@@ -53,8 +53,12 @@ type Plan = {
   change: NewChange;
   /** availability.changed when this operation moved the product across a verdict. */
   followUps: NewChange[];
-  movements: Array<Omit<MovementRow, 'seq'>>;
-  finish(seq: number): StockOutput;
+  /** Numbered (`seq`) by written(), once the change log's numbers are known. */
+  movements: MovementRow[];
+  /** The answer's parts: its stock, and the reservation of a reservation's operation (see answerOf). */
+  sku: string;
+  stock: StockSnapshot;
+  reservation: Reservation | null;
   idempotency?: { key: string; operation: string; hash: string };
 };
 
@@ -336,6 +340,8 @@ class Batch {
   private reorder: ReorderTracker | null = null;
   /** Who asked for the operation being planned: its movements and change-log entries carry it. */
   private actor: Actor;
+  /** The columns of the last actor whose movements were made (see actorColumns()). */
+  private columnsOf: { actor: Actor; columns: ActorColumns } | null = null;
   /** One date for the whole batch, as the availability tracker has (not a new Date per operation). */
   private readonly today = utcToday();
   /** The change log's next sequence number, read with the products (null: append as usual). */
@@ -367,17 +373,22 @@ class Batch {
 
   async load(): Promise<void> {
     const { trx } = this.ctx;
-    const reservationIds = this.ops.flatMap((op) =>
-      op.op === 'reservations.fulfil' || op.op === 'reservations.release' || op.op === 'reservations.expire' || op.op === 'reservations.undoFulfil'
-        ? [op.input.id]
-        : [],
-    );
-    for (const chunk of chunkValues([...new Set(reservationIds)])) {
+    // One loop over the operations, not a flatMap (an array per operation) for each kind of key.
+    const reservationIds = new Set<string>();
+    const undoneIds = new Set<string>();
+    const skus = new Set<string>();
+    for (const op of this.ops) {
+      if (op.op === 'reservations.fulfil' || op.op === 'reservations.release' || op.op === 'reservations.expire' || op.op === 'reservations.undoFulfil') {
+        reservationIds.add(op.input.id);
+      }
+      if (op.op === 'reservations.undoFulfil') undoneIds.add(op.input.id);
+      if ('sku' in op.input) skus.add(op.input.sku);
+    }
+    for (const chunk of chunkValues([...reservationIds])) {
       const rows = (await trx('reservations').whereIn('id', chunk)) as ReservationRow[];
       for (const row of rows) this.reservations.set(row.id, { ...row, quantity: num(row.quantity) });
     }
-    const undone = [...new Set(this.ops.flatMap((op) => (op.op === 'reservations.undoFulfil' ? [op.input.id] : [])))];
-    for (const chunk of chunkValues(undone)) {
+    for (const chunk of chunkValues([...undoneIds])) {
       const sales = (await trx('movements')
         .select('id', 'reservation_id')
         .whereIn('reservation_id', chunk)
@@ -386,8 +397,6 @@ class Batch {
       for (const sale of sales) this.sales.set(sale.reservation_id, sale.id);
     }
 
-    const skus = new Set<string>();
-    for (const op of this.ops) if ('sku' in op.input) skus.add(op.input.sku);
     const productIds = new Set([...this.reservations.values()].map((r) => r.product_id));
     // Products and their stock rows in one statement: statements, not rows, bound the write rate.
     const rows: JoinedRow[] = [];
@@ -473,7 +482,8 @@ class Batch {
   // ---- planning: pure, in memory ------------------------------------------------------------
 
   async plan(): Promise<Step[]> {
-    const keys = this.ops.flatMap((op) => (op.input.idempotencyKey ? [op.input.idempotencyKey] : []));
+    const keys: string[] = [];
+    for (const op of this.ops) if (op.input.idempotencyKey) keys.push(op.input.idempotencyKey);
     const stored = keys.length > 0 ? await findKeys(this.ctx.trx, keys) : new Map();
     const seenInBatch = new Map<string, { index: number; operation: string; hash: string }>();
     const steps: Step[] = [];
@@ -560,11 +570,11 @@ class Batch {
       case 'stock.adjust':
         return this.planDelta('adjust', op.input, op.input.quantity);
       case 'stock.count': {
+        // No closure of its own per count: an import plans 100,000 (and tsx names each closure it makes).
         const { input } = op;
         const product = this.product(input.sku);
-        const at = (location: LocationRecord) => this.deltaAt('count', input, input.quantity - this.level(product.id, location.id).on_hand, product, location);
         const location = this.knownLocation(input.location);
-        return location ? at(location) : this.location(input.location).then(at);
+        return location ? this.countAt(input, product, location) : this.location(input.location).then((found) => this.countAt(input, product, found));
       }
       case 'stock.transfer':
         return this.planTransfer(op.input);
@@ -624,6 +634,10 @@ class Batch {
     const product = this.product(input.sku);
     const location = this.knownLocation(input.location);
     return location ? this.deltaAt(kind, input, delta, product, location) : this.location(input.location).then((found) => this.deltaAt(kind, input, delta, product, found));
+  }
+
+  private countAt(input: DeltaInput, product: ProductLite, location: LocationRecord): Plan {
+    return this.deltaAt('count', input, input.quantity - this.level(product.id, location.id).on_hand, product, location);
   }
 
   private deltaAt(kind: 'receive' | 'return' | 'adjust' | 'count', input: DeltaInput, delta: number, product: ProductLite, location: LocationRecord): Plan {
@@ -808,7 +822,7 @@ class Batch {
       });
     }
     const level = this.level(product.id, location.id);
-    const movements: Array<Omit<MovementRow, 'seq'>> = [];
+    const movements: MovementRow[] = [];
     if (action === 'fulfil') {
       if (level.on_hand < reservation.quantity) {
         throw new AppError(
@@ -888,9 +902,11 @@ class Batch {
     reservationId: string | null,
     transferId: string | null,
     purchaseOrderLineId: string | null = null,
-  ): Omit<MovementRow, 'seq'> {
+  ): MovementRow {
+    const who = this.actorColumns();
     return {
       id: uuid7(),
+      seq: 0, // numbered in written()
       product_id: product.id,
       location_id: location.id,
       quantity,
@@ -902,8 +918,16 @@ class Batch {
       transfer_id: transferId,
       purchase_order_line_id: purchaseOrderLineId,
       created_at: this.ctx.now,
-      ...actorColumns(this.actor),
+      actor_kind: who.actor_kind,
+      actor_id: who.actor_id,
+      actor_name: who.actor_name,
     };
+  }
+
+  /** The current actor's columns, made once per actor rather than once per movement. */
+  private actorColumns(): ActorColumns {
+    if (this.columnsOf?.actor !== this.actor) this.columnsOf = { actor: this.actor, columns: actorColumns(this.actor) };
+    return this.columnsOf.columns;
   }
 
   /**
@@ -913,23 +937,27 @@ class Batch {
   private snapshot(product: ProductLite): { stock: StockSnapshot; levels: LevelRow[]; verdict: Verdict } {
     const levels = this.levelsOf(product.id);
     const verdict = availabilityVerdict(product.facts, levels, this.deps, this.today);
-    const byLocation = levels
-      .map((level) => ({
+    // A loop and a shared comparator, not two closures per operation (an import plans 100,000).
+    const byLocation: StockSnapshot['byLocation'] = new Array(levels.length);
+    for (let i = 0; i < levels.length; i++) {
+      const level = levels[i] as LevelRow;
+      byLocation[i] = {
         location: this.deps.locations.cachedById(level.location_id)?.code ?? level.location_id,
         onHand: level.on_hand,
         committed: level.committed,
         incoming: level.incoming,
         available: level.on_hand - level.committed,
-      }))
-      .sort((a, b) => (a.location < b.location ? -1 : 1));
+      };
+    }
+    if (byLocation.length > 1) byLocation.sort(byLocationCode);
     const { onHand, committed, incoming, available, availability, availabilityDate } = summaryOf(levels, verdict);
     return { stock: { sku: product.sku, onHand, committed, incoming, available, availability, availabilityDate, byLocation }, levels, verdict };
   }
 
-  private toMovement(row: Omit<MovementRow, 'seq'>, seq: number, sku: string): Movement {
+  private toMovement(row: MovementRow, sku: string): Movement {
     return {
       id: row.id,
-      seq,
+      seq: row.seq,
       sku,
       location: this.deps.locations.cachedById(row.location_id)?.code ?? row.location_id,
       quantity: row.quantity,
@@ -943,19 +971,24 @@ class Batch {
     };
   }
 
-  private stockPlan(product: ProductLite, movements: Array<Omit<MovementRow, 'seq'>>, cause: Record<string, unknown>): Plan {
+  private stockPlan(product: ProductLite, movements: MovementRow[], cause: Record<string, unknown>): Plan {
     const { stock, levels, verdict } = this.snapshot(product);
     return {
       change: {
         type: 'stock.changed',
         productId: product.id,
         sku: product.sku,
-        payload: { ...cause, movementIds: movements.map((m) => m.id), stock },
+        // Object.assign, not a spread followed by more keys, which V8 (Node 20) made ≈ 10× slower:
+        // ≈ 2 µs an operation, 0.2 s of an import's 100,000 counts (100,000 payloads, 3 rounds).
+        // The same keys in the same order.
+        payload: Object.assign({}, cause, { movementIds: movements.map((m) => m.id), stock }),
         actor: this.actor,
       },
       followUps: this.crossings(product, levels, verdict),
       movements,
-      finish: (seq) => ({ seq, movements: movements.map((m) => this.toMovement(m, seq, product.sku)), stock }),
+      sku: product.sku,
+      stock,
+      reservation: null,
     };
   }
 
@@ -963,7 +996,7 @@ class Batch {
     product: ProductLite,
     location: LocationRecord,
     row: ReservationRow,
-    movements: Array<Omit<MovementRow, 'seq'>>,
+    movements: MovementRow[],
     cause: string,
   ): Plan {
     const { stock, levels, verdict } = this.snapshot(product);
@@ -992,7 +1025,9 @@ class Batch {
       },
       followUps: this.crossings(product, levels, verdict),
       movements,
-      finish: (seq) => ({ ...reservation, seq, stock }),
+      sku: product.sku,
+      stock,
+      reservation,
     };
   }
 
@@ -1017,9 +1052,16 @@ class Batch {
    * numbers (runChunks does it while the chunk before is written).
    */
   prepare(steps: Step[]): PreparedWrite {
-    const plans = steps.flatMap((s) => (s.kind === 'plan' ? [s.plan] : []));
-    // One append (one multi-row insert) for the operations' entries and their crossings.
-    const entries = plans.flatMap((p) => [p.change, ...p.followUps]);
+    // One append (one multi-row insert) for the operations' entries and their crossings. Loops,
+    // not flatMap's array per step: ≈ 0.7 → 0.03 µs an operation (250-operation chunks, 3 rounds).
+    const plans: Plan[] = [];
+    const entries: NewChange[] = [];
+    for (const step of steps) {
+      if (step.kind !== 'plan') continue;
+      plans.push(step.plan);
+      entries.push(step.plan.change);
+      for (const followUp of step.plan.followUps) entries.push(followUp);
+    }
     // SQLite: the append goes in the stock writes' call, one trip to SQLite's thread fewer per
     // batch (it was 0.40 ms of SQLite's time and a hand-off each way). Measured on the stock bench
     // (16 callers, 1,000 products, 2 cores shared with other work, load ≈ 5, back to back): CPU
@@ -1068,10 +1110,19 @@ class Batch {
       seqOf.set(plan, (changes[at] as { seq: number }).seq);
       at += 1 + plan.followUps.length;
     }
+    // The movements carry their operation's number (set here, not copied: an import numbers 100,000).
+    const movementRows: MovementRow[] = [];
+    for (const plan of plans) {
+      const seq = seqOf.get(plan) as number;
+      for (const m of plan.movements) {
+        m.seq = seq;
+        movementRows.push(m);
+      }
+    }
     // The answers, with their numbers: the idempotency keys keep them, in the same write.
     steps.forEach((step, i) => {
       if (step.kind !== 'plan') return;
-      const value = step.plan.finish(seqOf.get(step.plan) as number);
+      const value = this.answerOf(step.plan, seqOf.get(step.plan) as number);
       values.set(i, value);
       const idem = step.plan.idempotency;
       if (idem) keyRows.push({ key: idem.key, operation: idem.operation, request_hash: idem.hash, response: JSON.stringify(value), created_at: now });
@@ -1080,8 +1131,14 @@ class Batch {
     const reservationRows = [...this.dirtyReservations].map((id) => this.reservations.get(id) as ReservationRow);
     const levelRows = [...this.dirtyLevels];
     const totals = this.totalsOf(new Set(levelRows.map((l) => l.product_id)));
-    const movementRows = plans.flatMap((p) => p.movements.map((m) => ({ ...m, seq: seqOf.get(p) as number })));
     return { values, rows: { reservations: reservationRows, levels: levelRows, totals, movements: movementRows, keys: keyRows } };
+  }
+
+  /** An operation's answer, its movements numbered. */
+  private answerOf(plan: Plan, seq: number): StockOutput {
+    // Object.assign rather than a spread followed by more keys (see stockPlan).
+    if (plan.reservation) return Object.assign({}, plan.reservation, { seq, stock: plan.stock });
+    return { seq, movements: plan.movements.map((m) => this.toMovement(m, plan.sku)), stock: plan.stock };
   }
 
   /**
@@ -1101,6 +1158,11 @@ class Batch {
     await writeStockRows(this.ctx, written.rows, null, null, around);
     return outcomesOf(steps, written.values);
   }
+}
+
+/** A snapshot's locations in the order of their codes. */
+function byLocationCode(a: { location: string }, b: { location: string }): number {
+  return a.location < b.location ? -1 : 1;
 }
 
 /** A refusal's details for too little stock (guard): made only for a refusal, not for every operation checked. */
