@@ -16,6 +16,7 @@ import type { ImportIssue, ParsedRow } from './import-rows';
 import { checkImportGtins } from './import-gtins';
 import { dialectOf } from '../db/connection';
 import { allAsJson, tableColumns } from '../db/json-read';
+import { giveTurn } from '../util/main-turns';
 
 export type CountPlan = { row: number; input: ParsedInput<'stock.count'> };
 
@@ -88,6 +89,9 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
     }
   }
 
+  // A turn of the event loop between the steps, each a loop over the batch: a streamed import
+  // plans a batch while the batch before has its counts written (util/main-turns.ts).
+  await giveTurn();
   const existing = await loadProducts(ctx.db, [...products.keys()]);
   const creates: Pending[] = [];
   const updates: Array<{ parsed: ParsedRow; patch: ReturnType<typeof patchProductRow>; before: ProductRow }> = [];
@@ -108,6 +112,7 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
     }
   }
 
+  await giveTurn();
   await checkExplicitSlugs(ctx.db, creates, updates, fail);
   await checkImportGtins(
     ctx.db,
@@ -119,6 +124,7 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
   );
   await allocateSlugs(ctx.db, creates, updates);
 
+  await giveTurn();
   const creatingRows = creates
     .filter((c) => !bad.has(c.parsed.row))
     .map((c) => newProductRow(c.parsed.fields, { id: uuid7(), currency: c.currency, slug: c.slug as string, now: ctx.now }));
@@ -127,6 +133,7 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
   const changed: ImportPlan['updates'] = [];
   for (const u of plannedUpdates) if (u.patch.change) changed.push({ row: u.patch.next, before: u.before, change: u.patch.change });
 
+  await giveTurn();
   const { counts, countsUnchanged } = await planCounts(ctx, countRows, existing, products, bad, fail);
   return {
     creates: creatingRows,
@@ -288,6 +295,7 @@ async function planCounts(
     }
   }
 
+  await giveTurn();
   const counts: CountPlan[] = [];
   let countsUnchanged = 0;
   for (const { parsed, code, locationId } of usable) {

@@ -28,7 +28,8 @@ import type { ImportPlan } from './import-plan';
 import type { RowBatches } from './import-read';
 import type { ParsedRow } from './import-rows';
 import type { ProgressReporter } from './import-progress';
-import { defersIndexesFor, IMPORT_CACHE_KIB, ImportRejected, KEPT_INDEXES, productCount, writeImport } from './import-write';
+import { defersIndexesFor, IMPORT_CACHE_KIB, ImportRejected, KEPT_INDEXES, prepareCreates, productCount, writeImport } from './import-write';
+import { giveTurn, nextTurn } from '../util/main-turns';
 
 /**
  * Rows per batch. Each batch costs a plan's few queries (≈ 10 statements); smaller batches overlap
@@ -144,7 +145,8 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
         const purchasing = await steps.purchasing(ctx.trx, rows);
         if (plan.issues.length > 0 || purchasing.issues.length > 0) throw new StreamAbandoned('a row was refused');
         if (plan.updates.some(movesKey)) throw new StreamAbandoned('an update moves a slug or barcode');
-        return { rows: rows.length, plan, purchasing };
+        await giveTurn();
+        return { rows: rows.length, plan: { ...plan, prepared: prepareCreates(plan) }, purchasing };
       };
       for (let batch = await planNext(); batch; ) {
         const { plan, purchasing } = batch;
@@ -159,8 +161,10 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
         // itself (stock-engine.ts runChunks), and a write from here beside them would not be (it
         // would run, and commit, alone after such a rollback).
         let following: Promise<Awaited<ReturnType<typeof planNext>>> | null = null;
+        // A turn later: the first chunk of counts is sent before the plan's first stretch (a loop
+        // over the batch) runs.
         const startNext = () => {
-          following = planNext();
+          following = nextTurn().then(planNext);
           following.catch(() => undefined);
         };
         try {
