@@ -16,7 +16,7 @@ import type { ImportIssue, ParsedRow } from './import-rows';
 import { checkImportGtins } from './import-gtins';
 import { dialectOf } from '../db/connection';
 import { allAsJson, tableColumns } from '../db/json-read';
-import { giveTurn } from '../util/main-turns';
+import { giveTurn, mapInTurns, nextTurn, turnDue } from '../util/main-turns';
 
 export type CountPlan = { row: number; input: ParsedInput<'stock.count'> };
 
@@ -62,6 +62,7 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
   const countRows: CountRow[] = [];
   const countedAt = new Map<string, number>();
   for (const r of rows) {
+    if (turnDue()) await nextTurn();
     const code = r.count ? (r.count.location ?? ctx.defaultLocation) : null;
     const locationId = code === null ? undefined : locationIds.get(code);
     if (code !== null && !locationId) {
@@ -96,6 +97,7 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
   const creates: Pending[] = [];
   const updates: Array<{ parsed: ParsedRow; patch: ReturnType<typeof patchProductRow>; before: ProductRow }> = [];
   for (const [sku, parsed] of products) {
+    if (turnDue()) await nextTurn();
     if (bad.has(parsed.row)) continue;
     const stored = existing.get(sku);
     if (!stored) {
@@ -125,9 +127,10 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
   await allocateSlugs(ctx.db, creates, updates);
 
   await giveTurn();
-  const creatingRows = creates
-    .filter((c) => !bad.has(c.parsed.row))
-    .map((c) => newProductRow(c.parsed.fields, { id: uuid7(), currency: c.currency, slug: c.slug as string, now: ctx.now }));
+  const creatingRows = await mapInTurns(
+    creates.filter((c) => !bad.has(c.parsed.row)),
+    (c) => newProductRow(c.parsed.fields, { id: uuid7(), currency: c.currency, slug: c.slug as string, now: ctx.now }),
+  );
   const plannedUpdates = updates.filter((u) => !bad.has(u.parsed.row));
   // Loops rather than flatMap's array per row, here and below: an import plans 100,000 rows.
   const changed: ImportPlan['updates'] = [];
@@ -219,7 +222,7 @@ async function allocateSlugs(
   if (auto.length === 0) return;
   const claimed = new Set<string>([...creates.flatMap((c) => (c.slug ? [c.slug] : [])), ...updates.map((u) => u.patch.next.slug)]);
   const baseOf = (c: Pending) => slugify(c.parsed.fields.title) || slugify(c.parsed.sku) || 'product';
-  const bases = auto.map(baseOf);
+  const bases = await mapInTurns(auto, baseOf);
   const uses = new Map<string, number>();
   for (const base of bases) uses.set(base, (uses.get(base) ?? 0) + 1);
 
@@ -299,6 +302,7 @@ async function planCounts(
   const counts: CountPlan[] = [];
   let countsUnchanged = 0;
   for (const { parsed, code, locationId } of usable) {
+    if (turnDue()) await nextTurn();
     const quantity = (parsed.count as { quantity: number }).quantity;
     const stored = existing.get(parsed.sku);
     const existingLevel = stored && levels.get(stored.id)?.get(locationId);

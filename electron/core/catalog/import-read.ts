@@ -26,12 +26,12 @@ export type ReadOptions = {
 };
 
 /**
- * Characters handed to the parser at a time when streaming (≈ 250 rows of an ordinary file, ≈ 2 ms
+ * Characters handed to the parser at a time when streaming (≈ 120 rows of an ordinary file, ≈ 1 ms
  * of the main thread), with a turn of the event loop between pieces when due (giveTurn): the
  * batch before is written meanwhile, and each of its writes waits for the main thread to be sent
  * to SQLite (util/main-turns.ts). Pieces of 64 KB were stretches of ≈ 10 ms.
  */
-const FEED_CHARS = 16 * 1024;
+const FEED_CHARS = 8 * 1024;
 
 /** Where a streamed import takes the rows while the file is read. */
 export type RowBatches = {

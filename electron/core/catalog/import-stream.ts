@@ -29,7 +29,7 @@ import type { RowBatches } from './import-read';
 import type { ParsedRow } from './import-rows';
 import type { ProgressReporter } from './import-progress';
 import { defersIndexesFor, IMPORT_CACHE_KIB, ImportRejected, KEPT_INDEXES, prepareCreates, productCount, writeImport } from './import-write';
-import { giveTurn, nextTurn } from '../util/main-turns';
+import { nextTurn } from '../util/main-turns';
 
 /**
  * Rows per batch. Each batch costs a plan's few queries (≈ 10 statements); smaller batches overlap
@@ -111,6 +111,12 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
   let ended = false;
   let stopped = false;
   let problem = false;
+  /**
+   * A batch is being planned: the reading waits (room). Both are main-thread work done while the
+   * batch before has its counts written, sliced by turns of the event loop (util/main-turns.ts);
+   * the plan is what the writes wait for next, the reading only keeps a batch ahead.
+   */
+  let planning = false;
   let run: Promise<StreamTotals> | null = null;
 
   const next = async (): Promise<ParsedRow[] | null> => {
@@ -139,14 +145,19 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
       const planNext = async () => {
         const rows = await next();
         if (!rows) return null;
-        if (rows.some((r) => seen.has(r.sku))) throw new StreamAbandoned('a SKU repeats in another batch');
-        for (const r of rows) seen.add(r.sku);
-        const plan = await steps.plan(ctx.trx, ctx.now, rows);
-        const purchasing = await steps.purchasing(ctx.trx, rows);
-        if (plan.issues.length > 0 || purchasing.issues.length > 0) throw new StreamAbandoned('a row was refused');
-        if (plan.updates.some(movesKey)) throw new StreamAbandoned('an update moves a slug or barcode');
-        await giveTurn();
-        return { rows: rows.length, plan: { ...plan, prepared: prepareCreates(plan) }, purchasing };
+        planning = true;
+        try {
+          if (rows.some((r) => seen.has(r.sku))) throw new StreamAbandoned('a SKU repeats in another batch');
+          for (const r of rows) seen.add(r.sku);
+          const plan = await steps.plan(ctx.trx, ctx.now, rows);
+          const purchasing = await steps.purchasing(ctx.trx, rows);
+          if (plan.issues.length > 0 || purchasing.issues.length > 0) throw new StreamAbandoned('a row was refused');
+          if (plan.updates.some(movesKey)) throw new StreamAbandoned('an update moves a slug or barcode');
+          return { rows: rows.length, plan: { ...plan, prepared: await prepareCreates(plan) }, purchasing };
+        } finally {
+          planning = false;
+          notify();
+        }
       };
       for (let batch = await planNext(); batch; ) {
         const { plan, purchasing } = batch;
@@ -212,7 +223,7 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
       notify();
     },
     async room() {
-      while (!stopped && waiting.length > 1) await changed;
+      while (!stopped && (waiting.length > 1 || planning)) await changed;
     },
     stopped: () => stopped,
     problem() {

@@ -16,6 +16,7 @@ import { INLINE_APPEND_MAX } from '../changes/change-log';
 import type { NewChange } from '../changes/change-log';
 import type { ImportIssue } from './import-rows';
 import type { ImportPlan } from './import-plan';
+import { mapInTurns } from '../util/main-turns';
 
 /**
  * Count operations handed to the stock engine per call: few enough that a call's change-log
@@ -126,14 +127,15 @@ export type PreparedCreates = { rows: Array<ProductRow & { total_on_hand: number
  * write, it was main-thread work SQLite waited for between two batches (≈ 13 ms a batch of 5,000
  * rows for the rows, ≈ 17 ms for the entries, measured at load ≈ 4).
  */
-export function prepareCreates(plan: Pick<ImportPlan, 'creates' | 'counts'>): PreparedCreates {
+export async function prepareCreates(plan: Pick<ImportPlan, 'creates' | 'counts'>): Promise<PreparedCreates> {
   // A new product's stock is what the file counts of it, so its total goes in with its row: the
   // stock engine, which sets the totals of the products it counted, then finds them right and
   // leaves those rows alone (stock-writes.ts), where it would rewrite each row and four of its
   // indexes again (1.3 s of SQLite for 100,000 new products).
   const counted = new Map<string, number>();
   for (const c of plan.counts) counted.set(c.input.sku, (counted.get(c.input.sku) ?? 0) + c.input.quantity);
-  return { rows: plan.creates.map((p) => ({ ...p, total_on_hand: counted.get(p.sku) ?? 0 })), changes: plan.creates.map(productCreatedChange) };
+  const rows = await mapInTurns(plan.creates, (p) => ({ ...p, total_on_hand: counted.get(p.sku) ?? 0 }));
+  return { rows, changes: await mapInTurns(plan.creates, productCreatedChange) };
 }
 
 /**
@@ -157,7 +159,7 @@ export async function writeImport(
   for (const chunk of chunkValues(moving)) await trx('products').whereIn('id', chunk).update({ gtin: null });
   // The columns of a stored row, so a column added to products needs no change here.
   const columns = Object.keys(plan.updates[0]?.row ?? {});
-  const creates = plan.prepared ?? prepareCreates(plan);
+  const creates = plan.prepared ?? (await prepareCreates(plan));
   const createColumns = [...Object.keys(plan.creates[0] ?? {}), 'total_on_hand'];
   // In slices, so progress moves; the change log still lists the products in the file's order.
   for (let i = 0; i < creates.rows.length; i += WRITE_SLICE) {
