@@ -39,8 +39,11 @@ export type RowBatches = {
   size: number;
   /** Takes the next batch; reading goes on meanwhile. */
   take(rows: ParsedRow[]): void;
-  /** Resolves once the reader may go on: the batches taken and not yet written are few enough. */
-  room(): Promise<void>;
+  /**
+   * Undefined when the reader may go on now (the batches taken and not yet written are few enough,
+   * none is being planned); else a promise to await before asking again.
+   */
+  room(): Promise<void> | undefined;
   /** The writes stopped (a problem found, or a failure): reading stops too. */
   stopped(): boolean;
   /** The file has a problem: no batch is handed on any more, and what was taken is not to be kept. */
@@ -174,16 +177,21 @@ export async function readRows(
       // piece at a time too, so the writes can begin and keep pace.
       const step = batches ? FEED_CHARS : text.length;
       for (let at = 0; at < text.length && !halted; at += step) {
+        if (batches) {
+          // Asked right before each piece is parsed (no turn of the event loop in between): no
+          // more than a batch or two ahead of the writes, none while a batch is planned, none
+          // once the writes stopped.
+          await giveTurn();
+          for (let wait = batches.room(); wait; wait = batches.room()) await wait;
+          if (batches.stopped()) {
+            halted = true;
+            break;
+          }
+        }
         if (parser.destroyed) break;
         const chunk = step >= text.length ? text : text.slice(at, at + step);
         if (!parser.write(chunk)) await new Promise<void>((resolve) => parser.once('drain', resolve));
-        if (batches) {
-          if (issues.length > 0) batches.problem();
-          // No more than a batch or two ahead of the writes; none once they stopped.
-          await batches.room();
-          await giveTurn();
-          if (batches.stopped()) halted = true;
-        }
+        if (batches && issues.length > 0) batches.problem();
       }
       if (halted || parser.destroyed) break;
     }

@@ -124,6 +124,8 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
       if (problem) throw new StreamAbandoned('the file has a problem');
       const rows = waiting.shift();
       if (rows) {
+        // Planned from here on (planNext resets it): set before the reading looks again (room).
+        planning = true;
         notify();
         return rows;
       }
@@ -143,10 +145,9 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
       const wrote = progress.streaming();
       /** The next batch's plan: the batch taken and checked against the database, not yet written. */
       const planNext = async () => {
-        const rows = await next();
-        if (!rows) return null;
-        planning = true;
         try {
+          const rows = await next();
+          if (!rows) return null;
           if (rows.some((r) => seen.has(r.sku))) throw new StreamAbandoned('a SKU repeats in another batch');
           for (const r of rows) seen.add(r.sku);
           const plan = await steps.plan(ctx.trx, ctx.now, rows);
@@ -222,8 +223,8 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
       }
       notify();
     },
-    async room() {
-      while (!stopped && (waiting.length > 1 || planning)) await changed;
+    room() {
+      return !stopped && (waiting.length > 1 || planning) ? changed : undefined;
     },
     stopped: () => stopped,
     problem() {
