@@ -301,6 +301,8 @@ async function runChunks(ctx: WriteContext, deps: StockEngineDeps, chunks: Stock
       if (ahead) {
         await loaded;
         const steps = await ahead.plan();
+        // The writes sent run meanwhile; the one queued behind the running one goes to SQLite only
+        // once the main thread has handled that one's completion (util/main-turns.ts).
         await giveTurn();
         // Its own read of the log's next number ran before this chunk's entries: numbered after them.
         ahead.nextSeq = batch.nextSeqAfter(prepared);
