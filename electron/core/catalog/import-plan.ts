@@ -16,6 +16,7 @@ import type { ImportIssue, ParsedRow } from './import-rows';
 import { checkImportGtins } from './import-gtins';
 import { dialectOf } from '../db/connection';
 import { allAsJson, tableColumns } from '../db/json-read';
+import { giveTurn, mapInTurns, nextTurn, turnDue } from '../util/main-turns';
 
 export type CountPlan = { row: number; input: ParsedInput<'stock.count'> };
 
@@ -61,6 +62,7 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
   const countRows: CountRow[] = [];
   const countedAt = new Map<string, number>();
   for (const r of rows) {
+    if (turnDue()) await nextTurn();
     const code = r.count ? (r.count.location ?? ctx.defaultLocation) : null;
     const locationId = code === null ? undefined : locationIds.get(code);
     if (code !== null && !locationId) {
@@ -88,10 +90,14 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
     }
   }
 
+  // A turn of the event loop between the steps, each a loop over the batch: a streamed import
+  // plans a batch while the batch before has its counts written (util/main-turns.ts).
+  await giveTurn();
   const existing = await loadProducts(ctx.db, [...products.keys()]);
   const creates: Pending[] = [];
   const updates: Array<{ parsed: ParsedRow; patch: ReturnType<typeof patchProductRow>; before: ProductRow }> = [];
   for (const [sku, parsed] of products) {
+    if (turnDue()) await nextTurn();
     if (bad.has(parsed.row)) continue;
     const stored = existing.get(sku);
     if (!stored) {
@@ -108,6 +114,7 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
     }
   }
 
+  await giveTurn();
   await checkExplicitSlugs(ctx.db, creates, updates, fail);
   await checkImportGtins(
     ctx.db,
@@ -119,14 +126,17 @@ export async function planImport(ctx: PlanContext, rows: ParsedRow[]): Promise<I
   );
   await allocateSlugs(ctx.db, creates, updates);
 
-  const creatingRows = creates
-    .filter((c) => !bad.has(c.parsed.row))
-    .map((c) => newProductRow(c.parsed.fields, { id: uuid7(), currency: c.currency, slug: c.slug as string, now: ctx.now }));
+  await giveTurn();
+  const creatingRows = await mapInTurns(
+    creates.filter((c) => !bad.has(c.parsed.row)),
+    (c) => newProductRow(c.parsed.fields, { id: uuid7(), currency: c.currency, slug: c.slug as string, now: ctx.now }),
+  );
   const plannedUpdates = updates.filter((u) => !bad.has(u.parsed.row));
   // Loops rather than flatMap's array per row, here and below: an import plans 100,000 rows.
   const changed: ImportPlan['updates'] = [];
   for (const u of plannedUpdates) if (u.patch.change) changed.push({ row: u.patch.next, before: u.before, change: u.patch.change });
 
+  await giveTurn();
   const { counts, countsUnchanged } = await planCounts(ctx, countRows, existing, products, bad, fail);
   return {
     creates: creatingRows,
@@ -214,7 +224,7 @@ async function allocateSlugs(
   for (const c of creates) if (c.slug) claimed.add(c.slug);
   for (const u of updates) claimed.add(u.patch.next.slug);
   const baseOf = (c: Pending) => slugify(c.parsed.fields.title) || slugify(c.parsed.sku) || 'product';
-  const bases = auto.map(baseOf);
+  const bases = await mapInTurns(auto, baseOf);
   const uses = new Map<string, number>();
   for (const base of bases) uses.set(base, (uses.get(base) ?? 0) + 1);
 
@@ -290,9 +300,11 @@ async function planCounts(
     }
   }
 
+  await giveTurn();
   const counts: CountPlan[] = [];
   let countsUnchanged = 0;
   for (const { parsed, code, locationId } of usable) {
+    if (turnDue()) await nextTurn();
     const quantity = (parsed.count as { quantity: number }).quantity;
     const stored = existing.get(parsed.sku);
     const existingLevel = stored && levels.get(stored.id)?.get(locationId);

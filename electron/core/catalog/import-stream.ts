@@ -28,7 +28,8 @@ import type { ImportPlan } from './import-plan';
 import type { RowBatches } from './import-read';
 import type { ParsedRow } from './import-rows';
 import type { ProgressReporter } from './import-progress';
-import { defersIndexesFor, IMPORT_CACHE_KIB, ImportRejected, KEPT_INDEXES, productCount, writeImport } from './import-write';
+import { defersIndexesFor, IMPORT_CACHE_KIB, ImportRejected, KEPT_INDEXES, prepareCreates, productCount, writeImport } from './import-write';
+import { nextTurn } from '../util/main-turns';
 
 /**
  * Rows per batch. Each batch costs a plan's few queries (≈ 10 statements); smaller batches overlap
@@ -110,6 +111,12 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
   let ended = false;
   let stopped = false;
   let problem = false;
+  /**
+   * A batch is being planned: the reading waits (room). Both are main-thread work done while the
+   * batch before has its counts written, sliced by turns of the event loop (util/main-turns.ts);
+   * the plan is what the writes wait for next, the reading only keeps a batch ahead.
+   */
+  let planning = false;
   let run: Promise<StreamTotals> | null = null;
 
   const next = async (): Promise<ParsedRow[] | null> => {
@@ -117,6 +124,8 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
       if (problem) throw new StreamAbandoned('the file has a problem');
       const rows = waiting.shift();
       if (rows) {
+        // Planned from here on (planNext resets it): set before the reading looks again (room).
+        planning = true;
         notify();
         return rows;
       }
@@ -136,15 +145,20 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
       const wrote = progress.streaming();
       /** The next batch's plan: the batch taken and checked against the database, not yet written. */
       const planNext = async () => {
-        const rows = await next();
-        if (!rows) return null;
-        if (rows.some((r) => seen.has(r.sku))) throw new StreamAbandoned('a SKU repeats in another batch');
-        for (const r of rows) seen.add(r.sku);
-        const plan = await steps.plan(ctx.trx, ctx.now, rows);
-        const purchasing = await steps.purchasing(ctx.trx, rows);
-        if (plan.issues.length > 0 || purchasing.issues.length > 0) throw new StreamAbandoned('a row was refused');
-        if (plan.updates.some(movesKey)) throw new StreamAbandoned('an update moves a slug or barcode');
-        return { rows: rows.length, plan, purchasing };
+        try {
+          const rows = await next();
+          if (!rows) return null;
+          if (rows.some((r) => seen.has(r.sku))) throw new StreamAbandoned('a SKU repeats in another batch');
+          for (const r of rows) seen.add(r.sku);
+          const plan = await steps.plan(ctx.trx, ctx.now, rows);
+          const purchasing = await steps.purchasing(ctx.trx, rows);
+          if (plan.issues.length > 0 || purchasing.issues.length > 0) throw new StreamAbandoned('a row was refused');
+          if (plan.updates.some(movesKey)) throw new StreamAbandoned('an update moves a slug or barcode');
+          return { rows: rows.length, plan: { ...plan, prepared: await prepareCreates(plan) }, purchasing };
+        } finally {
+          planning = false;
+          notify();
+        }
       };
       for (let batch = await planNext(); batch; ) {
         const { plan, purchasing } = batch;
@@ -159,8 +173,10 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
         // itself (stock-engine.ts runChunks), and a write from here beside them would not be (it
         // would run, and commit, alone after such a rollback).
         let following: Promise<Awaited<ReturnType<typeof planNext>>> | null = null;
+        // A turn later: the first chunk of counts is sent before the plan's first stretch (a loop
+        // over the batch) runs.
         const startNext = () => {
-          following = planNext();
+          following = nextTurn().then(planNext);
           following.catch(() => undefined);
         };
         try {
@@ -207,8 +223,8 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
       }
       notify();
     },
-    async room() {
-      while (!stopped && waiting.length > 1) await changed;
+    room() {
+      return !stopped && (waiting.length > 1 || planning) ? changed : undefined;
     },
     stopped: () => stopped,
     problem() {

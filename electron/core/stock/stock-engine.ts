@@ -26,6 +26,7 @@ import { availabilityVerdict, summaryOf, type ProductFacts, type SummaryContext,
 import { writeStockRows, type AroundWrites, type IdempotencyKeyRow, type ProductTotals, type StockRows } from './stock-writes';
 import { allInTransaction, execInTransaction } from '../db/sqlite-client';
 import { jsonArraysSql } from '../db/json-read';
+import { giveTurn } from '../util/main-turns';
 import type { IncomingInput, LevelRow, MovementRow, PurchaseReceiptInput, ReservationRow, StockOp, StockOutput } from './stock-ops';
 
 type ProductLite = { id: string; sku: string; title: string; allowBackorder: boolean; status: string; facts: ProductFacts & { sku: string } };
@@ -304,6 +305,9 @@ async function runChunks(ctx: WriteContext, deps: StockEngineDeps, chunks: Stock
       if (ahead) {
         await loaded;
         const steps = await ahead.plan();
+        // The writes sent run meanwhile; the one queued behind the running one goes to SQLite only
+        // once the main thread has handled that one's completion (util/main-turns.ts).
+        await giveTurn();
         // Its own read of the log's next number ran before this chunk's entries: numbered after them.
         ahead.nextSeq = batch.nextSeqAfter(prepared);
         current = { batch: ahead, prepared: ahead.prepare(steps) };
