@@ -392,7 +392,7 @@ async function phasePeers(dataDir: string, out: string): Promise<PhaseResult> {
  * to files replaced. Every file is on unless said: feed, sitemap, JSON-LD, collections, the OpenAI
  * feed and the redirects.
  */
-async function phaseIncremental(dataDir: string, out: string, changes: number, collections = true, newFiles = true, aiParts = true): Promise<PhaseResult> {
+async function phaseIncremental(dataDir: string, out: string, changes: number, collections = true, newFiles = true, aiParts: number | boolean = true): Promise<PhaseResult> {
   const core = await open(dataDir);
   try {
     const settings = await core.handlers['settings.get']({});
@@ -401,7 +401,7 @@ async function phaseIncremental(dataDir: string, out: string, changes: number, c
         ...settings,
         publishDir: out,
         artifacts: { ...withNewFiles(settings.artifacts, newFiles), jsonLd: true, collections },
-        openAiFeed: { ...settings.openAiFeed, partItems: aiParts ? OPENAI_PART_ITEMS_SUGGESTED : 0 },
+        openAiFeed: { ...settings.openAiFeed, partItems: aiParts === true ? OPENAI_PART_ITEMS_SUGGESTED : aiParts === false ? 0 : aiParts },
       }),
     );
     const t0 = performance.now();
@@ -468,6 +468,13 @@ async function phaseIncremental(dataDir: string, out: string, changes: number, c
   } finally {
     await core.close();
   }
+}
+
+/** `ai-one-file`: the OpenAI feed as one file; `ai-part=N`: parts of N products; neither: the suggested parts. */
+function aiPartsFlag(flags: string[]): number | boolean {
+  if (flags.includes('ai-one-file')) return false;
+  const n = flags.find((f) => f.startsWith('ai-part='));
+  return n ? Number(n.slice('ai-part='.length)) : true;
 }
 
 let bundle: Promise<string> | null = null;
@@ -738,7 +745,7 @@ async function child(argv: string[]): Promise<void> {
   if (phase === 'ours') result = await phaseOurs(a, b, c === 'true', !flags.includes('no-collections'), flags.includes('new-files'));
   else if (phase === 'floor') result = phaseFloor(a, Number(b));
   else if (phase === 'peers') result = await phasePeers(a, b);
-  else if (phase === 'incremental') result = await phaseIncremental(a, b, Number(c), !flags.includes('no-collections'), !flags.includes('no-new-files'), !flags.includes('ai-one-file'));
+  else if (phase === 'incremental') result = await phaseIncremental(a, b, Number(c), !flags.includes('no-collections'), !flags.includes('no-new-files'), aiPartsFlag(flags));
   else if (phase === 'serve') return phaseServe(a, b);
   else if (phase === 'seed') {
     const t0 = performance.now();

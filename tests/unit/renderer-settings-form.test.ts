@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settingsSchema } from '../../shared/schemas/settings';
-import { settingsInput } from '../../shared/schemas/settings';
+import { OPENAI_PART_ITEMS_SUGGESTED, settingsInput } from '../../shared/schemas/settings';
 import { ClientError } from '../../renderer/src/api/client';
 import { exampleProductUrl, issuesByPath, openIssues, shopUrlHint, suggestedTemplate, templateHint } from '../../renderer/src/settings-form';
 import { settingsToInput } from '../../renderer/src/stores/settings';
@@ -32,6 +32,16 @@ describe('settings form helpers', () => {
     expect(issues).toEqual({ 'sftp.port': 'Too big.', bufferStock: 'Too small.' });
     const sent = { sftp: { port: 70000 }, bufferStock: -1 };
     expect(openIssues(issues, sent, { sftp: { port: 70000 }, bufferStock: 3 })).toEqual({ 'sftp.port': 'Too big.' });
+  });
+
+  it('offers OpenAI feed parts small enough that a stock change at 10,000 products rewrites at most half the feed, and valid', () => {
+    // The one-change latency target is set at 10,000 products: with parts of 10,000 a change there
+    // rewrote the whole 8.1 MB feed (docs/benchmarks.md, publish).
+    expect(Math.ceil(10_000 / OPENAI_PART_ITEMS_SUGGESTED)).toBeGreaterThanOrEqual(2);
+    // At 500,000 products (OpenAI's limit for one file) still at most 100 parts to upload.
+    expect(Math.ceil(500_000 / OPENAI_PART_ITEMS_SUGGESTED)).toBeLessThanOrEqual(100);
+    const parsed = settingsInput.parse({ openAiFeed: { partItems: OPENAI_PART_ITEMS_SUGGESTED } });
+    expect(parsed.openAiFeed.partItems).toBe(OPENAI_PART_ITEMS_SUGGESTED);
   });
 
   it('turns what GET returned into a PUT body the server accepts, secrets kept (null)', () => {

@@ -42,6 +42,32 @@ export function writeAll(fd: number, buffers: Buffer[]): void {
   }
 }
 
+/**
+ * rename(temp, target), with the last close of the file it replaces left to libuv's pool. The
+ * publish folder's disk here is ext4 mounted with `discard` and no journal: dropping a file's last
+ * reference frees its blocks and discards them on the spot, inside the call that dropped it. A
+ * plain rename over a 1.3 MB collection page blocked for 1.4–10 ms (once 127 ms) against 0.02 ms
+ * with the old file held open; the renames of a stock change's collection pages were ≈ 30 ms of
+ * the main thread's wall time a change at 10,000 products (V8 profile, 200 changes at load 5).
+ * The big files already do this (their old copies stay open for copying until closed in the pool).
+ */
+export function renameOver(temp: string, target: string): void {
+  let old = -1;
+  // Windows: a rename over an open file can fail, and its delete is not where the time goes.
+  if (process.platform !== 'win32') {
+    try {
+      old = fs.openSync(target, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    } catch {
+      // Nothing there yet (or a link, replaced as before): a plain rename.
+    }
+  }
+  try {
+    fs.renameSync(temp, target);
+  } finally {
+    if (old >= 0) fs.close(old, () => undefined);
+  }
+}
+
 export function fsyncDir(dir: string): void {
   // Windows cannot open a directory for fsync; its rename is already durable in NTFS's journal.
   if (process.platform === 'win32') return;

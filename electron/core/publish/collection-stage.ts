@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import type { Db } from '../util/db-helpers';
 import { bool, num } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
-import { fsyncDir, removeStaleTemps, tempName } from './atomic-file';
+import { fsyncDirAsync, removeStaleTemps, renameOver, tempName } from './atomic-file';
 import { CollectionIndex } from './collection-index';
 import {
   COLLECTIONS_DIR,
@@ -267,14 +267,18 @@ export class CollectionsStage {
       for (const p of pending) {
         fs.closeSync(p.fd);
         p.fd = -1;
-        fs.renameSync(p.temp, path.join(this.dir, p.name));
+        renameOver(p.temp, path.join(this.dir, p.name));
       }
       for (const name of removals) fs.rmSync(path.join(this.dir, name), { force: true });
       if (!this.on && fs.existsSync(folder) && fs.readdirSync(folder).length === 0) fs.rmdirSync(folder);
+      // Both folders at once, off the main thread (synchronously, one after the other, they held
+      // it 3.5 ms a change at 10,000 products while the big files waited to be renamed).
+      const folders: string[] = [];
       if (pending.some((p) => p.name.startsWith(`${COLLECTIONS_DIR}/`)) || removals.some((n) => n.startsWith(`${COLLECTIONS_DIR}/`))) {
-        if (fs.existsSync(folder)) fsyncDir(folder);
+        if (fs.existsSync(folder)) folders.push(folder);
       }
-      if (pending.length > 0 || removals.length > 0) fsyncDir(this.dir);
+      if (pending.length > 0 || removals.length > 0) folders.push(this.dir);
+      await Promise.all(folders.map(fsyncDirAsync));
     } catch (error) {
       this.fail(pending);
       throw error;

@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { hash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { fsyncDir, fsyncDirAsync, isTempName, tempName, writeAll, writeFileAtomic } from './atomic-file';
+import { fsyncDir, fsyncDirAsync, isTempName, renameOver, tempName, writeAll, writeFileAtomic } from './atomic-file';
 import { canSwapSets, flushSet, installSet, LD_NAME, linkTarget, setNamesExcept, startWriteback } from './jsonld-folder';
 import type { Batch, BatchDone } from './jsonld-worker';
 import { startWorker } from './worker-thread';
@@ -409,7 +409,7 @@ export class JsonLdWriter {
       throw error;
     }
     for (const p of pending) await closeFd(p.fd);
-    for (const p of pending) fs.renameSync(p.temp, p.target);
+    for (const p of pending) renameOver(p.temp, p.target);
     await fsyncDirAsync(this.ldDir);
   }
 

@@ -31,7 +31,7 @@ import {
   type SitemapLimits,
   SITEMAP_LIMITS,
 } from './artifacts';
-import { fsyncDir, tempName } from './atomic-file';
+import { fsyncDir, renameOver, tempName } from './atomic-file';
 import type { OldFile } from './file-writer';
 import type { CatalogCache } from './catalog-cache';
 import type { CollectionsOutput } from './collection-stage';
@@ -455,12 +455,12 @@ export class OutputSet {
       // The collection files go into place meanwhile (their own fsyncs, started before): before
       // the sitemap index that names their sitemap and the manifest that lists them.
       await Promise.all([...renames.map((r) => r.sync()), this.manifest.file.sync(), placeCollections()]);
-      for (const r of renames) fs.renameSync(r.temp, path.join(this.dir, r.name));
+      for (const r of renames) renameOver(r.temp, path.join(this.dir, r.name));
       for (const name of stale) {
         remove(name);
         remove(`${name}.gz`);
       }
-      if (m.temp) fs.renameSync(m.temp, path.join(this.dir, FILE_NAMES.manifest));
+      if (m.temp) renameOver(m.temp, path.join(this.dir, FILE_NAMES.manifest));
       changedFiles.push(FILE_NAMES.manifest);
       layouts.manifest = { ...m.layout, regionLen };
       files.manifest = info(m.layout);
@@ -504,7 +504,7 @@ export class OutputSet {
           } finally {
             fs.closeSync(fd);
           }
-          fs.renameSync(temp, target);
+          renameOver(temp, target);
         } catch (error) {
           fs.rmSync(temp, { force: true });
           throw error;
