@@ -14,6 +14,7 @@ import { engines, startCore, tempDir, type TestCore } from '../helpers/core';
 import { configureShop, goodProduct, parseFeed, parseTsv, SHOP, sitemapEntries, sitemapIndexEntries, xmllint } from '../fixtures/publish/helpers';
 import { SchemaVocabulary } from '../fixtures/publish/schema-vocabulary';
 import { skipWithout, titled } from '../helpers/system-services';
+import { heldOn } from '../helpers/held-fds';
 
 const noXmllint = skipWithout('xmllint', 'the collections sitemap against the official schemas');
 const vocabulary = new SchemaVocabulary();
@@ -43,16 +44,6 @@ function collectionFiles(dir: string): Map<string, string> {
   const folder = path.join(dir, 'collections');
   if (!fs.existsSync(folder)) return new Map();
   return new Map(fs.readdirSync(folder).map((n) => [n, fs.readFileSync(path.join(folder, n), 'utf8')]));
-}
-
-/** Descriptors this process holds on the inode `ino` (Linux: /proc/self/fd). */
-function heldOn(ino: number): number {
-  let n = 0;
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    const stat = fs.statSync(`/proc/self/fd/${fd}`, { throwIfNoEntry: false });
-    if (stat && stat.ino === ino) n++;
-  }
-  return n;
 }
 
 /** The manifest lists every file in the folder with its exact size and SHA-256. */

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renameOver } from '../../electron/core/publish/atomic-file';
+import { heldOn } from '../helpers/held-fds';
 
 const realRename = fs.renameSync.bind(fs);
 const realClose = fs.close.bind(fs);
@@ -20,16 +21,6 @@ beforeEach(() => {
 afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** Descriptors this process holds on the inode `ino` (Linux: /proc/self/fd). */
-function heldOn(ino: number): number {
-  let n = 0;
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    const stat = fs.statSync(`/proc/self/fd/${fd}`, { throwIfNoEntry: false });
-    if (stat && stat.ino === ino) n++;
-  }
-  return n;
-}
 
 describe('renameOver', () => {
   it('puts the new file in place of the old one, and in place of nothing', () => {
