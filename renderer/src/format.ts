@@ -22,6 +22,11 @@ export function formatQuantity(value: number, locale = numberLocale()): string {
   return numberFormat(locale, 'quantity', { maximumFractionDigits: 0 }).format(value);
 }
 
+/** A count with its noun, singular for one: "1 product", "1.234 products". */
+export function formatCount(value: number, one: string, many: string, locale = numberLocale()): string {
+  return `${formatQuantity(value, locale)} ${value === 1 ? one : many}`;
+}
+
 /** A signed change such as "+12" or "−3" (a real minus sign, easier to read than a hyphen). */
 export function formatDelta(value: number, locale = numberLocale()): string {
   if (value > 0) return `+${formatQuantity(value, locale)}`;

@@ -3,7 +3,7 @@
  * and fall back to the computer's language when the setting is empty.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatDelta, formatMoney, formatNumber, formatQuantity } from '../../renderer/src/format';
+import { formatCount, formatDelta, formatMoney, formatNumber, formatQuantity } from '../../renderer/src/format';
 import { setShopLocale } from '../../renderer/src/shop-locale';
 
 const NBSP = '\u00A0';
@@ -31,6 +31,15 @@ describe('in the shop locale', () => {
     setShopLocale('en-US');
     expect(formatQuantity(1234567)).toBe('1,234,567');
     expect(formatMoney('12.50', 'EUR')).toBe('€12.50');
+  });
+
+  it('counts with the singular for one and the plural otherwise, grouped by the locale', () => {
+    setShopLocale('en-US');
+    expect(formatCount(1, 'product', 'products')).toBe('1 product');
+    expect(formatCount(0, 'product', 'products')).toBe('0 products');
+    expect(formatCount(2970, 'product', 'products')).toBe('2,970 products');
+    setShopLocale('de-DE');
+    expect(formatCount(1234, 'row', 'rows')).toBe('1.234 rows');
   });
 
   it('keeps amounts past what a float holds exactly', () => {
