@@ -17,6 +17,7 @@ import { openCore, type Core } from '../electron/core/core';
 import { importCatalogCsv, type ImportReport } from '../electron/core/catalog/csv-import';
 import { bulkInsert } from '../electron/core/db/bulk-insert';
 import { withIndexesDeferred } from '../electron/core/db/deferred-indexes';
+import { checkpointAfterCommit } from '../electron/core/db/sqlite-client';
 import { newProductRow } from '../electron/core/products/product-service';
 import type { ProductRow } from '../electron/core/products/product-repository';
 import { uuid7 } from '../electron/core/util/uuid7';
@@ -61,7 +62,8 @@ async function phaseParse(file: string): Promise<Result> {
  * written by bulkInsert in one transaction (products; a product.created, a stock.changed and an
  * availability.changed entry each; a movement and a stock row each). With `deferred` (SQLite), the
  * products table's secondary indexes are dropped first and built once at the end, as a large
- * import into a small catalogue does (db/deferred-indexes.ts); without, they fill row by row.
+ * import into a small catalogue does (db/deferred-indexes.ts); without, they fill row by row. On
+ * SQLite its COMMIT leaves the log to the background checkpointer, as the import's does.
  */
 async function phaseWrite(target: Target, count: number, deferred = false): Promise<Result> {
   const core = await open(target);
@@ -86,6 +88,8 @@ async function phaseWrite(target: Target, count: number, deferred = false): Prom
     ]);
     return await measured(async () => {
       await core.queue.exclusive(async (ctx) => {
+        // As the import's own transaction: its COMMIT leaves the log to the background checkpointer.
+        if (ctx.dialect === 'sqlite') await checkpointAfterCommit(ctx.trx);
         const insertProducts = () => bulkInsert(ctx.trx, 'products', Object.keys(products[0] ?? {}), products);
         if (deferred) await withIndexesDeferred(ctx.trx, 'products', { keep: ['products_sku_unique'], keyColumn: 'sku' }, insertProducts);
         else await insertProducts();

@@ -18,12 +18,11 @@ import { nowIso, type Db } from '../util/db-helpers';
 import { nameIssue } from './import-layout';
 import { planImport, type ImportPlan, type PlanContext } from './import-plan';
 import type { ImportIssue, ParsedRow } from './import-rows';
-import { DEFER_INDEXES_ROWS, defersIndexesFor, IMPORT_CACHE_KIB, ImportRejected, KEPT_INDEXES, LARGE_IMPORT_ROWS, productCount, writeImport } from './import-write';
+import { asLargeSqliteImport, DEFER_INDEXES_ROWS, defersIndexesFor, ImportRejected, KEPT_INDEXES, LARGE_IMPORT_ROWS, productCount, writeImport } from './import-write';
 import { progressReporter, type ImportProgress, type ProgressReporter } from './import-progress';
 import { readRows, type ReadResult } from './import-read';
 import { rereadable, streamedWrites, type StreamTotals } from './import-stream';
 import { planPurchasingColumns } from '../purchasing/catalog-columns';
-import { withPageCache } from '../db/sqlite-client';
 import { DuplicateKeys, withIndexesDeferred } from '../db/deferred-indexes';
 import { CSV_COLUMNS as FILE_COLUMNS } from '../../../shared/csv/import-fields';
 
@@ -234,8 +233,9 @@ async function importWhole(deps: CatalogDeps, read: ReadResult, options: ImportO
         } else await write();
         return result(plan, []);
       };
-      // A large file gets a larger SQLite page cache for its transaction (db/sqlite-client.ts).
-      return ctx.dialect === 'sqlite' && rows.length >= LARGE_IMPORT_ROWS ? withPageCache(ctx.trx, IMPORT_CACHE_KIB, work) : work();
+      // A large file gets a larger SQLite page cache for its transaction, and its COMMIT leaves the
+      // log to the background checkpointer (import-write.ts).
+      return ctx.dialect === 'sqlite' && rows.length >= LARGE_IMPORT_ROWS ? asLargeSqliteImport(ctx.trx, work) : work();
     });
   } catch (error) {
     if (error instanceof ImportRejected) return result(null, error.issues);

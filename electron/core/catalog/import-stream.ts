@@ -23,12 +23,11 @@ import type { SummaryContext } from '../stock/stock-summary';
 import type { Db } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
 import { DuplicateKeys, dropIndexes } from '../db/deferred-indexes';
-import { withPageCache } from '../db/sqlite-client';
 import type { ImportPlan } from './import-plan';
 import type { RowBatches } from './import-read';
 import type { ParsedRow } from './import-rows';
 import type { ProgressReporter } from './import-progress';
-import { defersIndexesFor, IMPORT_CACHE_KIB, ImportRejected, KEPT_INDEXES, prepareCreates, productCount, writeImport } from './import-write';
+import { asLargeSqliteImport, defersIndexesFor, ImportRejected, KEPT_INDEXES, prepareCreates, productCount, writeImport } from './import-write';
 import { nextTurn } from '../util/main-turns';
 
 /**
@@ -202,7 +201,7 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
       return totals;
     };
     try {
-      return await (sqlite ? withPageCache(ctx.trx, IMPORT_CACHE_KIB, work) : work());
+      return await (sqlite ? asLargeSqliteImport(ctx.trx, work) : work());
     } catch (error) {
       if (error instanceof ImportRejected || error instanceof DuplicateKeys) throw new StreamAbandoned(error.message, { cause: error });
       throw error;

@@ -9,7 +9,9 @@ import { productCreatedChange } from '../products/product-service';
 import type { SummaryContext } from '../stock/stock-summary';
 import type { ProductRow } from '../products/product-repository';
 import type { StockWriteQueue } from '../stock/stock-ops';
+import type { Knex } from 'knex';
 import { bulkInsert, bulkUpdate } from '../db/bulk-insert';
+import { checkpointAfterCommit, withPageCache } from '../db/sqlite-client';
 import { chunkValues, type Db } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
 import { INLINE_APPEND_MAX, type NewChange } from '../changes/change-log';
@@ -44,6 +46,15 @@ export const countChunkFor = (dialect: WriteContext['dialect']): number => (dial
 /** Rows from which an import raises SQLite's page cache, and to what (KiB). */
 export const LARGE_IMPORT_ROWS = 1000;
 export const IMPORT_CACHE_KIB = 128 * 1024;
+
+/**
+ * A large import's transaction on SQLite: a larger page cache while it writes (withPageCache), and
+ * a COMMIT that leaves the write-ahead log to the background checkpointer (checkpointAfterCommit).
+ */
+export async function asLargeSqliteImport<T>(trx: Knex.Transaction, work: () => Promise<T>): Promise<T> {
+  await checkpointAfterCommit(trx);
+  return withPageCache(trx, IMPORT_CACHE_KIB, work);
+}
 /**
  * New products from which an import into a catalogue no larger than them builds the products
  * table's indexes once at the end instead of filling them row by row (db/deferred-indexes.ts).
