@@ -86,9 +86,10 @@ function writeNew(target: string, body: Uint8Array): void {
  * temporary name when `atomic`; false (nothing left behind) when the file system will not.
  * The variants of a group publish one document: the main thread stages it once and their files
  * share its byte range in the batch. A link needs no inode and no data block: 100,000 files
- * written as the bench's catalogue has them (40 % in groups of 4), the syscalls' CPU 1.55 → 1.40 s
- * and the flush after them 1.8 → 1.0 s; in a full publish the worker's CPU 2.43 → 2.17 s (medians
- * of 7 alternated runs, load 5-9; docs/benchmarks.md, `publish`). Nothing ever writes through a
+ * written as the bench's catalogue has them (40 % in groups of 4), the syscalls' CPU 1.60 → 1.43 s
+ * and the flush after them 1.51 → 1.00 s; in a publish into an empty folder the worker's CPU
+ * 2.43 → 2.17 s, in `publish --full` 4.55 → 3.63 s (alternated runs, medians, load 4-9;
+ * docs/benchmarks.md, `publish`). Nothing ever writes through a
  * published file (every replacement is a new file renamed or linked over the name: `writeNew`),
  * so a file shared by two names stays right for both.
  */
