@@ -68,8 +68,9 @@ function linkSame(from: string, target: string, body: Uint8Array): boolean {
 }
 
 /**
- * Writes a new file where a file of the same name may be a link to the old set's (a slug written
- * twice in one scan): never through it, which would change the old set's file while readers see it.
+ * Writes a new file where a file of the same name may be a link to the old set's or to a sibling's
+ * (a slug written twice in one scan): never through it, which would change the old set's file
+ * while readers see it, or the sibling's.
  */
 function writeNew(target: string, body: Uint8Array): void {
   try {
@@ -89,9 +90,9 @@ function writeNew(target: string, body: Uint8Array): void {
  * written as the bench's catalogue has them (40 % in groups of 4), the syscalls' CPU 1.60 → 1.43 s
  * and the flush after them 1.51 → 1.00 s; in a publish into an empty folder the worker's CPU
  * 2.43 → 2.17 s, in `publish --full` 4.55 → 3.63 s (alternated runs, medians, load 4-9;
- * docs/benchmarks.md, `publish`). Nothing ever writes through a
- * published file (every replacement is a new file renamed or linked over the name: `writeNew`),
- * so a file shared by two names stays right for both.
+ * docs/benchmarks.md, `publish`). Nothing ever writes through a published file (every
+ * replacement is a new file renamed or linked over the name: `writeNew`), so a file shared by two
+ * names stays right for both.
  */
 function linkSibling(sibling: string, target: string, atomic: boolean): boolean {
   const name = atomic ? tempName(target) : target;
