@@ -228,11 +228,16 @@ describe.skipIf(!canSwapSets())('JsonLdWriter (bulk, fresh set over an old one):
   });
 });
 
-describe.each([
-  ['into an empty folder', { fresh: false }, false],
-  ['a fresh set over an old one', { fresh: true }, true],
-  ['in place, over a folder published before', { fresh: false }, true],
-] as const)('JsonLdWriter (bulk, %s): the variants of a group', (_case, options, published) => {
+// A fresh set over an old one is swapped in through a symlink (not on Windows: see above).
+describe.each(
+  (
+    [
+      ['into an empty folder', { fresh: false }, false],
+      ['a fresh set over an old one', { fresh: true }, true],
+      ['in place, over a folder published before', { fresh: false }, true],
+    ] as const
+  ).filter(([, options]) => !options.fresh || canSwapSets()),
+)('JsonLdWriter (bulk, %s): the variants of a group', (_case, options, published) => {
   it('gives the variants one file under each name (linked, not created again), and a name written again never changes the others', async () => {
     if (published) {
       const before = new JsonLdWriter(dir, true, { bulk: true, fresh: true });
@@ -242,7 +247,6 @@ describe.each([
       }
       await before.finish();
     }
-    if (options.fresh && !canSwapSets()) return;
     const group = body(1, 900);
     const w = new JsonLdWriter(dir, true, { bulk: true, ...options });
     const expected = new Map<string, string>();
