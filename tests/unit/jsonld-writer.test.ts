@@ -228,6 +228,63 @@ describe.skipIf(!canSwapSets())('JsonLdWriter (bulk, fresh set over an old one):
   });
 });
 
+// A fresh set over an old one is swapped in through a symlink (not on Windows: see above).
+describe.each(
+  (
+    [
+      ['into an empty folder', { fresh: false }, false],
+      ['a fresh set over an old one', { fresh: true }, true],
+      ['in place, over a folder published before', { fresh: false }, true],
+    ] as const
+  ).filter(([, options]) => !options.fresh || canSwapSets()),
+)('JsonLdWriter (bulk, %s): the variants of a group', (_case, options, published) => {
+  it('gives the variants one file under each name (linked, not created again), and a name written again never changes the others', async () => {
+    if (published) {
+      const before = new JsonLdWriter(dir, true, { bulk: true, fresh: true });
+      for (const slug of ['v-a', 'v-b', 'v-c', 'v-d', 'other', 'again', 'again-b']) {
+        before.stage(body(slug.length, 300));
+        before.commit(slug);
+      }
+      await before.finish();
+    }
+    const group = body(1, 900);
+    const w = new JsonLdWriter(dir, true, { bulk: true, ...options });
+    const expected = new Map<string, string>();
+    const put = (slug: string, text: string) => {
+      w.stage(text);
+      w.commit(slug);
+      expected.set(slug, text);
+    };
+    // A group of four variants (one document, staged for each), then a product of its own.
+    for (const slug of ['v-a', 'v-b', 'v-c', 'v-d']) put(slug, group);
+    put('other', body(2, 300));
+    // A variant linked, then written again in the same scan (a straggler): its own file now.
+    put('again', group);
+    put('again-b', group);
+    put('again-b', body(3, 300));
+    await w.finish();
+    await w.place();
+
+    const file = (slug: string) => path.join(dir, 'jsonld', `${slug}.json`);
+    for (const [slug, text] of expected) expect(fs.readFileSync(file(slug), 'utf8'), slug).toBe(text);
+    const inode = (slug: string) => fs.statSync(file(slug)).ino;
+    expect(new Set(['v-a', 'v-b', 'v-c', 'v-d'].map(inode)).size).toBe(1);
+    expect(fs.statSync(file('v-a')).nlink).toBe(4);
+    expect(inode('other')).not.toBe(inode('v-a'));
+    expect(inode('again-b')).not.toBe(inode('again'));
+    expect(fs.readdirSync(path.join(dir, 'jsonld')).filter((n) => n.startsWith('.'))).toEqual([]);
+
+    // A later incremental publish replaces one variant: the others keep their bytes.
+    const next = new JsonLdWriter(dir, true, { bulk: false });
+    next.stage(body(4, 300));
+    next.commit('v-b');
+    await next.finish();
+    await next.place();
+    expect(fs.readFileSync(file('v-b'), 'utf8')).toBe(body(4, 300));
+    for (const slug of ['v-a', 'v-c', 'v-d']) expect(fs.readFileSync(file(slug), 'utf8'), slug).toBe(group);
+  });
+});
+
 describe('WrittenFiles', () => {
   it('holds each slug once, as many as a full publish writes, and finds exactly those', () => {
     // Slugs kept as places in arrays and found through a table of their own (not a Set): every

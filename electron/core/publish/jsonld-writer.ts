@@ -15,9 +15,10 @@
  * folder or a mix of old and new files. Over an old set, the worker links each old file that holds
  * exactly the new bytes instead of creating it again (jsonld-worker.ts: a forced rewrite mostly
  * rewrites the same bytes, and a link costs a fraction of a new file, now and when the old set is
- * removed). A full publish skips the per-file fsync (100,000 fsyncs would take minutes): a fresh
- * set is flushed with one sync of the file system before it goes in place; files replaced in
- * place are synced with their folder at the end.
+ * removed); the variants of a group, one document, get one file linked under each name. A full
+ * publish skips the per-file fsync (100,000 fsyncs would take minutes): a fresh set is flushed
+ * with one sync of the file system before it goes in place; files replaced in place are synced
+ * with their folder at the end.
  */
 import fs from 'node:fs';
 import path from 'node:path';
