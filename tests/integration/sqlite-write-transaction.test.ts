@@ -164,13 +164,17 @@ describe('a stock batch on SQLite commits in its write call', () => {
     expect((await core.checkLedger()).ok).toBe(true);
   });
 
-  it('with its append and totals rolling the whole transaction back on a conflict (no statement journal for them)', async () => {
+  it('with its append and totals rolling the whole transaction back on a conflict (no statement journal for them), the totals read from their VALUES list directly', async () => {
     core = await startCore('sqlite');
     for (const sku of ['ROLL-1', 'ROLL-2']) await core.call('products.create', productInput(sku));
-    const calls = await callsOf(() => Promise.all(['ROLL-1', 'ROLL-2'].map((sku) => core!.call('stock.receive', { sku, quantity: 2 }))));
+    const calls = await callsOf(() => Promise.all(['ROLL-1', 'ROLL-2'].map((sku, i) => core!.call('stock.receive', { sku, quantity: 2 + i }))));
     const writes = calls.at(-1) as string;
     expect(writes).toMatch(/^INSERT OR ROLLBACK INTO changes \(/);
-    expect(writes).toMatch(/;\nUPDATE OR ROLLBACK products SET total_on_hand = /);
+    // The totals straight from their VALUES list, the ones every row shares as literals.
+    expect(writes).toMatch(
+      /;\nUPDATE OR ROLLBACK products SET total_on_hand = v\.column2, total_committed = 0, total_incoming = 0 FROM \(VALUES \('[^']+', 2\), \('[^']+', 3\)\) AS v WHERE products\.id = v\.column1 AND \(total_on_hand IS NOT v\.column2 OR total_committed IS NOT 0 OR total_incoming IS NOT 0\);\n/,
+    );
+    expect(await core.db('products').whereIn('sku', ['ROLL-1', 'ROLL-2']).orderBy('sku').pluck('total_on_hand')).toEqual([2, 3]);
     // The levels and movements as before (their foreign keys keep a statement journal anyway).
     expect(writes).toMatch(/;\nINSERT INTO stock_levels /);
     expect(writes).toMatch(/;\nINSERT INTO movements /);
