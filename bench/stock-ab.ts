@@ -97,6 +97,8 @@ async function main(): Promise<void> {
     const [a, b] = sides;
     const diffs = a.rounds.map((x, i) => (((b.rounds[i] as Round).main - x.main) / x.main) * 100);
     console.log(`new against old, main thread, round by round: ${diffs.map((d) => d.toFixed(1)).join(' ')} %; median ${median(diffs).toFixed(1)} %`);
+    const otherDiffs = a.rounds.map((x, i) => (((b.rounds[i] as Round).other - x.other) / x.other) * 100);
+    console.log(`new against old, other threads (SQLite's among them), round by round: ${otherDiffs.map((d) => d.toFixed(1)).join(' ')} %; median ${median(otherDiffs).toFixed(1)} %`);
     console.log(`load ${loads.join(' ')}`);
     for (const side of sides) console.log(`${side.name}: ledger ${(await side.core.checkLedger()).ok ? 'ok' : 'MISMATCH'}`);
   } finally {

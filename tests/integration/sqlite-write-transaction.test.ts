@@ -150,15 +150,69 @@ describe('a stock batch on SQLite commits in its write call', () => {
     await core.call('products.create', productInput('FOLD-1'));
     const folded = await callsOf(() => core!.call('stock.receive', { sku: 'FOLD-1', quantity: 1 }));
     expect(folded.filter((sql) => /COMMIT/.test(sql))).toHaveLength(1);
-    expect(folded.at(-1)).toMatch(/^INSERT INTO changes [\s\S]*;\s*COMMIT;$/);
+    expect(folded.at(-1)).toMatch(/^INSERT OR ROLLBACK INTO changes [\s\S]*;\s*COMMIT;$/);
 
     const hook = await core.call('webhooks.create', { url: 'https://hooks.example.com/stockfeed', eventTypes: ['stock.changed'] });
     const own = await callsOf(() => core!.call('stock.receive', { sku: 'FOLD-1', quantity: 1 }));
     // The hook's rows name the entries, so they go in after the writes and before a COMMIT of its own.
     expect(own.at(-1)).toBe('COMMIT;');
     expect(own.some((sql) => /insert into [`"]?webhook_deliveries/i.test(sql))).toBe(true);
+    // Statements follow the writes in that transaction: a conflict there undoes the statement alone.
+    expect(own.some((sql) => /\bOR ROLLBACK\b/.test(sql))).toBe(false);
     const deliveries = (await core.db('webhook_deliveries').where({ subscription_id: hook.id })) as unknown[];
     expect(deliveries).toHaveLength(1);
+    expect((await core.checkLedger()).ok).toBe(true);
+  });
+
+  it('with its append and totals rolling the whole transaction back on a conflict (no statement journal for them), the totals read from their VALUES list directly', async () => {
+    core = await startCore('sqlite');
+    for (const sku of ['ROLL-1', 'ROLL-2']) await core.call('products.create', productInput(sku));
+    const calls = await callsOf(() => Promise.all(['ROLL-1', 'ROLL-2'].map((sku, i) => core!.call('stock.receive', { sku, quantity: 2 + i }))));
+    const writes = calls.at(-1) as string;
+    expect(writes).toMatch(/^INSERT OR ROLLBACK INTO changes \(/);
+    // The totals straight from their VALUES list, the ones every row shares as literals.
+    expect(writes).toMatch(
+      /;\nUPDATE OR ROLLBACK products SET total_on_hand = v\.column2, total_committed = 0, total_incoming = 0 FROM \(VALUES \('[^']+', 2\), \('[^']+', 3\)\) AS v WHERE products\.id = v\.column1 AND \(total_on_hand IS NOT v\.column2 OR total_committed IS NOT 0 OR total_incoming IS NOT 0\);\n/,
+    );
+    expect(await core.db('products').whereIn('sku', ['ROLL-1', 'ROLL-2']).orderBy('sku').pluck('total_on_hand')).toEqual([2, 3]);
+    // The levels and movements as before (their foreign keys keep a statement journal anyway).
+    expect(writes).toMatch(/;\nINSERT INTO stock_levels /);
+    expect(writes).toMatch(/;\nINSERT INTO movements /);
+  });
+
+  it('leaves nothing of a batch whose append SQLite rolled back itself, answers the others alone and keeps the connection', async () => {
+    core = await startCore('sqlite');
+    for (const sku of ['ROLL-1', 'CLASH']) await core.call('products.create', productInput(sku));
+    await core.call('stock.receive', { sku: 'ROLL-1', quantity: 5 });
+    const before = (await core.db('changes').max({ seq: 'seq' }).first()) as { seq: number };
+    // Takes the number the CLASH entry is given, so the append's primary key refuses it.
+    await core.db.raw(
+      "CREATE TRIGGER clash BEFORE INSERT ON changes WHEN NEW.sku = 'CLASH' AND NEW.type = 'stock.changed' " +
+        "BEGIN INSERT INTO changes (seq, type, product_id, sku, payload, created_at) VALUES (NEW.seq, 'settings.updated', NULL, 'taken', '{}', NEW.created_at); END",
+    );
+    const calls: string[] = [];
+    const onQuery = (q: { sql: string }) => calls.push(q.sql);
+    core.db.on('query', onQuery);
+    const results = await Promise.allSettled([
+      core.call('stock.receive', { sku: 'ROLL-1', quantity: 1 }),
+      core.call('stock.receive', { sku: 'CLASH', quantity: 1 }),
+      core.call('stock.receive', { sku: 'ROLL-1', quantity: 1 }),
+    ]);
+    core.db.off('query', onQuery);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE constraint failed: changes\.seq/);
+    // SQLite had rolled the transaction back: the ROLLBACK after it found none, and the connection
+    // went back to the pool in no transaction (not disposed: the writes below use it).
+    expect(calls.filter((sql) => sql === 'ROLLBACK').length).toBeGreaterThan(0);
+    expect(calls.some((sql) => /^INSERT OR ROLLBACK INTO changes /.test(sql))).toBe(true);
+    await core.db.raw('DROP TRIGGER clash');
+    expect((await core.call('stock.get', { sku: 'ROLL-1' })).onHand).toBe(7);
+    expect((await core.call('stock.get', { sku: 'CLASH' })).onHand).toBe(0);
+    expect(await core.db('changes').where({ sku: 'taken' }).count({ n: '*' }).first()).toEqual({ n: 0 });
+    const seqs = ((await core.db('changes').where('seq', '>', before.seq).orderBy('seq')) as Array<{ seq: number }>).map((r) => Number(r.seq));
+    expect(seqs).toEqual([before.seq + 1, before.seq + 2]);
+    await core.call('stock.receive', { sku: 'CLASH', quantity: 4 });
+    expect((await core.call('stock.get', { sku: 'CLASH' })).onHand).toBe(4);
     expect((await core.checkLedger()).ok).toBe(true);
   });
 });

@@ -7,7 +7,7 @@
  */
 import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonRows, selectJsonRows, sqliteLiteral, sqliteRowsSource, sqliteText, sqliteValues, VALUES_MAX_ROWS, type JsonCell } from '../../electron/core/db/json-rows';
+import { jsonRows, selectJsonRows, sqliteLiteral, sqliteRowsSource, sqliteRowsTable, sqliteText, sqliteValues, sqliteValuesCells, VALUES_MAX_ROWS, type JsonCell } from '../../electron/core/db/json-rows';
 
 const TEXTS = [
   "O'Brien's order",
@@ -96,5 +96,33 @@ describe('SQL literals for exec hold the same values as the JSON rows', () => {
     const [bySelect, byList] = [await read('by_select'), await read('by_list')];
     expect(bySelect).toHaveLength(sets.length * 2);
     expect(bySelect).toEqual(byList);
+  });
+
+  it('names each column of few rows as the VALUES list or its one literal, for an UPDATE … FROM that reads them directly', async () => {
+    expect(sqliteValuesCells([{ a: 'x', b: 1, c: null }, { a: 'y', b: 1, c: null }], ['a', 'b', 'c'])).toEqual({ values: "VALUES ('x'), ('y')", cells: ['v.column1', '1', 'NULL'] });
+    // Identical rows keep their first column listed; a varying later column is numbered in the list.
+    expect(sqliteValuesCells([{ a: 'x', b: 1 }, { a: 'x', b: 1 }], ['a', 'b'])).toEqual({ values: "VALUES ('x'), ('x')", cells: ['v.column1', '1'] });
+    expect(sqliteValuesCells([{ a: 'x', b: 1 }, { a: 'x', b: 2 }], ['a', 'b']).cells).toEqual(["'x'", 'v.column1']);
+    expect(() => sqliteValuesCells([], ['a'])).toThrow();
+    expect(() => sqliteValuesCells(Array.from({ length: VALUES_MAX_ROWS + 1 }, (_, i) => ({ a: i })), ['a'])).toThrow();
+
+    // The same rows updated through the cells and through the subquery sqliteRowsTable gives.
+    await exec('CREATE TABLE upd_cells (k TEXT PRIMARY KEY, a, b); CREATE TABLE upd_table (k TEXT PRIMARY KEY, a, b)');
+    type Upd = { k: string; a: JsonCell; b: JsonCell };
+    const keys = ['k0', 'k1', 'k2', 'k3'];
+    await exec(keys.map((k) => `INSERT INTO upd_cells VALUES ('${k}', 'old', 'old'); INSERT INTO upd_table VALUES ('${k}', 'old', 'old')`).join('; '));
+    const sets: Upd[][] = [...TEXTS, ...NUMBERS, null].map((same, i) => [
+      { k: keys[i % 4] as string, a: same, b: i },
+      { k: keys[(i + 1) % 4] as string, a: same, b: TEXTS[i % TEXTS.length] as string },
+    ]);
+    sets.push([{ k: 'k2', a: 1, b: '1' }]);
+    for (const rows of sets) {
+      const { values, cells } = sqliteValuesCells(rows, ['k', 'a', 'b']);
+      const [k, a, b] = cells as [string, string, string];
+      await exec(`UPDATE upd_cells SET a = ${a}, b = ${b} FROM (${values}) AS v WHERE upd_cells.k = ${k} AND (a IS NOT ${a} OR b IS NOT ${b})`);
+      await exec(`UPDATE upd_table SET a = t.column2, b = t.column3 FROM (${sqliteRowsTable(rows, ['k', 'a', 'b'])}) AS t WHERE upd_table.k = t.column1 AND (a IS NOT t.column2 OR b IS NOT t.column3)`);
+      const read = (table: string) => all<Record<string, unknown>>(`SELECT k, a, typeof(a) AS ta, hex(a) AS ha, b, typeof(b) AS tb, hex(b) AS hb FROM ${table} ORDER BY k`);
+      expect(await read('upd_cells')).toEqual(await read('upd_table'));
+    }
   });
 });

@@ -323,6 +323,20 @@ export function inlineAppendSqlite(entries: NewChange[], firstSeq: number, now: 
   return { sql, bindings: [], finish: null, changes: entries.map((e, i) => appendedChange(firstSeq + i, e, texts[i] as string, now, actorOf(e).stored)) };
 }
 
+const INSERT_CHANGES = 'INSERT INTO changes ';
+
+/**
+ * An inline append's statement (inlineAppendSqlite) as `INSERT OR ROLLBACK`: a conflict (its
+ * numbers taken meanwhile) rolls the whole transaction back rather than the statement alone, so
+ * SQLite keeps no statement journal for it. For the call that commits a group-commit batch
+ * (stock-writes.ts writeSqlite), which fails as a whole anyway; nowhere a savepoint or a later
+ * statement of the transaction must survive it.
+ */
+export function appendRollingBack(sql: string): string {
+  if (!sql.startsWith(INSERT_CHANGES)) throw new Error('not an inline append of the change log');
+  return `INSERT OR ROLLBACK INTO changes ${sql.slice(INSERT_CHANGES.length)}`;
+}
+
 /**
  * PostgreSQL: the number the change log's next entry takes, read by a writer inside its
  * transaction after it took the writer lock (write-queue.ts): every writer of the database takes

@@ -104,6 +104,22 @@ export function sqliteValues<T extends object>(rows: readonly T[], columns: Read
  * the same text.
  */
 function sqliteValuesSelect<T extends object>(rows: readonly T[], columns: ReadonlyArray<keyof T & string>): string {
+  const { values, cells } = sqliteValuesCells(rows, columns);
+  if (cells.every((cell, i) => cell === `v.column${i + 1}`)) return values;
+  return `SELECT ${cells.map((cell, i) => `${cell} AS column${i + 1}`).join(', ')} FROM (${values}) AS v WHERE true`;
+}
+
+/**
+ * Few rows (at most VALUES_MAX_ROWS) as a VALUES list of the columns that differ between them, to
+ * be read as `FROM (values) AS v`, and each column's expression in order: `v.columnN` for a listed
+ * one, its literal for one with a single value in every row (see sqliteValuesSelect). For a
+ * statement that names the cells itself rather than reading them through a subquery: the stock
+ * totals' UPDATE … FROM, whose `SELECT … FROM (VALUES …)` wrapper SQLite compiled and ran as a
+ * subquery of its own (the captured batch of 16 replayed 300 times × 24 alternated rounds: ≈ 18 µs
+ * of CPU a batch less without it).
+ */
+export function sqliteValuesCells<T extends object>(rows: readonly T[], columns: ReadonlyArray<keyof T & string>): { values: string; cells: string[] } {
+  if (rows.length === 0 || rows.length > VALUES_MAX_ROWS) throw new Error(`a VALUES list takes 1 to ${VALUES_MAX_ROWS} rows, not ${rows.length}`);
   const first = rows[0] as T;
   const constant = columns.map((c) => {
     const value = cellOf(first, c);
@@ -111,12 +127,12 @@ function sqliteValuesSelect<T extends object>(rows: readonly T[], columns: Reado
   });
   // At least one column in the VALUES list (identical rows keep their first column there).
   if (constant.every(Boolean)) constant[0] = false;
-  const listed = columns.filter((_, c) => !constant[c]);
-  const values = valuesList(rows, listed);
-  if (listed.length === columns.length) return values;
+  const values = valuesList(
+    rows,
+    columns.filter((_, c) => !constant[c]),
+  );
   let varying = 0;
-  const select = columns.map((c, i) => `${constant[i] ? sqliteLiteral(cellOf(first, c)) : `v.column${++varying}`} AS column${i + 1}`);
-  return `SELECT ${select.join(', ')} FROM (${values}) AS v WHERE true`;
+  return { values, cells: columns.map((c, i) => (constant[i] ? sqliteLiteral(cellOf(first, c)) : `v.column${++varying}`)) };
 }
 
 /**

@@ -21,8 +21,8 @@
  * (a private cluster, load ≈ 7) 531–575 µs before, 373–385 µs after. Without an inline append
  * (an import's large one), knex's multi-row SQL as before.
  */
-import type { InlineAppend } from '../changes/change-log';
-import { pgJson, sqliteRowsSource, sqliteRowsTable } from '../db/json-rows';
+import { appendRollingBack, type InlineAppend } from '../changes/change-log';
+import { pgJson, sqliteRowsSource, sqliteRowsTable, sqliteValuesCells, VALUES_MAX_ROWS } from '../db/json-rows';
 import { execInTransaction } from '../db/sqlite-client';
 import { bulkInsert } from '../db/bulk-insert';
 import { chunkRows } from '../util/db-helpers';
@@ -175,12 +175,42 @@ const LEVELS_INTO_SQLITE = `INSERT INTO stock_levels (${LEVEL_COLUMNS.join(', ')
 const MOVEMENTS_INTO_SQLITE = `INSERT INTO movements (${MOVEMENT_COLUMNS.join(', ')}) `;
 
 /**
+ * The products' totals (a row whose totals are already right is not rewritten: an import writes
+ * new products with theirs). A group-commit batch's few rows straight from a VALUES list, the
+ * columns with one value in every row as literals (json-rows.ts sqliteValuesCells); an import's
+ * thousands from their JSON text.
+ */
+function totalsUpdateSqlite(totals: ProductTotals[], rollingBack: boolean): string {
+  const update = rollingBack ? 'UPDATE OR ROLLBACK' : 'UPDATE';
+  let from: string;
+  let cells: string[];
+  if (totals.length <= VALUES_MAX_ROWS) {
+    const listed = sqliteValuesCells(totals, TOTAL_COLUMNS);
+    from = `(${listed.values}) AS v`;
+    cells = listed.cells;
+  } else {
+    from = `(${sqliteRowsTable(totals, TOTAL_COLUMNS)}) AS t`;
+    cells = TOTAL_COLUMNS.map((_, i) => `t.column${i + 1}`);
+  }
+  const [id, onHand, committed, incoming] = cells as [string, string, string, string];
+  return (
+    `${update} products SET total_on_hand = ${onHand}, total_committed = ${committed}, total_incoming = ${incoming} FROM ${from} ` +
+    `WHERE products.id = ${id} AND (total_on_hand IS NOT ${onHand} OR total_committed IS NOT ${committed} OR total_incoming IS NOT ${incoming})`
+  );
+}
+
+/**
  * `appendSql`: the batch's change-log append (WriteContext.appendWith), first, as the movements
  * reference its rows; `around`: statements before and after all of them, in the same call (run
  * even when the batch writes nothing).
  */
 async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string, commit: CommitWith | null, around: AroundWrites | null): Promise<void> {
-  const statements: string[] = appendSql ? [appendSql] : [];
+  // In the call that commits, the append and the totals' update roll the whole transaction back on
+  // a conflict (OR ROLLBACK), as the batch would be anyway: so SQLite keeps no statement journal
+  // for them (a copy of every page they change, made in case the statement alone must be undone).
+  // The levels and movements keep theirs: their foreign keys make any statement abortable.
+  const rollingBack = commit !== null;
+  const statements: string[] = appendSql ? [rollingBack ? appendRollingBack(appendSql) : appendSql] : [];
   // Few rows (a group-commit batch) as VALUES literals, many (an import) as one JSON text: db/json-rows.ts.
   if (rows.levels.length > 0) {
     statements.push(
@@ -188,14 +218,7 @@ async function writeSqlite(ctx: WriteContext, rows: StockRows, appendSql: string
         'ON CONFLICT (product_id, location_id) DO UPDATE SET on_hand = excluded.on_hand, committed = excluded.committed, incoming = excluded.incoming, updated_at = excluded.updated_at',
     );
   }
-  if (rows.totals.length > 0) {
-    // A row whose totals are already right is not rewritten (an import writes new products with theirs).
-    statements.push(
-      'UPDATE products SET total_on_hand = t.column2, total_committed = t.column3, total_incoming = t.column4 ' +
-        `FROM (${sqliteRowsTable(rows.totals, TOTAL_COLUMNS)}) AS t WHERE products.id = t.column1 ` +
-        'AND (total_on_hand IS NOT t.column2 OR total_committed IS NOT t.column3 OR total_incoming IS NOT t.column4)',
-    );
-  }
+  if (rows.totals.length > 0) statements.push(totalsUpdateSqlite(rows.totals, rollingBack));
   if (rows.movements.length > 0) statements.push(`${MOVEMENTS_INTO_SQLITE}${sqliteRowsSource(rows.movements, MOVEMENT_COLUMNS)}`);
   if (around?.before) statements.unshift(around.before);
   if (around?.after) statements.push(around.after);
