@@ -35,7 +35,7 @@ test('the products list searches as you type, filters, sorts, follows stock chan
 
   // Filters: at or below the buffer of 3 is TEE-07 only; out of stock is the other 28.
   await page.getByLabel('Availability').selectOption('low');
-  await expect(page.getByText('1 matching products')).toBeVisible();
+  await expect(page.getByText('1 matching product ·')).toBeVisible();
   await expect(rows.nth(1)).toContainText('TEE-07');
   await page.getByLabel('Availability').selectOption('out_of_stock');
   await expect(page.getByText('28 matching products')).toBeVisible();
