@@ -9,8 +9,7 @@
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importCatalogCsv, type ImportProgress } from '../../electron/core/catalog/csv-import';
-import { FIRST_ROWS, STREAM_ROWS } from '../../electron/core/catalog/import-stream';
-import type { CatalogDeps } from '../../electron/core/catalog/csv-import';
+import { STREAM_ROWS } from '../../electron/core/catalog/import-stream';
 import { gtin13 } from '../../bench/catalog-csv';
 import { engines, lastSeq, rowCount, startCore, type TestCore } from '../helpers/core';
 
@@ -71,29 +70,6 @@ for (const engine of engines()) {
       expect(percents).toEqual([...percents].sort((a, b) => a - b));
       expect(reports.some((p) => p.phase === 'writing' && p.written > 0 && p.toWrite === null)).toBe(true);
       expect(reports[reports.length - 1]).toEqual({ phase: 'done', rowsChecked: ROWS, written: 2 * ROWS, toWrite: 2 * ROWS, percent: 100 });
-    });
-
-    it('writes a first batch of FIRST_ROWS rows, the rest of the first STREAM_ROWS planned while it is written', async () => {
-      // What each call of the stock engine found written when it began: the first batch's products,
-      // and its counts (a count per row here).
-      const seen: Array<{ products: number; counts: number }> = [];
-      const deps: CatalogDeps = {
-        ...core,
-        queue: {
-          exclusive: (run) => core.queue.exclusive(run),
-          async applyInChunks(ctx, chunks, onChunk) {
-            const [row] = (await ctx.trx('products').count({ n: '*' })) as Array<{ n: unknown }>;
-            seen.push({ products: Number(row?.n), counts: chunks.reduce((n, c) => n + c.length, 0) });
-            return core.queue.applyInChunks(ctx, chunks, onChunk);
-          },
-        },
-      };
-      const report = await importCatalogCsv(deps, Readable.from([text(lines(ROWS))]), { name: 'first.csv' });
-      expect(report).toMatchObject({ ok: true, created: ROWS, counts: ROWS, issues: [] });
-      expect(seen[0]).toEqual({ products: FIRST_ROWS, counts: FIRST_ROWS });
-      expect(seen[1]).toEqual({ products: STREAM_ROWS, counts: STREAM_ROWS - FIRST_ROWS });
-      expect(seen.reduce((n, s) => n + s.counts, 0)).toBe(ROWS);
-      expect((await core.checkLedger()).ok).toBe(true);
     });
 
     it('begins writing a text given all at once (the JSON operation) before it has all been parsed', async () => {

@@ -36,25 +36,6 @@ import { nextTurn } from '../util/main-turns';
  */
 export const STREAM_ROWS = 5000;
 
-/**
- * Rows of the first batch: the file's first STREAM_ROWS rows, once read, go to the writes in two
- * batches, this many first (FIRST_BATCH_ROWS below). Nothing is written before the first batch is
- * planned, and nothing overlaps that planning (SQLite has nothing yet); a smaller first batch gets
- * SQLite its first write sooner, and the rest of those rows are planned while it is written.
- */
-export const FIRST_ROWS = 1000;
-
-/**
- * The first batch taken split in two at a SKU boundary at or after FIRST_ROWS (a SKU's rows stay
- * in one batch), or as it is when it has no such boundary.
- */
-export function firstBatches(rows: ParsedRow[]): ParsedRow[][] {
-  for (let i = FIRST_ROWS; i < rows.length; i++) {
-    if ((rows[i] as ParsedRow).sku !== (rows[i - 1] as ParsedRow).sku) return [rows.slice(0, i), rows.slice(i)];
-  }
-  return [rows];
-}
-
 /** The streamed writes stopped for something the whole-file import decides (see above). */
 export class StreamAbandoned extends Error {}
 
@@ -230,8 +211,7 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
   const batches: RowBatches = {
     size: STREAM_ROWS,
     take(rows) {
-      if (!run) waiting.push(...firstBatches(rows));
-      else waiting.push(rows);
+      waiting.push(rows);
       if (!run) {
         run = steps.queue.exclusive(write).finally(() => {
           stopped = true;
