@@ -161,8 +161,13 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
       };
       for (let batch = await planNext(); batch; ) {
         const { plan, purchasing } = batch;
-        if (sqlite && !restore && defersIndexesFor(totals.created + plan.creates.length, catalogue)) {
-          const later = !ended || waiting.length > 0;
+        const later = !ended || waiting.length > 0;
+        // Counted a batch ahead while another follows (a batch of new products is taken to be
+        // followed by another as large), so a large import into an empty catalogue writes its
+        // first batch without the indexes too, which it otherwise filled row by row and then
+        // dropped (SQLite's CPU to the 10,000th product of 100,000: see docs/benchmarks.md `import`).
+        const expected = totals.created + plan.creates.length * (later ? 2 : 1);
+        if (sqlite && !restore && defersIndexesFor(expected, catalogue)) {
           restore = await dropIndexes(ctx.trx, 'products', { keep: later ? [...KEPT_INDEXES, ...PLAN_INDEXES] : KEPT_INDEXES, keyColumn: 'sku' });
         }
         // The next batch is planned while this one's counts are written: its reads (its own
