@@ -35,12 +35,14 @@ export const STREAM_FROM = 5000;
 
 /**
  * Rows per batch. Each batch costs a plan's few queries (≈ 10 statements); smaller batches overlap
- * more of the file's reading with the writes. A batch's parsed rows, plan and new product rows live until it is written: at 5,000 rows that
- * outlived ≈ 10 young-generation collections and was promoted to the old generation. At 1,000,
- * 100,000 new rows promote ≈ 445 MB instead of ≈ 530 MB, V8's GC helper threads spend ≈ 1.5 s
- * instead of ≈ 1.8 s and the peak is ≈ 80 MB lower (docs/benchmarks.md, `import`, 2026-12-06).
+ * more of the file's reading with the writes. A batch's parsed rows, plan and new product rows
+ * live until it is written: at 5,000 rows that outlived ≈ 10 young-generation collections and was
+ * promoted to the old generation. At 2,000 (100,000 rows, docs/benchmarks.md `import`, 2026-12-06)
+ * ≈ 10 % fewer bytes are promoted, V8's GC helper threads spend ≈ 0.15–0.2 s less and the peak is
+ * ≈ 40–60 MB lower; at 1,000 the helpers saved more but SQLite's thread spent ≈ 0.2 s more on a
+ * file of changes (more batches, more statements), and SQLite's thread is the import's floor.
  */
-export const STREAM_ROWS = 1000;
+export const STREAM_ROWS = 2000;
 
 /** The streamed writes stopped for something the whole-file import decides (see above). */
 export class StreamAbandoned extends Error {}
