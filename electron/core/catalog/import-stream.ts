@@ -38,8 +38,8 @@ export const STREAM_FROM = 5000;
  * more of the file's reading with the writes. A batch's parsed rows, plan and new product rows
  * live until it is written: at 5,000 rows that outlived ≈ 10 young-generation collections and was
  * promoted to the old generation. At 2,000 (100,000 rows, docs/benchmarks.md `import`, 2026-12-06)
- * ≈ 10 % fewer bytes are promoted, V8's GC helper threads spend ≈ 0.15–0.2 s less and the peak is
- * ≈ 40–60 MB lower; at 1,000 the helpers saved more but SQLite's thread spent ≈ 0.2 s more on a
+ * ≈ 10 % fewer bytes are promoted, V8's GC helper threads spend ≈ 0.25 s less (process CPU −0.29 s,
+ * medians of 4 alternated pairs) and the peak is ≈ 35 MB lower; at 1,000 the helpers saved more but SQLite's thread spent ≈ 0.2 s more on a
  * file of changes (more batches, more statements), and SQLite's thread is the import's floor.
  */
 export const STREAM_ROWS = 2000;
