@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importCatalogCsv } from '../../electron/core/catalog/csv-import';
 import { countChunkFor } from '../../electron/core/catalog/import-write';
-import { STREAM_ROWS } from '../../electron/core/catalog/import-stream';
+import { STREAM_FROM } from '../../electron/core/catalog/import-stream';
 import { allAsJson, tableColumns } from '../../electron/core/db/json-read';
 import { engines, startCore, type TestCore } from '../helpers/core';
 
@@ -69,7 +69,7 @@ describe('allAsJson (sqlite)', () => {
   });
 
   it('reads the products’ columns once for a streamed import of several batches', async () => {
-    const rows = STREAM_ROWS * 2 + 100;
+    const rows = STREAM_FROM * 2 + 100;
     const lines = Array.from({ length: rows }, (_, k) => `TC-${String(k + 1).padStart(6, '0')},Column ${k + 1},2.00,EUR,main,1`);
     const pragmas: string[] = [];
     const onQuery = (q: { sql: string }) => {

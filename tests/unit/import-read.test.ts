@@ -6,7 +6,8 @@
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readRows } from '../../electron/core/catalog/import-read';
+import { inBatches, readRows } from '../../electron/core/catalog/import-read';
+import type { ParsedRow } from '../../electron/core/catalog/import-rows';
 import type { ProgressReporter } from '../../electron/core/catalog/import-progress';
 
 function recorder(): { progress: ProgressReporter; reads: Array<[number, number]> } {
@@ -52,3 +53,16 @@ const READS: Array<[number, number]> = [
   [3, 102],
   [4, 121],
 ];
+
+describe('inBatches', () => {
+  const rows = (skus: string) => skus.split('').map((sku, i) => ({ row: i + 2, sku }) as unknown as ParsedRow);
+  const skus = (batches: ParsedRow[][]) => batches.map((b) => b.map((r) => r.sku).join(''));
+
+  it('cuts the rows read before the first batch into batches of the size, each ending between two SKUs', () => {
+    expect(skus(inBatches(rows('abcdefg'), 3))).toEqual(['abc', 'def', 'g']);
+    // A SKU's rows (its stock at several locations) stay in one batch, which then holds a few more.
+    expect(skus(inBatches(rows('abbbcdde'), 2))).toEqual(['abbb', 'cdd', 'e']);
+    expect(skus(inBatches(rows('aaaaa'), 2))).toEqual(['aaaaa']);
+    expect(skus(inBatches(rows('ab'), 5))).toEqual(['ab']);
+  });
+});

@@ -33,10 +33,29 @@ export type ReadOptions = {
  */
 const FEED_CHARS = 8 * 1024;
 
+/** `rows` cut into batches of `size` or a few more: a batch ends between two SKUs. */
+export function inBatches(rows: ParsedRow[], size: number): ParsedRow[][] {
+  const out: ParsedRow[][] = [];
+  let start = 0;
+  for (let i = size; i < rows.length; i++) {
+    if (i - start >= size && (rows[i] as ParsedRow).sku !== (rows[i - 1] as ParsedRow).sku) {
+      out.push(rows.slice(start, i));
+      start = i;
+    }
+  }
+  out.push(start === 0 ? rows : rows.slice(start));
+  return out;
+}
+
 /** Where a streamed import takes the rows while the file is read. */
 export type RowBatches = {
   /** Rows per batch (a batch ends between two SKUs, so it may hold a few more). */
   size: number;
+  /**
+   * Rows read before the first batch is handed on: a file of no more is imported the whole-file
+   * way. The rows read by then are handed on in batches of `size`.
+   */
+  from: number;
   /** Takes the next batch; reading goes on meanwhile. */
   take(rows: ParsedRow[]): void;
   /**
@@ -106,6 +125,8 @@ export async function readRows(
     return { rows, issues, skipped, records, format, layout };
   };
   const handOn = () => batches !== undefined && !rule.wholeFile && issues.length === 0;
+  /** Rows held before the next hand-on: `from` until the first, then a batch's `size`. */
+  let handAt = batches?.from ?? 0;
   const delimiter = DELIMITER_CHARS[source.delimiter];
 
   const take = (record: string[], info: RecordInfo): void => {
@@ -148,8 +169,10 @@ export async function readRows(
     if (parsed.row) {
       // A batch ends between two SKUs, so the rows of a SKU (its stock at several locations) stay together.
       const last = rows[rows.length - 1];
-      if (handOn() && rows.length >= (batches as RowBatches).size && last && last.sku !== parsed.row.sku) {
-        (batches as RowBatches).take(rows.splice(0, rows.length));
+      if (handOn() && rows.length >= handAt && last && last.sku !== parsed.row.sku) {
+        const { size } = batches as RowBatches;
+        for (const batch of inBatches(rows.splice(0, rows.length), size)) (batches as RowBatches).take(batch);
+        handAt = size;
       }
       rows.push(parsed.row);
     } else issues.push(...parsed.issues);

@@ -85,6 +85,10 @@ async function savedStatistics(trx: Knex.Transaction, table: string, indexes: De
 
 const isConstraint = (error: unknown) => /SQLITE_CONSTRAINT|UNIQUE constraint failed/.test(String((error as Error)?.message ?? error));
 
+/** A unique index or key refused a row (SQLite, or PostgreSQL's unique_violation). */
+export const isUniqueViolation = (error: unknown): boolean =>
+  /UNIQUE constraint failed/.test(String((error as Error)?.message ?? error)) || (error as { code?: unknown } | null)?.code === '23505';
+
 /**
  * Drops `table`'s secondary indexes (except those named in `keep`, which the caller's own reads
  * need) inside the caller's SQLite transaction; the returned function builds them again from their
