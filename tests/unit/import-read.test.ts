@@ -12,7 +12,7 @@ import type { ProgressReporter } from '../../electron/core/catalog/import-progre
 
 function recorder(): { progress: ProgressReporter; reads: Array<[number, number]> } {
   const reads: Array<[number, number]> = [];
-  const progress: ProgressReporter = { read: (rows, bytes) => reads.push([rows, bytes]), checking() {}, writing: () => () => {}, streaming: () => () => {}, again() {}, done() {} };
+  const progress: ProgressReporter = { read: (rows, bytes) => reads.push([rows, bytes]), checking() {}, writing: () => () => {}, streaming: () => () => {}, again() {}, done() {}, fileRows: () => null };
   return { progress, reads };
 }
 

@@ -26,7 +26,7 @@ function textSink(): { sink: Writable; text(): string } {
 
 export function createCatalogHandlers(deps: CatalogHandlerDeps): Pick<Handlers, CatalogOperation> {
   return {
-    'catalog.import': ({ csv, name, ...options }) => importCatalogCsv(deps, Readable.from([csv]), { ...options, ...(name ? { name } : {}) }),
+    'catalog.import': ({ csv, name, ...options }) => importCatalogCsv(deps, Readable.from([csv]), { ...options, size: Buffer.byteLength(csv), ...(name ? { name } : {}) }),
     'catalog.export': async (filter) => {
       const { sink, text } = textSink();
       const report = await writeCatalogCsv(deps.db, sink, { deps: exportDeps(deps), filter });

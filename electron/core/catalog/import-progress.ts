@@ -32,6 +32,11 @@ export type ProgressReporter = {
   /** A streamed import gave up its writes and reads the file again from the start. */
   again(): void;
   done(): void;
+  /**
+   * The file's rows, estimated from the rows and bytes read so far and the file's size: null when
+   * the size is unknown or nothing is read yet. Exact once the whole file is read.
+   */
+  fileRows(): number | null;
 };
 
 /** Shares of the percentage, roughly as the time of each phase measured at 100,000 rows. */
@@ -41,7 +46,13 @@ const EVERY_MS = 250;
 
 /** A reporter for `listener`; `size` (bytes) lets the reading phase count towards the percentage. */
 export function progressReporter(listener: ((progress: ImportProgress) => void) | undefined, size?: number): ProgressReporter {
-  if (!listener) return { read() {}, checking() {}, writing: () => () => {}, streaming: () => () => {}, again() {}, done() {} };
+  /** The rows and bytes of the file read so far (the latest read). */
+  const seen = { rows: 0, bytes: 0 };
+  const fileRows = () => (size && seen.bytes > 0 ? Math.round((seen.rows * size) / seen.bytes) : null);
+  if (!listener) {
+    const read = (rows: number, bytes: number) => Object.assign(seen, { rows, bytes });
+    return { read, checking() {}, writing: () => () => {}, streaming: () => () => {}, again() {}, done() {}, fileRows };
+  }
   const state: ImportProgress = { phase: 'reading', rowsChecked: 0, written: 0, toWrite: null, percent: size ? 0 : null };
   let last = 0;
   /** Streamed: the file's bytes read and its rows written so far. */
@@ -61,6 +72,7 @@ export function progressReporter(listener: ((progress: ImportProgress) => void) 
   };
   return {
     read(rows, bytes) {
+      Object.assign(seen, { rows, bytes });
       state.rowsChecked = rows;
       if (streamed) {
         streamed.bytes = bytes;
@@ -106,5 +118,6 @@ export function progressReporter(listener: ((progress: ImportProgress) => void) 
       Object.assign(state, { phase: 'done', percent: 100 });
       emit(true);
     },
+    fileRows,
   };
 }

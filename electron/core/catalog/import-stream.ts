@@ -143,6 +143,8 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
 
   const write = async (ctx: WriteContext): Promise<StreamTotals> => {
     const totals: StreamTotals = { created: 0, updated: 0, unchanged: 0, counts: 0, countsUnchanged: 0 };
+    /** The file's rows taken into batches so far. */
+    let planned = 0;
     const seen = new Set<string>();
     const sqlite = ctx.dialect === 'sqlite';
     const work = async () => {
@@ -170,11 +172,17 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
       for (let batch = await planNext(); batch; ) {
         const { plan, purchasing } = batch;
         const later = !ended || waiting.length > 0;
-        // Counted a batch ahead while another follows (a batch of new products is taken to be
-        // followed by another as large), so a large import into an empty catalogue writes its
-        // first batch without the indexes too, which it otherwise filled row by row and then
-        // dropped (SQLite's CPU to the 10,000th product of 100,000: see docs/benchmarks.md `import`).
-        const expected = totals.created + plan.creates.length * (later ? 2 : 1);
+        planned += batch.rows;
+        // While more of the file follows, its new products are projected at this batch's share over
+        // the rows still to come (from the file's size; unknown, one more batch as large), so a
+        // large import into an empty catalogue writes its first batch without the indexes too,
+        // which it otherwise filled row by row and then dropped (SQLite's CPU to the 10,000th
+        // product of 100,000: see docs/benchmarks.md `import`). A wrong guess costs little either
+        // way: a catalogue no larger than the import has its indexes rebuilt over no more rows
+        // than the import writes.
+        const fileRows = progress.fileRows();
+        const toCome = !later ? 0 : fileRows !== null ? Math.max(0, fileRows - planned) : batch.rows;
+        const expected = totals.created + plan.creates.length + Math.ceil((plan.creates.length / Math.max(1, batch.rows)) * toCome);
         if (sqlite && !restore && defersIndexesFor(expected, catalogue)) {
           restore = await dropIndexes(ctx.trx, 'products', { keep: later ? [...KEPT_INDEXES, ...PLAN_INDEXES] : KEPT_INDEXES, keyColumn: 'sku' });
         }

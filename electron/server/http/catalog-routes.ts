@@ -76,7 +76,7 @@ export async function registerCatalogRoutes(app: FastifyInstance, core: Core, lo
       const { dryRun, name, ...format } = parseInput(importQuery, request.query);
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       return withActor(actorOf(request.authenticated), () =>
-        importCatalogCsv(core, Readable.from([body]), { ...format, dryRun: dryRun === 'true', ...(name ? { name } : {}) }),
+        importCatalogCsv(core, Readable.from([body]), { ...format, dryRun: dryRun === 'true', size: body.length, ...(name ? { name } : {}) }),
       );
     });
   });
