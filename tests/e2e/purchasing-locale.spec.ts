@@ -1,0 +1,62 @@
+/**
+ * Purchasing in a German shop: figures are typed as the shop writes them. "1.000" arriving is a
+ * thousand units (the screen once booked one), "2,5" is refused with its line named and nothing
+ * booked, a supplier's minimum "1.500,50" is 1500.50, and a purchase order can be started for any
+ * supplier, not only from a suggestion.
+ */
+import { apiCall } from './api';
+import { expect, test } from './fixtures';
+
+test('purchase orders and suppliers read quantities and money in the shop’s number format', async ({ page, server }) => {
+  const settings = await apiCall(server, 'settings.get', {});
+  await apiCall(server, 'settings.update', { ...settings, currency: 'EUR', locale: 'de-DE' });
+  await apiCall(server, 'products.create', { sku: 'BEAN-1', title: 'Espresso beans', price: '12.50', currency: 'EUR' });
+  await apiCall(server, 'products.create', { sku: 'BEAN-2', title: 'Filter beans', price: '9.90', currency: 'EUR' });
+
+  await page.goto(server.signedInUrl);
+  await page.getByRole('link', { name: 'Purchasing' }).click();
+  const form = page.locator('form.supplier-form');
+  await form.getByLabel('Name').fill('Kaffeeimport Hamburg');
+  await form.getByLabel(/Lead time/).fill('1');
+  await form.getByLabel(/Minimum order value/).fill('1.500,50');
+  await page.getByRole('button', { name: 'Add supplier' }).click();
+  const row = page.getByRole('row', { name: /Kaffeeimport Hamburg/ });
+  await expect(row).toContainText('1 day');
+  await expect(row).not.toContainText('1 days');
+  await expect(row).toContainText('1.500,50');
+  const [supplier] = (await apiCall(server, 'suppliers.list', {})).suppliers;
+  expect(supplier?.minimumOrderValue).toBe('1500.50');
+
+  // No suggestion calls for an order: one is started by hand.
+  await page.getByLabel('New purchase order from').selectOption({ label: 'Kaffeeimport Hamburg' });
+  await page.getByRole('button', { name: 'Start a draft' }).click();
+  await expect(page.getByTestId('po-status')).toHaveText('Draft');
+  await page.getByRole('button', { name: 'Add line' }).click();
+  await page.getByLabel('SKU of line 1').fill('BEAN-1');
+  await page.getByLabel('Quantity of line 1').fill('1.200');
+  await page.getByLabel('Unit cost of line 1').fill('4,5');
+  await page.getByRole('button', { name: 'Add line' }).click();
+  await page.getByLabel('SKU of line 2').fill('BEAN-2');
+  await page.getByLabel('Quantity of line 2').fill('2,5');
+  await page.getByRole('button', { name: 'Save lines' }).click();
+  await expect(page.getByRole('alert')).toContainText('Line 2, quantity: "2,5" is not a whole number');
+  await expect(page.getByLabel('Quantity of line 2')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Quantity of line 2').fill('40');
+  await page.getByLabel('Unit cost of line 2').fill('3');
+  await page.getByRole('button', { name: 'Save lines' }).click();
+  await expect(page.getByLabel('Unit cost of line 1')).toHaveValue('4,50');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByTestId('po-status')).toHaveText('Ordered');
+
+  await page.getByLabel('Arriving now of BEAN-1').fill('1.000');
+  await page.getByLabel('Arriving now of BEAN-2').fill('2,5');
+  await page.getByRole('button', { name: 'Book receipt' }).click();
+  await expect(page.getByRole('alert')).toContainText('Nothing was booked. Correct the count of BEAN-2');
+  await expect(page.getByTestId('po-status')).toHaveText('Ordered');
+
+  await page.getByLabel('Arriving now of BEAN-2').fill('');
+  await page.getByRole('button', { name: 'Book receipt' }).click();
+  await expect(page.getByText('Booked 1.000 units into main.')).toBeVisible();
+  const stock = await apiCall(server, 'stock.get', { sku: 'BEAN-1' });
+  expect(stock.onHand).toBe(1000);
+});
