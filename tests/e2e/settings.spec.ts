@@ -137,7 +137,11 @@ test('settings: a new API token is shown once, the old one stops working, and we
 
   await page.getByLabel('Address (URL)').fill('https://hooks.example.com/stock');
   await page.getByLabel('Description (optional)').fill('Warehouse system');
-  await page.getByLabel('Changes to send (optional)').selectOption(['stock.changed', 'availability.changed']);
+  // Several changes are chosen by ticking their boxes (a multiple-choice list needed Ctrl-click).
+  const types = page.getByRole('group', { name: 'Changes to send (optional)' });
+  await expect(types).toHaveAccessibleDescription('None ticked: every change.');
+  await types.getByLabel('stock.changed', { exact: true }).check();
+  await types.getByLabel('availability.changed', { exact: true }).check();
   await page.getByRole('button', { name: 'Add webhook' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Its signing secret is' })).toBeVisible();
   const item = page.getByRole('listitem').filter({ hasText: 'https://hooks.example.com/stock' });
