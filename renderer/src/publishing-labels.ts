@@ -1,7 +1,7 @@
 /** Words for the publishing screen: artifact, target, availability and state names a person reads. */
 import type { Availability } from '../../shared/domain/availability';
 import type { ArtifactName, PublishOutput, PublishStatus } from '../../shared/schemas/publish';
-import { formatQuantity } from './format';
+import { formatNumber, formatQuantity } from './format';
 
 export const ARTIFACT_LABELS: Record<ArtifactName, string> = {
   merchantXml: 'Merchant feed (XML)',
@@ -84,14 +84,7 @@ export function dashboardPublishingState(s: PublishStatus | null): OverallState 
   return { tone: 'ok', text: 'Up to date: the published files follow every stock change.' };
 }
 
-const KB = 1024;
-export function formatBytes(bytes: number): string {
-  if (bytes < KB) return `${bytes} B`;
-  if (bytes < KB * KB) return `${(bytes / KB).toFixed(1)} kB`;
-  return `${(bytes / KB / KB).toFixed(1)} MB`;
-}
-
 export function formatDuration(ms: number | null): string {
   if (ms === null) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? `${formatQuantity(Math.round(ms))} ms` : `${formatNumber(Math.round(ms / 100) / 10)} s`;
 }
