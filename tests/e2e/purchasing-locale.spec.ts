@@ -2,7 +2,7 @@
  * Purchasing in a German shop: figures are typed as the shop writes them. "1.000" arriving is a
  * thousand units (the screen once booked one), "2,5" is refused with its line named and nothing
  * booked, a supplier's minimum "1.500,50" is 1500.50, and a purchase order can be started for any
- * supplier, not only from a suggestion.
+ * supplier, not only from a suggestion. Place order waits while edited lines are not saved.
  */
 import { apiCall } from './api';
 import { expect, test } from './fixtures';
@@ -31,6 +31,7 @@ test('purchase orders and suppliers read quantities and money in the shop’s nu
   await page.getByLabel('New purchase order from').selectOption({ label: 'Kaffeeimport Hamburg' });
   await page.getByRole('button', { name: 'Start a draft' }).click();
   await expect(page.getByTestId('po-status')).toHaveText('Draft');
+  await expect(page.getByTestId('po-place-blocked')).toHaveText('Add lines and save them first.');
   await page.getByRole('button', { name: 'Add line' }).click();
   await page.getByLabel('SKU of line 1').fill('BEAN-1');
   await page.getByLabel('Quantity of line 1').fill('1.200');
@@ -45,6 +46,13 @@ test('purchase orders and suppliers read quantities and money in the shop’s nu
   await page.getByLabel('Unit cost of line 2').fill('3');
   await page.getByRole('button', { name: 'Save lines' }).click();
   await expect(page.getByLabel('Unit cost of line 1')).toHaveValue('4,50');
+  await expect(page.getByRole('button', { name: 'Place order' })).toBeEnabled();
+  // An edit not saved yet would be lost by placing the order: Place order waits for Save lines.
+  await page.getByLabel('Quantity of line 2').fill('48');
+  await expect(page.getByRole('button', { name: 'Place order' })).toBeDisabled();
+  await expect(page.getByTestId('po-place-blocked')).toHaveText('Save the lines first.');
+  await page.getByRole('button', { name: 'Save lines' }).click();
+  await expect(page.getByTestId('po-place-blocked')).toHaveCount(0);
   await page.getByRole('button', { name: 'Place order' }).click();
   await expect(page.getByTestId('po-status')).toHaveText('Ordered');
 
