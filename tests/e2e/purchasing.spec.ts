@@ -91,3 +91,29 @@ test('the publishing screen and the dashboard name a purchase order whose goods 
   await page.getByRole('link', { name: 'Dashboard' }).click();
   await expect(page.getByRole('region', { name: 'Purchasing' })).toContainText(`${po.number} from Slow Pottery is late`);
 });
+
+test('cancelling a purchase order asks with unmistakable choices; Escape keeps it', async ({ page, server }) => {
+  await apiCall(server, 'products.create', { sku: 'JUG-2', title: 'Stoneware jug', price: '18.00' });
+  const supplier = await apiCall(server, 'suppliers.create', { name: 'Jug Works' });
+  const po = await apiCall(server, 'purchaseOrders.create', { supplierId: supplier.id, lines: [{ sku: 'JUG-2', quantity: 3, unitCost: '6.00' }] });
+  await page.goto(server.signedInUrl);
+  await page.getByRole('link', { name: 'Purchasing' }).click();
+  // The form under the supplier list is headed, not another row of it.
+  await expect(page.getByRole('heading', { name: 'Add a supplier' })).toBeVisible();
+  await page.getByRole('combobox', { name: 'Show' }).selectOption('draft');
+  await page.getByRole('link', { name: po.number }).click();
+  await expect(page.getByTestId('po-status')).toHaveText('Draft');
+
+  await page.getByRole('button', { name: 'Cancel order…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Cancel this purchase order?' });
+  // Not "Cancel" beside "Cancel order": the safe choice says what it does, and has the focus.
+  await expect(dialog.getByRole('button', { name: 'Keep the order' })).toBeFocused();
+  await expect(dialog.getByRole('button', { name: 'Cancel', exact: true })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('po-status')).toHaveText('Draft');
+
+  await page.getByRole('button', { name: 'Cancel order…' }).click();
+  await dialog.getByRole('button', { name: 'Cancel order' }).click();
+  await expect(page.getByTestId('po-status')).toHaveText('Cancelled');
+});
