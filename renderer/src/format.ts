@@ -49,7 +49,7 @@ const KB = 1024;
 export function formatBytes(bytes: number, locale = numberLocale()): string {
   if (bytes < KB) return `${formatQuantity(bytes, locale)} B`;
   const [value, unit] = bytes < KB * KB ? [bytes / KB, 'kB'] : bytes < KB * KB * KB ? [bytes / KB / KB, 'MB'] : [bytes / KB / KB / KB, 'GB'];
-  const figure = numberFormat(locale, 'size', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.floor(value * 10) / 10);
+  const figure = numberFormat(locale, 'size', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
   return `${figure} ${unit}`;
 }
 

@@ -58,6 +58,13 @@ export function overallState(status: PublishStatus): OverallState {
   // Not `seq < latestSeq`: the log also holds changes that alter no file (settings, webhooks, the
   // `published` entry itself), so the files' sequence stays below the log's end when all is done.
   if (status.running) return { tone: 'busy', text: 'Publishing the latest changes…' };
+  // The files can be right while their upload or IndexNow fails: a green "everything is
+  // published" above a red Failed in the Delivery table read as all well.
+  const failed = status.targets.filter((t) => t.state === 'failed').map((t) => TARGET_LABELS[t.target]);
+  if (failed.length > 0) {
+    const which = failed.length === 1 ? `${failed[0]} failed` : `${failed.join(' and ')} failed`;
+    return { tone: 'error', text: `The files are written, but ${which}. See “Delivery” below.` };
+  }
   // Up to date is not all well: a shop whose every product lacks an image has an empty feed, and
   // a green "everything is published" above "0 of 6 in the feed" read as the opposite.
   const withIssues = status.products.withIssues;
