@@ -142,6 +142,7 @@ test('connects to Shopify, shows a push arrive, and retries one that gave up', a
 });
 
 test('Connect and the drift check with nothing filled in name the fields to fill in, not setting keys', async ({ page, server }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
   await page.goto(server.signedInUrl);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Channels' }).click();
   await expect(page.getByRole('heading', { name: 'Channels', level: 1 })).toBeVisible();
@@ -157,4 +158,10 @@ test('Connect and the drift check with nothing filled in name the fields to fill
 
   await page.getByRole('button', { name: 'Check now' }).click();
   await expect(page.locator('.drift').getByRole('alert')).toHaveText('To connect, fill in Shop domain and Admin API access token.');
+
+  // At 1,024 px a whole shop domain shows in its field (two columns in the card cut it off).
+  const domain = page.getByLabel('Shop domain');
+  await domain.fill('hartmann-haushaltswaren-berlin.myshopify.com');
+  const [shown, needed] = await domain.evaluate((input) => [input.clientWidth, input.scrollWidth]);
+  expect(needed).toBeLessThanOrEqual(shown ?? 0);
 });
