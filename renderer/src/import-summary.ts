@@ -1,5 +1,6 @@
 /** What an import makes or made, in words: the import screen's summary line. */
 import { CSV_COLUMNS } from '../../shared/csv/import-fields';
+import { sentence } from './api/errors';
 import { formatCount, formatQuantity } from './format';
 
 /** The columns a file must have; every other column of Stockfeed's header may be left out. */
@@ -19,4 +20,15 @@ export function importChanges(r: { created: number; updated: number; counts: num
     r.counts > 0 ? formatCount(r.counts, 'stock count', 'stock counts') : null,
   ].filter((p): p is string => p !== null);
   return parts.length > 0 ? parts.join(', ') : 'no changes';
+}
+
+/**
+ * A problem of a row as a sentence. One that starts with a column's name keeps the name as the file
+ * writes it: capitalised, "on_hand must be …" read "On_hand must be …", which is neither.
+ */
+export function issueText(message: string): string {
+  const trimmed = message.trim();
+  const first = /^\S+/.exec(trimmed)?.[0] ?? '';
+  if (!/^[a-z]+(?:_[a-z]+)+$/.test(first)) return sentence(trimmed);
+  return /[.!?…)]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }

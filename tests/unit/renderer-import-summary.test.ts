@@ -1,7 +1,7 @@
 /** The import screen's summary leaves out what is zero, and lists every optional column of the header. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../shared/csv/import-fields';
-import { importChanges, OPTIONAL_COLUMNS } from '../../renderer/src/import-summary';
+import { importChanges, issueText, OPTIONAL_COLUMNS } from '../../renderer/src/import-summary';
 import { setShopLocale } from '../../renderer/src/shop-locale';
 
 afterEach(() => setShopLocale(''));
@@ -25,5 +25,17 @@ describe('OPTIONAL_COLUMNS', () => {
     expect(OPTIONAL_COLUMNS).toEqual(CSV_COLUMNS.filter((c) => c !== 'sku' && c !== 'title' && c !== 'price'));
     expect(OPTIONAL_COLUMNS).toContain('reorder_point');
     expect(OPTIONAL_COLUMNS).toContain('google_product_category');
+  });
+});
+
+describe('issueText', () => {
+  it('keeps a column name as the file writes it', () => {
+    expect(issueText('on_hand must be a whole number of 0 or more (found "-3")')).toBe('on_hand must be a whole number of 0 or more (found "-3")');
+    expect(issueText('reorder_point must be a whole number')).toBe('reorder_point must be a whole number.');
+  });
+
+  it('makes any other message a sentence', () => {
+    expect(issueText('title is required')).toBe('Title is required.');
+    expect(issueText('SKU may contain only letters')).toBe('SKU may contain only letters.');
   });
 });
