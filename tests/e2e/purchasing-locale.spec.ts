@@ -32,8 +32,10 @@ test('purchase orders and suppliers read quantities and money in the shop’s nu
   await page.getByRole('button', { name: 'Start a draft' }).click();
   await expect(page.getByTestId('po-status')).toHaveText('Draft');
   await expect(page.getByTestId('po-place-blocked')).toHaveText('Add lines and save them first.');
+  // By keyboard: Add line puts the focus in the new line's SKU.
   await page.getByRole('button', { name: 'Add line' }).click();
-  await page.getByLabel('SKU of line 1').fill('BEAN-1');
+  await expect(page.getByLabel('SKU of line 1')).toBeFocused();
+  await page.keyboard.type('BEAN-1');
   await page.getByLabel('Quantity of line 1').fill('1.200');
   await page.getByLabel('Unit cost of line 1').fill('4,5');
   await page.getByRole('button', { name: 'Add line' }).click();
@@ -51,7 +53,9 @@ test('purchase orders and suppliers read quantities and money in the shop’s nu
   await page.getByLabel('Quantity of line 2').fill('48');
   await expect(page.getByRole('button', { name: 'Place order' })).toBeDisabled();
   await expect(page.getByTestId('po-place-blocked')).toHaveText('Save the lines first.');
-  await page.getByRole('button', { name: 'Save lines' }).click();
+  // Enter in a field saves the lines (and never places the order).
+  await page.getByLabel('Quantity of line 2').press('Enter');
+  await expect(page.getByTestId('po-status')).toHaveText('Draft');
   await expect(page.getByTestId('po-place-blocked')).toHaveCount(0);
   await page.getByRole('button', { name: 'Place order' }).click();
   await expect(page.getByTestId('po-status')).toHaveText('Ordered');
