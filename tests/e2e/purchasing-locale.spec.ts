@@ -32,6 +32,8 @@ test('purchase orders and suppliers read quantities and money in the shop’s nu
   await page.getByRole('button', { name: 'Start a draft' }).click();
   await expect(page.getByTestId('po-status')).toHaveText('Draft');
   await expect(page.getByTestId('po-place-blocked')).toHaveText('Add lines and save them first.');
+  // The location by the name the shop gave it, not its code.
+  await expect(page.getByTestId('po-location')).toHaveText('Main warehouse');
   // By keyboard: Add line puts the focus in the new line's SKU.
   await page.getByRole('button', { name: 'Add line' }).click();
   await expect(page.getByLabel('SKU of line 1')).toBeFocused();
@@ -68,7 +70,7 @@ test('purchase orders and suppliers read quantities and money in the shop’s nu
 
   await page.getByLabel('Arriving now of BEAN-2').fill('');
   await page.getByRole('button', { name: 'Book receipt' }).click();
-  await expect(page.getByText('Booked 1.000 units into main.')).toBeVisible();
+  await expect(page.getByText('Booked 1.000 units into Main warehouse.')).toBeVisible();
   const stock = await apiCall(server, 'stock.get', { sku: 'BEAN-1' });
   expect(stock.onHand).toBe(1000);
 });

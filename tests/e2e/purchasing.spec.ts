@@ -41,6 +41,8 @@ test('a low-stock product goes from suggestion to a scanned receipt that puts it
   const suggestion = page.getByRole('table', { name: 'To order from Potter & Co' });
   // 10 to order, in packs of 6: 12.
   await expect(suggestion.getByRole('row', { name: /MUG-BLUE/ })).toContainText('12');
+  // The location by its name, not its code.
+  await expect(suggestion.getByRole('row', { name: /MUG-BLUE/ })).toContainText('Main warehouse');
   await page.getByRole('button', { name: 'Draft purchase order' }).click();
 
   await expect(page.getByRole('heading', { level: 1, name: /Purchase order PO-00001/ })).toBeVisible();
@@ -57,7 +59,7 @@ test('a low-stock product goes from suggestion to a scanned receipt that puts it
   }
   await page.getByRole('button', { name: 'Book receipt' }).click();
   await expect(page.getByTestId('po-status')).toHaveText('Partly received');
-  await expect(page.getByText('Booked 3 units into main.')).toBeVisible();
+  await expect(page.getByText('Booked 3 units into Main warehouse.')).toBeVisible();
   await expect.poll(() => feedAvailability(server, 'MUG-BLUE'), { timeout: 20_000 }).toBe('in_stock');
 
   // The rest arrives: typed, not scanned.
