@@ -34,6 +34,7 @@ test('purchase orders and suppliers read quantities and money in the shop’s nu
   await expect(page.getByTestId('po-place-blocked')).toHaveText('Add lines and save them first.');
   // The location by the name the shop gave it, not its code.
   await expect(page.getByTestId('po-location')).toHaveText('Main warehouse');
+  await expect(page.getByRole('table', { name: /^Lines of PO-/ }).last()).toContainText('No lines yet.');
   // By keyboard: Add line puts the focus in the new line's SKU.
   await page.getByRole('button', { name: 'Add line' }).click();
   await expect(page.getByLabel('SKU of line 1')).toBeFocused();
