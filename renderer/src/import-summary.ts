@@ -32,3 +32,9 @@ export function issueText(message: string): string {
   if (!/^[a-z]+(?:_[a-z]+)+$/.test(first)) return sentence(trimmed);
   return /[.!?…)]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
+
+/** "2 rows will be skipped", "1 row was skipped" (it read "1 row were skipped"). */
+export function skippedText(count: number, done: boolean): string {
+  const verb = done ? (count === 1 ? 'was' : 'were') : 'will be';
+  return `${formatCount(count, 'row', 'rows')} ${verb} skipped`;
+}

@@ -1,7 +1,7 @@
 /** The import screen's summary leaves out what is zero, and lists every optional column of the header. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../shared/csv/import-fields';
-import { importChanges, issueText, OPTIONAL_COLUMNS } from '../../renderer/src/import-summary';
+import { importChanges, issueText, OPTIONAL_COLUMNS, skippedText } from '../../renderer/src/import-summary';
 import { setShopLocale } from '../../renderer/src/shop-locale';
 
 afterEach(() => setShopLocale(''));
@@ -37,5 +37,15 @@ describe('issueText', () => {
   it('makes any other message a sentence', () => {
     expect(issueText('title is required')).toBe('Title is required.');
     expect(issueText('SKU may contain only letters')).toBe('SKU may contain only letters.');
+  });
+});
+
+describe('skippedText', () => {
+  it('agrees with the count', () => {
+    expect(skippedText(1, true)).toBe('1 row was skipped');
+    expect(skippedText(2, true)).toBe('2 rows were skipped');
+    expect(skippedText(1, false)).toBe('1 row will be skipped');
+    setShopLocale('de-DE');
+    expect(skippedText(1500, false)).toBe('1.500 rows will be skipped');
   });
 });
