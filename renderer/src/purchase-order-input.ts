@@ -79,3 +79,22 @@ export function readDraftLines(
   });
   return { lines, problems };
 }
+
+export type OverDelivery = { sku: string; arriving: number; expected: number };
+
+/**
+ * The lines a receipt books more of than they still expect. Allowed (a supplier sends extra), but
+ * asked about first: "2000" typed for 200 went into stock without a word.
+ */
+export function overDeliveries(
+  lines: ReadonlyArray<{ id: string; sku: string; quantity: number; received: number }>,
+  arriving: readonly Arriving[],
+): OverDelivery[] {
+  const byId = new Map(lines.map((l) => [l.id, l]));
+  return arriving.flatMap((a) => {
+    const line = byId.get(a.lineId);
+    if (!line) return [];
+    const expected = Math.max(0, line.quantity - line.received);
+    return a.quantity > expected ? [{ sku: line.sku, arriving: a.quantity, expected }] : [];
+  });
+}

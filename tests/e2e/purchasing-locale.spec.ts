@@ -2,7 +2,8 @@
  * Purchasing in a German shop: figures are typed as the shop writes them. "1.000" arriving is a
  * thousand units (the screen once booked one), "2,5" is refused with its line named and nothing
  * booked, a supplier's minimum "1.500,50" is 1500.50, and a purchase order can be started for any
- * supplier, not only from a suggestion. Place order waits while edited lines are not saved.
+ * supplier, not only from a suggestion. Place order waits while edited lines are not saved, and a
+ * receipt of more than is still expected is asked about first.
  */
 import { apiCall } from './api';
 import { expect, test } from './fixtures';
@@ -74,4 +75,19 @@ test('purchase orders and suppliers read quantities and money in the shop’s nu
   await expect(page.getByText('Booked 1.000 units into Main warehouse.')).toBeVisible();
   const stock = await apiCall(server, 'stock.get', { sku: 'BEAN-1' });
   expect(stock.onHand).toBe(1000);
+
+  // More than still expected (200) is asked about first; Escape books nothing.
+  await page.getByLabel('Arriving now of BEAN-1').fill('2.000');
+  await page.getByRole('button', { name: 'Book receipt' }).click();
+  const ask = page.getByRole('dialog', { name: 'Book more than was ordered?' });
+  await expect(ask).toContainText('BEAN-1: 2.000 arriving, 200 still expected.');
+  await expect(ask.getByRole('button', { name: 'Correct the counts' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(ask).toBeHidden();
+  expect((await apiCall(server, 'stock.get', { sku: 'BEAN-1' })).onHand).toBe(1000);
+  await page.getByLabel('Arriving now of BEAN-1').fill('250');
+  await page.getByRole('button', { name: 'Book receipt' }).click();
+  await ask.getByRole('button', { name: 'Book them all' }).click();
+  await expect(page.getByText('Booked 250 units into Main warehouse.')).toBeVisible();
+  expect((await apiCall(server, 'stock.get', { sku: 'BEAN-1' })).onHand).toBe(1250);
 });

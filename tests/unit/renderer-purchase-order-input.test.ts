@@ -4,7 +4,7 @@
  * is named with its line rather than dropped.
  */
 import { describe, expect, it } from 'vitest';
-import { addOne, lineProblemPlace, readDraftLines, readReceipt } from '../../renderer/src/purchase-order-input';
+import { addOne, lineProblemPlace, overDeliveries, readDraftLines, readReceipt } from '../../renderer/src/purchase-order-input';
 
 const lines = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
 
@@ -73,5 +73,20 @@ describe('lineProblemPlace', () => {
   it('names the line and the field', () => {
     expect(lineProblemPlace('lines.2.unitCost')).toBe('Line 3, unit cost');
     expect(lineProblemPlace('lines.0')).toBe('Line 1');
+  });
+});
+
+describe('overDeliveries', () => {
+  const po = [
+    { id: 'a', sku: 'RM-001', quantity: 1200, received: 1000 },
+    { id: 'b', sku: 'RM-004', quantity: 40, received: 0 },
+  ];
+
+  it('names a line booked beyond what it still expects', () => {
+    expect(overDeliveries(po, [{ lineId: 'a', quantity: 2000 }, { lineId: 'b', quantity: 40 }])).toEqual([{ sku: 'RM-001', arriving: 2000, expected: 200 }]);
+  });
+
+  it('lets the expected quantity or less through', () => {
+    expect(overDeliveries(po, [{ lineId: 'a', quantity: 200 }, { lineId: 'b', quantity: 1 }])).toEqual([]);
   });
 });
