@@ -41,20 +41,39 @@ const SETTING_LABELS: { [C in PushChannel]: Record<ChannelRequiredSetting<C>, st
 const listed = (words: string[]) => (words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`);
 
 /**
+ * The fields a "set channels.shopify.shopDomain, … first" problem names, with their labels; null
+ * when the problem is another one or names a setting the form has no label for. The core says it
+ * so in the channel's status (`Not set up: set … first.`) and when Connect is refused
+ * (`shopify: set … first`).
+ */
+export function missingSettings(channel: PushChannel, problem: string): Array<{ field: string; label: string }> | null {
+  const named = /\bset ((?:channels\.[\w.]+)(?:, channels\.[\w.]+)*) first\.?$/.exec(problem.trim());
+  if (!named?.[1]) return null;
+  const prefix = `channels.${channel}.`;
+  const known: Record<string, string> = SETTING_LABELS[channel];
+  const fields = named[1].split(', ').map((n) => {
+    const field = n.startsWith(prefix) ? n.slice(prefix.length) : '';
+    return { field, label: known[field] ?? '' };
+  });
+  return fields.every((f) => f.label) ? fields : null;
+}
+
+/** Why Connect or Save was refused, in the form's words ("To connect, fill in Shop domain and …"). */
+export function channelSaveErrorText(channel: PushChannel, message: string): string {
+  const missing = missingSettings(channel, message);
+  return missing ? `To connect, fill in ${listed(missing.map((m) => m.label))}.` : message;
+}
+
+/**
  * Why nothing reaches the channel, in the words of the form below it. The API's `problem` names
  * settings as scripts set them (`set channels.shopify.shopDomain, channels.shopify.accessToken
  * first`); a shop owner fills in fields. Any other problem (a refusal, a failure) is shown as the
  * API gives it.
  */
 export function channelProblemText(channel: PushChannel, problem: string): string {
-  const notSetUp = /^Not set up: set (.+) first\.?$/.exec(problem);
-  if (notSetUp?.[1]) {
-    const prefix = `channels.${channel}.`;
-    const names = notSetUp[1].split(', ');
-    const known: Record<string, string> = SETTING_LABELS[channel];
-    const labels = names.map((n) => (n.startsWith(prefix) ? known[n.slice(prefix.length)] : undefined));
-    if (labels.every((l): l is string => Boolean(l))) return `Not set up yet: fill in ${listed(labels)} below, then Save and connect.`;
-    return problem;
+  if (problem.startsWith('Not set up: ')) {
+    const missing = missingSettings(channel, problem);
+    return missing ? `Not set up yet: fill in ${listed(missing.map((m) => m.label))} below, then Save and connect.` : problem;
   }
   if (problem === `Push is off (channels.${channel}.pushEnabled).`) return `Push is off: tick “Push available stock to ${PUSH_CHANNEL_LABEL[channel]}” below and save to start.`;
   return problem;

@@ -39,6 +39,20 @@ export function formatNumber(value: number, locale = numberLocale()): string {
   return numberFormat(locale, 'number', { maximumFractionDigits: 6 }).format(value);
 }
 
+const KB = 1024;
+
+/**
+ * A file's size in the shop's number format, one unit for every screen: "512 B", "15,5 kB",
+ * "1,2 MB" in a German shop. The Publishing screen wrote 15.5 kB, Backups 556 KB, each with
+ * toFixed's point whatever the shop's format.
+ */
+export function formatBytes(bytes: number, locale = numberLocale()): string {
+  if (bytes < KB) return `${formatQuantity(bytes, locale)} B`;
+  const [value, unit] = bytes < KB * KB ? [bytes / KB, 'kB'] : bytes < KB * KB * KB ? [bytes / KB / KB, 'MB'] : [bytes / KB / KB / KB, 'GB'];
+  const figure = numberFormat(locale, 'size', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
+  return `${figure} ${unit}`;
+}
+
 export function formatMoney(amount: string | null, currency: string, locale = numberLocale()): string {
   if (amount === null || amount === '') return '—';
   if (!/^-?\d+(\.\d+)?$/.test(amount)) return `${amount} ${currency}`;

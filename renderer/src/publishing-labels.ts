@@ -1,7 +1,7 @@
 /** Words for the publishing screen: artifact, target, availability and state names a person reads. */
 import type { Availability } from '../../shared/domain/availability';
 import type { ArtifactName, PublishOutput, PublishStatus } from '../../shared/schemas/publish';
-import { formatQuantity } from './format';
+import { formatNumber, formatQuantity } from './format';
 
 export const ARTIFACT_LABELS: Record<ArtifactName, string> = {
   merchantXml: 'Merchant feed (XML)',
@@ -58,6 +58,13 @@ export function overallState(status: PublishStatus): OverallState {
   // Not `seq < latestSeq`: the log also holds changes that alter no file (settings, webhooks, the
   // `published` entry itself), so the files' sequence stays below the log's end when all is done.
   if (status.running) return { tone: 'busy', text: 'Publishing the latest changes…' };
+  // The files can be right while their upload or IndexNow fails: a green "everything is
+  // published" above a red Failed in the Delivery table read as all well.
+  const failed = status.targets.filter((t) => t.state === 'failed').map((t) => TARGET_LABELS[t.target]);
+  if (failed.length > 0) {
+    const which = failed.length === 1 ? `${failed[0]} failed` : `${failed.join(' and ')} failed`;
+    return { tone: 'error', text: `The files are written, but ${which}. See “Delivery” below.` };
+  }
   // Up to date is not all well: a shop whose every product lacks an image has an empty feed, and
   // a green "everything is published" above "0 of 6 in the feed" read as the opposite.
   const withIssues = status.products.withIssues;
@@ -84,14 +91,7 @@ export function dashboardPublishingState(s: PublishStatus | null): OverallState 
   return { tone: 'ok', text: 'Up to date: the published files follow every stock change.' };
 }
 
-const KB = 1024;
-export function formatBytes(bytes: number): string {
-  if (bytes < KB) return `${bytes} B`;
-  if (bytes < KB * KB) return `${(bytes / KB).toFixed(1)} kB`;
-  return `${(bytes / KB / KB).toFixed(1)} MB`;
-}
-
 export function formatDuration(ms: number | null): string {
   if (ms === null) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? `${formatQuantity(Math.round(ms))} ms` : `${formatNumber(Math.round(ms / 100) / 10)} s`;
 }

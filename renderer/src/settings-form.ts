@@ -108,3 +108,26 @@ export function localeExample(tag: string, currency: string): string {
   const locale = tag || undefined;
   return `${formatNumber(1234.5, locale)} · ${formatMoney('12.50', currency.trim().toUpperCase() || 'EUR', locale)}`;
 }
+
+/**
+ * What an SFTP upload switched on still lacks, by the form's labels. Settings accepted it half
+ * filled in ("Settings saved.") and the upload then failed on the Publishing screen; the form now
+ * says so while it is being filled in. A secret left null keeps the saved one; '' removes it.
+ */
+export function sftpMissing(
+  sftp: { enabled: boolean; host: string; username: string; password?: string | null; privateKey?: string | null },
+  saved: { hasPassword: boolean; hasPrivateKey: boolean },
+): string[] {
+  if (!sftp.enabled) return [];
+  const has = (value: string | null | undefined, kept: boolean) => (value === null || value === undefined ? kept : value.trim() !== '');
+  const missing: string[] = [];
+  if (!sftp.host.trim()) missing.push('Server');
+  if (!sftp.username.trim()) missing.push('User name');
+  if (!has(sftp.password, saved.hasPassword) && !has(sftp.privateKey, saved.hasPrivateKey)) missing.push('a password or a private key');
+  return missing;
+}
+
+/** "Server, User name and a password or a private key". */
+export function listedLabels(labels: readonly string[]): string {
+  return labels.length < 2 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+}

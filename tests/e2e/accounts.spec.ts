@@ -52,6 +52,9 @@ test('the owner creates accounts; staff sign in, cannot open Settings, receive s
   await people.getByRole('button', { name: 'Add this person' }).click();
   await expect(people.getByRole('status')).toContainText('sam can now sign in as staff');
   await expect(people.getByRole('combobox', { name: 'Role of sam' })).toHaveValue('staff');
+  // Each row's buttons name their person, and removing asks first (the label says so with …).
+  await expect(people.getByRole('button', { name: 'Set a new password for sam', exact: true })).toBeVisible();
+  await expect(people.getByRole('button', { name: 'Remove sam…', exact: true })).toHaveText('Remove…');
   await people.scrollIntoViewIfNeeded();
   await page.screenshot({ path: shot('people-1366.png') });
   await page.setViewportSize({ width: 1024, height: 800 });

@@ -140,3 +140,28 @@ test('connects to Shopify, shows a push arrive, and retries one that gave up', a
   await expect(page.getByTestId('channel-problem')).toContainText('Not set up yet: fill in Merchant Center account id');
   await page.screenshot({ path: test.info().outputPath('channels-google-1024.png'), fullPage: true });
 });
+
+test('Connect and the drift check with nothing filled in name the fields to fill in, not setting keys', async ({ page, server }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(server.signedInUrl);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Channels' }).click();
+  await expect(page.getByRole('heading', { name: 'Channels', level: 1 })).toBeVisible();
+  // Never checked: no all-clear yet.
+  await expect(page.getByText('Not checked yet: Check now compares every matched item with Stockfeed.')).toBeVisible();
+  await expect(page.getByText('No drift found.')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Save and connect' }).click();
+  const form = page.locator('.setup__form');
+  await expect(form.getByRole('alert').filter({ hasText: 'To connect' })).toHaveText('To connect, fill in Shop domain and Admin API access token.');
+  await expect(page.getByLabel('Shop domain')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('channels.shopify', { exact: false })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Check now' }).click();
+  await expect(page.locator('.drift').getByRole('alert')).toHaveText('To connect, fill in Shop domain and Admin API access token.');
+
+  // At 1,024 px a whole shop domain shows in its field (two columns in the card cut it off).
+  const domain = page.getByLabel('Shop domain');
+  await domain.fill('hartmann-haushaltswaren-berlin.myshopify.com');
+  const [shown, needed] = await domain.evaluate((input) => [input.clientWidth, input.scrollWidth]);
+  expect(needed).toBeLessThanOrEqual(shown ?? 0);
+});

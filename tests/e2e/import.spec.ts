@@ -14,6 +14,8 @@ test('import: a file with bad rows is previewed, every problem is listed by row 
   await page.goto(server.signedInUrl);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import & export' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Import and export' })).toBeVisible();
+  // Every optional column is named, the purchasing and category ones too (the list stopped at on_hand).
+  await expect(page.getByTestId('import-optional-columns')).toContainText('on_hand, cost, supplier, supplier_sku, reorder_point, reorder_quantity, product_type');
 
   await page.getByLabel('CSV file').setInputFiles(path.join(fixtures, 'bad-rows.csv'));
   const preview = page.getByRole('region', { name: 'First rows of the file' });
@@ -42,6 +44,8 @@ test('import: a file with bad rows is previewed, every problem is listed by row 
   await page.getByLabel('CSV file').setInputFiles(path.join(fixtures, 'good.csv'));
   await page.getByRole('button', { name: 'Check the file' }).click();
   await expect(page.getByRole('status').filter({ hasText: /rows are fine/ })).toBeVisible();
+  // New products only: nothing "0 changed" in the summary.
+  await expect(page.getByRole('status').filter({ hasText: /rows are fine/ })).not.toContainText('0 changed');
   expect(await productCount(server)).toBe(0);
   await page.getByRole('button', { name: /^Import \d+ rows?$/ }).click();
   await expect(page.getByRole('status').filter({ hasText: /^Imported/ })).toBeVisible();

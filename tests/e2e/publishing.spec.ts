@@ -128,3 +128,16 @@ test('publishing: the SFTP server key is pinned on first connection, another key
     fs.rmSync(remoteDir, { recursive: true, force: true });
   }
 });
+
+test('publishing: an upload that fails is not summed up as everything published, and points to Settings', async ({ page, server }) => {
+  const settings = (await api(server, 'GET', '/settings')) as { sftp: Record<string, unknown> } & Record<string, unknown>;
+  // Switched on and left empty: the upload cannot start.
+  await api(server, 'PUT', '/settings', { ...settings, sftp: { ...settings.sftp, enabled: true } });
+  await page.goto(server.signedInUrl);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Publishing' }).click();
+  await expect(page.getByTestId('target-sftp')).toContainText('Failed', { timeout: 20_000 });
+  await expect(page.getByTestId('publishing-state')).toHaveText('The files are written, but SFTP upload failed. See “Delivery” below.');
+  await page.getByTestId('targets-fix').getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await expect(page.getByTestId('sftp-missing')).toContainText('Nothing is uploaded until Server, User name');
+});

@@ -41,6 +41,8 @@ test('a low-stock product goes from suggestion to a scanned receipt that puts it
   const suggestion = page.getByRole('table', { name: 'To order from Potter & Co' });
   // 10 to order, in packs of 6: 12.
   await expect(suggestion.getByRole('row', { name: /MUG-BLUE/ })).toContainText('12');
+  // The location by its name, not its code.
+  await expect(suggestion.getByRole('row', { name: /MUG-BLUE/ })).toContainText('Main warehouse');
   await page.getByRole('button', { name: 'Draft purchase order' }).click();
 
   await expect(page.getByRole('heading', { level: 1, name: /Purchase order PO-00001/ })).toBeVisible();
@@ -57,7 +59,7 @@ test('a low-stock product goes from suggestion to a scanned receipt that puts it
   }
   await page.getByRole('button', { name: 'Book receipt' }).click();
   await expect(page.getByTestId('po-status')).toHaveText('Partly received');
-  await expect(page.getByText('Booked 3 units into main.')).toBeVisible();
+  await expect(page.getByText('Booked 3 units into Main warehouse.')).toBeVisible();
   await expect.poll(() => feedAvailability(server, 'MUG-BLUE'), { timeout: 20_000 }).toBe('in_stock');
 
   // The rest arrives: typed, not scanned.
@@ -90,4 +92,30 @@ test('the publishing screen and the dashboard name a purchase order whose goods 
 
   await page.getByRole('link', { name: 'Dashboard' }).click();
   await expect(page.getByRole('region', { name: 'Purchasing' })).toContainText(`${po.number} from Slow Pottery is late`);
+});
+
+test('cancelling a purchase order asks with unmistakable choices; Escape keeps it', async ({ page, server }) => {
+  await apiCall(server, 'products.create', { sku: 'JUG-2', title: 'Stoneware jug', price: '18.00' });
+  const supplier = await apiCall(server, 'suppliers.create', { name: 'Jug Works' });
+  const po = await apiCall(server, 'purchaseOrders.create', { supplierId: supplier.id, lines: [{ sku: 'JUG-2', quantity: 3, unitCost: '6.00' }] });
+  await page.goto(server.signedInUrl);
+  await page.getByRole('link', { name: 'Purchasing' }).click();
+  // The form under the supplier list is headed, not another row of it.
+  await expect(page.getByRole('heading', { name: 'Add a supplier' })).toBeVisible();
+  await page.getByRole('combobox', { name: 'Show' }).selectOption('draft');
+  await page.getByRole('link', { name: po.number }).click();
+  await expect(page.getByTestId('po-status')).toHaveText('Draft');
+
+  await page.getByRole('button', { name: 'Cancel order…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Cancel this purchase order?' });
+  // Not "Cancel" beside "Cancel order": the safe choice says what it does, and has the focus.
+  await expect(dialog.getByRole('button', { name: 'Keep the order' })).toBeFocused();
+  await expect(dialog.getByRole('button', { name: 'Cancel', exact: true })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('po-status')).toHaveText('Draft');
+
+  await page.getByRole('button', { name: 'Cancel order…' }).click();
+  await dialog.getByRole('button', { name: 'Cancel order' }).click();
+  await expect(page.getByTestId('po-status')).toHaveText('Cancelled');
 });

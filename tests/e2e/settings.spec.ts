@@ -17,7 +17,7 @@ test('settings: a bad value is explained next to its field and kept, secrets are
   await buffer.fill('-2');
   await page.getByLabel('Upload the published files to a server by SFTP').check();
   await page.getByLabel('Server', { exact: true }).fill('sftp.example.com');
-  await page.getByLabel('User name').fill('shop');
+  await page.getByLabel('User name', { exact: true }).fill('shop');
   await page.getByLabel('Password (optional)').fill('correct horse battery staple');
   await expect(page.getByText('You have unsaved changes.')).toBeVisible();
   await page.getByRole('button', { name: 'Save settings' }).click();
@@ -137,7 +137,11 @@ test('settings: a new API token is shown once, the old one stops working, and we
 
   await page.getByLabel('Address (URL)').fill('https://hooks.example.com/stock');
   await page.getByLabel('Description (optional)').fill('Warehouse system');
-  await page.getByLabel('Changes to send (optional)').selectOption(['stock.changed', 'availability.changed']);
+  // Several changes are chosen by ticking their boxes (a multiple-choice list needed Ctrl-click).
+  const types = page.getByRole('group', { name: 'Changes to send (optional)' });
+  await expect(types).toHaveAccessibleDescription('None ticked: every change.');
+  await types.getByLabel('stock.changed', { exact: true }).check();
+  await types.getByLabel('availability.changed', { exact: true }).check();
   await page.getByRole('button', { name: 'Add webhook' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Its signing secret is' })).toBeVisible();
   const item = page.getByRole('listitem').filter({ hasText: 'https://hooks.example.com/stock' });
@@ -197,4 +201,23 @@ test('settings: a storefront token is shown once, reads availability and nothing
   await page.getByRole('dialog', { name: 'Revoke this storefront token?' }).getByRole('button', { name: 'Revoke' }).click();
   await expect(item).toHaveCount(0);
   expect((await apiGet(server, '/availability?skus=NOPE', token)).status).toBe(401);
+});
+
+test('settings: SFTP and IndexNow switched on but not filled in say what they lack before saving', async ({ page, server }) => {
+  await page.goto(server.signedInUrl);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Upload the published files to a server by SFTP').check();
+  const gap = page.getByTestId('sftp-missing');
+  await expect(gap).toHaveText('Nothing is uploaded until Server, User name and a password or a private key are filled in.');
+  await page.getByLabel('Server', { exact: true }).fill('sftp.example.com');
+  await page.getByLabel('User name', { exact: true }).fill('shop');
+  await expect(gap).toHaveText('Nothing is uploaded until a password or a private key is filled in.');
+  await page.getByLabel('Password (optional)').fill('s3cret-pass');
+  await expect(gap).toHaveCount(0);
+
+  await page.getByLabel(/Tell search engines at once/).check();
+  const key = page.getByLabel('Key', { exact: true });
+  await expect(key).toHaveAccessibleDescription(/Search engines are told nothing until there is a key/);
+  await page.getByRole('button', { name: 'Make a key' }).click();
+  await expect(key).toHaveAccessibleDescription(/8–128 letters, digits/);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelProblemText } from '../../renderer/src/channel-labels';
+import { channelProblemText, channelSaveErrorText, missingSettings } from '../../renderer/src/channel-labels';
 import { CHANNEL_REQUIRED_SETTINGS, PUSH_CHANNELS } from '../../shared/schemas/channel-push';
 
 describe('the Channels screen says what to fill in, in the form’s words', () => {
@@ -32,5 +32,21 @@ describe('the Channels screen says what to fill in, in the form’s words', () =
       expect(text).toMatch(/^Not set up yet: fill in .+ and .+ below, then Save and connect\.$/);
       expect(text).not.toContain('channels.');
     }
+  });
+});
+
+describe('a refused Connect names the fields to fill in', () => {
+  it('turns the core’s setting keys into the form’s labels', () => {
+    expect(channelSaveErrorText('shopify', 'Shopify: set channels.shopify.shopDomain, channels.shopify.accessToken first.')).toBe(
+      'To connect, fill in Shop domain and Admin API access token.',
+    );
+    expect(missingSettings('woocommerce', 'Woocommerce: set channels.woocommerce.consumerSecret first.')).toEqual([{ field: 'consumerSecret', label: 'Consumer secret' }]);
+  });
+
+  it('leaves any other failure as it is', () => {
+    const failure = 'Shopify did not accept the request: host name not found (ENOTFOUND).';
+    expect(channelSaveErrorText('shopify', failure)).toBe(failure);
+    expect(missingSettings('shopify', failure)).toBeNull();
+    expect(missingSettings('shopify', 'Shopify: set channels.woocommerce.siteUrl first.')).toBeNull();
   });
 });

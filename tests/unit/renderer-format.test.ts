@@ -3,7 +3,7 @@
  * and fall back to the computer's language when the setting is empty.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatCount, formatDelta, formatMoney, formatNumber, formatQuantity } from '../../renderer/src/format';
+import { formatBytes, formatCount, formatDelta, formatMoney, formatNumber, formatQuantity } from '../../renderer/src/format';
 import { setShopLocale } from '../../renderer/src/shop-locale';
 
 const NBSP = '\u00A0';
@@ -62,5 +62,18 @@ describe('in the shop locale', () => {
   it('takes an explicit locale (the settings screen’s preview of another one)', () => {
     setShopLocale('en-US');
     expect(formatMoney('12.50', 'CHF', 'de-CH')).toBe(`CHF${NBSP}12.50`);
+  });
+});
+
+describe('file sizes', () => {
+  it('are written in the shop’s format with one set of units', () => {
+    setShopLocale('de-DE');
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(15_872)).toBe('15,5 kB');
+    expect(formatBytes(569_344)).toBe('556,0 kB');
+    expect(formatBytes(1_300_000)).toBe('1,2 MB');
+    setShopLocale('en-US');
+    expect(formatBytes(15_872)).toBe('15.5 kB');
+    expect(formatBytes(3 * 1024 ** 3)).toBe('3.0 GB');
   });
 });

@@ -38,6 +38,16 @@ describe('where publishing stands, in one sentence', () => {
     expect(overallState(status({ products: { total: 20_000, inFeed: 7_766, inSitemap: 20_000, withIssues: 12_234 } })).text).toContain('but 12,234 products are');
   });
 
+  it('does not call a failed upload or IndexNow all well', () => {
+    const target = { lastSeq: null, lastDeliveredAt: null, lastDurationMs: null, attempts: 1, lastError: 'settings are incomplete', nextAttemptAt: null };
+    const failing = (...names: Array<'sftp' | 'indexnow'>) =>
+      status({ targets: names.map((name) => ({ ...target, target: name, state: 'failed' })) as PublishStatus['targets'] });
+    expect(overallState(failing('sftp'))).toEqual({ tone: 'error', text: 'The files are written, but SFTP upload failed. See “Delivery” below.' });
+    expect(overallState(failing('sftp', 'indexnow')).text).toBe('The files are written, but SFTP upload and IndexNow failed. See “Delivery” below.');
+    const retrying = status({ targets: [{ ...target, target: 'sftp', state: 'retrying' }] as PublishStatus['targets'] });
+    expect(overallState(retrying).tone).toBe('ok');
+  });
+
   it('puts a failure, a first publish and a running publish before the products', () => {
     expect(overallState(status({ lastError: 'disk full' }, 6))).toEqual({ tone: 'error', text: 'The last publish failed: disk full' });
     expect(overallState(status({ seq: null, running: true }, 6)).tone).toBe('busy');

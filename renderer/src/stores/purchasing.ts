@@ -66,6 +66,11 @@ export const usePurchasingStore = defineStore('purchasing', () => {
     });
   }
 
+  /** An empty draft for a supplier, for an order the suggestions do not call for; lines are added on its page. */
+  function draftEmpty(supplierId: string): Promise<PurchaseOrder> {
+    return client['purchaseOrders.create']({ supplierId, lines: [], idempotencyKey: newIdempotencyKey() });
+  }
+
   async function createSupplier(input: Input<'suppliers.create'>): Promise<Supplier> {
     const created = await client['suppliers.create']({ ...input, idempotencyKey: newIdempotencyKey() });
     suppliers.value = [...suppliers.value, created].sort((a, b) => a.name.localeCompare(b.name));
@@ -85,5 +90,5 @@ export const usePurchasingStore = defineStore('purchasing', () => {
     if (supplierFilter.value === id) await setSupplierFilter('');
   }
 
-  return { suppliers, suggestions, orders, filter, supplierFilter, loaded, load, setFilter, setSupplierFilter, draftFrom, createSupplier, updateSupplier, deleteSupplier };
+  return { suppliers, suggestions, orders, filter, supplierFilter, loaded, load, setFilter, setSupplierFilter, draftFrom, draftEmpty, createSupplier, updateSupplier, deleteSupplier };
 });
