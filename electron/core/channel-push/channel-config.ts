@@ -178,8 +178,16 @@ export function channelSettingsIssues(settings: StoredSettings): FieldIssue[] {
   return issues;
 }
 
-/** The settings of each channel that hold an address it calls. */
-const ADDRESS_FIELDS = { shopify: ['apiBaseUrl'], woocommerce: ['siteUrl', 'apiBaseUrl'], google: ['apiBaseUrl', 'tokenUrl'] } as const;
+type Channels = StoredSettings['channels'];
+
+/** The settings of the channels that hold an address they call. */
+const ADDRESS_FIELDS: ReadonlyArray<{ path: string; of: (c: Channels) => string }> = [
+  { path: 'channels.shopify.apiBaseUrl', of: (c) => c.shopify.apiBaseUrl },
+  { path: 'channels.woocommerce.siteUrl', of: (c) => c.woocommerce.siteUrl },
+  { path: 'channels.woocommerce.apiBaseUrl', of: (c) => c.woocommerce.apiBaseUrl },
+  { path: 'channels.google.apiBaseUrl', of: (c) => c.google.apiBaseUrl },
+  { path: 'channels.google.tokenUrl', of: (c) => c.google.tokenUrl },
+];
 
 function hasUserInfo(url: string): boolean {
   try {
@@ -206,21 +214,17 @@ function keptAddress(sent: string, stored: string): string {
  */
 export function addressCredentialIssues(sent: StoredSettings, stored: StoredSettings | null): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  for (const channel of ['shopify', 'woocommerce', 'google'] as const) {
-    for (const field of ADDRESS_FIELDS[channel]) {
-      const url = (sent.channels[channel] as Record<string, string>)[field] ?? '';
-      const before = stored ? ((stored.channels[channel] as Record<string, string>)[field] ?? '') : '';
-      if (hasUserInfo(url) && keptAddress(url, before) === url) {
-        const path = `channels.${channel}.${field}`;
-        issues.push({ path, message: `${path} must not hold a user name or password (the credentials have fields of their own)` });
-      }
+  for (const { path, of } of ADDRESS_FIELDS) {
+    const url = of(sent.channels);
+    if (hasUserInfo(url) && keptAddress(url, stored ? of(stored.channels) : '') === url) {
+      issues.push({ path, message: `${path} must not hold a user name or password (the credentials have fields of their own)` });
     }
   }
   return issues;
 }
 
 /** The channels' addresses to store: each as sent, or with the stored credentials where it came back masked. */
-export function addressesAfterUpdate(sent: StoredSettings['channels'], before: StoredSettings['channels']): StoredSettings['channels'] {
+export function addressesAfterUpdate(sent: Channels, before: Channels): Channels {
   return {
     ...sent,
     shopify: { ...sent.shopify, apiBaseUrl: keptAddress(sent.shopify.apiBaseUrl, before.shopify.apiBaseUrl) },
