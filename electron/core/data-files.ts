@@ -65,6 +65,17 @@ export function ensurePrivateDir(dir: string, warn?: ModeWarning): void {
 }
 
 /**
+ * Creates a folder the owner named (and its missing parents) owner-only (0700), and leaves one that
+ * is there already as it is: it may be shared with other things (a synced folder, a web root, or
+ * `/`), and making it 0700 would lock every other user and service out. What Stockfeed writes into
+ * it is made private file by file (makePrivate).
+ */
+export function createPrivateDir(dir: string): void {
+  // The mode applies to every folder this creates; the umask can only take bits away from it.
+  fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+}
+
+/**
  * Creates an empty private file if it is missing (SQLite's database before SQLite opens it: SQLite
  * gives its WAL, SHM and journal files the mode of the database file) and makes it 0600.
  */

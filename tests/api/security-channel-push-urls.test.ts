@@ -80,6 +80,58 @@ describe('channel API addresses in PUT /api/v1/settings', () => {
     expect(issue(res)).toEqual({ path: 'channels.woocommerce.siteUrl', message: expect.stringContaining('user name or password') });
   });
 
+  it('refuses credentials in any channel address even while its push is off, and never returns stored ones', async () => {
+    // Saved while push was off, a key in the address was kept and shown to everyone who reads the settings.
+    const fields = {
+      shopify: { apiBaseUrl: 'https://user:shpat-PASSWORD-1@admin.example.com' },
+      woocommerce: { siteUrl: 'https://ck_KEY:cs_SECRET-2@shop.example.com', apiBaseUrl: 'https://ck_KEY:cs_SECRET-3@api.example.com' },
+      google: { apiBaseUrl: 'https://u:SECRET-4@merchant.example.com', tokenUrl: 'https://u:SECRET-5@oauth.example.com/token' },
+    } as const;
+    for (const [channel, values] of Object.entries(fields)) {
+      for (const [field, url] of Object.entries(values)) {
+        const settings = await current();
+        const res = await api('PUT', '/settings', { ...settings, channels: { ...settings.channels, [channel]: { ...settings.channels[channel], pushEnabled: false, [field]: url } } });
+        expect(res.statusCode, `${channel}.${field}`).toBe(422);
+        expect(issue(res)).toEqual({ path: `channels.${channel}.${field}`, message: expect.stringContaining('user name or password') });
+        expect(res.body).not.toMatch(/SECRET|PASSWORD/);
+      }
+    }
+    expect(JSON.stringify(await current())).not.toMatch(/SECRET|PASSWORD/);
+
+    // One an older version saved is stored and used, but the settings show it masked.
+    const before = await current();
+    await core.queue.exclusive(async ({ trx }) => {
+      const row = (await trx('settings').where({ key: 'shop' }).first()) as { value: string };
+      const value = JSON.parse(row.value) as Body;
+      value.channels.woocommerce!.siteUrl = fields.woocommerce.siteUrl;
+      value.channels.google!.tokenUrl = fields.google.tokenUrl;
+      // Push off (with push on, such an address is refused at every save, as before).
+      for (const channel of ['shopify', 'woocommerce', 'google']) value.channels[channel]!.pushEnabled = false;
+      await trx('settings').where({ key: 'shop' }).update({ value: JSON.stringify(value) });
+    });
+    await core.settings.load();
+    const shown = await current();
+    expect(JSON.stringify(shown)).not.toMatch(/SECRET|PASSWORD/);
+    expect(shown.channels.woocommerce!.siteUrl).toMatch(/^https:\/\/\*\*\*@shop\.example\.com\/?$/);
+    expect(shown.channels.google!.tokenUrl).toBe('https://***@oauth.example.com/token');
+    // Saving the settings as read (masked) keeps what is stored, and shows nothing either.
+    const resaved = await api('PUT', '/settings', shown);
+    expect(resaved.statusCode, resaved.body).toBe(200);
+    expect(resaved.body).not.toMatch(/SECRET|PASSWORD/);
+    expect(core.settings.current().channels.woocommerce.siteUrl).toBe(fields.woocommerce.siteUrl);
+    expect(core.settings.current().channels.google.tokenUrl).toBe(fields.google.tokenUrl);
+    // Put back as it was, for the test below.
+    await core.queue.exclusive(async ({ trx }) => {
+      const row = (await trx('settings').where({ key: 'shop' }).first()) as { value: string };
+      const value = JSON.parse(row.value) as Body;
+      value.channels.woocommerce!.siteUrl = before.channels.woocommerce!.siteUrl as string;
+      value.channels.google!.tokenUrl = before.channels.google!.tokenUrl as string;
+      for (const channel of ['shopify', 'woocommerce', 'google']) value.channels[channel]!.pushEnabled = before.channels[channel]!.pushEnabled as boolean;
+      await trx('settings').where({ key: 'shop' }).update({ value: JSON.stringify(value) });
+    });
+    await core.settings.load();
+  });
+
   it('checks again at every request: with the local network switched off, the stand-in is not called', async () => {
     const settings = await current();
     await api('PUT', '/settings', { ...settings, channels: { ...settings.channels, woocommerce: { ...settings.channels.woocommerce, pushEnabled: false }, google: { ...settings.channels.google, pushEnabled: false } } });

@@ -139,7 +139,8 @@ describe('outgoing URLs over the API', () => {
       expect(res.body).not.toContain('flow-user');
     }
     const changes = (await api('GET', '/changes?type=webhook.changed&limit=1000')).json().changes.filter((c: { payload: { id: string } }) => c.payload.id === id);
-    expect(changes.map((c: { payload: { url: string } }) => c.payload.url)).toContain('https://***@n8n.example.com/webhook/stock?x=1');
+    // The change log shows scheme and host only (security-webhook-url-paths.test.ts).
+    expect(changes.map((c: { payload: { url: string } }) => c.payload.url)).toContain('https://***@n8n.example.com/***');
     const replays = (await core.db('idempotency_keys').pluck('response')) as string[];
     for (const replay of replays) expect(replay).not.toContain('s3cret-Pa55');
     expect(logs.join('\n')).not.toContain('s3cret-Pa55');

@@ -8,7 +8,7 @@ const NOW = '2026-12-01T10:00:00.000Z';
 
 /**
  * A product, and the rows the data migrations rewrite, already in their final form: a
- * `webhook.changed` event whose URL credentials are masked and a delivery error without the
+ * `webhook.changed` event whose URL shows scheme and host only and a delivery error without the
  * receiver's answer. Running the migrations again must leave every one as it is.
  */
 export async function seedEveryDataMigrationTouches(db: Knex): Promise<void> {
@@ -30,7 +30,7 @@ export async function seedEveryDataMigrationTouches(db: Knex): Promise<void> {
   });
   const subscription = '00000000-0000-4000-8000-000000000002';
   const [change] = (await db('changes')
-    .insert({ type: 'webhook.changed', payload: JSON.stringify({ id: subscription, url: 'https://***@hooks.example.com/in' }), created_at: NOW })
+    .insert({ type: 'webhook.changed', payload: JSON.stringify({ id: subscription, url: 'https://***@hooks.example.com/***' }), created_at: NOW })
     .returning('seq')) as Array<{ seq: number }>;
   await db('webhook_subscriptions').insert({
     id: subscription,

@@ -95,4 +95,32 @@ describe.skipIf(process.platform === 'win32')('file modes of the data folder (Li
     expect(mode(later)).toBe(PRIVATE_FILE_MODE);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
+
+  it('never changes the modes of a backups folder the owner chose that is there already; creates a missing one 0700', async () => {
+    // An existing folder may be shared with other things (a web root, a synced folder, `/`): making
+    // it 0700 locked every other user and service out of it. Each copy in it is 0600 either way.
+    process.umask(0o000);
+    const core = await startCore('sqlite');
+    opened.push(core);
+    const settings = await core.call('settings.get', {});
+    const shared = tempDir('stockfeed-modes-shared-');
+    fs.chmodSync(shared, 0o755);
+    fs.writeFileSync(path.join(shared, 'index.html'), 'theirs', { mode: 0o644 });
+    fs.chmodSync(path.join(shared, 'index.html'), 0o644);
+    await core.call('settings.update', { ...settings, backups: { folder: shared, automatic: false } });
+    const backup = await core.call('backups.create', {});
+    expect(mode(shared)).toBe(0o755);
+    expect(mode(path.join(shared, 'index.html'))).toBe(0o644);
+    expect(mode(path.join(shared, backup.file))).toBe(PRIVATE_FILE_MODE);
+    expect(mode(path.join(shared, backup.file.replace(/\.sqlite$/, '.json')))).toBe(PRIVATE_FILE_MODE);
+
+    const missing = path.join(tempDir('stockfeed-modes-new-'), 'disk', 'stockfeed-backups');
+    await core.call('settings.update', { ...settings, backups: { folder: missing, automatic: false } });
+    const second = await core.call('backups.create', {});
+    expect(mode(missing)).toBe(0o700);
+    expect(mode(path.dirname(missing))).toBe(0o700);
+    expect(mode(path.join(missing, second.file))).toBe(PRIVATE_FILE_MODE);
+    fs.rmSync(shared, { recursive: true, force: true });
+    fs.rmSync(path.dirname(path.dirname(missing)), { recursive: true, force: true });
+  });
 });

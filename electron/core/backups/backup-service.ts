@@ -104,6 +104,28 @@ export async function restoreOverUnopenable(dbFile: string, source: string, log:
   }
 }
 
+/**
+ * Who may come in is not the shop's data: a restore keeps the sessions and storefront tokens as they
+ * are now. Restored with the rest, a browser that had signed out (or been ended by a new password)
+ * and a storefront token the owner had revoked would work again, and those made since would not.
+ */
+const KEPT_TABLES = ['sessions', 'storefront_tokens'] as const;
+
+type KeptRows = Record<(typeof KEPT_TABLES)[number], Array<Record<string, unknown>>>;
+
+async function readKeptRows(db: Knex): Promise<KeptRows> {
+  const rows = await Promise.all(KEPT_TABLES.map((table) => db(table).select('*') as Promise<Array<Record<string, unknown>>>));
+  return Object.fromEntries(KEPT_TABLES.map((table, i) => [table, rows[i] ?? []])) as KeptRows;
+}
+
+async function writeKeptRows(trx: Knex.Transaction, kept: KeptRows): Promise<void> {
+  for (const table of KEPT_TABLES) {
+    await trx(table).delete();
+    // Few rows (one per browser signed in, per storefront); batches stay under SQLite's variable limit.
+    for (let i = 0; i < kept[table].length; i += 100) await trx(table).insert(kept[table].slice(i, i + 100));
+  }
+}
+
 export class BackupService {
   /** One backup or restore at a time: a restore must not swap the file under a copy being taken. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -191,8 +213,10 @@ export class BackupService {
       let previousSeq = 0;
       let seq = 0;
       try {
+        let kept: KeptRows | null = null;
         previousSeq = await queue.pause(async () => {
           const before = await latestSeq(db);
+          kept = await readKeptRows(db);
           await db.destroy();
           try {
             await replaceDatabaseFile(prepared, file);
@@ -202,7 +226,7 @@ export class BackupService {
           return before;
         });
         swapped = true;
-        seq = await this.recordRestore(label, candidate, previous, previousSeq);
+        seq = await this.recordRestore(label, candidate, previous, previousSeq, kept);
       } finally {
         await this.deps.services.resume(swapped);
       }
@@ -225,8 +249,10 @@ export class BackupService {
   }
 
   /** The change-log entry that says a restore happened, numbered after everything followers saw. */
-  recordRestore(label: string, candidate: DatabaseFacts, previous: Pick<Backup, 'id'> | null, previousSeq: number): Promise<number> {
+  recordRestore(label: string, candidate: DatabaseFacts, previous: Pick<Backup, 'id'> | null, previousSeq: number, kept: KeptRows | null = null): Promise<number> {
     return this.deps.queue.exclusive(async (ctx) => {
+        // The sessions and storefront tokens of the database that was replaced, when it could be read.
+        if (kept) await writeKeptRows(ctx.trx, kept);
         // Followers of the change log have seen numbers up to previousSeq: the restore's entry must
         // come after all of them, or they would skip it (and what follows) as already read.
         await ctx.trx.raw("UPDATE sqlite_sequence SET seq = ? WHERE name = 'changes' AND seq < ?", [previousSeq, previousSeq]);

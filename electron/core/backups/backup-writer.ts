@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { Backup, BackupKind } from '../../../shared/schemas/backups';
-import { ensurePrivateDir } from '../data-files';
+import { createPrivateDir } from '../data-files';
 import type { Logger } from '../logger';
 import { backupFile, backupId, writeSidecar } from './backup-files';
 import { databaseFacts, fsyncDir, integrityFindings, openSqlite, vacuumInto } from './sqlite-copy';
@@ -25,7 +25,9 @@ export type BackupTarget = {
  * deleted and reported; it never appears in the list.
  */
 export async function takeBackup(target: BackupTarget): Promise<Backup> {
-  ensurePrivateDir(target.folder, (message) => target.log.warn(message));
+  // DATA/backups is tightened with the data folder at every start (secureDataDir); a folder the
+  // owner chose is created private but never re-moded.
+  createPrivateDir(target.folder);
   let at = new Date();
   // Two copies in the same millisecond (a test, a script) get consecutive ids, never one file.
   while (fs.existsSync(backupFile(target.folder, backupId(target.kind, at)))) at = new Date(at.getTime() + 1);

@@ -11,6 +11,7 @@ import type { ParsedInput } from '../../../shared/contract';
 import type { FieldIssue } from '../../../shared/errors';
 import type { ChannelRequiredSetting, PushChannel } from '../../../shared/schemas/channel-push';
 import { checkUrlText, hostRule, refusalMessage } from '../net/address-rules';
+import { keepMaskedCredentials } from '../net/url-credentials';
 
 /** The stored settings (secrets included), as the settings service keeps them. */
 export type StoredSettings = ParsedInput<'settings.update'>;
@@ -175,6 +176,69 @@ export function channelSettingsIssues(settings: StoredSettings): FieldIssue[] {
     }
   }
   return issues;
+}
+
+type Channels = StoredSettings['channels'];
+
+/** The settings of the channels that hold an address they call. */
+const ADDRESS_FIELDS: ReadonlyArray<{ path: string; of: (c: Channels) => string }> = [
+  { path: 'channels.shopify.apiBaseUrl', of: (c) => c.shopify.apiBaseUrl },
+  { path: 'channels.woocommerce.siteUrl', of: (c) => c.woocommerce.siteUrl },
+  { path: 'channels.woocommerce.apiBaseUrl', of: (c) => c.woocommerce.apiBaseUrl },
+  { path: 'channels.google.apiBaseUrl', of: (c) => c.google.apiBaseUrl },
+  { path: 'channels.google.tokenUrl', of: (c) => c.google.tokenUrl },
+];
+
+function hasUserInfo(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A sent address as it is to be stored: one sent back masked (`https://***@…`, as the settings show
+ * an address an older version let through with credentials) keeps the stored credentials.
+ */
+function keptAddress(sent: string, stored: string): string {
+  const kept = keepMaskedCredentials(sent, stored);
+  return kept === sent ? sent : kept.replace(/\/+$/, '');
+}
+
+/**
+ * A user name or password in any channel address, as 422 issues, whether or not the channel's push
+ * is on: the settings show addresses to everyone who reads them, and the credentials have fields
+ * of their own, which are never shown. An address sent back masked is not new and passes.
+ */
+export function addressCredentialIssues(sent: StoredSettings, stored: StoredSettings | null): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const { path, of } of ADDRESS_FIELDS) {
+    const url = of(sent.channels);
+    if (hasUserInfo(url) && keptAddress(url, stored ? of(stored.channels) : '') === url) {
+      issues.push({ path, message: `${path} must not hold a user name or password (the credentials have fields of their own)` });
+    }
+  }
+  return issues;
+}
+
+/** The channels' addresses to store: each as sent, or with the stored credentials where it came back masked. */
+export function addressesAfterUpdate(sent: Channels, before: Channels): Channels {
+  return {
+    ...sent,
+    shopify: { ...sent.shopify, apiBaseUrl: keptAddress(sent.shopify.apiBaseUrl, before.shopify.apiBaseUrl) },
+    woocommerce: {
+      ...sent.woocommerce,
+      siteUrl: keptAddress(sent.woocommerce.siteUrl, before.woocommerce.siteUrl),
+      apiBaseUrl: keptAddress(sent.woocommerce.apiBaseUrl, before.woocommerce.apiBaseUrl),
+    },
+    google: {
+      ...sent.google,
+      apiBaseUrl: keptAddress(sent.google.apiBaseUrl, before.google.apiBaseUrl),
+      tokenUrl: keptAddress(sent.google.tokenUrl, before.google.tokenUrl),
+    },
+  };
 }
 
 /**

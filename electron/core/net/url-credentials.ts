@@ -22,6 +22,25 @@ export function maskCredentials(url: string): string {
 }
 
 /**
+ * A webhook URL as the change log shows it: scheme and host (credentials masked), with the path and
+ * query as the mask. Many receivers keep their secret there (Slack's and Discord's incoming
+ * webhooks, Zapier's catch hooks, an n8n webhook path), and the change log is read by everyone
+ * signed in and sent to every subscription that takes all events; the owner reads the whole URL in
+ * the list of webhooks.
+ */
+export function changeLogUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  const userInfo = parsed.username || parsed.password ? `${CREDENTIALS_MASK}@` : '';
+  const rest = parsed.pathname === '/' && !parsed.search ? '/' : `/${CREDENTIALS_MASK}`;
+  return `${parsed.protocol}//${userInfo}${parsed.host}${rest}`;
+}
+
+/**
  * A URL sent back with the mask in place of the credentials (a client that saves what it read)
  * keeps the stored credentials; any other URL replaces them.
  */

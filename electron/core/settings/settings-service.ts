@@ -8,7 +8,8 @@ import { shopBufferCrossings } from '../stock/availability-events';
 import type { LocationDirectory } from '../locations/locations';
 import { assertEngineAllowed } from '../publish/delivery/indexnow-config';
 import type { HostKeyPin } from '../publish/types';
-import { channelSettingsIssues } from '../channel-push/channel-config';
+import { addressCredentialIssues, addressesAfterUpdate, channelSettingsIssues } from '../channel-push/channel-config';
+import { maskCredentials } from '../net/url-credentials';
 
 type Stored = ParsedInput<'settings.update'>;
 
@@ -53,7 +54,7 @@ export class SettingsService {
     // Only an engine in use is checked: a hidden, switched-off field must not block the save.
     if (input.indexNow.enabled) assertEngineAllowed(input.indexNow.engine, input.webhooks.allowPrivateNetwork);
     // A channel's API address is where its credentials go: refused unless https (or a local address the owner allowed).
-    const channelIssues = [...channelSettingsIssues(input), ...openAiFeedSettingsIssues(input)];
+    const channelIssues = [...addressCredentialIssues(input, this.cache ?? null), ...channelSettingsIssues(input), ...openAiFeedSettingsIssues(input)];
     if (channelIssues.length > 0) {
       const [first] = channelIssues as [{ path: string; message: string }];
       return Promise.reject(new AppError('validation_failed', first.message, { issues: channelIssues }));
@@ -85,7 +86,7 @@ export class SettingsService {
             hasPrivateKey: undefined,
           },
         };
-        next.channels = channelsAfterUpdate(rest.channels, previous.channels);
+        next.channels = addressesAfterUpdate(channelsAfterUpdate(rest.channels, previous.channels), previous.channels);
         if (next.sftp.password === '') next.sftp.password = null;
         if (next.sftp.privateKey === '') next.sftp.privateKey = null;
         const value = JSON.stringify(next);
@@ -222,18 +223,18 @@ export function redact(s: Stored): Settings {
         hasClientSecret: Boolean(s.channels.shopify.clientSecret),
         locations: s.channels.shopify.locations,
         pushEnabled: s.channels.shopify.pushEnabled,
-        apiBaseUrl: s.channels.shopify.apiBaseUrl,
+        apiBaseUrl: maskCredentials(s.channels.shopify.apiBaseUrl),
       },
       woocommerce: {
         secret: null,
         hasSecret: Boolean(s.channels.woocommerce.secret),
-        siteUrl: s.channels.woocommerce.siteUrl,
+        siteUrl: maskCredentials(s.channels.woocommerce.siteUrl),
         consumerKey: null,
         hasConsumerKey: Boolean(s.channels.woocommerce.consumerKey),
         consumerSecret: null,
         hasConsumerSecret: Boolean(s.channels.woocommerce.consumerSecret),
         pushEnabled: s.channels.woocommerce.pushEnabled,
-        apiBaseUrl: s.channels.woocommerce.apiBaseUrl,
+        apiBaseUrl: maskCredentials(s.channels.woocommerce.apiBaseUrl),
       },
       google: {
         merchantId: s.channels.google.merchantId,
@@ -242,8 +243,8 @@ export function redact(s: Stored): Settings {
         hasServiceAccountKey: Boolean(s.channels.google.serviceAccountKey),
         serviceAccountEmail: serviceAccountEmail(s.channels.google.serviceAccountKey),
         pushEnabled: s.channels.google.pushEnabled,
-        apiBaseUrl: s.channels.google.apiBaseUrl,
-        tokenUrl: s.channels.google.tokenUrl,
+        apiBaseUrl: maskCredentials(s.channels.google.apiBaseUrl),
+        tokenUrl: maskCredentials(s.channels.google.tokenUrl),
         maxUpdatesPerDay: s.channels.google.maxUpdatesPerDay,
       },
       driftCheckHours: s.channels.driftCheckHours,

@@ -12,7 +12,7 @@ import type { Webhook } from '../../../shared/schemas/webhooks';
 import type { ChangeBus } from '../changes/change-log';
 import { withIdempotency } from '../idempotency';
 import { assertUrlAllowed } from '../net/address-rules';
-import { keepMaskedCredentials, maskCredentials } from '../net/url-credentials';
+import { changeLogUrl, keepMaskedCredentials, maskCredentials } from '../net/url-credentials';
 import { bool, insertRows, num, type Db } from '../util/db-helpers';
 import { uuid7 } from '../util/uuid7';
 import type { StockWriteQueue } from '../stock/stock-ops';
@@ -240,13 +240,14 @@ export class WebhookSubscriptions {
   }
 
   private async logChange(ctx: WriteContext, row: SubscriptionRow, action: 'created' | 'updated' | 'deleted'): Promise<void> {
-    // The secret and the URL's credentials never go into the change log: every API client reads it.
+    // The secret, the URL's credentials and its path (where many receivers keep theirs) never go
+    // into the change log: everyone signed in reads it, and receivers of every event are sent it.
     await ctx.append([
       {
         type: 'webhook.changed',
         productId: null,
         sku: null,
-        payload: { id: row.id, action, url: maskCredentials(row.url), eventTypes: eventTypesOf(row), enabled: bool(row.enabled) },
+        payload: { id: row.id, action, url: changeLogUrl(row.url), eventTypes: eventTypesOf(row), enabled: bool(row.enabled) },
       },
     ]);
   }

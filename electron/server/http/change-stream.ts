@@ -21,6 +21,11 @@ export type ChangeStreamOptions = {
   heartbeatMs: number;
   /** A client this far behind is cut off; it reconnects with Last-Event-ID and reads the backlog. */
   maxBuffered: number;
+  /**
+   * Whether the credential the stream was opened with still holds; checked before every change
+   * and heartbeat, and the stream ends when it does not. Absent: always.
+   */
+  authorised?: () => boolean;
 };
 
 const PAGE = 500;
@@ -55,7 +60,9 @@ export class ChangeStream {
     this.res.on('close', () => this.close());
     this.unsubscribe = this.options.bus.subscribe((changes) => this.onLive(changes));
     this.heartbeat = setInterval(() => {
-      if (!this.closed) this.res.write(': heartbeat\n\n');
+      if (this.closed) return;
+      if (this.options.authorised?.() === false) this.close();
+      else this.res.write(': heartbeat\n\n');
     }, this.options.heartbeatMs);
     this.heartbeat.unref();
     try {
@@ -118,6 +125,12 @@ export class ChangeStream {
   private async send(change: Change): Promise<void> {
     // Backlog and buffer overlap by design; sequence numbers are unique and increasing.
     if (change.seq <= this.lastSent) return;
+    // A stream outlives the request that opened it: a rotated token or an ended session ends it
+    // here, before another change goes out, whichever way the credential was withdrawn.
+    if (this.options.authorised?.() === false) {
+      this.close();
+      return;
+    }
     this.lastSent = change.seq;
     await this.write(formatEvent(change));
   }

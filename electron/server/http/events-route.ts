@@ -12,7 +12,7 @@ import type { SessionStore } from '../../core/auth/sessions';
 import { ChangeStream } from './change-stream';
 import { API_PREFIX } from './routes';
 import { HTTP_CONTENT_SECURITY_POLICY } from '../../../shared/csp';
-import type { RouteAuth } from './route-auth';
+import { presentedToken, type Authenticated, type RouteAuth } from './route-auth';
 
 export const EVENTS_PATH = `${API_PREFIX}/events`;
 
@@ -20,7 +20,24 @@ export type EventsRouteOptions = {
   /** A comment line this often keeps proxies and idle timeouts from closing a quiet stream. */
   heartbeatMs?: number;
   maxBuffered?: number;
+  /** The API token as it is now (the server's check reads the same); absent: token streams are never cut off. */
+  expectedToken?: () => string;
 };
+
+/**
+ * Whether the credential a stream was opened with still holds. The API token: while it is still the
+ * token (a rotation, or a token file replaced, ends it). A browser session: until the end it had
+ * when the stream opened; use elsewhere may have moved that end on, and the browser's EventSource
+ * then reconnects and is checked afresh. A signed-out session is closed at once (onEnded).
+ */
+function stillAuthorised(authenticated: Authenticated | null, presented: string | null, expectedToken: (() => string) | undefined): () => boolean {
+  if (authenticated?.via === 'token' && presented !== null && expectedToken) return () => expectedToken() === presented;
+  if (authenticated?.via === 'session') {
+    const endsAt = Date.parse(authenticated.session.expiresAt);
+    return () => Date.now() < endsAt;
+  }
+  return () => true;
+}
 
 function lastEventId(header: string | string[] | undefined): number | null {
   if (header === undefined) return null;
@@ -39,13 +56,15 @@ export function registerEventsRoute(
   core: Pick<Core, 'db' | 'bus'> & { sessions?: Pick<SessionStore, 'onEnded'> },
   options: EventsRouteOptions = {},
 ): void {
-  // Each open stream, with the hash of the browser session it was opened in (null: the token).
-  const streams = new Map<ChangeStream, string | null>();
+  // Each open stream, with the hash of the browser session it was opened in (null: the token) and
+  // whether its credential still holds.
+  const streams = new Map<ChangeStream, { session: string | null; authorised: () => boolean }>();
   // A browser that signs out (or whose sessions all end with the token) stops receiving changes at
-  // once, in every tab, rather than at its next reconnection.
+  // once, in every tab, rather than at its next reconnection; so does a script whose token was
+  // just rotated (the rotation ends the token's sessions, ended === null).
   const stopListening = core.sessions?.onEnded((ended) => {
-    for (const [stream, session] of streams) {
-      if (session !== null && (ended === null || ended === session)) stream.close();
+    for (const [stream, { session, authorised }] of streams) {
+      if (session !== null ? ended === null || ended === session : !authorised()) stream.close();
     }
   });
   // Open streams would keep the server from closing; end them first.
@@ -73,6 +92,8 @@ export function registerEventsRoute(
       'Referrer-Policy': 'no-referrer',
       'Content-Security-Policy': HTTP_CONTENT_SECURITY_POLICY,
     });
+    const authenticated = request.authenticated;
+    const authorised = stillAuthorised(authenticated, presentedToken(request), options.expectedToken);
     const stream = new ChangeStream(res, {
       db: core.db,
       bus: core.bus,
@@ -80,9 +101,9 @@ export function registerEventsRoute(
       filter: { types: query.type && query.type.length > 0 ? query.type : null, sku: query.sku ?? null },
       heartbeatMs: options.heartbeatMs ?? 15_000,
       maxBuffered: options.maxBuffered ?? 10_000,
+      authorised,
     });
-    const authenticated = request.authenticated;
-    streams.set(stream, authenticated?.via === 'session' ? authenticated.session.idHash : null);
+    streams.set(stream, { session: authenticated?.via === 'session' ? authenticated.session.idHash : null, authorised });
     try {
       await stream.run();
     } catch {

@@ -113,7 +113,7 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
     signInCodes: options.signInCodes ?? null,
   });
   registerContractRoutes(app, core.handlers, core.atHand);
-  registerEventsRoute(app, core);
+  registerEventsRoute(app, core, { expectedToken });
   registerOpenApiRoute(app, options.version);
   await registerCatalogRoutes(app, core, logger);
   await registerChannelRoutes(app, core, limits);

@@ -23,6 +23,7 @@ import * as productCategories from './20261205020000_product_categories';
 import * as publishedCollections from './20261205020100_published_collections';
 import * as storefrontTokens from './20261204210100_storefront_tokens';
 import * as productStockTotals from './20261205010000_product_stock_totals';
+import * as webhookUrlPaths from './20261206120000_webhook_url_paths';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -55,6 +56,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261205020000_product_categories', productCategories],
   ['20261205020100_published_collections', publishedCollections],
   ['20261205030000_redirect_urls', redirectUrls],
+  ['20261206120000_webhook_url_paths', webhookUrlPaths],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
