@@ -63,6 +63,30 @@ export function detectEncoding(bytes: Uint8Array): { encoding: CsvEncoding; bom:
 }
 
 /**
+ * Why the bytes are not a CSV file at all, from the signature of the formats people pick by
+ * mistake (a workbook renamed .csv, or saved without choosing CSV), or null. Read as text these
+ * give a header of binary noise and a list of baffling problems; the owner needs one sentence
+ * saying what to do instead.
+ */
+export function notCsvReason(bytes: Uint8Array): string | null {
+  const starts = (...signature: number[]) => signature.every((b, i) => bytes[i] === b);
+  const save = 'open it in the spreadsheet and save it again with "Save As", choosing "CSV UTF-8 (comma delimited)" or "CSV"';
+  // ZIP: Excel's .xlsx, LibreOffice's .ods and Numbers files are all ZIP archives.
+  if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) {
+    const name = new TextDecoder('latin1').decode(bytes.subarray(30, 90));
+    const kind = name.startsWith('mimetypeapplication/vnd.oasis.opendocument.spreadsheet')
+      ? 'a LibreOffice/OpenOffice spreadsheet (.ods)'
+      : name.includes('xl/') || name.startsWith('[Content_Types].xml') || name.startsWith('docProps/')
+        ? 'an Excel workbook (.xlsx)'
+        : 'a ZIP archive (an Excel workbook, or another packed file)';
+    return `this is ${kind}, not a CSV file: ${save}`;
+  }
+  if (starts(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) return `this is an Excel 97-2003 workbook (.xls), not a CSV file: ${save}`;
+  if (starts(0x25, 0x50, 0x44, 0x46, 0x2d)) return 'this is a PDF document, not a CSV file: export the catalogue from the program that made it as CSV';
+  return null;
+}
+
+/**
  * The bytes as text, without the byte order mark. `partial`: the bytes are the start of a longer
  * file, so a character cut at the end is left out rather than replaced.
  */

@@ -9,6 +9,7 @@ import {
   decodeWindows1252,
   detectDelimiter,
   detectEncoding,
+  notCsvReason,
   SNIFF_BYTES,
   type CsvDelimiter,
   type CsvEncoding,
@@ -41,6 +42,14 @@ export class InvalidEncoding extends Error {
         : 'choose the encoding it was saved in and check again';
     super(`the file is not valid ${ENCODING_NAMES[encoding]} (from byte ${offset.toLocaleString('en')} on); ${hint}`);
     this.name = 'InvalidEncoding';
+  }
+}
+
+/** The file is another kind of file (a workbook, a PDF): nothing in it is read. */
+export class NotCsvFile extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotCsvFile';
   }
 }
 
@@ -80,6 +89,8 @@ export async function openCsvSource(
   }
 
   const first = Buffer.concat(head as Buffer[]);
+  const notCsv = notCsvReason(first);
+  if (notCsv !== null) throw new NotCsvFile(notCsv);
   const encoding = options.encoding ?? detectEncoding(first.subarray(0, SNIFF_BYTES)).encoding;
   // Looked at leniently; the text the import reads is decoded strictly below.
   const sample = completeLines(decodeCsvBytes(first.subarray(0, SNIFF_BYTES), encoding, !ended), ended);
