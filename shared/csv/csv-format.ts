@@ -140,13 +140,15 @@ const POINT_DECIMAL = /^\d+\.\d{1,2}$|^\d{1,3}(?:,\d{3})+\.\d{1,2}$/;
 
 /**
  * Whether prices are written 12,50 or 12.50, from the cells that look like amounts. Three digits
- * after the mark ("1,500") could be a thousands separator either way and do not count.
+ * after the mark ("1,500") could be a thousands separator either way and do not count. A currency
+ * around the number ("12,50 €", "€12.50", what a cell formatted as currency is saved as) is looked
+ * past.
  */
 export function detectDecimalMark(cells: readonly string[]): DecimalMark {
   let comma = 0;
   let point = 0;
   for (const raw of cells) {
-    const cell = raw.trim();
+    const cell = raw.replace(/^\D+|\D+$/g, '');
     if (COMMA_DECIMAL.test(cell)) comma++;
     else if (POINT_DECIMAL.test(cell)) point++;
   }

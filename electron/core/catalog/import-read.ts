@@ -23,6 +23,8 @@ export type ReadOptions = {
   decimal?: DecimalMark | undefined;
   preset?: ImportPreset | undefined;
   mapping?: ImportMapping | undefined;
+  /** The shop's currency: a price written with its sign or code ("12,50 €") is read when it is this one. */
+  currency?: string | undefined;
 };
 
 /**
@@ -181,7 +183,7 @@ export async function readRows(
       else skipped.push({ row, reason: taken.skip });
       return;
     }
-    const parsed = parseValues(taken.values, row, format.decimal);
+    const parsed = parseValues(taken.values, row, format.decimal, options.currency ?? null);
     if (parsed.row) {
       // A batch ends between two SKUs, so the rows of a SKU (its stock at several locations) stay together.
       const last = rows[rows.length - 1];

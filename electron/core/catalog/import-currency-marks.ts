@@ -1,0 +1,54 @@
+/**
+ * Prices written with their currency, as a spreadsheet saves a cell formatted as currency
+ * ("€12.50", "12,50 €", "12.50 EUR", "$ 8.00"): the amount is taken when the sign or code is the
+ * row's currency (its currency cell, else the shop's), and refused in words when it is another.
+ * Only a cell that is not already a plain amount comes here, so a file of plain prices pays
+ * nothing for it.
+ */
+import { normaliseAmount, type DecimalMark } from '../../../shared/csv/csv-format';
+import { DECIMAL_PATTERN, isCurrencyCode } from '../../../shared/domain/money';
+
+/** The currencies a sign can stand for; a sign several currencies share is taken for any of them. */
+const SIGNS: Readonly<Record<string, readonly string[]>> = {
+  '€': ['EUR'],
+  '£': ['GBP'],
+  $: ['USD', 'CAD', 'AUD', 'NZD', 'SGD', 'HKD', 'MXN'],
+  US$: ['USD'],
+  '¥': ['JPY', 'CNY'],
+  kr: ['SEK', 'NOK', 'DKK', 'ISK'],
+  'kr.': ['SEK', 'NOK', 'DKK', 'ISK'],
+  zł: ['PLN'],
+  Kč: ['CZK'],
+  'Fr.': ['CHF'],
+};
+
+const MARK = String.raw`US\$|[€£$¥]|kr\.?|zł|Kč|Fr\.|[A-Za-z]{3}`;
+const MARKED = new RegExp(String.raw`^\s*(?:(${MARK})\s*)?(\d[\d.,' \u00a0\u202f]*)\s*(?:(${MARK}))?\s*$`);
+
+export type Unmarked = { amount: string; problem?: undefined } | { problem: string; amount?: undefined };
+
+/**
+ * The amount of a cell written with a currency sign or code, or null when the cell is not one
+ * (then the schema says what is wrong with it). `currency` is the row's: its cell, else the shop's
+ * (`whose` says which, for the problem).
+ */
+export function unmarkAmount(cell: string, decimal: DecimalMark, currency: string, whose: 'the row' | 'the shop'): Unmarked | null {
+  const match = MARKED.exec(cell);
+  if (!match) return null;
+  const [, before, number, after] = match;
+  const mark = before ?? after;
+  if (mark === undefined || (before !== undefined && after !== undefined)) return null;
+  const code = mark.toUpperCase();
+  const currencies = SIGNS[mark] ?? (/^[A-Z]{3}$/.test(code) && isCurrencyCode(code) ? [code] : null);
+  if (currencies === null) return null;
+  const amount = normaliseAmount((number as string).trim(), decimal).trim();
+  if (!DECIMAL_PATTERN.test(amount)) return null;
+  if (!currencies.includes(currency)) {
+    return {
+      problem:
+        `"${cell.trim()}" is in ${currencies.length === 1 ? currencies[0] : `${mark} (${currencies.join(', ')})`}, but ${whose}'s currency is ${currency}` +
+        `${whose === 'the shop' ? ' (the row gives none)' : ''}; write the amount without the currency sign, and its currency in the currency column`,
+    };
+  }
+  return { amount };
+}
