@@ -1,0 +1,108 @@
+/**
+ * The pieces that let real spreadsheet files through or name what is wrong with them: a header
+ * spelt as people type it, columns with no name, the signature of a file that is not CSV, prices
+ * written with their currency, and the import screen refusing a workbook before anything is sent.
+ */
+import { createPinia, setActivePinia } from 'pinia';
+import { describe, expect, it } from 'vitest';
+import { createApp } from 'vue';
+import { APP_API } from '../../renderer/src/api/app-api';
+import { createClient } from '../../renderer/src/api/client';
+import { readHeader } from '../../electron/core/catalog/csv-columns';
+import { unmarkAmount } from '../../electron/core/catalog/import-currency-marks';
+import { misfit, resolveLayout, type ImportLayout } from '../../electron/core/catalog/import-layout';
+import { detectDecimalMark, notCsvReason } from '../../shared/csv/csv-format';
+import { useCsvImport } from '../../renderer/src/import-flow';
+
+function zipStart(name: string): Uint8Array {
+  const header = Buffer.alloc(30);
+  header.writeUInt32LE(0x04034b50, 0);
+  header.writeUInt16LE(name.length, 26);
+  return Buffer.concat([header, Buffer.from(name, 'latin1'), Buffer.alloc(40)]);
+}
+
+describe('readHeader', () => {
+  it('reads Stockfeed’s columns however they are capitalised or spaced', () => {
+    expect(readHeader([' SKU', 'Title ', 'Price', 'On Hand', 'sale-price', 'Item Group ID'])).toEqual({
+      columns: ['sku', 'title', 'price', 'on_hand', 'sale_price', 'item_group_id'],
+      issues: [],
+    });
+    expect(readHeader(['sku', 'SKU', 'title', 'price']).issues).toEqual([{ column: 'SKU', message: 'the column appears twice in the header' }]);
+  });
+
+  it('leaves out columns with no name, and the layout keeps the file’s spelling for problems', () => {
+    expect(readHeader(['sku', 'title', 'price', '', ' '])).toEqual({ columns: ['sku', 'title', 'price', null, null], issues: [] });
+    const resolved = resolveLayout(['SKU', 'Title', 'price', ''], {});
+    expect(resolved.layout?.unnamed).toEqual([3]);
+    expect(resolved.layout?.renamed.get('sku')).toBe('SKU');
+  });
+});
+
+describe('misfit', () => {
+  const layout = resolveLayout(['sku', 'title', 'price', '', ''], {}).layout as ImportLayout;
+  it('takes a row of empty cells as blank and empty extra or missing unnamed cells as fitting', () => {
+    expect(misfit(layout, ['', ' ', '', '', ''])).toEqual({ blank: true });
+    expect(misfit(layout, ['A', 'T', '1', '', '', '', ''])).toBeNull();
+    expect(misfit(layout, ['A', 'T', '1'])).toBeNull();
+  });
+  it('refuses a value under an unnamed column, an extra value, or a row short of a named column', () => {
+    expect(misfit(layout, ['A', 'T', '1', 'x', ''])).toEqual({ problem: 'the row has "x" in column 4, which has no name in the header: name the column, or delete it' });
+    expect(misfit(layout, ['A', 'T', '1', '', '', 'x'])).toEqual({ problem: 'the row has 6 cells but the header has 5 columns' });
+    expect(misfit(layout, ['A', 'T'])).toEqual({ problem: 'the row has 2 cells but the header has 5 columns' });
+  });
+});
+
+describe('notCsvReason', () => {
+  it('recognises workbooks and PDFs by their first bytes, and leaves text alone', () => {
+    expect(notCsvReason(zipStart('[Content_Types].xml'))).toMatch(/^this is an Excel workbook \(\.xlsx\)/);
+    expect(notCsvReason(zipStart('docProps/app.xml'))).toMatch(/^this is an Excel workbook \(\.xlsx\)/);
+    expect(notCsvReason(zipStart('mimetypeapplication/vnd.oasis.opendocument.spreadsheet'))).toMatch(/\(\.ods\)/);
+    expect(notCsvReason(zipStart('other.bin'))).toMatch(/^this is a ZIP archive/);
+    expect(notCsvReason(Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0]))).toMatch(/\(\.xls\)/);
+    expect(notCsvReason(new TextEncoder().encode('%PDF-1.4\n'))).toMatch(/PDF document/);
+    for (const text of ['sku,title,price\n', 'PK-1,Pack,1.00\n', '', '\ufeffsku;title']) expect(notCsvReason(new TextEncoder().encode(text))).toBeNull();
+  });
+});
+
+describe('unmarkAmount and detectDecimalMark', () => {
+  it('reads an amount written with the row’s currency sign or code, before or after', () => {
+    expect(unmarkAmount('€12.50', 'point', 'EUR', 'the row')).toEqual({ amount: '12.50' });
+    expect(unmarkAmount('12,50 €', 'comma', 'EUR', 'the row')).toEqual({ amount: '12.50' });
+    expect(unmarkAmount('1.234,50 €', 'comma', 'EUR', 'the row')).toEqual({ amount: '1234.50' });
+    expect(unmarkAmount('12.50 eur', 'point', 'EUR', 'the row')).toEqual({ amount: '12.50' });
+    expect(unmarkAmount('CHF 7.00', 'point', 'CHF', 'the row')).toEqual({ amount: '7.00' });
+    expect(unmarkAmount('$ 8.00', 'point', 'CAD', 'the shop')).toEqual({ amount: '8.00' });
+    expect(unmarkAmount('99 kr', 'comma', 'SEK', 'the row')).toEqual({ amount: '99' });
+  });
+  it('refuses another currency in words, and leaves what is no amount to the schema', () => {
+    expect(unmarkAmount('£3.00', 'point', 'EUR', 'the row')).toEqual({ problem: expect.stringMatching(/^"£3\.00" is in GBP, but the row's currency is EUR;/) });
+    expect(unmarkAmount('€ 3.00', 'point', 'USD', 'the shop')).toEqual({ problem: expect.stringContaining("but the shop's currency is USD (the row gives none)") });
+    for (const cell of ['abc', '12.50', '€', '€€12', '€12.50 EUR', 'XYZ 1.00', '-€3.00', '€1.2.3']) expect(unmarkAmount(cell, 'point', 'EUR', 'the row')).toBeNull();
+  });
+  it('sees the decimal comma past a currency sign', () => {
+    expect(detectDecimalMark(['12,50 €', '€ 3,99', '1.234,50 €'])).toBe('comma');
+    expect(detectDecimalMark(['€12.50', '$3.99'])).toBe('point');
+  });
+});
+
+describe('the import screen', () => {
+  it('says a workbook is not CSV when it is picked, and has nothing to check', async () => {
+    const sent: string[] = [];
+    const client = createClient(async (name) => {
+      sent.push(name);
+      throw new Error(`nothing is to be sent, not even ${name}`);
+    });
+    const app = createApp({});
+    app.provide(APP_API, { client, mode: 'ipc', auth: null });
+    const pinia = createPinia();
+    app.use(pinia);
+    setActivePinia(pinia);
+    const flow = useCsvImport();
+    await flow.pick(new File([zipStart('[Content_Types].xml')], 'Artikel.csv'));
+    expect(flow.error.value).toMatch(/^Artikel\.csv: this is an Excel workbook \(\.xlsx\), not a CSV file: .*Save As/);
+    expect(flow.read.value).toBeNull();
+    expect(flow.step.value).toBe('empty');
+    await flow.check();
+    expect(sent).toEqual([]);
+  });
+});
