@@ -1,18 +1,13 @@
 /**
  * The pieces that let real spreadsheet files through or name what is wrong with them: a header
  * spelt as people type it, columns with no name, the signature of a file that is not CSV, prices
- * written with their currency, and the import screen refusing a workbook before anything is sent.
+ * written with their currency (the import screen's part: renderer-import-workbook.test.ts).
  */
-import { createPinia, setActivePinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
-import { createApp } from 'vue';
-import { APP_API } from '../../renderer/src/api/app-api';
-import { createClient } from '../../renderer/src/api/client';
 import { readHeader } from '../../electron/core/catalog/csv-columns';
 import { unmarkAmount } from '../../electron/core/catalog/import-currency-marks';
 import { misfit, resolveLayout, type ImportLayout } from '../../electron/core/catalog/import-layout';
 import { detectDecimalMark, notCsvReason } from '../../shared/csv/csv-format';
-import { useCsvImport } from '../../renderer/src/import-flow';
 
 function zipStart(name: string): Uint8Array {
   const header = Buffer.alloc(30);
@@ -82,27 +77,5 @@ describe('unmarkAmount and detectDecimalMark', () => {
   it('sees the decimal comma past a currency sign', () => {
     expect(detectDecimalMark(['12,50 €', '€ 3,99', '1.234,50 €'])).toBe('comma');
     expect(detectDecimalMark(['€12.50', '$3.99'])).toBe('point');
-  });
-});
-
-describe('the import screen', () => {
-  it('says a workbook is not CSV when it is picked, and has nothing to check', async () => {
-    const sent: string[] = [];
-    const client = createClient(async (name) => {
-      sent.push(name);
-      throw new Error(`nothing is to be sent, not even ${name}`);
-    });
-    const app = createApp({});
-    app.provide(APP_API, { client, mode: 'ipc', auth: null });
-    const pinia = createPinia();
-    app.use(pinia);
-    setActivePinia(pinia);
-    const flow = useCsvImport();
-    await flow.pick(new File([zipStart('[Content_Types].xml')], 'Artikel.csv'));
-    expect(flow.error.value).toMatch(/^Artikel\.csv: this is an Excel workbook \(\.xlsx\), not a CSV file: .*Save As/);
-    expect(flow.read.value).toBeNull();
-    expect(flow.step.value).toBe('empty');
-    await flow.check();
-    expect(sent).toEqual([]);
   });
 });

@@ -130,21 +130,14 @@ export function parseValues(
     raw[field] = value;
     given.push(field);
   }
-  const ownCurrency = values.currency?.trim().toUpperCase() || null;
-  const currency = ownCurrency ?? shopCurrency;
-  /** The amount, undefined when a problem with it is reported, null when the cell is no amount with a currency. */
-  const unmark: Unmark = (cell, column) => {
-    if (issues.some((i) => i.column === column)) return undefined;
-    const unmarked = currency === null ? null : unmarkAmount(cell, decimal, currency, ownCurrency === null ? 'the shop' : 'the row');
-    if (unmarked?.problem !== undefined) issues.push({ row, column, message: unmarked.problem });
-    return unmarked === null ? null : unmarked.amount;
-  };
-  applyCompareAt(values, raw, given, decimal, unmark, (message) => issues.push({ row, column: 'compare_at_price', message }));
+  if (values.compare_at_price !== undefined) {
+    applyCompareAt(values, raw, given, decimal, { shopCurrency, issues, row }, (message) => issues.push({ row, column: 'compare_at_price', message }));
+  }
 
   // The schema's own parse only for a row with a cell that is not plainly valid (import-row-check.ts).
   let plain = plainProductFields(raw);
   // Prices written with their currency ("12,50 €"), looked at only in a row already not plain.
-  if (plain === null && unmarkPrices(raw, unmark)) plain = plainProductFields(raw);
+  if (plain === null && unmarkPrices(raw, values, decimal, { shopCurrency, issues, row })) plain = plainProductFields(raw);
   const parsed = plain === null ? productCreateInput.safeParse(raw) : null;
   if (parsed && !parsed.success) {
     for (const issue of fieldIssues(parsed.error)) {
@@ -206,15 +199,29 @@ export function parseValues(
   return { row: { row, sku: fields.sku, fields, given, count, location, purchasing } };
 }
 
-type Unmark = (cell: string, column: string) => string | null | undefined;
+/** Where a price written with its currency is read: the shop's currency, and the row's problems. */
+type MarkContext = { shopCurrency: string | null; issues: ImportIssue[]; row: number };
+
+/**
+ * The amount of a cell written with a currency (import-currency-marks.ts); undefined when a
+ * problem with it is reported, null when the cell is no amount with a currency.
+ */
+function unmarkCell(cell: string, column: string, values: RowValues, decimal: DecimalMark, { shopCurrency, issues, row }: MarkContext): string | null | undefined {
+  if (issues.some((i) => i.column === column)) return undefined;
+  const own = values.currency?.trim().toUpperCase() || null;
+  const currency = own ?? shopCurrency;
+  const unmarked = currency === null ? null : unmarkAmount(cell, decimal, currency, own === null ? 'the shop' : 'the row');
+  if (unmarked?.problem !== undefined) issues.push({ row, column, message: unmarked.problem });
+  return unmarked === null ? null : unmarked.amount;
+}
 
 /** Rewrites the price and sale price cells written with their currency; true when one was. */
-function unmarkPrices(raw: Record<string, string>, unmark: Unmark): boolean {
+function unmarkPrices(raw: Record<string, string>, values: RowValues, decimal: DecimalMark, context: MarkContext): boolean {
   let changed = false;
   for (const [field, column] of [['price', 'price'], ['salePrice', 'sale_price']] as const) {
     const cell = raw[field];
     if (cell === undefined || DECIMAL_PATTERN.test(cell.trim())) continue;
-    const amount = unmark(cell, column);
+    const amount = unmarkCell(cell, column, values, decimal, context);
     if (typeof amount === 'string') {
       raw[field] = amount;
       changed = true;
@@ -233,7 +240,7 @@ function applyCompareAt(
   raw: Record<string, string>,
   given: ProductField[],
   decimal: DecimalMark,
-  unmark: Unmark,
+  context: MarkContext,
   fail: (message: string) => void,
 ): void {
   if (values.compare_at_price === undefined) return;
@@ -241,13 +248,13 @@ function applyCompareAt(
   let price = raw.price?.trim() ?? '';
   const ownSale = values.sale_price !== undefined && values.sale_price.trim() !== '';
   if (compareAt !== '' && !DECIMAL_PATTERN.test(compareAt)) {
-    const amount = unmark(values.compare_at_price, 'compare_at_price');
+    const amount = unmarkCell(values.compare_at_price, 'compare_at_price', values, decimal, context);
     if (amount === null) fail(`"${values.compare_at_price.trim()}" is not an amount; write it like 12.50`);
     if (typeof amount !== 'string') return;
     compareAt = amount;
   }
   if (price !== '' && !DECIMAL_PATTERN.test(price)) {
-    const amount = unmark(price, 'price');
+    const amount = unmarkCell(price, 'price', values, decimal, context);
     if (typeof amount === 'string') raw.price = price = amount;
   }
   const onSale = compareAt !== '' && DECIMAL_PATTERN.test(price) && greater(compareAt, price);
