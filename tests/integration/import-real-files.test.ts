@@ -125,6 +125,16 @@ for (const engine of engines()) {
       expect(await productCount(core)).toBe(0);
     });
 
+    it('keeps a long HTML description with quotes and line breaks whole, and names one over the limit with its length', async () => {
+      const html = `<p>Line one, "quoted"</p>\r\n<ul><li>${'Lorem ipsum dolor sit amet. '.repeat(700)}</li></ul>`;
+      const cell = `"${html.replaceAll('"', '""')}"`;
+      const ok = await importBytes(core, `sku,title,description,price\r\nHTML-1,Long,${cell},1.00\r\n`);
+      expect(ok).toMatchObject({ ok: true, created: 1 });
+      expect((await core.call('products.get', { idOrSku: 'HTML-1' })).description).toBe(html);
+      const tooLong = await importBytes(core, `sku,title,description,price\r\nHTML-2,Long,"${'x'.repeat(20_001)}",1.00\r\n`);
+      expect(tooLong.issues).toEqual([{ row: 2, column: 'description', message: 'description is 20,001 characters (HTML tags included); the limit is 20,000' }]);
+    });
+
     it('reports a header of one line with no line break once, by its missing column', async () => {
       const report = await importBytes(core, 'sku,title');
       expect(report.issues).toEqual([{ row: 1, column: 'price', message: 'required column is missing from the header' }]);
