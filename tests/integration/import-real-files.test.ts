@@ -101,6 +101,11 @@ for (const engine of engines()) {
       expect(await core.call('products.get', { idOrSku: 'CUR-1' })).toMatchObject({ price: '12.50', currency: 'EUR' });
       expect(await core.call('products.get', { idOrSku: 'CUR-2' })).toMatchObject({ price: '12.50', salePrice: '9.99' });
       expect(await core.call('products.get', { idOrSku: 'CUR-3' })).toMatchObject({ price: '8.00', currency: 'USD' });
+
+      // Excel's number format with thousands: "1,234.50" (quoted in a comma file) is 1234.50.
+      const grouped = await importBytes(core, 'sku,title,price,sale_price\nGRP-1,Grouped,"1,234.50","€1,000.00"\nGRP-2,Plain,2.00,\n');
+      expect(grouped.issues).toEqual([]);
+      expect(await core.call('products.get', { idOrSku: 'GRP-1' })).toMatchObject({ price: '1234.50', salePrice: '1000.00' });
     });
 
     it('says a workbook, an old .xls or a PDF renamed .csv is not CSV, in one problem, and writes nothing', async () => {

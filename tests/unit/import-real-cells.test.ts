@@ -68,6 +68,13 @@ describe('unmarkAmount and detectDecimalMark', () => {
     expect(unmarkAmount('CHF 7.00', 'point', 'CHF', 'the row')).toEqual({ amount: '7.00' });
     expect(unmarkAmount('$ 8.00', 'point', 'CAD', 'the shop')).toEqual({ amount: '8.00' });
     expect(unmarkAmount('99 kr', 'comma', 'SEK', 'the row')).toEqual({ amount: '99' });
+    expect(unmarkAmount('$1,234.00', 'point', 'USD', 'the row')).toEqual({ amount: '1234.00' });
+  });
+  it('reads thousands grouped with commas before a decimal point, and leaves "1,500" (maybe a decimal comma) to the schema', () => {
+    expect(unmarkAmount('1,234.50', 'point', 'USD', 'the shop')).toEqual({ amount: '1234.50' });
+    expect(unmarkAmount('12,345,678.9', 'point', 'USD', 'the shop')).toEqual({ amount: '12345678.9' });
+    expect(unmarkAmount('1,500', 'point', 'USD', 'the shop')).toBeNull();
+    expect(unmarkAmount('1,234.50', 'comma', 'USD', 'the shop')).toBeNull();
   });
   it('refuses another currency in words, and leaves what is no amount to the schema', () => {
     expect(unmarkAmount('£3.00', 'point', 'EUR', 'the row')).toEqual({ problem: expect.stringMatching(/^"£3\.00" is in GBP, but the row's currency is EUR;/) });

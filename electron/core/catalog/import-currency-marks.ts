@@ -1,7 +1,8 @@
 /**
  * Prices written with their currency, as a spreadsheet saves a cell formatted as currency
- * ("€12.50", "12,50 €", "12.50 EUR", "$ 8.00"): the amount is taken when the sign or code is the
- * row's currency (its currency cell, else the shop's), and refused in words when it is another.
+ * ("€12.50", "12,50 €", "12.50 EUR", "$ 1,234.00"), or with thousands grouped by commas
+ * ("1,234.50"): the amount is taken when the sign or code is the row's currency (its currency
+ * cell, else the shop's), and refused in words when it is another.
  * Only a cell that is not already a plain amount comes here, so a file of plain prices pays
  * nothing for it.
  */
@@ -25,10 +26,16 @@ const SIGNS: Readonly<Record<string, readonly string[]>> = {
 const MARK = String.raw`US\$|[€£$¥]|kr\.?|zł|Kč|Fr\.|[A-Za-z]{3}`;
 const MARKED = new RegExp(String.raw`^\s*(?:(${MARK})\s*)?(\d[\d.,' \u00a0\u202f]*)\s*(?:(${MARK}))?\s*$`);
 
+/**
+ * Thousands grouped with commas before a decimal point: 1,234.50. Without the point ("1,500") the
+ * comma could be a decimal comma, so that is left to the schema to refuse.
+ */
+const POINT_GROUPED = /^\d{1,3}(?:,\d{3})+\.\d+$/;
+
 export type Unmarked = { amount: string; problem?: undefined } | { problem: string; amount?: undefined };
 
 /**
- * The amount of a cell written with a currency sign or code, or null when the cell is not one
+ * The amount of a cell written with a currency sign or code (or grouped thousands), or null when the cell is not one
  * (then the schema says what is wrong with it). `currency` is the row's: its cell, else the shop's
  * (`whose` says which, for the problem).
  */
@@ -37,11 +44,17 @@ export function unmarkAmount(cell: string, decimal: DecimalMark, currency: strin
   if (!match) return null;
   const [, before, number, after] = match;
   const mark = before ?? after;
-  if (mark === undefined || (before !== undefined && after !== undefined)) return null;
+  if (before !== undefined && after !== undefined) return null;
+  if (mark === undefined) {
+    // No currency, but thousands grouped as Excel's number format writes them: "1,234.50".
+    const grouped = decimal === 'point' && POINT_GROUPED.test((number as string).trim()) ? (number as string).trim().replaceAll(',', '') : null;
+    return grouped === null ? null : { amount: grouped };
+  }
   const code = mark.toUpperCase();
   const currencies = SIGNS[mark] ?? (/^[A-Z]{3}$/.test(code) && isCurrencyCode(code) ? [code] : null);
   if (currencies === null) return null;
-  const amount = normaliseAmount((number as string).trim(), decimal).trim();
+  const digits = (number as string).trim();
+  const amount = decimal === 'point' && POINT_GROUPED.test(digits) ? digits.replaceAll(',', '') : normaliseAmount(digits, decimal).trim();
   if (!DECIMAL_PATTERN.test(amount)) return null;
   if (!currencies.includes(currency)) {
     return {
