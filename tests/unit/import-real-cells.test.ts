@@ -25,6 +25,18 @@ describe('readHeader', () => {
     expect(readHeader(['sku', 'SKU', 'title', 'price']).issues).toEqual([{ column: 'SKU', message: 'the column appears twice in the header' }]);
   });
 
+  it('names the column an unknown one most likely is, and how to leave it out', () => {
+    const [qty, colour] = readHeader(['sku', 'title', 'price', 'Qty', 'colour']).issues;
+    expect(qty).toEqual({ column: 'Qty', message: expect.stringMatching(/^unknown column \(if it holds on_hand, name it on_hand\); the known columns are sku, .*Delete a column/) });
+    expect(colour?.message).toMatch(/^unknown column; the known columns/);
+  });
+
+  it('says how to read a Shopify export, on the screen, the command line and the API', () => {
+    expect(resolveLayout(['Handle', 'Title', 'Variant SKU', 'Variant Price'], {}).issues?.[0]?.message).toContain(
+      '(on the import screen, --preset shopify on the command line, or preset=shopify over the API)',
+    );
+  });
+
   it('leaves out columns with no name, and the layout keeps the file’s spelling for problems', () => {
     expect(readHeader(['sku', 'title', 'price', '', ' '])).toEqual({ columns: ['sku', 'title', 'price', null, null], issues: [] });
     const resolved = resolveLayout(['SKU', 'Title', 'price', ''], {});

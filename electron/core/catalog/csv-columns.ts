@@ -3,7 +3,7 @@
  * needs at least sku, title and price. The column names themselves are in shared/, where the
  * import screen reads them too.
  */
-import { CSV_COLUMNS, PURCHASING_COLUMNS, type CsvColumn, type PurchasingColumn } from '../../../shared/csv/import-fields';
+import { CSV_COLUMNS, guessMappingByName, PURCHASING_COLUMNS, type CsvColumn, type PurchasingColumn } from '../../../shared/csv/import-fields';
 
 export { CSV_COLUMNS, type CsvColumn, PURCHASING_COLUMNS, type PurchasingColumn };
 
@@ -102,7 +102,14 @@ export function readHeader(cells: string[]): { columns: Array<CsvColumn | null>;
       continue;
     }
     if (!known.has(name)) {
-      issues.push({ column: cell.trim(), message: `unknown column; the known columns are ${CSV_COLUMNS.join(', ')}` });
+      const likely = Object.keys(guessMappingByName([cell]))[0];
+      const hint = likely !== undefined && known.has(likely) ? ` (if it holds ${likely}, name it ${likely})` : '';
+      issues.push({
+        column: cell.trim(),
+        message:
+          `unknown column${hint}; the known columns are ${CSV_COLUMNS.join(', ')}. ` +
+          'Delete a column Stockfeed does not need, or choose the columns to read on the import screen (mapping= over the API)',
+      });
     } else if (seen.has(name)) {
       issues.push({ column: cell.trim(), message: 'the column appears twice in the header' });
     }

@@ -44,7 +44,7 @@ export function resolveLayout(
             column: null,
             message:
               `the header looks like a ${PRESET_LABELS[looksLike]}; import it with the ${looksLike === 'shopify' ? 'Shopify' : 'WooCommerce'} ` +
-              `preset (on the import screen, or preset=${looksLike}), or choose a column for each field`,
+              `preset (on the import screen, --preset ${looksLike} on the command line, or preset=${looksLike} over the API), or choose a column for each field`,
           },
         ],
       };
