@@ -184,6 +184,18 @@ export type SniffOptions = {
 
 export type Sniffed = { format: CsvFormat; sample: CsvStart };
 
+/**
+ * Excel's own "sep=;" line before the header, which some programs write so that Excel splits the
+ * file right whatever the computer's list separator: the delimiter it names, and its length with
+ * its line break (the line is not part of the table, but still counts when rows are numbered).
+ */
+export function sepLine(text: string): { delimiter: CsvDelimiter; length: number } | null {
+  const match = /^\ufeff?sep=([,;\t])[ \t]*(?:\r\n|\r|\n)/i.exec(text);
+  if (!match) return null;
+  const delimiter = CSV_DELIMITERS.find((d) => DELIMITER_CHARS[d] === match[1]) as CsvDelimiter;
+  return { delimiter, length: match[0].length };
+}
+
 /** The format of a file from its start (see SNIFF_BYTES), and its first rows read with it. */
 export function sniffCsv(bytes: Uint8Array, options: SniffOptions): Sniffed {
   const detected = detectEncoding(bytes.subarray(0, SNIFF_BYTES));
@@ -194,9 +206,12 @@ export function sniffCsv(bytes: Uint8Array, options: SniffOptions): Sniffed {
 }
 
 /** As sniffCsv, for a file that is already text (its encoding is then not known: UTF-8 is said). */
-export function sniffText(text: string, options: Omit<SniffOptions, 'whole' | 'encoding'>): Sniffed {
-  const delimiter = options.delimiter ?? detectDelimiter(text);
+export function sniffText(whole: string, options: Omit<SniffOptions, 'whole' | 'encoding'>): Sniffed {
+  const sep = sepLine(whole);
+  const text = sep ? whole.slice(sep.length) : whole;
+  const delimiter = options.delimiter ?? sep?.delimiter ?? detectDelimiter(text);
   const sample = readCsvStart(text, DELIMITER_CHARS[delimiter], options.limit ?? 200);
+  if (sep) sample.lines = sample.lines.map((line) => line + 1);
   const decimal = options.decimal ?? detectDecimalMark(sample.rows.flat());
-  return { format: { encoding: 'utf-8', bom: text.charCodeAt(0) === 0xfeff, delimiter, decimal }, sample };
+  return { format: { encoding: 'utf-8', bom: whole.charCodeAt(0) === 0xfeff, delimiter, decimal }, sample };
 }

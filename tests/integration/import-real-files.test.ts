@@ -140,6 +140,18 @@ for (const engine of engines()) {
       expect(tooLong.issues).toEqual([{ row: 2, column: 'description', message: 'description is 20,001 characters (HTML tags included); the limit is 20,000' }]);
     });
 
+    it('reads Excel’s "sep=;" line as the delimiter and numbers rows as the file does', async () => {
+      const text = 'sep=;\r\nsku;title;price\r\nSEP-1;Becher, groß;3,50\r\nSEP-2;Teller;oops\r\n';
+      for (const body of [Buffer.from(text), Buffer.from(`\ufeff${text}`), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])]) {
+        const report = await importBytes(core, body, { dryRun: true });
+        expect(report.format.delimiter).toBe('semicolon');
+        expect(report.issues).toEqual([{ row: 4, column: 'price', message: expect.any(String) }]);
+      }
+      const fixed = await importBytes(core, text.replace('oops', '4,00'));
+      expect(fixed).toMatchObject({ ok: true, created: 2, format: { delimiter: 'semicolon', decimal: 'comma' } });
+      expect(await core.call('products.get', { idOrSku: 'SEP-1' })).toMatchObject({ title: 'Becher, groß', price: '3.50' });
+    });
+
     it('reports a header of one line with no line break once, by its missing column', async () => {
       const report = await importBytes(core, 'sku,title');
       expect(report.issues).toEqual([{ row: 1, column: 'price', message: 'required column is missing from the header' }]);

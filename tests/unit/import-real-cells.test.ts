@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readHeader } from '../../electron/core/catalog/csv-columns';
 import { unmarkAmount } from '../../electron/core/catalog/import-currency-marks';
 import { misfit, resolveLayout, type ImportLayout } from '../../electron/core/catalog/import-layout';
-import { detectDecimalMark, notCsvReason } from '../../shared/csv/csv-format';
+import { detectDecimalMark, notCsvReason, sepLine, sniffText } from '../../shared/csv/csv-format';
 
 function zipStart(name: string): Uint8Array {
   const header = Buffer.alloc(30);
@@ -96,5 +96,17 @@ describe('unmarkAmount and detectDecimalMark', () => {
   it('sees the decimal comma past a currency sign', () => {
     expect(detectDecimalMark(['12,50 €', '€ 3,99', '1.234,50 €'])).toBe('comma');
     expect(detectDecimalMark(['€12.50', '$3.99'])).toBe('point');
+  });
+});
+
+describe('sepLine', () => {
+  it('reads Excel’s "sep=" line, and the preview leaves it out but numbers rows as the file does', () => {
+    expect(sepLine('sep=;\r\nsku;title')).toEqual({ delimiter: 'semicolon', length: 7 });
+    expect(sepLine('\ufeffSEP=\t\nsku')).toEqual({ delimiter: 'tab', length: 7 });
+    expect(sepLine('sep=|\nsku')).toBeNull();
+    expect(sepLine('sku,title\n')).toBeNull();
+    const { format, sample } = sniffText('sep=;\nsku;title;price\nA-1;Mug, blue;3,50\n', {});
+    expect(format.delimiter).toBe('semicolon');
+    expect(sample).toMatchObject({ header: ['sku', 'title', 'price'], rows: [['A-1', 'Mug, blue', '3,50']], lines: [3] });
   });
 });

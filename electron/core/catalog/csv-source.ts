@@ -10,6 +10,7 @@ import {
   detectDelimiter,
   detectEncoding,
   notCsvReason,
+  sepLine,
   SNIFF_BYTES,
   type CsvDelimiter,
   type CsvEncoding,
@@ -24,7 +25,28 @@ export type CsvSource = {
   delimiter: CsvDelimiter;
   /** The first complete lines of the text, to detect the decimal mark from. */
   sample: string;
+  /** Lines before the header that are not part of the table (Excel's "sep=;"), left out of `text`. */
+  skippedLines: number;
 };
+
+/**
+ * The source with Excel's "sep=;" line left out of its text, and its delimiter taken unless one
+ * was chosen. The line is in the first piece of text, which holds the whole sample.
+ */
+function withoutSepLine(source: CsvSource, chosen: CsvDelimiter | undefined): CsvSource {
+  const sep = sepLine(source.sample);
+  if (!sep) return source;
+  const text = async function* (): AsyncGenerator<string> {
+    let first = true;
+    for await (const chunk of source.text) {
+      // The sample is the start of this first piece, decoded the same way (byte order mark included or not).
+      yield first ? chunk.slice(sep.length) : chunk;
+      first = false;
+    }
+  };
+  const sample = source.sample.slice(sep.length);
+  return { ...source, text: text(), sample, delimiter: chosen ?? sep.delimiter, skippedLines: 1 };
+}
 
 const ENCODING_NAMES: Readonly<Record<CsvEncoding, string>> = {
   'utf-8': 'UTF-8',
@@ -85,7 +107,7 @@ export async function openCsvSource(
       yield first;
       for await (const chunk of rest()) yield String(chunk);
     };
-    return { text: text(), encoding: null, delimiter: options.delimiter ?? detectDelimiter(sample), sample };
+    return withoutSepLine({ text: text(), encoding: null, delimiter: options.delimiter ?? detectDelimiter(sample), sample, skippedLines: 0 }, options.delimiter);
   }
 
   const first = Buffer.concat(head as Buffer[]);
@@ -118,5 +140,5 @@ export async function openCsvSource(
     }
     yield decode();
   };
-  return { text: text(), encoding, delimiter: options.delimiter ?? detectDelimiter(sample), sample };
+  return withoutSepLine({ text: text(), encoding, delimiter: options.delimiter ?? detectDelimiter(sample), sample, skippedLines: 0 }, options.delimiter);
 }

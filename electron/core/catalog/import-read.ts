@@ -126,7 +126,7 @@ export async function readRows(
   let current: string[] = [];
   const cellOfCurrent = (name: string) => cell(current, name);
   let records = 0;
-  let lastLine = 0;
+  let lastLine = source.skippedLines;
   let emptyLines = 0;
   /** Set when the header cannot be read: nothing after it is looked at. */
   let halted = false;
