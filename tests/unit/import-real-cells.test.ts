@@ -109,4 +109,9 @@ describe('sepLine', () => {
     expect(format.delimiter).toBe('semicolon');
     expect(sample).toMatchObject({ header: ['sku', 'title', 'price'], rows: [['A-1', 'Mug, blue', '3,50']], lines: [3] });
   });
+
+  it('leaves rows of empty cells out of the preview, as the import does, and numbers the rest as the file does', () => {
+    const { sample } = sniffText(';;\r\nsku;title;price\r\n;;\r\nA-1;Mug;3,50\r\n ; ;\r\n', {});
+    expect(sample).toMatchObject({ header: ['sku', 'title', 'price'], rows: [['A-1', 'Mug', '3,50']], lines: [4] });
+  });
 });
