@@ -80,6 +80,11 @@ for (const engine of engines()) {
       expect(report.issues[1]?.message).toMatch(/^"4,00639E\+12" is a barcode \(GTIN\) the spreadsheet turned into a number in scientific notation/);
       expect(report.issues[2]?.message).toContain('dropped its leading zero (036000291452 is a valid 12-digit GTIN)');
       expect(await productCount(core)).toBe(0);
+
+      // The schema takes any MPN, but not one a spreadsheet wrote as a number; one with a plain "E+" in it stays.
+      const mpn = await importBytes(core, 'sku,title,mpn,price\nMPN-1,A,1.23457E+11,1.00\nMPN-2,B,AB-E+5X,1.00\n');
+      expect(mpn.issues).toEqual([{ row: 2, column: 'mpn', message: expect.stringMatching(/^"1\.23457E\+11" is an MPN the spreadsheet turned into a number/) }]);
+      expect((await importBytes(core, 'sku,title,mpn,price\nMPN-2,B,AB-E+5X,1.00\n')).ok).toBe(true);
     });
 
     it('refuses a value under a column with no name, by row and column', async () => {

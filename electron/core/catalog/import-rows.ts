@@ -57,16 +57,16 @@ const GTIN_LENGTHS = [8, 12, 13, 14];
 
 /**
  * What a spreadsheet did to a code it took for a number, when that is why the cell is refused:
- * a long barcode or SKU shown as 4.00639E+12 (its last digits are gone from the file, so nothing
+ * a long barcode, SKU or MPN shown as 4.00639E+12 (its last digits are gone from the file, so nothing
  * can be recovered), or a barcode whose leading zero was dropped (a UPC-A of 12 digits left with
  * 11). Only looked at for a cell the schema already refused, never for a good row.
  */
 function spreadsheetDamage(column: string, cell: string): string | null {
-  const what = column === 'gtin' ? ['barcode (GTIN)', 'barcodes'] : column === 'sku' ? ['SKU', 'SKUs'] : null;
+  const what = column === 'gtin' ? ['a barcode (GTIN)', 'barcodes'] : column === 'sku' ? ['a SKU', 'SKUs'] : column === 'mpn' ? ['an MPN', 'MPNs'] : null;
   if (what === null) return null;
   if (SCIENTIFIC.test(cell)) {
     return (
-      `"${cell.trim()}" is a ${what[0]} the spreadsheet turned into a number in scientific notation, which lost its last digits; ` +
+      `"${cell.trim()}" is ${what[0]} the spreadsheet turned into a number in scientific notation, which lost its last digits; ` +
       `format the column as Text in the spreadsheet, type the ${what[1]} again (or export them again) and save as CSV`
     );
   }
@@ -139,6 +139,9 @@ export function parseValues(
   // Prices written with their currency ("12,50 €"), looked at only in a row already not plain.
   if (plain === null && unmarkPrices(raw, values, decimal, { shopCurrency, issues, row })) plain = plainProductFields(raw);
   const parsed = plain === null ? productCreateInput.safeParse(raw) : null;
+  // The schema takes any MPN; one a spreadsheet turned into a number has lost its digits.
+  const mpnDamage = parsed?.success && raw.mpn !== undefined ? spreadsheetDamage('mpn', raw.mpn) : null;
+  if (mpnDamage) issues.push({ row, column: 'mpn', message: mpnDamage });
   if (parsed && !parsed.success) {
     for (const issue of fieldIssues(parsed.error)) {
       const field = issue.path.split('.')[0] ?? issue.path;
