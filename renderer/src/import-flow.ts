@@ -4,7 +4,7 @@
  * the server: every problem by row and column, nothing written), import it, see what it did.
  */
 import { computed, ref, shallowRef } from 'vue';
-import { decodeCsvBytes, SNIFF_BYTES } from '../../shared/csv/csv-format';
+import { decodeCsvBytes, notCsvReason, SNIFF_BYTES } from '../../shared/csv/csv-format';
 import type { ImportField } from '../../shared/csv/import-fields';
 import type { ImportReport } from '../../shared/schemas/catalog';
 import { ImportCancelled, type ImportRun, type TransferProgress } from './api/catalog-transfer';
@@ -46,6 +46,13 @@ export function useCsvImport() {
       const whole = chosen.size <= SNIFF_BYTES;
       const bytes = new Uint8Array(await chosen.slice(0, SNIFF_BYTES).arrayBuffer());
       if (file.value !== chosen) return;
+      const notCsv = notCsvReason(bytes);
+      if (notCsv !== null) {
+        // The server would say the same; there is nothing to preview or check.
+        error.value = `${chosen.name}: ${notCsv}.`;
+        step.value = 'empty';
+        return;
+      }
       head.value = { bytes, whole };
       read.value = readFileChoices(head.value);
     } catch (failure) {

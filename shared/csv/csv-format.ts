@@ -63,6 +63,30 @@ export function detectEncoding(bytes: Uint8Array): { encoding: CsvEncoding; bom:
 }
 
 /**
+ * Why the bytes are not a CSV file at all, from the signature of the formats people pick by
+ * mistake (a workbook renamed .csv, or saved without choosing CSV), or null. Read as text these
+ * give a header of binary noise and a list of baffling problems; the owner needs one sentence
+ * saying what to do instead.
+ */
+export function notCsvReason(bytes: Uint8Array): string | null {
+  const starts = (...signature: number[]) => signature.every((b, i) => bytes[i] === b);
+  const save = 'open it in the spreadsheet and save it again with "Save As", choosing "CSV UTF-8 (comma delimited)" or "CSV"';
+  // ZIP: Excel's .xlsx, LibreOffice's .ods and Numbers files are all ZIP archives.
+  if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) {
+    const name = new TextDecoder('latin1').decode(bytes.subarray(30, 90));
+    const kind = name.startsWith('mimetypeapplication/vnd.oasis.opendocument.spreadsheet')
+      ? 'a LibreOffice/OpenOffice spreadsheet (.ods)'
+      : name.includes('xl/') || name.startsWith('[Content_Types].xml') || name.startsWith('docProps/')
+        ? 'an Excel workbook (.xlsx)'
+        : 'a ZIP archive (an Excel workbook, or another packed file)';
+    return `this is ${kind}, not a CSV file: ${save}`;
+  }
+  if (starts(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) return `this is an Excel 97-2003 workbook (.xls), not a CSV file: ${save}`;
+  if (starts(0x25, 0x50, 0x44, 0x46, 0x2d)) return 'this is a PDF document, not a CSV file: export the catalogue from the program that made it as CSV';
+  return null;
+}
+
+/**
  * The bytes as text, without the byte order mark. `partial`: the bytes are the start of a longer
  * file, so a character cut at the end is left out rather than replaced.
  */
@@ -116,13 +140,15 @@ const POINT_DECIMAL = /^\d+\.\d{1,2}$|^\d{1,3}(?:,\d{3})+\.\d{1,2}$/;
 
 /**
  * Whether prices are written 12,50 or 12.50, from the cells that look like amounts. Three digits
- * after the mark ("1,500") could be a thousands separator either way and do not count.
+ * after the mark ("1,500") could be a thousands separator either way and do not count. A currency
+ * around the number ("12,50 €", "€12.50", what a cell formatted as currency is saved as) is looked
+ * past.
  */
 export function detectDecimalMark(cells: readonly string[]): DecimalMark {
   let comma = 0;
   let point = 0;
   for (const raw of cells) {
-    const cell = raw.trim();
+    const cell = raw.replace(/^\D+|\D+$/g, '');
     if (COMMA_DECIMAL.test(cell)) comma++;
     else if (POINT_DECIMAL.test(cell)) point++;
   }
@@ -158,6 +184,18 @@ export type SniffOptions = {
 
 export type Sniffed = { format: CsvFormat; sample: CsvStart };
 
+/**
+ * Excel's own "sep=;" line before the header, which some programs write so that Excel splits the
+ * file right whatever the computer's list separator: the delimiter it names, and its length with
+ * its line break (the line is not part of the table, but still counts when rows are numbered).
+ */
+export function sepLine(text: string): { delimiter: CsvDelimiter; length: number } | null {
+  const match = /^\ufeff?sep=([,;\t])[ \t]*(?:\r\n|\r|\n)/i.exec(text);
+  if (!match) return null;
+  const delimiter = CSV_DELIMITERS.find((d) => DELIMITER_CHARS[d] === match[1]) as CsvDelimiter;
+  return { delimiter, length: match[0].length };
+}
+
 /** The format of a file from its start (see SNIFF_BYTES), and its first rows read with it. */
 export function sniffCsv(bytes: Uint8Array, options: SniffOptions): Sniffed {
   const detected = detectEncoding(bytes.subarray(0, SNIFF_BYTES));
@@ -168,9 +206,12 @@ export function sniffCsv(bytes: Uint8Array, options: SniffOptions): Sniffed {
 }
 
 /** As sniffCsv, for a file that is already text (its encoding is then not known: UTF-8 is said). */
-export function sniffText(text: string, options: Omit<SniffOptions, 'whole' | 'encoding'>): Sniffed {
-  const delimiter = options.delimiter ?? detectDelimiter(text);
+export function sniffText(whole: string, options: Omit<SniffOptions, 'whole' | 'encoding'>): Sniffed {
+  const sep = sepLine(whole);
+  const text = sep ? whole.slice(sep.length) : whole;
+  const delimiter = options.delimiter ?? sep?.delimiter ?? detectDelimiter(text);
   const sample = readCsvStart(text, DELIMITER_CHARS[delimiter], options.limit ?? 200);
+  if (sep) sample.lines = sample.lines.map((line) => line + 1);
   const decimal = options.decimal ?? detectDecimalMark(sample.rows.flat());
-  return { format: { encoding: 'utf-8', bom: text.charCodeAt(0) === 0xfeff, delimiter, decimal }, sample };
+  return { format: { encoding: 'utf-8', bom: whole.charCodeAt(0) === 0xfeff, delimiter, decimal }, sample };
 }

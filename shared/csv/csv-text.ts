@@ -31,8 +31,9 @@ export function readCsvStart(text: string, delimiter = ',', limit = 10): CsvStar
   const endRecord = () => {
     record.push(cell);
     cell = '';
-    // Blank lines are skipped, as the import skips them.
-    if (!(record.length === 1 && record[0] === '')) {
+    // Blank lines are skipped, as the import skips them; so are rows of empty cells (";;;"), which
+    // Excel writes for a formatted but empty row.
+    if (!record.every((c) => c.trim() === '')) {
       records.push(record);
       starts.push(start);
     }

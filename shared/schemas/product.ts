@@ -28,6 +28,11 @@ export const MPN_MAX = 70;
 export const ITEM_GROUP_ID_MAX = 50;
 
 const noNul = (s: string) => !s.includes('\u0000');
+/** The limit in words, with the length found: a long text pasted from a shop system is easy to cut once its size is known. */
+const tooLong = (field: string, max: number, counted = '') => ({
+  error: (issue: { input?: unknown }) =>
+    `${field} is ${typeof issue.input === 'string' ? issue.input.length.toLocaleString('en') : 'more than ' + max.toLocaleString('en')} characters${counted}; the limit is ${max.toLocaleString('en')}`,
+});
 const NO_NUL = { message: 'must not contain a NUL character (\\u0000)' };
 
 /** A category path ("Home > Kitchen > Mugs"), stored in its one spelling (shared/domain/category.ts). */
@@ -44,11 +49,11 @@ const categoryPathSchema = (field: string, normalise: (path: string) => string) 
 
 const productFields = {
   sku: skuSchema,
-  title: z.string({ error: 'title is required' }).trim().min(1, { message: 'title is required' }).max(TITLE_MAX).refine(noNul, NO_NUL),
-  description: z.string().max(DESCRIPTION_MAX).refine(noNul, NO_NUL),
-  brand: z.string().trim().max(BRAND_MAX).refine(noNul, NO_NUL),
+  title: z.string({ error: 'title is required' }).trim().min(1, { message: 'title is required' }).max(TITLE_MAX, tooLong('title', TITLE_MAX)).refine(noNul, NO_NUL),
+  description: z.string().max(DESCRIPTION_MAX, tooLong('description', DESCRIPTION_MAX, ' (HTML tags included)')).refine(noNul, NO_NUL),
+  brand: z.string().trim().max(BRAND_MAX, tooLong('brand', BRAND_MAX)).refine(noNul, NO_NUL),
   gtin: emptyToNull(gtinSchema),
-  mpn: emptyToNull(z.string().trim().max(MPN_MAX)),
+  mpn: emptyToNull(z.string().trim().max(MPN_MAX, tooLong('MPN', MPN_MAX))),
   condition: z.enum(PRODUCT_CONDITIONS, { message: 'condition is new, refurbished or used' }),
   price: amountSchema,
   salePrice: emptyToNull(amountSchema),
@@ -57,7 +62,7 @@ const productFields = {
   imageUrl: emptyToNull(httpUrlSchema),
   additionalImageUrls: z.array(httpUrlSchema).max(10, { message: 'at most 10 additional images' }),
   status: z.enum(PRODUCT_STATUSES, { message: 'status is active, archived or discontinued' }),
-  itemGroupId: emptyToNull(z.string().trim().min(1).max(ITEM_GROUP_ID_MAX)),
+  itemGroupId: emptyToNull(z.string().trim().min(1).max(ITEM_GROUP_ID_MAX, tooLong('item group', ITEM_GROUP_ID_MAX))),
   allowBackorder: z.boolean(),
   preorderDate: emptyToNull(z.iso.date({ message: 'preorder date must be a date like 2026-12-24' })),
   bufferStock: emptyToNull(z.number().int().min(0).max(QUANTITY_MAX, { message: `buffer stock is at most ${QUANTITY_MAX}` })),

@@ -3,7 +3,7 @@
  * needs at least sku, title and price. The column names themselves are in shared/, where the
  * import screen reads them too.
  */
-import { CSV_COLUMNS, PURCHASING_COLUMNS, type CsvColumn, type PurchasingColumn } from '../../../shared/csv/import-fields';
+import { CSV_COLUMNS, guessMappingByName, PURCHASING_COLUMNS, type CsvColumn, type PurchasingColumn } from '../../../shared/csv/import-fields';
 
 export { CSV_COLUMNS, type CsvColumn, PURCHASING_COLUMNS, type PurchasingColumn };
 
@@ -77,24 +77,45 @@ export function restoreCell(cell: string): string {
 
 export type HeaderIssue = { column: string; message: string };
 
-/** Checks a header row: every name known, none twice, the required ones present. */
-export function readHeader(cells: string[]): { columns: CsvColumn[]; issues: HeaderIssue[] } {
+/**
+ * A header cell as Stockfeed's column it names: case, surrounding spaces and the spaces or hyphens
+ * a spreadsheet user types between words do not matter ("On Hand", "sale-price", " SKU ").
+ */
+export function columnKey(cell: string): string {
+  return cell.trim().toLowerCase().replace(/[\s-]+/g, '_');
+}
+
+/**
+ * Checks a header row: every name known, none twice, the required ones present. A column with no
+ * name is left out (null): Excel writes one for every column of the sheet ever touched, with
+ * empty cells below it; import-read.ts refuses a row that has a value there.
+ */
+export function readHeader(cells: string[]): { columns: Array<CsvColumn | null>; issues: HeaderIssue[] } {
   const known = new Set<string>(CSV_COLUMNS);
   const seen = new Set<string>();
-  const columns: CsvColumn[] = [];
+  const columns: Array<CsvColumn | null> = [];
   const issues: HeaderIssue[] = [];
-  cells.forEach((cell, i) => {
-    const name = cell.trim().toLowerCase();
+  for (const cell of cells) {
+    const name = columnKey(cell);
     if (name === '') {
-      issues.push({ column: `(column ${i + 1})`, message: 'the header has an empty column name' });
-    } else if (!known.has(name)) {
-      issues.push({ column: cell.trim(), message: `unknown column; the known columns are ${CSV_COLUMNS.join(', ')}` });
+      columns.push(null);
+      continue;
+    }
+    if (!known.has(name)) {
+      const likely = Object.keys(guessMappingByName([cell]))[0];
+      const hint = likely !== undefined && known.has(likely) ? ` (if it holds ${likely}, name it ${likely})` : '';
+      issues.push({
+        column: cell.trim(),
+        message:
+          `unknown column${hint}; the known columns are ${CSV_COLUMNS.join(', ')}. ` +
+          'Delete a column Stockfeed does not need, or choose the columns to read on the import screen (mapping= over the API)',
+      });
     } else if (seen.has(name)) {
-      issues.push({ column: name, message: 'the column appears twice in the header' });
+      issues.push({ column: cell.trim(), message: 'the column appears twice in the header' });
     }
     seen.add(name);
     columns.push(name as CsvColumn);
-  });
+  }
   for (const required of REQUIRED_COLUMNS) {
     if (!seen.has(required)) issues.push({ column: required, message: 'required column is missing from the header' });
   }

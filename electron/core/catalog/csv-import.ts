@@ -133,8 +133,9 @@ export async function importCatalogCsv(deps: CatalogDeps, source: Readable, opti
  */
 async function runImport(deps: CatalogDeps, source: Readable, options: ImportOptions, progress: ProgressReporter): Promise<ImportReport> {
   const started = performance.now();
-  if (options.dryRun) return importWhole(deps, await readRows(source, options, progress), options, progress, started);
   const settings = deps.settings.current();
+  const reading = { ...options, currency: settings.currency };
+  if (options.dryRun) return importWhole(deps, await readRows(source, reading, progress), options, progress, started);
   const context = planContext(deps, settings, options);
   const streamed = streamedWrites(
     {
@@ -146,12 +147,12 @@ async function runImport(deps: CatalogDeps, source: Readable, options: ImportOpt
     progress,
   );
   const file = rereadable(source);
-  const read = await readRows(file(), options, progress, streamed.batches);
+  const read = await readRows(file(), reading, progress, streamed.batches);
   if (!streamed.started()) return importWhole(deps, read, options, progress, started);
   const totals = await streamed.finish(read.rows);
   if (totals) return report(read, totals, [], false, started);
   progress.again();
-  return importWhole(deps, await readRows(file(), options, progress), options, progress, started);
+  return importWhole(deps, await readRows(file(), reading, progress), options, progress, started);
 }
 
 type Settings = ParsedInput<'settings.update'>;

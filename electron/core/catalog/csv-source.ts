@@ -9,6 +9,8 @@ import {
   decodeWindows1252,
   detectDelimiter,
   detectEncoding,
+  notCsvReason,
+  sepLine,
   SNIFF_BYTES,
   type CsvDelimiter,
   type CsvEncoding,
@@ -23,7 +25,28 @@ export type CsvSource = {
   delimiter: CsvDelimiter;
   /** The first complete lines of the text, to detect the decimal mark from. */
   sample: string;
+  /** Lines before the header that are not part of the table (Excel's "sep=;"), left out of `text`. */
+  skippedLines: number;
 };
+
+/**
+ * The source with Excel's "sep=;" line left out of its text, and its delimiter taken unless one
+ * was chosen. The line is in the first piece of text, which holds the whole sample.
+ */
+function withoutSepLine(source: CsvSource, chosen: CsvDelimiter | undefined): CsvSource {
+  const sep = sepLine(source.sample);
+  if (!sep) return source;
+  const text = async function* (): AsyncGenerator<string> {
+    let first = true;
+    for await (const chunk of source.text) {
+      // The sample is the start of this first piece, decoded the same way (byte order mark included or not).
+      yield first ? chunk.slice(sep.length) : chunk;
+      first = false;
+    }
+  };
+  const sample = source.sample.slice(sep.length);
+  return { ...source, text: text(), sample, delimiter: chosen ?? sep.delimiter, skippedLines: 1 };
+}
 
 const ENCODING_NAMES: Readonly<Record<CsvEncoding, string>> = {
   'utf-8': 'UTF-8',
@@ -41,6 +64,14 @@ export class InvalidEncoding extends Error {
         : 'choose the encoding it was saved in and check again';
     super(`the file is not valid ${ENCODING_NAMES[encoding]} (from byte ${offset.toLocaleString('en')} on); ${hint}`);
     this.name = 'InvalidEncoding';
+  }
+}
+
+/** The file is another kind of file (a workbook, a PDF): nothing in it is read. */
+export class NotCsvFile extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotCsvFile';
   }
 }
 
@@ -76,10 +107,12 @@ export async function openCsvSource(
       yield first;
       for await (const chunk of rest()) yield String(chunk);
     };
-    return { text: text(), encoding: null, delimiter: options.delimiter ?? detectDelimiter(sample), sample };
+    return withoutSepLine({ text: text(), encoding: null, delimiter: options.delimiter ?? detectDelimiter(sample), sample, skippedLines: 0 }, options.delimiter);
   }
 
   const first = Buffer.concat(head as Buffer[]);
+  const notCsv = notCsvReason(first);
+  if (notCsv !== null) throw new NotCsvFile(notCsv);
   const encoding = options.encoding ?? detectEncoding(first.subarray(0, SNIFF_BYTES)).encoding;
   // Looked at leniently; the text the import reads is decoded strictly below.
   const sample = completeLines(decodeCsvBytes(first.subarray(0, SNIFF_BYTES), encoding, !ended), ended);
@@ -107,5 +140,5 @@ export async function openCsvSource(
     }
     yield decode();
   };
-  return { text: text(), encoding, delimiter: options.delimiter ?? detectDelimiter(sample), sample };
+  return withoutSepLine({ text: text(), encoding, delimiter: options.delimiter ?? detectDelimiter(sample), sample, skippedLines: 0 }, options.delimiter);
 }

@@ -13,6 +13,8 @@ export type ImportLayout = {
   header: string[];
   /** The field each column of the file fills, or null for a column left out. */
   fields: Array<ImportField | null>;
+  /** The columns with no name in the header: a row must leave them empty. */
+  unnamed: number[];
   /** The file's name of each field's column, when it is not the field's own name. */
   renamed: Map<ImportField, string>;
 };
@@ -25,7 +27,14 @@ export function resolveLayout(
   const names = header.map((h) => h.trim());
   if (!options.mapping && !options.preset) {
     const strict = readHeader(header);
-    if (strict.issues.length === 0) return { layout: { header: names, fields: strict.columns, renamed: new Map() } };
+    if (strict.issues.length === 0) {
+      // A column spelt otherwise ("On Hand") keeps the file's name in the problems.
+      const renamed = new Map<ImportField, string>();
+      strict.columns.forEach((column, i) => {
+        if (column !== null && names[i] !== column) renamed.set(column, names[i] as string);
+      });
+      return { layout: { header: names, fields: strict.columns, unnamed: unnamedColumns(names), renamed } };
+    }
     const looksLike = detectPreset(names);
     if (looksLike) {
       return {
@@ -35,7 +44,7 @@ export function resolveLayout(
             column: null,
             message:
               `the header looks like a ${PRESET_LABELS[looksLike]}; import it with the ${looksLike === 'shopify' ? 'Shopify' : 'WooCommerce'} ` +
-              `preset (on the import screen, or preset=${looksLike}), or choose a column for each field`,
+              `preset (on the import screen, --preset ${looksLike} on the command line, or preset=${looksLike} over the API), or choose a column for each field`,
           },
         ],
       };
@@ -75,7 +84,43 @@ export function resolveLayout(
       if (names[index] !== field) renamed.set(field, names[index] as string);
     }
   }
-  return issues.length > 0 ? { issues } : { layout: { header: names, fields, renamed } };
+  return issues.length > 0 ? { issues } : { layout: { header: names, fields, unnamed: unnamedColumns(names), renamed } };
+}
+
+/** A record with nothing in any cell: a blank line as a spreadsheet writes it (";;;;"). */
+export function isBlankRecord(record: readonly string[]): boolean {
+  return record.every((cell) => cell.trim() === '');
+}
+
+function unnamedColumns(names: readonly string[]): number[] {
+  return names.flatMap((name, i) => (name === '' ? [i] : []));
+}
+
+/**
+ * Why a record that does not fit the header cannot be read, or null when it fits after all: a
+ * row that is empty in every cell (what Excel writes for a formatted but empty row) is no row,
+ * and a row whose value sits under a column with no name would lose it. A row with more or fewer
+ * cells than the header is fine when the cells it lacks or adds are all empty, as Excel writes
+ * rows after their width changed. Only called for a record that does not already fit, or with
+ * unnamed columns in the header: an ordinary row costs nothing here.
+ */
+export function misfit(layout: ImportLayout, record: string[]): { blank: true } | { problem: string } | null {
+  if (isBlankRecord(record)) return { blank: true };
+  const width = layout.fields.length;
+  for (let i = width; i < record.length; i++) {
+    if ((record[i] as string).trim() !== '') return { problem: `the row has ${record.length} cells but the header has ${width} columns` };
+  }
+  // Missing cells under named columns would read as empty: too easily a shifted row.
+  if (record.length < width && layout.fields.slice(record.length).some((f) => f !== null)) {
+    return { problem: `the row has ${record.length} cells but the header has ${width} columns` };
+  }
+  for (const i of layout.unnamed) {
+    const cell = record[i];
+    if (cell !== undefined && cell.trim() !== '') {
+      return { problem: `the row has "${cell.trim().slice(0, 40)}" in column ${i + 1}, which has no name in the header: name the column, or delete it` };
+    }
+  }
+  return null;
 }
 
 /** A record's cells by field, with the export's formula guard undone. */

@@ -9,8 +9,8 @@ import type { ImportMapping } from '../../../shared/csv/import-fields';
 import type { ImportPreset } from '../../../shared/csv/import-presets';
 import type { ImportFormatReport, ImportSkipped } from '../../../shared/schemas/catalog';
 import { CSV_COLUMNS } from './csv-columns';
-import { InvalidEncoding, openCsvSource } from './csv-source';
-import { amountCells, resolveLayout, rowValues, type ImportLayout } from './import-layout';
+import { InvalidEncoding, NotCsvFile, openCsvSource, type CsvSource } from './csv-source';
+import { amountCells, isBlankRecord, misfit, resolveLayout, rowValues, type ImportLayout } from './import-layout';
 import { rowRule } from './import-presets';
 import { parseValues, type ImportIssue, type ParsedRow } from './import-rows';
 import type { ProgressReporter } from './import-progress';
@@ -23,6 +23,8 @@ export type ReadOptions = {
   decimal?: DecimalMark | undefined;
   preset?: ImportPreset | undefined;
   mapping?: ImportMapping | undefined;
+  /** The shop's currency: a price written with its sign or code ("12,50 €") is read when it is this one. */
+  currency?: string | undefined;
 };
 
 /**
@@ -98,7 +100,15 @@ export async function readRows(
   progress: ProgressReporter,
   batches?: RowBatches,
 ): Promise<ReadResult> {
-  const source = await openCsvSource(input, options);
+  let source: CsvSource;
+  try {
+    source = await openCsvSource(input, options);
+  } catch (error) {
+    if (!(error instanceof NotCsvFile)) throw error;
+    batches?.problem();
+    const format = { encoding: null, delimiter: options.delimiter ?? 'comma', decimal: options.decimal ?? 'point', preset: options.preset ?? null } as const;
+    return { rows: [], issues: [{ row: 1, column: null, message: error.message }], skipped: [], records: 0, format, layout: null };
+  }
   const format: ImportFormatReport = {
     encoding: source.encoding,
     delimiter: source.delimiter,
@@ -116,7 +126,7 @@ export async function readRows(
   let current: string[] = [];
   const cellOfCurrent = (name: string) => cell(current, name);
   let records = 0;
-  let lastLine = 0;
+  let lastLine = source.skippedLines;
   let emptyLines = 0;
   /** Set when the header cannot be read: nothing after it is looked at. */
   let halted = false;
@@ -139,6 +149,8 @@ export async function readRows(
     lastLine = row + breaks;
     emptyLines = info.empty_lines;
     if (!layout) {
+      // Rows of empty cells above the header (a sheet whose table starts lower down).
+      if (isBlankRecord(record)) return;
       const resolved = resolveLayout(record, options);
       if (!resolved.layout) {
         issues.push(...resolved.issues);
@@ -155,17 +167,23 @@ export async function readRows(
     }
     records++;
     progress.read(records, info.bytes);
-    if (record.length !== layout.fields.length) {
-      issues.push({ row, column: null, message: `the row has ${record.length} cells but the header has ${layout.fields.length} columns` });
-      return;
+    if (record.length !== layout.fields.length || layout.unnamed.length > 0) {
+      const bad = misfit(layout, record);
+      if (bad !== null) {
+        // A row of empty cells is skipped as a blank line is.
+        if ('blank' in bad) records--;
+        else issues.push({ row, column: null, message: bad.problem });
+        return;
+      }
     }
     current = record;
     const taken = rule.take(rowValues(layout, record), cellOfCurrent, row);
     if (taken.skip !== undefined) {
-      skipped.push({ row, reason: taken.skip });
+      if (isBlankRecord(record)) records--;
+      else skipped.push({ row, reason: taken.skip });
       return;
     }
-    const parsed = parseValues(taken.values, row, format.decimal);
+    const parsed = parseValues(taken.values, row, format.decimal, options.currency ?? null);
     if (parsed.row) {
       // A batch ends between two SKUs, so the rows of a SKU (its stock at several locations) stay together.
       const last = rows[rows.length - 1];
@@ -175,7 +193,8 @@ export async function readRows(
         handAt = size;
       }
       rows.push(parsed.row);
-    } else issues.push(...parsed.issues);
+    } else if (isBlankRecord(record)) records--;
+    else issues.push(...parsed.issues);
   };
 
   // Loaded when a file is imported, not with the core (a few MB every process would carry).
@@ -235,7 +254,8 @@ export async function readRows(
   } finally {
     if (!parser.writableFinished) parser.destroy();
   }
-  if (!layout) {
+  // A header without a line break after it is taken only at the parser's end, and may have halted.
+  if (!layout && !halted) {
     issues.push({ row: 1, column: null, message: `the file is empty; its first row must be the header: ${CSV_COLUMNS.join(',')}` });
   }
   rule.finish(rows);

@@ -31,6 +31,7 @@ const trimmedAtMost = (max: number) => (cell: string) => {
   const t = cell.trim();
   return t.length <= max ? t : ASK;
 };
+const mpnAtMost = trimmedAtMost(MPN_MAX);
 const amount = (cell: string) => {
   const t = cell.trim();
   return DECIMAL_PATTERN.test(t) ? t : ASK;
@@ -62,7 +63,8 @@ const CHECKS: Partial<Record<keyof ProductFields, Check>> = {
     const gtin = normaliseGtin(cell);
     return gtinProblem(gtin) === null ? gtin : ASK;
   }),
-  mpn: orNull(trimmedAtMost(MPN_MAX)),
+  // A code with "E+" may be one a spreadsheet wrote in scientific notation: import-rows.ts looks.
+  mpn: orNull((cell) => (cell.includes('E+') || cell.includes('e+') ? ASK : mpnAtMost(cell))),
   condition: oneOf(PRODUCT_CONDITIONS),
   price: amount,
   salePrice: orNull(amount),

@@ -5,6 +5,8 @@
 import { normaliseAmount, type DecimalMark } from '../../../shared/csv/csv-format';
 import { AMOUNT_FIELDS, CSV_COLUMNS, type ImportField } from '../../../shared/csv/import-fields';
 import { DECIMAL_PATTERN } from '../../../shared/domain/money';
+import { gtinProblem, normaliseGtin } from '../../../shared/domain/gtin';
+import { unmarkAmount } from './import-currency-marks';
 import { locationCodeSchema, quantitySchema } from '../../../shared/schemas/common';
 import { productCreateInput } from '../../../shared/schemas/product';
 import { fieldIssues } from '../../../shared/validation';
@@ -49,6 +51,37 @@ export type ParsedRow = {
 const ON_HAND_PATTERN = /^\s*\d+\s*$/;
 const COMMA_DECIMAL = /^\s*\d+,\d{1,2}\s*$/;
 
+/** A number as a spreadsheet shows it in scientific notation: 4.00639E+12, or 4,00639E+12 in Germany. */
+const SCIENTIFIC = /^\s*\d+(?:[.,]\d+)?E\+?\d+\s*$/i;
+const GTIN_LENGTHS = [8, 12, 13, 14];
+
+/**
+ * What a spreadsheet did to a code it took for a number, when that is why the cell is refused:
+ * a long barcode, SKU or MPN shown as 4.00639E+12 (its last digits are gone from the file, so nothing
+ * can be recovered), or a barcode whose leading zero was dropped (a UPC-A of 12 digits left with
+ * 11). Only looked at for a cell the schema already refused, never for a good row.
+ */
+function spreadsheetDamage(column: string, cell: string): string | null {
+  const what = column === 'gtin' ? ['a barcode (GTIN)', 'barcodes'] : column === 'sku' ? ['a SKU', 'SKUs'] : column === 'mpn' ? ['an MPN', 'MPNs'] : null;
+  if (what === null) return null;
+  if (SCIENTIFIC.test(cell)) {
+    return (
+      `"${cell.trim()}" is ${what[0]} the spreadsheet turned into a number in scientific notation, which lost its last digits; ` +
+      `format the column as Text in the spreadsheet, type the ${what[1]} again (or export them again) and save as CSV`
+    );
+  }
+  if (column !== 'gtin') return null;
+  const digits = normaliseGtin(cell.trim());
+  if (!/^\d+$/.test(digits) || GTIN_LENGTHS.includes(digits.length) || digits.length > 14) return null;
+  const length = GTIN_LENGTHS.find((l) => l > digits.length) as number;
+  const padded = digits.padStart(length, '0');
+  if (gtinProblem(padded) !== null) return null;
+  return (
+    `GTIN has ${digits.length} digits: the spreadsheet probably dropped its leading zero${length - digits.length > 1 ? 's' : ''} ` +
+    `(${padded} is a valid ${length}-digit GTIN); format the column as Text and write the barcode in full`
+  );
+}
+
 /** a > b, for two decimal strings the caller has checked (compared exactly, never as floats). */
 function greater(a: string, b: string): boolean {
   const scaled = (v: string) => {
@@ -73,6 +106,7 @@ export function parseValues(
   values: RowValues,
   row: number,
   decimal: DecimalMark = 'point',
+  shopCurrency: string | null = null,
 ): { row: ParsedRow; issues?: undefined } | { row?: undefined; issues: ImportIssue[] } {
   const issues: ImportIssue[] = [];
   const raw: Record<string, string> = {};
@@ -96,11 +130,18 @@ export function parseValues(
     raw[field] = value;
     given.push(field);
   }
-  applyCompareAt(values, raw, given, decimal, (message) => issues.push({ row, column: 'compare_at_price', message }));
+  if (values.compare_at_price !== undefined) {
+    applyCompareAt(values, raw, given, decimal, { shopCurrency, issues, row }, (message) => issues.push({ row, column: 'compare_at_price', message }));
+  }
 
   // The schema's own parse only for a row with a cell that is not plainly valid (import-row-check.ts).
-  const plain = plainProductFields(raw);
+  let plain = plainProductFields(raw);
+  // Prices written with their currency ("12,50 €"), looked at only in a row already not plain.
+  if (plain === null && unmarkPrices(raw, values, decimal, { shopCurrency, issues, row })) plain = plainProductFields(raw);
   const parsed = plain === null ? productCreateInput.safeParse(raw) : null;
+  // The schema takes any MPN; one a spreadsheet turned into a number has lost its digits.
+  const mpnDamage = parsed?.success && raw.mpn !== undefined ? spreadsheetDamage('mpn', raw.mpn) : null;
+  if (mpnDamage) issues.push({ row, column: 'mpn', message: mpnDamage });
   if (parsed && !parsed.success) {
     for (const issue of fieldIssues(parsed.error)) {
       const field = issue.path.split('.')[0] ?? issue.path;
@@ -108,6 +149,11 @@ export function parseValues(
       // A required cell that was empty is already reported, in plainer words.
       if (issues.some((i) => i.column === column)) continue;
       const cell = values[column as keyof RowValues];
+      const spreadsheet = cell === undefined ? null : spreadsheetDamage(column, cell);
+      if (spreadsheet !== null) {
+        issues.push({ row, column, message: spreadsheet });
+        continue;
+      }
       const hint =
         decimal === 'point' && AMOUNT_FIELDS.includes(column as keyof RowValues) && cell !== undefined && COMMA_DECIMAL.test(cell)
           ? `; this file writes decimals with a comma ("${cell.trim()}"): choose the decimal comma`
@@ -130,7 +176,10 @@ export function parseValues(
   if (onHandCell.trim() !== '') {
     const quantity = Number(onHandCell);
     if (!ON_HAND_PATTERN.test(onHandCell)) {
-      issues.push({ row, column: 'on_hand', message: `on_hand must be a whole number of 0 or more (found "${onHandCell.trim()}")` });
+      const negative = /^\s*-\s*\d+\s*$/.test(onHandCell)
+        ? ': a count of the stock on hand cannot be below 0 (a shop system writes that after overselling); count it and write what is there, or leave the cell empty to keep the stock as it is'
+        : '';
+      issues.push({ row, column: 'on_hand', message: `on_hand must be a whole number of 0 or more (found "${onHandCell.trim()}")${negative}` });
     } else if (plainQuantity(quantity)) {
       count = { location, quantity };
     } else {
@@ -153,6 +202,37 @@ export function parseValues(
   return { row: { row, sku: fields.sku, fields, given, count, location, purchasing } };
 }
 
+/** Where a price written with its currency is read: the shop's currency, and the row's problems. */
+type MarkContext = { shopCurrency: string | null; issues: ImportIssue[]; row: number };
+
+/**
+ * The amount of a cell written with a currency (import-currency-marks.ts); undefined when a
+ * problem with it is reported, null when the cell is no amount with a currency.
+ */
+function unmarkCell(cell: string, column: string, values: RowValues, decimal: DecimalMark, { shopCurrency, issues, row }: MarkContext): string | null | undefined {
+  if (issues.some((i) => i.column === column)) return undefined;
+  const own = values.currency?.trim().toUpperCase() || null;
+  const currency = own ?? shopCurrency;
+  const unmarked = currency === null ? null : unmarkAmount(cell, decimal, currency, own === null ? 'the shop' : 'the row');
+  if (unmarked?.problem !== undefined) issues.push({ row, column, message: unmarked.problem });
+  return unmarked === null ? null : unmarked.amount;
+}
+
+/** Rewrites the price and sale price cells written with their currency; true when one was. */
+function unmarkPrices(raw: Record<string, string>, values: RowValues, decimal: DecimalMark, context: MarkContext): boolean {
+  let changed = false;
+  for (const [field, column] of [['price', 'price'], ['salePrice', 'sale_price']] as const) {
+    const cell = raw[field];
+    if (cell === undefined || DECIMAL_PATTERN.test(cell.trim())) continue;
+    const amount = unmarkCell(cell, column, values, decimal, context);
+    if (typeof amount === 'string') {
+      raw[field] = amount;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 /**
  * A price before a sale (Shopify's "Compare at price") above the price means the product is on
  * sale: the compare-at price is the price, and the file's price the sale price. Without a sale
@@ -163,15 +243,22 @@ function applyCompareAt(
   raw: Record<string, string>,
   given: ProductField[],
   decimal: DecimalMark,
+  context: MarkContext,
   fail: (message: string) => void,
 ): void {
   if (values.compare_at_price === undefined) return;
-  const compareAt = normaliseAmount(values.compare_at_price, decimal).trim();
-  const price = raw.price?.trim() ?? '';
+  let compareAt = normaliseAmount(values.compare_at_price, decimal).trim();
+  let price = raw.price?.trim() ?? '';
   const ownSale = values.sale_price !== undefined && values.sale_price.trim() !== '';
   if (compareAt !== '' && !DECIMAL_PATTERN.test(compareAt)) {
-    fail(`"${values.compare_at_price.trim()}" is not an amount; write it like 12.50`);
-    return;
+    const amount = unmarkCell(values.compare_at_price, 'compare_at_price', values, decimal, context);
+    if (amount === null) fail(`"${values.compare_at_price.trim()}" is not an amount; write it like 12.50`);
+    if (typeof amount !== 'string') return;
+    compareAt = amount;
+  }
+  if (price !== '' && !DECIMAL_PATTERN.test(price)) {
+    const amount = unmarkCell(price, 'price', values, decimal, context);
+    if (typeof amount === 'string') raw.price = price = amount;
   }
   const onSale = compareAt !== '' && DECIMAL_PATTERN.test(price) && greater(compareAt, price);
   if (onSale && !ownSale) {
