@@ -32,11 +32,14 @@ export const currencySchema = z
   .transform((s) => s.toUpperCase())
   .refine(isCurrencyCode, { message: 'currency must be an ISO 4217 code such as EUR, USD or GBP' });
 
+/** What amountSchema says of a string that is not a plain decimal (the CSV import words it for its file). */
+export const AMOUNT_PATTERN_MESSAGE = 'amount must be a non-negative decimal such as "12.50"';
+
 /** Money as a decimal string; floats are refused so that no rounding happens on the way in. */
 export const amountSchema = z
   .string({ error: 'amount must be a decimal string such as "12.50", not a number' })
   .trim()
-  .regex(DECIMAL_PATTERN, { message: 'amount must be a non-negative decimal such as "12.50"' });
+  .regex(DECIMAL_PATTERN, { message: AMOUNT_PATTERN_MESSAGE });
 
 /** The longest URL a product may carry (its image links). */
 export const URL_MAX = 2000;

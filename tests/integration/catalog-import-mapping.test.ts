@@ -63,7 +63,7 @@ describe.each(engines())('catalogue import with format and mapping on %s', (engi
     });
     expect(bad.ok).toBe(false);
     expect(bad.issues).toEqual([
-      { row: 3, column: 'Preis', field: 'price', message: expect.stringContaining('decimal') },
+      { row: 3, column: 'Preis', field: 'price', message: 'price must be an amount such as "12.50" (found "five")' },
       { row: 3, column: 'Qty', field: 'on_hand', message: expect.stringContaining('0 or more') },
       { row: 4, column: 'Product Name', field: 'title', message: 'title is required' },
     ]);

@@ -125,6 +125,26 @@ describe('the import row check without the schema', () => {
     }
   });
 
+  it('words an amount or a count in the file\'s own convention, quoting the cell', () => {
+    expect(parseValues({ sku: 'A-1', title: 'Tasse', price: 'zwölf', on_hand: '1.000' }, 2, 'comma').issues).toEqual([
+      { row: 2, column: 'price', message: 'price must be an amount such as "12,50" (found "zwölf")' },
+      {
+        row: 2,
+        column: 'on_hand',
+        message: 'on_hand must be a whole number of 0 or more (found "1.000"): write it without a thousands separator (1000); a separator could also be read as a decimal mark',
+      },
+    ]);
+    const long = 'A very long text that landed in the price column by mistake';
+    expect(parseValues({ sku: 'A-1', title: 'Cup', price: long, on_hand: "1'000" }, 3).issues).toEqual([
+      { row: 3, column: 'price', message: `price must be an amount such as "12.50" (found "${long.slice(0, 39)}…")` },
+      {
+        row: 3,
+        column: 'on_hand',
+        message: 'on_hand must be a whole number of 0 or more (found "1\'000"): write it without a thousands separator (1000); a separator could also be read as a decimal mark',
+      },
+    ]);
+  });
+
   it('takes the quantities the schema takes', () => {
     const quantities = [0, 1, 17, QUANTITY_MAX, QUANTITY_MAX + 1, -QUANTITY_MAX, -QUANTITY_MAX - 1, 2 ** 53, 2 ** 53 + 2, 1e21, 1.5, Number.NaN, Infinity];
     for (const quantity of quantities) expect(plainQuantity(quantity), String(quantity)).toBe(quantitySchema.safeParse(quantity).success);
@@ -136,7 +156,7 @@ describe('the import row check without the schema', () => {
       { row: 7, column: 'title', message: 'title is required' },
       { row: 7, column: 'sku', message: 'SKU may contain only letters, digits, "-", "_" and "." (found " ")' },
       { row: 7, column: 'gtin', message: 'GTIN check digit is 4 but should be 3; check for a typing error' },
-      { row: 7, column: 'price', message: 'amount must be a non-negative decimal such as "12.50"; this file writes decimals with a comma ("12,50"): choose the decimal comma' },
+      { row: 7, column: 'price', message: 'price must be an amount such as "12.50" (found "12,50"); this file writes decimals with a comma ("12,50"): choose the decimal comma' },
       { row: 7, column: 'currency', message: 'currency must be an ISO 4217 code such as EUR, USD or GBP' },
       { row: 7, column: 'location', message: 'location code is 1–32 letters, digits, "-" or "_", starting with a letter or digit' },
     ]);

@@ -7,7 +7,7 @@ import { AMOUNT_FIELDS, CSV_COLUMNS, type ImportField } from '../../../shared/cs
 import { DECIMAL_PATTERN } from '../../../shared/domain/money';
 import { gtinProblem, normaliseGtin } from '../../../shared/domain/gtin';
 import { unmarkAmount } from './import-currency-marks';
-import { locationCodeSchema, quantitySchema } from '../../../shared/schemas/common';
+import { AMOUNT_PATTERN_MESSAGE, locationCodeSchema, quantitySchema } from '../../../shared/schemas/common';
 import { productCreateInput } from '../../../shared/schemas/product';
 import { fieldIssues } from '../../../shared/validation';
 import { purchasingCellIssues, type PurchasingCells } from '../purchasing/catalog-columns';
@@ -50,6 +50,13 @@ export type ParsedRow = {
 
 const ON_HAND_PATTERN = /^\s*\d+\s*$/;
 const COMMA_DECIMAL = /^\s*\d+,\d{1,2}\s*$/;
+/** A cell quoted in a message: at most 40 characters, so a description in the price column stays readable. */
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+/** A count written with a thousands separator (1.000, 1,000, 1 000, 1'000): refused, named. */
+const GROUPED_COUNT = /^\s*\d{1,3}(?:([.,'\u0020\u00a0\u202f])\d{3})(?:\1\d{3})*\s*$/;
 
 /** A number as a spreadsheet shows it in scientific notation: 4.00639E+12, or 4,00639E+12 in Germany. */
 const SCIENTIFIC = /^\s*\d+(?:[.,]\d+)?E\+?\d+\s*$/i;
@@ -154,11 +161,18 @@ export function parseValues(
         issues.push({ row, column, message: spreadsheet });
         continue;
       }
+      const amount = AMOUNT_FIELDS.includes(column as keyof RowValues) && cell !== undefined;
       const hint =
-        decimal === 'point' && AMOUNT_FIELDS.includes(column as keyof RowValues) && cell !== undefined && COMMA_DECIMAL.test(cell)
+        decimal === 'point' && amount && COMMA_DECIMAL.test(cell)
           ? `; this file writes decimals with a comma ("${cell.trim()}"): choose the decimal comma`
           : '';
-      issues.push({ row, column, message: `${issue.message}${hint}` });
+      // The schema's "such as 12.50" is the API's form; a file is told in its own (12,50 in a
+      // decimal-comma file), with the cell it holds.
+      const message =
+        amount && issue.message === AMOUNT_PATTERN_MESSAGE
+          ? `${column} must be an amount such as "${decimal === 'comma' ? '12,50' : '12.50'}" (found "${clip(cell.trim())}")`
+          : issue.message;
+      issues.push({ row, column, message: `${message}${hint}` });
     }
   }
 
@@ -178,7 +192,9 @@ export function parseValues(
     if (!ON_HAND_PATTERN.test(onHandCell)) {
       const negative = /^\s*-\s*\d+\s*$/.test(onHandCell)
         ? ': a count of the stock on hand cannot be below 0 (a shop system writes that after overselling); count it and write what is there, or leave the cell empty to keep the stock as it is'
-        : '';
+        : GROUPED_COUNT.test(onHandCell)
+          ? `: write it without a thousands separator (${onHandCell.replace(/\D/g, '')}); a separator could also be read as a decimal mark`
+          : '';
       issues.push({ row, column: 'on_hand', message: `on_hand must be a whole number of 0 or more (found "${onHandCell.trim()}")${negative}` });
     } else if (plainQuantity(quantity)) {
       count = { location, quantity };
