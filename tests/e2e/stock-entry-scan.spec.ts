@@ -237,17 +237,19 @@ test('an unknown code is listed with Create product and Skip, a shared code is n
   await expect(attention.filter({ hasText: 'NO-SUCH-CODE' })).toHaveCount(0);
   await expect(page.getByRole('status')).toHaveText('Skipped “NO-SUCH-CODE”; nothing recorded.');
 
-  // Create product: the new-product form has the code as its GTIN; back on the screen, the code
-  // is looked up again and its two scans join the pending lines.
+  // Create product: the new-product form has the code as its GTIN, and its way back (Cancel, the
+  // back link) leads to the scanning; creating it returns there at once, where the code is looked
+  // up again and its two scans join the pending lines.
   await unknown.getByRole('link', { name: 'Create product' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'New product' })).toBeVisible();
   await expect(page.getByLabel('GTIN (barcode)')).toHaveValue(UNKNOWN);
+  await expect(page.getByRole('link', { name: 'Cancel' })).toHaveAttribute('href', /#\/stock-entry$/);
+  await expect(page.getByRole('link', { name: '← Stock entry' })).toBeVisible();
   await page.getByLabel('SKU', { exact: true }).fill('JUG-1');
   await page.getByLabel('Title', { exact: true }).fill('Milk jug');
   await page.getByLabel('Price', { exact: true }).fill('9.00');
   await page.getByRole('button', { name: 'Create product' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Milk jug' })).toBeVisible();
-  await page.getByRole('link', { name: 'Stock entry' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Stock entry' })).toBeVisible();
   await expect(pendingCount(page, /Milk jug/)).toHaveText('2');
   await expect(page.getByRole('region', { name: 'Needs attention' })).toHaveCount(0);
   // Nothing was booked while the screen was left: the pending lines waited.
