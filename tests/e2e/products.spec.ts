@@ -126,3 +126,18 @@ test('while the event stream is unavailable the list follows changes by polling,
   // At most the one read that closes the gap on reconnecting; no polling every few seconds.
   expect(polls.length - pollsWhenLive).toBeLessThanOrEqual(1);
 });
+
+test('at 1024 px the list shows whole product titles of everyday length, on two lines where needed', async ({ page, server }) => {
+  const titles = ['Stoneware dinner plates, set of 4', 'Insulated steel bottle 750 ml', 'Merino wool socks, size 38–40', 'Oak chopping board, large'];
+  for (const [i, title] of titles.entries()) await apiCall(server, 'products.create', { sku: `HOME-${i + 1}`, title, price: '20.00' });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(server.signedInUrl);
+  await page.getByRole('link', { name: 'Products', exact: true }).click();
+  for (const title of titles) {
+    const link = page.getByRole('link', { name: title, exact: true });
+    await expect(link).toBeVisible();
+    const cut = await link.evaluate((el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1);
+    expect(cut, `“${title}” cut short`).toBe(false);
+  }
+  await page.screenshot({ path: test.info().outputPath('products-titles-1024.png') });
+});
