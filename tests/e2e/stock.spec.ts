@@ -94,7 +94,8 @@ test('without the link, the UI asks for the token and refuses a wrong one', asyn
   const token = page.getByLabel('API token');
   await token.fill('not-the-token');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(token).toHaveAccessibleDescription(/did not accept this token/);
+  // The help that says where the file is sits below the field, and the message sends you there.
+  await expect(token).toHaveAccessibleDescription(/did not accept this token. Copy it again from the api-token file \(see “Where to find the token” below\)/);
   await page.screenshot({ path: test.info().outputPath('sign-in-refused.png') });
 
   await token.fill(server.token);
