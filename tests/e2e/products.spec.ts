@@ -141,3 +141,17 @@ test('at 1024 px the list shows whole product titles of everyday length, on two 
   }
   await page.screenshot({ path: test.info().outputPath('products-titles-1024.png') });
 });
+
+test("at 1024 px a product's Price, Sale price and Currency fields sit on one line", async ({ page, server }) => {
+  await apiCall(server, 'products.create', { sku: 'MUG-1', title: 'Enamel mug', price: '12.50' });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(server.signedInUrl);
+  await page.getByRole('link', { name: 'Enamel mug', exact: true }).click();
+  await expect(page.getByLabel('Price', { exact: true })).toHaveValue('12.50');
+  const tops: number[] = [];
+  for (const label of ['Price', 'Sale price', 'Currency']) {
+    const box = await page.getByLabel(label, { exact: true }).boundingBox();
+    tops.push(Math.round(box?.y ?? NaN));
+  }
+  expect(new Set(tops).size, `field tops ${tops.join(', ')}`).toBe(1);
+});
