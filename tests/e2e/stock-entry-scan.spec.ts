@@ -330,3 +330,32 @@ test('any entry of the session can be undone, once, and a refused undo says why 
   ]);
   await expect(scanField).toBeFocused();
 });
+
+test('continuous counting offers no pause to record after (a count waits for Finish), unless a pending line of another action still uses it', async ({ page, server }) => {
+  await apiCall(server, 'products.create', { sku: 'MUG-BLUE-1', title: 'Blue enamel mug', price: '12.50', gtin: MUG });
+  await apiCall(server, 'products.create', { sku: 'PLATE-2', title: 'Stoneware plate', price: '18.00', gtin: PLATE });
+  await openStockEntry(page, server);
+  await page.getByText('Continuous scanning', { exact: true }).click();
+  const pause = page.getByLabel('Record after a pause of');
+  await pause.selectOption({ label: 'only when I press Finish' });
+
+  // A receipt waits on screen, and the pause still decides when it is recorded: offered under Count too.
+  await page.getByLabel('Scan or type a SKU or GTIN').focus();
+  await scan(page, PLATE);
+  await expect(pendingCount(page, /Stoneware plate/)).toHaveText('1');
+  await page.getByRole('radio', { name: 'Count' }).check();
+  await expect(pause).toBeVisible();
+  await page.getByRole('button', { name: 'Finish' }).click();
+  await expect(page.getByRole('region', { name: 'Scanned, not yet recorded' }).getByRole('row')).toHaveCount(0);
+  expect(await ledger(server, 'PLATE-2')).toEqual([['receive', 1]]);
+
+  // Only counting: nothing the pause would record, so it is not offered.
+  await expect(pause).toHaveCount(0);
+  await page.getByLabel('Scan or type a SKU or GTIN').focus();
+  await scan(page, MUG);
+  await scan(page, MUG);
+  await expect(pendingCount(page, /Blue enamel mug/)).toHaveText('2');
+  await expect(pause).toHaveCount(0);
+  await page.getByRole('radio', { name: 'Receive' }).check();
+  await expect(pause).toBeVisible();
+});
