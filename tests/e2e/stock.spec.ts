@@ -54,9 +54,15 @@ test('create a product (after fixing a bad GTIN), receive stock and see availabl
 
   // An adjustment needs a reason: the server says so next to the field; then it goes through.
   await page.getByText('Adjust', { exact: true }).click();
+  // Nothing typed: both missing fields are marked at once, and the focus goes to the first.
+  await page.getByRole('button', { name: 'Record adjustment' }).click();
+  await expect(page.getByLabel('Change', { exact: true })).toHaveAccessibleDescription(/Enter a quantity\./);
+  await expect(page.getByLabel('Change', { exact: true })).toBeFocused();
+  await expect(page.getByLabel('Reason', { exact: true })).toHaveAccessibleDescription(/needs a reason/);
   await page.getByLabel('Change', { exact: true }).fill('-2');
   await page.getByRole('button', { name: 'Record adjustment' }).click();
   await expect(page.getByLabel('Reason', { exact: true })).toHaveAccessibleDescription(/needs a reason/);
+  await expect(page.getByLabel('Reason', { exact: true })).toBeFocused();
   await expect(available).toHaveText('12');
   await page.getByLabel('Reason', { exact: true }).fill('Two chipped in the stockroom');
   await page.getByRole('button', { name: 'Record adjustment' }).click();
