@@ -168,6 +168,6 @@ test('a long order reference wraps at 1024 px: Fulfil and Release stay inside th
   const releaseBox = await release.boundingBox();
   if (!cardBox || !releaseBox) throw new Error('the card or its Release button has no box');
   expect(releaseBox.x + releaseBox.width).toBeLessThanOrEqual(cardBox.x + cardBox.width);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
+  expect(await page.locator('html').evaluate((html) => html.scrollWidth <= html.clientWidth)).toBe(true);
   await page.screenshot({ path: test.info().outputPath('orders-long-reference-1024.png') });
 });
