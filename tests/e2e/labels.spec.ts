@@ -168,6 +168,8 @@ test('the Labels screen remembers the label stock and says how to begin when not
   await page.reload();
   await expect(page.getByLabel('Label size')).toHaveValue('a4-l7651');
   await expect(page.getByText(/No products yet\. Tick products on the Products screen/)).toBeVisible();
+  await expect(page.getByText('No labels to print · A4 65-up, 38.1 × 21.2 mm (Avery L7651)')).toBeVisible();
+  await expect(page.getByText('0 labels')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Print…' })).toBeDisabled();
 });
 
