@@ -25,14 +25,27 @@ export function lineText(line: Line): string {
   return `${units(line)} at ${line.locationName}`;
 }
 
+/** "leave" or "leaves", "they are" or "it is": most channel orders are for one unit. */
+function verb(line: Line, many: string, one: string): string {
+  return line.quantity === 1 ? one : many;
+}
+
 /** What Fulfil does, asked before it is done. */
 export function fulfilQuestion(line: OrderLine): { title: string; body: string } {
   return {
     title: `Fulfil ${line.reference}?`,
     body:
-      `${units(line)} leave ${line.locationName} as a sale: on hand there goes down by ${formatQuantity(line.quantity)}, ` +
-      `and they are no longer held for ${line.reference}. You can undo this afterwards.`,
+      `${units(line)} ${verb(line, 'leave', 'leaves')} ${line.locationName} as a sale: on hand there goes down by ${formatQuantity(line.quantity)}, ` +
+      `and ${verb(line, 'they are', 'it is')} no longer held for ${line.reference}. You can undo this afterwards.`,
   };
+}
+
+/** What Release does, asked before it is done. */
+export function releaseQuestion(line: OrderLine): string {
+  return (
+    `The ${units(line)} held at ${line.locationName} for ${line.reference} ${verb(line, 'become', 'becomes')} available to sell again. ` +
+    'Do this when the order was cancelled.'
+  );
 }
 
 export function fulfilledNotice(line: OrderLine): string {
@@ -44,7 +57,7 @@ export function releasedNotice(line: OrderLine): string {
 }
 
 export function undoneNotice(line: OrderLine): string {
-  return `Undone: ${units(line)} are back on hand at ${line.locationName}, held for ${line.reference} again.`;
+  return `Undone: ${units(line)} ${verb(line, 'are', 'is')} back on hand at ${line.locationName}, held for ${line.reference} again.`;
 }
 
 /** Where an order came from. */

@@ -188,3 +188,13 @@ export function updateInput(draft: ProductDraft, saved: Product, context: DraftC
   if (!read.ok) return read;
   return { ok: true, input: { ...(read.input as Partial<Input<'products.update'>>), idOrSku: saved.id } };
 }
+
+/**
+ * The server's messages by field, reworded where the draft knows better. An empty price goes to the
+ * server as it is (so every other field's problem shows in the same round), and the schema then
+ * describes a badly written amount "such as 12.50", which a German shop would not type: the field
+ * was left empty, and says so.
+ */
+export function draftFieldErrors(fields: Record<string, string>, draft: ProductDraft): Record<string, string> {
+  return fields.price && !draft.price.trim() ? { ...fields, price: 'Price is required.' } : fields;
+}

@@ -98,4 +98,10 @@ test('latest movements name each product on one line, with the location, kind an
   await apiCall(server, 'products.reorder.set', { idOrSku: 'LAMP-1', location: 'main', reorderPoint: 20, reorderQuantity: 10 });
   await expect(page.getByTestId('low-stock')).toHaveText('2');
   await page.screenshot({ path: test.info().outputPath('dashboard-1024.png'), fullPage: true });
+  // Above its buffer again: none at or below, and the card does not claim that nothing is kept back
+  // (the vase still keeps its 4).
+  await apiCall(server, 'stock.receive', { sku: 'VASE-1', quantity: 6 });
+  await expect(page.getByTestId('at-or-below-buffer')).toHaveText('0');
+  await expect(page.getByText('None. The shop’s buffer is 0; only products with a buffer of their own keep units back.')).toBeVisible();
+  await expect(page.getByText('nothing is kept back')).toHaveCount(0);
 });

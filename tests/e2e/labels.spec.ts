@@ -78,9 +78,19 @@ test('labels for the selected products: one each, with their barcodes, prices in
   await start.fill('22');
   await start.press('Enter');
   await expect(start).toHaveAccessibleDescription(/The start position is a label from 1 to 21 on this sheet/);
+  // The preview still starts at label 1: printing that on the partly used sheet would waste it.
+  await expect(page.getByRole('button', { name: 'Print…' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Save as PDF…' })).toBeDisabled();
+  // Another label stock drops the refused start with its problem (a roll has no start at all).
+  await page.getByLabel('Label size').selectOption({ label: 'Dymo 57 × 32 mm (11354)' });
+  await expect(page.getByRole('button', { name: 'Print…' })).toBeEnabled();
+  await page.getByLabel('Label size').selectOption({ label: 'A4 21-up, 63.5 × 38.1 mm (Avery L7160)' });
+  await expect(start).toHaveValue('1');
+  await expect(page.getByRole('button', { name: 'Print…' })).toBeEnabled();
   await start.fill('19');
   await start.press('Enter');
   await expect(page.getByText('6 labels on 2 sheets')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Print…' })).toBeEnabled();
   await expect(preview.getByRole('listitem')).toHaveCount(2);
   await expect(preview.getByRole('listitem').first().getByTestId('label')).toHaveCount(3);
 
@@ -158,6 +168,8 @@ test('the Labels screen remembers the label stock and says how to begin when not
   await page.reload();
   await expect(page.getByLabel('Label size')).toHaveValue('a4-l7651');
   await expect(page.getByText(/No products yet\. Tick products on the Products screen/)).toBeVisible();
+  await expect(page.getByText('No labels to print · A4 65-up, 38.1 × 21.2 mm (Avery L7651)')).toBeVisible();
+  await expect(page.getByText('0 labels')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Print…' })).toBeDisabled();
 });
 

@@ -152,3 +152,22 @@ test('orders show names, Fulfil asks and can be undone, and the history lists se
   await expect(manual).toBeVisible();
   expect((await apiCall(server, 'reservations.list', { status: 'held' })).reservations.map((r) => r.reference)).toEqual(['ORDER-100']);
 });
+
+test('a long order reference wraps at 1024 px: Fulfil and Release stay inside the card and the page never scrolls sideways', async ({ page, server }) => {
+  await apiCall(server, 'products.create', { sku: 'PLATE-4', title: 'Stoneware dinner plates, set of 4', price: '56.00' });
+  await apiCall(server, 'stock.receive', { sku: 'PLATE-4', quantity: 3 });
+  const reference = 'ORDER-1003 gift for Frau Schneider-Wiesenthal, deliver after Christmas';
+  await apiCall(server, 'reservations.create', { sku: 'PLATE-4', quantity: 1, reference });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(server.signedInUrl);
+  await page.getByRole('link', { name: 'Orders' }).click();
+  const card = page.getByRole('region', { name: 'Held reservations' });
+  const release = card.getByRole('button', { name: `Release ${reference} (Stoneware dinner plates, set of 4, PLATE-4)` });
+  await expect(release).toBeVisible();
+  const cardBox = await card.boundingBox();
+  const releaseBox = await release.boundingBox();
+  if (!cardBox || !releaseBox) throw new Error('the card or its Release button has no box');
+  expect(releaseBox.x + releaseBox.width).toBeLessThanOrEqual(cardBox.x + cardBox.width);
+  expect(await page.locator('html').evaluate((html) => html.scrollWidth <= html.clientWidth)).toBe(true);
+  await page.screenshot({ path: test.info().outputPath('orders-long-reference-1024.png') });
+});

@@ -113,6 +113,8 @@ test('export of the filtered list, delete with its rule, duplicate, and opening 
   await page.getByRole('button', { name: 'Delete…' }).click();
   await page.getByRole('dialog', { name: 'Delete CUP-BLUE?' }).getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'CUP-BLUE has stock history (1 movement); archive it instead.' })).toBeVisible();
+  // The dialog's button is gone: the focus is on the way out it offers, not lost on the page.
+  await expect(page.getByRole('button', { name: 'Archive instead' })).toBeFocused();
   await page.getByRole('button', { name: 'Archive instead' }).click();
   await expect(table.getByText('CUP-BLUE')).toHaveCount(0);
   expect((await apiCall(server, 'products.get', { idOrSku: 'CUP-BLUE' })).status).toBe('archived');

@@ -126,3 +126,32 @@ test('while the event stream is unavailable the list follows changes by polling,
   // At most the one read that closes the gap on reconnecting; no polling every few seconds.
   expect(polls.length - pollsWhenLive).toBeLessThanOrEqual(1);
 });
+
+test('at 1024 px the list shows whole product titles of everyday length, on two lines where needed', async ({ page, server }) => {
+  const titles = ['Stoneware dinner plates, set of 4', 'Insulated steel bottle 750 ml', 'Merino wool socks, size 38–40', 'Oak chopping board, large'];
+  for (const [i, title] of titles.entries()) await apiCall(server, 'products.create', { sku: `HOME-${i + 1}`, title, price: '20.00' });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(server.signedInUrl);
+  await page.getByRole('link', { name: 'Products', exact: true }).click();
+  for (const title of titles) {
+    const link = page.getByRole('link', { name: title, exact: true });
+    await expect(link).toBeVisible();
+    const cut = await link.evaluate((el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1);
+    expect(cut, `“${title}” cut short`).toBe(false);
+  }
+  await page.screenshot({ path: test.info().outputPath('products-titles-1024.png') });
+});
+
+test("at 1024 px a product's Price, Sale price and Currency fields sit on one line", async ({ page, server }) => {
+  await apiCall(server, 'products.create', { sku: 'MUG-1', title: 'Enamel mug', price: '12.50' });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(server.signedInUrl);
+  await page.getByRole('link', { name: 'Enamel mug', exact: true }).click();
+  await expect(page.getByLabel('Price', { exact: true })).toHaveValue('12.50');
+  const tops: number[] = [];
+  for (const name of [/^Price$/, /^Sale price/, /^Currency$/]) {
+    const box = await page.getByRole('textbox', { name }).boundingBox();
+    tops.push(Math.round(box?.y ?? NaN));
+  }
+  expect(new Set(tops).size, `field tops ${tops.join(', ')}`).toBe(1);
+});

@@ -237,17 +237,19 @@ test('an unknown code is listed with Create product and Skip, a shared code is n
   await expect(attention.filter({ hasText: 'NO-SUCH-CODE' })).toHaveCount(0);
   await expect(page.getByRole('status')).toHaveText('Skipped “NO-SUCH-CODE”; nothing recorded.');
 
-  // Create product: the new-product form has the code as its GTIN; back on the screen, the code
-  // is looked up again and its two scans join the pending lines.
+  // Create product: the new-product form has the code as its GTIN, and its way back (Cancel, the
+  // back link) leads to the scanning; creating it returns there at once, where the code is looked
+  // up again and its two scans join the pending lines.
   await unknown.getByRole('link', { name: 'Create product' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'New product' })).toBeVisible();
   await expect(page.getByLabel('GTIN (barcode)')).toHaveValue(UNKNOWN);
+  await expect(page.getByRole('link', { name: 'Cancel' })).toHaveAttribute('href', /#\/stock-entry$/);
+  await expect(page.getByRole('link', { name: '← Stock entry' })).toBeVisible();
   await page.getByLabel('SKU', { exact: true }).fill('JUG-1');
   await page.getByLabel('Title', { exact: true }).fill('Milk jug');
   await page.getByLabel('Price', { exact: true }).fill('9.00');
   await page.getByRole('button', { name: 'Create product' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Milk jug' })).toBeVisible();
-  await page.getByRole('link', { name: 'Stock entry' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Stock entry' })).toBeVisible();
   await expect(pendingCount(page, /Milk jug/)).toHaveText('2');
   await expect(page.getByRole('region', { name: 'Needs attention' })).toHaveCount(0);
   // Nothing was booked while the screen was left: the pending lines waited.
@@ -327,4 +329,33 @@ test('any entry of the session can be undone, once, and a refused undo says why 
     ['receive', 5],
   ]);
   await expect(scanField).toBeFocused();
+});
+
+test('continuous counting offers no pause to record after (a count waits for Finish), unless a pending line of another action still uses it', async ({ page, server }) => {
+  await apiCall(server, 'products.create', { sku: 'MUG-BLUE-1', title: 'Blue enamel mug', price: '12.50', gtin: MUG });
+  await apiCall(server, 'products.create', { sku: 'PLATE-2', title: 'Stoneware plate', price: '18.00', gtin: PLATE });
+  await openStockEntry(page, server);
+  await page.getByText('Continuous scanning', { exact: true }).click();
+  const pause = page.getByLabel('Record after a pause of');
+  await pause.selectOption({ label: 'only when I press Finish' });
+
+  // A receipt waits on screen, and the pause still decides when it is recorded: offered under Count too.
+  await page.getByLabel('Scan or type a SKU or GTIN').focus();
+  await scan(page, PLATE);
+  await expect(pendingCount(page, /Stoneware plate/)).toHaveText('1');
+  await page.getByRole('radio', { name: 'Count' }).check();
+  await expect(pause).toBeVisible();
+  await page.getByRole('button', { name: 'Finish' }).click();
+  await expect(page.getByRole('region', { name: 'Scanned, not yet recorded' }).getByRole('row')).toHaveCount(0);
+  expect(await ledger(server, 'PLATE-2')).toEqual([['receive', 1]]);
+
+  // Only counting: nothing the pause would record, so it is not offered.
+  await expect(pause).toHaveCount(0);
+  await page.getByLabel('Scan or type a SKU or GTIN').focus();
+  await scan(page, MUG);
+  await scan(page, MUG);
+  await expect(pendingCount(page, /Blue enamel mug/)).toHaveText('2');
+  await expect(pause).toHaveCount(0);
+  await page.getByRole('radio', { name: 'Receive' }).check();
+  await expect(pause).toBeVisible();
 });

@@ -32,6 +32,12 @@ test('a barcode scanner receives, counts and transfers stock, and an entry is un
   // Undo the receipt: an adjustment of −5 that names the receipt, never an edit of the ledger.
   await page.getByRole('button', { name: /^Undo: Received 5/ }).click();
   await expect(recent.first()).toContainText('undone');
+  // The line's figure is the one after the undo, not the receipt's.
+  await expect(recent.first()).toContainText('undone · now 0 on hand');
+  // And said on the screen's status line, which still told of the receipt.
+  await expect(page.getByRole('status').filter({ hasText: /^Undone: / })).toHaveText(
+    'Undone: Received 5 × Blue enamel mug (MUG-BLUE-1) at Main warehouse. Now 0 on hand.',
+  );
   let ledger = await apiCall(server, 'movements.list', { sku: 'MUG-BLUE-1' });
   expect(ledger.movements.map((m) => [m.kind, m.quantity])).toEqual([
     ['adjust', -5],

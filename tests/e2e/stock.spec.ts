@@ -54,9 +54,15 @@ test('create a product (after fixing a bad GTIN), receive stock and see availabl
 
   // An adjustment needs a reason: the server says so next to the field; then it goes through.
   await page.getByText('Adjust', { exact: true }).click();
+  // Nothing typed: both missing fields are marked at once, and the focus goes to the first.
+  await page.getByRole('button', { name: 'Record adjustment' }).click();
+  await expect(page.getByLabel('Change', { exact: true })).toHaveAccessibleDescription(/Enter a quantity\./);
+  await expect(page.getByLabel('Change', { exact: true })).toBeFocused();
+  await expect(page.getByLabel('Reason', { exact: true })).toHaveAccessibleDescription(/needs a reason/);
   await page.getByLabel('Change', { exact: true }).fill('-2');
   await page.getByRole('button', { name: 'Record adjustment' }).click();
   await expect(page.getByLabel('Reason', { exact: true })).toHaveAccessibleDescription(/needs a reason/);
+  await expect(page.getByLabel('Reason', { exact: true })).toBeFocused();
   await expect(available).toHaveText('12');
   await page.getByLabel('Reason', { exact: true }).fill('Two chipped in the stockroom');
   await page.getByRole('button', { name: 'Record adjustment' }).click();
@@ -94,7 +100,8 @@ test('without the link, the UI asks for the token and refuses a wrong one', asyn
   const token = page.getByLabel('API token');
   await token.fill('not-the-token');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(token).toHaveAccessibleDescription(/did not accept this token/);
+  // The help that says where the file is sits below the field, and the message sends you there.
+  await expect(token).toHaveAccessibleDescription(/did not accept this token. Copy it again from the api-token file \(see “Where to find the token” below\)/);
   await page.screenshot({ path: test.info().outputPath('sign-in-refused.png') });
 
   await token.fill(server.token);

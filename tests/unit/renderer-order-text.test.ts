@@ -7,6 +7,7 @@ import {
   lineText,
   orderSource,
   releasedNotice,
+  releaseQuestion,
   settledByText,
   settlementText,
   undoneNotice,
@@ -51,6 +52,21 @@ describe('the Orders screen in words', () => {
     expect(fulfilQuestion(line).body).toBe(
       '2 × Stoneware bowl (BOWL-1) leave Shop floor as a sale: on hand there goes down by 2, and they are no longer held for Shopify order #1042. You can undo this afterwards.',
     );
+  });
+
+  it('says one unit in the singular, as most channel orders are', () => {
+    const one = { ...line, quantity: 1 };
+    expect(fulfilQuestion(one).body).toBe(
+      '1 × Stoneware bowl (BOWL-1) leaves Shop floor as a sale: on hand there goes down by 1, and it is no longer held for Shopify order #1042. You can undo this afterwards.',
+    );
+    expect(releaseQuestion(one)).toBe(
+      'The 1 × Stoneware bowl (BOWL-1) held at Shop floor for Shopify order #1042 becomes available to sell again. Do this when the order was cancelled.',
+    );
+    expect(undoneNotice(one)).toBe('Undone: 1 × Stoneware bowl (BOWL-1) is back on hand at Shop floor, held for Shopify order #1042 again.');
+    expect(releaseQuestion(line)).toBe(
+      'The 2 × Stoneware bowl (BOWL-1) held at Shop floor for Shopify order #1042 become available to sell again. Do this when the order was cancelled.',
+    );
+    expect(undoneNotice(line)).toBe('Undone: 2 × Stoneware bowl (BOWL-1) are back on hand at Shop floor, held for Shopify order #1042 again.');
   });
 
   it('says where an order came from and who settled it', () => {

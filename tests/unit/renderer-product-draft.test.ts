@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { productCreateInput, productUpdateInput } from '../../shared/schemas/product';
-import { changedFields, createInput, draftFromProduct, emptyDraft, updateInput } from '../../renderer/src/product-draft';
+import { changedFields, createInput, draftFieldErrors, draftFromProduct, emptyDraft, updateInput } from '../../renderer/src/product-draft';
 import { createIdempotencyKeys } from '../../renderer/src/api/idempotency-key';
 import { fieldErrors, sentence } from '../../renderer/src/api/errors';
 import { ClientError } from '../../renderer/src/api/client';
@@ -106,6 +106,19 @@ describe('field errors', () => {
     expect(fieldErrors(validation)).toEqual({ gtin: 'GTIN has 5 digits.', additionalImageUrls: 'Must be a URL.' });
     const conflict = new ClientError('conflict', 'A product with SKU MUG-1 already exists', { field: 'sku' }, 409);
     expect(fieldErrors(conflict)).toEqual({ sku: 'A product with SKU MUG-1 already exists.' });
+  });
+
+  it('says an empty price is required, not how to write an amount the shop would not type', () => {
+    // What the server answers for a new product whose price was left empty, from the contract's own schema.
+    const draft = { ...emptyDraft(), sku: 'mug-5', title: 'Mug' };
+    const parsed = productCreateInput.safeParse(input(createInput(draft, de)));
+    if (parsed.success) throw new Error('an empty price should be refused');
+    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    const error = new ClientError('validation_failed', 'x', { issues }, 422);
+    expect(fieldErrors(error).price).toMatch(/12\.50/);
+    expect(draftFieldErrors(fieldErrors(error), draft)).toEqual({ price: 'Price is required.' });
+    // A price was typed: the server's message stands.
+    expect(draftFieldErrors({ price: 'Amount has too many digits.' }, { ...draft, price: '1' })).toEqual({ price: 'Amount has too many digits.' });
   });
 
   it('writes messages as sentences', () => {

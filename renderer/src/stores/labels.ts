@@ -54,6 +54,8 @@ export const useLabelsStore = defineStore('labels', () => {
   const priceMode = ref<PriceMode>(PRICE_MODES.find((m) => m === saved.priceMode) ?? 'regular');
   /** The first unused label of a partly used sheet (1-based); back to 1 on another stock. */
   const start = ref(1);
+  /** Why the start typed on the Labels screen was refused: printing waits until it is put right. */
+  const startProblem = ref<string | null>(null);
   const loading = ref(false);
   /** Products that could not be loaded, by SKU and why. */
   const problems = ref<string[]>([]);
@@ -71,6 +73,8 @@ export const useLabelsStore = defineStore('labels', () => {
   });
   watch(sheetId, () => {
     if (start.value > labelsPerPage(sheet.value)) start.value = 1;
+    // A refused start belonged to the other stock (a roll has none at all).
+    startProblem.value = null;
   });
 
   async function fetchAll(requests: readonly LabelRequest[]): Promise<{ found: Array<{ product: LabelProduct; quantity: number }>; failed: string[] }> {
@@ -104,6 +108,7 @@ export const useLabelsStore = defineStore('labels', () => {
     lines.value = [];
     problems.value = [];
     start.value = 1;
+    startProblem.value = null;
     loading.value = true;
     try {
       const { found, failed } = await fetchAll(combined(requests));
@@ -158,5 +163,5 @@ export const useLabelsStore = defineStore('labels', () => {
     if (next !== lines.value) lines.value = next;
   });
 
-  return { lines, sheetId, sheet, priceMode, start, loading, problems, total, prepare, addCode, add, setQuantity, remove, clear };
+  return { lines, sheetId, sheet, priceMode, start, startProblem, loading, problems, total, prepare, addCode, add, setQuantity, remove, clear };
 });

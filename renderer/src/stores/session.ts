@@ -78,7 +78,7 @@ export const useSessionStore = defineStore('session', () => {
       signedInAs(await api.auth.login({ token }));
     } catch (error) {
       if (error instanceof ClientError && error.status === 401) {
-        throw new Error('The server did not accept this token. Copy it again from the api-token file (see above).', { cause: error });
+        throw new Error('The server did not accept this token. Copy it again from the api-token file (see “Where to find the token” below).', { cause: error });
       }
       throw error;
     }

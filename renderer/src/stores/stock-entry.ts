@@ -367,6 +367,7 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
     current,
     scanNote,
     announcement,
+    announce,
     recordAt,
     recording,
     scanText,
