@@ -6,17 +6,14 @@
  * every heartbeat, now checks that the credential still holds, and a rotation ends the token's
  * streams at once.
  */
-import http from 'node:http';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApiServer } from '../../electron/server/http/server';
 import { silentLogger } from '../../electron/core/logger';
 import { startCore, type TestCore } from '../helpers/core';
-import { listenOnLoopback } from '../helpers/raw-http';
+import { listenOnLoopback, openStream, type OpenStream } from '../helpers/raw-http';
 
 const APP_HEADER = { 'x-stockfeed-request': '1' };
-
-type OpenStream = { status: number; seen: () => string; ended: Promise<void>; close(): void };
 
 function cookieOf(res: LightMyRequestResponse): string {
   const header = res.headers['set-cookie'];
@@ -47,20 +44,7 @@ describe('security: an event stream ends with the credential it was opened with'
     await core?.cleanup();
   });
 
-  function open(path: string, headers: Record<string, string>): Promise<OpenStream> {
-    return new Promise((resolve, reject) => {
-      const req = http.get({ host: '127.0.0.1', port, path, headers }, (res) => {
-        let text = '';
-        let endResolve: () => void = () => {};
-        const ended = new Promise<void>((r) => (endResolve = r));
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('close', () => endResolve());
-        resolve({ status: res.statusCode ?? 0, seen: () => text, ended, close: () => req.destroy() });
-      });
-      req.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error)));
-    });
-  }
+  const open = (path: string, headers: Record<string, string>): Promise<OpenStream> => openStream(port, path, headers);
 
   it('rotating the API token ends the streams opened with it (Bearer and ?token=); they receive nothing after', async () => {
     const old = core.tokens.current();

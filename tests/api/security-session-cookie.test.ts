@@ -8,14 +8,13 @@
  * changes.
  */
 import { createHash } from 'node:crypto';
-import http from 'node:http';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApiServer } from '../../electron/server/http/server';
 import { SignInCodes } from '../../electron/server/http/sign-in-codes';
 import { silentLogger } from '../../electron/core/logger';
 import { startCore, type TestCore } from '../helpers/core';
-import { listenOnLoopback } from '../helpers/raw-http';
+import { listenOnLoopback, openStream, type OpenStream } from '../helpers/raw-http';
 
 const TOKEN = 'session-token-0123456789abcdef';
 const DAY = 24 * 60 * 60 * 1000;
@@ -309,21 +308,8 @@ describe('security: the event stream takes the session cookie (no ?token= in the
     await core?.cleanup();
   });
 
-  /** Opens the stream; resolves with its status and a function that waits for text in it. */
-  function open(cookie: string): Promise<{ status: number; seen: () => string; ended: Promise<void>; close(): void }> {
-    return new Promise((resolve, reject) => {
-      const req = http.get({ host: '127.0.0.1', port, path: '/api/v1/events?since=0', headers: { cookie } }, (res) => {
-        let text = '';
-        let endResolve: () => void = () => {};
-        const ended = new Promise<void>((r) => (endResolve = r));
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('close', () => endResolve());
-        resolve({ status: res.statusCode ?? 0, seen: () => text, ended, close: () => req.destroy() });
-      });
-      req.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error)));
-    });
-  }
+  /** Opens the stream with a cookie; resolves with its status and a function that waits for text in it. */
+  const open = (cookie: string): Promise<OpenStream> => openStream(port, '/api/v1/events?since=0', { cookie });
 
   it('streams changes to a signed-in browser, and ends its stream when it signs out', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { token: TOKEN }, headers: APP_HEADER });

@@ -57,3 +57,22 @@ export function rawSocketRequest(port: number, text: string): Promise<{ status: 
     socket.on('error', reject);
   });
 }
+
+/** An event stream held open: its status, the text seen so far, and when it ends. */
+export type OpenStream = { status: number; seen: () => string; ended: Promise<void>; close(): void };
+
+/** Opens a streaming GET (the events stream) and resolves once its headers arrive; the body keeps coming into seen(). */
+export function openStream(port: number, path: string, headers: Record<string, string>): Promise<OpenStream> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, headers }, (res) => {
+      let text = '';
+      let endResolve: () => void = () => {};
+      const ended = new Promise<void>((r) => (endResolve = r));
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('close', () => endResolve());
+      resolve({ status: res.statusCode ?? 0, seen: () => text, ended, close: () => req.destroy() });
+    });
+    req.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error)));
+  });
+}
