@@ -6,6 +6,7 @@
 import type { Page } from '@playwright/test';
 import { apiCall } from './api';
 import { expect, test } from './fixtures';
+import type { MeasuringGlobals } from './page-globals';
 
 const LONG_TITLE = 'Hand-thrown stoneware serving bowl with speckled oatmeal glaze, large';
 
@@ -18,7 +19,10 @@ async function mainBox(page: Page): Promise<{ x: number; width: number }> {
 test('products and orders use the width of a wide window; settings and other forms keep theirs', async ({ page, server }) => {
   await apiCall(server, 'products.create', { sku: 'BOWL-STONEWARE-L', title: LONG_TITLE, price: '48.00', currency: 'EUR' });
   await page.goto(server.signedInUrl);
-  const formWidth = 72 * (await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize)));
+  const formWidth = 72 * (await page.evaluate(() => {
+    const { getComputedStyle, document } = globalThis as unknown as MeasuringGlobals;
+    return parseFloat(getComputedStyle(document.documentElement).fontSize);
+  }));
 
   for (const width of [1024, 1366, 1920]) {
     await page.setViewportSize({ width, height: 768 });

@@ -5,6 +5,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, test, type StockfeedServer } from './fixtures';
+import type { MeasuringGlobals, SelectLike } from './page-globals';
 
 async function savedSettings(server: StockfeedServer): Promise<Record<string, unknown>> {
   return (await (await fetch(`${server.origin}/api/v1/settings`, { headers: { Authorization: `Bearer ${server.token}` } })).json()) as Record<string, unknown>;
@@ -12,7 +13,9 @@ async function savedSettings(server: StockfeedServer): Promise<Record<string, un
 
 /** How far the widest option's text runs past the room the closed select has for it (px; <= 0 fits). */
 async function widestOptionOverflow(select: Locator): Promise<number> {
-  return select.evaluate((el: HTMLSelectElement) => {
+  return select.evaluate((node) => {
+    const { getComputedStyle, document } = globalThis as unknown as MeasuringGlobals;
+    const el = node as unknown as SelectLike;
     const style = getComputedStyle(el);
     const context = document.createElement('canvas').getContext('2d');
     if (!context) throw new Error('no canvas');
