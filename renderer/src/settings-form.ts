@@ -25,6 +25,15 @@ export function templateHint(value: string): string | null {
   return value.trim() ? liveProblem(settingsShape.productUrlTemplate, value) : null;
 }
 
+/**
+ * Why a shop name is refused on the first-run screen and in Settings: an empty one silently became
+ * "My shop" on the first, and an empty seller in the feed on the second. The API still takes an
+ * empty name (scripts may send one; the feeds then leave the seller out).
+ */
+export function shopNameProblem(name: string): string | null {
+  return name.trim() ? null : 'Enter the name of your shop: it cannot be left empty.';
+}
+
 /** The product shown in the live example. */
 export const EXAMPLE_PRODUCT = { slug: 'enamel-mug-blue', sku: 'MUG-ENAMEL-BLUE' } as const;
 

@@ -71,6 +71,7 @@ test('in a de-DE EUR shop, 12,50 saves as 12.50 and shows as 12,50 €; 1.200 re
 
   // Bulk buffer takes thousands separators too.
   await page.getByRole('checkbox', { name: 'Select MUG-1' }).check();
+  await page.getByRole('button', { name: 'More', exact: true }).click();
   await page.getByLabel('Buffer stock').fill('2.500');
   await page.getByRole('button', { name: 'Set buffer' }).click();
   await expect(page.getByText('1 of 1 products given the new buffer.')).toBeVisible();

@@ -23,3 +23,17 @@ export type PageGlobals = {
   benchLastKey?: number;
   benchLongTasks?: number[];
 };
+
+type ComputedStyleLike = { fontWeight: string; fontSize: string; fontFamily: string; paddingLeft: string; paddingRight: string };
+
+/** What the layout tests measure with: computed styles and a canvas to measure text. */
+export type MeasuringGlobals = {
+  getComputedStyle(element: unknown): ComputedStyleLike;
+  document: {
+    documentElement: unknown;
+    createElement(tag: 'canvas'): { getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } | null };
+  };
+};
+
+/** A closed select, as far as measuring its choices goes. */
+export type SelectLike = { clientWidth: number; options: ArrayLike<{ text: string }> };

@@ -110,6 +110,7 @@ test('export of the filtered list, delete with its rule, duplicate, and opening 
 
   // Delete: CUP-BLUE has stock history, so it is refused with Archive instead.
   await page.getByRole('checkbox', { name: 'Select CUP-BLUE' }).check();
+  await page.getByRole('button', { name: 'More', exact: true }).click();
   await page.getByRole('button', { name: 'Delete…' }).click();
   await page.getByRole('dialog', { name: 'Delete CUP-BLUE?' }).getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'CUP-BLUE has stock history (1 movement); archive it instead.' })).toBeVisible();
@@ -120,6 +121,7 @@ test('export of the filtered list, delete with its rule, duplicate, and opening 
   expect((await apiCall(server, 'products.get', { idOrSku: 'CUP-BLUE' })).status).toBe('archived');
   // CUP-RED never had stock: it goes.
   await page.getByRole('checkbox', { name: 'Select CUP-RED' }).check();
+  await page.getByRole('button', { name: 'More', exact: true }).click();
   await page.getByRole('button', { name: 'Delete…' }).click();
   await page.getByRole('dialog', { name: 'Delete CUP-RED?' }).getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByText('CUP-RED was deleted.')).toBeVisible();

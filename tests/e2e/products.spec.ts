@@ -80,6 +80,7 @@ test('the products list searches as you type, filters, sorts, follows stock chan
 
   // Set the buffer of one product from the list.
   await page.getByRole('checkbox', { name: 'Select TEE-01' }).check();
+  await page.getByRole('button', { name: 'More', exact: true }).click();
   await page.getByLabel('Buffer stock').fill('5');
   await page.getByRole('button', { name: 'Set buffer' }).click();
   await expect(page.getByText('1 of 1 products given the new buffer.')).toBeVisible();

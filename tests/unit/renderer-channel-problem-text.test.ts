@@ -44,7 +44,7 @@ describe('a refused Connect names the fields to fill in', () => {
   });
 
   it('leaves any other failure as it is', () => {
-    const failure = 'Shopify did not accept the request: host name not found (ENOTFOUND).';
+    const failure = 'Could not reach no-such-shop.myshopify.com: host name not found (ENOTFOUND).';
     expect(channelSaveErrorText('shopify', failure)).toBe(failure);
     expect(missingSettings('shopify', failure)).toBeNull();
     expect(missingSettings('shopify', 'Shopify: set channels.woocommerce.siteUrl first.')).toBeNull();

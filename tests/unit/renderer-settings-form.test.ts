@@ -2,10 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { settingsSchema } from '../../shared/schemas/settings';
 import { OPENAI_PART_ITEMS_SUGGESTED, settingsInput } from '../../shared/schemas/settings';
 import { ClientError } from '../../renderer/src/api/client';
-import { exampleProductUrl, issuesByPath, openIssues, shopUrlHint, suggestedTemplate, templateHint } from '../../renderer/src/settings-form';
+import { exampleProductUrl, issuesByPath, openIssues, shopNameProblem, shopUrlHint, suggestedTemplate, templateHint } from '../../renderer/src/settings-form';
 import { settingsToInput } from '../../renderer/src/stores/settings';
 
 describe('settings form helpers', () => {
+  it('refuses an empty or blank shop name (first run used to save it as "My shop")', () => {
+    expect(shopNameProblem('')).toMatch(/^Enter the name of your shop/);
+    expect(shopNameProblem('  \t ')).toMatch(/^Enter the name of your shop/);
+    expect(shopNameProblem('Harbour Goods')).toBeNull();
+  });
+
   it('shows a live example of a product URL only for a usable template', () => {
     expect(exampleProductUrl('https://shop.example.com/products/{slug}')).toBe('https://shop.example.com/products/enamel-mug-blue');
     expect(exampleProductUrl('https://shop.example.com/p?sku={sku}')).toBe('https://shop.example.com/p?sku=MUG-ENAMEL-BLUE');

@@ -25,6 +25,30 @@ export class ChannelError extends Error {
   }
 }
 
+/**
+ * The channel could not be reached at all (DNS, refused or reset connection, timeout, TLS): worded
+ * apart from the channel's own refusals, since "did not accept" sent owners to check credentials
+ * when the address was wrong. Always transient for the pusher.
+ */
+export class ChannelUnreachableError extends ChannelError {
+  constructor(
+    readonly host: string,
+    readonly reason: string,
+  ) {
+    super(`could not reach ${host}: ${reason}`, 'transient');
+    this.name = 'ChannelUnreachableError';
+  }
+}
+
+/** The host a request went to, for "could not reach <host>". */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url.slice(0, 100);
+  }
+}
+
 export type JsonAnswer = { status: number; headers: Record<string, string | string[] | undefined>; body: unknown };
 
 export type CallOptions = {
@@ -60,8 +84,8 @@ export async function callJson(outbound: Outbound, url: string, options: CallOpt
   } catch (error) {
     if (error instanceof OutboundRefusedError) throw new ChannelError(error.message, 'config');
     if (options.signal.aborted) throw error;
-    if (timeout.aborted) throw new ChannelError(`no answer within ${Math.round(options.timeoutMs / 1000)} s`, 'transient');
-    throw new ChannelError(describeRequestError(error), 'transient');
+    if (timeout.aborted) throw new ChannelUnreachableError(hostOf(url), `no answer within ${Math.round(options.timeoutMs / 1000)} s (timed out)`);
+    throw new ChannelUnreachableError(hostOf(url), describeRequestError(error));
   }
   let parsed: unknown;
   try {
@@ -87,9 +111,13 @@ export function excerpt(text: unknown): string {
   return typeof text === 'string' ? text.replace(/\s+/g, ' ').trim().slice(0, 200) : '';
 }
 
-/** What a non-2xx answer means. `detail` is the channel's short error text, when it has one. */
-export function statusError(answer: JsonAnswer, detail = ''): ChannelError {
+/**
+ * What a non-2xx answer means. `detail` is the channel's short error text, when it has one;
+ * `notFound` what a 404 means for this channel (the shop, the site's API, the account).
+ */
+export function statusError(answer: JsonAnswer, detail = '', notFound = 'nothing at this address: check it'): ChannelError {
   const what = `${describeStatus(answer.status)}${detail ? `: ${excerpt(detail)}` : ''}`;
+  if (answer.status === 404) return new ChannelError(`${what} (${notFound})`, 'items');
   if (answer.status === 429) return new ChannelError(`${what} (rate limited)`, 'transient', retryAfterMs(answer.headers));
   if (answer.status >= 500 || answer.status === 408) return new ChannelError(what, 'transient', retryAfterMs(answer.headers));
   if (answer.status === 401 || answer.status === 403) return new ChannelError(`${what} (check the credentials and their permissions)`, 'auth');

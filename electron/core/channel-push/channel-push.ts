@@ -7,7 +7,7 @@
 import type { ParsedInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { MatchReport, PushChannel, ReconcileResult } from '../../../shared/schemas/channel-push';
-import { PUSH_CHANNELS } from '../../../shared/schemas/channel-push';
+import { PUSH_CHANNEL_LABEL, PUSH_CHANNELS } from '../../../shared/schemas/channel-push';
 import type { ChangeBus } from '../changes/change-log';
 import type { Logger } from '../logger';
 import type { Outbound } from '../net/outbound';
@@ -16,7 +16,7 @@ import type { Db } from '../util/db-helpers';
 import type { AppendHook, ExclusiveWriter } from '../write-queue';
 import type { ChannelAdapter } from './channel-adapter';
 import { addressProblem, channelConfig, pushEnabled, type StoredSettings } from './channel-config';
-import { ChannelError } from './channel-http';
+import { ChannelError, ChannelUnreachableError } from './channel-http';
 import { applyCatalogue } from './connect';
 import { applyEchoes, readEcho, type EchoResult } from './echoes';
 import { createGoogleChannel } from './google-channel';
@@ -50,11 +50,20 @@ export type ChannelPushDeps = {
 
 type WaitingEcho = { channel: PushChannel; body: unknown; resolve(result: EchoResult): void; reject(error: unknown): void };
 
-/** What a failure of the channel during Connect or the drift check is answered with. */
-function asAppError(error: unknown, channel: PushChannel): unknown {
+/**
+ * What a failure of the channel during Connect or the drift check is answered with. Not reaching
+ * the channel (a wrong domain, no network) is said apart from the channel refusing the request
+ * (credentials, an unknown shop, a rate limit): each sends the owner to a different fix.
+ * The code stays bad_gateway either way; only the words differ.
+ */
+export function asAppError(error: unknown, channel: PushChannel): unknown {
   if (!(error instanceof ChannelError)) return error;
   if (error.kind === 'config') return new AppError('validation_failed', error.message, { issues: [{ path: `channels.${channel}`, message: error.message }] });
-  return new AppError('bad_gateway', `${channel} did not accept the request: ${error.message}`);
+  if (error instanceof ChannelUnreachableError) return new AppError('bad_gateway', `Could not reach ${error.host}: ${error.reason}`);
+  const label = PUSH_CHANNEL_LABEL[channel];
+  if (error.message.toLowerCase().startsWith(label.toLowerCase())) return new AppError('bad_gateway', error.message);
+  if (error.kind === 'transient') return new AppError('bad_gateway', `${label} could not take the request now: ${error.message}`);
+  return new AppError('bad_gateway', `${label} refused the request: ${error.message}`);
 }
 
 export class ChannelPush {

@@ -15,10 +15,10 @@
  * put in by an interceptor on its transport, and the transport uses Outbound's guarded agents.
  */
 import { JWT } from 'google-auth-library';
-import type { Outbound } from '../net/outbound';
+import { describeRequestError, type Outbound } from '../net/outbound';
 import type { ChannelAdapter, ChannelItem, FoundItem, SendItem, SendOutcome, SendResult } from './channel-adapter';
 import { GOOGLE_TOKEN_URL, type GoogleConfig } from './channel-config';
-import { callJson, ChannelError, excerpt, statusError, type JsonAnswer } from './channel-http';
+import { callJson, ChannelError, ChannelUnreachableError, excerpt, hostOf, statusError, type JsonAnswer } from './channel-http';
 import { googleValue, unsellable, type GooglePrice, type GoogleValue } from './values';
 
 export const CONTENT_SCOPE = 'https://www.googleapis.com/auth/content';
@@ -91,6 +91,9 @@ export function createGoogleChannel(config: GoogleConfig, deps: GoogleDeps): Cha
       if (e.response?.status === 400 || e.response?.status === 401) {
         throw new ChannelError(`Google refused the service account key: ${excerpt(`${data?.error ?? ''} ${data?.error_description ?? ''}`.trim())}`, 'auth');
       }
+      // No answer at all (the library keeps the socket's code): Google could not be reached.
+      const code = (error as { code?: unknown }).code;
+      if (!e.response && typeof code === 'string' && /^E[A-Z]+$|CERT|TLS/.test(code)) throw new ChannelUnreachableError(hostOf(config.tokenUrl), describeRequestError(error));
       const message = excerpt(e.message ?? String(error));
       throw new ChannelError(`signing in to Google failed: ${message}`, /refused:/.test(message) ? 'config' : 'transient');
     }
@@ -113,7 +116,7 @@ export function createGoogleChannel(config: GoogleConfig, deps: GoogleDeps): Cha
     const error = (answer.body as { error?: { message?: string; status?: string } } | null)?.error;
     const text = error?.message ?? '';
     if (answer.status === 404 && /dataSource/i.test(text)) return new ChannelError(`channels.google.dataSourceId: ${excerpt(text)}`, 'config');
-    const failed = statusError(answer, `${error?.status ?? ''} ${text}`.trim());
+    const failed = statusError(answer, `${error?.status ?? ''} ${text}`.trim(), 'Merchant Center account not found: check the account id');
     // Google's per-minute quota: at least a minute, unless it says otherwise.
     return answer.status === 429 && failed.retryAfterMs === null ? new ChannelError(failed.message, 'transient', 60_000) : failed;
   }

@@ -79,7 +79,7 @@ export class ShopifyGraphql {
         throttled--;
         continue;
       }
-      if (answer.status !== 200) throw statusError(answer, typeof body.errors === 'string' ? body.errors : '');
+      if (answer.status !== 200) throw statusError(answer, typeof body.errors === 'string' ? body.errors : '', 'shop not found: check the shop domain');
       const status = body.extensions?.cost?.throttleStatus;
       if (status) this.bucket = { ...status, at: Date.now() };
       const errors = Array.isArray(body.errors) ? body.errors : [];

@@ -88,7 +88,7 @@ export class ShopifyToken {
       const what = code === 'invalid_client' ? 'the client ID and secret' : 'the client credentials grant';
       throw new ChannelError(`Shopify refused ${what} (${code})${description}; ${ADVICE[code] ?? 'check channels.shopify.clientId and clientSecret'}`, 'auth');
     }
-    const failed = statusError(answer, code);
+    const failed = statusError(answer, code, 'shop not found: check the shop domain');
     // A 4xx without an OAuth error is still about signing in, not about the items to be sent.
     throw failed.kind === 'items' ? new ChannelError(`signing in to Shopify failed: ${failed.message}`, 'auth') : failed;
   }

@@ -59,7 +59,7 @@ export function createWooCommerceChannel(config: WooConfig, deps: WooDeps): Chan
     const answer = await callJson(deps.outbound, `${config.apiUrl}${path}`, { method, headers: { Authorization: auth }, body, signal, timeoutMs: deps.timeoutMs, allowPrivateNetwork: deps.allowPrivateNetwork });
     if (answer.status < 200 || answer.status >= 300) {
       const error = answer.body as { code?: string; message?: string } | null;
-      throw statusError(answer, error?.message ? `${error.code ?? ''} ${error.message}`.trim() : '');
+      throw statusError(answer, error?.message ? `${error.code ?? ''} ${error.message}`.trim() : '', 'no WooCommerce REST API at this address: check the site address');
     }
     return answer;
   }
