@@ -105,11 +105,18 @@ export async function restoreOverUnopenable(dbFile: string, source: string, log:
 }
 
 /**
- * Who may come in is not the shop's data: a restore keeps the sessions and storefront tokens as they
- * are now. Restored with the rest, a browser that had signed out (or been ended by a new password)
- * and a storefront token the owner had revoked would work again, and those made since would not.
+ * Who may come in is not the shop's data: a restore keeps the accounts (names, password hashes,
+ * roles), sessions and storefront tokens as they are now. Restored with the rest, an employee
+ * removed since (or a password changed because it leaked) would sign in again with the old
+ * password, a browser that had signed out and a storefront token the owner had revoked would work
+ * again, and those made since would not. Both files are at this build's schema when the rows move
+ * (the live one is opened only at it, the backup was migrated in prepareRestore), so the rows fit.
+ * Nothing else points at an account but sessions.user_id, kept with it: movements and change-log
+ * entries name their actor by id and name as text, with no foreign key, and still read "by sam"
+ * for an account the backup had and today's database does not. A database with no accounts keeps
+ * none: the backup's accounts are not brought back (the shop may have removed them).
  */
-const KEPT_TABLES = ['sessions', 'storefront_tokens'] as const;
+const KEPT_TABLES = ['users', 'sessions', 'storefront_tokens'] as const;
 
 type KeptRows = Record<(typeof KEPT_TABLES)[number], Array<Record<string, unknown>>>;
 
@@ -251,7 +258,7 @@ export class BackupService {
   /** The change-log entry that says a restore happened, numbered after everything followers saw. */
   recordRestore(label: string, candidate: DatabaseFacts, previous: Pick<Backup, 'id'> | null, previousSeq: number, kept: KeptRows | null = null): Promise<number> {
     return this.deps.queue.exclusive(async (ctx) => {
-        // The sessions and storefront tokens of the database that was replaced, when it could be read.
+        // The accounts, sessions and storefront tokens of the database that was replaced, when it could be read.
         if (kept) await writeKeptRows(ctx.trx, kept);
         // Followers of the change log have seen numbers up to previousSeq: the restore's entry must
         // come after all of them, or they would skip it (and what follows) as already read.
