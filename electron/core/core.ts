@@ -254,7 +254,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     storefrontAnswers: () => storefrontReader?.beginBatch() ?? null,
   });
   const queue: StockWriteQueue = keyedWriteQueue<StockOperations>(db, bus, stockEngine, { diskFull: (cause) => diskFullError(config, cause) });
-  settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value));
+  settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value), log);
   await settings.load();
   const settingsService = settings;
   // Another server saved the settings: this one reads them again before anything reacts to that.
