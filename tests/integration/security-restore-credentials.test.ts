@@ -118,4 +118,33 @@ describe('security: a restore keeps today’s accounts, sessions and storefront 
     expect((await core.call('products.get', { idOrSku: 'OLD-ACC' })).sku).toBe('OLD-ACC');
     expect(await core.users.authenticate('fay', 'fay-password')).toMatchObject({ username: 'fay', role: 'owner' });
   });
+
+  it('has today’s accounts, sessions and tokens in the file it swaps in, so a stop right after the swap brings back none of the backup’s', async () => {
+    let crash = false;
+    core = await startCore('sqlite', {
+      webhooks: { worker: false },
+      passwordHash: FAST_HASH,
+      backups: {
+        checkEveryMs: 0,
+        afterSwap: () => {
+          if (crash) throw new Error('stopped between the swap and the change-log entry');
+        },
+      },
+    });
+    const gus = await core.users.create({ username: 'gus', role: 'staff', password: 'gus-password' });
+    const session = await core.sessions.create('password', '', (await core.users.authenticate('gus', 'gus-password'))!);
+    const shop = await core.call('storefrontTokens.create', { name: 'old storefront' });
+    const backup = await core.call('backups.create', {});
+    await core.users.remove(gus.id);
+    await core.call('storefrontTokens.delete', { id: shop.id });
+
+    crash = true;
+    await expect(core.call('backups.restore', { id: backup.id })).rejects.toThrow(/stopped between the swap/);
+
+    expect(await core.users.authenticate('gus', 'gus-password')).toBeNull();
+    expect(await core.sessions.find(session.id, '')).toBeNull();
+    expect((await core.call('storefrontTokens.list', {})).tokens).toEqual([]);
+    // The backup's data did come in (the swap happened): only who may sign in is today's.
+    expect(await core.db('changes').where({ type: 'backup.restored' }).count({ n: '*' }).first()).toEqual({ n: 0 });
+  });
 });
