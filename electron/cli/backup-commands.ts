@@ -87,6 +87,8 @@ export async function restoreCommand(env: CliEnv, io: CliIo, arg: string): Promi
       await core.publisher.rebuild();
       io.out(`The database could not be opened (${error.message.split('. ')[0]}); it was replaced by ${source.file} (change-log sequence ${facts.seq}).`);
       if (keptAs) io.out(`The unusable file is kept as ${keptAs}.`);
+      // A restore otherwise keeps who may sign in as it is; here there was nothing left to read it from.
+      io.out('Accounts, browser sessions and storefront tokens are the backup\'s (the unusable database\'s could not be read): check Settings → People and the storefront tokens.');
       io.out(`Publishing was rebuilt from the restored data; the change log records the restore as entry ${seq}.`);
       return 0;
     });

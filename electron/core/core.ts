@@ -104,7 +104,7 @@ export type CoreOptions = {
    * turns the schedule off, as one-shot commands and tests do), and, for tests only, a hook that
    * damages a copy between writing and checking it.
    */
-  backups?: { checkEveryMs?: number; beforeVerify?: (copy: string) => void };
+  backups?: { checkEveryMs?: number; beforeVerify?: (copy: string) => void; afterSwap?: () => void };
   /** The version recorded in the database (tests pretend to be a newer one). */
   version?: string;
   /** scrypt's cost for new password hashes (default: OWASP's floor, core/auth/password.ts); tests lower it. */
@@ -254,7 +254,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     storefrontAnswers: () => storefrontReader?.beginBatch() ?? null,
   });
   const queue: StockWriteQueue = keyedWriteQueue<StockOperations>(db, bus, stockEngine, { diskFull: (cause) => diskFullError(config, cause) });
-  settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value));
+  settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value), log);
   await settings.load();
   const settingsService = settings;
   // Another server saved the settings: this one reads them again before anything reacts to that.
@@ -353,6 +353,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
           log,
           version,
           beforeVerify: options.backups?.beforeVerify,
+          afterSwap: options.backups?.afterSwap,
           services: {
             async stop() {
               // Its connection must not hold the file the restore replaces.

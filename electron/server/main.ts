@@ -1,6 +1,6 @@
 /**
  * The headless host: the same core as the desktop app, with the REST API and the built UI over
- * HTTP. `npm run serve -- --data DIR [--port N] [--host 127.0.0.1] [--allowed-hosts NAMES]`
+ * HTTP. `npm run serve -- --data DIR [--port N] [--host 127.0.0.1] [--allowed-hosts NAMES] [--trust-proxy ADDRESSES]`
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { createApiServer } from './http/server';
 import { rateLimitFromEnv } from './http/hardening';
 import { parseAllowedHosts } from './http/host-check';
+import { parseTrustedProxies } from './http/trusted-proxies';
 import { SIGN_IN_CODE_TTL_MS, SignInCodes } from './http/sign-in-codes';
 import { openCore } from '../core/core';
 import { defaultDataDir } from '../core/data-dir';
@@ -17,7 +18,7 @@ import { VERSION } from '../core/version';
 import { consoleLogger } from '../core/logger';
 import { openHostLogger } from '../core/logging/file-logger';
 
-const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host ADDRESS] [--allowed-hosts NAMES]
+const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host ADDRESS] [--allowed-hosts NAMES] [--trust-proxy ADDRESSES]
 
 Runs Stockfeed without Electron: the REST API under /api/v1 and the UI in your browser.
   --data DIR             data folder (default: ${defaultDataDir()})
@@ -26,11 +27,16 @@ Runs Stockfeed without Electron: the REST API under /api/v1 and the UI in your b
   --allowed-hosts NAMES  host names the server answers to besides localhost, IP addresses and --host,
                          comma-separated (e.g. stock.example.com behind a reverse proxy); requests
                          for any other name get 421, so a DNS-rebinding web page cannot reach the API
+  --trust-proxy ADDRESSES  behind a reverse proxy (nginx, Caddy): its IP addresses or ranges, comma-separated
+                         (e.g. 127.0.0.1); X-Forwarded-For, -Host and -Proto are believed from them only, so
+                         the limits on wrong tokens and passwords count each client apart. Off by default:
+                         without it every client behind the proxy counts as the proxy's one address
 Environment: DATABASE_URL=postgres://… uses PostgreSQL instead of the SQLite file in the data folder;
              REDIS_URL=redis://… keeps the read cache in Redis, shared by every server (default: in this process);
              STOCKFEED_LEASE_MS: how long the publisher lease of several servers lasts unrenewed (default 30000);
              STOCKFEED_API_TOKEN sets the API token (otherwise one is generated and kept in DIR/api-token);
              STOCKFEED_ALLOWED_HOSTS is --allowed-hosts when the flag is not given;
+             STOCKFEED_TRUST_PROXY is --trust-proxy when the flag is not given;
              STOCKFEED_RATE_LIMIT sets the requests per minute per token (default 1200; 0 for no limit,
              which also lifts the limit of 20 wrong tokens a minute per client address);
              STOCKFEED_STOREFRONT_RATE_LIMIT sets it per storefront token (default 60000, 1,000 a second).`;
@@ -58,6 +64,7 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '4780' },
         host: { type: 'string', default: '127.0.0.1' },
         'allowed-hosts': { type: 'string' },
+        'trust-proxy': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -75,9 +82,12 @@ async function main(): Promise<void> {
   const host = values.host;
   const log = await openHostLogger(dataDir, consoleLogger, VERSION);
   let allowedHosts: string[] = [];
+  let trustProxy: string[] = [];
   try {
     const flag = values['allowed-hosts'];
     allowedHosts = flag !== undefined ? parseAllowedHosts(flag, '--allowed-hosts') : parseAllowedHosts(process.env.STOCKFEED_ALLOWED_HOSTS, 'STOCKFEED_ALLOWED_HOSTS');
+    const proxies = values['trust-proxy'];
+    trustProxy = proxies !== undefined ? parseTrustedProxies(proxies, '--trust-proxy') : parseTrustedProxies(process.env.STOCKFEED_TRUST_PROXY, 'STOCKFEED_TRUST_PROXY');
   } catch (error) {
     fail((error as Error).message);
   }
@@ -100,7 +110,7 @@ async function main(): Promise<void> {
   const staticDir = rendererDir(path.dirname(fileURLToPath(import.meta.url)));
   // The printed link carries a one-time code, not the token: the output may end up in a log.
   const signInCodes = new SignInCodes();
-  const app = await createApiServer({ core, version: VERSION, staticDir, logger: log, rateLimit: rateLimitFromEnv(), allowedHosts, signInCodes });
+  const app = await createApiServer({ core, version: VERSION, staticDir, logger: log, rateLimit: rateLimitFromEnv(), allowedHosts, trustProxy, signInCodes });
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -137,6 +147,7 @@ async function main(): Promise<void> {
       `Open the app, signed in: ${base}/#signin=${signInCodes.issue()} (works once, within ${SIGN_IN_CODE_TTL_MS / 60_000} minutes; after that, sign in with the token)`,
       `Published files (read-only): ${base}/feeds/google-merchant.xml, ${base}/feeds/sitemap.xml (folder: ${core.publisher.publishDir()})`,
       `Answers to: localhost, IP addresses${allowedHosts.length > 0 ? `, ${allowedHosts.join(', ')}` : ''} (--allowed-hosts adds names)`,
+      ...(trustProxy.length > 0 ? [`Client addresses: from X-Forwarded-For when the request comes through ${trustProxy.join(', ')} (--trust-proxy)`] : []),
       ...people,
       '',
     ].join('\n'),

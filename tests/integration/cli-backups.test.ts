@@ -98,6 +98,8 @@ describe('backup commands', () => {
     const restored = await cli({}, 'restore', copy, '--data', data);
     expect(restored.code).toBe(0);
     expect(restored.out).toMatch(/kept as .*stockfeed\.sqlite\.unusable-/);
+    // Who may sign in could not be kept from the unusable file: it says so.
+    expect(restored.out).toContain('Accounts, browser sessions and storefront tokens are the backup\'s');
     expect(await stockOf(data)).toBe(6);
     const kept = fs.readdirSync(data).find((n) => n.includes('.unusable-')) ?? '';
     expect(fs.readFileSync(path.join(data, kept), 'utf8')).toBe('this is not a database any more');

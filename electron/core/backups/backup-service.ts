@@ -39,6 +39,8 @@ export type BackupDeps = {
   services: { stop(): Promise<void>; resume(swapped: boolean): Promise<void> };
   /** Tests only: damages a copy between writing and checking it. */
   beforeVerify?: ((copy: string) => void) | undefined;
+  /** Tests only: runs (and may throw, as a crash would stop) between the swap and the change-log entry. */
+  afterSwap?: (() => void) | undefined;
 };
 
 export type RestoreResult = { restored: Backup; previous: Backup; seq: number };
@@ -105,11 +107,18 @@ export async function restoreOverUnopenable(dbFile: string, source: string, log:
 }
 
 /**
- * Who may come in is not the shop's data: a restore keeps the sessions and storefront tokens as they
- * are now. Restored with the rest, a browser that had signed out (or been ended by a new password)
- * and a storefront token the owner had revoked would work again, and those made since would not.
+ * Who may come in is not the shop's data: a restore keeps the accounts (names, password hashes,
+ * roles), sessions and storefront tokens as they are now. Restored with the rest, an employee
+ * removed since (or a password changed because it leaked) would sign in again with the old
+ * password, a browser that had signed out and a storefront token the owner had revoked would work
+ * again, and those made since would not. Both files are at this build's schema when the rows move
+ * (the live one is opened only at it, the backup was migrated in prepareRestore), so the rows fit.
+ * Nothing else points at an account but sessions.user_id, kept with it: movements and change-log
+ * entries name their actor by id and name as text, with no foreign key, and still read "by sam"
+ * for an account the backup had and today's database does not. A database with no accounts keeps
+ * none: the backup's accounts are not brought back (the shop may have removed them).
  */
-const KEPT_TABLES = ['sessions', 'storefront_tokens'] as const;
+const KEPT_TABLES = ['users', 'sessions', 'storefront_tokens'] as const;
 
 type KeptRows = Record<(typeof KEPT_TABLES)[number], Array<Record<string, unknown>>>;
 
@@ -118,12 +127,28 @@ async function readKeptRows(db: Knex): Promise<KeptRows> {
   return Object.fromEntries(KEPT_TABLES.map((table, i) => [table, rows[i] ?? []])) as KeptRows;
 }
 
-async function writeKeptRows(trx: Knex.Transaction, kept: KeptRows): Promise<void> {
-  for (const table of KEPT_TABLES) {
-    await trx(table).delete();
-    // Few rows (one per browser signed in, per storefront); batches stay under SQLite's variable limit.
-    for (let i = 0; i < kept[table].length; i += 100) await trx(table).insert(kept[table].slice(i, i + 100));
+/**
+ * Writes the kept rows into the prepared file, in one transaction, before it is swapped in: the file
+ * that takes the database's place already holds today's accounts, sessions and tokens, so no crash
+ * or failed write after the swap can leave the backup's in use. Rollback journal, not WAL, so the
+ * rows are in the file itself when it closes; flushed before the rename.
+ */
+async function writeKeptRows(prepared: string, kept: KeptRows): Promise<void> {
+  const target = openSqlite(prepared, { readOnly: false });
+  try {
+    await target.raw('PRAGMA journal_mode = DELETE');
+    await target.raw('PRAGMA synchronous = FULL');
+    await target.transaction(async (trx) => {
+      for (const table of KEPT_TABLES) {
+        await trx(table).delete();
+        // Few rows (one per person, browser signed in, storefront); batches stay under SQLite's variable limit.
+        for (let i = 0; i < kept[table].length; i += 100) await trx(table).insert(kept[table].slice(i, i + 100));
+      }
+    });
+  } finally {
+    await target.destroy();
   }
+  fsyncFile(prepared);
 }
 
 export class BackupService {
@@ -213,10 +238,10 @@ export class BackupService {
       let previousSeq = 0;
       let seq = 0;
       try {
-        let kept: KeptRows | null = null;
         previousSeq = await queue.pause(async () => {
           const before = await latestSeq(db);
-          kept = await readKeptRows(db);
+          // Read and written while nothing else writes: the swap installs them as they are now.
+          await writeKeptRows(prepared, await readKeptRows(db));
           await db.destroy();
           try {
             await replaceDatabaseFile(prepared, file);
@@ -226,7 +251,8 @@ export class BackupService {
           return before;
         });
         swapped = true;
-        seq = await this.recordRestore(label, candidate, previous, previousSeq, kept);
+        this.deps.afterSwap?.();
+        seq = await this.recordRestore(label, candidate, previous, previousSeq);
       } finally {
         await this.deps.services.resume(swapped);
       }
@@ -249,10 +275,8 @@ export class BackupService {
   }
 
   /** The change-log entry that says a restore happened, numbered after everything followers saw. */
-  recordRestore(label: string, candidate: DatabaseFacts, previous: Pick<Backup, 'id'> | null, previousSeq: number, kept: KeptRows | null = null): Promise<number> {
+  recordRestore(label: string, candidate: DatabaseFacts, previous: Pick<Backup, 'id'> | null, previousSeq: number): Promise<number> {
     return this.deps.queue.exclusive(async (ctx) => {
-        // The sessions and storefront tokens of the database that was replaced, when it could be read.
-        if (kept) await writeKeptRows(ctx.trx, kept);
         // Followers of the change log have seen numbers up to previousSeq: the restore's entry must
         // come after all of them, or they would skip it (and what follows) as already read.
         await ctx.trx.raw("UPDATE sqlite_sequence SET seq = ? WHERE name = 'changes' AND seq < ?", [previousSeq, previousSeq]);

@@ -58,3 +58,44 @@ export function keepMaskedCredentials(next: string, stored: string): string {
   parsed.password = previous.password;
   return parsed.href;
 }
+
+/**
+ * Where the user info (`user:pass@`) of an http(s) address or address template sits in its text,
+ * end included. Found in the text, not by parsing and printing the URL again, so a template's
+ * `{slug}` and the rest of the address stay exactly as written. Read as the WHATWG parser reads
+ * these schemes: any run of `/` or `\` after the colon, the authority up to the first `/`, `\`,
+ * `?` or `#`, the user info up to its last `@`.
+ */
+function userInfoSpan(text: string): { start: number; end: number } | null {
+  const scheme = /^\s*https?:[/\\]*/i.exec(text);
+  if (!scheme) return null;
+  const start = scheme[0].length;
+  const rest = text.slice(start);
+  const authorityEnd = rest.search(/[/\\?#]/);
+  const at = (authorityEnd === -1 ? rest : rest.slice(0, authorityEnd)).lastIndexOf('@');
+  return at === -1 ? null : { start, end: start + at + 1 };
+}
+
+/** Whether an http(s) address or address template names a user or a password. */
+export function hasCredentials(text: string): boolean {
+  const span = userInfoSpan(text);
+  if (span && /[^:]/.test(text.slice(span.start, span.end - 1))) return true;
+  try {
+    const parsed = new URL(text);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The address or template without its user info, the rest as written (unchanged when it has none). */
+export function withoutCredentials(text: string): string {
+  const span = userInfoSpan(text);
+  const stripped = span ? text.slice(0, span.start) + text.slice(span.end) : text;
+  if (!hasCredentials(stripped)) return stripped;
+  // Only a spelling the parser reads past the text's shape (a tab inside the scheme): printed again by it, braces encoded.
+  const parsed = new URL(stripped);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href;
+}

@@ -10,6 +10,9 @@ import { assertEngineAllowed } from '../publish/delivery/indexnow-config';
 import type { HostKeyPin } from '../publish/types';
 import { addressCredentialIssues, addressesAfterUpdate, channelSettingsIssues } from '../channel-push/channel-config';
 import { maskCredentials } from '../net/url-credentials';
+import type { Logger } from '../logger';
+import { silentLogger } from '../logger';
+import { publicAddressIssues, withoutPublicCredentials } from './public-addresses';
 
 type Stored = ParsedInput<'settings.update'>;
 
@@ -29,14 +32,25 @@ export class SettingsService {
     private readonly locations: LocationDirectory,
     /** Why a publish folder cannot be used (relative, holds files Stockfeed did not write), or null. */
     private readonly publishDirProblem: (value: string) => string | null = () => null,
+    private readonly log: Logger = silentLogger,
   ) {}
 
-  /** Loads the stored settings, filling defaults for fields added since they were saved. */
+  /**
+   * Loads the stored settings, filling defaults for fields added since they were saved. A public
+   * address an earlier version saved with a user name or password is used without them: everything
+   * reads the settings from here (publishing, IndexNow, the channels, GET /settings), so they reach
+   * no public file, and the next save leaves them out of the database too. The input schema does
+   * not refuse such an address, or this load would fall back to the default settings.
+   */
   async load(): Promise<Stored> {
     const row = (await this.db('settings').where({ key: KEY }).first()) as { value: string } | undefined;
     const stored = row ? (JSON.parse(row.value) as Record<string, unknown>) : {};
     const parsed = settingsInput.safeParse(stored);
-    this.cache = parsed.success ? parsed.data : settingsInput.parse({});
+    const { settings, stripped } = withoutPublicCredentials(parsed.success ? parsed.data : settingsInput.parse({}));
+    if (stripped.length > 0) {
+      this.log.warn('a public address in the settings holds a user name or password (saved by an earlier version): it is published without them; save the settings to remove them', { fields: stripped });
+    }
+    this.cache = settings;
     return this.cache;
   }
 
@@ -54,7 +68,13 @@ export class SettingsService {
     // Only an engine in use is checked: a hidden, switched-off field must not block the save.
     if (input.indexNow.enabled) assertEngineAllowed(input.indexNow.engine, input.webhooks.allowPrivateNetwork);
     // A channel's API address is where its credentials go: refused unless https (or a local address the owner allowed).
-    const channelIssues = [...addressCredentialIssues(input, this.cache ?? null), ...channelSettingsIssues(input), ...openAiFeedSettingsIssues(input)];
+    // A public address goes into the feeds for everyone to read: no user name or password in it.
+    const channelIssues = [
+      ...publicAddressIssues(input),
+      ...addressCredentialIssues(input, this.cache ?? null),
+      ...channelSettingsIssues(input),
+      ...openAiFeedSettingsIssues(input),
+    ];
     if (channelIssues.length > 0) {
       const [first] = channelIssues as [{ path: string; message: string }];
       return Promise.reject(new AppError('validation_failed', first.message, { issues: channelIssues }));
@@ -126,7 +146,8 @@ export class SettingsService {
       else await ctx.trx('settings').insert({ key: KEY, value, updated_at: ctx.now });
       await ctx.append([{ type: 'settings.updated', productId: null, sku: null, payload: { changed: ['sftp'], pinnedHostKey: pin.fingerprint } }]);
       ctx.afterCommit(() => {
-        this.cache = next;
+        // Read from the row: a public address an earlier version stored keeps its credentials there.
+        this.cache = withoutPublicCredentials(next).settings;
       });
       return pin.fingerprint;
     });

@@ -114,15 +114,30 @@ function hostVerdicts(allowed: ReadonlySet<string>): (host: string) => boolean {
  * The Host and Origin checks as the first onRequest hooks: every request, API, UI, feeds and
  * webhooks alike. A hook with a callback: nothing here waits, and an async hook costs a promise
  * per request.
+ *
+ * `forwarded` (behind a trusted reverse proxy, --trust-proxy): the Host header is still checked as
+ * it arrives, and so is the name the browser asked the proxy for when the proxy passes it on in
+ * X-Forwarded-Host (Fastify reads it as `request.host` only from a trusted proxy's connection). A
+ * proxy that rewrites Host to this server's address would otherwise let a rebinding page through.
  */
-export function registerHostChecks(app: FastifyInstance, allowedHosts: readonly string[]): void {
+export function registerHostChecks(app: FastifyInstance, allowedHosts: readonly string[], options: { forwarded?: boolean } = {}): void {
   const allowed: ReadonlySet<string> = new Set(allowedHosts.map(normalise));
   const hostAllowed = hostVerdicts(allowed);
+  const forwarded = options.forwarded === true;
   app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
     const host = request.headers.host;
     if (host !== undefined && host !== '' && !hostAllowed(host)) return done(misdirected(host));
+    // The name asked of the proxy, when a trusted one passed it on and it differs from Host.
+    const named = forwarded ? request.host : undefined;
+    const asked = named && named !== host ? named : undefined;
+    if (asked !== undefined && !hostAllowed(asked)) return done(misdirected(asked));
     const origin = request.headers.origin;
-    if (origin !== undefined && !READ_METHODS.has(request.method) && !isAllowedOrigin(origin, host, allowed)) {
+    if (
+      origin !== undefined &&
+      !READ_METHODS.has(request.method) &&
+      !isAllowedOrigin(origin, host, allowed) &&
+      (asked === undefined || !isAllowedOrigin(origin, asked, allowed))
+    ) {
       return done(
         new AppError(
           'forbidden',

@@ -39,6 +39,12 @@ export type ApiOptions = {
    * reverse proxy's public name, or the name the server is bound to.
    */
   allowedHosts?: readonly string[];
+  /**
+   * The reverse proxies' addresses (IPs or CIDR ranges, see trusted-proxies.ts) whose X-Forwarded-*
+   * headers are believed, so the per-address limits count each client behind them apart. Empty or
+   * absent (the default): the headers change nothing and the address is the connection's.
+   */
+  trustProxy?: readonly string[];
   /** The one-time codes of the sign-in link the server prints; none: only the token signs a browser in. */
   signInCodes?: SignInCodes;
 };
@@ -50,7 +56,7 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    trustProxy: false,
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false,
     frameworkErrors: frameworkErrorReply,
   });
 
@@ -67,7 +73,7 @@ export async function createApiServer(options: ApiOptions): Promise<FastifyInsta
 
   const limits = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   // In this order: a misdirected or cross-site request is refused before its token is looked at.
-  registerHostChecks(app, options.allowedHosts ?? []);
+  registerHostChecks(app, options.allowedHosts ?? [], { forwarded: (options.trustProxy?.length ?? 0) > 0 });
   // One count of wrong tokens per address, whether sent with a request or to sign in.
   const failedAuth = failedAuthLimiter(limits);
   registerRouteAuth(app, { expectedToken, sessions: core.sessions, failedAuth, storefrontTokens: core.storefrontTokens });
