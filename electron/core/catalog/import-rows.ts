@@ -10,7 +10,7 @@ import { unmarkAmount } from './import-currency-marks';
 import { AMOUNT_PATTERN_MESSAGE, locationCodeSchema, quantitySchema } from '../../../shared/schemas/common';
 import { productCreateInput } from '../../../shared/schemas/product';
 import { fieldIssues } from '../../../shared/validation';
-import { purchasingCellIssues, type PurchasingCells } from '../purchasing/catalog-columns';
+import { purchasingCellIssues, type CellReading, type PurchasingCells } from '../purchasing/catalog-columns';
 import { plainLocationCode, plainProductFields, plainQuantity, type ProductFields } from './import-row-check';
 import {
   FIELD_OF_COLUMN,
@@ -62,14 +62,22 @@ const GROUPED_COUNT = /^\s*\d{1,3}(?:([.,'\u0020\u00a0\u202f])\d{3})(?:\1\d{3})*
 const SCIENTIFIC = /^\s*\d+(?:[.,]\d+)?E\+?\d+\s*$/i;
 const GTIN_LENGTHS = [8, 12, 13, 14];
 
+/** The codes a spreadsheet may take for numbers, as a problem names them: one, and several. */
+const CODES: Readonly<Record<string, readonly [string, string]>> = {
+  gtin: ['a barcode (GTIN)', 'barcodes'],
+  sku: ['a SKU', 'SKUs'],
+  mpn: ['an MPN', 'MPNs'],
+  supplier_sku: ["a supplier's SKU", "supplier's SKUs"],
+};
+
 /**
  * What a spreadsheet did to a code it took for a number, when that is why the cell is refused:
- * a long barcode, SKU or MPN shown as 4.00639E+12 (its last digits are gone from the file, so nothing
+ * a long barcode, SKU, MPN or supplier's SKU shown as 4.00639E+12 (its last digits are gone from the file, so nothing
  * can be recovered), or a barcode whose leading zero was dropped (a UPC-A of 12 digits left with
  * 11). Only looked at for a cell the schema already refused, never for a good row.
  */
 function spreadsheetDamage(column: string, cell: string): string | null {
-  const what = column === 'gtin' ? ['a barcode (GTIN)', 'barcodes'] : column === 'sku' ? ['a SKU', 'SKUs'] : column === 'mpn' ? ['an MPN', 'MPNs'] : null;
+  const what = CODES[column] ?? null;
   if (what === null) return null;
   if (SCIENTIFIC.test(cell)) {
     return (
@@ -205,7 +213,10 @@ export function parseValues(
     }
   }
 
-  const cellIssues = purchasingCellIssues(row, purchasing);
+  // The cost and supplier SKU are read as the price and SKU are, for a cell not plainly valid only.
+  const cost = purchasing.cost?.trim();
+  const odd = (cost !== undefined && cost !== '' && !DECIMAL_PATTERN.test(cost)) || (purchasing.supplier_sku !== undefined && (purchasing.supplier_sku.includes('E+') || purchasing.supplier_sku.includes('e+')));
+  const cellIssues = purchasingCellIssues(row, purchasing, odd ? cellReading(values, decimal, { shopCurrency, issues, row }) : undefined);
   if (cellIssues.length > 0) issues.push(...cellIssues);
 
   if (issues.length > 0) return { issues };
@@ -232,6 +243,14 @@ function unmarkCell(cell: string, column: string, values: RowValues, decimal: De
   const unmarked = currency === null ? null : unmarkAmount(cell, decimal, currency, own === null ? 'the shop' : 'the row');
   if (unmarked?.problem !== undefined) issues.push({ row, column, message: unmarked.problem });
   return unmarked === null ? null : unmarked.amount;
+}
+
+/** How purchasing's cell checks read a cost with its currency and a supplier SKU a spreadsheet damaged. */
+function cellReading(values: RowValues, decimal: DecimalMark, context: MarkContext): CellReading {
+  return {
+    amount: (cell, column) => unmarkCell(cell, column, values, decimal, context),
+    damage: spreadsheetDamage,
+  };
 }
 
 /** Rewrites the price and sale price cells written with their currency; true when one was. */
