@@ -127,11 +127,17 @@ export function parseValues(
   const raw: Record<string, string> = {};
   const given: ProductField[] = [];
   const purchasing: PurchasingCells = {};
+  /** A purchasing cell is not plainly valid, so purchasing's checks get the readers of spreadsheet cells. */
+  let odd = false;
   for (const { column, purchasing: isPurchasing, field, amount, required, keepWhenEmpty } of COLUMNS) {
     const cell = values[column];
     if (cell === undefined) continue;
     if (isPurchasing) {
-      purchasing[column as keyof PurchasingCells] = column === 'cost' ? normaliseAmount(cell, decimal) : cell;
+      const value = column === 'cost' ? normaliseAmount(cell, decimal) : cell;
+      purchasing[column as keyof PurchasingCells] = value;
+      // A cost that is no plain amount, a supplier SKU with "E+": read as the price and SKU are (below).
+      if (column === 'cost') odd ||= value.trim() !== '' && !DECIMAL_PATTERN.test(value.trim());
+      else if (column === 'supplier_sku') odd ||= value.includes('E+') || value.includes('e+');
       continue;
     }
     if (field === null) continue;
@@ -213,9 +219,6 @@ export function parseValues(
     }
   }
 
-  // The cost and supplier SKU are read as the price and SKU are, for a cell not plainly valid only.
-  const cost = purchasing.cost?.trim();
-  const odd = (cost !== undefined && cost !== '' && !DECIMAL_PATTERN.test(cost)) || (purchasing.supplier_sku !== undefined && (purchasing.supplier_sku.includes('E+') || purchasing.supplier_sku.includes('e+')));
   const cellIssues = purchasingCellIssues(row, purchasing, odd ? cellReading(values, decimal, { shopCurrency, issues, row }) : undefined);
   if (cellIssues.length > 0) issues.push(...cellIssues);
 
