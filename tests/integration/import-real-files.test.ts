@@ -96,6 +96,8 @@ for (const engine of engines()) {
         { row: 3, column: 'cost', message: expect.stringMatching(/^"£3,00" is in GBP, but the shop's currency is EUR \(the row gives none\);/) },
       ]);
       expect(await productCount(core)).toBe(0);
+      const unreadable = await importBytes(core, [header, 'KOST-1;Kaffee;12,50 €;sieben;;'].join('\n'));
+      expect(unreadable.issues).toEqual([{ row: 2, column: 'cost', message: 'cost must be an amount such as "12,50" (found "sieben")' }]);
 
       const good = await importBytes(core, [header, 'KOST-1;Kaffee;12,50 €;7,25 €;Kaffeerösterei;4006381333931', 'KOST-2;Tee;4,00;"1.234,50 €";;', 'KOST-3;Becher;3,00;2,10;;'].join('\n'));
       expect(good.issues).toEqual([]);

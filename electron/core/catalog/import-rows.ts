@@ -97,6 +97,11 @@ function spreadsheetDamage(column: string, cell: string): string | null {
   );
 }
 
+/** An amount cell that cannot be read, told in the file's own form (12,50 in a decimal-comma file) with the cell it holds. */
+function notAmount(column: string, cell: string, decimal: DecimalMark): string {
+  return `${column} must be an amount such as "${decimal === 'comma' ? '12,50' : '12.50'}" (found "${clip(cell.trim())}")`;
+}
+
 /** a > b, for two decimal strings the caller has checked (compared exactly, never as floats). */
 function greater(a: string, b: string): boolean {
   const scaled = (v: string) => {
@@ -184,7 +189,7 @@ export function parseValues(
       // decimal-comma file), with the cell it holds.
       const message =
         amount && issue.message === AMOUNT_PATTERN_MESSAGE
-          ? `${column} must be an amount such as "${decimal === 'comma' ? '12,50' : '12.50'}" (found "${clip(cell.trim())}")`
+          ? notAmount(column, cell, decimal)
           : issue.message;
       issues.push({ row, column, message: `${message}${hint}` });
     }
@@ -251,7 +256,12 @@ function unmarkCell(cell: string, column: string, values: RowValues, decimal: De
 /** How purchasing's cell checks read a cost with its currency and a supplier SKU a spreadsheet damaged. */
 function cellReading(values: RowValues, decimal: DecimalMark, context: MarkContext): CellReading {
   return {
-    amount: (cell, column) => unmarkCell(cell, column, values, decimal, context),
+    amount(cell, column) {
+      const amount = unmarkCell(cell, column, values, decimal, context);
+      // Refused as a price is, rather than in purchasing's plainer words.
+      if (amount === null) context.issues.push({ row: context.row, column, message: notAmount(column, cell, decimal) });
+      return amount ?? undefined;
+    },
     damage: spreadsheetDamage,
   };
 }
