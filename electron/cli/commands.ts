@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CsvEncoding } from '../../shared/csv/csv-format';
+import type { ImportMapping } from '../../shared/csv/import-fields';
 import { PRESET_LABELS, type ImportPreset } from '../../shared/csv/import-presets';
 import { openCore, type Core } from '../core/core';
 import { exportCatalogCsv } from '../core/catalog/csv-export';
@@ -112,16 +113,16 @@ export async function importCommand(
   env: CliEnv,
   io: CliIo,
   file: string,
-  options: { dryRun: boolean; preset?: ImportPreset | undefined },
+  options: { dryRun: boolean; preset?: ImportPreset | undefined; mapping?: ImportMapping | undefined },
 ): Promise<number> {
-  const { dryRun, preset } = options;
+  const { dryRun, preset, mapping } = options;
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat) throw new CommandFailed(`Cannot import ${file}: there is no such file.`);
   if (!stat.isFile()) throw new CommandFailed(`Cannot import ${file}: it is not a file.`);
   const name = path.basename(file);
   const onProgress = io.progress ? (p: ImportProgress) => io.progress?.(progressLine(p), p.phase === 'done') : undefined;
   const report = await withCore(env, io, false, (core) =>
-    importCatalogCsv(core, fs.createReadStream(file), { dryRun, name, preset, onProgress, size: stat.size }),
+    importCatalogCsv(core, fs.createReadStream(file), { dryRun, name, preset, mapping, onProgress, size: stat.size }),
   );
   printFormat(io, report);
   if (!report.ok) {

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { IMPORT_PRESETS, type ImportPreset } from '../../shared/csv/import-presets';
+import type { ImportMapping } from '../../shared/csv/import-fields';
+import { importMappingSchema } from '../../shared/schemas/catalog';
 import { AppError } from '../../shared/errors';
 import { TokenFileError } from '../core/auth/token';
 import { defaultDataDir } from '../core/data-dir';
@@ -29,6 +31,7 @@ const OPTIONS = {
   data: { type: 'string' },
   'dry-run': { type: 'boolean' },
   preset: { type: 'string' },
+  map: { type: 'string', multiple: true },
   full: { type: 'boolean' },
   new: { type: 'boolean' },
   supplier: { type: 'string' },
@@ -67,6 +70,32 @@ function parseArgv(argv: string[]) {
   }
 }
 
+/**
+ * `--map "Article number=sku"`, once per field, as the mapping the HTTP route and the import
+ * screen send: checked by the same schema (a field that does not exist), then by the import
+ * itself against the header (a column missing, a column chosen for two fields, a required field
+ * left out). Split at the last `=`, since a field's name never holds one and a column's may.
+ */
+function parseMapping(pairs: readonly string[], command: CommandName): ImportMapping {
+  const mapping: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.lastIndexOf('=');
+    const column = pair.slice(0, Math.max(at, 0)).trim();
+    const field = pair.slice(at + 1).trim();
+    if (at < 0 || column === '' || field === '') {
+      throw new UsageError(`--map takes a column of the file and a field, as --map "Article number=sku" (got "${pair}").`, command);
+    }
+    const earlier = mapping[field];
+    if (earlier !== undefined) {
+      throw new UsageError(`--map gives ${field} two columns ("${earlier}" and "${column}"); choose one.`, command);
+    }
+    mapping[field] = column;
+  }
+  const checked = importMappingSchema.safeParse(mapping);
+  if (!checked.success) throw new UsageError(`--map: ${checked.error.issues.map((i) => i.message).join('; ')}.`, command);
+  return checked.data;
+}
+
 async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgv(argv);
   const [first, ...rest] = positionals;
@@ -93,6 +122,8 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
   if (preset !== undefined && !(IMPORT_PRESETS as readonly string[]).includes(preset)) {
     throw new UsageError(`--preset is ${IMPORT_PRESETS.join(' or ')} (got "${preset}").`, command);
   }
+  if (values.map !== undefined && command !== 'import') throw new UsageError('--map applies only to import.', command);
+  const mapping = values.map === undefined ? undefined : parseMapping(values.map, command);
   if (values.full && command !== 'publish') throw new UsageError('--full applies only to publish.', command);
   if (values.new && command !== 'token') throw new UsageError('--new applies only to token.', command);
   if (values.supplier !== undefined && command !== 'suggestions') throw new UsageError('--supplier applies only to suggestions.', command);
@@ -135,7 +166,7 @@ async function dispatch(argv: string[], io: CliIo, processEnv: NodeJS.ProcessEnv
   const file = rest[0] as string;
   switch (command) {
     case 'import':
-      return importCommand(env, io, file, { dryRun: values['dry-run'] ?? false, preset: preset as ImportPreset | undefined });
+      return importCommand(env, io, file, { dryRun: values['dry-run'] ?? false, preset: preset as ImportPreset | undefined, mapping });
     case 'export':
       return exportCommand(env, io, file);
     case 'check':

@@ -33,7 +33,7 @@ Exit codes: 0 done, 1 the command failed (the reason is printed), 2 wrong usage.
 `;
 
 export const COMMAND_HELP: Record<CommandName, string> = {
-  import: `Usage: npm run cli -- import <file.csv> [--dry-run] [--preset shopify|woocommerce] [--data DIR]
+  import: `Usage: npm run cli -- import <file.csv> [--dry-run] [--preset shopify|woocommerce] [--map COLUMN=FIELD ...] [--data DIR]
 
 Adds new products and updates existing ones (matched by SKU), and sets their stock by recording a
 stocktake count. All or nothing: every row is checked first, and if any row has a problem, each
@@ -57,6 +57,9 @@ Options:
   --preset P     read a product export of Shopify (shopify) or WooCommerce (woocommerce): their
                  columns, one product per variant; image rows and parent products are skipped
                  and listed
+  --map C=F      read the file's column C as the field F, for a header that is not Stockfeed's
+                 own; once per field, as --map "Article number=sku" --map Name=title --map
+                 Preis=price (sku, title and price are needed); columns not named are ignored
 ${DATA_OPTION}
 `,
   export: `Usage: npm run cli -- export <file.csv> [--data DIR]

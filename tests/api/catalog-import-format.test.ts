@@ -63,6 +63,21 @@ describe.each(engines())('catalogue import formats over HTTP on %s', (engine) =>
     expect(await core.call('products.get', { idOrSku: 'TEE-ORG-M' })).toMatchObject({ itemGroupId: 'organic-cotton-tee' });
   });
 
+  it('imports a Shopify export with a negative count over HTTP, the product without its count and the row listed', async () => {
+    const csv = 'Handle,Title,Variant SKU,Variant Inventory Qty,Variant Price\noversold-lamp,Oversold lamp,HTTP-OVER,-4,30.00\n';
+    for (const dryRun of ['true', 'false']) {
+      const res = await upload(csv, { preset: 'shopify', dryRun });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({
+        ok: true,
+        created: 1,
+        counts: 0,
+        skipped: [{ row: 2, reason: expect.stringMatching(/^HTTP-OVER: Shopify says -4: it oversold; the product is imported without this count/) }],
+      });
+    }
+    expect(await core.call('products.get', { idOrSku: 'HTTP-OVER' })).toMatchObject({ price: '30.00', stock: { onHand: 0 } });
+  });
+
   it('names a mapping problem by the file column and the field, and writes nothing', async () => {
     const mapping = JSON.stringify({ sku: 'Code', title: 'Name', price: 'Cost' });
     const res = await upload('Code,Name,Cost\nMAPPED-1,Thing,12.5.0\n', { mapping });

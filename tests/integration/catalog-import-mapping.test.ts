@@ -170,6 +170,41 @@ describe.each(engines())('catalogue import with format and mapping on %s', (engi
     expect(await skus()).not.toContain('HOODIE');
   });
 
+  it('imports a product a shop oversold (a negative count) without its count, and lists the row; a plain file still refuses it', async () => {
+    const shopify = [
+      'Handle,Title,Variant SKU,Variant Inventory Qty,Variant Inventory Policy,Variant Price,Status',
+      'oversold-cap,Oversold cap,OVER-CAP,-2,continue,15.00,active',
+      'stored-cap,Stored cap,OVER-STORED,- 3,continue,16.00,active',
+      'fine-cap,Fine cap,OVER-FINE,4,deny,17.00,active',
+    ].join('\n');
+    await core.call('catalog.import', { csv: 'sku,title,price,on_hand\nOVER-STORED,Stored cap,16.00,9\n' });
+    const note = (sku: string, figure: string, shop: string) =>
+      `${sku}: ${shop} says ${figure}: it oversold; the product is imported without this count (a new product has no stock, a stored one keeps its own); count the stock and record it`;
+    const expected = [
+      { row: 2, reason: note('OVER-CAP', '-2', 'Shopify') },
+      { row: 3, reason: note('OVER-STORED', '-3', 'Shopify') },
+    ];
+    const dry = await core.call('catalog.import', { csv: shopify, preset: 'shopify', dryRun: true });
+    expect(dry).toMatchObject({ ok: true, issues: [], rows: 3, created: 2, unchanged: 1, counts: 1 });
+    expect(dry.skipped).toEqual(expected);
+    const report = await core.call('catalog.import', { csv: shopify, preset: 'shopify' });
+    expect(report).toMatchObject({ ok: true, issues: [], created: 2, skipped: expected });
+    expect(await product('OVER-CAP')).toMatchObject({ title: 'Oversold cap', price: '15.00', stock: { onHand: 0 } });
+    expect(await product('OVER-STORED')).toMatchObject({ price: '16.00', stock: { onHand: 9 } });
+    expect(await product('OVER-FINE')).toMatchObject({ stock: { onHand: 4 } });
+    expect((await core.call('movements.list', { sku: 'OVER-CAP' })).movements).toEqual([]);
+
+    // WooCommerce with backorders allowed; its exporter wrote a negative as '-5 before 2024.
+    const woo = ['ID,Type,SKU,Name,Published,Stock,Backorders allowed?,Regular price', "31,simple,WOO-BACK,Backordered mug,1,'-5,1,9.00"].join('\n');
+    const wooReport = await core.call('catalog.import', { csv: woo, preset: 'woocommerce' });
+    expect(wooReport).toMatchObject({ ok: true, created: 1, counts: 0, skipped: [{ row: 2, reason: note('WOO-BACK', '-5', 'WooCommerce') }] });
+    expect(await product('WOO-BACK')).toMatchObject({ stock: { onHand: 0 } });
+
+    const plain = await core.call('catalog.import', { csv: 'sku,title,price,on_hand\nOVER-PLAIN,Plain,1.00,-2\n', dryRun: true });
+    expect(plain.ok).toBe(false);
+    expect(plain.issues).toEqual([{ row: 2, column: 'on_hand', message: expect.stringContaining('cannot be below 0') }]);
+  });
+
   it('says which preset a Shopify export needs when it comes without one', async () => {
     const report = await core.call('catalog.import', { csv: bytes('shopify-products-export.csv').toString('utf8'), dryRun: true });
     expect(report.ok).toBe(false);

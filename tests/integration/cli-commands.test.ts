@@ -100,6 +100,45 @@ describe('CLI arguments and errors', () => {
     expect((await cli('export', path.join(data, 'x.csv'), '--preset', 'shopify')).err).toContain('--preset applies only to import');
   });
 
+  it('reads another header with --map COLUMN=FIELD, refused in words as the HTTP mapping is', async () => {
+    const data = dir();
+    const file = path.join(data, 'artikel.csv');
+    fs.writeFileSync(file, 'Artikelnummer;Name;Preis;Bestand;Farbe\nMAP-CLI-1;Becher = groß;4,50;3;rot\n');
+    const maps = ['--map', 'Artikelnummer=sku', '--map', 'Name=title', '--map', 'Preis=price', '--map', 'Bestand=on_hand'];
+    const good = await cli('import', file, ...maps, '--data', data);
+    expect(good).toMatchObject({ code: 0, err: '' });
+    expect(good.out).toContain('Imported artikel.csv: 1 created');
+
+    const usage: Array<[string[], RegExp]> = [
+      [['--map', 'Farbe=colour'], /--map: "colour" is not a field; the mapping's keys are Stockfeed fields: sku, title/],
+      [['--map', 'Farbe'], /--map takes a column of the file and a field, as --map "Article number=sku" \(got "Farbe"\)/],
+      [['--map', 'Farbe=title'], /--map gives title two columns \("Name" and "Farbe"\); choose one/],
+    ];
+    for (const [extra, message] of usage) {
+      const result = await cli('import', file, ...maps, ...extra, '--dry-run', '--data', data);
+      expect(result.code, extra.join(' ')).toBe(2);
+      expect(result.err).toMatch(message);
+    }
+    const twice = await cli('import', file, ...maps, '--map', 'Artikelnummer=mpn', '--dry-run', '--data', data);
+    expect(twice.code).toBe(1);
+    expect(twice.err).toContain('row 1, Artikelnummer: the column "Artikelnummer" is chosen for both sku and mpn; choose it for one field only');
+    const missing = await cli('import', file, ...maps, '--map', 'EAN=gtin', '--dry-run', '--data', data);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('row 1, EAN: the mapping names the column "EAN" for gtin, but the header has no such column');
+    expect((await cli('export', path.join(data, 'x.csv'), '--map', 'a=sku')).err).toContain('--map applies only to import');
+    expect((await cli('import', '--help')).out).toContain('--map C=F');
+  });
+
+  it('imports a Shopify export with a negative count, printing the row it left the count out of', async () => {
+    const data = dir();
+    const file = path.join(data, 'products_export.csv');
+    fs.writeFileSync(file, 'Handle,Title,Variant SKU,Variant Inventory Qty,Variant Price\noversold,Oversold cap,CLI-OVER,-2,15.00\n');
+    const result = await cli('import', file, '--preset', 'shopify', '--data', data);
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toContain('1 row skipped:\n  row 2: CLI-OVER: Shopify says -2: it oversold; the product is imported without this count');
+    expect(result.out).toContain('Imported products_export.csv: 1 created');
+  });
+
   it('defaults the data folder to XDG_DATA_HOME/stockfeed or ~/.local/share/stockfeed', () => {
     expect(defaultDataDir({ XDG_DATA_HOME: '/srv/data' }, '/home/ann')).toBe('/srv/data/stockfeed');
     expect(defaultDataDir({}, '/home/ann')).toBe('/home/ann/.local/share/stockfeed');

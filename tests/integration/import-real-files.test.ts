@@ -87,6 +87,27 @@ for (const engine of engines()) {
       expect((await importBytes(core, 'sku,title,mpn,price\nMPN-2,B,AB-E+5X,1.00\n')).ok).toBe(true);
     });
 
+    it('reads a cost saved with its currency and refuses a supplier SKU Excel turned into a number, as for the price and SKU', async () => {
+      await core.call('suppliers.create', { name: 'Kaffeerösterei', currency: 'EUR' });
+      const header = 'sku;title;price;cost;supplier;supplier_sku';
+      const bad = await importBytes(core, [header, 'KOST-1;Kaffee;12,50 €;7,25 €;Kaffeerösterei;4,00638E+12', 'KOST-2;Tee;4,00;£3,00;;'].join('\n'));
+      expect(bad.issues).toEqual([
+        { row: 2, column: 'supplier_sku', message: expect.stringMatching(/^"4,00638E\+12" is a supplier's SKU the spreadsheet turned into a number in scientific notation.*format the column as Text/) },
+        { row: 3, column: 'cost', message: expect.stringMatching(/^"£3,00" is in GBP, but the shop's currency is EUR \(the row gives none\);/) },
+      ]);
+      expect(await productCount(core)).toBe(0);
+      const unreadable = await importBytes(core, [header, 'KOST-1;Kaffee;12,50 €;sieben;;'].join('\n'));
+      expect(unreadable.issues).toEqual([{ row: 2, column: 'cost', message: 'cost must be an amount such as "12,50" (found "sieben")' }]);
+
+      const good = await importBytes(core, [header, 'KOST-1;Kaffee;12,50 €;7,25 €;Kaffeerösterei;4006381333931', 'KOST-2;Tee;4,00;"1.234,50 €";;', 'KOST-3;Becher;3,00;2,10;;'].join('\n'));
+      expect(good.issues).toEqual([]);
+      expect(good).toMatchObject({ ok: true, created: 3 });
+      const costs = (await core.db('product_costs as c').join('products as p', 'p.id', 'c.product_id').select('p.sku', 'c.cost_minor').orderBy('p.sku')) as Array<{ sku: string; cost_minor: unknown }>;
+      expect(costs.map((c) => [c.sku, num(c.cost_minor)])).toEqual([['KOST-1', 725], ['KOST-2', 123450], ['KOST-3', 210]]);
+      const link = await core.db('product_suppliers').select('supplier_sku').first();
+      expect(link).toMatchObject({ supplier_sku: '4006381333931' });
+    });
+
     it('refuses a value under a column with no name, by row and column', async () => {
       const report = await importFile(core, 'excel-unnamed-value.csv');
       expect(report.issues).toEqual([{ row: 3, column: null, message: 'the row has "rot" in column 4, which has no name in the header: name the column, or delete it' }]);

@@ -6,7 +6,8 @@
  *   the first row carries the title, description, vendor and status, and image rows have no SKU.
  * - WooCommerce writes a variable product's own row (no price, no stock of its own) before its
  *   variations, which name it in Parent by SKU or as `id:123`; grouped products list others.
- * A row left out is never silent: it is listed in the report with the reason.
+ * A row left out is never silent: it is listed in the report with the reason. So is a count left
+ * out of a row that is imported (`note`): both shops let a product be sold below zero.
  */
 import type { ImportField } from '../../../shared/csv/import-fields';
 import type { ImportPreset } from '../../../shared/csv/import-presets';
@@ -14,7 +15,11 @@ import type { ParsedRow, RowValues } from './import-rows';
 
 export type RowRule = {
   /** The row as the preset reads it, or why it is left out. `cell` reads any column by its header name. */
-  take(values: RowValues, cell: (name: string) => string, row: number): { values: RowValues; skip?: undefined } | { skip: string };
+  take(
+    values: RowValues,
+    cell: (name: string) => string,
+    row: number,
+  ): { values: RowValues; skip?: undefined; note?: string | undefined } | { skip: string; note?: undefined };
   /** Runs after the last row, on the rows that parsed: what needs the whole file. */
   finish(rows: ParsedRow[]): void;
   /** Whether `finish` changes rows, so none may be written before the file's last row is read. */
@@ -28,6 +33,25 @@ function inherit(values: RowValues, from: RowValues, fields: readonly ImportFiel
   for (const field of fields) {
     if (values[field] !== undefined && blank(values[field]) && !blank(from[field])) values[field] = from[field];
   }
+}
+
+const NEGATIVE = /^\s*-\s*\d+\s*$/;
+
+/**
+ * A stock figure below zero, as Shopify ("Continue selling when out of stock") and WooCommerce
+ * (backorders allowed) export a product sold beyond its stock. Stockfeed's on hand is a count of
+ * what is on the shelf, never below 0, and the shop's figure says nothing of what is there: the
+ * product is imported without a count (a new one has no stock, a stored one keeps its own), and
+ * the row is listed so the owner counts it. Without a preset, a negative on_hand stays a problem.
+ */
+function leaveOutOversold(values: RowValues, shop: string): string | undefined {
+  const cell = values.on_hand;
+  if (cell === undefined || !NEGATIVE.test(cell)) return undefined;
+  values.on_hand = '';
+  return (
+    `${values.sku?.trim()}: ${shop} says ${cell.replace(/\s/g, '')}: it oversold; the product is imported without this count ` +
+    `(a new product has no stock, a stored one keeps its own); count the stock and record it`
+  );
 }
 
 const plainRows: RowRule = { take: (values) => ({ values }), finish: () => undefined, wholeFile: false };
@@ -66,7 +90,7 @@ function shopifyRows(): RowRule {
         };
       }
       if (handle) variants.set(handle, (variants.get(handle) ?? 0) + 1);
-      return { values };
+      return { values, note: leaveOutOversold(values, 'Shopify') };
     },
     wholeFile: true,
     finish(rows) {
@@ -114,7 +138,7 @@ function woocommerceRows(): RowRule {
       if (blank(values.sku)) {
         return { skip: `${name} has no SKU; Stockfeed needs one for every product (give it a SKU in WooCommerce and export again)` };
       }
-      return { values };
+      return { values, note: leaveOutOversold(values, 'WooCommerce') };
     },
     finish: () => undefined,
     wholeFile: false,

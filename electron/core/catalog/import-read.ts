@@ -193,6 +193,7 @@ export async function readRows(
         handAt = size;
       }
       rows.push(parsed.row);
+      if (taken.note !== undefined) skipped.push({ row, reason: taken.note });
     } else if (isBlankRecord(record)) records--;
     else issues.push(...parsed.issues);
   };

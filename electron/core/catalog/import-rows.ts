@@ -10,7 +10,7 @@ import { unmarkAmount } from './import-currency-marks';
 import { AMOUNT_PATTERN_MESSAGE, locationCodeSchema, quantitySchema } from '../../../shared/schemas/common';
 import { productCreateInput } from '../../../shared/schemas/product';
 import { fieldIssues } from '../../../shared/validation';
-import { purchasingCellIssues, type PurchasingCells } from '../purchasing/catalog-columns';
+import { purchasingCellIssues, type CellReading, type PurchasingCells } from '../purchasing/catalog-columns';
 import { plainLocationCode, plainProductFields, plainQuantity, type ProductFields } from './import-row-check';
 import {
   FIELD_OF_COLUMN,
@@ -62,14 +62,22 @@ const GROUPED_COUNT = /^\s*\d{1,3}(?:([.,'\u0020\u00a0\u202f])\d{3})(?:\1\d{3})*
 const SCIENTIFIC = /^\s*\d+(?:[.,]\d+)?E\+?\d+\s*$/i;
 const GTIN_LENGTHS = [8, 12, 13, 14];
 
+/** The codes a spreadsheet may take for numbers, as a problem names them: one, and several. */
+const CODES: Readonly<Record<string, readonly [string, string]>> = {
+  gtin: ['a barcode (GTIN)', 'barcodes'],
+  sku: ['a SKU', 'SKUs'],
+  mpn: ['an MPN', 'MPNs'],
+  supplier_sku: ["a supplier's SKU", "supplier's SKUs"],
+};
+
 /**
  * What a spreadsheet did to a code it took for a number, when that is why the cell is refused:
- * a long barcode, SKU or MPN shown as 4.00639E+12 (its last digits are gone from the file, so nothing
+ * a long barcode, SKU, MPN or supplier's SKU shown as 4.00639E+12 (its last digits are gone from the file, so nothing
  * can be recovered), or a barcode whose leading zero was dropped (a UPC-A of 12 digits left with
  * 11). Only looked at for a cell the schema already refused, never for a good row.
  */
 function spreadsheetDamage(column: string, cell: string): string | null {
-  const what = column === 'gtin' ? ['a barcode (GTIN)', 'barcodes'] : column === 'sku' ? ['a SKU', 'SKUs'] : column === 'mpn' ? ['an MPN', 'MPNs'] : null;
+  const what = CODES[column] ?? null;
   if (what === null) return null;
   if (SCIENTIFIC.test(cell)) {
     return (
@@ -87,6 +95,11 @@ function spreadsheetDamage(column: string, cell: string): string | null {
     `GTIN has ${digits.length} digits: the spreadsheet probably dropped its leading zero${length - digits.length > 1 ? 's' : ''} ` +
     `(${padded} is a valid ${length}-digit GTIN); format the column as Text and write the barcode in full`
   );
+}
+
+/** An amount cell that cannot be read, told in the file's own form (12,50 in a decimal-comma file) with the cell it holds. */
+function notAmount(column: string, cell: string, decimal: DecimalMark): string {
+  return `${column} must be an amount such as "${decimal === 'comma' ? '12,50' : '12.50'}" (found "${clip(cell.trim())}")`;
 }
 
 /** a > b, for two decimal strings the caller has checked (compared exactly, never as floats). */
@@ -119,11 +132,17 @@ export function parseValues(
   const raw: Record<string, string> = {};
   const given: ProductField[] = [];
   const purchasing: PurchasingCells = {};
+  /** A purchasing cell is not plainly valid, so purchasing's checks get the readers of spreadsheet cells. */
+  let odd = false;
   for (const { column, purchasing: isPurchasing, field, amount, required, keepWhenEmpty } of COLUMNS) {
     const cell = values[column];
     if (cell === undefined) continue;
     if (isPurchasing) {
-      purchasing[column as keyof PurchasingCells] = column === 'cost' ? normaliseAmount(cell, decimal) : cell;
+      const value = column === 'cost' ? normaliseAmount(cell, decimal) : cell;
+      purchasing[column as keyof PurchasingCells] = value;
+      // A cost that is no plain amount, a supplier SKU with "E+": read as the price and SKU are (below).
+      if (column === 'cost') odd ||= value.trim() !== '' && !DECIMAL_PATTERN.test(value.trim());
+      else if (column === 'supplier_sku') odd ||= value.includes('E+') || value.includes('e+');
       continue;
     }
     if (field === null) continue;
@@ -170,7 +189,7 @@ export function parseValues(
       // decimal-comma file), with the cell it holds.
       const message =
         amount && issue.message === AMOUNT_PATTERN_MESSAGE
-          ? `${column} must be an amount such as "${decimal === 'comma' ? '12,50' : '12.50'}" (found "${clip(cell.trim())}")`
+          ? notAmount(column, cell, decimal)
           : issue.message;
       issues.push({ row, column, message: `${message}${hint}` });
     }
@@ -205,7 +224,7 @@ export function parseValues(
     }
   }
 
-  const cellIssues = purchasingCellIssues(row, purchasing);
+  const cellIssues = purchasingCellIssues(row, purchasing, odd ? cellReading(values, decimal, { shopCurrency, issues, row }) : undefined);
   if (cellIssues.length > 0) issues.push(...cellIssues);
 
   if (issues.length > 0) return { issues };
@@ -232,6 +251,19 @@ function unmarkCell(cell: string, column: string, values: RowValues, decimal: De
   const unmarked = currency === null ? null : unmarkAmount(cell, decimal, currency, own === null ? 'the shop' : 'the row');
   if (unmarked?.problem !== undefined) issues.push({ row, column, message: unmarked.problem });
   return unmarked === null ? null : unmarked.amount;
+}
+
+/** How purchasing's cell checks read a cost with its currency and a supplier SKU a spreadsheet damaged. */
+function cellReading(values: RowValues, decimal: DecimalMark, context: MarkContext): CellReading {
+  return {
+    amount(cell, column) {
+      const amount = unmarkCell(cell, column, values, decimal, context);
+      // Refused as a price is, rather than in purchasing's plainer words.
+      if (amount === null) context.issues.push({ row: context.row, column, message: notAmount(column, cell, decimal) });
+      return amount ?? undefined;
+    },
+    damage: spreadsheetDamage,
+  };
 }
 
 /** Rewrites the price and sale price cells written with their currency; true when one was. */

@@ -39,10 +39,35 @@ function unitsProblem(value: string, column: string, min: number): string | null
   return null;
 }
 
-/** Checks the cells that need no database. */
-export function purchasingCellIssues(row: number, cells: PurchasingCells): Issue[] {
+/**
+ * How the catalogue import reads what a spreadsheet did to a cell, as it does for the price and
+ * SKU (catalog/import-rows.ts), handed down since purchasing sits below the catalogue. Asked only
+ * about a cell that is not plainly valid (a cost that is no plain amount, a supplier SKU with
+ * "E+"), so a plain row pays nothing for it.
+ */
+export type CellReading = {
+  /**
+   * The amount of a cost written as a spreadsheet formats money ("12,50 €", "$1,234.00"): a
+   * string to use, undefined when refused (the problem is reported), null when the cell is no such amount.
+   */
+  amount(cell: string, column: 'cost'): string | null | undefined;
+  /** What a spreadsheet did to a code it took for a number (4,00638E+12), or null. */
+  damage(column: 'supplier_sku', cell: string): string | null;
+};
+
+/**
+ * Checks the cells that need no database. With `read`, a cost written with its currency is read
+ * (the cell is rewritten to the amount) and a supplier SKU in scientific notation is refused.
+ */
+export function purchasingCellIssues(row: number, cells: PurchasingCells, read?: CellReading): Issue[] {
   const issues: Issue[] = [];
-  if (cells.cost && !DECIMAL_PATTERN.test(cells.cost.trim())) issues.push({ row, column: 'cost', message: `"${cells.cost}" is not an amount; write it like 12.50` });
+  if (cells.cost && !DECIMAL_PATTERN.test(cells.cost.trim())) {
+    const amount = read?.amount(cells.cost, 'cost');
+    if (typeof amount === 'string') cells.cost = amount;
+    else if (amount === null || read === undefined) issues.push({ row, column: 'cost', message: `"${cells.cost}" is not an amount; write it like 12.50` });
+  }
+  const damage = cells.supplier_sku && read ? read.damage('supplier_sku', cells.supplier_sku) : null;
+  if (damage) issues.push({ row, column: 'supplier_sku', message: damage });
   for (const column of ['reorder_point', 'reorder_quantity'] as const) {
     const value = cells[column];
     const problem = value ? unitsProblem(value, column, column === 'reorder_point' ? 0 : 1) : null;
