@@ -11,7 +11,7 @@ import type { ParsedInput } from '../../../shared/contract';
 import type { FieldIssue } from '../../../shared/errors';
 import type { ChannelRequiredSetting, PushChannel } from '../../../shared/schemas/channel-push';
 import { checkUrlText, hostRule, refusalMessage } from '../net/address-rules';
-import { keepMaskedCredentials } from '../net/url-credentials';
+import { hasCredentials, keepMaskedCredentials } from '../net/url-credentials';
 
 /** The stored settings (secrets included), as the settings service keeps them. */
 export type StoredSettings = ParsedInput<'settings.update'>;
@@ -189,15 +189,6 @@ const ADDRESS_FIELDS: ReadonlyArray<{ path: string; of: (c: Channels) => string 
   { path: 'channels.google.tokenUrl', of: (c) => c.google.tokenUrl },
 ];
 
-function hasUserInfo(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '';
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A sent address as it is to be stored: one sent back masked (`https://***@…`, as the settings show
  * an address an older version let through with credentials) keeps the stored credentials.
@@ -216,7 +207,7 @@ export function addressCredentialIssues(sent: StoredSettings, stored: StoredSett
   const issues: FieldIssue[] = [];
   for (const { path, of } of ADDRESS_FIELDS) {
     const url = of(sent.channels);
-    if (hasUserInfo(url) && keptAddress(url, stored ? of(stored.channels) : '') === url) {
+    if (hasCredentials(url) && keptAddress(url, stored ? of(stored.channels) : '') === url) {
       issues.push({ path, message: `${path} must not hold a user name or password (the credentials have fields of their own)` });
     }
   }
