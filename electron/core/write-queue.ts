@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { AppError } from '../../shared/errors';
 import type { Change } from '../../shared/schemas/changes';
 import { currentActor, SYSTEM_ACTOR, withActor, withoutActor, type Actor } from './actor';
-import { appendChanges, inlineAppendPg, inlineAppendSqlite, latestSeq, type ChangeBus, type InlineAppend, type NewChange } from './changes/change-log';
+import { appendChanges, inlineAppendPg, inlineAppendSqlite, latestSeq, PreparedAppend, type ChangeBus, type InlineAppend, type NewChange } from './changes/change-log';
 import { inPgTransaction } from './db/pg-transaction';
 import { beginSqliteTransaction, FailedAfterCommit, inSqliteTransaction, type BegunAhead } from './db/sqlite-transaction';
 import { dialectOf, type Dialect } from './db/connection';
@@ -33,7 +33,13 @@ export type WriteContext = {
    */
   actor: Actor;
   /** Appends to the change log (entries without an actor get the context's); emitted on the bus after the commit. */
-  append(entries: NewChange[]): Promise<Change[]>;
+  append(entries: NewChange[] | PreparedAppend): Promise<Change[]>;
+  /**
+   * The append of `entries`, built ahead of its write for `append` (pure JavaScript, sliced by
+   * turns of the event loop): on SQLite its statements' text (changes/change-log.ts PreparedAppend);
+   * on PostgreSQL the entries as they are, built at the write.
+   */
+  prepareAppend(entries: NewChange[]): Promise<NewChange[] | PreparedAppend>;
   /**
    * The same append, run by the caller with its own writes (changes/change-log.ts InlineAppend),
    * built by `inlineAppend` with the entries numbered from the next sequence number, which the
@@ -386,9 +392,10 @@ export class WriteQueue<Op, R> {
         append: async (entries) => {
           // Under the writer lock, so nothing commits between this read and the entries below:
           // the bus uses it to tell whether another server's entries come first.
-          if (this.dialect === 'pg' && position.before === null && entries.length > 0) position.before = await latestSeq(trx);
+          if (this.dialect === 'pg' && position.before === null && !(entries instanceof PreparedAppend) && entries.length > 0) position.before = await latestSeq(trx);
           return appended(await appendChanges(trx, entries, now, actor));
         },
+        prepareAppend: (entries) => (this.dialect === 'sqlite' ? PreparedAppend.build(trx, entries, now, actor) : Promise.resolve(entries)),
         inlineAppend,
         hooksIdleFor: (added) => this.appendHooks.every((hook) => hook.idleFor?.(added) === true),
         appendWith: async (inline, write) => {

@@ -91,6 +91,35 @@ for (const engine of engines()) {
       expect(JSON.parse(JSON.stringify(emitted[2]))).toMatchObject({ type: 'stock.changed', sku: 'S-0', payload: { i: 0, note: '"0"' } });
     });
 
+    it('writes an append built ahead of its write exactly as one built at the write, in its own transaction only', async () => {
+      const entries = (tag: string): NewChange[] => [
+        { type: 'product.created', productId: `p-${tag}`, sku: `${tag}-AWK`, payload: AWKWARD },
+        ...Array.from({ length: 4_001 }, (_, i): NewChange => ({ type: 'product.created', productId: `p-${tag}-${i}`, sku: `${tag}-${i}`, payload: { i, note: `'${i}' "q"` } })),
+      ];
+      const stored = async (appended: Change[]) =>
+        (
+          (await core.db('changes').select('seq', 'type', 'product_id', 'sku', 'payload').whereBetween('seq', [appended[0]?.seq ?? 0, appended[appended.length - 1]?.seq ?? 0]).orderBy('seq')) as Array<{
+            seq: unknown;
+            type: string;
+            product_id: string | null;
+            sku: string | null;
+            payload: string;
+          }>
+        ).map((r) => ({ seq: num(r.seq), type: r.type, sku: r.sku?.replace(/^[A-Z]+-/, ''), productId: r.product_id?.replace(/^p-[A-Z]+/, ''), payload: r.payload }));
+      const direct = await core.queue.exclusive((ctx) => ctx.append(entries('DIRECT')));
+      const ahead = await core.queue.exclusive(async (ctx) => ctx.append(await ctx.prepareAppend(entries('AHEAD'))));
+      const [a, b] = [await stored(direct), await stored(ahead)];
+      expect(b).toHaveLength(4_002);
+      // The same rows, numbered on from the direct append's, and the changes handed out are the rows.
+      expect(b.map(({ seq: _seq, ...rest }) => rest)).toEqual(a.map(({ seq: _seq, ...rest }) => rest));
+      expect(b.map((r) => r.seq)).toEqual(ahead.map((c) => c.seq));
+      expect(b[0]?.seq).toBe((a[a.length - 1]?.seq ?? 0) + 1);
+      expect(ahead[1]?.payload).toEqual({ i: 0, note: `'0' "q"` });
+      // Built for one transaction, refused in another (its time and actor are that transaction's).
+      const prepared = await core.queue.exclusive((ctx) => ctx.prepareAppend(entries('OTHER')));
+      if (engine === 'sqlite') await expect(core.queue.exclusive((ctx) => ctx.append(prepared))).rejects.toThrow('an append prepared for another transaction');
+    });
+
     it('keeps the log in sequence after a rolled-back append', async () => {
       await expect(
         core.queue.exclusive(async (ctx) => {

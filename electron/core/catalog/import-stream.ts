@@ -163,7 +163,7 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
           const purchasing = await steps.purchasing(ctx.trx, rows);
           if (plan.issues.length > 0 || purchasing.issues.length > 0) throw new StreamAbandoned('a row was refused');
           if (plan.updates.some(movesKey)) throw new StreamAbandoned('an update moves a slug or barcode');
-          return { rows: rows.length, plan: { ...plan, prepared: await prepareCreates(plan) }, purchasing };
+          return { rows: rows.length, plan: { ...plan, prepared: await prepareCreates(plan, ctx) }, purchasing };
         } finally {
           planning = false;
           notify();

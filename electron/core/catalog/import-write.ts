@@ -10,11 +10,11 @@ import type { SummaryContext } from '../stock/stock-summary';
 import type { ProductRow } from '../products/product-repository';
 import type { StockWriteQueue } from '../stock/stock-ops';
 import type { Knex } from 'knex';
-import { bulkInsert, bulkUpdate } from '../db/bulk-insert';
+import { bulkInsert, bulkUpdate, PreparedInsert } from '../db/bulk-insert';
 import { checkpointAfterCommit, withPageCache } from '../db/sqlite-client';
 import { chunkValues, type Db } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
-import { INLINE_APPEND_MAX, type NewChange } from '../changes/change-log';
+import { INLINE_APPEND_MAX, PreparedAppend, type NewChange } from '../changes/change-log';
 import type { ImportIssue } from './import-rows';
 import type { ImportPlan } from './import-plan';
 import { mapInTurns } from '../util/main-turns';
@@ -128,8 +128,13 @@ export class ImportRejected extends AppError {
   }
 }
 
-/** A plan's new products as written: each row with its stock total, and its product.created entry. */
-export type PreparedCreates = { rows: Array<ProductRow & { total_on_hand: number }>; changes: NewChange[] };
+/** A plan's new products as written: each row with its stock total, and its product.created entries (built ahead: WriteContext.prepareAppend). */
+export type PreparedCreates = {
+  rows: Array<ProductRow & { total_on_hand: number }>;
+  changes: NewChange[] | PreparedAppend;
+  /** SQLite, built ahead: the rows' insert (db/bulk-insert.ts PreparedInsert). */
+  insert: PreparedInsert | null;
+};
 
 /**
  * What writeImport writes of a plan's new products, made apart from the writes so that a streamed
@@ -137,7 +142,7 @@ export type PreparedCreates = { rows: Array<ProductRow & { total_on_hand: number
  * write, it was main-thread work SQLite waited for between two batches (≈ 13 ms a batch of 5,000
  * rows for the rows, ≈ 17 ms for the entries, measured at load ≈ 4).
  */
-export async function prepareCreates(plan: Pick<ImportPlan, 'creates' | 'counts'>): Promise<PreparedCreates> {
+export async function prepareCreates(plan: Pick<ImportPlan, 'creates' | 'counts'>, ctx?: Pick<WriteContext, 'prepareAppend' | 'dialect'>): Promise<PreparedCreates> {
   // A new product's stock is what the file counts of it, so its total goes in with its row: the
   // stock engine, which sets the totals of the products it counted, then finds them right and
   // leaves those rows alone (stock-writes.ts), where it would rewrite each row and four of its
@@ -148,8 +153,14 @@ export async function prepareCreates(plan: Pick<ImportPlan, 'creates' | 'counts'
   // (≈ 3.5 against ≈ 1.7 µs a product, 100,000 rows of 23 columns, 3 rounds); the statement
   // takes its columns by name (createColumns), whatever the order of the object's keys.
   const rows = await mapInTurns(plan.creates, (p) => ({ total_on_hand: counted.get(p.sku) ?? 0, ...p }));
-  return { rows, changes: await mapInTurns(plan.creates, productCreatedChange) };
+  const changes = await mapInTurns(plan.creates, productCreatedChange);
+  if (!ctx) return { rows, changes, insert: null };
+  const insert = ctx.dialect === 'sqlite' ? await PreparedInsert.build('products', createColumnsOf(plan.creates), rows) : null;
+  return { rows, changes: await ctx.prepareAppend(changes), insert };
 }
+
+/** The columns of a new product's row as written: a stored row's, and its stock total. */
+const createColumnsOf = (creates: ImportPlan['creates']): string[] => [...Object.keys(creates[0] ?? {}), 'total_on_hand'];
 
 /**
  * Writes a checked plan in the caller's transaction; `wrote` is told how many products and stock
@@ -173,13 +184,22 @@ export async function writeImport(
   // The columns of a stored row, so a column added to products needs no change here.
   const columns = Object.keys(plan.updates[0]?.row ?? {});
   const creates = plan.prepared ?? (await prepareCreates(plan));
-  const createColumns = [...Object.keys(plan.creates[0] ?? {}), 'total_on_hand'];
-  // In slices, so progress moves; the change log still lists the products in the file's order.
-  for (let i = 0; i < creates.rows.length; i += WRITE_SLICE) {
-    const end = Math.min(creates.rows.length, i + WRITE_SLICE);
-    await bulkInsert(trx, 'products', createColumns, creates.rows.slice(i, end));
-    await ctx.append(creates.changes.slice(i, end));
-    wrote(end - i);
+  const createColumns = createColumnsOf(plan.creates);
+  if (creates.changes instanceof PreparedAppend) {
+    // Built ahead (a streamed import's batch), so the entries' statement follows the products' at
+    // once. Not sent before the products' is answered: should SQLite roll the transaction back by
+    // itself there (SQLITE_FULL, say), a statement waiting behind would run, and commit, alone.
+    await (creates.insert ? creates.insert.run(trx) : bulkInsert(trx, 'products', createColumns, creates.rows));
+    await ctx.append(creates.changes);
+    wrote(creates.rows.length);
+  } else {
+    // In slices, so progress moves; the change log still lists the products in the file's order.
+    for (let i = 0; i < creates.rows.length; i += WRITE_SLICE) {
+      const end = Math.min(creates.rows.length, i + WRITE_SLICE);
+      await bulkInsert(trx, 'products', createColumns, creates.rows.slice(i, end));
+      await ctx.append(creates.changes.slice(i, end));
+      wrote(end - i);
+    }
   }
 
   // Many rows per statement on both SQLite and PostgreSQL (bulkUpdate). Each sets only the

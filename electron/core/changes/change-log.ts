@@ -5,6 +5,7 @@ import type { ParsedInput } from '../../../shared/contract';
 import type { Db } from '../util/db-helpers';
 import { MAX_ROWS_PER_INSERT, num } from '../util/db-helpers';
 import { dialectOf } from '../db/connection';
+import { nextTurn, turnDue } from '../util/main-turns';
 import { doubledQuotes, pgJson, selectJsonRows, sqliteLiteral, sqliteText, VALUES_MAX_ROWS } from '../db/json-rows';
 import { runInTransaction } from '../db/sqlite-client';
 import { bulkInsert } from '../db/bulk-insert';
@@ -134,13 +135,53 @@ export function unreadPayloadText(change: Change): string | undefined {
  * sequence numbers, in order. Writers are serialised (one queue per process, plus an advisory lock
  * on PostgreSQL), so sequence order is commit order and a reader never skips a later-committed row.
  */
-export async function appendChanges(trx: Knex.Transaction, entries: NewChange[], now: string, actor: Actor): Promise<Change[]> {
+export async function appendChanges(trx: Knex.Transaction, entries: NewChange[] | PreparedAppend, now: string, actor: Actor): Promise<Change[]> {
+  if (entries instanceof PreparedAppend) {
+    if (entries.trx !== trx || entries.now !== now || entries.actor !== actor) throw new Error('an append prepared for another transaction');
+    if (entries.entries.length === 0) return [];
+    const { texts, actorOf } = entries;
+    const seqs = await appendSqlite(trx, entries.entries, texts, now, actorOf, entries.built);
+    return entries.entries.map((e, i) => appendedChange(seqs[i] as number, e, texts[i] as string, now, actorOf(e).stored));
+  }
   if (entries.length === 0) return [];
   // Each payload's JSON text; on SQLite filled chunk by chunk while the previous chunk is written.
   const texts: string[] = dialectOf(trx) === 'sqlite' ? new Array<string>(entries.length) : entries.map((e) => JSON.stringify(e.payload));
   const actorOf = actorCache(actor);
   const seqs = dialectOf(trx) === 'sqlite' ? await appendSqlite(trx, entries, texts, now, actorOf) : await appendPg(trx, entries, texts, now, actorOf);
   return entries.map((e, i) => appendedChange(seqs[i] as number, e, texts[i] as string, now, actorOf(e).stored));
+}
+
+/**
+ * An SQLite append whose statements' text was built before its write (pure JavaScript; the
+ * payloads serialised included): a streamed import builds a batch's product.created entries while
+ * the batch before has its counts written, where building them at the write kept SQLite waiting
+ * ≈ 8 ms a batch of 2,000 (docs/benchmarks.md `import`, 2026-12-06 evening). Numbered when written,
+ * as any append (AUTOINCREMENT, in order); valid only in the transaction it was made for.
+ */
+export class PreparedAppend {
+  readonly texts: string[];
+  readonly actorOf: ActorOf;
+  readonly built: string[] = [];
+  private constructor(
+    readonly trx: Knex.Transaction,
+    readonly entries: NewChange[],
+    readonly now: string,
+    readonly actor: Actor,
+  ) {
+    this.texts = new Array<string>(entries.length);
+    this.actorOf = actorCache(actor);
+  }
+
+  /** Builds the statements' text, with a turn of the event loop between pieces when one is due. */
+  static async build(trx: Knex.Transaction, entries: NewChange[], now: string, actor: Actor): Promise<PreparedAppend> {
+    const prepared = new PreparedAppend(trx, entries, now, actor);
+    const build = sqliteRowsBuilder(entries, prepared.texts, now, prepared.actorOf);
+    for (let i = 0; i < entries.length; i += SQLITE_APPEND_ROWS) {
+      const end = Math.min(entries.length, i + SQLITE_APPEND_ROWS);
+      prepared.built.push(await build.inTurns(i, end));
+    }
+    return prepared;
+  }
 }
 
 type ActorOf = (e: NewChange) => { columns: ActorColumns; stored: Actor | null };
@@ -208,32 +249,49 @@ function sqliteRowsBuilder(
   now: string,
   actorOf: ActorOf,
   options: { firstSeq?: number; before?: string; after?: string; quoted?: boolean } = {},
-): (start: number, end: number) => string {
+): RowsBuilder {
   const { firstSeq, before = '', after = '', quoted = false } = options;
   const quote = quoted ? doubledQuotes : asIs;
   const at = JSON.stringify(now);
   const tails = new Map<ActorColumns, string>();
   const types = new Map<string, string>();
-  return (start, end) => {
-    const parts = new Array<string>(end - start);
-    for (let j = start; j < end; j++) {
-      const e = entries[j] as NewChange;
-      const text = (texts[j] = JSON.stringify(e.payload));
-      const columns = actorOf(e).columns;
-      let tail = tails.get(columns);
-      if (tail === undefined) tails.set(columns, (tail = quote(`,${at},${JSON.stringify([columns.actor_kind, columns.actor_id, columns.actor_name]).slice(1)}`)));
-      // An object or array goes in as itself (see APPEND_SQLITE); anything else as the string it is stored as.
-      const payload = text.startsWith('{') || text.startsWith('[') ? text : JSON.stringify(text);
-      const head = firstSeq === undefined ? '[' : `[${firstSeq + j},`;
-      parts[j - start] = `${head}${quote(jsonOf(e.type, types))},${quote(jsonOf(e.productId))},${quote(jsonOf(e.sku))},${quote(payload)}${tail}`;
-    }
+  const row = (j: number): string => {
+    const e = entries[j] as NewChange;
+    const text = (texts[j] = JSON.stringify(e.payload));
+    const columns = actorOf(e).columns;
+    let tail = tails.get(columns);
+    if (tail === undefined) tails.set(columns, (tail = quote(`,${at},${JSON.stringify([columns.actor_kind, columns.actor_id, columns.actor_name]).slice(1)}`)));
+    // An object or array goes in as itself (see APPEND_SQLITE); anything else as the string it is stored as.
+    const payload = text.startsWith('{') || text.startsWith('[') ? text : JSON.stringify(text);
+    const head = firstSeq === undefined ? '[' : `[${firstSeq + j},`;
+    return `${head}${quote(jsonOf(e.type, types))},${quote(jsonOf(e.productId))},${quote(jsonOf(e.sku))},${quote(payload)}${tail}`;
+  };
+  const joined = (parts: string[]): string => {
     if (parts.length > 0) {
       parts[0] = `${before}[${parts[0]}`;
       parts[parts.length - 1] = `${parts[parts.length - 1]}]${after}`;
     } else parts.push(`${before}[]${after}`);
     return parts.join(',');
   };
+  const range = (start: number, end: number): string => {
+    const parts = new Array<string>(end - start);
+    for (let j = start; j < end; j++) parts[j - start] = row(j);
+    return joined(parts);
+  };
+  return Object.assign(range, {
+    inTurns: async (start: number, end: number): Promise<string> => {
+      const parts = new Array<string>(end - start);
+      for (let j = start; j < end; j++) {
+        if (turnDue()) await nextTurn();
+        parts[j - start] = row(j);
+      }
+      return joined(parts);
+    },
+  });
 }
+
+/** The text of entries `start` to `end` (see sqliteRowsBuilder); `inTurns` gives the event loop a turn when one is due (util/main-turns.ts). */
+type RowsBuilder = ((start: number, end: number) => string) & { inTurns(start: number, end: number): Promise<string> };
 
 /**
  * The rows go in in the order given (the statement's ORDER BY), each taking the next sequence
@@ -241,9 +299,10 @@ function sqliteRowsBuilder(
  * chunk of n rows holds the n numbers ending at the last rowid SQLite reports, in order. That
  * spares RETURNING's row object per entry.
  */
-async function appendSqlite(trx: Knex.Transaction, entries: NewChange[], texts: string[], now: string, actorOf: ActorOf): Promise<number[]> {
+async function appendSqlite(trx: Knex.Transaction, entries: NewChange[], texts: string[], now: string, actorOf: ActorOf, built?: readonly string[]): Promise<number[]> {
   const seqs: number[] = [];
-  const build = sqliteRowsBuilder(entries, texts, now, actorOf);
+  const builder = sqliteRowsBuilder(entries, texts, now, actorOf);
+  const build = built ? (i: number) => built[i / SQLITE_APPEND_ROWS] as string : builder;
   const numbers = ({ lastID, changes }: { lastID: number; changes: number }, expected: number) => {
     if (changes !== expected) throw new Error(`the change log took ${changes} of ${expected} entries`);
     for (let seq = lastID - changes + 1; seq <= lastID; seq++) seqs.push(seq);

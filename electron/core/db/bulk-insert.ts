@@ -14,6 +14,7 @@ import type sqlite3 from 'sqlite3';
 import { dialectOf } from './connection';
 import { pgJson, selectJsonRows } from './json-rows';
 import { runInTransaction } from './sqlite-client';
+import { nextTurn, turnDue } from '../util/main-turns';
 
 export type BulkOptions = {
   /** Upsert: the unique columns a row may collide on, and the columns a collision updates. */
@@ -162,6 +163,48 @@ export async function bulkInsert(trx: Knex.Transaction, table: string, columns: 
   }
   return returned;
 }
+
+/**
+ * SQLite: a plain insert of rows made before its write (pure JavaScript, with turns of the event
+ * loop: util/main-turns.ts), as one statement with one JSON parameter (see sqliteRunner). For a
+ * streamed import, which makes a batch's new products while the batch before has its counts
+ * written; made at the write, SQLite waited for it (≈ 6–10 ms a batch of 2,000 products,
+ * docs/benchmarks.md `import`, 2026-12-06 evening).
+ */
+export class PreparedInsert {
+  private constructor(
+    readonly sql: string,
+    readonly json: string,
+    readonly rows: number,
+  ) {}
+
+  static async build(table: string, columns: readonly string[], rows: readonly Row[]): Promise<PreparedInsert> {
+    const sql = `insert into ${quote(table)} (${columns.map(quote).join(',')}) ${selectJsonRows(columns.length)}`;
+    const parts: string[] = [];
+    for (let start = 0; start < rows.length; start += PREPARED_PIECE) {
+      if (turnDue()) await nextTurn();
+      const piece = new Array<unknown[]>(Math.min(rows.length, start + PREPARED_PIECE) - start);
+      for (let r = 0; r < piece.length; r++) {
+        const row = rows[start + r] as Row;
+        const values = new Array<unknown>(columns.length);
+        for (let c = 0; c < columns.length; c++) values[c] = row[columns[c] as string] ?? null;
+        piece[r] = values;
+      }
+      if (piece.length > 0) parts.push(JSON.stringify(piece).slice(1, -1));
+    }
+    return new PreparedInsert(sql, `[${parts.join(',')}]`, rows.length);
+  }
+
+  /** Runs the insert in the transaction (SQLite only; prepared once per connection, sqlite-client.ts). */
+  async run(trx: Knex.Transaction): Promise<void> {
+    if (this.rows === 0) return;
+    const { changes } = await runInTransaction(trx, this.sql, [this.json]);
+    if (changes !== this.rows) throw new Error(`${this.rows - changes} of ${this.rows} rows were not inserted`);
+  }
+}
+
+/** Rows a PreparedInsert turns into JSON between two looks at the clock (a turn may be due). */
+const PREPARED_PIECE = 100;
 
 /**
  * Sets `set` columns of existing rows, found by `key`, from `rows` (objects with at least `columns`),
