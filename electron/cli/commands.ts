@@ -76,12 +76,13 @@ const ENCODING_NAMES: Record<CsvEncoding, string> = { 'utf-8': 'UTF-8', 'utf-16l
 
 /**
  * How the file was read, in a line, when it is not plain UTF-8 CSV: detection is a guess, so the
- * user sees it; and the rows a preset skipped.
+ * user sees it; the rows a preset skipped; and the products it imports without their count, which
+ * the owner is to count (apart from the skipped rows: those products are imported).
  */
 function printFormat(io: CliIo, report: ImportReport): void {
   const { encoding, delimiter, decimal, preset } = report.format;
   const plain = (encoding === null || encoding === 'utf-8') && delimiter === 'comma' && decimal === 'point' && preset === null;
-  if (plain && report.skipped.length === 0) return;
+  if (plain && report.skipped.length === 0 && report.countsLeftOut.length === 0) return;
   const parts = [
     ...(encoding ? [ENCODING_NAMES[encoding]] : []),
     `${delimiter}-separated`,
@@ -91,6 +92,15 @@ function printFormat(io: CliIo, report: ImportReport): void {
   io.out(`Read as ${parts.join(', ')}.`);
   if (report.skipped.length > 0) {
     io.out(`${plural(report.skipped.length, 'row')} skipped:\n${report.skipped.map((s) => `  row ${s.row}: ${s.reason}`).join('\n')}`);
+  }
+  const leftOut = report.countsLeftOut.length;
+  if (leftOut > 0) {
+    const verb = report.ok && !report.dryRun ? 'imported' : 'would be imported';
+    const count = leftOut === 1 ? 'its count (count it and record the stock)' : 'their count (count them and record the stock)';
+    io.out(
+      `${plural(leftOut, 'product')} ${verb} without ${count}:\n` +
+        report.countsLeftOut.map((s) => `  row ${s.row}: ${s.reason}`).join('\n'),
+    );
   }
 }
 

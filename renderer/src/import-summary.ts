@@ -38,3 +38,15 @@ export function skippedText(count: number, done: boolean): string {
   const verb = done ? (count === 1 ? 'was' : 'were') : 'will be';
   return `${formatCount(count, 'row', 'rows')} ${verb} skipped`;
 }
+
+/**
+ * "3 products will be imported without their count — count them and record the stock": rows a
+ * preset imports without their negative stock figure. Apart from the skipped rows, which read as
+ * if the product were not imported.
+ */
+export function countsLeftOutText(count: number, done: boolean): string {
+  const one = count === 1;
+  const verb = done ? (one ? 'was' : 'were') : 'will be';
+  const rest = one ? 'its count — count it and record the stock' : 'their count — count them and record the stock';
+  return `${formatCount(count, 'product', 'products')} ${verb} imported without ${rest}`;
+}

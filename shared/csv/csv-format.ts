@@ -171,6 +171,25 @@ export function normaliseAmount(cell: string, decimal: DecimalMark): string {
   return match[3] === undefined ? whole : `${whole}.${match[3]}`;
 }
 
+/** A cell written with a decimal comma, as a decimal-point file should not hold. */
+const COMMA_DECIMAL_CELL = /^\s*\d+,\d{1,2}\s*$/;
+
+/** A cell quoted in a message: at most 40 characters, so a description in the price column stays readable. */
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+/**
+ * An amount cell that cannot be read, told in the file's own form (12,50 in a decimal-comma file)
+ * with the cell it holds; in a decimal-point file, a cell written with a decimal comma says so.
+ * Every amount column of an import (price, sale_price, compare_at_price, cost) is refused in these
+ * words, not in the API's ("such as 12.50", AMOUNT_PATTERN_MESSAGE).
+ */
+export function amountCellProblem(column: string, cell: string, decimal: DecimalMark): string {
+  const hint = decimal === 'point' && COMMA_DECIMAL_CELL.test(cell) ? `; this file writes decimals with a comma ("${cell.trim()}"): choose the decimal comma` : '';
+  return `${column} must be an amount such as "${decimal === 'comma' ? '12,50' : '12.50'}" (found "${clip(cell.trim())}")${hint}`;
+}
+
 export type SniffOptions = {
   /** The bytes are the whole file (not a slice of its start). */
   whole: boolean;

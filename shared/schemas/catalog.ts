@@ -69,6 +69,12 @@ export const importIssueSchema = z.object({
 /** A row left out on purpose (a preset's image row, a parent product), with the reason. */
 export const importSkippedSchema = z.object({ row: z.number(), reason: z.string() });
 
+/**
+ * A row whose product is imported but whose stock figure is not (a shop's count below zero after
+ * overselling), with the reason: the owner is to count that product.
+ */
+export const importCountLeftOutSchema = z.object({ row: z.number(), reason: z.string() });
+
 /** How the file was read: as given, or as detected. */
 export const importFormatSchema = z.object({
   /** Null when the file came as text (the JSON operation), already decoded. */
@@ -90,6 +96,8 @@ export const importReportSchema = z.object({
   issues: z.array(importIssueSchema),
   /** Rows not imported on purpose, each with the reason; they are not problems. */
   skipped: z.array(importSkippedSchema),
+  /** Rows imported without their stock figure (a preset's negative count), each with the reason. */
+  countsLeftOut: z.array(importCountLeftOutSchema),
   format: importFormatSchema,
   elapsedMs: z.number(),
 });
@@ -112,4 +120,5 @@ export const sampleLoadSchema = z.object({
 export type ImportIssue = z.output<typeof importIssueSchema>;
 export type ImportReport = z.output<typeof importReportSchema>;
 export type ImportSkipped = z.output<typeof importSkippedSchema>;
+export type ImportCountLeftOut = z.output<typeof importCountLeftOutSchema>;
 export type ImportFormatReport = z.output<typeof importFormatSchema>;

@@ -312,8 +312,9 @@ export const settingsShape = {
     })
     .default({ enabled: false, host: '', port: 22, username: '', remoteDir: '', hostFingerprint: '' }),
   /**
-   * Outgoing requests (webhooks, the IndexNow engine). Off: URLs that reach this computer or the
-   * local network are refused. On: a local receiver (n8n or Node-RED on 127.0.0.1) may be used.
+   * Outgoing requests (webhooks, the IndexNow engine, the sales channels, the SFTP server). Off:
+   * addresses on this computer or the local network are refused. On: a local receiver (n8n or
+   * Node-RED on 127.0.0.1) or an SFTP server on the office network may be used.
    */
   webhooks: z.strictObject({ allowPrivateNetwork: z.boolean().default(false) }).default({ allowPrivateNetwork: false }),
   /**

@@ -116,6 +116,15 @@ describe('GET /api/v1/openapi.json', () => {
     }
   });
 
+  it('describes the file import’s report from the same schema as catalog.import, counts left out apart from skipped rows', () => {
+    const reportOf = (path: string) =>
+      ((doc.paths[path]?.post as Operation).responses['200']?.content?.['application/json']?.schema ?? {}) as { properties?: object; required?: string[] };
+    const file = reportOf('/api/v1/catalog/import.csv');
+    expect(file).toEqual(reportOf('/api/v1/catalog/import'));
+    expect(file.required).toEqual(expect.arrayContaining(['skipped', 'countsLeftOut', 'issues', 'format']));
+    expect(file.properties).toMatchObject({ countsLeftOut: { type: 'array', items: { required: ['row', 'reason'] } } });
+  });
+
   it('describes the outgoing webhook request with its signature headers', () => {
     const hook = (doc.webhooks.change as { post: Operation }).post;
     expect(hook.parameters?.map((p) => p.name)).toEqual(['Stockfeed-Event-Id', 'Stockfeed-Event-Type', 'Stockfeed-Timestamp', 'Stockfeed-Signature']);

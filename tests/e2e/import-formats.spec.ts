@@ -119,3 +119,31 @@ test('import: a Shopify product export is mapped by its preset, a column changed
   expect(await product(server, 'TEE-ORG-S')).toMatchObject({ mpn: null, gtin: '5901234123457' });
   expect(await product(server, 'MUG-STONE-350')).toMatchObject({ itemGroupId: null });
 });
+
+test('import: Shopify rows sold below zero import their products without the count, listed apart from the skipped rows', async ({ page, server }) => {
+  await openImport(page, server);
+  const csv = [
+    'Handle,Title,Variant SKU,Variant Inventory Qty,Variant Price',
+    'oversold-lamp,Oversold lamp,E2E-OVER-LAMP,-4,30.00',
+    'oversold-vase,Oversold vase,E2E-OVER-VASE,-1,12.00',
+    'fine-cup,Fine cup,E2E-FINE-CUP,3,5.00',
+  ].join('\n');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'products_export.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page.getByLabel('Kind of file')).toHaveValue('shopify');
+
+  await page.getByRole('button', { name: 'Check the file' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'All 3 rows are fine' })).toBeVisible();
+  // The products are imported: nothing reads as skipped.
+  await expect(page.getByText(/skipped/)).toHaveCount(0);
+  await page.getByText('2 products will be imported without their count — count them and record the stock').click();
+  const leftOut = page.getByRole('region', { name: 'Products imported without their count' });
+  await expect(leftOut.getByRole('row').filter({ hasText: /^2/ })).toContainText('E2E-OVER-LAMP: Shopify says -4: it oversold');
+  await expect(leftOut.getByRole('row').filter({ hasText: /^3/ })).toContainText('E2E-OVER-VASE: Shopify says -1: it oversold');
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: 'Import 3 rows' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /^Imported 3 rows/ })).toBeVisible();
+  await expect(page.getByText('2 products were imported without their count — count them and record the stock')).toBeVisible();
+  expect(await product(server, 'E2E-OVER-LAMP')).toMatchObject({ price: '30.00', stock: { onHand: 0 } });
+  expect(await product(server, 'E2E-FINE-CUP')).toMatchObject({ stock: { onHand: 3 } });
+});

@@ -98,6 +98,8 @@ test('publishing: the SFTP server key is pinned on first connection, another key
       shopUrl: 'https://shop.example.com',
       productUrlTemplate: 'https://shop.example.com/p/{slug}',
       sftp: { ...settings.sftp, enabled: true, host: first.host, port: first.port, username: first.username, privateKey: first.privateKey, remoteDir },
+      // sshd listens on 127.0.0.1: this computer, reached only with the owner's setting on.
+      webhooks: { allowPrivateNetwork: true },
     });
     await api(server, 'POST', '/products', { sku: 'MUG-SFTP', title: 'Mug', price: '12.50', currency: 'EUR', imageUrl: 'https://images.example.com/mug.jpg' });
     await expect.poll(async () => (await sftp())?.hostKey?.pinned, { timeout: 20_000 }).toBe(first.hostFingerprint);

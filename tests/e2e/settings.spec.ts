@@ -120,7 +120,7 @@ test('settings: a new API token is shown once, the old one stops working, and we
   await page.getByLabel('Address (URL)').fill('http://n8n:s3cret-pass@127.0.0.1:5678/webhook/stock');
   await page.getByRole('button', { name: 'Add webhook' }).click();
   await expect(page.getByLabel('Address (URL)')).toHaveAccessibleDescription(/loopback.*webhooks\.allowPrivateNetwork/);
-  const allow = page.getByLabel('Allow webhooks and IndexNow to reach this computer and the local network');
+  const allow = page.getByLabel('Allow webhooks, IndexNow and SFTP to reach this computer and the local network');
   await expect(allow).not.toBeChecked();
   await expect(allow).toHaveAccessibleDescription(/n8n or Node-RED on 127\.0\.0\.1/);
   await allow.check();

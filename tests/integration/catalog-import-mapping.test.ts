@@ -170,7 +170,7 @@ describe.each(engines())('catalogue import with format and mapping on %s', (engi
     expect(await skus()).not.toContain('HOODIE');
   });
 
-  it('imports a product a shop oversold (a negative count) without its count, and lists the row; a plain file still refuses it', async () => {
+  it('imports a product a shop oversold (a negative count) without its count, listing the row as a count left out (not as skipped); a plain file still refuses it', async () => {
     const shopify = [
       'Handle,Title,Variant SKU,Variant Inventory Qty,Variant Inventory Policy,Variant Price,Status',
       'oversold-cap,Oversold cap,OVER-CAP,-2,continue,15.00,active',
@@ -186,9 +186,11 @@ describe.each(engines())('catalogue import with format and mapping on %s', (engi
     ];
     const dry = await core.call('catalog.import', { csv: shopify, preset: 'shopify', dryRun: true });
     expect(dry).toMatchObject({ ok: true, issues: [], rows: 3, created: 2, unchanged: 1, counts: 1 });
-    expect(dry.skipped).toEqual(expected);
+    // The products are imported: the rows are not "skipped", only their counts are left out.
+    expect(dry.countsLeftOut).toEqual(expected);
+    expect(dry.skipped).toEqual([]);
     const report = await core.call('catalog.import', { csv: shopify, preset: 'shopify' });
-    expect(report).toMatchObject({ ok: true, issues: [], created: 2, skipped: expected });
+    expect(report).toMatchObject({ ok: true, issues: [], created: 2, skipped: [], countsLeftOut: expected });
     expect(await product('OVER-CAP')).toMatchObject({ title: 'Oversold cap', price: '15.00', stock: { onHand: 0 } });
     expect(await product('OVER-STORED')).toMatchObject({ price: '16.00', stock: { onHand: 9 } });
     expect(await product('OVER-FINE')).toMatchObject({ stock: { onHand: 4 } });
@@ -197,7 +199,7 @@ describe.each(engines())('catalogue import with format and mapping on %s', (engi
     // WooCommerce with backorders allowed; its exporter wrote a negative as '-5 before 2024.
     const woo = ['ID,Type,SKU,Name,Published,Stock,Backorders allowed?,Regular price', "31,simple,WOO-BACK,Backordered mug,1,'-5,1,9.00"].join('\n');
     const wooReport = await core.call('catalog.import', { csv: woo, preset: 'woocommerce' });
-    expect(wooReport).toMatchObject({ ok: true, created: 1, counts: 0, skipped: [{ row: 2, reason: note('WOO-BACK', '-5', 'WooCommerce') }] });
+    expect(wooReport).toMatchObject({ ok: true, created: 1, counts: 0, skipped: [], countsLeftOut: [{ row: 2, reason: note('WOO-BACK', '-5', 'WooCommerce') }] });
     expect(await product('WOO-BACK')).toMatchObject({ stock: { onHand: 0 } });
 
     const plain = await core.call('catalog.import', { csv: 'sku,title,price,on_hand\nOVER-PLAIN,Plain,1.00,-2\n', dryRun: true });

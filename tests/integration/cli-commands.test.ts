@@ -135,8 +135,16 @@ describe('CLI arguments and errors', () => {
     fs.writeFileSync(file, 'Handle,Title,Variant SKU,Variant Inventory Qty,Variant Price\noversold,Oversold cap,CLI-OVER,-2,15.00\n');
     const result = await cli('import', file, '--preset', 'shopify', '--data', data);
     expect(result).toMatchObject({ code: 0, err: '' });
-    expect(result.out).toContain('1 row skipped:\n  row 2: CLI-OVER: Shopify says -2: it oversold; the product is imported without this count');
+    expect(result.out).toContain(
+      '1 product imported without its count (count it and record the stock):\n  row 2: CLI-OVER: Shopify says -2: it oversold; the product is imported without this count',
+    );
+    expect(result.out).not.toContain('skipped:');
     expect(result.out).toContain('Imported products_export.csv: 1 created');
+
+    fs.writeFileSync(file, 'Handle,Title,Variant SKU,Variant Inventory Qty,Variant Price\na,A,CLI-OVER-A,-1,5.00\nb,B,CLI-OVER-B,-3,6.00\n');
+    const dry = await cli('import', file, '--preset', 'shopify', '--dry-run', '--data', data);
+    expect(dry.out).toContain('2 products would be imported without their count (count them and record the stock):\n  row 2: CLI-OVER-A: Shopify says -1');
+    expect(dry.out).toContain('\n  row 3: CLI-OVER-B: Shopify says -3');
   });
 
   it('defaults the data folder to XDG_DATA_HOME/stockfeed or ~/.local/share/stockfeed', () => {

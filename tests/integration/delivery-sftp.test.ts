@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { settingsInput } from '../../shared/schemas/settings';
+import { Outbound, type HostResolver } from '../../electron/core/net/outbound';
 import { createDeliveryRunner, type DeliveryRunner } from '../../electron/core/publish/delivery/runner';
 import type { PublishOutcome, StoredSettings, TargetStatus } from '../../electron/core/publish/types';
 import { tempDir } from '../helpers/core';
@@ -63,13 +64,23 @@ afterEach(async () => {
   for (const dir of folders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function setup(sftp: Partial<StoredSettings['sftp']> = {}, extra: Partial<StoredSettings> = {}, at?: { publishDir: string; remoteDir: string }): Harness {
+/**
+ * sshd listens on 127.0.0.1, which SFTP reaches only with the owner's `webhooks.allowPrivateNetwork`
+ * on (the rule every outgoing connection follows), so the harness turns it on unless `extra` says.
+ */
+function setup(
+  sftp: Partial<StoredSettings['sftp']> = {},
+  extra: Partial<StoredSettings> = {},
+  at?: { publishDir: string; remoteDir: string },
+  outbound?: Outbound,
+): Harness {
   const publishDir = at?.publishDir ?? tempDir('stockfeed-publish-');
   folders.push(publishDir);
   const remoteDir = at?.remoteDir ?? path.join(sshd.rootDir, crypto.randomBytes(4).toString('hex'), 'site');
   const settings = settingsInput.parse({
     shopUrl: 'https://shop.example.com',
     sftp: { enabled: true, host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, remoteDir, ...sftp },
+    webhooks: { allowPrivateNetwork: true },
     ...extra,
   });
   const logs: string[] = [];
@@ -80,6 +91,7 @@ function setup(sftp: Partial<StoredSettings['sftp']> = {}, extra: Partial<Stored
     logger,
     retry: { baseMs: 40, maxMs: 200, maxAttempts: 3 },
     sftpConnectTimeoutMs: 5_000,
+    ...(outbound ? { outbound } : {}),
     // What the settings service does on first use: the key is pinned unless one is already.
     pinHostKey: async ({ fingerprint }) => {
       const sftp = current.settings.sftp;
@@ -271,6 +283,66 @@ describe.skipIf(noSshd)(titled('SFTP delivery', noSshd), () => {
     expect(h.sftp()).toMatchObject({ state: 'idle', hostKey: { pinned: sshd.hostFingerprint, offered: null } });
     expect(h.settings.sftp.hostFingerprint).toBe(sshd.hostFingerprint);
     expect(h.logs).toContain(`sftp: pinned the host key of 127.0.0.1:${sshd.port} on first connection: ${sshd.hostFingerprint}`);
+  });
+
+  it('refuses a server on this computer or the local network unless the owner allows it, connecting to the address it checked', async () => {
+    // nas.test is no name the system resolves: this resolver answers for it, once per delivery, so
+    // an upload that works proves the connection went to the checked address, not to a new lookup.
+    const lookups: string[] = [];
+    const resolve: HostResolver = async (hostname) => {
+      lookups.push(hostname);
+      return hostname === 'nas.test' ? [{ address: '127.0.0.1', family: 4 }] : [{ address: '192.168.1.20', family: 4 }];
+    };
+    const outbound = new Outbound({ resolve });
+    const h = setup({ host: 'nas.test' }, { webhooks: { allowPrivateNetwork: false } }, undefined, outbound);
+    h.runner.onPublished(publish(h.publishDir, 1, { 'sitemap.xml': 'v1' }));
+    await h.runner.idle();
+    const before = logins();
+    expect(h.sftp()).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      nextAttemptAt: null,
+      lastError:
+        `SFTP server nas.test:${sshd.port}: refused: nas.test resolves to 127.0.0.1, which is loopback (127/8, this computer); ` +
+        'requests to this computer and the local network are refused unless the setting webhooks.allowPrivateNetwork is on; ' +
+        'turn it on under Settings → Outgoing requests to publish there',
+    });
+    // Nothing reached the server: no key pinned, nothing uploaded.
+    expect(h.settings.sftp.hostFingerprint).toBe('');
+    expect(fs.existsSync(h.remoteDir)).toBe(false);
+    expect(lookups).toEqual(['nas.test']);
+
+    // A private network address by name, and as an address.
+    h.settings = { ...h.settings, sftp: { ...h.settings.sftp, host: 'files.office.test' } };
+    h.runner.settingsChanged();
+    await h.runner.idle();
+    expect(h.sftp().lastError).toContain(`SFTP server files.office.test:${sshd.port}: refused: files.office.test resolves to 192.168.1.20, which is private network (192.168/16)`);
+    h.settings = { ...h.settings, sftp: { ...h.settings.sftp, host: '10.1.2.3' } };
+    h.runner.settingsChanged();
+    await h.runner.idle();
+    expect(h.sftp().lastError).toContain(`SFTP server 10.1.2.3:${sshd.port}: refused: 10.1.2.3 is private network (10/8)`);
+
+    // Allowed: the same name now delivers (the setting re-arms the failed target).
+    h.settings = { ...h.settings, sftp: { ...h.settings.sftp, host: 'nas.test' }, webhooks: { allowPrivateNetwork: true } };
+    h.runner.settingsChanged();
+    await h.runner.idle();
+    expect(h.sftp()).toMatchObject({ state: 'idle', lastSeq: 1, lastError: null, hostKey: { pinned: sshd.hostFingerprint } });
+    expect(remote(h, 'sitemap.xml')).toBe('v1');
+    expect(logins()).toBe(before + 1);
+    expect(lookups.at(-1)).toBe('nas.test');
+    outbound.close();
+  });
+
+  it('never connects to a link-local address (cloud metadata), whatever the setting', async () => {
+    const h = setup({ host: '169.254.169.254' });
+    expect(h.settings.webhooks.allowPrivateNetwork).toBe(true);
+    h.runner.onPublished(publish(h.publishDir, 1, { 'sitemap.xml': 'v1' }));
+    await h.runner.idle();
+    expect(h.sftp()).toMatchObject({
+      state: 'failed',
+      nextAttemptAt: null,
+      lastError: `SFTP server 169.254.169.254:${sshd.port}: refused: 169.254.169.254 is link-local (cloud metadata, 169.254/16); requests there are always refused`,
+    });
   });
 
   it('incomplete settings fail at once with what is missing', async () => {

@@ -67,6 +67,8 @@ describe('SFTP trust on first use', () => {
     const settings = await c.call('settings.get', {});
     await configureShop(c, {
       sftp: { ...settings.sftp, enabled: true, host: first.host, port: first.port, username: first.username, privateKey: first.privateKey, remoteDir, hostFingerprint: '' },
+      // sshd listens on 127.0.0.1: this computer, reached only with the owner's setting on.
+      webhooks: { allowPrivateNetwork: true },
     });
     await c.call('products.create', goodProduct('TOFU-1'));
     await c.call('publish.run', {});
@@ -123,6 +125,7 @@ describe('SFTP trust on first use', () => {
     const password = `pw-${crypto.randomBytes(6).toString('hex')}`;
     const settings = settingsInput.parse({
       sftp: { enabled: true, host: server.host, port: server.port, username: server.username, password, remoteDir: folder('stockfeed-remote-'), hostFingerprint: '' },
+      webhooks: { allowPrivateNetwork: true },
     });
     const pins: string[] = [];
     const logs: string[] = [];

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { plainLocationCode, plainProductFields, plainQuantity } from '../../electron/core/catalog/import-row-check';
 import { parseValues } from '../../electron/core/catalog/import-rows';
+import { purchasingCellIssues } from '../../electron/core/purchasing/catalog-columns';
 import { productCreateInput } from '../../shared/schemas/product';
 import { locationCodeSchema, quantitySchema } from '../../shared/schemas/common';
 import { QUANTITY_MAX } from '../../shared/domain/limits';
@@ -143,6 +144,22 @@ describe('the import row check without the schema', () => {
         message: 'on_hand must be a whole number of 0 or more (found "1\'000"): write it without a thousands separator (1000); a separator could also be read as a decimal mark',
       },
     ]);
+  });
+
+  it('words a compare-at price and a cost that cannot be read as a price, in the file\'s own convention', () => {
+    expect(parseValues({ sku: 'A-1', title: 'Tasse', price: '12,00', compare_at_price: 'zwölf' }, 2, 'comma').issues).toEqual([
+      { row: 2, column: 'compare_at_price', message: 'compare_at_price must be an amount such as "12,50" (found "zwölf")' },
+    ]);
+    expect(parseValues({ sku: 'A-1', title: 'Cup', price: '12.00', compare_at_price: '15,00', cost: '7,50' }, 3).issues).toEqual([
+      {
+        row: 3,
+        column: 'compare_at_price',
+        message: 'compare_at_price must be an amount such as "12.50" (found "15,00"); this file writes decimals with a comma ("15,00"): choose the decimal comma',
+      },
+      { row: 3, column: 'cost', message: 'cost must be an amount such as "12.50" (found "7,50"); this file writes decimals with a comma ("7,50"): choose the decimal comma' },
+    ]);
+    // Purchasing's own check, without the import's reader of the file's cells, words it the same way.
+    expect(purchasingCellIssues(4, { cost: 'sieben' })).toEqual([{ row: 4, column: 'cost', message: 'cost must be an amount such as "12.50" (found "sieben")' }]);
   });
 
   it('takes the quantities the schema takes', () => {

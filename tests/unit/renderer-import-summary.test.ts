@@ -1,7 +1,7 @@
 /** The import screen's summary leaves out what is zero, and lists every optional column of the header. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../shared/csv/import-fields';
-import { importChanges, issueText, OPTIONAL_COLUMNS, skippedText } from '../../renderer/src/import-summary';
+import { countsLeftOutText, importChanges, issueText, OPTIONAL_COLUMNS, skippedText } from '../../renderer/src/import-summary';
 import { setShopLocale } from '../../renderer/src/shop-locale';
 
 afterEach(() => setShopLocale(''));
@@ -47,5 +47,15 @@ describe('skippedText', () => {
     expect(skippedText(1, false)).toBe('1 row will be skipped');
     setShopLocale('de-DE');
     expect(skippedText(1500, false)).toBe('1.500 rows will be skipped');
+  });
+});
+
+describe('countsLeftOutText', () => {
+  it('says the products are imported, without their count, and agrees with the count', () => {
+    expect(countsLeftOutText(1, true)).toBe('1 product was imported without its count — count it and record the stock');
+    expect(countsLeftOutText(3, true)).toBe('3 products were imported without their count — count them and record the stock');
+    expect(countsLeftOutText(1, false)).toBe('1 product will be imported without its count — count it and record the stock');
+    setShopLocale('de-DE');
+    expect(countsLeftOutText(1500, false)).toBe('1.500 products will be imported without their count — count them and record the stock');
   });
 });

@@ -49,6 +49,7 @@ const report: ImportReport = {
   countsUnchanged: 0,
   issues: [],
   skipped: [],
+  countsLeftOut: [],
   format: { encoding: 'utf-8', delimiter: 'comma', decimal: 'point', preset: null },
   elapsedMs: 1,
 };

@@ -10,7 +10,7 @@ import type { CsvDelimiter, CsvEncoding, DecimalMark } from '../../../shared/csv
 import type { ImportMapping } from '../../../shared/csv/import-fields';
 import type { ImportPreset } from '../../../shared/csv/import-presets';
 import type { ParsedInput } from '../../../shared/contract';
-import type { ImportFormatReport, ImportSkipped } from '../../../shared/schemas/catalog';
+import type { ImportCountLeftOut, ImportFormatReport, ImportSkipped } from '../../../shared/schemas/catalog';
 import type { LocationDirectory } from '../locations/locations';
 import type { StockWriteQueue } from '../stock/stock-ops';
 import type { SummaryContext } from '../stock/stock-summary';
@@ -78,6 +78,8 @@ export type ImportReport = {
   issues: ImportIssue[];
   /** Rows left out on purpose (a preset's image rows, parent products), with the reason. */
   skipped: ImportSkipped[];
+  /** Rows imported without their stock figure (a preset's count below zero), with the reason. */
+  countsLeftOut: ImportCountLeftOut[];
   /** How the file was read. */
   format: ImportFormatReport;
   elapsedMs: number;
@@ -188,6 +190,7 @@ function report(read: ReadResult, totals: StreamTotals | null, issues: ImportIss
     countsUnchanged: totals?.countsUnchanged ?? 0,
     issues: sortIssues(issues).map((issue) => nameIssue(read.layout, issue)),
     skipped: read.skipped,
+    countsLeftOut: read.countsLeftOut,
     format: read.format,
     elapsedMs: performance.now() - started,
   };

@@ -6,20 +6,24 @@
  *   the first row carries the title, description, vendor and status, and image rows have no SKU.
  * - WooCommerce writes a variable product's own row (no price, no stock of its own) before its
  *   variations, which name it in Parent by SKU or as `id:123`; grouped products list others.
- * A row left out is never silent: it is listed in the report with the reason. So is a count left
- * out of a row that is imported (`note`): both shops let a product be sold below zero.
+ * A row left out is never silent: it is listed in the report's `skipped` with the reason. A count
+ * left out of a row that is imported (`countLeftOut`) is listed apart, in `countsLeftOut`: the
+ * product is there, only its stock is to be counted (both shops let a product be sold below zero).
  */
 import type { ImportField } from '../../../shared/csv/import-fields';
 import type { ImportPreset } from '../../../shared/csv/import-presets';
 import type { ParsedRow, RowValues } from './import-rows';
 
 export type RowRule = {
-  /** The row as the preset reads it, or why it is left out. `cell` reads any column by its header name. */
+  /**
+   * The row as the preset reads it (and, in `countLeftOut`, why its stock figure is not), or why
+   * it is left out. `cell` reads any column by its header name.
+   */
   take(
     values: RowValues,
     cell: (name: string) => string,
     row: number,
-  ): { values: RowValues; skip?: undefined; note?: string | undefined } | { skip: string; note?: undefined };
+  ): { values: RowValues; skip?: undefined; countLeftOut?: string | undefined } | { skip: string; countLeftOut?: undefined };
   /** Runs after the last row, on the rows that parsed: what needs the whole file. */
   finish(rows: ParsedRow[]): void;
   /** Whether `finish` changes rows, so none may be written before the file's last row is read. */
@@ -90,7 +94,7 @@ function shopifyRows(): RowRule {
         };
       }
       if (handle) variants.set(handle, (variants.get(handle) ?? 0) + 1);
-      return { values, note: leaveOutOversold(values, 'Shopify') };
+      return { values, countLeftOut: leaveOutOversold(values, 'Shopify') };
     },
     wholeFile: true,
     finish(rows) {
@@ -138,7 +142,7 @@ function woocommerceRows(): RowRule {
       if (blank(values.sku)) {
         return { skip: `${name} has no SKU; Stockfeed needs one for every product (give it a SKU in WooCommerce and export again)` };
       }
-      return { values, note: leaveOutOversold(values, 'WooCommerce') };
+      return { values, countLeftOut: leaveOutOversold(values, 'WooCommerce') };
     },
     finish: () => undefined,
     wholeFile: false,

@@ -7,7 +7,7 @@ import { DELIMITER_CHARS, detectDecimalMark, type CsvDelimiter, type CsvEncoding
 import { readCsvStart } from '../../../shared/csv/csv-text';
 import type { ImportMapping } from '../../../shared/csv/import-fields';
 import type { ImportPreset } from '../../../shared/csv/import-presets';
-import type { ImportFormatReport, ImportSkipped } from '../../../shared/schemas/catalog';
+import type { ImportCountLeftOut, ImportFormatReport, ImportSkipped } from '../../../shared/schemas/catalog';
 import { CSV_COLUMNS } from './csv-columns';
 import { InvalidEncoding, NotCsvFile, openCsvSource, type CsvSource } from './csv-source';
 import { amountCells, isBlankRecord, misfit, resolveLayout, rowValues, type ImportLayout } from './import-layout';
@@ -75,6 +75,8 @@ export type ReadResult = {
   rows: ParsedRow[];
   issues: ImportIssue[];
   skipped: ImportSkipped[];
+  /** Rows read without their stock figure (the rule's `countLeftOut`), their product kept. */
+  countsLeftOut: ImportCountLeftOut[];
   records: number;
   format: ImportFormatReport;
   layout: ImportLayout | null;
@@ -107,7 +109,7 @@ export async function readRows(
     if (!(error instanceof NotCsvFile)) throw error;
     batches?.problem();
     const format = { encoding: null, delimiter: options.delimiter ?? 'comma', decimal: options.decimal ?? 'point', preset: options.preset ?? null } as const;
-    return { rows: [], issues: [{ row: 1, column: null, message: error.message }], skipped: [], records: 0, format, layout: null };
+    return { rows: [], issues: [{ row: 1, column: null, message: error.message }], skipped: [], countsLeftOut: [], records: 0, format, layout: null };
   }
   const format: ImportFormatReport = {
     encoding: source.encoding,
@@ -119,6 +121,7 @@ export async function readRows(
   const rows: ParsedRow[] = [];
   const issues: ImportIssue[] = [];
   const skipped: ImportSkipped[] = [];
+  const countsLeftOut: ImportCountLeftOut[] = [];
   let layout: ImportLayout | null = null;
   let cell: (cells: string[], name: string) => string = () => '';
   // The record being taken, for the preset's reader of any column by name: one function for every
@@ -132,7 +135,7 @@ export async function readRows(
   let halted = false;
   const result = () => {
     if (issues.length > 0) batches?.problem();
-    return { rows, issues, skipped, records, format, layout };
+    return { rows, issues, skipped, countsLeftOut, records, format, layout };
   };
   const handOn = () => batches !== undefined && !rule.wholeFile && issues.length === 0;
   /** Rows held before the next hand-on: `from` until the first, then a batch's `size`. */
@@ -193,7 +196,7 @@ export async function readRows(
         handAt = size;
       }
       rows.push(parsed.row);
-      if (taken.note !== undefined) skipped.push({ row, reason: taken.note });
+      if (taken.countLeftOut !== undefined) countsLeftOut.push({ row, reason: taken.countLeftOut });
     } else if (isBlankRecord(record)) records--;
     else issues.push(...parsed.issues);
   };

@@ -2,7 +2,7 @@
  * The first pass of an import: each CSV record checked on its own, with no database, against the
  * contract's product schema. Every problem is kept so the user sees all of them at once.
  */
-import { normaliseAmount, type DecimalMark } from '../../../shared/csv/csv-format';
+import { amountCellProblem, normaliseAmount, type DecimalMark } from '../../../shared/csv/csv-format';
 import { AMOUNT_FIELDS, CSV_COLUMNS, type ImportField } from '../../../shared/csv/import-fields';
 import { DECIMAL_PATTERN } from '../../../shared/domain/money';
 import { gtinProblem, normaliseGtin } from '../../../shared/domain/gtin';
@@ -49,11 +49,6 @@ export type ParsedRow = {
 };
 
 const ON_HAND_PATTERN = /^\s*\d+\s*$/;
-const COMMA_DECIMAL = /^\s*\d+,\d{1,2}\s*$/;
-/** A cell quoted in a message: at most 40 characters, so a description in the price column stays readable. */
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
-}
 
 /** A count written with a thousands separator (1.000, 1,000, 1 000, 1'000): refused, named. */
 const GROUPED_COUNT = /^\s*\d{1,3}(?:([.,'\u0020\u00a0\u202f])\d{3})(?:\1\d{3})*\s*$/;
@@ -95,11 +90,6 @@ function spreadsheetDamage(column: string, cell: string): string | null {
     `GTIN has ${digits.length} digits: the spreadsheet probably dropped its leading zero${length - digits.length > 1 ? 's' : ''} ` +
     `(${padded} is a valid ${length}-digit GTIN); format the column as Text and write the barcode in full`
   );
-}
-
-/** An amount cell that cannot be read, told in the file's own form (12,50 in a decimal-comma file) with the cell it holds. */
-function notAmount(column: string, cell: string, decimal: DecimalMark): string {
-  return `${column} must be an amount such as "${decimal === 'comma' ? '12,50' : '12.50'}" (found "${clip(cell.trim())}")`;
 }
 
 /** a > b, for two decimal strings the caller has checked (compared exactly, never as floats). */
@@ -180,18 +170,11 @@ export function parseValues(
         issues.push({ row, column, message: spreadsheet });
         continue;
       }
-      const amount = AMOUNT_FIELDS.includes(column as keyof RowValues) && cell !== undefined;
-      const hint =
-        decimal === 'point' && amount && COMMA_DECIMAL.test(cell)
-          ? `; this file writes decimals with a comma ("${cell.trim()}"): choose the decimal comma`
-          : '';
       // The schema's "such as 12.50" is the API's form; a file is told in its own (12,50 in a
       // decimal-comma file), with the cell it holds.
-      const message =
-        amount && issue.message === AMOUNT_PATTERN_MESSAGE
-          ? notAmount(column, cell, decimal)
-          : issue.message;
-      issues.push({ row, column, message: `${message}${hint}` });
+      const amount = AMOUNT_FIELDS.includes(column as keyof RowValues) && cell !== undefined;
+      const message = amount && issue.message === AMOUNT_PATTERN_MESSAGE ? amountCellProblem(column, cell, decimal) : issue.message;
+      issues.push({ row, column, message });
     }
   }
 
@@ -259,7 +242,7 @@ function cellReading(values: RowValues, decimal: DecimalMark, context: MarkConte
     amount(cell, column) {
       const amount = unmarkCell(cell, column, values, decimal, context);
       // Refused as a price is, rather than in purchasing's plainer words.
-      if (amount === null) context.issues.push({ row: context.row, column, message: notAmount(column, cell, decimal) });
+      if (amount === null) context.issues.push({ row: context.row, column, message: amountCellProblem(column, cell, decimal) });
       return amount ?? undefined;
     },
     damage: spreadsheetDamage,
@@ -300,7 +283,7 @@ function applyCompareAt(
   const ownSale = values.sale_price !== undefined && values.sale_price.trim() !== '';
   if (compareAt !== '' && !DECIMAL_PATTERN.test(compareAt)) {
     const amount = unmarkCell(values.compare_at_price, 'compare_at_price', values, decimal, context);
-    if (amount === null) fail(`"${values.compare_at_price.trim()}" is not an amount; write it like 12.50`);
+    if (amount === null) fail(amountCellProblem('compare_at_price', values.compare_at_price, decimal));
     if (typeof amount !== 'string') return;
     compareAt = amount;
   }

@@ -1,6 +1,7 @@
 /**
- * Every URL the core calls goes through here (webhooks, IndexNow, and whatever calls a shop's API
- * next). The text of a URL is checked when it is saved, but a name can resolve anywhere and change
+ * Every URL the core calls goes through here (webhooks, IndexNow, the sales channels' APIs), and so
+ * does every other address it connects to (the SFTP server: `checkedAddress`). The text of a URL
+ * is checked when it is saved, but a name can resolve anywhere and change
  * between saving and sending (DNS rebinding), so the address is checked again where it counts: in
  * the `lookup` the sockets use, on every address the name resolves to, before anything connects;
  * the socket then connects to exactly the address that was checked. IP-literal hosts, which Node
@@ -14,7 +15,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { addressRule, checkUrlText, refusalMessage, refuses, type Refusal } from './address-rules';
+import { addressRule, checkUrlText, hostRule, refusalMessage, refuses, type Refusal } from './address-rules';
 
 /** Resolves a host name to all its addresses (the seam tests use to resolve names to 127.0.0.1). */
 export type HostResolver = (hostname: string, options: dns.LookupOptions) => Promise<dns.LookupAddress[]>;
@@ -41,12 +42,10 @@ export function guardedLookup(resolve: HostResolver, allowPrivateNetwork: boolea
   return (hostname, options, callback) => {
     resolve(hostname, options).then(
       (addresses) => {
-        for (const { address } of addresses) {
-          const rule = addressRule(address);
-          if (refuses(rule, allowPrivateNetwork)) return callback(new OutboundRefusedError({ ...rule, address, name: hostname }), '');
-        }
+        const refused = refusedAddress(hostname, addresses, allowPrivateNetwork);
+        if (refused) return callback(refused, '');
         const [first] = addresses;
-        if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '');
+        if (!first) return callback(notFound(hostname), '');
         if (options.all) callback(null, addresses);
         else callback(null, first.address, first.family);
       },
@@ -54,6 +53,17 @@ export function guardedLookup(resolve: HostResolver, allowPrivateNetwork: boolea
     );
   };
 }
+
+/** The refusal for the first address of `hostname` the rules refuse, or null when none is. */
+function refusedAddress(hostname: string, addresses: dns.LookupAddress[], allowPrivateNetwork: boolean): OutboundRefusedError | null {
+  for (const { address } of addresses) {
+    const rule = addressRule(address);
+    if (refuses(rule, allowPrivateNetwork)) return new OutboundRefusedError({ ...rule, address, name: hostname });
+  }
+  return null;
+}
+
+const notFound = (hostname: string) => Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
 
 /** The refusal for a connection to an IP literal or a local socket (no lookup happens for those). */
 function literalRefusal(options: http.ClientRequestArgs, allowPrivateNetwork: boolean): OutboundRefusedError | null {
@@ -129,9 +139,11 @@ export type OutboundResponse = { status: number; headers: http.IncomingHttpHeade
 export class Outbound {
   private readonly strict: OutboundAgents;
   private readonly open: OutboundAgents;
+  private readonly resolve: HostResolver;
 
   constructor(options: OutboundOptions = {}) {
     const resolve = options.resolve ?? systemResolver;
+    this.resolve = resolve;
     const agents = (allow: boolean): OutboundAgents => {
       const common = { keepAlive: true, maxSockets: options.maxSockets ?? 16, lookup: guardedLookup(resolve, allow) };
       return { http: new GuardedHttpAgent(common, allow), https: new GuardedHttpsAgent(common, allow) };
@@ -189,6 +201,28 @@ export class Outbound {
       request.on('error', reject);
       request.end(payload);
     });
+  }
+
+  /**
+   * The address to connect to for a host reached by something other than http(s) (the SFTP
+   * server): the host's text is checked as a URL's is (an IP literal, `localhost`), then every
+   * address its name resolves to, as the agents' lookup checks them. Connect to exactly the
+   * address returned, never to the name again, so DNS cannot answer differently between the
+   * check and the connection. Rejects with OutboundRefusedError (naming the host and the address)
+   * or with the resolver's error (`code` ENOTFOUND when the name has no address).
+   */
+  async checkedAddress(host: string, allowPrivateNetwork: boolean): Promise<dns.LookupAddress> {
+    const literal = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+    const rule = hostRule(literal);
+    if (refuses(rule, allowPrivateNetwork)) throw new OutboundRefusedError({ ...rule, address: literal });
+    const family = net.isIP(literal);
+    if (family !== 0) return { address: literal, family };
+    const addresses = await this.resolve(literal, { all: true });
+    const refused = refusedAddress(literal, addresses, allowPrivateNetwork);
+    if (refused) throw refused;
+    const [first] = addresses;
+    if (!first) throw notFound(literal);
+    return first;
   }
 
   /** Closes the kept-alive connections. */

@@ -11,6 +11,7 @@ import { bool, chunkValues, num, type Db } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
 import { setCost } from './costs';
 
+import { amountCellProblem } from '../../../shared/csv/csv-format';
 import { PURCHASING_COLUMNS, type PurchasingColumn } from '../../../shared/csv/import-fields';
 
 export { PURCHASING_COLUMNS, type PurchasingColumn };
@@ -64,7 +65,8 @@ export function purchasingCellIssues(row: number, cells: PurchasingCells, read?:
   if (cells.cost && !DECIMAL_PATTERN.test(cells.cost.trim())) {
     const amount = read?.amount(cells.cost, 'cost');
     if (typeof amount === 'string') cells.cost = amount;
-    else if (amount === null || read === undefined) issues.push({ row, column: 'cost', message: `"${cells.cost}" is not an amount; write it like 12.50` });
+    // Without a reader the file's decimal mark is not known: told in the point form.
+    else if (amount === null || read === undefined) issues.push({ row, column: 'cost', message: amountCellProblem('cost', cells.cost, 'point') });
   }
   const damage = cells.supplier_sku && read ? read.damage('supplier_sku', cells.supplier_sku) : null;
   if (damage) issues.push({ row, column: 'supplier_sku', message: damage });

@@ -8,6 +8,7 @@ import { CSV_DELIMITERS, CSV_ENCODINGS, DECIMAL_MARKS } from '../../../shared/cs
 import { IMPORT_FIELDS } from '../../../shared/csv/import-fields';
 import { IMPORT_PRESETS } from '../../../shared/csv/import-presets';
 import { APP_REQUEST_HEADER, authMeSchema, loginInput, signInMethodsSchema } from '../../../shared/schemas/auth';
+import { importReportSchema } from '../../../shared/schemas/catalog';
 import { CHANGE_TYPES } from '../../../shared/schemas/changes';
 import { API_PREFIX } from './routes';
 import { PRODUCT_STATUSES, STOCK_FILTERS } from '../../../shared/schemas/product';
@@ -199,7 +200,8 @@ export const EXTRA_ROUTES: RouteDoc[] = [
     tag: 'catalog',
     summary:
       'Import a catalogue CSV sent as the raw request body (up to 100 MB), all or nothing; ?dryRun=true only checks it. ' +
-      "Any encoding, delimiter and decimal mark (detected, or given), any header (with a mapping or a preset); the report says how the file was read (format) and which rows were skipped.",
+      'Any encoding, delimiter and decimal mark (detected, or given), any header (with a mapping or a preset); the report says how the file was read (format), ' +
+      'which rows were skipped (skipped) and which products were imported without their stock figure (countsLeftOut).',
     auth: 'bearer',
     operation: {
       parameters: [
@@ -225,7 +227,7 @@ export const EXTRA_ROUTES: RouteDoc[] = [
           in: 'query',
           required: false,
           description:
-            "Read Shopify's or WooCommerce's product export: their columns, Shopify's variant and image rows, WooCommerce's parent products. Rows left out are listed in the report's skipped.",
+            "Read Shopify's or WooCommerce's product export: their columns, Shopify's variant and image rows, WooCommerce's parent products. Rows left out are listed in the report's skipped; a product imported without its negative stock figure, in countsLeftOut.",
           schema: { type: 'string', enum: [...IMPORT_PRESETS] },
         },
         {
@@ -244,7 +246,7 @@ export const EXTRA_ROUTES: RouteDoc[] = [
       ],
       requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string', description: 'The file as it is (bytes in any supported encoding).' } } } },
       responses: {
-        '200': { description: 'The import report (rows, created, updated, errors).', ...json({ type: 'object' }) },
+        '200': { description: 'The import report, as catalog.import answers it.', ...json(schemaOf(importReportSchema, 'output')) },
         '413': { description: 'Larger than 100 MB.', ...errorRef },
         '422': { description: 'Bad rows, each listed with its row and column; nothing was imported.', ...errorRef },
       },

@@ -29,7 +29,7 @@ export type DeliveryRunnerOptions = {
   indexNowTimeoutMs?: number;
   /** URLs per IndexNow request (the protocol's maximum, 10,000, unless a test lowers it). */
   indexNowBatchSize?: number;
-  /** The checked way out for IndexNow (the core passes its own; default: one with the system resolver). */
+  /** The checked way out for IndexNow and the SFTP server's address (the core passes its own; default: one with the system resolver). */
   outbound?: Outbound;
 };
 
@@ -60,6 +60,7 @@ export function createDeliveryRunner(options: DeliveryRunnerOptions): DeliveryRu
           connectTimeoutMs: options.sftpConnectTimeoutMs ?? 20_000,
           concurrency: options.sftpConcurrency ?? 3,
           pinHostKey: options.pinHostKey,
+          outbound,
         }),
         loopOptions,
       ),

@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import { Transform } from 'node:stream';
 import type SftpClient from 'ssh2-sftp-client';
 import type { Logger } from '../../logger';
+import { OutboundRefusedError, type Outbound } from '../../net/outbound';
 import type { HostKeyPin, HostKeyStatus, PublishedFile, PublishOutcome, StoredSettings } from '../types';
 import { DeliveryError, errorMessage } from './delivery-error';
 import { INDEXNOW_KEY } from './indexnow-config';
@@ -27,6 +28,8 @@ export type SftpTargetOptions = {
    * key now pinned for that server. Without it, a server with no pinned key is refused.
    */
   pinHostKey?: (pin: HostKeyPin) => Promise<string>;
+  /** The checked way out: the server's host is resolved and checked by the same rules as every URL. */
+  outbound: Outbound;
 };
 
 type SftpSettings = StoredSettings['sftp'];
@@ -103,6 +106,21 @@ export class SftpTarget implements DeliveryTarget {
     );
   }
 
+  /**
+   * The server's address, checked as every address the core calls is (net/outbound.ts): this
+   * computer and the local network only with the owner's `webhooks.allowPrivateNetwork`, link-local
+   * (cloud metadata) and the like never. A refusal waits for a settings change, not a retry.
+   */
+  private async checkedAddress(cfg: SftpSettings, allowPrivateNetwork: boolean): Promise<string> {
+    try {
+      return (await this.options.outbound.checkedAddress(cfg.host, allowPrivateNetwork)).address;
+    } catch (error) {
+      if (!(error instanceof OutboundRefusedError)) throw connectError(error, cfg);
+      const allow = error.refusal.local ? '; turn it on under Settings → Outgoing requests to publish there' : '';
+      throw new DeliveryError(`SFTP server ${cfg.host}:${cfg.port}: ${error.message}${allow}`, false);
+    }
+  }
+
   /** The pinned key and when (first connection), and a refused different one, for the status. */
   hostKey(settings: StoredSettings): HostKeyStatus {
     const { hostFingerprint, hostFingerprintPinnedAt } = settings.sftp;
@@ -118,7 +136,17 @@ export class SftpTarget implements DeliveryTarget {
     // pinned it carries on (reacting would reconnect and deliver again, for nothing).
     const hostKey = settings.sftp.hostFingerprint === this.selfPinned ? '' : settings.sftp.hostFingerprint;
     // The IndexNow key is part of it because the key file is one of the files delivered.
-    return hash(JSON.stringify([settings.sftp.enabled, destinationOf(settings.sftp), hostKey, settings.indexNow.enabled, settings.indexNow.key]));
+    // The private-network setting, so that allowing a refused server's network re-arms the target.
+    return hash(
+      JSON.stringify([
+        settings.sftp.enabled,
+        destinationOf(settings.sftp),
+        hostKey,
+        settings.indexNow.enabled,
+        settings.indexNow.key,
+        settings.webhooks.allowPrivateNetwork,
+      ]),
+    );
   }
 
   accept(outcome: PublishOutcome): void {
@@ -157,6 +185,7 @@ export class SftpTarget implements DeliveryTarget {
     }
     for (const f of files) checkName(f.name);
     const sendAll = this.sendAllUpTo > this.delivered;
+    const address = await this.checkedAddress(cfg, settings.webhooks.allowPrivateNetwork);
 
     const client = new (await loadSftpClient())('stockfeed', {
       error: (error) => this.options.logger.warn(`sftp connection: ${redact(errorMessage(error), cfg)}`),
@@ -168,7 +197,9 @@ export class SftpTarget implements DeliveryTarget {
     try {
       await client
         .connect({
-          host: cfg.host,
+          // The address checked above, not the name: DNS cannot answer otherwise in between. The
+          // host key is still checked against the key pinned for the name (verifyHost).
+          host: address,
           port: cfg.port,
           username: cfg.username,
           // One credential: ssh2 would try a password before a key, sending it needlessly.
