@@ -4,8 +4,8 @@
  * the version the person started editing from, `mine` the rows on screen, `theirs` the new version.
  * What only the other side changed follows the server; whatever was edited here stays as typed.
  */
-import type { Actor } from '../../../shared/schemas/actor';
-import type { PurchaseOrder, PurchaseOrderStatus } from '../../../shared/schemas/purchase-orders';
+import type { Actor } from '../../shared/schemas/actor';
+import type { PurchaseOrder, PurchaseOrderStatus } from '../../shared/schemas/purchase-orders';
 import { amountForInput, quantityForInput } from './number-input';
 
 /** A draft's line as the form holds it: typed text in the shop's number format. */
