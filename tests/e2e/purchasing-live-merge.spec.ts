@@ -5,9 +5,18 @@
  * save itself finds the other change (409) and merges the same way.
  */
 import { apiCall } from './api';
-import { expect, test } from './fixtures';
+import { expect, test, type StockfeedServer } from './fixtures';
+import type { Page } from '@playwright/test';
 
-async function draftWithTwoLines(server: Parameters<typeof apiCall>[0]) {
+/** Signs in with the server's link, then opens the purchase order once the app is up. */
+async function openOrder(page: Page, server: StockfeedServer, id: string): Promise<void> {
+  await page.goto(server.signedInUrl);
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  await page.goto(`${server.origin}/#/purchasing/orders/${id}`);
+  await expect(page.getByTestId('po-status')).toHaveText('Draft');
+}
+
+async function draftWithTwoLines(server: StockfeedServer) {
   await apiCall(server, 'products.create', { sku: 'MUG-1', title: 'Enamel mug', price: '12.00' });
   await apiCall(server, 'products.create', { sku: 'CUP-1', title: 'Tea cup', price: '8.00' });
   const supplier = await apiCall(server, 'suppliers.create', { name: 'Potter & Co', currency: 'EUR' });
@@ -25,9 +34,7 @@ test('unsaved line edits survive a change made by another person, merged with it
   await apiCall(server, 'users.create', { username: 'anna', role: 'staff', password: 'anna-staff-password' });
 
   await page.setViewportSize({ width: 1366, height: 900 });
-  await page.goto(server.signedInUrl);
-  await page.goto(`${server.origin}/#/purchasing/orders/${po.id}`);
-  await expect(page.getByTestId('po-status')).toHaveText('Draft');
+  await openOrder(page, server, po.id);
   // My edit, not saved: MUG-1's quantity 12 → 20.
   await page.getByLabel('Quantity of line 1').fill('20');
 
@@ -69,9 +76,7 @@ test('a save made on top of a version changed elsewhere is refused and merged, n
   // No live stream: the page learns of the other change only from its save's 409.
   await page.route('**/api/v1/events**', (route) => route.abort());
   await page.route('**/api/v1/changes**', (route) => route.abort());
-  await page.goto(server.signedInUrl);
-  await page.goto(`${server.origin}/#/purchasing/orders/${po.id}`);
-  await expect(page.getByTestId('po-status')).toHaveText('Draft');
+  await openOrder(page, server, po.id);
   await page.getByLabel('Quantity of line 1').fill('20');
 
   // A script changes CUP-1's quantity (keeping the lines' ids, as the app does).
@@ -96,4 +101,23 @@ test('a save made on top of a version changed elsewhere is refused and merged, n
   await page.getByRole('button', { name: 'Save lines' }).click();
   await expect(notice).toBeHidden();
   expect((await apiCall(server, 'purchaseOrders.get', { id: po.id })).lines.map((l) => l.quantity)).toEqual([20, 9]);
+});
+
+test('a draft placed elsewhere during unsaved edits says so and keeps the edits readable, not editable', async ({ page, server }) => {
+  const po = await draftWithTwoLines(server);
+  await openOrder(page, server, po.id);
+  await page.getByLabel('Quantity of line 1').fill('20');
+
+  await apiCall(server, 'purchaseOrders.order', { id: po.id });
+  await expect(page.getByTestId('po-status')).toHaveText('Ordered');
+  const notice = page.getByTestId('po-merge-notice');
+  await expect(notice).toContainText('placed this order while you were editing, so its lines can no longer be changed');
+  await expect(page.getByLabel('Quantity of line 1')).toHaveValue('20');
+  await expect(page.getByLabel('Quantity of line 1')).not.toBeEditable();
+  await expect(page.getByRole('button', { name: 'Save lines' })).toHaveCount(0);
+
+  await notice.getByRole('button', { name: 'Put my unsaved lines away' }).click();
+  await expect(page.getByLabel('Quantity of line 1')).toHaveCount(0);
+  // The receipt form of an ordered PO is there as usual.
+  await expect(page.getByLabel('Scan or type a barcode or SKU')).toBeVisible();
 });
