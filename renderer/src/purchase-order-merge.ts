@@ -18,9 +18,12 @@ export type DraftLineRow = {
   expectedDate: string;
   /** Edited here but removed elsewhere: kept (without its id, so saving adds it back) and marked. */
   removedElsewhere?: boolean;
+  /** Fields changed here and, differently, elsewhere: the other side's values, shown beside ours. */
+  changedThere?: Partial<Record<LineField, string>>;
 };
 
 const FIELDS = ['sku', 'quantity', 'unitCost', 'expectedDate'] as const;
+export type LineField = (typeof FIELDS)[number];
 
 export type MergeSummary = {
   /** Lines the other side added, removed or changed that were not edited here: the server's taken. */
@@ -113,18 +116,21 @@ export function mergeDraftLines(
       continue;
     }
     const row: DraftLineRow = { ...(t.id === undefined ? {} : { id: t.id }), sku: t.sku, title: m.sku !== b.sku ? m.title : t.title, quantity: t.quantity, unitCost: t.unitCost, expectedDate: t.expectedDate };
-    let conflict = false;
+    const changedThere: Partial<Record<LineField, string>> = {};
     let taken = false;
     for (const f of FIELDS) {
       if (m[f] !== b[f]) {
         row[f] = m[f];
-        if (t[f] !== b[f] && t[f] !== m[f]) conflict = true;
+        if (t[f] !== b[f] && t[f] !== m[f]) changedThere[f] = t[f];
       } else if (t[f] !== b[f]) {
         taken = true;
       }
     }
     if (edited) summary.keptMine++;
-    if (conflict) summary.conflicts++;
+    if (Object.keys(changedThere).length > 0) {
+      row.changedThere = changedThere;
+      summary.conflicts++;
+    }
     if (taken) summary.fromServer++;
     kept.push(row);
   }
@@ -155,12 +161,20 @@ export function changedBy(actor: Actor | null | undefined, myId: string | undefi
       if (myId !== undefined && actor.id === myId) return 'You (in another window)';
       return actor.name ?? null;
     case 'token':
-      return actor.name ?? 'A program using the API token';
+      return `Someone using the ${actor.name ?? 'API token'}`;
     case 'channel':
       return actor.name ?? actor.id ?? null;
     case 'system':
       return 'Stockfeed';
   }
+}
+
+const FIELD_WORDS: Record<LineField, string> = { sku: 'SKU', quantity: 'quantity', unitCost: 'unit cost', expectedDate: 'expected date' };
+
+/** "Changed elsewhere too: unit cost 4.20": the other side's values of the fields both changed. */
+export function changedThereText(changedThere: Partial<Record<LineField, string>>): string {
+  const parts = FIELDS.filter((f) => changedThere[f] !== undefined).map((f) => `${FIELD_WORDS[f]} ${changedThere[f] || '(empty)'}`);
+  return `Changed elsewhere too: ${parts.join(', ')}; yours is kept`;
 }
 
 const lines = (n: number): string => (n === 1 ? '1 line' : `${n} lines`);
@@ -176,7 +190,7 @@ export function mergeNotice(who: string | null, summary: MergeSummary): string {
     text += ` ${summary.removedElsewhere === 1 ? '1 line you edited was' : `${summary.removedElsewhere} lines you edited were`} removed there; marked below, saving adds ${summary.removedElsewhere === 1 ? 'it' : 'them'} back.`;
   }
   const sameField = summary.conflicts - summary.removedElsewhere;
-  if (sameField > 0) text += ' Where you both changed the same line, your values are shown.';
+  if (sameField > 0) text += ' Where you both changed the same field, your value is kept and theirs is named on the line.';
   return text;
 }
 

@@ -4,7 +4,7 @@
  * the server, every edit made here stays, and the notice says which is which.
  */
 import { describe, expect, it } from 'vitest';
-import { changedBy, closedNotice, draftRowsOf, mergeDraftLines, mergeNotice, type DraftLineRow } from '../../renderer/src/purchase-order-merge';
+import { changedBy, changedThereText, closedNotice, draftRowsOf, mergeDraftLines, mergeNotice, type DraftLineRow } from '../../renderer/src/purchase-order-merge';
 
 const row = (id: string | undefined, sku: string, quantity: string, unitCost = '4.00', expectedDate = ''): DraftLineRow => ({
   ...(id === undefined ? {} : { id }),
@@ -38,8 +38,9 @@ describe('mergeDraftLines', () => {
     const mine = [row('a', 'MUG', '20'), base[1] as DraftLineRow, base[2] as DraftLineRow];
     const theirs = [row('a', 'MUG', '30'), base[1] as DraftLineRow, base[2] as DraftLineRow];
     const { rows, summary } = mergeDraftLines(base, mine, theirs);
-    expect(rows[0]).toEqual(row('a', 'MUG', '20'));
+    expect(rows[0]).toEqual({ ...row('a', 'MUG', '20'), changedThere: { quantity: '30' } });
     expect(summary).toEqual({ fromServer: 0, keptMine: 1, conflicts: 1, removedElsewhere: 0 });
+    expect(changedThereText({ quantity: '30', expectedDate: '' })).toBe('Changed elsewhere too: quantity 30, expected date (empty); yours is kept');
   });
 
   it('is no conflict when both made the same change', () => {
@@ -111,14 +112,14 @@ describe('the notices', () => {
       'anna changed this order while you were editing: 2 lines updated from the server, your changes to 1 line kept.',
     );
     expect(mergeNotice(null, { fromServer: 1, keptMine: 2, conflicts: 2, removedElsewhere: 1 })).toBe(
-      'This order was changed elsewhere while you were editing: 1 line updated from the server, your changes to 2 lines kept. 1 line you edited was removed there; marked below, saving adds it back. Where you both changed the same line, your values are shown.',
+      'This order was changed elsewhere while you were editing: 1 line updated from the server, your changes to 2 lines kept. 1 line you edited was removed there; marked below, saving adds it back. Where you both changed the same field, your value is kept and theirs is named on the line.',
     );
   });
 
   it('names the person from the change, themself in another window, or nobody', () => {
     expect(changedBy({ kind: 'user', id: 'u1', name: 'anna' }, 'u2')).toBe('anna');
     expect(changedBy({ kind: 'user', id: 'u1', name: 'anna' }, 'u1')).toBe('You (in another window)');
-    expect(changedBy({ kind: 'token' }, 'u1')).toBe('A program using the API token');
+    expect(changedBy({ kind: 'token', name: 'API token' }, 'u1')).toBe('Someone using the API token');
     expect(changedBy(null, 'u1')).toBeNull();
   });
 
