@@ -51,6 +51,12 @@ export const purchaseOrderUpdateInput = z.strictObject({
   lines: z.array(purchaseOrderLineInput).max(1000, { message: 'a purchase order has at most 1,000 lines' }).optional(),
   /** Ordered or partly received: move lines' expected dates. */
   expectedDates: z.array(lineDateInput).max(1000).optional(),
+  /**
+   * The `updatedAt` of the version the change was made from: when the PO has changed since, the
+   * update is refused with 409 `conflict` (`details.field` is `updatedAt`) instead of overwriting
+   * the other change. Without it the update applies to whatever version is current.
+   */
+  expectedUpdatedAt: z.string().trim().min(1).max(40).optional(),
   idempotencyKey: idempotencyKeySchema.optional(),
 });
 

@@ -44,6 +44,17 @@ function refuse(order: OrderRow, action: string, allowed: PurchaseOrderStatus[])
   });
 }
 
+/**
+ * The new `updated_at` of a changed PO, always later than the one it had: it is the version a
+ * client sends back as `expectedUpdatedAt`, and two updates in one group-commit batch share one
+ * `now` (a clock set back would repeat one too), so an unchanged stamp would let a stale save through.
+ */
+export function laterThan(previous: string, now: string): string {
+  if (now > previous) return now;
+  const after = Date.parse(previous) + 1;
+  return Number.isNaN(after) ? now : new Date(after).toISOString();
+}
+
 /** Runs stock operations in the caller's transaction; the first refusal rolls all of it back. */
 async function applyStock<K extends keyof StockOperations>(
   queue: PurchaseOrderDeps['queue'],
@@ -104,6 +115,13 @@ export class PurchaseOrderService {
     return this.deps.queue.exclusive((ctx) =>
       withIdempotency(ctx, 'purchaseOrders.update', input, async () => {
         const order = await orderRow(ctx.trx, input.id);
+        if (input.expectedUpdatedAt !== undefined && input.expectedUpdatedAt !== order.updated_at) {
+          throw new AppError('conflict', `Purchase order ${order.number} was changed elsewhere since this version was loaded; load it again and redo the change on top`, {
+            field: 'updatedAt',
+            updatedAt: order.updated_at,
+            status: order.status,
+          });
+        }
         const draft = order.status === 'draft';
         if (!draft && (input.lines !== undefined || input.location !== undefined)) {
           throw new AppError('conflict', `Purchase order ${order.number} is ${order.status.replace('_', ' ')}; its lines and location can change only while it is a draft`, {
@@ -112,7 +130,7 @@ export class PurchaseOrderService {
           });
         }
         if (input.expectedDates !== undefined && !isOpen(order.status) && !draft) refuse(order, 'given new dates', ['draft', 'ordered', 'partly_received']);
-        const next: OrderRow = { ...order, notes: input.notes ?? order.notes, updated_at: ctx.now };
+        const next: OrderRow = { ...order, notes: input.notes ?? order.notes, updated_at: laterThan(order.updated_at, ctx.now) };
         if (input.location !== undefined) next.location_id = (await this.location(ctx, input.location)).id;
         const current = await lineRows(ctx.trx, order.id);
         if (input.lines !== undefined) {
@@ -165,7 +183,7 @@ export class PurchaseOrderService {
             reference: order.number,
           })),
         );
-        await ctx.trx('purchase_orders').where({ id: order.id }).update({ status: 'ordered', ordered_at: ctx.now, updated_at: ctx.now });
+        await ctx.trx('purchase_orders').where({ id: order.id }).update({ status: 'ordered', ordered_at: ctx.now, updated_at: laterThan(order.updated_at, ctx.now) });
         await this.refreshDates(ctx, lines.map((l) => l.product_id));
         const placed = await loadOrder(ctx.trx, order.id);
         await ctx.append([
@@ -223,7 +241,7 @@ export class PurchaseOrderService {
           booked.push({ lineId: line.id, sku: skus.get(line.product_id) as string, quantity: receipt.quantity, expected: open, overDelivered: Math.max(0, receipt.quantity - open) });
         }
         const status: PurchaseOrderStatus = lines.every((l) => l.received >= l.quantity) ? 'received' : 'partly_received';
-        await ctx.trx('purchase_orders').where({ id: order.id }).update({ status, updated_at: ctx.now });
+        await ctx.trx('purchase_orders').where({ id: order.id }).update({ status, updated_at: laterThan(order.updated_at, ctx.now) });
         await this.refreshDates(ctx, lines.map((l) => l.product_id));
         await ctx.append([
           {
@@ -272,7 +290,7 @@ export class PurchaseOrderService {
             })),
           );
         }
-        await ctx.trx('purchase_orders').where({ id: order.id }).update({ status: to, updated_at: ctx.now });
+        await ctx.trx('purchase_orders').where({ id: order.id }).update({ status: to, updated_at: laterThan(order.updated_at, ctx.now) });
         await this.refreshDates(ctx, lines.map((l) => l.product_id));
         const written = open.map((l) => ({ lineId: l.id, quantity: openQuantity(l) }));
         await ctx.append([this.statusChange(order, order.status, to, { writtenOff: written, productIds: [...new Set(lines.map((l) => l.product_id))] })]);

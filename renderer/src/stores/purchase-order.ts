@@ -1,9 +1,11 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Input } from '../../../shared/contract';
+import type { Actor } from '../../../shared/schemas/actor';
 import type { PurchaseOrder } from '../../../shared/schemas/purchase-orders';
 import type { Product } from '../../../shared/schemas/product';
 import { useClient } from '../api/app-api';
+import { ClientError } from '../api/client';
 import { newIdempotencyKey } from '../api/idempotency-key';
 import { useChangesStore } from './changes';
 
@@ -11,33 +13,69 @@ import { useChangesStore } from './changes';
 export const usePurchaseOrderStore = defineStore('purchase-order', () => {
   const client = useClient();
   const order = ref<PurchaseOrder | null>(null);
+  /**
+   * Where the order on screen last came from: this screen's own action, or a change made elsewhere
+   * (the change log, or a save refused because of one). A form with unsaved edits merges `elsewhere`
+   * versions into them instead of being reset; `changedBy` is who made that change, when known.
+   */
+  const origin = ref<'own' | 'elsewhere'>('own');
+  const changedBy = ref<Actor | null>(null);
+
+  function show(next: PurchaseOrder, from: 'own' | 'elsewhere', actor: Actor | null = null): PurchaseOrder {
+    // A reload started before this screen's own save can answer after it: never go back a version.
+    const current = order.value;
+    if (from === 'elsewhere' && current?.id === next.id && next.updatedAt < current.updatedAt) return current;
+    origin.value = from;
+    changedBy.value = actor;
+    order.value = next;
+    return next;
+  }
 
   async function load(id: string): Promise<PurchaseOrder> {
-    order.value = await client['purchaseOrders.get']({ id });
-    return order.value;
+    return show(await client['purchaseOrders.get']({ id }), 'own');
   }
 
   useChangesStore().on(['purchase_order.changed', 'purchase_order.ordered', 'purchase_order.received'], (changes) => {
     const id = order.value?.id;
-    if (id && changes.some((c) => c.payload.id === id)) void load(id).catch(() => undefined);
+    const mine = changes.filter((c) => c.payload.id === id);
+    if (!id || mine.length === 0) return;
+    const actor = mine[mine.length - 1]?.actor ?? null;
+    void client['purchaseOrders.get']({ id })
+      .then((next) => {
+        if (order.value?.id === id) show(next, 'elsewhere', actor);
+      })
+      .catch(() => undefined);
   });
 
-  async function saveLines(lines: NonNullable<Input<'purchaseOrders.update'>['lines']>): Promise<void> {
-    if (!order.value) return;
-    order.value = await client['purchaseOrders.update']({ id: order.value.id, lines, idempotencyKey: newIdempotencyKey() });
+  /**
+   * Saves a draft's lines made from the version `expectedUpdatedAt`. When the order changed
+   * elsewhere since, nothing is saved: the current version is loaded (as a change from elsewhere,
+   * for the form to merge) and 'changed' is returned.
+   */
+  async function saveLines(lines: NonNullable<Input<'purchaseOrders.update'>['lines']>, expectedUpdatedAt: string): Promise<'saved' | 'changed'> {
+    if (!order.value) return 'saved';
+    const id = order.value.id;
+    try {
+      show(await client['purchaseOrders.update']({ id, lines, expectedUpdatedAt, idempotencyKey: newIdempotencyKey() }), 'own');
+      return 'saved';
+    } catch (failure) {
+      const field = failure instanceof ClientError && failure.code === 'conflict' ? (failure.details as { field?: unknown } | null)?.field : undefined;
+      if (field !== 'updatedAt' && field !== 'lines') throw failure;
+      show(await client['purchaseOrders.get']({ id }), 'elsewhere');
+      return 'changed';
+    }
   }
 
   async function act(action: 'order' | 'cancel' | 'close'): Promise<void> {
     if (!order.value) return;
     const input = { id: order.value.id, idempotencyKey: newIdempotencyKey() };
     const name = action === 'order' ? 'purchaseOrders.order' : action === 'cancel' ? 'purchaseOrders.cancel' : 'purchaseOrders.close';
-    order.value = await client[name](input);
+    show(await client[name](input), 'own');
   }
 
   async function receive(lines: Array<{ lineId: string; quantity: number }>): Promise<PurchaseOrder | null> {
     if (!order.value) return null;
-    order.value = await client['purchaseOrders.receive']({ id: order.value.id, lines, idempotencyKey: newIdempotencyKey() });
-    return order.value;
+    return show(await client['purchaseOrders.receive']({ id: order.value.id, lines, idempotencyKey: newIdempotencyKey() }), 'own');
   }
 
   /** The products a scanned or typed code names (SKU or any spelling of a GTIN). */
@@ -45,5 +83,5 @@ export const usePurchaseOrderStore = defineStore('purchase-order', () => {
     return (await client['products.lookup']({ code })).products;
   }
 
-  return { order, load, saveLines, act, receive, lookup };
+  return { order, origin, changedBy, load, saveLines, act, receive, lookup };
 });
