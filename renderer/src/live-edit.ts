@@ -44,7 +44,7 @@ export function mergeFields<T>(base: T, mine: T, theirs: T): FieldMerge<T> {
     if (!same(t, b) && !same(t, m)) result.conflicts.push(path);
     return m;
   };
-  return { merged: walk(base, mine, theirs) as T, ...result };
+  return { merged: walk(base, mine, theirs, '') as T, ...result };
 }
 
 /**
