@@ -66,6 +66,14 @@ export function changedBy(actor: Actor | null | undefined, myId: string | undefi
   }
 }
 
+/** A field's path in words, when the form has no label for it: `sftp.remoteDir` → "sftp remote dir". */
+export function fieldWords(path: string): string {
+  return path
+    .split('.')
+    .map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase())
+    .join(' ');
+}
+
 const fields = (n: number): string => (n === 1 ? '1 field' : `${n} fields`);
 
 /**
@@ -73,7 +81,7 @@ const fields = (n: number): string => (n === 1 ? '1 field' : `${n} fields`);
  * changes to 1 field kept." and, when both changed a field, the fields where theirs was set aside.
  * `what` names the record ("this product", "the settings"); `label` turns a path into words.
  */
-export function changedElsewhereNotice(who: string | null, what: string, merge: Pick<FieldMerge<unknown>, 'fromServer' | 'kept' | 'conflicts'>, label: (path: string) => string = (p) => p): string {
+export function changedElsewhereNotice(who: string | null, what: string, merge: Pick<FieldMerge<unknown>, 'fromServer' | 'kept' | 'conflicts'>, label: (path: string) => string = fieldWords): string {
   const parts: string[] = [];
   if (merge.fromServer.length > 0) parts.push(`${fields(merge.fromServer.length)} updated from the server`);
   if (merge.kept.length > 0) parts.push(`your changes to ${fields(merge.kept.length)} kept`);

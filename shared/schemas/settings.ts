@@ -519,7 +519,7 @@ export const settingsSchema = z.object({
   discontinuedRedirect: z.enum(['gone', 'collection']),
   redirectRetentionDays: z.number(),
   /** When the settings were last saved (null: never); sent back as `expectedUpdatedAt` on update. */
-  updatedAt: z.string().nullable(),
+  updatedAt: z.string().nullable().default(null),
 });
 
 /**
