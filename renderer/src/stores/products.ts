@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Input, Output } from '../../../shared/contract';
 import { gtin14, normaliseGtin } from '../../../shared/domain/gtin';
+import type { Actor } from '../../../shared/schemas/actor';
 import type { Product } from '../../../shared/schemas/product';
 import type { StockSummary } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
@@ -38,12 +39,18 @@ export const useProductsStore = defineStore('products', () => {
   const client = useClient();
   const list = useProductListStore();
   const current = ref<Product | null>(null);
+  /** Who made the latest `product.updated` of the product open (null: nobody named, or none yet). */
+  const changedBy = ref<Actor | null>(null);
 
   useChangesStore().on(['stock.changed', 'product.updated'], (changes) => {
     const open = current.value;
     if (!open) return;
     let next = open;
-    for (const change of changes) if (change.productId === next.id) next = applyChange(next, change);
+    for (const change of changes) {
+      if (change.productId !== next.id) continue;
+      next = applyChange(next, change);
+      if (change.type === 'product.updated') changedBy.value = change.actor ?? null;
+    }
     if (next !== open) current.value = next;
   });
 
@@ -118,5 +125,5 @@ export const useProductsStore = defineStore('products', () => {
     list.applyStock(sku, stock);
   }
 
-  return { current, fetch, open, create, update, remove, findByCode, lookupCode, othersWithGtin, listVariants, applyStock };
+  return { current, changedBy, fetch, open, create, update, remove, findByCode, lookupCode, othersWithGtin, listVariants, applyStock };
 });
