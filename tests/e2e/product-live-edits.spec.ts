@@ -50,3 +50,31 @@ test('unsaved product edits survive a change made elsewhere, merged with it', as
   await expect(title).toHaveValue('Blue enamel mug');
   await expect(page.getByRole('region', { name: 'Unsaved changes' })).toHaveCount(0);
 });
+
+test('a product save made on top of a version changed since is refused and merged, not written over it', async ({ page, server }) => {
+  const mug = await apiCall(server, 'products.create', { sku: 'MUG-1', title: 'Blue mug', price: '12.50', currency: 'EUR' });
+  // No live stream: the page learns of the other change only from its save's 409.
+  await page.route('**/api/v1/events**', (route) => route.abort());
+  await page.route('**/api/v1/changes**', (route) => route.abort());
+  await page.goto(`${server.signedInUrl}`);
+  await page.getByRole('link', { name: 'Blue mug' }).click();
+  const title = page.getByLabel('Title', { exact: true });
+  await expect(title).toHaveValue('Blue mug');
+  await title.fill('Blue enamel mug');
+
+  // A script changes the same field and another one.
+  await apiCall(server, 'products.update', { idOrSku: mug.id, title: 'Cobalt mug', brand: 'Fjord & Field' });
+  await expect(page.getByLabel('Brand (optional)')).toHaveValue('');
+
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  const notice = page.getByTestId('changed-elsewhere');
+  await expect(notice).toContainText('This product changed elsewhere while you were editing: 1 field updated from the server, your changes to 1 field kept. Changed there too, yours kept: title.');
+  await expect(notice).toContainText('Nothing was saved yet');
+  await expect(title).toHaveValue('Blue enamel mug');
+  await expect(page.getByLabel('Brand (optional)')).toHaveValue('Fjord & Field');
+  expect((await apiCall(server, 'products.get', { idOrSku: 'MUG-1' })).title).toBe('Cobalt mug');
+
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Changes saved.' })).toBeVisible();
+  expect(await apiCall(server, 'products.get', { idOrSku: 'MUG-1' })).toMatchObject({ title: 'Blue enamel mug', brand: 'Fjord & Field' });
+});

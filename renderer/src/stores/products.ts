@@ -46,12 +46,26 @@ export const useProductsStore = defineStore('products', () => {
     const open = current.value;
     if (!open) return;
     let next = open;
+    let edited = false;
     for (const change of changes) {
       if (change.productId !== next.id) continue;
       next = applyChange(next, change);
-      if (change.type === 'product.updated') changedBy.value = change.actor ?? null;
+      if (change.type === 'product.updated') {
+        changedBy.value = change.actor ?? null;
+        edited = true;
+      }
     }
     if (next !== open) current.value = next;
+    // The change carries the fields, not the product's new version (`updatedAt`), which a save
+    // from the form names: read it (one request per edit of the product on screen).
+    if (edited) {
+      void client['products.get']({ idOrSku: open.id })
+        .then((fresh) => {
+          const now = current.value;
+          if (now?.id === fresh.id && fresh.updatedAt >= now.updatedAt) current.value = fresh;
+        })
+        .catch(() => undefined);
+    }
   });
 
   function remember(product: Product): void {
