@@ -6,6 +6,7 @@
 import type { Input } from '../../shared/contract';
 import { TITLE_MAX, type Product, type ProductCondition, type ProductStatus } from '../../shared/schemas/product';
 import { sentence } from './api/errors';
+import { mergeFields, type FieldMerge } from './live-edit';
 import { amountForInput, parseAmount, parseQuantity, quantityForInput } from './number-input';
 
 export type ProductDraft = {
@@ -197,4 +198,50 @@ export function updateInput(draft: ProductDraft, saved: Product, context: DraftC
  */
 export function draftFieldErrors(fields: Record<string, string>, draft: ProductDraft): Record<string, string> {
   return fields.price && !draft.price.trim() ? { ...fields, price: 'Price is required.' } : fields;
+}
+
+/**
+ * The form after the product was saved elsewhere: `base` is the version editing started from,
+ * `next` the new one. The fields edited here (by meaning: "12,5" where 12.50 was saved is no edit)
+ * stay as typed; the others follow `next`. Null when `next` changes none of the form's fields.
+ */
+export function mergeDraft(base: Product, draft: ProductDraft, next: Product, context: DraftContext): { draft: ProductDraft; merge: FieldMerge<ProductDraft> } | null {
+  const before = draftFromProduct(base, context.locale);
+  const theirs = draftFromProduct(next, context.locale);
+  if (FIELDS.every((field) => before[field] === theirs[field])) return null;
+  const mine: ProductDraft = { ...before };
+  for (const field of changedFields(draft, base, context)) (mine as Record<DraftField, unknown>)[field] = draft[field];
+  const merge = mergeFields(before, mine, theirs);
+  // What was typed stays exactly as typed (mine holds it only for the fields edited by meaning).
+  const kept = new Set(merge.kept);
+  const values = { ...merge.merged };
+  for (const field of FIELDS) if (kept.has(field)) (values as Record<DraftField, unknown>)[field] = draft[field];
+  return { draft: values, merge };
+}
+
+const FIELD_LABELS: Record<DraftField, string> = {
+  sku: 'SKU',
+  title: 'title',
+  description: 'description',
+  brand: 'brand',
+  gtin: 'GTIN',
+  mpn: 'MPN',
+  condition: 'condition',
+  price: 'price',
+  salePrice: 'sale price',
+  currency: 'currency',
+  slug: 'slug',
+  imageUrl: 'image address',
+  status: 'status',
+  itemGroupId: 'item group',
+  allowBackorder: 'backorders',
+  preorderDate: 'pre-order date',
+  bufferStock: 'buffer',
+  productType: 'product type',
+  googleProductCategory: 'Google product category',
+};
+
+/** A field of the form in words, for the "changed elsewhere" notice. */
+export function draftFieldLabel(field: string): string {
+  return FIELD_LABELS[field as DraftField] ?? field;
 }

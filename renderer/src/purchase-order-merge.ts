@@ -4,8 +4,8 @@
  * the version the person started editing from, `mine` the rows on screen, `theirs` the new version.
  * What only the other side changed follows the server; whatever was edited here stays as typed.
  */
-import type { Actor } from '../../shared/schemas/actor';
 import type { PurchaseOrder, PurchaseOrderStatus } from '../../shared/schemas/purchase-orders';
+import { changedBy } from './live-edit';
 import { amountForInput, quantityForInput } from './number-input';
 
 /** A draft's line as the form holds it: typed text in the shop's number format. */
@@ -150,24 +150,7 @@ export function mergeDraftLines(
   return { rows: [...kept, ...fromElsewhere, ...added], summary };
 }
 
-/**
- * Who made a change, for a sentence: the person's name, "You (in another window)" for the person on
- * screen, or null when the change names nobody.
- */
-export function changedBy(actor: Actor | null | undefined, myId: string | undefined): string | null {
-  if (!actor) return null;
-  switch (actor.kind) {
-    case 'user':
-      if (myId !== undefined && actor.id === myId) return 'You (in another window)';
-      return actor.name ?? null;
-    case 'token':
-      return `Someone using the ${actor.name ?? 'API token'}`;
-    case 'channel':
-      return actor.name ?? actor.id ?? null;
-    case 'system':
-      return 'Stockfeed';
-  }
-}
+export { changedBy };
 
 const FIELD_WORDS: Record<LineField, string> = { sku: 'SKU', quantity: 'quantity', unitCost: 'unit cost', expectedDate: 'expected date' };
 

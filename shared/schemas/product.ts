@@ -149,6 +149,13 @@ export const productUpdateInput = z.strictObject({
   bufferStock: productFields.bufferStock.optional(),
   productType: productFields.productType.optional(),
   googleProductCategory: productFields.googleProductCategory.optional(),
+  /**
+   * The `updatedAt` of the version the change was made from: when the product has changed since,
+   * the update is refused with 409 `conflict` (`details.field` is `updatedAt`) instead of
+   * overwriting the other change. Without it the update applies to whatever version is current.
+   * (`updatedAt` itself, sent back from a GET, stays ignored.)
+   */
+  expectedUpdatedAt: z.string().trim().min(1).max(40).optional(),
   idempotencyKey: idempotencyKeySchema.optional(),
 });
 

@@ -408,6 +408,14 @@ export const settingsShape = {
 
 export const settingsInput = z.strictObject({
   ...settingsShape,
+  /**
+   * The `updatedAt` of the settings the change was made from: when they have been saved since,
+   * the update is refused with 409 `conflict` (`details.field` is `updatedAt`) instead of
+   * overwriting the other change. Without it the update applies to whatever is current.
+   */
+  expectedUpdatedAt: z.string().trim().min(1).max(40).optional(),
+  /** What GET returned, accepted and ignored so a GET body can be sent back as it is. */
+  updatedAt: z.string().nullable().optional(),
   idempotencyKey: z.string().max(255).optional(),
 });
 
@@ -510,6 +518,8 @@ export const settingsSchema = z.object({
   }),
   discontinuedRedirect: z.enum(['gone', 'collection']),
   redirectRetentionDays: z.number(),
+  /** When the settings were last saved (null: never); sent back as `expectedUpdatedAt` on update. */
+  updatedAt: z.string().nullable().default(null),
 });
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { productCreateInput, productUpdateInput } from '../../shared/schemas/product';
-import { changedFields, createInput, draftFieldErrors, draftFromProduct, emptyDraft, updateInput } from '../../renderer/src/product-draft';
+import { changedFields, createInput, draftFieldErrors, draftFieldLabel, draftFromProduct, emptyDraft, mergeDraft, updateInput } from '../../renderer/src/product-draft';
+import { changedElsewhereNotice } from '../../renderer/src/live-edit';
 import { createIdempotencyKeys } from '../../renderer/src/api/idempotency-key';
 import { fieldErrors, sentence } from '../../renderer/src/api/errors';
 import { ClientError } from '../../renderer/src/api/client';
@@ -124,5 +125,29 @@ describe('field errors', () => {
   it('writes messages as sentences', () => {
     expect(sentence('title is required')).toBe('Title is required.');
     expect(sentence('Done.')).toBe('Done.');
+  });
+});
+
+describe('mergeDraft (the product saved elsewhere while the form has unsaved edits)', () => {
+  it('keeps what was typed, exactly, and lets the other fields follow the new version', () => {
+    const draft = { ...draftFromProduct(saved, 'de-DE'), title: 'Blue mug', price: '14' };
+    const next = { ...saved, brand: 'Fjord', price: '13.00' };
+    const result = mergeDraft(saved, draft, next, de);
+    expect(result?.draft).toMatchObject({ title: 'Blue mug', price: '14', brand: 'Fjord' });
+    expect(result?.merge).toMatchObject({ fromServer: ['brand'], kept: ['title', 'price'], conflicts: ['price'] });
+    expect(changedElsewhereNotice('anna', 'this product', result!.merge, draftFieldLabel)).toBe(
+      'anna changed this product while you were editing: 1 field updated from the server, your changes to 2 fields kept. Changed there too, yours kept: price.',
+    );
+  });
+
+  it('treats a figure written differently but meaning the same as no edit, so the new price arrives', () => {
+    const draft = { ...draftFromProduct(saved, 'de-DE'), price: '12,5' };
+    const result = mergeDraft(saved, draft, { ...saved, price: '13.00' }, de);
+    expect(result?.draft.price).toBe('13,00');
+    expect(result?.merge.kept).toEqual([]);
+  });
+
+  it('is null for a version that changes none of the form (new stock figures)', () => {
+    expect(mergeDraft(saved, draftFromProduct(saved, 'en-US'), { ...saved, stock: { ...saved.stock, onHand: 99 } }, en)).toBeNull();
   });
 });

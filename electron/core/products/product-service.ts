@@ -17,6 +17,7 @@ import { gtin14 } from '../../../shared/domain/gtin';
 import { normaliseSku } from '../../../shared/domain/sku';
 import type { SummaryContext } from '../stock/stock-summary';
 import type { NewChange } from '../changes/change-log';
+import { laterThan } from '../util/later-than';
 
 type MoneyFields = { price?: string | undefined; salePrice?: string | null | undefined };
 
@@ -82,7 +83,7 @@ export function productCreatedChange(row: ProductRow): NewChange {
   return { type: 'product.created', productId: row.id, sku: row.sku, payload };
 }
 
-export type ProductPatchFields = Omit<ParsedInput<'products.update'>, 'idOrSku' | 'id' | 'createdAt' | 'updatedAt' | 'stock' | 'idempotencyKey'>;
+export type ProductPatchFields = Omit<ParsedInput<'products.update'>, 'idOrSku' | 'id' | 'createdAt' | 'updatedAt' | 'expectedUpdatedAt' | 'stock' | 'idempotencyKey'>;
 
 export type ProductPatch = {
   /** Money problems (amounts against the currency, sale price below price); nothing else is checked. */
@@ -151,7 +152,7 @@ export function patchProductRow(row: ProductRow, input: ProductPatchFields, now:
   const after = toProductFields(next) as Record<string, unknown>;
   const changed = Object.keys(after).filter((k) => k !== 'stock' && k !== 'updatedAt' && !sameValue(before[k], after[k]));
   if (changed.length === 0) return { issues: [], next: row, change: null };
-  next.updated_at = now;
+  next.updated_at = laterThan(row.updated_at, now);
   return {
     issues: [],
     next,
@@ -279,6 +280,12 @@ export class ProductService {
     const { trx, now } = ctx;
     const row = await findProductRow(trx, input.idOrSku);
     if (!row) throw new AppError('not_found', `No product with id or SKU "${input.idOrSku}"`);
+    if (input.expectedUpdatedAt !== undefined && input.expectedUpdatedAt !== row.updated_at) {
+      throw new AppError('conflict', `Product ${row.sku} was changed elsewhere since this version was loaded; load it again and redo the change on top`, {
+        field: 'updatedAt',
+        updatedAt: row.updated_at,
+      });
+    }
     const patch = patchProductRow(row, input, now);
     failIf(patch.issues);
     if (input.sku !== undefined && input.sku !== row.sku) {

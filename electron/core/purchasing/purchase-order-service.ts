@@ -15,6 +15,7 @@ import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import type { IncomingDates } from '../stock/incoming-dates';
 import type { StockOperations, StockWriteQueue } from '../stock/stock-ops';
 import { num, type Db } from '../util/db-helpers';
+import { laterThan } from '../util/later-than';
 import { uuid7 } from '../util/uuid7';
 import type { WriteContext } from '../write-queue';
 import { recordReceiptCost } from './costs';
@@ -44,16 +45,8 @@ function refuse(order: OrderRow, action: string, allowed: PurchaseOrderStatus[])
   });
 }
 
-/**
- * The new `updated_at` of a changed PO, always later than the one it had: it is the version a
- * client sends back as `expectedUpdatedAt`, and two updates in one group-commit batch share one
- * `now` (a clock set back would repeat one too), so an unchanged stamp would let a stale save through.
- */
-export function laterThan(previous: string, now: string): string {
-  if (now > previous) return now;
-  const after = Date.parse(previous) + 1;
-  return Number.isNaN(after) ? now : new Date(after).toISOString();
-}
+// Shared with the settings' version; kept importable from here for the PO code and its tests.
+export { laterThan };
 
 /** Runs stock operations in the caller's transaction; the first refusal rolls all of it back. */
 async function applyStock<K extends keyof StockOperations>(

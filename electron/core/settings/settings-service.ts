@@ -4,6 +4,7 @@ import { openAiFeedSettingsIssues, settingsInput, type Settings } from '../../..
 import type { Db } from '../util/db-helpers';
 import type { ExclusiveWriter } from '../write-queue';
 import { withIdempotency } from '../idempotency';
+import { laterThan } from '../util/later-than';
 import { shopBufferCrossings } from '../stock/availability-events';
 import type { LocationDirectory } from '../locations/locations';
 import { assertEngineAllowed } from '../publish/delivery/indexnow-config';
@@ -43,7 +44,11 @@ export class SettingsService {
    * not refuse such an address, or this load would fall back to the default settings.
    */
   async load(): Promise<Stored> {
-    const row = (await this.db('settings').where({ key: KEY }).first()) as { value: string } | undefined;
+    return (await this.read()).settings;
+  }
+
+  private async read(): Promise<{ settings: Stored; updatedAt: string | null }> {
+    const row = (await this.db('settings').where({ key: KEY }).first()) as { value: string; updated_at: string } | undefined;
     const stored = row ? (JSON.parse(row.value) as Record<string, unknown>) : {};
     const parsed = settingsInput.safeParse(stored);
     const { settings, stripped } = withoutPublicCredentials(parsed.success ? parsed.data : settingsInput.parse({}));
@@ -51,7 +56,7 @@ export class SettingsService {
       this.log.warn('a public address in the settings holds a user name or password (saved by an earlier version): it is published without them; save the settings to remove them', { fields: stripped });
     }
     this.cache = settings;
-    return this.cache;
+    return { settings, updatedAt: row?.updated_at ?? null };
   }
 
   /** The settings as last loaded or saved; services read this on hot paths (no query per write). */
@@ -61,7 +66,8 @@ export class SettingsService {
   }
 
   async get(): Promise<Settings> {
-    return redact(await this.load());
+    const { settings, updatedAt } = await this.read();
+    return { ...redact(settings), updatedAt };
   }
 
   update(input: ParsedInput<'settings.update'>): Promise<Settings> {
@@ -89,9 +95,16 @@ export class SettingsService {
     }
     return this.queue.exclusive((ctx) =>
       withIdempotency(ctx, 'settings.update', input, async () => {
-        const row = (await ctx.trx('settings').where({ key: KEY }).first()) as { value: string } | undefined;
+        const row = (await ctx.trx('settings').where({ key: KEY }).first()) as { value: string; updated_at: string } | undefined;
+        if (input.expectedUpdatedAt !== undefined && input.expectedUpdatedAt !== (row?.updated_at ?? null)) {
+          throw new AppError('conflict', 'The settings were changed elsewhere since this version was loaded; load them again and redo the change on top', {
+            field: 'updatedAt',
+            updatedAt: row?.updated_at ?? null,
+          });
+        }
         const previous = row ? settingsInput.parse(JSON.parse(row.value)) : settingsInput.parse({});
-        const { idempotencyKey: _key, ...rest } = input;
+        const { idempotencyKey: _key, expectedUpdatedAt: _expected, updatedAt: _sentBack, ...rest } = input;
+        const updatedAt = laterThan(row?.updated_at, ctx.now);
         const next: Stored = {
           ...rest,
           // First run happens once: a client that does not know the flag must not bring it back.
@@ -110,8 +123,8 @@ export class SettingsService {
         if (next.sftp.password === '') next.sftp.password = null;
         if (next.sftp.privateKey === '') next.sftp.privateKey = null;
         const value = JSON.stringify(next);
-        if (row) await ctx.trx('settings').where({ key: KEY }).update({ value, updated_at: ctx.now });
-        else await ctx.trx('settings').insert({ key: KEY, value, updated_at: ctx.now });
+        if (row) await ctx.trx('settings').where({ key: KEY }).update({ value, updated_at: updatedAt });
+        else await ctx.trx('settings').insert({ key: KEY, value, updated_at: updatedAt });
         const before = redact(previous) as Record<string, unknown>;
         const after = redact(next) as Record<string, unknown>;
         const changed = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
@@ -123,7 +136,7 @@ export class SettingsService {
         ctx.afterCommit(() => {
           this.cache = next;
         });
-        return redact(next);
+        return { ...redact(next), updatedAt };
       }),
     );
   }
@@ -136,14 +149,15 @@ export class SettingsService {
    */
   pinSftpHostKey(pin: HostKeyPin): Promise<string> {
     return this.queue.exclusive(async (ctx) => {
-      const row = (await ctx.trx('settings').where({ key: KEY }).first()) as { value: string } | undefined;
+      const row = (await ctx.trx('settings').where({ key: KEY }).first()) as { value: string; updated_at: string } | undefined;
       const previous = row ? settingsInput.parse(JSON.parse(row.value)) : settingsInput.parse({});
       if (previous.sftp.host !== pin.host || previous.sftp.port !== pin.port) return '';
       if (previous.sftp.hostFingerprint) return previous.sftp.hostFingerprint;
       const next: Stored = { ...previous, sftp: { ...previous.sftp, hostFingerprint: pin.fingerprint, hostFingerprintPinnedAt: ctx.now } };
       const value = JSON.stringify(next);
-      if (row) await ctx.trx('settings').where({ key: KEY }).update({ value, updated_at: ctx.now });
-      else await ctx.trx('settings').insert({ key: KEY, value, updated_at: ctx.now });
+      const updatedAt = laterThan(row?.updated_at, ctx.now);
+      if (row) await ctx.trx('settings').where({ key: KEY }).update({ value, updated_at: updatedAt });
+      else await ctx.trx('settings').insert({ key: KEY, value, updated_at: updatedAt });
       await ctx.append([{ type: 'settings.updated', productId: null, sku: null, payload: { changed: ['sftp'], pinnedHostKey: pin.fingerprint } }]);
       ctx.afterCommit(() => {
         // Read from the row: a public address an earlier version stored keeps its credentials there.
@@ -213,8 +227,9 @@ function keepSecret(sent: string | null | undefined, stored: string | null | und
   return value === '' ? null : value;
 }
 
-export function redact(s: Stored): Settings {
-  const { idempotencyKey: _key, ...rest } = s;
+/** The settings as GET shows them, without their version (the caller adds `updatedAt`). */
+export function redact(s: Stored): Omit<Settings, 'updatedAt'> {
+  const { idempotencyKey: _key, expectedUpdatedAt: _expected, updatedAt: _sentBack, ...rest } = s;
   return {
     ...rest,
     sftp: {

@@ -3,6 +3,7 @@ import { ref } from 'vue';
 import type { ChannelStatus, DriftEntry, MatchReport, Push, PushChannel, PushStatus, ReconcileResult } from '../../../shared/schemas/channel-push';
 import { useClient } from '../api/app-api';
 import { describeError } from '../api/errors';
+import { mergeFields } from '../live-edit';
 import { useChangesStore } from './changes';
 import { settingsToInput, useSettingsStore, type SettingsDraft } from './settings';
 
@@ -61,10 +62,16 @@ export const useChannelsStore = defineStore('channels', () => {
     timer = null;
   }
 
-  /** Saves one channel's settings (the rest as they are on the server); throws the API's error with field issues. */
-  async function saveChannel(channel: PushChannel, draft: ChannelDraft): Promise<void> {
-    const body = settingsToInput(await settings.reload());
-    await settings.save({ ...body, channels: { ...body.channels, [channel]: draft } });
+  /**
+   * Saves one channel's settings: the fields changed since `base` (what the form started from) on
+   * top of the server's current ones, the rest as they are on the server. Throws the API's error
+   * with field issues.
+   */
+  async function saveChannel(channel: PushChannel, draft: ChannelDraft, base: ChannelDraft): Promise<void> {
+    const current = await settings.reload();
+    const body = settingsToInput(current);
+    const merged = mergeFields(base, draft, body.channels[channel]).merged;
+    await settings.save({ ...body, channels: { ...body.channels, [channel]: merged }, ...(current.updatedAt ? { expectedUpdatedAt: current.updatedAt } : {}) });
     await refresh();
   }
 

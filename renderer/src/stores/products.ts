@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Input, Output } from '../../../shared/contract';
 import { gtin14, normaliseGtin } from '../../../shared/domain/gtin';
+import type { Actor } from '../../../shared/schemas/actor';
 import type { Product } from '../../../shared/schemas/product';
 import type { StockSummary } from '../../../shared/schemas/stock';
 import { useClient } from '../api/app-api';
@@ -38,13 +39,33 @@ export const useProductsStore = defineStore('products', () => {
   const client = useClient();
   const list = useProductListStore();
   const current = ref<Product | null>(null);
+  /** Who made the latest `product.updated` of the product open (null: nobody named, or none yet). */
+  const changedBy = ref<Actor | null>(null);
 
   useChangesStore().on(['stock.changed', 'product.updated'], (changes) => {
     const open = current.value;
     if (!open) return;
     let next = open;
-    for (const change of changes) if (change.productId === next.id) next = applyChange(next, change);
+    let edited = false;
+    for (const change of changes) {
+      if (change.productId !== next.id) continue;
+      next = applyChange(next, change);
+      if (change.type === 'product.updated') {
+        changedBy.value = change.actor ?? null;
+        edited = true;
+      }
+    }
     if (next !== open) current.value = next;
+    // The change carries the fields, not the product's new version (`updatedAt`), which a save
+    // from the form names: read it (one request per edit of the product on screen).
+    if (edited) {
+      void client['products.get']({ idOrSku: open.id })
+        .then((fresh) => {
+          const now = current.value;
+          if (now?.id === fresh.id && fresh.updatedAt >= now.updatedAt) current.value = fresh;
+        })
+        .catch(() => undefined);
+    }
   });
 
   function remember(product: Product): void {
@@ -118,5 +139,5 @@ export const useProductsStore = defineStore('products', () => {
     list.applyStock(sku, stock);
   }
 
-  return { current, fetch, open, create, update, remove, findByCode, lookupCode, othersWithGtin, listVariants, applyStock };
+  return { current, changedBy, fetch, open, create, update, remove, findByCode, lookupCode, othersWithGtin, listVariants, applyStock };
 });

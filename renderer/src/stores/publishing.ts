@@ -133,8 +133,10 @@ export const usePublishingStore = defineStore('publishing', () => {
   async function acceptHostKey(fingerprint: string): Promise<void> {
     accepting.value = true;
     try {
-      const body = settingsToInput(await client['settings.get']({}));
-      await client['settings.update']({ ...body, sftp: { ...body.sftp, hostFingerprint: fingerprint } });
+      const current = await client['settings.get']({});
+      const body = settingsToInput(current);
+      // The version read just now: a save made in between is not undone (409, said as an error).
+      await client['settings.update']({ ...body, sftp: { ...body.sftp, hostFingerprint: fingerprint }, ...(current.updatedAt ? { expectedUpdatedAt: current.updatedAt } : {}) });
       await refresh();
     } catch (failure) {
       error.value = describeError(failure);

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { Input, ParsedInput } from '../../../shared/contract';
+import type { Actor } from '../../../shared/schemas/actor';
 import type { Location } from '../../../shared/schemas/location';
 import type { Settings } from '../../../shared/schemas/settings';
 import { useClient } from '../api/app-api';
@@ -17,7 +18,7 @@ export type SettingsDraft = ParsedInput<'settings.update'>;
  * secret) and the read-only fields (`has*` flags, when the host key was pinned) dropped.
  */
 export function settingsToInput(settings: Settings): SettingsDraft {
-  const { sftp, channels, ...rest } = settings;
+  const { sftp, channels, updatedAt: _version, ...rest } = settings;
   const { hasPassword: _p, hasPrivateKey: _k, hostFingerprintPinnedAt: _pinnedAt, ...sftpRest } = sftp;
   const { hasSecret: _s, hasAccessToken: _t, hasClientId: _ci, hasClientSecret: _cx, ...shopify } = channels.shopify;
   const { hasSecret: _w, hasConsumerKey: _ck, hasConsumerSecret: _cs, ...woocommerce } = channels.woocommerce;
@@ -41,11 +42,19 @@ export const useSettingsStore = defineStore('settings', () => {
   const locations = ref<Location[]>([]);
   const error = ref<string | null>(null);
   let pending: Promise<void> | null = null;
+  /**
+   * Where the settings held last came from: this window's own load or save, or a change made
+   * elsewhere (the change log); a form with unsaved edits merges `elsewhere` versions into them.
+   * `changedBy` is who made that change, when the change names someone.
+   */
+  const origin = ref<'own' | 'elsewhere'>('own');
+  const changedBy = ref<Actor | null>(null);
 
   // Settings saved elsewhere (another window, a script through the API) show up here at once.
   useChangesStore().on(['settings.updated', 'location.created'], (changes) => {
     if (!settings.value) return;
-    if (changes.some((c) => c.type === 'settings.updated')) void reload().catch(() => undefined);
+    const updated = changes.filter((c) => c.type === 'settings.updated');
+    if (updated.length > 0) void reload('elsewhere', updated[updated.length - 1]?.actor ?? null).catch(() => undefined);
     if (changes.some((c) => c.type === 'location.created') && locations.value.length > 0) void loadLocations().catch(() => undefined);
   });
 
@@ -75,8 +84,10 @@ export const useSettingsStore = defineStore('settings', () => {
   }
 
   /** Fresh from the server (another window or a script may have changed them). */
-  async function reload(): Promise<Settings> {
+  async function reload(from: 'own' | 'elsewhere' = 'own', actor: Actor | null = null): Promise<Settings> {
     const value = await client['settings.get']({});
+    origin.value = from;
+    changedBy.value = actor;
     settings.value = value;
     pending = Promise.resolve();
     return value;
@@ -85,6 +96,8 @@ export const useSettingsStore = defineStore('settings', () => {
   /** Saves the whole settings object; throws the API's error (with field issues) on failure. */
   async function save(input: SettingsInput): Promise<Settings> {
     const value = await client['settings.update'](input);
+    origin.value = 'own';
+    changedBy.value = null;
     settings.value = value;
     pending = Promise.resolve();
     return value;
@@ -110,6 +123,8 @@ export const useSettingsStore = defineStore('settings', () => {
 
   return {
     settings,
+    origin,
+    changedBy,
     locations,
     error,
     shopName,
