@@ -103,6 +103,41 @@ for (const engine of engines()) {
       expect(first.rowsChecked).toBeLessThan(rows / 2 + 2000);
     });
 
+    it('writes changed products batch by batch with their entries in order: each product.updated before the availability change it causes', async () => {
+      await importCatalogCsv(core, Readable.from([text(lines(ROWS))]), { name: 'first.csv' });
+      const first = await maxSeq();
+      // Every price changes; every 10th product is archived (out of the feed: an availability
+      // change, written after the batch's product.updated entries).
+      const archived = (i: number) => i % 10 === 0;
+      const second = [`${HEADER},status`, ...Array.from({ length: ROWS }, (_, k) => `${line(k + 1, { price: `${((k + 1) % 40) + 2}.25` })},${archived(k + 1) ? 'archived' : 'active'}`)];
+      const updates: string[] = [];
+      const onQuery = (q: { sql: string }) => {
+        if (/^update "?products"?/i.test(q.sql)) updates.push(q.sql);
+      };
+      core.db.on('query', onQuery);
+      const report = await importCatalogCsv(core, Readable.from([text(second)]), { name: 'second.csv' });
+      core.db.off('query', onQuery);
+      expect(report).toMatchObject({ ok: true, rows: ROWS, created: 0, updated: ROWS, issues: [] });
+      // A few statements a batch (one per set of changed columns), not one per product.
+      expect(updates.length).toBeGreaterThanOrEqual(Math.ceil(ROWS / STREAM_ROWS));
+      expect(updates.length).toBeLessThanOrEqual(3 * Math.ceil(ROWS / STREAM_ROWS));
+      const log = (await core.db('changes').where('seq', '>', first).orderBy('seq').select('seq', 'type', 'sku')) as Array<{ seq: unknown; type: string; sku: string }>;
+      expect(log.map((r) => Number(r.seq))).toEqual(log.map((_, i) => first + 1 + i));
+      const updatedAt = new Map(log.filter((r) => r.type === 'product.updated').map((r) => [r.sku, Number(r.seq)]));
+      expect(updatedAt.size).toBe(ROWS);
+      const crossings = log.filter((r) => r.type === 'availability.changed');
+      // Every archived product leaves the feed, in stock or not.
+      const expected = Array.from({ length: ROWS }, (_, k) => k + 1).filter(archived).map(sku);
+      expect(crossings.map((r) => r.sku).sort()).toEqual(expected.sort());
+      for (const c of crossings) expect(Number(c.seq)).toBeGreaterThan(updatedAt.get(c.sku) as number);
+      const stored = (await core.db('products').whereIn('sku', [sku(10), sku(11)]).orderBy('sku').select('sku', 'price_minor', 'status')) as Array<{ sku: string; price_minor: unknown; status: string }>;
+      expect(stored.map((r) => [r.sku, Number(r.price_minor), r.status])).toEqual([
+        [sku(10), 1225, 'archived'],
+        [sku(11), 1325, 'active'],
+      ]);
+      expect((await core.checkLedger()).ok).toBe(true);
+    });
+
     it('leaves the database untouched when rows late in the file are bad, and reports every one as a dry run does', async () => {
       const seqBefore = await maxSeq();
       const bad = text(

@@ -27,7 +27,7 @@ import type { ImportPlan } from './import-plan';
 import type { RowBatches } from './import-read';
 import type { ParsedRow } from './import-rows';
 import type { ProgressReporter } from './import-progress';
-import { asLargeSqliteImport, defersIndexesFor, ImportRejected, KEPT_INDEXES, prepareCreates, productCount, writeImport } from './import-write';
+import { asLargeSqliteImport, defersIndexesFor, ImportRejected, KEPT_INDEXES, prepareWrites, productCount, writeImport } from './import-write';
 import { nextTurn } from '../util/main-turns';
 
 /** A file of no more rows is imported the whole-file way. */
@@ -163,7 +163,7 @@ export function streamedWrites(steps: StreamSteps, progress: ProgressReporter) {
           const purchasing = await steps.purchasing(ctx.trx, rows);
           if (plan.issues.length > 0 || purchasing.issues.length > 0) throw new StreamAbandoned('a row was refused');
           if (plan.updates.some(movesKey)) throw new StreamAbandoned('an update moves a slug or barcode');
-          return { rows: rows.length, plan: { ...plan, prepared: await prepareCreates(plan, ctx) }, purchasing };
+          return { rows: rows.length, plan: { ...plan, prepared: await prepareWrites(plan, ctx) }, purchasing };
         } finally {
           planning = false;
           notify();

@@ -10,7 +10,7 @@ import type { SummaryContext } from '../stock/stock-summary';
 import type { ProductRow } from '../products/product-repository';
 import type { StockWriteQueue } from '../stock/stock-ops';
 import type { Knex } from 'knex';
-import { bulkInsert, bulkUpdate, PreparedInsert } from '../db/bulk-insert';
+import { bulkInsert, bulkUpdate, PreparedInsert, PreparedUpdate } from '../db/bulk-insert';
 import { checkpointAfterCommit, withPageCache } from '../db/sqlite-client';
 import { chunkValues, type Db } from '../util/db-helpers';
 import type { WriteContext } from '../write-queue';
@@ -128,21 +128,30 @@ export class ImportRejected extends AppError {
   }
 }
 
-/** A plan's new products as written: each row with its stock total, and its product.created entries (built ahead: WriteContext.prepareAppend). */
-export type PreparedCreates = {
+/**
+ * A plan's products as written: each new row with its stock total, and its product.created entries;
+ * with a write context (a streamed import's batch, SQLite), the statements' text built ahead too:
+ * the new rows' insert (db/bulk-insert.ts PreparedInsert), the changed rows' updates
+ * (PreparedUpdate) and the entries of both (WriteContext.prepareAppend).
+ */
+export type PreparedWrites = {
   rows: Array<ProductRow & { total_on_hand: number }>;
   changes: NewChange[] | PreparedAppend;
-  /** SQLite, built ahead: the rows' insert (db/bulk-insert.ts PreparedInsert). */
   insert: PreparedInsert | null;
+  updates: { statements: PreparedUpdate[]; changes: PreparedAppend } | null;
 };
 
 /**
- * What writeImport writes of a plan's new products, made apart from the writes so that a streamed
+ * What writeImport writes of a plan's products, made apart from the writes so that a streamed
  * import (import-stream.ts) makes it while the batch before has its counts written: made at the
  * write, it was main-thread work SQLite waited for between two batches (≈ 13 ms a batch of 5,000
- * rows for the rows, ≈ 17 ms for the entries, measured at load ≈ 4).
+ * rows for the rows, ≈ 17 ms for the entries, measured at load ≈ 4; with the statements' text
+ * too, a batch of 2,000 new rows' insert and entries 51 → 38 ms, docs/benchmarks.md `import`).
  */
-export async function prepareCreates(plan: Pick<ImportPlan, 'creates' | 'counts'>, ctx?: Pick<WriteContext, 'prepareAppend' | 'dialect'>): Promise<PreparedCreates> {
+export async function prepareWrites(
+  plan: Pick<ImportPlan, 'creates' | 'counts' | 'updates'>,
+  ctx?: Pick<WriteContext, 'prepareAppend' | 'dialect'>,
+): Promise<PreparedWrites> {
   // A new product's stock is what the file counts of it, so its total goes in with its row: the
   // stock engine, which sets the totals of the products it counted, then finds them right and
   // leaves those rows alone (stock-writes.ts), where it would rewrite each row and four of its
@@ -154,9 +163,17 @@ export async function prepareCreates(plan: Pick<ImportPlan, 'creates' | 'counts'
   // takes its columns by name (createColumns), whatever the order of the object's keys.
   const rows = await mapInTurns(plan.creates, (p) => ({ total_on_hand: counted.get(p.sku) ?? 0, ...p }));
   const changes = await mapInTurns(plan.creates, productCreatedChange);
-  if (!ctx) return { rows, changes, insert: null };
-  const insert = ctx.dialect === 'sqlite' ? await PreparedInsert.build('products', createColumnsOf(plan.creates), rows) : null;
-  return { rows, changes: await ctx.prepareAppend(changes), insert };
+  if (!ctx || ctx.dialect !== 'sqlite') return { rows, changes, insert: null, updates: null };
+  const insert = await PreparedInsert.build('products', createColumnsOf(plan.creates), rows);
+  let updates: PreparedWrites['updates'] = null;
+  if (plan.updates.length > 0) {
+    const statements: PreparedUpdate[] = [];
+    for (const group of byChangedColumns(plan.updates)) statements.push(await PreparedUpdate.build('products', 'id', group.merge, group.rows));
+    const appended = await ctx.prepareAppend(plan.updates.map((u) => u.change));
+    if (appended instanceof PreparedAppend) updates = { statements, changes: appended };
+  }
+  const appended = await ctx.prepareAppend(changes);
+  return { rows, changes: appended, insert, updates };
 }
 
 /** The columns of a new product's row as written: a stored row's, and its stock total. */
@@ -170,7 +187,7 @@ const createColumnsOf = (creates: ImportPlan['creates']): string[] => [...Object
  */
 export async function writeImport(
   ctx: WriteContext,
-  plan: ImportPlan & { prepared?: PreparedCreates },
+  plan: ImportPlan & { prepared?: PreparedWrites },
   queue: Pick<StockWriteQueue, 'applyInChunks'>,
   summary: SummaryContext,
   wrote: (count: number) => void = () => {},
@@ -183,7 +200,7 @@ export async function writeImport(
   for (const chunk of chunkValues(moving)) await trx('products').whereIn('id', chunk).update({ gtin: null });
   // The columns of a stored row, so a column added to products needs no change here.
   const columns = Object.keys(plan.updates[0]?.row ?? {});
-  const creates = plan.prepared ?? (await prepareCreates(plan));
+  const creates = plan.prepared ?? (await prepareWrites(plan));
   const createColumns = createColumnsOf(plan.creates);
   if (creates.changes instanceof PreparedAppend) {
     // Built ahead (a streamed import's batch), so the entries' statement follows the products' at
@@ -206,14 +223,25 @@ export async function writeImport(
   // columns that changed, grouped by which: setting a column rewrites the entry of every index on
   // it, changed or not, and products has 17 indexes (a price list's 100,000 new prices took
   // SQLite 4.8 s setting every column against 1.3 s setting the price alone).
-  for (let i = 0; i < plan.updates.length; i += WRITE_SLICE) {
-    const slice = plan.updates.slice(i, i + WRITE_SLICE);
-    for (const group of byChangedColumns(slice)) await bulkUpdate(trx, 'products', 'id', columns, group.merge, group.rows);
-    wrote(slice.length);
+  const updates = creates.updates;
+  if (updates) {
+    // Built ahead, as the new products' (above).
+    for (const statement of updates.statements) await statement.run(trx);
+    wrote(plan.updates.length);
+  } else {
+    for (let i = 0; i < plan.updates.length; i += WRITE_SLICE) {
+      const slice = plan.updates.slice(i, i + WRITE_SLICE);
+      for (const group of byChangedColumns(slice)) await bulkUpdate(trx, 'products', 'id', columns, group.merge, group.rows);
+      wrote(slice.length);
+    }
   }
   // Edits of status, buffer, backorder or preorder can move a product across its buffer.
   const crossings = await productCrossings(trx, plan.updates.map((u) => ({ before: u.before, after: u.row })), summary);
-  await ctx.append([...plan.updates.map((u) => u.change), ...crossings]);
+  if (updates) {
+    // The same entries in the same order as one append: the updates', then the crossings'.
+    await ctx.append(updates.changes);
+    if (crossings.length > 0) await ctx.append(crossings);
+  } else await ctx.append([...plan.updates.map((u) => u.change), ...crossings]);
 
   counting();
   // In chunks whose planning overlaps the statements of the chunk before (the engine's runChunks).

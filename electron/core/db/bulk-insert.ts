@@ -180,19 +180,7 @@ export class PreparedInsert {
 
   static async build(table: string, columns: readonly string[], rows: readonly Row[]): Promise<PreparedInsert> {
     const sql = `insert into ${quote(table)} (${columns.map(quote).join(',')}) ${selectJsonRows(columns.length)}`;
-    const parts: string[] = [];
-    for (let start = 0; start < rows.length; start += PREPARED_PIECE) {
-      if (turnDue()) await nextTurn();
-      const piece = new Array<unknown[]>(Math.min(rows.length, start + PREPARED_PIECE) - start);
-      for (let r = 0; r < piece.length; r++) {
-        const row = rows[start + r] as Row;
-        const values = new Array<unknown>(columns.length);
-        for (let c = 0; c < columns.length; c++) values[c] = row[columns[c] as string] ?? null;
-        piece[r] = values;
-      }
-      if (piece.length > 0) parts.push(JSON.stringify(piece).slice(1, -1));
-    }
-    return new PreparedInsert(sql, `[${parts.join(',')}]`, rows.length);
+    return new PreparedInsert(sql, await jsonRowsInTurns(columns, rows), rows.length);
   }
 
   /** Runs the insert in the transaction (SQLite only; prepared once per connection, sqlite-client.ts). */
@@ -203,8 +191,25 @@ export class PreparedInsert {
   }
 }
 
-/** Rows a PreparedInsert turns into JSON between two looks at the clock (a turn may be due). */
+/** Rows turned into JSON between two looks at the clock (a turn may be due). */
 const PREPARED_PIECE = 100;
+
+/** The rows as one JSON array of arrays of `columns` (a missing value is null), with a turn of the event loop when one is due. */
+async function jsonRowsInTurns(columns: readonly string[], rows: readonly Row[]): Promise<string> {
+  const parts: string[] = [];
+  for (let start = 0; start < rows.length; start += PREPARED_PIECE) {
+    if (turnDue()) await nextTurn();
+    const piece = new Array<unknown[]>(Math.min(rows.length, start + PREPARED_PIECE) - start);
+    for (let r = 0; r < piece.length; r++) {
+      const row = rows[start + r] as Row;
+      const values = new Array<unknown>(columns.length);
+      for (let c = 0; c < columns.length; c++) values[c] = row[columns[c] as string] ?? null;
+      piece[r] = values;
+    }
+    if (piece.length > 0) parts.push(JSON.stringify(piece).slice(1, -1));
+  }
+  return `[${parts.join(',')}]`;
+}
 
 /**
  * Sets `set` columns of existing rows, found by `key`, from `rows` (objects with at least `columns`),
@@ -226,14 +231,44 @@ export async function bulkUpdate(
     await bulkUpdatePg(trx, table, key, set, rows);
     return;
   }
-  const assignments = set.map((c, i) => `${quote(c)} = j.value->>${i + 1}`).join(', ');
-  const sql = `UPDATE ${quote(table)} SET ${assignments} FROM jsonb_each(?) AS j WHERE ${quote(table)}.${quote(key)} = j.value->>0`;
+  const sql = sqliteUpdateSql(table, key, set);
   const names = [key, ...set];
   // The transaction's statement cache prepares it once per connection (sqlite-client.ts).
   for (let start = 0; start < rows.length; start += SQLITE_ROWS) {
     const chunk = rows.slice(start, start + SQLITE_ROWS).map((row) => names.map((c) => row[c] ?? null));
     const { changes } = await runInTransaction(trx, sql, [JSON.stringify(chunk)], 'update');
     if (changes !== chunk.length) throw new Error(`${table}: ${chunk.length - changes} of ${chunk.length} rows to update were not found`);
+  }
+}
+
+/** SQLite: bulkUpdate's statement, the rows as `[key, ...set]` arrays in its one JSON parameter. */
+function sqliteUpdateSql(table: string, key: string, set: readonly string[]): string {
+  const assignments = set.map((c, i) => `${quote(c)} = j.value->>${i + 1}`).join(', ');
+  return `UPDATE ${quote(table)} SET ${assignments} FROM jsonb_each(?) AS j WHERE ${quote(table)}.${quote(key)} = j.value->>0`;
+}
+
+/**
+ * SQLite: bulkUpdate's statement for `rows`, made before its write (pure JavaScript, with turns of
+ * the event loop), as PreparedInsert is for an insert: a streamed import makes a batch's changed
+ * products so while the batch before has its counts written.
+ */
+export class PreparedUpdate {
+  private constructor(
+    readonly table: string,
+    readonly sql: string,
+    readonly json: string,
+    readonly rows: number,
+  ) {}
+
+  static async build(table: string, key: string, set: readonly string[], rows: readonly Row[]): Promise<PreparedUpdate> {
+    return new PreparedUpdate(table, sqliteUpdateSql(table, key, set), await jsonRowsInTurns([key, ...set], rows), rows.length);
+  }
+
+  /** Runs the update in the transaction; every row must be found. */
+  async run(trx: Knex.Transaction): Promise<void> {
+    if (this.rows === 0) return;
+    const { changes } = await runInTransaction(trx, this.sql, [this.json], 'update');
+    if (changes !== this.rows) throw new Error(`${this.table}: ${this.rows - changes} of ${this.rows} rows to update were not found`);
   }
 }
 
