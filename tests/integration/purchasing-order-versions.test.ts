@@ -5,7 +5,7 @@
  * Clients that send no version keep updating as before.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { laterThan } from '../../electron/core/purchasing/purchase-order-service';
+import { laterThan } from '../../electron/core/util/later-than';
 import { engines, productInput, startCore, type TestCore } from '../helpers/core';
 
 describe('laterThan', () => {

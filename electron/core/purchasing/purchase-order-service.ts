@@ -45,9 +45,6 @@ function refuse(order: OrderRow, action: string, allowed: PurchaseOrderStatus[])
   });
 }
 
-// Shared with the settings' version; kept importable from here for the PO code and its tests.
-export { laterThan };
-
 /** Runs stock operations in the caller's transaction; the first refusal rolls all of it back. */
 async function applyStock<K extends keyof StockOperations>(
   queue: PurchaseOrderDeps['queue'],
