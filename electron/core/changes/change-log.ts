@@ -301,8 +301,8 @@ type RowsBuilder = ((start: number, end: number) => string) & { inTurns(start: n
  */
 async function appendSqlite(trx: Knex.Transaction, entries: NewChange[], texts: string[], now: string, actorOf: ActorOf, built?: readonly string[]): Promise<number[]> {
   const seqs: number[] = [];
-  const builder = sqliteRowsBuilder(entries, texts, now, actorOf);
-  const build = built ? (i: number) => built[i / SQLITE_APPEND_ROWS] as string : builder;
+  // Built ahead (PreparedAppend): one text per statement, in order.
+  const build = built ? (i: number) => built[i / SQLITE_APPEND_ROWS] as string : sqliteRowsBuilder(entries, texts, now, actorOf);
   const numbers = ({ lastID, changes }: { lastID: number; changes: number }, expected: number) => {
     if (changes !== expected) throw new Error(`the change log took ${changes} of ${expected} entries`);
     for (let seq = lastID - changes + 1; seq <= lastID; seq++) seqs.push(seq);
