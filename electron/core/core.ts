@@ -47,6 +47,7 @@ import { Publisher, resolvePublishDir } from './publish/publisher';
 import { claimPublishFolder, publishDirSettingProblem } from './publish/publish-folder';
 import type { SitemapLimits } from './publish/artifacts';
 import { createDeliveryRunner, type DeliveryRunner, type DeliveryRunnerOptions } from './publish/delivery/runner';
+import { sftpHostProblem } from './publish/delivery/sftp-config';
 import type { AnswersAtHand, Handlers } from '../../shared/contract';
 import { createAuthHandlers } from './auth/auth-handlers';
 import { createCatalogHandlers } from './catalog/catalog-handlers';
@@ -254,7 +255,12 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     storefrontAnswers: () => storefrontReader?.beginBatch() ?? null,
   });
   const queue: StockWriteQueue = keyedWriteQueue<StockOperations>(db, bus, stockEngine, { diskFull: (cause) => diskFullError(config, cause) });
-  settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value), log);
+  // Every URL the core calls (webhooks, IndexNow, the sales channels' APIs) goes out through this one checked helper;
+  // so does the SFTP server's address, at every connection and when the settings name it.
+  const outbound = new Outbound({ resolve: options.resolveHost });
+  settings = new SettingsService(db, queue, locations, (value) => publishDirSettingProblem(options.dataDir, value), log, (host, allow) =>
+    sftpHostProblem(outbound, host, allow),
+  );
   await settings.load();
   const settingsService = settings;
   // Another server saved the settings: this one reads them again before anything reacts to that.
@@ -300,8 +306,6 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   }
   bus.beforeLogDelivery((changes) => availability.changed(changes));
 
-  // Every URL the core calls (webhooks, IndexNow, the sales channels' APIs) goes out through this one checked helper.
-  const outbound = new Outbound({ resolve: options.resolveHost });
   const allowPrivateNetwork = () => settingsService.current().webhooks.allowPrivateNetwork;
   const webhooks = new Webhooks(db, queue, bus, log, VERSION, { outbound, allowPrivateNetwork }, options.webhooks);
   const orders = new OrderService(db, queue, new OrderStock(queue, { locations, defaultLocation: () => settingsService.current().defaultLocation }));

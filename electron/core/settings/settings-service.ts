@@ -34,6 +34,8 @@ export class SettingsService {
     /** Why a publish folder cannot be used (relative, holds files Stockfeed did not write), or null. */
     private readonly publishDirProblem: (value: string) => string | null = () => null,
     private readonly log: Logger = silentLogger,
+    /** Why the SFTP server's host may not be saved (an address the outbound rules refuse), or null. */
+    private readonly sftpHostProblem: (host: string, allowPrivateNetwork: boolean) => Promise<string | null> = async () => null,
   ) {}
 
   /**
@@ -70,7 +72,7 @@ export class SettingsService {
     return { ...redact(settings), updatedAt };
   }
 
-  update(input: ParsedInput<'settings.update'>): Promise<Settings> {
+  async update(input: ParsedInput<'settings.update'>): Promise<Settings> {
     // Only an engine in use is checked: a hidden, switched-off field must not block the save.
     if (input.indexNow.enabled) assertEngineAllowed(input.indexNow.engine, input.webhooks.allowPrivateNetwork);
     // A channel's API address is where its credentials go: refused unless https (or a local address the owner allowed).
@@ -93,6 +95,7 @@ export class SettingsService {
         return Promise.reject(new AppError('validation_failed', `publishDir: ${problem}`, { issues: [{ path: 'publishDir', message: problem }] }));
       }
     }
+    await this.assertSftpHostAllowed(input);
     return this.queue.exclusive((ctx) =>
       withIdempotency(ctx, 'settings.update', input, async () => {
         const row = (await ctx.trx('settings').where({ key: KEY }).first()) as { value: string; updated_at: string } | undefined;
@@ -139,6 +142,22 @@ export class SettingsService {
         return { ...redact(next), updatedAt };
       }),
     );
+  }
+
+  /**
+   * Refuses (422 on `sftp.host`) an SFTP server the outbound rules refuse, as a webhook's URL is
+   * refused when saved; the connection checks again (DNS may answer otherwise by then). Only when
+   * where SFTP connects may have become refused: switched on, another host, or the private network
+   * closed. A save of other settings neither waits for DNS nor fails because a name moved since.
+   */
+  private async assertSftpHostAllowed(input: Stored): Promise<void> {
+    const { enabled, host } = input.sftp;
+    const allow = input.webhooks.allowPrivateNetwork;
+    const before = this.cache;
+    if (!enabled || host === '') return;
+    if (before?.sftp.enabled && before.sftp.host === host && (allow || !before.webhooks.allowPrivateNetwork)) return;
+    const problem = await this.sftpHostProblem(host, allow);
+    if (problem) throw new AppError('validation_failed', `sftp.host: ${problem}`, { issues: [{ path: 'sftp.host', message: problem }] });
   }
 
   /**

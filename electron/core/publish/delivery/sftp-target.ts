@@ -13,6 +13,7 @@ import { OutboundRefusedError, type Outbound } from '../../net/outbound';
 import type { HostKeyPin, HostKeyStatus, PublishedFile, PublishOutcome, StoredSettings } from '../types';
 import { DeliveryError, errorMessage } from './delivery-error';
 import { INDEXNOW_KEY } from './indexnow-config';
+import { sftpRefusalMessage } from './sftp-config';
 import { syncKeyFile } from './key-file';
 import { isPlainName, readSyncIndex, SYNC_INDEX, syncIndexContent } from './sftp-sync-index';
 import type { DeliveryTarget } from './target-loop';
@@ -109,15 +110,15 @@ export class SftpTarget implements DeliveryTarget {
   /**
    * The server's address, checked as every address the core calls is (net/outbound.ts): this
    * computer and the local network only with the owner's `webhooks.allowPrivateNetwork`, link-local
-   * (cloud metadata) and the like never. A refusal waits for a settings change, not a retry.
+   * (cloud metadata) and the like never. Checked when the settings were saved too (sftp-config.ts),
+   * but DNS may answer otherwise now. A refusal waits for a settings change, not a retry.
    */
   private async checkedAddress(cfg: SftpSettings, allowPrivateNetwork: boolean): Promise<string> {
     try {
       return (await this.options.outbound.checkedAddress(cfg.host, allowPrivateNetwork)).address;
     } catch (error) {
       if (!(error instanceof OutboundRefusedError)) throw connectError(error, cfg);
-      const allow = error.refusal.local ? '; turn it on under Settings → Outgoing requests to publish there' : '';
-      throw new DeliveryError(`SFTP server ${cfg.host}:${cfg.port}: ${error.message}${allow}`, false);
+      throw new DeliveryError(`SFTP server ${cfg.host}:${cfg.port}: ${sftpRefusalMessage(error)}`, false);
     }
   }
 
