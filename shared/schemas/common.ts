@@ -87,6 +87,21 @@ export const idempotencyKeySchema = z
 
 export const uuidSchema = z.uuid({ message: 'must be a UUID' });
 
+/**
+ * The `updatedAt` of the version a change was made from: when the record has changed since, the
+ * change is refused with 409 `conflict` (`details.field` is `updatedAt`) instead of overwriting the
+ * other change. Without it the change applies to whatever version is current.
+ */
+export const expectedUpdatedAtSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .meta({
+    description:
+      'The updatedAt of the version the change was made from: when the record has changed since, the request is refused with 409 conflict (details.field "updatedAt"). Without it, no check.',
+  });
+
 export const timestampSchema = z.string();
 
 export const limitSchema = (max: number, fallback: number) =>

@@ -3,6 +3,7 @@ import {
   amountSchema,
   currencySchema,
   emptyToNull,
+  expectedUpdatedAtSchema,
   gtinSchema,
   httpUrlSchema,
   idempotencyKeySchema,
@@ -155,7 +156,7 @@ export const productUpdateInput = z.strictObject({
    * overwriting the other change. Without it the update applies to whatever version is current.
    * (`updatedAt` itself, sent back from a GET, stays ignored.)
    */
-  expectedUpdatedAt: z.string().trim().min(1).max(40).optional(),
+  expectedUpdatedAt: expectedUpdatedAtSchema.optional(),
   idempotencyKey: idempotencyKeySchema.optional(),
 });
 

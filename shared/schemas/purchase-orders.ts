@@ -3,7 +3,7 @@
  * products by SKU; money is a decimal string in the PO's currency (the supplier's).
  */
 import { z } from 'zod';
-import { amountSchema, emptyToNull, idempotencyKeySchema, limitSchema, locationCodeSchema, skuSchema, uuidSchema } from './common';
+import { amountSchema, emptyToNull, expectedUpdatedAtSchema, idempotencyKeySchema, limitSchema, locationCodeSchema, skuSchema, uuidSchema } from './common';
 import { positiveUnitsSchema } from './purchasing';
 
 /**
@@ -56,12 +56,17 @@ export const purchaseOrderUpdateInput = z.strictObject({
    * update is refused with 409 `conflict` (`details.field` is `updatedAt`) instead of overwriting
    * the other change. Without it the update applies to whatever version is current.
    */
-  expectedUpdatedAt: z.string().trim().min(1).max(40).optional(),
+  expectedUpdatedAt: expectedUpdatedAtSchema.optional(),
   idempotencyKey: idempotencyKeySchema.optional(),
 });
 
 export const purchaseOrderGetInput = z.strictObject({ id: uuidSchema });
-export const purchaseOrderActionInput = z.strictObject({ id: uuidSchema, idempotencyKey: idempotencyKeySchema.optional() });
+/**
+ * Place, cancel or close. With `expectedUpdatedAt` the step is taken only on the version it was
+ * decided on: a PO changed since (lines edited, goods received) is refused with 409 `conflict`
+ * (`details.field` `updatedAt`). A status the step does not apply to is refused first, as before.
+ */
+export const purchaseOrderActionInput = z.strictObject({ id: uuidSchema, expectedUpdatedAt: expectedUpdatedAtSchema.optional(), idempotencyKey: idempotencyKeySchema.optional() });
 
 export const purchaseOrderReceiveInput = z.strictObject({
   id: uuidSchema,
@@ -69,6 +74,8 @@ export const purchaseOrderReceiveInput = z.strictObject({
     .array(z.strictObject({ lineId: uuidSchema, quantity: positiveUnitsSchema }))
     .min(1, { message: 'name at least one line and the quantity that arrived' })
     .max(1000),
+  /** As for the other steps: a receipt counted against a version that has changed since is refused (409). */
+  expectedUpdatedAt: expectedUpdatedAtSchema.optional(),
   idempotencyKey: idempotencyKeySchema.optional(),
 });
 

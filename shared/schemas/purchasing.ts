@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { QUANTITY_MAX } from '../domain/limits';
-import { amountSchema, currencySchema, emptyToNull, idempotencyKeySchema, locationCodeSchema, uuidSchema } from './common';
+import { amountSchema, currencySchema, emptyToNull, expectedUpdatedAtSchema, idempotencyKeySchema, locationCodeSchema, uuidSchema } from './common';
 
 const name = z.string().trim().min(1, { message: 'a supplier needs a name' }).max(150, { message: 'a supplier name is at most 150 characters' });
 const email = emptyToNull(z.string().trim().max(254).pipe(z.email({ message: 'must be an e-mail address such as orders@supplier.example' })));
@@ -48,6 +48,12 @@ export const supplierUpdateInput = z.strictObject({
   leadTimeDays: leadTimeDays.optional(),
   minimumOrderValue: emptyToNull(amountSchema).optional(),
   notes: notes.optional(),
+  /**
+   * The `updatedAt` of the version the change was made from: when the supplier has changed since,
+   * the update is refused with 409 `conflict` (`details.field` is `updatedAt`). Without it the
+   * update applies to whatever version is current.
+   */
+  expectedUpdatedAt: expectedUpdatedAtSchema.optional(),
   idempotencyKey: idempotencyKeySchema.optional(),
 });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { QUANTITY_MAX } from '../domain/limits';
 import { isCountryCode } from '../domain/country';
 import { canonicalLocale } from '../domain/locale';
-import { currencySchema, httpUrlSchema, isHttpUrl, locationCodeSchema } from './common';
+import { currencySchema, expectedUpdatedAtSchema, httpUrlSchema, isHttpUrl, locationCodeSchema } from './common';
 
 /**
  * Product page URL template: must contain {slug} or {sku}, which the publishers fill in.
@@ -413,7 +413,7 @@ export const settingsInput = z.strictObject({
    * the update is refused with 409 `conflict` (`details.field` is `updatedAt`) instead of
    * overwriting the other change. Without it the update applies to whatever is current.
    */
-  expectedUpdatedAt: z.string().trim().min(1).max(40).optional(),
+  expectedUpdatedAt: expectedUpdatedAtSchema.optional(),
   /** What GET returned, accepted and ignored so a GET body can be sent back as it is. */
   updatedAt: z.string().nullable().optional(),
   idempotencyKey: z.string().max(255).optional(),

@@ -121,3 +121,32 @@ test('a draft placed elsewhere during unsaved edits says so and keeps the edits 
   // The receipt form of an ordered PO is there as usual.
   await expect(page.getByLabel('Scan or type a barcode or SKU')).toBeVisible();
 });
+
+test('a save refused only because the order changed elsewhere in no line is made again on top of that change', async ({ page, server }) => {
+  const po = await draftWithTwoLines(server);
+  // No live stream: the page learns of the other change only from its save's 409.
+  await page.route('**/api/v1/events**', (route) => route.abort());
+  await page.route('**/api/v1/changes**', (route) => route.abort());
+  const saves: number[] = [];
+  page.on('response', (response) => {
+    if (response.request().method() === 'PATCH' && response.url().includes(`/purchase-orders/${po.id}`)) saves.push(response.status());
+  });
+  await openOrder(page, server, po.id);
+  await page.getByLabel('Quantity of line 1').fill('20');
+
+  // A script changes the notes only: nothing on the lines to merge or to tell.
+  await apiCall(server, 'purchaseOrders.update', { id: po.id, notes: 'Deliver to the back door' });
+
+  await page.getByRole('button', { name: 'Save lines' }).click();
+  // The 409 is answered by one more save, made on the version it loaded, with the same lines.
+  await expect(page.getByTestId('po-place-blocked')).toHaveCount(0);
+  expect(saves).toEqual([409, 200]);
+  await expect(page.getByTestId('po-merge-notice')).toHaveCount(0);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const saved = await apiCall(server, 'purchaseOrders.get', { id: po.id });
+  expect(saved.lines.map((l) => [l.sku, l.quantity])).toEqual([
+    ['MUG-1', 20],
+    ['CUP-1', 6],
+  ]);
+  expect(saved.notes).toBe('Deliver to the back door');
+});

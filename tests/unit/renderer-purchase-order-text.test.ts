@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { purchaseOrderCsv, stillExpected } from '../../renderer/src/purchase-order-text';
+import { changedBeforeStepNotice, purchaseOrderCsv, stillExpected } from '../../renderer/src/purchase-order-text';
 import type { PurchaseOrder } from '../../shared/schemas/purchase-orders';
 
 const po: PurchaseOrder = {
@@ -35,5 +35,19 @@ describe('a purchase order for the supplier', () => {
   it('expects no more of an over-delivered line', () => {
     expect(stillExpected(po.lines[0] as PurchaseOrder['lines'][number])).toBe(12);
     expect(stillExpected(po.lines[1] as PurchaseOrder['lines'][number])).toBe(0);
+  });
+});
+
+describe('changedBeforeStepNotice', () => {
+  it('says nothing happened, and what is left to do on the order as it is now', () => {
+    expect(changedBeforeStepNotice('PO-00007', 'order', 'draft')).toBe(
+      'Nothing was placed: PO-00007 was changed elsewhere since you loaded it, and is shown again as it is now (Draft). Check it and place it again if you still want to.',
+    );
+    expect(changedBeforeStepNotice('PO-00007', 'close', 'cancelled')).toBe(
+      'Nothing was closed: PO-00007 was changed elsewhere since you loaded it, and is shown again as it is now (Cancelled). It can no longer be closed.',
+    );
+    expect(changedBeforeStepNotice('PO-00007', 'receive', 'partly_received')).toContain('Your counts are kept: check them against what is still expected and book again.');
+    expect(changedBeforeStepNotice('PO-00007', 'receive', 'received')).toContain('Nothing more can be booked on it; your counts stay below, read-only, for you to copy.');
+    expect(changedBeforeStepNotice('PO-00007', 'cancel', 'partly_received')).toContain('(Partly received). Check it and cancel it again if you still want to.');
   });
 });

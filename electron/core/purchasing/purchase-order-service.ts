@@ -45,6 +45,20 @@ function refuse(order: OrderRow, action: string, allowed: PurchaseOrderStatus[])
   });
 }
 
+/**
+ * Refuses a change made from a version of the PO that has changed since (`expectedUpdatedAt`), so
+ * nobody edits, places, receives or cancels an order they have not seen as it is now.
+ */
+function sameVersion(order: OrderRow, expectedUpdatedAt: string | undefined): void {
+  if (expectedUpdatedAt !== undefined && expectedUpdatedAt !== order.updated_at) {
+    throw new AppError('conflict', `Purchase order ${order.number} was changed elsewhere since this version was loaded; load it again and redo the change on top`, {
+      field: 'updatedAt',
+      updatedAt: order.updated_at,
+      status: order.status,
+    });
+  }
+}
+
 /** Runs stock operations in the caller's transaction; the first refusal rolls all of it back. */
 async function applyStock<K extends keyof StockOperations>(
   queue: PurchaseOrderDeps['queue'],
@@ -105,13 +119,7 @@ export class PurchaseOrderService {
     return this.deps.queue.exclusive((ctx) =>
       withIdempotency(ctx, 'purchaseOrders.update', input, async () => {
         const order = await orderRow(ctx.trx, input.id);
-        if (input.expectedUpdatedAt !== undefined && input.expectedUpdatedAt !== order.updated_at) {
-          throw new AppError('conflict', `Purchase order ${order.number} was changed elsewhere since this version was loaded; load it again and redo the change on top`, {
-            field: 'updatedAt',
-            updatedAt: order.updated_at,
-            status: order.status,
-          });
-        }
+        sameVersion(order, input.expectedUpdatedAt);
         const draft = order.status === 'draft';
         if (!draft && (input.lines !== undefined || input.location !== undefined)) {
           throw new AppError('conflict', `Purchase order ${order.number} is ${order.status.replace('_', ' ')}; its lines and location can change only while it is a draft`, {
@@ -151,6 +159,7 @@ export class PurchaseOrderService {
       withIdempotency(ctx, 'purchaseOrders.order', input, async () => {
         const order = await orderRow(ctx.trx, input.id);
         if (order.status !== 'draft') refuse(order, 'ordered', ['draft']);
+        sameVersion(order, input.expectedUpdatedAt);
         const lines = await lineRows(ctx.trx, order.id);
         if (lines.length === 0) {
           throw new AppError('validation_failed', `lines: purchase order ${order.number} has no lines to order`, { issues: [{ path: 'lines', message: 'add at least one line' }] });
@@ -199,6 +208,7 @@ export class PurchaseOrderService {
       withIdempotency(ctx, 'purchaseOrders.receive', input, async () => {
         const order = await orderRow(ctx.trx, input.id);
         if (!isOpen(order.status)) refuse(order, 'received', ['ordered', 'partly_received']);
+        sameVersion(order, input.expectedUpdatedAt);
         const lines = await lineRows(ctx.trx, order.id);
         const byId = new Map(lines.map((l) => [l.id, l]));
         const issues: FieldIssue[] = [];
@@ -261,6 +271,7 @@ export class PurchaseOrderService {
       withIdempotency(ctx, operation, input, async () => {
         const order = await orderRow(ctx.trx, input.id);
         if (!allowed.includes(order.status)) refuse(order, to, allowed);
+        sameVersion(order, input.expectedUpdatedAt);
         const lines = await lineRows(ctx.trx, order.id);
         const open = isOpen(order.status) ? lines.filter((l) => openQuantity(l) > 0) : [];
         if (open.length > 0) {

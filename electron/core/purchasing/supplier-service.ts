@@ -4,6 +4,7 @@ import { amountProblem, fromMinorUnits, toMinorUnits } from '../../../shared/dom
 import type { Supplier } from '../../../shared/schemas/purchasing';
 import { withIdempotency } from '../idempotency';
 import { num, type Db } from '../util/db-helpers';
+import { laterThan } from '../util/later-than';
 import { uuid7 } from '../util/uuid7';
 import type { ExclusiveWriter, WriteContext } from '../write-queue';
 
@@ -97,6 +98,12 @@ export class SupplierService {
       withIdempotency(ctx, 'suppliers.update', input, async () => {
         const row = (await ctx.trx('suppliers').where({ id: input.id }).first()) as SupplierRow | undefined;
         if (!row) throw new AppError('not_found', `No supplier with id ${input.id}`, { field: 'id' });
+        if (input.expectedUpdatedAt !== undefined && input.expectedUpdatedAt !== row.updated_at) {
+          throw new AppError('conflict', `Supplier ${row.name} was changed elsewhere since this version was loaded; load it again and redo the change on top`, {
+            field: 'updatedAt',
+            updatedAt: row.updated_at,
+          });
+        }
         if (input.name !== undefined && input.name !== row.name) await this.nameIsFree(ctx, input.name);
         const currency = input.currency ?? row.currency;
         // A new currency re-reads the minimum in it; the stored amount stays as written.
@@ -115,7 +122,7 @@ export class SupplierService {
           lead_time_days: input.leadTimeDays ?? num(row.lead_time_days),
           minimum_order_minor: minimumOrderMinor(minimum, currency),
           notes: input.notes ?? row.notes,
-          updated_at: ctx.now,
+          updated_at: laterThan(row.updated_at, ctx.now),
         };
         const { id: _id, ...fields } = next;
         await ctx.trx('suppliers').where({ id: row.id }).update(fields);

@@ -38,3 +38,13 @@ export function conflictingProduct(error: unknown): { id: string; sku: string; t
   if (typeof details?.productId !== 'string' || typeof details.sku !== 'string') return null;
   return { id: details.productId, sku: details.sku, title: typeof details.title === 'string' ? details.title : details.sku };
 }
+
+/**
+ * The field a 409 `conflict` names, or null for any other failure: `updatedAt` when the record
+ * changed since the version a change was made from, `status` when its status no longer allows it.
+ */
+export function conflictField(error: unknown): string | null {
+  if (!(error instanceof ClientError) || error.code !== 'conflict') return null;
+  const field = (error.details as { field?: unknown } | null | undefined)?.field;
+  return typeof field === 'string' ? field : null;
+}

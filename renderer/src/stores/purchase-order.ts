@@ -5,7 +5,7 @@ import type { Actor } from '../../../shared/schemas/actor';
 import type { PurchaseOrder } from '../../../shared/schemas/purchase-orders';
 import type { Product } from '../../../shared/schemas/product';
 import { useClient } from '../api/app-api';
-import { ClientError } from '../api/client';
+import { conflictField } from '../api/errors';
 import { newIdempotencyKey } from '../api/idempotency-key';
 import { useChangesStore } from './changes';
 
@@ -59,23 +59,41 @@ export const usePurchaseOrderStore = defineStore('purchase-order', () => {
       show(await client['purchaseOrders.update']({ id, lines, expectedUpdatedAt, idempotencyKey: newIdempotencyKey() }), 'own');
       return 'saved';
     } catch (failure) {
-      const field = failure instanceof ClientError && failure.code === 'conflict' ? (failure.details as { field?: unknown } | null)?.field : undefined;
+      const field = conflictField(failure);
       if (field !== 'updatedAt' && field !== 'lines') throw failure;
       show(await client['purchaseOrders.get']({ id }), 'elsewhere');
       return 'changed';
     }
   }
 
-  async function act(action: 'order' | 'cancel' | 'close'): Promise<void> {
-    if (!order.value) return;
-    const input = { id: order.value.id, idempotencyKey: newIdempotencyKey() };
-    const name = action === 'order' ? 'purchaseOrders.order' : action === 'cancel' ? 'purchaseOrders.cancel' : 'purchaseOrders.close';
-    show(await client[name](input), 'own');
+  /**
+   * Takes a step on the version on screen (sent as `expectedUpdatedAt`). When the order changed
+   * elsewhere since, or its status no longer allows the step, nothing happens: the current version
+   * is loaded (as a change from elsewhere) and 'changed' is returned, for the screen to say so.
+   */
+  async function step(run: (version: { id: string; expectedUpdatedAt: string; idempotencyKey: string }) => Promise<PurchaseOrder>): Promise<'done' | 'changed'> {
+    if (!order.value) throw new Error('no purchase order is loaded');
+    const { id, updatedAt } = order.value;
+    try {
+      show(await run({ id, expectedUpdatedAt: updatedAt, idempotencyKey: newIdempotencyKey() }), 'own');
+      return 'done';
+    } catch (failure) {
+      const field = conflictField(failure);
+      if (field !== 'updatedAt' && field !== 'status') throw failure;
+      show(await client['purchaseOrders.get']({ id }), 'elsewhere');
+      return 'changed';
+    }
   }
 
-  async function receive(lines: Array<{ lineId: string; quantity: number }>): Promise<PurchaseOrder | null> {
-    if (!order.value) return null;
-    return show(await client['purchaseOrders.receive']({ id: order.value.id, lines, idempotencyKey: newIdempotencyKey() }), 'own');
+  /** Places, cancels or closes the order on screen; 'changed' when it changed elsewhere first (see step). */
+  function act(action: 'order' | 'cancel' | 'close'): Promise<'done' | 'changed'> {
+    const name = action === 'order' ? 'purchaseOrders.order' : action === 'cancel' ? 'purchaseOrders.cancel' : 'purchaseOrders.close';
+    return step((input) => client[name](input));
+  }
+
+  /** Books goods that arrived on the order on screen; 'changed' when it changed elsewhere first (see step). */
+  function receive(lines: Array<{ lineId: string; quantity: number }>): Promise<'done' | 'changed'> {
+    return step((input) => client['purchaseOrders.receive']({ ...input, lines }));
   }
 
   /** The products a scanned or typed code names (SKU or any spelling of a GTIN). */

@@ -83,6 +83,13 @@ export const usePurchasingStore = defineStore('purchasing', () => {
     return updated;
   }
 
+  /** A supplier as saved now (after a save refused because it changed elsewhere), also in the list. */
+  async function reloadSupplier(id: string): Promise<Supplier> {
+    const current = await client['suppliers.get']({ id });
+    suppliers.value = suppliers.value.map((s) => (s.id === current.id ? current : s));
+    return current;
+  }
+
   /** Refused (409, with the reason) while purchase orders name the supplier. */
   async function deleteSupplier(id: string): Promise<void> {
     await client['suppliers.delete']({ id, idempotencyKey: newIdempotencyKey() });
@@ -90,5 +97,5 @@ export const usePurchasingStore = defineStore('purchasing', () => {
     if (supplierFilter.value === id) await setSupplierFilter('');
   }
 
-  return { suppliers, suggestions, orders, filter, supplierFilter, loaded, load, setFilter, setSupplierFilter, draftFrom, draftEmpty, createSupplier, updateSupplier, deleteSupplier };
+  return { suppliers, suggestions, orders, filter, supplierFilter, loaded, load, setFilter, setSupplierFilter, draftFrom, draftEmpty, createSupplier, updateSupplier, reloadSupplier, deleteSupplier };
 });
