@@ -212,3 +212,37 @@ test('a supplier typed on the Purchasing screen and not added asks before a link
   await nav(page).getByRole('link', { name: 'Products' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
 });
+
+test('a channel connection typed and not saved survives switching channel, and leaving the page asks', async ({ page, server }) => {
+  await page.goto(server.signedInUrl);
+  await nav(page).getByRole('link', { name: 'Channels' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Channels' })).toBeVisible();
+  for (const tab of [/WooCommerce/, /Google/, /Shopify/]) await page.getByRole('tab', { name: tab }).click();
+  // Nothing typed: leaving does not ask.
+  await nav(page).getByRole('link', { name: 'Products' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  await nav(page).getByRole('link', { name: 'Channels' }).click();
+
+  await page.getByRole('tab', { name: /WooCommerce/ }).click();
+  await page.getByLabel('Site address').fill('https://shop.example.com');
+  await page.getByRole('tab', { name: /Google/ }).click();
+  await page.getByLabel('Merchant Center account id').fill('1234567');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Saved.', { exact: true })).toBeVisible();
+  // Saving Google's connection keeps the WooCommerce address typed before.
+  await page.getByRole('tab', { name: /WooCommerce/ }).click();
+  await expect(page.getByLabel('Site address')).toHaveValue('https://shop.example.com');
+  await page.getByRole('tab', { name: /Google/ }).click();
+  await expect(page.getByLabel('Merchant Center account id')).toHaveValue('1234567');
+
+  await nav(page).getByRole('link', { name: 'Products' }).click();
+  const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+  await expect(leave).toBeVisible();
+  await leave.getByRole('button', { name: 'Stay' }).click();
+  await page.getByRole('tab', { name: /WooCommerce/ }).click();
+  await expect(page.getByLabel('Site address')).toHaveValue('https://shop.example.com');
+  await nav(page).getByRole('link', { name: 'Products' }).click();
+  await leave.getByRole('button', { name: 'Leave' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  expect((await apiCall(server, 'settings.get', {})).channels.woocommerce.siteUrl).toBe('');
+});
