@@ -9,7 +9,7 @@ import { deliveryStatusText, heldBehindText } from '../../renderer/src/webhook-d
 const delivery = (id: number, over: { status?: 'pending' | 'delivered' | 'parked'; attempts?: number; nextAttemptAt?: string | null } = {}) => ({
   id,
   eventId: 74 + id,
-  eventType: 'stock.changed',
+  eventType: 'stock.changed' as const,
   status: over.status ?? 'pending',
   attempts: over.attempts ?? 0,
   nextAttemptAt: over.nextAttemptAt ?? null,
