@@ -58,10 +58,30 @@ export function missingSettings(channel: PushChannel, problem: string): Array<{ 
   return fields.every((f) => f.label) ? fields : null;
 }
 
-/** Why Connect or Save was refused, in the form's words ("To connect, fill in Shop domain and …"). */
+/** The form's label of every other setting a refusal can name, beside the required ones above. */
+const OTHER_SETTING_LABELS: Record<string, string> = {
+  auth: 'Sign in with',
+  locations: 'Locations',
+  apiBaseUrl: 'API address',
+  tokenUrl: 'Token address',
+  maxUpdatesPerDay: 'Updates per product a day',
+};
+
+/**
+ * Why Connect or Save was refused, in the form's words ("To connect, fill in Shop domain and …").
+ * A refusal the API words with the setting's path (`Channels.shopify.shopDomain: the shop's …`)
+ * names the field by its label instead (`Shop domain: the shop's …`); a path the form has no label
+ * for stays as it is.
+ */
 export function channelSaveErrorText(channel: PushChannel, message: string): string {
   const missing = missingSettings(channel, message);
-  return missing ? `To connect, fill in ${listed(missing.map((m) => m.label))}.` : message;
+  if (missing) return `To connect, fill in ${listed(missing.map((m) => m.label))}.`;
+  const named = /^channels\.(\w+)\.(\w+)(?:\.[\w.]+)?: ([\s\S]*)$/i.exec(message);
+  if (!named || named[1] !== channel) return message;
+  const field = named[2] ?? '';
+  const required: Record<string, string> = SETTING_LABELS[channel];
+  const label = field === 'pushEnabled' ? `Push available stock to ${PUSH_CHANNEL_LABEL[channel]}` : (required[field] ?? OTHER_SETTING_LABELS[field]);
+  return label ? `${label}: ${named[3]}` : message;
 }
 
 /**

@@ -51,8 +51,12 @@ export const OUTPUT_LABELS: Record<PublishOutput, string> = { feed: 'the feed', 
 
 export type OverallState = { tone: 'ok' | 'warn' | 'busy' | 'error'; text: string };
 
-/** One sentence on where publishing stands. */
-export function overallState(status: PublishStatus): OverallState {
+/**
+ * One sentence on where publishing stands. `shopIssues` is how many problems of the shop's own
+ * settings "Left out and why" lists (`publish.issues` → `shop`): they count in no product's
+ * `withIssues`, yet one of them (no product page address) leaves every product out.
+ */
+export function overallState(status: PublishStatus, shopIssues = 0): OverallState {
   if (status.lastError) return { tone: 'error', text: `The last publish failed: ${status.lastError}` };
   if (status.seq === null) return { tone: 'busy', text: status.running ? 'Publishing for the first time…' : 'Not published yet.' };
   // Not `seq < latestSeq`: the log also holds changes that alter no file (settings, webhooks, the
@@ -71,6 +75,12 @@ export function overallState(status: PublishStatus): OverallState {
   if (withIssues > 0) {
     const which = withIssues === 1 ? '1 product is' : `${formatQuantity(withIssues)} products are`;
     return { tone: 'warn', text: `Published: the files match your stock and products, but ${which} left out or published with problems. See “Left out and why” below.` };
+  }
+  // No product page address left every product out of the feed and the sitemap, with
+  // withIssues 0, under a green "Everything is published".
+  if (shopIssues > 0) {
+    const which = shopIssues === 1 ? 'a shop setting is missing or wrong, and it affects' : `${formatQuantity(shopIssues)} shop settings are missing or wrong, and they affect`;
+    return { tone: 'warn', text: `Published, but ${which} every product. See “Left out and why” below.` };
   }
   return { tone: 'ok', text: 'Everything is published: the files match your stock and products.' };
 }

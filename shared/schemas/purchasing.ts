@@ -11,10 +11,10 @@ const name = z.string().trim().min(1, { message: 'a supplier needs a name' }).ma
 const email = emptyToNull(z.string().trim().max(254).pipe(z.email({ message: 'must be an e-mail address such as orders@supplier.example' })));
 const phone = emptyToNull(z.string().trim().max(50, { message: 'a phone number is at most 50 characters' }));
 const leadTimeDays = z
-  .number({ error: 'leadTimeDays must be a number of days' })
-  .int({ message: 'leadTimeDays must be a whole number of days' })
-  .min(0, { message: 'leadTimeDays cannot be negative' })
-  .max(365, { message: 'leadTimeDays is at most 365' });
+  .number({ error: 'the lead time must be a number of days' })
+  .int({ message: 'the lead time must be a whole number of days' })
+  .min(0, { message: 'the lead time cannot be negative' })
+  .max(365, { message: 'the lead time is at most 365 days' });
 const notes = z.string().trim().max(5000, { message: 'notes are at most 5,000 characters' });
 
 /** A whole number of units, 0 or more (a reorder point or level). */

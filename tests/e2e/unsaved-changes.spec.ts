@@ -158,3 +158,91 @@ test('leaving changed settings asks as well', async ({ page, server }) => {
   await nav(page).getByRole('link', { name: 'Products' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
 });
+
+test('a purchase order with unsaved lines or typed receipt counts asks before a link leaves it', async ({ page, server }) => {
+  await apiCall(server, 'products.create', { sku: 'MUG-1', title: 'Enamel mug', price: '12.00' });
+  const supplier = await apiCall(server, 'suppliers.create', { name: 'Potter & Co', currency: 'EUR' });
+  const po = await apiCall(server, 'purchaseOrders.create', { supplierId: supplier.id, lines: [{ sku: 'MUG-1', quantity: 12, unitCost: '4.00' }] });
+  await page.goto(server.signedInUrl);
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  await page.goto(`${server.origin}/#/purchasing/orders/${po.id}`);
+  await expect(page.getByTestId('po-status')).toHaveText('Draft');
+  const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+
+  // A line quantity changed and not saved: ← Purchasing asks, Stay keeps it.
+  await page.getByLabel('Quantity of line 1').fill('24');
+  await page.getByRole('link', { name: '← Purchasing' }).click();
+  await expect(leave).toBeVisible();
+  await leave.getByRole('button', { name: 'Stay' }).click();
+  await expect(page.getByLabel('Quantity of line 1')).toHaveValue('24');
+  await page.getByRole('button', { name: 'Save lines' }).click();
+  await expect(page.getByRole('button', { name: 'Place order' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByTestId('po-status')).toHaveText('Ordered');
+
+  // Counts typed in the receipt form and not booked: the menu asks too.
+  await page.getByLabel('Arriving now of MUG-1').fill('5');
+  await nav(page).getByRole('link', { name: 'Products' }).click();
+  await expect(leave).toBeVisible();
+  await leave.getByRole('button', { name: 'Stay' }).click();
+  await expect(page.getByLabel('Arriving now of MUG-1')).toHaveValue('5');
+  await page.getByRole('button', { name: 'Book receipt' }).click();
+  await expect(page.getByText('Booked 5 units into')).toBeVisible();
+  // Booked: nothing is left to lose, so leaving does not ask.
+  await nav(page).getByRole('link', { name: 'Products' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+});
+
+test('a supplier typed on the Purchasing screen and not added asks before a link leaves it', async ({ page, server }) => {
+  await page.goto(server.signedInUrl);
+  await nav(page).getByRole('link', { name: 'Purchasing' }).click();
+  const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Add supplier' }) });
+  // Nothing typed: leaving does not ask.
+  await nav(page).getByRole('link', { name: 'Products' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  await nav(page).getByRole('link', { name: 'Purchasing' }).click();
+  await form.getByLabel('Name').fill('Potter & Co');
+  await nav(page).getByRole('link', { name: 'Products' }).click();
+  const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+  await expect(leave).toBeVisible();
+  await leave.getByRole('button', { name: 'Stay' }).click();
+  await expect(form.getByLabel('Name')).toHaveValue('Potter & Co');
+  await page.getByRole('button', { name: 'Add supplier' }).click();
+  await expect(page.getByRole('row', { name: /Potter & Co/ })).toBeVisible();
+  await nav(page).getByRole('link', { name: 'Products' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+});
+
+test('a channel connection typed and not saved survives switching channel, and leaving the page asks', async ({ page, server }) => {
+  await page.goto(server.signedInUrl);
+  await nav(page).getByRole('link', { name: 'Channels' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Channels' })).toBeVisible();
+  for (const tab of [/WooCommerce/, /Google/, /Shopify/]) await page.getByRole('tab', { name: tab }).click();
+  // Nothing typed: leaving does not ask.
+  await nav(page).getByRole('link', { name: 'Products' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  await nav(page).getByRole('link', { name: 'Channels' }).click();
+
+  await page.getByRole('tab', { name: /WooCommerce/ }).click();
+  await page.getByLabel('Site address').fill('https://shop.example.com');
+  await page.getByRole('tab', { name: /Google/ }).click();
+  await page.getByLabel('Merchant Center account id').fill('1234567');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Saved.', { exact: true })).toBeVisible();
+  // Saving Google's connection keeps the WooCommerce address typed before.
+  await page.getByRole('tab', { name: /WooCommerce/ }).click();
+  await expect(page.getByLabel('Site address')).toHaveValue('https://shop.example.com');
+  await page.getByRole('tab', { name: /Google/ }).click();
+  await expect(page.getByLabel('Merchant Center account id')).toHaveValue('1234567');
+
+  await nav(page).getByRole('link', { name: 'Products' }).click();
+  const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+  await expect(leave).toBeVisible();
+  await leave.getByRole('button', { name: 'Stay' }).click();
+  await page.getByRole('tab', { name: /WooCommerce/ }).click();
+  await expect(page.getByLabel('Site address')).toHaveValue('https://shop.example.com');
+  await nav(page).getByRole('link', { name: 'Products' }).click();
+  await leave.getByRole('button', { name: 'Leave' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  expect((await apiCall(server, 'settings.get', {})).channels.woocommerce.siteUrl).toBe('');
+});

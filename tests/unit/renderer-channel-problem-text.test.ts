@@ -50,3 +50,26 @@ describe('a refused Connect names the fields to fill in', () => {
     expect(missingSettings('shopify', 'Shopify: set channels.woocommerce.siteUrl first.')).toBeNull();
   });
 });
+
+describe('a refused save names the field by its label, not by its setting path', () => {
+  it('replaces the path the API gives (sentence-cased by the screen) with the form label', () => {
+    expect(channelSaveErrorText('shopify', "Channels.shopify.shopDomain: the shop's myshopify.com domain, such as my-shop.myshopify.com (Shopify admin → Settings → Domains).")).toBe(
+      "Shop domain: the shop's myshopify.com domain, such as my-shop.myshopify.com (Shopify admin → Settings → Domains).",
+    );
+    expect(channelSaveErrorText('shopify', 'Channels.shopify.locations: the shop has 2 locations (Warehouse (70000001), Shop (70000002)); map each Stockfeed location that sells online to one of them.')).toBe(
+      'Locations: the shop has 2 locations (Warehouse (70000001), Shop (70000002)); map each Stockfeed location that sells online to one of them.',
+    );
+    expect(channelSaveErrorText('shopify', 'Channels.shopify.locations.main: must be a Shopify location id.')).toBe('Locations: must be a Shopify location id.');
+    expect(channelSaveErrorText('google', 'Channels.google.serviceAccountKey: the service account key is the JSON key file (with client_email and private_key) as the Cloud console downloads it.')).toBe(
+      'Service account key (JSON): the service account key is the JSON key file (with client_email and private_key) as the Cloud console downloads it.',
+    );
+    expect(channelSaveErrorText('woocommerce', 'Channels.woocommerce.apiBaseUrl: must be an http(s) URL (and 1 more).')).toBe('API address: must be an http(s) URL (and 1 more).');
+    expect(channelSaveErrorText('google', 'Channels.google.pushEnabled: cannot push yet.')).toBe('Push available stock to Google Merchant Center: cannot push yet.');
+  });
+
+  it('leaves a path it has no label for, another channel’s path, and any other message as they are', () => {
+    for (const message of ['Channels.shopify.somethingNew: no.', 'Channels.google.merchantId: digits only.', 'Could not reach 127.0.0.1:4799: connection refused (ECONNREFUSED)']) {
+      expect(channelSaveErrorText('shopify', message)).toBe(message);
+    }
+  });
+});

@@ -48,6 +48,15 @@ describe('where publishing stands, in one sentence', () => {
     expect(overallState(retrying).tone).toBe('ok');
   });
 
+  it('does not call a shop setting that leaves every product out all well', () => {
+    // No product page address: the one product is in neither the feed nor the sitemap, and no product counts an issue.
+    const noAddress = status({ products: { total: 1, inFeed: 0, inSitemap: 0, withIssues: 0 } });
+    expect(overallState(noAddress, 1)).toEqual({ tone: 'warn', text: 'Published, but a shop setting is missing or wrong, and it affects every product. See “Left out and why” below.' });
+    expect(overallState(noAddress, 2).text).toBe('Published, but 2 shop settings are missing or wrong, and they affect every product. See “Left out and why” below.');
+    expect(overallState(status({}, 3), 1).tone).toBe('warn');
+    expect(overallState(status(), 0).tone).toBe('ok');
+  });
+
   it('puts a failure, a first publish and a running publish before the products', () => {
     expect(overallState(status({ lastError: 'disk full' }, 6))).toEqual({ tone: 'error', text: 'The last publish failed: disk full' });
     expect(overallState(status({ seq: null, running: true }, 6)).tone).toBe('busy');
