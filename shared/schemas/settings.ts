@@ -208,11 +208,6 @@ export const openAiFeedSettingsShape = z
 
 export const DEFAULT_REDIRECT_RETENTION_DAYS = 365;
 
-/** A host name or IPv4 address: letters, digits, '-', '_' and dots, no scheme, port, path or space. */
-const SFTP_HOST = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
-/** An IPv6 address (at least two colons), bracketed or not, with an optional zone (`%eth0`). */
-const SFTP_HOST_IPV6 = /^\[?(?=[^\]]*:[^\]]*:)[0-9A-Fa-f:.]+(?:%[\w.-]+)?\]?$/;
-
 export const settingsShape = {
   /** Set by the first-run screen; once true it stays true (a PUT without it keeps it). */
   setupDone: z.boolean().default(false),
@@ -295,19 +290,8 @@ export const settingsShape = {
   sftp: z
     .strictObject({
       enabled: z.boolean().default(false),
-      /**
-       * A host name or an IP address (IPv6 with or without brackets), nothing else: a typed
-       * `sftp://files.example.com`, `files.example.com:2222` or a stray space used to be saved and
-       * fail only at the next upload, on the Publishing screen.
-       */
-      host: z
-        .string()
-        .trim()
-        .max(255)
-        .refine((h) => h === '' || SFTP_HOST.test(h) || SFTP_HOST_IPV6.test(h), {
-          message: 'the SFTP server is a host name such as sftp.example.com or an IP address, without sftp:// or a :port (the port has its own field)',
-        })
-        .default(''),
+      /** A host name or an IP address; its form is checked when a save changes it (shared/domain/sftp-host.ts). */
+      host: z.string().trim().max(255).default(''),
       port: z.number().int().min(1).max(65535).default(22),
       username: z.string().trim().max(255).default(''),
       password: secretInput,

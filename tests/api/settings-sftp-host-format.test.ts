@@ -54,6 +54,27 @@ describe.each(engines())('the SFTP server host’s form when settings are saved 
     expect((await saveSftp('files example test', false)).statusCode).toBe(422);
   });
 
+  it('loads a host an earlier version saved in another form, and saves the other settings beside it', async () => {
+    expect((await saveSftp('files.example.test')).statusCode).toBe(200);
+    const legacy = 'files.example.test:2222';
+    await core.queue.exclusive(async ({ trx }) => {
+      const row = (await trx('settings').where({ key: 'shop' }).first()) as { value: string };
+      const value = JSON.parse(row.value) as Body;
+      await trx('settings').where({ key: 'shop' }).update({ value: JSON.stringify({ ...value, shopName: 'Legacy Shop', sftp: { ...value.sftp, host: legacy } }) });
+    });
+    await core.settings.load();
+    // Not every setting back to its default because one field is in an older form.
+    expect(core.settings.current()).toMatchObject({ shopName: 'Legacy Shop', sftp: { enabled: true, host: legacy } });
+    const now = await current();
+    expect(now.sftp.host).toBe(legacy);
+    const other = await api('PUT', { ...now, shopName: 'Renamed Shop' });
+    expect(other.statusCode, other.body).toBe(200);
+    expect(other.json()).toMatchObject({ shopName: 'Renamed Shop', sftp: { host: legacy } });
+    // Changing it still takes the form.
+    expect((await saveSftp('files.example.test:2223')).statusCode).toBe(422);
+    expect((await saveSftp('files.example.test')).statusCode).toBe(200);
+  });
+
   it.each(['files.example.test', 'files_2.example.test', '10.1.2.3', 'fd00::5', '[fd00::5]', ''])('accepts %j', async (host) => {
     const res = await saveSftp(host);
     expect(res.statusCode, res.body).toBe(200);

@@ -14,6 +14,7 @@ import { maskCredentials } from '../net/url-credentials';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { publicAddressIssues, withoutPublicCredentials } from './public-addresses';
+import { sftpHostFormProblem } from '../../../shared/domain/sftp-host';
 
 type Stored = ParsedInput<'settings.update'>;
 
@@ -154,6 +155,10 @@ export class SettingsService {
     const { enabled, host } = input.sftp;
     const allow = input.webhooks.allowPrivateNetwork;
     const before = this.cache;
+    // The form, whenever a save changes the host (SFTP on or off: it is kept for when it is switched
+    // on); a host saved by an earlier version does not block saving the other settings.
+    const form = host === before?.sftp.host ? null : sftpHostFormProblem(host);
+    if (form) throw new AppError('validation_failed', `sftp.host: ${form}`, { issues: [{ path: 'sftp.host', message: form }] });
     if (!enabled || host === '') return;
     if (before?.sftp.enabled && before.sftp.host === host && (allow || !before.webhooks.allowPrivateNetwork)) return;
     const problem = await this.sftpHostProblem(host, allow);
