@@ -198,6 +198,14 @@ test('codes scanned into Add a product are all added: an unknown one waits selec
   await expect(lines.getByRole('listitem')).toHaveCount(3);
   await expect(field).toHaveValue('');
   await expect(field).toBeFocused();
+
+  // Remove takes its button away: the focus goes to the next line's Remove, then to the field.
+  await lines.getByRole('button', { name: 'Remove MUG-BLUE' }).press('Enter');
+  await expect(lines.getByRole('button', { name: 'Remove JAR-HONEY' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(lines.getByRole('button', { name: 'Remove TEA-TOWEL' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(field).toBeFocused();
 });
 
 /** The browser globals used in the page below (the Node project these tests compile in has no DOM types). */
