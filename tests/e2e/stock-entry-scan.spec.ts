@@ -385,3 +385,22 @@ test('a reload keeps what is being done where: a count on the shop floor goes on
   await expect(page.getByRole('region', { name: 'Scanned, not yet recorded' }).getByRole('row')).toHaveCount(0);
   expect(await ledger(server, 'MUG-BLUE-1')).toEqual([['count', 2]]);
 });
+
+test('scan, then quantity: Esc puts the product aside and the scan field says so until the next scan', async ({ page, server }) => {
+  await apiCall(server, 'products.create', { sku: 'MUG-BLUE-1', title: 'Blue enamel mug', price: '12.50', gtin: MUG });
+  await apiCall(server, 'products.create', { sku: 'PLATE-2', title: 'Stoneware plate', price: '18.00', gtin: PLATE });
+  await openStockEntry(page, server);
+  const scanField = page.getByLabel('Scan or type a SKU or GTIN');
+  await scan(page, MUG);
+  await expect(page.getByLabel('Quantity received')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(scanField).toBeFocused();
+  // Visible under the field, not only read out: an Esc pressed by mistake is seen.
+  const note = page.locator(`#${await scanField.getAttribute('aria-describedby')}`);
+  await expect(note).toBeVisible();
+  await expect(note).toHaveText('Put aside: Blue enamel mug (MUG-BLUE-1); nothing recorded.');
+  await scan(page, PLATE);
+  await expect(page.getByLabel('Quantity received')).toBeFocused();
+  await expect(page.getByText('Put aside: Blue enamel mug')).toHaveCount(0);
+  expect(await ledger(server, 'MUG-BLUE-1')).toEqual([]);
+});

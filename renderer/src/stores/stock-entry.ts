@@ -124,6 +124,8 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
   const current = ref<CurrentScan | null>(null);
   /** A message for the scan field (an unknown code, Enter on an empty field). */
   const scanNote = ref<string | null>(null);
+  /** What was put aside last (Esc), shown under the scan field until the next scan: nothing else on screen says so. */
+  const asideNote = ref<string | null>(null);
   /** The last thing that happened, for the screen's live region. */
   const announcement = ref('');
   /** When the pending lines will be recorded (epoch ms), or null. */
@@ -153,6 +155,7 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
 
   async function handle(code: string): Promise<void> {
     scanNote.value = null;
+    asideNote.value = null;
     let match: CodeMatch;
     try {
       match = await products.lookupCode(code);
@@ -286,6 +289,7 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
     const text = waiting.product ? `Put aside: ${productLabel(waiting.product)}; nothing recorded.` : `Put aside “${waiting.code}”; nothing recorded.`;
     nextScan();
     announce(text);
+    asideNote.value = text;
   }
 
   function nextScan(): void {
@@ -379,6 +383,7 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
     attention,
     current,
     scanNote,
+    asideNote,
     announcement,
     announce,
     recordAt,
