@@ -22,8 +22,10 @@ test('import: a file with bad rows is previewed, every problem is listed by row 
   await expect(preview.getByRole('columnheader', { name: 'gtin' })).toBeVisible();
   await expect(preview).toContainText('Wrong check digit');
 
-  await page.getByRole('button', { name: 'Check the file' }).click();
+  await page.getByRole('button', { name: 'Check the file' }).press('Enter');
   await expect(page.getByRole('alert').filter({ hasText: 'Nothing was imported' })).toBeVisible();
+  // The button gave way to the progress bar: the focus goes to the outcome, not back to the page's top.
+  await expect(page.getByRole('alert').filter({ hasText: 'Nothing was imported' })).toBeFocused();
   const problems = page.getByRole('region', { name: /problems in/ });
   const gtinRow = problems.getByRole('row').filter({ hasText: 'gtin' });
   await expect(gtinRow).toContainText('6');
@@ -43,12 +45,12 @@ test('import: a file with bad rows is previewed, every problem is listed by row 
   await page.getByRole('button', { name: 'Start over' }).click();
   await page.getByLabel('CSV file').setInputFiles(path.join(fixtures, 'good.csv'));
   await page.getByRole('button', { name: 'Check the file' }).click();
-  await expect(page.getByRole('status').filter({ hasText: /rows are fine/ })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /rows are fine/ })).toBeFocused();
   // New products only: nothing "0 changed" in the summary.
   await expect(page.getByRole('status').filter({ hasText: /rows are fine/ })).not.toContainText('0 changed');
   expect(await productCount(server)).toBe(0);
   await page.getByRole('button', { name: /^Import \d+ rows?$/ }).click();
-  await expect(page.getByRole('status').filter({ hasText: /^Imported/ })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /^Imported/ })).toBeFocused();
   expect(await productCount(server)).toBeGreaterThan(0);
 
   const download = page.waitForEvent('download');

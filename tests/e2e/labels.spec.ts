@@ -173,6 +173,41 @@ test('the Labels screen remembers the label stock and says how to begin when not
   await expect(page.getByRole('button', { name: 'Print…' })).toBeDisabled();
 });
 
+test('codes scanned into Add a product are all added: an unknown one waits selected, and none is lost while another is looked up', async ({ page, server }) => {
+  await seed(server);
+  // Lookups answer slowly, so the scanner's next codes arrive while one is still on its way.
+  await page.route('**/api/v1/products/lookup?*', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await route.continue();
+  });
+  await page.goto(server.signedInUrl);
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  await page.goto(`${server.origin}/#/labels`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Labels' })).toBeVisible();
+  const field = page.getByLabel('Add a product');
+  await field.click();
+  // A scanner types fast and ends each code with Enter.
+  await page.keyboard.type('MUG-BLUE\n4006381333932\n', { delay: 5 });
+  await expect(page.getByText('No product has the SKU or barcode 4006381333932.')).toBeVisible();
+  await expect(field).toHaveValue('4006381333932');
+  await expect(field).toBeFocused();
+  // The next scan replaces the code that found nothing, rather than being appended to it.
+  await page.keyboard.type('JAR-HONEY\nTEA-TOWEL\n', { delay: 5 });
+  const lines = page.getByRole('list', { name: 'Products' });
+  for (const sku of ['MUG-BLUE', 'JAR-HONEY', 'TEA-TOWEL']) await expect(lines.getByLabel(`Labels of ${sku}`)).toHaveValue('1');
+  await expect(lines.getByRole('listitem')).toHaveCount(3);
+  await expect(field).toHaveValue('');
+  await expect(field).toBeFocused();
+
+  // Remove takes its button away: the focus goes to the next line's Remove, then to the field.
+  await lines.getByRole('button', { name: 'Remove MUG-BLUE' }).press('Enter');
+  await expect(lines.getByRole('button', { name: 'Remove JAR-HONEY' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(lines.getByRole('button', { name: 'Remove TEA-TOWEL' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(field).toBeFocused();
+});
+
 /** The browser globals used in the page below (the Node project these tests compile in has no DOM types). */
 type LoadedImage = { complete: boolean; naturalWidth: number };
 type StyleSheets = { document: { styleSheets: Iterable<{ cssRules: Iterable<{ cssText: string }> }> } };

@@ -97,13 +97,18 @@ test('orders show names, Fulfil asks and can be undone, and the history lists se
   const shipped = 'Shipped 2 × Stoneware bowl (BOWL-1) from Shop floor for ORDER-100.';
   await expect(page.getByRole('status').filter({ hasText: shipped })).toBeVisible();
   await expect(manual).toBeHidden();
+  // The Fulfil button left with its line: the focus is on the notice, one Tab from its Undo.
+  await expect(page.getByRole('status').filter({ hasText: shipped })).toBeFocused();
   expect(await bowlAtShop(server)).toEqual([8, 0]);
   await shoot(page, 'orders-fulfilled-undo');
   await page.setViewportSize({ width: 1366, height: 900 });
 
   // 4. Undo puts the units back on hand and holds them for the order again, through a return.
-  await page.getByRole('button', { name: `Undo: ${shipped}` }).click();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: `Undo: ${shipped}` })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(page.getByText('Undone: 2 × Stoneware bowl (BOWL-1) are back on hand at Shop floor, held for ORDER-100 again.')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Undone: 2 × Stoneware bowl' })).toBeFocused();
   await expect(manual).toBeVisible();
   expect(await bowlAtShop(server)).toEqual([10, 2]);
   const ledger = await apiCall(server, 'movements.list', { sku: 'BOWL-1', limit: 2 });
@@ -120,6 +125,7 @@ test('orders show names, Fulfil asks and can be undone, and the history lists se
   await page.getByRole('button', { name: 'Release Shopify order #1042 (Milk jug with a rather long name for a small jug, JUG-2)' }).click();
   await page.getByRole('dialog', { name: 'Release this reservation?' }).getByRole('button', { name: 'Release' }).click();
   await expect(page.getByText('No reservations are held right now.')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /^Released/ })).toBeFocused();
 
   await page.getByRole('tab', { name: 'History' }).click();
   await expect(page).toHaveURL(/tab=history/);

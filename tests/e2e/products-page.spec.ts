@@ -56,3 +56,29 @@ test('the product page lists its variants, pages through its movement history an
   await expect(movements.first()).toContainText('sold out at the market');
   await page.screenshot({ path: test.info().outputPath('product-page.png'), fullPage: true });
 });
+
+test('a button that was busy keeps the focus: Save changes and Receive stock, pressed from the keyboard', async ({ page, server }) => {
+  await apiCall(server, 'products.create', { sku: 'SPOON-1', title: 'Wooden spoon', price: '3.50' });
+  await page.goto(server.signedInUrl);
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  await page.goto(`${server.origin}/#/products/SPOON-1`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Wooden spoon' })).toBeVisible();
+  // Lookups and saves answer a moment later, as on a busy machine: the button is busy meanwhile.
+  await page.route('**/api/v1/products/SPOON-1', async (route) => {
+    if (route.request().method() === 'PATCH') await new Promise((resolve) => setTimeout(resolve, 300));
+    await route.continue();
+  });
+  await page.getByLabel('Title').fill('Wooden spoon, beech');
+  const save = page.getByRole('button', { name: 'Save changes' });
+  await save.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Changes saved.' })).toBeVisible();
+  await expect(save).toBeFocused();
+
+  await page.getByLabel('Quantity received').fill('12');
+  const receive = page.getByRole('button', { name: 'Receive stock' });
+  await receive.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Received 12 at Main warehouse.' })).toBeVisible();
+  await expect(receive).toBeFocused();
+});

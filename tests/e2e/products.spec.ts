@@ -74,6 +74,8 @@ test('the products list searches as you type, filters, sorts, follows stock chan
   await page.getByRole('button', { name: 'Archive…' }).click();
   await dialog.getByRole('button', { name: 'Archive' }).click();
   await expect(page.getByText('2 of 2 products archived.')).toBeVisible();
+  // The bulk bar left with the button: the focus is on the result, not lost to the page.
+  await expect(page.getByRole('status').filter({ hasText: '2 of 2 products archived.' })).toBeFocused();
   await expect(tee5).toHaveCount(0);
   await expect(page.getByRole('tab', { name: /^Archived/ })).toHaveText(/Archived\s*2/);
   expect((await apiCall(server, 'products.get', { idOrSku: 'TEE-07' })).status).toBe('archived');

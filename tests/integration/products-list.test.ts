@@ -56,6 +56,22 @@ describe.each(engines())('product list sorting, filters and bulk actions on %s',
     expect(counted.total).toBe(2);
   });
 
+  it('finds a title by a word that starts with a capital past ASCII, typed in either case', async () => {
+    await core.call('products.create', productInput('U-1', { title: 'Überraschungstasse', price: '3.00' }));
+    await core.call('products.create', productInput('O-1', { title: 'Crème brûlée Ø 24 cm', price: '3.00' }));
+    await core.call('products.create', productInput('E-1', { title: 'Moule à ÉCLAIRS', price: '3.00' }));
+    try {
+      const found = async (query: string) => skus(await core.call('products.list', { offset: 0, query }));
+      for (const query of ['Über', 'über', 'ÜBERRASCHUNG']) expect(await found(query), query).toEqual(['U-1']);
+      for (const query of ['Ø 24', 'ø 24', 'CRÈME BRÛLÉE', 'crème']) expect(await found(query), query).toEqual(['O-1']);
+      for (const query of ['éclairs', 'Éclairs', 'à écl']) expect(await found(query), query).toEqual(['E-1']);
+      // The tabs' counts read the same search.
+      expect((await core.call('products.counts', { query: 'über' })).total).toBe(1);
+    } finally {
+      for (const sku of ['U-1', 'O-1', 'E-1']) await core.call('products.delete', { idOrSku: sku });
+    }
+  });
+
   it('explains paging and filter mistakes', async () => {
     await expect(core.call('products.list', { sort: 'price' })).rejects.toMatchObject({
       code: 'validation_failed',

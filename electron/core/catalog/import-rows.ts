@@ -56,6 +56,8 @@ const GROUPED_COUNT = /^\s*\d{1,3}(?:([.,'\u0020\u00a0\u202f])\d{3})(?:\1\d{3})*
 /** A number as a spreadsheet shows it in scientific notation: 4.00639E+12, or 4,00639E+12 in Germany. */
 const SCIENTIFIC = /^\s*\d+(?:[.,]\d+)?E\+?\d+\s*$/i;
 const GTIN_LENGTHS = [8, 12, 13, 14];
+/** Columns that take one of a few words: a refused cell is quoted back in the problem. */
+const WORD_COLUMNS: readonly string[] = ['status', 'condition'];
 
 /** The codes a spreadsheet may take for numbers, as a problem names them: one, and several. */
 const CODES: Readonly<Record<string, readonly [string, string]>> = {
@@ -173,7 +175,9 @@ export function parseValues(
       // The schema's "such as 12.50" is the API's form; a file is told in its own (12,50 in a
       // decimal-comma file), with the cell it holds.
       const amount = AMOUNT_FIELDS.includes(column as keyof RowValues) && cell !== undefined;
-      const message = amount && issue.message === AMOUNT_PATTERN_MESSAGE ? amountCellProblem(column, cell, decimal) : issue.message;
+      let message = amount && issue.message === AMOUNT_PATTERN_MESSAGE ? amountCellProblem(column, cell, decimal) : issue.message;
+      // "status is active, archived or discontinued" left the reader to find what the cell said.
+      if (WORD_COLUMNS.includes(column) && cell !== undefined) message = `${message} (found "${cell}")`;
       issues.push({ row, column, message });
     }
   }

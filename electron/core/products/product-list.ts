@@ -85,6 +85,29 @@ export async function locationIdOf(deps: ListDeps, code: string | undefined): Pr
   return location.id;
 }
 
+/** Letters past ASCII whose case the title search tries both ways (2^n spellings). */
+const MAX_CASED_LETTERS = 3;
+
+/**
+ * The search term as `lower(p.title)` may hold it. SQLite's lower() folds only A–Z (and so does
+ * PostgreSQL's under the C locale), so a title's "Über", "Ø" or "École" keeps its capital there,
+ * and "über" (or "Über", lowered here) found nothing. The term is lowered, then each of its first
+ * few letters past ASCII that has a capital is tried both ways; where lower() folds them all, the
+ * extra spellings match nothing more.
+ */
+function titleSpellings(term: string): string[] {
+  const lower = [...term.toLowerCase()];
+  const cased = lower.flatMap((char, i) => {
+    const capital = char.toUpperCase();
+    return char > '\u007f' && capital !== char && capital.length === 1 && capital.toLowerCase() === char ? [i] : [];
+  });
+  let spellings = [lower];
+  for (const i of cased.slice(0, MAX_CASED_LETTERS)) {
+    spellings = spellings.flatMap((chars) => [chars, chars.map((c, j) => (j === i ? c.toUpperCase() : c))]);
+  }
+  return spellings.map((chars) => chars.join(''));
+}
+
 /**
  * The filtered product query (without ordering or paging), as `p` joined to stock `s` when needed.
  * Synchronous on purpose: a query builder is thenable, so returning one from an async function
@@ -107,13 +130,11 @@ function filtered(deps: ListDeps, input: FilterInput, locationId: string | null)
   const term = input.query?.trim();
   if (term) {
     const upper = likeEscape(term.toUpperCase());
-    const lower = likeEscape(term.toLowerCase());
-    q = q.where((w) =>
-      w
-        .whereRaw("p.sku like ? escape '\\'", [`${upper}%`])
-        .orWhereRaw("lower(p.title) like ? escape '\\'", [`%${lower}%`])
-        .orWhereIn('p.gtin', gtinSpellings(term)),
-    );
+    q = q.where((w) => {
+      w.whereRaw("p.sku like ? escape '\\'", [`${upper}%`]);
+      for (const spelling of titleSpellings(term)) w.orWhereRaw("lower(p.title) like ? escape '\\'", [`%${likeEscape(spelling)}%`]);
+      w.orWhereIn('p.gtin', gtinSpellings(term));
+    });
   }
   if (input.duplicateGtin) {
     // The key is the GTIN without its leading zeros: equal exactly when the GTIN-14s are equal.

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import type { StockAction } from '../../../shared/domain/stock-actions';
+import { STOCK_ACTIONS, type StockAction } from '../../../shared/domain/stock-actions';
 import type { Product } from '../../../shared/schemas/product';
 import { describeError } from '../api/errors';
 import { newIdempotencyKey } from '../api/idempotency-key';
@@ -84,9 +84,17 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
   const settings = useSettingsStore();
   const place = computed(() => placeNamer(settings.locations));
 
-  const action = ref<StockAction>('receive');
-  const location = ref('');
-  const toLocation = ref('');
+  const saved = readJson<{ lines: TallyLine[]; attention: AttentionItem[]; place: Partial<Record<'action' | 'location' | 'toLocation', unknown>> }>(
+    storageOf('sessionStorage'),
+    SESSION_KEY,
+  );
+  // What is being done where is kept with the pending lines: after a reload, a count on the shop
+  // floor must not carry on as a receipt at the main warehouse. Unknown locations are replaced by
+  // choosePlaces once the locations are known.
+  const savedPlace = saved.place ?? {};
+  const action = ref<StockAction>(STOCK_ACTIONS.find((a) => a === savedPlace.action) ?? 'receive');
+  const location = ref(typeof savedPlace.location === 'string' ? savedPlace.location : '');
+  const toLocation = ref(typeof savedPlace.toLocation === 'string' ? savedPlace.toLocation : '');
   const savedMode = readJson<{ continuous: boolean; pause: RecordPause; scanner: ScannerSpeed }>(storageOf('localStorage'), MODE_KEY);
   const continuous = ref(savedMode.continuous === true);
   const recordPause = ref<RecordPause>(RECORD_PAUSES.includes(savedMode.pause as RecordPause) ? (savedMode.pause as RecordPause) : 3);
@@ -99,10 +107,15 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
   /** Continuous scanning applies to this action (an adjustment is always scan, then quantity). */
   const scanningContinuously = computed(() => continuous.value && CONTINUOUS_ACTIONS.includes(action.value));
 
-  const saved = readJson<{ lines: TallyLine[]; attention: AttentionItem[] }>(storageOf('sessionStorage'), SESSION_KEY);
   const lines = ref<TallyLine[]>(Array.isArray(saved.lines) ? restoredLines(saved.lines) : []);
   const attention = ref<AttentionItem[]>(Array.isArray(saved.attention) ? saved.attention : []);
-  watch([lines, attention], () => writeJson(storageOf('sessionStorage'), SESSION_KEY, { lines: lines.value, attention: attention.value }));
+  watch([lines, attention, action, location, toLocation], () =>
+    writeJson(storageOf('sessionStorage'), SESSION_KEY, {
+      lines: lines.value,
+      attention: attention.value,
+      place: { action: action.value, location: location.value, toLocation: toLocation.value },
+    }),
+  );
   // Closing the tab would lose the scans not yet recorded (a reload keeps them): the browser asks first.
   globalThis.addEventListener?.('beforeunload', (event: Event) => {
     if (lines.value.length > 0) event.preventDefault();
@@ -111,6 +124,8 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
   const current = ref<CurrentScan | null>(null);
   /** A message for the scan field (an unknown code, Enter on an empty field). */
   const scanNote = ref<string | null>(null);
+  /** What was put aside last (Esc), shown under the scan field until the next scan: nothing else on screen says so. */
+  const asideNote = ref<string | null>(null);
   /** The last thing that happened, for the screen's live region. */
   const announcement = ref('');
   /** When the pending lines will be recorded (epoch ms), or null. */
@@ -140,6 +155,7 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
 
   async function handle(code: string): Promise<void> {
     scanNote.value = null;
+    asideNote.value = null;
     let match: CodeMatch;
     try {
       match = await products.lookupCode(code);
@@ -273,6 +289,7 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
     const text = waiting.product ? `Put aside: ${productLabel(waiting.product)}; nothing recorded.` : `Put aside “${waiting.code}”; nothing recorded.`;
     nextScan();
     announce(text);
+    asideNote.value = text;
   }
 
   function nextScan(): void {
@@ -366,6 +383,7 @@ export const useStockEntryStore = defineStore('stock-entry', () => {
     attention,
     current,
     scanNote,
+    asideNote,
     announcement,
     announce,
     recordAt,
