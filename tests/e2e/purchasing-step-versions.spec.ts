@@ -140,6 +140,29 @@ test('cancelling goes through on the version on screen', async ({ page, server }
   expect((await apiCall(server, 'purchaseOrders.get', { id: po.id })).status).toBe('cancelled');
 });
 
+test('the notice of a refused step goes away when the order on screen changes again, by a live update', async ({ page, server }) => {
+  const po = await ordered(server);
+  const line = po.lines[0]?.id as string;
+  await openOrder(page, server, po.id, 'Ordered');
+  // Someone books 2 just before the close reaches the server: it is refused, with the stream live.
+  await page.route('**/api/v1/purchase-orders/*/close', async (route) => {
+    await apiCall(server, 'purchaseOrders.receive', { id: po.id, lines: [{ lineId: line, quantity: 2 }] });
+    await route.fallback();
+  });
+
+  await page.getByRole('button', { name: 'Close…' }).click();
+  await page.getByRole('dialog', { name: 'Close this purchase order?' }).getByRole('button', { name: 'Close' }).click();
+  const notice = page.getByTestId('po-changed-notice');
+  await expect(notice).toContainText('Nothing was closed');
+  await expect(page.getByTestId('po-status')).toHaveText('Partly received');
+  expect((await apiCall(server, 'purchaseOrders.get', { id: po.id })).status).toBe('partly_received');
+
+  // The rest is booked elsewhere: the page follows it, and the refusal no longer describes it.
+  await apiCall(server, 'purchaseOrders.receive', { id: po.id, lines: [{ lineId: line, quantity: 10 }] });
+  await expect(page.getByTestId('po-status')).toHaveText('Received');
+  await expect(notice).toHaveCount(0);
+});
+
 test('a scan that found no product stops being said once the next step goes through', async ({ page, server }) => {
   const po = await ordered(server);
   await openOrder(page, server, po.id, 'Ordered');
