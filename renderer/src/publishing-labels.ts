@@ -49,6 +49,10 @@ export const AVAILABILITY_LABELS: Record<Availability, string> = {
 
 export const OUTPUT_LABELS: Record<PublishOutput, string> = { feed: 'the feed', jsonLd: 'the JSON-LD', sitemap: 'the sitemap' };
 
+function shopIssuesPhrase(count: number): string {
+  return count === 1 ? 'a shop setting is missing or wrong, and it affects' : `${formatQuantity(count)} shop settings are missing or wrong, and they affect`;
+}
+
 export type OverallState = { tone: 'ok' | 'warn' | 'busy' | 'error'; text: string };
 
 /**
@@ -79,14 +83,16 @@ export function overallState(status: PublishStatus, shopIssues = 0): OverallStat
   // No product page address left every product out of the feed and the sitemap, with
   // withIssues 0, under a green "Everything is published".
   if (shopIssues > 0) {
-    const which = shopIssues === 1 ? 'a shop setting is missing or wrong, and it affects' : `${formatQuantity(shopIssues)} shop settings are missing or wrong, and they affect`;
-    return { tone: 'warn', text: `Published, but ${which} every product. See “Left out and why” below.` };
+    return { tone: 'warn', text: `Published, but ${shopIssuesPhrase(shopIssues)} every product. See “Left out and why” below.` };
   }
   return { tone: 'ok', text: 'Everything is published: the files match your stock and products.' };
 }
 
-/** The Dashboard card's sentence: a failed target counts too; products left out make it amber. */
-export function dashboardPublishingState(s: PublishStatus | null): OverallState {
+/**
+ * The Dashboard card's sentence: a failed target counts too; products left out make it amber, and
+ * so do shop issues (`publish.issues` → `shop`), as in `overallState`.
+ */
+export function dashboardPublishingState(s: PublishStatus | null, shopIssues = 0): OverallState {
   if (!s) return { tone: 'error', text: 'Publishing status is not available.' };
   const failed = s.lastError ?? s.artifacts.find((a) => a.error)?.error ?? s.targets.find((t) => t.state === 'failed')?.lastError ?? null;
   if (failed) return { tone: 'error', text: `Needs attention: ${failed}` };
@@ -97,6 +103,10 @@ export function dashboardPublishingState(s: PublishStatus | null): OverallState 
   const withIssues = s.products.withIssues;
   if (withIssues > 0) {
     return { tone: 'warn', text: `Up to date, but ${withIssues === 1 ? '1 product is' : `${formatQuantity(withIssues)} products are`} left out of the feed or published with problems.` };
+  }
+  // No product page address leaves every product out while withIssues stays 0.
+  if (shopIssues > 0) {
+    return { tone: 'warn', text: `Up to date, but ${shopIssuesPhrase(shopIssues)} every product. See Publishing.` };
   }
   return { tone: 'ok', text: 'Up to date: the published files follow every stock change.' };
 }

@@ -105,3 +105,16 @@ test('latest movements name each product on one line, with the location, kind an
   await expect(page.getByText('None. The shop’s buffer is 0; only products with a buffer of their own keep units back.')).toBeVisible();
   await expect(page.getByText('nothing is kept back')).toHaveCount(0);
 });
+
+test('the publishing card is not green while a shop setting leaves every product out, and turns when it is set', async ({ page, server }) => {
+  await apiCall(server, 'products.create', { sku: 'LAMP-1', title: 'Desk lamp', price: '40.00', brand: 'Acme', imageUrl: 'https://shop.example.com/lamp.jpg', description: 'A desk lamp.' });
+  await page.goto(server.signedInUrl);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  const state = page.getByTestId('publishing-state');
+  // No product page URL template and no shop URL: no product has a problem of its own (withIssues 0).
+  await expect(state).toHaveText('Up to date, but a shop setting is missing or wrong, and it affects every product. See Publishing.', { timeout: 20_000 });
+  await expect(state).toHaveClass(/is-warn/);
+  const settings = await apiCall(server, 'settings.get', {});
+  await apiCall(server, 'settings.update', { ...settings, shopUrl: 'https://shop.example.com', productUrlTemplate: 'https://shop.example.com/p/{slug}' });
+  await expect(state).toHaveText('Up to date: the published files follow every stock change.', { timeout: 20_000 });
+});

@@ -82,3 +82,22 @@ test('a button that was busy keeps the focus: Save changes and Receive stock, pr
   await expect(page.getByRole('status').filter({ hasText: 'Received 12 at Main warehouse.' })).toBeVisible();
   await expect(receive).toBeFocused();
 });
+
+test('the reorder settings name each location as the shop named it, as “By location” beside them does', async ({ page, server }) => {
+  await apiCall(server, 'locations.create', { code: 'backroom', name: 'Back room', sellsOnline: false });
+  await apiCall(server, 'products.create', { sku: 'LAMP-1', title: 'Desk lamp', price: '40.00' });
+  await apiCall(server, 'stock.receive', { sku: 'LAMP-1', quantity: 3 });
+  await apiCall(server, 'stock.receive', { sku: 'LAMP-1', quantity: 2, location: 'backroom' });
+  await page.goto(server.signedInUrl);
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  await page.goto(`${server.origin}/#/products/LAMP-1`);
+
+  const reorder = page.getByRole('table', { name: 'Reorder settings per location' });
+  await expect(reorder.getByRole('cell', { name: 'Back room', exact: true })).toBeVisible();
+  await expect(reorder.getByRole('cell', { name: 'Main warehouse', exact: true })).toBeVisible();
+  await expect(reorder.getByRole('cell', { name: 'backroom', exact: true })).toHaveCount(0);
+  await page.getByLabel('Reorder point at Back room', { exact: true }).fill('4');
+  await reorder.getByRole('row', { name: /Back room/ }).getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Reorder settings saved for Back room.')).toBeVisible();
+  expect((await apiCall(server, 'products.reorder.get', { idOrSku: 'LAMP-1' })).locations).toContainEqual(expect.objectContaining({ location: 'backroom', reorderPoint: 4 }));
+});

@@ -3,7 +3,8 @@
  * order changed elsewhere first (a script through the API here, with the live stream cut off so
  * the page has not seen it), nothing happens, the order reloads, the page says so, and the counts
  * typed in the receipt form stay. A receipt form whose order stops being open keeps its counts,
- * read-only.
+ * read-only. The notice of a refused step lasts while the version it reloaded is on screen; a
+ * scan's note lasts until the next step of the page goes through.
  */
 import type { Page } from '@playwright/test';
 import { apiCall } from './api';
@@ -137,4 +138,42 @@ test('cancelling goes through on the version on screen', async ({ page, server }
   await expect(page.getByTestId('po-status')).toHaveText('Cancelled');
   await expect(page.getByTestId('po-changed-notice')).toHaveCount(0);
   expect((await apiCall(server, 'purchaseOrders.get', { id: po.id })).status).toBe('cancelled');
+});
+
+test('the notice of a refused step goes away when the order on screen changes again, by a live update', async ({ page, server }) => {
+  const po = await ordered(server);
+  const line = po.lines[0]?.id as string;
+  await openOrder(page, server, po.id, 'Ordered');
+  // Someone books 2 just before the close reaches the server: it is refused, with the stream live.
+  await page.route('**/api/v1/purchase-orders/*/close', async (route) => {
+    await apiCall(server, 'purchaseOrders.receive', { id: po.id, lines: [{ lineId: line, quantity: 2 }] });
+    await route.fallback();
+  });
+
+  await page.getByRole('button', { name: 'Close…' }).click();
+  await page.getByRole('dialog', { name: 'Close this purchase order?' }).getByRole('button', { name: 'Close' }).click();
+  const notice = page.getByTestId('po-changed-notice');
+  await expect(notice).toContainText('Nothing was closed');
+  await expect(page.getByTestId('po-status')).toHaveText('Partly received');
+  expect((await apiCall(server, 'purchaseOrders.get', { id: po.id })).status).toBe('partly_received');
+
+  // The rest is booked elsewhere: the page follows it, and the refusal no longer describes it.
+  await apiCall(server, 'purchaseOrders.receive', { id: po.id, lines: [{ lineId: line, quantity: 10 }] });
+  await expect(page.getByTestId('po-status')).toHaveText('Received');
+  await expect(notice).toHaveCount(0);
+});
+
+test('a scan that found no product stops being said once the next step goes through', async ({ page, server }) => {
+  const po = await ordered(server);
+  await openOrder(page, server, po.id, 'Ordered');
+  const scan = page.getByLabel('Scan or type a barcode or SKU');
+  await scan.fill('NOPE-1');
+  await scan.press('Enter');
+  const note = page.getByText('No product has the code NOPE-1.');
+  await expect(note).toBeVisible();
+
+  await page.getByLabel('Arriving now of MUG-1').fill('2');
+  await page.getByRole('button', { name: 'Book receipt' }).click();
+  await expect(page.getByText('Booked 2 units into')).toBeVisible();
+  await expect(note).toHaveCount(0);
 });

@@ -75,6 +75,14 @@ describe('the Dashboard card on publishing', () => {
     });
   });
 
+  it('is amber when a shop setting leaves every product out, though no product has its own problem', () => {
+    expect(dashboardPublishingState(status(), 1)).toEqual({
+      tone: 'warn',
+      text: 'Up to date, but a shop setting is missing or wrong, and it affects every product. See Publishing.',
+    });
+    expect(dashboardPublishingState(status(), 2).text).toBe('Up to date, but 2 shop settings are missing or wrong, and they affect every product. See Publishing.');
+  });
+
   it('puts a failed delivery or an unknown status first', () => {
     const failedTarget = { target: 'sftp', state: 'failed', lastError: 'connection refused' } as unknown as PublishStatus['targets'][number];
     expect(dashboardPublishingState(status({ targets: [failedTarget] }, 2))).toEqual({ tone: 'error', text: 'Needs attention: connection refused' });

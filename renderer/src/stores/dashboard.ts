@@ -24,6 +24,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
   const perDay = ref<MovementsPerDay | null>(null);
   const latest = ref<Movement[]>([]);
   const publish = ref<PublishStatus | null>(null);
+  /** Problems of the shop's own settings (`publish.issues` → `shop`): none counts in `withIssues`. */
+  const publishShopIssues = ref(0);
   const historySku = ref('');
   const days = ref(30);
   const error = ref<string | null>(null);
@@ -62,10 +64,14 @@ export const useDashboardStore = defineStore('dashboard', () => {
 
   async function loadPublish(): Promise<void> {
     try {
-      publish.value = await client['publish.status']({});
+      // One product is the smallest page; only the shop's problems are needed here.
+      const [status, issues] = await Promise.all([client['publish.status']({}), client['publish.issues']({ limit: 1 })]);
+      publish.value = status;
+      publishShopIssues.value = issues.shop.length;
     } catch {
       // Publishing may be switched off or not set up yet; the panel says so.
       publish.value = null;
+      publishShopIssues.value = 0;
     }
   }
 
@@ -125,5 +131,5 @@ export const useDashboardStore = defineStore('dashboard', () => {
     timer = undefined;
   }
 
-  return { overview, history, perDay, latest, publish, historySku, days, error, historyError, load, setDays, setHistorySku, pause };
+  return { overview, history, perDay, latest, publish, publishShopIssues, historySku, days, error, historyError, load, setDays, setHistorySku, pause };
 });
