@@ -15,11 +15,12 @@ async function openSignedIn(page: Page, server: StockfeedServer): Promise<void> 
 
 /** The vertical middle of an element, to compare which items share a line. */
 async function middle(locator: Locator): Promise<number> {
-  // Rendered first: right after a navigation the header can still be mounting (seen once in CI).
-  await locator.waitFor({ state: 'visible' });
-  const box = await locator.boundingBox();
-  if (!box) throw new Error(`${locator.toString()} is not on screen`);
-  return box.y + box.height / 2;
+  // Asked until it has a box: right after a navigation the header can still be mounting, and an
+  // element seen visible can be replaced before its box is read (seen in CI, once each way).
+  let box: { y: number; height: number } | null = null;
+  await expect.poll(async () => (box = await locator.boundingBox()) !== null, { message: `${locator.toString()} on screen` }).toBe(true);
+  const { y, height } = box as unknown as { y: number; height: number };
+  return y + height / 2;
 }
 
 test('the header fits on one line at 1024 and 1366 px, the shop name truncated with its full name as a tooltip', async ({ page, server }) => {
