@@ -163,6 +163,30 @@ test('the notice of a refused step goes away when the order on screen changes ag
   await expect(notice).toHaveCount(0);
 });
 
+test('the notice of a refused receipt goes away when the order on screen changes again, by a live update', async ({ page, server }) => {
+  const po = await ordered(server);
+  const line = po.lines[0]?.id as string;
+  await openOrder(page, server, po.id, 'Ordered');
+  // Someone books 3 just before this receipt reaches the server: it is refused, with the stream live.
+  await page.route('**/api/v1/purchase-orders/*/receive', async (route) => {
+    await apiCall(server, 'purchaseOrders.receive', { id: po.id, lines: [{ lineId: line, quantity: 3 }] });
+    await route.fallback();
+  });
+  const count = page.getByLabel('Arriving now of MUG-1');
+  await count.fill('5');
+  await page.getByRole('button', { name: 'Book receipt' }).click();
+  const notice = page.getByTestId('receive-changed');
+  await expect(notice).toContainText('Nothing was booked');
+  await expect(count).toHaveValue('5');
+
+  // One more is booked elsewhere: the page follows it, and the refusal no longer describes it.
+  await apiCall(server, 'purchaseOrders.receive', { id: po.id, lines: [{ lineId: line, quantity: 1 }] });
+  const received = page.getByRole('region', { name: 'Receive goods' }).getByRole('row', { name: /MUG-1/ }).getByRole('cell').nth(3);
+  await expect(received).toHaveText('4');
+  await expect(notice).toHaveCount(0);
+  await expect(count).toHaveValue('5');
+});
+
 test('a scan that found no product stops being said once the next step goes through', async ({ page, server }) => {
   const po = await ordered(server);
   await openOrder(page, server, po.id, 'Ordered');
