@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openCore } from '../../electron/core/core';
 import { StartupError } from '../../electron/core/db/open-database';
 import { PG_ADMIN_URL, productInput, startCore, tempDir } from '../helpers/core';
+import { skipWithout, titled } from '../helpers/system-services';
 import { freePort } from '../helpers/sshd';
 import { mountTmpfs } from '../helpers/tmpfs';
 
@@ -259,7 +260,9 @@ describe('PostgreSQL that cannot be reached or entered: one line each, without t
     expect(run.stderr + run.stdout).not.toContain(PASSWORD);
   });
 
-  it.skipIf(!PG_ADMIN_URL)('a database that does not exist, and a user the server refuses', async () => {
+  // Without PostgreSQL this says which package to install, and refuses to skip in CI.
+  const skipPg = skipWithout('postgresql', 'startup errors of a PostgreSQL database');
+  it.skipIf(skipPg !== null)(titled('a database that does not exist, and a user the server refuses', skipPg), async () => {
     const missing = new URL(PG_ADMIN_URL);
     missing.password = PASSWORD;
     missing.pathname = '/stockfeed_no_such_database';
