@@ -17,7 +17,7 @@ import { gtin14 } from '../../../shared/domain/gtin';
 import { normaliseSku } from '../../../shared/domain/sku';
 import type { SummaryContext } from '../stock/stock-summary';
 import type { NewChange } from '../changes/change-log';
-import { laterThan } from '../util/later-than';
+import { assertVersion, laterThan } from '../util/later-than';
 
 type MoneyFields = { price?: string | undefined; salePrice?: string | null | undefined };
 
@@ -280,12 +280,7 @@ export class ProductService {
     const { trx, now } = ctx;
     const row = await findProductRow(trx, input.idOrSku);
     if (!row) throw new AppError('not_found', `No product with id or SKU "${input.idOrSku}"`);
-    if (input.expectedUpdatedAt !== undefined && input.expectedUpdatedAt !== row.updated_at) {
-      throw new AppError('conflict', `Product ${row.sku} was changed elsewhere since this version was loaded; load it again and redo the change on top`, {
-        field: 'updatedAt',
-        updatedAt: row.updated_at,
-      });
-    }
+    assertVersion(input.expectedUpdatedAt, row.updated_at, { name: `Product ${row.sku}` });
     const patch = patchProductRow(row, input, now);
     failIf(patch.issues);
     if (input.sku !== undefined && input.sku !== row.sku) {

@@ -15,7 +15,7 @@ import type { LocationDirectory, LocationRecord } from '../locations/locations';
 import type { IncomingDates } from '../stock/incoming-dates';
 import type { StockOperations, StockWriteQueue } from '../stock/stock-ops';
 import { num, type Db } from '../util/db-helpers';
-import { laterThan } from '../util/later-than';
+import { assertVersion, laterThan } from '../util/later-than';
 import { uuid7 } from '../util/uuid7';
 import type { WriteContext } from '../write-queue';
 import { recordReceiptCost } from './costs';
@@ -50,13 +50,7 @@ function refuse(order: OrderRow, action: string, allowed: PurchaseOrderStatus[])
  * nobody edits, places, receives or cancels an order they have not seen as it is now.
  */
 function sameVersion(order: OrderRow, expectedUpdatedAt: string | undefined): void {
-  if (expectedUpdatedAt !== undefined && expectedUpdatedAt !== order.updated_at) {
-    throw new AppError('conflict', `Purchase order ${order.number} was changed elsewhere since this version was loaded; load it again and redo the change on top`, {
-      field: 'updatedAt',
-      updatedAt: order.updated_at,
-      status: order.status,
-    });
-  }
+  assertVersion(expectedUpdatedAt, order.updated_at, { name: `Purchase order ${order.number}` }, { status: order.status });
 }
 
 /** Runs stock operations in the caller's transaction; the first refusal rolls all of it back. */

@@ -4,7 +4,7 @@ import { amountProblem, fromMinorUnits, toMinorUnits } from '../../../shared/dom
 import type { Supplier } from '../../../shared/schemas/purchasing';
 import { withIdempotency } from '../idempotency';
 import { num, type Db } from '../util/db-helpers';
-import { laterThan } from '../util/later-than';
+import { assertVersion, laterThan } from '../util/later-than';
 import { uuid7 } from '../util/uuid7';
 import type { ExclusiveWriter, WriteContext } from '../write-queue';
 
@@ -98,12 +98,7 @@ export class SupplierService {
       withIdempotency(ctx, 'suppliers.update', input, async () => {
         const row = (await ctx.trx('suppliers').where({ id: input.id }).first()) as SupplierRow | undefined;
         if (!row) throw new AppError('not_found', `No supplier with id ${input.id}`, { field: 'id' });
-        if (input.expectedUpdatedAt !== undefined && input.expectedUpdatedAt !== row.updated_at) {
-          throw new AppError('conflict', `Supplier ${row.name} was changed elsewhere since this version was loaded; load it again and redo the change on top`, {
-            field: 'updatedAt',
-            updatedAt: row.updated_at,
-          });
-        }
+        assertVersion(input.expectedUpdatedAt, row.updated_at, { name: `Supplier ${row.name}` });
         if (input.name !== undefined && input.name !== row.name) await this.nameIsFree(ctx, input.name);
         const currency = input.currency ?? row.currency;
         // A new currency re-reads the minimum in it; the stored amount stays as written.

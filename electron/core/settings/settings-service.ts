@@ -4,7 +4,7 @@ import { openAiFeedSettingsIssues, settingsInput, type Settings } from '../../..
 import type { Db } from '../util/db-helpers';
 import type { ExclusiveWriter } from '../write-queue';
 import { withIdempotency } from '../idempotency';
-import { laterThan } from '../util/later-than';
+import { assertVersion, laterThan } from '../util/later-than';
 import { shopBufferCrossings } from '../stock/availability-events';
 import type { LocationDirectory } from '../locations/locations';
 import { assertEngineAllowed } from '../publish/delivery/indexnow-config';
@@ -100,12 +100,7 @@ export class SettingsService {
     return this.queue.exclusive((ctx) =>
       withIdempotency(ctx, 'settings.update', input, async () => {
         const row = (await ctx.trx('settings').where({ key: KEY }).first()) as { value: string; updated_at: string } | undefined;
-        if (input.expectedUpdatedAt !== undefined && input.expectedUpdatedAt !== (row?.updated_at ?? null)) {
-          throw new AppError('conflict', 'The settings were changed elsewhere since this version was loaded; load them again and redo the change on top', {
-            field: 'updatedAt',
-            updatedAt: row?.updated_at ?? null,
-          });
-        }
+        assertVersion(input.expectedUpdatedAt, row?.updated_at ?? null, { name: 'The settings', plural: true });
         const previous = row ? settingsInput.parse(JSON.parse(row.value)) : settingsInput.parse({});
         const { idempotencyKey: _key, expectedUpdatedAt: _expected, updatedAt: _sentBack, ...rest } = input;
         const updatedAt = laterThan(row?.updated_at, ctx.now);
